@@ -24,6 +24,10 @@ import sopsConfigValid from './sops-config-valid.js';
 import sopsCreationRules from './sops-creation-rules.js';
 import sopsMetadataValid from './sops-metadata-valid.js';
 import sopsSecretEncrypted from './sops-secret-encrypted.js';
+import terraformDuplicateName from './terraform-duplicate-name.js';
+import terraformFilePath from './terraform-file-path.js';
+import terraformRequiredProvider from './terraform-required-provider.js';
+import terraformUndeclaredReference from './terraform-undeclared-reference.js';
 import yamlSyntax from './yaml-syntax.js';
 
 type AnyRule = Rule<string, never>;
@@ -55,5 +59,9 @@ export const builtinRules: ReadonlyArray<AnyRule> = [
   sopsCreationRules,
   sopsMetadataValid,
   sopsSecretEncrypted,
+  terraformDuplicateName,
+  terraformFilePath,
+  terraformRequiredProvider,
+  terraformUndeclaredReference,
   yamlSyntax,
 ].map((rule) => rule as unknown as AnyRule);

@@ -26690,7 +26690,7 @@ function convertExpression(node, out) {
       return { kind: "traversal", root: first.text, attrs: [], offsets: offsetsOf(node) };
     }
     case "literal_value": {
-      const value = first.type === "numeric_lit" ? Number(first.text) : first.type === "bool_lit" ? first.text === "true" : first.type === "null_lit" ? null : first.text;
+      const value = first.type === "numeric_lit" ? Number(first.text) : first.type === "bool_lit" ? first.text === "true" : first.type === "null_lit" ? null : first.type === "string_lit" ? unescape(children(first).filter((c) => c.type === "template_literal").map((c) => c.text).join("")) : first.text;
       return { kind: "literal", value, offsets: offsetsOf(node) };
     }
     case "template_expr":
@@ -31251,6 +31251,407 @@ ${SOPS_BLOCK}` }
   }
 });
 
+// rules/terraform-duplicate-name.ts
+function shadowed(module2, path23) {
+  return path23.endsWith(".tf") && module2.files.some((file) => file.file.path === `${path23.slice(0, -3)}.tofu`);
+}
+var WHAT, terraform_duplicate_name_default;
+var init_terraform_duplicate_name = __esm({
+  "rules/terraform-duplicate-name.ts"() {
+    "use strict";
+    init_rule();
+    init_modules();
+    WHAT = {
+      variable: "Duplicate variable declaration",
+      output: "Duplicate output definition",
+      local: "Duplicate local value definition",
+      resource: "Duplicate resource configuration",
+      data: 'Duplicate data "resource" configuration',
+      module: "Duplicate module call"
+    };
+    terraform_duplicate_name_default = defineRule({
+      meta: {
+        id: "terraform-duplicate-name",
+        description: "Disallow declaring the same variable, output, local, resource, data source or module call twice in one Terraform module",
+        scope: "repository",
+        category: "correctness",
+        defaultLevel: "error",
+        recommended: true,
+        messages: {
+          duplicate: 'Duplicate declaration of {{kind}} "{{name}}" (first in {{first}}, line {{line}}): Terraform refuses the module ("{{what}}"). Remove or rename one of them.'
+        },
+        docs: {
+          rationale: 'All `.tf` files of a folder form one module, so a variable copied into a second file, or a resource pasted twice under the same name, makes `terraform validate` and every plan fail ("Duplicate variable declaration"). This replaces that part of the seed CI\'s `terraform validate`. Override files (`override.tf`, `*_override.tf`) merge into the blocks they name and are not duplicates; a `.tf` file that has a `.tofu` twin is not loaded by OpenTofu and is left out.',
+          incorrect: [
+            {
+              title: "A variable declared in two files of the module",
+              files: {
+                "orchestration/airbyte/terraform/variables.tf": 'variable "airbyte_workspace_id" {\n  type = string\n}\n',
+                "orchestration/airbyte/terraform/sources.tf": 'variable "airbyte_workspace_id" {\n  type = string\n}\n'
+              }
+            }
+          ],
+          correct: [
+            {
+              title: "An override file merges into the declaration",
+              files: {
+                "infra/variables.tf": 'variable "region" {\n  type = string\n}\n',
+                "infra/variables_override.tf": 'variable "region" {\n  default = "eu-west-1"\n}\n'
+              }
+            }
+          ],
+          whenNotToUse: "Never: Terraform rejects duplicate declarations."
+        }
+      },
+      check(ctx) {
+        for (const module2 of terraformIndex(ctx.model).modules) {
+          for (const map2 of [module2.variables, module2.outputs, module2.locals, module2.resources, module2.data, module2.modules]) {
+            for (const [name2, decls] of map2) {
+              const loaded = decls.filter((decl) => !decl.file.override && !shadowed(module2, decl.file.file.path));
+              const first = loaded[0];
+              if (!first) continue;
+              for (const later of loaded.slice(1)) {
+                const line = first.file.file.lineCounter.linePos(first.offsets[0]).line;
+                const kind = later.kind === "data" ? "data source" : later.kind === "module" ? "module call" : later.kind === "local" ? "local value" : later.kind;
+                ctx.report({ file: later.file.file, offsets: later.offsets, messageId: "duplicate", data: { kind, name: name2, first: first.file.file.path, line, what: WHAT[later.kind] } });
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/terraform/files.ts
+function resolveStaticPath(expr, module2, isChild) {
+  if (!expr) return { status: "unknown" };
+  const parts = expr.kind === "template" ? expr.parts : [expr];
+  let base;
+  let rest = "";
+  let written2 = "";
+  for (const [index, part] of parts.entries()) {
+    if (typeof part === "string") {
+      rest += part;
+      written2 += part;
+      continue;
+    }
+    if (part.kind === "literal" && typeof part.value === "string") {
+      rest += part.value;
+      written2 += part.value;
+      continue;
+    }
+    if (index !== 0 || part.kind !== "traversal" || part.root !== "path" || part.attrs.length !== 1) return { status: "unknown" };
+    const attr = part.attrs[0];
+    if (attr === "module") base = module2.dir;
+    else if ((attr === "root" || attr === "cwd") && !isChild) base = module2.dir;
+    else return { status: "unknown" };
+    written2 += `\${path.${attr}}`;
+  }
+  if (base === void 0) {
+    if (rest.startsWith("/") || /^[A-Za-z]:[\\/]/.test(rest) || rest.startsWith("~") || isChild) return { status: "unknown" };
+    base = module2.dir;
+  }
+  const path23 = joinRelative(base, rest);
+  return path23 === void 0 ? { status: "outside", written: written2 } : { status: "resolved", path: path23, written: written2 };
+}
+function globToRegExp(pattern) {
+  let out = "";
+  let braces = 0;
+  for (let i2 = 0; i2 < pattern.length; i2++) {
+    const c = pattern[i2];
+    if (c === "*") {
+      if (pattern[i2 + 1] === "*") {
+        const slash2 = pattern[i2 + 2] === "/";
+        out += slash2 ? "(?:.*/)?" : ".*";
+        i2 += slash2 ? 2 : 1;
+      } else out += "[^/]*";
+    } else if (c === "?") out += "[^/]";
+    else if (c === "{") {
+      braces++;
+      out += "(?:";
+    } else if (c === "}" && braces > 0) {
+      braces--;
+      out += ")";
+    } else if (c === "," && braces > 0) out += "|";
+    else if (c === "[") {
+      const close = pattern.indexOf("]", i2 + 1);
+      if (close === -1) out += "\\[";
+      else {
+        out += `[${pattern.slice(i2 + 1, close).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
+        i2 = close;
+      }
+    } else if (c === "\\" && i2 + 1 < pattern.length) {
+      out += `\\${pattern[++i2]}`;
+    } else out += /[.+^$()|\]\\]/.test(c) ? `\\${c}` : c;
+  }
+  return new RegExp(`^${out}$`);
+}
+var FILE_FUNCTIONS;
+var init_files = __esm({
+  "src/terraform/files.ts"() {
+    "use strict";
+    init_modules();
+    FILE_FUNCTIONS = /* @__PURE__ */ new Set(["file", "filebase64", "templatefile", "filemd5", "filesha1", "filesha256", "filesha512", "filebase64sha256", "filebase64sha512"]);
+  }
+});
+
+// rules/terraform-file-path.ts
+var terraform_file_path_default;
+var init_terraform_file_path = __esm({
+  "rules/terraform-file-path.ts"() {
+    "use strict";
+    init_rule();
+    init_files();
+    init_modules();
+    terraform_file_path_default = defineRule({
+      meta: {
+        id: "terraform-file-path",
+        description: "Require the paths that Terraform file functions read to exist in the repository",
+        scope: "repository",
+        category: "correctness",
+        defaultLevel: "error",
+        recommended: true,
+        messages: {
+          missing: 'Function {{fn}}() reads {{written}}, which resolves to {{path}}: there is no such file in {{repo}}, so validate and plan fail ("no file exists at \u2026"). Fix the path (after a folder was moved or renamed?).',
+          directory: "Function {{fn}}() reads {{written}}, which resolves to the folder {{path}} of {{repo}}, not a file, so plan fails. Point it at a file.",
+          outside: "Function {{fn}}() reads {{written}}, which leaves the repository {{repo}}: the source artifact tofu-controller and CI check out holds only the repository, so the file is not there. Keep the file inside the repository.",
+          filesetEmpty: "Function fileset() matches no file: {{pattern}} under {{path}} in {{repo}}. Terraform returns an empty set without an error, so whatever iterates over it silently does nothing. Fix the folder or the pattern."
+        },
+        messageLevels: { filesetEmpty: "warning" },
+        docs: {
+          rationale: "`file()`, `templatefile()`, `filebase64()` (and the `filemd5`/`filesha*` family) fail the plan when the file is missing, and only see files that are part of the configuration's source: for tofu-controller that is the git artifact, so an untracked or git-ignored file, or one outside the repository, does not exist there. A folder rename that misses one `\"${path.module}/../../assets/x.json\"` breaks the run only in the cluster. The rule resolves paths built from literals, `path.module`, `path.root` and `path.cwd` the way Terraform does (relative paths and `path.root` from the root module's folder, `path.module` from the module's own; in a child module called by another, only `path.module` paths are checked), and checks them against the repository's files. `fileset()` with no match is not an error in Terraform, but the empty set is almost always a mistake: a warning. Paths holding variables, locals or other functions are not checked. This is part of what the seed CI's `terraform validate` step catches.",
+          incorrect: [
+            {
+              title: "The assets folder was renamed",
+              files: {
+                "orchestration/airbyte/terraform/sources.tf": 'locals {\n  catalog = jsondecode(file("${path.module}/../../assets/catalog.json"))\n}\n',
+                "orchestration/static/catalog.json": "{}\n"
+              }
+            }
+          ],
+          correct: [
+            {
+              files: {
+                "orchestration/airbyte/terraform/sources.tf": 'locals {\n  catalog = jsondecode(file("${path.module}/../../static/catalog.json"))\n  schemas = fileset(path.module, "schemas/*.json")\n}\n',
+                "orchestration/static/catalog.json": "{}\n",
+                "orchestration/airbyte/terraform/schemas/orders.json": "{}\n"
+              }
+            }
+          ],
+          whenNotToUse: "When files are generated into the module folder before Terraform runs (a CI step, a custom runner image): the rule only sees what is in the repository."
+        }
+      },
+      check(ctx) {
+        const index = terraformIndex(ctx.model);
+        for (const module2 of index.modules) {
+          const tree = ctx.model.rootFiles(module2.root);
+          const isChild = index.isChild(module2.root, module2.dir);
+          for (const file of module2.files) {
+            for (const call of file.hcl.calls) {
+              const fn = call.name;
+              if (!FILE_FUNCTIONS.has(fn) && fn !== "fileset") continue;
+              const target = resolveStaticPath(call.args[0], module2, isChild);
+              if (target.status === "unknown") continue;
+              const data = { fn, written: JSON.stringify(target.written), repo: module2.root.name };
+              const offsets = call.args[0]?.offsets ?? call.offsets;
+              if (target.status === "outside") {
+                ctx.report({ file: file.file, offsets, messageId: "outside", data });
+                continue;
+              }
+              const shown = target.path === "" ? "." : target.path;
+              if (fn !== "fileset") {
+                if (tree.files.has(target.path)) continue;
+                const messageId = tree.dirs.has(target.path) ? "directory" : "missing";
+                ctx.report({ file: file.file, offsets, messageId, data: { ...data, path: shown } });
+                continue;
+              }
+              const pattern = staticString(call.args[1]);
+              if (pattern === void 0) continue;
+              const regexp = globToRegExp(pattern);
+              const prefix = target.path === "" ? "" : `${target.path}/`;
+              const matches3 = [...tree.files.keys()].some((path23) => path23.startsWith(prefix) && regexp.test(path23.slice(prefix.length)));
+              if (!matches3) ctx.report({ file: file.file, offsets: call.offsets, messageId: "filesetEmpty", data: { ...data, path: shown, pattern: JSON.stringify(pattern) } });
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
+// rules/terraform-required-provider.ts
+var HASHICORP, terraform_required_provider_default;
+var init_terraform_required_provider = __esm({
+  "rules/terraform-required-provider.ts"() {
+    "use strict";
+    init_rule();
+    init_modules();
+    HASHICORP = /* @__PURE__ */ new Set([
+      "ad",
+      "archive",
+      "aws",
+      "awscc",
+      "azuread",
+      "azurerm",
+      "azurestack",
+      "boundary",
+      "cloudinit",
+      "consul",
+      "dns",
+      "external",
+      "github",
+      "google",
+      "google-beta",
+      "googleworkspace",
+      "hcp",
+      "hcs",
+      "helm",
+      "http",
+      "kubernetes",
+      "local",
+      "nomad",
+      "null",
+      "opc",
+      "oraclepaas",
+      "random",
+      "salesforce",
+      "template",
+      "tfcoremock",
+      "tfe",
+      "tfmigrate",
+      "time",
+      "tls",
+      "vault",
+      "vsphere"
+    ]);
+    terraform_required_provider_default = defineRule({
+      meta: {
+        id: "terraform-required-provider",
+        description: "Require every provider a Terraform module uses that HashiCorp does not publish to be declared in required_providers",
+        scope: "repository",
+        category: "correctness",
+        defaultLevel: "warning",
+        recommended: true,
+        messages: {
+          undeclared: 'Provider "{{provider}}" (used by {{what}}) is not in required_providers of this module, so Terraform assumes hashicorp/{{provider}}: HashiCorp does not publish it, so init fails (or installs a stale legacy copy). Declare it: required_providers { {{provider}} = { source = "<namespace>/{{provider}}" } }.'
+        },
+        docs: {
+          rationale: "A resource type names its provider by its prefix (`airbyte_source_shopify` \u2192 `airbyte`). When the module's `terraform { required_providers { \u2026 } }` does not declare that name, Terraform and OpenTofu look for `hashicorp/<name>`, which exists only for HashiCorp's own providers: for a third-party provider such as Airbyte's, `terraform init` fails with \"provider registry \u2026 does not have a provider named hashicorp/airbyte\". Every module needs its own declaration, child modules included. This catches it before the seed CI's `init`/`validate` step or the tofu-controller runner does; which provider versions exist still needs the registry.",
+          incorrect: [
+            {
+              title: "The Airbyte provider is used but not declared",
+              files: { "orchestration/airbyte/terraform/sources.tf": 'resource "airbyte_source_shopify" "store" {\n  name = "shopify"\n}\n' }
+            }
+          ],
+          correct: [
+            {
+              files: {
+                "orchestration/airbyte/terraform/versions.tf": 'terraform {\n  required_providers {\n    airbyte = {\n      source  = "airbytehq/airbyte"\n      version = "0.6.5"\n    }\n  }\n}\n',
+                "orchestration/airbyte/terraform/sources.tf": 'resource "airbyte_source_shopify" "store" {\n  name = "shopify"\n}\n\nresource "random_id" "suffix" {\n  byte_length = 4\n}\n'
+              }
+            }
+          ],
+          whenNotToUse: "When a private registry or a provider installation mirror serves the provider under the hashicorp namespace."
+        }
+      },
+      check(ctx) {
+        for (const module2 of terraformIndex(ctx.model).modules) {
+          if (!module2.complete) continue;
+          const firstUse = /* @__PURE__ */ new Map();
+          for (const file of module2.files) {
+            for (const block of file.hcl.body.blocks) {
+              let provider;
+              let what = "";
+              if ((block.type === "resource" || block.type === "data" || block.type === "ephemeral") && block.labels[0] !== void 0) {
+                const explicit = block.body.attributes.find((attribute2) => attribute2.name === "provider");
+                provider = explicit?.value.kind === "traversal" ? explicit.value.root : block.labels[0].split("_")[0];
+                what = `${block.type === "resource" ? "" : `${block.type} `}${block.labels[0]}`;
+              } else if (block.type === "provider" && block.labels[0] !== void 0) {
+                provider = block.labels[0];
+                what = `provider "${provider}"`;
+              }
+              if (provider === void 0 || provider === "terraform" || module2.requiredProviders.has(provider) || HASHICORP.has(provider) || firstUse.has(provider)) continue;
+              firstUse.set(provider, { file, offsets: block.labelOffsets[0] ?? block.typeOffsets, what });
+            }
+          }
+          for (const [provider, use] of firstUse) ctx.report({ file: use.file.file, offsets: use.offsets, messageId: "undeclared", data: { provider, what: use.what } });
+        }
+      }
+    });
+  }
+});
+
+// rules/terraform-undeclared-reference.ts
+var KINDS2, terraform_undeclared_reference_default;
+var init_terraform_undeclared_reference = __esm({
+  "rules/terraform-undeclared-reference.ts"() {
+    "use strict";
+    init_rule();
+    init_modules();
+    KINDS2 = {
+      var: { messageId: "variable", map: (module2) => module2.variables },
+      local: { messageId: "local", map: (module2) => module2.locals },
+      module: { messageId: "module", map: (module2) => module2.modules }
+    };
+    terraform_undeclared_reference_default = defineRule({
+      meta: {
+        id: "terraform-undeclared-reference",
+        description: "Require var., local. and module. references in a Terraform module to name a declared variable, local value or module call",
+        scope: "repository",
+        category: "correctness",
+        defaultLevel: "error",
+        recommended: true,
+        messages: {
+          variable: 'Reference to undeclared input variable "{{name}}": the module has no variable "{{name}}" block, so validate and plan fail. Declare it, or fix the name.',
+          local: 'Reference to undeclared local value "{{name}}": no locals block of the module defines it, so validate and plan fail. Define it, or fix the name.',
+          module: 'Reference to undeclared module "{{name}}": the module has no module "{{name}}" call, so validate and plan fail. Fix the name.'
+        },
+        docs: {
+          rationale: "A variable renamed in `variables.tf` but not where it is used (or a local removed) fails `terraform validate` and every plan, which tofu-controller only shows in the Terraform object's status. The rule reads every `.tf`/`.tofu` file of the module and checks `var.X`, `local.X` and `module.X` against the declarations, as the seed CI's `terraform validate` does. Modules with `.tf.json` files or a file that does not parse are skipped (their declarations are not all known). References to resources, data sources and module outputs need provider and child-module schemas and are left to `terraform validate`.",
+          incorrect: [
+            {
+              title: "A variable renamed in variables.tf but not where it is used",
+              files: {
+                "orchestration/airbyte/terraform/variables.tf": 'variable "airbyte_workspace" {\n  type = string\n}\n',
+                "orchestration/airbyte/terraform/sources.tf": 'resource "airbyte_source_shopify" "store" {\n  workspace_id = var.airbyte_workspace_id\n}\n'
+              }
+            }
+          ],
+          correct: [
+            {
+              files: {
+                "infra/variables.tf": 'variable "region" {\n  type = string\n}\n\nlocals {\n  zone = "${var.region}-a"\n}\n',
+                "infra/main.tf": 'module "net" {\n  source = "./net"\n  zone   = local.zone\n}\n\noutput "vpc" {\n  value = module.net.vpc_id\n}\n'
+              }
+            }
+          ],
+          whenNotToUse: "Never: Terraform rejects references to undeclared names."
+        }
+      },
+      check(ctx) {
+        for (const module2 of terraformIndex(ctx.model).modules) {
+          if (!module2.complete) {
+            if (module2.incompleteReason) ctx.model.note({ message: `References in the Terraform module ${module2.root.name}/${module2.dir || "."} were not checked: ${module2.incompleteReason}.` });
+            continue;
+          }
+          for (const file of module2.files) {
+            for (const traversal of file.hcl.traversals) {
+              const kind = KINDS2[traversal.root];
+              const name2 = traversal.attrs[0];
+              if (!kind || name2 === void 0 || kind.map(module2).has(name2)) continue;
+              const written2 = `${traversal.root}.${name2}`;
+              const text = file.file.text ?? "";
+              const end = text.startsWith(written2, traversal.offsets[0]) ? traversal.offsets[0] + written2.length : traversal.offsets[1];
+              ctx.report({ file: file.file, offsets: [traversal.offsets[0], end], messageId: kind.messageId, data: { name: name2 } });
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
 // rules/yaml-syntax.ts
 var MESSAGES, yaml_syntax_default;
 var init_yaml_syntax = __esm({
@@ -31326,6 +31727,10 @@ var init_rules = __esm({
     init_sops_creation_rules();
     init_sops_metadata_valid();
     init_sops_secret_encrypted();
+    init_terraform_duplicate_name();
+    init_terraform_file_path();
+    init_terraform_required_provider();
+    init_terraform_undeclared_reference();
     init_yaml_syntax();
     builtinRules = [
       duplicate_resource_default,
@@ -31353,6 +31758,10 @@ var init_rules = __esm({
       sops_creation_rules_default,
       sops_metadata_valid_default,
       sops_secret_encrypted_default,
+      terraform_duplicate_name_default,
+      terraform_file_path_default,
+      terraform_required_provider_default,
+      terraform_undeclared_reference_default,
       yaml_syntax_default
     ].map((rule) => rule);
   }
@@ -33129,13 +33538,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["image-pull-policy-mutable-tag"] !== void 0) {
-          let data59 = data22["image-pull-policy-mutable-tag"];
+        if (data22["hcl-syntax"] !== void 0) {
+          let data59 = data22["hcl-syntax"];
           const _errs168 = errors;
           let valid46 = false;
           const _errs169 = errors;
           if (!(data59 === "error" || data59 === "warning" || data59 === "note" || data59 === "off")) {
-            const err142 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err142 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["hcl-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err142];
             } else {
@@ -33149,7 +33558,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs170 = errors;
             if (Array.isArray(data59)) {
               if (data59.length > 1) {
-                const err143 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err143 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err143];
                 } else {
@@ -33158,7 +33567,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data59.length < 1) {
-                const err144 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err144 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err144];
                 } else {
@@ -33170,7 +33579,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len24 > 0) {
                 let data60 = data59[0];
                 if (!(data60 === "error" || data60 === "warning" || data60 === "note" || data60 === "off")) {
-                  const err145 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err145 = { instancePath: instancePath + "/rules/hcl-syntax/0", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["hcl-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err145];
                   } else {
@@ -33180,7 +33589,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err146 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err146 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err146];
               } else {
@@ -33194,7 +33603,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs173 = errors;
               if (Array.isArray(data59)) {
                 if (data59.length > 2) {
-                  const err147 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err147 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err147];
                   } else {
@@ -33203,7 +33612,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data59.length < 2) {
-                  const err148 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err148 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err148];
                   } else {
@@ -33215,7 +33624,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len25 > 0) {
                   let data61 = data59[0];
                   if (!(data61 === "error" || data61 === "warning" || data61 === "note" || data61 === "off")) {
-                    const err149 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err149 = { instancePath: instancePath + "/rules/hcl-syntax/0", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["hcl-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err149];
                     } else {
@@ -33228,91 +33637,30 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data62 = data59[1];
                   if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
                     for (const key14 in data62) {
-                      if (!(key14 === "mutableTags")) {
-                        const err150 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
-                        if (vErrors === null) {
-                          vErrors = [err150];
-                        } else {
-                          vErrors.push(err150);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data62.mutableTags !== void 0) {
-                      let data63 = data62.mutableTags;
-                      if (Array.isArray(data63)) {
-                        const len26 = data63.length;
-                        for (let i6 = 0; i6 < len26; i6++) {
-                          let data64 = data63[i6];
-                          if (typeof data64 === "string") {
-                            if (func3(data64) < 1) {
-                              const err151 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                              if (vErrors === null) {
-                                vErrors = [err151];
-                              } else {
-                                vErrors.push(err151);
-                              }
-                              errors++;
-                            }
-                          } else {
-                            const err152 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                            if (vErrors === null) {
-                              vErrors = [err152];
-                            } else {
-                              vErrors.push(err152);
-                            }
-                            errors++;
-                          }
-                        }
-                        let i7 = data63.length;
-                        let j0;
-                        if (i7 > 1) {
-                          const indices0 = {};
-                          for (; i7--; ) {
-                            let item0 = data63[i7];
-                            if (typeof item0 !== "string") {
-                              continue;
-                            }
-                            if (typeof indices0[item0] == "number") {
-                              j0 = indices0[item0];
-                              const err153 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i7 + " are identical)" };
-                              if (vErrors === null) {
-                                vErrors = [err153];
-                              } else {
-                                vErrors.push(err153);
-                              }
-                              errors++;
-                              break;
-                            }
-                            indices0[item0] = i7;
-                          }
-                        }
+                      const err150 = { instancePath: instancePath + "/rules/hcl-syntax/1", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err150];
                       } else {
-                        const err154 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                        if (vErrors === null) {
-                          vErrors = [err154];
-                        } else {
-                          vErrors.push(err154);
-                        }
-                        errors++;
+                        vErrors.push(err150);
                       }
+                      errors++;
                     }
                   } else {
-                    const err155 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err151 = { instancePath: instancePath + "/rules/hcl-syntax/1", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err155];
+                      vErrors = [err151];
                     } else {
-                      vErrors.push(err155);
+                      vErrors.push(err151);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err156 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err152 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err156];
+                  vErrors = [err152];
                 } else {
-                  vErrors.push(err156);
+                  vErrors.push(err152);
                 }
                 errors++;
               }
@@ -33321,11 +33669,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid46) {
-            const err157 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err153 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err157];
+              vErrors = [err153];
             } else {
-              vErrors.push(err157);
+              vErrors.push(err153);
             }
             errors++;
           } else {
@@ -33339,115 +33687,176 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["image-pull-secret-exists"] !== void 0) {
-          let data65 = data22["image-pull-secret-exists"];
-          const _errs184 = errors;
-          let valid53 = false;
-          const _errs185 = errors;
-          if (!(data65 === "error" || data65 === "warning" || data65 === "note" || data65 === "off")) {
-            const err158 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+        if (data22["image-pull-policy-mutable-tag"] !== void 0) {
+          let data63 = data22["image-pull-policy-mutable-tag"];
+          const _errs180 = errors;
+          let valid49 = false;
+          const _errs181 = errors;
+          if (!(data63 === "error" || data63 === "warning" || data63 === "note" || data63 === "off")) {
+            const err154 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err158];
+              vErrors = [err154];
             } else {
-              vErrors.push(err158);
+              vErrors.push(err154);
             }
             errors++;
           }
-          var _valid12 = _errs185 === errors;
-          valid53 = valid53 || _valid12;
-          if (!valid53) {
-            const _errs186 = errors;
-            if (Array.isArray(data65)) {
-              if (data65.length > 1) {
-                const err159 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+          var _valid12 = _errs181 === errors;
+          valid49 = valid49 || _valid12;
+          if (!valid49) {
+            const _errs182 = errors;
+            if (Array.isArray(data63)) {
+              if (data63.length > 1) {
+                const err155 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err159];
+                  vErrors = [err155];
                 } else {
-                  vErrors.push(err159);
+                  vErrors.push(err155);
                 }
                 errors++;
               }
-              if (data65.length < 1) {
-                const err160 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data63.length < 1) {
+                const err156 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err160];
+                  vErrors = [err156];
                 } else {
-                  vErrors.push(err160);
+                  vErrors.push(err156);
                 }
                 errors++;
               }
-              const len27 = data65.length;
-              if (len27 > 0) {
-                let data66 = data65[0];
-                if (!(data66 === "error" || data66 === "warning" || data66 === "note" || data66 === "off")) {
-                  const err161 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len26 = data63.length;
+              if (len26 > 0) {
+                let data64 = data63[0];
+                if (!(data64 === "error" || data64 === "warning" || data64 === "note" || data64 === "off")) {
+                  const err157 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err161];
+                    vErrors = [err157];
                   } else {
-                    vErrors.push(err161);
+                    vErrors.push(err157);
                   }
                   errors++;
                 }
               }
             } else {
-              const err162 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err158 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err162];
+                vErrors = [err158];
               } else {
-                vErrors.push(err162);
+                vErrors.push(err158);
               }
               errors++;
             }
-            var _valid12 = _errs186 === errors;
-            valid53 = valid53 || _valid12;
-            if (!valid53) {
-              const _errs189 = errors;
-              if (Array.isArray(data65)) {
-                if (data65.length > 2) {
-                  const err163 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+            var _valid12 = _errs182 === errors;
+            valid49 = valid49 || _valid12;
+            if (!valid49) {
+              const _errs185 = errors;
+              if (Array.isArray(data63)) {
+                if (data63.length > 2) {
+                  const err159 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err163];
+                    vErrors = [err159];
                   } else {
-                    vErrors.push(err163);
+                    vErrors.push(err159);
                   }
                   errors++;
                 }
-                if (data65.length < 2) {
-                  const err164 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data63.length < 2) {
+                  const err160 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err164];
+                    vErrors = [err160];
                   } else {
-                    vErrors.push(err164);
+                    vErrors.push(err160);
                   }
                   errors++;
                 }
-                const len28 = data65.length;
-                if (len28 > 0) {
-                  let data67 = data65[0];
-                  if (!(data67 === "error" || data67 === "warning" || data67 === "note" || data67 === "off")) {
-                    const err165 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len27 = data63.length;
+                if (len27 > 0) {
+                  let data65 = data63[0];
+                  if (!(data65 === "error" || data65 === "warning" || data65 === "note" || data65 === "off")) {
+                    const err161 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err165];
+                      vErrors = [err161];
                     } else {
-                      vErrors.push(err165);
+                      vErrors.push(err161);
                     }
                     errors++;
                   }
                 }
-                if (len28 > 1) {
-                  let data68 = data65[1];
-                  if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
-                    for (const key15 in data68) {
-                      const err166 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err166];
-                      } else {
-                        vErrors.push(err166);
+                if (len27 > 1) {
+                  let data66 = data63[1];
+                  if (data66 && typeof data66 == "object" && !Array.isArray(data66)) {
+                    for (const key15 in data66) {
+                      if (!(key15 === "mutableTags")) {
+                        const err162 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err162];
+                        } else {
+                          vErrors.push(err162);
+                        }
+                        errors++;
                       }
-                      errors++;
+                    }
+                    if (data66.mutableTags !== void 0) {
+                      let data67 = data66.mutableTags;
+                      if (Array.isArray(data67)) {
+                        const len28 = data67.length;
+                        for (let i6 = 0; i6 < len28; i6++) {
+                          let data68 = data67[i6];
+                          if (typeof data68 === "string") {
+                            if (func3(data68) < 1) {
+                              const err163 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                              if (vErrors === null) {
+                                vErrors = [err163];
+                              } else {
+                                vErrors.push(err163);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err164 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (vErrors === null) {
+                              vErrors = [err164];
+                            } else {
+                              vErrors.push(err164);
+                            }
+                            errors++;
+                          }
+                        }
+                        let i7 = data67.length;
+                        let j0;
+                        if (i7 > 1) {
+                          const indices0 = {};
+                          for (; i7--; ) {
+                            let item0 = data67[i7];
+                            if (typeof item0 !== "string") {
+                              continue;
+                            }
+                            if (typeof indices0[item0] == "number") {
+                              j0 = indices0[item0];
+                              const err165 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i7 + " are identical)" };
+                              if (vErrors === null) {
+                                vErrors = [err165];
+                              } else {
+                                vErrors.push(err165);
+                              }
+                              errors++;
+                              break;
+                            }
+                            indices0[item0] = i7;
+                          }
+                        }
+                      } else {
+                        const err166 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        if (vErrors === null) {
+                          vErrors = [err166];
+                        } else {
+                          vErrors.push(err166);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err167 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err167 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err167];
                     } else {
@@ -33457,7 +33866,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err168 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err168 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err168];
                 } else {
@@ -33465,12 +33874,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid12 = _errs189 === errors;
-              valid53 = valid53 || _valid12;
+              var _valid12 = _errs185 === errors;
+              valid49 = valid49 || _valid12;
             }
           }
-          if (!valid53) {
-            const err169 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid49) {
+            const err169 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err169];
             } else {
@@ -33478,23 +33887,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs184;
+            errors = _errs180;
             if (vErrors !== null) {
-              if (_errs184) {
-                vErrors.length = _errs184;
+              if (_errs180) {
+                vErrors.length = _errs180;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data22["image-tag-mutable"] !== void 0) {
-          let data69 = data22["image-tag-mutable"];
+        if (data22["image-pull-secret-exists"] !== void 0) {
+          let data69 = data22["image-pull-secret-exists"];
           const _errs196 = errors;
           let valid56 = false;
           const _errs197 = errors;
           if (!(data69 === "error" || data69 === "warning" || data69 === "note" || data69 === "off")) {
-            const err170 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err170 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err170];
             } else {
@@ -33508,7 +33917,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs198 = errors;
             if (Array.isArray(data69)) {
               if (data69.length > 1) {
-                const err171 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err171 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err171];
                 } else {
@@ -33517,7 +33926,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data69.length < 1) {
-                const err172 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err172 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err172];
                 } else {
@@ -33529,7 +33938,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len29 > 0) {
                 let data70 = data69[0];
                 if (!(data70 === "error" || data70 === "warning" || data70 === "note" || data70 === "off")) {
-                  const err173 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err173 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err173];
                   } else {
@@ -33539,7 +33948,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err174 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err174 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err174];
               } else {
@@ -33553,7 +33962,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs201 = errors;
               if (Array.isArray(data69)) {
                 if (data69.length > 2) {
-                  const err175 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err175 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err175];
                   } else {
@@ -33562,7 +33971,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data69.length < 2) {
-                  const err176 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err176 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err176];
                   } else {
@@ -33574,7 +33983,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len30 > 0) {
                   let data71 = data69[0];
                   if (!(data71 === "error" || data71 === "warning" || data71 === "note" || data71 === "off")) {
-                    const err177 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err177 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err177];
                     } else {
@@ -33587,91 +33996,30 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data72 = data69[1];
                   if (data72 && typeof data72 == "object" && !Array.isArray(data72)) {
                     for (const key16 in data72) {
-                      if (!(key16 === "mutableTags")) {
-                        const err178 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
-                        if (vErrors === null) {
-                          vErrors = [err178];
-                        } else {
-                          vErrors.push(err178);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data72.mutableTags !== void 0) {
-                      let data73 = data72.mutableTags;
-                      if (Array.isArray(data73)) {
-                        const len31 = data73.length;
-                        for (let i8 = 0; i8 < len31; i8++) {
-                          let data74 = data73[i8];
-                          if (typeof data74 === "string") {
-                            if (func3(data74) < 1) {
-                              const err179 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                              if (vErrors === null) {
-                                vErrors = [err179];
-                              } else {
-                                vErrors.push(err179);
-                              }
-                              errors++;
-                            }
-                          } else {
-                            const err180 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                            if (vErrors === null) {
-                              vErrors = [err180];
-                            } else {
-                              vErrors.push(err180);
-                            }
-                            errors++;
-                          }
-                        }
-                        let i9 = data73.length;
-                        let j1;
-                        if (i9 > 1) {
-                          const indices1 = {};
-                          for (; i9--; ) {
-                            let item1 = data73[i9];
-                            if (typeof item1 !== "string") {
-                              continue;
-                            }
-                            if (typeof indices1[item1] == "number") {
-                              j1 = indices1[item1];
-                              const err181 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i9, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i9 + " are identical)" };
-                              if (vErrors === null) {
-                                vErrors = [err181];
-                              } else {
-                                vErrors.push(err181);
-                              }
-                              errors++;
-                              break;
-                            }
-                            indices1[item1] = i9;
-                          }
-                        }
+                      const err178 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err178];
                       } else {
-                        const err182 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                        if (vErrors === null) {
-                          vErrors = [err182];
-                        } else {
-                          vErrors.push(err182);
-                        }
-                        errors++;
+                        vErrors.push(err178);
                       }
+                      errors++;
                     }
                   } else {
-                    const err183 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err179 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err183];
+                      vErrors = [err179];
                     } else {
-                      vErrors.push(err183);
+                      vErrors.push(err179);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err184 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err180 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err184];
+                  vErrors = [err180];
                 } else {
-                  vErrors.push(err184);
+                  vErrors.push(err180);
                 }
                 errors++;
               }
@@ -33680,11 +34028,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid56) {
-            const err185 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err181 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err185];
+              vErrors = [err181];
             } else {
-              vErrors.push(err185);
+              vErrors.push(err181);
             }
             errors++;
           } else {
@@ -33698,115 +34046,176 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["kustomize-resources-exist"] !== void 0) {
-          let data75 = data22["kustomize-resources-exist"];
-          const _errs212 = errors;
-          let valid63 = false;
-          const _errs213 = errors;
-          if (!(data75 === "error" || data75 === "warning" || data75 === "note" || data75 === "off")) {
-            const err186 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+        if (data22["image-tag-mutable"] !== void 0) {
+          let data73 = data22["image-tag-mutable"];
+          const _errs208 = errors;
+          let valid59 = false;
+          const _errs209 = errors;
+          if (!(data73 === "error" || data73 === "warning" || data73 === "note" || data73 === "off")) {
+            const err182 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err186];
+              vErrors = [err182];
             } else {
-              vErrors.push(err186);
+              vErrors.push(err182);
             }
             errors++;
           }
-          var _valid14 = _errs213 === errors;
-          valid63 = valid63 || _valid14;
-          if (!valid63) {
-            const _errs214 = errors;
-            if (Array.isArray(data75)) {
-              if (data75.length > 1) {
-                const err187 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+          var _valid14 = _errs209 === errors;
+          valid59 = valid59 || _valid14;
+          if (!valid59) {
+            const _errs210 = errors;
+            if (Array.isArray(data73)) {
+              if (data73.length > 1) {
+                const err183 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err187];
+                  vErrors = [err183];
                 } else {
-                  vErrors.push(err187);
+                  vErrors.push(err183);
                 }
                 errors++;
               }
-              if (data75.length < 1) {
-                const err188 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data73.length < 1) {
+                const err184 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err188];
+                  vErrors = [err184];
                 } else {
-                  vErrors.push(err188);
+                  vErrors.push(err184);
                 }
                 errors++;
               }
-              const len32 = data75.length;
-              if (len32 > 0) {
-                let data76 = data75[0];
-                if (!(data76 === "error" || data76 === "warning" || data76 === "note" || data76 === "off")) {
-                  const err189 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len31 = data73.length;
+              if (len31 > 0) {
+                let data74 = data73[0];
+                if (!(data74 === "error" || data74 === "warning" || data74 === "note" || data74 === "off")) {
+                  const err185 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err189];
+                    vErrors = [err185];
                   } else {
-                    vErrors.push(err189);
+                    vErrors.push(err185);
                   }
                   errors++;
                 }
               }
             } else {
-              const err190 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err186 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err190];
+                vErrors = [err186];
               } else {
-                vErrors.push(err190);
+                vErrors.push(err186);
               }
               errors++;
             }
-            var _valid14 = _errs214 === errors;
-            valid63 = valid63 || _valid14;
-            if (!valid63) {
-              const _errs217 = errors;
-              if (Array.isArray(data75)) {
-                if (data75.length > 2) {
-                  const err191 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+            var _valid14 = _errs210 === errors;
+            valid59 = valid59 || _valid14;
+            if (!valid59) {
+              const _errs213 = errors;
+              if (Array.isArray(data73)) {
+                if (data73.length > 2) {
+                  const err187 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err191];
+                    vErrors = [err187];
                   } else {
-                    vErrors.push(err191);
+                    vErrors.push(err187);
                   }
                   errors++;
                 }
-                if (data75.length < 2) {
-                  const err192 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data73.length < 2) {
+                  const err188 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err192];
+                    vErrors = [err188];
                   } else {
-                    vErrors.push(err192);
+                    vErrors.push(err188);
                   }
                   errors++;
                 }
-                const len33 = data75.length;
-                if (len33 > 0) {
-                  let data77 = data75[0];
-                  if (!(data77 === "error" || data77 === "warning" || data77 === "note" || data77 === "off")) {
-                    const err193 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len32 = data73.length;
+                if (len32 > 0) {
+                  let data75 = data73[0];
+                  if (!(data75 === "error" || data75 === "warning" || data75 === "note" || data75 === "off")) {
+                    const err189 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err193];
+                      vErrors = [err189];
                     } else {
-                      vErrors.push(err193);
+                      vErrors.push(err189);
                     }
                     errors++;
                   }
                 }
-                if (len33 > 1) {
-                  let data78 = data75[1];
-                  if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
-                    for (const key17 in data78) {
-                      const err194 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err194];
-                      } else {
-                        vErrors.push(err194);
+                if (len32 > 1) {
+                  let data76 = data73[1];
+                  if (data76 && typeof data76 == "object" && !Array.isArray(data76)) {
+                    for (const key17 in data76) {
+                      if (!(key17 === "mutableTags")) {
+                        const err190 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err190];
+                        } else {
+                          vErrors.push(err190);
+                        }
+                        errors++;
                       }
-                      errors++;
+                    }
+                    if (data76.mutableTags !== void 0) {
+                      let data77 = data76.mutableTags;
+                      if (Array.isArray(data77)) {
+                        const len33 = data77.length;
+                        for (let i8 = 0; i8 < len33; i8++) {
+                          let data78 = data77[i8];
+                          if (typeof data78 === "string") {
+                            if (func3(data78) < 1) {
+                              const err191 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                              if (vErrors === null) {
+                                vErrors = [err191];
+                              } else {
+                                vErrors.push(err191);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err192 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (vErrors === null) {
+                              vErrors = [err192];
+                            } else {
+                              vErrors.push(err192);
+                            }
+                            errors++;
+                          }
+                        }
+                        let i9 = data77.length;
+                        let j1;
+                        if (i9 > 1) {
+                          const indices1 = {};
+                          for (; i9--; ) {
+                            let item1 = data77[i9];
+                            if (typeof item1 !== "string") {
+                              continue;
+                            }
+                            if (typeof indices1[item1] == "number") {
+                              j1 = indices1[item1];
+                              const err193 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i9, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i9 + " are identical)" };
+                              if (vErrors === null) {
+                                vErrors = [err193];
+                              } else {
+                                vErrors.push(err193);
+                              }
+                              errors++;
+                              break;
+                            }
+                            indices1[item1] = i9;
+                          }
+                        }
+                      } else {
+                        const err194 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        if (vErrors === null) {
+                          vErrors = [err194];
+                        } else {
+                          vErrors.push(err194);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err195 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err195 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err195];
                     } else {
@@ -33816,7 +34225,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err196 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err196 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err196];
                 } else {
@@ -33824,12 +34233,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid14 = _errs217 === errors;
-              valid63 = valid63 || _valid14;
+              var _valid14 = _errs213 === errors;
+              valid59 = valid59 || _valid14;
             }
           }
-          if (!valid63) {
-            const err197 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid59) {
+            const err197 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err197];
             } else {
@@ -33837,23 +34246,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs212;
+            errors = _errs208;
             if (vErrors !== null) {
-              if (_errs212) {
-                vErrors.length = _errs212;
+              if (_errs208) {
+                vErrors.length = _errs208;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data22["kustomize-unreferenced-manifest"] !== void 0) {
-          let data79 = data22["kustomize-unreferenced-manifest"];
+        if (data22["kustomize-resources-exist"] !== void 0) {
+          let data79 = data22["kustomize-resources-exist"];
           const _errs224 = errors;
           let valid66 = false;
           const _errs225 = errors;
           if (!(data79 === "error" || data79 === "warning" || data79 === "note" || data79 === "off")) {
-            const err198 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err198 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err198];
             } else {
@@ -33867,7 +34276,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs226 = errors;
             if (Array.isArray(data79)) {
               if (data79.length > 1) {
-                const err199 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err199 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err199];
                 } else {
@@ -33876,7 +34285,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data79.length < 1) {
-                const err200 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err200 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err200];
                 } else {
@@ -33888,7 +34297,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len34 > 0) {
                 let data80 = data79[0];
                 if (!(data80 === "error" || data80 === "warning" || data80 === "note" || data80 === "off")) {
-                  const err201 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err201 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err201];
                   } else {
@@ -33898,7 +34307,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err202 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err202 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err202];
               } else {
@@ -33912,7 +34321,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs229 = errors;
               if (Array.isArray(data79)) {
                 if (data79.length > 2) {
-                  const err203 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err203 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err203];
                   } else {
@@ -33921,7 +34330,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data79.length < 2) {
-                  const err204 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err204 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err204];
                   } else {
@@ -33933,7 +34342,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len35 > 0) {
                   let data81 = data79[0];
                   if (!(data81 === "error" || data81 === "warning" || data81 === "note" || data81 === "off")) {
-                    const err205 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err205 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err205];
                     } else {
@@ -33946,7 +34355,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data82 = data79[1];
                   if (data82 && typeof data82 == "object" && !Array.isArray(data82)) {
                     for (const key18 in data82) {
-                      const err206 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
+                      const err206 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err206];
                       } else {
@@ -33955,7 +34364,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err207 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err207 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err207];
                     } else {
@@ -33965,7 +34374,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err208 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err208 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err208];
                 } else {
@@ -33978,7 +34387,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid66) {
-            const err209 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err209 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err209];
             } else {
@@ -33996,13 +34405,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["no-committed-terraform-state"] !== void 0) {
-          let data83 = data22["no-committed-terraform-state"];
+        if (data22["kustomize-unreferenced-manifest"] !== void 0) {
+          let data83 = data22["kustomize-unreferenced-manifest"];
           const _errs236 = errors;
           let valid69 = false;
           const _errs237 = errors;
           if (!(data83 === "error" || data83 === "warning" || data83 === "note" || data83 === "off")) {
-            const err210 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err210 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err210];
             } else {
@@ -34016,7 +34425,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs238 = errors;
             if (Array.isArray(data83)) {
               if (data83.length > 1) {
-                const err211 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err211 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err211];
                 } else {
@@ -34025,7 +34434,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data83.length < 1) {
-                const err212 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err212 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err212];
                 } else {
@@ -34037,7 +34446,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len36 > 0) {
                 let data84 = data83[0];
                 if (!(data84 === "error" || data84 === "warning" || data84 === "note" || data84 === "off")) {
-                  const err213 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err213 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err213];
                   } else {
@@ -34047,7 +34456,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err214 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err214 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err214];
               } else {
@@ -34061,7 +34470,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs241 = errors;
               if (Array.isArray(data83)) {
                 if (data83.length > 2) {
-                  const err215 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err215 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err215];
                   } else {
@@ -34070,7 +34479,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data83.length < 2) {
-                  const err216 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err216 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err216];
                   } else {
@@ -34082,7 +34491,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len37 > 0) {
                   let data85 = data83[0];
                   if (!(data85 === "error" || data85 === "warning" || data85 === "note" || data85 === "off")) {
-                    const err217 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err217 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err217];
                     } else {
@@ -34095,7 +34504,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data86 = data83[1];
                   if (data86 && typeof data86 == "object" && !Array.isArray(data86)) {
                     for (const key19 in data86) {
-                      const err218 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
+                      const err218 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err218];
                       } else {
@@ -34104,7 +34513,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err219 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err219 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err219];
                     } else {
@@ -34114,7 +34523,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err220 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err220 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err220];
                 } else {
@@ -34127,7 +34536,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid69) {
-            const err221 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err221 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err221];
             } else {
@@ -34145,13 +34554,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["no-plaintext-sensitive-env"] !== void 0) {
-          let data87 = data22["no-plaintext-sensitive-env"];
+        if (data22["no-committed-terraform-state"] !== void 0) {
+          let data87 = data22["no-committed-terraform-state"];
           const _errs248 = errors;
           let valid72 = false;
           const _errs249 = errors;
           if (!(data87 === "error" || data87 === "warning" || data87 === "note" || data87 === "off")) {
-            const err222 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err222 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err222];
             } else {
@@ -34165,7 +34574,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs250 = errors;
             if (Array.isArray(data87)) {
               if (data87.length > 1) {
-                const err223 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err223 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err223];
                 } else {
@@ -34174,7 +34583,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data87.length < 1) {
-                const err224 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err224 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err224];
                 } else {
@@ -34186,7 +34595,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len38 > 0) {
                 let data88 = data87[0];
                 if (!(data88 === "error" || data88 === "warning" || data88 === "note" || data88 === "off")) {
-                  const err225 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err225 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err225];
                   } else {
@@ -34196,7 +34605,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err226 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err226 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err226];
               } else {
@@ -34210,7 +34619,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs253 = errors;
               if (Array.isArray(data87)) {
                 if (data87.length > 2) {
-                  const err227 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err227 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err227];
                   } else {
@@ -34219,7 +34628,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data87.length < 2) {
-                  const err228 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err228 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err228];
                   } else {
@@ -34231,7 +34640,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len39 > 0) {
                   let data89 = data87[0];
                   if (!(data89 === "error" || data89 === "warning" || data89 === "note" || data89 === "off")) {
-                    const err229 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err229 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err229];
                     } else {
@@ -34244,7 +34653,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data90 = data87[1];
                   if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
                     for (const key20 in data90) {
-                      const err230 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
+                      const err230 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err230];
                       } else {
@@ -34253,7 +34662,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err231 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err231 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err231];
                     } else {
@@ -34263,7 +34672,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err232 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err232 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err232];
                 } else {
@@ -34276,7 +34685,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid72) {
-            const err233 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err233 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err233];
             } else {
@@ -34294,13 +34703,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["no-tracked-ignored-files"] !== void 0) {
-          let data91 = data22["no-tracked-ignored-files"];
+        if (data22["no-plaintext-sensitive-env"] !== void 0) {
+          let data91 = data22["no-plaintext-sensitive-env"];
           const _errs260 = errors;
           let valid75 = false;
           const _errs261 = errors;
           if (!(data91 === "error" || data91 === "warning" || data91 === "note" || data91 === "off")) {
-            const err234 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err234 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err234];
             } else {
@@ -34314,7 +34723,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs262 = errors;
             if (Array.isArray(data91)) {
               if (data91.length > 1) {
-                const err235 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err235 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err235];
                 } else {
@@ -34323,7 +34732,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data91.length < 1) {
-                const err236 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err236 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err236];
                 } else {
@@ -34335,7 +34744,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len40 > 0) {
                 let data92 = data91[0];
                 if (!(data92 === "error" || data92 === "warning" || data92 === "note" || data92 === "off")) {
-                  const err237 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err237 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err237];
                   } else {
@@ -34345,7 +34754,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err238 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err238 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err238];
               } else {
@@ -34359,7 +34768,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs265 = errors;
               if (Array.isArray(data91)) {
                 if (data91.length > 2) {
-                  const err239 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err239 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err239];
                   } else {
@@ -34368,7 +34777,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data91.length < 2) {
-                  const err240 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err240 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err240];
                   } else {
@@ -34380,7 +34789,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len41 > 0) {
                   let data93 = data91[0];
                   if (!(data93 === "error" || data93 === "warning" || data93 === "note" || data93 === "off")) {
-                    const err241 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err241 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err241];
                     } else {
@@ -34393,7 +34802,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data94 = data91[1];
                   if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
                     for (const key21 in data94) {
-                      const err242 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties" };
+                      const err242 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err242];
                       } else {
@@ -34402,7 +34811,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err243 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err243 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err243];
                     } else {
@@ -34412,7 +34821,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err244 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err244 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err244];
                 } else {
@@ -34425,7 +34834,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid75) {
-            const err245 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err245 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err245];
             } else {
@@ -34443,13 +34852,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["required-env"] !== void 0) {
-          let data95 = data22["required-env"];
+        if (data22["no-tracked-ignored-files"] !== void 0) {
+          let data95 = data22["no-tracked-ignored-files"];
           const _errs272 = errors;
           let valid78 = false;
           const _errs273 = errors;
           if (!(data95 === "error" || data95 === "warning" || data95 === "note" || data95 === "off")) {
-            const err246 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err246 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err246];
             } else {
@@ -34463,7 +34872,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs274 = errors;
             if (Array.isArray(data95)) {
               if (data95.length > 1) {
-                const err247 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err247 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err247];
                 } else {
@@ -34472,7 +34881,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data95.length < 1) {
-                const err248 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err248 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err248];
                 } else {
@@ -34484,7 +34893,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len42 > 0) {
                 let data96 = data95[0];
                 if (!(data96 === "error" || data96 === "warning" || data96 === "note" || data96 === "off")) {
-                  const err249 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err249 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err249];
                   } else {
@@ -34494,7 +34903,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err250 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err250 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err250];
               } else {
@@ -34508,7 +34917,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs277 = errors;
               if (Array.isArray(data95)) {
                 if (data95.length > 2) {
-                  const err251 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err251 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err251];
                   } else {
@@ -34517,7 +34926,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data95.length < 2) {
-                  const err252 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err252 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err252];
                   } else {
@@ -34529,7 +34938,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len43 > 0) {
                   let data97 = data95[0];
                   if (!(data97 === "error" || data97 === "warning" || data97 === "note" || data97 === "off")) {
-                    const err253 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err253 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err253];
                     } else {
@@ -34542,312 +34951,30 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data98 = data95[1];
                   if (data98 && typeof data98 == "object" && !Array.isArray(data98)) {
                     for (const key22 in data98) {
-                      if (!(key22 === "workloads")) {
-                        const err254 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties" };
-                        if (vErrors === null) {
-                          vErrors = [err254];
-                        } else {
-                          vErrors.push(err254);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data98.workloads !== void 0) {
-                      let data99 = data98.workloads;
-                      if (Array.isArray(data99)) {
-                        const len44 = data99.length;
-                        for (let i10 = 0; i10 < len44; i10++) {
-                          let data100 = data99[i10];
-                          if (data100 && typeof data100 == "object" && !Array.isArray(data100)) {
-                            if (data100.kind === void 0) {
-                              const err255 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
-                              if (vErrors === null) {
-                                vErrors = [err255];
-                              } else {
-                                vErrors.push(err255);
-                              }
-                              errors++;
-                            }
-                            if (data100.name === void 0) {
-                              const err256 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
-                              if (vErrors === null) {
-                                vErrors = [err256];
-                              } else {
-                                vErrors.push(err256);
-                              }
-                              errors++;
-                            }
-                            if (data100.env === void 0) {
-                              const err257 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
-                              if (vErrors === null) {
-                                vErrors = [err257];
-                              } else {
-                                vErrors.push(err257);
-                              }
-                              errors++;
-                            }
-                            for (const key23 in data100) {
-                              if (!(key23 === "kind" || key23 === "name" || key23 === "namespace" || key23 === "container" || key23 === "env")) {
-                                const err258 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties" };
-                                if (vErrors === null) {
-                                  vErrors = [err258];
-                                } else {
-                                  vErrors.push(err258);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data100.kind !== void 0) {
-                              if (typeof data100.kind !== "string") {
-                                const err259 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err259];
-                                } else {
-                                  vErrors.push(err259);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data100.name !== void 0) {
-                              if (typeof data100.name !== "string") {
-                                const err260 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err260];
-                                } else {
-                                  vErrors.push(err260);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data100.namespace !== void 0) {
-                              if (typeof data100.namespace !== "string") {
-                                const err261 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err261];
-                                } else {
-                                  vErrors.push(err261);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data100.container !== void 0) {
-                              if (typeof data100.container !== "string") {
-                                const err262 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err262];
-                                } else {
-                                  vErrors.push(err262);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data100.env !== void 0) {
-                              let data105 = data100.env;
-                              if (Array.isArray(data105)) {
-                                const len45 = data105.length;
-                                for (let i11 = 0; i11 < len45; i11++) {
-                                  let data106 = data105[i11];
-                                  const _errs299 = errors;
-                                  let valid87 = false;
-                                  const _errs300 = errors;
-                                  if (typeof data106 === "string") {
-                                    if (func3(data106) < 1) {
-                                      const err263 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                                      if (vErrors === null) {
-                                        vErrors = [err263];
-                                      } else {
-                                        vErrors.push(err263);
-                                      }
-                                      errors++;
-                                    }
-                                  } else {
-                                    const err264 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                    if (vErrors === null) {
-                                      vErrors = [err264];
-                                    } else {
-                                      vErrors.push(err264);
-                                    }
-                                    errors++;
-                                  }
-                                  var _valid20 = _errs300 === errors;
-                                  valid87 = valid87 || _valid20;
-                                  if (!valid87) {
-                                    const _errs302 = errors;
-                                    const _errs304 = errors;
-                                    const _errs305 = errors;
-                                    if (data106 && typeof data106 == "object" && !Array.isArray(data106)) {
-                                      let missing0;
-                                      if (data106.secret === void 0 && (missing0 = "secret") || data106.value === void 0 && (missing0 = "value")) {
-                                        const err265 = {};
-                                        if (vErrors === null) {
-                                          vErrors = [err265];
-                                        } else {
-                                          vErrors.push(err265);
-                                        }
-                                        errors++;
-                                      }
-                                    }
-                                    var valid88 = _errs305 === errors;
-                                    if (valid88) {
-                                      const err266 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
-                                      if (vErrors === null) {
-                                        vErrors = [err266];
-                                      } else {
-                                        vErrors.push(err266);
-                                      }
-                                      errors++;
-                                    } else {
-                                      errors = _errs304;
-                                      if (vErrors !== null) {
-                                        if (_errs304) {
-                                          vErrors.length = _errs304;
-                                        } else {
-                                          vErrors = null;
-                                        }
-                                      }
-                                    }
-                                    if (data106 && typeof data106 == "object" && !Array.isArray(data106)) {
-                                      if (data106.name === void 0) {
-                                        const err267 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
-                                        if (vErrors === null) {
-                                          vErrors = [err267];
-                                        } else {
-                                          vErrors.push(err267);
-                                        }
-                                        errors++;
-                                      }
-                                      for (const key24 in data106) {
-                                        if (!(key24 === "name" || key24 === "secret" || key24 === "value")) {
-                                          const err268 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties" };
-                                          if (vErrors === null) {
-                                            vErrors = [err268];
-                                          } else {
-                                            vErrors.push(err268);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                      if (data106.name !== void 0) {
-                                        let data107 = data106.name;
-                                        if (typeof data107 === "string") {
-                                          if (func3(data107) < 1) {
-                                            const err269 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                                            if (vErrors === null) {
-                                              vErrors = [err269];
-                                            } else {
-                                              vErrors.push(err269);
-                                            }
-                                            errors++;
-                                          }
-                                        } else {
-                                          const err270 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                          if (vErrors === null) {
-                                            vErrors = [err270];
-                                          } else {
-                                            vErrors.push(err270);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                      if (data106.secret !== void 0) {
-                                        if (typeof data106.secret !== "string") {
-                                          const err271 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                          if (vErrors === null) {
-                                            vErrors = [err271];
-                                          } else {
-                                            vErrors.push(err271);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                      if (data106.value !== void 0) {
-                                        if (typeof data106.value !== "boolean") {
-                                          const err272 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                                          if (vErrors === null) {
-                                            vErrors = [err272];
-                                          } else {
-                                            vErrors.push(err272);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                    } else {
-                                      const err273 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                                      if (vErrors === null) {
-                                        vErrors = [err273];
-                                      } else {
-                                        vErrors.push(err273);
-                                      }
-                                      errors++;
-                                    }
-                                    var _valid20 = _errs302 === errors;
-                                    valid87 = valid87 || _valid20;
-                                  }
-                                  if (!valid87) {
-                                    const err274 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                                    if (vErrors === null) {
-                                      vErrors = [err274];
-                                    } else {
-                                      vErrors.push(err274);
-                                    }
-                                    errors++;
-                                  } else {
-                                    errors = _errs299;
-                                    if (vErrors !== null) {
-                                      if (_errs299) {
-                                        vErrors.length = _errs299;
-                                      } else {
-                                        vErrors = null;
-                                      }
-                                    }
-                                  }
-                                }
-                              } else {
-                                const err275 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                                if (vErrors === null) {
-                                  vErrors = [err275];
-                                } else {
-                                  vErrors.push(err275);
-                                }
-                                errors++;
-                              }
-                            }
-                          } else {
-                            const err276 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                            if (vErrors === null) {
-                              vErrors = [err276];
-                            } else {
-                              vErrors.push(err276);
-                            }
-                            errors++;
-                          }
-                        }
+                      const err254 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err254];
                       } else {
-                        const err277 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                        if (vErrors === null) {
-                          vErrors = [err277];
-                        } else {
-                          vErrors.push(err277);
-                        }
-                        errors++;
+                        vErrors.push(err254);
                       }
+                      errors++;
                     }
                   } else {
-                    const err278 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err255 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err278];
+                      vErrors = [err255];
                     } else {
-                      vErrors.push(err278);
+                      vErrors.push(err255);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err279 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err256 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err279];
+                  vErrors = [err256];
                 } else {
-                  vErrors.push(err279);
+                  vErrors.push(err256);
                 }
                 errors++;
               }
@@ -34856,11 +34983,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid78) {
-            const err280 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err257 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err280];
+              vErrors = [err257];
             } else {
-              vErrors.push(err280);
+              vErrors.push(err257);
             }
             errors++;
           } else {
@@ -34874,115 +35001,397 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["schema-valid"] !== void 0) {
-          let data110 = data22["schema-valid"];
-          const _errs314 = errors;
-          let valid90 = false;
-          const _errs315 = errors;
-          if (!(data110 === "error" || data110 === "warning" || data110 === "note" || data110 === "off")) {
-            const err281 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+        if (data22["required-env"] !== void 0) {
+          let data99 = data22["required-env"];
+          const _errs284 = errors;
+          let valid81 = false;
+          const _errs285 = errors;
+          if (!(data99 === "error" || data99 === "warning" || data99 === "note" || data99 === "off")) {
+            const err258 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err281];
+              vErrors = [err258];
             } else {
-              vErrors.push(err281);
+              vErrors.push(err258);
             }
             errors++;
           }
-          var _valid21 = _errs315 === errors;
-          valid90 = valid90 || _valid21;
-          if (!valid90) {
-            const _errs316 = errors;
-            if (Array.isArray(data110)) {
-              if (data110.length > 1) {
-                const err282 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+          var _valid20 = _errs285 === errors;
+          valid81 = valid81 || _valid20;
+          if (!valid81) {
+            const _errs286 = errors;
+            if (Array.isArray(data99)) {
+              if (data99.length > 1) {
+                const err259 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err282];
+                  vErrors = [err259];
                 } else {
-                  vErrors.push(err282);
+                  vErrors.push(err259);
                 }
                 errors++;
               }
-              if (data110.length < 1) {
-                const err283 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data99.length < 1) {
+                const err260 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err283];
+                  vErrors = [err260];
                 } else {
-                  vErrors.push(err283);
+                  vErrors.push(err260);
                 }
                 errors++;
               }
-              const len46 = data110.length;
-              if (len46 > 0) {
-                let data111 = data110[0];
-                if (!(data111 === "error" || data111 === "warning" || data111 === "note" || data111 === "off")) {
-                  const err284 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len44 = data99.length;
+              if (len44 > 0) {
+                let data100 = data99[0];
+                if (!(data100 === "error" || data100 === "warning" || data100 === "note" || data100 === "off")) {
+                  const err261 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err284];
+                    vErrors = [err261];
                   } else {
-                    vErrors.push(err284);
+                    vErrors.push(err261);
                   }
                   errors++;
                 }
               }
             } else {
-              const err285 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err262 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err285];
+                vErrors = [err262];
               } else {
-                vErrors.push(err285);
+                vErrors.push(err262);
               }
               errors++;
             }
-            var _valid21 = _errs316 === errors;
-            valid90 = valid90 || _valid21;
-            if (!valid90) {
-              const _errs319 = errors;
-              if (Array.isArray(data110)) {
-                if (data110.length > 2) {
-                  const err286 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+            var _valid20 = _errs286 === errors;
+            valid81 = valid81 || _valid20;
+            if (!valid81) {
+              const _errs289 = errors;
+              if (Array.isArray(data99)) {
+                if (data99.length > 2) {
+                  const err263 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err286];
+                    vErrors = [err263];
                   } else {
-                    vErrors.push(err286);
+                    vErrors.push(err263);
                   }
                   errors++;
                 }
-                if (data110.length < 2) {
-                  const err287 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data99.length < 2) {
+                  const err264 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err287];
+                    vErrors = [err264];
                   } else {
-                    vErrors.push(err287);
+                    vErrors.push(err264);
                   }
                   errors++;
                 }
-                const len47 = data110.length;
-                if (len47 > 0) {
-                  let data112 = data110[0];
-                  if (!(data112 === "error" || data112 === "warning" || data112 === "note" || data112 === "off")) {
-                    const err288 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len45 = data99.length;
+                if (len45 > 0) {
+                  let data101 = data99[0];
+                  if (!(data101 === "error" || data101 === "warning" || data101 === "note" || data101 === "off")) {
+                    const err265 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err288];
+                      vErrors = [err265];
                     } else {
-                      vErrors.push(err288);
+                      vErrors.push(err265);
                     }
                     errors++;
                   }
                 }
-                if (len47 > 1) {
-                  let data113 = data110[1];
-                  if (data113 && typeof data113 == "object" && !Array.isArray(data113)) {
-                    for (const key25 in data113) {
-                      const err289 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err289];
-                      } else {
-                        vErrors.push(err289);
+                if (len45 > 1) {
+                  let data102 = data99[1];
+                  if (data102 && typeof data102 == "object" && !Array.isArray(data102)) {
+                    for (const key23 in data102) {
+                      if (!(key23 === "workloads")) {
+                        const err266 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err266];
+                        } else {
+                          vErrors.push(err266);
+                        }
+                        errors++;
                       }
-                      errors++;
+                    }
+                    if (data102.workloads !== void 0) {
+                      let data103 = data102.workloads;
+                      if (Array.isArray(data103)) {
+                        const len46 = data103.length;
+                        for (let i10 = 0; i10 < len46; i10++) {
+                          let data104 = data103[i10];
+                          if (data104 && typeof data104 == "object" && !Array.isArray(data104)) {
+                            if (data104.kind === void 0) {
+                              const err267 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+                              if (vErrors === null) {
+                                vErrors = [err267];
+                              } else {
+                                vErrors.push(err267);
+                              }
+                              errors++;
+                            }
+                            if (data104.name === void 0) {
+                              const err268 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                              if (vErrors === null) {
+                                vErrors = [err268];
+                              } else {
+                                vErrors.push(err268);
+                              }
+                              errors++;
+                            }
+                            if (data104.env === void 0) {
+                              const err269 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
+                              if (vErrors === null) {
+                                vErrors = [err269];
+                              } else {
+                                vErrors.push(err269);
+                              }
+                              errors++;
+                            }
+                            for (const key24 in data104) {
+                              if (!(key24 === "kind" || key24 === "name" || key24 === "namespace" || key24 === "container" || key24 === "env")) {
+                                const err270 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties" };
+                                if (vErrors === null) {
+                                  vErrors = [err270];
+                                } else {
+                                  vErrors.push(err270);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data104.kind !== void 0) {
+                              if (typeof data104.kind !== "string") {
+                                const err271 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err271];
+                                } else {
+                                  vErrors.push(err271);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data104.name !== void 0) {
+                              if (typeof data104.name !== "string") {
+                                const err272 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err272];
+                                } else {
+                                  vErrors.push(err272);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data104.namespace !== void 0) {
+                              if (typeof data104.namespace !== "string") {
+                                const err273 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err273];
+                                } else {
+                                  vErrors.push(err273);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data104.container !== void 0) {
+                              if (typeof data104.container !== "string") {
+                                const err274 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err274];
+                                } else {
+                                  vErrors.push(err274);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data104.env !== void 0) {
+                              let data109 = data104.env;
+                              if (Array.isArray(data109)) {
+                                const len47 = data109.length;
+                                for (let i11 = 0; i11 < len47; i11++) {
+                                  let data110 = data109[i11];
+                                  const _errs311 = errors;
+                                  let valid90 = false;
+                                  const _errs312 = errors;
+                                  if (typeof data110 === "string") {
+                                    if (func3(data110) < 1) {
+                                      const err275 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                                      if (vErrors === null) {
+                                        vErrors = [err275];
+                                      } else {
+                                        vErrors.push(err275);
+                                      }
+                                      errors++;
+                                    }
+                                  } else {
+                                    const err276 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                    if (vErrors === null) {
+                                      vErrors = [err276];
+                                    } else {
+                                      vErrors.push(err276);
+                                    }
+                                    errors++;
+                                  }
+                                  var _valid21 = _errs312 === errors;
+                                  valid90 = valid90 || _valid21;
+                                  if (!valid90) {
+                                    const _errs314 = errors;
+                                    const _errs316 = errors;
+                                    const _errs317 = errors;
+                                    if (data110 && typeof data110 == "object" && !Array.isArray(data110)) {
+                                      let missing0;
+                                      if (data110.secret === void 0 && (missing0 = "secret") || data110.value === void 0 && (missing0 = "value")) {
+                                        const err277 = {};
+                                        if (vErrors === null) {
+                                          vErrors = [err277];
+                                        } else {
+                                          vErrors.push(err277);
+                                        }
+                                        errors++;
+                                      }
+                                    }
+                                    var valid91 = _errs317 === errors;
+                                    if (valid91) {
+                                      const err278 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
+                                      if (vErrors === null) {
+                                        vErrors = [err278];
+                                      } else {
+                                        vErrors.push(err278);
+                                      }
+                                      errors++;
+                                    } else {
+                                      errors = _errs316;
+                                      if (vErrors !== null) {
+                                        if (_errs316) {
+                                          vErrors.length = _errs316;
+                                        } else {
+                                          vErrors = null;
+                                        }
+                                      }
+                                    }
+                                    if (data110 && typeof data110 == "object" && !Array.isArray(data110)) {
+                                      if (data110.name === void 0) {
+                                        const err279 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                                        if (vErrors === null) {
+                                          vErrors = [err279];
+                                        } else {
+                                          vErrors.push(err279);
+                                        }
+                                        errors++;
+                                      }
+                                      for (const key25 in data110) {
+                                        if (!(key25 === "name" || key25 === "secret" || key25 === "value")) {
+                                          const err280 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties" };
+                                          if (vErrors === null) {
+                                            vErrors = [err280];
+                                          } else {
+                                            vErrors.push(err280);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                      if (data110.name !== void 0) {
+                                        let data111 = data110.name;
+                                        if (typeof data111 === "string") {
+                                          if (func3(data111) < 1) {
+                                            const err281 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                                            if (vErrors === null) {
+                                              vErrors = [err281];
+                                            } else {
+                                              vErrors.push(err281);
+                                            }
+                                            errors++;
+                                          }
+                                        } else {
+                                          const err282 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                          if (vErrors === null) {
+                                            vErrors = [err282];
+                                          } else {
+                                            vErrors.push(err282);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                      if (data110.secret !== void 0) {
+                                        if (typeof data110.secret !== "string") {
+                                          const err283 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                          if (vErrors === null) {
+                                            vErrors = [err283];
+                                          } else {
+                                            vErrors.push(err283);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                      if (data110.value !== void 0) {
+                                        if (typeof data110.value !== "boolean") {
+                                          const err284 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                                          if (vErrors === null) {
+                                            vErrors = [err284];
+                                          } else {
+                                            vErrors.push(err284);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                    } else {
+                                      const err285 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                                      if (vErrors === null) {
+                                        vErrors = [err285];
+                                      } else {
+                                        vErrors.push(err285);
+                                      }
+                                      errors++;
+                                    }
+                                    var _valid21 = _errs314 === errors;
+                                    valid90 = valid90 || _valid21;
+                                  }
+                                  if (!valid90) {
+                                    const err286 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                                    if (vErrors === null) {
+                                      vErrors = [err286];
+                                    } else {
+                                      vErrors.push(err286);
+                                    }
+                                    errors++;
+                                  } else {
+                                    errors = _errs311;
+                                    if (vErrors !== null) {
+                                      if (_errs311) {
+                                        vErrors.length = _errs311;
+                                      } else {
+                                        vErrors = null;
+                                      }
+                                    }
+                                  }
+                                }
+                              } else {
+                                const err287 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                                if (vErrors === null) {
+                                  vErrors = [err287];
+                                } else {
+                                  vErrors.push(err287);
+                                }
+                                errors++;
+                              }
+                            }
+                          } else {
+                            const err288 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                            if (vErrors === null) {
+                              vErrors = [err288];
+                            } else {
+                              vErrors.push(err288);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err289 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        if (vErrors === null) {
+                          vErrors = [err289];
+                        } else {
+                          vErrors.push(err289);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err290 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err290 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err290];
                     } else {
@@ -34992,7 +35401,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err291 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err291 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err291];
                 } else {
@@ -35000,12 +35409,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid21 = _errs319 === errors;
-              valid90 = valid90 || _valid21;
+              var _valid20 = _errs289 === errors;
+              valid81 = valid81 || _valid20;
             }
           }
-          if (!valid90) {
-            const err292 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid81) {
+            const err292 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err292];
             } else {
@@ -35013,23 +35422,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs314;
+            errors = _errs284;
             if (vErrors !== null) {
-              if (_errs314) {
-                vErrors.length = _errs314;
+              if (_errs284) {
+                vErrors.length = _errs284;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data22["secret-ref-exists"] !== void 0) {
-          let data114 = data22["secret-ref-exists"];
+        if (data22["schema-valid"] !== void 0) {
+          let data114 = data22["schema-valid"];
           const _errs326 = errors;
           let valid93 = false;
           const _errs327 = errors;
           if (!(data114 === "error" || data114 === "warning" || data114 === "note" || data114 === "off")) {
-            const err293 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err293 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err293];
             } else {
@@ -35043,7 +35452,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs328 = errors;
             if (Array.isArray(data114)) {
               if (data114.length > 1) {
-                const err294 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err294 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err294];
                 } else {
@@ -35052,7 +35461,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data114.length < 1) {
-                const err295 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err295 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err295];
                 } else {
@@ -35064,7 +35473,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len48 > 0) {
                 let data115 = data114[0];
                 if (!(data115 === "error" || data115 === "warning" || data115 === "note" || data115 === "off")) {
-                  const err296 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err296 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err296];
                   } else {
@@ -35074,7 +35483,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err297 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err297 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err297];
               } else {
@@ -35088,7 +35497,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs331 = errors;
               if (Array.isArray(data114)) {
                 if (data114.length > 2) {
-                  const err298 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err298 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err298];
                   } else {
@@ -35097,7 +35506,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data114.length < 2) {
-                  const err299 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err299 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err299];
                   } else {
@@ -35109,7 +35518,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len49 > 0) {
                   let data116 = data114[0];
                   if (!(data116 === "error" || data116 === "warning" || data116 === "note" || data116 === "off")) {
-                    const err300 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err300 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err300];
                     } else {
@@ -35122,7 +35531,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data117 = data114[1];
                   if (data117 && typeof data117 == "object" && !Array.isArray(data117)) {
                     for (const key26 in data117) {
-                      const err301 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties" };
+                      const err301 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err301];
                       } else {
@@ -35131,7 +35540,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err302 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err302 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err302];
                     } else {
@@ -35141,7 +35550,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err303 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err303 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err303];
                 } else {
@@ -35154,7 +35563,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid93) {
-            const err304 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err304 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err304];
             } else {
@@ -35172,13 +35581,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["sops-config-valid"] !== void 0) {
-          let data118 = data22["sops-config-valid"];
+        if (data22["secret-ref-exists"] !== void 0) {
+          let data118 = data22["secret-ref-exists"];
           const _errs338 = errors;
           let valid96 = false;
           const _errs339 = errors;
           if (!(data118 === "error" || data118 === "warning" || data118 === "note" || data118 === "off")) {
-            const err305 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err305 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err305];
             } else {
@@ -35192,7 +35601,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs340 = errors;
             if (Array.isArray(data118)) {
               if (data118.length > 1) {
-                const err306 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err306 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err306];
                 } else {
@@ -35201,7 +35610,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data118.length < 1) {
-                const err307 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err307 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err307];
                 } else {
@@ -35213,7 +35622,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len50 > 0) {
                 let data119 = data118[0];
                 if (!(data119 === "error" || data119 === "warning" || data119 === "note" || data119 === "off")) {
-                  const err308 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err308 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err308];
                   } else {
@@ -35223,7 +35632,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err309 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err309 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err309];
               } else {
@@ -35237,7 +35646,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs343 = errors;
               if (Array.isArray(data118)) {
                 if (data118.length > 2) {
-                  const err310 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err310 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err310];
                   } else {
@@ -35246,7 +35655,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data118.length < 2) {
-                  const err311 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err311 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err311];
                   } else {
@@ -35258,7 +35667,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len51 > 0) {
                   let data120 = data118[0];
                   if (!(data120 === "error" || data120 === "warning" || data120 === "note" || data120 === "off")) {
-                    const err312 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err312 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err312];
                     } else {
@@ -35271,7 +35680,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data121 = data118[1];
                   if (data121 && typeof data121 == "object" && !Array.isArray(data121)) {
                     for (const key27 in data121) {
-                      const err313 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties" };
+                      const err313 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err313];
                       } else {
@@ -35280,7 +35689,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err314 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err314 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err314];
                     } else {
@@ -35290,7 +35699,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err315 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err315 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err315];
                 } else {
@@ -35303,7 +35712,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid96) {
-            const err316 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err316 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err316];
             } else {
@@ -35321,13 +35730,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["sops-creation-rules"] !== void 0) {
-          let data122 = data22["sops-creation-rules"];
+        if (data22["sops-config-valid"] !== void 0) {
+          let data122 = data22["sops-config-valid"];
           const _errs350 = errors;
           let valid99 = false;
           const _errs351 = errors;
           if (!(data122 === "error" || data122 === "warning" || data122 === "note" || data122 === "off")) {
-            const err317 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err317 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err317];
             } else {
@@ -35341,7 +35750,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs352 = errors;
             if (Array.isArray(data122)) {
               if (data122.length > 1) {
-                const err318 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err318 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err318];
                 } else {
@@ -35350,7 +35759,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data122.length < 1) {
-                const err319 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err319 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err319];
                 } else {
@@ -35362,7 +35771,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len52 > 0) {
                 let data123 = data122[0];
                 if (!(data123 === "error" || data123 === "warning" || data123 === "note" || data123 === "off")) {
-                  const err320 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err320 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err320];
                   } else {
@@ -35372,7 +35781,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err321 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err321 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err321];
               } else {
@@ -35386,7 +35795,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs355 = errors;
               if (Array.isArray(data122)) {
                 if (data122.length > 2) {
-                  const err322 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err322 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err322];
                   } else {
@@ -35395,7 +35804,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data122.length < 2) {
-                  const err323 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err323 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err323];
                   } else {
@@ -35407,7 +35816,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len53 > 0) {
                   let data124 = data122[0];
                   if (!(data124 === "error" || data124 === "warning" || data124 === "note" || data124 === "off")) {
-                    const err324 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err324 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err324];
                     } else {
@@ -35420,7 +35829,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data125 = data122[1];
                   if (data125 && typeof data125 == "object" && !Array.isArray(data125)) {
                     for (const key28 in data125) {
-                      const err325 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties" };
+                      const err325 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err325];
                       } else {
@@ -35429,7 +35838,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err326 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err326 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err326];
                     } else {
@@ -35439,7 +35848,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err327 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err327 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err327];
                 } else {
@@ -35452,7 +35861,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid99) {
-            const err328 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err328 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err328];
             } else {
@@ -35470,13 +35879,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["sops-metadata-valid"] !== void 0) {
-          let data126 = data22["sops-metadata-valid"];
+        if (data22["sops-creation-rules"] !== void 0) {
+          let data126 = data22["sops-creation-rules"];
           const _errs362 = errors;
           let valid102 = false;
           const _errs363 = errors;
           if (!(data126 === "error" || data126 === "warning" || data126 === "note" || data126 === "off")) {
-            const err329 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err329 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err329];
             } else {
@@ -35490,7 +35899,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs364 = errors;
             if (Array.isArray(data126)) {
               if (data126.length > 1) {
-                const err330 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err330 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err330];
                 } else {
@@ -35499,7 +35908,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data126.length < 1) {
-                const err331 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err331 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err331];
                 } else {
@@ -35511,7 +35920,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len54 > 0) {
                 let data127 = data126[0];
                 if (!(data127 === "error" || data127 === "warning" || data127 === "note" || data127 === "off")) {
-                  const err332 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err332 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err332];
                   } else {
@@ -35521,7 +35930,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err333 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err333 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err333];
               } else {
@@ -35535,7 +35944,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs367 = errors;
               if (Array.isArray(data126)) {
                 if (data126.length > 2) {
-                  const err334 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err334 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err334];
                   } else {
@@ -35544,7 +35953,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data126.length < 2) {
-                  const err335 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err335 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err335];
                   } else {
@@ -35556,7 +35965,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len55 > 0) {
                   let data128 = data126[0];
                   if (!(data128 === "error" || data128 === "warning" || data128 === "note" || data128 === "off")) {
-                    const err336 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err336 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err336];
                     } else {
@@ -35569,7 +35978,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data129 = data126[1];
                   if (data129 && typeof data129 == "object" && !Array.isArray(data129)) {
                     for (const key29 in data129) {
-                      const err337 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties" };
+                      const err337 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err337];
                       } else {
@@ -35578,7 +35987,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err338 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err338 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err338];
                     } else {
@@ -35588,7 +35997,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err339 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err339 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err339];
                 } else {
@@ -35601,7 +36010,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid102) {
-            const err340 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err340 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err340];
             } else {
@@ -35619,13 +36028,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["sops-secret-encrypted"] !== void 0) {
-          let data130 = data22["sops-secret-encrypted"];
+        if (data22["sops-metadata-valid"] !== void 0) {
+          let data130 = data22["sops-metadata-valid"];
           const _errs374 = errors;
           let valid105 = false;
           const _errs375 = errors;
           if (!(data130 === "error" || data130 === "warning" || data130 === "note" || data130 === "off")) {
-            const err341 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err341 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err341];
             } else {
@@ -35639,7 +36048,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs376 = errors;
             if (Array.isArray(data130)) {
               if (data130.length > 1) {
-                const err342 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err342 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err342];
                 } else {
@@ -35648,7 +36057,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data130.length < 1) {
-                const err343 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err343 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err343];
                 } else {
@@ -35660,7 +36069,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len56 > 0) {
                 let data131 = data130[0];
                 if (!(data131 === "error" || data131 === "warning" || data131 === "note" || data131 === "off")) {
-                  const err344 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err344 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err344];
                   } else {
@@ -35670,7 +36079,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err345 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err345 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err345];
               } else {
@@ -35684,7 +36093,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs379 = errors;
               if (Array.isArray(data130)) {
                 if (data130.length > 2) {
-                  const err346 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err346 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err346];
                   } else {
@@ -35693,7 +36102,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data130.length < 2) {
-                  const err347 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err347 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err347];
                   } else {
@@ -35705,7 +36114,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len57 > 0) {
                   let data132 = data130[0];
                   if (!(data132 === "error" || data132 === "warning" || data132 === "note" || data132 === "off")) {
-                    const err348 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err348 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err348];
                     } else {
@@ -35718,7 +36127,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data133 = data130[1];
                   if (data133 && typeof data133 == "object" && !Array.isArray(data133)) {
                     for (const key30 in data133) {
-                      const err349 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties" };
+                      const err349 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err349];
                       } else {
@@ -35727,7 +36136,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err350 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err350 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err350];
                     } else {
@@ -35737,7 +36146,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err351 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err351 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err351];
                 } else {
@@ -35750,7 +36159,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid105) {
-            const err352 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err352 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err352];
             } else {
@@ -35768,13 +36177,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["yaml-syntax"] !== void 0) {
-          let data134 = data22["yaml-syntax"];
+        if (data22["sops-secret-encrypted"] !== void 0) {
+          let data134 = data22["sops-secret-encrypted"];
           const _errs386 = errors;
           let valid108 = false;
           const _errs387 = errors;
           if (!(data134 === "error" || data134 === "warning" || data134 === "note" || data134 === "off")) {
-            const err353 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err353 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err353];
             } else {
@@ -35788,7 +36197,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs388 = errors;
             if (Array.isArray(data134)) {
               if (data134.length > 1) {
-                const err354 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err354 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err354];
                 } else {
@@ -35797,7 +36206,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data134.length < 1) {
-                const err355 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err355 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err355];
                 } else {
@@ -35809,7 +36218,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len58 > 0) {
                 let data135 = data134[0];
                 if (!(data135 === "error" || data135 === "warning" || data135 === "note" || data135 === "off")) {
-                  const err356 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err356 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err356];
                   } else {
@@ -35819,7 +36228,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err357 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err357 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err357];
               } else {
@@ -35833,7 +36242,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs391 = errors;
               if (Array.isArray(data134)) {
                 if (data134.length > 2) {
-                  const err358 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err358 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err358];
                   } else {
@@ -35842,7 +36251,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data134.length < 2) {
-                  const err359 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err359 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err359];
                   } else {
@@ -35854,7 +36263,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len59 > 0) {
                   let data136 = data134[0];
                   if (!(data136 === "error" || data136 === "warning" || data136 === "note" || data136 === "off")) {
-                    const err360 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err360 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err360];
                     } else {
@@ -35867,7 +36276,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data137 = data134[1];
                   if (data137 && typeof data137 == "object" && !Array.isArray(data137)) {
                     for (const key31 in data137) {
-                      const err361 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key31 }, message: "must NOT have additional properties" };
+                      const err361 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key31 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err361];
                       } else {
@@ -35876,7 +36285,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err362 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err362 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err362];
                     } else {
@@ -35886,7 +36295,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err363 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err363 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err363];
                 } else {
@@ -35899,7 +36308,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid108) {
-            const err364 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err364 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err364];
             } else {
@@ -35917,22 +36326,767 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
+        if (data22["terraform-duplicate-name"] !== void 0) {
+          let data138 = data22["terraform-duplicate-name"];
+          const _errs398 = errors;
+          let valid111 = false;
+          const _errs399 = errors;
+          if (!(data138 === "error" || data138 === "warning" || data138 === "note" || data138 === "off")) {
+            const err365 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-duplicate-name"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err365];
+            } else {
+              vErrors.push(err365);
+            }
+            errors++;
+          }
+          var _valid28 = _errs399 === errors;
+          valid111 = valid111 || _valid28;
+          if (!valid111) {
+            const _errs400 = errors;
+            if (Array.isArray(data138)) {
+              if (data138.length > 1) {
+                const err366 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err366];
+                } else {
+                  vErrors.push(err366);
+                }
+                errors++;
+              }
+              if (data138.length < 1) {
+                const err367 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err367];
+                } else {
+                  vErrors.push(err367);
+                }
+                errors++;
+              }
+              const len60 = data138.length;
+              if (len60 > 0) {
+                let data139 = data138[0];
+                if (!(data139 === "error" || data139 === "warning" || data139 === "note" || data139 === "off")) {
+                  const err368 = { instancePath: instancePath + "/rules/terraform-duplicate-name/0", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-duplicate-name"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err368];
+                  } else {
+                    vErrors.push(err368);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err369 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              if (vErrors === null) {
+                vErrors = [err369];
+              } else {
+                vErrors.push(err369);
+              }
+              errors++;
+            }
+            var _valid28 = _errs400 === errors;
+            valid111 = valid111 || _valid28;
+            if (!valid111) {
+              const _errs403 = errors;
+              if (Array.isArray(data138)) {
+                if (data138.length > 2) {
+                  const err370 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err370];
+                  } else {
+                    vErrors.push(err370);
+                  }
+                  errors++;
+                }
+                if (data138.length < 2) {
+                  const err371 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err371];
+                  } else {
+                    vErrors.push(err371);
+                  }
+                  errors++;
+                }
+                const len61 = data138.length;
+                if (len61 > 0) {
+                  let data140 = data138[0];
+                  if (!(data140 === "error" || data140 === "warning" || data140 === "note" || data140 === "off")) {
+                    const err372 = { instancePath: instancePath + "/rules/terraform-duplicate-name/0", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-duplicate-name"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err372];
+                    } else {
+                      vErrors.push(err372);
+                    }
+                    errors++;
+                  }
+                }
+                if (len61 > 1) {
+                  let data141 = data138[1];
+                  if (data141 && typeof data141 == "object" && !Array.isArray(data141)) {
+                    for (const key32 in data141) {
+                      const err373 = { instancePath: instancePath + "/rules/terraform-duplicate-name/1", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key32 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err373];
+                      } else {
+                        vErrors.push(err373);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err374 = { instancePath: instancePath + "/rules/terraform-duplicate-name/1", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err374];
+                    } else {
+                      vErrors.push(err374);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err375 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err375];
+                } else {
+                  vErrors.push(err375);
+                }
+                errors++;
+              }
+              var _valid28 = _errs403 === errors;
+              valid111 = valid111 || _valid28;
+            }
+          }
+          if (!valid111) {
+            const err376 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            if (vErrors === null) {
+              vErrors = [err376];
+            } else {
+              vErrors.push(err376);
+            }
+            errors++;
+          } else {
+            errors = _errs398;
+            if (vErrors !== null) {
+              if (_errs398) {
+                vErrors.length = _errs398;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data22["terraform-file-path"] !== void 0) {
+          let data142 = data22["terraform-file-path"];
+          const _errs410 = errors;
+          let valid114 = false;
+          const _errs411 = errors;
+          if (!(data142 === "error" || data142 === "warning" || data142 === "note" || data142 === "off")) {
+            const err377 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-file-path"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err377];
+            } else {
+              vErrors.push(err377);
+            }
+            errors++;
+          }
+          var _valid29 = _errs411 === errors;
+          valid114 = valid114 || _valid29;
+          if (!valid114) {
+            const _errs412 = errors;
+            if (Array.isArray(data142)) {
+              if (data142.length > 1) {
+                const err378 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err378];
+                } else {
+                  vErrors.push(err378);
+                }
+                errors++;
+              }
+              if (data142.length < 1) {
+                const err379 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err379];
+                } else {
+                  vErrors.push(err379);
+                }
+                errors++;
+              }
+              const len62 = data142.length;
+              if (len62 > 0) {
+                let data143 = data142[0];
+                if (!(data143 === "error" || data143 === "warning" || data143 === "note" || data143 === "off")) {
+                  const err380 = { instancePath: instancePath + "/rules/terraform-file-path/0", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-file-path"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err380];
+                  } else {
+                    vErrors.push(err380);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err381 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              if (vErrors === null) {
+                vErrors = [err381];
+              } else {
+                vErrors.push(err381);
+              }
+              errors++;
+            }
+            var _valid29 = _errs412 === errors;
+            valid114 = valid114 || _valid29;
+            if (!valid114) {
+              const _errs415 = errors;
+              if (Array.isArray(data142)) {
+                if (data142.length > 2) {
+                  const err382 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err382];
+                  } else {
+                    vErrors.push(err382);
+                  }
+                  errors++;
+                }
+                if (data142.length < 2) {
+                  const err383 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err383];
+                  } else {
+                    vErrors.push(err383);
+                  }
+                  errors++;
+                }
+                const len63 = data142.length;
+                if (len63 > 0) {
+                  let data144 = data142[0];
+                  if (!(data144 === "error" || data144 === "warning" || data144 === "note" || data144 === "off")) {
+                    const err384 = { instancePath: instancePath + "/rules/terraform-file-path/0", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-file-path"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err384];
+                    } else {
+                      vErrors.push(err384);
+                    }
+                    errors++;
+                  }
+                }
+                if (len63 > 1) {
+                  let data145 = data142[1];
+                  if (data145 && typeof data145 == "object" && !Array.isArray(data145)) {
+                    for (const key33 in data145) {
+                      const err385 = { instancePath: instancePath + "/rules/terraform-file-path/1", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key33 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err385];
+                      } else {
+                        vErrors.push(err385);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err386 = { instancePath: instancePath + "/rules/terraform-file-path/1", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err386];
+                    } else {
+                      vErrors.push(err386);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err387 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err387];
+                } else {
+                  vErrors.push(err387);
+                }
+                errors++;
+              }
+              var _valid29 = _errs415 === errors;
+              valid114 = valid114 || _valid29;
+            }
+          }
+          if (!valid114) {
+            const err388 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            if (vErrors === null) {
+              vErrors = [err388];
+            } else {
+              vErrors.push(err388);
+            }
+            errors++;
+          } else {
+            errors = _errs410;
+            if (vErrors !== null) {
+              if (_errs410) {
+                vErrors.length = _errs410;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data22["terraform-required-provider"] !== void 0) {
+          let data146 = data22["terraform-required-provider"];
+          const _errs422 = errors;
+          let valid117 = false;
+          const _errs423 = errors;
+          if (!(data146 === "error" || data146 === "warning" || data146 === "note" || data146 === "off")) {
+            const err389 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-required-provider"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err389];
+            } else {
+              vErrors.push(err389);
+            }
+            errors++;
+          }
+          var _valid30 = _errs423 === errors;
+          valid117 = valid117 || _valid30;
+          if (!valid117) {
+            const _errs424 = errors;
+            if (Array.isArray(data146)) {
+              if (data146.length > 1) {
+                const err390 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err390];
+                } else {
+                  vErrors.push(err390);
+                }
+                errors++;
+              }
+              if (data146.length < 1) {
+                const err391 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err391];
+                } else {
+                  vErrors.push(err391);
+                }
+                errors++;
+              }
+              const len64 = data146.length;
+              if (len64 > 0) {
+                let data147 = data146[0];
+                if (!(data147 === "error" || data147 === "warning" || data147 === "note" || data147 === "off")) {
+                  const err392 = { instancePath: instancePath + "/rules/terraform-required-provider/0", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-required-provider"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err392];
+                  } else {
+                    vErrors.push(err392);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err393 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              if (vErrors === null) {
+                vErrors = [err393];
+              } else {
+                vErrors.push(err393);
+              }
+              errors++;
+            }
+            var _valid30 = _errs424 === errors;
+            valid117 = valid117 || _valid30;
+            if (!valid117) {
+              const _errs427 = errors;
+              if (Array.isArray(data146)) {
+                if (data146.length > 2) {
+                  const err394 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err394];
+                  } else {
+                    vErrors.push(err394);
+                  }
+                  errors++;
+                }
+                if (data146.length < 2) {
+                  const err395 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err395];
+                  } else {
+                    vErrors.push(err395);
+                  }
+                  errors++;
+                }
+                const len65 = data146.length;
+                if (len65 > 0) {
+                  let data148 = data146[0];
+                  if (!(data148 === "error" || data148 === "warning" || data148 === "note" || data148 === "off")) {
+                    const err396 = { instancePath: instancePath + "/rules/terraform-required-provider/0", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-required-provider"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err396];
+                    } else {
+                      vErrors.push(err396);
+                    }
+                    errors++;
+                  }
+                }
+                if (len65 > 1) {
+                  let data149 = data146[1];
+                  if (data149 && typeof data149 == "object" && !Array.isArray(data149)) {
+                    for (const key34 in data149) {
+                      const err397 = { instancePath: instancePath + "/rules/terraform-required-provider/1", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key34 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err397];
+                      } else {
+                        vErrors.push(err397);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err398 = { instancePath: instancePath + "/rules/terraform-required-provider/1", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err398];
+                    } else {
+                      vErrors.push(err398);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err399 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err399];
+                } else {
+                  vErrors.push(err399);
+                }
+                errors++;
+              }
+              var _valid30 = _errs427 === errors;
+              valid117 = valid117 || _valid30;
+            }
+          }
+          if (!valid117) {
+            const err400 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            if (vErrors === null) {
+              vErrors = [err400];
+            } else {
+              vErrors.push(err400);
+            }
+            errors++;
+          } else {
+            errors = _errs422;
+            if (vErrors !== null) {
+              if (_errs422) {
+                vErrors.length = _errs422;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data22["terraform-undeclared-reference"] !== void 0) {
+          let data150 = data22["terraform-undeclared-reference"];
+          const _errs434 = errors;
+          let valid120 = false;
+          const _errs435 = errors;
+          if (!(data150 === "error" || data150 === "warning" || data150 === "note" || data150 === "off")) {
+            const err401 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-undeclared-reference"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err401];
+            } else {
+              vErrors.push(err401);
+            }
+            errors++;
+          }
+          var _valid31 = _errs435 === errors;
+          valid120 = valid120 || _valid31;
+          if (!valid120) {
+            const _errs436 = errors;
+            if (Array.isArray(data150)) {
+              if (data150.length > 1) {
+                const err402 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err402];
+                } else {
+                  vErrors.push(err402);
+                }
+                errors++;
+              }
+              if (data150.length < 1) {
+                const err403 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err403];
+                } else {
+                  vErrors.push(err403);
+                }
+                errors++;
+              }
+              const len66 = data150.length;
+              if (len66 > 0) {
+                let data151 = data150[0];
+                if (!(data151 === "error" || data151 === "warning" || data151 === "note" || data151 === "off")) {
+                  const err404 = { instancePath: instancePath + "/rules/terraform-undeclared-reference/0", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-undeclared-reference"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err404];
+                  } else {
+                    vErrors.push(err404);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err405 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              if (vErrors === null) {
+                vErrors = [err405];
+              } else {
+                vErrors.push(err405);
+              }
+              errors++;
+            }
+            var _valid31 = _errs436 === errors;
+            valid120 = valid120 || _valid31;
+            if (!valid120) {
+              const _errs439 = errors;
+              if (Array.isArray(data150)) {
+                if (data150.length > 2) {
+                  const err406 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err406];
+                  } else {
+                    vErrors.push(err406);
+                  }
+                  errors++;
+                }
+                if (data150.length < 2) {
+                  const err407 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err407];
+                  } else {
+                    vErrors.push(err407);
+                  }
+                  errors++;
+                }
+                const len67 = data150.length;
+                if (len67 > 0) {
+                  let data152 = data150[0];
+                  if (!(data152 === "error" || data152 === "warning" || data152 === "note" || data152 === "off")) {
+                    const err408 = { instancePath: instancePath + "/rules/terraform-undeclared-reference/0", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-undeclared-reference"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err408];
+                    } else {
+                      vErrors.push(err408);
+                    }
+                    errors++;
+                  }
+                }
+                if (len67 > 1) {
+                  let data153 = data150[1];
+                  if (data153 && typeof data153 == "object" && !Array.isArray(data153)) {
+                    for (const key35 in data153) {
+                      const err409 = { instancePath: instancePath + "/rules/terraform-undeclared-reference/1", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key35 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err409];
+                      } else {
+                        vErrors.push(err409);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err410 = { instancePath: instancePath + "/rules/terraform-undeclared-reference/1", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err410];
+                    } else {
+                      vErrors.push(err410);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err411 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err411];
+                } else {
+                  vErrors.push(err411);
+                }
+                errors++;
+              }
+              var _valid31 = _errs439 === errors;
+              valid120 = valid120 || _valid31;
+            }
+          }
+          if (!valid120) {
+            const err412 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            if (vErrors === null) {
+              vErrors = [err412];
+            } else {
+              vErrors.push(err412);
+            }
+            errors++;
+          } else {
+            errors = _errs434;
+            if (vErrors !== null) {
+              if (_errs434) {
+                vErrors.length = _errs434;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data22["yaml-syntax"] !== void 0) {
+          let data154 = data22["yaml-syntax"];
+          const _errs446 = errors;
+          let valid123 = false;
+          const _errs447 = errors;
+          if (!(data154 === "error" || data154 === "warning" || data154 === "note" || data154 === "off")) {
+            const err413 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err413];
+            } else {
+              vErrors.push(err413);
+            }
+            errors++;
+          }
+          var _valid32 = _errs447 === errors;
+          valid123 = valid123 || _valid32;
+          if (!valid123) {
+            const _errs448 = errors;
+            if (Array.isArray(data154)) {
+              if (data154.length > 1) {
+                const err414 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err414];
+                } else {
+                  vErrors.push(err414);
+                }
+                errors++;
+              }
+              if (data154.length < 1) {
+                const err415 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err415];
+                } else {
+                  vErrors.push(err415);
+                }
+                errors++;
+              }
+              const len68 = data154.length;
+              if (len68 > 0) {
+                let data155 = data154[0];
+                if (!(data155 === "error" || data155 === "warning" || data155 === "note" || data155 === "off")) {
+                  const err416 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err416];
+                  } else {
+                    vErrors.push(err416);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err417 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              if (vErrors === null) {
+                vErrors = [err417];
+              } else {
+                vErrors.push(err417);
+              }
+              errors++;
+            }
+            var _valid32 = _errs448 === errors;
+            valid123 = valid123 || _valid32;
+            if (!valid123) {
+              const _errs451 = errors;
+              if (Array.isArray(data154)) {
+                if (data154.length > 2) {
+                  const err418 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err418];
+                  } else {
+                    vErrors.push(err418);
+                  }
+                  errors++;
+                }
+                if (data154.length < 2) {
+                  const err419 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err419];
+                  } else {
+                    vErrors.push(err419);
+                  }
+                  errors++;
+                }
+                const len69 = data154.length;
+                if (len69 > 0) {
+                  let data156 = data154[0];
+                  if (!(data156 === "error" || data156 === "warning" || data156 === "note" || data156 === "off")) {
+                    const err420 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err420];
+                    } else {
+                      vErrors.push(err420);
+                    }
+                    errors++;
+                  }
+                }
+                if (len69 > 1) {
+                  let data157 = data154[1];
+                  if (data157 && typeof data157 == "object" && !Array.isArray(data157)) {
+                    for (const key36 in data157) {
+                      const err421 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key36 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err421];
+                      } else {
+                        vErrors.push(err421);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err422 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err422];
+                    } else {
+                      vErrors.push(err422);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err423 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err423];
+                } else {
+                  vErrors.push(err423);
+                }
+                errors++;
+              }
+              var _valid32 = _errs451 === errors;
+              valid123 = valid123 || _valid32;
+            }
+          }
+          if (!valid123) {
+            const err424 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            if (vErrors === null) {
+              vErrors = [err424];
+            } else {
+              vErrors.push(err424);
+            }
+            errors++;
+          } else {
+            errors = _errs446;
+            if (vErrors !== null) {
+              if (_errs446) {
+                vErrors.length = _errs446;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
       } else {
-        const err365 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err425 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err365];
+          vErrors = [err425];
         } else {
-          vErrors.push(err365);
+          vErrors.push(err425);
         }
         errors++;
       }
     }
   } else {
-    const err366 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err426 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err366];
+      vErrors = [err426];
     } else {
-      vErrors.push(err366);
+      vErrors.push(err426);
     }
     errors++;
   }
@@ -35945,7 +37099,7 @@ var init_config_validator_generated = __esm({
     "use strict";
     import_ucs2length = __toESM(require("ajv/dist/runtime/ucs2length.js"), 1);
     validate = validate10;
-    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets, and credentials in files that .sops.yaml covers, to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
+    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "hcl-syntax": { "description": "Require Terraform and OpenTofu configuration files (.tf, .tofu) to parse", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets, and credentials in files that .sops.yaml covers, to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "terraform-duplicate-name": { "description": "Disallow declaring the same variable, output, local, resource, data source or module call twice in one Terraform module", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "terraform-file-path": { "description": "Require the paths that Terraform file functions read to exist in the repository", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "terraform-required-provider": { "description": "Require every provider a Terraform module uses that HashiCorp does not publish to be declared in required_providers", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "terraform-undeclared-reference": { "description": "Require var., local. and module. references in a Terraform module to name a declared variable, local value or module call", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
     func2 = Object.prototype.hasOwnProperty;
     func3 = import_ucs2length.default.default ?? import_ucs2length.default;
   }

@@ -211,7 +211,12 @@ function convertExpression(node: TsNode, out: HclFile): HclExpr {
       return { kind: 'traversal', root: first.text, attrs: [], offsets: offsetsOf(node) };
     }
     case 'literal_value': {
-      const value = first.type === 'numeric_lit' ? Number(first.text) : first.type === 'bool_lit' ? first.text === 'true' : first.type === 'null_lit' ? null : first.text;
+      const value =
+        first.type === 'numeric_lit' ? Number(first.text)
+        : first.type === 'bool_lit' ? first.text === 'true'
+        : first.type === 'null_lit' ? null
+        : first.type === 'string_lit' ? unescape(children(first).filter((c) => c.type === 'template_literal').map((c) => c.text).join(''))
+        : first.text;
       return { kind: 'literal', value, offsets: offsetsOf(node) };
     }
     case 'template_expr':

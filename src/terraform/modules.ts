@@ -6,7 +6,7 @@
 import type { Model } from '../model/model.js';
 import type { Root, SourceFile } from '../model/workspace.js';
 import { dirOf } from '../engine/collections.js';
-import { hclParserLoaded, parseHcl, type HclAttribute, type HclBlock, type HclExpr, type HclFile, type Offsets } from './hcl.js';
+import { parseHcl, type HclAttribute, type HclBlock, type HclExpr, type HclFile, type Offsets } from './hcl.js';
 
 /** A native-syntax configuration file (`.tf`, `.tofu`), outside `.terraform/` caches. */
 export function isHclFile(relativePath: string): boolean {

@@ -23,7 +23,7 @@ function terraformBinary(): string | undefined {
 }
 
 const binary = terraformBinary();
-if (!binary) console.warn('test/terraform/fmt-differential: skipped, no `terraform` binary on PATH.');
+if (!binary) console.warn('test/terraform/fmt-differential: skipped, no `terraform` binary on PATH.'); // eslint-disable-line no-console
 
 /** The line of the first parse error `terraform fmt` reports, or `undefined` when it parses. */
 function terraformFirstErrorLine(file: string): number | undefined {
