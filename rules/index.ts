@@ -28,6 +28,10 @@ import terraformDuplicateName from './terraform-duplicate-name.js';
 import terraformFilePath from './terraform-file-path.js';
 import terraformRequiredProvider from './terraform-required-provider.js';
 import terraformUndeclaredReference from './terraform-undeclared-reference.js';
+import terraformBackendOverride from './terraform-backend-override.js';
+import terraformRunnerPermissions from './terraform-runner-permissions.js';
+import terraformSourceNamespace from './terraform-source-namespace.js';
+import terraformVariables from './terraform-variables.js';
 import yamlSyntax from './yaml-syntax.js';
 
 type AnyRule = Rule<string, never>;
@@ -63,5 +67,9 @@ export const builtinRules: ReadonlyArray<AnyRule> = [
   terraformFilePath,
   terraformRequiredProvider,
   terraformUndeclaredReference,
+  terraformBackendOverride,
+  terraformRunnerPermissions,
+  terraformSourceNamespace,
+  terraformVariables,
   yamlSyntax,
 ].map((rule) => rule as unknown as AnyRule);

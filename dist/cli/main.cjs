@@ -31652,6 +31652,569 @@ var init_terraform_undeclared_reference = __esm({
   }
 });
 
+// src/terraform/controller.ts
+function controllerSettings(model) {
+  return model.ofKind("HelmRelease", HELM_GROUP).filter((release) => {
+    const chart = asString(release.get(["spec", "chart", "spec", "chart"])) ?? asString(release.get(["spec", "chartRef", "name"]));
+    return chart === "tofu-controller" || chart === "tf-controller";
+  }).map((release) => {
+    const values = asRecord(release.get(["spec", "values"])) ?? {};
+    const known = asArray(release.get(["spec", "valuesFrom"])).length === 0;
+    const runner = asRecord(getIn(values, ["runner", "serviceAccount"])) ?? {};
+    const namespace = asString(release.get(["spec", "targetNamespace"])) ?? release.appliedNamespace;
+    const allowed = runner.allowedNamespaces === void 0 ? ["flux-system"] : asArray(runner.allowedNamespaces).filter((entry) => typeof entry === "string");
+    const cross = values.allowCrossNamespaceRefs;
+    return {
+      release,
+      allowCrossNamespaceRefs: typeof cross === "boolean" ? cross : known ? false : void 0,
+      runnerServiceAccount: runner.create === false ? void 0 : asString(runner.name) || "tf-runner",
+      runnerNamespaces: known ? [...allowed, ...namespace === void 0 ? [] : [namespace]] : void 0
+    };
+  });
+}
+function moduleOf(model, terraform) {
+  const { link, path: path23 } = terraform;
+  if (link.status !== "linked" || path23.status !== "directory" || path23.dir === void 0) return void 0;
+  return terraformIndex(model).at(link.root, path23.dir);
+}
+var init_controller = __esm({
+  "src/terraform/controller.ts"() {
+    "use strict";
+    init_kinds();
+    init_values();
+    init_modules();
+  }
+});
+
+// rules/terraform-backend-override.ts
+var terraform_backend_override_default;
+var init_terraform_backend_override = __esm({
+  "rules/terraform-backend-override.ts"() {
+    "use strict";
+    init_describe();
+    init_values();
+    init_rule();
+    init_controller();
+    terraform_backend_override_default = defineRule({
+      meta: {
+        id: "terraform-backend-override",
+        description: "Disallow backend blocks in Terraform modules that tofu-controller runs with its own backend",
+        scope: "cluster",
+        category: "reliability",
+        defaultLevel: "warning",
+        recommended: true,
+        messages: {
+          defaultBackend: "This {{block}} block is ignored when {{terraform}} runs the module: tofu-controller writes backend_override.tf with its Kubernetes backend (state in Secret tfstate-{{workspace}}-{{name}} in {{namespace}}), which wins. Remove the block, or move the settings to spec.backendConfig (or set backendConfig.disable: true to keep this one).",
+          configuredBackend: "This {{block}} block is ignored when {{terraform}} runs the module: tofu-controller writes spec.backendConfig ({{what}}) to backend_override.tf, which wins. Remove the block so the module says where its state really is.",
+          cloud: "This {{block}} block conflicts with spec.cloud of {{terraform}}: tofu-controller writes a cloud block to backend_override.tf, which wins. Remove the block."
+        },
+        docs: {
+          rationale: "tofu-controller always writes `backend_override.tf` into the working folder (unless `spec.backendConfig.disable: true`): the Kubernetes backend by default (state Secret `tfstate-<workspace>-<name>` in the Terraform's namespace), the backend of `spec.backendConfig`, or a `cloud` block for `spec.cloud`. By Terraform's override-file rules that backend replaces any `backend` block of the module, so a module that says `backend \"s3\"` keeps its state somewhere else than it claims, and a run from a laptop with that block writes a second, diverging state. The rule reads the module each Terraform object runs (in the app repo, across roots) and says which backend wins. `terraform validate` does not see this: it is a property of how the controller runs the module.",
+          incorrect: [
+            {
+              title: "An S3 backend in a module that tofu-controller runs with its default backend",
+              roots: {
+                "h-kube": {
+                  "lotus-lake/terraform.yaml": "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: lotus-lake\n  namespace: lotus-lake\nspec:\n  interval: 5m\n  url: https://github.com/matta-kelly/lotus-lake\n---\napiVersion: infra.contrib.fluxcd.io/v1alpha2\nkind: Terraform\nmetadata:\n  name: lotus-lake-airbyte\n  namespace: lotus-lake\nspec:\n  interval: 10m\n  path: ./orchestration/airbyte/terraform\n  sourceRef:\n    kind: GitRepository\n    name: lotus-lake\n"
+                },
+                "lotus-lake": { "orchestration/airbyte/terraform/versions.tf": 'terraform {\n  backend "s3" {\n    bucket = "tfstate"\n    key    = "airbyte"\n  }\n}\n' }
+              }
+            }
+          ],
+          correct: [
+            {
+              title: "The module has no backend block; the controller supplies one",
+              roots: {
+                "h-kube": {
+                  "lotus-lake/terraform.yaml": "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: lotus-lake\n  namespace: lotus-lake\nspec:\n  interval: 5m\n  url: https://github.com/matta-kelly/lotus-lake\n---\napiVersion: infra.contrib.fluxcd.io/v1alpha2\nkind: Terraform\nmetadata:\n  name: lotus-lake-airbyte\n  namespace: lotus-lake\nspec:\n  interval: 10m\n  path: ./orchestration/airbyte/terraform\n  sourceRef:\n    kind: GitRepository\n    name: lotus-lake\n"
+                },
+                "lotus-lake": { "orchestration/airbyte/terraform/versions.tf": 'terraform {\n  required_version = ">= 1.6.0"\n}\n' }
+              }
+            }
+          ],
+          whenNotToUse: "When the module is also run outside the cluster on purpose with its own backend, and the two states are meant to be separate."
+        }
+      },
+      check(ctx) {
+        for (const terraform of ctx.model.flux.terraforms) {
+          const module2 = moduleOf(ctx.model, terraform);
+          if (!module2 || module2.backends.length === 0) continue;
+          const spec = asRecord(terraform.resource.value.spec) ?? {};
+          const backendConfig = asRecord(spec.backendConfig);
+          if (backendConfig?.disable === true) continue;
+          const data = { terraform: describeObject(terraform.resource), name: terraform.resource.name, namespace: terraform.resource.appliedNamespace ?? "its namespace", workspace: asString(spec.workspace) ?? "default" };
+          for (const { file, block } of module2.backends) {
+            if (file.override) continue;
+            const label = block.labels[0];
+            const offsets = [block.typeOffsets[0], (block.labelOffsets[0] ?? block.typeOffsets)[1]];
+            const blockData = { ...data, block: label === void 0 ? block.type : `${block.type} "${label}"` };
+            if (spec.cloud !== void 0) ctx.report({ file: file.file, offsets, messageId: "cloud", data: blockData });
+            else if (!backendConfig) ctx.report({ file: file.file, offsets, messageId: "defaultBackend", data: blockData });
+            else {
+              const what = typeof backendConfig.customConfiguration === "string" ? "its customConfiguration" : `a Kubernetes backend with secretSuffix ${asString(backendConfig.secretSuffix) ?? "(empty)"}`;
+              ctx.report({ file: file.file, offsets, messageId: "configuredBackend", data: { ...blockData, what } });
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
+// rules/terraform-runner-permissions.ts
+function grants(rules, need) {
+  const granted = /* @__PURE__ */ new Set();
+  for (const raw of rules) {
+    const rule = asRecord(raw);
+    const groups = asArray(rule?.apiGroups);
+    const resources = asArray(rule?.resources);
+    if (!groups.includes(need.group) && !groups.includes("*")) continue;
+    if (!resources.includes(need.resource) && !resources.includes("*")) continue;
+    for (const verb of asArray(rule?.verbs)) if (typeof verb === "string") granted.add(verb);
+  }
+  return granted.has("*") ? [] : need.verbs.filter((verb) => !granted.has(verb));
+}
+var RBAC_GROUP, NEEDS, SA, TF, ROLE, FULL_RULES, FLUX7, CONTROLLER, terraform_runner_permissions_default;
+var init_terraform_runner_permissions = __esm({
+  "rules/terraform-runner-permissions.ts"() {
+    "use strict";
+    init_describe();
+    init_values();
+    init_rule();
+    init_controller();
+    RBAC_GROUP = "rbac.authorization.k8s.io";
+    NEEDS = [
+      { group: "", resource: "secrets", verbs: ["get", "list", "create", "update", "delete"], why: "state and outputs" },
+      { group: "", resource: "configmaps", verbs: ["get", "list"], why: "varsFrom ConfigMaps" },
+      { group: "coordination.k8s.io", resource: "leases", verbs: ["get", "create", "update", "delete"], why: "state locking" }
+    ];
+    SA = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: tf-runner\n  namespace: lotus-lake\n";
+    TF = "apiVersion: infra.contrib.fluxcd.io/v1alpha2\nkind: Terraform\nmetadata:\n  name: lotus-lake-airbyte\n  namespace: lotus-lake\nspec:\n  interval: 10m\n  path: ./orchestration/airbyte/terraform\n  sourceRef:\n    kind: GitRepository\n    name: lotus-lake\n";
+    ROLE = (rules) => `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: tf-runner
+  namespace: lotus-lake
+rules:
+${rules}---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: tf-runner
+  namespace: lotus-lake
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: tf-runner
+subjects:
+  - kind: ServiceAccount
+    name: tf-runner
+    namespace: lotus-lake
+`;
+    FULL_RULES = '  - apiGroups: [""]\n    resources: [secrets, configmaps]\n    verbs: ["*"]\n  - apiGroups: [coordination.k8s.io]\n    resources: [leases]\n    verbs: ["*"]\n';
+    FLUX7 = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: ssh://git@github.com/matta-kelly/h-kube\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./apps\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n";
+    CONTROLLER = (namespaces) => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: tofu-controller
+  namespace: flux-system
+spec:
+  interval: 1h
+  chart:
+    spec:
+      chart: tofu-controller
+      sourceRef:
+        kind: HelmRepository
+        name: tofu-controller
+  values:
+    runner:
+      serviceAccount:
+        allowedNamespaces: [${namespaces}]
+`;
+    terraform_runner_permissions_default = defineRule({
+      meta: {
+        id: "terraform-runner-permissions",
+        description: "Require the runner ServiceAccount of every Terraform object to exist in its namespace with the permissions the runner needs",
+        scope: "cluster",
+        category: "correctness",
+        defaultLevel: "error",
+        recommended: true,
+        messages: {
+          missingServiceAccount: "Runner ServiceAccount {{account}} does not exist in namespace {{namespace}}: tofu-controller starts the runner pod of {{terraform}} there with it, so no plan ever runs ({{advice}}).",
+          noBinding: "ServiceAccount {{account}} in {{namespace}} is written by hand for the runner of {{terraform}}, but no RoleBinding or ClusterRoleBinding in the linted roots grants it anything: the runner cannot read its Secrets or lock its state. Bind it to a Role with Secrets, ConfigMaps and coordination.k8s.io leases (or to ClusterRole tf-runner-role).",
+          missingPermissions: "Role {{role}} is what the runner of {{terraform}} ({{account}}) gets, but it does not grant {{missing}}: the runner fails when it reads variables, writes state or takes the state lock. Add the rules (the chart's tf-runner-role grants all verbs on secrets, configmaps and coordination.k8s.io leases)."
+        },
+        messageLevels: { noBinding: "warning" },
+        options: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            allowedNamespaces: {
+              type: "array",
+              items: { type: "string" },
+              description: "Namespaces where the tofu-controller chart creates the runner ServiceAccount (runner.serviceAccount.allowedNamespaces), when its HelmRelease is not linted."
+            }
+          }
+        },
+        defaultOptions: { allowedNamespaces: [] },
+        docs: {
+          rationale: "tofu-controller runs each Terraform object's runner pod in the object's own namespace with `spec.serviceAccountName` (default `tf-runner`). The chart creates `tf-runner`, bound to ClusterRole `tf-runner-role`, only in `runner.serviceAccount.allowedNamespaces` (default `[flux-system]`) and the controller's namespace. A Terraform in any other namespace needs its own ServiceAccount, and a hand-written one needs a Role that grants what the runner does: Secrets (state, outputs, `varsFrom`), ConfigMaps (`varsFrom`) and `coordination.k8s.io` leases (state locking). Otherwise the runner pod is never created or fails on its first API call, visible only in the Terraform object's status. The rule reads the tofu-controller HelmRelease when it is linted (its `allowedNamespaces`), or the rule option; with neither, the chart-created account is not checked and a note says so.",
+          incorrect: [
+            { title: "A Terraform in lotus-lake while the chart creates tf-runner only in flux-system", files: { "clusters/flux-system.yaml": FLUX7, "apps/tofu-controller.yaml": CONTROLLER("flux-system"), "apps/lotus-lake/terraform.yaml": TF } },
+            { title: "A hand-written runner Role without leases", files: { "lotus-lake/terraform.yaml": TF, "lotus-lake/runner.yaml": `${SA}---
+${ROLE('  - apiGroups: [""]\n    resources: [secrets, configmaps]\n    verbs: ["*"]\n')}` } }
+          ],
+          correct: [
+            { title: "The chart creates tf-runner in lotus-lake", files: { "clusters/flux-system.yaml": FLUX7, "apps/tofu-controller.yaml": CONTROLLER("flux-system, lotus-lake"), "apps/lotus-lake/terraform.yaml": TF } },
+            { title: "A hand-written ServiceAccount and a Role with what the runner needs", files: { "lotus-lake/terraform.yaml": TF, "lotus-lake/runner.yaml": `${SA}---
+${ROLE(FULL_RULES)}` } }
+          ],
+          whenNotToUse: "When the runner accounts and their RBAC are created outside the linted repositories; list their namespaces in the allowedNamespaces option instead."
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const settings = controllerSettings(model);
+        const chartNamespaces = /* @__PURE__ */ new Set([...ctx.options.allowedNamespaces, ...settings.flatMap((entry) => entry.runnerNamespaces ?? [])]);
+        const chartAccounts = /* @__PURE__ */ new Set(["tf-runner", ...settings.flatMap((entry) => entry.runnerServiceAccount === void 0 ? [] : [entry.runnerServiceAccount])]);
+        const unknownValues = settings.some((entry) => entry.runnerNamespaces === void 0);
+        for (const terraform of model.flux.terraforms) {
+          const resource = terraform.resource;
+          const namespace = resource.appliedNamespace;
+          if (namespace === void 0) continue;
+          const account = asString(resource.get(["spec", "serviceAccountName"])) ?? settings[0]?.runnerServiceAccount ?? "tf-runner";
+          const data = { account, namespace, terraform: describeObject(resource) };
+          const written2 = model.find({ kind: "ServiceAccount", name: account, namespace, group: "" });
+          if (written2.length === 0) {
+            if (chartAccounts.has(account) && chartNamespaces.has(namespace)) continue;
+            if (unknownValues || settings.length === 0 && ctx.options.allowedNamespaces.length === 0) {
+              model.note({ message: `The runner ServiceAccount of ${data.terraform} was not checked: the tofu-controller installation (its HelmRelease values) is not known. Set the allowedNamespaces option of terraform-runner-permissions.`, file: resource.file.absPath });
+              continue;
+            }
+            const gap = model.flux.gap(resource, namespace);
+            if (gap) {
+              model.note({ message: gap, file: resource.file.absPath });
+              continue;
+            }
+            const advice = chartAccounts.has(account) ? `the tofu-controller chart creates ${account} only in ${[...chartNamespaces].sort().join(", ")}: add ${namespace} to runner.serviceAccount.allowedNamespaces, or write the ServiceAccount with a Role for Secrets, ConfigMaps and leases` : "create the ServiceAccount with a Role for Secrets, ConfigMaps and leases, or fix spec.serviceAccountName";
+            const path23 = resource.get(["spec", "serviceAccountName"]) === void 0 ? ["spec"] : ["spec", "serviceAccountName"];
+            ctx.report({ resource, path: path23, key: path23.length === 1, messageId: "missingServiceAccount", data: { ...data, advice } });
+            continue;
+          }
+          const bindings = [...model.ofKind("RoleBinding", RBAC_GROUP).filter((binding) => binding.appliedNamespace === namespace), ...model.ofKind("ClusterRoleBinding", RBAC_GROUP)].filter(
+            (binding) => asArray(binding.get(["subjects"])).some((raw) => {
+              const subject = asRecord(raw);
+              return subject?.kind === "ServiceAccount" && subject.name === account && (asString(subject.namespace) ?? binding.appliedNamespace) === namespace;
+            })
+          );
+          if (bindings.length === 0) {
+            if (chartAccounts.has(account) && chartNamespaces.has(namespace)) continue;
+            ctx.report({ resource: written2[0], path: ["metadata", "name"], messageId: "noBinding", data });
+            continue;
+          }
+          const roles = [];
+          let opaque = false;
+          for (const binding of bindings) {
+            const kind = asString(binding.get(["roleRef", "kind"]));
+            const name2 = asString(binding.get(["roleRef", "name"]));
+            if (name2 === void 0) continue;
+            if (kind === "ClusterRole" && name2 === "tf-runner-role") {
+              opaque = true;
+              continue;
+            }
+            const found = kind === "Role" ? model.find({ kind: "Role", name: name2, namespace, group: RBAC_GROUP }) : model.find({ kind: "ClusterRole", name: name2, group: RBAC_GROUP });
+            if (found.length === 0) opaque = true;
+            roles.push(...found);
+          }
+          if (opaque || roles.length === 0) continue;
+          const rules = roles.flatMap((role2) => asArray(role2.get(["rules"])));
+          const missing = NEEDS.map((need) => ({ need, verbs: grants(rules, need) })).filter((entry) => entry.verbs.length > 0);
+          if (missing.length === 0) continue;
+          const text = missing.map(({ need, verbs }) => `${verbs.join("/")} on ${need.group === "" ? "" : `${need.group} `}${need.resource} (${need.why})`).join(", ");
+          const role = roles[0];
+          ctx.report({ resource: role, path: ["rules"], key: true, messageId: "missingPermissions", data: { ...data, role: `${role.kind} ${role.name}`, missing: text } });
+        }
+      }
+    });
+  }
+});
+
+// rules/terraform-source-namespace.ts
+var TERRAFORM2, SOURCE, terraform_source_namespace_default;
+var init_terraform_source_namespace = __esm({
+  "rules/terraform-source-namespace.ts"() {
+    "use strict";
+    init_describe();
+    init_rule();
+    init_controller();
+    TERRAFORM2 = (namespace) => `apiVersion: infra.contrib.fluxcd.io/v1alpha2
+kind: Terraform
+metadata:
+  name: lotus-lake-airbyte
+  namespace: lotus-lake
+spec:
+  interval: 10m
+  path: ./orchestration/airbyte/terraform
+  sourceRef:
+    kind: GitRepository
+    name: lotus-lake
+    namespace: ${namespace}
+`;
+    SOURCE = (namespace) => `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: lotus-lake
+  namespace: ${namespace}
+spec:
+  interval: 5m
+  url: https://github.com/matta-kelly/lotus-lake
+`;
+    terraform_source_namespace_default = defineRule({
+      meta: {
+        id: "terraform-source-namespace",
+        description: "Disallow Terraform sourceRefs into another namespace unless tofu-controller allows cross-namespace references",
+        scope: "cluster",
+        category: "correctness",
+        defaultLevel: "error",
+        recommended: true,
+        messages: {
+          crossNamespace: `The sourceRef of {{terraform}} names {{source}} in namespace {{namespace}}: tofu-controller denies cross-namespace references by default (since 0.16), so the Terraform never gets its source ("cross-namespace references are not allowed"). Put a GitRepository in {{own}}, or allow them (chart value allowCrossNamespaceRefs: true, then set this rule's allowCrossNamespaceRefs option).`
+        },
+        options: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            allowCrossNamespaceRefs: { type: "boolean", description: "The tofu-controller of the cluster runs with --allow-cross-namespace-refs (when its HelmRelease is not linted, or its values are not known)." }
+          }
+        },
+        defaultOptions: { allowCrossNamespaceRefs: false },
+        docs: {
+          rationale: "Since 0.16 tofu-controller refuses a `sourceRef` into another namespace unless it runs with `--allow-cross-namespace-refs` (chart value `allowCrossNamespaceRefs: true`); the Terraform object then stays not ready with an access-denied condition, and nothing is applied. A GitRepository shared from `flux-system` is the usual way this happens. The rule reads `allowCrossNamespaceRefs` from the tofu-controller HelmRelease when it is linted, or the rule option otherwise. Whether the source itself exists is `flux-source-ref`'s job.",
+          incorrect: [{ title: "The Terraform in lotus-lake reads a GitRepository in flux-system", files: { "lotus-lake/terraform.yaml": `${SOURCE("flux-system")}---
+${TERRAFORM2("flux-system")}` } }],
+          correct: [
+            { title: "The GitRepository is in the Terraform's namespace", files: { "lotus-lake/terraform.yaml": `${SOURCE("lotus-lake")}---
+${TERRAFORM2("lotus-lake")}` } },
+            { title: "The controller allows cross-namespace references", files: { "lotus-lake/terraform.yaml": `${SOURCE("flux-system")}---
+${TERRAFORM2("flux-system")}` }, options: { allowCrossNamespaceRefs: true } }
+          ],
+          whenNotToUse: "Never on tofu-controller older than 0.16, which allowed them; set the option instead when the controller allows them."
+        }
+      },
+      check(ctx) {
+        const settings = controllerSettings(ctx.model);
+        if (ctx.options.allowCrossNamespaceRefs || settings.some((entry) => entry.allowCrossNamespaceRefs !== false)) return;
+        for (const terraform of ctx.model.flux.terraforms) {
+          const ref = terraform.sourceRef;
+          const own2 = terraform.resource.appliedNamespace;
+          if (!ref || ref.namespace === void 0 || own2 === void 0 || ref.namespace === own2) continue;
+          ctx.report({
+            resource: terraform.resource,
+            path: [...ref.path, "namespace"],
+            messageId: "crossNamespace",
+            data: { terraform: describeObject(terraform.resource), source: `${ref.kind || "GitRepository"} ${qualified(ref.namespace, ref.name)}`, namespace: ref.namespace, own: own2 }
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/terraform-variables.ts
+function plaintextOf(data, key) {
+  const resource = data.resource;
+  if (!resource || data.origin !== "manifest" || data.encrypted) return void 0;
+  if (data.kind === "ConfigMap") return asString(asRecord(resource.value.data)?.[key]);
+  return asString(asRecord(resource.value.stringData)?.[key]);
+}
+function typeClass(type2) {
+  const compact2 = (type2 ?? "").replace(/\s+/g, "");
+  if (/^(list|set|map|tuple|object)\b/.test(compact2)) return "structured";
+  if (compact2 === "number") return "number";
+  if (compact2 === "bool") return "bool";
+  return "other";
+}
+function collectInputs(ctx, terraform, module2) {
+  const resource = terraform.resource;
+  const spec = asRecord(resource.value.spec) ?? {};
+  const inputs = [];
+  let unknown;
+  asArray(spec.vars).forEach((entry, index) => {
+    const name2 = asString(asRecord(entry)?.name);
+    if (name2 !== void 0) inputs.push({ name: name2, path: ["spec", "vars", index, "name"], from: "vars" });
+  });
+  if (spec.values !== void 0) inputs.push({ name: "values", path: ["spec", "values"], from: "values" });
+  const runner = asRecord(asRecord(asRecord(spec.runnerPodTemplate)?.spec)) ?? {};
+  asArray(runner.env).forEach((entry, index) => {
+    const name2 = asString(asRecord(entry)?.name);
+    if (name2?.startsWith("TF_VAR_")) inputs.push({ name: name2.slice("TF_VAR_".length), path: ["spec", "runnerPodTemplate", "spec", "env", index, "name"], from: "env" });
+  });
+  if (asArray(runner.envFrom).length > 0) unknown = "its runner pod takes environment variables (TF_VAR_\u2026) from envFrom";
+  if (spec.fileMappings !== void 0) unknown = "spec.fileMappings may write variable files";
+  const tfvars = (ctx.model.rootFiles(module2.root).filesIn.get(module2.dir) ?? []).find((file) => TFVARS_FILE.test(file.path));
+  if (tfvars) unknown = `${tfvars.path} sets variables`;
+  asArray(spec.varsFrom).forEach((raw, index) => {
+    const entry = asRecord(raw);
+    const kind = asString(entry?.kind);
+    const name2 = asString(entry?.name);
+    if (!entry || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return;
+    const data = ctx.model.flux.data(kind, name2, resource.appliedNamespace).matches[0];
+    if (!data) {
+      if (entry.optional !== true) unknown = `${kind} ${name2} is not in the linted roots`;
+      return;
+    }
+    const keys = entry.varsKeys;
+    if (Array.isArray(keys)) {
+      keys.forEach((pattern, keyIndex) => {
+        if (typeof pattern !== "string") return;
+        const parts = pattern.split(":");
+        if (parts.length > 2 || parts.some((part) => part === "")) return;
+        const [oldKey, newKey = oldKey] = parts;
+        if (kind === "ConfigMap" && data.keysKnown && !data.keys.has(oldKey)) return;
+        const input = { name: newKey, path: ["spec", "varsFrom", index, "varsKeys", keyIndex], from: "varsFrom", data, listed: true, key: oldKey };
+        const plaintext = plaintextOf(data, oldKey);
+        if (plaintext !== void 0) input.plaintext = plaintext;
+        inputs.push(input);
+      });
+      return;
+    }
+    if (!data.keysKnown) {
+      unknown = `the keys of ${kind} ${name2} are not known`;
+      return;
+    }
+    for (const key of data.keys) {
+      const input = { name: key, path: ["spec", "varsFrom", index, "name"], from: "varsFrom", data, listed: false, key };
+      const plaintext = plaintextOf(data, key);
+      if (plaintext !== void 0) input.plaintext = plaintext;
+      inputs.push(input);
+    }
+  });
+  return { inputs, unknown };
+}
+function describeSources(spec) {
+  const sources = [];
+  if (asArray(spec.vars).length > 0) sources.push("spec.vars");
+  for (const raw of asArray(spec.varsFrom)) {
+    const entry = asRecord(raw);
+    if (entry) sources.push(`varsFrom ${asString(entry.kind) ?? ""} ${asString(entry.name) ?? ""}${Array.isArray(entry.varsKeys) ? " (varsKeys)" : ""}`);
+  }
+  return sources.length === 0 ? "it sets no vars or varsFrom" : `neither ${sources.join(" nor ")} provides it`;
+}
+var TFVARS_FILE, NUMBER2, terraform_variables_default;
+var init_terraform_variables = __esm({
+  "rules/terraform-variables.ts"() {
+    "use strict";
+    init_describe();
+    init_values();
+    init_rule();
+    init_controller();
+    TFVARS_FILE = /(^|\/)(terraform\.tfvars(\.json)?|[^/]*\.auto\.tfvars(\.json)?)$/;
+    NUMBER2 = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+    terraform_variables_default = defineRule({
+      meta: {
+        id: "terraform-variables",
+        description: "Require the variables of a Terraform module to match what its tofu-controller Terraform objects provide",
+        scope: "cluster",
+        category: "correctness",
+        defaultLevel: "error",
+        recommended: true,
+        messages: {
+          requiredMissing: 'Required variable "{{variable}}" (no default) gets no value when {{terraform}} runs this module: {{sources}}, so the plan fails with "No value for required variable". Provide it there, or give it a default.',
+          requiredMissingHere: 'Required variable "{{variable}}" of the module {{module}} gets no value from {{terraform}}: {{sources}}, so the plan fails with "No value for required variable". Add the key (after a rename in the Secret, update varsKeys with `key:{{variable}}`), or a spec.vars entry.',
+          undeclared: 'Variable "{{variable}}" is provided here, but the module {{module}} declares no such variable: tofu-controller passes it and Terraform only warns ("Value for undeclared variable"), so the value is silently unused. Fix the name or remove it.',
+          undeclaredKeys: 'Keys {{keys}} of {{source}} are passed as variables, but the module {{module}} declares none of them: Terraform only warns ("Value for undeclared variable"). List the keys that are variables in varsKeys (`key:variable` renames), or declare them.',
+          structured: 'Variable "{{variable}}" has type {{type}}, but varsFrom always passes a string: Terraform cannot convert a string to {{type}} (even one holding JSON), so the plan fails with "Invalid value for input variable". Declare it as string and jsondecode() it in the module, or pass it through spec.vars, which keeps JSON types.',
+          notNumber: 'Variable "{{variable}}" has type number, but key {{key}} of {{source}} does not hold a number: the plan fails with "a number is required". Fix the value.',
+          notBool: 'Variable "{{variable}}" has type bool, but key {{key}} of {{source}} holds neither "true", "false", "1" nor "0": the plan fails with "a bool is required". Fix the value.'
+        },
+        messageLevels: { undeclared: "warning", undeclaredKeys: "warning" },
+        docs: {
+          rationale: 'tofu-controller writes `spec.vars`, every key of each `varsFrom` Secret/ConfigMap (or only its `varsKeys`, `key:variable` renaming) and `spec.values` into `generated.auto.tfvars.json`, and the module in the *other* repository declares the variables. When the cluster repo renames a Secret key, the app repo\'s required variable silently loses its value and the plan fails in the cluster ("No value for required variable"); the seed\'s deployment broke exactly this way. SOPS keeps key names readable, so the rule compares them offline: a required variable (no `default`) that nothing provides is reported on the variable\'s line and on the Terraform object; keys that the module does not declare are a warning (Terraform only warns); a `varsFrom` value is always a JSON *string*, and Terraform never converts a string to a list, set, map, tuple or object type, even when it holds JSON (checked against Terraform 1.x: "list of string required"), so such variables are errors; a plaintext value for a number or bool variable must convert. Values from `runnerPodTemplate` `TF_VAR_` env count; a Terraform whose inputs are not all visible (runner `envFrom`, `fileMappings`, a `*.auto.tfvars` file, a Secret whose keys are unknown) is skipped with a note. This is what `terraform plan` in the cluster finds; `terraform validate` in CI cannot, because it ignores variable values.',
+          incorrect: [
+            {
+              title: "The Secret key was renamed in the cluster repo; the module still requires the variable",
+              roots: {
+                "h-kube": {
+                  "lotus-lake/terraform.yaml": "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: lotus-lake\n  namespace: lotus-lake\nspec:\n  interval: 5m\n  url: https://github.com/matta-kelly/lotus-lake\n---\napiVersion: infra.contrib.fluxcd.io/v1alpha2\nkind: Terraform\nmetadata:\n  name: lotus-lake-airbyte\n  namespace: lotus-lake\nspec:\n  interval: 10m\n  path: ./orchestration/airbyte/terraform\n  sourceRef:\n    kind: GitRepository\n    name: lotus-lake\n  varsFrom:\n    - kind: Secret\n      name: lotus-lake-terraform-vars\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: lotus-lake-terraform-vars\n  namespace: lotus-lake\nstringData:\n  AIRBYTE_WORKSPACE_ID: placeholder\n"
+                },
+                "lotus-lake": { "orchestration/airbyte/terraform/variables.tf": 'variable "airbyte_workspace_id" {\n  type = string\n}\n' }
+              }
+            }
+          ],
+          correct: [
+            {
+              title: "varsKeys renames the upper-case key to the variable",
+              roots: {
+                "h-kube": {
+                  "lotus-lake/terraform.yaml": "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: lotus-lake\n  namespace: lotus-lake\nspec:\n  interval: 5m\n  url: https://github.com/matta-kelly/lotus-lake\n---\napiVersion: infra.contrib.fluxcd.io/v1alpha2\nkind: Terraform\nmetadata:\n  name: lotus-lake-airbyte\n  namespace: lotus-lake\nspec:\n  interval: 10m\n  path: ./orchestration/airbyte/terraform\n  sourceRef:\n    kind: GitRepository\n    name: lotus-lake\n  varsFrom:\n    - kind: Secret\n      name: lotus-lake-terraform-vars\n      varsKeys:\n        - AIRBYTE_WORKSPACE_ID:airbyte_workspace_id\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: lotus-lake-terraform-vars\n  namespace: lotus-lake\nstringData:\n  AIRBYTE_WORKSPACE_ID: placeholder\n"
+                },
+                "lotus-lake": { "orchestration/airbyte/terraform/variables.tf": 'variable "airbyte_workspace_id" {\n  type = string\n}\n' }
+              }
+            }
+          ],
+          whenNotToUse: "When the runner gets variables some other way the linter does not see (a custom runner image that writes tfvars)."
+        }
+      },
+      check(ctx) {
+        for (const terraform of ctx.model.flux.terraforms) {
+          const module2 = moduleOf(ctx.model, terraform);
+          if (!module2) continue;
+          const resource = terraform.resource;
+          const where2 = `${module2.root.name}/${module2.dir || "."}`;
+          if (!module2.complete) {
+            ctx.model.note({ message: `The variables of ${describeObject(resource)} were not checked against ${where2}: ${module2.incompleteReason ?? "not every file was read"}.`, file: resource.file.absPath });
+            continue;
+          }
+          const spec = asRecord(resource.value.spec) ?? {};
+          const { inputs, unknown } = collectInputs(ctx, terraform, module2);
+          const provided = new Set(inputs.map((input) => input.name));
+          const terraformName = describeObject(resource);
+          const declaration = (name2) => {
+            const decls = module2.variables.get(name2) ?? [];
+            return decls.find((decl) => !decl.file.override) ?? decls[0];
+          };
+          if (unknown !== void 0) {
+            ctx.model.note({ message: `Required variables of ${terraformName} were not checked: ${unknown}.`, file: resource.file.absPath });
+          } else {
+            const sources = describeSources(spec);
+            const varsFromPath = asArray(spec.varsFrom).length > 0 ? ["spec", "varsFrom", 0, "name"] : asArray(spec.vars).length > 0 ? ["spec", "vars"] : ["spec", "path"];
+            for (const [name2, decls] of module2.variables) {
+              if (provided.has(name2) || decls.some((decl2) => !decl2.required)) continue;
+              const decl = declaration(name2);
+              if (!decl) continue;
+              ctx.report({ file: decl.file.file, offsets: decl.offsets, messageId: "requiredMissing", data: { variable: name2, terraform: terraformName, sources } });
+              ctx.report({ resource, path: varsFromPath, messageId: "requiredMissingHere", data: { variable: name2, module: where2, terraform: terraformName, sources } });
+            }
+          }
+          const unlisted = /* @__PURE__ */ new Map();
+          for (const input of inputs) {
+            const decl = declaration(input.name);
+            if (!decl) {
+              if (input.from === "vars" || input.from === "varsFrom" && input.listed) ctx.report({ resource, path: input.path, messageId: "undeclared", data: { variable: input.name, module: where2 } });
+              else if (input.from === "varsFrom") {
+                const key = input.path.join(".");
+                const group = unlisted.get(key) ?? { input, names: [] };
+                group.names.push(input.name);
+                unlisted.set(key, group);
+              }
+              continue;
+            }
+            if (input.from !== "varsFrom" || !input.data) continue;
+            const source = `${input.data.kind} ${input.data.name}`;
+            const type2 = typeClass(decl.type);
+            if (type2 === "structured") ctx.report({ resource, path: input.path, messageId: "structured", data: { variable: input.name, type: (decl.type ?? "").replace(/\s+/g, " ") } });
+            else if (type2 === "number" && input.plaintext !== void 0 && !NUMBER2.test(input.plaintext)) ctx.report({ resource, path: input.path, messageId: "notNumber", data: { variable: input.name, key: input.key ?? input.name, source } });
+            else if (type2 === "bool" && input.plaintext !== void 0 && !["true", "false", "1", "0"].includes(input.plaintext)) ctx.report({ resource, path: input.path, messageId: "notBool", data: { variable: input.name, key: input.key ?? input.name, source } });
+          }
+          for (const { input, names } of unlisted.values()) {
+            ctx.report({ resource, path: input.path, messageId: "undeclaredKeys", data: { keys: names.sort().join(", "), source: `${input.data?.kind ?? ""} ${input.data?.name ?? ""}`, module: where2 } });
+          }
+        }
+      }
+    });
+  }
+});
+
 // rules/yaml-syntax.ts
 var MESSAGES, yaml_syntax_default;
 var init_yaml_syntax = __esm({
@@ -31731,6 +32294,10 @@ var init_rules = __esm({
     init_terraform_file_path();
     init_terraform_required_provider();
     init_terraform_undeclared_reference();
+    init_terraform_backend_override();
+    init_terraform_runner_permissions();
+    init_terraform_source_namespace();
+    init_terraform_variables();
     init_yaml_syntax();
     builtinRules = [
       duplicate_resource_default,
@@ -31762,12 +32329,168 @@ var init_rules = __esm({
       terraform_file_path_default,
       terraform_required_provider_default,
       terraform_undeclared_reference_default,
+      terraform_backend_override_default,
+      terraform_runner_permissions_default,
+      terraform_source_namespace_default,
+      terraform_variables_default,
       yaml_syntax_default
     ].map((rule) => rule);
   }
 });
 
 // src/config/config-validator.generated.ts
+function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  let valid0 = false;
+  const _errs1 = errors;
+  if (!(data === "error" || data === "warning" || data === "note" || data === "off")) {
+    const err0 = { instancePath, schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  var _valid0 = _errs1 === errors;
+  valid0 = valid0 || _valid0;
+  if (!valid0) {
+    const _errs3 = errors;
+    if (Array.isArray(data)) {
+      if (data.length > 1) {
+        const err1 = { instancePath, schemaPath: "#/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+      if (data.length < 1) {
+        const err2 = { instancePath, schemaPath: "#/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      const len0 = data.length;
+      if (len0 > 0) {
+        let data0 = data[0];
+        if (!(data0 === "error" || data0 === "warning" || data0 === "note" || data0 === "off")) {
+          const err3 = { instancePath: instancePath + "/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      }
+    } else {
+      const err4 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    var _valid0 = _errs3 === errors;
+    valid0 = valid0 || _valid0;
+    if (!valid0) {
+      const _errs7 = errors;
+      if (Array.isArray(data)) {
+        if (data.length > 2) {
+          const err5 = { instancePath, schemaPath: "#/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        if (data.length < 2) {
+          const err6 = { instancePath, schemaPath: "#/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+        const len1 = data.length;
+        if (len1 > 0) {
+          let data1 = data[0];
+          if (!(data1 === "error" || data1 === "warning" || data1 === "note" || data1 === "off")) {
+            const err7 = { instancePath: instancePath + "/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+        if (len1 > 1) {
+          let data2 = data[1];
+          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+            for (const key0 in data2) {
+              const err8 = { instancePath: instancePath + "/1", schemaPath: "#/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+              if (vErrors === null) {
+                vErrors = [err8];
+              } else {
+                vErrors.push(err8);
+              }
+              errors++;
+            }
+          } else {
+            const err9 = { instancePath: instancePath + "/1", schemaPath: "#/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err10 = { instancePath, schemaPath: "#/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+      var _valid0 = _errs7 === errors;
+      valid0 = valid0 || _valid0;
+    }
+  }
+  if (!valid0) {
+    const err11 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+    if (vErrors === null) {
+      vErrors = [err11];
+    } else {
+      vErrors.push(err11);
+    }
+    errors++;
+  } else {
+    errors = _errs0;
+    if (vErrors !== null) {
+      if (_errs0) {
+        vErrors.length = _errs0;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  validate11.errors = vErrors;
+  return errors === 0;
+}
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -32198,12 +32921,72 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data22["duplicate-resource"] !== void 0) {
-          let data23 = data22["duplicate-resource"];
-          const _errs60 = errors;
+          if (!validate11(data22["duplicate-resource"], { instancePath: instancePath + "/rules/duplicate-resource", parentData: data22, parentDataProperty: "duplicate-resource", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data22["flux-api-version"] !== void 0) {
+          if (!validate11(data22["flux-api-version"], { instancePath: instancePath + "/rules/flux-api-version", parentData: data22, parentDataProperty: "flux-api-version", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data22["flux-decryption-required"] !== void 0) {
+          if (!validate11(data22["flux-decryption-required"], { instancePath: instancePath + "/rules/flux-decryption-required", parentData: data22, parentDataProperty: "flux-decryption-required", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data22["flux-depends-on"] !== void 0) {
+          if (!validate11(data22["flux-depends-on"], { instancePath: instancePath + "/rules/flux-depends-on", parentData: data22, parentDataProperty: "flux-depends-on", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data22["flux-namespace-required"] !== void 0) {
+          if (!validate11(data22["flux-namespace-required"], { instancePath: instancePath + "/rules/flux-namespace-required", parentData: data22, parentDataProperty: "flux-namespace-required", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data22["flux-path-exists"] !== void 0) {
+          if (!validate11(data22["flux-path-exists"], { instancePath: instancePath + "/rules/flux-path-exists", parentData: data22, parentDataProperty: "flux-path-exists", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data22["flux-source-ref"] !== void 0) {
+          if (!validate11(data22["flux-source-ref"], { instancePath: instancePath + "/rules/flux-source-ref", parentData: data22, parentDataProperty: "flux-source-ref", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data22["flux-substitution"] !== void 0) {
+          if (!validate11(data22["flux-substitution"], { instancePath: instancePath + "/rules/flux-substitution", parentData: data22, parentDataProperty: "flux-substitution", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data22["flux-substitution-escape"] !== void 0) {
+          if (!validate11(data22["flux-substitution-escape"], { instancePath: instancePath + "/rules/flux-substitution-escape", parentData: data22, parentDataProperty: "flux-substitution-escape", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data22["hcl-syntax"] !== void 0) {
+          if (!validate11(data22["hcl-syntax"], { instancePath: instancePath + "/rules/hcl-syntax", parentData: data22, parentDataProperty: "hcl-syntax", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data22["image-pull-policy-mutable-tag"] !== void 0) {
+          let data33 = data22["image-pull-policy-mutable-tag"];
+          const _errs70 = errors;
           let valid19 = false;
-          const _errs61 = errors;
-          if (!(data23 === "error" || data23 === "warning" || data23 === "note" || data23 === "off")) {
-            const err34 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs71 = errors;
+          if (!(data33 === "error" || data33 === "warning" || data33 === "note" || data33 === "off")) {
+            const err34 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err34];
             } else {
@@ -32211,13 +32994,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid2 = _errs61 === errors;
+          var _valid2 = _errs71 === errors;
           valid19 = valid19 || _valid2;
           if (!valid19) {
-            const _errs62 = errors;
-            if (Array.isArray(data23)) {
-              if (data23.length > 1) {
-                const err35 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs73 = errors;
+            if (Array.isArray(data33)) {
+              if (data33.length > 1) {
+                const err35 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err35];
                 } else {
@@ -32225,8 +33008,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data23.length < 1) {
-                const err36 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data33.length < 1) {
+                const err36 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err36];
                 } else {
@@ -32234,11 +33017,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len6 = data23.length;
+              const len6 = data33.length;
               if (len6 > 0) {
-                let data24 = data23[0];
-                if (!(data24 === "error" || data24 === "warning" || data24 === "note" || data24 === "off")) {
-                  const err37 = { instancePath: instancePath + "/rules/duplicate-resource/0", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data34 = data33[0];
+                if (!(data34 === "error" || data34 === "warning" || data34 === "note" || data34 === "off")) {
+                  const err37 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err37];
                   } else {
@@ -32248,7 +33031,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err38 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err38 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err38];
               } else {
@@ -32256,13 +33039,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid2 = _errs62 === errors;
+            var _valid2 = _errs73 === errors;
             valid19 = valid19 || _valid2;
             if (!valid19) {
-              const _errs65 = errors;
-              if (Array.isArray(data23)) {
-                if (data23.length > 2) {
-                  const err39 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs77 = errors;
+              if (Array.isArray(data33)) {
+                if (data33.length > 2) {
+                  const err39 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err39];
                   } else {
@@ -32270,8 +33053,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data23.length < 2) {
-                  const err40 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data33.length < 2) {
+                  const err40 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err40];
                   } else {
@@ -32279,11 +33062,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len7 = data23.length;
+                const len7 = data33.length;
                 if (len7 > 0) {
-                  let data25 = data23[0];
-                  if (!(data25 === "error" || data25 === "warning" || data25 === "note" || data25 === "off")) {
-                    const err41 = { instancePath: instancePath + "/rules/duplicate-resource/0", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data35 = data33[0];
+                  if (!(data35 === "error" || data35 === "warning" || data35 === "note" || data35 === "off")) {
+                    const err41 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err41];
                     } else {
@@ -32293,1551 +33076,61 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
                 if (len7 > 1) {
-                  let data26 = data23[1];
-                  if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
-                    for (const key5 in data26) {
-                      const err42 = { instancePath: instancePath + "/rules/duplicate-resource/1", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err42];
-                      } else {
-                        vErrors.push(err42);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err43 = { instancePath: instancePath + "/rules/duplicate-resource/1", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err43];
-                    } else {
-                      vErrors.push(err43);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err44 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err44];
-                } else {
-                  vErrors.push(err44);
-                }
-                errors++;
-              }
-              var _valid2 = _errs65 === errors;
-              valid19 = valid19 || _valid2;
-            }
-          }
-          if (!valid19) {
-            const err45 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err45];
-            } else {
-              vErrors.push(err45);
-            }
-            errors++;
-          } else {
-            errors = _errs60;
-            if (vErrors !== null) {
-              if (_errs60) {
-                vErrors.length = _errs60;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-api-version"] !== void 0) {
-          let data27 = data22["flux-api-version"];
-          const _errs72 = errors;
-          let valid22 = false;
-          const _errs73 = errors;
-          if (!(data27 === "error" || data27 === "warning" || data27 === "note" || data27 === "off")) {
-            const err46 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err46];
-            } else {
-              vErrors.push(err46);
-            }
-            errors++;
-          }
-          var _valid3 = _errs73 === errors;
-          valid22 = valid22 || _valid3;
-          if (!valid22) {
-            const _errs74 = errors;
-            if (Array.isArray(data27)) {
-              if (data27.length > 1) {
-                const err47 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err47];
-                } else {
-                  vErrors.push(err47);
-                }
-                errors++;
-              }
-              if (data27.length < 1) {
-                const err48 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err48];
-                } else {
-                  vErrors.push(err48);
-                }
-                errors++;
-              }
-              const len8 = data27.length;
-              if (len8 > 0) {
-                let data28 = data27[0];
-                if (!(data28 === "error" || data28 === "warning" || data28 === "note" || data28 === "off")) {
-                  const err49 = { instancePath: instancePath + "/rules/flux-api-version/0", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err49];
-                  } else {
-                    vErrors.push(err49);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err50 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err50];
-              } else {
-                vErrors.push(err50);
-              }
-              errors++;
-            }
-            var _valid3 = _errs74 === errors;
-            valid22 = valid22 || _valid3;
-            if (!valid22) {
-              const _errs77 = errors;
-              if (Array.isArray(data27)) {
-                if (data27.length > 2) {
-                  const err51 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err51];
-                  } else {
-                    vErrors.push(err51);
-                  }
-                  errors++;
-                }
-                if (data27.length < 2) {
-                  const err52 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err52];
-                  } else {
-                    vErrors.push(err52);
-                  }
-                  errors++;
-                }
-                const len9 = data27.length;
-                if (len9 > 0) {
-                  let data29 = data27[0];
-                  if (!(data29 === "error" || data29 === "warning" || data29 === "note" || data29 === "off")) {
-                    const err53 = { instancePath: instancePath + "/rules/flux-api-version/0", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err53];
-                    } else {
-                      vErrors.push(err53);
-                    }
-                    errors++;
-                  }
-                }
-                if (len9 > 1) {
-                  let data30 = data27[1];
-                  if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
-                    for (const key6 in data30) {
-                      const err54 = { instancePath: instancePath + "/rules/flux-api-version/1", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err54];
-                      } else {
-                        vErrors.push(err54);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err55 = { instancePath: instancePath + "/rules/flux-api-version/1", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err55];
-                    } else {
-                      vErrors.push(err55);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err56 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err56];
-                } else {
-                  vErrors.push(err56);
-                }
-                errors++;
-              }
-              var _valid3 = _errs77 === errors;
-              valid22 = valid22 || _valid3;
-            }
-          }
-          if (!valid22) {
-            const err57 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err57];
-            } else {
-              vErrors.push(err57);
-            }
-            errors++;
-          } else {
-            errors = _errs72;
-            if (vErrors !== null) {
-              if (_errs72) {
-                vErrors.length = _errs72;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-decryption-required"] !== void 0) {
-          let data31 = data22["flux-decryption-required"];
-          const _errs84 = errors;
-          let valid25 = false;
-          const _errs85 = errors;
-          if (!(data31 === "error" || data31 === "warning" || data31 === "note" || data31 === "off")) {
-            const err58 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err58];
-            } else {
-              vErrors.push(err58);
-            }
-            errors++;
-          }
-          var _valid4 = _errs85 === errors;
-          valid25 = valid25 || _valid4;
-          if (!valid25) {
-            const _errs86 = errors;
-            if (Array.isArray(data31)) {
-              if (data31.length > 1) {
-                const err59 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err59];
-                } else {
-                  vErrors.push(err59);
-                }
-                errors++;
-              }
-              if (data31.length < 1) {
-                const err60 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err60];
-                } else {
-                  vErrors.push(err60);
-                }
-                errors++;
-              }
-              const len10 = data31.length;
-              if (len10 > 0) {
-                let data32 = data31[0];
-                if (!(data32 === "error" || data32 === "warning" || data32 === "note" || data32 === "off")) {
-                  const err61 = { instancePath: instancePath + "/rules/flux-decryption-required/0", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err61];
-                  } else {
-                    vErrors.push(err61);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err62 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err62];
-              } else {
-                vErrors.push(err62);
-              }
-              errors++;
-            }
-            var _valid4 = _errs86 === errors;
-            valid25 = valid25 || _valid4;
-            if (!valid25) {
-              const _errs89 = errors;
-              if (Array.isArray(data31)) {
-                if (data31.length > 2) {
-                  const err63 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err63];
-                  } else {
-                    vErrors.push(err63);
-                  }
-                  errors++;
-                }
-                if (data31.length < 2) {
-                  const err64 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err64];
-                  } else {
-                    vErrors.push(err64);
-                  }
-                  errors++;
-                }
-                const len11 = data31.length;
-                if (len11 > 0) {
-                  let data33 = data31[0];
-                  if (!(data33 === "error" || data33 === "warning" || data33 === "note" || data33 === "off")) {
-                    const err65 = { instancePath: instancePath + "/rules/flux-decryption-required/0", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err65];
-                    } else {
-                      vErrors.push(err65);
-                    }
-                    errors++;
-                  }
-                }
-                if (len11 > 1) {
-                  let data34 = data31[1];
-                  if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
-                    for (const key7 in data34) {
-                      const err66 = { instancePath: instancePath + "/rules/flux-decryption-required/1", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err66];
-                      } else {
-                        vErrors.push(err66);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err67 = { instancePath: instancePath + "/rules/flux-decryption-required/1", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err67];
-                    } else {
-                      vErrors.push(err67);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err68 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err68];
-                } else {
-                  vErrors.push(err68);
-                }
-                errors++;
-              }
-              var _valid4 = _errs89 === errors;
-              valid25 = valid25 || _valid4;
-            }
-          }
-          if (!valid25) {
-            const err69 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err69];
-            } else {
-              vErrors.push(err69);
-            }
-            errors++;
-          } else {
-            errors = _errs84;
-            if (vErrors !== null) {
-              if (_errs84) {
-                vErrors.length = _errs84;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-depends-on"] !== void 0) {
-          let data35 = data22["flux-depends-on"];
-          const _errs96 = errors;
-          let valid28 = false;
-          const _errs97 = errors;
-          if (!(data35 === "error" || data35 === "warning" || data35 === "note" || data35 === "off")) {
-            const err70 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err70];
-            } else {
-              vErrors.push(err70);
-            }
-            errors++;
-          }
-          var _valid5 = _errs97 === errors;
-          valid28 = valid28 || _valid5;
-          if (!valid28) {
-            const _errs98 = errors;
-            if (Array.isArray(data35)) {
-              if (data35.length > 1) {
-                const err71 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err71];
-                } else {
-                  vErrors.push(err71);
-                }
-                errors++;
-              }
-              if (data35.length < 1) {
-                const err72 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err72];
-                } else {
-                  vErrors.push(err72);
-                }
-                errors++;
-              }
-              const len12 = data35.length;
-              if (len12 > 0) {
-                let data36 = data35[0];
-                if (!(data36 === "error" || data36 === "warning" || data36 === "note" || data36 === "off")) {
-                  const err73 = { instancePath: instancePath + "/rules/flux-depends-on/0", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err73];
-                  } else {
-                    vErrors.push(err73);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err74 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err74];
-              } else {
-                vErrors.push(err74);
-              }
-              errors++;
-            }
-            var _valid5 = _errs98 === errors;
-            valid28 = valid28 || _valid5;
-            if (!valid28) {
-              const _errs101 = errors;
-              if (Array.isArray(data35)) {
-                if (data35.length > 2) {
-                  const err75 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err75];
-                  } else {
-                    vErrors.push(err75);
-                  }
-                  errors++;
-                }
-                if (data35.length < 2) {
-                  const err76 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err76];
-                  } else {
-                    vErrors.push(err76);
-                  }
-                  errors++;
-                }
-                const len13 = data35.length;
-                if (len13 > 0) {
-                  let data37 = data35[0];
-                  if (!(data37 === "error" || data37 === "warning" || data37 === "note" || data37 === "off")) {
-                    const err77 = { instancePath: instancePath + "/rules/flux-depends-on/0", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err77];
-                    } else {
-                      vErrors.push(err77);
-                    }
-                    errors++;
-                  }
-                }
-                if (len13 > 1) {
-                  let data38 = data35[1];
-                  if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
-                    for (const key8 in data38) {
-                      const err78 = { instancePath: instancePath + "/rules/flux-depends-on/1", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err78];
-                      } else {
-                        vErrors.push(err78);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err79 = { instancePath: instancePath + "/rules/flux-depends-on/1", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err79];
-                    } else {
-                      vErrors.push(err79);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err80 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err80];
-                } else {
-                  vErrors.push(err80);
-                }
-                errors++;
-              }
-              var _valid5 = _errs101 === errors;
-              valid28 = valid28 || _valid5;
-            }
-          }
-          if (!valid28) {
-            const err81 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err81];
-            } else {
-              vErrors.push(err81);
-            }
-            errors++;
-          } else {
-            errors = _errs96;
-            if (vErrors !== null) {
-              if (_errs96) {
-                vErrors.length = _errs96;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-namespace-required"] !== void 0) {
-          let data39 = data22["flux-namespace-required"];
-          const _errs108 = errors;
-          let valid31 = false;
-          const _errs109 = errors;
-          if (!(data39 === "error" || data39 === "warning" || data39 === "note" || data39 === "off")) {
-            const err82 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err82];
-            } else {
-              vErrors.push(err82);
-            }
-            errors++;
-          }
-          var _valid6 = _errs109 === errors;
-          valid31 = valid31 || _valid6;
-          if (!valid31) {
-            const _errs110 = errors;
-            if (Array.isArray(data39)) {
-              if (data39.length > 1) {
-                const err83 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err83];
-                } else {
-                  vErrors.push(err83);
-                }
-                errors++;
-              }
-              if (data39.length < 1) {
-                const err84 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err84];
-                } else {
-                  vErrors.push(err84);
-                }
-                errors++;
-              }
-              const len14 = data39.length;
-              if (len14 > 0) {
-                let data40 = data39[0];
-                if (!(data40 === "error" || data40 === "warning" || data40 === "note" || data40 === "off")) {
-                  const err85 = { instancePath: instancePath + "/rules/flux-namespace-required/0", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err85];
-                  } else {
-                    vErrors.push(err85);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err86 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err86];
-              } else {
-                vErrors.push(err86);
-              }
-              errors++;
-            }
-            var _valid6 = _errs110 === errors;
-            valid31 = valid31 || _valid6;
-            if (!valid31) {
-              const _errs113 = errors;
-              if (Array.isArray(data39)) {
-                if (data39.length > 2) {
-                  const err87 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err87];
-                  } else {
-                    vErrors.push(err87);
-                  }
-                  errors++;
-                }
-                if (data39.length < 2) {
-                  const err88 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err88];
-                  } else {
-                    vErrors.push(err88);
-                  }
-                  errors++;
-                }
-                const len15 = data39.length;
-                if (len15 > 0) {
-                  let data41 = data39[0];
-                  if (!(data41 === "error" || data41 === "warning" || data41 === "note" || data41 === "off")) {
-                    const err89 = { instancePath: instancePath + "/rules/flux-namespace-required/0", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err89];
-                    } else {
-                      vErrors.push(err89);
-                    }
-                    errors++;
-                  }
-                }
-                if (len15 > 1) {
-                  let data42 = data39[1];
-                  if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
-                    for (const key9 in data42) {
-                      const err90 = { instancePath: instancePath + "/rules/flux-namespace-required/1", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err90];
-                      } else {
-                        vErrors.push(err90);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err91 = { instancePath: instancePath + "/rules/flux-namespace-required/1", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err91];
-                    } else {
-                      vErrors.push(err91);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err92 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err92];
-                } else {
-                  vErrors.push(err92);
-                }
-                errors++;
-              }
-              var _valid6 = _errs113 === errors;
-              valid31 = valid31 || _valid6;
-            }
-          }
-          if (!valid31) {
-            const err93 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err93];
-            } else {
-              vErrors.push(err93);
-            }
-            errors++;
-          } else {
-            errors = _errs108;
-            if (vErrors !== null) {
-              if (_errs108) {
-                vErrors.length = _errs108;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-path-exists"] !== void 0) {
-          let data43 = data22["flux-path-exists"];
-          const _errs120 = errors;
-          let valid34 = false;
-          const _errs121 = errors;
-          if (!(data43 === "error" || data43 === "warning" || data43 === "note" || data43 === "off")) {
-            const err94 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err94];
-            } else {
-              vErrors.push(err94);
-            }
-            errors++;
-          }
-          var _valid7 = _errs121 === errors;
-          valid34 = valid34 || _valid7;
-          if (!valid34) {
-            const _errs122 = errors;
-            if (Array.isArray(data43)) {
-              if (data43.length > 1) {
-                const err95 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err95];
-                } else {
-                  vErrors.push(err95);
-                }
-                errors++;
-              }
-              if (data43.length < 1) {
-                const err96 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err96];
-                } else {
-                  vErrors.push(err96);
-                }
-                errors++;
-              }
-              const len16 = data43.length;
-              if (len16 > 0) {
-                let data44 = data43[0];
-                if (!(data44 === "error" || data44 === "warning" || data44 === "note" || data44 === "off")) {
-                  const err97 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err97];
-                  } else {
-                    vErrors.push(err97);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err98 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err98];
-              } else {
-                vErrors.push(err98);
-              }
-              errors++;
-            }
-            var _valid7 = _errs122 === errors;
-            valid34 = valid34 || _valid7;
-            if (!valid34) {
-              const _errs125 = errors;
-              if (Array.isArray(data43)) {
-                if (data43.length > 2) {
-                  const err99 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err99];
-                  } else {
-                    vErrors.push(err99);
-                  }
-                  errors++;
-                }
-                if (data43.length < 2) {
-                  const err100 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err100];
-                  } else {
-                    vErrors.push(err100);
-                  }
-                  errors++;
-                }
-                const len17 = data43.length;
-                if (len17 > 0) {
-                  let data45 = data43[0];
-                  if (!(data45 === "error" || data45 === "warning" || data45 === "note" || data45 === "off")) {
-                    const err101 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err101];
-                    } else {
-                      vErrors.push(err101);
-                    }
-                    errors++;
-                  }
-                }
-                if (len17 > 1) {
-                  let data46 = data43[1];
-                  if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
-                    for (const key10 in data46) {
-                      const err102 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err102];
-                      } else {
-                        vErrors.push(err102);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err103 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err103];
-                    } else {
-                      vErrors.push(err103);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err104 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err104];
-                } else {
-                  vErrors.push(err104);
-                }
-                errors++;
-              }
-              var _valid7 = _errs125 === errors;
-              valid34 = valid34 || _valid7;
-            }
-          }
-          if (!valid34) {
-            const err105 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err105];
-            } else {
-              vErrors.push(err105);
-            }
-            errors++;
-          } else {
-            errors = _errs120;
-            if (vErrors !== null) {
-              if (_errs120) {
-                vErrors.length = _errs120;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-source-ref"] !== void 0) {
-          let data47 = data22["flux-source-ref"];
-          const _errs132 = errors;
-          let valid37 = false;
-          const _errs133 = errors;
-          if (!(data47 === "error" || data47 === "warning" || data47 === "note" || data47 === "off")) {
-            const err106 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err106];
-            } else {
-              vErrors.push(err106);
-            }
-            errors++;
-          }
-          var _valid8 = _errs133 === errors;
-          valid37 = valid37 || _valid8;
-          if (!valid37) {
-            const _errs134 = errors;
-            if (Array.isArray(data47)) {
-              if (data47.length > 1) {
-                const err107 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err107];
-                } else {
-                  vErrors.push(err107);
-                }
-                errors++;
-              }
-              if (data47.length < 1) {
-                const err108 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err108];
-                } else {
-                  vErrors.push(err108);
-                }
-                errors++;
-              }
-              const len18 = data47.length;
-              if (len18 > 0) {
-                let data48 = data47[0];
-                if (!(data48 === "error" || data48 === "warning" || data48 === "note" || data48 === "off")) {
-                  const err109 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err109];
-                  } else {
-                    vErrors.push(err109);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err110 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err110];
-              } else {
-                vErrors.push(err110);
-              }
-              errors++;
-            }
-            var _valid8 = _errs134 === errors;
-            valid37 = valid37 || _valid8;
-            if (!valid37) {
-              const _errs137 = errors;
-              if (Array.isArray(data47)) {
-                if (data47.length > 2) {
-                  const err111 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err111];
-                  } else {
-                    vErrors.push(err111);
-                  }
-                  errors++;
-                }
-                if (data47.length < 2) {
-                  const err112 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err112];
-                  } else {
-                    vErrors.push(err112);
-                  }
-                  errors++;
-                }
-                const len19 = data47.length;
-                if (len19 > 0) {
-                  let data49 = data47[0];
-                  if (!(data49 === "error" || data49 === "warning" || data49 === "note" || data49 === "off")) {
-                    const err113 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err113];
-                    } else {
-                      vErrors.push(err113);
-                    }
-                    errors++;
-                  }
-                }
-                if (len19 > 1) {
-                  let data50 = data47[1];
-                  if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
-                    for (const key11 in data50) {
-                      const err114 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err114];
-                      } else {
-                        vErrors.push(err114);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err115 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err115];
-                    } else {
-                      vErrors.push(err115);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err116 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err116];
-                } else {
-                  vErrors.push(err116);
-                }
-                errors++;
-              }
-              var _valid8 = _errs137 === errors;
-              valid37 = valid37 || _valid8;
-            }
-          }
-          if (!valid37) {
-            const err117 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err117];
-            } else {
-              vErrors.push(err117);
-            }
-            errors++;
-          } else {
-            errors = _errs132;
-            if (vErrors !== null) {
-              if (_errs132) {
-                vErrors.length = _errs132;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-substitution"] !== void 0) {
-          let data51 = data22["flux-substitution"];
-          const _errs144 = errors;
-          let valid40 = false;
-          const _errs145 = errors;
-          if (!(data51 === "error" || data51 === "warning" || data51 === "note" || data51 === "off")) {
-            const err118 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err118];
-            } else {
-              vErrors.push(err118);
-            }
-            errors++;
-          }
-          var _valid9 = _errs145 === errors;
-          valid40 = valid40 || _valid9;
-          if (!valid40) {
-            const _errs146 = errors;
-            if (Array.isArray(data51)) {
-              if (data51.length > 1) {
-                const err119 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err119];
-                } else {
-                  vErrors.push(err119);
-                }
-                errors++;
-              }
-              if (data51.length < 1) {
-                const err120 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err120];
-                } else {
-                  vErrors.push(err120);
-                }
-                errors++;
-              }
-              const len20 = data51.length;
-              if (len20 > 0) {
-                let data52 = data51[0];
-                if (!(data52 === "error" || data52 === "warning" || data52 === "note" || data52 === "off")) {
-                  const err121 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err121];
-                  } else {
-                    vErrors.push(err121);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err122 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err122];
-              } else {
-                vErrors.push(err122);
-              }
-              errors++;
-            }
-            var _valid9 = _errs146 === errors;
-            valid40 = valid40 || _valid9;
-            if (!valid40) {
-              const _errs149 = errors;
-              if (Array.isArray(data51)) {
-                if (data51.length > 2) {
-                  const err123 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err123];
-                  } else {
-                    vErrors.push(err123);
-                  }
-                  errors++;
-                }
-                if (data51.length < 2) {
-                  const err124 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err124];
-                  } else {
-                    vErrors.push(err124);
-                  }
-                  errors++;
-                }
-                const len21 = data51.length;
-                if (len21 > 0) {
-                  let data53 = data51[0];
-                  if (!(data53 === "error" || data53 === "warning" || data53 === "note" || data53 === "off")) {
-                    const err125 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err125];
-                    } else {
-                      vErrors.push(err125);
-                    }
-                    errors++;
-                  }
-                }
-                if (len21 > 1) {
-                  let data54 = data51[1];
-                  if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
-                    for (const key12 in data54) {
-                      const err126 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err126];
-                      } else {
-                        vErrors.push(err126);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err127 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err127];
-                    } else {
-                      vErrors.push(err127);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err128 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err128];
-                } else {
-                  vErrors.push(err128);
-                }
-                errors++;
-              }
-              var _valid9 = _errs149 === errors;
-              valid40 = valid40 || _valid9;
-            }
-          }
-          if (!valid40) {
-            const err129 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err129];
-            } else {
-              vErrors.push(err129);
-            }
-            errors++;
-          } else {
-            errors = _errs144;
-            if (vErrors !== null) {
-              if (_errs144) {
-                vErrors.length = _errs144;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-substitution-escape"] !== void 0) {
-          let data55 = data22["flux-substitution-escape"];
-          const _errs156 = errors;
-          let valid43 = false;
-          const _errs157 = errors;
-          if (!(data55 === "error" || data55 === "warning" || data55 === "note" || data55 === "off")) {
-            const err130 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err130];
-            } else {
-              vErrors.push(err130);
-            }
-            errors++;
-          }
-          var _valid10 = _errs157 === errors;
-          valid43 = valid43 || _valid10;
-          if (!valid43) {
-            const _errs158 = errors;
-            if (Array.isArray(data55)) {
-              if (data55.length > 1) {
-                const err131 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err131];
-                } else {
-                  vErrors.push(err131);
-                }
-                errors++;
-              }
-              if (data55.length < 1) {
-                const err132 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err132];
-                } else {
-                  vErrors.push(err132);
-                }
-                errors++;
-              }
-              const len22 = data55.length;
-              if (len22 > 0) {
-                let data56 = data55[0];
-                if (!(data56 === "error" || data56 === "warning" || data56 === "note" || data56 === "off")) {
-                  const err133 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err133];
-                  } else {
-                    vErrors.push(err133);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err134 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err134];
-              } else {
-                vErrors.push(err134);
-              }
-              errors++;
-            }
-            var _valid10 = _errs158 === errors;
-            valid43 = valid43 || _valid10;
-            if (!valid43) {
-              const _errs161 = errors;
-              if (Array.isArray(data55)) {
-                if (data55.length > 2) {
-                  const err135 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err135];
-                  } else {
-                    vErrors.push(err135);
-                  }
-                  errors++;
-                }
-                if (data55.length < 2) {
-                  const err136 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err136];
-                  } else {
-                    vErrors.push(err136);
-                  }
-                  errors++;
-                }
-                const len23 = data55.length;
-                if (len23 > 0) {
-                  let data57 = data55[0];
-                  if (!(data57 === "error" || data57 === "warning" || data57 === "note" || data57 === "off")) {
-                    const err137 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err137];
-                    } else {
-                      vErrors.push(err137);
-                    }
-                    errors++;
-                  }
-                }
-                if (len23 > 1) {
-                  let data58 = data55[1];
-                  if (data58 && typeof data58 == "object" && !Array.isArray(data58)) {
-                    for (const key13 in data58) {
-                      const err138 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err138];
-                      } else {
-                        vErrors.push(err138);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err139 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err139];
-                    } else {
-                      vErrors.push(err139);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err140 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err140];
-                } else {
-                  vErrors.push(err140);
-                }
-                errors++;
-              }
-              var _valid10 = _errs161 === errors;
-              valid43 = valid43 || _valid10;
-            }
-          }
-          if (!valid43) {
-            const err141 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err141];
-            } else {
-              vErrors.push(err141);
-            }
-            errors++;
-          } else {
-            errors = _errs156;
-            if (vErrors !== null) {
-              if (_errs156) {
-                vErrors.length = _errs156;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["hcl-syntax"] !== void 0) {
-          let data59 = data22["hcl-syntax"];
-          const _errs168 = errors;
-          let valid46 = false;
-          const _errs169 = errors;
-          if (!(data59 === "error" || data59 === "warning" || data59 === "note" || data59 === "off")) {
-            const err142 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["hcl-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err142];
-            } else {
-              vErrors.push(err142);
-            }
-            errors++;
-          }
-          var _valid11 = _errs169 === errors;
-          valid46 = valid46 || _valid11;
-          if (!valid46) {
-            const _errs170 = errors;
-            if (Array.isArray(data59)) {
-              if (data59.length > 1) {
-                const err143 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err143];
-                } else {
-                  vErrors.push(err143);
-                }
-                errors++;
-              }
-              if (data59.length < 1) {
-                const err144 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err144];
-                } else {
-                  vErrors.push(err144);
-                }
-                errors++;
-              }
-              const len24 = data59.length;
-              if (len24 > 0) {
-                let data60 = data59[0];
-                if (!(data60 === "error" || data60 === "warning" || data60 === "note" || data60 === "off")) {
-                  const err145 = { instancePath: instancePath + "/rules/hcl-syntax/0", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["hcl-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err145];
-                  } else {
-                    vErrors.push(err145);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err146 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err146];
-              } else {
-                vErrors.push(err146);
-              }
-              errors++;
-            }
-            var _valid11 = _errs170 === errors;
-            valid46 = valid46 || _valid11;
-            if (!valid46) {
-              const _errs173 = errors;
-              if (Array.isArray(data59)) {
-                if (data59.length > 2) {
-                  const err147 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err147];
-                  } else {
-                    vErrors.push(err147);
-                  }
-                  errors++;
-                }
-                if (data59.length < 2) {
-                  const err148 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err148];
-                  } else {
-                    vErrors.push(err148);
-                  }
-                  errors++;
-                }
-                const len25 = data59.length;
-                if (len25 > 0) {
-                  let data61 = data59[0];
-                  if (!(data61 === "error" || data61 === "warning" || data61 === "note" || data61 === "off")) {
-                    const err149 = { instancePath: instancePath + "/rules/hcl-syntax/0", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["hcl-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err149];
-                    } else {
-                      vErrors.push(err149);
-                    }
-                    errors++;
-                  }
-                }
-                if (len25 > 1) {
-                  let data62 = data59[1];
-                  if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
-                    for (const key14 in data62) {
-                      const err150 = { instancePath: instancePath + "/rules/hcl-syntax/1", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err150];
-                      } else {
-                        vErrors.push(err150);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err151 = { instancePath: instancePath + "/rules/hcl-syntax/1", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err151];
-                    } else {
-                      vErrors.push(err151);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err152 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err152];
-                } else {
-                  vErrors.push(err152);
-                }
-                errors++;
-              }
-              var _valid11 = _errs173 === errors;
-              valid46 = valid46 || _valid11;
-            }
-          }
-          if (!valid46) {
-            const err153 = { instancePath: instancePath + "/rules/hcl-syntax", schemaPath: "#/properties/rules/properties/hcl-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err153];
-            } else {
-              vErrors.push(err153);
-            }
-            errors++;
-          } else {
-            errors = _errs168;
-            if (vErrors !== null) {
-              if (_errs168) {
-                vErrors.length = _errs168;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["image-pull-policy-mutable-tag"] !== void 0) {
-          let data63 = data22["image-pull-policy-mutable-tag"];
-          const _errs180 = errors;
-          let valid49 = false;
-          const _errs181 = errors;
-          if (!(data63 === "error" || data63 === "warning" || data63 === "note" || data63 === "off")) {
-            const err154 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err154];
-            } else {
-              vErrors.push(err154);
-            }
-            errors++;
-          }
-          var _valid12 = _errs181 === errors;
-          valid49 = valid49 || _valid12;
-          if (!valid49) {
-            const _errs182 = errors;
-            if (Array.isArray(data63)) {
-              if (data63.length > 1) {
-                const err155 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err155];
-                } else {
-                  vErrors.push(err155);
-                }
-                errors++;
-              }
-              if (data63.length < 1) {
-                const err156 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err156];
-                } else {
-                  vErrors.push(err156);
-                }
-                errors++;
-              }
-              const len26 = data63.length;
-              if (len26 > 0) {
-                let data64 = data63[0];
-                if (!(data64 === "error" || data64 === "warning" || data64 === "note" || data64 === "off")) {
-                  const err157 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err157];
-                  } else {
-                    vErrors.push(err157);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err158 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err158];
-              } else {
-                vErrors.push(err158);
-              }
-              errors++;
-            }
-            var _valid12 = _errs182 === errors;
-            valid49 = valid49 || _valid12;
-            if (!valid49) {
-              const _errs185 = errors;
-              if (Array.isArray(data63)) {
-                if (data63.length > 2) {
-                  const err159 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err159];
-                  } else {
-                    vErrors.push(err159);
-                  }
-                  errors++;
-                }
-                if (data63.length < 2) {
-                  const err160 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err160];
-                  } else {
-                    vErrors.push(err160);
-                  }
-                  errors++;
-                }
-                const len27 = data63.length;
-                if (len27 > 0) {
-                  let data65 = data63[0];
-                  if (!(data65 === "error" || data65 === "warning" || data65 === "note" || data65 === "off")) {
-                    const err161 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err161];
-                    } else {
-                      vErrors.push(err161);
-                    }
-                    errors++;
-                  }
-                }
-                if (len27 > 1) {
-                  let data66 = data63[1];
-                  if (data66 && typeof data66 == "object" && !Array.isArray(data66)) {
-                    for (const key15 in data66) {
-                      if (!(key15 === "mutableTags")) {
-                        const err162 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
+                  let data36 = data33[1];
+                  if (data36 && typeof data36 == "object" && !Array.isArray(data36)) {
+                    for (const key5 in data36) {
+                      if (!(key5 === "mutableTags")) {
+                        const err42 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
-                          vErrors = [err162];
+                          vErrors = [err42];
                         } else {
-                          vErrors.push(err162);
+                          vErrors.push(err42);
                         }
                         errors++;
                       }
                     }
-                    if (data66.mutableTags !== void 0) {
-                      let data67 = data66.mutableTags;
-                      if (Array.isArray(data67)) {
-                        const len28 = data67.length;
-                        for (let i6 = 0; i6 < len28; i6++) {
-                          let data68 = data67[i6];
-                          if (typeof data68 === "string") {
-                            if (func3(data68) < 1) {
-                              const err163 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                    if (data36.mutableTags !== void 0) {
+                      let data37 = data36.mutableTags;
+                      if (Array.isArray(data37)) {
+                        const len8 = data37.length;
+                        for (let i6 = 0; i6 < len8; i6++) {
+                          let data38 = data37[i6];
+                          if (typeof data38 === "string") {
+                            if (func3(data38) < 1) {
+                              const err43 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                               if (vErrors === null) {
-                                vErrors = [err163];
+                                vErrors = [err43];
                               } else {
-                                vErrors.push(err163);
+                                vErrors.push(err43);
                               }
                               errors++;
                             }
                           } else {
-                            const err164 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            const err44 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                             if (vErrors === null) {
-                              vErrors = [err164];
+                              vErrors = [err44];
                             } else {
-                              vErrors.push(err164);
+                              vErrors.push(err44);
                             }
                             errors++;
                           }
                         }
-                        let i7 = data67.length;
+                        let i7 = data37.length;
                         let j0;
                         if (i7 > 1) {
                           const indices0 = {};
                           for (; i7--; ) {
-                            let item0 = data67[i7];
+                            let item0 = data37[i7];
                             if (typeof item0 !== "string") {
                               continue;
                             }
                             if (typeof indices0[item0] == "number") {
                               j0 = indices0[item0];
-                              const err165 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i7 + " are identical)" };
+                              const err45 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i7 + " are identical)" };
                               if (vErrors === null) {
-                                vErrors = [err165];
+                                vErrors = [err45];
                               } else {
-                                vErrors.push(err165);
+                                vErrors.push(err45);
                               }
                               errors++;
                               break;
@@ -33846,51 +33139,51 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                         }
                       } else {
-                        const err166 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        const err46 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                         if (vErrors === null) {
-                          vErrors = [err166];
+                          vErrors = [err46];
                         } else {
-                          vErrors.push(err166);
+                          vErrors.push(err46);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err167 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err47 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err167];
+                      vErrors = [err47];
                     } else {
-                      vErrors.push(err167);
+                      vErrors.push(err47);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err168 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err48 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err168];
+                  vErrors = [err48];
                 } else {
-                  vErrors.push(err168);
+                  vErrors.push(err48);
                 }
                 errors++;
               }
-              var _valid12 = _errs185 === errors;
-              valid49 = valid49 || _valid12;
+              var _valid2 = _errs77 === errors;
+              valid19 = valid19 || _valid2;
             }
           }
-          if (!valid49) {
-            const err169 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid19) {
+            const err49 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err169];
+              vErrors = [err49];
             } else {
-              vErrors.push(err169);
+              vErrors.push(err49);
             }
             errors++;
           } else {
-            errors = _errs180;
+            errors = _errs70;
             if (vErrors !== null) {
-              if (_errs180) {
-                vErrors.length = _errs180;
+              if (_errs70) {
+                vErrors.length = _errs70;
               } else {
                 vErrors = null;
               }
@@ -33898,305 +33191,162 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data22["image-pull-secret-exists"] !== void 0) {
-          let data69 = data22["image-pull-secret-exists"];
-          const _errs196 = errors;
-          let valid56 = false;
-          const _errs197 = errors;
-          if (!(data69 === "error" || data69 === "warning" || data69 === "note" || data69 === "off")) {
-            const err170 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err170];
-            } else {
-              vErrors.push(err170);
-            }
-            errors++;
-          }
-          var _valid13 = _errs197 === errors;
-          valid56 = valid56 || _valid13;
-          if (!valid56) {
-            const _errs198 = errors;
-            if (Array.isArray(data69)) {
-              if (data69.length > 1) {
-                const err171 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err171];
-                } else {
-                  vErrors.push(err171);
-                }
-                errors++;
-              }
-              if (data69.length < 1) {
-                const err172 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err172];
-                } else {
-                  vErrors.push(err172);
-                }
-                errors++;
-              }
-              const len29 = data69.length;
-              if (len29 > 0) {
-                let data70 = data69[0];
-                if (!(data70 === "error" || data70 === "warning" || data70 === "note" || data70 === "off")) {
-                  const err173 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err173];
-                  } else {
-                    vErrors.push(err173);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err174 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err174];
-              } else {
-                vErrors.push(err174);
-              }
-              errors++;
-            }
-            var _valid13 = _errs198 === errors;
-            valid56 = valid56 || _valid13;
-            if (!valid56) {
-              const _errs201 = errors;
-              if (Array.isArray(data69)) {
-                if (data69.length > 2) {
-                  const err175 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err175];
-                  } else {
-                    vErrors.push(err175);
-                  }
-                  errors++;
-                }
-                if (data69.length < 2) {
-                  const err176 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err176];
-                  } else {
-                    vErrors.push(err176);
-                  }
-                  errors++;
-                }
-                const len30 = data69.length;
-                if (len30 > 0) {
-                  let data71 = data69[0];
-                  if (!(data71 === "error" || data71 === "warning" || data71 === "note" || data71 === "off")) {
-                    const err177 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err177];
-                    } else {
-                      vErrors.push(err177);
-                    }
-                    errors++;
-                  }
-                }
-                if (len30 > 1) {
-                  let data72 = data69[1];
-                  if (data72 && typeof data72 == "object" && !Array.isArray(data72)) {
-                    for (const key16 in data72) {
-                      const err178 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err178];
-                      } else {
-                        vErrors.push(err178);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err179 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err179];
-                    } else {
-                      vErrors.push(err179);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err180 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err180];
-                } else {
-                  vErrors.push(err180);
-                }
-                errors++;
-              }
-              var _valid13 = _errs201 === errors;
-              valid56 = valid56 || _valid13;
-            }
-          }
-          if (!valid56) {
-            const err181 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err181];
-            } else {
-              vErrors.push(err181);
-            }
-            errors++;
-          } else {
-            errors = _errs196;
-            if (vErrors !== null) {
-              if (_errs196) {
-                vErrors.length = _errs196;
-              } else {
-                vErrors = null;
-              }
-            }
+          if (!validate11(data22["image-pull-secret-exists"], { instancePath: instancePath + "/rules/image-pull-secret-exists", parentData: data22, parentDataProperty: "image-pull-secret-exists", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
         }
         if (data22["image-tag-mutable"] !== void 0) {
-          let data73 = data22["image-tag-mutable"];
-          const _errs208 = errors;
-          let valid59 = false;
-          const _errs209 = errors;
-          if (!(data73 === "error" || data73 === "warning" || data73 === "note" || data73 === "off")) {
-            const err182 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          let data40 = data22["image-tag-mutable"];
+          const _errs90 = errors;
+          let valid29 = false;
+          const _errs91 = errors;
+          if (!(data40 === "error" || data40 === "warning" || data40 === "note" || data40 === "off")) {
+            const err50 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err182];
+              vErrors = [err50];
             } else {
-              vErrors.push(err182);
+              vErrors.push(err50);
             }
             errors++;
           }
-          var _valid14 = _errs209 === errors;
-          valid59 = valid59 || _valid14;
-          if (!valid59) {
-            const _errs210 = errors;
-            if (Array.isArray(data73)) {
-              if (data73.length > 1) {
-                const err183 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+          var _valid3 = _errs91 === errors;
+          valid29 = valid29 || _valid3;
+          if (!valid29) {
+            const _errs93 = errors;
+            if (Array.isArray(data40)) {
+              if (data40.length > 1) {
+                const err51 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err183];
+                  vErrors = [err51];
                 } else {
-                  vErrors.push(err183);
+                  vErrors.push(err51);
                 }
                 errors++;
               }
-              if (data73.length < 1) {
-                const err184 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data40.length < 1) {
+                const err52 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err184];
+                  vErrors = [err52];
                 } else {
-                  vErrors.push(err184);
+                  vErrors.push(err52);
                 }
                 errors++;
               }
-              const len31 = data73.length;
-              if (len31 > 0) {
-                let data74 = data73[0];
-                if (!(data74 === "error" || data74 === "warning" || data74 === "note" || data74 === "off")) {
-                  const err185 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len9 = data40.length;
+              if (len9 > 0) {
+                let data41 = data40[0];
+                if (!(data41 === "error" || data41 === "warning" || data41 === "note" || data41 === "off")) {
+                  const err53 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err185];
+                    vErrors = [err53];
                   } else {
-                    vErrors.push(err185);
+                    vErrors.push(err53);
                   }
                   errors++;
                 }
               }
             } else {
-              const err186 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err54 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err186];
+                vErrors = [err54];
               } else {
-                vErrors.push(err186);
+                vErrors.push(err54);
               }
               errors++;
             }
-            var _valid14 = _errs210 === errors;
-            valid59 = valid59 || _valid14;
-            if (!valid59) {
-              const _errs213 = errors;
-              if (Array.isArray(data73)) {
-                if (data73.length > 2) {
-                  const err187 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+            var _valid3 = _errs93 === errors;
+            valid29 = valid29 || _valid3;
+            if (!valid29) {
+              const _errs97 = errors;
+              if (Array.isArray(data40)) {
+                if (data40.length > 2) {
+                  const err55 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err187];
+                    vErrors = [err55];
                   } else {
-                    vErrors.push(err187);
+                    vErrors.push(err55);
                   }
                   errors++;
                 }
-                if (data73.length < 2) {
-                  const err188 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data40.length < 2) {
+                  const err56 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err188];
+                    vErrors = [err56];
                   } else {
-                    vErrors.push(err188);
+                    vErrors.push(err56);
                   }
                   errors++;
                 }
-                const len32 = data73.length;
-                if (len32 > 0) {
-                  let data75 = data73[0];
-                  if (!(data75 === "error" || data75 === "warning" || data75 === "note" || data75 === "off")) {
-                    const err189 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len10 = data40.length;
+                if (len10 > 0) {
+                  let data42 = data40[0];
+                  if (!(data42 === "error" || data42 === "warning" || data42 === "note" || data42 === "off")) {
+                    const err57 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err189];
+                      vErrors = [err57];
                     } else {
-                      vErrors.push(err189);
+                      vErrors.push(err57);
                     }
                     errors++;
                   }
                 }
-                if (len32 > 1) {
-                  let data76 = data73[1];
-                  if (data76 && typeof data76 == "object" && !Array.isArray(data76)) {
-                    for (const key17 in data76) {
-                      if (!(key17 === "mutableTags")) {
-                        const err190 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
+                if (len10 > 1) {
+                  let data43 = data40[1];
+                  if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
+                    for (const key6 in data43) {
+                      if (!(key6 === "mutableTags")) {
+                        const err58 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
-                          vErrors = [err190];
+                          vErrors = [err58];
                         } else {
-                          vErrors.push(err190);
+                          vErrors.push(err58);
                         }
                         errors++;
                       }
                     }
-                    if (data76.mutableTags !== void 0) {
-                      let data77 = data76.mutableTags;
-                      if (Array.isArray(data77)) {
-                        const len33 = data77.length;
-                        for (let i8 = 0; i8 < len33; i8++) {
-                          let data78 = data77[i8];
-                          if (typeof data78 === "string") {
-                            if (func3(data78) < 1) {
-                              const err191 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                    if (data43.mutableTags !== void 0) {
+                      let data44 = data43.mutableTags;
+                      if (Array.isArray(data44)) {
+                        const len11 = data44.length;
+                        for (let i8 = 0; i8 < len11; i8++) {
+                          let data45 = data44[i8];
+                          if (typeof data45 === "string") {
+                            if (func3(data45) < 1) {
+                              const err59 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                               if (vErrors === null) {
-                                vErrors = [err191];
+                                vErrors = [err59];
                               } else {
-                                vErrors.push(err191);
+                                vErrors.push(err59);
                               }
                               errors++;
                             }
                           } else {
-                            const err192 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            const err60 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                             if (vErrors === null) {
-                              vErrors = [err192];
+                              vErrors = [err60];
                             } else {
-                              vErrors.push(err192);
+                              vErrors.push(err60);
                             }
                             errors++;
                           }
                         }
-                        let i9 = data77.length;
+                        let i9 = data44.length;
                         let j1;
                         if (i9 > 1) {
                           const indices1 = {};
                           for (; i9--; ) {
-                            let item1 = data77[i9];
+                            let item1 = data44[i9];
                             if (typeof item1 !== "string") {
                               continue;
                             }
                             if (typeof indices1[item1] == "number") {
                               j1 = indices1[item1];
-                              const err193 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i9, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i9 + " are identical)" };
+                              const err61 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i9, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i9 + " are identical)" };
                               if (vErrors === null) {
-                                vErrors = [err193];
+                                vErrors = [err61];
                               } else {
-                                vErrors.push(err193);
+                                vErrors.push(err61);
                               }
                               errors++;
                               break;
@@ -34205,51 +33355,51 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                         }
                       } else {
-                        const err194 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        const err62 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                         if (vErrors === null) {
-                          vErrors = [err194];
+                          vErrors = [err62];
                         } else {
-                          vErrors.push(err194);
+                          vErrors.push(err62);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err195 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err63 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err195];
+                      vErrors = [err63];
                     } else {
-                      vErrors.push(err195);
+                      vErrors.push(err63);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err196 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err64 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err196];
+                  vErrors = [err64];
                 } else {
-                  vErrors.push(err196);
+                  vErrors.push(err64);
                 }
                 errors++;
               }
-              var _valid14 = _errs213 === errors;
-              valid59 = valid59 || _valid14;
+              var _valid3 = _errs97 === errors;
+              valid29 = valid29 || _valid3;
             }
           }
-          if (!valid59) {
-            const err197 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid29) {
+            const err65 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err197];
+              vErrors = [err65];
             } else {
-              vErrors.push(err197);
+              vErrors.push(err65);
             }
             errors++;
           } else {
-            errors = _errs208;
+            errors = _errs90;
             if (vErrors !== null) {
-              if (_errs208) {
-                vErrors.length = _errs208;
+              if (_errs90) {
+                vErrors.length = _errs90;
               } else {
                 vErrors = null;
               }
@@ -34257,1103 +33407,388 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data22["kustomize-resources-exist"] !== void 0) {
-          let data79 = data22["kustomize-resources-exist"];
-          const _errs224 = errors;
-          let valid66 = false;
-          const _errs225 = errors;
-          if (!(data79 === "error" || data79 === "warning" || data79 === "note" || data79 === "off")) {
-            const err198 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err198];
-            } else {
-              vErrors.push(err198);
-            }
-            errors++;
-          }
-          var _valid15 = _errs225 === errors;
-          valid66 = valid66 || _valid15;
-          if (!valid66) {
-            const _errs226 = errors;
-            if (Array.isArray(data79)) {
-              if (data79.length > 1) {
-                const err199 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err199];
-                } else {
-                  vErrors.push(err199);
-                }
-                errors++;
-              }
-              if (data79.length < 1) {
-                const err200 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err200];
-                } else {
-                  vErrors.push(err200);
-                }
-                errors++;
-              }
-              const len34 = data79.length;
-              if (len34 > 0) {
-                let data80 = data79[0];
-                if (!(data80 === "error" || data80 === "warning" || data80 === "note" || data80 === "off")) {
-                  const err201 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err201];
-                  } else {
-                    vErrors.push(err201);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err202 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err202];
-              } else {
-                vErrors.push(err202);
-              }
-              errors++;
-            }
-            var _valid15 = _errs226 === errors;
-            valid66 = valid66 || _valid15;
-            if (!valid66) {
-              const _errs229 = errors;
-              if (Array.isArray(data79)) {
-                if (data79.length > 2) {
-                  const err203 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err203];
-                  } else {
-                    vErrors.push(err203);
-                  }
-                  errors++;
-                }
-                if (data79.length < 2) {
-                  const err204 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err204];
-                  } else {
-                    vErrors.push(err204);
-                  }
-                  errors++;
-                }
-                const len35 = data79.length;
-                if (len35 > 0) {
-                  let data81 = data79[0];
-                  if (!(data81 === "error" || data81 === "warning" || data81 === "note" || data81 === "off")) {
-                    const err205 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err205];
-                    } else {
-                      vErrors.push(err205);
-                    }
-                    errors++;
-                  }
-                }
-                if (len35 > 1) {
-                  let data82 = data79[1];
-                  if (data82 && typeof data82 == "object" && !Array.isArray(data82)) {
-                    for (const key18 in data82) {
-                      const err206 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err206];
-                      } else {
-                        vErrors.push(err206);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err207 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err207];
-                    } else {
-                      vErrors.push(err207);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err208 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err208];
-                } else {
-                  vErrors.push(err208);
-                }
-                errors++;
-              }
-              var _valid15 = _errs229 === errors;
-              valid66 = valid66 || _valid15;
-            }
-          }
-          if (!valid66) {
-            const err209 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err209];
-            } else {
-              vErrors.push(err209);
-            }
-            errors++;
-          } else {
-            errors = _errs224;
-            if (vErrors !== null) {
-              if (_errs224) {
-                vErrors.length = _errs224;
-              } else {
-                vErrors = null;
-              }
-            }
+          if (!validate11(data22["kustomize-resources-exist"], { instancePath: instancePath + "/rules/kustomize-resources-exist", parentData: data22, parentDataProperty: "kustomize-resources-exist", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
         }
         if (data22["kustomize-unreferenced-manifest"] !== void 0) {
-          let data83 = data22["kustomize-unreferenced-manifest"];
-          const _errs236 = errors;
-          let valid69 = false;
-          const _errs237 = errors;
-          if (!(data83 === "error" || data83 === "warning" || data83 === "note" || data83 === "off")) {
-            const err210 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err210];
-            } else {
-              vErrors.push(err210);
-            }
-            errors++;
-          }
-          var _valid16 = _errs237 === errors;
-          valid69 = valid69 || _valid16;
-          if (!valid69) {
-            const _errs238 = errors;
-            if (Array.isArray(data83)) {
-              if (data83.length > 1) {
-                const err211 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err211];
-                } else {
-                  vErrors.push(err211);
-                }
-                errors++;
-              }
-              if (data83.length < 1) {
-                const err212 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err212];
-                } else {
-                  vErrors.push(err212);
-                }
-                errors++;
-              }
-              const len36 = data83.length;
-              if (len36 > 0) {
-                let data84 = data83[0];
-                if (!(data84 === "error" || data84 === "warning" || data84 === "note" || data84 === "off")) {
-                  const err213 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err213];
-                  } else {
-                    vErrors.push(err213);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err214 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err214];
-              } else {
-                vErrors.push(err214);
-              }
-              errors++;
-            }
-            var _valid16 = _errs238 === errors;
-            valid69 = valid69 || _valid16;
-            if (!valid69) {
-              const _errs241 = errors;
-              if (Array.isArray(data83)) {
-                if (data83.length > 2) {
-                  const err215 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err215];
-                  } else {
-                    vErrors.push(err215);
-                  }
-                  errors++;
-                }
-                if (data83.length < 2) {
-                  const err216 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err216];
-                  } else {
-                    vErrors.push(err216);
-                  }
-                  errors++;
-                }
-                const len37 = data83.length;
-                if (len37 > 0) {
-                  let data85 = data83[0];
-                  if (!(data85 === "error" || data85 === "warning" || data85 === "note" || data85 === "off")) {
-                    const err217 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err217];
-                    } else {
-                      vErrors.push(err217);
-                    }
-                    errors++;
-                  }
-                }
-                if (len37 > 1) {
-                  let data86 = data83[1];
-                  if (data86 && typeof data86 == "object" && !Array.isArray(data86)) {
-                    for (const key19 in data86) {
-                      const err218 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err218];
-                      } else {
-                        vErrors.push(err218);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err219 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err219];
-                    } else {
-                      vErrors.push(err219);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err220 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err220];
-                } else {
-                  vErrors.push(err220);
-                }
-                errors++;
-              }
-              var _valid16 = _errs241 === errors;
-              valid69 = valid69 || _valid16;
-            }
-          }
-          if (!valid69) {
-            const err221 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err221];
-            } else {
-              vErrors.push(err221);
-            }
-            errors++;
-          } else {
-            errors = _errs236;
-            if (vErrors !== null) {
-              if (_errs236) {
-                vErrors.length = _errs236;
-              } else {
-                vErrors = null;
-              }
-            }
+          if (!validate11(data22["kustomize-unreferenced-manifest"], { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", parentData: data22, parentDataProperty: "kustomize-unreferenced-manifest", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
         }
         if (data22["no-committed-terraform-state"] !== void 0) {
-          let data87 = data22["no-committed-terraform-state"];
-          const _errs248 = errors;
-          let valid72 = false;
-          const _errs249 = errors;
-          if (!(data87 === "error" || data87 === "warning" || data87 === "note" || data87 === "off")) {
-            const err222 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err222];
-            } else {
-              vErrors.push(err222);
-            }
-            errors++;
-          }
-          var _valid17 = _errs249 === errors;
-          valid72 = valid72 || _valid17;
-          if (!valid72) {
-            const _errs250 = errors;
-            if (Array.isArray(data87)) {
-              if (data87.length > 1) {
-                const err223 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err223];
-                } else {
-                  vErrors.push(err223);
-                }
-                errors++;
-              }
-              if (data87.length < 1) {
-                const err224 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err224];
-                } else {
-                  vErrors.push(err224);
-                }
-                errors++;
-              }
-              const len38 = data87.length;
-              if (len38 > 0) {
-                let data88 = data87[0];
-                if (!(data88 === "error" || data88 === "warning" || data88 === "note" || data88 === "off")) {
-                  const err225 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err225];
-                  } else {
-                    vErrors.push(err225);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err226 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err226];
-              } else {
-                vErrors.push(err226);
-              }
-              errors++;
-            }
-            var _valid17 = _errs250 === errors;
-            valid72 = valid72 || _valid17;
-            if (!valid72) {
-              const _errs253 = errors;
-              if (Array.isArray(data87)) {
-                if (data87.length > 2) {
-                  const err227 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err227];
-                  } else {
-                    vErrors.push(err227);
-                  }
-                  errors++;
-                }
-                if (data87.length < 2) {
-                  const err228 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err228];
-                  } else {
-                    vErrors.push(err228);
-                  }
-                  errors++;
-                }
-                const len39 = data87.length;
-                if (len39 > 0) {
-                  let data89 = data87[0];
-                  if (!(data89 === "error" || data89 === "warning" || data89 === "note" || data89 === "off")) {
-                    const err229 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err229];
-                    } else {
-                      vErrors.push(err229);
-                    }
-                    errors++;
-                  }
-                }
-                if (len39 > 1) {
-                  let data90 = data87[1];
-                  if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
-                    for (const key20 in data90) {
-                      const err230 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err230];
-                      } else {
-                        vErrors.push(err230);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err231 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err231];
-                    } else {
-                      vErrors.push(err231);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err232 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err232];
-                } else {
-                  vErrors.push(err232);
-                }
-                errors++;
-              }
-              var _valid17 = _errs253 === errors;
-              valid72 = valid72 || _valid17;
-            }
-          }
-          if (!valid72) {
-            const err233 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err233];
-            } else {
-              vErrors.push(err233);
-            }
-            errors++;
-          } else {
-            errors = _errs248;
-            if (vErrors !== null) {
-              if (_errs248) {
-                vErrors.length = _errs248;
-              } else {
-                vErrors = null;
-              }
-            }
+          if (!validate11(data22["no-committed-terraform-state"], { instancePath: instancePath + "/rules/no-committed-terraform-state", parentData: data22, parentDataProperty: "no-committed-terraform-state", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
         }
         if (data22["no-plaintext-sensitive-env"] !== void 0) {
-          let data91 = data22["no-plaintext-sensitive-env"];
-          const _errs260 = errors;
-          let valid75 = false;
-          const _errs261 = errors;
-          if (!(data91 === "error" || data91 === "warning" || data91 === "note" || data91 === "off")) {
-            const err234 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err234];
-            } else {
-              vErrors.push(err234);
-            }
-            errors++;
-          }
-          var _valid18 = _errs261 === errors;
-          valid75 = valid75 || _valid18;
-          if (!valid75) {
-            const _errs262 = errors;
-            if (Array.isArray(data91)) {
-              if (data91.length > 1) {
-                const err235 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err235];
-                } else {
-                  vErrors.push(err235);
-                }
-                errors++;
-              }
-              if (data91.length < 1) {
-                const err236 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err236];
-                } else {
-                  vErrors.push(err236);
-                }
-                errors++;
-              }
-              const len40 = data91.length;
-              if (len40 > 0) {
-                let data92 = data91[0];
-                if (!(data92 === "error" || data92 === "warning" || data92 === "note" || data92 === "off")) {
-                  const err237 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err237];
-                  } else {
-                    vErrors.push(err237);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err238 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err238];
-              } else {
-                vErrors.push(err238);
-              }
-              errors++;
-            }
-            var _valid18 = _errs262 === errors;
-            valid75 = valid75 || _valid18;
-            if (!valid75) {
-              const _errs265 = errors;
-              if (Array.isArray(data91)) {
-                if (data91.length > 2) {
-                  const err239 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err239];
-                  } else {
-                    vErrors.push(err239);
-                  }
-                  errors++;
-                }
-                if (data91.length < 2) {
-                  const err240 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err240];
-                  } else {
-                    vErrors.push(err240);
-                  }
-                  errors++;
-                }
-                const len41 = data91.length;
-                if (len41 > 0) {
-                  let data93 = data91[0];
-                  if (!(data93 === "error" || data93 === "warning" || data93 === "note" || data93 === "off")) {
-                    const err241 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err241];
-                    } else {
-                      vErrors.push(err241);
-                    }
-                    errors++;
-                  }
-                }
-                if (len41 > 1) {
-                  let data94 = data91[1];
-                  if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
-                    for (const key21 in data94) {
-                      const err242 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err242];
-                      } else {
-                        vErrors.push(err242);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err243 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err243];
-                    } else {
-                      vErrors.push(err243);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err244 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err244];
-                } else {
-                  vErrors.push(err244);
-                }
-                errors++;
-              }
-              var _valid18 = _errs265 === errors;
-              valid75 = valid75 || _valid18;
-            }
-          }
-          if (!valid75) {
-            const err245 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err245];
-            } else {
-              vErrors.push(err245);
-            }
-            errors++;
-          } else {
-            errors = _errs260;
-            if (vErrors !== null) {
-              if (_errs260) {
-                vErrors.length = _errs260;
-              } else {
-                vErrors = null;
-              }
-            }
+          if (!validate11(data22["no-plaintext-sensitive-env"], { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", parentData: data22, parentDataProperty: "no-plaintext-sensitive-env", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
         }
         if (data22["no-tracked-ignored-files"] !== void 0) {
-          let data95 = data22["no-tracked-ignored-files"];
-          const _errs272 = errors;
-          let valid78 = false;
-          const _errs273 = errors;
-          if (!(data95 === "error" || data95 === "warning" || data95 === "note" || data95 === "off")) {
-            const err246 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err246];
-            } else {
-              vErrors.push(err246);
-            }
-            errors++;
-          }
-          var _valid19 = _errs273 === errors;
-          valid78 = valid78 || _valid19;
-          if (!valid78) {
-            const _errs274 = errors;
-            if (Array.isArray(data95)) {
-              if (data95.length > 1) {
-                const err247 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err247];
-                } else {
-                  vErrors.push(err247);
-                }
-                errors++;
-              }
-              if (data95.length < 1) {
-                const err248 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err248];
-                } else {
-                  vErrors.push(err248);
-                }
-                errors++;
-              }
-              const len42 = data95.length;
-              if (len42 > 0) {
-                let data96 = data95[0];
-                if (!(data96 === "error" || data96 === "warning" || data96 === "note" || data96 === "off")) {
-                  const err249 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err249];
-                  } else {
-                    vErrors.push(err249);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err250 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err250];
-              } else {
-                vErrors.push(err250);
-              }
-              errors++;
-            }
-            var _valid19 = _errs274 === errors;
-            valid78 = valid78 || _valid19;
-            if (!valid78) {
-              const _errs277 = errors;
-              if (Array.isArray(data95)) {
-                if (data95.length > 2) {
-                  const err251 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err251];
-                  } else {
-                    vErrors.push(err251);
-                  }
-                  errors++;
-                }
-                if (data95.length < 2) {
-                  const err252 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err252];
-                  } else {
-                    vErrors.push(err252);
-                  }
-                  errors++;
-                }
-                const len43 = data95.length;
-                if (len43 > 0) {
-                  let data97 = data95[0];
-                  if (!(data97 === "error" || data97 === "warning" || data97 === "note" || data97 === "off")) {
-                    const err253 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err253];
-                    } else {
-                      vErrors.push(err253);
-                    }
-                    errors++;
-                  }
-                }
-                if (len43 > 1) {
-                  let data98 = data95[1];
-                  if (data98 && typeof data98 == "object" && !Array.isArray(data98)) {
-                    for (const key22 in data98) {
-                      const err254 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err254];
-                      } else {
-                        vErrors.push(err254);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err255 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err255];
-                    } else {
-                      vErrors.push(err255);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err256 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err256];
-                } else {
-                  vErrors.push(err256);
-                }
-                errors++;
-              }
-              var _valid19 = _errs277 === errors;
-              valid78 = valid78 || _valid19;
-            }
-          }
-          if (!valid78) {
-            const err257 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err257];
-            } else {
-              vErrors.push(err257);
-            }
-            errors++;
-          } else {
-            errors = _errs272;
-            if (vErrors !== null) {
-              if (_errs272) {
-                vErrors.length = _errs272;
-              } else {
-                vErrors = null;
-              }
-            }
+          if (!validate11(data22["no-tracked-ignored-files"], { instancePath: instancePath + "/rules/no-tracked-ignored-files", parentData: data22, parentDataProperty: "no-tracked-ignored-files", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
         }
         if (data22["required-env"] !== void 0) {
-          let data99 = data22["required-env"];
-          const _errs284 = errors;
-          let valid81 = false;
-          const _errs285 = errors;
-          if (!(data99 === "error" || data99 === "warning" || data99 === "note" || data99 === "off")) {
-            const err258 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          let data51 = data22["required-env"];
+          const _errs114 = errors;
+          let valid39 = false;
+          const _errs115 = errors;
+          if (!(data51 === "error" || data51 === "warning" || data51 === "note" || data51 === "off")) {
+            const err66 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err258];
+              vErrors = [err66];
             } else {
-              vErrors.push(err258);
+              vErrors.push(err66);
             }
             errors++;
           }
-          var _valid20 = _errs285 === errors;
-          valid81 = valid81 || _valid20;
-          if (!valid81) {
-            const _errs286 = errors;
-            if (Array.isArray(data99)) {
-              if (data99.length > 1) {
-                const err259 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+          var _valid4 = _errs115 === errors;
+          valid39 = valid39 || _valid4;
+          if (!valid39) {
+            const _errs117 = errors;
+            if (Array.isArray(data51)) {
+              if (data51.length > 1) {
+                const err67 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err259];
+                  vErrors = [err67];
                 } else {
-                  vErrors.push(err259);
+                  vErrors.push(err67);
                 }
                 errors++;
               }
-              if (data99.length < 1) {
-                const err260 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data51.length < 1) {
+                const err68 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err260];
+                  vErrors = [err68];
                 } else {
-                  vErrors.push(err260);
+                  vErrors.push(err68);
                 }
                 errors++;
               }
-              const len44 = data99.length;
-              if (len44 > 0) {
-                let data100 = data99[0];
-                if (!(data100 === "error" || data100 === "warning" || data100 === "note" || data100 === "off")) {
-                  const err261 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len12 = data51.length;
+              if (len12 > 0) {
+                let data52 = data51[0];
+                if (!(data52 === "error" || data52 === "warning" || data52 === "note" || data52 === "off")) {
+                  const err69 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err261];
+                    vErrors = [err69];
                   } else {
-                    vErrors.push(err261);
+                    vErrors.push(err69);
                   }
                   errors++;
                 }
               }
             } else {
-              const err262 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err70 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err262];
+                vErrors = [err70];
               } else {
-                vErrors.push(err262);
+                vErrors.push(err70);
               }
               errors++;
             }
-            var _valid20 = _errs286 === errors;
-            valid81 = valid81 || _valid20;
-            if (!valid81) {
-              const _errs289 = errors;
-              if (Array.isArray(data99)) {
-                if (data99.length > 2) {
-                  const err263 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+            var _valid4 = _errs117 === errors;
+            valid39 = valid39 || _valid4;
+            if (!valid39) {
+              const _errs121 = errors;
+              if (Array.isArray(data51)) {
+                if (data51.length > 2) {
+                  const err71 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err263];
+                    vErrors = [err71];
                   } else {
-                    vErrors.push(err263);
+                    vErrors.push(err71);
                   }
                   errors++;
                 }
-                if (data99.length < 2) {
-                  const err264 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data51.length < 2) {
+                  const err72 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err264];
+                    vErrors = [err72];
                   } else {
-                    vErrors.push(err264);
+                    vErrors.push(err72);
                   }
                   errors++;
                 }
-                const len45 = data99.length;
-                if (len45 > 0) {
-                  let data101 = data99[0];
-                  if (!(data101 === "error" || data101 === "warning" || data101 === "note" || data101 === "off")) {
-                    const err265 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len13 = data51.length;
+                if (len13 > 0) {
+                  let data53 = data51[0];
+                  if (!(data53 === "error" || data53 === "warning" || data53 === "note" || data53 === "off")) {
+                    const err73 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err265];
+                      vErrors = [err73];
                     } else {
-                      vErrors.push(err265);
+                      vErrors.push(err73);
                     }
                     errors++;
                   }
                 }
-                if (len45 > 1) {
-                  let data102 = data99[1];
-                  if (data102 && typeof data102 == "object" && !Array.isArray(data102)) {
-                    for (const key23 in data102) {
-                      if (!(key23 === "workloads")) {
-                        const err266 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties" };
+                if (len13 > 1) {
+                  let data54 = data51[1];
+                  if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
+                    for (const key7 in data54) {
+                      if (!(key7 === "workloads")) {
+                        const err74 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
-                          vErrors = [err266];
+                          vErrors = [err74];
                         } else {
-                          vErrors.push(err266);
+                          vErrors.push(err74);
                         }
                         errors++;
                       }
                     }
-                    if (data102.workloads !== void 0) {
-                      let data103 = data102.workloads;
-                      if (Array.isArray(data103)) {
-                        const len46 = data103.length;
-                        for (let i10 = 0; i10 < len46; i10++) {
-                          let data104 = data103[i10];
-                          if (data104 && typeof data104 == "object" && !Array.isArray(data104)) {
-                            if (data104.kind === void 0) {
-                              const err267 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+                    if (data54.workloads !== void 0) {
+                      let data55 = data54.workloads;
+                      if (Array.isArray(data55)) {
+                        const len14 = data55.length;
+                        for (let i10 = 0; i10 < len14; i10++) {
+                          let data56 = data55[i10];
+                          if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
+                            if (data56.kind === void 0) {
+                              const err75 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
                               if (vErrors === null) {
-                                vErrors = [err267];
+                                vErrors = [err75];
                               } else {
-                                vErrors.push(err267);
+                                vErrors.push(err75);
                               }
                               errors++;
                             }
-                            if (data104.name === void 0) {
-                              const err268 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                            if (data56.name === void 0) {
+                              const err76 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
                               if (vErrors === null) {
-                                vErrors = [err268];
+                                vErrors = [err76];
                               } else {
-                                vErrors.push(err268);
+                                vErrors.push(err76);
                               }
                               errors++;
                             }
-                            if (data104.env === void 0) {
-                              const err269 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
+                            if (data56.env === void 0) {
+                              const err77 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
                               if (vErrors === null) {
-                                vErrors = [err269];
+                                vErrors = [err77];
                               } else {
-                                vErrors.push(err269);
+                                vErrors.push(err77);
                               }
                               errors++;
                             }
-                            for (const key24 in data104) {
-                              if (!(key24 === "kind" || key24 === "name" || key24 === "namespace" || key24 === "container" || key24 === "env")) {
-                                const err270 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties" };
+                            for (const key8 in data56) {
+                              if (!(key8 === "kind" || key8 === "name" || key8 === "namespace" || key8 === "container" || key8 === "env")) {
+                                const err78 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
                                 if (vErrors === null) {
-                                  vErrors = [err270];
+                                  vErrors = [err78];
                                 } else {
-                                  vErrors.push(err270);
+                                  vErrors.push(err78);
                                 }
                                 errors++;
                               }
                             }
-                            if (data104.kind !== void 0) {
-                              if (typeof data104.kind !== "string") {
-                                const err271 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (data56.kind !== void 0) {
+                              if (typeof data56.kind !== "string") {
+                                const err79 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
-                                  vErrors = [err271];
+                                  vErrors = [err79];
                                 } else {
-                                  vErrors.push(err271);
+                                  vErrors.push(err79);
                                 }
                                 errors++;
                               }
                             }
-                            if (data104.name !== void 0) {
-                              if (typeof data104.name !== "string") {
-                                const err272 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (data56.name !== void 0) {
+                              if (typeof data56.name !== "string") {
+                                const err80 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
-                                  vErrors = [err272];
+                                  vErrors = [err80];
                                 } else {
-                                  vErrors.push(err272);
+                                  vErrors.push(err80);
                                 }
                                 errors++;
                               }
                             }
-                            if (data104.namespace !== void 0) {
-                              if (typeof data104.namespace !== "string") {
-                                const err273 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (data56.namespace !== void 0) {
+                              if (typeof data56.namespace !== "string") {
+                                const err81 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
-                                  vErrors = [err273];
+                                  vErrors = [err81];
                                 } else {
-                                  vErrors.push(err273);
+                                  vErrors.push(err81);
                                 }
                                 errors++;
                               }
                             }
-                            if (data104.container !== void 0) {
-                              if (typeof data104.container !== "string") {
-                                const err274 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (data56.container !== void 0) {
+                              if (typeof data56.container !== "string") {
+                                const err82 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
-                                  vErrors = [err274];
+                                  vErrors = [err82];
                                 } else {
-                                  vErrors.push(err274);
+                                  vErrors.push(err82);
                                 }
                                 errors++;
                               }
                             }
-                            if (data104.env !== void 0) {
-                              let data109 = data104.env;
-                              if (Array.isArray(data109)) {
-                                const len47 = data109.length;
-                                for (let i11 = 0; i11 < len47; i11++) {
-                                  let data110 = data109[i11];
-                                  const _errs311 = errors;
-                                  let valid90 = false;
-                                  const _errs312 = errors;
-                                  if (typeof data110 === "string") {
-                                    if (func3(data110) < 1) {
-                                      const err275 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                            if (data56.env !== void 0) {
+                              let data61 = data56.env;
+                              if (Array.isArray(data61)) {
+                                const len15 = data61.length;
+                                for (let i11 = 0; i11 < len15; i11++) {
+                                  let data62 = data61[i11];
+                                  const _errs144 = errors;
+                                  let valid51 = false;
+                                  const _errs145 = errors;
+                                  if (typeof data62 === "string") {
+                                    if (func3(data62) < 1) {
+                                      const err83 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                                       if (vErrors === null) {
-                                        vErrors = [err275];
+                                        vErrors = [err83];
                                       } else {
-                                        vErrors.push(err275);
+                                        vErrors.push(err83);
                                       }
                                       errors++;
                                     }
                                   } else {
-                                    const err276 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                    const err84 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                     if (vErrors === null) {
-                                      vErrors = [err276];
+                                      vErrors = [err84];
                                     } else {
-                                      vErrors.push(err276);
+                                      vErrors.push(err84);
                                     }
                                     errors++;
                                   }
-                                  var _valid21 = _errs312 === errors;
-                                  valid90 = valid90 || _valid21;
-                                  if (!valid90) {
-                                    const _errs314 = errors;
-                                    const _errs316 = errors;
-                                    const _errs317 = errors;
-                                    if (data110 && typeof data110 == "object" && !Array.isArray(data110)) {
+                                  var _valid5 = _errs145 === errors;
+                                  valid51 = valid51 || _valid5;
+                                  if (!valid51) {
+                                    const _errs147 = errors;
+                                    const _errs149 = errors;
+                                    const _errs150 = errors;
+                                    if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
                                       let missing0;
-                                      if (data110.secret === void 0 && (missing0 = "secret") || data110.value === void 0 && (missing0 = "value")) {
-                                        const err277 = {};
+                                      if (data62.secret === void 0 && (missing0 = "secret") || data62.value === void 0 && (missing0 = "value")) {
+                                        const err85 = {};
                                         if (vErrors === null) {
-                                          vErrors = [err277];
+                                          vErrors = [err85];
                                         } else {
-                                          vErrors.push(err277);
+                                          vErrors.push(err85);
                                         }
                                         errors++;
                                       }
                                     }
-                                    var valid91 = _errs317 === errors;
-                                    if (valid91) {
-                                      const err278 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
+                                    var valid52 = _errs150 === errors;
+                                    if (valid52) {
+                                      const err86 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
                                       if (vErrors === null) {
-                                        vErrors = [err278];
+                                        vErrors = [err86];
                                       } else {
-                                        vErrors.push(err278);
+                                        vErrors.push(err86);
                                       }
                                       errors++;
                                     } else {
-                                      errors = _errs316;
+                                      errors = _errs149;
                                       if (vErrors !== null) {
-                                        if (_errs316) {
-                                          vErrors.length = _errs316;
+                                        if (_errs149) {
+                                          vErrors.length = _errs149;
                                         } else {
                                           vErrors = null;
                                         }
                                       }
                                     }
-                                    if (data110 && typeof data110 == "object" && !Array.isArray(data110)) {
-                                      if (data110.name === void 0) {
-                                        const err279 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                                    if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
+                                      if (data62.name === void 0) {
+                                        const err87 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
                                         if (vErrors === null) {
-                                          vErrors = [err279];
+                                          vErrors = [err87];
                                         } else {
-                                          vErrors.push(err279);
+                                          vErrors.push(err87);
                                         }
                                         errors++;
                                       }
-                                      for (const key25 in data110) {
-                                        if (!(key25 === "name" || key25 === "secret" || key25 === "value")) {
-                                          const err280 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties" };
+                                      for (const key9 in data62) {
+                                        if (!(key9 === "name" || key9 === "secret" || key9 === "value")) {
+                                          const err88 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
                                           if (vErrors === null) {
-                                            vErrors = [err280];
+                                            vErrors = [err88];
                                           } else {
-                                            vErrors.push(err280);
+                                            vErrors.push(err88);
                                           }
                                           errors++;
                                         }
                                       }
-                                      if (data110.name !== void 0) {
-                                        let data111 = data110.name;
-                                        if (typeof data111 === "string") {
-                                          if (func3(data111) < 1) {
-                                            const err281 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                                      if (data62.name !== void 0) {
+                                        let data63 = data62.name;
+                                        if (typeof data63 === "string") {
+                                          if (func3(data63) < 1) {
+                                            const err89 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                                             if (vErrors === null) {
-                                              vErrors = [err281];
+                                              vErrors = [err89];
                                             } else {
-                                              vErrors.push(err281);
+                                              vErrors.push(err89);
                                             }
                                             errors++;
                                           }
                                         } else {
-                                          const err282 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                          const err90 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                           if (vErrors === null) {
-                                            vErrors = [err282];
+                                            vErrors = [err90];
                                           } else {
-                                            vErrors.push(err282);
+                                            vErrors.push(err90);
                                           }
                                           errors++;
                                         }
                                       }
-                                      if (data110.secret !== void 0) {
-                                        if (typeof data110.secret !== "string") {
-                                          const err283 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                      if (data62.secret !== void 0) {
+                                        if (typeof data62.secret !== "string") {
+                                          const err91 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                           if (vErrors === null) {
-                                            vErrors = [err283];
+                                            vErrors = [err91];
                                           } else {
-                                            vErrors.push(err283);
+                                            vErrors.push(err91);
                                           }
                                           errors++;
                                         }
                                       }
-                                      if (data110.value !== void 0) {
-                                        if (typeof data110.value !== "boolean") {
-                                          const err284 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                                      if (data62.value !== void 0) {
+                                        if (typeof data62.value !== "boolean") {
+                                          const err92 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
                                           if (vErrors === null) {
-                                            vErrors = [err284];
+                                            vErrors = [err92];
                                           } else {
-                                            vErrors.push(err284);
+                                            vErrors.push(err92);
                                           }
                                           errors++;
                                         }
                                       }
                                     } else {
-                                      const err285 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                                      const err93 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                                       if (vErrors === null) {
-                                        vErrors = [err285];
+                                        vErrors = [err93];
                                       } else {
-                                        vErrors.push(err285);
+                                        vErrors.push(err93);
                                       }
                                       errors++;
                                     }
-                                    var _valid21 = _errs314 === errors;
-                                    valid90 = valid90 || _valid21;
+                                    var _valid5 = _errs147 === errors;
+                                    valid51 = valid51 || _valid5;
                                   }
-                                  if (!valid90) {
-                                    const err286 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                                  if (!valid51) {
+                                    const err94 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
                                     if (vErrors === null) {
-                                      vErrors = [err286];
+                                      vErrors = [err94];
                                     } else {
-                                      vErrors.push(err286);
+                                      vErrors.push(err94);
                                     }
                                     errors++;
                                   } else {
-                                    errors = _errs311;
+                                    errors = _errs144;
                                     if (vErrors !== null) {
-                                      if (_errs311) {
-                                        vErrors.length = _errs311;
+                                      if (_errs144) {
+                                        vErrors.length = _errs144;
                                       } else {
                                         vErrors = null;
                                       }
@@ -35361,71 +33796,71 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                   }
                                 }
                               } else {
-                                const err287 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                                const err95 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                                 if (vErrors === null) {
-                                  vErrors = [err287];
+                                  vErrors = [err95];
                                 } else {
-                                  vErrors.push(err287);
+                                  vErrors.push(err95);
                                 }
                                 errors++;
                               }
                             }
                           } else {
-                            const err288 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                            const err96 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                             if (vErrors === null) {
-                              vErrors = [err288];
+                              vErrors = [err96];
                             } else {
-                              vErrors.push(err288);
+                              vErrors.push(err96);
                             }
                             errors++;
                           }
                         }
                       } else {
-                        const err289 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        const err97 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                         if (vErrors === null) {
-                          vErrors = [err289];
+                          vErrors = [err97];
                         } else {
-                          vErrors.push(err289);
+                          vErrors.push(err97);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err290 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err98 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err290];
+                      vErrors = [err98];
                     } else {
-                      vErrors.push(err290);
+                      vErrors.push(err98);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err291 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err99 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err291];
+                  vErrors = [err99];
                 } else {
-                  vErrors.push(err291);
+                  vErrors.push(err99);
                 }
                 errors++;
               }
-              var _valid20 = _errs289 === errors;
-              valid81 = valid81 || _valid20;
+              var _valid4 = _errs121 === errors;
+              valid39 = valid39 || _valid4;
             }
           }
-          if (!valid81) {
-            const err292 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid39) {
+            const err100 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err292];
+              vErrors = [err100];
             } else {
-              vErrors.push(err292);
+              vErrors.push(err100);
             }
             errors++;
           } else {
-            errors = _errs284;
+            errors = _errs114;
             if (vErrors !== null) {
-              if (_errs284) {
-                vErrors.length = _errs284;
+              if (_errs114) {
+                vErrors.length = _errs114;
               } else {
                 vErrors = null;
               }
@@ -35433,1340 +33868,397 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data22["schema-valid"] !== void 0) {
-          let data114 = data22["schema-valid"];
-          const _errs326 = errors;
-          let valid93 = false;
-          const _errs327 = errors;
-          if (!(data114 === "error" || data114 === "warning" || data114 === "note" || data114 === "off")) {
-            const err293 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err293];
-            } else {
-              vErrors.push(err293);
-            }
-            errors++;
-          }
-          var _valid22 = _errs327 === errors;
-          valid93 = valid93 || _valid22;
-          if (!valid93) {
-            const _errs328 = errors;
-            if (Array.isArray(data114)) {
-              if (data114.length > 1) {
-                const err294 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err294];
-                } else {
-                  vErrors.push(err294);
-                }
-                errors++;
-              }
-              if (data114.length < 1) {
-                const err295 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err295];
-                } else {
-                  vErrors.push(err295);
-                }
-                errors++;
-              }
-              const len48 = data114.length;
-              if (len48 > 0) {
-                let data115 = data114[0];
-                if (!(data115 === "error" || data115 === "warning" || data115 === "note" || data115 === "off")) {
-                  const err296 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err296];
-                  } else {
-                    vErrors.push(err296);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err297 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err297];
-              } else {
-                vErrors.push(err297);
-              }
-              errors++;
-            }
-            var _valid22 = _errs328 === errors;
-            valid93 = valid93 || _valid22;
-            if (!valid93) {
-              const _errs331 = errors;
-              if (Array.isArray(data114)) {
-                if (data114.length > 2) {
-                  const err298 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err298];
-                  } else {
-                    vErrors.push(err298);
-                  }
-                  errors++;
-                }
-                if (data114.length < 2) {
-                  const err299 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err299];
-                  } else {
-                    vErrors.push(err299);
-                  }
-                  errors++;
-                }
-                const len49 = data114.length;
-                if (len49 > 0) {
-                  let data116 = data114[0];
-                  if (!(data116 === "error" || data116 === "warning" || data116 === "note" || data116 === "off")) {
-                    const err300 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err300];
-                    } else {
-                      vErrors.push(err300);
-                    }
-                    errors++;
-                  }
-                }
-                if (len49 > 1) {
-                  let data117 = data114[1];
-                  if (data117 && typeof data117 == "object" && !Array.isArray(data117)) {
-                    for (const key26 in data117) {
-                      const err301 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err301];
-                      } else {
-                        vErrors.push(err301);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err302 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err302];
-                    } else {
-                      vErrors.push(err302);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err303 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err303];
-                } else {
-                  vErrors.push(err303);
-                }
-                errors++;
-              }
-              var _valid22 = _errs331 === errors;
-              valid93 = valid93 || _valid22;
-            }
-          }
-          if (!valid93) {
-            const err304 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err304];
-            } else {
-              vErrors.push(err304);
-            }
-            errors++;
-          } else {
-            errors = _errs326;
-            if (vErrors !== null) {
-              if (_errs326) {
-                vErrors.length = _errs326;
-              } else {
-                vErrors = null;
-              }
-            }
+          if (!validate11(data22["schema-valid"], { instancePath: instancePath + "/rules/schema-valid", parentData: data22, parentDataProperty: "schema-valid", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
         }
         if (data22["secret-ref-exists"] !== void 0) {
-          let data118 = data22["secret-ref-exists"];
-          const _errs338 = errors;
-          let valid96 = false;
-          const _errs339 = errors;
-          if (!(data118 === "error" || data118 === "warning" || data118 === "note" || data118 === "off")) {
-            const err305 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err305];
-            } else {
-              vErrors.push(err305);
-            }
-            errors++;
-          }
-          var _valid23 = _errs339 === errors;
-          valid96 = valid96 || _valid23;
-          if (!valid96) {
-            const _errs340 = errors;
-            if (Array.isArray(data118)) {
-              if (data118.length > 1) {
-                const err306 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err306];
-                } else {
-                  vErrors.push(err306);
-                }
-                errors++;
-              }
-              if (data118.length < 1) {
-                const err307 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err307];
-                } else {
-                  vErrors.push(err307);
-                }
-                errors++;
-              }
-              const len50 = data118.length;
-              if (len50 > 0) {
-                let data119 = data118[0];
-                if (!(data119 === "error" || data119 === "warning" || data119 === "note" || data119 === "off")) {
-                  const err308 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err308];
-                  } else {
-                    vErrors.push(err308);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err309 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err309];
-              } else {
-                vErrors.push(err309);
-              }
-              errors++;
-            }
-            var _valid23 = _errs340 === errors;
-            valid96 = valid96 || _valid23;
-            if (!valid96) {
-              const _errs343 = errors;
-              if (Array.isArray(data118)) {
-                if (data118.length > 2) {
-                  const err310 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err310];
-                  } else {
-                    vErrors.push(err310);
-                  }
-                  errors++;
-                }
-                if (data118.length < 2) {
-                  const err311 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err311];
-                  } else {
-                    vErrors.push(err311);
-                  }
-                  errors++;
-                }
-                const len51 = data118.length;
-                if (len51 > 0) {
-                  let data120 = data118[0];
-                  if (!(data120 === "error" || data120 === "warning" || data120 === "note" || data120 === "off")) {
-                    const err312 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err312];
-                    } else {
-                      vErrors.push(err312);
-                    }
-                    errors++;
-                  }
-                }
-                if (len51 > 1) {
-                  let data121 = data118[1];
-                  if (data121 && typeof data121 == "object" && !Array.isArray(data121)) {
-                    for (const key27 in data121) {
-                      const err313 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err313];
-                      } else {
-                        vErrors.push(err313);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err314 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err314];
-                    } else {
-                      vErrors.push(err314);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err315 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err315];
-                } else {
-                  vErrors.push(err315);
-                }
-                errors++;
-              }
-              var _valid23 = _errs343 === errors;
-              valid96 = valid96 || _valid23;
-            }
-          }
-          if (!valid96) {
-            const err316 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err316];
-            } else {
-              vErrors.push(err316);
-            }
-            errors++;
-          } else {
-            errors = _errs338;
-            if (vErrors !== null) {
-              if (_errs338) {
-                vErrors.length = _errs338;
-              } else {
-                vErrors = null;
-              }
-            }
+          if (!validate11(data22["secret-ref-exists"], { instancePath: instancePath + "/rules/secret-ref-exists", parentData: data22, parentDataProperty: "secret-ref-exists", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
         }
         if (data22["sops-config-valid"] !== void 0) {
-          let data122 = data22["sops-config-valid"];
-          const _errs350 = errors;
-          let valid99 = false;
-          const _errs351 = errors;
-          if (!(data122 === "error" || data122 === "warning" || data122 === "note" || data122 === "off")) {
-            const err317 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err317];
-            } else {
-              vErrors.push(err317);
-            }
-            errors++;
-          }
-          var _valid24 = _errs351 === errors;
-          valid99 = valid99 || _valid24;
-          if (!valid99) {
-            const _errs352 = errors;
-            if (Array.isArray(data122)) {
-              if (data122.length > 1) {
-                const err318 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err318];
-                } else {
-                  vErrors.push(err318);
-                }
-                errors++;
-              }
-              if (data122.length < 1) {
-                const err319 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err319];
-                } else {
-                  vErrors.push(err319);
-                }
-                errors++;
-              }
-              const len52 = data122.length;
-              if (len52 > 0) {
-                let data123 = data122[0];
-                if (!(data123 === "error" || data123 === "warning" || data123 === "note" || data123 === "off")) {
-                  const err320 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err320];
-                  } else {
-                    vErrors.push(err320);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err321 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err321];
-              } else {
-                vErrors.push(err321);
-              }
-              errors++;
-            }
-            var _valid24 = _errs352 === errors;
-            valid99 = valid99 || _valid24;
-            if (!valid99) {
-              const _errs355 = errors;
-              if (Array.isArray(data122)) {
-                if (data122.length > 2) {
-                  const err322 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err322];
-                  } else {
-                    vErrors.push(err322);
-                  }
-                  errors++;
-                }
-                if (data122.length < 2) {
-                  const err323 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err323];
-                  } else {
-                    vErrors.push(err323);
-                  }
-                  errors++;
-                }
-                const len53 = data122.length;
-                if (len53 > 0) {
-                  let data124 = data122[0];
-                  if (!(data124 === "error" || data124 === "warning" || data124 === "note" || data124 === "off")) {
-                    const err324 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err324];
-                    } else {
-                      vErrors.push(err324);
-                    }
-                    errors++;
-                  }
-                }
-                if (len53 > 1) {
-                  let data125 = data122[1];
-                  if (data125 && typeof data125 == "object" && !Array.isArray(data125)) {
-                    for (const key28 in data125) {
-                      const err325 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err325];
-                      } else {
-                        vErrors.push(err325);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err326 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err326];
-                    } else {
-                      vErrors.push(err326);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err327 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err327];
-                } else {
-                  vErrors.push(err327);
-                }
-                errors++;
-              }
-              var _valid24 = _errs355 === errors;
-              valid99 = valid99 || _valid24;
-            }
-          }
-          if (!valid99) {
-            const err328 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err328];
-            } else {
-              vErrors.push(err328);
-            }
-            errors++;
-          } else {
-            errors = _errs350;
-            if (vErrors !== null) {
-              if (_errs350) {
-                vErrors.length = _errs350;
-              } else {
-                vErrors = null;
-              }
-            }
+          if (!validate11(data22["sops-config-valid"], { instancePath: instancePath + "/rules/sops-config-valid", parentData: data22, parentDataProperty: "sops-config-valid", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
         }
         if (data22["sops-creation-rules"] !== void 0) {
-          let data126 = data22["sops-creation-rules"];
-          const _errs362 = errors;
-          let valid102 = false;
-          const _errs363 = errors;
-          if (!(data126 === "error" || data126 === "warning" || data126 === "note" || data126 === "off")) {
-            const err329 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err329];
-            } else {
-              vErrors.push(err329);
-            }
-            errors++;
-          }
-          var _valid25 = _errs363 === errors;
-          valid102 = valid102 || _valid25;
-          if (!valid102) {
-            const _errs364 = errors;
-            if (Array.isArray(data126)) {
-              if (data126.length > 1) {
-                const err330 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err330];
-                } else {
-                  vErrors.push(err330);
-                }
-                errors++;
-              }
-              if (data126.length < 1) {
-                const err331 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err331];
-                } else {
-                  vErrors.push(err331);
-                }
-                errors++;
-              }
-              const len54 = data126.length;
-              if (len54 > 0) {
-                let data127 = data126[0];
-                if (!(data127 === "error" || data127 === "warning" || data127 === "note" || data127 === "off")) {
-                  const err332 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err332];
-                  } else {
-                    vErrors.push(err332);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err333 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err333];
-              } else {
-                vErrors.push(err333);
-              }
-              errors++;
-            }
-            var _valid25 = _errs364 === errors;
-            valid102 = valid102 || _valid25;
-            if (!valid102) {
-              const _errs367 = errors;
-              if (Array.isArray(data126)) {
-                if (data126.length > 2) {
-                  const err334 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err334];
-                  } else {
-                    vErrors.push(err334);
-                  }
-                  errors++;
-                }
-                if (data126.length < 2) {
-                  const err335 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err335];
-                  } else {
-                    vErrors.push(err335);
-                  }
-                  errors++;
-                }
-                const len55 = data126.length;
-                if (len55 > 0) {
-                  let data128 = data126[0];
-                  if (!(data128 === "error" || data128 === "warning" || data128 === "note" || data128 === "off")) {
-                    const err336 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err336];
-                    } else {
-                      vErrors.push(err336);
-                    }
-                    errors++;
-                  }
-                }
-                if (len55 > 1) {
-                  let data129 = data126[1];
-                  if (data129 && typeof data129 == "object" && !Array.isArray(data129)) {
-                    for (const key29 in data129) {
-                      const err337 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err337];
-                      } else {
-                        vErrors.push(err337);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err338 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err338];
-                    } else {
-                      vErrors.push(err338);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err339 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err339];
-                } else {
-                  vErrors.push(err339);
-                }
-                errors++;
-              }
-              var _valid25 = _errs367 === errors;
-              valid102 = valid102 || _valid25;
-            }
-          }
-          if (!valid102) {
-            const err340 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err340];
-            } else {
-              vErrors.push(err340);
-            }
-            errors++;
-          } else {
-            errors = _errs362;
-            if (vErrors !== null) {
-              if (_errs362) {
-                vErrors.length = _errs362;
-              } else {
-                vErrors = null;
-              }
-            }
+          if (!validate11(data22["sops-creation-rules"], { instancePath: instancePath + "/rules/sops-creation-rules", parentData: data22, parentDataProperty: "sops-creation-rules", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
         }
         if (data22["sops-metadata-valid"] !== void 0) {
-          let data130 = data22["sops-metadata-valid"];
-          const _errs374 = errors;
-          let valid105 = false;
-          const _errs375 = errors;
-          if (!(data130 === "error" || data130 === "warning" || data130 === "note" || data130 === "off")) {
-            const err341 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err341];
-            } else {
-              vErrors.push(err341);
-            }
-            errors++;
-          }
-          var _valid26 = _errs375 === errors;
-          valid105 = valid105 || _valid26;
-          if (!valid105) {
-            const _errs376 = errors;
-            if (Array.isArray(data130)) {
-              if (data130.length > 1) {
-                const err342 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err342];
-                } else {
-                  vErrors.push(err342);
-                }
-                errors++;
-              }
-              if (data130.length < 1) {
-                const err343 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err343];
-                } else {
-                  vErrors.push(err343);
-                }
-                errors++;
-              }
-              const len56 = data130.length;
-              if (len56 > 0) {
-                let data131 = data130[0];
-                if (!(data131 === "error" || data131 === "warning" || data131 === "note" || data131 === "off")) {
-                  const err344 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err344];
-                  } else {
-                    vErrors.push(err344);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err345 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err345];
-              } else {
-                vErrors.push(err345);
-              }
-              errors++;
-            }
-            var _valid26 = _errs376 === errors;
-            valid105 = valid105 || _valid26;
-            if (!valid105) {
-              const _errs379 = errors;
-              if (Array.isArray(data130)) {
-                if (data130.length > 2) {
-                  const err346 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err346];
-                  } else {
-                    vErrors.push(err346);
-                  }
-                  errors++;
-                }
-                if (data130.length < 2) {
-                  const err347 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err347];
-                  } else {
-                    vErrors.push(err347);
-                  }
-                  errors++;
-                }
-                const len57 = data130.length;
-                if (len57 > 0) {
-                  let data132 = data130[0];
-                  if (!(data132 === "error" || data132 === "warning" || data132 === "note" || data132 === "off")) {
-                    const err348 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err348];
-                    } else {
-                      vErrors.push(err348);
-                    }
-                    errors++;
-                  }
-                }
-                if (len57 > 1) {
-                  let data133 = data130[1];
-                  if (data133 && typeof data133 == "object" && !Array.isArray(data133)) {
-                    for (const key30 in data133) {
-                      const err349 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err349];
-                      } else {
-                        vErrors.push(err349);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err350 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err350];
-                    } else {
-                      vErrors.push(err350);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err351 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err351];
-                } else {
-                  vErrors.push(err351);
-                }
-                errors++;
-              }
-              var _valid26 = _errs379 === errors;
-              valid105 = valid105 || _valid26;
-            }
-          }
-          if (!valid105) {
-            const err352 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err352];
-            } else {
-              vErrors.push(err352);
-            }
-            errors++;
-          } else {
-            errors = _errs374;
-            if (vErrors !== null) {
-              if (_errs374) {
-                vErrors.length = _errs374;
-              } else {
-                vErrors = null;
-              }
-            }
+          if (!validate11(data22["sops-metadata-valid"], { instancePath: instancePath + "/rules/sops-metadata-valid", parentData: data22, parentDataProperty: "sops-metadata-valid", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
         }
         if (data22["sops-secret-encrypted"] !== void 0) {
-          let data134 = data22["sops-secret-encrypted"];
-          const _errs386 = errors;
-          let valid108 = false;
-          const _errs387 = errors;
-          if (!(data134 === "error" || data134 === "warning" || data134 === "note" || data134 === "off")) {
-            const err353 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err353];
-            } else {
-              vErrors.push(err353);
-            }
-            errors++;
+          if (!validate11(data22["sops-secret-encrypted"], { instancePath: instancePath + "/rules/sops-secret-encrypted", parentData: data22, parentDataProperty: "sops-secret-encrypted", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
-          var _valid27 = _errs387 === errors;
-          valid108 = valid108 || _valid27;
-          if (!valid108) {
-            const _errs388 = errors;
-            if (Array.isArray(data134)) {
-              if (data134.length > 1) {
-                const err354 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err354];
-                } else {
-                  vErrors.push(err354);
-                }
-                errors++;
-              }
-              if (data134.length < 1) {
-                const err355 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err355];
-                } else {
-                  vErrors.push(err355);
-                }
-                errors++;
-              }
-              const len58 = data134.length;
-              if (len58 > 0) {
-                let data135 = data134[0];
-                if (!(data135 === "error" || data135 === "warning" || data135 === "note" || data135 === "off")) {
-                  const err356 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err356];
-                  } else {
-                    vErrors.push(err356);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err357 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err357];
-              } else {
-                vErrors.push(err357);
-              }
-              errors++;
-            }
-            var _valid27 = _errs388 === errors;
-            valid108 = valid108 || _valid27;
-            if (!valid108) {
-              const _errs391 = errors;
-              if (Array.isArray(data134)) {
-                if (data134.length > 2) {
-                  const err358 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err358];
-                  } else {
-                    vErrors.push(err358);
-                  }
-                  errors++;
-                }
-                if (data134.length < 2) {
-                  const err359 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err359];
-                  } else {
-                    vErrors.push(err359);
-                  }
-                  errors++;
-                }
-                const len59 = data134.length;
-                if (len59 > 0) {
-                  let data136 = data134[0];
-                  if (!(data136 === "error" || data136 === "warning" || data136 === "note" || data136 === "off")) {
-                    const err360 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err360];
-                    } else {
-                      vErrors.push(err360);
-                    }
-                    errors++;
-                  }
-                }
-                if (len59 > 1) {
-                  let data137 = data134[1];
-                  if (data137 && typeof data137 == "object" && !Array.isArray(data137)) {
-                    for (const key31 in data137) {
-                      const err361 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key31 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err361];
-                      } else {
-                        vErrors.push(err361);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err362 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err362];
-                    } else {
-                      vErrors.push(err362);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err363 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err363];
-                } else {
-                  vErrors.push(err363);
-                }
-                errors++;
-              }
-              var _valid27 = _errs391 === errors;
-              valid108 = valid108 || _valid27;
-            }
-          }
-          if (!valid108) {
-            const err364 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err364];
-            } else {
-              vErrors.push(err364);
-            }
-            errors++;
-          } else {
-            errors = _errs386;
-            if (vErrors !== null) {
-              if (_errs386) {
-                vErrors.length = _errs386;
-              } else {
-                vErrors = null;
-              }
-            }
+        }
+        if (data22["terraform-backend-override"] !== void 0) {
+          if (!validate11(data22["terraform-backend-override"], { instancePath: instancePath + "/rules/terraform-backend-override", parentData: data22, parentDataProperty: "terraform-backend-override", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
         }
         if (data22["terraform-duplicate-name"] !== void 0) {
-          let data138 = data22["terraform-duplicate-name"];
-          const _errs398 = errors;
-          let valid111 = false;
-          const _errs399 = errors;
-          if (!(data138 === "error" || data138 === "warning" || data138 === "note" || data138 === "off")) {
-            const err365 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-duplicate-name"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err365];
-            } else {
-              vErrors.push(err365);
-            }
-            errors++;
-          }
-          var _valid28 = _errs399 === errors;
-          valid111 = valid111 || _valid28;
-          if (!valid111) {
-            const _errs400 = errors;
-            if (Array.isArray(data138)) {
-              if (data138.length > 1) {
-                const err366 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err366];
-                } else {
-                  vErrors.push(err366);
-                }
-                errors++;
-              }
-              if (data138.length < 1) {
-                const err367 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err367];
-                } else {
-                  vErrors.push(err367);
-                }
-                errors++;
-              }
-              const len60 = data138.length;
-              if (len60 > 0) {
-                let data139 = data138[0];
-                if (!(data139 === "error" || data139 === "warning" || data139 === "note" || data139 === "off")) {
-                  const err368 = { instancePath: instancePath + "/rules/terraform-duplicate-name/0", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-duplicate-name"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err368];
-                  } else {
-                    vErrors.push(err368);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err369 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err369];
-              } else {
-                vErrors.push(err369);
-              }
-              errors++;
-            }
-            var _valid28 = _errs400 === errors;
-            valid111 = valid111 || _valid28;
-            if (!valid111) {
-              const _errs403 = errors;
-              if (Array.isArray(data138)) {
-                if (data138.length > 2) {
-                  const err370 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err370];
-                  } else {
-                    vErrors.push(err370);
-                  }
-                  errors++;
-                }
-                if (data138.length < 2) {
-                  const err371 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err371];
-                  } else {
-                    vErrors.push(err371);
-                  }
-                  errors++;
-                }
-                const len61 = data138.length;
-                if (len61 > 0) {
-                  let data140 = data138[0];
-                  if (!(data140 === "error" || data140 === "warning" || data140 === "note" || data140 === "off")) {
-                    const err372 = { instancePath: instancePath + "/rules/terraform-duplicate-name/0", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-duplicate-name"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err372];
-                    } else {
-                      vErrors.push(err372);
-                    }
-                    errors++;
-                  }
-                }
-                if (len61 > 1) {
-                  let data141 = data138[1];
-                  if (data141 && typeof data141 == "object" && !Array.isArray(data141)) {
-                    for (const key32 in data141) {
-                      const err373 = { instancePath: instancePath + "/rules/terraform-duplicate-name/1", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key32 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err373];
-                      } else {
-                        vErrors.push(err373);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err374 = { instancePath: instancePath + "/rules/terraform-duplicate-name/1", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err374];
-                    } else {
-                      vErrors.push(err374);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err375 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err375];
-                } else {
-                  vErrors.push(err375);
-                }
-                errors++;
-              }
-              var _valid28 = _errs403 === errors;
-              valid111 = valid111 || _valid28;
-            }
-          }
-          if (!valid111) {
-            const err376 = { instancePath: instancePath + "/rules/terraform-duplicate-name", schemaPath: "#/properties/rules/properties/terraform-duplicate-name/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err376];
-            } else {
-              vErrors.push(err376);
-            }
-            errors++;
-          } else {
-            errors = _errs398;
-            if (vErrors !== null) {
-              if (_errs398) {
-                vErrors.length = _errs398;
-              } else {
-                vErrors = null;
-              }
-            }
+          if (!validate11(data22["terraform-duplicate-name"], { instancePath: instancePath + "/rules/terraform-duplicate-name", parentData: data22, parentDataProperty: "terraform-duplicate-name", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
         }
         if (data22["terraform-file-path"] !== void 0) {
-          let data142 = data22["terraform-file-path"];
-          const _errs410 = errors;
-          let valid114 = false;
-          const _errs411 = errors;
-          if (!(data142 === "error" || data142 === "warning" || data142 === "note" || data142 === "off")) {
-            const err377 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-file-path"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          if (!validate11(data22["terraform-file-path"], { instancePath: instancePath + "/rules/terraform-file-path", parentData: data22, parentDataProperty: "terraform-file-path", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data22["terraform-required-provider"] !== void 0) {
+          if (!validate11(data22["terraform-required-provider"], { instancePath: instancePath + "/rules/terraform-required-provider", parentData: data22, parentDataProperty: "terraform-required-provider", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data22["terraform-runner-permissions"] !== void 0) {
+          let data76 = data22["terraform-runner-permissions"];
+          const _errs169 = errors;
+          let valid54 = false;
+          const _errs170 = errors;
+          if (!(data76 === "error" || data76 === "warning" || data76 === "note" || data76 === "off")) {
+            const err101 = { instancePath: instancePath + "/rules/terraform-runner-permissions", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err377];
+              vErrors = [err101];
             } else {
-              vErrors.push(err377);
+              vErrors.push(err101);
             }
             errors++;
           }
-          var _valid29 = _errs411 === errors;
-          valid114 = valid114 || _valid29;
-          if (!valid114) {
-            const _errs412 = errors;
-            if (Array.isArray(data142)) {
-              if (data142.length > 1) {
-                const err378 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+          var _valid6 = _errs170 === errors;
+          valid54 = valid54 || _valid6;
+          if (!valid54) {
+            const _errs172 = errors;
+            if (Array.isArray(data76)) {
+              if (data76.length > 1) {
+                const err102 = { instancePath: instancePath + "/rules/terraform-runner-permissions", schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err378];
+                  vErrors = [err102];
                 } else {
-                  vErrors.push(err378);
+                  vErrors.push(err102);
                 }
                 errors++;
               }
-              if (data142.length < 1) {
-                const err379 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data76.length < 1) {
+                const err103 = { instancePath: instancePath + "/rules/terraform-runner-permissions", schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err379];
+                  vErrors = [err103];
                 } else {
-                  vErrors.push(err379);
+                  vErrors.push(err103);
                 }
                 errors++;
               }
-              const len62 = data142.length;
-              if (len62 > 0) {
-                let data143 = data142[0];
-                if (!(data143 === "error" || data143 === "warning" || data143 === "note" || data143 === "off")) {
-                  const err380 = { instancePath: instancePath + "/rules/terraform-file-path/0", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-file-path"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len16 = data76.length;
+              if (len16 > 0) {
+                let data77 = data76[0];
+                if (!(data77 === "error" || data77 === "warning" || data77 === "note" || data77 === "off")) {
+                  const err104 = { instancePath: instancePath + "/rules/terraform-runner-permissions/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err380];
+                    vErrors = [err104];
                   } else {
-                    vErrors.push(err380);
+                    vErrors.push(err104);
                   }
                   errors++;
                 }
               }
             } else {
-              const err381 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err105 = { instancePath: instancePath + "/rules/terraform-runner-permissions", schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err381];
+                vErrors = [err105];
               } else {
-                vErrors.push(err381);
+                vErrors.push(err105);
               }
               errors++;
             }
-            var _valid29 = _errs412 === errors;
-            valid114 = valid114 || _valid29;
-            if (!valid114) {
-              const _errs415 = errors;
-              if (Array.isArray(data142)) {
-                if (data142.length > 2) {
-                  const err382 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+            var _valid6 = _errs172 === errors;
+            valid54 = valid54 || _valid6;
+            if (!valid54) {
+              const _errs176 = errors;
+              if (Array.isArray(data76)) {
+                if (data76.length > 2) {
+                  const err106 = { instancePath: instancePath + "/rules/terraform-runner-permissions", schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err382];
+                    vErrors = [err106];
                   } else {
-                    vErrors.push(err382);
+                    vErrors.push(err106);
                   }
                   errors++;
                 }
-                if (data142.length < 2) {
-                  const err383 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data76.length < 2) {
+                  const err107 = { instancePath: instancePath + "/rules/terraform-runner-permissions", schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err383];
+                    vErrors = [err107];
                   } else {
-                    vErrors.push(err383);
+                    vErrors.push(err107);
                   }
                   errors++;
                 }
-                const len63 = data142.length;
-                if (len63 > 0) {
-                  let data144 = data142[0];
-                  if (!(data144 === "error" || data144 === "warning" || data144 === "note" || data144 === "off")) {
-                    const err384 = { instancePath: instancePath + "/rules/terraform-file-path/0", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-file-path"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len17 = data76.length;
+                if (len17 > 0) {
+                  let data78 = data76[0];
+                  if (!(data78 === "error" || data78 === "warning" || data78 === "note" || data78 === "off")) {
+                    const err108 = { instancePath: instancePath + "/rules/terraform-runner-permissions/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err384];
+                      vErrors = [err108];
                     } else {
-                      vErrors.push(err384);
+                      vErrors.push(err108);
                     }
                     errors++;
                   }
                 }
-                if (len63 > 1) {
-                  let data145 = data142[1];
-                  if (data145 && typeof data145 == "object" && !Array.isArray(data145)) {
-                    for (const key33 in data145) {
-                      const err385 = { instancePath: instancePath + "/rules/terraform-file-path/1", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key33 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err385];
-                      } else {
-                        vErrors.push(err385);
+                if (len17 > 1) {
+                  let data79 = data76[1];
+                  if (data79 && typeof data79 == "object" && !Array.isArray(data79)) {
+                    for (const key10 in data79) {
+                      if (!(key10 === "allowedNamespaces")) {
+                        const err109 = { instancePath: instancePath + "/rules/terraform-runner-permissions/1", schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err109];
+                        } else {
+                          vErrors.push(err109);
+                        }
+                        errors++;
                       }
-                      errors++;
+                    }
+                    if (data79.allowedNamespaces !== void 0) {
+                      let data80 = data79.allowedNamespaces;
+                      if (Array.isArray(data80)) {
+                        const len18 = data80.length;
+                        for (let i12 = 0; i12 < len18; i12++) {
+                          if (typeof data80[i12] !== "string") {
+                            const err110 = { instancePath: instancePath + "/rules/terraform-runner-permissions/1/allowedNamespaces/" + i12, schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/2/items/1/properties/allowedNamespaces/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (vErrors === null) {
+                              vErrors = [err110];
+                            } else {
+                              vErrors.push(err110);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err111 = { instancePath: instancePath + "/rules/terraform-runner-permissions/1/allowedNamespaces", schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/2/items/1/properties/allowedNamespaces/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        if (vErrors === null) {
+                          vErrors = [err111];
+                        } else {
+                          vErrors.push(err111);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err386 = { instancePath: instancePath + "/rules/terraform-file-path/1", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err112 = { instancePath: instancePath + "/rules/terraform-runner-permissions/1", schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err386];
+                      vErrors = [err112];
                     } else {
-                      vErrors.push(err386);
+                      vErrors.push(err112);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err387 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err113 = { instancePath: instancePath + "/rules/terraform-runner-permissions", schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err387];
+                  vErrors = [err113];
                 } else {
-                  vErrors.push(err387);
+                  vErrors.push(err113);
                 }
                 errors++;
               }
-              var _valid29 = _errs415 === errors;
-              valid114 = valid114 || _valid29;
+              var _valid6 = _errs176 === errors;
+              valid54 = valid54 || _valid6;
             }
           }
-          if (!valid114) {
-            const err388 = { instancePath: instancePath + "/rules/terraform-file-path", schemaPath: "#/properties/rules/properties/terraform-file-path/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid54) {
+            const err114 = { instancePath: instancePath + "/rules/terraform-runner-permissions", schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err388];
+              vErrors = [err114];
             } else {
-              vErrors.push(err388);
+              vErrors.push(err114);
             }
             errors++;
           } else {
-            errors = _errs410;
+            errors = _errs169;
             if (vErrors !== null) {
-              if (_errs410) {
-                vErrors.length = _errs410;
+              if (_errs169) {
+                vErrors.length = _errs169;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data22["terraform-required-provider"] !== void 0) {
-          let data146 = data22["terraform-required-provider"];
-          const _errs422 = errors;
-          let valid117 = false;
-          const _errs423 = errors;
-          if (!(data146 === "error" || data146 === "warning" || data146 === "note" || data146 === "off")) {
-            const err389 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-required-provider"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+        if (data22["terraform-source-namespace"] !== void 0) {
+          let data82 = data22["terraform-source-namespace"];
+          const _errs188 = errors;
+          let valid63 = false;
+          const _errs189 = errors;
+          if (!(data82 === "error" || data82 === "warning" || data82 === "note" || data82 === "off")) {
+            const err115 = { instancePath: instancePath + "/rules/terraform-source-namespace", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err389];
+              vErrors = [err115];
             } else {
-              vErrors.push(err389);
+              vErrors.push(err115);
             }
             errors++;
           }
-          var _valid30 = _errs423 === errors;
-          valid117 = valid117 || _valid30;
-          if (!valid117) {
-            const _errs424 = errors;
-            if (Array.isArray(data146)) {
-              if (data146.length > 1) {
-                const err390 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+          var _valid7 = _errs189 === errors;
+          valid63 = valid63 || _valid7;
+          if (!valid63) {
+            const _errs191 = errors;
+            if (Array.isArray(data82)) {
+              if (data82.length > 1) {
+                const err116 = { instancePath: instancePath + "/rules/terraform-source-namespace", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err390];
+                  vErrors = [err116];
                 } else {
-                  vErrors.push(err390);
+                  vErrors.push(err116);
                 }
                 errors++;
               }
-              if (data146.length < 1) {
-                const err391 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data82.length < 1) {
+                const err117 = { instancePath: instancePath + "/rules/terraform-source-namespace", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err391];
+                  vErrors = [err117];
                 } else {
-                  vErrors.push(err391);
+                  vErrors.push(err117);
                 }
                 errors++;
               }
-              const len64 = data146.length;
-              if (len64 > 0) {
-                let data147 = data146[0];
-                if (!(data147 === "error" || data147 === "warning" || data147 === "note" || data147 === "off")) {
-                  const err392 = { instancePath: instancePath + "/rules/terraform-required-provider/0", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-required-provider"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len19 = data82.length;
+              if (len19 > 0) {
+                let data83 = data82[0];
+                if (!(data83 === "error" || data83 === "warning" || data83 === "note" || data83 === "off")) {
+                  const err118 = { instancePath: instancePath + "/rules/terraform-source-namespace/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err392];
+                    vErrors = [err118];
                   } else {
-                    vErrors.push(err392);
+                    vErrors.push(err118);
                   }
                   errors++;
                 }
               }
             } else {
-              const err393 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err119 = { instancePath: instancePath + "/rules/terraform-source-namespace", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err393];
+                vErrors = [err119];
               } else {
-                vErrors.push(err393);
+                vErrors.push(err119);
               }
               errors++;
             }
-            var _valid30 = _errs424 === errors;
-            valid117 = valid117 || _valid30;
-            if (!valid117) {
-              const _errs427 = errors;
-              if (Array.isArray(data146)) {
-                if (data146.length > 2) {
-                  const err394 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+            var _valid7 = _errs191 === errors;
+            valid63 = valid63 || _valid7;
+            if (!valid63) {
+              const _errs195 = errors;
+              if (Array.isArray(data82)) {
+                if (data82.length > 2) {
+                  const err120 = { instancePath: instancePath + "/rules/terraform-source-namespace", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err394];
+                    vErrors = [err120];
                   } else {
-                    vErrors.push(err394);
+                    vErrors.push(err120);
                   }
                   errors++;
                 }
-                if (data146.length < 2) {
-                  const err395 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data82.length < 2) {
+                  const err121 = { instancePath: instancePath + "/rules/terraform-source-namespace", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err395];
+                    vErrors = [err121];
                   } else {
-                    vErrors.push(err395);
+                    vErrors.push(err121);
                   }
                   errors++;
                 }
-                const len65 = data146.length;
-                if (len65 > 0) {
-                  let data148 = data146[0];
-                  if (!(data148 === "error" || data148 === "warning" || data148 === "note" || data148 === "off")) {
-                    const err396 = { instancePath: instancePath + "/rules/terraform-required-provider/0", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-required-provider"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len20 = data82.length;
+                if (len20 > 0) {
+                  let data84 = data82[0];
+                  if (!(data84 === "error" || data84 === "warning" || data84 === "note" || data84 === "off")) {
+                    const err122 = { instancePath: instancePath + "/rules/terraform-source-namespace/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err396];
+                      vErrors = [err122];
                     } else {
-                      vErrors.push(err396);
+                      vErrors.push(err122);
                     }
                     errors++;
                   }
                 }
-                if (len65 > 1) {
-                  let data149 = data146[1];
-                  if (data149 && typeof data149 == "object" && !Array.isArray(data149)) {
-                    for (const key34 in data149) {
-                      const err397 = { instancePath: instancePath + "/rules/terraform-required-provider/1", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key34 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err397];
-                      } else {
-                        vErrors.push(err397);
+                if (len20 > 1) {
+                  let data85 = data82[1];
+                  if (data85 && typeof data85 == "object" && !Array.isArray(data85)) {
+                    for (const key11 in data85) {
+                      if (!(key11 === "allowCrossNamespaceRefs")) {
+                        const err123 = { instancePath: instancePath + "/rules/terraform-source-namespace/1", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err123];
+                        } else {
+                          vErrors.push(err123);
+                        }
+                        errors++;
                       }
-                      errors++;
+                    }
+                    if (data85.allowCrossNamespaceRefs !== void 0) {
+                      if (typeof data85.allowCrossNamespaceRefs !== "boolean") {
+                        const err124 = { instancePath: instancePath + "/rules/terraform-source-namespace/1/allowCrossNamespaceRefs", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf/2/items/1/properties/allowCrossNamespaceRefs/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                        if (vErrors === null) {
+                          vErrors = [err124];
+                        } else {
+                          vErrors.push(err124);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err398 = { instancePath: instancePath + "/rules/terraform-required-provider/1", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err125 = { instancePath: instancePath + "/rules/terraform-source-namespace/1", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err398];
+                      vErrors = [err125];
                     } else {
-                      vErrors.push(err398);
+                      vErrors.push(err125);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err399 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err126 = { instancePath: instancePath + "/rules/terraform-source-namespace", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err399];
+                  vErrors = [err126];
                 } else {
-                  vErrors.push(err399);
+                  vErrors.push(err126);
                 }
                 errors++;
               }
-              var _valid30 = _errs427 === errors;
-              valid117 = valid117 || _valid30;
+              var _valid7 = _errs195 === errors;
+              valid63 = valid63 || _valid7;
             }
           }
-          if (!valid117) {
-            const err400 = { instancePath: instancePath + "/rules/terraform-required-provider", schemaPath: "#/properties/rules/properties/terraform-required-provider/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid63) {
+            const err127 = { instancePath: instancePath + "/rules/terraform-source-namespace", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err400];
+              vErrors = [err127];
             } else {
-              vErrors.push(err400);
+              vErrors.push(err127);
             }
             errors++;
           } else {
-            errors = _errs422;
+            errors = _errs188;
             if (vErrors !== null) {
-              if (_errs422) {
-                vErrors.length = _errs422;
+              if (_errs188) {
+                vErrors.length = _errs188;
               } else {
                 vErrors = null;
               }
@@ -36774,332 +34266,53 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data22["terraform-undeclared-reference"] !== void 0) {
-          let data150 = data22["terraform-undeclared-reference"];
-          const _errs434 = errors;
-          let valid120 = false;
-          const _errs435 = errors;
-          if (!(data150 === "error" || data150 === "warning" || data150 === "note" || data150 === "off")) {
-            const err401 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-undeclared-reference"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err401];
-            } else {
-              vErrors.push(err401);
-            }
-            errors++;
+          if (!validate11(data22["terraform-undeclared-reference"], { instancePath: instancePath + "/rules/terraform-undeclared-reference", parentData: data22, parentDataProperty: "terraform-undeclared-reference", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
-          var _valid31 = _errs435 === errors;
-          valid120 = valid120 || _valid31;
-          if (!valid120) {
-            const _errs436 = errors;
-            if (Array.isArray(data150)) {
-              if (data150.length > 1) {
-                const err402 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err402];
-                } else {
-                  vErrors.push(err402);
-                }
-                errors++;
-              }
-              if (data150.length < 1) {
-                const err403 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err403];
-                } else {
-                  vErrors.push(err403);
-                }
-                errors++;
-              }
-              const len66 = data150.length;
-              if (len66 > 0) {
-                let data151 = data150[0];
-                if (!(data151 === "error" || data151 === "warning" || data151 === "note" || data151 === "off")) {
-                  const err404 = { instancePath: instancePath + "/rules/terraform-undeclared-reference/0", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-undeclared-reference"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err404];
-                  } else {
-                    vErrors.push(err404);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err405 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err405];
-              } else {
-                vErrors.push(err405);
-              }
-              errors++;
-            }
-            var _valid31 = _errs436 === errors;
-            valid120 = valid120 || _valid31;
-            if (!valid120) {
-              const _errs439 = errors;
-              if (Array.isArray(data150)) {
-                if (data150.length > 2) {
-                  const err406 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err406];
-                  } else {
-                    vErrors.push(err406);
-                  }
-                  errors++;
-                }
-                if (data150.length < 2) {
-                  const err407 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err407];
-                  } else {
-                    vErrors.push(err407);
-                  }
-                  errors++;
-                }
-                const len67 = data150.length;
-                if (len67 > 0) {
-                  let data152 = data150[0];
-                  if (!(data152 === "error" || data152 === "warning" || data152 === "note" || data152 === "off")) {
-                    const err408 = { instancePath: instancePath + "/rules/terraform-undeclared-reference/0", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["terraform-undeclared-reference"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err408];
-                    } else {
-                      vErrors.push(err408);
-                    }
-                    errors++;
-                  }
-                }
-                if (len67 > 1) {
-                  let data153 = data150[1];
-                  if (data153 && typeof data153 == "object" && !Array.isArray(data153)) {
-                    for (const key35 in data153) {
-                      const err409 = { instancePath: instancePath + "/rules/terraform-undeclared-reference/1", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key35 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err409];
-                      } else {
-                        vErrors.push(err409);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err410 = { instancePath: instancePath + "/rules/terraform-undeclared-reference/1", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err410];
-                    } else {
-                      vErrors.push(err410);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err411 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err411];
-                } else {
-                  vErrors.push(err411);
-                }
-                errors++;
-              }
-              var _valid31 = _errs439 === errors;
-              valid120 = valid120 || _valid31;
-            }
-          }
-          if (!valid120) {
-            const err412 = { instancePath: instancePath + "/rules/terraform-undeclared-reference", schemaPath: "#/properties/rules/properties/terraform-undeclared-reference/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err412];
-            } else {
-              vErrors.push(err412);
-            }
-            errors++;
-          } else {
-            errors = _errs434;
-            if (vErrors !== null) {
-              if (_errs434) {
-                vErrors.length = _errs434;
-              } else {
-                vErrors = null;
-              }
-            }
+        }
+        if (data22["terraform-variables"] !== void 0) {
+          if (!validate11(data22["terraform-variables"], { instancePath: instancePath + "/rules/terraform-variables", parentData: data22, parentDataProperty: "terraform-variables", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
         }
         if (data22["yaml-syntax"] !== void 0) {
-          let data154 = data22["yaml-syntax"];
-          const _errs446 = errors;
-          let valid123 = false;
-          const _errs447 = errors;
-          if (!(data154 === "error" || data154 === "warning" || data154 === "note" || data154 === "off")) {
-            const err413 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err413];
-            } else {
-              vErrors.push(err413);
-            }
-            errors++;
-          }
-          var _valid32 = _errs447 === errors;
-          valid123 = valid123 || _valid32;
-          if (!valid123) {
-            const _errs448 = errors;
-            if (Array.isArray(data154)) {
-              if (data154.length > 1) {
-                const err414 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err414];
-                } else {
-                  vErrors.push(err414);
-                }
-                errors++;
-              }
-              if (data154.length < 1) {
-                const err415 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err415];
-                } else {
-                  vErrors.push(err415);
-                }
-                errors++;
-              }
-              const len68 = data154.length;
-              if (len68 > 0) {
-                let data155 = data154[0];
-                if (!(data155 === "error" || data155 === "warning" || data155 === "note" || data155 === "off")) {
-                  const err416 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err416];
-                  } else {
-                    vErrors.push(err416);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err417 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err417];
-              } else {
-                vErrors.push(err417);
-              }
-              errors++;
-            }
-            var _valid32 = _errs448 === errors;
-            valid123 = valid123 || _valid32;
-            if (!valid123) {
-              const _errs451 = errors;
-              if (Array.isArray(data154)) {
-                if (data154.length > 2) {
-                  const err418 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err418];
-                  } else {
-                    vErrors.push(err418);
-                  }
-                  errors++;
-                }
-                if (data154.length < 2) {
-                  const err419 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err419];
-                  } else {
-                    vErrors.push(err419);
-                  }
-                  errors++;
-                }
-                const len69 = data154.length;
-                if (len69 > 0) {
-                  let data156 = data154[0];
-                  if (!(data156 === "error" || data156 === "warning" || data156 === "note" || data156 === "off")) {
-                    const err420 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err420];
-                    } else {
-                      vErrors.push(err420);
-                    }
-                    errors++;
-                  }
-                }
-                if (len69 > 1) {
-                  let data157 = data154[1];
-                  if (data157 && typeof data157 == "object" && !Array.isArray(data157)) {
-                    for (const key36 in data157) {
-                      const err421 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key36 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err421];
-                      } else {
-                        vErrors.push(err421);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err422 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err422];
-                    } else {
-                      vErrors.push(err422);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err423 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err423];
-                } else {
-                  vErrors.push(err423);
-                }
-                errors++;
-              }
-              var _valid32 = _errs451 === errors;
-              valid123 = valid123 || _valid32;
-            }
-          }
-          if (!valid123) {
-            const err424 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err424];
-            } else {
-              vErrors.push(err424);
-            }
-            errors++;
-          } else {
-            errors = _errs446;
-            if (vErrors !== null) {
-              if (_errs446) {
-                vErrors.length = _errs446;
-              } else {
-                vErrors = null;
-              }
-            }
+          if (!validate11(data22["yaml-syntax"], { instancePath: instancePath + "/rules/yaml-syntax", parentData: data22, parentDataProperty: "yaml-syntax", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
           }
         }
       } else {
-        const err425 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err128 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err425];
+          vErrors = [err128];
         } else {
-          vErrors.push(err425);
+          vErrors.push(err128);
         }
         errors++;
       }
     }
   } else {
-    const err426 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err129 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err426];
+      vErrors = [err129];
     } else {
-      vErrors.push(err426);
+      vErrors.push(err129);
     }
     errors++;
   }
   validate10.errors = vErrors;
   return errors === 0;
 }
-var import_ucs2length, validate, schema11, func2, func3;
+var import_ucs2length, validate, schema11, schema13, func2, func3;
 var init_config_validator_generated = __esm({
   "src/config/config-validator.generated.ts"() {
     "use strict";
     import_ucs2length = __toESM(require("ajv/dist/runtime/ucs2length.js"), 1);
     validate = validate10;
-    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "hcl-syntax": { "description": "Require Terraform and OpenTofu configuration files (.tf, .tofu) to parse", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets, and credentials in files that .sops.yaml covers, to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "terraform-duplicate-name": { "description": "Disallow declaring the same variable, output, local, resource, data source or module call twice in one Terraform module", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "terraform-file-path": { "description": "Require the paths that Terraform file functions read to exist in the repository", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "terraform-required-provider": { "description": "Require every provider a Terraform module uses that HashiCorp does not publish to be declared in required_providers", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "terraform-undeclared-reference": { "description": "Require var., local. and module. references in a Terraform module to name a declared variable, local value or module call", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
+    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "definitions": { "level": { "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, "ruleWithoutOptions": { "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } }, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "$ref": "#/definitions/ruleWithoutOptions" }, "hcl-syntax": { "description": "Require Terraform and OpenTofu configuration files (.tf, .tofu) to parse", "$ref": "#/definitions/ruleWithoutOptions" }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "$ref": "#/definitions/ruleWithoutOptions" }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "$ref": "#/definitions/ruleWithoutOptions" }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "$ref": "#/definitions/ruleWithoutOptions" }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "$ref": "#/definitions/ruleWithoutOptions" }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "$ref": "#/definitions/ruleWithoutOptions" }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "$ref": "#/definitions/ruleWithoutOptions" }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "$ref": "#/definitions/ruleWithoutOptions" }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "$ref": "#/definitions/ruleWithoutOptions" }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "$ref": "#/definitions/ruleWithoutOptions" }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "$ref": "#/definitions/ruleWithoutOptions" }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "$ref": "#/definitions/ruleWithoutOptions" }, "sops-secret-encrypted": { "description": "Require Secrets, and credentials in files that .sops.yaml covers, to be SOPS-encrypted, with no plaintext left inside", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-backend-override": { "description": "Disallow backend blocks in Terraform modules that tofu-controller runs with its own backend", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-duplicate-name": { "description": "Disallow declaring the same variable, output, local, resource, data source or module call twice in one Terraform module", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-file-path": { "description": "Require the paths that Terraform file functions read to exist in the repository", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-required-provider": { "description": "Require every provider a Terraform module uses that HashiCorp does not publish to be declared in required_providers", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-runner-permissions": { "description": "Require the runner ServiceAccount of every Terraform object to exist in its namespace with the permissions the runner needs", "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": { "allowedNamespaces": { "type": "array", "items": { "type": "string" }, "description": "Namespaces where the tofu-controller chart creates the runner ServiceAccount (runner.serviceAccount.allowedNamespaces), when its HelmRelease is not linted." } } }], "minItems": 2, "maxItems": 2 }] }, "terraform-source-namespace": { "description": "Disallow Terraform sourceRefs into another namespace unless tofu-controller allows cross-namespace references", "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": { "allowCrossNamespaceRefs": { "type": "boolean", "description": "The tofu-controller of the cluster runs with --allow-cross-namespace-refs (when its HelmRelease is not linted, or its values are not known)." } } }], "minItems": 2, "maxItems": 2 }] }, "terraform-undeclared-reference": { "description": "Require var., local. and module. references in a Terraform module to name a declared variable, local value or module call", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-variables": { "description": "Require the variables of a Terraform module to match what its tofu-controller Terraform objects provide", "$ref": "#/definitions/ruleWithoutOptions" }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "$ref": "#/definitions/ruleWithoutOptions" } } } } };
+    schema13 = { "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." };
     func2 = Object.prototype.hasOwnProperty;
     func3 = import_ucs2length.default.default ?? import_ucs2length.default;
   }
@@ -37117,17 +34330,16 @@ var init_types2 = __esm({
 // src/config/schema.ts
 function buildConfigSchema(rules) {
   const level = { enum: LEVELS, description: "Rule level; `off` disables the rule." };
+  const setting = (options) => ({
+    anyOf: [
+      { $ref: "#/definitions/level" },
+      { type: "array", items: [{ $ref: "#/definitions/level" }], minItems: 1, maxItems: 1 },
+      { type: "array", items: [{ $ref: "#/definitions/level" }, options], minItems: 2, maxItems: 2 }
+    ]
+  });
   const ruleProperties = {};
   for (const rule of [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id))) {
-    const options = rule.meta.options ?? { type: "object", additionalProperties: false, properties: {} };
-    ruleProperties[rule.meta.id] = {
-      description: rule.meta.description,
-      anyOf: [
-        level,
-        { type: "array", items: [level], minItems: 1, maxItems: 1 },
-        { type: "array", items: [level, options], minItems: 2, maxItems: 2 }
-      ]
-    };
+    ruleProperties[rule.meta.id] = rule.meta.options ? { description: rule.meta.description, ...setting(rule.meta.options) } : { description: rule.meta.description, $ref: "#/definitions/ruleWithoutOptions" };
   }
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
@@ -37135,6 +34347,10 @@ function buildConfigSchema(rules) {
     title: "gitops-lint configuration (.gitops-lint.yaml)",
     type: "object",
     additionalProperties: false,
+    definitions: {
+      level,
+      ruleWithoutOptions: setting({ type: "object", additionalProperties: false, properties: {} })
+    },
     properties: {
       extends: {
         description: "Presets (`recommended`, `all`) or paths of other config files, applied in order.",
