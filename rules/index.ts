@@ -1,4 +1,7 @@
 import type { Rule } from '../src/model/rule.js';
+import dbtDuplicateModel from './dbt-duplicate-model.js';
+import dbtProjectPaths from './dbt-project-paths.js';
+import dbtRef from './dbt-ref.js';
 import duplicateResource from './duplicate-resource.js';
 import fluxApiVersion from './flux-api-version.js';
 import fluxDecryptionRequired from './flux-decryption-required.js';
@@ -38,6 +41,9 @@ type AnyRule = Rule<string, never>;
 
 /** Every built-in rule. A meta test checks this list against the files in rules/. */
 export const builtinRules: ReadonlyArray<AnyRule> = [
+  dbtDuplicateModel,
+  dbtProjectPaths,
+  dbtRef,
   duplicateResource,
   fluxApiVersion,
   fluxDecryptionRequired,

@@ -43,6 +43,491 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
+// src/engine/collections.ts
+function push(map2, key, value) {
+  const list = map2.get(key);
+  if (list) list.push(value);
+  else map2.set(key, [value]);
+}
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function dirOf(relativePath) {
+  const slash2 = relativePath.lastIndexOf("/");
+  return slash2 === -1 ? "" : relativePath.slice(0, slash2);
+}
+var init_collections = __esm({
+  "src/engine/collections.ts"() {
+    "use strict";
+  }
+});
+
+// src/engine/values.ts
+function asRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
+}
+function asString(value) {
+  return typeof value === "string" ? value : void 0;
+}
+function asArray(value) {
+  return Array.isArray(value) ? value : [];
+}
+function asScalarString(value) {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return void 0;
+}
+function getIn(value, path23) {
+  let current = value;
+  for (const segment of path23) {
+    if (Array.isArray(current) && typeof segment === "number") current = current[segment];
+    else if (typeof current === "object" && current !== null) current = current[String(segment)];
+    else return void 0;
+  }
+  return current;
+}
+var init_values = __esm({
+  "src/engine/values.ts"() {
+    "use strict";
+  }
+});
+
+// src/dbt/project.ts
+function dbtProjects(model) {
+  let projects = cache.get(model);
+  if (!projects) cache.set(model, projects = findProjects(model));
+  return projects;
+}
+function join(dir, relative) {
+  const parts = dir === "" ? [] : dir.split("/");
+  for (const part of relative.replace(/\/+$/, "").split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return parts.join("/");
+}
+function findProjects(model) {
+  const projects = [];
+  for (const root of model.roots) {
+    const files = model.rootFiles(root).files;
+    const projectFiles = [...files.values()].filter((file) => /(^|\/)dbt_project\.yml$/.test(file.path));
+    const installed = /* @__PURE__ */ new Set();
+    for (const file of projectFiles) {
+      const project = readProject(model, root, file);
+      if (!project) continue;
+      for (const pkg of project.packages.values()) installed.add(pkg.projectFile.path);
+      projects.push(project);
+    }
+    for (let i2 = projects.length - 1; i2 >= 0; i2--) if (installed.has(projects[i2].projectFile.path) && projects[i2]?.root === root) projects.splice(i2, 1);
+  }
+  return projects;
+}
+function stringList(value, fallback) {
+  if (value === void 0) return fallback;
+  if (typeof value === "string") return [value];
+  const list = asArray(value).filter((entry) => typeof entry === "string");
+  return list.length === asArray(value).length ? list : void 0;
+}
+function readProject(model, root, projectFile, nested = false) {
+  const config = asRecord(projectFile.documents[0]?.value);
+  if (!config) return void 0;
+  const dir = dirOf(projectFile.path);
+  const tree = model.rootFiles(root);
+  const project = {
+    root,
+    dir,
+    projectFile,
+    name: asString(config.name),
+    missingPaths: [],
+    nodes: /* @__PURE__ */ new Map(),
+    sources: /* @__PURE__ */ new Map(),
+    sql: [],
+    packages: /* @__PURE__ */ new Map(),
+    declaredPackages: 0,
+    packagesInstalled: false
+  };
+  const paths = (key, alias, fallback) => {
+    const usedKey = config[key] === void 0 && alias !== void 0 && config[alias] !== void 0 ? alias : key;
+    const list = stringList(config[usedKey], fallback) ?? [];
+    const out = [];
+    list.forEach((value, index) => {
+      if (value.includes("{{")) return;
+      const target = join(dir, value);
+      if (!tree.dirs.has(target)) {
+        if (config[usedKey] !== void 0) project.missingPaths.push({ key: usedKey, value, index: Array.isArray(config[usedKey]) ? index : void 0 });
+        return;
+      }
+      out.push(target);
+    });
+    return out;
+  };
+  const modelPaths = paths("model-paths", "source-paths", ["models"]);
+  const seedPaths = paths("seed-paths", "data-paths", ["seeds"]);
+  const snapshotPaths = paths("snapshot-paths", void 0, ["snapshots"]);
+  const analysisPaths = paths("analysis-paths", void 0, ["analyses"]);
+  const macroPaths = paths("macro-paths", void 0, ["macros"]);
+  const testPaths = paths("test-paths", void 0, ["tests"]);
+  const packagesPath = join(dir, asString(config["packages-install-path"]) ?? "dbt_packages");
+  const under = (bases, file) => bases.some((base) => file.path.startsWith(base === "" ? "" : `${base}/`));
+  const inPackages = (file) => file.path.startsWith(`${packagesPath}/`);
+  const projectModels = asRecord(asRecord(config.models)?.[project.name ?? ""]) ?? void 0;
+  const disabledByProject = (file) => {
+    if (!projectModels) return false;
+    const base = modelPaths.find((path23) => file.path.startsWith(`${path23}/`));
+    if (base === void 0) return false;
+    let node = projectModels;
+    let enabled = enabledOf(node);
+    for (const part of dirOf(file.path.slice(base.length + 1)).split("/").filter(Boolean)) {
+      node = asRecord(node?.[part]);
+      if (!node) break;
+      enabled = enabledOf(node) ?? enabled;
+    }
+    return enabled === false;
+  };
+  const yamlDisabled = /* @__PURE__ */ new Set();
+  const propertyBases = [...modelPaths, ...seedPaths, ...snapshotPaths, ...analysisPaths, ...macroPaths, ...testPaths];
+  for (const file of tree.files.values()) {
+    if (inPackages(file) || file.path === projectFile.path) continue;
+    if (/\.ya?ml$/.test(file.path) && under(propertyBases, file)) {
+      const doc = asRecord(file.documents[0]?.value);
+      for (const source of asArray(doc?.sources)) {
+        const entry = asRecord(source);
+        const name2 = asString(entry?.name);
+        if (!entry || name2 === void 0) continue;
+        const tables = project.sources.get(name2) ?? /* @__PURE__ */ new Set();
+        for (const table of asArray(entry.tables)) {
+          const tableName = asString(asRecord(table)?.name);
+          if (tableName !== void 0) tables.add(tableName);
+        }
+        project.sources.set(name2, tables);
+      }
+      for (const node of asArray(doc?.models)) {
+        const entry = asRecord(node);
+        const name2 = asString(entry?.name);
+        if (name2 !== void 0 && enabledOf(asRecord(entry?.config)) === false) yamlDisabled.add(name2);
+      }
+    }
+  }
+  const addNode = (node) => {
+    const list = project.nodes.get(node.name);
+    if (list) list.push(node);
+    else project.nodes.set(node.name, [node]);
+  };
+  for (const file of tree.files.values()) {
+    if (inPackages(file)) continue;
+    const base = file.path.slice(file.path.lastIndexOf("/") + 1);
+    if (under(modelPaths, file) && /\.(sql|py)$/.test(base)) {
+      const name2 = base.replace(/\.(sql|py)$/, "");
+      const text = file.text ?? "";
+      const inFile = /\bconfig\s*\([^)]*\benabled\s*=\s*(false|False)\b/.test(stripJinjaComments(text));
+      const disabled = inFile || !/\benabled\s*=\s*(true|True)\b/.test(text) && (yamlDisabled.has(name2) || disabledByProject(file));
+      addNode({ kind: "model", name: name2, file, offsets: void 0, disabled });
+      if (base.endsWith(".sql")) project.sql.push(scanSql(file, "model"));
+    } else if (under(seedPaths, file) && base.endsWith(".csv")) {
+      addNode({ kind: "seed", name: base.slice(0, -4), file, offsets: void 0, disabled: false });
+    } else if (under(snapshotPaths, file) && base.endsWith(".sql")) {
+      const text = stripJinjaComments(file.text ?? "");
+      for (const match of text.matchAll(/\{%-?\s*snapshot\s+([A-Za-z_][\w]*)\s*-?%\}/g)) {
+        const start = (match.index ?? 0) + match[0].indexOf(match[1]);
+        addNode({ kind: "snapshot", name: match[1], file, offsets: [start, start + match[1].length], disabled: false });
+      }
+      project.sql.push(scanSql(file, "snapshot"));
+    } else if (under(analysisPaths, file) && base.endsWith(".sql")) {
+      project.sql.push(scanSql(file, "analysis"));
+    } else if (under(testPaths, file) && base.endsWith(".sql") && !file.path.includes("/generic/") && !file.path.includes("/fixtures/")) {
+      project.sql.push(scanSql(file, "test"));
+    }
+  }
+  if (!nested) {
+    for (const name2 of ["packages.yml", "dependencies.yml"]) {
+      const file = tree.files.get(join(dir, name2));
+      project.declaredPackages += asArray(asRecord(file?.documents[0]?.value)?.packages).length;
+    }
+    project.packagesInstalled = tree.dirs.has(packagesPath);
+    for (const pkgDir of model.rootFiles(root).dirsIn.get(packagesPath) ?? []) {
+      const pkgFile = tree.files.get(`${pkgDir}/dbt_project.yml`);
+      const pkg = pkgFile ? readProject(model, root, pkgFile, true) : void 0;
+      if (pkg?.name !== void 0) project.packages.set(pkg.name, pkg);
+    }
+  }
+  return project;
+}
+function enabledOf(config) {
+  const value = config?.["+enabled"] ?? config?.enabled;
+  return typeof value === "boolean" ? value : void 0;
+}
+function stripJinjaComments(text) {
+  const blank = (match) => match.replace(/[^\n]/g, " ");
+  return text.replace(/\{#[\s\S]*?#\}/g, blank).replace(/\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g, blank);
+}
+function scanSql(file, kind) {
+  const text = stripJinjaComments(file.text ?? "");
+  const out = { file, kind, calls: [], dynamic: 0 };
+  for (const block of text.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
+    const start = block.index ?? 0;
+    const inner = block[0];
+    for (const call of inner.matchAll(/(?<![\w.])(ref|source)\s*\(/g)) {
+      const fn = call[1];
+      let cursor = (call.index ?? 0) + call[0].length;
+      const args = [];
+      let literal = true;
+      for (; ; ) {
+        const arg = ARG.exec(inner.slice(cursor));
+        if (!arg) {
+          literal = false;
+          break;
+        }
+        args.push(arg[1] ?? arg[2]);
+        cursor += arg[0].length;
+        if (inner[cursor] === ",") {
+          cursor++;
+          if (/^\s*\w+\s*=/.test(inner.slice(cursor))) {
+            const close = inner.indexOf(")", cursor);
+            if (close === -1) literal = false;
+            else cursor = close;
+            break;
+          }
+          continue;
+        }
+        break;
+      }
+      if (!literal || inner[cursor] !== ")" || args.length === 0) {
+        out.dynamic++;
+        continue;
+      }
+      out.calls.push({ fn, args, offsets: [start + (call.index ?? 0), start + cursor + 1] });
+    }
+  }
+  return out;
+}
+var cache, ARG;
+var init_project = __esm({
+  "src/dbt/project.ts"() {
+    "use strict";
+    init_collections();
+    init_values();
+    cache = /* @__PURE__ */ new WeakMap();
+    ARG = /^\s*(?:'([^'\\]*)'|"([^"\\]*)")\s*/;
+  }
+});
+
+// src/model/rule.ts
+function defineRule(rule) {
+  return rule;
+}
+function ruleDocsUrl(id) {
+  return `https://github.com/gitops-lint/gitops-lint/blob/main/docs/rules/${id}.md`;
+}
+var init_rule = __esm({
+  "src/model/rule.ts"() {
+    "use strict";
+  }
+});
+
+// rules/dbt-duplicate-model.ts
+var PROJECT, dbt_duplicate_model_default;
+var init_dbt_duplicate_model = __esm({
+  "rules/dbt-duplicate-model.ts"() {
+    "use strict";
+    init_project();
+    init_rule();
+    PROJECT = 'name: lotus_lake\nversion: "1.0.0"\nprofile: lotus_lake\n';
+    dbt_duplicate_model_default = defineRule({
+      meta: {
+        id: "dbt-duplicate-model",
+        description: "Disallow two dbt models, seeds or snapshots with the same name in one project",
+        scope: "repository",
+        category: "correctness",
+        defaultLevel: "error",
+        recommended: true,
+        messages: {
+          duplicate: 'The dbt {{kind}} {{name}} is defined again here (also in {{first}}): dbt parse fails ("dbt found two {{kind}}s with the name \\"{{name}}\\""). A model is named after its file, wherever it sits: rename one of them.'
+        },
+        docs: {
+          rationale: "dbt names a model after its file stem, whatever folder it is in, so `models/staging/orders.sql` and `models/marts/orders.sql` are two models named `orders`, and `dbt parse` (the seed CI's validate step, and the image build that bakes the manifest) fails. Two snapshot blocks or two seeds with the same name fail the same way. A model and a seed with the same name only warn in dbt 1.11 and are not reported.",
+          incorrect: [{ files: { "transform/dbt_project.yml": PROJECT, "transform/models/staging/orders.sql": "select 1\n", "transform/models/marts/orders.sql": "select 2\n" } }],
+          correct: [{ files: { "transform/dbt_project.yml": PROJECT, "transform/models/staging/stg_orders.sql": "select 1\n", "transform/models/marts/orders.sql": "select 2\n" } }],
+          whenNotToUse: "Never: dbt refuses duplicate names."
+        }
+      },
+      check(ctx) {
+        for (const project of dbtProjects(ctx.model)) {
+          for (const [name2, nodes] of project.nodes) {
+            for (const kind of ["model", "seed", "snapshot"]) {
+              const same = nodes.filter((node) => node.kind === kind).sort((a, b) => a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : (a.offsets?.[0] ?? 0) - (b.offsets?.[0] ?? 0));
+              const first = same[0];
+              for (const later of same.slice(1)) {
+                if (!first) continue;
+                ctx.report({ file: later.file, ...later.offsets ? { offsets: later.offsets } : {}, messageId: "duplicate", data: { kind, name: name2, first: first.file.path } });
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
+// rules/dbt-project-paths.ts
+var dbt_project_paths_default;
+var init_dbt_project_paths = __esm({
+  "rules/dbt-project-paths.ts"() {
+    "use strict";
+    init_project();
+    init_rule();
+    dbt_project_paths_default = defineRule({
+      meta: {
+        id: "dbt-project-paths",
+        description: "Require the folders that dbt_project.yml names to exist",
+        scope: "repository",
+        category: "correctness",
+        defaultLevel: "warning",
+        recommended: true,
+        messages: {
+          missing: "`{{key}}` names {{value}}, which is not a folder of the project: dbt finds nothing there, so whatever was meant to be in it is silently not part of the project. Fix the path (relative to the folder of dbt_project.yml)."
+        },
+        docs: {
+          rationale: "`model-paths`, `seed-paths`, `snapshot-paths`, `analysis-paths`, `macro-paths` and `test-paths` in `dbt_project.yml` tell dbt where to look, relative to the project folder. A path that does not exist is not an error for dbt: the models that should be there are just missing from the manifest, and refs to them fail later. Paths holding Jinja (`{{ env_var(...) }}`) are not checked.",
+          incorrect: [{ files: { "transform/dbt_project.yml": 'name: lotus_lake\nmodel-paths: ["model"]\n', "transform/models/orders.sql": "select 1\n" } }],
+          correct: [{ files: { "transform/dbt_project.yml": 'name: lotus_lake\nmodel-paths: ["models"]\n', "transform/models/orders.sql": "select 1\n" } }],
+          whenNotToUse: "When folders are created by a build step before dbt runs."
+        }
+      },
+      check(ctx) {
+        for (const project of dbtProjects(ctx.model)) {
+          for (const missing of project.missingPaths) {
+            ctx.report({ file: project.projectFile, docIndex: 0, path: missing.index === void 0 ? [missing.key] : [missing.key, missing.index], messageId: "missing", data: { key: missing.key, value: missing.value } });
+          }
+        }
+      }
+    });
+  }
+});
+
+// rules/dbt-ref.ts
+function candidates(project, name2, pkg) {
+  if (pkg !== void 0) {
+    if (pkg === project.name) return project.nodes.get(name2) ?? [];
+    const target = project.packages.get(pkg);
+    return target ? target.nodes.get(name2) ?? [] : void 0;
+  }
+  const own2 = project.nodes.get(name2);
+  if (own2) return own2;
+  for (const target of project.packages.values()) {
+    const found = target.nodes.get(name2);
+    if (found) return found;
+  }
+  return [];
+}
+function hasSource(project, source) {
+  return project.sources.get(source) ?? [...project.packages.values()].map((pkg) => pkg.sources.get(source)).find((tables) => tables !== void 0);
+}
+var PROJECT2, dbt_ref_default;
+var init_dbt_ref = __esm({
+  "rules/dbt-ref.ts"() {
+    "use strict";
+    init_project();
+    init_rule();
+    PROJECT2 = 'name: lotus_lake\nversion: "1.0.0"\nprofile: lotus_lake\nmodel-paths: ["models"]\n';
+    dbt_ref_default = defineRule({
+      meta: {
+        id: "dbt-ref",
+        description: "Require ref() and source() calls in dbt SQL to name an enabled model, seed or snapshot, or a declared source table",
+        scope: "repository",
+        category: "correctness",
+        defaultLevel: "error",
+        recommended: true,
+        messages: {
+          missingRef: "`ref({{call}})` names no model, seed or snapshot{{where}}: dbt parse fails (\"depends on a node named '{{name}}' which was not found\"). Fix the name, or add the model.",
+          disabledRef: '`ref({{call}})` names {{kind}} {{name}} in {{file}}, which is disabled (enabled: false): dbt parse fails ("\u2026 which is disabled"). Enable it, or stop depending on it.',
+          missingSource: "`source({{call}})` names source {{source}}, which no property file of the project declares: dbt parse fails (\"depends on a source named '{{source}}.{{table}}' which was not found\"). Declare it under sources: in a .yml file of the model paths.",
+          missingTable: "`source({{call}})` names table {{table}}, which source {{source}} does not list: dbt parse fails (\"depends on a source named '{{source}}.{{table}}' which was not found\"). Add the table to the source's tables:.",
+          arity: "`{{fn}}()` takes {{expected}} positional arguments, here {{count}}: dbt fails to compile this node. Fix the call.",
+          testMissing: "The test depends on {{call}}, which is not found or disabled: dbt parse warns and the test never runs. Fix the reference, or remove the test."
+        },
+        messageLevels: { testMissing: "warning" },
+        docs: {
+          rationale: "A model renamed or deleted without updating the models that `ref()` it, a `source()` whose table was never declared, or a ref to a model switched off with `enabled: false` fail `dbt parse`, the second half of the seed CI's validate stage, and the image build that bakes the manifest. The rule reads `dbt_project.yml` (model, seed, snapshot, analysis and test paths), names models by file stem, snapshots by their `{% snapshot %}` block, collects `sources:` from the property files and the `enabled: false` of `config()`, property files and `dbt_project.yml` folders, and checks every `ref()`/`source()` with literal arguments inside `{{ }}`/`{% %}` (Jinja comments removed; SQL comments are not, because dbt renders them too). Refs into packages are checked when the packages are installed in `dbt_packages/`; otherwise they are skipped with a note. Refs built from variables and refs made inside macros need Jinja rendering, which only `dbt parse` does.",
+          incorrect: [
+            {
+              title: "A ref to a model that was renamed",
+              files: { "transform/dbt_project.yml": PROJECT2, "transform/models/staging/stg_orders.sql": "select 1 as id\n", "transform/models/marts/orders.sql": "select * from {{ ref('stg_order') }}\n" }
+            },
+            {
+              title: "A source table that is not declared",
+              files: {
+                "transform/dbt_project.yml": PROJECT2,
+                "transform/models/staging/_sources.yml": "version: 2\nsources:\n  - name: shopify\n    tables:\n      - name: orders\n",
+                "transform/models/staging/stg_customers.sql": "select * from {{ source('shopify', 'customers') }}\n"
+              }
+            }
+          ],
+          correct: [
+            {
+              files: {
+                "transform/dbt_project.yml": PROJECT2,
+                "transform/models/staging/_sources.yml": "version: 2\nsources:\n  - name: shopify\n    tables:\n      - name: orders\n",
+                "transform/models/staging/stg_orders.sql": "select * from {{ source('shopify', 'orders') }}\n",
+                "transform/models/marts/orders.sql": "{# old: ref('stg_order') #}\nselect * from {{ ref('stg_orders') }} join {{ ref('lotus_lake', 'stg_orders') }} using (id)\n"
+              }
+            }
+          ],
+          whenNotToUse: "When models are generated into the project before `dbt parse` runs."
+        }
+      },
+      check(ctx) {
+        for (const project of dbtProjects(ctx.model)) {
+          const packagesUnknown = project.declaredPackages > 0 && project.packages.size === 0;
+          let skipped2 = 0;
+          for (const sql of project.sql) {
+            if (sql.kind === "model" && (project.nodes.get(sql.file.path.replace(/^.*\//, "").replace(/\.sql$/, "")) ?? []).some((node) => node.file === sql.file && node.disabled)) continue;
+            for (const call of sql.calls) {
+              const callText = call.args.map((arg) => `'${arg}'`).join(", ");
+              const report = (messageId, data) => ctx.report({ file: sql.file, offsets: call.offsets, messageId: sql.kind === "test" && messageId !== "arity" ? "testMissing" : messageId, data: { call: callText, ...data } });
+              if (call.fn === "ref") {
+                if (call.args.length > 2) {
+                  report("arity", { fn: "ref", expected: "one or two", count: call.args.length });
+                  continue;
+                }
+                const [first, second] = call.args;
+                const pkg = second === void 0 ? void 0 : first;
+                const name2 = second ?? first;
+                const found = candidates(project, name2, pkg);
+                if (found === void 0 || found.length === 0 && packagesUnknown) {
+                  skipped2++;
+                  continue;
+                }
+                if (found.length === 0) {
+                  report("missingRef", { name: name2, where: pkg === void 0 ? "" : ` in package ${pkg}` });
+                  continue;
+                }
+                const enabled = found.filter((node) => !node.disabled);
+                const disabled = found[0];
+                if (enabled.length === 0) report("disabledRef", { name: name2, kind: disabled.kind, file: disabled.file.path });
+                continue;
+              }
+              if (call.args.length !== 2) {
+                report("arity", { fn: "source", expected: "two", count: call.args.length });
+                continue;
+              }
+              const [source, table] = call.args;
+              const tables = hasSource(project, source);
+              if (!tables) {
+                if (packagesUnknown) skipped2++;
+                else report("missingSource", { source, table });
+              } else if (!tables.has(table)) report("missingTable", { source, table });
+            }
+          }
+          if (skipped2 > 0) {
+            ctx.model.note({ message: `dbt project ${project.name ?? project.dir}: ${skipped2} ref()/source() call(s) were not checked: the packages of packages.yml are not installed in dbt_packages/ (run dbt deps to check them too).`, file: project.projectFile.absPath });
+          }
+        }
+      }
+    });
+  }
+});
+
 // src/flux/describe.ts
 function qualified(namespace, name2) {
   return namespace === void 0 ? name2 : `${namespace}/${name2}`;
@@ -7393,36 +7878,6 @@ var require_dist = __commonJS({
   }
 });
 
-// src/engine/values.ts
-function asRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
-}
-function asString(value) {
-  return typeof value === "string" ? value : void 0;
-}
-function asArray(value) {
-  return Array.isArray(value) ? value : [];
-}
-function asScalarString(value) {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return void 0;
-}
-function getIn(value, path23) {
-  let current = value;
-  for (const segment of path23) {
-    if (Array.isArray(current) && typeof segment === "number") current = current[segment];
-    else if (typeof current === "object" && current !== null) current = current[String(segment)];
-    else return void 0;
-  }
-  return current;
-}
-var init_values = __esm({
-  "src/engine/values.ts"() {
-    "use strict";
-  }
-});
-
 // src/flux/substitution.ts
 function scanSubstitutions(text) {
   const scan = { expressions: [], collapsingEscapes: 0 };
@@ -7595,9 +8050,9 @@ function substitutedValue(written2, lookup) {
   if (style === "quoted" && [written2, ...evaluated.inserted].some((part) => /['"\\]/.test(part))) return void 0;
   return { value: evaluated.text };
 }
-function sourceValue(candidates, name2) {
+function sourceValue(candidates2, name2) {
   let value = null;
-  for (const data of candidates) {
+  for (const data of candidates2) {
     if (!data.keysKnown) return UNKNOWN_VARIABLE;
     let here = "absent";
     if (data.keys.has(name2)) {
@@ -7619,7 +8074,7 @@ function kustomizationSubstitution(kustomization, graph) {
   const entries = asArray(getIn(resource.value, ["spec", "postBuild", "substituteFrom"]));
   const sourceAt = new Map(variables.sources.map((source) => [source.index, source]));
   const namespace = resource.appliedNamespace;
-  const cache6 = /* @__PURE__ */ new Map();
+  const cache7 = /* @__PURE__ */ new Map();
   const lookup = (name2) => {
     if (Object.prototype.hasOwnProperty.call(inline, name2)) {
       const written2 = inline[name2];
@@ -7643,8 +8098,8 @@ function kustomizationSubstitution(kustomization, graph) {
     kustomization,
     runs,
     value(name2) {
-      if (!cache6.has(name2)) cache6.set(name2, lookup(name2));
-      return cache6.get(name2);
+      if (!cache7.has(name2)) cache7.set(name2, lookup(name2));
+      return cache7.get(name2);
     }
   };
 }
@@ -7725,25 +8180,6 @@ var init_substitution = __esm({
     DEFAULT_OPERATORS = [":-", ":=", ":+", ":?", "-", "=", "+", "?"];
     UNKNOWN_VARIABLE = /* @__PURE__ */ Symbol("unknown variable");
     IDENT = /[\p{L}\p{Nd}_]/u;
-  }
-});
-
-// src/engine/collections.ts
-function push(map2, key, value) {
-  const list = map2.get(key);
-  if (list) list.push(value);
-  else map2.set(key, [value]);
-}
-function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function dirOf(relativePath) {
-  const slash2 = relativePath.lastIndexOf("/");
-  return slash2 === -1 ? "" : relativePath.slice(0, slash2);
-}
-var init_collections = __esm({
-  "src/engine/collections.ts"() {
-    "use strict";
   }
 });
 
@@ -11992,13 +12428,13 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache6, path23) {
+      _test(originalPath, cache7, path23) {
         checkPath2(
           path23,
           originalPath,
           this._strictPathCheck ? throwError2 : RETURN_FALSE
         );
-        return path23 ? this._t(path23, cache6) : {
+        return path23 ? this._t(path23, cache7) : {
           ignored: false,
           unignored: false
         };
@@ -12015,13 +12451,13 @@ var require_ignore = __commonJS({
         const literal = this._rules.testLiteral(path23);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path23, cache6) {
-        if (path23 in cache6) {
-          return cache6[path23];
+      _t(path23, cache7) {
+        if (path23 in cache7) {
+          return cache7[path23];
         }
         const parentPath = parentOf(path23);
-        const parent = parentPath ? this._t(parentPath, cache6) : UNDEFINED;
-        return cache6[path23] = parent && parent.ignored ? parent : this._rules.test(path23, MODE_IGNORE);
+        const parent = parentPath ? this._t(parentPath, cache7) : UNDEFINED;
+        return cache7[path23] = parent && parent.ignored ? parent : this._rules.test(path23, MODE_IGNORE);
       }
       ignores(path23) {
         return this._test(path23, this._ignoreCache, convertPath(path23)).ignored;
@@ -12258,8 +12694,8 @@ function buildFluxGraph(model) {
     let source;
     let link = { status: "noSource" };
     if (sourceRef) {
-      const candidates = resolve3(sourceRef.kind, sourceRef.name, sourceRef.resolvedNamespace).filter((r) => sourceByResource.has(r));
-      const candidate = candidates.find((r) => r.file.root === resource.file.root) ?? candidates[0];
+      const candidates2 = resolve3(sourceRef.kind, sourceRef.name, sourceRef.resolvedNamespace).filter((r) => sourceByResource.has(r));
+      const candidate = candidates2.find((r) => r.file.root === resource.file.root) ?? candidates2[0];
       source = candidate ? sourceByResource.get(candidate) : void 0;
       if (source) link = source.link;
       else if (GENERATED_SOURCE_KINDS.has(sourceRef.kind)) link = { status: "external", kind: sourceRef.kind };
@@ -13366,15 +13802,15 @@ function fixNameReferences(resources, configs = [], isClusterScoped2 = () => voi
     const inScope = (res) => clusterScoped(referrer) || clusterScoped(res) || reachable.has(currentId(res).namespace ?? "default");
     for (const reference of [...referencesOf(referrer), ...configuredReferences(referrer, configs)]) {
       const group = reference.group ?? (reference.kind === "Role" || reference.kind === "ClusterRole" ? "rbac.authorization.k8s.io" : "");
-      const candidates = (byKind.get(reference.kind) ?? []).filter((res) => {
+      const candidates2 = (byKind.get(reference.kind) ?? []).filter((res) => {
         if (res === referrer || currentId(res).group !== group || !inScope(res)) return false;
         const names = [res.orgId.name, ...res.previousNames];
         if (!names.includes(reference.name)) return false;
         const written2 = reference.namespace?.value;
         return written2 === void 0 || [res.orgId.namespace, ...res.previousNamespaces, currentId(res).namespace].some((ns) => (ns ?? "default") === written2);
       });
-      const sameNamespace = candidates.filter((res) => currentId(res).namespace === namespace);
-      const chosen = sameNamespace.length === 1 ? sameNamespace[0] : candidates.length === 1 ? candidates[0] : void 0;
+      const sameNamespace = candidates2.filter((res) => currentId(res).namespace === namespace);
+      const chosen = sameNamespace.length === 1 ? sameNamespace[0] : candidates2.length === 1 ? candidates2[0] : void 0;
       if (!chosen) continue;
       const final = currentId(chosen);
       if (final.name !== reference.name) setIn(referrer, reference.path, final.name, void 0);
@@ -21647,7 +22083,7 @@ var init_build3 = __esm({
 
 // src/engine/safe-regex.ts
 function compileGoRegexp(pattern) {
-  let result = cache.get(pattern);
+  let result = cache2.get(pattern);
   if (result === void 0) {
     try {
       result = { ok: true, regexp: new Compiled(pattern, RE2JS.compile(pattern)) };
@@ -21655,12 +22091,12 @@ function compileGoRegexp(pattern) {
       const message = error instanceof Error ? error.message : String(error);
       result = { ok: false, reason: message.startsWith(PREFIX) ? message.slice(PREFIX.length) : message };
     }
-    if (cache.size >= MAX_PATTERNS) cache.clear();
-    cache.set(pattern, result);
+    if (cache2.size >= MAX_PATTERNS) cache2.clear();
+    cache2.set(pattern, result);
   }
   return result;
 }
-var MAX_PATTERNS, MAX_RESULTS, MAX_REMEMBERED_LENGTH, PREFIX, cache, Compiled;
+var MAX_PATTERNS, MAX_RESULTS, MAX_REMEMBERED_LENGTH, PREFIX, cache2, Compiled;
 var init_safe_regex = __esm({
   "src/engine/safe-regex.ts"() {
     "use strict";
@@ -21669,7 +22105,7 @@ var init_safe_regex = __esm({
     MAX_RESULTS = 1024;
     MAX_REMEMBERED_LENGTH = 256;
     PREFIX = "error parsing regexp: ";
-    cache = /* @__PURE__ */ new Map();
+    cache2 = /* @__PURE__ */ new Map();
     Compiled = class {
       constructor(source, re) {
         this.source = source;
@@ -22157,9 +22593,9 @@ function buildConfigDataIndex(resources, kustomize, external) {
     all,
     named: (kind, name2) => byName.get(`${kind}/${name2}`) ?? [],
     find(kind, name2, namespace) {
-      const candidates = byName.get(`${kind}/${name2}`) ?? [];
-      if (namespace === void 0) return candidates[0];
-      return candidates.find((data) => data.namespace === namespace) ?? candidates.find((data) => data.origin === "external" && data.namespace === void 0);
+      const candidates2 = byName.get(`${kind}/${name2}`) ?? [];
+      if (namespace === void 0) return candidates2[0];
+      return candidates2.find((data) => data.namespace === namespace) ?? candidates2.find((data) => data.origin === "external" && data.namespace === void 0);
     }
   };
 }
@@ -22390,19 +22826,6 @@ var init_build4 = __esm({
       "VolumeSnapshotClass",
       "ClusterIssuer"
     ]);
-  }
-});
-
-// src/model/rule.ts
-function defineRule(rule) {
-  return rule;
-}
-function ruleDocsUrl(id) {
-  return `https://github.com/gitops-lint/gitops-lint/blob/main/docs/rules/${id}.md`;
-}
-var init_rule = __esm({
-  "src/model/rule.ts"() {
-    "use strict";
   }
 });
 
@@ -23895,7 +24318,7 @@ var require_range = __commonJS({
         range = range.replace(BUILDSTRIPRE, "");
         const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
         const memoKey = memoOpts + ":" + range;
-        const cached = cache6.get(memoKey);
+        const cached = cache7.get(memoKey);
         if (cached) {
           return cached;
         }
@@ -23929,7 +24352,7 @@ var require_range = __commonJS({
           rangeMap.delete("");
         }
         const result = [...rangeMap.values()];
-        cache6.set(memoKey, result);
+        cache7.set(memoKey, result);
         return result;
       }
       intersects(range, options) {
@@ -23968,7 +24391,7 @@ var require_range = __commonJS({
     };
     module2.exports = Range2;
     var LRU = require_lrucache();
-    var cache6 = new LRU();
+    var cache7 = new LRU();
     var parseOptions = require_parse_options();
     var Comparator = require_comparator();
     var debug = require_debug();
@@ -26800,8 +27223,8 @@ function isOverrideFile(relativePath) {
   return /(^|\/|_)override\.(tf|tofu)$/.test(relativePath);
 }
 function terraformIndex(model) {
-  let index = cache2.get(model);
-  if (!index) cache2.set(model, index = build2(model));
+  let index = cache3.get(model);
+  if (!index) cache3.set(model, index = build2(model));
   return index;
 }
 function push2(map2, key, value) {
@@ -26944,13 +27367,13 @@ function collect(module2, file) {
     }
   }
 }
-var cache2;
+var cache3;
 var init_modules = __esm({
   "src/terraform/modules.ts"() {
     "use strict";
     init_collections();
     init_hcl();
-    cache2 = /* @__PURE__ */ new WeakMap();
+    cache3 = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -27616,8 +28039,8 @@ function nameResolver(model) {
   };
 }
 function dataReferences(model) {
-  let refs = cache3.get(model);
-  if (!refs) cache3.set(model, refs = collect2(model));
+  let refs = cache4.get(model);
+  if (!refs) cache4.set(model, refs = collect2(model));
   return refs;
 }
 function collect2(model) {
@@ -27630,7 +28053,7 @@ function collect2(model) {
     return false;
   });
 }
-var cache3;
+var cache4;
 var init_references = __esm({
   "src/references/index.ts"() {
     "use strict";
@@ -27640,7 +28063,7 @@ var init_references = __esm({
     init_helm_values();
     init_pods();
     init_helm_release();
-    cache3 = /* @__PURE__ */ new WeakMap();
+    cache4 = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -29538,10 +29961,10 @@ var init_selection = __esm({
 // src/sops/config.ts
 function readSopsConfig(doc) {
   if (!doc) return { rules: [], issues: [] };
-  let config = cache4.get(doc);
+  let config = cache5.get(doc);
   if (!config) {
     config = parse3(new Nodes(doc));
-    cache4.set(doc, config);
+    cache5.set(doc, config);
   }
   return config;
 }
@@ -29821,7 +30244,7 @@ function scalarText(node) {
   const v = node.value;
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(node.source ?? v) : void 0;
 }
-var import_yaml8, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, INVALID_REGEX_EFFECT, YAML11_BOOLEANS, cache4, Nodes;
+var import_yaml8, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, INVALID_REGEX_EFFECT, YAML11_BOOLEANS, cache5, Nodes;
 var init_config = __esm({
   "src/sops/config.ts"() {
     "use strict";
@@ -29889,7 +30312,7 @@ var init_config = __esm({
       unencrypted_comment_regex: "every value is encrypted, `apiVersion`, `kind` and `metadata` included"
     };
     YAML11_BOOLEANS = /* @__PURE__ */ new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
-    cache4 = /* @__PURE__ */ new WeakMap();
+    cache5 = /* @__PURE__ */ new WeakMap();
     Nodes = class {
       constructor(doc) {
         this.doc = doc;
@@ -30366,11 +30789,11 @@ function hasSopsKey(doc) {
   return sopsPair(doc) !== void 0;
 }
 function sopsMetadata(doc) {
-  let meta = cache5.get(doc);
+  let meta = cache6.get(doc);
   if (meta === void 0) {
     const pair = sopsPair(doc);
     meta = pair ? readMetadata(pair.value) : null;
-    cache5.set(doc, meta);
+    cache6.set(doc, meta);
   }
   return meta ?? void 0;
 }
@@ -30604,7 +31027,7 @@ function weakInteger(node) {
 function isNullScalar(node) {
   return (0, import_yaml11.isScalar)(node) && node.value == null;
 }
-var import_yaml11, ID_FIELDS, RFC3339, VERSION, SOPS, cache5, valueCache;
+var import_yaml11, ID_FIELDS, RFC3339, VERSION, SOPS, cache6, valueCache;
 var init_metadata = __esm({
   "src/sops/metadata.ts"() {
     "use strict";
@@ -30625,7 +31048,7 @@ var init_metadata = __esm({
     RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
     VERSION = /^\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?$/;
     SOPS = ["sops"];
-    cache5 = /* @__PURE__ */ new WeakMap();
+    cache6 = /* @__PURE__ */ new WeakMap();
     valueCache = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -32265,6 +32688,9 @@ var builtinRules;
 var init_rules = __esm({
   "rules/index.ts"() {
     "use strict";
+    init_dbt_duplicate_model();
+    init_dbt_project_paths();
+    init_dbt_ref();
     init_duplicate_resource();
     init_flux_api_version();
     init_flux_decryption_required();
@@ -32300,6 +32726,9 @@ var init_rules = __esm({
     init_terraform_variables();
     init_yaml_syntax();
     builtinRules = [
+      dbt_duplicate_model_default,
+      dbt_project_paths_default,
+      dbt_ref_default,
       duplicate_resource_default,
       flux_api_version_default,
       flux_decryption_required_default,
@@ -32920,6 +33349,24 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data22["dbt-duplicate-model"] !== void 0) {
+          if (!validate11(data22["dbt-duplicate-model"], { instancePath: instancePath + "/rules/dbt-duplicate-model", parentData: data22, parentDataProperty: "dbt-duplicate-model", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data22["dbt-project-paths"] !== void 0) {
+          if (!validate11(data22["dbt-project-paths"], { instancePath: instancePath + "/rules/dbt-project-paths", parentData: data22, parentDataProperty: "dbt-project-paths", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+        if (data22["dbt-ref"] !== void 0) {
+          if (!validate11(data22["dbt-ref"], { instancePath: instancePath + "/rules/dbt-ref", parentData: data22, parentDataProperty: "dbt-ref", rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
         if (data22["duplicate-resource"] !== void 0) {
           if (!validate11(data22["duplicate-resource"], { instancePath: instancePath + "/rules/duplicate-resource", parentData: data22, parentDataProperty: "duplicate-resource", rootData })) {
             vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
@@ -32981,11 +33428,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data22["image-pull-policy-mutable-tag"] !== void 0) {
-          let data33 = data22["image-pull-policy-mutable-tag"];
-          const _errs70 = errors;
+          let data36 = data22["image-pull-policy-mutable-tag"];
+          const _errs73 = errors;
           let valid19 = false;
-          const _errs71 = errors;
-          if (!(data33 === "error" || data33 === "warning" || data33 === "note" || data33 === "off")) {
+          const _errs74 = errors;
+          if (!(data36 === "error" || data36 === "warning" || data36 === "note" || data36 === "off")) {
             const err34 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err34];
@@ -32994,12 +33441,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid2 = _errs71 === errors;
+          var _valid2 = _errs74 === errors;
           valid19 = valid19 || _valid2;
           if (!valid19) {
-            const _errs73 = errors;
-            if (Array.isArray(data33)) {
-              if (data33.length > 1) {
+            const _errs76 = errors;
+            if (Array.isArray(data36)) {
+              if (data36.length > 1) {
                 const err35 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err35];
@@ -33008,7 +33455,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data33.length < 1) {
+              if (data36.length < 1) {
                 const err36 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err36];
@@ -33017,10 +33464,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len6 = data33.length;
+              const len6 = data36.length;
               if (len6 > 0) {
-                let data34 = data33[0];
-                if (!(data34 === "error" || data34 === "warning" || data34 === "note" || data34 === "off")) {
+                let data37 = data36[0];
+                if (!(data37 === "error" || data37 === "warning" || data37 === "note" || data37 === "off")) {
                   const err37 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err37];
@@ -33039,12 +33486,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid2 = _errs73 === errors;
+            var _valid2 = _errs76 === errors;
             valid19 = valid19 || _valid2;
             if (!valid19) {
-              const _errs77 = errors;
-              if (Array.isArray(data33)) {
-                if (data33.length > 2) {
+              const _errs80 = errors;
+              if (Array.isArray(data36)) {
+                if (data36.length > 2) {
                   const err39 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err39];
@@ -33053,7 +33500,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data33.length < 2) {
+                if (data36.length < 2) {
                   const err40 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err40];
@@ -33062,10 +33509,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len7 = data33.length;
+                const len7 = data36.length;
                 if (len7 > 0) {
-                  let data35 = data33[0];
-                  if (!(data35 === "error" || data35 === "warning" || data35 === "note" || data35 === "off")) {
+                  let data38 = data36[0];
+                  if (!(data38 === "error" || data38 === "warning" || data38 === "note" || data38 === "off")) {
                     const err41 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err41];
@@ -33076,9 +33523,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
                 if (len7 > 1) {
-                  let data36 = data33[1];
-                  if (data36 && typeof data36 == "object" && !Array.isArray(data36)) {
-                    for (const key5 in data36) {
+                  let data39 = data36[1];
+                  if (data39 && typeof data39 == "object" && !Array.isArray(data39)) {
+                    for (const key5 in data39) {
                       if (!(key5 === "mutableTags")) {
                         const err42 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
@@ -33089,14 +33536,14 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                       }
                     }
-                    if (data36.mutableTags !== void 0) {
-                      let data37 = data36.mutableTags;
-                      if (Array.isArray(data37)) {
-                        const len8 = data37.length;
+                    if (data39.mutableTags !== void 0) {
+                      let data40 = data39.mutableTags;
+                      if (Array.isArray(data40)) {
+                        const len8 = data40.length;
                         for (let i6 = 0; i6 < len8; i6++) {
-                          let data38 = data37[i6];
-                          if (typeof data38 === "string") {
-                            if (func3(data38) < 1) {
+                          let data41 = data40[i6];
+                          if (typeof data41 === "string") {
+                            if (func3(data41) < 1) {
                               const err43 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                               if (vErrors === null) {
                                 vErrors = [err43];
@@ -33115,12 +33562,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                             errors++;
                           }
                         }
-                        let i7 = data37.length;
+                        let i7 = data40.length;
                         let j0;
                         if (i7 > 1) {
                           const indices0 = {};
                           for (; i7--; ) {
-                            let item0 = data37[i7];
+                            let item0 = data40[i7];
                             if (typeof item0 !== "string") {
                               continue;
                             }
@@ -33167,7 +33614,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid2 = _errs77 === errors;
+              var _valid2 = _errs80 === errors;
               valid19 = valid19 || _valid2;
             }
           }
@@ -33180,10 +33627,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs70;
+            errors = _errs73;
             if (vErrors !== null) {
-              if (_errs70) {
-                vErrors.length = _errs70;
+              if (_errs73) {
+                vErrors.length = _errs73;
               } else {
                 vErrors = null;
               }
@@ -33197,11 +33644,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data22["image-tag-mutable"] !== void 0) {
-          let data40 = data22["image-tag-mutable"];
-          const _errs90 = errors;
+          let data43 = data22["image-tag-mutable"];
+          const _errs93 = errors;
           let valid29 = false;
-          const _errs91 = errors;
-          if (!(data40 === "error" || data40 === "warning" || data40 === "note" || data40 === "off")) {
+          const _errs94 = errors;
+          if (!(data43 === "error" || data43 === "warning" || data43 === "note" || data43 === "off")) {
             const err50 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err50];
@@ -33210,12 +33657,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid3 = _errs91 === errors;
+          var _valid3 = _errs94 === errors;
           valid29 = valid29 || _valid3;
           if (!valid29) {
-            const _errs93 = errors;
-            if (Array.isArray(data40)) {
-              if (data40.length > 1) {
+            const _errs96 = errors;
+            if (Array.isArray(data43)) {
+              if (data43.length > 1) {
                 const err51 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err51];
@@ -33224,7 +33671,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data40.length < 1) {
+              if (data43.length < 1) {
                 const err52 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err52];
@@ -33233,10 +33680,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len9 = data40.length;
+              const len9 = data43.length;
               if (len9 > 0) {
-                let data41 = data40[0];
-                if (!(data41 === "error" || data41 === "warning" || data41 === "note" || data41 === "off")) {
+                let data44 = data43[0];
+                if (!(data44 === "error" || data44 === "warning" || data44 === "note" || data44 === "off")) {
                   const err53 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err53];
@@ -33255,12 +33702,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid3 = _errs93 === errors;
+            var _valid3 = _errs96 === errors;
             valid29 = valid29 || _valid3;
             if (!valid29) {
-              const _errs97 = errors;
-              if (Array.isArray(data40)) {
-                if (data40.length > 2) {
+              const _errs100 = errors;
+              if (Array.isArray(data43)) {
+                if (data43.length > 2) {
                   const err55 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err55];
@@ -33269,7 +33716,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data40.length < 2) {
+                if (data43.length < 2) {
                   const err56 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err56];
@@ -33278,10 +33725,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len10 = data40.length;
+                const len10 = data43.length;
                 if (len10 > 0) {
-                  let data42 = data40[0];
-                  if (!(data42 === "error" || data42 === "warning" || data42 === "note" || data42 === "off")) {
+                  let data45 = data43[0];
+                  if (!(data45 === "error" || data45 === "warning" || data45 === "note" || data45 === "off")) {
                     const err57 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err57];
@@ -33292,9 +33739,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
                 if (len10 > 1) {
-                  let data43 = data40[1];
-                  if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
-                    for (const key6 in data43) {
+                  let data46 = data43[1];
+                  if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
+                    for (const key6 in data46) {
                       if (!(key6 === "mutableTags")) {
                         const err58 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
@@ -33305,14 +33752,14 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                       }
                     }
-                    if (data43.mutableTags !== void 0) {
-                      let data44 = data43.mutableTags;
-                      if (Array.isArray(data44)) {
-                        const len11 = data44.length;
+                    if (data46.mutableTags !== void 0) {
+                      let data47 = data46.mutableTags;
+                      if (Array.isArray(data47)) {
+                        const len11 = data47.length;
                         for (let i8 = 0; i8 < len11; i8++) {
-                          let data45 = data44[i8];
-                          if (typeof data45 === "string") {
-                            if (func3(data45) < 1) {
+                          let data48 = data47[i8];
+                          if (typeof data48 === "string") {
+                            if (func3(data48) < 1) {
                               const err59 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                               if (vErrors === null) {
                                 vErrors = [err59];
@@ -33331,12 +33778,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                             errors++;
                           }
                         }
-                        let i9 = data44.length;
+                        let i9 = data47.length;
                         let j1;
                         if (i9 > 1) {
                           const indices1 = {};
                           for (; i9--; ) {
-                            let item1 = data44[i9];
+                            let item1 = data47[i9];
                             if (typeof item1 !== "string") {
                               continue;
                             }
@@ -33383,7 +33830,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid3 = _errs97 === errors;
+              var _valid3 = _errs100 === errors;
               valid29 = valid29 || _valid3;
             }
           }
@@ -33396,10 +33843,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs90;
+            errors = _errs93;
             if (vErrors !== null) {
-              if (_errs90) {
-                vErrors.length = _errs90;
+              if (_errs93) {
+                vErrors.length = _errs93;
               } else {
                 vErrors = null;
               }
@@ -33437,11 +33884,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data22["required-env"] !== void 0) {
-          let data51 = data22["required-env"];
-          const _errs114 = errors;
+          let data54 = data22["required-env"];
+          const _errs117 = errors;
           let valid39 = false;
-          const _errs115 = errors;
-          if (!(data51 === "error" || data51 === "warning" || data51 === "note" || data51 === "off")) {
+          const _errs118 = errors;
+          if (!(data54 === "error" || data54 === "warning" || data54 === "note" || data54 === "off")) {
             const err66 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err66];
@@ -33450,12 +33897,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid4 = _errs115 === errors;
+          var _valid4 = _errs118 === errors;
           valid39 = valid39 || _valid4;
           if (!valid39) {
-            const _errs117 = errors;
-            if (Array.isArray(data51)) {
-              if (data51.length > 1) {
+            const _errs120 = errors;
+            if (Array.isArray(data54)) {
+              if (data54.length > 1) {
                 const err67 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err67];
@@ -33464,7 +33911,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data51.length < 1) {
+              if (data54.length < 1) {
                 const err68 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err68];
@@ -33473,10 +33920,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len12 = data51.length;
+              const len12 = data54.length;
               if (len12 > 0) {
-                let data52 = data51[0];
-                if (!(data52 === "error" || data52 === "warning" || data52 === "note" || data52 === "off")) {
+                let data55 = data54[0];
+                if (!(data55 === "error" || data55 === "warning" || data55 === "note" || data55 === "off")) {
                   const err69 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err69];
@@ -33495,12 +33942,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid4 = _errs117 === errors;
+            var _valid4 = _errs120 === errors;
             valid39 = valid39 || _valid4;
             if (!valid39) {
-              const _errs121 = errors;
-              if (Array.isArray(data51)) {
-                if (data51.length > 2) {
+              const _errs124 = errors;
+              if (Array.isArray(data54)) {
+                if (data54.length > 2) {
                   const err71 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err71];
@@ -33509,7 +33956,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data51.length < 2) {
+                if (data54.length < 2) {
                   const err72 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err72];
@@ -33518,10 +33965,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len13 = data51.length;
+                const len13 = data54.length;
                 if (len13 > 0) {
-                  let data53 = data51[0];
-                  if (!(data53 === "error" || data53 === "warning" || data53 === "note" || data53 === "off")) {
+                  let data56 = data54[0];
+                  if (!(data56 === "error" || data56 === "warning" || data56 === "note" || data56 === "off")) {
                     const err73 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err73];
@@ -33532,9 +33979,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
                 if (len13 > 1) {
-                  let data54 = data51[1];
-                  if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
-                    for (const key7 in data54) {
+                  let data57 = data54[1];
+                  if (data57 && typeof data57 == "object" && !Array.isArray(data57)) {
+                    for (const key7 in data57) {
                       if (!(key7 === "workloads")) {
                         const err74 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
@@ -33545,14 +33992,14 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                       }
                     }
-                    if (data54.workloads !== void 0) {
-                      let data55 = data54.workloads;
-                      if (Array.isArray(data55)) {
-                        const len14 = data55.length;
+                    if (data57.workloads !== void 0) {
+                      let data58 = data57.workloads;
+                      if (Array.isArray(data58)) {
+                        const len14 = data58.length;
                         for (let i10 = 0; i10 < len14; i10++) {
-                          let data56 = data55[i10];
-                          if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
-                            if (data56.kind === void 0) {
+                          let data59 = data58[i10];
+                          if (data59 && typeof data59 == "object" && !Array.isArray(data59)) {
+                            if (data59.kind === void 0) {
                               const err75 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
                               if (vErrors === null) {
                                 vErrors = [err75];
@@ -33561,7 +34008,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                               }
                               errors++;
                             }
-                            if (data56.name === void 0) {
+                            if (data59.name === void 0) {
                               const err76 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
                               if (vErrors === null) {
                                 vErrors = [err76];
@@ -33570,7 +34017,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                               }
                               errors++;
                             }
-                            if (data56.env === void 0) {
+                            if (data59.env === void 0) {
                               const err77 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
                               if (vErrors === null) {
                                 vErrors = [err77];
@@ -33579,7 +34026,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                               }
                               errors++;
                             }
-                            for (const key8 in data56) {
+                            for (const key8 in data59) {
                               if (!(key8 === "kind" || key8 === "name" || key8 === "namespace" || key8 === "container" || key8 === "env")) {
                                 const err78 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
                                 if (vErrors === null) {
@@ -33590,8 +34037,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 errors++;
                               }
                             }
-                            if (data56.kind !== void 0) {
-                              if (typeof data56.kind !== "string") {
+                            if (data59.kind !== void 0) {
+                              if (typeof data59.kind !== "string") {
                                 const err79 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
                                   vErrors = [err79];
@@ -33601,8 +34048,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 errors++;
                               }
                             }
-                            if (data56.name !== void 0) {
-                              if (typeof data56.name !== "string") {
+                            if (data59.name !== void 0) {
+                              if (typeof data59.name !== "string") {
                                 const err80 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
                                   vErrors = [err80];
@@ -33612,8 +34059,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 errors++;
                               }
                             }
-                            if (data56.namespace !== void 0) {
-                              if (typeof data56.namespace !== "string") {
+                            if (data59.namespace !== void 0) {
+                              if (typeof data59.namespace !== "string") {
                                 const err81 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
                                   vErrors = [err81];
@@ -33623,8 +34070,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 errors++;
                               }
                             }
-                            if (data56.container !== void 0) {
-                              if (typeof data56.container !== "string") {
+                            if (data59.container !== void 0) {
+                              if (typeof data59.container !== "string") {
                                 const err82 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
                                   vErrors = [err82];
@@ -33634,17 +34081,17 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 errors++;
                               }
                             }
-                            if (data56.env !== void 0) {
-                              let data61 = data56.env;
-                              if (Array.isArray(data61)) {
-                                const len15 = data61.length;
+                            if (data59.env !== void 0) {
+                              let data64 = data59.env;
+                              if (Array.isArray(data64)) {
+                                const len15 = data64.length;
                                 for (let i11 = 0; i11 < len15; i11++) {
-                                  let data62 = data61[i11];
-                                  const _errs144 = errors;
+                                  let data65 = data64[i11];
+                                  const _errs147 = errors;
                                   let valid51 = false;
-                                  const _errs145 = errors;
-                                  if (typeof data62 === "string") {
-                                    if (func3(data62) < 1) {
+                                  const _errs148 = errors;
+                                  if (typeof data65 === "string") {
+                                    if (func3(data65) < 1) {
                                       const err83 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                                       if (vErrors === null) {
                                         vErrors = [err83];
@@ -33662,15 +34109,15 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                     }
                                     errors++;
                                   }
-                                  var _valid5 = _errs145 === errors;
+                                  var _valid5 = _errs148 === errors;
                                   valid51 = valid51 || _valid5;
                                   if (!valid51) {
-                                    const _errs147 = errors;
-                                    const _errs149 = errors;
                                     const _errs150 = errors;
-                                    if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
+                                    const _errs152 = errors;
+                                    const _errs153 = errors;
+                                    if (data65 && typeof data65 == "object" && !Array.isArray(data65)) {
                                       let missing0;
-                                      if (data62.secret === void 0 && (missing0 = "secret") || data62.value === void 0 && (missing0 = "value")) {
+                                      if (data65.secret === void 0 && (missing0 = "secret") || data65.value === void 0 && (missing0 = "value")) {
                                         const err85 = {};
                                         if (vErrors === null) {
                                           vErrors = [err85];
@@ -33680,7 +34127,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                         errors++;
                                       }
                                     }
-                                    var valid52 = _errs150 === errors;
+                                    var valid52 = _errs153 === errors;
                                     if (valid52) {
                                       const err86 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
                                       if (vErrors === null) {
@@ -33690,17 +34137,17 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                       }
                                       errors++;
                                     } else {
-                                      errors = _errs149;
+                                      errors = _errs152;
                                       if (vErrors !== null) {
-                                        if (_errs149) {
-                                          vErrors.length = _errs149;
+                                        if (_errs152) {
+                                          vErrors.length = _errs152;
                                         } else {
                                           vErrors = null;
                                         }
                                       }
                                     }
-                                    if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
-                                      if (data62.name === void 0) {
+                                    if (data65 && typeof data65 == "object" && !Array.isArray(data65)) {
+                                      if (data65.name === void 0) {
                                         const err87 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
                                         if (vErrors === null) {
                                           vErrors = [err87];
@@ -33709,7 +34156,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                         }
                                         errors++;
                                       }
-                                      for (const key9 in data62) {
+                                      for (const key9 in data65) {
                                         if (!(key9 === "name" || key9 === "secret" || key9 === "value")) {
                                           const err88 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
                                           if (vErrors === null) {
@@ -33720,10 +34167,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                           errors++;
                                         }
                                       }
-                                      if (data62.name !== void 0) {
-                                        let data63 = data62.name;
-                                        if (typeof data63 === "string") {
-                                          if (func3(data63) < 1) {
+                                      if (data65.name !== void 0) {
+                                        let data66 = data65.name;
+                                        if (typeof data66 === "string") {
+                                          if (func3(data66) < 1) {
                                             const err89 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                                             if (vErrors === null) {
                                               vErrors = [err89];
@@ -33742,8 +34189,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                           errors++;
                                         }
                                       }
-                                      if (data62.secret !== void 0) {
-                                        if (typeof data62.secret !== "string") {
+                                      if (data65.secret !== void 0) {
+                                        if (typeof data65.secret !== "string") {
                                           const err91 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                           if (vErrors === null) {
                                             vErrors = [err91];
@@ -33753,8 +34200,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                           errors++;
                                         }
                                       }
-                                      if (data62.value !== void 0) {
-                                        if (typeof data62.value !== "boolean") {
+                                      if (data65.value !== void 0) {
+                                        if (typeof data65.value !== "boolean") {
                                           const err92 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
                                           if (vErrors === null) {
                                             vErrors = [err92];
@@ -33773,7 +34220,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                       }
                                       errors++;
                                     }
-                                    var _valid5 = _errs147 === errors;
+                                    var _valid5 = _errs150 === errors;
                                     valid51 = valid51 || _valid5;
                                   }
                                   if (!valid51) {
@@ -33785,10 +34232,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                     }
                                     errors++;
                                   } else {
-                                    errors = _errs144;
+                                    errors = _errs147;
                                     if (vErrors !== null) {
-                                      if (_errs144) {
-                                        vErrors.length = _errs144;
+                                      if (_errs147) {
+                                        vErrors.length = _errs147;
                                       } else {
                                         vErrors = null;
                                       }
@@ -33844,7 +34291,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid4 = _errs121 === errors;
+              var _valid4 = _errs124 === errors;
               valid39 = valid39 || _valid4;
             }
           }
@@ -33857,10 +34304,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs114;
+            errors = _errs117;
             if (vErrors !== null) {
-              if (_errs114) {
-                vErrors.length = _errs114;
+              if (_errs117) {
+                vErrors.length = _errs117;
               } else {
                 vErrors = null;
               }
@@ -33928,11 +34375,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data22["terraform-runner-permissions"] !== void 0) {
-          let data76 = data22["terraform-runner-permissions"];
-          const _errs169 = errors;
+          let data79 = data22["terraform-runner-permissions"];
+          const _errs172 = errors;
           let valid54 = false;
-          const _errs170 = errors;
-          if (!(data76 === "error" || data76 === "warning" || data76 === "note" || data76 === "off")) {
+          const _errs173 = errors;
+          if (!(data79 === "error" || data79 === "warning" || data79 === "note" || data79 === "off")) {
             const err101 = { instancePath: instancePath + "/rules/terraform-runner-permissions", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err101];
@@ -33941,12 +34388,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid6 = _errs170 === errors;
+          var _valid6 = _errs173 === errors;
           valid54 = valid54 || _valid6;
           if (!valid54) {
-            const _errs172 = errors;
-            if (Array.isArray(data76)) {
-              if (data76.length > 1) {
+            const _errs175 = errors;
+            if (Array.isArray(data79)) {
+              if (data79.length > 1) {
                 const err102 = { instancePath: instancePath + "/rules/terraform-runner-permissions", schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err102];
@@ -33955,7 +34402,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data76.length < 1) {
+              if (data79.length < 1) {
                 const err103 = { instancePath: instancePath + "/rules/terraform-runner-permissions", schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err103];
@@ -33964,10 +34411,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len16 = data76.length;
+              const len16 = data79.length;
               if (len16 > 0) {
-                let data77 = data76[0];
-                if (!(data77 === "error" || data77 === "warning" || data77 === "note" || data77 === "off")) {
+                let data80 = data79[0];
+                if (!(data80 === "error" || data80 === "warning" || data80 === "note" || data80 === "off")) {
                   const err104 = { instancePath: instancePath + "/rules/terraform-runner-permissions/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err104];
@@ -33986,12 +34433,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid6 = _errs172 === errors;
+            var _valid6 = _errs175 === errors;
             valid54 = valid54 || _valid6;
             if (!valid54) {
-              const _errs176 = errors;
-              if (Array.isArray(data76)) {
-                if (data76.length > 2) {
+              const _errs179 = errors;
+              if (Array.isArray(data79)) {
+                if (data79.length > 2) {
                   const err106 = { instancePath: instancePath + "/rules/terraform-runner-permissions", schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err106];
@@ -34000,7 +34447,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data76.length < 2) {
+                if (data79.length < 2) {
                   const err107 = { instancePath: instancePath + "/rules/terraform-runner-permissions", schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err107];
@@ -34009,10 +34456,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len17 = data76.length;
+                const len17 = data79.length;
                 if (len17 > 0) {
-                  let data78 = data76[0];
-                  if (!(data78 === "error" || data78 === "warning" || data78 === "note" || data78 === "off")) {
+                  let data81 = data79[0];
+                  if (!(data81 === "error" || data81 === "warning" || data81 === "note" || data81 === "off")) {
                     const err108 = { instancePath: instancePath + "/rules/terraform-runner-permissions/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err108];
@@ -34023,9 +34470,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
                 if (len17 > 1) {
-                  let data79 = data76[1];
-                  if (data79 && typeof data79 == "object" && !Array.isArray(data79)) {
-                    for (const key10 in data79) {
+                  let data82 = data79[1];
+                  if (data82 && typeof data82 == "object" && !Array.isArray(data82)) {
+                    for (const key10 in data82) {
                       if (!(key10 === "allowedNamespaces")) {
                         const err109 = { instancePath: instancePath + "/rules/terraform-runner-permissions/1", schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
@@ -34036,12 +34483,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                       }
                     }
-                    if (data79.allowedNamespaces !== void 0) {
-                      let data80 = data79.allowedNamespaces;
-                      if (Array.isArray(data80)) {
-                        const len18 = data80.length;
+                    if (data82.allowedNamespaces !== void 0) {
+                      let data83 = data82.allowedNamespaces;
+                      if (Array.isArray(data83)) {
+                        const len18 = data83.length;
                         for (let i12 = 0; i12 < len18; i12++) {
-                          if (typeof data80[i12] !== "string") {
+                          if (typeof data83[i12] !== "string") {
                             const err110 = { instancePath: instancePath + "/rules/terraform-runner-permissions/1/allowedNamespaces/" + i12, schemaPath: "#/properties/rules/properties/terraform-runner-permissions/anyOf/2/items/1/properties/allowedNamespaces/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                             if (vErrors === null) {
                               vErrors = [err110];
@@ -34080,7 +34527,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid6 = _errs176 === errors;
+              var _valid6 = _errs179 === errors;
               valid54 = valid54 || _valid6;
             }
           }
@@ -34093,10 +34540,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs169;
+            errors = _errs172;
             if (vErrors !== null) {
-              if (_errs169) {
-                vErrors.length = _errs169;
+              if (_errs172) {
+                vErrors.length = _errs172;
               } else {
                 vErrors = null;
               }
@@ -34104,11 +34551,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data22["terraform-source-namespace"] !== void 0) {
-          let data82 = data22["terraform-source-namespace"];
-          const _errs188 = errors;
+          let data85 = data22["terraform-source-namespace"];
+          const _errs191 = errors;
           let valid63 = false;
-          const _errs189 = errors;
-          if (!(data82 === "error" || data82 === "warning" || data82 === "note" || data82 === "off")) {
+          const _errs192 = errors;
+          if (!(data85 === "error" || data85 === "warning" || data85 === "note" || data85 === "off")) {
             const err115 = { instancePath: instancePath + "/rules/terraform-source-namespace", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err115];
@@ -34117,12 +34564,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid7 = _errs189 === errors;
+          var _valid7 = _errs192 === errors;
           valid63 = valid63 || _valid7;
           if (!valid63) {
-            const _errs191 = errors;
-            if (Array.isArray(data82)) {
-              if (data82.length > 1) {
+            const _errs194 = errors;
+            if (Array.isArray(data85)) {
+              if (data85.length > 1) {
                 const err116 = { instancePath: instancePath + "/rules/terraform-source-namespace", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err116];
@@ -34131,7 +34578,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data82.length < 1) {
+              if (data85.length < 1) {
                 const err117 = { instancePath: instancePath + "/rules/terraform-source-namespace", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err117];
@@ -34140,10 +34587,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len19 = data82.length;
+              const len19 = data85.length;
               if (len19 > 0) {
-                let data83 = data82[0];
-                if (!(data83 === "error" || data83 === "warning" || data83 === "note" || data83 === "off")) {
+                let data86 = data85[0];
+                if (!(data86 === "error" || data86 === "warning" || data86 === "note" || data86 === "off")) {
                   const err118 = { instancePath: instancePath + "/rules/terraform-source-namespace/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err118];
@@ -34162,12 +34609,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid7 = _errs191 === errors;
+            var _valid7 = _errs194 === errors;
             valid63 = valid63 || _valid7;
             if (!valid63) {
-              const _errs195 = errors;
-              if (Array.isArray(data82)) {
-                if (data82.length > 2) {
+              const _errs198 = errors;
+              if (Array.isArray(data85)) {
+                if (data85.length > 2) {
                   const err120 = { instancePath: instancePath + "/rules/terraform-source-namespace", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err120];
@@ -34176,7 +34623,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data82.length < 2) {
+                if (data85.length < 2) {
                   const err121 = { instancePath: instancePath + "/rules/terraform-source-namespace", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err121];
@@ -34185,10 +34632,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len20 = data82.length;
+                const len20 = data85.length;
                 if (len20 > 0) {
-                  let data84 = data82[0];
-                  if (!(data84 === "error" || data84 === "warning" || data84 === "note" || data84 === "off")) {
+                  let data87 = data85[0];
+                  if (!(data87 === "error" || data87 === "warning" || data87 === "note" || data87 === "off")) {
                     const err122 = { instancePath: instancePath + "/rules/terraform-source-namespace/0", schemaPath: "#/definitions/level/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err122];
@@ -34199,9 +34646,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
                 if (len20 > 1) {
-                  let data85 = data82[1];
-                  if (data85 && typeof data85 == "object" && !Array.isArray(data85)) {
-                    for (const key11 in data85) {
+                  let data88 = data85[1];
+                  if (data88 && typeof data88 == "object" && !Array.isArray(data88)) {
+                    for (const key11 in data88) {
                       if (!(key11 === "allowCrossNamespaceRefs")) {
                         const err123 = { instancePath: instancePath + "/rules/terraform-source-namespace/1", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
@@ -34212,8 +34659,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                       }
                     }
-                    if (data85.allowCrossNamespaceRefs !== void 0) {
-                      if (typeof data85.allowCrossNamespaceRefs !== "boolean") {
+                    if (data88.allowCrossNamespaceRefs !== void 0) {
+                      if (typeof data88.allowCrossNamespaceRefs !== "boolean") {
                         const err124 = { instancePath: instancePath + "/rules/terraform-source-namespace/1/allowCrossNamespaceRefs", schemaPath: "#/properties/rules/properties/terraform-source-namespace/anyOf/2/items/1/properties/allowCrossNamespaceRefs/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
                         if (vErrors === null) {
                           vErrors = [err124];
@@ -34242,7 +34689,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid7 = _errs195 === errors;
+              var _valid7 = _errs198 === errors;
               valid63 = valid63 || _valid7;
             }
           }
@@ -34255,10 +34702,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs188;
+            errors = _errs191;
             if (vErrors !== null) {
-              if (_errs188) {
-                vErrors.length = _errs188;
+              if (_errs191) {
+                vErrors.length = _errs191;
               } else {
                 vErrors = null;
               }
@@ -34311,7 +34758,7 @@ var init_config_validator_generated = __esm({
     "use strict";
     import_ucs2length = __toESM(require("ajv/dist/runtime/ucs2length.js"), 1);
     validate = validate10;
-    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "definitions": { "level": { "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, "ruleWithoutOptions": { "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } }, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "$ref": "#/definitions/ruleWithoutOptions" }, "hcl-syntax": { "description": "Require Terraform and OpenTofu configuration files (.tf, .tofu) to parse", "$ref": "#/definitions/ruleWithoutOptions" }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "$ref": "#/definitions/ruleWithoutOptions" }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "$ref": "#/definitions/ruleWithoutOptions" }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "$ref": "#/definitions/ruleWithoutOptions" }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "$ref": "#/definitions/ruleWithoutOptions" }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "$ref": "#/definitions/ruleWithoutOptions" }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "$ref": "#/definitions/ruleWithoutOptions" }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "$ref": "#/definitions/ruleWithoutOptions" }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "$ref": "#/definitions/ruleWithoutOptions" }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "$ref": "#/definitions/ruleWithoutOptions" }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "$ref": "#/definitions/ruleWithoutOptions" }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "$ref": "#/definitions/ruleWithoutOptions" }, "sops-secret-encrypted": { "description": "Require Secrets, and credentials in files that .sops.yaml covers, to be SOPS-encrypted, with no plaintext left inside", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-backend-override": { "description": "Disallow backend blocks in Terraform modules that tofu-controller runs with its own backend", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-duplicate-name": { "description": "Disallow declaring the same variable, output, local, resource, data source or module call twice in one Terraform module", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-file-path": { "description": "Require the paths that Terraform file functions read to exist in the repository", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-required-provider": { "description": "Require every provider a Terraform module uses that HashiCorp does not publish to be declared in required_providers", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-runner-permissions": { "description": "Require the runner ServiceAccount of every Terraform object to exist in its namespace with the permissions the runner needs", "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": { "allowedNamespaces": { "type": "array", "items": { "type": "string" }, "description": "Namespaces where the tofu-controller chart creates the runner ServiceAccount (runner.serviceAccount.allowedNamespaces), when its HelmRelease is not linted." } } }], "minItems": 2, "maxItems": 2 }] }, "terraform-source-namespace": { "description": "Disallow Terraform sourceRefs into another namespace unless tofu-controller allows cross-namespace references", "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": { "allowCrossNamespaceRefs": { "type": "boolean", "description": "The tofu-controller of the cluster runs with --allow-cross-namespace-refs (when its HelmRelease is not linted, or its values are not known)." } } }], "minItems": 2, "maxItems": 2 }] }, "terraform-undeclared-reference": { "description": "Require var., local. and module. references in a Terraform module to name a declared variable, local value or module call", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-variables": { "description": "Require the variables of a Terraform module to match what its tofu-controller Terraform objects provide", "$ref": "#/definitions/ruleWithoutOptions" }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "$ref": "#/definitions/ruleWithoutOptions" } } } } };
+    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "definitions": { "level": { "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, "ruleWithoutOptions": { "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } }, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "dbt-duplicate-model": { "description": "Disallow two dbt models, seeds or snapshots with the same name in one project", "$ref": "#/definitions/ruleWithoutOptions" }, "dbt-project-paths": { "description": "Require the folders that dbt_project.yml names to exist", "$ref": "#/definitions/ruleWithoutOptions" }, "dbt-ref": { "description": "Require ref() and source() calls in dbt SQL to name an enabled model, seed or snapshot, or a declared source table", "$ref": "#/definitions/ruleWithoutOptions" }, "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "$ref": "#/definitions/ruleWithoutOptions" }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "$ref": "#/definitions/ruleWithoutOptions" }, "hcl-syntax": { "description": "Require Terraform and OpenTofu configuration files (.tf, .tofu) to parse", "$ref": "#/definitions/ruleWithoutOptions" }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "$ref": "#/definitions/ruleWithoutOptions" }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "$ref": "#/definitions/ruleWithoutOptions" }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "$ref": "#/definitions/ruleWithoutOptions" }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "$ref": "#/definitions/ruleWithoutOptions" }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "$ref": "#/definitions/ruleWithoutOptions" }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "$ref": "#/definitions/ruleWithoutOptions" }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "$ref": "#/definitions/ruleWithoutOptions" }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "$ref": "#/definitions/ruleWithoutOptions" }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "$ref": "#/definitions/ruleWithoutOptions" }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "$ref": "#/definitions/ruleWithoutOptions" }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "$ref": "#/definitions/ruleWithoutOptions" }, "sops-secret-encrypted": { "description": "Require Secrets, and credentials in files that .sops.yaml covers, to be SOPS-encrypted, with no plaintext left inside", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-backend-override": { "description": "Disallow backend blocks in Terraform modules that tofu-controller runs with its own backend", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-duplicate-name": { "description": "Disallow declaring the same variable, output, local, resource, data source or module call twice in one Terraform module", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-file-path": { "description": "Require the paths that Terraform file functions read to exist in the repository", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-required-provider": { "description": "Require every provider a Terraform module uses that HashiCorp does not publish to be declared in required_providers", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-runner-permissions": { "description": "Require the runner ServiceAccount of every Terraform object to exist in its namespace with the permissions the runner needs", "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": { "allowedNamespaces": { "type": "array", "items": { "type": "string" }, "description": "Namespaces where the tofu-controller chart creates the runner ServiceAccount (runner.serviceAccount.allowedNamespaces), when its HelmRelease is not linted." } } }], "minItems": 2, "maxItems": 2 }] }, "terraform-source-namespace": { "description": "Disallow Terraform sourceRefs into another namespace unless tofu-controller allows cross-namespace references", "anyOf": [{ "$ref": "#/definitions/level" }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "$ref": "#/definitions/level" }, { "type": "object", "additionalProperties": false, "properties": { "allowCrossNamespaceRefs": { "type": "boolean", "description": "The tofu-controller of the cluster runs with --allow-cross-namespace-refs (when its HelmRelease is not linted, or its values are not known)." } } }], "minItems": 2, "maxItems": 2 }] }, "terraform-undeclared-reference": { "description": "Require var., local. and module. references in a Terraform module to name a declared variable, local value or module call", "$ref": "#/definitions/ruleWithoutOptions" }, "terraform-variables": { "description": "Require the variables of a Terraform module to match what its tofu-controller Terraform objects provide", "$ref": "#/definitions/ruleWithoutOptions" }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "$ref": "#/definitions/ruleWithoutOptions" } } } } };
     schema13 = { "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." };
     func2 = Object.prototype.hasOwnProperty;
     func3 = import_ucs2length.default.default ?? import_ucs2length.default;
@@ -39148,7 +39595,7 @@ var require_queue = __commonJS({
       if (!(_concurrency >= 1)) {
         throw new Error("fastqueue concurrency must be equal to or greater than 1");
       }
-      var cache6 = reusify(Task);
+      var cache7 = reusify(Task);
       var queueHead = null;
       var queueTail = null;
       var _running = 0;
@@ -39227,7 +39674,7 @@ var require_queue = __commonJS({
         return _running === 0 && self.length() === 0;
       }
       function push4(value, done) {
-        var current = cache6.get();
+        var current = cache7.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -39248,7 +39695,7 @@ var require_queue = __commonJS({
         }
       }
       function unshift(value, done) {
-        var current = cache6.get();
+        var current = cache7.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -39270,7 +39717,7 @@ var require_queue = __commonJS({
       }
       function release(holder) {
         if (holder) {
-          cache6.release(holder);
+          cache7.release(holder);
         }
         var next = queueHead;
         if (next && _running <= _concurrency) {
@@ -39320,7 +39767,7 @@ var require_queue = __commonJS({
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache6.release(current);
+          cache7.release(current);
           current = next;
         }
         self.drain = noop2;
@@ -42998,20 +43445,20 @@ function applySuppressions(findings, files) {
 }
 function sourceViews(files, model) {
   const byPath = new Map(files.map((file) => [import_node_path16.default.join(file.root.dir, file.path), file]));
-  const cache6 = /* @__PURE__ */ new Map();
+  const cache7 = /* @__PURE__ */ new Map();
   const view = (root, file) => {
     const key = import_node_path16.default.join(root, file);
-    if (!cache6.has(key)) {
+    if (!cache7.has(key)) {
       const source = byPath.get(key);
       const redaction = source ? redact(source, model) : void 0;
-      if (!source || !redaction) cache6.set(key, void 0);
+      if (!source || !redaction) cache7.set(key, void 0);
       else {
         const lineStarts = [0];
         for (let i2 = redaction.text.indexOf("\n"); i2 !== -1; i2 = redaction.text.indexOf("\n", i2 + 1)) lineStarts.push(i2 + 1);
-        cache6.set(key, { file: source, redaction, lines: redaction.text.split(/\r?\n/), lineStarts });
+        cache7.set(key, { file: source, redaction, lines: redaction.text.split(/\r?\n/), lineStarts });
       }
     }
-    return cache6.get(key);
+    return cache7.get(key);
   };
   return {
     sourceLines(root, file, startLine, endLine) {
