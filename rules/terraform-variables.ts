@@ -112,7 +112,8 @@ function describeSources(spec: Record<string, unknown>): string {
     const entry = asRecord(raw);
     if (entry) sources.push(`varsFrom ${asString(entry.kind) ?? ''} ${asString(entry.name) ?? ''}${Array.isArray(entry.varsKeys) ? ' (varsKeys)' : ''}`);
   }
-  return sources.length === 0 ? 'it sets no vars or varsFrom' : `neither ${sources.join(' nor ')} provides it`;
+  if (sources.length === 0) return 'it sets no vars or varsFrom';
+  return sources.length === 1 ? `${sources[0] as string} does not provide it` : `neither ${sources.join(' nor ')} provides it`;
 }
 
 export default defineRule<MessageId>({

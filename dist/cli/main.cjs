@@ -155,7 +155,7 @@ function readProject(model, root, projectFile, nested = false) {
       if (value.includes("{{")) return;
       const target = join(dir, value);
       if (!tree.dirs.has(target)) {
-        if (config[usedKey] !== void 0) project.missingPaths.push({ key: usedKey, value, index: Array.isArray(config[usedKey]) ? index : void 0 });
+        if (config[usedKey] !== void 0 && !fallback.includes(value.replace(/\/+$/, ""))) project.missingPaths.push({ key: usedKey, value, index: Array.isArray(config[usedKey]) ? index : void 0 });
         return;
       }
       out.push(target);
@@ -388,7 +388,7 @@ var init_dbt_project_paths = __esm({
           missing: "`{{key}}` names {{value}}, which is not a folder of the project: dbt finds nothing there, so whatever was meant to be in it is silently not part of the project. Fix the path (relative to the folder of dbt_project.yml)."
         },
         docs: {
-          rationale: "`model-paths`, `seed-paths`, `snapshot-paths`, `analysis-paths`, `macro-paths` and `test-paths` in `dbt_project.yml` tell dbt where to look, relative to the project folder. A path that does not exist is not an error for dbt: the models that should be there are just missing from the manifest, and refs to them fail later. Paths holding Jinja (`{{ env_var(...) }}`) are not checked.",
+          rationale: "`model-paths`, `seed-paths`, `snapshot-paths`, `analysis-paths`, `macro-paths` and `test-paths` in `dbt_project.yml` tell dbt where to look, relative to the project folder. A path that does not exist is not an error for dbt: the models that should be there are just missing from the manifest, and refs to them fail later. Paths holding Jinja (`{{ env_var(...) }}`) are not checked, nor default paths written out (`models`, `seeds`, \u2026), which may just be empty folders git does not keep.",
           incorrect: [{ files: { "transform/dbt_project.yml": 'name: lotus_lake\nmodel-paths: ["model"]\n', "transform/models/orders.sql": "select 1\n" } }],
           correct: [{ files: { "transform/dbt_project.yml": 'name: lotus_lake\nmodel-paths: ["models"]\n', "transform/models/orders.sql": "select 1\n" } }],
           whenNotToUse: "When folders are created by a build step before dbt runs."

@@ -115,7 +115,8 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
       if (value.includes('{{')) return;
       const target = join(dir, value);
       if (!tree.dirs.has(target)) {
-        if (config[usedKey] !== undefined) project.missingPaths.push({ key: usedKey, value, index: Array.isArray(config[usedKey]) ? index : undefined });
+        // git keeps no empty folders: a default path written out (dbt init does) may just be empty.
+        if (config[usedKey] !== undefined && !fallback.includes(value.replace(/\/+$/, ''))) project.missingPaths.push({ key: usedKey, value, index: Array.isArray(config[usedKey]) ? index : undefined });
         return;
       }
       out.push(target);
