@@ -32521,7 +32521,8 @@ function describeSources(spec) {
     const entry = asRecord(raw);
     if (entry) sources.push(`varsFrom ${asString(entry.kind) ?? ""} ${asString(entry.name) ?? ""}${Array.isArray(entry.varsKeys) ? " (varsKeys)" : ""}`);
   }
-  return sources.length === 0 ? "it sets no vars or varsFrom" : `neither ${sources.join(" nor ")} provides it`;
+  if (sources.length === 0) return "it sets no vars or varsFrom";
+  return sources.length === 1 ? `${sources[0]} does not provide it` : `neither ${sources.join(" nor ")} provides it`;
 }
 var TFVARS_FILE, NUMBER2, terraform_variables_default;
 var init_terraform_variables = __esm({
@@ -43191,6 +43192,32 @@ var init_redact = __esm({
   }
 });
 
+// src/terraform/redact.ts
+function hclSecretRanges(text) {
+  const ranges = [];
+  for (const match of text.matchAll(ATTRIBUTE)) {
+    const [whole, name2 = "", value = ""] = match;
+    const valueStart = (match.index ?? 0) + whole.length - value.length - 1;
+    if (isMaskedValue(name2, value)) ranges.push([valueStart, valueStart + value.length]);
+  }
+  for (const block of text.matchAll(/^variable\s+"[^"]*"\s*\{[\s\S]*?^\}/gm)) {
+    if (!/^\s*sensitive\s*=\s*true\b/m.test(block[0])) continue;
+    const inner = /^([ \t]*default[ \t]*=[ \t]*")((?:[^"\\\n]|\\.)*)"/m.exec(block[0]);
+    if (!inner) continue;
+    const start = (block.index ?? 0) + inner.index + (inner[1] ?? "").length;
+    ranges.push([start, start + (inner[2] ?? "").length]);
+  }
+  return ranges;
+}
+var ATTRIBUTE;
+var init_redact2 = __esm({
+  "src/terraform/redact.ts"() {
+    "use strict";
+    init_credential();
+    ATTRIBUTE = /^[ \t]*([A-Za-z_][\w-]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.)*)"/gm;
+  }
+});
+
 // src/engine/redact.ts
 function maskedOffset(redaction, offset, side) {
   let shift = 0;
@@ -43209,6 +43236,7 @@ function redact(file, model) {
   const text = file.text;
   if (text === void 0) return void 0;
   const ranges = sopsSecretRanges(file, model);
+  if (/\.(tf|tofu)$/.test(file.path)) ranges.push(...hclSecretRanges(text));
   for (const { doc, value } of file.documents) {
     const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
     (0, import_yaml13.visit)(doc, {
@@ -43288,11 +43316,12 @@ function maskKeepingLines(value) {
   return [MASK, ...lines.slice(1).map(() => "")].join("\n");
 }
 var import_yaml13, MASK;
-var init_redact2 = __esm({
+var init_redact3 = __esm({
   "src/engine/redact.ts"() {
     "use strict";
     import_yaml13 = __toESM(require_dist(), 1);
     init_redact();
+    init_redact2();
     init_credential();
     init_values();
     MASK = "***";
@@ -43501,7 +43530,7 @@ var init_lint = __esm({
     init_build4();
     init_hcl();
     init_modules();
-    init_redact2();
+    init_redact3();
     init_report();
     SEVERITY = { note: 0, warning: 1, error: 2 };
   }

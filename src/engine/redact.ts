@@ -2,6 +2,7 @@ import { isMap, isPair, isScalar, isSeq, visit, type Node } from 'yaml';
 import type { SourceFile } from '../model/workspace.js';
 import type { Model } from '../model/model.js';
 import { sopsSecretRanges } from '../sops/redact.js';
+import { hclSecretRanges } from '../terraform/redact.js';
 import { isMaskedValue } from './credential.js';
 import { asRecord, asString } from './values.js';
 
@@ -59,6 +60,7 @@ export function redact(file: SourceFile, model?: Pick<Model, 'fileAt'>): Redacti
   const text = file.text;
   if (text === undefined) return undefined;
   const ranges: Array<[number, number]> = sopsSecretRanges(file, model);
+  if (/\.(tf|tofu)$/.test(file.path)) ranges.push(...hclSecretRanges(text));
   for (const { doc, value } of file.documents) {
     const isSecret = asString(asRecord(value)?.kind) === 'Secret';
     visit(doc, {
