@@ -62,6 +62,7 @@ function collectInputs(ctx: RuleContext<MessageId>, terraform: FluxTerraform, mo
   });
   if (asArray(runner.envFrom).length > 0) unknown = 'its runner pod takes environment variables (TF_VAR_…) from envFrom';
   if (spec.fileMappings !== undefined) unknown = 'spec.fileMappings may write variable files';
+  if (spec.tfVarsFiles !== undefined) unknown = 'spec.tfVarsFiles adds variable files';
   const tfvars = (ctx.model.rootFiles(module.root).filesIn.get(module.dir) ?? []).find((file) => TFVARS_FILE.test(file.path));
   if (tfvars) unknown = `${tfvars.path} sets variables`;
   asArray(spec.varsFrom).forEach((raw, index) => {

@@ -186,6 +186,7 @@ function readProject(model, root, projectFile, nested = false) {
     return enabled === false;
   };
   const yamlDisabled = /* @__PURE__ */ new Set();
+  const yamlNodes = [];
   const propertyBases = [...modelPaths, ...seedPaths, ...snapshotPaths, ...analysisPaths, ...macroPaths, ...testPaths];
   for (const file of tree.files.values()) {
     if (inPackages(file) || file.path === projectFile.path) continue;
@@ -206,6 +207,11 @@ function readProject(model, root, projectFile, nested = false) {
         const entry = asRecord(node);
         const name2 = asString(entry?.name);
         if (name2 !== void 0 && enabledOf(asRecord(entry?.config)) === false) yamlDisabled.add(name2);
+        if (name2 !== void 0 && entry?.versions !== void 0) yamlNodes.push({ kind: "model", name: name2, file, offsets: void 0, disabled: false, declaredOnly: true });
+      }
+      for (const node of asArray(doc?.snapshots)) {
+        const name2 = asString(asRecord(node)?.name);
+        if (name2 !== void 0 && asRecord(node)?.relation !== void 0) yamlNodes.push({ kind: "snapshot", name: name2, file, offsets: void 0, disabled: enabledOf(asRecord(asRecord(node)?.config)) === false, declaredOnly: true });
       }
     }
   }
@@ -214,6 +220,7 @@ function readProject(model, root, projectFile, nested = false) {
     if (list) list.push(node);
     else project.nodes.set(node.name, [node]);
   };
+  for (const node of yamlNodes) addNode(node);
   for (const file of tree.files.values()) {
     if (inPackages(file)) continue;
     const base = file.path.slice(file.path.lastIndexOf("/") + 1);
@@ -345,7 +352,7 @@ var init_dbt_duplicate_model = __esm({
           duplicate: 'The dbt {{kind}} {{name}} is defined again here (also in {{first}}): dbt parse fails ("dbt found two {{kind}}s with the name \\"{{name}}\\""). A model is named after its file, wherever it sits: rename one of them.'
         },
         docs: {
-          rationale: "dbt names a model after its file stem, whatever folder it is in, so `models/staging/orders.sql` and `models/marts/orders.sql` are two models named `orders`, and `dbt parse` (the seed CI's validate step, and the image build that bakes the manifest) fails. Two snapshot blocks or two seeds with the same name fail the same way. A model and a seed with the same name only warn in dbt 1.11 and are not reported.",
+          rationale: "dbt names a model after its file stem, whatever folder it is in, so `models/staging/orders.sql` and `models/marts/orders.sql` are two models named `orders`, and `dbt parse` (the seed CI's validate step, and the image build that bakes the manifest) fails. Two snapshot blocks or two seeds with the same name fail the same way; a disabled node does not count. A model and a seed with the same name only warn in dbt 1.11 and are not reported.",
           incorrect: [{ files: { "transform/dbt_project.yml": PROJECT, "transform/models/staging/orders.sql": "select 1\n", "transform/models/marts/orders.sql": "select 2\n" } }],
           correct: [{ files: { "transform/dbt_project.yml": PROJECT, "transform/models/staging/stg_orders.sql": "select 1\n", "transform/models/marts/orders.sql": "select 2\n" } }],
           whenNotToUse: "Never: dbt refuses duplicate names."
@@ -355,7 +362,7 @@ var init_dbt_duplicate_model = __esm({
         for (const project of dbtProjects(ctx.model)) {
           for (const [name2, nodes] of project.nodes) {
             for (const kind of ["model", "seed", "snapshot"]) {
-              const same = nodes.filter((node) => node.kind === kind).sort((a, b) => a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : (a.offsets?.[0] ?? 0) - (b.offsets?.[0] ?? 0));
+              const same = nodes.filter((node) => node.kind === kind && !node.disabled && !node.declaredOnly).sort((a, b) => a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : (a.offsets?.[0] ?? 0) - (b.offsets?.[0] ?? 0));
               const first = same[0];
               for (const later of same.slice(1)) {
                 if (!first) continue;
@@ -32474,6 +32481,7 @@ function collectInputs(ctx, terraform, module2) {
   });
   if (asArray(runner.envFrom).length > 0) unknown = "its runner pod takes environment variables (TF_VAR_\u2026) from envFrom";
   if (spec.fileMappings !== void 0) unknown = "spec.fileMappings may write variable files";
+  if (spec.tfVarsFiles !== void 0) unknown = "spec.tfVarsFiles adds variable files";
   const tfvars = (ctx.model.rootFiles(module2.root).filesIn.get(module2.dir) ?? []).find((file) => TFVARS_FILE.test(file.path));
   if (tfvars) unknown = `${tfvars.path} sets variables`;
   asArray(spec.varsFrom).forEach((raw, index) => {

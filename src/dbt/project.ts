@@ -16,6 +16,8 @@ export interface DbtNode {
   /** Offsets of the name (a snapshot block's name; a whole first line otherwise). */
   offsets: readonly [number, number] | undefined;
   disabled: boolean;
+  /** Declared in a property file (a versioned model, a YAML snapshot), not defined by a file of its own. */
+  declaredOnly?: boolean;
 }
 
 /** A `ref(...)` or `source(...)` call with literal arguments, in SQL. */
@@ -150,6 +152,7 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
   };
 
   const yamlDisabled = new Set<string>();
+  const yamlNodes: DbtNode[] = [];
   const propertyBases = [...modelPaths, ...seedPaths, ...snapshotPaths, ...analysisPaths, ...macroPaths, ...testPaths];
   for (const file of tree.files.values()) {
     if (inPackages(file) || file.path === projectFile.path) continue;
@@ -170,6 +173,13 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
         const entry = asRecord(node);
         const name = asString(entry?.name);
         if (name !== undefined && enabledOf(asRecord(entry?.config)) === false) yamlDisabled.add(name);
+        // Versioned models live in `<name>_v<N>.sql` (or `defined_in`): the name itself is refable.
+        if (name !== undefined && entry?.versions !== undefined) yamlNodes.push({ kind: 'model', name, file, offsets: undefined, disabled: false, declaredOnly: true });
+      }
+      // Snapshots declared in YAML (dbt 1.9+).
+      for (const node of asArray(doc?.snapshots)) {
+        const name = asString(asRecord(node)?.name);
+        if (name !== undefined && asRecord(node)?.relation !== undefined) yamlNodes.push({ kind: 'snapshot', name, file, offsets: undefined, disabled: enabledOf(asRecord(asRecord(node)?.config)) === false, declaredOnly: true });
       }
     }
   }
@@ -179,6 +189,7 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
     if (list) list.push(node);
     else project.nodes.set(node.name, [node]);
   };
+  for (const node of yamlNodes) addNode(node);
   for (const file of tree.files.values()) {
     if (inPackages(file)) continue;
     const base = file.path.slice(file.path.lastIndexOf('/') + 1);

@@ -18,6 +18,9 @@ new RuleTester().run(rule, {
       name: 'refs to a model, a seed, a snapshot, with the project name, with a version keyword; a Jinja comment; dynamic refs are not checked',
       files: {
         ...base,
+        'orchestration/dbt/models/marts/_versions.yml': 'version: 2\nmodels:\n  - name: dim_customers\n    latest_version: 2\n    versions:\n      - v: 1\n      - v: 2\n',
+        'orchestration/dbt/models/marts/dim_customers_v2.sql': 'select 1 as id\n',
+        'orchestration/dbt/snapshots/_snapshots.yml': 'snapshots:\n  - name: orders_yaml_snapshot\n    relation: ref(\'stg_orders\')\n',
         'orchestration/dbt/models/marts/orders.sql': [
           '{# was: ref(\'stg_order\') #}',
           "{% set base = ref('stg_orders') %}",
@@ -26,6 +29,8 @@ new RuleTester().run(rule, {
           "join {{ ref('orders_snapshot') }} using (id)",
           "join {{ ref('lotus_lake', 'stg_orders', v=2) }} using (id)",
           "join {{ ref(var('dynamic_model')) }} using (id)",
+        "join {{ ref('dim_customers', v=2) }} using (id)",
+        "join {{ ref('orders_yaml_snapshot') }} using (id)",
           '',
         ].join('\n'),
       },

@@ -7,7 +7,7 @@ new RuleTester().run(rule, {
       name: 'declared variables, locals and module calls across files, object keys that look like names',
       files: {
         'infra/variables.tf': 'variable "region" {\n  type = string\n}\n',
-        'infra/main.tf': 'locals {\n  zone = "${var.region}-a"\n  tags = { var = 1, local = 2 }\n}\n\nmodule "net" {\n  source = "./net"\n  zone   = local.zone\n}\n\noutput "vpc" {\n  value = [for v in module.net.ids : v]\n}\n',
+        'infra/main.tf': 'locals {\n  zone = "${var.region}-a"\n  escaped = "$${var.not_a_reference}"\n  heredoc = <<-EOT\n    literal $${local.nope}\n  EOT\n  tags = { var = 1, local = 2 }\n}\n\nmodule "net" {\n  source = "./net"\n  zone   = local.zone\n}\n\noutput "vpc" {\n  value = [for v in module.net.ids : v]\n}\n',
       },
     },
     {
