@@ -27047,6 +27047,10 @@ function parseHcl(text) {
     tree.delete();
   }
 }
+function lastTraversalAt(out, start) {
+  for (let index = out.traversals.length - 1; index >= 0; index--) if (out.traversals[index]?.offsets[0] === start) return index;
+  return -1;
+}
 function children(node) {
   return node.children.filter((child) => child !== null);
 }
@@ -27054,8 +27058,9 @@ function convertBody(node, text, out) {
   const body = { attributes: [], blocks: [] };
   for (const child of children(node)) {
     if (child.type === "attribute") {
-      const name2 = child.namedChildren[0];
-      const expression = children(child).find((c) => c.type === "expression");
+      const parts = children(child);
+      const name2 = parts[0]?.type === "identifier" ? parts[0] : void 0;
+      const expression = parts.find((c) => c.type === "expression");
       if (!name2 || !expression) continue;
       body.attributes.push({ name: name2.text, nameOffsets: offsetsOf(name2), value: convertExpression(expression, out), text: expression.text });
     } else if (child.type === "block") {
@@ -27104,7 +27109,7 @@ function convertExpression(node, out) {
         walkNested(step, out);
       }
     }
-    const traversal = out.traversals.find((entry) => entry.offsets[0] === primary.offsets[0]);
+    const traversal = out.traversals[lastTraversalAt(out, primary.offsets[0])];
     if (traversal) {
       traversal.attrs = [...primary.attrs];
       traversal.offsets = [primary.offsets[0], end];
@@ -27142,7 +27147,10 @@ function convertExpression(node, out) {
           if (!keyNode || !valueNode) continue;
           const key = convertExpression(keyNode, out);
           const keyText2 = key.kind === "traversal" && key.attrs.length === 0 ? key.root : key.kind === "template" && key.parts.every((p) => typeof p === "string") ? key.parts.join("") : void 0;
-          if (key.kind === "traversal" && key.attrs.length === 0) out.traversals.splice(out.traversals.findIndex((t) => t.offsets[0] === key.offsets[0]), 1);
+          if (key.kind === "traversal" && key.attrs.length === 0) {
+            const index = lastTraversalAt(out, key.offsets[0]);
+            if (index !== -1) out.traversals.splice(index, 1);
+          }
           items.push({ key: keyText2, value: convertExpression(valueNode, out), offsets: offsetsOf(element) });
         }
         return { kind: "object", items, offsets: offsetsOf(node) };

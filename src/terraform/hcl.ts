@@ -130,6 +130,12 @@ export function parseHcl(text: string): HclFile | undefined {
 
 const offsetsOf = (node: TsNode): Offsets => [node.startIndex, node.endIndex];
 
+/** Index of the last traversal recorded at `start` (recorded just before, so found at once), or -1. */
+function lastTraversalAt(out: HclFile, start: number): number {
+  for (let index = out.traversals.length - 1; index >= 0; index--) if (out.traversals[index]?.offsets[0] === start) return index;
+  return -1;
+}
+
 function children(node: TsNode): TsNode[] {
   return node.children.filter((child): child is TsNode => child !== null);
 }
@@ -138,8 +144,9 @@ function convertBody(node: TsNode, text: string, out: HclFile): HclBody {
   const body: HclBody = { attributes: [], blocks: [] };
   for (const child of children(node)) {
     if (child.type === 'attribute') {
-      const name = child.namedChildren[0];
-      const expression = children(child).find((c) => c.type === 'expression');
+      const parts = children(child);
+      const name = parts[0]?.type === 'identifier' ? parts[0] : undefined;
+      const expression = parts.find((c) => c.type === 'expression');
       if (!name || !expression) continue;
       body.attributes.push({ name: name.text, nameOffsets: offsetsOf(name), value: convertExpression(expression, out), text: expression.text });
     } else if (child.type === 'block') {
@@ -195,7 +202,8 @@ function convertExpression(node: TsNode, out: HclFile): HclExpr {
         walkNested(step, out);
       }
     }
-    const traversal = out.traversals.find((entry) => entry.offsets[0] === primary.offsets[0]);
+    // The primary's traversal was the last one recorded before the steps' nested ones.
+    const traversal = out.traversals[lastTraversalAt(out, primary.offsets[0])];
     if (traversal) {
       traversal.attrs = [...primary.attrs];
       traversal.offsets = [primary.offsets[0], end];
@@ -239,7 +247,10 @@ function convertExpression(node: TsNode, out: HclFile): HclExpr {
           const key = convertExpression(keyNode, out);
           const keyText = key.kind === 'traversal' && key.attrs.length === 0 ? key.root : key.kind === 'template' && key.parts.every((p) => typeof p === 'string') ? key.parts.join('') : undefined;
           // A bare key is a name, not a reference.
-          if (key.kind === 'traversal' && key.attrs.length === 0) out.traversals.splice(out.traversals.findIndex((t) => t.offsets[0] === key.offsets[0]), 1);
+          if (key.kind === 'traversal' && key.attrs.length === 0) {
+            const index = lastTraversalAt(out, key.offsets[0]);
+            if (index !== -1) out.traversals.splice(index, 1);
+          }
           items.push({ key: keyText, value: convertExpression(valueNode, out), offsets: offsetsOf(element) });
         }
         return { kind: 'object', items, offsets: offsetsOf(node) };
