@@ -1,4 +1,7 @@
 import type { Rule } from '../src/model/rule.js';
+import dbtDuplicateModel from './dbt-duplicate-model.js';
+import dbtProjectPaths from './dbt-project-paths.js';
+import dbtRef from './dbt-ref.js';
 import duplicateResource from './duplicate-resource.js';
 import fluxApiVersion from './flux-api-version.js';
 import fluxDecryptionRequired from './flux-decryption-required.js';
@@ -8,6 +11,7 @@ import fluxPathExists from './flux-path-exists.js';
 import fluxSourceRef from './flux-source-ref.js';
 import fluxSubstitution from './flux-substitution.js';
 import fluxSubstitutionEscape from './flux-substitution-escape.js';
+import hclSyntax from './hcl-syntax.js';
 import imagePullPolicyMutableTag from './image-pull-policy-mutable-tag.js';
 import imagePullSecretExists from './image-pull-secret-exists.js';
 import imageTagMutable from './image-tag-mutable.js';
@@ -23,12 +27,23 @@ import sopsConfigValid from './sops-config-valid.js';
 import sopsCreationRules from './sops-creation-rules.js';
 import sopsMetadataValid from './sops-metadata-valid.js';
 import sopsSecretEncrypted from './sops-secret-encrypted.js';
+import terraformDuplicateName from './terraform-duplicate-name.js';
+import terraformFilePath from './terraform-file-path.js';
+import terraformRequiredProvider from './terraform-required-provider.js';
+import terraformUndeclaredReference from './terraform-undeclared-reference.js';
+import terraformBackendOverride from './terraform-backend-override.js';
+import terraformRunnerPermissions from './terraform-runner-permissions.js';
+import terraformSourceNamespace from './terraform-source-namespace.js';
+import terraformVariables from './terraform-variables.js';
 import yamlSyntax from './yaml-syntax.js';
 
 type AnyRule = Rule<string, never>;
 
 /** Every built-in rule. A meta test checks this list against the files in rules/. */
 export const builtinRules: ReadonlyArray<AnyRule> = [
+  dbtDuplicateModel,
+  dbtProjectPaths,
+  dbtRef,
   duplicateResource,
   fluxApiVersion,
   fluxDecryptionRequired,
@@ -38,6 +53,7 @@ export const builtinRules: ReadonlyArray<AnyRule> = [
   fluxSourceRef,
   fluxSubstitution,
   fluxSubstitutionEscape,
+  hclSyntax,
   imagePullPolicyMutableTag,
   imagePullSecretExists,
   imageTagMutable,
@@ -53,5 +69,13 @@ export const builtinRules: ReadonlyArray<AnyRule> = [
   sopsCreationRules,
   sopsMetadataValid,
   sopsSecretEncrypted,
+  terraformDuplicateName,
+  terraformFilePath,
+  terraformRequiredProvider,
+  terraformUndeclaredReference,
+  terraformBackendOverride,
+  terraformRunnerPermissions,
+  terraformSourceNamespace,
+  terraformVariables,
   yamlSyntax,
 ].map((rule) => rule as unknown as AnyRule);

@@ -5,7 +5,7 @@
 // image tag, a plaintext Secret value or a broken reference), so the cost of files that need
 // positions, code frames and masking is measured too.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -268,6 +268,45 @@ function ignoredFolderRows(base, withoutWall) {
   return rows;
 }
 
+/**
+ * The examples plus a validate-stage load (issue 14): 200 `.tf` files in 10 modules of the app
+ * repo and a dbt project of 300 models with sources and refs. Target: ≤ 50 ms more than the
+ * examples alone.
+ */
+function generateValidateStage(dir) {
+  cpSync(path.join(repoRoot, 'examples', 'lotus-lake'), path.join(dir, 'lotus-lake'), { recursive: true });
+  cpSync(path.join(repoRoot, 'examples', 'h-kube'), path.join(dir, 'h-kube'), { recursive: true });
+  const app = path.join(dir, 'lotus-lake');
+  for (let m = 0; m < 10; m++) {
+    const module = path.join(app, 'infra', `module-${m}`);
+    mkdirSync(path.join(module, 'files'), { recursive: true });
+    writeFileSync(path.join(module, 'files', 'policy.json'), '{}\n');
+    writeFileSync(path.join(module, 'versions.tf'), 'terraform {\n  required_providers {\n    airbyte = {\n      source  = "airbytehq/airbyte"\n      version = "0.6.5"\n    }\n  }\n}\n');
+    for (let f = 0; f < 19; f++) {
+      let text = '';
+      for (let b = 0; b < 5; b++) {
+        const id = `m${m}_f${f}_b${b}`;
+        text += `variable "${id}" {\n  type    = string\n  default = "${id}"\n}\n\nlocals {\n  ${id} = "\${var.${id}}-x"\n  ${id}_policy = file("\${path.module}/files/policy.json")\n}\n\n`;
+        text += `resource "airbyte_source_custom" "${id}" {\n  name         = local.${id}\n  workspace_id = var.${id}\n  configuration = jsonencode({ policy = local.${id}_policy, tags = [for t in ["a", "b"] : upper(t)] })\n}\n\n`;
+      }
+      writeFileSync(path.join(module, `file-${f}.tf`), text);
+    }
+  }
+  const dbt = path.join(app, 'transform');
+  mkdirSync(path.join(dbt, 'models', 'staging'), { recursive: true });
+  writeFileSync(path.join(dbt, 'dbt_project.yml'), 'name: bench\nversion: "1.0.0"\nprofile: bench\nmodel-paths: ["models"]\n');
+  const tables = Array.from({ length: 50 }, (_, i) => `      - name: table_${i}\n`).join('');
+  writeFileSync(path.join(dbt, 'models', 'staging', '_sources.yml'), `version: 2\nsources:\n  - name: raw\n    tables:\n${tables}`);
+  for (let i = 0; i < 300; i++) {
+    const folder = path.join(dbt, 'models', i < 50 ? 'staging' : `marts_${i % 10}`);
+    mkdirSync(folder, { recursive: true });
+    const body = i < 50
+      ? `select * from {{ source('raw', 'table_${i}') }}\n`
+      : `{# model ${i} #}\nselect a.*, b.id as other\nfrom {{ ref('model_${i % 50}') }} as a\njoin {{ ref('model_${(i + 13) % 300}') }} as b using (id)\n`;
+    writeFileSync(path.join(folder, `model_${i}.sql`), body);
+  }
+}
+
 function measure(args, cwd) {
   const samples = [];
   const cpu = [];
@@ -291,6 +330,10 @@ function measure(args, cwd) {
 }
 
 // `node scripts/bench.mjs --generate DIR COUNT [findings]` only writes a workspace, for profiling.
+if (process.argv[2] === '--generate-validate') {
+  generateValidateStage(path.resolve(process.argv[3]));
+  process.exit(0);
+}
 if (process.argv[2] === '--generate') {
   generate(path.resolve(process.argv[3]), Number(process.argv[4] ?? 2000), process.argv[5] === 'findings');
   process.exit(0);
@@ -315,6 +358,11 @@ try {
       rows.push({ name: `synthetic ${size.toLocaleString('en')} files, ${variant}`, target, ...measure(['.'], dir) });
       if (size === 2000 && variant === 'clean' && process.env.BENCH_IGNORED !== '0') rows.push(...ignoredFolderRows(base, rows[rows.length - 1].wall));
     }
+  }
+  if (process.env.BENCH_VALIDATE !== '0') {
+    const dir = path.join(base, 'validate-stage');
+    generateValidateStage(dir);
+    rows.push({ name: 'examples + 200 .tf files + 300 dbt models', target: '≤ examples + 50 ms', ...measure(['lotus-lake', 'h-kube'], dir) });
   }
 } finally {
   rmSync(base, { recursive: true, force: true });

@@ -14,7 +14,7 @@
 // Both files are committed, and package.json has no build/prepare/prepack script: with one,
 // npm 11 installs a git dependency globally as a symlink into its temporary clone, which it
 // then deletes (npm/cli#6984, #9406), so `npm install -g git+…` would install nothing.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -22,7 +22,12 @@ import { build } from 'esbuild';
 const root = new URL('..', import.meta.url).pathname;
 const outdir = new URL('../dist/cli/', import.meta.url).pathname;
 
+const requireHere = createRequire(import.meta.url);
+
 const common = {
+  // web-tree-sitter's CommonJS build: its ES build loads node's `module` through import(),
+  // which a CommonJS bundle without dynamic import cannot keep.
+  alias: { 'web-tree-sitter': requireHere.resolve('web-tree-sitter') },
   absWorkingDir: root,
   bundle: true,
   format: 'cjs',
@@ -41,6 +46,11 @@ const common = {
 
 rmSync(outdir, { recursive: true, force: true });
 const { metafile } = await build({ ...common, entryPoints: ['src/package.ts'], outfile: `${outdir}main.cjs`, metafile: true });
+
+// The HCL parser's Wasm files sit next to the bundle (src/terraform/hcl.ts looks there first):
+// web-tree-sitter's JavaScript is bundled, so nothing of it is needed from node_modules.
+copyFileSync(requireHere.resolve('web-tree-sitter/web-tree-sitter.wasm'), `${outdir}web-tree-sitter.wasm`);
+copyFileSync(requireHere.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'), `${outdir}tree-sitter-terraform.wasm`);
 
 // The npm packages (name → versions) whose code the bundle holds: what users run, so what
 // scripts/audit-bundle.mjs asks the registry's advisory database about.

@@ -13,17 +13,21 @@ export const CONFIG_AJV_OPTIONS = { allErrors: true, strict: false } as const;
  */
 export function buildConfigSchema(rules: ReadonlyArray<Rule<string, never>>): Record<string, unknown> {
   const level = { enum: LEVELS, description: 'Rule level; `off` disables the rule; `warn` is `warning`.' };
+  const setting = (options: unknown) => ({
+    anyOf: [
+      { $ref: '#/definitions/level' },
+      { type: 'array', items: [{ $ref: '#/definitions/level' }], minItems: 1, maxItems: 1 },
+      { type: 'array', items: [{ $ref: '#/definitions/level' }, options], minItems: 2, maxItems: 2 },
+    ],
+  });
   const ruleProperties: Record<string, unknown> = {};
   for (const rule of [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id))) {
-    const options = rule.meta.options ?? { type: 'object', additionalProperties: false, properties: {} };
-    ruleProperties[rule.meta.id] = {
-      description: rule.meta.description,
-      anyOf: [
-        level,
-        { type: 'array', items: [level], minItems: 1, maxItems: 1 },
-        { type: 'array', items: [level, options], minItems: 2, maxItems: 2 },
-      ],
-    };
+    // Rules without options share one definition: the compiled validator then has one function
+    // for all of them instead of a copy each (a single function body too large for TypeScript's
+    // control flow analysis, TS2563, breaks type checking of the whole program).
+    ruleProperties[rule.meta.id] = rule.meta.options
+      ? { description: rule.meta.description, ...setting(rule.meta.options) }
+      : { description: rule.meta.description, $ref: '#/definitions/ruleWithoutOptions' };
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -31,6 +35,10 @@ export function buildConfigSchema(rules: ReadonlyArray<Rule<string, never>>): Re
     title: 'gitops-lint configuration (.gitops-lint.yaml)',
     type: 'object',
     additionalProperties: false,
+    definitions: {
+      level,
+      ruleWithoutOptions: setting({ type: 'object', additionalProperties: false, properties: {} }),
+    },
     properties: {
       extends: {
         description: 'Presets (`recommended`, `all`) or paths of other config files, applied in order.',

@@ -14,6 +14,8 @@ import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type Roo
 import { gitRefusal, gitTopLevel } from '../workspace/git.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel } from '../model/build.js';
+import { hclParserLoadError, loadHclParser } from '../terraform/hcl.js';
+import { isHclFile } from '../terraform/modules.js';
 import { maskedOffset, maskFinding, redact, type Redaction } from './redact.js';
 import { compareFindings, reportTarget, toFinding } from './report.js';
 import { isPolicyRuleId } from '../policies/rules.js';
@@ -134,6 +136,12 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
+  // The HCL parser (Wasm) loads only when some root holds Terraform configuration.
+  if (files.some((file) => isHclFile(file.path))) {
+    await loadHclParser();
+    const failed = hclParserLoadError();
+    if (failed !== undefined) notes.push({ message: `Terraform files were not checked: the HCL parser could not be loaded (${failed}).` });
+  }
   const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
 
   return { roots, files, model, notes };

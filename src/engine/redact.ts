@@ -6,6 +6,7 @@ import { sopsSecretRanges } from '../sops/redact.js';
 import type { Finding } from '../model/finding.js';
 import { isReference } from './credential.js';
 import { applySpans, lineSpans, MASK, mentionsSecret, stringSpans, walkMasks, type MaskTree, type Span } from './mask.js';
+import { hclSecretRanges } from '../terraform/redact.js';
 
 /** A masked part of a file: `[start, end)` of the original text became `[maskedStart, maskedEnd)`. */
 export interface MaskedSpan {
@@ -105,7 +106,10 @@ export function redact(file: SourceFile, model?: Pick<Model, 'fileAt'>): Redacti
   const text = file.text;
   if (text === undefined) return undefined;
   const docs = file.documents.map((parsed) => parsed.doc);
-  return redactYaml(text, docs, isBroken(file), sopsSecretRanges(file, model));
+  const ranges = [...sopsSecretRanges(file, model)];
+  // Terraform files: sensitive attribute values and heredocs (the YAML walk finds nothing there).
+  if (/\.(tf|tofu)$/.test(file.path)) ranges.push(...hclSecretRanges(text));
+  return redactYaml(text, docs, isBroken(file), ranges);
 }
 
 /** A file with a document that does not parse or compose. */

@@ -12,7 +12,7 @@ import { resolveInside } from './confine.js';
 import { discoverFiles, isInside, type DiscoveredFile } from './discover.js';
 import { gitignoreMatcher, isGitignore } from './gitignore.js';
 import { readGitBranches, readGitFiles, workTreeTop } from './git.js';
-import { isSourceIgnoreFile, loadSourceFile, MAX_FILE_BYTES } from './source-file.js';
+import { isSourceIgnoreFile, isTextSource, loadSourceFile, MAX_FILE_BYTES } from './source-file.js';
 
 /** A root whose files are given in memory (tests, docs examples, editors). */
 export interface MemoryRoot {
@@ -67,9 +67,9 @@ export function rootName(dir: string, explicit?: string): string {
   return explicit ?? path.basename(dir);
 }
 
-/** Whether a file's content is read: YAML, JSON, kustomization and `.sourceignore` files. */
+/** Whether a file's content is read: YAML, JSON, kustomization, `.sourceignore`, Terraform and dbt SQL files. */
 export function needsContent(relativePath: string): boolean {
-  return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith('Kustomization') || isSourceIgnoreFile(relativePath);
+  return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith('Kustomization') || isSourceIgnoreFile(relativePath) || isTextSource(relativePath);
 }
 
 /** Read a disk root: its files (honouring ignores), git tracking, contents. */

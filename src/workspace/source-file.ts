@@ -38,6 +38,11 @@ export function isSourceIgnoreFile(relativePath: string): boolean {
   return baseName(relativePath) === '.sourceignore';
 }
 
+/** Terraform/OpenTofu configuration and dbt SQL: not YAML, but read as text (src/terraform, src/dbt). */
+export function isTextSource(relativePath: string): boolean {
+  return /\.(tf|tofu|sql)$/.test(relativePath);
+}
+
 export type LoadOutcome = { file: SourceFile; skipped?: string };
 
 /** Turn raw content into a SourceFile; YAML and JSON are parsed once, here; `.sourceignore` keeps its text. */
@@ -59,7 +64,7 @@ export function loadSourceFile(root: Root, relativePath: string, absPath: string
     reported: true,
     problems: [],
   };
-  if (content === undefined || (format === 'other' && !isSourceIgnoreFile(relativePath))) return { file };
+  if (content === undefined || (format === 'other' && !isSourceIgnoreFile(relativePath) && !isTextSource(relativePath))) return { file };
   const decoded = decode(content);
   if (typeof decoded === 'object') return { file, skipped: decoded.reason };
   file.text = decoded;

@@ -1,0 +1,5 @@
+select
+    id as customer_id,
+    email,
+    created_at
+from {{ source('shopify', 'customers') }}

@@ -1,0 +1,2 @@
+{{ config(enabled=false) }}
+select id as customer_id from {{ source('shopify', 'customers') }}

@@ -1,0 +1,125 @@
+import { dbtProjects, type DbtNode, type DbtProject } from '../src/dbt/project.js';
+import { defineRule } from '../src/model/rule.js';
+
+type MessageId = 'missingRef' | 'disabledRef' | 'missingSource' | 'missingTable' | 'arity' | 'testMissing';
+
+const PROJECT = 'name: lotus_lake\nversion: "1.0.0"\nprofile: lotus_lake\nmodel-paths: ["models"]\n';
+
+/** Nodes named `name` that a ref from the root project can reach: the project first, then any installed package. */
+function candidates(project: DbtProject, name: string, pkg: string | undefined): DbtNode[] | undefined {
+  if (pkg !== undefined) {
+    if (pkg === project.name) return project.nodes.get(name) ?? [];
+    const target = project.packages.get(pkg);
+    return target ? (target.nodes.get(name) ?? []) : undefined;
+  }
+  const own = project.nodes.get(name);
+  if (own) return own;
+  for (const target of project.packages.values()) {
+    const found = target.nodes.get(name);
+    if (found) return found;
+  }
+  return [];
+}
+
+function hasSource(project: DbtProject, source: string): Set<string> | undefined {
+  return project.sources.get(source) ?? [...project.packages.values()].map((pkg) => pkg.sources.get(source)).find((tables) => tables !== undefined);
+}
+
+export default defineRule<MessageId>({
+  meta: {
+    id: 'dbt-ref',
+    description: 'Require ref() and source() calls in dbt SQL to name an enabled model, seed or snapshot, or a declared source table',
+    scope: 'repository',
+    category: 'correctness',
+    defaultLevel: 'error',
+    recommended: true,
+    messages: {
+      missingRef: "`ref({{call}})` names no model, seed or snapshot{{where}}: dbt parse fails (\"depends on a node named '{{name}}' which was not found\"). Fix the name, or add the model.",
+      disabledRef: "`ref({{call}})` names {{kind}} {{name}} in {{file}}, which is disabled (enabled: false): dbt parse fails (\"… which is disabled\"). Enable it, or stop depending on it.",
+      missingSource: "`source({{call}})` names source {{source}}, which no property file of the project declares: dbt parse fails (\"depends on a source named '{{source}}.{{table}}' which was not found\"). Declare it under sources: in a .yml file of the model paths.",
+      missingTable: "`source({{call}})` names table {{table}}, which source {{source}} does not list: dbt parse fails (\"depends on a source named '{{source}}.{{table}}' which was not found\"). Add the table to the source's tables:.",
+      arity: '`{{fn}}()` takes {{expected}} positional arguments, here {{count}}: dbt fails to compile this node. Fix the call.',
+      testMissing: "The test depends on {{call}}, which is not found or disabled: dbt parse warns and the test never runs. Fix the reference, or remove the test.",
+    },
+    messageLevels: { testMissing: 'warning' },
+    docs: {
+      rationale:
+        'A model renamed or deleted without updating the models that `ref()` it, a `source()` whose table was never declared, or a ref to a model switched off with `enabled: false` fail `dbt parse`, the second half of the seed CI\'s validate stage, and the image build that bakes the manifest. The rule reads `dbt_project.yml` (model, seed, snapshot, analysis and test paths), names models by file stem, snapshots by their `{% snapshot %}` block, collects `sources:` from the property files and the `enabled: false` of `config()`, property files and `dbt_project.yml` folders, and checks every `ref()`/`source()` with literal arguments inside `{{ }}`/`{% %}` (Jinja comments removed; SQL comments are not, because dbt renders them too). Refs into packages are checked when the packages are installed in `dbt_packages/`; otherwise they are skipped with a note. Refs built from variables and refs made inside macros need Jinja rendering, which only `dbt parse` does.',
+      incorrect: [
+        {
+          title: 'A ref to a model that was renamed',
+          files: { 'transform/dbt_project.yml': PROJECT, 'transform/models/staging/stg_orders.sql': 'select 1 as id\n', 'transform/models/marts/orders.sql': "select * from {{ ref('stg_order') }}\n" },
+        },
+        {
+          title: 'A source table that is not declared',
+          files: {
+            'transform/dbt_project.yml': PROJECT,
+            'transform/models/staging/_sources.yml': 'version: 2\nsources:\n  - name: shopify\n    tables:\n      - name: orders\n',
+            'transform/models/staging/stg_customers.sql': "select * from {{ source('shopify', 'customers') }}\n",
+          },
+        },
+      ],
+      correct: [
+        {
+          files: {
+            'transform/dbt_project.yml': PROJECT,
+            'transform/models/staging/_sources.yml': 'version: 2\nsources:\n  - name: shopify\n    tables:\n      - name: orders\n',
+            'transform/models/staging/stg_orders.sql': "select * from {{ source('shopify', 'orders') }}\n",
+            'transform/models/marts/orders.sql': "{# old: ref('stg_order') #}\nselect * from {{ ref('stg_orders') }} join {{ ref('lotus_lake', 'stg_orders') }} using (id)\n",
+          },
+        },
+      ],
+      whenNotToUse: 'When models are generated into the project before `dbt parse` runs.',
+    },
+  },
+  check(ctx) {
+    for (const project of dbtProjects(ctx.model)) {
+      const packagesUnknown = project.declaredPackages > 0 && project.packages.size === 0;
+      let skipped = 0;
+      for (const sql of project.sql) {
+        // A disabled node is not resolved, so its own refs do not matter.
+        if (sql.kind === 'model' && (project.nodes.get(sql.file.path.replace(/^.*\//, '').replace(/\.sql$/, '')) ?? []).some((node) => node.file === sql.file && node.disabled)) continue;
+        for (const call of sql.calls) {
+          const callText = call.args.map((arg) => `'${arg}'`).join(', ');
+          const report = (messageId: MessageId, data: Record<string, string | number>) =>
+            ctx.report({ file: sql.file, offsets: call.offsets, messageId: sql.kind === 'test' && messageId !== 'arity' ? 'testMissing' : messageId, data: { call: callText, ...data } });
+          if (call.fn === 'ref') {
+            if (call.args.length > 2) {
+              report('arity', { fn: 'ref', expected: 'one or two', count: call.args.length });
+              continue;
+            }
+            const [first, second] = call.args as [string, string | undefined];
+            const pkg = second === undefined ? undefined : first;
+            const name = second ?? first;
+            const found = candidates(project, name, pkg);
+            if (found === undefined || (found.length === 0 && packagesUnknown)) {
+              skipped++;
+              continue;
+            }
+            if (found.length === 0) {
+              report('missingRef', { name, where: pkg === undefined ? '' : ` in package ${pkg}` });
+              continue;
+            }
+            const enabled = found.filter((node) => !node.disabled);
+            const disabled = found[0] as DbtNode;
+            if (enabled.length === 0) report('disabledRef', { name, kind: disabled.kind, file: disabled.file.path });
+            continue;
+          }
+          if (call.args.length !== 2) {
+            report('arity', { fn: 'source', expected: 'two', count: call.args.length });
+            continue;
+          }
+          const [source, table] = call.args as [string, string];
+          const tables = hasSource(project, source);
+          if (!tables) {
+            if (packagesUnknown) skipped++;
+            else report('missingSource', { source, table });
+          } else if (!tables.has(table)) report('missingTable', { source, table });
+        }
+      }
+      if (skipped > 0) {
+        ctx.model.note({ message: `dbt project ${project.name ?? project.dir}: ${skipped} ref()/source() call(s) were not checked: the packages of packages.yml are not installed in dbt_packages/ (run dbt deps to check them too).`, file: project.projectFile.absPath });
+      }
+    }
+  },
+});

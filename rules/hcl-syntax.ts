@@ -1,0 +1,35 @@
+import { terraformIndex, isHclFile } from '../src/terraform/modules.js';
+import { defineRule } from '../src/model/rule.js';
+
+export default defineRule({
+  meta: {
+    id: 'hcl-syntax',
+    description: 'Require Terraform and OpenTofu configuration files (.tf, .tofu) to parse',
+    scope: 'repository',
+    category: 'correctness',
+    defaultLevel: 'error',
+    recommended: true,
+    messages: {
+      syntax: 'Invalid HCL: {{problem}}. terraform init, validate and plan (and the tofu-controller runner) stop at this file; fix it first, then lint again for what follows.',
+    },
+    docs: {
+      rationale:
+        'A `.tf` file that does not parse stops every Terraform command in its folder, and tofu-controller reports it only as a failed plan in the Terraform object\'s status, minutes after the push. This rule replaces the syntax half of the seed CI\'s `terraform validate` step: it parses every `.tf`/`.tofu` file offline (tree-sitter\'s Terraform grammar) and reports the first syntax error on the line Terraform reports it (an unclosed block on its header). Only the first error per file is reported: after it, error recovery is guesswork. What `terraform validate` also checks with provider schemas (argument names and types of resources) still needs the real tool.',
+      incorrect: [
+        { title: 'A block that is never closed', files: { 'infra/variables.tf': 'variable "region" {\n  type = string\n\nvariable "zone" {\n  type = string\n}\n' } },
+        { title: 'A list without a comma', files: { 'infra/main.tf': 'locals {\n  zones = ["a", "b"\n  count = 2\n}\n' } },
+      ],
+      correct: [{ files: { 'infra/variables.tf': 'variable "region" {\n  type = string\n}\n\nlocals {\n  zones = ["a", "b"]\n}\n' } }],
+      whenNotToUse: 'Never: a configuration file that does not parse cannot be planned.',
+    },
+  },
+  check(ctx) {
+    const index = terraformIndex(ctx.model);
+    for (const file of ctx.model.files) {
+      if (!isHclFile(file.path)) continue;
+      for (const error of index.parsed(file)?.hcl.errors ?? []) {
+        ctx.report({ file, offsets: error.offsets, messageId: 'syntax', data: { problem: error.message } });
+      }
+    }
+  },
+});

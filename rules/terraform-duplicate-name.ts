@@ -1,0 +1,70 @@
+import { defineRule } from '../src/model/rule.js';
+import { terraformIndex, type TfDecl, type TfModule } from '../src/terraform/modules.js';
+
+/** Terraform's own wording of each duplicate (internal/configs/module.go). */
+const WHAT: Record<TfDecl['kind'], string> = {
+  variable: 'Duplicate variable declaration',
+  output: 'Duplicate output definition',
+  local: 'Duplicate local value definition',
+  resource: 'Duplicate resource configuration',
+  data: 'Duplicate data "resource" configuration',
+  module: 'Duplicate module call',
+};
+
+/** OpenTofu loads `x.tofu` instead of `x.tf` when both exist: the `.tf` twin is not loaded. */
+function shadowed(module: TfModule, path: string): boolean {
+  return path.endsWith('.tf') && module.files.some((file) => file.file.path === `${path.slice(0, -3)}.tofu`);
+}
+
+export default defineRule({
+  meta: {
+    id: 'terraform-duplicate-name',
+    description: 'Disallow declaring the same variable, output, local, resource, data source or module call twice in one Terraform module',
+    scope: 'repository',
+    category: 'correctness',
+    defaultLevel: 'error',
+    recommended: true,
+    messages: {
+      duplicate: 'Duplicate declaration of {{kind}} "{{name}}" (first in {{first}}, line {{line}}): Terraform refuses the module ("{{what}}"). Remove or rename one of them.',
+    },
+    docs: {
+      rationale:
+        'All `.tf` files of a folder form one module, so a variable copied into a second file, or a resource pasted twice under the same name, makes `terraform validate` and every plan fail ("Duplicate variable declaration"). This replaces that part of the seed CI\'s `terraform validate`. Override files (`override.tf`, `*_override.tf`) merge into the blocks they name and are not duplicates; a `.tf` file that has a `.tofu` twin is not loaded by OpenTofu and is left out.',
+      incorrect: [
+        {
+          title: 'A variable declared in two files of the module',
+          files: {
+            'orchestration/airbyte/terraform/variables.tf': 'variable "airbyte_workspace_id" {\n  type = string\n}\n',
+            'orchestration/airbyte/terraform/sources.tf': 'variable "airbyte_workspace_id" {\n  type = string\n}\n',
+          },
+        },
+      ],
+      correct: [
+        {
+          title: 'An override file merges into the declaration',
+          files: {
+            'infra/variables.tf': 'variable "region" {\n  type = string\n}\n',
+            'infra/variables_override.tf': 'variable "region" {\n  default = "eu-west-1"\n}\n',
+          },
+        },
+      ],
+      whenNotToUse: 'Never: Terraform rejects duplicate declarations.',
+    },
+  },
+  check(ctx) {
+    for (const module of terraformIndex(ctx.model).modules) {
+      for (const map of [module.variables, module.outputs, module.locals, module.resources, module.data, module.modules]) {
+        for (const [name, decls] of map) {
+          const loaded = decls.filter((decl) => !decl.file.override && !shadowed(module, decl.file.file.path));
+          const first = loaded[0];
+          if (!first) continue;
+          for (const later of loaded.slice(1)) {
+            const line = first.file.file.lineCounter.linePos(first.offsets[0]).line;
+            const kind = later.kind === 'data' ? 'data source' : later.kind === 'module' ? 'module call' : later.kind === 'local' ? 'local value' : later.kind;
+            ctx.report({ file: later.file.file, offsets: later.offsets, messageId: 'duplicate', data: { kind, name, first: first.file.file.path, line, what: WHAT[later.kind] } });
+          }
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,78 @@
+import { defineRule } from '../src/model/rule.js';
+import { FILE_FUNCTIONS, globToRegExp, resolveStaticPath } from '../src/terraform/files.js';
+import { staticString, terraformIndex } from '../src/terraform/modules.js';
+
+export default defineRule({
+  meta: {
+    id: 'terraform-file-path',
+    description: 'Require the paths that Terraform file functions read to exist in the repository',
+    scope: 'repository',
+    category: 'correctness',
+    defaultLevel: 'error',
+    recommended: true,
+    messages: {
+      missing: 'Function {{fn}}() reads {{written}}, which resolves to {{path}}: there is no such file in {{repo}}, so validate and plan fail ("no file exists at …"). Fix the path (after a folder was moved or renamed?).',
+      directory: 'Function {{fn}}() reads {{written}}, which resolves to the folder {{path}} of {{repo}}, not a file, so plan fails. Point it at a file.',
+      outside: 'Function {{fn}}() reads {{written}}, which leaves the repository {{repo}}: the source artifact tofu-controller and CI check out holds only the repository, so the file is not there. Keep the file inside the repository.',
+      filesetEmpty: 'Function fileset() matches no file: {{pattern}} under {{path}} in {{repo}}. Terraform returns an empty set without an error, so whatever iterates over it silently does nothing. Fix the folder or the pattern.',
+    },
+    messageLevels: { filesetEmpty: 'warning' },
+    docs: {
+      rationale:
+        '`file()`, `templatefile()`, `filebase64()` (and the `filemd5`/`filesha*` family) fail the plan when the file is missing, and only see files that are part of the configuration\'s source: for tofu-controller that is the git artifact, so an untracked or git-ignored file, or one outside the repository, does not exist there. A folder rename that misses one `"${path.module}/../../assets/x.json"` breaks the run only in the cluster. The rule resolves paths built from literals, `path.module`, `path.root` and `path.cwd` the way Terraform does (relative paths and `path.root` from the root module\'s folder, `path.module` from the module\'s own; in a child module called by another, only `path.module` paths are checked), and checks them against the repository\'s files. `fileset()` with no match is not an error in Terraform, but the empty set is almost always a mistake: a warning. Paths holding variables, locals or other functions are not checked. This is part of what the seed CI\'s `terraform validate` step catches.',
+      incorrect: [
+        {
+          title: 'The assets folder was renamed',
+          files: {
+            'orchestration/airbyte/terraform/sources.tf': 'locals {\n  catalog = jsondecode(file("${path.module}/../../assets/catalog.json"))\n}\n',
+            'orchestration/static/catalog.json': '{}\n',
+          },
+        },
+      ],
+      correct: [
+        {
+          files: {
+            'orchestration/airbyte/terraform/sources.tf': 'locals {\n  catalog = jsondecode(file("${path.module}/../../static/catalog.json"))\n  schemas = fileset(path.module, "schemas/*.json")\n}\n',
+            'orchestration/static/catalog.json': '{}\n',
+            'orchestration/airbyte/terraform/schemas/orders.json': '{}\n',
+          },
+        },
+      ],
+      whenNotToUse: 'When files are generated into the module folder before Terraform runs (a CI step, a custom runner image): the rule only sees what is in the repository.',
+    },
+  },
+  check(ctx) {
+    const index = terraformIndex(ctx.model);
+    for (const module of index.modules) {
+      const tree = ctx.model.rootFiles(module.root);
+      const isChild = index.isChild(module.root, module.dir);
+      for (const file of module.files) {
+        for (const call of file.hcl.calls) {
+          const fn = call.name;
+          if (!FILE_FUNCTIONS.has(fn) && fn !== 'fileset') continue;
+          const target = resolveStaticPath(call.args[0], module, isChild);
+          if (target.status === 'unknown') continue;
+          const data = { fn, written: JSON.stringify(target.written), repo: module.root.name };
+          const offsets = call.args[0]?.offsets ?? call.offsets;
+          if (target.status === 'outside') {
+            ctx.report({ file: file.file, offsets, messageId: 'outside', data });
+            continue;
+          }
+          const shown = target.path === '' ? '.' : target.path;
+          if (fn !== 'fileset') {
+            if (tree.files.has(target.path)) continue;
+            const messageId = tree.dirs.has(target.path) ? 'directory' : 'missing';
+            ctx.report({ file: file.file, offsets, messageId, data: { ...data, path: shown } });
+            continue;
+          }
+          const pattern = staticString(call.args[1]);
+          if (pattern === undefined) continue;
+          const regexp = globToRegExp(pattern);
+          const prefix = target.path === '' ? '' : `${target.path}/`;
+          const matches = [...tree.files.keys()].some((path) => path.startsWith(prefix) && regexp.test(path.slice(prefix.length)));
+          if (!matches) ctx.report({ file: file.file, offsets: call.offsets, messageId: 'filesetEmpty', data: { ...data, path: shown, pattern: JSON.stringify(pattern) } });
+        }
+      }
+    }
+  },
+});

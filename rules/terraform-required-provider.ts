@@ -1,0 +1,70 @@
+import { defineRule } from '../src/model/rule.js';
+import type { Offsets } from '../src/terraform/hcl.js';
+import { terraformIndex, type TfFile } from '../src/terraform/modules.js';
+
+/**
+ * Providers HashiCorp publishes (or still serves as archived) under `hashicorp/`: an implied
+ * `hashicorp/<name>` resolves for these, so leaving them out of required_providers works.
+ */
+const HASHICORP = new Set([
+  'ad', 'archive', 'aws', 'awscc', 'azuread', 'azurerm', 'azurestack', 'boundary', 'cloudinit', 'consul', 'dns', 'external', 'github', 'google', 'google-beta',
+  'googleworkspace', 'hcp', 'hcs', 'helm', 'http', 'kubernetes', 'local', 'nomad', 'null', 'opc', 'oraclepaas', 'random', 'salesforce', 'template', 'tfcoremock', 'tfe', 'tfmigrate', 'time', 'tls', 'vault', 'vsphere',
+]);
+
+export default defineRule({
+  meta: {
+    id: 'terraform-required-provider',
+    description: 'Require every provider a Terraform module uses that HashiCorp does not publish to be declared in required_providers',
+    scope: 'repository',
+    category: 'correctness',
+    defaultLevel: 'warning',
+    recommended: true,
+    messages: {
+      undeclared: 'Provider "{{provider}}" (used by {{what}}) is not in required_providers of this module, so Terraform assumes hashicorp/{{provider}}: HashiCorp does not publish it, so init fails (or installs a stale legacy copy). Declare it: required_providers { {{provider}} = { source = "<namespace>/{{provider}}" } }.',
+    },
+    docs: {
+      rationale:
+        'A resource type names its provider by its prefix (`airbyte_source_shopify` → `airbyte`). When the module\'s `terraform { required_providers { … } }` does not declare that name, Terraform and OpenTofu look for `hashicorp/<name>`, which exists only for HashiCorp\'s own providers: for a third-party provider such as Airbyte\'s, `terraform init` fails with "provider registry … does not have a provider named hashicorp/airbyte". Every module needs its own declaration, child modules included. This catches it before the seed CI\'s `init`/`validate` step or the tofu-controller runner does; which provider versions exist still needs the registry.',
+      incorrect: [
+        {
+          title: 'The Airbyte provider is used but not declared',
+          files: { 'orchestration/airbyte/terraform/sources.tf': 'resource "airbyte_source_shopify" "store" {\n  name = "shopify"\n}\n' },
+        },
+      ],
+      correct: [
+        {
+          files: {
+            'orchestration/airbyte/terraform/versions.tf': 'terraform {\n  required_providers {\n    airbyte = {\n      source  = "airbytehq/airbyte"\n      version = "0.6.5"\n    }\n  }\n}\n',
+            'orchestration/airbyte/terraform/sources.tf': 'resource "airbyte_source_shopify" "store" {\n  name = "shopify"\n}\n\nresource "random_id" "suffix" {\n  byte_length = 4\n}\n',
+          },
+        },
+      ],
+      whenNotToUse: 'When a private registry or a provider installation mirror serves the provider under the hashicorp namespace.',
+    },
+  },
+  check(ctx) {
+    for (const module of terraformIndex(ctx.model).modules) {
+      // A .tf.json file, or a file that does not parse, may hold the declaration.
+      if (!module.complete) continue;
+      const firstUse = new Map<string, { file: TfFile; offsets: Offsets; what: string }>();
+      for (const file of module.files) {
+        for (const block of file.hcl.body.blocks) {
+          let provider: string | undefined;
+          let what = '';
+          if ((block.type === 'resource' || block.type === 'data' || block.type === 'ephemeral') && block.labels[0] !== undefined) {
+            const explicit = block.body.attributes.find((attribute) => attribute.name === 'provider');
+            provider = explicit?.value.kind === 'traversal' ? explicit.value.root : block.labels[0].split('_')[0];
+            what = `${block.type === 'resource' ? '' : `${block.type} `}${block.labels[0]}`;
+          } else if (block.type === 'provider' && block.labels[0] !== undefined) {
+            provider = block.labels[0];
+            what = `provider "${provider}"`;
+          }
+          // terraform_data and terraform_remote_state come with Terraform itself.
+          if (provider === undefined || provider === 'terraform' || module.requiredProviders.has(provider) || HASHICORP.has(provider) || firstUse.has(provider)) continue;
+          firstUse.set(provider, { file, offsets: block.labelOffsets[0] ?? block.typeOffsets, what });
+        }
+      }
+      for (const [provider, use] of firstUse) ctx.report({ file: use.file.file, offsets: use.offsets, messageId: 'undeclared', data: { provider, what: use.what } });
+    }
+  },
+});

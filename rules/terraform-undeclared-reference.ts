@@ -1,0 +1,65 @@
+import { defineRule } from '../src/model/rule.js';
+import { terraformIndex, type TfModule } from '../src/terraform/modules.js';
+
+const KINDS = {
+  var: { messageId: 'variable', map: (module: TfModule) => module.variables },
+  local: { messageId: 'local', map: (module: TfModule) => module.locals },
+  module: { messageId: 'module', map: (module: TfModule) => module.modules },
+} as const;
+
+export default defineRule({
+  meta: {
+    id: 'terraform-undeclared-reference',
+    description: 'Require var., local. and module. references in a Terraform module to name a declared variable, local value or module call',
+    scope: 'repository',
+    category: 'correctness',
+    defaultLevel: 'error',
+    recommended: true,
+    messages: {
+      variable: 'Reference to undeclared input variable "{{name}}": the module has no variable "{{name}}" block, so validate and plan fail. Declare it, or fix the name.',
+      local: 'Reference to undeclared local value "{{name}}": no locals block of the module defines it, so validate and plan fail. Define it, or fix the name.',
+      module: 'Reference to undeclared module "{{name}}": the module has no module "{{name}}" call, so validate and plan fail. Fix the name.',
+    },
+    docs: {
+      rationale:
+        'A variable renamed in `variables.tf` but not where it is used (or a local removed) fails `terraform validate` and every plan, which tofu-controller only shows in the Terraform object\'s status. The rule reads every `.tf`/`.tofu` file of the module and checks `var.X`, `local.X` and `module.X` against the declarations, as the seed CI\'s `terraform validate` does. Modules with `.tf.json` files or a file that does not parse are skipped (their declarations are not all known). References to resources, data sources and module outputs need provider and child-module schemas and are left to `terraform validate`.',
+      incorrect: [
+        {
+          title: 'A variable renamed in variables.tf but not where it is used',
+          files: {
+            'orchestration/airbyte/terraform/variables.tf': 'variable "airbyte_workspace" {\n  type = string\n}\n',
+            'orchestration/airbyte/terraform/sources.tf': 'resource "airbyte_source_shopify" "store" {\n  workspace_id = var.airbyte_workspace_id\n}\n',
+          },
+        },
+      ],
+      correct: [
+        {
+          files: {
+            'infra/variables.tf': 'variable "region" {\n  type = string\n}\n\nlocals {\n  zone = "${var.region}-a"\n}\n',
+            'infra/main.tf': 'module "net" {\n  source = "./net"\n  zone   = local.zone\n}\n\noutput "vpc" {\n  value = module.net.vpc_id\n}\n',
+          },
+        },
+      ],
+      whenNotToUse: 'Never: Terraform rejects references to undeclared names.',
+    },
+  },
+  check(ctx) {
+    for (const module of terraformIndex(ctx.model).modules) {
+      if (!module.complete) {
+        if (module.incompleteReason) ctx.model.note({ message: `References in the Terraform module ${module.root.name}/${module.dir || '.'} were not checked: ${module.incompleteReason}.` });
+        continue;
+      }
+      for (const file of module.files) {
+        for (const traversal of file.hcl.traversals) {
+          const kind = KINDS[traversal.root as keyof typeof KINDS];
+          const name = traversal.attrs[0];
+          if (!kind || name === undefined || kind.map(module).has(name)) continue;
+          const written = `${traversal.root}.${name}`;
+          const text = file.file.text ?? '';
+          const end = text.startsWith(written, traversal.offsets[0]) ? traversal.offsets[0] + written.length : traversal.offsets[1];
+          ctx.report({ file: file.file, offsets: [traversal.offsets[0], end], messageId: kind.messageId, data: { name } });
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,292 @@
+/**
+ * dbt projects of the linted roots, read the way `dbt parse` locates and names things
+ * (reference VALIDATE-STAGE §2): the paths of `dbt_project.yml`, models (file stems), seeds,
+ * snapshots, sources from property YAML, disabled nodes, installed packages, and every static
+ * `ref()`/`source()` call in SQL.
+ */
+import type { Model } from '../model/model.js';
+import type { Root, SourceFile } from '../model/workspace.js';
+import { dirOf } from '../engine/collections.js';
+import { asArray, asRecord, asString } from '../engine/values.js';
+
+export interface DbtNode {
+  kind: 'model' | 'seed' | 'snapshot';
+  name: string;
+  file: SourceFile;
+  /** Offsets of the name (a snapshot block's name; a whole first line otherwise). */
+  offsets: readonly [number, number] | undefined;
+  disabled: boolean;
+  /** Declared in a property file (a versioned model, a YAML snapshot), not defined by a file of its own. */
+  declaredOnly?: boolean;
+}
+
+/** A `ref(...)` or `source(...)` call with literal arguments, in SQL. */
+export interface DbtCall {
+  fn: 'ref' | 'source';
+  args: string[];
+  /** From the function name to the closing parenthesis. */
+  offsets: readonly [number, number];
+}
+
+export interface DbtSqlFile {
+  file: SourceFile;
+  kind: 'model' | 'analysis' | 'snapshot' | 'test';
+  calls: DbtCall[];
+  /** Calls with arguments that are not all string literals (not checked). */
+  dynamic: number;
+}
+
+export interface DbtProject {
+  root: Root;
+  /** Root-relative folder of dbt_project.yml. */
+  dir: string;
+  projectFile: SourceFile;
+  name: string | undefined;
+  /** Path keys as written that point at no folder: key, value, index in the list. */
+  missingPaths: Array<{ key: string; value: string; index: number | undefined }>;
+  nodes: Map<string, DbtNode[]>;
+  /** Source name → table names. */
+  sources: Map<string, Set<string>>;
+  sql: DbtSqlFile[];
+  /** Packages by their project name (installed under packages-install-path). */
+  packages: Map<string, DbtProject>;
+  /** Package entries declared in packages.yml / dependencies.yml. */
+  declaredPackages: number;
+  /** Whether the packages-install-path folder exists. */
+  packagesInstalled: boolean;
+}
+
+const cache = new WeakMap<Model, DbtProject[]>();
+
+/** The dbt projects of the model's roots (packages are reachable through `packages`), read once per model. */
+export function dbtProjects(model: Model): DbtProject[] {
+  let projects = cache.get(model);
+  if (!projects) cache.set(model, (projects = findProjects(model)));
+  return projects;
+}
+
+function join(dir: string, relative: string): string {
+  const parts = dir === '' ? [] : dir.split('/');
+  for (const part of relative.replace(/\/+$/, '').split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return parts.join('/');
+}
+
+function findProjects(model: Model): DbtProject[] {
+  const projects: DbtProject[] = [];
+  for (const root of model.roots) {
+    const files = model.rootFiles(root).files;
+    const projectFiles = [...files.values()].filter((file) => /(^|\/)dbt_project\.yml$/.test(file.path));
+    const installed = new Set<string>();
+    for (const file of projectFiles) {
+      const project = readProject(model, root, file);
+      if (!project) continue;
+      for (const pkg of project.packages.values()) installed.add(pkg.projectFile.path);
+      projects.push(project);
+    }
+    // A project inside another's packages folder is a package, not a project of its own.
+    for (let i = projects.length - 1; i >= 0; i--) if (installed.has((projects[i] as DbtProject).projectFile.path) && projects[i]?.root === root) projects.splice(i, 1);
+  }
+  return projects;
+}
+
+function stringList(value: unknown, fallback: string[]): string[] | undefined {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string') return [value];
+  const list = asArray(value).filter((entry): entry is string => typeof entry === 'string');
+  return list.length === asArray(value).length ? list : undefined;
+}
+
+function readProject(model: Model, root: Root, projectFile: SourceFile, nested = false): DbtProject | undefined {
+  const config = asRecord(projectFile.documents[0]?.value);
+  if (!config) return undefined;
+  const dir = dirOf(projectFile.path);
+  const tree = model.rootFiles(root);
+  const project: DbtProject = {
+    root, dir, projectFile, name: asString(config.name), missingPaths: [], nodes: new Map(), sources: new Map(), sql: [], packages: new Map(), declaredPackages: 0, packagesInstalled: false,
+  };
+  const paths = (key: string, alias: string | undefined, fallback: string[]): string[] => {
+    const usedKey = config[key] === undefined && alias !== undefined && config[alias] !== undefined ? alias : key;
+    const list = stringList(config[usedKey], fallback) ?? [];
+    const out: string[] = [];
+    list.forEach((value, index) => {
+      // Rendered with Jinja before use (env_var(), var()): not known here.
+      if (value.includes('{{')) return;
+      const target = join(dir, value);
+      if (!tree.dirs.has(target)) {
+        // git keeps no empty folders: a default path written out (dbt init does) may just be empty.
+        if (config[usedKey] !== undefined && !fallback.includes(value.replace(/\/+$/, ''))) project.missingPaths.push({ key: usedKey, value, index: Array.isArray(config[usedKey]) ? index : undefined });
+        return;
+      }
+      out.push(target);
+    });
+    return out;
+  };
+  const modelPaths = paths('model-paths', 'source-paths', ['models']);
+  const seedPaths = paths('seed-paths', 'data-paths', ['seeds']);
+  const snapshotPaths = paths('snapshot-paths', undefined, ['snapshots']);
+  const analysisPaths = paths('analysis-paths', undefined, ['analyses']);
+  const macroPaths = paths('macro-paths', undefined, ['macros']);
+  const testPaths = paths('test-paths', undefined, ['tests']);
+  const packagesPath = join(dir, asString(config['packages-install-path']) ?? 'dbt_packages');
+  const under = (bases: string[], file: SourceFile): boolean => bases.some((base) => file.path.startsWith(base === '' ? '' : `${base}/`));
+  const inPackages = (file: SourceFile): boolean => file.path.startsWith(`${packagesPath}/`);
+  const projectModels = asRecord(asRecord(config.models)?.[project.name ?? '']) ?? undefined;
+
+  const disabledByProject = (file: SourceFile): boolean => {
+    // dbt_project.yml `models: <project>: <folder>: +enabled: false`, most specific folder wins.
+    if (!projectModels) return false;
+    const base = modelPaths.find((path) => file.path.startsWith(`${path}/`));
+    if (base === undefined) return false;
+    let node: Record<string, unknown> | undefined = projectModels;
+    let enabled = enabledOf(node);
+    for (const part of dirOf(file.path.slice(base.length + 1)).split('/').filter(Boolean)) {
+      node = asRecord(node?.[part]);
+      if (!node) break;
+      enabled = enabledOf(node) ?? enabled;
+    }
+    return enabled === false;
+  };
+
+  const yamlDisabled = new Set<string>();
+  const yamlNodes: DbtNode[] = [];
+  const propertyBases = [...modelPaths, ...seedPaths, ...snapshotPaths, ...analysisPaths, ...macroPaths, ...testPaths];
+  for (const file of tree.files.values()) {
+    if (inPackages(file) || file.path === projectFile.path) continue;
+    if (/\.ya?ml$/.test(file.path) && under(propertyBases, file)) {
+      const doc = asRecord(file.documents[0]?.value);
+      for (const source of asArray(doc?.sources)) {
+        const entry = asRecord(source);
+        const name = asString(entry?.name);
+        if (!entry || name === undefined) continue;
+        const tables = project.sources.get(name) ?? new Set<string>();
+        for (const table of asArray(entry.tables)) {
+          const tableName = asString(asRecord(table)?.name);
+          if (tableName !== undefined) tables.add(tableName);
+        }
+        project.sources.set(name, tables);
+      }
+      for (const node of asArray(doc?.models)) {
+        const entry = asRecord(node);
+        const name = asString(entry?.name);
+        if (name !== undefined && enabledOf(asRecord(entry?.config)) === false) yamlDisabled.add(name);
+        // Versioned models live in `<name>_v<N>.sql` (or `defined_in`): the name itself is refable.
+        if (name !== undefined && entry?.versions !== undefined) yamlNodes.push({ kind: 'model', name, file, offsets: undefined, disabled: false, declaredOnly: true });
+      }
+      // Snapshots declared in YAML (dbt 1.9+).
+      for (const node of asArray(doc?.snapshots)) {
+        const name = asString(asRecord(node)?.name);
+        if (name !== undefined && asRecord(node)?.relation !== undefined) yamlNodes.push({ kind: 'snapshot', name, file, offsets: undefined, disabled: enabledOf(asRecord(asRecord(node)?.config)) === false, declaredOnly: true });
+      }
+    }
+  }
+
+  const addNode = (node: DbtNode): void => {
+    const list = project.nodes.get(node.name);
+    if (list) list.push(node);
+    else project.nodes.set(node.name, [node]);
+  };
+  for (const node of yamlNodes) addNode(node);
+  for (const file of tree.files.values()) {
+    if (inPackages(file)) continue;
+    const base = file.path.slice(file.path.lastIndexOf('/') + 1);
+    if (under(modelPaths, file) && /\.(sql|py)$/.test(base)) {
+      const name = base.replace(/\.(sql|py)$/, '');
+      const text = file.text ?? '';
+      const inFile = /\bconfig\s*\([^)]*\benabled\s*=\s*(false|False)\b/.test(stripJinjaComments(text));
+      const disabled = inFile || (!/\benabled\s*=\s*(true|True)\b/.test(text) && (yamlDisabled.has(name) || disabledByProject(file)));
+      addNode({ kind: 'model', name, file, offsets: undefined, disabled });
+      if (base.endsWith('.sql')) project.sql.push(scanSql(file, 'model'));
+    } else if (under(seedPaths, file) && base.endsWith('.csv')) {
+      addNode({ kind: 'seed', name: base.slice(0, -4), file, offsets: undefined, disabled: false });
+    } else if (under(snapshotPaths, file) && base.endsWith('.sql')) {
+      const text = stripJinjaComments(file.text ?? '');
+      for (const match of text.matchAll(/\{%-?\s*snapshot\s+([A-Za-z_][\w]*)\s*-?%\}/g)) {
+        const start = (match.index ?? 0) + match[0].indexOf(match[1] as string);
+        addNode({ kind: 'snapshot', name: match[1] as string, file, offsets: [start, start + (match[1] as string).length], disabled: false });
+      }
+      project.sql.push(scanSql(file, 'snapshot'));
+    } else if (under(analysisPaths, file) && base.endsWith('.sql')) {
+      project.sql.push(scanSql(file, 'analysis'));
+    } else if (under(testPaths, file) && base.endsWith('.sql') && !file.path.includes('/generic/') && !file.path.includes('/fixtures/')) {
+      project.sql.push(scanSql(file, 'test'));
+    }
+  }
+
+  if (!nested) {
+    for (const name of ['packages.yml', 'dependencies.yml']) {
+      const file = tree.files.get(join(dir, name));
+      project.declaredPackages += asArray(asRecord(file?.documents[0]?.value)?.packages).length;
+    }
+    project.packagesInstalled = tree.dirs.has(packagesPath);
+    for (const pkgDir of model.rootFiles(root).dirsIn.get(packagesPath) ?? []) {
+      const pkgFile = tree.files.get(`${pkgDir}/dbt_project.yml`);
+      const pkg = pkgFile ? readProject(model, root, pkgFile, true) : undefined;
+      if (pkg?.name !== undefined) project.packages.set(pkg.name, pkg);
+    }
+  }
+  return project;
+}
+
+function enabledOf(config: Record<string, unknown> | undefined): boolean | undefined {
+  const value = config?.['+enabled'] ?? config?.enabled;
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+/** Jinja comments `{# … #}` become spaces (offsets and lines are kept); raw blocks too. */
+export function stripJinjaComments(text: string): string {
+  const blank = (match: string) => match.replace(/[^\n]/g, ' ');
+  return text.replace(/\{#[\s\S]*?#\}/g, blank).replace(/\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g, blank);
+}
+
+/** Quoted string literal (single or double quotes, no escapes needed in dbt names). */
+const ARG = /^\s*(?:'([^'\\]*)'|"([^"\\]*)")\s*/;
+
+/**
+ * Static `ref()`/`source()` calls inside Jinja expressions and statements. SQL comments are
+ * not skipped: Jinja renders them too, so dbt still resolves a ref written in `-- {{ ref('x') }}`.
+ */
+export function scanSql(file: SourceFile, kind: DbtSqlFile['kind']): DbtSqlFile {
+  const text = stripJinjaComments(file.text ?? '');
+  const out: DbtSqlFile = { file, kind, calls: [], dynamic: 0 };
+  for (const block of text.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
+    const start = block.index ?? 0;
+    const inner = block[0];
+    for (const call of inner.matchAll(/(?<![\w.])(ref|source)\s*\(/g)) {
+      const fn = call[1] as 'ref' | 'source';
+      let cursor = (call.index ?? 0) + call[0].length;
+      const args: string[] = [];
+      let literal = true;
+      for (;;) {
+        const arg = ARG.exec(inner.slice(cursor));
+        if (!arg) {
+          literal = false;
+          break;
+        }
+        args.push((arg[1] ?? arg[2]) as string);
+        cursor += arg[0].length;
+        if (inner[cursor] === ',') {
+          cursor++;
+          // A keyword argument (`v=2`, `version=2`) ends the positional ones.
+          if (/^\s*\w+\s*=/.test(inner.slice(cursor))) {
+            const close = inner.indexOf(')', cursor);
+            if (close === -1) literal = false;
+            else cursor = close;
+            break;
+          }
+          continue;
+        }
+        break;
+      }
+      if (!literal || inner[cursor] !== ')' || args.length === 0) {
+        out.dynamic++;
+        continue;
+      }
+      out.calls.push({ fn, args, offsets: [start + (call.index ?? 0), start + cursor + 1] });
+    }
+  }
+  return out;
+}

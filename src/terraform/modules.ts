@@ -1,0 +1,236 @@
+/**
+ * Terraform/OpenTofu modules of the linted roots: every folder with `.tf`/`.tofu` files
+ * (reference VALIDATE-STAGE §1.6: a module is the top-level configuration files of one
+ * folder), parsed once per run and summarised into the declarations rules check.
+ */
+import type { Model } from '../model/model.js';
+import type { Root, SourceFile } from '../model/workspace.js';
+import { dirOf } from '../engine/collections.js';
+import { parseHcl, type HclAttribute, type HclBlock, type HclExpr, type HclFile, type Offsets } from './hcl.js';
+
+/** A native-syntax configuration file (`.tf`, `.tofu`), outside `.terraform/` caches. */
+export function isHclFile(relativePath: string): boolean {
+  return /\.(tf|tofu)$/.test(relativePath) && !/(^|\/)\.terraform\//.test(relativePath);
+}
+
+/** A JSON-syntax configuration file: read by Terraform, not checked here. */
+function isJsonConfig(relativePath: string): boolean {
+  return /\.(tf|tofu)\.json$/.test(relativePath) && !/(^|\/)\.terraform\//.test(relativePath);
+}
+
+/** `override.tf`, `*_override.tf` (and `.tofu`): merged into the other files' blocks. */
+export function isOverrideFile(relativePath: string): boolean {
+  return /(^|\/|_)override\.(tf|tofu)$/.test(relativePath);
+}
+
+export interface TfFile {
+  file: SourceFile;
+  hcl: HclFile;
+  override: boolean;
+}
+
+/** A declared name: a `variable`, `output`, `locals` entry, `resource`, `data`, `module` or provider. */
+export interface TfDecl {
+  kind: 'variable' | 'output' | 'local' | 'resource' | 'data' | 'module';
+  /** `name` for most; `type.name` for resources and data sources. */
+  name: string;
+  file: TfFile;
+  /** Where the name is written (the label, or the local's attribute name). */
+  offsets: Offsets;
+  block: HclBlock | undefined;
+}
+
+export interface TfVariable extends TfDecl {
+  kind: 'variable';
+  /** No `default` argument (reference §1.6: `default = null` makes it optional). */
+  required: boolean;
+  /** The `type` expression as written, if any. */
+  type: string | undefined;
+}
+
+export interface TfModule {
+  root: Root;
+  /** Root-relative folder (`''` for the root). */
+  dir: string;
+  files: TfFile[];
+  /** False when some declarations cannot be seen: `.tf.json` files, files that did not parse. */
+  complete: boolean;
+  /** Why it is incomplete, for notes. */
+  incompleteReason?: string;
+  variables: Map<string, TfVariable[]>;
+  outputs: Map<string, TfDecl[]>;
+  locals: Map<string, TfDecl[]>;
+  resources: Map<string, TfDecl[]>;
+  data: Map<string, TfDecl[]>;
+  modules: Map<string, TfDecl[]>;
+  /** `required_providers` entries by local name, with the `source` when written. */
+  requiredProviders: Map<string, { source: string | undefined }>;
+  /** `backend` and `cloud` blocks inside `terraform` blocks. */
+  backends: Array<{ file: TfFile; block: HclBlock }>;
+  /** Local child modules called from this one (`module { source = "./x" }`), root-relative. */
+  children: string[];
+}
+
+export interface TerraformIndex {
+  modules: TfModule[];
+  /** The module in a root's folder, if it has configuration files. */
+  at(root: Root, dir: string): TfModule | undefined;
+  /** Folders (root-relative, per root) that some module of the same root calls as a local child module. */
+  isChild(root: Root, dir: string): boolean;
+  /** The parsed file, when it is a configuration file that parsed. */
+  parsed(file: SourceFile): TfFile | undefined;
+}
+
+const cache = new WeakMap<Model, TerraformIndex>();
+
+/** The Terraform modules of the model's roots, parsed once per model. */
+export function terraformIndex(model: Model): TerraformIndex {
+  let index = cache.get(model);
+  if (!index) cache.set(model, (index = build(model)));
+  return index;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** A normalised root-relative path, or `undefined` when it leaves the root. */
+export function joinRelative(base: string, relative: string): string | undefined {
+  const parts = base === '' ? [] : base.split('/');
+  for (const part of relative.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join('/');
+}
+
+/** The string value of an expression when it is a literal or a template of literal text only. */
+export function staticString(expr: HclExpr | undefined): string | undefined {
+  if (!expr) return undefined;
+  if (expr.kind === 'literal') return typeof expr.value === 'string' ? expr.value : undefined;
+  if (expr.kind === 'template' && expr.parts.every((part) => typeof part === 'string')) return expr.parts.join('');
+  return undefined;
+}
+
+function attribute(block: HclBlock, name: string): HclAttribute | undefined {
+  return block.body.attributes.find((entry) => entry.name === name);
+}
+
+function build(model: Model): TerraformIndex {
+  const modules: TfModule[] = [];
+  const byKey = new Map<string, TfModule>();
+  const parsedFiles = new Map<SourceFile, TfFile>();
+  const childDirs = new Set<string>();
+  let unparsed = false;
+  for (const root of model.roots) {
+    const tree = model.rootFiles(root);
+    for (const [dir, files] of tree.filesIn) {
+      const config = files.filter((file) => isHclFile(file.path));
+      if (config.length === 0) continue;
+      const module: TfModule = {
+        root, dir, files: [], complete: true, variables: new Map(), outputs: new Map(), locals: new Map(), resources: new Map(),
+        data: new Map(), modules: new Map(), requiredProviders: new Map(), backends: [], children: [],
+      };
+      if (files.some((file) => isJsonConfig(file.path))) {
+        module.complete = false;
+        module.incompleteReason = 'it has .tf.json files, which are not read';
+      }
+      // OpenTofu loads `x.tofu` instead of `x.tf` when both exist; Terraform ignores `.tofu`
+      // files. Declarations in either count, so no reference is reported that one of them sees.
+      for (const file of config) {
+        if (file.text === undefined) {
+          module.complete = false;
+          module.incompleteReason ??= `${file.path} was not read`;
+          continue;
+        }
+        const hcl = parseHcl(file.text);
+        if (!hcl) {
+          unparsed = true;
+          module.complete = false;
+          module.incompleteReason ??= 'the HCL parser is not loaded';
+          continue;
+        }
+        const tfFile: TfFile = { file, hcl, override: isOverrideFile(file.path) };
+        parsedFiles.set(file, tfFile);
+        module.files.push(tfFile);
+        if (hcl.errors.length > 0) {
+          module.complete = false;
+          module.incompleteReason ??= `${file.path} has a syntax error`;
+        }
+        collect(module, tfFile);
+      }
+      for (const child of module.children) childDirs.add(`${root.dir}\0${child}`);
+      modules.push(module);
+      byKey.set(`${root.dir}\0${dir}`, module);
+    }
+  }
+  if (unparsed) model.note({ message: 'Terraform files were not checked: the HCL parser was not loaded (call loadHclParser() before building the model).' });
+  return {
+    modules,
+    at: (root, dir) => byKey.get(`${root.dir}\0${dir}`),
+    isChild: (root, dir) => childDirs.has(`${root.dir}\0${dir}`),
+    parsed: (file) => parsedFiles.get(file),
+  };
+}
+
+function collect(module: TfModule, file: TfFile): void {
+  for (const block of file.hcl.body.blocks) {
+    const [first, second] = block.labels;
+    const label = (index: number): Offsets => block.labelOffsets[index] ?? block.typeOffsets;
+    const decl = (kind: TfDecl['kind'], name: string, offsets: Offsets): TfDecl => ({ kind, name, file, offsets, block });
+    switch (block.type) {
+      case 'variable':
+        if (first === undefined) break;
+        push(module.variables, first, {
+          ...decl('variable', first, label(0)),
+          kind: 'variable',
+          required: attribute(block, 'default') === undefined,
+          type: attribute(block, 'type')?.text,
+        });
+        break;
+      case 'output':
+        if (first !== undefined) push(module.outputs, first, decl('output', first, label(0)));
+        break;
+      case 'resource':
+      case 'data':
+        if (first !== undefined && second !== undefined) push(block.type === 'resource' ? module.resources : module.data, `${first}.${second}`, decl(block.type, `${first}.${second}`, label(0)));
+        break;
+      case 'module': {
+        if (first === undefined) break;
+        push(module.modules, first, decl('module', first, label(0)));
+        const source = staticString(attribute(block, 'source')?.value);
+        if (source !== undefined && (source.startsWith('./') || source.startsWith('../'))) {
+          const child = joinRelative(module.dir, source);
+          if (child !== undefined) module.children.push(child);
+        }
+        break;
+      }
+      case 'locals':
+        for (const entry of block.body.attributes) push(module.locals, entry.name, { kind: 'local', name: entry.name, file, offsets: entry.nameOffsets, block: undefined });
+        break;
+      case 'terraform':
+        for (const inner of block.body.blocks) {
+          if (inner.type === 'backend' || inner.type === 'cloud') module.backends.push({ file, block: inner });
+          if (inner.type !== 'required_providers') continue;
+          for (const entry of inner.body.attributes) {
+            const source = entry.value.kind === 'object' ? staticString(entry.value.items.find((item) => item.key === 'source')?.value) : undefined;
+            // A bare version string (`aws = "~> 5.0"`, Terraform 0.12 style) implies hashicorp/<name>.
+            module.requiredProviders.set(entry.name, { source });
+          }
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/** The module folder of a configuration file. */
+export function moduleDirOf(file: SourceFile): string {
+  return dirOf(file.path);
+}

@@ -1,0 +1,23 @@
+import rule from '../../rules/dbt-duplicate-model.js';
+import { RuleTester } from '../../src/testing/index.js';
+
+const PROJECT = 'name: lotus_lake\nmodel-paths: ["models"]\n';
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: 'a disabled model does not clash', files: { 'a/dbt_project.yml': PROJECT, 'a/models/orders.sql': 'select 1\n', 'a/models/legacy/orders.sql': '{{ config(enabled=false) }}\nselect 2\n' } },
+    { name: 'a model and a seed may share a name; two projects may too', files: { 'a/dbt_project.yml': PROJECT, 'a/models/orders.sql': 'select 1\n', 'a/seeds/orders.csv': 'id\n', 'b/dbt_project.yml': 'name: other\n', 'b/models/orders.sql': 'select 2\n' } },
+  ],
+  invalid: [
+    {
+      name: 'the same model file name in two folders',
+      files: { 'orchestration/dbt/dbt_project.yml': PROJECT, 'orchestration/dbt/models/staging/orders.sql': 'select 1\n', 'orchestration/dbt/models/marts/orders.sql': 'select 2 as id\n' },
+      errors: [{ messageId: 'duplicate', data: { kind: 'model', name: 'orders', first: 'orchestration/dbt/models/marts/orders.sql' }, file: 'orchestration/dbt/models/staging/orders.sql', line: 1, column: 1, endLine: 1, endColumn: 9 }],
+    },
+    {
+      name: 'two snapshot blocks with the same name, on the block name',
+      files: { 'orchestration/dbt/dbt_project.yml': PROJECT, 'orchestration/dbt/snapshots/orders.sql': '{% snapshot orders_snap %}\nselect 1\n{% endsnapshot %}\n\n{% snapshot orders_snap %}\nselect 2\n{% endsnapshot %}\n' },
+      errors: [{ messageId: 'duplicate', data: { kind: 'snapshot', name: 'orders_snap', first: 'orchestration/dbt/snapshots/orders.sql' }, file: 'orchestration/dbt/snapshots/orders.sql', line: 5, column: 13, endLine: 5, endColumn: 24 }],
+    },
+  ],
+});

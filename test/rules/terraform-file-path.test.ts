@@ -1,0 +1,65 @@
+import rule from '../../rules/terraform-file-path.js';
+import { RuleTester } from '../../src/testing/index.js';
+
+const MODULE = 'orchestration/airbyte/terraform';
+
+new RuleTester().run(rule, {
+  valid: [
+    {
+      name: 'paths from path.module, path.root and relative literals that exist; fileset that matches',
+      files: {
+        [`${MODULE}/main.tf`]: [
+          'locals {',
+          '  a = file("${path.module}/../../assets/x.json")',
+          '  b = templatefile("templates/conn.tftpl", { name = "x" })',
+          '  c = filebase64("${path.root}/templates/conn.tftpl")',
+          '  d = fileset(path.module, "schemas/**/*.json")',
+          '  e = file(var.dynamic_path)',
+          '  f = file("/etc/hosts")',
+          '}',
+          '',
+        ].join('\n'),
+        'orchestration/assets/x.json': '{}\n',
+        [`${MODULE}/templates/conn.tftpl`]: 'x\n',
+        [`${MODULE}/schemas/shopify/orders.json`]: '{}\n',
+      },
+    },
+    {
+      name: 'a child module: relative paths depend on the caller and are not checked',
+      files: {
+        'infra/main.tf': 'module "net" {\n  source = "./modules/net"\n}\n',
+        'infra/modules/net/main.tf': 'locals {\n  a = file("net.json")\n  b = file("${path.root}/net.json")\n}\n',
+        'infra/net.json': '{}\n',
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'file() after the assets folder was renamed',
+      files: {
+        [`${MODULE}/sources.tf`]: 'locals {\n  catalog = jsondecode(file("${path.module}/../../assets/x.json"))\n}\n',
+        'orchestration/static/x.json': '{}\n',
+      },
+      errors: [
+        {
+          messageId: 'missing',
+          data: { fn: 'file', written: '"${path.module}/../../assets/x.json"', path: 'orchestration/assets/x.json', repo: 'repo' },
+          file: `${MODULE}/sources.tf`, line: 2, column: 29, endLine: 2, endColumn: 65,
+        },
+      ],
+    },
+    {
+      name: 'a path that leaves the repository, a folder, and a fileset with no match',
+      files: {
+        'infra/main.tf': 'locals {\n  a = file("../../outside.json")\n  b = file("${path.module}/templates")\n  c = fileset("${path.module}/schemas", "*.yaml")\n}\n',
+        'infra/templates/x.tftpl': 'x\n',
+        'infra/schemas/x.json': '{}\n',
+      },
+      errors: [
+        { messageId: 'outside', data: { fn: 'file', written: '"../../outside.json"', repo: 'repo' }, file: 'infra/main.tf', line: 2, column: 12, endLine: 2, endColumn: 32 },
+        { messageId: 'directory', data: { fn: 'file', written: '"${path.module}/templates"', path: 'infra/templates', repo: 'repo' }, file: 'infra/main.tf', line: 3, column: 12, endLine: 3, endColumn: 38 },
+        { messageId: 'filesetEmpty', data: { fn: 'fileset', written: '"${path.module}/schemas"', path: 'infra/schemas', repo: 'repo', pattern: '"*.yaml"' }, file: 'infra/main.tf', line: 4, column: 7, endLine: 4, endColumn: 50, level: 'warning' },
+      ],
+    },
+  ],
+});
