@@ -383,8 +383,9 @@ for (const row of rows) {
  * so CPU time is the steadier number), against the ≤ 50 ms target.
  */
 async function benchPolicies() {
-  const { loadWorkspace } = await import(path.join(repoRoot, 'dist', 'src', 'engine', 'lint.js'));
-  const { runPolicies } = await import(path.join(repoRoot, 'dist', 'src', 'policies', 'evaluate.js'));
+  // The evaluation alone, in process: the sources through tsx (the bundle exports only the public API).
+  const { tsImport } = await import('tsx/esm/api');
+  const { loadWorkspace, runPolicies } = await tsImport(path.join(repoRoot, 'scripts', 'bench-policies-entry.ts'), import.meta.url);
   const count = 1000;
   const dir = mkdtempSync(path.join(tmpdir(), 'gitops-lint-bench-policies-'));
   try {
