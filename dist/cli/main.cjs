@@ -7928,20 +7928,41 @@ var init_repos = __esm({
 });
 
 // src/kustomize/origin.ts
-function markOf(node) {
-  let mark2 = marks.get(node);
-  if (!mark2) marks.set(node, mark2 = {});
-  return mark2;
-}
 function markNode(node, at) {
-  markOf(node).at = at;
+  const mark2 = marks.get(node);
+  if (mark2) mark2.at = at;
+  else marks.set(node, { at, keys: void 0 });
 }
 function markKey(node, key2, at) {
-  const mark2 = markOf(node);
-  (mark2.keys ??= /* @__PURE__ */ new Map()).set(key2, at);
+  let mark2 = marks.get(node);
+  if (!mark2) marks.set(node, mark2 = { at: void 0, keys: void 0 });
+  const keys = mark2.keys;
+  if (!keys) {
+    mark2.keys = [key2, at];
+    return;
+  }
+  for (let index = 0; index < keys.length; index += 2) {
+    if (keys[index] === key2) {
+      keys[index + 1] = at;
+      return;
+    }
+  }
+  keys.push(key2, at);
+}
+function markCopy(node, at, keys) {
+  marks.set(node, { at, keys: keys ? keys.slice() : void 0 });
 }
 function keyMarksOf(node) {
   return marks.get(node)?.keys;
+}
+function keyMark(mark2, key2) {
+  const keys = mark2?.keys;
+  if (!keys) return void 0;
+  for (let index = 0; index < keys.length; index += 2) if (keys[index] === key2) return keys[index + 1];
+  return void 0;
+}
+function keyMarkOf(node, key2) {
+  return keyMark(marks.get(node), key2);
 }
 function locationOf(node) {
   return marks.get(node)?.at;
@@ -7958,9 +7979,8 @@ function locate(root, rootAt, path27) {
       return { ...at, path: [...at.path, ...path27.slice(index)] };
     }
     const child = node[segment];
-    const keyed = marks.get(node)?.keys?.get(segment);
-    const own2 = typeof child === "object" && child !== null ? locationOf(child) : void 0;
-    at = own2 ?? keyed ?? childLocation(at, segment);
+    const own3 = typeof child === "object" && child !== null ? marks.get(child)?.at : void 0;
+    at = own3 ?? keyMark(marks.get(node), segment) ?? childLocation(at, segment);
     node = child;
   }
   return at;
@@ -11471,8 +11491,8 @@ function applyInstancePatches(object, identity3, patches, owner) {
       const fits = matches(target.kind, identity3.kind) && matches(target.name, identity3.name) && matches(target.group, identity3.group) && matches(target.version, identity3.version);
       if (!fits) continue;
     } else {
-      const own2 = asRecord(parsed);
-      if (!own2 || asString(own2.kind) !== identity3.kind || asString(asRecord(own2.metadata)?.name) !== identity3.name) continue;
+      const own3 = asRecord(parsed);
+      if (!own3 || asString(own3.kind) !== identity3.kind || asString(asRecord(own3.metadata)?.name) !== identity3.name) continue;
     }
     const problem = Array.isArray(parsed) ? applyJson6902(object, parsed, at) : isObject(parsed) ? applyMerge(object, parsed, at) : "it is neither a list of operations nor a mapping";
     if (problem) return { unknown: `patch ${index} uses ${problem}` };
@@ -13037,6 +13057,7 @@ function isRemoteTarget(entry) {
   return REMOTE.test(entry);
 }
 function resolveInRoot(dir, entry) {
+  if (entry !== "" && entry !== "." && entry !== ".." && !entry.includes("/") && (dir === "" || !UNNORMALIZED.test(dir))) return dir === "" ? entry : `${dir}/${entry}`;
   const joined = import_node_path4.default.posix.normalize(import_node_path4.default.posix.join(dir, entry));
   if (joined === ".." || joined.startsWith("../") || import_node_path4.default.posix.isAbsolute(entry)) return void 0;
   return joined === "." ? "" : joined.replace(/\/$/, "");
@@ -13164,7 +13185,7 @@ function patchPathsOf(node) {
   }
   return paths;
 }
-var import_node_path4, REMOTE;
+var import_node_path4, REMOTE, UNNORMALIZED;
 var init_tree2 = __esm({
   "src/kustomize/tree.ts"() {
     "use strict";
@@ -13173,11 +13194,13 @@ var init_tree2 = __esm({
     init_collections();
     init_values();
     REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|(?:github\.com|gitlab\.com|bitbucket\.org)\/)|[?&](?:ref|version)=|\/\/.*\?/i;
+    UNNORMALIZED = /(?:^|\/)\.{0,2}(?:\/|$)/;
   }
 });
 
 // src/kustomize/context.ts
 function resolvePath(dir, entry) {
+  if (isPlainName(entry)) return dir === "" ? entry : `${dir}/${entry}`;
   const parts = dir === "" ? [] : dir.split("/");
   if (entry.startsWith("/")) return void 0;
   for (const part of entry.split("/")) {
@@ -13188,6 +13211,9 @@ function resolvePath(dir, entry) {
     } else parts.push(part);
   }
   return parts.join("/");
+}
+function isPlainName(entry) {
+  return entry !== "" && entry !== "." && entry !== ".." && !entry.includes("/");
 }
 var init_context = __esm({
   "src/kustomize/context.ts"() {
@@ -13233,48 +13259,54 @@ function newResource(value, at, via) {
     patchedBy: [],
     via,
     nameUnknown: false,
-    owned: /* @__PURE__ */ new WeakSet()
+    owned: void 0
   };
 }
 function samePlace(a, b) {
   return a.file === b.file && a.docIndex === b.docIndex && a.path.length === b.path.length && a.path.every((segment, index) => segment === b.path[index]);
 }
 function cloneNode(node, at) {
-  const own2 = locationOf(node) ?? at;
+  const own3 = locationOf(node) ?? at;
   const copy = Array.isArray(node) ? [...node] : { ...node };
-  markNode(copy, own2);
   const keyed = keyMarksOf(node);
-  if (keyed) for (const [key2, place3] of keyed) markKey(copy, key2, place3);
+  markCopy(copy, own3, keyed);
   if (Array.isArray(node)) {
-    node.forEach((child, index) => {
-      if (isObject2(child) && !locationOf(child)) markNode(child, keyed?.get(index) ?? childLocation(own2, index));
-    });
+    for (let index = 0; index < node.length; index++) {
+      const child = node[index];
+      if (isObject2(child) && !locationOf(child)) markNode(child, (keyed && keyMarkOf(node, index)) ?? childLocation(own3, index));
+    }
   }
   return copy;
+}
+function own(res, node) {
+  (res.owned ??= /* @__PURE__ */ new Set()).add(node);
+}
+function owns(res, node) {
+  return res.owned !== void 0 && res.owned.has(node);
 }
 function locateIn2(res, path27) {
   return locate(res.value, res.at, path27);
 }
 function writable(res, path27) {
-  if (!res.owned.has(res.value)) {
+  if (!owns(res, res.value)) {
     res.value = cloneNode(res.value, res.at);
-    res.owned.add(res.value);
+    own(res, res.value);
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
   for (const segment of path27) {
     const existing = node[segment];
-    const childAt = locate(node, at, [segment]);
-    let child;
-    if (!isObject2(existing)) child = {};
-    else if (!res.owned.has(existing)) child = cloneNode(existing, childAt);
-    else child = existing;
-    if (child !== existing) {
-      node[segment] = child;
-      res.owned.add(child);
+    if (isObject2(existing) && owns(res, existing)) {
+      at = locationOf(existing) ?? keyMarkOf(node, segment) ?? childLocation(at, segment);
+      node = existing;
+      continue;
     }
+    const childAt = (isObject2(existing) ? locationOf(existing) : void 0) ?? keyMarkOf(node, segment) ?? childLocation(at, segment);
+    const child = isObject2(existing) ? cloneNode(existing, childAt) : {};
+    node[segment] = child;
+    own(res, child);
     node = child;
-    at = locationOf(node) ?? childAt;
+    at = locationOf(child) ?? childAt;
   }
   return node;
 }
@@ -14000,8 +14032,22 @@ var init_name_references = __esm({
 // src/kustomize/namespace.ts
 function applyNamespace(resources, namespace, at, context) {
   for (const res of resources) {
+    const value = res.value;
+    const kind = typeof value.kind === "string" ? value.kind : "";
+    const rawApiVersion = typeof value.apiVersion === "string" ? value.apiVersion : "";
+    const slash2 = rawApiVersion.indexOf("/");
+    const group = slash2 < 0 ? "" : rawApiVersion.slice(0, slash2);
+    const apiVersion = slash2 === 0 ? rawApiVersion.slice(1) : rawApiVersion;
+    if (!SPECIAL_KINDS.has(kind)) {
+      const metadata = value.metadata;
+      const current = isMap2(metadata) ? metadata.namespace : void 0;
+      if (current === namespace || context.isClusterScoped(apiVersion, kind) === true) continue;
+      res.previousNamespaces.push(typeof current === "string" && current !== "" ? current : void 0);
+      setIn(res, ["metadata", "namespace"], namespace, at);
+      if (at) notePatched(res, at);
+      continue;
+    }
     const id = currentId(res);
-    const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
     let changed = false;
     const set2 = (path27) => {
       if (getPath(res.value, path27) === namespace) return;
@@ -14018,7 +14064,7 @@ function applyNamespace(resources, namespace, at, context) {
     } else if (context.isClusterScoped(apiVersion, id.kind) !== true) {
       set2(["metadata", "namespace"]);
     }
-    if (id.group === "rbac.authorization.k8s.io" && (id.kind === "RoleBinding" || id.kind === "ClusterRoleBinding")) {
+    if (group === "rbac.authorization.k8s.io" && (id.kind === "RoleBinding" || id.kind === "ClusterRoleBinding")) {
       const subjects = getPath(res.value, ["subjects"]);
       if (Array.isArray(subjects)) {
         subjects.forEach((subject, index) => {
@@ -14029,20 +14075,22 @@ function applyNamespace(resources, namespace, at, context) {
         });
       }
     }
-    if (id.group === "apiregistration.k8s.io" && id.kind === "APIService" && isMap2(getPath(res.value, ["spec", "service"]))) {
+    if (group === "apiregistration.k8s.io" && id.kind === "APIService" && isMap2(getPath(res.value, ["spec", "service"]))) {
       set2(["spec", "service", "namespace"]);
     }
     const webhookService = ["spec", "conversion", "webhook", "clientConfig", "service"];
-    if (id.group === "apiextensions.k8s.io" && id.kind === "CustomResourceDefinition" && isMap2(getPath(res.value, webhookService))) {
+    if (group === "apiextensions.k8s.io" && id.kind === "CustomResourceDefinition" && isMap2(getPath(res.value, webhookService))) {
       set2([...webhookService, "namespace"]);
     }
     if (changed && at) notePatched(res, at);
   }
 }
+var SPECIAL_KINDS;
 var init_namespace = __esm({
   "src/kustomize/namespace.ts"() {
     "use strict";
     init_resource();
+    SPECIAL_KINDS = /* @__PURE__ */ new Set(["Namespace", "RoleBinding", "ClusterRoleBinding", "APIService", "CustomResourceDefinition"]);
   }
 });
 
@@ -14302,7 +14350,7 @@ function fromPatch(merge2, src, srcAt) {
       if (!isObject2(copy) && out2.length !== index) markKey(out2, out2.length, itemAt);
       out2.push(copy);
     });
-    merge2.res.owned.add(out2);
+    own(merge2.res, out2);
     return out2;
   }
   if (src.$patch === "delete") return DELETE;
@@ -14313,7 +14361,7 @@ function fromPatch(merge2, src, srcAt) {
     const copy = fromPatch(merge2, value, locate(src, at, [key2]));
     if (copy !== DELETE) out[key2] = copy;
   }
-  merge2.res.owned.add(out);
+  own(merge2.res, out);
   return out;
 }
 function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
@@ -14321,7 +14369,7 @@ function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
     if (src.$patch === "delete") return DELETE;
     if (src.$patch === "replace" || !isMap2(dst)) return fromPatch(merge2, src, srcAt);
     const out = cloneNode(dst, dstAt);
-    merge2.res.owned.add(out);
+    own(merge2.res, out);
     const outAt = locationOf(out);
     for (const [key2, value] of Object.entries(src)) {
       if (key2.startsWith("$")) continue;
@@ -14345,7 +14393,7 @@ function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
 function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
   if (src.some((item) => isMap2(item) && item.$patch === "replace")) return fromPatch(merge2, src, srcAt);
   const key2 = mergeKeyOf(merge2.group, merge2.kind, typePath);
-  const own2 = locationOf(dst) ?? dstAt;
+  const own3 = locationOf(dst) ?? dstAt;
   const out = [];
   const push3 = (value, at) => {
     if (isObject2(value)) {
@@ -14354,15 +14402,15 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
     out.push(value);
   };
   if (key2 === PRIMITIVE_SET && !src.some(isObject2) && !dst.some(isObject2)) {
-    markNode(out, own2);
-    merge2.res.owned.add(out);
+    markNode(out, own3);
+    own(merge2.res, out);
     src.forEach((item, index) => !out.includes(item) && push3(item, locate(src, srcAt, [index])));
-    dst.forEach((item, index) => !out.includes(item) && push3(item, locate(dst, own2, [index])));
+    dst.forEach((item, index) => !out.includes(item) && push3(item, locate(dst, own3, [index])));
     return out;
   }
   if (key2 === void 0 || key2 === PRIMITIVE_SET || !src.every(isMap2)) return fromPatch(merge2, src, srcAt);
-  markNode(out, own2);
-  merge2.res.owned.add(out);
+  markNode(out, own3);
+  own(merge2.res, out);
   const used = /* @__PURE__ */ new Set();
   src.forEach((item, index) => {
     const itemAt = locate(src, srcAt, [index]);
@@ -14370,7 +14418,7 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
     if (match >= 0) used.add(match);
     if (item.$patch === "delete") return;
     if (match >= 0) {
-      const merged = mergeValue(merge2, dst[match], locate(dst, own2, [match]), item, itemAt, typePath);
+      const merged = mergeValue(merge2, dst[match], locate(dst, own3, [match]), item, itemAt, typePath);
       if (merged !== DELETE) push3(merged, itemAt);
     } else {
       const copy = fromPatch(merge2, item, itemAt);
@@ -14378,7 +14426,7 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
     }
   });
   dst.forEach((item, index) => {
-    if (!used.has(index)) push3(item, locate(dst, own2, [index]));
+    if (!used.has(index)) push3(item, locate(dst, own3, [index]));
   });
   return out;
 }
@@ -14514,7 +14562,7 @@ function applyPatchEntry(context, dir, resources, entry) {
     }
     for (const res of resources.filter(select)) {
       const before = { value: res.value, at: res.at };
-      res.owned = /* @__PURE__ */ new WeakSet();
+      res.owned = void 0;
       try {
         applyJsonPatch(res, operations);
         notePatched(res, entry.at);
@@ -15253,9 +15301,9 @@ function buildOnce(input) {
   let currentCluster;
   const findSource = (name2, namespace, root) => {
     const matches3 = (source) => source.kind === "GitRepository" && source.name === name2 && (namespace === void 0 || source.appliedNamespace === void 0 || source.appliedNamespace === namespace);
-    const own2 = currentCluster === void 0 ? void 0 : appliedSources.find((source) => sourceCluster.get(source) === currentCluster && matches3(source));
+    const own3 = currentCluster === void 0 ? void 0 : appliedSources.find((source) => sourceCluster.get(source) === currentCluster && matches3(source));
     const sameRoot = root === void 0 ? void 0 : appliedSources.find((source) => source.file.root === root && matches3(source)) ?? writtenSources.find((source) => source.file.root === root && matches3(source));
-    return own2 ?? sameRoot ?? appliedSources.find(matches3) ?? writtenSources.find(matches3);
+    return own3 ?? sameRoot ?? appliedSources.find(matches3) ?? writtenSources.find(matches3);
   };
   const targetOf = (kustomization) => {
     const ref = asRecord(getIn(kustomization.value, ["spec", "sourceRef"]));
@@ -30187,7 +30235,7 @@ var init_config = __esm({
         return (0, import_yaml8.isAlias)(current) ? void 0 : current;
       }
       entries(node, depth = 0) {
-        const own2 = [];
+        const own3 = [];
         const merged = [];
         for (const pair of node.items) {
           if (isMergeKey(pair)) {
@@ -30198,15 +30246,15 @@ var init_config = __esm({
             continue;
           }
           const key2 = keyText(pair);
-          if (key2 !== void 0) own2.push({ key: key2, value: this.deref(pair.value) });
+          if (key2 !== void 0) own3.push({ key: key2, value: this.deref(pair.value) });
         }
-        const seen = new Set(own2.map((entry) => entry.key));
+        const seen = new Set(own3.map((entry) => entry.key));
         for (const entry of merged) {
           if (seen.has(entry.key)) continue;
           seen.add(entry.key);
-          own2.push(entry);
+          own3.push(entry);
         }
-        return own2;
+        return own3;
       }
       get(node, key2) {
         return (0, import_yaml8.isMap)(node) ? this.entries(node).find((entry) => entry.key === key2) : void 0;
@@ -30658,7 +30706,7 @@ function sopsMetadata(doc) {
   return meta ?? void 0;
 }
 function cleanSopsMetadata(value) {
-  const sops = isPlainMap(value) ? own(value, "sops") : void 0;
+  const sops = isPlainMap(value) ? own2(value, "sops") : void 0;
   if (!isPlainMap(sops)) return void 0;
   let meta = valueCache.get(sops);
   if (meta === void 0) {
@@ -30668,15 +30716,15 @@ function cleanSopsMetadata(value) {
   return meta ?? void 0;
 }
 function readCleanMetadata(sops) {
-  const mac = own(sops, "mac");
+  const mac = own2(sops, "mac");
   if (typeof mac !== "string" || !parseEncryptedValue(mac, "mac").ok) return void 0;
-  const lastModified = own(sops, "lastmodified");
+  const lastModified = own2(sops, "lastmodified");
   if (typeof lastModified !== "string" || !RFC3339.test(lastModified)) return void 0;
-  const version2 = own(sops, "version");
+  const version2 = own2(sops, "version");
   if (typeof version2 !== "string" || !VERSION.test(version2)) return void 0;
-  if (own(sops, "shamir_threshold") != null) return void 0;
+  if (own2(sops, "shamir_threshold") != null) return void 0;
   const recipients = [];
-  const groups = own(sops, "key_groups");
+  const groups = own2(sops, "key_groups");
   let keyGroupCount = 1;
   if (Array.isArray(groups) && groups.length > 0) {
     for (const [i, group] of groups.entries()) {
@@ -30693,12 +30741,12 @@ function readCleanMetadata(sops) {
 }
 function readCleanKeyLists(group, base, recipients) {
   for (const type2 of RECIPIENT_TYPES) {
-    const entries = own(group, type2);
+    const entries = own2(group, type2);
     if (entries == null) continue;
     if (!Array.isArray(entries)) return false;
     for (const [i, entry] of entries.entries()) {
       const entryId = keyEntryId(type2, (field) => {
-        const value = isPlainMap(entry) ? own(entry, field) : void 0;
+        const value = isPlainMap(entry) ? own2(entry, field) : void 0;
         return typeof value === "string" ? value : void 0;
       });
       if (!entryId.ok) return false;
@@ -30719,7 +30767,7 @@ function readCleanSelection(sops) {
 function isPlainMap(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
-function own(map2, key2) {
+function own2(map2, key2) {
   return Object.hasOwn(map2, key2) ? map2[key2] : void 0;
 }
 function readMetadata(node) {
@@ -52392,20 +52440,20 @@ async function loadWorkspace(options) {
   const rules = options.rules;
   const explicitLoaded = options.config ?? (options.configFile ? await loadConfigFile(import_node_path19.default.resolve(cwd, options.configFile), rules) : void 0);
   const explicitConfig = explicitLoaded && withOverrides2(explicitLoaded, options.configOverrides);
-  const own2 = (config) => withOverrides2(config, options.configOverrides);
+  const own3 = (config) => withOverrides2(config, options.configOverrides);
   const reportOnly = /* @__PURE__ */ new Set();
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : void 0;
   const forCommit = /* @__PURE__ */ new Set();
   const loaded = await Promise.all(
     options.roots.map(async (input, position2) => {
       if (typeof input !== "string") {
-        const config2 = input.config ?? explicitConfig ?? own2(await memoryConfig(input, rules));
+        const config2 = input.config ?? explicitConfig ?? own3(await memoryConfig(input, rules));
         return loadMemoryRoot(input, config2, notes);
       }
       if (staged) {
         const dir2 = position2 === staged.position ? staged.index.repo : import_node_path19.default.resolve(cwd, input);
         if (dir2 === staged.index.repo || await gitTopLevel(dir2) === staged.index.repo) {
-          const config2 = explicitConfig ?? own2(await stagedConfig(dir2, staged.index, rules));
+          const config2 = explicitConfig ?? own3(await stagedConfig(dir2, staged.index, rules));
           const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes);
           for (const file2 of loadedRoot.forCommit) forCommit.add(file2);
           return loadedRoot;
@@ -52413,7 +52461,7 @@ async function loadWorkspace(options) {
       }
       const { dir, file } = await resolveRootPath(import_node_path19.default.resolve(cwd, input));
       if (file) reportOnly.add(file);
-      const config = explicitConfig ?? own2(await loadRootConfig(dir, rules));
+      const config = explicitConfig ?? own3(await loadRootConfig(dir, rules));
       return loadDiskRoot(dir, config, notes, { ...options.load, ...options.overrides ? { overrides: options.overrides } : {} });
     })
   );

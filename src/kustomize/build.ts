@@ -25,7 +25,7 @@ import { applyNamespace } from './namespace.js';
 import { locate, type Location } from './origin.js';
 import { applyPatchEntry, patchEntries, type PatchEntry } from './patches.js';
 import { applyReplicas, type ReplicaEntry } from './replicas.js';
-import { currentId, describeId, isMap, newResource, type KResource, type Value } from './resource.js';
+import { currentId, describeId, isMap, newResource, type KResource, type ResId, type Value } from './resource.js';
 import { parseTarget } from './select.js';
 
 export { isNote, type BuildProblem, type BuildProblemCode, type KustomizeHost } from './context.js';
@@ -295,8 +295,7 @@ function applyOverrides(spec: Spec, flux: FluxOverrides): void {
   for (const component of flux.components ?? []) spec.components.push({ value: component.path, at: component.at });
 }
 
-function effectiveNamespace(state: State, res: KResource): string {
-  const id = currentId(res);
+function effectiveNamespace(state: State, id: ResId): string {
   const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
   return state.host.isClusterScoped(apiVersion, id.kind) === true ? '' : (id.namespace ?? 'default');
 }
@@ -304,7 +303,7 @@ function effectiveNamespace(state: State, res: KResource): string {
 /** Append objects, rejecting an id already present (kustomize `ResMap.Append`). */
 function idKey(state: State, res: KResource): string {
   const id = currentId(res);
-  return `${id.group}/${id.version}/${id.kind}|${effectiveNamespace(state, res)}|${id.name}`;
+  return `${id.group}/${id.version}/${id.kind}|${effectiveNamespace(state, id)}|${id.name}`;
 }
 
 /** Append objects, rejecting an id already present (kustomize `ResMap.Append`); each batch comes with the entry it is reported at. */
