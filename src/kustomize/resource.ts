@@ -98,13 +98,17 @@ function samePlace(a: Location, b: Location): boolean {
  * children were written. The children stay shared; object children get their place marked
  * (their own place, which never changes), scalar children a key mark when it differs.
  */
-export function cloneNode<T extends object>(node: T, at: Location): T {
-  const own = locationOf(node) ?? at;
+export function cloneNode<T extends object>(node: T, at: Location, inPlace = false): T {
+  const marked = locationOf(node);
+  const own = marked ?? at;
   const copy = (Array.isArray(node) ? [...node] : { ...node }) as T;
   // A mapping's children stay where the copy's place plus their key says; only places that
   // differ are carried over. A list's object items are pinned, since patches may move them.
+  // A copy `inPlace` of an unmarked node takes the node's place, where `at` (its parent's
+  // place plus its key, as `locate` finds it) already says it is: it needs no mark until it
+  // moves, and whatever moves a node marks it first when it has none.
   const keyed = keyMarksOf(node);
-  markCopy(copy, own, keyed);
+  if (!inPlace || marked !== undefined || keyed !== undefined) markCopy(copy, own, keyed);
   if (Array.isArray(node)) {
     for (let index = 0; index < node.length; index++) {
       const child: unknown = node[index];
@@ -134,7 +138,7 @@ export function locateIn(res: KResource, path: YamlPath): Location {
  */
 export function writable(res: KResource, path: YamlPath): Record<string | number, unknown> {
   if (!owns(res, res.value)) {
-    res.value = cloneNode(res.value, res.at);
+    res.value = cloneNode(res.value, res.at, true);
     own(res, res.value);
   }
   let node: Record<string | number, unknown> = res.value;
@@ -148,7 +152,7 @@ export function writable(res: KResource, path: YamlPath): Record<string | number
       continue;
     }
     const childAt = (isObject(existing) ? locationOf(existing) : undefined) ?? keyMarkOf(node, segment) ?? childLocation(at, segment);
-    const child: Record<string | number, unknown> = isObject(existing) ? cloneNode(existing, childAt) : {};
+    const child: Record<string | number, unknown> = isObject(existing) ? cloneNode(existing, childAt, true) : {};
     node[segment] = child;
     own(res, child);
     node = child;

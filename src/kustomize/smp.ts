@@ -60,7 +60,7 @@ function mergeValue(merge: Merge, dst: unknown, dstAt: Location, src: unknown, s
     if (src.$patch === 'replace' || !isMap(dst)) return fromPatch(merge, src, srcAt);
     const out = cloneNode(dst, dstAt);
     ownNode(merge.res, out);
-    const outAt = locationOf(out)!;
+    const outAt = locationOf(out) ?? dstAt;
     for (const [key, value] of Object.entries(src)) {
       if (key.startsWith('$')) continue;
       if (value === null) {
