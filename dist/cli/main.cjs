@@ -12679,6 +12679,8 @@ var require_ignore = __commonJS({
 // src/flux/tree.ts
 function fluxDir(written2) {
   if (written2 === void 0) return "";
+  const relative = written2.startsWith("./") ? written2.slice(2) : written2;
+  if (relative !== "" && !UNNORMALIZED.test(relative)) return relative;
   const joined = import_node_path3.default.posix.normalize(`./${written2.replace(/^\/+/, "")}`);
   if (joined === ".." || joined.startsWith("../")) return void 0;
   return joined === "." || joined === "./" ? "" : joined.replace(/\/$/, "");
@@ -12777,7 +12779,7 @@ function includeAt(source, dir) {
   const rest = dir.slice(best.to.length).replace(/^\//, "");
   return { name: best.name, to: best.to, dir: best.from === "" ? rest : rest === "" ? best.from : `${best.from}/${rest}` };
 }
-var import_node_path3, import_ignore, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles;
+var import_node_path3, import_ignore, UNNORMALIZED, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles;
 var init_tree = __esm({
   "src/flux/tree.ts"() {
     "use strict";
@@ -12786,6 +12788,7 @@ var init_tree = __esm({
     init_collections();
     init_values();
     init_source_file();
+    UNNORMALIZED = /(?:^|\/)\.{0,2}(?:\/|$)/;
     VCS_PATTERNS = [".git/", ".gitignore", ".gitmodules", ".gitattributes"];
     DEFAULT_PATTERNS = [
       "*.jpg",
@@ -13057,7 +13060,7 @@ function isRemoteTarget(entry) {
   return REMOTE.test(entry);
 }
 function resolveInRoot(dir, entry) {
-  if (entry !== "" && entry !== "." && entry !== ".." && !entry.includes("/") && (dir === "" || !UNNORMALIZED.test(dir))) return dir === "" ? entry : `${dir}/${entry}`;
+  if (entry !== "" && entry !== "." && entry !== ".." && !entry.includes("/") && (dir === "" || !UNNORMALIZED2.test(dir))) return dir === "" ? entry : `${dir}/${entry}`;
   const joined = import_node_path4.default.posix.normalize(import_node_path4.default.posix.join(dir, entry));
   if (joined === ".." || joined.startsWith("../") || import_node_path4.default.posix.isAbsolute(entry)) return void 0;
   return joined === "." ? "" : joined.replace(/\/$/, "");
@@ -13185,7 +13188,7 @@ function patchPathsOf(node) {
   }
   return paths;
 }
-var import_node_path4, REMOTE, UNNORMALIZED;
+var import_node_path4, REMOTE, UNNORMALIZED2;
 var init_tree2 = __esm({
   "src/kustomize/tree.ts"() {
     "use strict";
@@ -13194,7 +13197,7 @@ var init_tree2 = __esm({
     init_collections();
     init_values();
     REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|(?:github\.com|gitlab\.com|bitbucket\.org)\/)|[?&](?:ref|version)=|\/\/.*\?/i;
-    UNNORMALIZED = /(?:^|\/)\.{0,2}(?:\/|$)/;
+    UNNORMALIZED2 = /(?:^|\/)\.{0,2}(?:\/|$)/;
   }
 });
 
@@ -13265,11 +13268,12 @@ function newResource(value, at, via) {
 function samePlace(a, b) {
   return a.file === b.file && a.docIndex === b.docIndex && a.path.length === b.path.length && a.path.every((segment, index) => segment === b.path[index]);
 }
-function cloneNode(node, at) {
-  const own3 = locationOf(node) ?? at;
+function cloneNode(node, at, inPlace = false) {
+  const marked = locationOf(node);
+  const own3 = marked ?? at;
   const copy = Array.isArray(node) ? [...node] : { ...node };
   const keyed = keyMarksOf(node);
-  markCopy(copy, own3, keyed);
+  if (!inPlace || marked !== void 0 || keyed !== void 0) markCopy(copy, own3, keyed);
   if (Array.isArray(node)) {
     for (let index = 0; index < node.length; index++) {
       const child = node[index];
@@ -13289,7 +13293,7 @@ function locateIn2(res, path27) {
 }
 function writable(res, path27) {
   if (!owns(res, res.value)) {
-    res.value = cloneNode(res.value, res.at);
+    res.value = cloneNode(res.value, res.at, true);
     own(res, res.value);
   }
   let node = res.value;
@@ -13302,7 +13306,7 @@ function writable(res, path27) {
       continue;
     }
     const childAt = (isObject2(existing) ? locationOf(existing) : void 0) ?? keyMarkOf(node, segment) ?? childLocation(at, segment);
-    const child = isObject2(existing) ? cloneNode(existing, childAt) : {};
+    const child = isObject2(existing) ? cloneNode(existing, childAt, true) : {};
     node[segment] = child;
     own(res, child);
     node = child;
@@ -13981,22 +13985,28 @@ function fixNameReferences(resources, configs = [], isClusterScoped2 = () => voi
     const id = currentId(res);
     return isClusterScoped2(id.group ? `${id.group}/${id.version}` : id.version, id.kind) === true;
   };
-  const byKind = /* @__PURE__ */ new Map();
-  for (const res of resources) {
-    const id = currentId(res);
-    const list = byKind.get(id.kind) ?? [];
-    list.push(res);
-    byKind.set(id.kind, list);
-  }
+  let byKindIndex;
+  const ofKind = (kind) => {
+    if (!byKindIndex) {
+      byKindIndex = /* @__PURE__ */ new Map();
+      for (const res of resources) {
+        const id = currentId(res);
+        const list = byKindIndex.get(id.kind) ?? [];
+        list.push(res);
+        byKindIndex.set(id.kind, list);
+      }
+    }
+    return byKindIndex.get(kind) ?? [];
+  };
   const renamed = configs.length > 0 || resources.some((res) => res.previousNames.length > 0);
   for (const referrer of resources) {
-    if (!renamed && !NAMESPACED_REFERRERS.has(currentId(referrer).kind)) continue;
+    if (!renamed && !NAMESPACED_REFERRERS.has(typeof referrer.value.kind === "string" ? referrer.value.kind : "")) continue;
     const namespace = currentId(referrer).namespace;
     const reachable = /* @__PURE__ */ new Set([namespace ?? "default", ...subjectNamespaces(referrer)]);
     const inScope = (res) => clusterScoped(referrer) || clusterScoped(res) || reachable.has(currentId(res).namespace ?? "default");
     for (const reference of [...referencesOf(referrer), ...configuredReferences(referrer, configs)]) {
       const group = reference.group ?? (reference.kind === "Role" || reference.kind === "ClusterRole" ? "rbac.authorization.k8s.io" : "");
-      const candidates = (byKind.get(reference.kind) ?? []).filter((res) => {
+      const candidates = ofKind(reference.kind).filter((res) => {
         if (res === referrer || currentId(res).group !== group || !inScope(res)) return false;
         const names = [res.orgId.name, ...res.previousNames];
         if (!names.includes(reference.name)) return false;
@@ -14370,7 +14380,7 @@ function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
     if (src.$patch === "replace" || !isMap2(dst)) return fromPatch(merge2, src, srcAt);
     const out = cloneNode(dst, dstAt);
     own(merge2.res, out);
-    const outAt = locationOf(out);
+    const outAt = locationOf(out) ?? dstAt;
     for (const [key2, value] of Object.entries(src)) {
       if (key2.startsWith("$")) continue;
       if (value === null) {
@@ -14675,8 +14685,9 @@ var init_replicas = __esm({
 // src/kustomize/build.ts
 function isKustomizeDocument(value) {
   if (typeof value.apiVersion === "string" && value.apiVersion.startsWith("kustomize.config.k8s.io/")) return true;
+  if (value.kind !== void 0) return false;
   const keys = Object.keys(value);
-  return value.kind === void 0 && keys.length > 0 && keys.every((key2) => CONFIG_KEYS.has(key2));
+  return keys.length > 0 && keys.every((key2) => CONFIG_KEYS.has(key2));
 }
 function emptySpec(file, dir) {
   return { file, dir, isComponent: false, resources: [], components: [], generators: [], patches: { strategicMerge: [], patches: [], json6902: [] }, labels: [], annotations: [], replicas: [], images: [] };
@@ -14793,14 +14804,13 @@ function applyOverrides(spec, flux) {
   }
   for (const component of flux.components ?? []) spec.components.push({ value: component.path, at: component.at });
 }
-function effectiveNamespace(state, res) {
-  const id = currentId(res);
+function effectiveNamespace(state, id) {
   const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
   return state.host.isClusterScoped(apiVersion, id.kind) === true ? "" : id.namespace ?? "default";
 }
 function idKey(state, res) {
   const id = currentId(res);
-  return `${id.group}/${id.version}/${id.kind}|${effectiveNamespace(state, res)}|${id.name}`;
+  return `${id.group}/${id.version}/${id.kind}|${effectiveNamespace(state, id)}|${id.name}`;
 }
 function append(state, resmap, batches) {
   const seen = new Set(resmap.map((res) => idKey(state, res)));
@@ -14834,7 +14844,7 @@ function loadFile(state, file, entryAt) {
       state.problem("invalid-object", `${file.path}: a document is not a Kubernetes object`, at);
       continue;
     }
-    if (isKustomizeDocument(value) || Object.keys(value).length === 0) continue;
+    if (isKustomizeDocument(value) || value.kind === void 0 && Object.keys(value).length === 0) continue;
     if (typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items)) {
       value.items.forEach((item, index) => {
         const itemAt = locate(value, at, ["items", index]);
@@ -15021,16 +15031,9 @@ function build(state, dir, options) {
   };
 }
 function toApplied(res) {
-  return {
-    value: res.value,
-    written: res.written,
-    locate: (path27) => locate(res.value, res.at, path27),
-    patchedBy: res.patchedBy,
-    via: res.via,
-    nameUnknown: res.nameUnknown
-  };
+  return new BuiltDocument(res);
 }
-var KNOWN_FIELDS, UNSUPPORTED_FIELDS, CONFIG_KEYS;
+var KNOWN_FIELDS, UNSUPPORTED_FIELDS, CONFIG_KEYS, BuiltDocument;
 var init_build = __esm({
   "src/kustomize/build.ts"() {
     "use strict";
@@ -15086,6 +15089,25 @@ var init_build = __esm({
     ]);
     UNSUPPORTED_FIELDS = ["replacements", "vars", "helmCharts", "helmChartInflationGenerator", "generators", "transformers", "validators", "crds", "openapi", "buildMetadata"];
     CONFIG_KEYS = /* @__PURE__ */ new Set(["namePrefix", "nameSuffix", "namespace", "commonLabels", "templateLabels", "commonAnnotations", "nameReference", "varReference", "images", "replicas"]);
+    BuiltDocument = class {
+      value;
+      written;
+      patchedBy;
+      via;
+      nameUnknown;
+      at;
+      constructor(res) {
+        this.value = res.value;
+        this.written = res.written;
+        this.patchedBy = res.patchedBy;
+        this.via = res.via;
+        this.nameUnknown = res.nameUnknown;
+        this.at = res.at;
+      }
+      locate(path27) {
+        return locate(this.value, this.at, path27);
+      }
+    };
   }
 });
 
@@ -15187,7 +15209,6 @@ var init_resource2 = __esm({
   "src/applied/resource.ts"() {
     "use strict";
     init_origin();
-    init_resource();
     init_values();
     Applied = class {
       constructor(written2, build2, patchedBy, document) {
@@ -15218,9 +15239,9 @@ var init_resource2 = __esm({
         this.appliedNamespace = appliedNamespace;
         this.encrypted = encrypted;
         this.value = value;
-        const { group, version: version2 } = splitApiVersion(apiVersion);
-        this.group = group;
-        this.version = version2;
+        const slash2 = apiVersion.indexOf("/");
+        this.group = slash2 < 0 ? "" : apiVersion.slice(0, slash2);
+        this.version = slash2 < 0 ? apiVersion : apiVersion.slice(slash2 + 1);
       }
       file;
       docIndex;
