@@ -420,8 +420,8 @@ function candidates(project, name3, pkg) {
     const target = project.packages.get(pkg);
     return target ? target.nodes.get(name3) ?? [] : void 0;
   }
-  const own2 = project.nodes.get(name3);
-  if (own2) return own2;
+  const own3 = project.nodes.get(name3);
+  if (own3) return own3;
   for (const target of project.packages.values()) {
     const found = target.nodes.get(name3);
     if (found) return found;
@@ -8390,20 +8390,41 @@ var init_repos = __esm({
 });
 
 // src/kustomize/origin.ts
-function markOf(node) {
-  let mark2 = marks.get(node);
-  if (!mark2) marks.set(node, mark2 = {});
-  return mark2;
-}
 function markNode(node, at) {
-  markOf(node).at = at;
+  const mark2 = marks.get(node);
+  if (mark2) mark2.at = at;
+  else marks.set(node, { at, keys: void 0 });
 }
 function markKey(node, key2, at) {
-  const mark2 = markOf(node);
-  (mark2.keys ??= /* @__PURE__ */ new Map()).set(key2, at);
+  let mark2 = marks.get(node);
+  if (!mark2) marks.set(node, mark2 = { at: void 0, keys: void 0 });
+  const keys = mark2.keys;
+  if (!keys) {
+    mark2.keys = [key2, at];
+    return;
+  }
+  for (let index = 0; index < keys.length; index += 2) {
+    if (keys[index] === key2) {
+      keys[index + 1] = at;
+      return;
+    }
+  }
+  keys.push(key2, at);
+}
+function markCopy(node, at, keys) {
+  marks.set(node, { at, keys: keys ? keys.slice() : void 0 });
 }
 function keyMarksOf(node) {
   return marks.get(node)?.keys;
+}
+function keyMark(mark2, key2) {
+  const keys = mark2?.keys;
+  if (!keys) return void 0;
+  for (let index = 0; index < keys.length; index += 2) if (keys[index] === key2) return keys[index + 1];
+  return void 0;
+}
+function keyMarkOf(node, key2) {
+  return keyMark(marks.get(node), key2);
 }
 function locationOf(node) {
   return marks.get(node)?.at;
@@ -8420,9 +8441,8 @@ function locate(root, rootAt, path25) {
       return { ...at, path: [...at.path, ...path25.slice(index)] };
     }
     const child = node[segment];
-    const keyed = marks.get(node)?.keys?.get(segment);
-    const own2 = typeof child === "object" && child !== null ? locationOf(child) : void 0;
-    at = own2 ?? keyed ?? childLocation(at, segment);
+    const own3 = typeof child === "object" && child !== null ? marks.get(child)?.at : void 0;
+    at = own3 ?? keyMark(marks.get(node), segment) ?? childLocation(at, segment);
     node = child;
   }
   return at;
@@ -11967,8 +11987,8 @@ function applyInstancePatches(object, identity3, patches, owner) {
       const fits = matches(target.kind, identity3.kind) && matches(target.name, identity3.name) && matches(target.group, identity3.group) && matches(target.version, identity3.version);
       if (!fits) continue;
     } else {
-      const own2 = asRecord(parsed);
-      if (!own2 || asString(own2.kind) !== identity3.kind || asString(asRecord(own2.metadata)?.name) !== identity3.name) continue;
+      const own3 = asRecord(parsed);
+      if (!own3 || asString(own3.kind) !== identity3.kind || asString(asRecord(own3.metadata)?.name) !== identity3.name) continue;
     }
     const problem = Array.isArray(parsed) ? applyJson6902(object, parsed, at) : isObject(parsed) ? applyMerge(object, parsed, at) : "it is neither a list of operations nor a mapping";
     if (problem) return { unknown: `patch ${index} uses ${problem}` };
@@ -13155,6 +13175,8 @@ var require_ignore = __commonJS2({
 // src/flux/tree.ts
 function fluxDir(written2) {
   if (written2 === void 0) return "";
+  const relative = written2.startsWith("./") ? written2.slice(2) : written2;
+  if (relative !== "" && !UNNORMALIZED.test(relative)) return relative;
   const joined = import_node_path3.default.posix.normalize(`./${written2.replace(/^\/+/, "")}`);
   if (joined === ".." || joined.startsWith("../")) return void 0;
   return joined === "." || joined === "./" ? "" : joined.replace(/\/$/, "");
@@ -13253,7 +13275,7 @@ function includeAt(source, dir) {
   const rest = dir.slice(best.to.length).replace(/^\//, "");
   return { name: best.name, to: best.to, dir: best.from === "" ? rest : rest === "" ? best.from : `${best.from}/${rest}` };
 }
-var import_node_path3, import_ignore, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles;
+var import_node_path3, import_ignore, UNNORMALIZED, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles;
 var init_tree = __esm({
   "src/flux/tree.ts"() {
     "use strict";
@@ -13262,6 +13284,7 @@ var init_tree = __esm({
     init_collections();
     init_values();
     init_source_file();
+    UNNORMALIZED = /(?:^|\/)\.{0,2}(?:\/|$)/;
     VCS_PATTERNS = [".git/", ".gitignore", ".gitmodules", ".gitattributes"];
     DEFAULT_PATTERNS = [
       "*.jpg",
@@ -13533,6 +13556,7 @@ function isRemoteTarget(entry) {
   return REMOTE.test(entry);
 }
 function resolveInRoot(dir, entry) {
+  if (entry !== "" && entry !== "." && entry !== ".." && !entry.includes("/") && (dir === "" || !UNNORMALIZED2.test(dir))) return dir === "" ? entry : `${dir}/${entry}`;
   const joined = import_node_path4.default.posix.normalize(import_node_path4.default.posix.join(dir, entry));
   if (joined === ".." || joined.startsWith("../") || import_node_path4.default.posix.isAbsolute(entry)) return void 0;
   return joined === "." ? "" : joined.replace(/\/$/, "");
@@ -13660,7 +13684,7 @@ function patchPathsOf(node) {
   }
   return paths;
 }
-var import_node_path4, REMOTE;
+var import_node_path4, REMOTE, UNNORMALIZED2;
 var init_tree2 = __esm({
   "src/kustomize/tree.ts"() {
     "use strict";
@@ -13669,11 +13693,13 @@ var init_tree2 = __esm({
     init_collections();
     init_values();
     REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|(?:github\.com|gitlab\.com|bitbucket\.org)\/)|[?&](?:ref|version)=|\/\/.*\?/i;
+    UNNORMALIZED2 = /(?:^|\/)\.{0,2}(?:\/|$)/;
   }
 });
 
 // src/kustomize/context.ts
 function resolvePath(dir, entry) {
+  if (isPlainName(entry)) return dir === "" ? entry : `${dir}/${entry}`;
   const parts3 = dir === "" ? [] : dir.split("/");
   if (entry.startsWith("/")) return void 0;
   for (const part of entry.split("/")) {
@@ -13684,6 +13710,9 @@ function resolvePath(dir, entry) {
     } else parts3.push(part);
   }
   return parts3.join("/");
+}
+function isPlainName(entry) {
+  return entry !== "" && entry !== "." && entry !== ".." && !entry.includes("/");
 }
 var init_context = __esm({
   "src/kustomize/context.ts"() {
@@ -13729,48 +13758,55 @@ function newResource(value, at, via) {
     patchedBy: [],
     via,
     nameUnknown: false,
-    owned: /* @__PURE__ */ new WeakSet()
+    owned: void 0
   };
 }
 function samePlace(a, b) {
   return a.file === b.file && a.docIndex === b.docIndex && a.path.length === b.path.length && a.path.every((segment, index) => segment === b.path[index]);
 }
-function cloneNode(node, at) {
-  const own2 = locationOf(node) ?? at;
+function cloneNode(node, at, inPlace = false) {
+  const marked = locationOf(node);
+  const own3 = marked ?? at;
   const copy = Array.isArray(node) ? [...node] : { ...node };
-  markNode(copy, own2);
   const keyed = keyMarksOf(node);
-  if (keyed) for (const [key2, place3] of keyed) markKey(copy, key2, place3);
+  if (!inPlace || marked !== void 0 || keyed !== void 0) markCopy(copy, own3, keyed);
   if (Array.isArray(node)) {
-    node.forEach((child, index) => {
-      if (isObject2(child) && !locationOf(child)) markNode(child, keyed?.get(index) ?? childLocation(own2, index));
-    });
+    for (let index = 0; index < node.length; index++) {
+      const child = node[index];
+      if (isObject2(child) && !locationOf(child)) markNode(child, (keyed && keyMarkOf(node, index)) ?? childLocation(own3, index));
+    }
   }
   return copy;
+}
+function own(res, node) {
+  (res.owned ??= /* @__PURE__ */ new Set()).add(node);
+}
+function owns(res, node) {
+  return res.owned !== void 0 && res.owned.has(node);
 }
 function locateIn2(res, path25) {
   return locate(res.value, res.at, path25);
 }
 function writable(res, path25) {
-  if (!res.owned.has(res.value)) {
-    res.value = cloneNode(res.value, res.at);
-    res.owned.add(res.value);
+  if (!owns(res, res.value)) {
+    res.value = cloneNode(res.value, res.at, true);
+    own(res, res.value);
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
   for (const segment of path25) {
     const existing = node[segment];
-    const childAt = locate(node, at, [segment]);
-    let child;
-    if (!isObject2(existing)) child = {};
-    else if (!res.owned.has(existing)) child = cloneNode(existing, childAt);
-    else child = existing;
-    if (child !== existing) {
-      node[segment] = child;
-      res.owned.add(child);
+    if (isObject2(existing) && owns(res, existing)) {
+      at = locationOf(existing) ?? keyMarkOf(node, segment) ?? childLocation(at, segment);
+      node = existing;
+      continue;
     }
+    const childAt = (isObject2(existing) ? locationOf(existing) : void 0) ?? keyMarkOf(node, segment) ?? childLocation(at, segment);
+    const child = isObject2(existing) ? cloneNode(existing, childAt, true) : {};
+    node[segment] = child;
+    own(res, child);
     node = child;
-    at = locationOf(node) ?? childAt;
+    at = locationOf(child) ?? childAt;
   }
   return node;
 }
@@ -14445,22 +14481,28 @@ function fixNameReferences(resources, configs = [], isClusterScoped2 = () => voi
     const id = currentId(res);
     return isClusterScoped2(id.group ? `${id.group}/${id.version}` : id.version, id.kind) === true;
   };
-  const byKind = /* @__PURE__ */ new Map();
-  for (const res of resources) {
-    const id = currentId(res);
-    const list = byKind.get(id.kind) ?? [];
-    list.push(res);
-    byKind.set(id.kind, list);
-  }
+  let byKindIndex;
+  const ofKind = (kind) => {
+    if (!byKindIndex) {
+      byKindIndex = /* @__PURE__ */ new Map();
+      for (const res of resources) {
+        const id = currentId(res);
+        const list = byKindIndex.get(id.kind) ?? [];
+        list.push(res);
+        byKindIndex.set(id.kind, list);
+      }
+    }
+    return byKindIndex.get(kind) ?? [];
+  };
   const renamed = configs.length > 0 || resources.some((res) => res.previousNames.length > 0);
   for (const referrer of resources) {
-    if (!renamed && !NAMESPACED_REFERRERS.has(currentId(referrer).kind)) continue;
+    if (!renamed && !NAMESPACED_REFERRERS.has(typeof referrer.value.kind === "string" ? referrer.value.kind : "")) continue;
     const namespace = currentId(referrer).namespace;
     const reachable = /* @__PURE__ */ new Set([namespace ?? "default", ...subjectNamespaces(referrer)]);
     const inScope = (res) => clusterScoped(referrer) || clusterScoped(res) || reachable.has(currentId(res).namespace ?? "default");
     for (const reference of [...referencesOf(referrer), ...configuredReferences(referrer, configs)]) {
       const group = reference.group ?? (reference.kind === "Role" || reference.kind === "ClusterRole" ? "rbac.authorization.k8s.io" : "");
-      const candidates2 = (byKind.get(reference.kind) ?? []).filter((res) => {
+      const candidates2 = ofKind(reference.kind).filter((res) => {
         if (res === referrer || currentId(res).group !== group || !inScope(res)) return false;
         const names = [res.orgId.name, ...res.previousNames];
         if (!names.includes(reference.name)) return false;
@@ -14496,8 +14538,22 @@ var init_name_references = __esm({
 // src/kustomize/namespace.ts
 function applyNamespace(resources, namespace, at, context) {
   for (const res of resources) {
+    const value = res.value;
+    const kind = typeof value.kind === "string" ? value.kind : "";
+    const rawApiVersion = typeof value.apiVersion === "string" ? value.apiVersion : "";
+    const slash = rawApiVersion.indexOf("/");
+    const group = slash < 0 ? "" : rawApiVersion.slice(0, slash);
+    const apiVersion = slash === 0 ? rawApiVersion.slice(1) : rawApiVersion;
+    if (!SPECIAL_KINDS.has(kind)) {
+      const metadata2 = value.metadata;
+      const current = isMap2(metadata2) ? metadata2.namespace : void 0;
+      if (current === namespace || context.isClusterScoped(apiVersion, kind) === true) continue;
+      res.previousNamespaces.push(typeof current === "string" && current !== "" ? current : void 0);
+      setIn(res, ["metadata", "namespace"], namespace, at);
+      if (at) notePatched(res, at);
+      continue;
+    }
     const id = currentId(res);
-    const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
     let changed = false;
     const set2 = (path25) => {
       if (getPath(res.value, path25) === namespace) return;
@@ -14514,7 +14570,7 @@ function applyNamespace(resources, namespace, at, context) {
     } else if (context.isClusterScoped(apiVersion, id.kind) !== true) {
       set2(["metadata", "namespace"]);
     }
-    if (id.group === "rbac.authorization.k8s.io" && (id.kind === "RoleBinding" || id.kind === "ClusterRoleBinding")) {
+    if (group === "rbac.authorization.k8s.io" && (id.kind === "RoleBinding" || id.kind === "ClusterRoleBinding")) {
       const subjects = getPath(res.value, ["subjects"]);
       if (Array.isArray(subjects)) {
         subjects.forEach((subject, index) => {
@@ -14525,20 +14581,22 @@ function applyNamespace(resources, namespace, at, context) {
         });
       }
     }
-    if (id.group === "apiregistration.k8s.io" && id.kind === "APIService" && isMap2(getPath(res.value, ["spec", "service"]))) {
+    if (group === "apiregistration.k8s.io" && id.kind === "APIService" && isMap2(getPath(res.value, ["spec", "service"]))) {
       set2(["spec", "service", "namespace"]);
     }
     const webhookService = ["spec", "conversion", "webhook", "clientConfig", "service"];
-    if (id.group === "apiextensions.k8s.io" && id.kind === "CustomResourceDefinition" && isMap2(getPath(res.value, webhookService))) {
+    if (group === "apiextensions.k8s.io" && id.kind === "CustomResourceDefinition" && isMap2(getPath(res.value, webhookService))) {
       set2([...webhookService, "namespace"]);
     }
     if (changed && at) notePatched(res, at);
   }
 }
+var SPECIAL_KINDS;
 var init_namespace = __esm({
   "src/kustomize/namespace.ts"() {
     "use strict";
     init_resource();
+    SPECIAL_KINDS = /* @__PURE__ */ new Set(["Namespace", "RoleBinding", "ClusterRoleBinding", "APIService", "CustomResourceDefinition"]);
   }
 });
 
@@ -14798,7 +14856,7 @@ function fromPatch(merge2, src, srcAt) {
       if (!isObject2(copy) && out3.length !== index) markKey(out3, out3.length, itemAt);
       out3.push(copy);
     });
-    merge2.res.owned.add(out3);
+    own(merge2.res, out3);
     return out3;
   }
   if (src.$patch === "delete") return DELETE;
@@ -14809,7 +14867,7 @@ function fromPatch(merge2, src, srcAt) {
     const copy = fromPatch(merge2, value, locate(src, at, [key2]));
     if (copy !== DELETE) out2[key2] = copy;
   }
-  merge2.res.owned.add(out2);
+  own(merge2.res, out2);
   return out2;
 }
 function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
@@ -14817,8 +14875,8 @@ function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
     if (src.$patch === "delete") return DELETE;
     if (src.$patch === "replace" || !isMap2(dst)) return fromPatch(merge2, src, srcAt);
     const out2 = cloneNode(dst, dstAt);
-    merge2.res.owned.add(out2);
-    const outAt = locationOf(out2);
+    own(merge2.res, out2);
+    const outAt = locationOf(out2) ?? dstAt;
     for (const [key2, value] of Object.entries(src)) {
       if (key2.startsWith("$")) continue;
       if (value === null) {
@@ -14841,7 +14899,7 @@ function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
 function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
   if (src.some((item) => isMap2(item) && item.$patch === "replace")) return fromPatch(merge2, src, srcAt);
   const key2 = mergeKeyOf(merge2.group, merge2.kind, typePath);
-  const own2 = locationOf(dst) ?? dstAt;
+  const own3 = locationOf(dst) ?? dstAt;
   const out2 = [];
   const push4 = (value, at) => {
     if (isObject2(value)) {
@@ -14850,15 +14908,15 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
     out2.push(value);
   };
   if (key2 === PRIMITIVE_SET && !src.some(isObject2) && !dst.some(isObject2)) {
-    markNode(out2, own2);
-    merge2.res.owned.add(out2);
+    markNode(out2, own3);
+    own(merge2.res, out2);
     src.forEach((item, index) => !out2.includes(item) && push4(item, locate(src, srcAt, [index])));
-    dst.forEach((item, index) => !out2.includes(item) && push4(item, locate(dst, own2, [index])));
+    dst.forEach((item, index) => !out2.includes(item) && push4(item, locate(dst, own3, [index])));
     return out2;
   }
   if (key2 === void 0 || key2 === PRIMITIVE_SET || !src.every(isMap2)) return fromPatch(merge2, src, srcAt);
-  markNode(out2, own2);
-  merge2.res.owned.add(out2);
+  markNode(out2, own3);
+  own(merge2.res, out2);
   const used = /* @__PURE__ */ new Set();
   src.forEach((item, index) => {
     const itemAt = locate(src, srcAt, [index]);
@@ -14866,7 +14924,7 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
     if (match >= 0) used.add(match);
     if (item.$patch === "delete") return;
     if (match >= 0) {
-      const merged = mergeValue(merge2, dst[match], locate(dst, own2, [match]), item, itemAt, typePath);
+      const merged = mergeValue(merge2, dst[match], locate(dst, own3, [match]), item, itemAt, typePath);
       if (merged !== DELETE) push4(merged, itemAt);
     } else {
       const copy = fromPatch(merge2, item, itemAt);
@@ -14874,7 +14932,7 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
     }
   });
   dst.forEach((item, index) => {
-    if (!used.has(index)) push4(item, locate(dst, own2, [index]));
+    if (!used.has(index)) push4(item, locate(dst, own3, [index]));
   });
   return out2;
 }
@@ -15010,7 +15068,7 @@ function applyPatchEntry(context, dir, resources, entry) {
     }
     for (const res of resources.filter(select)) {
       const before = { value: res.value, at: res.at };
-      res.owned = /* @__PURE__ */ new WeakSet();
+      res.owned = void 0;
       try {
         applyJsonPatch(res, operations);
         notePatched(res, entry.at);
@@ -15123,8 +15181,9 @@ var init_replicas = __esm({
 // src/kustomize/build.ts
 function isKustomizeDocument(value) {
   if (typeof value.apiVersion === "string" && value.apiVersion.startsWith("kustomize.config.k8s.io/")) return true;
+  if (value.kind !== void 0) return false;
   const keys = Object.keys(value);
-  return value.kind === void 0 && keys.length > 0 && keys.every((key2) => CONFIG_KEYS.has(key2));
+  return keys.length > 0 && keys.every((key2) => CONFIG_KEYS.has(key2));
 }
 function emptySpec(file, dir) {
   return { file, dir, isComponent: false, resources: [], components: [], generators: [], patches: { strategicMerge: [], patches: [], json6902: [] }, labels: [], annotations: [], replicas: [], images: [] };
@@ -15241,14 +15300,13 @@ function applyOverrides(spec, flux) {
   }
   for (const component of flux.components ?? []) spec.components.push({ value: component.path, at: component.at });
 }
-function effectiveNamespace(state, res) {
-  const id = currentId(res);
+function effectiveNamespace(state, id) {
   const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
   return state.host.isClusterScoped(apiVersion, id.kind) === true ? "" : id.namespace ?? "default";
 }
 function idKey(state, res) {
   const id = currentId(res);
-  return `${id.group}/${id.version}/${id.kind}|${effectiveNamespace(state, res)}|${id.name}`;
+  return `${id.group}/${id.version}/${id.kind}|${effectiveNamespace(state, id)}|${id.name}`;
 }
 function append(state, resmap, batches) {
   const seen2 = new Set(resmap.map((res) => idKey(state, res)));
@@ -15282,7 +15340,7 @@ function loadFile(state, file, entryAt) {
       state.problem("invalid-object", `${file.path}: a document is not a Kubernetes object`, at);
       continue;
     }
-    if (isKustomizeDocument(value) || Object.keys(value).length === 0) continue;
+    if (isKustomizeDocument(value) || value.kind === void 0 && Object.keys(value).length === 0) continue;
     if (typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items)) {
       value.items.forEach((item, index) => {
         const itemAt = locate(value, at, ["items", index]);
@@ -15469,16 +15527,9 @@ function build(state, dir, options) {
   };
 }
 function toApplied(res) {
-  return {
-    value: res.value,
-    written: res.written,
-    locate: (path25) => locate(res.value, res.at, path25),
-    patchedBy: res.patchedBy,
-    via: res.via,
-    nameUnknown: res.nameUnknown
-  };
+  return new BuiltDocument(res);
 }
-var KNOWN_FIELDS, UNSUPPORTED_FIELDS, CONFIG_KEYS;
+var KNOWN_FIELDS, UNSUPPORTED_FIELDS, CONFIG_KEYS, BuiltDocument;
 var init_build = __esm({
   "src/kustomize/build.ts"() {
     "use strict";
@@ -15534,6 +15585,25 @@ var init_build = __esm({
     ]);
     UNSUPPORTED_FIELDS = ["replacements", "vars", "helmCharts", "helmChartInflationGenerator", "generators", "transformers", "validators", "crds", "openapi", "buildMetadata"];
     CONFIG_KEYS = /* @__PURE__ */ new Set(["namePrefix", "nameSuffix", "namespace", "commonLabels", "templateLabels", "commonAnnotations", "nameReference", "varReference", "images", "replicas"]);
+    BuiltDocument = class {
+      value;
+      written;
+      patchedBy;
+      via;
+      nameUnknown;
+      at;
+      constructor(res) {
+        this.value = res.value;
+        this.written = res.written;
+        this.patchedBy = res.patchedBy;
+        this.via = res.via;
+        this.nameUnknown = res.nameUnknown;
+        this.at = res.at;
+      }
+      locate(path25) {
+        return locate(this.value, this.at, path25);
+      }
+    };
   }
 });
 
@@ -15635,7 +15705,6 @@ var init_resource2 = __esm({
   "src/applied/resource.ts"() {
     "use strict";
     init_origin();
-    init_resource();
     init_values();
     Applied = class {
       constructor(written2, build3, patchedBy, document2) {
@@ -15666,9 +15735,9 @@ var init_resource2 = __esm({
         this.appliedNamespace = appliedNamespace;
         this.encrypted = encrypted;
         this.value = value;
-        const { group, version: version2 } = splitApiVersion(apiVersion);
-        this.group = group;
-        this.version = version2;
+        const slash = apiVersion.indexOf("/");
+        this.group = slash < 0 ? "" : apiVersion.slice(0, slash);
+        this.version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
       }
       file;
       docIndex;
@@ -15749,9 +15818,9 @@ function buildOnce(input) {
   let currentCluster;
   const findSource = (name3, namespace, root) => {
     const matches3 = (source) => source.kind === "GitRepository" && source.name === name3 && (namespace === void 0 || source.appliedNamespace === void 0 || source.appliedNamespace === namespace);
-    const own2 = currentCluster === void 0 ? void 0 : appliedSources.find((source) => sourceCluster.get(source) === currentCluster && matches3(source));
+    const own3 = currentCluster === void 0 ? void 0 : appliedSources.find((source) => sourceCluster.get(source) === currentCluster && matches3(source));
     const sameRoot = root === void 0 ? void 0 : appliedSources.find((source) => source.file.root === root && matches3(source)) ?? writtenSources.find((source) => source.file.root === root && matches3(source));
-    return own2 ?? sameRoot ?? appliedSources.find(matches3) ?? writtenSources.find(matches3);
+    return own3 ?? sameRoot ?? appliedSources.find(matches3) ?? writtenSources.find(matches3);
   };
   const targetOf = (kustomization) => {
     const ref = asRecord(getIn(kustomization.value, ["spec", "sourceRef"]));
@@ -35283,7 +35352,7 @@ var init_config = __esm({
         return (0, import_yaml8.isAlias)(current) ? void 0 : current;
       }
       entries(node, depth = 0) {
-        const own2 = [];
+        const own3 = [];
         const merged = [];
         for (const pair of node.items) {
           if (isMergeKey(pair)) {
@@ -35294,15 +35363,15 @@ var init_config = __esm({
             continue;
           }
           const key2 = keyText(pair);
-          if (key2 !== void 0) own2.push({ key: key2, value: this.deref(pair.value) });
+          if (key2 !== void 0) own3.push({ key: key2, value: this.deref(pair.value) });
         }
-        const seen2 = new Set(own2.map((entry) => entry.key));
+        const seen2 = new Set(own3.map((entry) => entry.key));
         for (const entry of merged) {
           if (seen2.has(entry.key)) continue;
           seen2.add(entry.key);
-          own2.push(entry);
+          own3.push(entry);
         }
-        return own2;
+        return own3;
       }
       get(node, key2) {
         return (0, import_yaml8.isMap)(node) ? this.entries(node).find((entry) => entry.key === key2) : void 0;
@@ -35754,7 +35823,7 @@ function sopsMetadata(doc) {
   return meta ?? void 0;
 }
 function cleanSopsMetadata(value) {
-  const sops = isPlainMap(value) ? own(value, "sops") : void 0;
+  const sops = isPlainMap(value) ? own2(value, "sops") : void 0;
   if (!isPlainMap(sops)) return void 0;
   let meta = valueCache.get(sops);
   if (meta === void 0) {
@@ -35764,15 +35833,15 @@ function cleanSopsMetadata(value) {
   return meta ?? void 0;
 }
 function readCleanMetadata(sops) {
-  const mac = own(sops, "mac");
+  const mac = own2(sops, "mac");
   if (typeof mac !== "string" || !parseEncryptedValue(mac, "mac").ok) return void 0;
-  const lastModified = own(sops, "lastmodified");
+  const lastModified = own2(sops, "lastmodified");
   if (typeof lastModified !== "string" || !RFC3339.test(lastModified)) return void 0;
-  const version2 = own(sops, "version");
+  const version2 = own2(sops, "version");
   if (typeof version2 !== "string" || !VERSION.test(version2)) return void 0;
-  if (own(sops, "shamir_threshold") != null) return void 0;
+  if (own2(sops, "shamir_threshold") != null) return void 0;
   const recipients = [];
-  const groups = own(sops, "key_groups");
+  const groups = own2(sops, "key_groups");
   let keyGroupCount = 1;
   if (Array.isArray(groups) && groups.length > 0) {
     for (const [i2, group] of groups.entries()) {
@@ -35789,12 +35858,12 @@ function readCleanMetadata(sops) {
 }
 function readCleanKeyLists(group, base, recipients) {
   for (const type2 of RECIPIENT_TYPES) {
-    const entries = own(group, type2);
+    const entries = own2(group, type2);
     if (entries == null) continue;
     if (!Array.isArray(entries)) return false;
     for (const [i2, entry] of entries.entries()) {
       const entryId = keyEntryId(type2, (field) => {
-        const value = isPlainMap(entry) ? own(entry, field) : void 0;
+        const value = isPlainMap(entry) ? own2(entry, field) : void 0;
         return typeof value === "string" ? value : void 0;
       });
       if (!entryId.ok) return false;
@@ -35815,7 +35884,7 @@ function readCleanSelection(sops) {
 function isPlainMap(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
-function own(map2, key2) {
+function own2(map2, key2) {
   return Object.hasOwn(map2, key2) ? map2[key2] : void 0;
 }
 function readMetadata(node) {
@@ -37387,13 +37456,13 @@ ${TERRAFORM2("flux-system")}` }, options: { allowCrossNamespaceRefs: true } }
         if (ctx.options.allowCrossNamespaceRefs || settings.some((entry) => entry.allowCrossNamespaceRefs !== false)) return;
         for (const terraform of ctx.model.flux.terraforms) {
           const ref = terraform.sourceRef;
-          const own2 = terraform.resource.appliedNamespace;
-          if (!ref || ref.namespace === void 0 || own2 === void 0 || ref.namespace === own2) continue;
+          const own3 = terraform.resource.appliedNamespace;
+          if (!ref || ref.namespace === void 0 || own3 === void 0 || ref.namespace === own3) continue;
           ctx.report({
             resource: terraform.resource,
             path: [...ref.path, "namespace"],
             messageId: "crossNamespace",
-            data: { terraform: describeObject(terraform.resource), source: `${ref.kind || "GitRepository"} ${qualified(ref.namespace, ref.name)}`, namespace: ref.namespace, own: own2 }
+            data: { terraform: describeObject(terraform.resource), source: `${ref.kind || "GitRepository"} ${qualified(ref.namespace, ref.name)}`, namespace: ref.namespace, own: own3 }
           });
         }
       }
@@ -50651,20 +50720,20 @@ async function loadWorkspace(options) {
   const rules = options.rules;
   const explicitLoaded = options.config ?? (options.configFile ? await loadConfigFile(import_node_path16.default.resolve(cwd, options.configFile), rules) : void 0);
   const explicitConfig = explicitLoaded && withOverrides2(explicitLoaded, options.configOverrides);
-  const own2 = (config) => withOverrides2(config, options.configOverrides);
+  const own3 = (config) => withOverrides2(config, options.configOverrides);
   const reportOnly = /* @__PURE__ */ new Set();
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : void 0;
   const forCommit = /* @__PURE__ */ new Set();
   const loaded = await Promise.all(
     options.roots.map(async (input, position2) => {
       if (typeof input !== "string") {
-        const config2 = input.config ?? explicitConfig ?? own2(await memoryConfig(input, rules));
+        const config2 = input.config ?? explicitConfig ?? own3(await memoryConfig(input, rules));
         return loadMemoryRoot(input, config2, notes);
       }
       if (staged) {
         const dir2 = position2 === staged.position ? staged.index.repo : import_node_path16.default.resolve(cwd, input);
         if (dir2 === staged.index.repo || await gitTopLevel(dir2) === staged.index.repo) {
-          const config2 = explicitConfig ?? own2(await stagedConfig(dir2, staged.index, rules));
+          const config2 = explicitConfig ?? own3(await stagedConfig(dir2, staged.index, rules));
           const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes);
           for (const file2 of loadedRoot.forCommit) forCommit.add(file2);
           return loadedRoot;
@@ -50672,7 +50741,7 @@ async function loadWorkspace(options) {
       }
       const { dir, file } = await resolveRootPath(import_node_path16.default.resolve(cwd, input));
       if (file) reportOnly.add(file);
-      const config = explicitConfig ?? own2(await (options.load?.config ?? loadRootConfig)(dir, rules));
+      const config = explicitConfig ?? own3(await (options.load?.config ?? loadRootConfig)(dir, rules));
       return loadDiskRoot(dir, config, notes, { ...options.load, ...options.overrides ? { overrides: options.overrides } : {} });
     })
   );

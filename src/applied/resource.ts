@@ -8,7 +8,6 @@ import type { YamlPath } from '../model/finding.js';
 import type { AppliedInfo, Location, Resource, SourceFile } from '../model/workspace.js';
 import type { AppliedDocument } from '../kustomize/build.js';
 import { locate } from '../kustomize/origin.js';
-import { splitApiVersion } from '../kustomize/resource.js';
 import { asRecord, asString, getIn } from '../engine/values.js';
 
 class Applied implements AppliedInfo {
@@ -43,9 +42,10 @@ class AppliedObject implements Resource {
     public encrypted: boolean,
     readonly value: Record<string, unknown>,
   ) {
-    const { group, version } = splitApiVersion(apiVersion);
-    this.group = group;
-    this.version = version;
+    // As splitApiVersion, without an object per copy.
+    const slash = apiVersion.indexOf('/');
+    this.group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    this.version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
   }
 
   get doc(): Document.Parsed {

@@ -11,8 +11,14 @@ import type { RepeatedInclusion } from './types.js';
  * Normalise a Flux `spec.path` to a root-relative folder. Flux joins it securely under the
  * artifact root, so a leading `/` is relative to the root; `..` above the root is refused.
  */
+/** An empty, `.` or `..` segment (a leading, trailing or doubled slash included). */
+const UNNORMALIZED = /(?:^|\/)\.{0,2}(?:\/|$)/;
+
 export function fluxDir(written: string | undefined): string | undefined {
   if (written === undefined) return '';
+  // `./apps/x` and `apps/x` are the common, already normal, case.
+  const relative = written.startsWith('./') ? written.slice(2) : written;
+  if (relative !== '' && !UNNORMALIZED.test(relative)) return relative;
   const joined = path.posix.normalize(`./${written.replace(/^\/+/, '')}`);
   if (joined === '..' || joined.startsWith('../')) return undefined;
   return joined === '.' || joined === './' ? '' : joined.replace(/\/$/, '');

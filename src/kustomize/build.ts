@@ -25,7 +25,7 @@ import { applyNamespace } from './namespace.js';
 import { locate, type Location } from './origin.js';
 import { applyPatchEntry, patchEntries, type PatchEntry } from './patches.js';
 import { applyReplicas, type ReplicaEntry } from './replicas.js';
-import { currentId, describeId, isMap, newResource, type KResource, type Value } from './resource.js';
+import { currentId, describeId, isMap, newResource, type KResource, type ResId, type Value } from './resource.js';
 import { parseTarget } from './select.js';
 
 export { isNote, type BuildProblem, type BuildProblemCode, type KustomizeHost } from './context.js';
@@ -133,8 +133,9 @@ const CONFIG_KEYS = new Set(['namePrefix', 'nameSuffix', 'namespace', 'commonLab
 /** A kustomization/Component document or a kustomize config document: not an object. */
 function isKustomizeDocument(value: Value): boolean {
   if (typeof value.apiVersion === 'string' && value.apiVersion.startsWith('kustomize.config.k8s.io/')) return true;
+  if (value.kind !== undefined) return false;
   const keys = Object.keys(value);
-  return value.kind === undefined && keys.length > 0 && keys.every((key) => CONFIG_KEYS.has(key));
+  return keys.length > 0 && keys.every((key) => CONFIG_KEYS.has(key));
 }
 
 type Entry = { value: string; at: Location };
@@ -295,8 +296,7 @@ function applyOverrides(spec: Spec, flux: FluxOverrides): void {
   for (const component of flux.components ?? []) spec.components.push({ value: component.path, at: component.at });
 }
 
-function effectiveNamespace(state: State, res: KResource): string {
-  const id = currentId(res);
+function effectiveNamespace(state: State, id: ResId): string {
   const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
   return state.host.isClusterScoped(apiVersion, id.kind) === true ? '' : (id.namespace ?? 'default');
 }
@@ -304,7 +304,7 @@ function effectiveNamespace(state: State, res: KResource): string {
 /** Append objects, rejecting an id already present (kustomize `ResMap.Append`). */
 function idKey(state: State, res: KResource): string {
   const id = currentId(res);
-  return `${id.group}/${id.version}/${id.kind}|${effectiveNamespace(state, res)}|${id.name}`;
+  return `${id.group}/${id.version}/${id.kind}|${effectiveNamespace(state, id)}|${id.name}`;
 }
 
 /** Append objects, rejecting an id already present (kustomize `ResMap.Append`); each batch comes with the entry it is reported at. */
@@ -343,7 +343,7 @@ function loadFile(state: State, file: SourceFile, entryAt: Location): KResource[
       continue;
     }
     // kustomize skips empty documents, `{}` included.
-    if (isKustomizeDocument(value) || Object.keys(value).length === 0) continue;
+    if (isKustomizeDocument(value) || (value.kind === undefined && Object.keys(value).length === 0)) continue;
     if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
       value.items.forEach((item, index) => {
         const itemAt = locate(value, at, ['items', index]);
@@ -551,13 +551,28 @@ function build(state: State, dir: string, options: BuildOptions): BuildResult {
   };
 }
 
+/** A class, so that thousands of objects share one `locate` rather than a closure each. */
+class BuiltDocument implements AppliedDocument {
+  value: Record<string, unknown>;
+  written: { file: SourceFile; docIndex: number };
+  patchedBy: Location[];
+  via: SourceFile[];
+  nameUnknown: boolean;
+  private readonly at: Location;
+  constructor(res: KResource) {
+    this.value = res.value;
+    this.written = res.written;
+    this.patchedBy = res.patchedBy;
+    this.via = res.via;
+    this.nameUnknown = res.nameUnknown;
+    this.at = res.at;
+  }
+
+  locate(path: YamlPath): Location {
+    return locate(this.value, this.at, path);
+  }
+}
+
 function toApplied(res: KResource): AppliedDocument {
-  return {
-    value: res.value,
-    written: res.written,
-    locate: (path) => locate(res.value, res.at, path),
-    patchedBy: res.patchedBy,
-    via: res.via,
-    nameUnknown: res.nameUnknown,
-  };
+  return new BuiltDocument(res);
 }

@@ -85,6 +85,8 @@ export interface BuildContext {
 
 /** The root-relative path of `entry` written in `dir`, or `undefined` when it leaves the root. */
 export function resolvePath(dir: string, entry: string): string | undefined {
+  // Most entries are a plain name in the folder: nothing to resolve.
+  if (isPlainName(entry)) return dir === '' ? entry : `${dir}/${entry}`;
   const parts: string[] = dir === '' ? [] : dir.split('/');
   if (entry.startsWith('/')) return undefined;
   for (const part of entry.split('/')) {
@@ -95,6 +97,11 @@ export function resolvePath(dir: string, entry: string): string | undefined {
     } else parts.push(part);
   }
   return parts.join('/');
+}
+
+/** A non-empty path segment other than `.` and `..`. */
+export function isPlainName(entry: string): boolean {
+  return entry !== '' && entry !== '.' && entry !== '..' && !entry.includes('/');
 }
 
 export function docLocation(file: SourceFile, docIndex: number, path: Location['path'] = []): Location {

@@ -225,18 +225,25 @@ export function fixNameReferences(resources: readonly KResource[], configs: read
     const id = currentId(res);
     return isClusterScoped(id.group ? `${id.group}/${id.version}` : id.version, id.kind) === true;
   };
-  const byKind = new Map<string, KResource[]>();
-  for (const res of resources) {
-    const id = currentId(res);
-    const list = byKind.get(id.kind) ?? [];
-    list.push(res);
-    byKind.set(id.kind, list);
-  }
+  // Made when the first reference is looked at: a build that only moved objects has none to fix.
+  let byKindIndex: Map<string, KResource[]> | undefined;
+  const ofKind = (kind: string): KResource[] => {
+    if (!byKindIndex) {
+      byKindIndex = new Map();
+      for (const res of resources) {
+        const id = currentId(res);
+        const list = byKindIndex.get(id.kind) ?? [];
+        list.push(res);
+        byKindIndex.set(id.kind, list);
+      }
+    }
+    return byKindIndex.get(kind) ?? [];
+  };
   // With no object renamed, only references that carry a namespace can change: binding
   // subjects and service references of webhooks, APIServices and CRD conversion webhooks.
   const renamed = configs.length > 0 || resources.some((res) => res.previousNames.length > 0);
   for (const referrer of resources) {
-    if (!renamed && !NAMESPACED_REFERRERS.has(currentId(referrer).kind)) continue;
+    if (!renamed && !NAMESPACED_REFERRERS.has(typeof referrer.value.kind === 'string' ? referrer.value.kind : '')) continue;
     const namespace = currentId(referrer).namespace;
     // kustomize `SubsetThatCouldBeReferencedByResource`: a namespaced object refers to objects of
     // its own namespace (a RoleBinding also to those of its subjects) or cluster-scoped ones.
@@ -244,7 +251,7 @@ export function fixNameReferences(resources: readonly KResource[], configs: read
     const inScope = (res: KResource): boolean => clusterScoped(referrer) || clusterScoped(res) || reachable.has(currentId(res).namespace ?? 'default');
     for (const reference of [...referencesOf(referrer), ...configuredReferences(referrer, configs)]) {
       const group = reference.group ?? (reference.kind === 'Role' || reference.kind === 'ClusterRole' ? 'rbac.authorization.k8s.io' : '');
-      const candidates = (byKind.get(reference.kind) ?? []).filter((res) => {
+      const candidates = ofKind(reference.kind).filter((res) => {
         if (res === referrer || currentId(res).group !== group || !inScope(res)) return false;
         const names = [res.orgId.name, ...res.previousNames];
         if (!names.includes(reference.name)) return false;

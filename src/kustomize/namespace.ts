@@ -10,14 +10,33 @@
 import type { Location } from './origin.js';
 import { currentId, getPath, isMap, notePatched, setIn, type KResource } from './resource.js';
 
+/** Kinds with a field spec besides `metadata.namespace` (or renamed): they take the full pass. */
+const SPECIAL_KINDS = new Set(['Namespace', 'RoleBinding', 'ClusterRoleBinding', 'APIService', 'CustomResourceDefinition']);
+
 export interface NamespaceContext {
   isClusterScoped(apiVersion: string, kind: string): boolean | undefined;
 }
 
 export function applyNamespace(resources: readonly KResource[], namespace: string, at: Location | undefined, context: NamespaceContext): void {
   for (const res of resources) {
+    const value = res.value;
+    const kind = typeof value.kind === 'string' ? value.kind : '';
+    const rawApiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
+    // Split and joined again as kustomize's ResId does ("/v1" is "v1").
+    const slash = rawApiVersion.indexOf('/');
+    const group = slash < 0 ? '' : rawApiVersion.slice(0, slash);
+    const apiVersion = slash === 0 ? rawApiVersion.slice(1) : rawApiVersion;
+    // The common case first: a namespaced object of a kind no other field spec names.
+    if (!SPECIAL_KINDS.has(kind)) {
+      const metadata = value.metadata;
+      const current = isMap(metadata) ? metadata.namespace : undefined;
+      if (current === namespace || context.isClusterScoped(apiVersion, kind) === true) continue;
+      res.previousNamespaces.push(typeof current === 'string' && current !== '' ? current : undefined);
+      setIn(res, ['metadata', 'namespace'], namespace, at);
+      if (at) notePatched(res, at);
+      continue;
+    }
     const id = currentId(res);
-    const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
     let changed = false;
     const set = (path: Array<string | number>): void => {
       if (getPath(res.value, path) === namespace) return;
@@ -34,7 +53,7 @@ export function applyNamespace(resources: readonly KResource[], namespace: strin
     } else if (context.isClusterScoped(apiVersion, id.kind) !== true) {
       set(['metadata', 'namespace']);
     }
-    if (id.group === 'rbac.authorization.k8s.io' && (id.kind === 'RoleBinding' || id.kind === 'ClusterRoleBinding')) {
+    if (group === 'rbac.authorization.k8s.io' && (id.kind === 'RoleBinding' || id.kind === 'ClusterRoleBinding')) {
       const subjects = getPath(res.value, ['subjects']);
       if (Array.isArray(subjects)) {
         subjects.forEach((subject, index) => {
@@ -45,11 +64,11 @@ export function applyNamespace(resources: readonly KResource[], namespace: strin
         });
       }
     }
-    if (id.group === 'apiregistration.k8s.io' && id.kind === 'APIService' && isMap(getPath(res.value, ['spec', 'service']))) {
+    if (group === 'apiregistration.k8s.io' && id.kind === 'APIService' && isMap(getPath(res.value, ['spec', 'service']))) {
       set(['spec', 'service', 'namespace']);
     }
     const webhookService = ['spec', 'conversion', 'webhook', 'clientConfig', 'service'];
-    if (id.group === 'apiextensions.k8s.io' && id.kind === 'CustomResourceDefinition' && isMap(getPath(res.value, webhookService))) {
+    if (group === 'apiextensions.k8s.io' && id.kind === 'CustomResourceDefinition' && isMap(getPath(res.value, webhookService))) {
       set([...webhookService, 'namespace']);
     }
     if (changed && at) notePatched(res, at);

@@ -13,35 +13,68 @@ import type { Location, SourceFile } from '../model/workspace.js';
 
 export type { Location };
 
+/**
+ * Children of a node written somewhere else than the node's place plus their key (scalars set
+ * by a patch, moved list items), as key/place pairs: a node has few, and a short array costs
+ * far less to make and to collect than a Map per node.
+ */
+export type KeyMarks = Array<string | number | Location>;
+
 interface Mark {
   /** Where the node itself was written (absent for a node built by a transform). */
-  at?: Location;
-  /** Children written somewhere else than `at` + key (scalars set by a patch, moved list items). */
-  keys?: Map<string | number, Location>;
+  at: Location | undefined;
+  /** Key, place, key, place… (see KeyMarks); keys compare with `===`. */
+  keys: KeyMarks | undefined;
 }
 
+/** The one table of marks, shared by every build (a node's mark never changes). */
 const marks = new WeakMap<object, Mark>();
-
-function markOf(node: object): Mark {
-  let mark = marks.get(node);
-  if (!mark) marks.set(node, (mark = {}));
-  return mark;
-}
 
 /** Record where a mapping or sequence was written. */
 export function markNode(node: object, at: Location): void {
-  markOf(node).at = at;
+  const mark = marks.get(node);
+  if (mark) mark.at = at;
+  else marks.set(node, { at, keys: undefined });
 }
 
 /** Record where the child `key` of `node` was written (a scalar has no identity of its own). */
 export function markKey(node: object, key: string | number, at: Location): void {
-  const mark = markOf(node);
-  (mark.keys ??= new Map()).set(key, at);
+  let mark = marks.get(node);
+  if (!mark) marks.set(node, (mark = { at: undefined, keys: undefined }));
+  const keys = mark.keys;
+  if (!keys) {
+    mark.keys = [key, at];
+    return;
+  }
+  for (let index = 0; index < keys.length; index += 2) {
+    if (keys[index] === key) {
+      keys[index + 1] = at;
+      return;
+    }
+  }
+  keys.push(key, at);
 }
 
-/** The children of `node` written somewhere else than its place plus their key, if any. */
-export function keyMarksOf(node: object): ReadonlyMap<string | number, Location> | undefined {
+/** Mark a node made just now (never marked before) with its place and its children's key marks. */
+export function markCopy(node: object, at: Location, keys: Readonly<KeyMarks> | undefined): void {
+  marks.set(node, { at, keys: keys ? keys.slice() : undefined });
+}
+
+/** The children of `node` written somewhere else than its place plus their key, as key/place pairs. */
+export function keyMarksOf(node: object): Readonly<KeyMarks> | undefined {
   return marks.get(node)?.keys;
+}
+
+function keyMark(mark: Mark | undefined, key: string | number): Location | undefined {
+  const keys = mark?.keys;
+  if (!keys) return undefined;
+  for (let index = 0; index < keys.length; index += 2) if (keys[index] === key) return keys[index + 1] as Location;
+  return undefined;
+}
+
+/** Where the child `key` of `node` was written when a key mark says so. */
+export function keyMarkOf(node: object, key: string | number): Location | undefined {
+  return keyMark(marks.get(node), key);
 }
 
 /** Where `node` was written, when it was marked. */
@@ -67,9 +100,8 @@ export function locate(root: unknown, rootAt: Location, path: YamlPath): Locatio
       return { ...at, path: [...at.path, ...path.slice(index)] };
     }
     const child: unknown = (node as Record<string | number, unknown>)[segment];
-    const keyed = marks.get(node)?.keys?.get(segment);
-    const own = typeof child === 'object' && child !== null ? locationOf(child) : undefined;
-    at = own ?? keyed ?? childLocation(at, segment);
+    const own = typeof child === 'object' && child !== null ? marks.get(child)?.at : undefined;
+    at = own ?? keyMark(marks.get(node), segment) ?? childLocation(at, segment);
     node = child;
   }
   return at;

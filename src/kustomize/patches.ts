@@ -163,7 +163,7 @@ export function applyPatchEntry(context: BuildContext, dir: string, resources: K
     for (const res of resources.filter(select)) {
       const before = { value: res.value, at: res.at };
       // Clone afresh so that a failing operation leaves the nodes of `before` untouched.
-      res.owned = new WeakSet();
+      res.owned = undefined;
       try {
         applyJsonPatch(res, operations);
         notePatched(res, entry.at);

@@ -8,7 +8,7 @@
  */
 import type { YamlPath } from '../model/finding.js';
 import type { SourceFile } from '../model/workspace.js';
-import { childLocation, keyMarksOf, locate, locationOf, markKey, markNode, type Location } from './origin.js';
+import { childLocation, keyMarkOf, keyMarksOf, locate, locationOf, markCopy, markKey, markNode, type Location } from './origin.js';
 
 export type Value = Record<string, unknown>;
 
@@ -37,8 +37,8 @@ export interface KResource {
   via: SourceFile[];
   /** True when the final name cannot be known (a generator input that could not be read). */
   nameUnknown: boolean;
-  /** Nodes this object owns (clones it made); only those are edited in place. */
-  owned: WeakSet<object>;
+  /** Nodes this object owns (clones it made); only those are edited in place. Made on the first edit. */
+  owned: Set<object> | undefined;
   /** Generated ConfigMap/Secret: hash suffix pending (added after the kustomization's transforms). */
   generated?: { hash: boolean; behavior: string };
 }
@@ -85,7 +85,7 @@ export function newResource(value: Value, at: Location, via: SourceFile[]): KRes
     patchedBy: [],
     via,
     nameUnknown: false,
-    owned: new WeakSet(),
+    owned: undefined,
   };
 }
 
@@ -98,20 +98,33 @@ function samePlace(a: Location, b: Location): boolean {
  * children were written. The children stay shared; object children get their place marked
  * (their own place, which never changes), scalar children a key mark when it differs.
  */
-export function cloneNode<T extends object>(node: T, at: Location): T {
-  const own = locationOf(node) ?? at;
+export function cloneNode<T extends object>(node: T, at: Location, inPlace = false): T {
+  const marked = locationOf(node);
+  const own = marked ?? at;
   const copy = (Array.isArray(node) ? [...node] : { ...node }) as T;
-  markNode(copy, own);
   // A mapping's children stay where the copy's place plus their key says; only places that
   // differ are carried over. A list's object items are pinned, since patches may move them.
+  // A copy `inPlace` of an unmarked node takes the node's place, where `at` (its parent's
+  // place plus its key, as `locate` finds it) already says it is: it needs no mark until it
+  // moves, and whatever moves a node marks it first when it has none.
   const keyed = keyMarksOf(node);
-  if (keyed) for (const [key, place] of keyed) markKey(copy, key, place);
+  if (!inPlace || marked !== undefined || keyed !== undefined) markCopy(copy, own, keyed);
   if (Array.isArray(node)) {
-    node.forEach((child: unknown, index) => {
-      if (isObject(child) && !locationOf(child)) markNode(child, keyed?.get(index) ?? childLocation(own, index));
-    });
+    for (let index = 0; index < node.length; index++) {
+      const child: unknown = node[index];
+      if (isObject(child) && !locationOf(child)) markNode(child, (keyed && keyMarkOf(node, index)) ?? childLocation(own, index));
+    }
   }
   return copy;
+}
+
+/** Make `node` one the object owns (edited in place from now on). */
+export function own(res: KResource, node: object): void {
+  (res.owned ??= new Set()).add(node);
+}
+
+function owns(res: KResource, node: object): boolean {
+  return res.owned !== undefined && res.owned.has(node);
 }
 
 /** Where the node at `path` of the object was written. */
@@ -124,25 +137,26 @@ export function locateIn(res: KResource, path: YamlPath): Location {
  * missing or non-container steps become empty mappings. Returns the container.
  */
 export function writable(res: KResource, path: YamlPath): Record<string | number, unknown> {
-  if (!res.owned.has(res.value)) {
-    res.value = cloneNode(res.value, res.at);
-    res.owned.add(res.value);
+  if (!owns(res, res.value)) {
+    res.value = cloneNode(res.value, res.at, true);
+    own(res, res.value);
   }
   let node: Record<string | number, unknown> = res.value;
+  // Every owned node is a marked clone; an unowned one is located only when it is cloned or made.
   let at = locationOf(node) ?? res.at;
   for (const segment of path) {
     const existing = node[segment];
-    const childAt = locate(node, at, [segment]);
-    let child: Record<string | number, unknown>;
-    if (!isObject(existing)) child = {};
-    else if (!res.owned.has(existing)) child = cloneNode(existing, childAt);
-    else child = existing;
-    if (child !== existing) {
-      node[segment] = child;
-      res.owned.add(child);
+    if (isObject(existing) && owns(res, existing)) {
+      at = locationOf(existing) ?? keyMarkOf(node, segment) ?? childLocation(at, segment);
+      node = existing;
+      continue;
     }
+    const childAt = (isObject(existing) ? locationOf(existing) : undefined) ?? keyMarkOf(node, segment) ?? childLocation(at, segment);
+    const child: Record<string | number, unknown> = isObject(existing) ? cloneNode(existing, childAt, true) : {};
+    node[segment] = child;
+    own(res, child);
     node = child;
-    at = locationOf(node) ?? childAt;
+    at = locationOf(child) ?? childAt;
   }
   return node;
 }

@@ -14,7 +14,7 @@
  */
 import { locate, locationOf, markKey, markNode, type Location } from './origin.js';
 import { mergeKeyOf, PRIMITIVE_SET } from './merge-keys.js';
-import { cloneNode, currentId, isMap, isObject, type KResource, type Value } from './resource.js';
+import { cloneNode, currentId, isMap, isObject, own as ownNode, type KResource, type Value } from './resource.js';
 
 const DELETE = Symbol('delete');
 
@@ -39,7 +39,7 @@ function fromPatch(merge: Merge, src: unknown, srcAt: Location): unknown {
       if (!isObject(copy) && out.length !== index) markKey(out, out.length, itemAt);
       out.push(copy);
     });
-    merge.res.owned.add(out);
+    ownNode(merge.res, out);
     return out;
   }
   if (src.$patch === 'delete') return DELETE;
@@ -50,7 +50,7 @@ function fromPatch(merge: Merge, src: unknown, srcAt: Location): unknown {
     const copy = fromPatch(merge, value, locate(src, at, [key]));
     if (copy !== DELETE) out[key] = copy;
   }
-  merge.res.owned.add(out);
+  ownNode(merge.res, out);
   return out;
 }
 
@@ -59,8 +59,8 @@ function mergeValue(merge: Merge, dst: unknown, dstAt: Location, src: unknown, s
     if (src.$patch === 'delete') return DELETE;
     if (src.$patch === 'replace' || !isMap(dst)) return fromPatch(merge, src, srcAt);
     const out = cloneNode(dst, dstAt);
-    merge.res.owned.add(out);
-    const outAt = locationOf(out)!;
+    ownNode(merge.res, out);
+    const outAt = locationOf(out) ?? dstAt;
     for (const [key, value] of Object.entries(src)) {
       if (key.startsWith('$')) continue;
       if (value === null) {
@@ -95,14 +95,14 @@ function mergeList(merge: Merge, dst: unknown[], dstAt: Location, src: unknown[]
   if (key === PRIMITIVE_SET && !src.some(isObject) && !dst.some(isObject)) {
     // The patch's items first, then the others (checked with `kubectl kustomize` on finalizers).
     markNode(out, own);
-    merge.res.owned.add(out);
+    ownNode(merge.res, out);
     src.forEach((item, index) => !out.includes(item) && push(item, locate(src, srcAt, [index])));
     dst.forEach((item, index) => !out.includes(item) && push(item, locate(dst, own, [index])));
     return out;
   }
   if (key === undefined || key === PRIMITIVE_SET || !src.every(isMap)) return fromPatch(merge, src, srcAt);
   markNode(out, own);
-  merge.res.owned.add(out);
+  ownNode(merge.res, out);
   const used = new Set<number>();
   src.forEach((item, index) => {
     const itemAt = locate(src, srcAt, [index]);

@@ -16,8 +16,13 @@ export function isRemoteTarget(entry: string): boolean {
   return REMOTE.test(entry);
 }
 
+/** An empty, `.` or `..` segment (a leading, trailing or doubled slash included). */
+const UNNORMALIZED = /(?:^|\/)\.{0,2}(?:\/|$)/;
+
 /** Resolve `entry` against `dir` inside a root; `undefined` when it leaves the root. */
 export function resolveInRoot(dir: string, entry: string): string | undefined {
+  // A plain name in a normalized folder is already normalized.
+  if (entry !== '' && entry !== '.' && entry !== '..' && !entry.includes('/') && (dir === '' || !UNNORMALIZED.test(dir))) return dir === '' ? entry : `${dir}/${entry}`;
   const joined = path.posix.normalize(path.posix.join(dir, entry));
   if (joined === '..' || joined.startsWith('../') || path.posix.isAbsolute(entry)) return undefined;
   return joined === '.' ? '' : joined.replace(/\/$/, '');
