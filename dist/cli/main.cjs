@@ -227,10 +227,11 @@ function readProject(model, root, projectFile, nested = false) {
     if (under(modelPaths, file) && /\.(sql|py)$/.test(base)) {
       const name3 = base.replace(/\.(sql|py)$/, "");
       const text = file.text ?? "";
-      const inFile = /\bconfig\s*\([^)]*\benabled\s*=\s*(false|False)\b/.test(stripJinjaComments(text));
-      const disabled = inFile || !/\benabled\s*=\s*(true|True)\b/.test(text) && (yamlDisabled.has(name3) || disabledByProject(file));
+      const stripped = stripJinjaComments(text);
+      const inFile = stripped.includes("enabled") && /\bconfig\s*\([^)]*\benabled\s*=\s*(false|False)\b/.test(stripped);
+      const disabled = inFile || !(text.includes("enabled") && /\benabled\s*=\s*(true|True)\b/.test(text)) && (yamlDisabled.has(name3) || disabledByProject(file));
       addNode({ kind: "model", name: name3, file, offsets: void 0, disabled });
-      if (base.endsWith(".sql")) project.sql.push(scanSql(file, "model"));
+      if (base.endsWith(".sql")) project.sql.push(scanSql(file, "model", stripped));
     } else if (under(seedPaths, file) && base.endsWith(".csv")) {
       addNode({ kind: "seed", name: base.slice(0, -4), file, offsets: void 0, disabled: false });
     } else if (under(snapshotPaths, file) && base.endsWith(".sql")) {
@@ -239,7 +240,7 @@ function readProject(model, root, projectFile, nested = false) {
         const start2 = (match.index ?? 0) + match[0].indexOf(match[1]);
         addNode({ kind: "snapshot", name: match[1], file, offsets: [start2, start2 + match[1].length], disabled: false });
       }
-      project.sql.push(scanSql(file, "snapshot"));
+      project.sql.push(scanSql(file, "snapshot", text));
     } else if (under(analysisPaths, file) && base.endsWith(".sql")) {
       project.sql.push(scanSql(file, "analysis"));
     } else if (under(testPaths, file) && base.endsWith(".sql") && !file.path.includes("/generic/") && !file.path.includes("/fixtures/")) {
@@ -265,12 +266,14 @@ function enabledOf(config) {
   return typeof value === "boolean" ? value : void 0;
 }
 function stripJinjaComments(text) {
+  if (!text.includes("{#") && !text.includes("raw")) return text;
   const blank = (match) => match.replace(/[^\n]/g, " ");
   return text.replace(/\{#[\s\S]*?#\}/g, blank).replace(/\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g, blank);
 }
-function scanSql(file, kind) {
-  const text = stripJinjaComments(file.text ?? "");
+function scanSql(file, kind, stripped) {
+  const text = stripped ?? stripJinjaComments(file.text ?? "");
   const out2 = { file, kind, calls: [], dynamic: 0 };
+  if (!/(?<![\w.])(ref|source)\s*\(/.test(text)) return out2;
   for (const block of text.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
     const start2 = block.index ?? 0;
     const inner = block[0];
@@ -280,7 +283,8 @@ function scanSql(file, kind) {
       const args2 = [];
       let literal = true;
       for (; ; ) {
-        const arg = ARG.exec(inner.slice(cursor));
+        ARG.lastIndex = cursor;
+        const arg = ARG.exec(inner);
         if (!arg) {
           literal = false;
           break;
@@ -315,7 +319,7 @@ var init_project = __esm({
     init_collections();
     init_values();
     cache = /* @__PURE__ */ new WeakMap();
-    ARG = /^\s*(?:'([^'\\]*)'|"([^"\\]*)")\s*/;
+    ARG = /\s*(?:'([^'\\]*)'|"([^"\\]*)")\s*/y;
   }
 });
 
@@ -31936,20 +31940,78 @@ function hclParserLoadError() {
 }
 function parseHcl(text) {
   if (!parser) return void 0;
+  const cached = parsedByText.get(text);
+  if (cached) return cached;
   const tree = parser.parse(text);
   if (!tree) return void 0;
   try {
     const out2 = { body: { attributes: [], blocks: [] }, errors: [], calls: [], traversals: [] };
     const root = tree.rootNode;
-    const body2 = root.namedChildren.find((child) => child?.type === "body");
+    const body2 = mirror(tree.walk(), tree.language.types).children.find((child) => child.type === "body");
     if (body2) out2.body = convertBody(body2, text, out2);
     if (root.hasError) {
       const error = firstSyntaxError(root, text);
       if (error) out2.errors.push(error);
     }
+    if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
+    parsedByText.set(text, out2);
     return out2;
   } finally {
     tree.delete();
+  }
+}
+function mirror(cursor, types2) {
+  const current = () => {
+    const id = cursor.nodeTypeId;
+    let named = namedTypes.get(id);
+    if (named === void 0) namedTypes.set(id, named = cursor.nodeIsNamed);
+    return { type: types2[id] || "ERROR", named, start: -1, end: -1, children: NO_CHILDREN };
+  };
+  const append2 = (parent, child) => {
+    if (parent.children === NO_CHILDREN) parent.children = [child];
+    else parent.children.push(child);
+  };
+  try {
+    const root = current();
+    const stack = [root];
+    let node = root;
+    let first2 = true;
+    for (; ; ) {
+      if (node.named && cursor.gotoFirstChild()) {
+        const child = current();
+        append2(node, child);
+        stack.push(child);
+        node = child;
+        first2 = true;
+        continue;
+      }
+      if (node.named || node.type === "::") {
+        node.start = cursor.startIndex;
+        node.end = cursor.endIndex;
+      } else if (first2) node.start = cursor.startIndex;
+      for (; ; ) {
+        const done = stack.pop();
+        const last = done.children[done.children.length - 1];
+        if (last) {
+          done.start = done.children[0].start;
+          done.end = last.end;
+        }
+        if (stack.length === 0) return root;
+        if (cursor.gotoNextSibling()) {
+          const parent = stack[stack.length - 1];
+          const sibling = current();
+          append2(parent, sibling);
+          stack.push(sibling);
+          node = sibling;
+          first2 = false;
+          break;
+        }
+        if (done.end === -1) done.end = cursor.endIndex;
+        cursor.gotoParent();
+      }
+    }
+  } finally {
+    cursor.delete();
   }
 }
 function lastTraversalAt(out2, start2) {
@@ -31961,57 +32023,61 @@ function children(node) {
 }
 function convertBody(node, text, out2) {
   const body2 = { attributes: [], blocks: [] };
-  for (const child of children(node)) {
+  const textOf = (part) => text.slice(part.start, part.end);
+  for (const child of node.children) {
     if (child.type === "attribute") {
-      const parts3 = children(child);
+      const parts3 = child.children;
       const name3 = parts3[0]?.type === "identifier" ? parts3[0] : void 0;
       const expression = parts3.find((c) => c.type === "expression");
       if (!name3 || !expression) continue;
-      body2.attributes.push({ name: name3.text, nameOffsets: offsetsOf(name3), value: convertExpression(expression, out2), text: expression.text });
+      body2.attributes.push({ name: textOf(name3), nameOffsets: offsetsOf(name3), value: convertExpression(expression, text, out2), text: textOf(expression) });
     } else if (child.type === "block") {
-      const parts3 = children(child);
+      const parts3 = child.children;
       const type2 = parts3[0];
       if (!type2 || type2.type !== "identifier") continue;
       const labels = [];
       const labelOffsets = [];
-      for (const part of parts3.slice(1)) {
+      for (let index = 1; index < parts3.length; index++) {
+        const part = parts3[index];
         if (part.type === "string_lit") {
-          labels.push(unescape(children(part).filter((c) => c.type === "template_literal").map((c) => c.text).join("")));
+          labels.push(unescape(part.children.filter((c) => c.type === "template_literal").map(textOf).join("")));
           labelOffsets.push(offsetsOf(part));
         } else if (part.type === "identifier") {
-          labels.push(part.text);
+          labels.push(textOf(part));
           labelOffsets.push(offsetsOf(part));
         }
       }
       const inner = parts3.find((part) => part.type === "body");
-      body2.blocks.push({ type: type2.text, labels, typeOffsets: offsetsOf(type2), labelOffsets, offsets: offsetsOf(child), body: inner ? convertBody(inner, text, out2) : { attributes: [], blocks: [] } });
+      body2.blocks.push({ type: textOf(type2), labels, typeOffsets: offsetsOf(type2), labelOffsets, offsets: offsetsOf(child), body: inner ? convertBody(inner, text, out2) : { attributes: [], blocks: [] } });
     }
   }
   return body2;
 }
 function unescape(raw) {
+  if (!raw.includes("\\") && !raw.includes("$${") && !raw.includes("%%{")) return raw;
   return raw.replace(/\\(["\\nrt])/g, (_, c) => ({ n: "\n", r: "\r", t: "	" })[c] ?? c).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 }
-function convertExpression(node, out2) {
-  const parts3 = children(node);
+function convertExpression(node, text, out2) {
+  const parts3 = node.children;
   const first2 = parts3[0];
   if (!first2) return { kind: "other", offsets: offsetsOf(node) };
   if (node.type === "expression" && parts3.length > 1) {
-    const primary = convertExpression(first2, out2);
+    const primary = convertExpression(first2, text, out2);
     if (primary.kind !== "traversal") {
-      for (const step of parts3.slice(1)) walkNested(step, out2);
+      for (let index = 1; index < parts3.length; index++) walkNested(parts3[index], text, out2);
       return { kind: "other", offsets: offsetsOf(node) };
     }
     let end = primary.offsets[1];
     let open = true;
-    for (const step of parts3.slice(1)) {
-      const name3 = step.type === "get_attr" ? step.namedChildren[0] : void 0;
+    for (let index = 1; index < parts3.length; index++) {
+      const step = parts3[index];
+      const name3 = step.type === "get_attr" ? step.children.find((c) => c.named) : void 0;
       if (open && name3) {
-        primary.attrs.push(name3.text);
-        end = step.endIndex;
+        primary.attrs.push(text.slice(name3.start, name3.end));
+        end = step.end;
       } else {
         open = false;
-        walkNested(step, out2);
+        walkNested(step, text, out2);
       }
     }
     const traversal = out2.traversals[lastTraversalAt(out2, primary.offsets[0])];
@@ -32021,75 +32087,79 @@ function convertExpression(node, out2) {
     }
     return { kind: "traversal", root: primary.root, attrs: primary.attrs, offsets: [primary.offsets[0], end] };
   }
+  const firstText = () => text.slice(first2.start, first2.end);
   switch (node.type) {
     case "expression":
-      return convertExpression(first2, out2);
+      return convertExpression(first2, text, out2);
     case "variable_expr": {
-      const traversal = { root: first2.text, attrs: [], offsets: offsetsOf(node) };
+      const root = firstText();
+      const traversal = { root, attrs: [], offsets: offsetsOf(node) };
       out2.traversals.push(traversal);
-      return { kind: "traversal", root: first2.text, attrs: [], offsets: offsetsOf(node) };
+      return { kind: "traversal", root, attrs: [], offsets: offsetsOf(node) };
     }
     case "literal_value": {
-      const value = first2.type === "numeric_lit" ? Number(first2.text) : first2.type === "bool_lit" ? first2.text === "true" : first2.type === "null_lit" ? null : first2.type === "string_lit" ? unescape(children(first2).filter((c) => c.type === "template_literal").map((c) => c.text).join("")) : first2.text;
+      const value = first2.type === "numeric_lit" ? Number(firstText()) : first2.type === "bool_lit" ? firstText() === "true" : first2.type === "null_lit" ? null : first2.type === "string_lit" ? unescape(first2.children.filter((c) => c.type === "template_literal").map((c) => text.slice(c.start, c.end)).join("")) : firstText();
       return { kind: "literal", value, offsets: offsetsOf(node) };
     }
     case "template_expr":
-      return convertTemplate(first2, out2);
+      return convertTemplate(first2, text, out2);
     case "function_call": {
-      const name3 = parts3.filter((part) => part.type === "identifier" || part.type === "::").map((part) => part.text).join("");
+      const name3 = parts3.filter((part) => part.type === "identifier" || part.type === "::").map((part) => text.slice(part.start, part.end)).join("");
       const args2 = parts3.find((part) => part.type === "function_arguments");
       const call = { kind: "call", name: name3, args: [], offsets: offsetsOf(node) };
       out2.calls.push(call);
-      for (const arg of args2 ? children(args2) : []) if (arg.type === "expression") call.args.push(convertExpression(arg, out2));
+      for (const arg of args2 ? args2.children : []) if (arg.type === "expression") call.args.push(convertExpression(arg, text, out2));
       return call;
     }
     case "collection_value": {
       if (first2.type === "object") {
         const items = [];
-        for (const element of children(first2)) {
+        for (const element of first2.children) {
           if (element.type !== "object_elem") continue;
-          const [keyNode, valueNode] = children(element).filter((c) => c.type === "expression");
+          const [keyNode, valueNode] = element.children.filter((c) => c.type === "expression");
           if (!keyNode || !valueNode) continue;
-          const key2 = convertExpression(keyNode, out2);
+          const key2 = convertExpression(keyNode, text, out2);
           const keyText2 = key2.kind === "traversal" && key2.attrs.length === 0 ? key2.root : key2.kind === "template" && key2.parts.every((p) => typeof p === "string") ? key2.parts.join("") : void 0;
           if (key2.kind === "traversal" && key2.attrs.length === 0) {
             const index = lastTraversalAt(out2, key2.offsets[0]);
             if (index !== -1) out2.traversals.splice(index, 1);
           }
-          items.push({ key: keyText2, value: convertExpression(valueNode, out2), offsets: offsetsOf(element) });
+          items.push({ key: keyText2, value: convertExpression(valueNode, text, out2), offsets: offsetsOf(element) });
         }
         return { kind: "object", items, offsets: offsetsOf(node) };
       }
       if (first2.type === "tuple") {
-        return { kind: "tuple", items: children(first2).filter((c) => c.type === "expression").map((c) => convertExpression(c, out2)), offsets: offsetsOf(node) };
+        return { kind: "tuple", items: first2.children.filter((c) => c.type === "expression").map((c) => convertExpression(c, text, out2)), offsets: offsetsOf(node) };
       }
-      walkNested(node, out2);
+      walkNested(node, text, out2);
       return { kind: "other", offsets: offsetsOf(node) };
     }
     default:
-      walkNested(node, out2);
+      walkNested(node, text, out2);
       return { kind: "other", offsets: offsetsOf(node) };
   }
 }
-function convertTemplate(node, out2) {
+function convertTemplate(node, text, out2) {
   const parts3 = [];
   const heredoc = node.type === "heredoc_template";
-  for (const child of children(node)) {
-    if (child.type === "template_literal") parts3.push(heredoc ? child.text : unescape(child.text));
-    else if (child.type === "template_interpolation") {
-      const expression = children(child).find((c) => c.type === "expression");
-      parts3.push(expression ? convertExpression(expression, out2) : { kind: "other", offsets: offsetsOf(child) });
+  for (const child of node.children) {
+    if (child.type === "template_literal") {
+      const raw = text.slice(child.start, child.end);
+      parts3.push(heredoc ? raw : unescape(raw));
+    } else if (child.type === "template_interpolation") {
+      const expression = child.children.find((c) => c.type === "expression");
+      parts3.push(expression ? convertExpression(expression, text, out2) : { kind: "other", offsets: offsetsOf(child) });
     } else if (child.type === "template_directive") {
-      walkNested(child, out2);
+      walkNested(child, text, out2);
       parts3.push({ kind: "other", offsets: offsetsOf(child) });
     }
   }
   return { kind: "template", parts: parts3, offsets: offsetsOf(node) };
 }
-function walkNested(node, out2) {
-  for (const child of children(node)) {
-    if (child.type === "expression") convertExpression(child, out2);
-    else walkNested(child, out2);
+function walkNested(node, text, out2) {
+  for (const child of node.children) {
+    if (child.type === "expression") convertExpression(child, text, out2);
+    else walkNested(child, text, out2);
   }
 }
 function firstSyntaxError(root, text) {
@@ -32122,14 +32192,18 @@ function firstSyntaxError(root, text) {
   const token = text.slice(stray.startIndex, end).trim();
   return { message: `Invalid syntax at ${token === "" ? "this point" : `"${token.length > 20 ? `${token.slice(0, 20)}\u2026` : token}"`}`, offsets: [stray.startIndex, end] };
 }
-var import_node_fs2, import_node_module, import_node_url2, parser, loading, loadError, offsetsOf;
+var import_node_fs2, import_node_module, import_node_url2, parser, loading, loadError, parsedByText, PARSED_CACHE_LIMIT, NO_CHILDREN, namedTypes, offsetsOf;
 var init_hcl = __esm({
   "src/terraform/hcl.ts"() {
     "use strict";
     import_node_fs2 = require("node:fs");
     import_node_module = require("node:module");
     import_node_url2 = require("node:url");
-    offsetsOf = (node) => [node.startIndex, node.endIndex];
+    parsedByText = /* @__PURE__ */ new Map();
+    PARSED_CACHE_LIMIT = 4096;
+    NO_CHILDREN = [];
+    namedTypes = /* @__PURE__ */ new Map();
+    offsetsOf = (node) => [node.start, node.end];
   }
 });
 
@@ -36080,13 +36154,13 @@ var init_metadata = __esm({
 
 // src/sops/facts.ts
 function valuesMirrorAst(file) {
-  let mirror = mirrors.get(file);
-  if (mirror === void 0) {
+  let mirror2 = mirrors.get(file);
+  if (mirror2 === void 0) {
     const text = file.text;
-    mirror = text !== void 0 && file.problems.length === 0 && !mayHaveAlias(text) && !AST_ONLY_SYNTAX.test(text);
-    mirrors.set(file, mirror);
+    mirror2 = text !== void 0 && file.problems.length === 0 && !mayHaveAlias(text) && !AST_ONLY_SYNTAX.test(text);
+    mirrors.set(file, mirror2);
   }
-  return mirror;
+  return mirror2;
 }
 function mayHaveAlias(text) {
   return text.includes("&") && text.includes("*") && MAY_HAVE_ANCHOR2.test(text) && MAY_HAVE_ALIAS.test(text);

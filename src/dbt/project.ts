@@ -196,10 +196,12 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
     if (under(modelPaths, file) && /\.(sql|py)$/.test(base)) {
       const name = base.replace(/\.(sql|py)$/, '');
       const text = file.text ?? '';
-      const inFile = /\bconfig\s*\([^)]*\benabled\s*=\s*(false|False)\b/.test(stripJinjaComments(text));
-      const disabled = inFile || (!/\benabled\s*=\s*(true|True)\b/.test(text) && (yamlDisabled.has(name) || disabledByProject(file)));
+      // Comments are stripped once per file, for the config check and the ref scan alike.
+      const stripped = stripJinjaComments(text);
+      const inFile = stripped.includes('enabled') && /\bconfig\s*\([^)]*\benabled\s*=\s*(false|False)\b/.test(stripped);
+      const disabled = inFile || (!(text.includes('enabled') && /\benabled\s*=\s*(true|True)\b/.test(text)) && (yamlDisabled.has(name) || disabledByProject(file)));
       addNode({ kind: 'model', name, file, offsets: undefined, disabled });
-      if (base.endsWith('.sql')) project.sql.push(scanSql(file, 'model'));
+      if (base.endsWith('.sql')) project.sql.push(scanSql(file, 'model', stripped));
     } else if (under(seedPaths, file) && base.endsWith('.csv')) {
       addNode({ kind: 'seed', name: base.slice(0, -4), file, offsets: undefined, disabled: false });
     } else if (under(snapshotPaths, file) && base.endsWith('.sql')) {
@@ -208,7 +210,7 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
         const start = (match.index ?? 0) + match[0].indexOf(match[1] as string);
         addNode({ kind: 'snapshot', name: match[1] as string, file, offsets: [start, start + (match[1] as string).length], disabled: false });
       }
-      project.sql.push(scanSql(file, 'snapshot'));
+      project.sql.push(scanSql(file, 'snapshot', text));
     } else if (under(analysisPaths, file) && base.endsWith('.sql')) {
       project.sql.push(scanSql(file, 'analysis'));
     } else if (under(testPaths, file) && base.endsWith('.sql') && !file.path.includes('/generic/') && !file.path.includes('/fixtures/')) {
@@ -238,20 +240,23 @@ function enabledOf(config: Record<string, unknown> | undefined): boolean | undef
 
 /** Jinja comments `{# … #}` become spaces (offsets and lines are kept); raw blocks too. */
 export function stripJinjaComments(text: string): string {
+  if (!text.includes('{#') && !text.includes('raw')) return text;
   const blank = (match: string) => match.replace(/[^\n]/g, ' ');
   return text.replace(/\{#[\s\S]*?#\}/g, blank).replace(/\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g, blank);
 }
 
 /** Quoted string literal (single or double quotes, no escapes needed in dbt names). */
-const ARG = /^\s*(?:'([^'\\]*)'|"([^"\\]*)")\s*/;
+const ARG = /\s*(?:'([^'\\]*)'|"([^"\\]*)")\s*/y;
 
 /**
  * Static `ref()`/`source()` calls inside Jinja expressions and statements. SQL comments are
  * not skipped: Jinja renders them too, so dbt still resolves a ref written in `-- {{ ref('x') }}`.
  */
-export function scanSql(file: SourceFile, kind: DbtSqlFile['kind']): DbtSqlFile {
-  const text = stripJinjaComments(file.text ?? '');
+export function scanSql(file: SourceFile, kind: DbtSqlFile['kind'], stripped?: string): DbtSqlFile {
+  const text = stripped ?? stripJinjaComments(file.text ?? '');
   const out: DbtSqlFile = { file, kind, calls: [], dynamic: 0 };
+  // Most SQL holds no call at all: one search before the block scan.
+  if (!/(?<![\w.])(ref|source)\s*\(/.test(text)) return out;
   for (const block of text.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
     const start = block.index ?? 0;
     const inner = block[0];
@@ -261,7 +266,8 @@ export function scanSql(file: SourceFile, kind: DbtSqlFile['kind']): DbtSqlFile 
       const args: string[] = [];
       let literal = true;
       for (;;) {
-        const arg = ARG.exec(inner.slice(cursor));
+        ARG.lastIndex = cursor;
+        const arg = ARG.exec(inner);
         if (!arg) {
           literal = false;
           break;

@@ -14,13 +14,16 @@
  * `test/terraform/fmt-differential.test.ts` checks verdict and line against `terraform fmt`.
  *
  * The parser loads asynchronously once (`loadHclParser`, awaited by `loadWorkspace` when a
- * root holds `.tf`/`.tofu` files); parsing is then synchronous, and the tree is converted to
- * the small plain structure below and freed at once.
+ * root holds `.tf`/`.tofu` files); parsing is then synchronous, and the tree is copied once
+ * with a cursor (`mirror`), converted from the copy to the small plain structure below and
+ * freed at once. Cost (issue 14's bench workspace, 200 files / 15,000 lines, cold process):
+ * the parse itself (~250 ms CPU, mostly Wasm tier-up) and the copy (one Wasm call per step
+ * or read, ~170,000 nodes) dominate; the conversion in plain JS is the smaller part.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { Node as TsNode, Parser as TsParser } from 'web-tree-sitter';
+import type { Node as TsNode, Parser as TsParser, TreeCursor as TsTreeCursor } from 'web-tree-sitter';
 
 /** `[start, end)` character offsets into the file text. */
 export type Offsets = readonly [number, number];
@@ -129,27 +132,119 @@ export function hclParserLoaded(): boolean {
   return parser !== undefined;
 }
 
+/**
+ * Parsed files by their text: a file is parsed once per process (the LSP re-lints the same
+ * unchanged files on every keystroke). The results are never mutated after conversion.
+ */
+const parsedByText = new Map<string, HclFile>();
+const PARSED_CACHE_LIMIT = 4096;
+
 /** Parse one file. Returns `undefined` when the parser is not loaded. Never throws on bad input. */
 export function parseHcl(text: string): HclFile | undefined {
   if (!parser) return undefined;
+  const cached = parsedByText.get(text);
+  if (cached) return cached;
   const tree = parser.parse(text);
   if (!tree) return undefined;
   try {
     const out: HclFile = { body: { attributes: [], blocks: [] }, errors: [], calls: [], traversals: [] };
     const root = tree.rootNode;
-    const body = root.namedChildren.find((child) => child?.type === 'body');
+    const body = mirror(tree.walk(), tree.language.types).children.find((child) => child.type === 'body');
     if (body) out.body = convertBody(body, text, out);
     if (root.hasError) {
       const error = firstSyntaxError(root, text);
       if (error) out.errors.push(error);
     }
+    if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
+    parsedByText.set(text, out);
     return out;
   } finally {
     tree.delete();
   }
 }
 
-const offsetsOf = (node: TsNode): Offsets => [node.startIndex, node.endIndex];
+/**
+ * A plain copy of a tree-sitter node. Every property read on a web-tree-sitter `Node` is a
+ * call into Wasm (and `children` allocates a node object per child), so the tree is copied
+ * once with a cursor (a handful of calls per node) and converted from the copy; text is read
+ * from the source string by offsets.
+ */
+interface SyntaxNode {
+  type: string;
+  named: boolean;
+  start: number;
+  end: number;
+  children: SyntaxNode[];
+}
+
+/** Shared by every leaf (most nodes): no array per leaf. Never appended to. */
+const NO_CHILDREN: SyntaxNode[] = [];
+
+/** Whether a node type (by id) is named, as tree-sitter answered it the first time. */
+const namedTypes = new Map<number, boolean>();
+
+function mirror(cursor: TsTreeCursor, types: ReadonlyArray<string | null | undefined>): SyntaxNode {
+  const current = (): SyntaxNode => {
+    const id = cursor.nodeTypeId;
+    let named = namedTypes.get(id);
+    if (named === undefined) namedTypes.set(id, (named = cursor.nodeIsNamed));
+    return { type: types[id] || 'ERROR', named, start: -1, end: -1, children: NO_CHILDREN };
+  };
+  const append = (parent: SyntaxNode, child: SyntaxNode): void => {
+    if (parent.children === NO_CHILDREN) parent.children = [child];
+    else parent.children.push(child);
+  };
+  try {
+    const root = current();
+    const stack: SyntaxNode[] = [root];
+    let node = root;
+    let first = true;
+    // Depth-first: down to the first child, else on to the next sibling, else back up. Every
+    // step and read is a call into Wasm, so only what the conversion uses is read:
+    // - anonymous nodes are tokens of the grammar (`=`, `{`, `.`), which have no children;
+    // - a node spans from its first child's start to its last child's end (tree-sitter sums
+    //   a node's size from its children), so only leaves are asked for offsets, and a token
+    //   only for the offsets that bound its parent (its text is never read, except `::`).
+    for (;;) {
+      if (node.named && cursor.gotoFirstChild()) {
+        const child = current();
+        append(node, child);
+        stack.push(child);
+        node = child;
+        first = true;
+        continue;
+      }
+      if (node.named || node.type === '::') {
+        node.start = cursor.startIndex;
+        node.end = cursor.endIndex;
+      } else if (first) node.start = cursor.startIndex;
+      for (;;) {
+        const done = stack.pop() as SyntaxNode;
+        const last = done.children[done.children.length - 1];
+        if (last) {
+          done.start = (done.children[0] as SyntaxNode).start;
+          done.end = last.end;
+        }
+        if (stack.length === 0) return root;
+        if (cursor.gotoNextSibling()) {
+          const parent = stack[stack.length - 1] as SyntaxNode;
+          const sibling = current();
+          append(parent, sibling);
+          stack.push(sibling);
+          node = sibling;
+          first = false;
+          break;
+        }
+        if (done.end === -1) done.end = cursor.endIndex;
+        cursor.gotoParent();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+const offsetsOf = (node: SyntaxNode): Offsets => [node.start, node.end];
 
 /** Index of the last traversal recorded at `start` (recorded just before, so found at once), or -1. */
 function lastTraversalAt(out: HclFile, start: number): number {
@@ -161,32 +256,34 @@ function children(node: TsNode): TsNode[] {
   return node.children.filter((child): child is TsNode => child !== null);
 }
 
-function convertBody(node: TsNode, text: string, out: HclFile): HclBody {
+function convertBody(node: SyntaxNode, text: string, out: HclFile): HclBody {
   const body: HclBody = { attributes: [], blocks: [] };
-  for (const child of children(node)) {
+  const textOf = (part: SyntaxNode): string => text.slice(part.start, part.end);
+  for (const child of node.children) {
     if (child.type === 'attribute') {
-      const parts = children(child);
+      const parts = child.children;
       const name = parts[0]?.type === 'identifier' ? parts[0] : undefined;
       const expression = parts.find((c) => c.type === 'expression');
       if (!name || !expression) continue;
-      body.attributes.push({ name: name.text, nameOffsets: offsetsOf(name), value: convertExpression(expression, out), text: expression.text });
+      body.attributes.push({ name: textOf(name), nameOffsets: offsetsOf(name), value: convertExpression(expression, text, out), text: textOf(expression) });
     } else if (child.type === 'block') {
-      const parts = children(child);
+      const parts = child.children;
       const type = parts[0];
       if (!type || type.type !== 'identifier') continue;
       const labels: string[] = [];
       const labelOffsets: Offsets[] = [];
-      for (const part of parts.slice(1)) {
+      for (let index = 1; index < parts.length; index++) {
+        const part = parts[index] as SyntaxNode;
         if (part.type === 'string_lit') {
-          labels.push(unescape(children(part).filter((c) => c.type === 'template_literal').map((c) => c.text).join('')));
+          labels.push(unescape(part.children.filter((c) => c.type === 'template_literal').map(textOf).join('')));
           labelOffsets.push(offsetsOf(part));
         } else if (part.type === 'identifier') {
-          labels.push(part.text);
+          labels.push(textOf(part));
           labelOffsets.push(offsetsOf(part));
         }
       }
       const inner = parts.find((part) => part.type === 'body');
-      body.blocks.push({ type: type.text, labels, typeOffsets: offsetsOf(type), labelOffsets, offsets: offsetsOf(child), body: inner ? convertBody(inner, text, out) : { attributes: [], blocks: [] } });
+      body.blocks.push({ type: textOf(type), labels, typeOffsets: offsetsOf(type), labelOffsets, offsets: offsetsOf(child), body: inner ? convertBody(inner, text, out) : { attributes: [], blocks: [] } });
     }
   }
   return body;
@@ -194,33 +291,35 @@ function convertBody(node: TsNode, text: string, out: HclFile): HclBody {
 
 /** HCL string escapes in literal template text (`\"`, `\\`, `\n`, …; `$${` and `%%{` stay literal markers). */
 function unescape(raw: string): string {
+  if (!raw.includes('\\') && !raw.includes('$${') && !raw.includes('%%{')) return raw;
   return raw
     .replace(/\\(["\\nrt])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c)
     .replace(/\$\$\{/g, '${')
     .replace(/%%\{/g, '%{');
 }
 
-function convertExpression(node: TsNode, out: HclFile): HclExpr {
-  const parts = children(node);
+function convertExpression(node: SyntaxNode, text: string, out: HclFile): HclExpr {
+  const parts = node.children;
   const first = parts[0];
   if (!first) return { kind: 'other', offsets: offsetsOf(node) };
   if (node.type === 'expression' && parts.length > 1) {
     // A primary followed by postfix steps (`.attr`, `[i]`, splats).
-    const primary = convertExpression(first, out);
+    const primary = convertExpression(first, text, out);
     if (primary.kind !== 'traversal') {
-      for (const step of parts.slice(1)) walkNested(step, out);
+      for (let index = 1; index < parts.length; index++) walkNested(parts[index] as SyntaxNode, text, out);
       return { kind: 'other', offsets: offsetsOf(node) };
     }
     let end = primary.offsets[1];
     let open = true;
-    for (const step of parts.slice(1)) {
-      const name = step.type === 'get_attr' ? step.namedChildren[0] : undefined;
+    for (let index = 1; index < parts.length; index++) {
+      const step = parts[index] as SyntaxNode;
+      const name = step.type === 'get_attr' ? step.children.find((c) => c.named) : undefined;
       if (open && name) {
-        primary.attrs.push(name.text);
-        end = step.endIndex;
+        primary.attrs.push(text.slice(name.start, name.end));
+        end = step.end;
       } else {
         open = false;
-        walkNested(step, out);
+        walkNested(step, text, out);
       }
     }
     // The primary's traversal was the last one recorded before the steps' nested ones.
@@ -231,73 +330,77 @@ function convertExpression(node: TsNode, out: HclFile): HclExpr {
     }
     return { kind: 'traversal', root: primary.root, attrs: primary.attrs, offsets: [primary.offsets[0], end] };
   }
+  const firstText = (): string => text.slice(first.start, first.end);
   switch (node.type) {
     case 'expression':
-      return convertExpression(first, out);
+      return convertExpression(first, text, out);
     case 'variable_expr': {
-      const traversal: HclTraversal = { root: first.text, attrs: [], offsets: offsetsOf(node) };
+      const root = firstText();
+      const traversal: HclTraversal = { root, attrs: [], offsets: offsetsOf(node) };
       out.traversals.push(traversal);
-      return { kind: 'traversal', root: first.text, attrs: [], offsets: offsetsOf(node) };
+      return { kind: 'traversal', root, attrs: [], offsets: offsetsOf(node) };
     }
     case 'literal_value': {
       const value =
-        first.type === 'numeric_lit' ? Number(first.text)
-        : first.type === 'bool_lit' ? first.text === 'true'
+        first.type === 'numeric_lit' ? Number(firstText())
+        : first.type === 'bool_lit' ? firstText() === 'true'
         : first.type === 'null_lit' ? null
-        : first.type === 'string_lit' ? unescape(children(first).filter((c) => c.type === 'template_literal').map((c) => c.text).join(''))
-        : first.text;
+        : first.type === 'string_lit' ? unescape(first.children.filter((c) => c.type === 'template_literal').map((c) => text.slice(c.start, c.end)).join(''))
+        : firstText();
       return { kind: 'literal', value, offsets: offsetsOf(node) };
     }
     case 'template_expr':
-      return convertTemplate(first, out);
+      return convertTemplate(first, text, out);
     case 'function_call': {
-      const name = parts.filter((part) => part.type === 'identifier' || part.type === '::').map((part) => part.text).join('');
+      const name = parts.filter((part) => part.type === 'identifier' || part.type === '::').map((part) => text.slice(part.start, part.end)).join('');
       const args = parts.find((part) => part.type === 'function_arguments');
       const call: Extract<HclExpr, { kind: 'call' }> = { kind: 'call', name, args: [], offsets: offsetsOf(node) };
       out.calls.push(call);
-      for (const arg of args ? children(args) : []) if (arg.type === 'expression') call.args.push(convertExpression(arg, out));
+      for (const arg of args ? args.children : []) if (arg.type === 'expression') call.args.push(convertExpression(arg, text, out));
       return call;
     }
     case 'collection_value': {
       if (first.type === 'object') {
         const items: Array<{ key: string | undefined; value: HclExpr; offsets: Offsets }> = [];
-        for (const element of children(first)) {
+        for (const element of first.children) {
           if (element.type !== 'object_elem') continue;
-          const [keyNode, valueNode] = children(element).filter((c) => c.type === 'expression');
+          const [keyNode, valueNode] = element.children.filter((c) => c.type === 'expression');
           if (!keyNode || !valueNode) continue;
-          const key = convertExpression(keyNode, out);
+          const key = convertExpression(keyNode, text, out);
           const keyText = key.kind === 'traversal' && key.attrs.length === 0 ? key.root : key.kind === 'template' && key.parts.every((p) => typeof p === 'string') ? key.parts.join('') : undefined;
           // A bare key is a name, not a reference.
           if (key.kind === 'traversal' && key.attrs.length === 0) {
             const index = lastTraversalAt(out, key.offsets[0]);
             if (index !== -1) out.traversals.splice(index, 1);
           }
-          items.push({ key: keyText, value: convertExpression(valueNode, out), offsets: offsetsOf(element) });
+          items.push({ key: keyText, value: convertExpression(valueNode, text, out), offsets: offsetsOf(element) });
         }
         return { kind: 'object', items, offsets: offsetsOf(node) };
       }
       if (first.type === 'tuple') {
-        return { kind: 'tuple', items: children(first).filter((c) => c.type === 'expression').map((c) => convertExpression(c, out)), offsets: offsetsOf(node) };
+        return { kind: 'tuple', items: first.children.filter((c) => c.type === 'expression').map((c) => convertExpression(c, text, out)), offsets: offsetsOf(node) };
       }
-      walkNested(node, out);
+      walkNested(node, text, out);
       return { kind: 'other', offsets: offsetsOf(node) };
     }
     default:
-      walkNested(node, out);
+      walkNested(node, text, out);
       return { kind: 'other', offsets: offsetsOf(node) };
   }
 }
 
-function convertTemplate(node: TsNode, out: HclFile): HclExpr {
+function convertTemplate(node: SyntaxNode, text: string, out: HclFile): HclExpr {
   const parts: Array<string | HclExpr> = [];
   const heredoc = node.type === 'heredoc_template';
-  for (const child of children(node)) {
-    if (child.type === 'template_literal') parts.push(heredoc ? child.text : unescape(child.text));
-    else if (child.type === 'template_interpolation') {
-      const expression = children(child).find((c) => c.type === 'expression');
-      parts.push(expression ? convertExpression(expression, out) : { kind: 'other', offsets: offsetsOf(child) });
+  for (const child of node.children) {
+    if (child.type === 'template_literal') {
+      const raw = text.slice(child.start, child.end);
+      parts.push(heredoc ? raw : unescape(raw));
+    } else if (child.type === 'template_interpolation') {
+      const expression = child.children.find((c) => c.type === 'expression');
+      parts.push(expression ? convertExpression(expression, text, out) : { kind: 'other', offsets: offsetsOf(child) });
     } else if (child.type === 'template_directive') {
-      walkNested(child, out);
+      walkNested(child, text, out);
       parts.push({ kind: 'other', offsets: offsetsOf(child) });
     }
   }
@@ -305,10 +408,10 @@ function convertTemplate(node: TsNode, out: HclFile): HclExpr {
 }
 
 /** Collect the calls and traversals inside an expression that is not converted itself. */
-function walkNested(node: TsNode, out: HclFile): void {
-  for (const child of children(node)) {
-    if (child.type === 'expression') convertExpression(child, out);
-    else walkNested(child, out);
+function walkNested(node: SyntaxNode, text: string, out: HclFile): void {
+  for (const child of node.children) {
+    if (child.type === 'expression') convertExpression(child, text, out);
+    else walkNested(child, text, out);
   }
 }
 
