@@ -108,7 +108,7 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
   const project: DbtProject = {
     root, dir, projectFile, name: asString(config.name), missingPaths: [], nodes: new Map(), sources: new Map(), sql: [], packages: new Map(), declaredPackages: 0, packagesInstalled: false,
   };
-  const paths = (key: string, alias: string | undefined, fallback: string[]): string[] => {
+  const paths = (key: string, alias: string | undefined, fallback: string[], legacy: string[] = []): string[] => {
     const usedKey = config[key] === undefined && alias !== undefined && config[alias] !== undefined ? alias : key;
     const list = stringList(config[usedKey], fallback) ?? [];
     const out: string[] = [];
@@ -117,8 +117,10 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
       if (value.includes('{{')) return;
       const target = join(dir, value);
       if (!tree.dirs.has(target)) {
-        // git keeps no empty folders: a default path written out (dbt init does) may just be empty.
-        if (config[usedKey] !== undefined && !fallback.includes(value.replace(/\/+$/, ''))) project.missingPaths.push({ key: usedKey, value, index: Array.isArray(config[usedKey]) ? index : undefined });
+        // git keeps no empty folders: a default path written out (dbt init does) may just be empty,
+        // and so may the pre-1.0 `dbt init` defaults (`analysis`, `data`) many projects still carry.
+        const bare = value.replace(/\/+$/, '');
+        if (config[usedKey] !== undefined && !fallback.includes(bare) && !legacy.includes(bare)) project.missingPaths.push({ key: usedKey, value, index: Array.isArray(config[usedKey]) ? index : undefined });
         return;
       }
       out.push(target);
@@ -126,9 +128,9 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
     return out;
   };
   const modelPaths = paths('model-paths', 'source-paths', ['models']);
-  const seedPaths = paths('seed-paths', 'data-paths', ['seeds']);
+  const seedPaths = paths('seed-paths', 'data-paths', ['seeds'], ['data']);
   const snapshotPaths = paths('snapshot-paths', undefined, ['snapshots']);
-  const analysisPaths = paths('analysis-paths', undefined, ['analyses']);
+  const analysisPaths = paths('analysis-paths', undefined, ['analyses'], ['analysis']);
   const macroPaths = paths('macro-paths', undefined, ['macros']);
   const testPaths = paths('test-paths', undefined, ['tests']);
   const packagesPath = join(dir, asString(config['packages-install-path']) ?? 'dbt_packages');
