@@ -22,7 +22,7 @@ export default defineRule({
     },
     docs: {
       rationale:
-        'A variable renamed in `variables.tf` but not where it is used (or a local removed) fails `terraform validate` and every plan, which tofu-controller only shows in the Terraform object\'s status. The rule reads every `.tf`/`.tofu` file of the module and checks `var.X`, `local.X` and `module.X` against the declarations, as the seed CI\'s `terraform validate` does. Modules with `.tf.json` files or a file that does not parse are skipped (their declarations are not all known). References to resources, data sources and module outputs need provider and child-module schemas and are left to `terraform validate`.',
+        'A variable renamed in `variables.tf` but not where it is used (or a local removed) fails `terraform validate` and every plan, which tofu-controller only shows in the Terraform object\'s status. The rule reads every `.tf`/`.tofu` file of the module and checks `var.X`, `local.X` and `module.X` against the declarations, as the seed CI\'s `terraform validate` does. Modules with `.tf.json` files or a file that does not parse are skipped (their declarations are not all known). The addresses in `moved` and `removed` blocks (`from = module.old`) name objects of the state, not declarations, and are not checked. References to resources, data sources and module outputs need provider and child-module schemas and are left to `terraform validate`.',
       incorrect: [
         {
           title: 'A variable renamed in variables.tf but not where it is used',
@@ -50,7 +50,11 @@ export default defineRule({
         continue;
       }
       for (const file of module.files) {
+        // `moved { from = module.old  to = module.new }` and `removed { from = … }` name addresses
+        // of the state, which no longer (or not yet) have a declaration: they are not references.
+        const addressBlocks = file.hcl.body.blocks.filter((block) => block.type === 'moved' || block.type === 'removed').map((block) => block.offsets);
         for (const traversal of file.hcl.traversals) {
+          if (addressBlocks.some(([start, end]) => traversal.offsets[0] >= start && traversal.offsets[1] <= end)) continue;
           const kind = KINDS[traversal.root as keyof typeof KINDS];
           const name = traversal.attrs[0];
           if (!kind || name === undefined || kind.map(module).has(name)) continue;

@@ -14,6 +14,13 @@ new RuleTester().run(rule, {
       name: 'a module with a .tf.json file is not checked (a note says so)',
       files: { 'infra/main.tf': 'output "x" {\n  value = var.from_json\n}\n', 'infra/variables.tf.json': '{"variable": {"from_json": {}}}\n' },
     },
+    {
+      name: 'the addresses of moved and removed blocks are state addresses, not references',
+      files: {
+        'infra/versions.tf': 'terraform {}\n',
+        'infra/main.tf': 'module "network" {\n  source = "./net"\n}\n\nmoved {\n  from = module.vpc\n  to   = module.network\n}\n\nremoved {\n  from = module.legacy\n\n  lifecycle {\n    destroy = false\n  }\n}\n',
+      },
+    },
   ],
   invalid: [
     {
