@@ -147,7 +147,7 @@ function readProject(model, root, projectFile, nested = false) {
     declaredPackages: 0,
     packagesInstalled: false
   };
-  const paths = (key2, alias, fallback) => {
+  const paths = (key2, alias, fallback, legacy = []) => {
     const usedKey = config[key2] === void 0 && alias !== void 0 && config[alias] !== void 0 ? alias : key2;
     const list = stringList(config[usedKey], fallback) ?? [];
     const out2 = [];
@@ -155,7 +155,8 @@ function readProject(model, root, projectFile, nested = false) {
       if (value.includes("{{")) return;
       const target = join(dir, value);
       if (!tree.dirs.has(target)) {
-        if (config[usedKey] !== void 0 && !fallback.includes(value.replace(/\/+$/, ""))) project.missingPaths.push({ key: usedKey, value, index: Array.isArray(config[usedKey]) ? index : void 0 });
+        const bare = value.replace(/\/+$/, "");
+        if (config[usedKey] !== void 0 && !fallback.includes(bare) && !legacy.includes(bare)) project.missingPaths.push({ key: usedKey, value, index: Array.isArray(config[usedKey]) ? index : void 0 });
         return;
       }
       out2.push(target);
@@ -163,9 +164,9 @@ function readProject(model, root, projectFile, nested = false) {
     return out2;
   };
   const modelPaths = paths("model-paths", "source-paths", ["models"]);
-  const seedPaths = paths("seed-paths", "data-paths", ["seeds"]);
+  const seedPaths = paths("seed-paths", "data-paths", ["seeds"], ["data"]);
   const snapshotPaths = paths("snapshot-paths", void 0, ["snapshots"]);
-  const analysisPaths = paths("analysis-paths", void 0, ["analyses"]);
+  const analysisPaths = paths("analysis-paths", void 0, ["analyses"], ["analysis"]);
   const macroPaths = paths("macro-paths", void 0, ["macros"]);
   const testPaths = paths("test-paths", void 0, ["tests"]);
   const packagesPath = join(dir, asString(config["packages-install-path"]) ?? "dbt_packages");
@@ -396,7 +397,7 @@ var init_dbt_project_paths = __esm({
           missing: "`{{key}}` names {{value}}, which is not a folder of the project: dbt finds nothing there, so whatever was meant to be in it is silently not part of the project. Fix the path (relative to the folder of dbt_project.yml)."
         },
         docs: {
-          rationale: "`model-paths`, `seed-paths`, `snapshot-paths`, `analysis-paths`, `macro-paths` and `test-paths` in `dbt_project.yml` tell dbt where to look, relative to the project folder. A path that does not exist is not an error for dbt: the models that should be there are just missing from the manifest, and refs to them fail later. Paths holding Jinja (`{{ env_var(...) }}`) are not checked, nor default paths written out (`models`, `seeds`, \u2026), which may just be empty folders git does not keep.",
+          rationale: '`model-paths`, `seed-paths`, `snapshot-paths`, `analysis-paths`, `macro-paths` and `test-paths` in `dbt_project.yml` tell dbt where to look, relative to the project folder. A path that does not exist is not an error for dbt: the models that should be there are just missing from the manifest, and refs to them fail later. Paths holding Jinja (`{{ env_var(...) }}`) are not checked, nor default paths written out (`models`, `seeds`, \u2026) or the pre-1.0 `dbt init` defaults (`analysis-paths: ["analysis"]`, `data-paths`/`seed-paths: ["data"]`), which may just be empty folders git does not keep.',
           incorrect: [{ files: { "transform/dbt_project.yml": 'name: lotus_lake\nmodel-paths: ["model"]\n', "transform/models/orders.sql": "select 1\n" } }],
           correct: [{ files: { "transform/dbt_project.yml": 'name: lotus_lake\nmodel-paths: ["models"]\n', "transform/models/orders.sql": "select 1\n" } }],
           whenNotToUse: "When folders are created by a build step before dbt runs."
@@ -32143,6 +32144,15 @@ function isJsonConfig(relativePath) {
 function isOverrideFile(relativePath) {
   return /(^|\/|_)override\.(tf|tofu)$/.test(relativePath);
 }
+function skipUnknownModule(model, module2) {
+  const index = terraformIndex(model);
+  if (index.known(module2)) return false;
+  const folders = index.modules.filter((other) => other.root === module2.root && !index.known(other)).map((other) => other.dir || ".");
+  model.note({
+    message: `Terraform folders of ${module2.root.name} not known to be modules were not checked for undeclared references, duplicate names and required providers: ${folders.join(", ")} (no terraform {} block, no .terraform.lock.hcl, not the spec.path of a Terraform object, not called by a local module block; fragments copied into modules are declared there).`
+  });
+  return true;
+}
 function terraformIndex(model) {
   let index = cache3.get(model);
   if (!index) cache3.set(model, index = build2(model));
@@ -32231,8 +32241,22 @@ function build2(model) {
     }
   }
   if (unparsed) model.note({ message: "Terraform files were not checked: the HCL parser was not loaded (call loadHclParser() before building the model)." });
+  let knownKeys;
+  const knownModules = () => {
+    if (knownKeys) return knownKeys;
+    const keys = new Set(childDirs);
+    for (const terraform of model.flux.terraforms) {
+      if (terraform.link.status === "linked" && terraform.path.status === "directory" && terraform.path.dir !== void 0) keys.add(`${terraform.link.root.dir}\0${terraform.path.dir}`);
+    }
+    for (const module2 of modules) {
+      const lock = module2.dir === "" ? ".terraform.lock.hcl" : `${module2.dir}/.terraform.lock.hcl`;
+      if (module2.files.some((file) => file.hcl.body.blocks.some((block) => block.type === "terraform")) || model.rootFiles(module2.root).files.has(lock)) keys.add(`${module2.root.dir}\0${module2.dir}`);
+    }
+    return knownKeys = keys;
+  };
   return {
     modules,
+    known: (module2) => knownModules().has(`${module2.root.dir}\0${module2.dir}`),
     at: (root, dir) => byKey.get(`${root.dir}\0${dir}`),
     isChild: (root, dir) => childDirs.has(`${root.dir}\0${dir}`),
     parsed: (file) => parsedFiles2.get(file)
@@ -36731,11 +36755,12 @@ var init_terraform_duplicate_name = __esm({
           duplicate: 'Duplicate declaration of {{kind}} "{{name}}" (first in {{first}}, line {{line}}): Terraform refuses the module ("{{what}}"). Remove or rename one of them.'
         },
         docs: {
-          rationale: 'All `.tf` files of a folder form one module, so a variable copied into a second file, or a resource pasted twice under the same name, makes `terraform validate` and every plan fail ("Duplicate variable declaration"). This replaces that part of the seed CI\'s `terraform validate`. Override files (`override.tf`, `*_override.tf`) merge into the blocks they name and are not duplicates; a `.tf` file that has a `.tofu` twin is not loaded by OpenTofu and is left out.',
+          rationale: 'All `.tf` files of a folder form one module, so a variable copied into a second file, or a resource pasted twice under the same name, makes `terraform validate` and every plan fail ("Duplicate variable declaration"). This replaces that part of the seed CI\'s `terraform validate`. Override files (`override.tf`, `*_override.tf`) merge into the blocks they name and are not duplicates; a `.tf` file that has a `.tofu` twin is not loaded by OpenTofu and is left out. Only folders known to be modules are checked: with a `terraform {}` block or a `.terraform.lock.hcl`, run by a tofu-controller Terraform (`spec.path`), or called by a local `module` block. Other folders of `.tf` files may be fragments copied into modules elsewhere (cloudposse `mixins/`), whose names are declared there: they are skipped with one note per repository (hcl-syntax still checks them).',
           incorrect: [
             {
               title: "A variable declared in two files of the module",
               files: {
+                "orchestration/airbyte/terraform/versions.tf": 'terraform {\n  required_version = ">= 1.6"\n}\n',
                 "orchestration/airbyte/terraform/variables.tf": 'variable "airbyte_workspace_id" {\n  type = string\n}\n',
                 "orchestration/airbyte/terraform/sources.tf": 'variable "airbyte_workspace_id" {\n  type = string\n}\n'
               }
@@ -36755,6 +36780,7 @@ var init_terraform_duplicate_name = __esm({
       },
       check(ctx) {
         for (const module2 of terraformIndex(ctx.model).modules) {
+          if (skipUnknownModule(ctx.model, module2)) continue;
           for (const map2 of [module2.variables, module2.outputs, module2.locals, module2.resources, module2.data, module2.modules]) {
             for (const [name3, decls] of map2) {
               const loaded = decls.filter((decl) => !decl.file.override && !shadowed(module2, decl.file.file.path));
@@ -36870,7 +36896,7 @@ var init_terraform_file_path = __esm({
         },
         messageLevels: { filesetEmpty: "warning" },
         docs: {
-          rationale: "`file()`, `templatefile()`, `filebase64()` (and the `filemd5`/`filesha*` family) fail the plan when the file is missing, and only see files that are part of the configuration's source: for tofu-controller that is the git artifact, so an untracked or git-ignored file, or one outside the repository, does not exist there. A folder rename that misses one `\"${path.module}/../../assets/x.json\"` breaks the run only in the cluster. The rule resolves paths built from literals, `path.module`, `path.root` and `path.cwd` the way Terraform does (relative paths and `path.root` from the root module's folder, `path.module` from the module's own; in a child module called by another, only `path.module` paths are checked), and checks them against the repository's files. `fileset()` with no match is not an error in Terraform, but the empty set is almost always a mistake: a warning. Paths holding variables, locals or other functions are not checked. This is part of what the seed CI's `terraform validate` step catches.",
+          rationale: "`file()`, `templatefile()`, `filebase64()` (and the `filemd5`/`filesha*` family) fail the plan when the file is missing, and only see files that are part of the configuration's source: for tofu-controller that is the git artifact, so an untracked or git-ignored file, or one outside the repository, does not exist there. A folder rename that misses one `\"${path.module}/../../assets/x.json\"` breaks the run only in the cluster. The rule resolves paths built from literals, `path.module`, `path.root` and `path.cwd` the way Terraform does (relative paths and `path.root` from the root module's folder, `path.module` from the module's own; in a child module called by another, only `path.module` paths are checked), and checks them against the repository's files. `fileset()` with no match is not an error in Terraform, but the empty set is almost always a mistake: a warning. Paths holding variables, locals or other functions are not checked, nor reads that are meant to be optional: inside `try(\u2026)` or `can(\u2026)`, or of a path the module also probes with `fileexists(\u2026)`. This is part of what the seed CI's `terraform validate` step catches.",
           incorrect: [
             {
               title: "The assets folder was renamed",
@@ -36897,12 +36923,25 @@ var init_terraform_file_path = __esm({
         for (const module2 of index.modules) {
           const tree = ctx.model.rootFiles(module2.root);
           const isChild = index.isChild(module2.root, module2.dir);
+          const probed = /* @__PURE__ */ new Set();
           for (const file of module2.files) {
+            for (const call of file.hcl.calls) {
+              if (call.name !== "fileexists") continue;
+              const target = resolveStaticPath(call.args[0], module2, isChild);
+              if (target.status !== "unknown") probed.add(target.status === "resolved" ? target.path : `\0${target.written}`);
+            }
+          }
+          for (const file of module2.files) {
+            const guards = file.hcl.calls.filter((call) => call.name === "try" || call.name === "can").map((call) => call.offsets);
             for (const call of file.hcl.calls) {
               const fn = call.name;
               if (!FILE_FUNCTIONS.has(fn) && fn !== "fileset") continue;
               const target = resolveStaticPath(call.args[0], module2, isChild);
               if (target.status === "unknown") continue;
+              if (fn !== "fileset") {
+                if (guards.some(([start2, end]) => start2 <= call.offsets[0] && call.offsets[1] <= end)) continue;
+                if (probed.has(target.status === "resolved" ? target.path : `\0${target.written}`)) continue;
+              }
               const data = { fn, written: JSON.stringify(target.written), repo: module2.root.name };
               const offsets = call.args[0]?.offsets ?? call.offsets;
               if (target.status === "outside") {
@@ -36987,11 +37026,14 @@ var init_terraform_required_provider = __esm({
           undeclared: 'Provider "{{provider}}" (used by {{what}}) is not in required_providers of this module, so Terraform assumes hashicorp/{{provider}}: HashiCorp does not publish it, so init fails (or installs a stale legacy copy). Declare it: required_providers { {{provider}} = { source = "<namespace>/{{provider}}" } }.'
         },
         docs: {
-          rationale: "A resource type names its provider by its prefix (`airbyte_source_shopify` \u2192 `airbyte`). When the module's `terraform { required_providers { \u2026 } }` does not declare that name, Terraform and OpenTofu look for `hashicorp/<name>`, which exists only for HashiCorp's own providers: for a third-party provider such as Airbyte's, `terraform init` fails with \"provider registry \u2026 does not have a provider named hashicorp/airbyte\". Every module needs its own declaration, child modules included. This catches it before the seed CI's `init`/`validate` step or the tofu-controller runner does; which provider versions exist still needs the registry.",
+          rationale: "A resource type names its provider by its prefix (`airbyte_source_shopify` \u2192 `airbyte`). When the module's `terraform { required_providers { \u2026 } }` does not declare that name, Terraform and OpenTofu look for `hashicorp/<name>`, which exists only for HashiCorp's own providers: for a third-party provider such as Airbyte's, `terraform init` fails with \"provider registry \u2026 does not have a provider named hashicorp/airbyte\". Every module needs its own declaration, child modules included. This catches it before the seed CI's `init`/`validate` step or the tofu-controller runner does; which provider versions exist still needs the registry. Only folders known to be modules are checked: with a `terraform {}` block or a `.terraform.lock.hcl`, run by a tofu-controller Terraform (`spec.path`), or called by a local `module` block. Other folders of `.tf` files may be fragments copied into modules elsewhere (cloudposse `mixins/`), whose names are declared there: they are skipped with one note per repository (hcl-syntax still checks them).",
           incorrect: [
             {
               title: "The Airbyte provider is used but not declared",
-              files: { "orchestration/airbyte/terraform/sources.tf": 'resource "airbyte_source_shopify" "store" {\n  name = "shopify"\n}\n' }
+              files: {
+                "orchestration/airbyte/terraform/versions.tf": 'terraform {\n  required_version = ">= 1.6"\n}\n',
+                "orchestration/airbyte/terraform/sources.tf": 'resource "airbyte_source_shopify" "store" {\n  name = "shopify"\n}\n'
+              }
             }
           ],
           correct: [
@@ -37007,6 +37049,7 @@ var init_terraform_required_provider = __esm({
       },
       check(ctx) {
         for (const module2 of terraformIndex(ctx.model).modules) {
+          if (skipUnknownModule(ctx.model, module2)) continue;
           if (!module2.complete) continue;
           const firstUse = /* @__PURE__ */ new Map();
           for (const file of module2.files) {
@@ -37058,11 +37101,12 @@ var init_terraform_undeclared_reference = __esm({
           module: 'Reference to undeclared module "{{name}}": the module has no module "{{name}}" call, so validate and plan fail. Fix the name.'
         },
         docs: {
-          rationale: "A variable renamed in `variables.tf` but not where it is used (or a local removed) fails `terraform validate` and every plan, which tofu-controller only shows in the Terraform object's status. The rule reads every `.tf`/`.tofu` file of the module and checks `var.X`, `local.X` and `module.X` against the declarations, as the seed CI's `terraform validate` does. Modules with `.tf.json` files or a file that does not parse are skipped (their declarations are not all known). References to resources, data sources and module outputs need provider and child-module schemas and are left to `terraform validate`.",
+          rationale: "A variable renamed in `variables.tf` but not where it is used (or a local removed) fails `terraform validate` and every plan, which tofu-controller only shows in the Terraform object's status. The rule reads every `.tf`/`.tofu` file of the module and checks `var.X`, `local.X` and `module.X` against the declarations, as the seed CI's `terraform validate` does. Modules with `.tf.json` files or a file that does not parse are skipped (their declarations are not all known). The addresses in `moved` and `removed` blocks (`from = module.old`) name objects of the state, not declarations, and are not checked. References to resources, data sources and module outputs need provider and child-module schemas and are left to `terraform validate`. Only folders known to be modules are checked: with a `terraform {}` block or a `.terraform.lock.hcl`, run by a tofu-controller Terraform (`spec.path`), or called by a local `module` block. Other folders of `.tf` files may be fragments copied into modules elsewhere (cloudposse `mixins/`), whose names are declared there: they are skipped with one note per repository (hcl-syntax still checks them).",
           incorrect: [
             {
               title: "A variable renamed in variables.tf but not where it is used",
               files: {
+                "orchestration/airbyte/terraform/versions.tf": 'terraform {\n  required_version = ">= 1.6"\n}\n',
                 "orchestration/airbyte/terraform/variables.tf": 'variable "airbyte_workspace" {\n  type = string\n}\n',
                 "orchestration/airbyte/terraform/sources.tf": 'resource "airbyte_source_shopify" "store" {\n  workspace_id = var.airbyte_workspace_id\n}\n'
               }
@@ -37081,12 +37125,15 @@ var init_terraform_undeclared_reference = __esm({
       },
       check(ctx) {
         for (const module2 of terraformIndex(ctx.model).modules) {
+          if (skipUnknownModule(ctx.model, module2)) continue;
           if (!module2.complete) {
             if (module2.incompleteReason) ctx.model.note({ message: `References in the Terraform module ${module2.root.name}/${module2.dir || "."} were not checked: ${module2.incompleteReason}.` });
             continue;
           }
           for (const file of module2.files) {
+            const addressBlocks = file.hcl.body.blocks.filter((block) => block.type === "moved" || block.type === "removed").map((block) => block.offsets);
             for (const traversal of file.hcl.traversals) {
+              if (addressBlocks.some(([start2, end2]) => traversal.offsets[0] >= start2 && traversal.offsets[1] <= end2)) continue;
               const kind = KINDS2[traversal.root];
               const name3 = traversal.attrs[0];
               if (!kind || name3 === void 0 || kind.map(module2).has(name3)) continue;

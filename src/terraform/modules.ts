@@ -79,6 +79,27 @@ export interface TerraformIndex {
   isChild(root: Root, dir: string): boolean;
   /** The parsed file, when it is a configuration file that parsed. */
   parsed(file: SourceFile): TfFile | undefined;
+  /**
+   * Whether a folder of configuration files is known to be a module: it has a `terraform {}`
+   * block or a `.terraform.lock.hcl`, a tofu-controller Terraform runs it (`spec.path`), or a
+   * module of its root calls it (`source = "./…"`). Anything else may be a folder of fragments
+   * copied into modules elsewhere (cloudposse `mixins/`), whose names are declared there.
+   */
+  known(module: TfModule): boolean;
+}
+
+/**
+ * True when the cross-file rules must skip the module (not known to be one), after one note
+ * per root naming every such folder (notes with the same message are kept once).
+ */
+export function skipUnknownModule(model: Model, module: TfModule): boolean {
+  const index = terraformIndex(model);
+  if (index.known(module)) return false;
+  const folders = index.modules.filter((other) => other.root === module.root && !index.known(other)).map((other) => other.dir || '.');
+  model.note({
+    message: `Terraform folders of ${module.root.name} not known to be modules were not checked for undeclared references, duplicate names and required providers: ${folders.join(', ')} (no terraform {} block, no .terraform.lock.hcl, not the spec.path of a Terraform object, not called by a local module block; fragments copied into modules are declared there).`,
+  });
+  return true;
 }
 
 const cache = new WeakMap<Model, TerraformIndex>();
@@ -170,8 +191,22 @@ function build(model: Model): TerraformIndex {
     }
   }
   if (unparsed) model.note({ message: 'Terraform files were not checked: the HCL parser was not loaded (call loadHclParser() before building the model).' });
+  let knownKeys: Set<string> | undefined;
+  const knownModules = (): Set<string> => {
+    if (knownKeys) return knownKeys;
+    const keys = new Set(childDirs);
+    for (const terraform of model.flux.terraforms) {
+      if (terraform.link.status === 'linked' && terraform.path.status === 'directory' && terraform.path.dir !== undefined) keys.add(`${terraform.link.root.dir}\0${terraform.path.dir}`);
+    }
+    for (const module of modules) {
+      const lock = module.dir === '' ? '.terraform.lock.hcl' : `${module.dir}/.terraform.lock.hcl`;
+      if (module.files.some((file) => file.hcl.body.blocks.some((block) => block.type === 'terraform')) || model.rootFiles(module.root).files.has(lock)) keys.add(`${module.root.dir}\0${module.dir}`);
+    }
+    return (knownKeys = keys);
+  };
   return {
     modules,
+    known: (module) => knownModules().has(`${module.root.dir}\0${module.dir}`),
     at: (root, dir) => byKey.get(`${root.dir}\0${dir}`),
     isChild: (root, dir) => childDirs.has(`${root.dir}\0${dir}`),
     parsed: (file) => parsedFiles.get(file),
