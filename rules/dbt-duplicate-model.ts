@@ -16,7 +16,7 @@ export default defineRule({
     },
     docs: {
       rationale:
-        'dbt names a model after its file stem, whatever folder it is in, so `models/staging/orders.sql` and `models/marts/orders.sql` are two models named `orders`, and `dbt parse` (the seed CI\'s validate step, and the image build that bakes the manifest) fails. Two snapshot blocks or two seeds with the same name fail the same way; a disabled node does not count. A model and a seed with the same name only warn in dbt 1.11 and are not reported.',
+        'dbt names a model after its file stem, whatever folder it is in, so `models/staging/orders.sql` and `models/marts/orders.sql` are two models named `orders`, and `dbt parse` (the seed CI\'s validate step, and the image build that bakes the manifest) fails. Two snapshot blocks or two seeds with the same name fail the same way; a disabled node does not count, and a name is not checked when one of its copies has an `enabled` set by Jinja (`enabled=var(\'x\', false)`, `+enabled: "{{ … }}"`): a common way to keep one of two versions per warehouse. A model and a seed with the same name only warn in dbt 1.11 and are not reported.',
       incorrect: [{ files: { 'transform/dbt_project.yml': PROJECT, 'transform/models/staging/orders.sql': 'select 1\n', 'transform/models/marts/orders.sql': 'select 2\n' } }],
       correct: [{ files: { 'transform/dbt_project.yml': PROJECT, 'transform/models/staging/stg_orders.sql': 'select 1\n', 'transform/models/marts/orders.sql': 'select 2\n' } }],
       whenNotToUse: 'Never: dbt refuses duplicate names.',
@@ -24,15 +24,25 @@ export default defineRule({
   },
   check(ctx) {
     for (const project of dbtProjects(ctx.model)) {
+      const unknown: string[] = [];
       for (const [name, nodes] of project.nodes) {
         for (const kind of ['model', 'seed', 'snapshot'] as const) {
-          const same = nodes.filter((node) => node.kind === kind && !node.disabled && !node.declaredOnly).sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : (a.offsets?.[0] ?? 0) - (b.offsets?.[0] ?? 0)));
+          const copies = nodes.filter((node) => node.kind === kind && !node.declaredOnly);
+          // Jinja decides whether a copy is enabled: whether two of them clash is not known here.
+          if (copies.length > 1 && copies.some((node) => node.enabled === 'unknown')) {
+            unknown.push(name);
+            continue;
+          }
+          const same = copies.filter((node) => node.enabled === true).sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : (a.offsets?.[0] ?? 0) - (b.offsets?.[0] ?? 0)));
           const first = same[0];
           for (const later of same.slice(1)) {
             if (!first) continue;
             ctx.report({ file: later.file, ...(later.offsets ? { offsets: later.offsets } : {}), messageId: 'duplicate', data: { kind, name, first: first.file.path } });
           }
         }
+      }
+      if (unknown.length > 0) {
+        ctx.model.note({ message: `dbt project ${project.name ?? project.dir}: ${unknown.sort().join(', ')} defined more than once, where Jinja sets whether a copy is enabled; not checked for duplicates.`, file: project.projectFile.absPath });
       }
     }
   },

@@ -14,7 +14,7 @@ export default defineRule({
     },
     docs: {
       rationale:
-        '`model-paths`, `seed-paths`, `snapshot-paths`, `analysis-paths`, `macro-paths` and `test-paths` in `dbt_project.yml` tell dbt where to look, relative to the project folder. A path that does not exist is not an error for dbt: the models that should be there are just missing from the manifest, and refs to them fail later. Paths holding Jinja (`{{ env_var(...) }}`) are not checked, nor default paths written out (`models`, `seeds`, …), which may just be empty folders git does not keep.',
+        '`model-paths`, `seed-paths`, `snapshot-paths`, `analysis-paths`, `macro-paths` and `test-paths` in `dbt_project.yml` tell dbt where to look, relative to the project folder. A path that does not exist is not an error for dbt: the models that should be there are just missing from the manifest, and refs to them fail later. Paths holding Jinja (`{{ env_var(...) }}`) are not checked, nor default paths written out (`models`, `seeds`, …) or the pre-1.0 `dbt init` defaults (`analysis-paths: ["analysis"]`, `data-paths`/`seed-paths: ["data"]`), which may just be empty folders git does not keep.',
       incorrect: [{ files: { 'transform/dbt_project.yml': 'name: lotus_lake\nmodel-paths: ["model"]\n', 'transform/models/orders.sql': 'select 1\n' } }],
       correct: [{ files: { 'transform/dbt_project.yml': 'name: lotus_lake\nmodel-paths: ["models"]\n', 'transform/models/orders.sql': 'select 1\n' } }],
       whenNotToUse: 'When folders are created by a build step before dbt runs.',

@@ -44,7 +44,7 @@ export default defineRule<MessageId>({
     messageLevels: { testMissing: 'warning' },
     docs: {
       rationale:
-        'A model renamed or deleted without updating the models that `ref()` it, a `source()` whose table was never declared, or a ref to a model switched off with `enabled: false` fail `dbt parse`, the second half of the seed CI\'s validate stage, and the image build that bakes the manifest. The rule reads `dbt_project.yml` (model, seed, snapshot, analysis and test paths), names models by file stem, snapshots by their `{% snapshot %}` block, collects `sources:` from the property files and the `enabled: false` of `config()`, property files and `dbt_project.yml` folders, and checks every `ref()`/`source()` with literal arguments inside `{{ }}`/`{% %}` (Jinja comments removed; SQL comments are not, because dbt renders them too). Refs into packages are checked when the packages are installed in `dbt_packages/`; otherwise they are skipped with a note. Refs built from variables and refs made inside macros need Jinja rendering, which only `dbt parse` does.',
+        'A model renamed or deleted without updating the models that `ref()` it, a `source()` whose table was never declared, or a ref to a model switched off with `enabled: false` fail `dbt parse`, the second half of the seed CI\'s validate stage, and the image build that bakes the manifest. The rule reads `dbt_project.yml` (model, seed, snapshot, analysis and test paths), names models by file stem, snapshots by their `{% snapshot %}` block, collects `sources:` from the property files and the `enabled: false` of `config()`, property files and `dbt_project.yml` folders (an `enabled` set by Jinja, such as `enabled=var(\'x\', false)` or `+enabled: "{{ target.type == \'snowflake\' }}"`, is not known: refs from and to such a node are skipped and counted in a note), and checks every `ref()`/`source()` with literal arguments inside `{{ }}`/`{% %}` (Jinja comments removed; SQL comments are not, because dbt renders them too). Refs into packages are checked when the packages are installed in `dbt_packages/`; otherwise they are skipped with a note. Refs built from variables and refs made inside macros need Jinja rendering, which only `dbt parse` does.',
       incorrect: [
         {
           title: 'A ref to a model that was renamed',
@@ -76,9 +76,15 @@ export default defineRule<MessageId>({
     for (const project of dbtProjects(ctx.model)) {
       const packagesUnknown = project.declaredPackages > 0 && project.packages.size === 0;
       let skipped = 0;
+      let skippedJinja = 0;
       for (const sql of project.sql) {
-        // A disabled node is not resolved, so its own refs do not matter.
-        if (sql.kind === 'model' && (project.nodes.get(sql.file.path.replace(/^.*\//, '').replace(/\.sql$/, '')) ?? []).some((node) => node.file === sql.file && node.disabled)) continue;
+        // A disabled node is not resolved, so its own refs do not matter; whether Jinja enables it is not known here.
+        const own = sql.kind === 'model' ? (project.nodes.get(sql.file.path.replace(/^.*\//, '').replace(/\.sql$/, '')) ?? []).find((node) => node.file === sql.file) : undefined;
+        if (own?.enabled === false) continue;
+        if (own?.enabled === 'unknown') {
+          skippedJinja += sql.calls.length;
+          continue;
+        }
         for (const call of sql.calls) {
           const callText = call.args.map((arg) => `'${arg}'`).join(', ');
           const report = (messageId: MessageId, data: Record<string, string | number>) =>
@@ -100,9 +106,13 @@ export default defineRule<MessageId>({
               report('missingRef', { name, where: pkg === undefined ? '' : ` in package ${pkg}` });
               continue;
             }
-            const enabled = found.filter((node) => !node.disabled);
+            if (found.some((node) => node.enabled === true)) continue;
+            if (found.some((node) => node.enabled === 'unknown')) {
+              skippedJinja++;
+              continue;
+            }
             const disabled = found[0] as DbtNode;
-            if (enabled.length === 0) report('disabledRef', { name, kind: disabled.kind, file: disabled.file.path });
+            report('disabledRef', { name, kind: disabled.kind, file: disabled.file.path });
             continue;
           }
           if (call.args.length !== 2) {
@@ -117,8 +127,12 @@ export default defineRule<MessageId>({
           } else if (!tables.has(table)) report('missingTable', { source, table });
         }
       }
-      if (skipped > 0) {
-        ctx.model.note({ message: `dbt project ${project.name ?? project.dir}: ${skipped} ref()/source() call(s) were not checked: the packages of packages.yml are not installed in dbt_packages/ (run dbt deps to check them too).`, file: project.projectFile.absPath });
+      if (skipped + skippedJinja > 0) {
+        const reasons = [
+          ...(skipped > 0 ? [`${skipped === skipped + skippedJinja ? '' : `${skipped}: `}the packages of packages.yml are not installed in dbt_packages/ (run dbt deps to check them too)`] : []),
+          ...(skippedJinja > 0 ? [`${skippedJinja === skipped + skippedJinja ? '' : `${skippedJinja}: `}they are made from or to a node whose enabled config is set by Jinja (enabled=var(…), "{{ … }}"), which only dbt renders`] : []),
+        ];
+        ctx.model.note({ message: `dbt project ${project.name ?? project.dir}: ${skipped + skippedJinja} ref()/source() call(s) were not checked: ${reasons.join('; ')}.`, file: project.projectFile.absPath });
       }
     }
   },

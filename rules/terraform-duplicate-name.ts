@@ -1,5 +1,5 @@
 import { defineRule } from '../src/model/rule.js';
-import { terraformIndex, type TfDecl, type TfModule } from '../src/terraform/modules.js';
+import { skipUnknownModule, terraformIndex, type TfDecl, type TfModule } from '../src/terraform/modules.js';
 
 /** Terraform's own wording of each duplicate (internal/configs/module.go). */
 const WHAT: Record<TfDecl['kind'], string> = {
@@ -29,11 +29,12 @@ export default defineRule({
     },
     docs: {
       rationale:
-        'All `.tf` files of a folder form one module, so a variable copied into a second file, or a resource pasted twice under the same name, makes `terraform validate` and every plan fail ("Duplicate variable declaration"). This replaces that part of the seed CI\'s `terraform validate`. Override files (`override.tf`, `*_override.tf`) merge into the blocks they name and are not duplicates; a `.tf` file that has a `.tofu` twin is not loaded by OpenTofu and is left out.',
+        'All `.tf` files of a folder form one module, so a variable copied into a second file, or a resource pasted twice under the same name, makes `terraform validate` and every plan fail ("Duplicate variable declaration"). This replaces that part of the seed CI\'s `terraform validate`. Override files (`override.tf`, `*_override.tf`) merge into the blocks they name and are not duplicates; a `.tf` file that has a `.tofu` twin is not loaded by OpenTofu and is left out. Only folders known to be modules are checked: with a `terraform {}` block or a `.terraform.lock.hcl`, run by a tofu-controller Terraform (`spec.path`), or called by a local `module` block. Other folders of `.tf` files may be fragments copied into modules elsewhere (cloudposse `mixins/`), whose names are declared there: they are skipped with one note per repository (hcl-syntax still checks them).',
       incorrect: [
         {
           title: 'A variable declared in two files of the module',
           files: {
+            'orchestration/airbyte/terraform/versions.tf': 'terraform {\n  required_version = ">= 1.6"\n}\n',
             'orchestration/airbyte/terraform/variables.tf': 'variable "airbyte_workspace_id" {\n  type = string\n}\n',
             'orchestration/airbyte/terraform/sources.tf': 'variable "airbyte_workspace_id" {\n  type = string\n}\n',
           },
@@ -53,6 +54,7 @@ export default defineRule({
   },
   check(ctx) {
     for (const module of terraformIndex(ctx.model).modules) {
+      if (skipUnknownModule(ctx.model, module)) continue;
       for (const map of [module.variables, module.outputs, module.locals, module.resources, module.data, module.modules]) {
         for (const [name, decls] of map) {
           const loaded = decls.filter((decl) => !decl.file.override && !shadowed(module, decl.file.file.path));

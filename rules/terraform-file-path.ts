@@ -19,7 +19,7 @@ export default defineRule({
     messageLevels: { filesetEmpty: 'warning' },
     docs: {
       rationale:
-        '`file()`, `templatefile()`, `filebase64()` (and the `filemd5`/`filesha*` family) fail the plan when the file is missing, and only see files that are part of the configuration\'s source: for tofu-controller that is the git artifact, so an untracked or git-ignored file, or one outside the repository, does not exist there. A folder rename that misses one `"${path.module}/../../assets/x.json"` breaks the run only in the cluster. The rule resolves paths built from literals, `path.module`, `path.root` and `path.cwd` the way Terraform does (relative paths and `path.root` from the root module\'s folder, `path.module` from the module\'s own; in a child module called by another, only `path.module` paths are checked), and checks them against the repository\'s files. `fileset()` with no match is not an error in Terraform, but the empty set is almost always a mistake: a warning. Paths holding variables, locals or other functions are not checked. This is part of what the seed CI\'s `terraform validate` step catches.',
+        '`file()`, `templatefile()`, `filebase64()` (and the `filemd5`/`filesha*` family) fail the plan when the file is missing, and only see files that are part of the configuration\'s source: for tofu-controller that is the git artifact, so an untracked or git-ignored file, or one outside the repository, does not exist there. A folder rename that misses one `"${path.module}/../../assets/x.json"` breaks the run only in the cluster. The rule resolves paths built from literals, `path.module`, `path.root` and `path.cwd` the way Terraform does (relative paths and `path.root` from the root module\'s folder, `path.module` from the module\'s own; in a child module called by another, only `path.module` paths are checked), and checks them against the repository\'s files. `fileset()` with no match is not an error in Terraform, but the empty set is almost always a mistake: a warning. Paths holding variables, locals or other functions are not checked, nor reads that are meant to be optional: inside `try(…)` or `can(…)`, or of a path the module also probes with `fileexists(…)`. This is part of what the seed CI\'s `terraform validate` step catches.',
       incorrect: [
         {
           title: 'The assets folder was renamed',
@@ -46,12 +46,27 @@ export default defineRule({
     for (const module of index.modules) {
       const tree = ctx.model.rootFiles(module.root);
       const isChild = index.isChild(module.root, module.dir);
+      // Paths the module probes with fileexists(): a read of them is meant to be optional.
+      const probed = new Set<string>();
       for (const file of module.files) {
+        for (const call of file.hcl.calls) {
+          if (call.name !== 'fileexists') continue;
+          const target = resolveStaticPath(call.args[0], module, isChild);
+          if (target.status !== 'unknown') probed.add(target.status === 'resolved' ? target.path : `\0${target.written}`);
+        }
+      }
+      for (const file of module.files) {
+        // try(…) and can(…) turn a read error into a fallback value or `false`.
+        const guards = file.hcl.calls.filter((call) => call.name === 'try' || call.name === 'can').map((call) => call.offsets);
         for (const call of file.hcl.calls) {
           const fn = call.name;
           if (!FILE_FUNCTIONS.has(fn) && fn !== 'fileset') continue;
           const target = resolveStaticPath(call.args[0], module, isChild);
           if (target.status === 'unknown') continue;
+          if (fn !== 'fileset') {
+            if (guards.some(([start, end]) => start <= call.offsets[0] && call.offsets[1] <= end)) continue;
+            if (probed.has(target.status === 'resolved' ? target.path : `\0${target.written}`)) continue;
+          }
           const data = { fn, written: JSON.stringify(target.written), repo: module.root.name };
           const offsets = call.args[0]?.offsets ?? call.offsets;
           if (target.status === 'outside') {

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/model/rule.js';
 import type { Offsets } from '../src/terraform/hcl.js';
-import { terraformIndex, type TfFile } from '../src/terraform/modules.js';
+import { skipUnknownModule, terraformIndex, type TfFile } from '../src/terraform/modules.js';
 
 /**
  * Providers HashiCorp publishes (or still serves as archived) under `hashicorp/`: an implied
@@ -24,11 +24,14 @@ export default defineRule({
     },
     docs: {
       rationale:
-        'A resource type names its provider by its prefix (`airbyte_source_shopify` → `airbyte`). When the module\'s `terraform { required_providers { … } }` does not declare that name, Terraform and OpenTofu look for `hashicorp/<name>`, which exists only for HashiCorp\'s own providers: for a third-party provider such as Airbyte\'s, `terraform init` fails with "provider registry … does not have a provider named hashicorp/airbyte". Every module needs its own declaration, child modules included. This catches it before the seed CI\'s `init`/`validate` step or the tofu-controller runner does; which provider versions exist still needs the registry.',
+        'A resource type names its provider by its prefix (`airbyte_source_shopify` → `airbyte`). When the module\'s `terraform { required_providers { … } }` does not declare that name, Terraform and OpenTofu look for `hashicorp/<name>`, which exists only for HashiCorp\'s own providers: for a third-party provider such as Airbyte\'s, `terraform init` fails with "provider registry … does not have a provider named hashicorp/airbyte". Every module needs its own declaration, child modules included. This catches it before the seed CI\'s `init`/`validate` step or the tofu-controller runner does; which provider versions exist still needs the registry. Only folders known to be modules are checked: with a `terraform {}` block or a `.terraform.lock.hcl`, run by a tofu-controller Terraform (`spec.path`), or called by a local `module` block. Other folders of `.tf` files may be fragments copied into modules elsewhere (cloudposse `mixins/`), whose names are declared there: they are skipped with one note per repository (hcl-syntax still checks them).',
       incorrect: [
         {
           title: 'The Airbyte provider is used but not declared',
-          files: { 'orchestration/airbyte/terraform/sources.tf': 'resource "airbyte_source_shopify" "store" {\n  name = "shopify"\n}\n' },
+          files: {
+            'orchestration/airbyte/terraform/versions.tf': 'terraform {\n  required_version = ">= 1.6"\n}\n',
+            'orchestration/airbyte/terraform/sources.tf': 'resource "airbyte_source_shopify" "store" {\n  name = "shopify"\n}\n',
+          },
         },
       ],
       correct: [
@@ -44,6 +47,7 @@ export default defineRule({
   },
   check(ctx) {
     for (const module of terraformIndex(ctx.model).modules) {
+      if (skipUnknownModule(ctx.model, module)) continue;
       // A .tf.json file, or a file that does not parse, may hold the declaration.
       if (!module.complete) continue;
       const firstUse = new Map<string, { file: TfFile; offsets: Offsets; what: string }>();

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/model/rule.js';
-import { terraformIndex, type TfModule } from '../src/terraform/modules.js';
+import { skipUnknownModule, terraformIndex, type TfModule } from '../src/terraform/modules.js';
 
 const KINDS = {
   var: { messageId: 'variable', map: (module: TfModule) => module.variables },
@@ -22,11 +22,12 @@ export default defineRule({
     },
     docs: {
       rationale:
-        'A variable renamed in `variables.tf` but not where it is used (or a local removed) fails `terraform validate` and every plan, which tofu-controller only shows in the Terraform object\'s status. The rule reads every `.tf`/`.tofu` file of the module and checks `var.X`, `local.X` and `module.X` against the declarations, as the seed CI\'s `terraform validate` does. Modules with `.tf.json` files or a file that does not parse are skipped (their declarations are not all known). References to resources, data sources and module outputs need provider and child-module schemas and are left to `terraform validate`.',
+        'A variable renamed in `variables.tf` but not where it is used (or a local removed) fails `terraform validate` and every plan, which tofu-controller only shows in the Terraform object\'s status. The rule reads every `.tf`/`.tofu` file of the module and checks `var.X`, `local.X` and `module.X` against the declarations, as the seed CI\'s `terraform validate` does. Modules with `.tf.json` files or a file that does not parse are skipped (their declarations are not all known). The addresses in `moved` and `removed` blocks (`from = module.old`) name objects of the state, not declarations, and are not checked. References to resources, data sources and module outputs need provider and child-module schemas and are left to `terraform validate`. Only folders known to be modules are checked: with a `terraform {}` block or a `.terraform.lock.hcl`, run by a tofu-controller Terraform (`spec.path`), or called by a local `module` block. Other folders of `.tf` files may be fragments copied into modules elsewhere (cloudposse `mixins/`), whose names are declared there: they are skipped with one note per repository (hcl-syntax still checks them).',
       incorrect: [
         {
           title: 'A variable renamed in variables.tf but not where it is used',
           files: {
+            'orchestration/airbyte/terraform/versions.tf': 'terraform {\n  required_version = ">= 1.6"\n}\n',
             'orchestration/airbyte/terraform/variables.tf': 'variable "airbyte_workspace" {\n  type = string\n}\n',
             'orchestration/airbyte/terraform/sources.tf': 'resource "airbyte_source_shopify" "store" {\n  workspace_id = var.airbyte_workspace_id\n}\n',
           },
@@ -45,12 +46,17 @@ export default defineRule({
   },
   check(ctx) {
     for (const module of terraformIndex(ctx.model).modules) {
+      if (skipUnknownModule(ctx.model, module)) continue;
       if (!module.complete) {
         if (module.incompleteReason) ctx.model.note({ message: `References in the Terraform module ${module.root.name}/${module.dir || '.'} were not checked: ${module.incompleteReason}.` });
         continue;
       }
       for (const file of module.files) {
+        // `moved { from = module.old  to = module.new }` and `removed { from = … }` name addresses
+        // of the state, which no longer (or not yet) have a declaration: they are not references.
+        const addressBlocks = file.hcl.body.blocks.filter((block) => block.type === 'moved' || block.type === 'removed').map((block) => block.offsets);
         for (const traversal of file.hcl.traversals) {
+          if (addressBlocks.some(([start, end]) => traversal.offsets[0] >= start && traversal.offsets[1] <= end)) continue;
           const kind = KINDS[traversal.root as keyof typeof KINDS];
           const name = traversal.attrs[0];
           if (!kind || name === undefined || kind.map(module).has(name)) continue;

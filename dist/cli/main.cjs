@@ -147,7 +147,7 @@ function readProject(model, root, projectFile, nested = false) {
     declaredPackages: 0,
     packagesInstalled: false
   };
-  const paths = (key2, alias, fallback) => {
+  const paths = (key2, alias, fallback, legacy = []) => {
     const usedKey = config[key2] === void 0 && alias !== void 0 && config[alias] !== void 0 ? alias : key2;
     const list = stringList(config[usedKey], fallback) ?? [];
     const out2 = [];
@@ -155,7 +155,8 @@ function readProject(model, root, projectFile, nested = false) {
       if (value.includes("{{")) return;
       const target = join(dir, value);
       if (!tree.dirs.has(target)) {
-        if (config[usedKey] !== void 0 && !fallback.includes(value.replace(/\/+$/, ""))) project.missingPaths.push({ key: usedKey, value, index: Array.isArray(config[usedKey]) ? index : void 0 });
+        const bare = value.replace(/\/+$/, "");
+        if (config[usedKey] !== void 0 && !fallback.includes(bare) && !legacy.includes(bare)) project.missingPaths.push({ key: usedKey, value, index: Array.isArray(config[usedKey]) ? index : void 0 });
         return;
       }
       out2.push(target);
@@ -163,19 +164,19 @@ function readProject(model, root, projectFile, nested = false) {
     return out2;
   };
   const modelPaths = paths("model-paths", "source-paths", ["models"]);
-  const seedPaths = paths("seed-paths", "data-paths", ["seeds"]);
+  const seedPaths = paths("seed-paths", "data-paths", ["seeds"], ["data"]);
   const snapshotPaths = paths("snapshot-paths", void 0, ["snapshots"]);
-  const analysisPaths = paths("analysis-paths", void 0, ["analyses"]);
+  const analysisPaths = paths("analysis-paths", void 0, ["analyses"], ["analysis"]);
   const macroPaths = paths("macro-paths", void 0, ["macros"]);
   const testPaths = paths("test-paths", void 0, ["tests"]);
   const packagesPath = join(dir, asString(config["packages-install-path"]) ?? "dbt_packages");
   const under = (bases, file) => bases.some((base) => file.path.startsWith(base === "" ? "" : `${base}/`));
   const inPackages = (file) => file.path.startsWith(`${packagesPath}/`);
   const projectModels = asRecord(asRecord(config.models)?.[project.name ?? ""]) ?? void 0;
-  const disabledByProject = (file) => {
-    if (!projectModels) return false;
+  const enabledByProject = (file) => {
+    if (!projectModels) return void 0;
     const base = modelPaths.find((path25) => file.path.startsWith(`${path25}/`));
-    if (base === void 0) return false;
+    if (base === void 0) return void 0;
     let node = projectModels;
     let enabled = enabledOf(node);
     for (const part of dirOf(file.path.slice(base.length + 1)).split("/").filter(Boolean)) {
@@ -183,9 +184,9 @@ function readProject(model, root, projectFile, nested = false) {
       if (!node) break;
       enabled = enabledOf(node) ?? enabled;
     }
-    return enabled === false;
+    return enabled;
   };
-  const yamlDisabled = /* @__PURE__ */ new Set();
+  const yamlEnabled = /* @__PURE__ */ new Map();
   const yamlNodes = [];
   const propertyBases = [...modelPaths, ...seedPaths, ...snapshotPaths, ...analysisPaths, ...macroPaths, ...testPaths];
   for (const file of tree.files.values()) {
@@ -206,12 +207,13 @@ function readProject(model, root, projectFile, nested = false) {
       for (const node of asArray(doc?.models)) {
         const entry = asRecord(node);
         const name3 = asString(entry?.name);
-        if (name3 !== void 0 && enabledOf(asRecord(entry?.config)) === false) yamlDisabled.add(name3);
-        if (name3 !== void 0 && entry?.versions !== void 0) yamlNodes.push({ kind: "model", name: name3, file, offsets: void 0, disabled: false, declaredOnly: true });
+        const enabled = enabledOf(asRecord(entry?.config));
+        if (name3 !== void 0 && enabled !== void 0) yamlEnabled.set(name3, enabled);
+        if (name3 !== void 0 && entry?.versions !== void 0) yamlNodes.push({ kind: "model", name: name3, file, offsets: void 0, enabled: true, declaredOnly: true });
       }
       for (const node of asArray(doc?.snapshots)) {
         const name3 = asString(asRecord(node)?.name);
-        if (name3 !== void 0 && asRecord(node)?.relation !== void 0) yamlNodes.push({ kind: "snapshot", name: name3, file, offsets: void 0, disabled: enabledOf(asRecord(asRecord(node)?.config)) === false, declaredOnly: true });
+        if (name3 !== void 0 && asRecord(node)?.relation !== void 0) yamlNodes.push({ kind: "snapshot", name: name3, file, offsets: void 0, enabled: enabledOf(asRecord(asRecord(node)?.config)) ?? true, declaredOnly: true });
       }
     }
   }
@@ -228,17 +230,16 @@ function readProject(model, root, projectFile, nested = false) {
       const name3 = base.replace(/\.(sql|py)$/, "");
       const text = file.text ?? "";
       const stripped = stripJinjaComments(text);
-      const inFile = stripped.includes("enabled") && /\bconfig\s*\([^)]*\benabled\s*=\s*(false|False)\b/.test(stripped);
-      const disabled = inFile || !(text.includes("enabled") && /\benabled\s*=\s*(true|True)\b/.test(text)) && (yamlDisabled.has(name3) || disabledByProject(file));
-      addNode({ kind: "model", name: name3, file, offsets: void 0, disabled });
+      const enabled = enabledInFile(text, stripped) ?? yamlEnabled.get(name3) ?? enabledByProject(file) ?? true;
+      addNode({ kind: "model", name: name3, file, offsets: void 0, enabled });
       if (base.endsWith(".sql")) project.sql.push(scanSql(file, "model", stripped));
     } else if (under(seedPaths, file) && base.endsWith(".csv")) {
-      addNode({ kind: "seed", name: base.slice(0, -4), file, offsets: void 0, disabled: false });
+      addNode({ kind: "seed", name: base.slice(0, -4), file, offsets: void 0, enabled: true });
     } else if (under(snapshotPaths, file) && base.endsWith(".sql")) {
       const text = stripJinjaComments(file.text ?? "");
       for (const match of text.matchAll(/\{%-?\s*snapshot\s+([A-Za-z_][\w]*)\s*-?%\}/g)) {
         const start2 = (match.index ?? 0) + match[0].indexOf(match[1]);
-        addNode({ kind: "snapshot", name: match[1], file, offsets: [start2, start2 + match[1].length], disabled: false });
+        addNode({ kind: "snapshot", name: match[1], file, offsets: [start2, start2 + match[1].length], enabled: true });
       }
       project.sql.push(scanSql(file, "snapshot", text));
     } else if (under(analysisPaths, file) && base.endsWith(".sql")) {
@@ -263,7 +264,17 @@ function readProject(model, root, projectFile, nested = false) {
 }
 function enabledOf(config) {
   const value = config?.["+enabled"] ?? config?.enabled;
-  return typeof value === "boolean" ? value : void 0;
+  if (typeof value === "boolean") return value;
+  return typeof value === "string" && value.includes("{{") ? "unknown" : void 0;
+}
+function enabledInFile(text, stripped) {
+  if (!text.includes("enabled")) return void 0;
+  const config = /\bconfig\s*\([^)]*?\benabled\s*=\s*/.exec(stripped);
+  if (config) {
+    const value = stripped.slice(config.index + config[0].length);
+    return /^(false|False)\b/.test(value) ? false : /^(true|True)\b/.test(value) ? true : "unknown";
+  }
+  return /\benabled\s*=\s*(true|True)\b/.test(text) ? true : void 0;
 }
 function stripJinjaComments(text) {
   if (!text.includes("{#") && !text.includes("raw")) return text;
@@ -357,7 +368,7 @@ var init_dbt_duplicate_model = __esm({
           duplicate: 'The dbt {{kind}} {{name}} is defined again here (also in {{first}}): dbt parse fails ("dbt found two {{kind}}s with the name \\"{{name}}\\""). A model is named after its file, wherever it sits: rename one of them.'
         },
         docs: {
-          rationale: "dbt names a model after its file stem, whatever folder it is in, so `models/staging/orders.sql` and `models/marts/orders.sql` are two models named `orders`, and `dbt parse` (the seed CI's validate step, and the image build that bakes the manifest) fails. Two snapshot blocks or two seeds with the same name fail the same way; a disabled node does not count. A model and a seed with the same name only warn in dbt 1.11 and are not reported.",
+          rationale: "dbt names a model after its file stem, whatever folder it is in, so `models/staging/orders.sql` and `models/marts/orders.sql` are two models named `orders`, and `dbt parse` (the seed CI's validate step, and the image build that bakes the manifest) fails. Two snapshot blocks or two seeds with the same name fail the same way; a disabled node does not count, and a name is not checked when one of its copies has an `enabled` set by Jinja (`enabled=var('x', false)`, `+enabled: \"{{ \u2026 }}\"`): a common way to keep one of two versions per warehouse. A model and a seed with the same name only warn in dbt 1.11 and are not reported.",
           incorrect: [{ files: { "transform/dbt_project.yml": PROJECT, "transform/models/staging/orders.sql": "select 1\n", "transform/models/marts/orders.sql": "select 2\n" } }],
           correct: [{ files: { "transform/dbt_project.yml": PROJECT, "transform/models/staging/stg_orders.sql": "select 1\n", "transform/models/marts/orders.sql": "select 2\n" } }],
           whenNotToUse: "Never: dbt refuses duplicate names."
@@ -365,15 +376,24 @@ var init_dbt_duplicate_model = __esm({
       },
       check(ctx) {
         for (const project of dbtProjects(ctx.model)) {
+          const unknown = [];
           for (const [name3, nodes] of project.nodes) {
             for (const kind of ["model", "seed", "snapshot"]) {
-              const same = nodes.filter((node) => node.kind === kind && !node.disabled && !node.declaredOnly).sort((a, b) => a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : (a.offsets?.[0] ?? 0) - (b.offsets?.[0] ?? 0));
+              const copies = nodes.filter((node) => node.kind === kind && !node.declaredOnly);
+              if (copies.length > 1 && copies.some((node) => node.enabled === "unknown")) {
+                unknown.push(name3);
+                continue;
+              }
+              const same = copies.filter((node) => node.enabled === true).sort((a, b) => a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : (a.offsets?.[0] ?? 0) - (b.offsets?.[0] ?? 0));
               const first2 = same[0];
               for (const later of same.slice(1)) {
                 if (!first2) continue;
                 ctx.report({ file: later.file, ...later.offsets ? { offsets: later.offsets } : {}, messageId: "duplicate", data: { kind, name: name3, first: first2.file.path } });
               }
             }
+          }
+          if (unknown.length > 0) {
+            ctx.model.note({ message: `dbt project ${project.name ?? project.dir}: ${unknown.sort().join(", ")} defined more than once, where Jinja sets whether a copy is enabled; not checked for duplicates.`, file: project.projectFile.absPath });
           }
         }
       }
@@ -400,7 +420,7 @@ var init_dbt_project_paths = __esm({
           missing: "`{{key}}` names {{value}}, which is not a folder of the project: dbt finds nothing there, so whatever was meant to be in it is silently not part of the project. Fix the path (relative to the folder of dbt_project.yml)."
         },
         docs: {
-          rationale: "`model-paths`, `seed-paths`, `snapshot-paths`, `analysis-paths`, `macro-paths` and `test-paths` in `dbt_project.yml` tell dbt where to look, relative to the project folder. A path that does not exist is not an error for dbt: the models that should be there are just missing from the manifest, and refs to them fail later. Paths holding Jinja (`{{ env_var(...) }}`) are not checked, nor default paths written out (`models`, `seeds`, \u2026), which may just be empty folders git does not keep.",
+          rationale: '`model-paths`, `seed-paths`, `snapshot-paths`, `analysis-paths`, `macro-paths` and `test-paths` in `dbt_project.yml` tell dbt where to look, relative to the project folder. A path that does not exist is not an error for dbt: the models that should be there are just missing from the manifest, and refs to them fail later. Paths holding Jinja (`{{ env_var(...) }}`) are not checked, nor default paths written out (`models`, `seeds`, \u2026) or the pre-1.0 `dbt init` defaults (`analysis-paths: ["analysis"]`, `data-paths`/`seed-paths: ["data"]`), which may just be empty folders git does not keep.',
           incorrect: [{ files: { "transform/dbt_project.yml": 'name: lotus_lake\nmodel-paths: ["model"]\n', "transform/models/orders.sql": "select 1\n" } }],
           correct: [{ files: { "transform/dbt_project.yml": 'name: lotus_lake\nmodel-paths: ["models"]\n', "transform/models/orders.sql": "select 1\n" } }],
           whenNotToUse: "When folders are created by a build step before dbt runs."
@@ -460,7 +480,7 @@ var init_dbt_ref = __esm({
         },
         messageLevels: { testMissing: "warning" },
         docs: {
-          rationale: "A model renamed or deleted without updating the models that `ref()` it, a `source()` whose table was never declared, or a ref to a model switched off with `enabled: false` fail `dbt parse`, the second half of the seed CI's validate stage, and the image build that bakes the manifest. The rule reads `dbt_project.yml` (model, seed, snapshot, analysis and test paths), names models by file stem, snapshots by their `{% snapshot %}` block, collects `sources:` from the property files and the `enabled: false` of `config()`, property files and `dbt_project.yml` folders, and checks every `ref()`/`source()` with literal arguments inside `{{ }}`/`{% %}` (Jinja comments removed; SQL comments are not, because dbt renders them too). Refs into packages are checked when the packages are installed in `dbt_packages/`; otherwise they are skipped with a note. Refs built from variables and refs made inside macros need Jinja rendering, which only `dbt parse` does.",
+          rationale: "A model renamed or deleted without updating the models that `ref()` it, a `source()` whose table was never declared, or a ref to a model switched off with `enabled: false` fail `dbt parse`, the second half of the seed CI's validate stage, and the image build that bakes the manifest. The rule reads `dbt_project.yml` (model, seed, snapshot, analysis and test paths), names models by file stem, snapshots by their `{% snapshot %}` block, collects `sources:` from the property files and the `enabled: false` of `config()`, property files and `dbt_project.yml` folders (an `enabled` set by Jinja, such as `enabled=var('x', false)` or `+enabled: \"{{ target.type == 'snowflake' }}\"`, is not known: refs from and to such a node are skipped and counted in a note), and checks every `ref()`/`source()` with literal arguments inside `{{ }}`/`{% %}` (Jinja comments removed; SQL comments are not, because dbt renders them too). Refs into packages are checked when the packages are installed in `dbt_packages/`; otherwise they are skipped with a note. Refs built from variables and refs made inside macros need Jinja rendering, which only `dbt parse` does.",
           incorrect: [
             {
               title: "A ref to a model that was renamed",
@@ -492,8 +512,14 @@ var init_dbt_ref = __esm({
         for (const project of dbtProjects(ctx.model)) {
           const packagesUnknown = project.declaredPackages > 0 && project.packages.size === 0;
           let skipped2 = 0;
+          let skippedJinja = 0;
           for (const sql of project.sql) {
-            if (sql.kind === "model" && (project.nodes.get(sql.file.path.replace(/^.*\//, "").replace(/\.sql$/, "")) ?? []).some((node) => node.file === sql.file && node.disabled)) continue;
+            const own3 = sql.kind === "model" ? (project.nodes.get(sql.file.path.replace(/^.*\//, "").replace(/\.sql$/, "")) ?? []).find((node) => node.file === sql.file) : void 0;
+            if (own3?.enabled === false) continue;
+            if (own3?.enabled === "unknown") {
+              skippedJinja += sql.calls.length;
+              continue;
+            }
             for (const call of sql.calls) {
               const callText = call.args.map((arg) => `'${arg}'`).join(", ");
               const report = (messageId, data) => ctx.report({ file: sql.file, offsets: call.offsets, messageId: sql.kind === "test" && messageId !== "arity" ? "testMissing" : messageId, data: { call: callText, ...data } });
@@ -514,9 +540,13 @@ var init_dbt_ref = __esm({
                   report("missingRef", { name: name3, where: pkg === void 0 ? "" : ` in package ${pkg}` });
                   continue;
                 }
-                const enabled = found.filter((node) => !node.disabled);
+                if (found.some((node) => node.enabled === true)) continue;
+                if (found.some((node) => node.enabled === "unknown")) {
+                  skippedJinja++;
+                  continue;
+                }
                 const disabled = found[0];
-                if (enabled.length === 0) report("disabledRef", { name: name3, kind: disabled.kind, file: disabled.file.path });
+                report("disabledRef", { name: name3, kind: disabled.kind, file: disabled.file.path });
                 continue;
               }
               if (call.args.length !== 2) {
@@ -531,8 +561,12 @@ var init_dbt_ref = __esm({
               } else if (!tables.has(table)) report("missingTable", { source, table });
             }
           }
-          if (skipped2 > 0) {
-            ctx.model.note({ message: `dbt project ${project.name ?? project.dir}: ${skipped2} ref()/source() call(s) were not checked: the packages of packages.yml are not installed in dbt_packages/ (run dbt deps to check them too).`, file: project.projectFile.absPath });
+          if (skipped2 + skippedJinja > 0) {
+            const reasons = [
+              ...skipped2 > 0 ? [`${skipped2 === skipped2 + skippedJinja ? "" : `${skipped2}: `}the packages of packages.yml are not installed in dbt_packages/ (run dbt deps to check them too)`] : [],
+              ...skippedJinja > 0 ? [`${skippedJinja === skipped2 + skippedJinja ? "" : `${skippedJinja}: `}they are made from or to a node whose enabled config is set by Jinja (enabled=var(\u2026), "{{ \u2026 }}"), which only dbt renders`] : []
+            ];
+            ctx.model.note({ message: `dbt project ${project.name ?? project.dir}: ${skipped2 + skippedJinja} ref()/source() call(s) were not checked: ${reasons.join("; ")}.`, file: project.projectFile.absPath });
           }
         }
       }
@@ -27834,6 +27868,79 @@ spec:
   }
 });
 
+// src/terraform/files.ts
+function resolveStaticPath(expr, module2, isChild) {
+  if (!expr) return { status: "unknown" };
+  const parts3 = expr.kind === "template" ? expr.parts : [expr];
+  let base;
+  let rest = "";
+  let written2 = "";
+  for (const [index, part] of parts3.entries()) {
+    if (typeof part === "string") {
+      rest += part;
+      written2 += part;
+      continue;
+    }
+    if (part.kind === "literal" && typeof part.value === "string") {
+      rest += part.value;
+      written2 += part.value;
+      continue;
+    }
+    if (index !== 0 || part.kind !== "traversal" || part.root !== "path" || part.attrs.length !== 1) return { status: "unknown" };
+    const attr = part.attrs[0];
+    if (attr === "module") base = module2.dir;
+    else if ((attr === "root" || attr === "cwd") && !isChild) base = module2.dir;
+    else return { status: "unknown" };
+    written2 += `\${path.${attr}}`;
+  }
+  if (base === void 0) {
+    if (rest.startsWith("/") || /^[A-Za-z]:[\\/]/.test(rest) || rest.startsWith("~") || isChild) return { status: "unknown" };
+    base = module2.dir;
+  }
+  const path25 = joinRelative(base, rest);
+  return path25 === void 0 ? { status: "outside", written: written2 } : { status: "resolved", path: path25, written: written2 };
+}
+function globToRegExp(pattern) {
+  let out2 = "";
+  let braces = 0;
+  for (let i2 = 0; i2 < pattern.length; i2++) {
+    const c = pattern[i2];
+    if (c === "*") {
+      if (pattern[i2 + 1] === "*") {
+        const slash = pattern[i2 + 2] === "/";
+        out2 += slash ? "(?:.*/)?" : ".*";
+        i2 += slash ? 2 : 1;
+      } else out2 += "[^/]*";
+    } else if (c === "?") out2 += "[^/]";
+    else if (c === "{") {
+      braces++;
+      out2 += "(?:";
+    } else if (c === "}" && braces > 0) {
+      braces--;
+      out2 += ")";
+    } else if (c === "," && braces > 0) out2 += "|";
+    else if (c === "[") {
+      const close = pattern.indexOf("]", i2 + 1);
+      if (close === -1) out2 += "\\[";
+      else {
+        out2 += `[${pattern.slice(i2 + 1, close).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
+        i2 = close;
+      }
+    } else if (c === "\\" && i2 + 1 < pattern.length) {
+      out2 += `\\${pattern[++i2]}`;
+    } else out2 += /[.+^$()|\]\\]/.test(c) ? `\\${c}` : c;
+  }
+  return new RegExp(`^${out2}$`);
+}
+var FILE_FUNCTIONS;
+var init_files = __esm({
+  "src/terraform/files.ts"() {
+    "use strict";
+    init_modules();
+    FILE_FUNCTIONS = /* @__PURE__ */ new Set(["file", "filebase64", "templatefile", "filemd5", "filesha1", "filesha256", "filesha512", "filebase64sha256", "filebase64sha512"]);
+  }
+});
+
 // node_modules/web-tree-sitter/web-tree-sitter.cjs
 var require_web_tree_sitter2 = __commonJS2({
   "node_modules/web-tree-sitter/web-tree-sitter.cjs"(exports, module) {
@@ -32217,6 +32324,15 @@ function isJsonConfig(relativePath) {
 function isOverrideFile(relativePath) {
   return /(^|\/|_)override\.(tf|tofu)$/.test(relativePath);
 }
+function skipUnknownModule(model, module2) {
+  const index = terraformIndex(model);
+  if (index.known(module2)) return false;
+  const folders = index.modules.filter((other) => other.root === module2.root && !index.known(other)).map((other) => other.dir || ".");
+  model.note({
+    message: `Terraform folders of ${module2.root.name} not known to be modules were not checked for undeclared references, duplicate names and required providers: ${folders.join(", ")} (no terraform {} block, no .terraform.lock.hcl, not the spec.path of a Terraform object, not called by a local module block; fragments copied into modules are declared there).`
+  });
+  return true;
+}
 function terraformIndex(model) {
   let index = cache3.get(model);
   if (!index) cache3.set(model, index = build2(model));
@@ -32253,60 +32369,92 @@ function build2(model) {
   const parsedFiles2 = /* @__PURE__ */ new Map();
   const childDirs = /* @__PURE__ */ new Set();
   let unparsed = false;
+  const parsedText = /* @__PURE__ */ new Map();
+  const folders = [];
+  const readTargets = /* @__PURE__ */ new Set();
   for (const root of model.roots) {
     const tree = model.rootFiles(root);
     for (const [dir, files] of tree.filesIn) {
       const config = files.filter((file) => isHclFile(file.path));
       if (config.length === 0) continue;
-      const module2 = {
-        root,
-        dir,
-        files: [],
-        complete: true,
-        variables: /* @__PURE__ */ new Map(),
-        outputs: /* @__PURE__ */ new Map(),
-        locals: /* @__PURE__ */ new Map(),
-        resources: /* @__PURE__ */ new Map(),
-        data: /* @__PURE__ */ new Map(),
-        modules: /* @__PURE__ */ new Map(),
-        requiredProviders: /* @__PURE__ */ new Map(),
-        backends: [],
-        children: []
-      };
-      if (files.some((file) => isJsonConfig(file.path))) {
-        module2.complete = false;
-        module2.incompleteReason = "it has .tf.json files, which are not read";
-      }
+      folders.push({ root, dir, files, config });
       for (const file of config) {
-        if (file.text === void 0) {
-          module2.complete = false;
-          module2.incompleteReason ??= `${file.path} was not read`;
-          continue;
-        }
+        if (file.text === void 0) continue;
         const hcl = parseHcl(file.text);
-        if (!hcl) {
-          unparsed = true;
-          module2.complete = false;
-          module2.incompleteReason ??= "the HCL parser is not loaded";
-          continue;
+        parsedText.set(file, hcl);
+        for (const call of hcl?.calls ?? []) {
+          if (!FILE_FUNCTIONS.has(call.name)) continue;
+          const target = resolveStaticPath(call.args[0], { dir }, false);
+          if (target.status === "resolved" && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
-        const tfFile = { file, hcl, override: isOverrideFile(file.path) };
-        parsedFiles2.set(file, tfFile);
-        module2.files.push(tfFile);
-        if (hcl.errors.length > 0) {
-          module2.complete = false;
-          module2.incompleteReason ??= `${file.path} has a syntax error`;
-        }
-        collect(module2, tfFile);
       }
-      for (const child of module2.children) childDirs.add(`${root.dir}\0${child}`);
-      modules.push(module2);
-      byKey.set(`${root.dir}\0${dir}`, module2);
     }
   }
+  for (const { root, dir, files, config: allConfig } of folders) {
+    const config = allConfig.filter((file) => !readTargets.has(`${root.dir}\0${file.path}`));
+    if (config.length === 0) continue;
+    const module2 = {
+      root,
+      dir,
+      files: [],
+      complete: true,
+      variables: /* @__PURE__ */ new Map(),
+      outputs: /* @__PURE__ */ new Map(),
+      locals: /* @__PURE__ */ new Map(),
+      resources: /* @__PURE__ */ new Map(),
+      data: /* @__PURE__ */ new Map(),
+      modules: /* @__PURE__ */ new Map(),
+      requiredProviders: /* @__PURE__ */ new Map(),
+      backends: [],
+      children: []
+    };
+    if (files.some((file) => isJsonConfig(file.path))) {
+      module2.complete = false;
+      module2.incompleteReason = "it has .tf.json files, which are not read";
+    }
+    for (const file of config) {
+      if (file.text === void 0) {
+        module2.complete = false;
+        module2.incompleteReason ??= `${file.path} was not read`;
+        continue;
+      }
+      const hcl = parsedText.get(file);
+      if (!hcl) {
+        unparsed = true;
+        module2.complete = false;
+        module2.incompleteReason ??= "the HCL parser is not loaded";
+        continue;
+      }
+      const tfFile = { file, hcl, override: isOverrideFile(file.path) };
+      parsedFiles2.set(file, tfFile);
+      module2.files.push(tfFile);
+      if (hcl.errors.length > 0) {
+        module2.complete = false;
+        module2.incompleteReason ??= `${file.path} has a syntax error`;
+      }
+      collect(module2, tfFile);
+    }
+    for (const child of module2.children) childDirs.add(`${root.dir}\0${child}`);
+    modules.push(module2);
+    byKey.set(`${root.dir}\0${dir}`, module2);
+  }
   if (unparsed) model.note({ message: "Terraform files were not checked: the HCL parser was not loaded (call loadHclParser() before building the model)." });
+  let knownKeys;
+  const knownModules = () => {
+    if (knownKeys) return knownKeys;
+    const keys = new Set(childDirs);
+    for (const terraform of model.flux.terraforms) {
+      if (terraform.link.status === "linked" && terraform.path.status === "directory" && terraform.path.dir !== void 0) keys.add(`${terraform.link.root.dir}\0${terraform.path.dir}`);
+    }
+    for (const module2 of modules) {
+      const lock = module2.dir === "" ? ".terraform.lock.hcl" : `${module2.dir}/.terraform.lock.hcl`;
+      if (module2.files.some((file) => file.hcl.body.blocks.some((block) => block.type === "terraform")) || model.rootFiles(module2.root).files.has(lock)) keys.add(`${module2.root.dir}\0${module2.dir}`);
+    }
+    return knownKeys = keys;
+  };
   return {
     modules,
+    known: (module2) => knownModules().has(`${module2.root.dir}\0${module2.dir}`),
     at: (root, dir) => byKey.get(`${root.dir}\0${dir}`),
     isChild: (root, dir) => childDirs.has(`${root.dir}\0${dir}`),
     parsed: (file) => parsedFiles2.get(file)
@@ -32367,6 +32515,7 @@ var init_modules = __esm({
   "src/terraform/modules.ts"() {
     "use strict";
     init_collections();
+    init_files();
     init_hcl();
     cache3 = /* @__PURE__ */ new WeakMap();
   }
@@ -32391,7 +32540,7 @@ var init_hcl_syntax = __esm({
           syntax: "Invalid HCL: {{problem}}. terraform init, validate and plan (and the tofu-controller runner) stop at this file; fix it first, then lint again for what follows."
         },
         docs: {
-          rationale: "A `.tf` file that does not parse stops every Terraform command in its folder, and tofu-controller reports it only as a failed plan in the Terraform object's status, minutes after the push. This rule replaces the syntax half of the seed CI's `terraform validate` step: it parses every `.tf`/`.tofu` file offline (tree-sitter's Terraform grammar) and reports the first syntax error on the line Terraform reports it (an unclosed block on its header). Only the first error per file is reported: after it, error recovery is guesswork. What `terraform validate` also checks with provider schemas (argument names and types of resources) still needs the real tool.",
+          rationale: "A `.tf` file that does not parse stops every Terraform command in its folder, and tofu-controller reports it only as a failed plan in the Terraform object's status, minutes after the push. This rule replaces the syntax half of the seed CI's `terraform validate` step: it parses every `.tf`/`.tofu` file offline (tree-sitter's Terraform grammar) and reports the first syntax error on the line Terraform reports it (an unclosed block on its header). Only the first error per file is reported: after it, error recovery is guesswork. A `.tf` file that a module reads through a file function (`templatefile(\"${path.module}/templates/backend.tf\", \u2026)` with `%{ if }` directives) is an input of that module, not configuration: it is not checked, and is not part of any module. What `terraform validate` also checks with provider schemas (argument names and types of resources) still needs the real tool.",
           incorrect: [
             { title: "A block that is never closed", files: { "infra/variables.tf": 'variable "region" {\n  type = string\n\nvariable "zone" {\n  type = string\n}\n' } },
             { title: "A list without a comma", files: { "infra/main.tf": 'locals {\n  zones = ["a", "b"\n  count = 2\n}\n' } }
@@ -36805,11 +36954,12 @@ var init_terraform_duplicate_name = __esm({
           duplicate: 'Duplicate declaration of {{kind}} "{{name}}" (first in {{first}}, line {{line}}): Terraform refuses the module ("{{what}}"). Remove or rename one of them.'
         },
         docs: {
-          rationale: 'All `.tf` files of a folder form one module, so a variable copied into a second file, or a resource pasted twice under the same name, makes `terraform validate` and every plan fail ("Duplicate variable declaration"). This replaces that part of the seed CI\'s `terraform validate`. Override files (`override.tf`, `*_override.tf`) merge into the blocks they name and are not duplicates; a `.tf` file that has a `.tofu` twin is not loaded by OpenTofu and is left out.',
+          rationale: 'All `.tf` files of a folder form one module, so a variable copied into a second file, or a resource pasted twice under the same name, makes `terraform validate` and every plan fail ("Duplicate variable declaration"). This replaces that part of the seed CI\'s `terraform validate`. Override files (`override.tf`, `*_override.tf`) merge into the blocks they name and are not duplicates; a `.tf` file that has a `.tofu` twin is not loaded by OpenTofu and is left out. Only folders known to be modules are checked: with a `terraform {}` block or a `.terraform.lock.hcl`, run by a tofu-controller Terraform (`spec.path`), or called by a local `module` block. Other folders of `.tf` files may be fragments copied into modules elsewhere (cloudposse `mixins/`), whose names are declared there: they are skipped with one note per repository (hcl-syntax still checks them).',
           incorrect: [
             {
               title: "A variable declared in two files of the module",
               files: {
+                "orchestration/airbyte/terraform/versions.tf": 'terraform {\n  required_version = ">= 1.6"\n}\n',
                 "orchestration/airbyte/terraform/variables.tf": 'variable "airbyte_workspace_id" {\n  type = string\n}\n',
                 "orchestration/airbyte/terraform/sources.tf": 'variable "airbyte_workspace_id" {\n  type = string\n}\n'
               }
@@ -36829,6 +36979,7 @@ var init_terraform_duplicate_name = __esm({
       },
       check(ctx) {
         for (const module2 of terraformIndex(ctx.model).modules) {
+          if (skipUnknownModule(ctx.model, module2)) continue;
           for (const map2 of [module2.variables, module2.outputs, module2.locals, module2.resources, module2.data, module2.modules]) {
             for (const [name3, decls] of map2) {
               const loaded = decls.filter((decl) => !decl.file.override && !shadowed(module2, decl.file.file.path));
@@ -36844,79 +36995,6 @@ var init_terraform_duplicate_name = __esm({
         }
       }
     });
-  }
-});
-
-// src/terraform/files.ts
-function resolveStaticPath(expr, module2, isChild) {
-  if (!expr) return { status: "unknown" };
-  const parts3 = expr.kind === "template" ? expr.parts : [expr];
-  let base;
-  let rest = "";
-  let written2 = "";
-  for (const [index, part] of parts3.entries()) {
-    if (typeof part === "string") {
-      rest += part;
-      written2 += part;
-      continue;
-    }
-    if (part.kind === "literal" && typeof part.value === "string") {
-      rest += part.value;
-      written2 += part.value;
-      continue;
-    }
-    if (index !== 0 || part.kind !== "traversal" || part.root !== "path" || part.attrs.length !== 1) return { status: "unknown" };
-    const attr = part.attrs[0];
-    if (attr === "module") base = module2.dir;
-    else if ((attr === "root" || attr === "cwd") && !isChild) base = module2.dir;
-    else return { status: "unknown" };
-    written2 += `\${path.${attr}}`;
-  }
-  if (base === void 0) {
-    if (rest.startsWith("/") || /^[A-Za-z]:[\\/]/.test(rest) || rest.startsWith("~") || isChild) return { status: "unknown" };
-    base = module2.dir;
-  }
-  const path25 = joinRelative(base, rest);
-  return path25 === void 0 ? { status: "outside", written: written2 } : { status: "resolved", path: path25, written: written2 };
-}
-function globToRegExp(pattern) {
-  let out2 = "";
-  let braces = 0;
-  for (let i2 = 0; i2 < pattern.length; i2++) {
-    const c = pattern[i2];
-    if (c === "*") {
-      if (pattern[i2 + 1] === "*") {
-        const slash = pattern[i2 + 2] === "/";
-        out2 += slash ? "(?:.*/)?" : ".*";
-        i2 += slash ? 2 : 1;
-      } else out2 += "[^/]*";
-    } else if (c === "?") out2 += "[^/]";
-    else if (c === "{") {
-      braces++;
-      out2 += "(?:";
-    } else if (c === "}" && braces > 0) {
-      braces--;
-      out2 += ")";
-    } else if (c === "," && braces > 0) out2 += "|";
-    else if (c === "[") {
-      const close = pattern.indexOf("]", i2 + 1);
-      if (close === -1) out2 += "\\[";
-      else {
-        out2 += `[${pattern.slice(i2 + 1, close).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
-        i2 = close;
-      }
-    } else if (c === "\\" && i2 + 1 < pattern.length) {
-      out2 += `\\${pattern[++i2]}`;
-    } else out2 += /[.+^$()|\]\\]/.test(c) ? `\\${c}` : c;
-  }
-  return new RegExp(`^${out2}$`);
-}
-var FILE_FUNCTIONS;
-var init_files = __esm({
-  "src/terraform/files.ts"() {
-    "use strict";
-    init_modules();
-    FILE_FUNCTIONS = /* @__PURE__ */ new Set(["file", "filebase64", "templatefile", "filemd5", "filesha1", "filesha256", "filesha512", "filebase64sha256", "filebase64sha512"]);
   }
 });
 
@@ -36944,7 +37022,7 @@ var init_terraform_file_path = __esm({
         },
         messageLevels: { filesetEmpty: "warning" },
         docs: {
-          rationale: "`file()`, `templatefile()`, `filebase64()` (and the `filemd5`/`filesha*` family) fail the plan when the file is missing, and only see files that are part of the configuration's source: for tofu-controller that is the git artifact, so an untracked or git-ignored file, or one outside the repository, does not exist there. A folder rename that misses one `\"${path.module}/../../assets/x.json\"` breaks the run only in the cluster. The rule resolves paths built from literals, `path.module`, `path.root` and `path.cwd` the way Terraform does (relative paths and `path.root` from the root module's folder, `path.module` from the module's own; in a child module called by another, only `path.module` paths are checked), and checks them against the repository's files. `fileset()` with no match is not an error in Terraform, but the empty set is almost always a mistake: a warning. Paths holding variables, locals or other functions are not checked. This is part of what the seed CI's `terraform validate` step catches.",
+          rationale: "`file()`, `templatefile()`, `filebase64()` (and the `filemd5`/`filesha*` family) fail the plan when the file is missing, and only see files that are part of the configuration's source: for tofu-controller that is the git artifact, so an untracked or git-ignored file, or one outside the repository, does not exist there. A folder rename that misses one `\"${path.module}/../../assets/x.json\"` breaks the run only in the cluster. The rule resolves paths built from literals, `path.module`, `path.root` and `path.cwd` the way Terraform does (relative paths and `path.root` from the root module's folder, `path.module` from the module's own; in a child module called by another, only `path.module` paths are checked), and checks them against the repository's files. `fileset()` with no match is not an error in Terraform, but the empty set is almost always a mistake: a warning. Paths holding variables, locals or other functions are not checked, nor reads that are meant to be optional: inside `try(\u2026)` or `can(\u2026)`, or of a path the module also probes with `fileexists(\u2026)`. This is part of what the seed CI's `terraform validate` step catches.",
           incorrect: [
             {
               title: "The assets folder was renamed",
@@ -36971,12 +37049,25 @@ var init_terraform_file_path = __esm({
         for (const module2 of index.modules) {
           const tree = ctx.model.rootFiles(module2.root);
           const isChild = index.isChild(module2.root, module2.dir);
+          const probed = /* @__PURE__ */ new Set();
           for (const file of module2.files) {
+            for (const call of file.hcl.calls) {
+              if (call.name !== "fileexists") continue;
+              const target = resolveStaticPath(call.args[0], module2, isChild);
+              if (target.status !== "unknown") probed.add(target.status === "resolved" ? target.path : `\0${target.written}`);
+            }
+          }
+          for (const file of module2.files) {
+            const guards = file.hcl.calls.filter((call) => call.name === "try" || call.name === "can").map((call) => call.offsets);
             for (const call of file.hcl.calls) {
               const fn = call.name;
               if (!FILE_FUNCTIONS.has(fn) && fn !== "fileset") continue;
               const target = resolveStaticPath(call.args[0], module2, isChild);
               if (target.status === "unknown") continue;
+              if (fn !== "fileset") {
+                if (guards.some(([start2, end]) => start2 <= call.offsets[0] && call.offsets[1] <= end)) continue;
+                if (probed.has(target.status === "resolved" ? target.path : `\0${target.written}`)) continue;
+              }
               const data = { fn, written: JSON.stringify(target.written), repo: module2.root.name };
               const offsets = call.args[0]?.offsets ?? call.offsets;
               if (target.status === "outside") {
@@ -37061,11 +37152,14 @@ var init_terraform_required_provider = __esm({
           undeclared: 'Provider "{{provider}}" (used by {{what}}) is not in required_providers of this module, so Terraform assumes hashicorp/{{provider}}: HashiCorp does not publish it, so init fails (or installs a stale legacy copy). Declare it: required_providers { {{provider}} = { source = "<namespace>/{{provider}}" } }.'
         },
         docs: {
-          rationale: "A resource type names its provider by its prefix (`airbyte_source_shopify` \u2192 `airbyte`). When the module's `terraform { required_providers { \u2026 } }` does not declare that name, Terraform and OpenTofu look for `hashicorp/<name>`, which exists only for HashiCorp's own providers: for a third-party provider such as Airbyte's, `terraform init` fails with \"provider registry \u2026 does not have a provider named hashicorp/airbyte\". Every module needs its own declaration, child modules included. This catches it before the seed CI's `init`/`validate` step or the tofu-controller runner does; which provider versions exist still needs the registry.",
+          rationale: "A resource type names its provider by its prefix (`airbyte_source_shopify` \u2192 `airbyte`). When the module's `terraform { required_providers { \u2026 } }` does not declare that name, Terraform and OpenTofu look for `hashicorp/<name>`, which exists only for HashiCorp's own providers: for a third-party provider such as Airbyte's, `terraform init` fails with \"provider registry \u2026 does not have a provider named hashicorp/airbyte\". Every module needs its own declaration, child modules included. This catches it before the seed CI's `init`/`validate` step or the tofu-controller runner does; which provider versions exist still needs the registry. Only folders known to be modules are checked: with a `terraform {}` block or a `.terraform.lock.hcl`, run by a tofu-controller Terraform (`spec.path`), or called by a local `module` block. Other folders of `.tf` files may be fragments copied into modules elsewhere (cloudposse `mixins/`), whose names are declared there: they are skipped with one note per repository (hcl-syntax still checks them).",
           incorrect: [
             {
               title: "The Airbyte provider is used but not declared",
-              files: { "orchestration/airbyte/terraform/sources.tf": 'resource "airbyte_source_shopify" "store" {\n  name = "shopify"\n}\n' }
+              files: {
+                "orchestration/airbyte/terraform/versions.tf": 'terraform {\n  required_version = ">= 1.6"\n}\n',
+                "orchestration/airbyte/terraform/sources.tf": 'resource "airbyte_source_shopify" "store" {\n  name = "shopify"\n}\n'
+              }
             }
           ],
           correct: [
@@ -37081,6 +37175,7 @@ var init_terraform_required_provider = __esm({
       },
       check(ctx) {
         for (const module2 of terraformIndex(ctx.model).modules) {
+          if (skipUnknownModule(ctx.model, module2)) continue;
           if (!module2.complete) continue;
           const firstUse = /* @__PURE__ */ new Map();
           for (const file of module2.files) {
@@ -37132,11 +37227,12 @@ var init_terraform_undeclared_reference = __esm({
           module: 'Reference to undeclared module "{{name}}": the module has no module "{{name}}" call, so validate and plan fail. Fix the name.'
         },
         docs: {
-          rationale: "A variable renamed in `variables.tf` but not where it is used (or a local removed) fails `terraform validate` and every plan, which tofu-controller only shows in the Terraform object's status. The rule reads every `.tf`/`.tofu` file of the module and checks `var.X`, `local.X` and `module.X` against the declarations, as the seed CI's `terraform validate` does. Modules with `.tf.json` files or a file that does not parse are skipped (their declarations are not all known). References to resources, data sources and module outputs need provider and child-module schemas and are left to `terraform validate`.",
+          rationale: "A variable renamed in `variables.tf` but not where it is used (or a local removed) fails `terraform validate` and every plan, which tofu-controller only shows in the Terraform object's status. The rule reads every `.tf`/`.tofu` file of the module and checks `var.X`, `local.X` and `module.X` against the declarations, as the seed CI's `terraform validate` does. Modules with `.tf.json` files or a file that does not parse are skipped (their declarations are not all known). The addresses in `moved` and `removed` blocks (`from = module.old`) name objects of the state, not declarations, and are not checked. References to resources, data sources and module outputs need provider and child-module schemas and are left to `terraform validate`. Only folders known to be modules are checked: with a `terraform {}` block or a `.terraform.lock.hcl`, run by a tofu-controller Terraform (`spec.path`), or called by a local `module` block. Other folders of `.tf` files may be fragments copied into modules elsewhere (cloudposse `mixins/`), whose names are declared there: they are skipped with one note per repository (hcl-syntax still checks them).",
           incorrect: [
             {
               title: "A variable renamed in variables.tf but not where it is used",
               files: {
+                "orchestration/airbyte/terraform/versions.tf": 'terraform {\n  required_version = ">= 1.6"\n}\n',
                 "orchestration/airbyte/terraform/variables.tf": 'variable "airbyte_workspace" {\n  type = string\n}\n',
                 "orchestration/airbyte/terraform/sources.tf": 'resource "airbyte_source_shopify" "store" {\n  workspace_id = var.airbyte_workspace_id\n}\n'
               }
@@ -37155,12 +37251,15 @@ var init_terraform_undeclared_reference = __esm({
       },
       check(ctx) {
         for (const module2 of terraformIndex(ctx.model).modules) {
+          if (skipUnknownModule(ctx.model, module2)) continue;
           if (!module2.complete) {
             if (module2.incompleteReason) ctx.model.note({ message: `References in the Terraform module ${module2.root.name}/${module2.dir || "."} were not checked: ${module2.incompleteReason}.` });
             continue;
           }
           for (const file of module2.files) {
+            const addressBlocks = file.hcl.body.blocks.filter((block) => block.type === "moved" || block.type === "removed").map((block) => block.offsets);
             for (const traversal of file.hcl.traversals) {
+              if (addressBlocks.some(([start2, end2]) => traversal.offsets[0] >= start2 && traversal.offsets[1] <= end2)) continue;
               const kind = KINDS2[traversal.root];
               const name3 = traversal.attrs[0];
               if (!kind || name3 === void 0 || kind.map(module2).has(name3)) continue;

@@ -15,7 +15,8 @@ export interface DbtNode {
   file: SourceFile;
   /** Offsets of the name (a snapshot block's name; a whole first line otherwise). */
   offsets: readonly [number, number] | undefined;
-  disabled: boolean;
+  /** `enabled` config: `'unknown'` when Jinja sets it (`enabled=var('x', false)`, `+enabled: "{{ … }}"`). */
+  enabled: Enabled;
   /** Declared in a property file (a versioned model, a YAML snapshot), not defined by a file of its own. */
   declaredOnly?: boolean;
 }
@@ -108,7 +109,7 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
   const project: DbtProject = {
     root, dir, projectFile, name: asString(config.name), missingPaths: [], nodes: new Map(), sources: new Map(), sql: [], packages: new Map(), declaredPackages: 0, packagesInstalled: false,
   };
-  const paths = (key: string, alias: string | undefined, fallback: string[]): string[] => {
+  const paths = (key: string, alias: string | undefined, fallback: string[], legacy: string[] = []): string[] => {
     const usedKey = config[key] === undefined && alias !== undefined && config[alias] !== undefined ? alias : key;
     const list = stringList(config[usedKey], fallback) ?? [];
     const out: string[] = [];
@@ -117,8 +118,10 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
       if (value.includes('{{')) return;
       const target = join(dir, value);
       if (!tree.dirs.has(target)) {
-        // git keeps no empty folders: a default path written out (dbt init does) may just be empty.
-        if (config[usedKey] !== undefined && !fallback.includes(value.replace(/\/+$/, ''))) project.missingPaths.push({ key: usedKey, value, index: Array.isArray(config[usedKey]) ? index : undefined });
+        // git keeps no empty folders: a default path written out (dbt init does) may just be empty,
+        // and so may the pre-1.0 `dbt init` defaults (`analysis`, `data`) many projects still carry.
+        const bare = value.replace(/\/+$/, '');
+        if (config[usedKey] !== undefined && !fallback.includes(bare) && !legacy.includes(bare)) project.missingPaths.push({ key: usedKey, value, index: Array.isArray(config[usedKey]) ? index : undefined });
         return;
       }
       out.push(target);
@@ -126,9 +129,9 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
     return out;
   };
   const modelPaths = paths('model-paths', 'source-paths', ['models']);
-  const seedPaths = paths('seed-paths', 'data-paths', ['seeds']);
+  const seedPaths = paths('seed-paths', 'data-paths', ['seeds'], ['data']);
   const snapshotPaths = paths('snapshot-paths', undefined, ['snapshots']);
-  const analysisPaths = paths('analysis-paths', undefined, ['analyses']);
+  const analysisPaths = paths('analysis-paths', undefined, ['analyses'], ['analysis']);
   const macroPaths = paths('macro-paths', undefined, ['macros']);
   const testPaths = paths('test-paths', undefined, ['tests']);
   const packagesPath = join(dir, asString(config['packages-install-path']) ?? 'dbt_packages');
@@ -136,11 +139,11 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
   const inPackages = (file: SourceFile): boolean => file.path.startsWith(`${packagesPath}/`);
   const projectModels = asRecord(asRecord(config.models)?.[project.name ?? '']) ?? undefined;
 
-  const disabledByProject = (file: SourceFile): boolean => {
+  const enabledByProject = (file: SourceFile): Enabled | undefined => {
     // dbt_project.yml `models: <project>: <folder>: +enabled: false`, most specific folder wins.
-    if (!projectModels) return false;
+    if (!projectModels) return undefined;
     const base = modelPaths.find((path) => file.path.startsWith(`${path}/`));
-    if (base === undefined) return false;
+    if (base === undefined) return undefined;
     let node: Record<string, unknown> | undefined = projectModels;
     let enabled = enabledOf(node);
     for (const part of dirOf(file.path.slice(base.length + 1)).split('/').filter(Boolean)) {
@@ -148,10 +151,10 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
       if (!node) break;
       enabled = enabledOf(node) ?? enabled;
     }
-    return enabled === false;
+    return enabled;
   };
 
-  const yamlDisabled = new Set<string>();
+  const yamlEnabled = new Map<string, Enabled>();
   const yamlNodes: DbtNode[] = [];
   const propertyBases = [...modelPaths, ...seedPaths, ...snapshotPaths, ...analysisPaths, ...macroPaths, ...testPaths];
   for (const file of tree.files.values()) {
@@ -172,14 +175,15 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
       for (const node of asArray(doc?.models)) {
         const entry = asRecord(node);
         const name = asString(entry?.name);
-        if (name !== undefined && enabledOf(asRecord(entry?.config)) === false) yamlDisabled.add(name);
+        const enabled = enabledOf(asRecord(entry?.config));
+        if (name !== undefined && enabled !== undefined) yamlEnabled.set(name, enabled);
         // Versioned models live in `<name>_v<N>.sql` (or `defined_in`): the name itself is refable.
-        if (name !== undefined && entry?.versions !== undefined) yamlNodes.push({ kind: 'model', name, file, offsets: undefined, disabled: false, declaredOnly: true });
+        if (name !== undefined && entry?.versions !== undefined) yamlNodes.push({ kind: 'model', name, file, offsets: undefined, enabled: true, declaredOnly: true });
       }
       // Snapshots declared in YAML (dbt 1.9+).
       for (const node of asArray(doc?.snapshots)) {
         const name = asString(asRecord(node)?.name);
-        if (name !== undefined && asRecord(node)?.relation !== undefined) yamlNodes.push({ kind: 'snapshot', name, file, offsets: undefined, disabled: enabledOf(asRecord(asRecord(node)?.config)) === false, declaredOnly: true });
+        if (name !== undefined && asRecord(node)?.relation !== undefined) yamlNodes.push({ kind: 'snapshot', name, file, offsets: undefined, enabled: enabledOf(asRecord(asRecord(node)?.config)) ?? true, declaredOnly: true });
       }
     }
   }
@@ -198,17 +202,16 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
       const text = file.text ?? '';
       // Comments are stripped once per file, for the config check and the ref scan alike.
       const stripped = stripJinjaComments(text);
-      const inFile = stripped.includes('enabled') && /\bconfig\s*\([^)]*\benabled\s*=\s*(false|False)\b/.test(stripped);
-      const disabled = inFile || (!(text.includes('enabled') && /\benabled\s*=\s*(true|True)\b/.test(text)) && (yamlDisabled.has(name) || disabledByProject(file)));
-      addNode({ kind: 'model', name, file, offsets: undefined, disabled });
+      const enabled = enabledInFile(text, stripped) ?? yamlEnabled.get(name) ?? enabledByProject(file) ?? true;
+      addNode({ kind: 'model', name, file, offsets: undefined, enabled });
       if (base.endsWith('.sql')) project.sql.push(scanSql(file, 'model', stripped));
     } else if (under(seedPaths, file) && base.endsWith('.csv')) {
-      addNode({ kind: 'seed', name: base.slice(0, -4), file, offsets: undefined, disabled: false });
+      addNode({ kind: 'seed', name: base.slice(0, -4), file, offsets: undefined, enabled: true });
     } else if (under(snapshotPaths, file) && base.endsWith('.sql')) {
       const text = stripJinjaComments(file.text ?? '');
       for (const match of text.matchAll(/\{%-?\s*snapshot\s+([A-Za-z_][\w]*)\s*-?%\}/g)) {
         const start = (match.index ?? 0) + match[0].indexOf(match[1] as string);
-        addNode({ kind: 'snapshot', name: match[1] as string, file, offsets: [start, start + (match[1] as string).length], disabled: false });
+        addNode({ kind: 'snapshot', name: match[1] as string, file, offsets: [start, start + (match[1] as string).length], enabled: true });
       }
       project.sql.push(scanSql(file, 'snapshot', text));
     } else if (under(analysisPaths, file) && base.endsWith('.sql')) {
@@ -233,9 +236,25 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
   return project;
 }
 
-function enabledOf(config: Record<string, unknown> | undefined): boolean | undefined {
+/** Whether dbt enables a node: `'unknown'` when Jinja decides it. */
+export type Enabled = boolean | 'unknown';
+
+function enabledOf(config: Record<string, unknown> | undefined): Enabled | undefined {
   const value = config?.['+enabled'] ?? config?.enabled;
-  return typeof value === 'boolean' ? value : undefined;
+  if (typeof value === 'boolean') return value;
+  // `+enabled: "{{ target.type == 'snowflake' }}"` is rendered before use.
+  return typeof value === 'string' && value.includes('{{') ? 'unknown' : undefined;
+}
+
+/** `{{ config(enabled=…) }}` in a model's SQL: a literal, or `'unknown'` for an expression (`var('x', false)`). */
+function enabledInFile(text: string, stripped: string): Enabled | undefined {
+  if (!text.includes('enabled')) return undefined;
+  const config = /\bconfig\s*\([^)]*?\benabled\s*=\s*/.exec(stripped);
+  if (config) {
+    const value = stripped.slice(config.index + config[0].length);
+    return /^(false|False)\b/.test(value) ? false : /^(true|True)\b/.test(value) ? true : 'unknown';
+  }
+  return /\benabled\s*=\s*(true|True)\b/.test(text) ? true : undefined;
 }
 
 /** Jinja comments `{# … #}` become spaces (offsets and lines are kept); raw blocks too. */

@@ -21,7 +21,7 @@ export type StaticPath =
  * module's folder; `path.root`, `path.cwd` and relative paths are the root module's folder,
  * which is the module itself unless another module calls it (then it depends on the caller).
  */
-export function resolveStaticPath(expr: HclExpr | undefined, module: TfModule, isChild: boolean): StaticPath {
+export function resolveStaticPath(expr: HclExpr | undefined, module: Pick<TfModule, 'dir'>, isChild: boolean): StaticPath {
   if (!expr) return { status: 'unknown' };
   const parts = expr.kind === 'template' ? expr.parts : [expr];
   let base: string | undefined;

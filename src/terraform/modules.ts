@@ -6,6 +6,7 @@
 import type { Model } from '../model/model.js';
 import type { Root, SourceFile } from '../model/workspace.js';
 import { dirOf } from '../engine/collections.js';
+import { FILE_FUNCTIONS, resolveStaticPath } from './files.js';
 import { parseHcl, type HclAttribute, type HclBlock, type HclExpr, type HclFile, type Offsets } from './hcl.js';
 
 /** A native-syntax configuration file (`.tf`, `.tofu`), outside `.terraform/` caches. */
@@ -79,6 +80,27 @@ export interface TerraformIndex {
   isChild(root: Root, dir: string): boolean;
   /** The parsed file, when it is a configuration file that parsed. */
   parsed(file: SourceFile): TfFile | undefined;
+  /**
+   * Whether a folder of configuration files is known to be a module: it has a `terraform {}`
+   * block or a `.terraform.lock.hcl`, a tofu-controller Terraform runs it (`spec.path`), or a
+   * module of its root calls it (`source = "./…"`). Anything else may be a folder of fragments
+   * copied into modules elsewhere (cloudposse `mixins/`), whose names are declared there.
+   */
+  known(module: TfModule): boolean;
+}
+
+/**
+ * True when the cross-file rules must skip the module (not known to be one), after one note
+ * per root naming every such folder (notes with the same message are kept once).
+ */
+export function skipUnknownModule(model: Model, module: TfModule): boolean {
+  const index = terraformIndex(model);
+  if (index.known(module)) return false;
+  const folders = index.modules.filter((other) => other.root === module.root && !index.known(other)).map((other) => other.dir || '.');
+  model.note({
+    message: `Terraform folders of ${module.root.name} not known to be modules were not checked for undeclared references, duplicate names and required providers: ${folders.join(', ')} (no terraform {} block, no .terraform.lock.hcl, not the spec.path of a Terraform object, not called by a local module block; fragments copied into modules are declared there).`,
+  });
+  return true;
 }
 
 const cache = new WeakMap<Model, TerraformIndex>();
@@ -127,51 +149,86 @@ function build(model: Model): TerraformIndex {
   const parsedFiles = new Map<SourceFile, TfFile>();
   const childDirs = new Set<string>();
   let unparsed = false;
+  // Parse every configuration file first: a `.tf` file that a module reads with templatefile()
+  // or file() (`templates/backend.tf` with `%{ if }` directives) is an input, not configuration.
+  const parsedText = new Map<SourceFile, HclFile | undefined>();
+  const folders: Array<{ root: Root; dir: string; files: readonly SourceFile[]; config: SourceFile[] }> = [];
+  const readTargets = new Set<string>();
   for (const root of model.roots) {
     const tree = model.rootFiles(root);
     for (const [dir, files] of tree.filesIn) {
       const config = files.filter((file) => isHclFile(file.path));
       if (config.length === 0) continue;
-      const module: TfModule = {
-        root, dir, files: [], complete: true, variables: new Map(), outputs: new Map(), locals: new Map(), resources: new Map(),
-        data: new Map(), modules: new Map(), requiredProviders: new Map(), backends: [], children: [],
-      };
-      if (files.some((file) => isJsonConfig(file.path))) {
-        module.complete = false;
-        module.incompleteReason = 'it has .tf.json files, which are not read';
-      }
-      // OpenTofu loads `x.tofu` instead of `x.tf` when both exist; Terraform ignores `.tofu`
-      // files. Declarations in either count, so no reference is reported that one of them sees.
+      folders.push({ root, dir, files, config });
       for (const file of config) {
-        if (file.text === undefined) {
-          module.complete = false;
-          module.incompleteReason ??= `${file.path} was not read`;
-          continue;
-        }
+        if (file.text === undefined) continue;
         const hcl = parseHcl(file.text);
-        if (!hcl) {
-          unparsed = true;
-          module.complete = false;
-          module.incompleteReason ??= 'the HCL parser is not loaded';
-          continue;
+        parsedText.set(file, hcl);
+        for (const call of hcl?.calls ?? []) {
+          if (!FILE_FUNCTIONS.has(call.name)) continue;
+          // Relative paths as if this were a root module: generous, it only ever skips files.
+          const target = resolveStaticPath(call.args[0], { dir }, false);
+          if (target.status === 'resolved' && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
-        const tfFile: TfFile = { file, hcl, override: isOverrideFile(file.path) };
-        parsedFiles.set(file, tfFile);
-        module.files.push(tfFile);
-        if (hcl.errors.length > 0) {
-          module.complete = false;
-          module.incompleteReason ??= `${file.path} has a syntax error`;
-        }
-        collect(module, tfFile);
       }
-      for (const child of module.children) childDirs.add(`${root.dir}\0${child}`);
-      modules.push(module);
-      byKey.set(`${root.dir}\0${dir}`, module);
     }
   }
+  for (const { root, dir, files, config: allConfig } of folders) {
+    const config = allConfig.filter((file) => !readTargets.has(`${root.dir}\0${file.path}`));
+    if (config.length === 0) continue;
+    const module: TfModule = {
+      root, dir, files: [], complete: true, variables: new Map(), outputs: new Map(), locals: new Map(), resources: new Map(),
+      data: new Map(), modules: new Map(), requiredProviders: new Map(), backends: [], children: [],
+    };
+    if (files.some((file) => isJsonConfig(file.path))) {
+      module.complete = false;
+      module.incompleteReason = 'it has .tf.json files, which are not read';
+    }
+    // OpenTofu loads `x.tofu` instead of `x.tf` when both exist; Terraform ignores `.tofu`
+    // files. Declarations in either count, so no reference is reported that one of them sees.
+    for (const file of config) {
+      if (file.text === undefined) {
+        module.complete = false;
+        module.incompleteReason ??= `${file.path} was not read`;
+        continue;
+      }
+      const hcl = parsedText.get(file);
+      if (!hcl) {
+        unparsed = true;
+        module.complete = false;
+        module.incompleteReason ??= 'the HCL parser is not loaded';
+        continue;
+      }
+      const tfFile: TfFile = { file, hcl, override: isOverrideFile(file.path) };
+      parsedFiles.set(file, tfFile);
+      module.files.push(tfFile);
+      if (hcl.errors.length > 0) {
+        module.complete = false;
+        module.incompleteReason ??= `${file.path} has a syntax error`;
+      }
+      collect(module, tfFile);
+    }
+    for (const child of module.children) childDirs.add(`${root.dir}\0${child}`);
+    modules.push(module);
+    byKey.set(`${root.dir}\0${dir}`, module);
+  }
   if (unparsed) model.note({ message: 'Terraform files were not checked: the HCL parser was not loaded (call loadHclParser() before building the model).' });
+  let knownKeys: Set<string> | undefined;
+  const knownModules = (): Set<string> => {
+    if (knownKeys) return knownKeys;
+    const keys = new Set(childDirs);
+    for (const terraform of model.flux.terraforms) {
+      if (terraform.link.status === 'linked' && terraform.path.status === 'directory' && terraform.path.dir !== undefined) keys.add(`${terraform.link.root.dir}\0${terraform.path.dir}`);
+    }
+    for (const module of modules) {
+      const lock = module.dir === '' ? '.terraform.lock.hcl' : `${module.dir}/.terraform.lock.hcl`;
+      if (module.files.some((file) => file.hcl.body.blocks.some((block) => block.type === 'terraform')) || model.rootFiles(module.root).files.has(lock)) keys.add(`${module.root.dir}\0${module.dir}`);
+    }
+    return (knownKeys = keys);
+  };
   return {
     modules,
+    known: (module) => knownModules().has(`${module.root.dir}\0${module.dir}`),
     at: (root, dir) => byKey.get(`${root.dir}\0${dir}`),
     isChild: (root, dir) => childDirs.has(`${root.dir}\0${dir}`),
     parsed: (file) => parsedFiles.get(file),

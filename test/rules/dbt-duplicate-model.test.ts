@@ -7,6 +7,14 @@ new RuleTester().run(rule, {
   valid: [
     { name: 'a disabled model does not clash', files: { 'a/dbt_project.yml': PROJECT, 'a/models/orders.sql': 'select 1\n', 'a/models/legacy/orders.sql': '{{ config(enabled=false) }}\nselect 2\n' } },
     { name: 'a model and a seed may share a name; two projects may too', files: { 'a/dbt_project.yml': PROJECT, 'a/models/orders.sql': 'select 1\n', 'a/seeds/orders.csv': 'id\n', 'b/dbt_project.yml': 'name: other\n', 'b/models/orders.sql': 'select 2\n' } },
+    {
+      name: 'one copy per warehouse, enabled by Jinja: not known to clash (config(enabled=…) and +enabled: "{{ … }}")',
+      files: {
+        'a/dbt_project.yml': 'name: lotus_lake\nmodel-paths: ["models"]\nmodels:\n  lotus_lake:\n    duckdb:\n      +enabled: "{{ target.type == \'duckdb\' }}"\n',
+        'a/models/duckdb/orders.sql': 'select 1\n',
+        'a/models/snowflake/orders.sql': "{{ config(enabled=var('use_snowflake', false)) }}\nselect 2\n",
+      },
+    },
   ],
   invalid: [
     {

@@ -4,6 +4,10 @@ import { RuleTester } from '../../src/testing/index.js';
 new RuleTester().run(rule, {
   valid: [
     { name: 'default paths that do not exist are fine, and Jinja paths are not checked', files: { 'dbt/dbt_project.yml': 'name: x\nseed-paths: ["{{ env_var(\'SEEDS\') }}"]\n', 'dbt/models/a.sql': 'select 1\n' } },
+    {
+      name: 'the pre-1.0 dbt init defaults analysis and data (kept as empty scaffolding) are not typos',
+      files: { 'dbt/dbt_project.yml': 'name: x\nanalysis-paths: ["analysis"]\ndata-paths: ["data"]\n', 'dbt/models/a.sql': 'select 1\n', 'seeds/dbt_project.yml': 'name: y\nseed-paths: ["data/"]\n' },
+    },
   ],
   invalid: [
     {

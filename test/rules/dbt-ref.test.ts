@@ -1,5 +1,6 @@
+import { describe, expect, it } from 'vitest';
 import rule from '../../rules/dbt-ref.js';
-import { RuleTester } from '../../src/testing/index.js';
+import { lintExample, RuleTester } from '../../src/testing/index.js';
 
 const PROJECT = 'name: lotus_lake\nversion: "1.0.0"\nprofile: lotus_lake\nmodel-paths: ["models"]\nmodels:\n  lotus_lake:\n    legacy:\n      +enabled: false\n';
 const SOURCES = 'version: 2\nsources:\n  - name: shopify\n    tables:\n      - name: orders\n      - name: customers\n';
@@ -87,4 +88,24 @@ new RuleTester().run(rule, {
       ],
     },
   ],
+});
+
+describe('dbt-ref and enabled set by Jinja', () => {
+  it('skips refs from and to a model whose enabled Jinja decides, counted in the note', async () => {
+    const result = await lintExample(rule, {
+      files: {
+        'dbt/dbt_project.yml': 'name: lotus_lake\nmodel-paths: ["models"]\nmodels:\n  lotus_lake:\n    snowflake:\n      +enabled: "{{ target.type == \'snowflake\' }}"\n',
+        // Only built on Snowflake, where the source it reads exists.
+        'dbt/models/snowflake_usage.sql': "{{ config(enabled=var('snowflake', false)) }}\nselect * from {{ source('account_usage', 'query_history') }} join {{ ref('not_here') }} using (id)\n",
+        'dbt/models/snowflake/sf_orders.sql': 'select 1 as id\n',
+        'dbt/models/legacy/sf_orders.sql': '{{ config(enabled=false) }}\nselect 1 as id\n',
+        'dbt/models/marts/orders.sql': "select * from {{ ref('sf_orders') }}\n",
+        'dbt/models/marts/broken.sql': "select * from {{ ref('missing_model') }}\n",
+      },
+    });
+    expect(result.findings.map((finding) => `${finding.location.file}:${finding.location.startLine} ${finding.messageId}`)).toEqual(['dbt/models/marts/broken.sql:1 missingRef']);
+    expect(result.notes.map((note) => note.message)).toEqual([
+      'dbt project lotus_lake: 3 ref()/source() call(s) were not checked: they are made from or to a node whose enabled config is set by Jinja (enabled=var(…), "{{ … }}"), which only dbt renders.',
+    ]);
+  });
 });

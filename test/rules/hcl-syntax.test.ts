@@ -24,6 +24,13 @@ new RuleTester().run(rule, {
       },
     },
     { name: 'a .tofu file and a file under .terraform/ that is not read', files: { 'infra/main.tofu': 'locals {\n  a = 1\n}\n', 'infra/.terraform/modules/x/main.tf': 'locals {\n' } },
+    {
+      name: 'a .tf template that a module reads with templatefile() is an input, not configuration',
+      files: {
+        'infra/main.tf': 'locals {\n  backend = templatefile("${path.module}/templates/backend.tf", { bucket = "state" })\n}\n',
+        'infra/templates/backend.tf': 'terraform {\n  backend "s3" {\n    %{ if bucket != "" }\n    bucket = "${bucket}"\n    %{ endif }\n  }\n}\n',
+      },
+    },
   ],
   invalid: [
     {

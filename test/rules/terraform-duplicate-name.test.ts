@@ -20,6 +20,7 @@ new RuleTester().run(rule, {
     {
       name: 'a variable and a resource declared twice across files',
       files: {
+        'orchestration/airbyte/terraform/versions.tf': 'terraform {\n  required_version = ">= 1.6"\n}\n',
         'orchestration/airbyte/terraform/variables.tf': 'variable "airbyte_workspace_id" {\n  type = string\n}\n',
         'orchestration/airbyte/terraform/sources.tf': [
           'variable "airbyte_workspace_id" {}',
@@ -36,7 +37,7 @@ new RuleTester().run(rule, {
     },
     {
       name: 'a local value defined in two locals blocks',
-      files: { 'infra/main.tf': 'locals {\n  zone = "a"\n}\n\nlocals {\n  zone = "b"\n}\n' },
+      files: { 'infra/versions.tf': 'terraform {}\n', 'infra/main.tf': 'locals {\n  zone = "a"\n}\n\nlocals {\n  zone = "b"\n}\n' },
       errors: [{ messageId: 'duplicate', data: { kind: 'local value', name: 'zone', first: 'infra/main.tf', line: 2, what: 'Duplicate local value definition' }, file: 'infra/main.tf', line: 6, column: 3, endLine: 6, endColumn: 7 }],
     },
   ],

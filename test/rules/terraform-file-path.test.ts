@@ -32,6 +32,20 @@ new RuleTester().run(rule, {
         'infra/net.json': '{}\n',
       },
     },
+    {
+      name: 'optional reads: inside try() or can(), or of a path the module probes with fileexists()',
+      files: {
+        [`${MODULE}/main.tf`]: [
+          'locals {',
+          '  a = try(jsondecode(file("${path.module}/overrides.json")), {})',
+          '  b = can(file("extra.yaml")) ? "yes" : "no"',
+          '  has_policy = fileexists("${path.module}/policy.json")',
+          '}',
+          '',
+        ].join('\n'),
+        [`${MODULE}/policy.tf`]: 'locals {\n  policy = local.has_policy ? file("${path.module}/policy.json") : null\n}\n',
+      },
+    },
   ],
   invalid: [
     {

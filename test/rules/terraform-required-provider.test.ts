@@ -20,7 +20,7 @@ new RuleTester().run(rule, {
   invalid: [
     {
       name: 'the Airbyte provider used without required_providers',
-      files: { 'orchestration/airbyte/terraform/sources.tf': 'provider "airbyte" {}\n\nresource "airbyte_source_shopify" "store" {}\n' },
+      files: { 'orchestration/airbyte/terraform/versions.tf': 'terraform {\n  required_version = ">= 1.6"\n}\n', 'orchestration/airbyte/terraform/sources.tf': 'provider "airbyte" {}\n\nresource "airbyte_source_shopify" "store" {}\n' },
       errors: [{ messageId: 'undeclared', data: { provider: 'airbyte', what: 'provider "airbyte"' }, file: 'orchestration/airbyte/terraform/sources.tf', line: 1, column: 10, endLine: 1, endColumn: 19 }],
     },
     {
