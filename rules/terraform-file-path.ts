@@ -12,14 +12,16 @@ export default defineRule({
     recommended: true,
     messages: {
       missing: 'Function {{fn}}() reads {{written}}, which resolves to {{path}}: there is no such file in {{repo}}, so validate and plan fail ("no file exists at …"). Fix the path (after a folder was moved or renamed?).',
+      missingInBranch:
+        'Function {{fn}}() reads {{written}}, which resolves to {{path}}: there is no such file in {{repo}}. The call sits in one branch of a conditional, so validate and a plan that takes the other branch pass, and the plan fails once this branch is taken (a flag turned on). Fix the path, or add the file.',
       directory: 'Function {{fn}}() reads {{written}}, which resolves to the folder {{path}} of {{repo}}, not a file, so plan fails. Point it at a file.',
       outside: 'Function {{fn}}() reads {{written}}, which leaves the repository {{repo}}: the source artifact tofu-controller and CI check out holds only the repository, so the file is not there. Keep the file inside the repository.',
       filesetEmpty: 'Function fileset() matches no file: {{pattern}} under {{path}} in {{repo}}. Terraform returns an empty set without an error, so whatever iterates over it silently does nothing. Fix the folder or the pattern.',
     },
-    messageLevels: { filesetEmpty: 'warning' },
+    messageLevels: { filesetEmpty: 'warning', missingInBranch: 'warning' },
     docs: {
       rationale:
-        '`file()`, `templatefile()`, `filebase64()` (and the `filemd5`/`filesha*` family) fail the plan when the file is missing, and only see files that are part of the configuration\'s source: for tofu-controller that is the git artifact, so an untracked or git-ignored file, or one outside the repository, does not exist there. A folder rename that misses one `"${path.module}/../../assets/x.json"` breaks the run only in the cluster. The rule resolves paths built from literals, `path.module`, `path.root` and `path.cwd` the way Terraform does (relative paths and `path.root` from the root module\'s folder, `path.module` from the module\'s own; in a child module called by another, only `path.module` paths are checked), and checks them against the repository\'s files. `fileset()` with no match is not an error in Terraform, but the empty set is almost always a mistake: a warning. Paths holding variables, locals or other functions are not checked, nor reads that are meant to be optional: inside `try(…)` or `can(…)`, or of a path the module also probes with `fileexists(…)`. This is part of what the seed CI\'s `terraform validate` step catches.',
+        '`file()`, `templatefile()`, `filebase64()` (and the `filemd5`/`filesha*` family) fail the plan when the file is missing, and only see files that are part of the configuration\'s source: for tofu-controller that is the git artifact, so an untracked or git-ignored file, or one outside the repository, does not exist there. A folder rename that misses one `"${path.module}/../../assets/x.json"` breaks the run only in the cluster. The rule resolves paths built from literals, `path.module`, `path.root` and `path.cwd` the way Terraform does (relative paths and `path.root` from the root module\'s folder, `path.module` from the module\'s own; in a child module called by another, only `path.module` paths are checked), and checks them against the repository\'s files. `fileset()` with no match is not an error in Terraform, but the empty set is almost always a mistake: a warning. Paths holding variables, locals or other functions are not checked, nor reads that are meant to be optional: inside `try(…)` or `can(…)`, or of a path the module also probes with `fileexists(…)`. A missing file read in one branch of a conditional (`var.enabled ? file(…) : null`) is a warning: validate and a plan that takes the other branch pass. This is part of what the seed CI\'s `terraform validate` step catches.',
       incorrect: [
         {
           title: 'The assets folder was renamed',
@@ -58,6 +60,7 @@ export default defineRule({
       for (const file of module.files) {
         // try(…) and can(…) turn a read error into a fallback value or `false`.
         const guards = file.hcl.calls.filter((call) => call.name === 'try' || call.name === 'can').map((call) => call.offsets);
+        const inBranch = (offsets: readonly [number, number]): boolean => file.hcl.branches.some(([start, end]) => start <= offsets[0] && offsets[1] <= end);
         for (const call of file.hcl.calls) {
           const fn = call.name;
           if (!FILE_FUNCTIONS.has(fn) && fn !== 'fileset') continue;
@@ -76,7 +79,7 @@ export default defineRule({
           const shown = target.path === '' ? '.' : target.path;
           if (fn !== 'fileset') {
             if (tree.files.has(target.path)) continue;
-            const messageId = tree.dirs.has(target.path) ? 'directory' : 'missing';
+            const messageId = tree.dirs.has(target.path) ? 'directory' : inBranch(call.offsets) ? 'missingInBranch' : 'missing';
             ctx.report({ file: file.file, offsets, messageId, data: { ...data, path: shown } });
             continue;
           }

@@ -32052,7 +32052,7 @@ function parseHcl(text) {
   const tree = parser.parse(text);
   if (!tree) return void 0;
   try {
-    const out2 = { body: { attributes: [], blocks: [] }, errors: [], calls: [], traversals: [] };
+    const out2 = { body: { attributes: [], blocks: [] }, errors: [], calls: [], traversals: [], branches: [] };
     const root = tree.rootNode;
     const body2 = mirror(tree.walk(), tree.language.types).children.find((child) => child.type === "body");
     if (body2) out2.body = convertBody(body2, text, out2);
@@ -32242,6 +32242,9 @@ function convertExpression(node, text, out2) {
       return { kind: "other", offsets: offsetsOf(node) };
     }
     default:
+      if (node.type === "conditional") {
+        for (const branch of parts3.filter((part) => part.type === "expression").slice(1)) out2.branches.push(offsetsOf(branch));
+      }
       walkNested(node, text, out2);
       return { kind: "other", offsets: offsetsOf(node) };
   }
@@ -37016,13 +37019,14 @@ var init_terraform_file_path = __esm({
         recommended: true,
         messages: {
           missing: 'Function {{fn}}() reads {{written}}, which resolves to {{path}}: there is no such file in {{repo}}, so validate and plan fail ("no file exists at \u2026"). Fix the path (after a folder was moved or renamed?).',
+          missingInBranch: "Function {{fn}}() reads {{written}}, which resolves to {{path}}: there is no such file in {{repo}}. The call sits in one branch of a conditional, so validate and a plan that takes the other branch pass, and the plan fails once this branch is taken (a flag turned on). Fix the path, or add the file.",
           directory: "Function {{fn}}() reads {{written}}, which resolves to the folder {{path}} of {{repo}}, not a file, so plan fails. Point it at a file.",
           outside: "Function {{fn}}() reads {{written}}, which leaves the repository {{repo}}: the source artifact tofu-controller and CI check out holds only the repository, so the file is not there. Keep the file inside the repository.",
           filesetEmpty: "Function fileset() matches no file: {{pattern}} under {{path}} in {{repo}}. Terraform returns an empty set without an error, so whatever iterates over it silently does nothing. Fix the folder or the pattern."
         },
-        messageLevels: { filesetEmpty: "warning" },
+        messageLevels: { filesetEmpty: "warning", missingInBranch: "warning" },
         docs: {
-          rationale: "`file()`, `templatefile()`, `filebase64()` (and the `filemd5`/`filesha*` family) fail the plan when the file is missing, and only see files that are part of the configuration's source: for tofu-controller that is the git artifact, so an untracked or git-ignored file, or one outside the repository, does not exist there. A folder rename that misses one `\"${path.module}/../../assets/x.json\"` breaks the run only in the cluster. The rule resolves paths built from literals, `path.module`, `path.root` and `path.cwd` the way Terraform does (relative paths and `path.root` from the root module's folder, `path.module` from the module's own; in a child module called by another, only `path.module` paths are checked), and checks them against the repository's files. `fileset()` with no match is not an error in Terraform, but the empty set is almost always a mistake: a warning. Paths holding variables, locals or other functions are not checked, nor reads that are meant to be optional: inside `try(\u2026)` or `can(\u2026)`, or of a path the module also probes with `fileexists(\u2026)`. This is part of what the seed CI's `terraform validate` step catches.",
+          rationale: "`file()`, `templatefile()`, `filebase64()` (and the `filemd5`/`filesha*` family) fail the plan when the file is missing, and only see files that are part of the configuration's source: for tofu-controller that is the git artifact, so an untracked or git-ignored file, or one outside the repository, does not exist there. A folder rename that misses one `\"${path.module}/../../assets/x.json\"` breaks the run only in the cluster. The rule resolves paths built from literals, `path.module`, `path.root` and `path.cwd` the way Terraform does (relative paths and `path.root` from the root module's folder, `path.module` from the module's own; in a child module called by another, only `path.module` paths are checked), and checks them against the repository's files. `fileset()` with no match is not an error in Terraform, but the empty set is almost always a mistake: a warning. Paths holding variables, locals or other functions are not checked, nor reads that are meant to be optional: inside `try(\u2026)` or `can(\u2026)`, or of a path the module also probes with `fileexists(\u2026)`. A missing file read in one branch of a conditional (`var.enabled ? file(\u2026) : null`) is a warning: validate and a plan that takes the other branch pass. This is part of what the seed CI's `terraform validate` step catches.",
           incorrect: [
             {
               title: "The assets folder was renamed",
@@ -37059,6 +37063,7 @@ var init_terraform_file_path = __esm({
           }
           for (const file of module2.files) {
             const guards = file.hcl.calls.filter((call) => call.name === "try" || call.name === "can").map((call) => call.offsets);
+            const inBranch = (offsets) => file.hcl.branches.some(([start2, end]) => start2 <= offsets[0] && offsets[1] <= end);
             for (const call of file.hcl.calls) {
               const fn = call.name;
               if (!FILE_FUNCTIONS.has(fn) && fn !== "fileset") continue;
@@ -37077,7 +37082,7 @@ var init_terraform_file_path = __esm({
               const shown = target.path === "" ? "." : target.path;
               if (fn !== "fileset") {
                 if (tree.files.has(target.path)) continue;
-                const messageId = tree.dirs.has(target.path) ? "directory" : "missing";
+                const messageId = tree.dirs.has(target.path) ? "directory" : inBranch(call.offsets) ? "missingInBranch" : "missing";
                 ctx.report({ file: file.file, offsets, messageId, data: { ...data, path: shown } });
                 continue;
               }

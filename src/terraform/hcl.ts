@@ -86,6 +86,8 @@ export interface HclFile {
   calls: Array<Extract<HclExpr, { kind: 'call' }>>;
   /** Every traversal, in source order. */
   traversals: HclTraversal[];
+  /** The true and false branches of every conditional (`c ? a : b`): code there runs only when its branch is taken. */
+  branches: Offsets[];
 }
 
 let parser: TsParser | undefined;
@@ -147,7 +149,7 @@ export function parseHcl(text: string): HclFile | undefined {
   const tree = parser.parse(text);
   if (!tree) return undefined;
   try {
-    const out: HclFile = { body: { attributes: [], blocks: [] }, errors: [], calls: [], traversals: [] };
+    const out: HclFile = { body: { attributes: [], blocks: [] }, errors: [], calls: [], traversals: [], branches: [] };
     const root = tree.rootNode;
     const body = mirror(tree.walk(), tree.language.types).children.find((child) => child.type === 'body');
     if (body) out.body = convertBody(body, text, out);
@@ -384,6 +386,9 @@ function convertExpression(node: SyntaxNode, text: string, out: HclFile): HclExp
       return { kind: 'other', offsets: offsetsOf(node) };
     }
     default:
+      if (node.type === 'conditional') {
+        for (const branch of parts.filter((part) => part.type === 'expression').slice(1)) out.branches.push(offsetsOf(branch));
+      }
       walkNested(node, text, out);
       return { kind: 'other', offsets: offsetsOf(node) };
   }

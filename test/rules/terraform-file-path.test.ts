@@ -63,6 +63,20 @@ new RuleTester().run(rule, {
       ],
     },
     {
+      name: 'a missing file read in one branch of a conditional: a warning, since validate and the other branch pass',
+      files: {
+        [`${MODULE}/notifications.tf`]: 'locals {\n  notifications = var.slack ? { template = file("${path.module}/templates/slack.tpl") } : {}\n}\n',
+      },
+      errors: [
+        {
+          messageId: 'missingInBranch',
+          level: 'warning',
+          data: { fn: 'file', written: '"${path.module}/templates/slack.tpl"', path: `${MODULE}/templates/slack.tpl`, repo: 'repo' },
+          file: `${MODULE}/notifications.tf`, line: 2, column: 49, endLine: 2, endColumn: 85,
+        },
+      ],
+    },
+    {
       name: 'a path that leaves the repository, a folder, and a fileset with no match',
       files: {
         'infra/main.tf': 'locals {\n  a = file("../../outside.json")\n  b = file("${path.module}/templates")\n  c = fileset("${path.module}/schemas", "*.yaml")\n}\n',
