@@ -11690,6 +11690,9 @@ function parseYamlText(text) {
   }
   return parseWithPositions(text);
 }
+function valueMirrorsAst(parsed) {
+  return fromValues.has(parsed);
+}
 function lazyDocuments(text, values) {
   let asts;
   let positions;
@@ -11702,14 +11705,18 @@ function lazyDocuments(text, values) {
     if (positions === void 0) positions = documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
     return positions === null ? void 0 : offsetsOfValuePath(positions[index], text, path25, key2);
   };
-  return values.map((value, index) => ({
-    index,
-    value,
-    get doc() {
-      return astAt(index);
-    },
-    offsets: (path25, key2 = false) => offsetsAt(index, path25, key2)
-  }));
+  return values.map((value, index) => {
+    const parsed = {
+      index,
+      value,
+      get doc() {
+        return astAt(index);
+      },
+      offsets: (path25, key2 = false) => offsetsAt(index, path25, key2)
+    };
+    fromValues.add(parsed);
+    return parsed;
+  });
 }
 function astsOf(text) {
   const parsed = (0, import_yaml3.parseAllDocuments)(text, { ...QUIET, merge: true, uniqueKeys: false });
@@ -11781,7 +11788,7 @@ function firstLine(message) {
 function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
 }
-var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, MAY_HAVE_COMPLEX_KEY, QUIET, KEY_TOKEN;
+var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, MAY_HAVE_COMPLEX_KEY, QUIET, fromValues, KEY_TOKEN;
 var init_parse = __esm({
   "src/yaml/parse.ts"() {
     "use strict";
@@ -11794,6 +11801,7 @@ var init_parse = __esm({
     MAY_HAVE_ANCHOR = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
     MAY_HAVE_COMPLEX_KEY = /(^|[\s[{,])\?([ \t]|$)|^[ \t-]*[[{][^\n]*[\]}][ \t]*:([ \t]|$)/m;
     QUIET = { logLevel: "error" };
+    fromValues = /* @__PURE__ */ new WeakSet();
     KEY_TOKEN = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:#][^:#\n]*?)(?=[ \t]*:)/;
   }
 });
@@ -50139,6 +50147,31 @@ function lineSpans(text, from = 0, to = text.length) {
   }
   return spans;
 }
+function masksNothing(value) {
+  let masked = false;
+  const hit = () => {
+    masked = true;
+  };
+  walkMasks(value, {
+    shape(node) {
+      if (Array.isArray(node)) return { type: "seq", items: node };
+      if (typeof node === "object" && node !== null) {
+        return { type: "map", pairs: Object.entries(node).map(([key2, item]) => ({ key: key2, keyNode: key2, value: item })) };
+      }
+      return { type: "scalar", value: node };
+    },
+    map() {
+    },
+    seq() {
+    },
+    keep() {
+    },
+    all: hit,
+    spans: hit,
+    embedded: hit
+  });
+  return !masked;
+}
 var MASK, MAX_EMBEDDING, ASSIGNMENT, URL_PASSWORD, LINE_KEY;
 var init_mask = __esm({
   "src/engine/mask.ts"() {
@@ -50221,10 +50254,19 @@ function escapeRegExp2(text) {
 function redact(file, model) {
   const text = file.text;
   if (text === void 0) return void 0;
+  if (nothingToMask(file, text, model)) return { text, spans: [], certain: [] };
   const docs = file.documents.map((parsed) => parsed.doc);
   const ranges = [...sopsSecretRanges(file, model)];
   if (/\.(tf|tofu)$/.test(file.path)) ranges.push(...hclSecretRanges(text));
   return redactYaml(text, docs, isBroken(file), ranges);
+}
+function nothingToMask(file, text, model) {
+  if (file.documents.length === 0 || file.problems.length > 0 || /\.(tf|tofu)$/.test(file.path)) return false;
+  if (text.includes("<<") || !file.documents.every(valueMirrorsAst)) return false;
+  if (file.documents.some((parsed) => typeof parsed.value === "object" && parsed.value !== null && Object.hasOwn(parsed.value, "sops"))) return false;
+  if (model && coveringCreationRule(model, file)) return false;
+  if (commentSpans(text).length > 0) return false;
+  return file.documents.every((parsed) => masksNothing(parsed.value));
 }
 function isBroken(file) {
   return file.problems.some((problem) => !COMPOSED.has(problem.code)) || file.documents.some((parsed) => failed(parsed.doc));
@@ -50383,6 +50425,8 @@ var init_redact3 = __esm({
     init_redact();
     init_credential();
     init_mask();
+    init_config_lookup();
+    init_parse();
     init_redact2();
     MIN_MESSAGE_SECRET = 6;
     certainPatterns = /* @__PURE__ */ new WeakMap();
