@@ -11690,9 +11690,6 @@ function parseYamlText(text) {
   }
   return parseWithPositions(text);
 }
-function valueMirrorsAst(parsed) {
-  return fromValues.has(parsed);
-}
 function lazyDocuments(text, values) {
   let asts;
   let positions;
@@ -11705,18 +11702,14 @@ function lazyDocuments(text, values) {
     if (positions === void 0) positions = documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
     return positions === null ? void 0 : offsetsOfValuePath(positions[index], text, path25, key2);
   };
-  return values.map((value, index) => {
-    const parsed = {
-      index,
-      value,
-      get doc() {
-        return astAt(index);
-      },
-      offsets: (path25, key2 = false) => offsetsAt(index, path25, key2)
-    };
-    fromValues.add(parsed);
-    return parsed;
-  });
+  return values.map((value, index) => ({
+    index,
+    value,
+    get doc() {
+      return astAt(index);
+    },
+    offsets: (path25, key2 = false) => offsetsAt(index, path25, key2)
+  }));
 }
 function astsOf(text) {
   const parsed = (0, import_yaml3.parseAllDocuments)(text, { ...QUIET, merge: true, uniqueKeys: false });
@@ -11788,7 +11781,7 @@ function firstLine(message) {
 function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
 }
-var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, MAY_HAVE_COMPLEX_KEY, QUIET, fromValues, KEY_TOKEN;
+var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, MAY_HAVE_COMPLEX_KEY, QUIET, KEY_TOKEN;
 var init_parse = __esm({
   "src/yaml/parse.ts"() {
     "use strict";
@@ -11801,7 +11794,6 @@ var init_parse = __esm({
     MAY_HAVE_ANCHOR = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
     MAY_HAVE_COMPLEX_KEY = /(^|[\s[{,])\?([ \t]|$)|^[ \t-]*[[{][^\n]*[\]}][ \t]*:([ \t]|$)/m;
     QUIET = { logLevel: "error" };
-    fromValues = /* @__PURE__ */ new WeakSet();
     KEY_TOKEN = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:#][^:#\n]*?)(?=[ \t]*:)/;
   }
 });
@@ -50261,10 +50253,11 @@ function redact(file, model) {
   return redactYaml(text, docs, isBroken(file), ranges);
 }
 function nothingToMask(file, text, model) {
-  if (file.documents.length === 0 || file.problems.length > 0 || /\.(tf|tofu)$/.test(file.path)) return false;
-  if (text.includes("<<") || !file.documents.every(valueMirrorsAst)) return false;
-  if (file.documents.some((parsed) => typeof parsed.value === "object" && parsed.value !== null && Object.hasOwn(parsed.value, "sops"))) return false;
-  if (model && coveringCreationRule(model, file)) return false;
+  if (file.documents.length === 0 || /\.(tf|tofu)$/.test(file.path) || !valuesMirrorAst(file)) return false;
+  const facts = file.documents.map((parsed) => analyzeValue(parsed.value));
+  if (facts.some((values) => values === void 0) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return false;
+  const selection = model ? coveringCreationRule(model, file)?.rule.selection : void 0;
+  if (selection && facts.some((values) => values.some((value) => value.state !== "empty" && mustEncrypt(selection, value.keys)))) return false;
   if (commentSpans(text).length > 0) return false;
   return file.documents.every((parsed) => masksNothing(parsed.value));
 }
@@ -50426,7 +50419,9 @@ var init_redact3 = __esm({
     init_credential();
     init_mask();
     init_config_lookup();
-    init_parse();
+    init_document();
+    init_facts();
+    init_selection();
     init_redact2();
     MIN_MESSAGE_SECRET = 6;
     certainPatterns = /* @__PURE__ */ new WeakMap();

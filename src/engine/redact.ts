@@ -7,7 +7,9 @@ import type { Finding } from '../model/finding.js';
 import { isReference } from './credential.js';
 import { applySpans, lineSpans, MASK, masksNothing, mentionsSecret, stringSpans, walkMasks, type MaskTree, type Span } from './mask.js';
 import { coveringCreationRule } from '../sops/config-lookup.js';
-import { valueMirrorsAst } from '../yaml/parse.js';
+import { analyzeValue } from '../sops/document.js';
+import { hasSopsKeyAt, valuesMirrorAst } from '../sops/facts.js';
+import { mustEncrypt } from '../sops/selection.js';
 import { hclSecretRanges } from '../terraform/redact.js';
 
 /** A masked part of a file: `[start, end)` of the original text became `[maskedStart, maskedEnd)`. */
@@ -117,18 +119,20 @@ export function redact(file: SourceFile, model?: Pick<Model, 'fileAt'>): Redacti
 
 /**
  * Whether `redact` would leave a file as it is, decided without its `yaml` AST (building it
- * costs about 1 ms a small file, most of a run with findings): every document's value came
- * from js-yaml (no anchor, complex key, syntax error or duplicate key) and holds no merge
- * key, no document is SOPS-encrypted or covered by a `.sops.yaml` rule, no comment holds a
+ * costs about 1 ms a small file, most of what a run with findings adds to a clean one): the
+ * file's plain values mirror its ASTs (`valuesMirrorAst`: no problem, alias, merge key,
+ * explicit key or directive; `analyzeValue`: no ambiguous key), no document has a `sops` key,
+ * a `.sops.yaml` rule covering the file selects none of its values, no comment holds a
  * sensitive assignment or URL password, and the mask walk over the plain values masks
- * nothing. Any doubt answers `false`, and the AST walk decides.
+ * nothing. Any doubt answers `false`, and the AST walk decides as before.
  */
 function nothingToMask(file: SourceFile, text: string, model: Pick<Model, 'fileAt'> | undefined): boolean {
-  if (file.documents.length === 0 || file.problems.length > 0 || /\.(tf|tofu)$/.test(file.path)) return false;
-  // A merge key folds another mapping's pairs into this one; the AST walks them apart.
-  if (text.includes('<<') || !file.documents.every(valueMirrorsAst)) return false;
-  if (file.documents.some((parsed) => typeof parsed.value === 'object' && parsed.value !== null && Object.hasOwn(parsed.value, 'sops'))) return false;
-  if (model && coveringCreationRule(model, file)) return false;
+  if (file.documents.length === 0 || /\.(tf|tofu)$/.test(file.path) || !valuesMirrorAst(file)) return false;
+  const facts = file.documents.map((parsed) => analyzeValue(parsed.value));
+  if (facts.some((values) => values === undefined) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return false;
+  // What `sopsSecretRanges` masks in a plaintext file that a creation rule covers.
+  const selection = model ? coveringCreationRule(model, file)?.rule.selection : undefined;
+  if (selection && facts.some((values) => values!.some((value) => value.state !== 'empty' && mustEncrypt(selection, value.keys)))) return false;
   if (commentSpans(text).length > 0) return false;
   return file.documents.every((parsed) => masksNothing(parsed.value));
 }

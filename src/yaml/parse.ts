@@ -60,18 +60,6 @@ export function parseYamlText(text: string): ParsedText {
   return parseWithPositions(text);
 }
 
-/** Documents whose values came from js-yaml: no anchors, merge keys resolved by value only, no complex keys. */
-const fromValues = new WeakSet<ParsedDocument>();
-
-/**
- * Whether a document's value came from the js-yaml pass (no anchor, no complex key, no
- * syntax error or duplicate key): its plain value then has the shape of its `yaml` AST, so a
- * walk of the value decides what the AST walk would (the masking's no-AST check relies on it).
- */
-export function valueMirrorsAst(parsed: ParsedDocument): boolean {
-  return fromValues.has(parsed);
-}
-
 function lazyDocuments(text: string, values: unknown[]): ParsedDocument[] {
   let asts: Document.Parsed[] | undefined;
   let positions: DocumentPositions[] | null | undefined;
@@ -86,18 +74,14 @@ function lazyDocuments(text: string, values: unknown[]): ParsedDocument[] {
     if (positions === undefined) positions = documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
     return positions === null ? undefined : offsetsOfValuePath(positions[index], text, path, key);
   };
-  return values.map((value, index) => {
-    const parsed: ParsedDocument = {
-      index,
-      value,
-      get doc() {
-        return astAt(index);
-      },
-      offsets: (path: YamlPath, key = false) => offsetsAt(index, path, key),
-    };
-    fromValues.add(parsed);
-    return parsed;
-  });
+  return values.map((value, index) => ({
+    index,
+    value,
+    get doc() {
+      return astAt(index);
+    },
+    offsets: (path: YamlPath, key = false) => offsetsAt(index, path, key),
+  }));
 }
 
 function astsOf(text: string): Document.Parsed[] {

@@ -37,6 +37,13 @@ describe('redaction without the yaml AST', () => {
     expect(framed[12]).toBe('              <<: {name: DB_PASSWORD, value: ***}');
   });
 
+  it('masks a value behind keys js-yaml and the AST read apart (`1` and "1": the plain value keeps one of them)', async () => {
+    const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: app', 'data:', '  1: postgres://app:Lynx-TwoKeys-4414@db/app', '  "1": plain');
+    const framed = await frame({ 'deploy/x.yaml': text });
+    expect(framed.join('\n')).not.toContain('Lynx-TwoKeys-4414');
+    expect(framed[5]).toBe('  1: postgres://app:***@db/app');
+  });
+
   it('masks a URL password in a comment of a file whose values hold nothing to mask', async () => {
     const text = deployment('            - name: MODE', '              value: production # was postgres://app:Lynx-Comment-4412@db/app');
     const framed = await frame({ 'deploy/x.yaml': text });
