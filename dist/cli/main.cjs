@@ -50243,6 +50243,31 @@ function lineSpans(text, from = 0, to = text.length) {
   }
   return spans;
 }
+function masksNothing(value) {
+  let masked = false;
+  const hit = () => {
+    masked = true;
+  };
+  walkMasks(value, {
+    shape(node) {
+      if (Array.isArray(node)) return { type: "seq", items: node };
+      if (typeof node === "object" && node !== null) {
+        return { type: "map", pairs: Object.entries(node).map(([key2, item]) => ({ key: key2, keyNode: key2, value: item })) };
+      }
+      return { type: "scalar", value: node };
+    },
+    map() {
+    },
+    seq() {
+    },
+    keep() {
+    },
+    all: hit,
+    spans: hit,
+    embedded: hit
+  });
+  return !masked;
+}
 var MASK, MAX_EMBEDDING, ASSIGNMENT, URL_PASSWORD, LINE_KEY;
 var init_mask = __esm({
   "src/engine/mask.ts"() {
@@ -50325,10 +50350,20 @@ function escapeRegExp2(text) {
 function redact(file, model) {
   const text = file.text;
   if (text === void 0) return void 0;
+  if (nothingToMask(file, text, model)) return { text, spans: [], certain: [] };
   const docs = file.documents.map((parsed) => parsed.doc);
   const ranges = [...sopsSecretRanges(file, model)];
   if (/\.(tf|tofu)$/.test(file.path)) ranges.push(...hclSecretRanges(text));
   return redactYaml(text, docs, isBroken(file), ranges);
+}
+function nothingToMask(file, text, model) {
+  if (file.documents.length === 0 || /\.(tf|tofu)$/.test(file.path) || !valuesMirrorAst(file)) return false;
+  const facts = file.documents.map((parsed) => analyzeValue(parsed.value));
+  if (facts.some((values) => values === void 0) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return false;
+  const selection = model ? coveringCreationRule(model, file)?.rule.selection : void 0;
+  if (selection && facts.some((values) => values.some((value) => value.state !== "empty" && mustEncrypt(selection, value.keys)))) return false;
+  if (commentSpans(text).length > 0) return false;
+  return file.documents.every((parsed) => masksNothing(parsed.value));
 }
 function isBroken(file) {
   return file.problems.some((problem) => !COMPOSED.has(problem.code)) || file.documents.some((parsed) => failed(parsed.doc));
@@ -50487,6 +50522,10 @@ var init_redact3 = __esm({
     init_redact();
     init_credential();
     init_mask();
+    init_config_lookup();
+    init_document();
+    init_facts();
+    init_selection();
     init_redact2();
     MIN_MESSAGE_SECRET = 6;
     certainPatterns = /* @__PURE__ */ new WeakMap();

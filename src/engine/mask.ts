@@ -269,3 +269,32 @@ export function lineSpans(text: string, from = 0, to = text.length): Span[] {
   }
   return spans;
 }
+
+/**
+ * Whether `walkMasks` masks nothing in a plain value (js-yaml's, without anchors or merge
+ * keys): the same decisions as on the `yaml` AST of the same text, without building it. Any
+ * mask at all (even of an empty value, which the AST walk would leave alone) answers `false`.
+ */
+export function masksNothing(value: unknown): boolean {
+  let masked = false;
+  const hit = (): void => {
+    masked = true;
+  };
+  walkMasks<unknown, void>(value, {
+    shape(node) {
+      if (Array.isArray(node)) return { type: 'seq', items: node };
+      if (typeof node === 'object' && node !== null) {
+        // Keys are strings in js-yaml's values, and the walk reads a string key as its own node.
+        return { type: 'map', pairs: Object.entries(node).map(([key, item]) => ({ key, keyNode: key, value: item as unknown })) };
+      }
+      return { type: 'scalar', value: node };
+    },
+    map() {},
+    seq() {},
+    keep() {},
+    all: hit,
+    spans: hit,
+    embedded: hit,
+  });
+  return !masked;
+}

@@ -5,7 +5,11 @@ import { rawComments } from '../sops/comments.js';
 import { sopsSecretRanges } from '../sops/redact.js';
 import type { Finding } from '../model/finding.js';
 import { isReference } from './credential.js';
-import { applySpans, lineSpans, MASK, mentionsSecret, stringSpans, walkMasks, type MaskTree, type Span } from './mask.js';
+import { applySpans, lineSpans, MASK, masksNothing, mentionsSecret, stringSpans, walkMasks, type MaskTree, type Span } from './mask.js';
+import { coveringCreationRule } from '../sops/config-lookup.js';
+import { analyzeValue } from '../sops/document.js';
+import { hasSopsKeyAt, valuesMirrorAst } from '../sops/facts.js';
+import { mustEncrypt } from '../sops/selection.js';
 import { hclSecretRanges } from '../terraform/redact.js';
 
 /** A masked part of a file: `[start, end)` of the original text became `[maskedStart, maskedEnd)`. */
@@ -105,11 +109,32 @@ function escapeRegExp(text: string): string {
 export function redact(file: SourceFile, model?: Pick<Model, 'fileAt'>): Redaction | undefined {
   const text = file.text;
   if (text === undefined) return undefined;
+  if (nothingToMask(file, text, model)) return { text, spans: [], certain: [] };
   const docs = file.documents.map((parsed) => parsed.doc);
   const ranges = [...sopsSecretRanges(file, model)];
   // Terraform files: sensitive attribute values and heredocs (the YAML walk finds nothing there).
   if (/\.(tf|tofu)$/.test(file.path)) ranges.push(...hclSecretRanges(text));
   return redactYaml(text, docs, isBroken(file), ranges);
+}
+
+/**
+ * Whether `redact` would leave a file as it is, decided without its `yaml` AST (building it
+ * costs about 1 ms a small file, most of what a run with findings adds to a clean one): the
+ * file's plain values mirror its ASTs (`valuesMirrorAst`: no problem, alias, merge key,
+ * explicit key or directive; `analyzeValue`: no ambiguous key), no document has a `sops` key,
+ * a `.sops.yaml` rule covering the file selects none of its values, no comment holds a
+ * sensitive assignment or URL password, and the mask walk over the plain values masks
+ * nothing. Any doubt answers `false`, and the AST walk decides as before.
+ */
+function nothingToMask(file: SourceFile, text: string, model: Pick<Model, 'fileAt'> | undefined): boolean {
+  if (file.documents.length === 0 || /\.(tf|tofu)$/.test(file.path) || !valuesMirrorAst(file)) return false;
+  const facts = file.documents.map((parsed) => analyzeValue(parsed.value));
+  if (facts.some((values) => values === undefined) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return false;
+  // What `sopsSecretRanges` masks in a plaintext file that a creation rule covers.
+  const selection = model ? coveringCreationRule(model, file)?.rule.selection : undefined;
+  if (selection && facts.some((values) => values!.some((value) => value.state !== 'empty' && mustEncrypt(selection, value.keys)))) return false;
+  if (commentSpans(text).length > 0) return false;
+  return file.documents.every((parsed) => masksNothing(parsed.value));
 }
 
 /** A file with a document that does not parse or compose. */
