@@ -390,7 +390,9 @@ async function benchPolicies() {
   const dir = mkdtempSync(path.join(tmpdir(), 'gitops-lint-bench-policies-'));
   try {
     mkdirSync(path.join(dir, 'deploy'));
-    writeFileSync(path.join(dir, '.gitops-lint.yaml'), `policies:\n  - ${path.join(repoRoot, 'test/fixtures/policies/bench/bundle/bundle.tar.gz')}\n`);
+    // Policy paths must stay inside the root (like extends): the bundle is copied in.
+    cpSync(path.join(repoRoot, 'test/fixtures/policies/bench/bundle/bundle.tar.gz'), path.join(dir, 'policy.tar.gz'));
+    writeFileSync(path.join(dir, '.gitops-lint.yaml'), 'policies:\n  - policy.tar.gz\n');
     for (let n = 0; n < count; n++) writeFileSync(path.join(dir, 'deploy', `app-${n}.yaml`), deployment(`app-${n}`, `secret-${n}`, `config-${n}`));
     const { model } = await loadWorkspace({ roots: [dir], rules: [] });
     const wall = [];

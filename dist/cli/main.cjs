@@ -47150,15 +47150,20 @@ async function compile(file, written2) {
   compiled.set(file, entry);
   return entry;
 }
-async function loadPolicyEntry(entry, configFile, index) {
+async function loadPolicyEntry(entry, configFile, index, boundary = import_node_path7.default.dirname(configFile)) {
   await loadSdk();
   const options = typeof entry === "string" ? { path: entry } : entry;
   const dir = import_node_path7.default.dirname(configFile);
-  const file = import_node_path7.default.resolve(dir, options.path);
+  const confine = (written2, key2) => {
+    const confined = resolveInside(boundary, import_node_path7.default.resolve(dir, written2));
+    if ("escapes" in confined) throw new PolicyConfigError(`The policy ${key2 === "data" ? "data " : ""}"${written2}" is outside ${import_node_path7.default.basename(boundary) || boundary}, the folder of the config; it is not read.`, key2);
+    return confined.path;
+  };
+  const file = confine(options.path, "path");
+  const dataFile = options.data === void 0 ? void 0 : confine(options.data, "data");
   const { archive, module: module2 } = await compile(file, options.path);
   const data = { ...archive.data };
-  if (options.data !== void 0) {
-    const dataFile = import_node_path7.default.resolve(dir, options.data);
+  if (options.data !== void 0 && dataFile !== void 0) {
     const text = await (0, import_promises.readFile)(dataFile, "utf8").catch((error) => {
       throw new PolicyConfigError(`Cannot read the policy data "${options.data}" (${error.code ?? error.message}).`, "data");
     });
@@ -47227,6 +47232,7 @@ var init_config2 = __esm({
     import_promises = require("node:fs/promises");
     import_node_path7 = __toESM2(require("node:path"), 1);
     import_yaml13 = __toESM2(require_dist(), 1);
+    init_confine();
     init_bundle();
     init_instance();
     DEFAULT_MAX_MEMORY_MIB = 64;
@@ -47312,9 +47318,16 @@ async function resolveConfigText(text, file, rules, boundary = import_node_path8
     repos: Object.fromEntries(Object.entries(raw.repos ?? {}).map(([name3, dir]) => [name3, import_node_path8.default.resolve(rootDir, dir)])),
     externalSecrets: (raw.externalSecrets ?? []).map(toExternalSecret),
     externalSources: (raw.externalSources ?? []).map((entry, index) => ({ ...entry, declaredIn: { file, index } })),
-    policies: await loadPolicies(raw, file, place3)
+    policies: await loadPolicies(raw, file, place3, boundary)
   });
-  if (raw.baseline !== void 0) resolved.baseline = import_node_path8.default.resolve(rootDir, raw.baseline);
+  if (raw.baseline !== void 0) {
+    const confined = resolveInside(boundary, import_node_path8.default.resolve(rootDir, raw.baseline));
+    if ("escapes" in confined) {
+      const { line, column } = place3(["baseline"]);
+      throw new ConfigError(`"baseline" names "${raw.baseline}", which is outside ${import_node_path8.default.basename(boundary) || boundary}, the folder of the config; it is not read.`, file, line, column);
+    }
+    resolved.baseline = confined.path;
+  }
   return resolved;
 }
 function resolveRules(settings, base) {
@@ -47328,14 +47341,14 @@ function resolveRules(settings, base) {
 function normalizeLevel(level) {
   return level === "warn" ? "warning" : level;
 }
-async function loadPolicies(raw, file, place3) {
+async function loadPolicies(raw, file, place3, boundary) {
   const entries = raw.policies ?? [];
   if (entries.length === 0) return [];
   const { loadPolicyEntry: loadPolicyEntry2, PolicyConfigError: PolicyConfigError2 } = await Promise.resolve().then(() => (init_config2(), config_exports));
   const loaded = [];
   for (const [index, entry] of entries.entries()) {
     try {
-      loaded.push(await loadPolicyEntry2(entry, file, index));
+      loaded.push(await loadPolicyEntry2(entry, file, index, boundary));
     } catch (error) {
       if (!(error instanceof PolicyConfigError2)) throw error;
       const at = place3(typeof entry === "string" ? ["policies", index] : ["policies", index, error.key]);

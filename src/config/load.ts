@@ -143,9 +143,17 @@ export async function resolveConfigText(text: string, file: string, rules: Reado
     repos: Object.fromEntries(Object.entries(raw.repos ?? {}).map(([name, dir]) => [name, path.resolve(rootDir, dir)])),
     externalSecrets: (raw.externalSecrets ?? []).map(toExternalSecret),
     externalSources: (raw.externalSources ?? []).map((entry, index) => ({ ...entry, declaredIn: { file, index } })),
-    policies: await loadPolicies(raw, file, place),
+    policies: await loadPolicies(raw, file, place, boundary),
   });
-  if (raw.baseline !== undefined) resolved.baseline = path.resolve(rootDir, raw.baseline);
+  if (raw.baseline !== undefined) {
+    // The baseline is read (and written) where the config says, but only inside its root.
+    const confined = resolveInside(boundary, path.resolve(rootDir, raw.baseline));
+    if ('escapes' in confined) {
+      const { line, column } = place(['baseline']);
+      throw new ConfigError(`"baseline" names "${raw.baseline}", which is outside ${path.basename(boundary) || boundary}, the folder of the config; it is not read.`, file, line, column);
+    }
+    resolved.baseline = confined.path;
+  }
   return resolved;
 }
 
@@ -164,14 +172,14 @@ export function normalizeLevel(level: RuleSettingLevel): RuleLevel {
 }
 
 /** Load every `policies:` entry; an unreadable or unusable one is a config error at its line. */
-async function loadPolicies(raw: ConfigFile, file: string, place: Place): Promise<PolicyConfig[]> {
+async function loadPolicies(raw: ConfigFile, file: string, place: Place, boundary: string): Promise<PolicyConfig[]> {
   const entries = raw.policies ?? [];
   if (entries.length === 0) return [];
   const { loadPolicyEntry, PolicyConfigError } = await import('../policies/config.js');
   const loaded: PolicyConfig[] = [];
   for (const [index, entry] of entries.entries()) {
     try {
-      loaded.push(await loadPolicyEntry(entry, file, index));
+      loaded.push(await loadPolicyEntry(entry, file, index, boundary));
     } catch (error) {
       if (!(error instanceof PolicyConfigError)) throw error;
       const at = place(typeof entry === 'string' ? ['policies', index] : ['policies', index, error.key]);

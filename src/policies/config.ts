@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { resolveInside } from '../workspace/confine.js';
 import { BundleError, readPolicyFile, type PolicyArchive } from './bundle.js';
 import { instantiate, loadSdk } from './instance.js';
 
@@ -100,15 +101,22 @@ async function compile(file: string, written: string): Promise<Compiled> {
 }
 
 /** Load one `policies:` entry of `configFile`. Throws `PolicyConfigError`. */
-export async function loadPolicyEntry(entry: PolicyEntry, configFile: string, index: number): Promise<PolicyConfig> {
+export async function loadPolicyEntry(entry: PolicyEntry, configFile: string, index: number, boundary: string = path.dirname(configFile)): Promise<PolicyConfig> {
   await loadSdk();
   const options = typeof entry === 'string' ? { path: entry } : entry;
   const dir = path.dirname(configFile);
-  const file = path.resolve(dir, options.path);
+  // Like `extends`: a cloned repository's config must not make the linter open files outside
+  // the root that holds it (directly or through a symlink); such a path is never opened.
+  const confine = (written: string, key: 'path' | 'data'): string => {
+    const confined = resolveInside(boundary, path.resolve(dir, written));
+    if ('escapes' in confined) throw new PolicyConfigError(`The policy ${key === 'data' ? 'data ' : ''}"${written}" is outside ${path.basename(boundary) || boundary}, the folder of the config; it is not read.`, key);
+    return confined.path;
+  };
+  const file = confine(options.path, 'path');
+  const dataFile = options.data === undefined ? undefined : confine(options.data, 'data');
   const { archive, module } = await compile(file, options.path);
   const data: Record<string, unknown> = { ...archive.data };
-  if (options.data !== undefined) {
-    const dataFile = path.resolve(dir, options.data);
+  if (options.data !== undefined && dataFile !== undefined) {
     const text = await readFile(dataFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new PolicyConfigError(`Cannot read the policy data "${options.data}" (${error.code ?? error.message}).`, 'data');
     });

@@ -56,3 +56,21 @@ describe('extends stays inside the root', () => {
     expect(escape.stderr).toContain('"extends" names "../x.yaml", which is outside');
   });
 });
+
+describe('policies and the baseline stay inside the root too', () => {
+  const bundle = path.join(import.meta.dirname, '..', '..', 'examples', 'policies', 'bundle', 'bundle.tar.gz');
+
+  it('refuses a policy bundle and policy data outside the root, naming the config line, without reading them', async () => {
+    const dir = tempRepo({ 'a.yaml': clean, '.gitops-lint.yaml': `policies:\n  - ${bundle}\n` });
+    const run = await runCli([], dir);
+    expect(run).toMatchObject({ code: 2, stderr: `gitops-lint: .gitops-lint.yaml:2:5: The policy "${bundle}" is outside ${path.basename(dir)}, the folder of the config; it is not read.\n` });
+    const data = tempRepo({ 'a.yaml': clean, 'policy/bundle.tar.gz': '', '.gitops-lint.yaml': 'policies:\n  - path: policy/bundle.tar.gz\n    data: ../../etc/passwd\n' });
+    const withData = await runCli([], data);
+    expect(withData).toMatchObject({ code: 2, stderr: `gitops-lint: .gitops-lint.yaml:3:11: The policy data "../../etc/passwd" is outside ${path.basename(data)}, the folder of the config; it is not read.\n` });
+  });
+
+  it('refuses a baseline outside the root', async () => {
+    const dir = tempRepo({ 'a.yaml': clean, '.gitops-lint.yaml': 'baseline: ../baseline.json\n' });
+    expect(await runCli([], dir)).toMatchObject({ code: 2, stderr: `gitops-lint: .gitops-lint.yaml:1:11: "baseline" names "../baseline.json", which is outside ${path.basename(dir)}, the folder of the config; it is not read.\n` });
+  });
+});
