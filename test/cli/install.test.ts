@@ -72,7 +72,7 @@ describe('the package', () => {
   });
 
   it('packs the bin, the bundle with its types, the schemas, the docs and the changelog, and no sources', () => {
-    for (const file of ['bin/gitops-lint.js', 'dist/cli/main.cjs', 'dist/cli/main.d.cts', 'schemas/config.schema.json', 'docs/rules/yaml-syntax.md', 'CHANGELOG.md', 'README.md', 'package.json']) {
+    for (const file of ['bin/gitops-lint.js', 'dist/cli/main.cjs', 'dist/cli/main.d.cts', 'schemas/config.schema.json', 'docs/rules/yaml-syntax.md', 'CHANGELOG.md', 'LICENSE', 'README.md', 'package.json']) {
       expect(packed).toContain(file);
     }
     expect(packed.filter((file) => /^(src|rules|test|scripts|examples)\//.test(file))).toEqual([]);
