@@ -457,21 +457,6 @@ function scalingWorkspaces() {
 }
 
 /** Like measure(), with CPU time (user + system) too: on a shared machine wall time includes waiting. */
-function measureCpu(args, cwd) {
-  const samples = [];
-  let summary = {};
-  for (let run = 0; run < runs; run++) {
-    const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, bin, '-f', 'json', ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
-    if (result.status !== 0 && result.status !== 1) throw new Error(`gitops-lint exited ${result.status}: ${result.stderr}`);
-    const [wall, user, system, rssKiB] = result.stderr.trim().split('\n').pop().split(' ').map(Number);
-    samples.push({ wall, cpu: user + system, rssMiB: rssKiB / 1024 });
-    const json = JSON.parse(result.stdout);
-    summary = { files: json.fileCount, resources: json.resourceCount, findings: json.findings.length };
-  }
-  samples.sort((a, b) => a.cpu - b.cpu);
-  return { ...summary, ...samples[Math.floor(samples.length / 2)] };
-}
-
 function scaling() {
   const rows = [];
   const dir = mkdtempSync(path.join(tmpdir(), 'gitops-lint-scaling-'));
@@ -482,7 +467,7 @@ function scaling() {
         const ws = path.join(dir, `${workspace.name.replace(/\W+/g, '-')}-${size}`);
         mkdirSync(ws, { recursive: true });
         for (const [name, text] of Object.entries(workspace.files(size))) writeFileSync(path.join(ws, name), text);
-        const row = measureCpu(['.'], ws);
+        const row = measure(['.'], ws);
         times.push(row.cpu);
         rows.push({ name: `${workspace.name}: ${size.toLocaleString('en')}`, ...row, target: workspace.target ?? '' });
         rmSync(ws, { recursive: true, force: true });

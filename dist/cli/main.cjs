@@ -56,6 +56,22 @@ function dirOf(relativePath) {
   const slash = relativePath.lastIndexOf("/");
   return slash === -1 ? "" : relativePath.slice(0, slash);
 }
+function resolvePath(dir, entry) {
+  if (isPlainName(entry)) return dir === "" ? entry : `${dir}/${entry}`;
+  const parts3 = dir === "" ? [] : dir.split("/");
+  if (entry.startsWith("/")) return void 0;
+  for (const part of entry.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (parts3.length === 0) return void 0;
+      parts3.pop();
+    } else parts3.push(part);
+  }
+  return parts3.join("/");
+}
+function isPlainName(entry) {
+  return entry !== "" && entry !== "." && entry !== ".." && !entry.includes("/");
+}
 var init_collections = __esm({
   "src/engine/collections.ts"() {
     "use strict";
@@ -13735,29 +13751,6 @@ var init_tree2 = __esm({
   }
 });
 
-// src/kustomize/context.ts
-function resolvePath(dir, entry) {
-  if (isPlainName(entry)) return dir === "" ? entry : `${dir}/${entry}`;
-  const parts3 = dir === "" ? [] : dir.split("/");
-  if (entry.startsWith("/")) return void 0;
-  for (const part of entry.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (parts3.length === 0) return void 0;
-      parts3.pop();
-    } else parts3.push(part);
-  }
-  return parts3.join("/");
-}
-function isPlainName(entry) {
-  return entry !== "" && entry !== "." && entry !== ".." && !entry.includes("/");
-}
-var init_context = __esm({
-  "src/kustomize/context.ts"() {
-    "use strict";
-  }
-});
-
 // src/kustomize/resource.ts
 function isObject2(value) {
   return typeof value === "object" && value !== null;
@@ -14090,7 +14083,7 @@ var init_generators = __esm({
   "src/kustomize/generators.ts"() {
     "use strict";
     import_node_crypto = require("node:crypto");
-    init_context();
+    init_collections();
     init_origin();
     init_resource();
     SOPS_MARK = /ENC\[AES256_GCM,|^sops_version=|"sops"\s*:|^sops:/m;
@@ -14939,7 +14932,7 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
   const key2 = mergeKeyOf(merge2.group, merge2.kind, typePath);
   const own3 = locationOf(dst) ?? dstAt;
   const out2 = [];
-  const push4 = (value, at) => {
+  const push3 = (value, at) => {
     if (isObject2(value)) {
       if (!locationOf(value)) markNode(value, at);
     } else markKey(out2, out2.length, at);
@@ -14948,8 +14941,8 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
   if (key2 === PRIMITIVE_SET && !src.some(isObject2) && !dst.some(isObject2)) {
     markNode(out2, own3);
     own(merge2.res, out2);
-    src.forEach((item, index) => !out2.includes(item) && push4(item, locate(src, srcAt, [index])));
-    dst.forEach((item, index) => !out2.includes(item) && push4(item, locate(dst, own3, [index])));
+    src.forEach((item, index) => !out2.includes(item) && push3(item, locate(src, srcAt, [index])));
+    dst.forEach((item, index) => !out2.includes(item) && push3(item, locate(dst, own3, [index])));
     return out2;
   }
   if (key2 === void 0 || key2 === PRIMITIVE_SET || !src.every(isMap2)) return fromPatch(merge2, src, srcAt);
@@ -14963,14 +14956,14 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
     if (item.$patch === "delete") return;
     if (match >= 0) {
       const merged = mergeValue(merge2, dst[match], locate(dst, own3, [match]), item, itemAt, typePath);
-      if (merged !== DELETE) push4(merged, itemAt);
+      if (merged !== DELETE) push3(merged, itemAt);
     } else {
       const copy = fromPatch(merge2, item, itemAt);
-      if (copy !== DELETE) push4(copy, itemAt);
+      if (copy !== DELETE) push3(copy, itemAt);
     }
   });
   dst.forEach((item, index) => {
-    if (!used.has(index)) push4(item, locate(dst, own3, [index]));
+    if (!used.has(index)) push3(item, locate(dst, own3, [index]));
   });
   return out2;
 }
@@ -15186,7 +15179,7 @@ var init_patches = __esm({
   "src/kustomize/patches.ts"() {
     "use strict";
     import_yaml6 = __toESM2(require_dist(), 1);
-    init_context();
+    init_collections();
     init_json_patch();
     init_origin();
     init_select();
@@ -15213,6 +15206,13 @@ var init_replicas = __esm({
     "use strict";
     init_resource();
     KINDS = /* @__PURE__ */ new Set(["Deployment", "ReplicationController", "ReplicaSet", "StatefulSet"]);
+  }
+});
+
+// src/kustomize/context.ts
+var init_context = __esm({
+  "src/kustomize/context.ts"() {
+    "use strict";
   }
 });
 
@@ -15572,7 +15572,7 @@ var init_build = __esm({
   "src/kustomize/build.ts"() {
     "use strict";
     init_tree2();
-    init_context();
+    init_collections();
     init_generators();
     init_images();
     init_labels();
@@ -27897,7 +27897,7 @@ function resolveStaticPath(expr, module2, isChild) {
     if (rest.startsWith("/") || /^[A-Za-z]:[\\/]/.test(rest) || rest.startsWith("~") || isChild) return { status: "unknown" };
     base = module2.dir;
   }
-  const path25 = joinRelative(base, rest);
+  const path25 = resolvePath(base, rest.replace(/^\/+/, ""));
   return path25 === void 0 ? { status: "outside", written: written2 } : { status: "resolved", path: path25, written: written2 };
 }
 function globToRegExp(pattern) {
@@ -27936,7 +27936,7 @@ var FILE_FUNCTIONS;
 var init_files = __esm({
   "src/terraform/files.ts"() {
     "use strict";
-    init_modules();
+    init_collections();
     FILE_FUNCTIONS = /* @__PURE__ */ new Set(["file", "filebase64", "templatefile", "filemd5", "filesha1", "filesha256", "filesha512", "filebase64sha256", "filebase64sha512"]);
   }
 });
@@ -32341,22 +32341,6 @@ function terraformIndex(model) {
   if (!index) cache3.set(model, index = build2(model));
   return index;
 }
-function push2(map2, key2, value) {
-  const list = map2.get(key2);
-  if (list) list.push(value);
-  else map2.set(key2, [value]);
-}
-function joinRelative(base, relative) {
-  const parts3 = base === "" ? [] : base.split("/");
-  for (const part of relative.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (parts3.length === 0) return void 0;
-      parts3.pop();
-    } else parts3.push(part);
-  }
-  return parts3.join("/");
-}
 function staticString(expr) {
   if (!expr) return void 0;
   if (expr.kind === "literal") return typeof expr.value === "string" ? expr.value : void 0;
@@ -32471,7 +32455,7 @@ function collect(module2, file) {
     switch (block.type) {
       case "variable":
         if (first2 === void 0) break;
-        push2(module2.variables, first2, {
+        push(module2.variables, first2, {
           ...decl("variable", first2, label(0)),
           kind: "variable",
           required: attribute(block, "default") === void 0,
@@ -32479,24 +32463,24 @@ function collect(module2, file) {
         });
         break;
       case "output":
-        if (first2 !== void 0) push2(module2.outputs, first2, decl("output", first2, label(0)));
+        if (first2 !== void 0) push(module2.outputs, first2, decl("output", first2, label(0)));
         break;
       case "resource":
       case "data":
-        if (first2 !== void 0 && second !== void 0) push2(block.type === "resource" ? module2.resources : module2.data, `${first2}.${second}`, decl(block.type, `${first2}.${second}`, label(0)));
+        if (first2 !== void 0 && second !== void 0) push(block.type === "resource" ? module2.resources : module2.data, `${first2}.${second}`, decl(block.type, `${first2}.${second}`, label(0)));
         break;
       case "module": {
         if (first2 === void 0) break;
-        push2(module2.modules, first2, decl("module", first2, label(0)));
+        push(module2.modules, first2, decl("module", first2, label(0)));
         const source = staticString(attribute(block, "source")?.value);
         if (source !== void 0 && (source.startsWith("./") || source.startsWith("../"))) {
-          const child = joinRelative(module2.dir, source);
+          const child = resolvePath(module2.dir, source);
           if (child !== void 0) module2.children.push(child);
         }
         break;
       }
       case "locals":
-        for (const entry of block.body.attributes) push2(module2.locals, entry.name, { kind: "local", name: entry.name, file, offsets: entry.nameOffsets, block: void 0 });
+        for (const entry of block.body.attributes) push(module2.locals, entry.name, { kind: "local", name: entry.name, file, offsets: entry.nameOffsets, block: void 0 });
         break;
       case "terraform":
         for (const inner of block.body.blocks) {
@@ -32828,7 +32812,7 @@ function localSecret(resource, path25, effect, requiredKeys) {
   if (requiredKeys) ref.requiredKeys = requiredKeys;
   return ref;
 }
-function push3(refs, ref) {
+function push2(refs, ref) {
   if (ref) refs.push(ref);
 }
 function sourceRefs(model) {
@@ -32839,10 +32823,10 @@ function sourceRefs(model) {
       const url = asString(resource.get(["spec", "url"])) ?? "";
       const ssh = kind === "GitRepository" && url.startsWith("ssh://");
       const auth = ssh ? [{ anyOf: ["identity"], reason: "its ssh:// URL authenticates with this private key" }, { anyOf: ["known_hosts"], reason: "its ssh:// URL checks the server against these host keys" }] : void 0;
-      push3(refs, localSecret(resource, ["spec", "secretRef"], effect, auth));
-      push3(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
-      push3(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
-      push3(refs, localSecret(resource, ["spec", "verify", "secretRef"], `source-controller cannot verify the ${kind}, so it is not used`));
+      push2(refs, localSecret(resource, ["spec", "secretRef"], effect, auth));
+      push2(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
+      push2(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
+      push2(refs, localSecret(resource, ["spec", "verify", "secretRef"], `source-controller cannot verify the ${kind}, so it is not used`));
     }
   }
   return refs;
@@ -32865,18 +32849,18 @@ function notificationAndImageRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("Provider", NOTIFICATION_GROUP2)) {
     const effect = "notification-controller cannot send alerts through this Provider";
-    push3(refs, localSecret(resource, ["spec", "secretRef"], effect));
-    push3(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
-    push3(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
+    push2(refs, localSecret(resource, ["spec", "secretRef"], effect));
+    push2(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
+    push2(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
   }
   for (const resource of model.ofKind("Receiver", NOTIFICATION_GROUP2)) {
-    push3(refs, localSecret(resource, ["spec", "secretRef"], "the Receiver is not ready and its webhook rejects every call", [{ anyOf: ["token"], reason: "it validates webhook calls with it" }]));
+    push2(refs, localSecret(resource, ["spec", "secretRef"], "the Receiver is not ready and its webhook rejects every call", [{ anyOf: ["token"], reason: "it validates webhook calls with it" }]));
   }
   for (const resource of model.ofKind("ImageRepository", IMAGE_GROUP2)) {
     const effect = "image-reflector-controller cannot scan the registry";
-    push3(refs, localSecret(resource, ["spec", "secretRef"], effect));
-    push3(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
-    push3(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
+    push2(refs, localSecret(resource, ["spec", "secretRef"], effect));
+    push2(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
+    push2(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
   }
   return refs;
 }
@@ -32893,13 +32877,13 @@ function fluxInstanceRefs(model) {
     const url = asString(sync.url) ?? "";
     const ssh = (sync.kind === void 0 || sync.kind === "GitRepository") && url.startsWith("ssh://");
     const required = ssh ? { requiredKeys: [{ anyOf: ["identity"], reason: "its ssh:// URL authenticates with this private key" }, { anyOf: ["known_hosts"], reason: "its ssh:// URL checks the server against these host keys" }] } : {};
-    push3(refs, namedSecret(resource, [...base, "pullSecret"], namespace, "source-controller cannot fetch the sync source, so the cluster is not reconciled", required));
+    push2(refs, namedSecret(resource, [...base, "pullSecret"], namespace, "source-controller cannot fetch the sync source, so the cluster is not reconciled", required));
   };
   for (const resource of model.ofKind("FluxInstance", OPERATOR_GROUP2)) {
     const namespace = resource.appliedNamespace;
     syncRefs(resource, ["spec", "sync"], namespace);
-    push3(refs, namedSecret(resource, ["spec", "distribution", "artifactPullSecret"], namespace, "the Flux Operator cannot pull the distribution manifests"));
-    push3(refs, namedSecret(resource, ["spec", "distribution", "imagePullSecret"], namespace, "the kubelet pulls the Flux controller images without it, so pulls from a private registry fail", { pullSecret: true, scope: POD_SCOPE }));
+    push2(refs, namedSecret(resource, ["spec", "distribution", "artifactPullSecret"], namespace, "the Flux Operator cannot pull the distribution manifests"));
+    push2(refs, namedSecret(resource, ["spec", "distribution", "imagePullSecret"], namespace, "the kubelet pulls the Flux controller images without it, so pulls from a private registry fail", { pullSecret: true, scope: POD_SCOPE }));
   }
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     const chart = asString(resource.get(["spec", "chart", "spec", "chart"])) ?? asString(resource.get(["spec", "chartRef", "name"]));
@@ -38060,6 +38044,9 @@ function parts2(relative) {
 function isInside(parent, child) {
   const relative = import_node_path6.default.relative(parent, child);
   return relative === "" || relative !== ".." && !relative.startsWith(`..${import_node_path6.default.sep}`) && !import_node_path6.default.isAbsolute(relative);
+}
+function outsideConfigFolder(boundary) {
+  return `outside ${import_node_path6.default.basename(boundary) || boundary}, the folder of the config; it is not read`;
 }
 var import_node_fs3, import_node_path6, MAX_LINKS;
 var init_confine = __esm({
@@ -47156,7 +47143,7 @@ async function loadPolicyEntry(entry, configFile, index, boundary = import_node_
   const dir = import_node_path7.default.dirname(configFile);
   const confine = (written2, key2) => {
     const confined = resolveInside(boundary, import_node_path7.default.resolve(dir, written2));
-    if ("escapes" in confined) throw new PolicyConfigError(`The policy ${key2 === "data" ? "data " : ""}"${written2}" is outside ${import_node_path7.default.basename(boundary) || boundary}, the folder of the config; it is not read.`, key2);
+    if ("escapes" in confined) throw new PolicyConfigError(`The policy ${key2 === "data" ? "data " : ""}"${written2}" is ${outsideConfigFolder(boundary)}.`, key2);
     return confined.path;
   };
   const file = confine(options.path, "path");
@@ -47304,7 +47291,7 @@ async function resolveConfigText(text, file, rules, boundary = import_node_path8
     const confined = resolveInside(boundary, target);
     if ("escapes" in confined) {
       const { line, column } = where2();
-      throw new ConfigError(`"extends" names "${entry}", which is outside ${import_node_path8.default.basename(boundary) || boundary}, the folder of the config; it is not read.`, file, line, column);
+      throw new ConfigError(`"extends" names "${entry}", which is ${outsideConfigFolder(boundary)}.`, file, line, column);
     }
     if (seen2.includes(confined.path) || confined.path === file) throw new ConfigError(`"extends" forms a cycle through ${entry}.`, file, where2().line, where2().column);
     const extendedText = await (0, import_promises2.readFile)(confined.path, "utf8").catch(() => void 0);
@@ -47324,7 +47311,7 @@ async function resolveConfigText(text, file, rules, boundary = import_node_path8
     const confined = resolveInside(boundary, import_node_path8.default.resolve(rootDir, raw.baseline));
     if ("escapes" in confined) {
       const { line, column } = place3(["baseline"]);
-      throw new ConfigError(`"baseline" names "${raw.baseline}", which is outside ${import_node_path8.default.basename(boundary) || boundary}, the folder of the config; it is not read.`, file, line, column);
+      throw new ConfigError(`"baseline" names "${raw.baseline}", which is ${outsideConfigFolder(boundary)}.`, file, line, column);
     }
     resolved.baseline = confined.path;
   }
@@ -48540,7 +48527,7 @@ var require_parse2 = __commonJS2({
         state[type2]--;
         stack.pop();
       };
-      const push4 = (tok) => {
+      const push3 = (tok) => {
         if (prev.type === "globstar") {
           const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -48574,8 +48561,8 @@ var require_parse2 = __commonJS2({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push4({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
-        push4({ type: "paren", extglob: true, value: advance(), output });
+        push3({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
+        push3({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
@@ -48595,7 +48582,7 @@ var require_parse2 = __commonJS2({
           }
           state.output = token.output + open.output;
           state.backtrack = true;
-          push4({ type: "paren", extglob: true, value, output: "" });
+          push3({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
         }
@@ -48617,7 +48604,7 @@ var require_parse2 = __commonJS2({
             state.negatedExtglob = true;
           }
         }
-        push4({ type: "paren", extglob: true, value, output });
+        push3({ type: "paren", extglob: true, value, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -48678,7 +48665,7 @@ var require_parse2 = __commonJS2({
           }
           if (!next) {
             value += "\\";
-            push4({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -48696,7 +48683,7 @@ var require_parse2 = __commonJS2({
             value += advance();
           }
           if (state.brackets === 0) {
-            push4({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
         }
@@ -48744,13 +48731,13 @@ var require_parse2 = __commonJS2({
         if (value === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push4({ type: "text", value });
+            push3({ type: "text", value });
           }
           continue;
         }
         if (value === "(") {
           increment("parens");
-          push4({ type: "paren", value });
+          push3({ type: "paren", value });
           continue;
         }
         if (value === ")") {
@@ -48762,7 +48749,7 @@ var require_parse2 = __commonJS2({
             extglobClose(extglobs.pop());
             continue;
           }
-          push4({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push3({ type: "paren", value, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
@@ -48775,19 +48762,19 @@ var require_parse2 = __commonJS2({
           } else {
             increment("brackets");
           }
-          push4({ type: "bracket", value });
+          push3({ type: "bracket", value });
           continue;
         }
         if (value === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push4({ type: "text", value, output: `\\${value}` });
+            push3({ type: "text", value, output: `\\${value}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push4({ type: "text", value, output: `\\${value}` });
+            push3({ type: "text", value, output: `\\${value}` });
             continue;
           }
           decrement("brackets");
@@ -48821,13 +48808,13 @@ var require_parse2 = __commonJS2({
             tokensIndex: state.tokens.length
           };
           braces.push(open);
-          push4(open);
+          push3(open);
           continue;
         }
         if (value === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push4({ type: "text", value, output: value });
+            push3({ type: "text", value, output: value });
             continue;
           }
           let output = ")";
@@ -48856,7 +48843,7 @@ var require_parse2 = __commonJS2({
               state.output += t.output || t.value;
             }
           }
-          push4({ type: "brace", value, output });
+          push3({ type: "brace", value, output });
           decrement("braces");
           braces.pop();
           continue;
@@ -48865,7 +48852,7 @@ var require_parse2 = __commonJS2({
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push4({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === ",") {
@@ -48875,7 +48862,7 @@ var require_parse2 = __commonJS2({
             brace.comma = true;
             output = "|";
           }
-          push4({ type: "comma", value, output });
+          push3({ type: "comma", value, output });
           continue;
         }
         if (value === "/") {
@@ -48887,7 +48874,7 @@ var require_parse2 = __commonJS2({
             prev = bos;
             continue;
           }
-          push4({ type: "slash", value, output: SLASH_LITERAL });
+          push3({ type: "slash", value, output: SLASH_LITERAL });
           continue;
         }
         if (value === ".") {
@@ -48901,10 +48888,10 @@ var require_parse2 = __commonJS2({
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push4({ type: "text", value, output: DOT_LITERAL });
+            push3({ type: "text", value, output: DOT_LITERAL });
             continue;
           }
-          push4({ type: "dot", value, output: DOT_LITERAL });
+          push3({ type: "dot", value, output: DOT_LITERAL });
           continue;
         }
         if (value === "?") {
@@ -48922,14 +48909,14 @@ var require_parse2 = __commonJS2({
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value}`;
             }
-            push4({ type: "text", value, output });
+            push3({ type: "text", value, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push4({ type: "qmark", value, output: QMARK_NO_DOT });
+            push3({ type: "qmark", value, output: QMARK_NO_DOT });
             continue;
           }
-          push4({ type: "qmark", value, output: QMARK });
+          push3({ type: "qmark", value, output: QMARK });
           continue;
         }
         if (value === "!") {
@@ -48950,22 +48937,22 @@ var require_parse2 = __commonJS2({
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push4({ type: "plus", value, output: PLUS_LITERAL });
+            push3({ type: "plus", value, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push4({ type: "plus", value });
+            push3({ type: "plus", value });
             continue;
           }
-          push4({ type: "plus", value: PLUS_LITERAL });
+          push3({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
         if (value === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push4({ type: "at", extglob: true, value, output: "" });
+            push3({ type: "at", extglob: true, value, output: "" });
             continue;
           }
-          push4({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value !== "*") {
@@ -48977,7 +48964,7 @@ var require_parse2 = __commonJS2({
             value += match[0];
             state.index += match[0].length;
           }
-          push4({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
@@ -49005,13 +48992,13 @@ var require_parse2 = __commonJS2({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push4({ type: "star", value, output: "" });
+            push3({ type: "star", value, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push4({ type: "star", value, output: "" });
+            push3({ type: "star", value, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -49052,7 +49039,7 @@ var require_parse2 = __commonJS2({
             state.output += prior.output + prev.output;
             state.globstar = true;
             consume(value + advance());
-            push4({ type: "slash", value: "/", output: "" });
+            push3({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
@@ -49062,7 +49049,7 @@ var require_parse2 = __commonJS2({
             state.output = prev.output;
             state.globstar = true;
             consume(value + advance());
-            push4({ type: "slash", value: "/", output: "" });
+            push3({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
@@ -49080,12 +49067,12 @@ var require_parse2 = __commonJS2({
           if (prev.type === "bos" || prev.type === "slash") {
             token.output = nodot + token.output;
           }
-          push4(token);
+          push3(token);
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
           token.output = value;
-          push4(token);
+          push3(token);
           continue;
         }
         if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
@@ -49104,7 +49091,7 @@ var require_parse2 = __commonJS2({
             prev.output += ONE_CHAR;
           }
         }
-        push4(token);
+        push3(token);
       }
       while (state.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
@@ -49122,7 +49109,7 @@ var require_parse2 = __commonJS2({
         decrement("braces");
       }
       if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push4({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+        push3({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
       if (state.backtrack === true) {
         state.output = "";
@@ -50366,11 +50353,11 @@ function redact(file, model) {
   if (nothingToMask(file, text, model)) return { text, spans: [], certain: [] };
   const docs = file.documents.map((parsed) => parsed.doc);
   const ranges = [...sopsSecretRanges(file, model)];
-  if (/\.(tf|tofu)$/.test(file.path)) ranges.push(...hclSecretRanges(text));
+  if (TERRAFORM_FILE.test(file.path)) ranges.push(...hclSecretRanges(text));
   return redactYaml(text, docs, isBroken(file), ranges);
 }
 function nothingToMask(file, text, model) {
-  if (file.documents.length === 0 || /\.(tf|tofu)$/.test(file.path) || !valuesMirrorAst(file)) return false;
+  if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return false;
   const facts = file.documents.map((parsed) => analyzeValue(parsed.value));
   if (facts.some((values) => values === void 0) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return false;
   const selection = model ? coveringCreationRule(model, file)?.rule.selection : void 0;
@@ -50526,7 +50513,7 @@ function maskKeepingLines(value) {
   const lines = value.split("\n");
   return [MASK, ...lines.slice(1).map(() => "")].join("\n");
 }
-var import_yaml15, MIN_MESSAGE_SECRET, certainPatterns, COMPOSED, MIN_KNOWN_SECRET, MAX_KNOWN_SECRETS;
+var import_yaml15, TERRAFORM_FILE, MIN_MESSAGE_SECRET, certainPatterns, COMPOSED, MIN_KNOWN_SECRET, MAX_KNOWN_SECRETS;
 var init_redact3 = __esm({
   "src/engine/redact.ts"() {
     "use strict";
@@ -50540,6 +50527,7 @@ var init_redact3 = __esm({
     init_facts();
     init_selection();
     init_redact2();
+    TERRAFORM_FILE = /\.(tf|tofu)$/;
     MIN_MESSAGE_SECRET = 6;
     certainPatterns = /* @__PURE__ */ new WeakMap();
     COMPOSED = /* @__PURE__ */ new Set(["DUPLICATE_KEY", "COMPLEX_KEY"]);

@@ -6,7 +6,7 @@ import type { RuleLevel } from '../model/finding.js';
 import type { Rule } from '../model/rule.js';
 import { lineCounterOf, parseYamlText } from '../yaml/parse.js';
 import { offsetsOfPath, regionOf } from '../yaml/position.js';
-import { resolveInside } from '../workspace/confine.js';
+import { outsideConfigFolder, resolveInside } from '../workspace/confine.js';
 import { builtinRules } from '../../rules/index.js';
 import { validate as compiledValidate } from './config-validator.generated.js';
 import { buildConfigSchema, CONFIG_AJV_OPTIONS } from './schema.js';
@@ -129,7 +129,7 @@ export async function resolveConfigText(text: string, file: string, rules: Reado
     const confined = resolveInside(boundary, target);
     if ('escapes' in confined) {
       const { line, column } = where();
-      throw new ConfigError(`"extends" names "${entry}", which is outside ${path.basename(boundary) || boundary}, the folder of the config; it is not read.`, file, line, column);
+      throw new ConfigError(`"extends" names "${entry}", which is ${outsideConfigFolder(boundary)}.`, file, line, column);
     }
     if (seen.includes(confined.path) || confined.path === file) throw new ConfigError(`"extends" forms a cycle through ${entry}.`, file, where().line, where().column);
     const extendedText = await readFile(confined.path, 'utf8').catch(() => undefined);
@@ -150,7 +150,7 @@ export async function resolveConfigText(text: string, file: string, rules: Reado
     const confined = resolveInside(boundary, path.resolve(rootDir, raw.baseline));
     if ('escapes' in confined) {
       const { line, column } = place(['baseline']);
-      throw new ConfigError(`"baseline" names "${raw.baseline}", which is outside ${path.basename(boundary) || boundary}, the folder of the config; it is not read.`, file, line, column);
+      throw new ConfigError(`"baseline" names "${raw.baseline}", which is ${outsideConfigFolder(boundary)}.`, file, line, column);
     }
     resolved.baseline = confined.path;
   }

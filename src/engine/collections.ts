@@ -1,4 +1,4 @@
-/** Small helpers shared by the engine, the Flux graph and rules: map-of-lists, string order, folders. */
+/** Small helpers shared by the engine, the Flux graph and rules: map-of-lists, string order, root-relative paths. */
 
 /** Append `value` to the list at `key`, creating the list on first use. */
 export function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -16,4 +16,25 @@ export function compareStrings(a: string, b: string): number {
 export function dirOf(relativePath: string): string {
   const slash = relativePath.lastIndexOf('/');
   return slash === -1 ? '' : relativePath.slice(0, slash);
+}
+
+/** The root-relative path of `entry` written in `dir`, or `undefined` when it leaves the root. */
+export function resolvePath(dir: string, entry: string): string | undefined {
+  // Most entries are a plain name in the folder: nothing to resolve.
+  if (isPlainName(entry)) return dir === '' ? entry : `${dir}/${entry}`;
+  const parts: string[] = dir === '' ? [] : dir.split('/');
+  if (entry.startsWith('/')) return undefined;
+  for (const part of entry.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join('/');
+}
+
+/** A non-empty path segment other than `.` and `..`. */
+export function isPlainName(entry: string): boolean {
+  return entry !== '' && entry !== '.' && entry !== '..' && !entry.includes('/');
 }

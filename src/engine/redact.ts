@@ -12,6 +12,9 @@ import { hasSopsKeyAt, valuesMirrorAst } from '../sops/facts.js';
 import { mustEncrypt } from '../sops/selection.js';
 import { hclSecretRanges } from '../terraform/redact.js';
 
+/** Terraform/OpenTofu files, wherever they are (also under `.terraform/`): credential-like attribute values are masked (src/terraform/redact.ts). */
+const TERRAFORM_FILE = /\.(tf|tofu)$/;
+
 /** A masked part of a file: `[start, end)` of the original text became `[maskedStart, maskedEnd)`. */
 export interface MaskedSpan {
   start: number;
@@ -113,7 +116,7 @@ export function redact(file: SourceFile, model?: Pick<Model, 'fileAt'>): Redacti
   const docs = file.documents.map((parsed) => parsed.doc);
   const ranges = [...sopsSecretRanges(file, model)];
   // Terraform files: sensitive attribute values and heredocs (the YAML walk finds nothing there).
-  if (/\.(tf|tofu)$/.test(file.path)) ranges.push(...hclSecretRanges(text));
+  if (TERRAFORM_FILE.test(file.path)) ranges.push(...hclSecretRanges(text));
   return redactYaml(text, docs, isBroken(file), ranges);
 }
 
@@ -127,7 +130,7 @@ export function redact(file: SourceFile, model?: Pick<Model, 'fileAt'>): Redacti
  * nothing. Any doubt answers `false`, and the AST walk decides as before.
  */
 function nothingToMask(file: SourceFile, text: string, model: Pick<Model, 'fileAt'> | undefined): boolean {
-  if (file.documents.length === 0 || /\.(tf|tofu)$/.test(file.path) || !valuesMirrorAst(file)) return false;
+  if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return false;
   const facts = file.documents.map((parsed) => analyzeValue(parsed.value));
   if (facts.some((values) => values === undefined) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return false;
   // What `sopsSecretRanges` masks in a plaintext file that a creation rule covers.

@@ -15,7 +15,8 @@
 import type { YamlPath } from '../model/finding.js';
 import type { SourceFile } from '../model/workspace.js';
 import { isRemoteTarget } from './tree.js';
-import { resolvePath, type BuildContext, type BuildProblem, type KustomizeHost } from './context.js';
+import { resolvePath } from '../engine/collections.js';
+import type { BuildContext, BuildProblem, KustomizeHost } from './context.js';
 import { applyGenerators, finishGenerated, type GeneratorEntry } from './generators.js';
 import { applyImages, type ImageEntry } from './images.js';
 import { applyAnnotations, applyLabels, type LabelEntry } from './labels.js';

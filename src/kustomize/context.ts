@@ -83,27 +83,6 @@ export interface BuildContext {
   kustomizations: Set<SourceFile>;
 }
 
-/** The root-relative path of `entry` written in `dir`, or `undefined` when it leaves the root. */
-export function resolvePath(dir: string, entry: string): string | undefined {
-  // Most entries are a plain name in the folder: nothing to resolve.
-  if (isPlainName(entry)) return dir === '' ? entry : `${dir}/${entry}`;
-  const parts: string[] = dir === '' ? [] : dir.split('/');
-  if (entry.startsWith('/')) return undefined;
-  for (const part of entry.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(part);
-  }
-  return parts.join('/');
-}
-
-/** A non-empty path segment other than `.` and `..`. */
-export function isPlainName(entry: string): boolean {
-  return entry !== '' && entry !== '.' && entry !== '..' && !entry.includes('/');
-}
-
 export function docLocation(file: SourceFile, docIndex: number, path: Location['path'] = []): Location {
   return { file, docIndex, path };
 }

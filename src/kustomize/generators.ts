@@ -19,7 +19,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { SourceFile } from '../model/workspace.js';
-import { resolvePath, type BuildContext } from './context.js';
+import { resolvePath } from '../engine/collections.js';
+import type { BuildContext } from './context.js';
 import { childLocation, markFileText, markKey, markNode, type Location } from './origin.js';
 import { currentId, describeId, isMap, newResource, notePatched, setIn, writable, type KResource, type Value } from './resource.js';
 

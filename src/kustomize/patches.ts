@@ -12,7 +12,8 @@
  */
 import { parseAllDocuments } from 'yaml';
 import type { SourceFile } from '../model/workspace.js';
-import { resolvePath, type BuildContext } from './context.js';
+import { resolvePath } from '../engine/collections.js';
+import type { BuildContext } from './context.js';
 import { applyJsonPatch, JsonPatchError, parseOperations } from './json-patch.js';
 import { childLocation, type Location } from './origin.js';
 import { compileTarget, parseTarget, SelectorError, type Target } from './select.js';

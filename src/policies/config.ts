@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { resolveInside } from '../workspace/confine.js';
+import { outsideConfigFolder, resolveInside } from '../workspace/confine.js';
 import { BundleError, readPolicyFile, type PolicyArchive } from './bundle.js';
 import { instantiate, loadSdk } from './instance.js';
 
@@ -109,7 +109,7 @@ export async function loadPolicyEntry(entry: PolicyEntry, configFile: string, in
   // the root that holds it (directly or through a symlink); such a path is never opened.
   const confine = (written: string, key: 'path' | 'data'): string => {
     const confined = resolveInside(boundary, path.resolve(dir, written));
-    if ('escapes' in confined) throw new PolicyConfigError(`The policy ${key === 'data' ? 'data ' : ''}"${written}" is outside ${path.basename(boundary) || boundary}, the folder of the config; it is not read.`, key);
+    if ('escapes' in confined) throw new PolicyConfigError(`The policy ${key === 'data' ? 'data ' : ''}"${written}" is ${outsideConfigFolder(boundary)}.`, key);
     return confined.path;
   };
   const file = confine(options.path, 'path');

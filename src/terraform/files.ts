@@ -3,7 +3,8 @@
  * VALIDATE-STAGE §1.6 "path.* and file functions"), and fileset's glob patterns.
  */
 import type { HclExpr } from './hcl.js';
-import { joinRelative, type TfModule } from './modules.js';
+import { resolvePath } from '../engine/collections.js';
+import type { TfModule } from './modules.js';
 
 /** Functions that read one file at a path and fail when it does not exist. */
 export const FILE_FUNCTIONS = new Set(['file', 'filebase64', 'templatefile', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'filebase64sha256', 'filebase64sha512']);
@@ -50,7 +51,8 @@ export function resolveStaticPath(expr: HclExpr | undefined, module: Pick<TfModu
     if (rest.startsWith('/') || /^[A-Za-z]:[\\/]/.test(rest) || rest.startsWith('~') || isChild) return { status: 'unknown' };
     base = module.dir;
   }
-  const path = joinRelative(base, rest);
+  // `${path.module}/x` leaves `/x`: the slash joins, it does not make the path absolute.
+  const path = resolvePath(base, rest.replace(/^\/+/, ''));
   return path === undefined ? { status: 'outside', written } : { status: 'resolved', path, written };
 }
 

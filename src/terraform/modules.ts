@@ -5,7 +5,7 @@
  */
 import type { Model } from '../model/model.js';
 import type { Root, SourceFile } from '../model/workspace.js';
-import { dirOf } from '../engine/collections.js';
+import { dirOf, push, resolvePath } from '../engine/collections.js';
 import { FILE_FUNCTIONS, resolveStaticPath } from './files.js';
 import { parseHcl, type HclAttribute, type HclBlock, type HclExpr, type HclFile, type Offsets } from './hcl.js';
 
@@ -110,25 +110,6 @@ export function terraformIndex(model: Model): TerraformIndex {
   let index = cache.get(model);
   if (!index) cache.set(model, (index = build(model)));
   return index;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-/** A normalised root-relative path, or `undefined` when it leaves the root. */
-export function joinRelative(base: string, relative: string): string | undefined {
-  const parts = base === '' ? [] : base.split('/');
-  for (const part of relative.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(part);
-  }
-  return parts.join('/');
 }
 
 /** The string value of an expression when it is a literal or a template of literal text only. */
@@ -262,7 +243,7 @@ function collect(module: TfModule, file: TfFile): void {
         push(module.modules, first, decl('module', first, label(0)));
         const source = staticString(attribute(block, 'source')?.value);
         if (source !== undefined && (source.startsWith('./') || source.startsWith('../'))) {
-          const child = joinRelative(module.dir, source);
+          const child = resolvePath(module.dir, source);
           if (child !== undefined) module.children.push(child);
         }
         break;

@@ -65,3 +65,11 @@ export function isInside(parent: string, child: string): boolean {
   const relative = path.relative(parent, child);
   return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }
+
+/**
+ * How config errors name the folder a config's paths must stay in (`extends`, `baseline`,
+ * `policies`): `outside repo, the folder of the config; it is not read`.
+ */
+export function outsideConfigFolder(boundary: string): string {
+  return `outside ${path.basename(boundary) || boundary}, the folder of the config; it is not read`;
+}
