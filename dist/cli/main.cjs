@@ -50933,6 +50933,7 @@ async function configForPath(target, options) {
   return { root: dir, config: withOverrides2(explicit ?? await loadRootConfig(dir, options.rules), options.configOverrides) };
 }
 async function loadWorkspace(options) {
+  const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
   const rules = options.rules;
@@ -50973,13 +50974,15 @@ async function loadWorkspace(options) {
     const failed2 = hclParserLoadError();
     if (failed2 !== void 0) notes.push({ message: `Terraform files were not checked: the HCL parser could not be loaded (${failed2}).` });
   }
+  const modelStarted = performance.now();
   const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
-  return { roots, files, model, notes };
+  return { roots, files, model, notes, phases: { load: modelStarted - started, model: performance.now() - modelStarted } };
 }
 async function lint(options) {
   const errors = [];
   const rules = options.rules;
-  const { roots, files, model, notes } = await loadWorkspace(options);
+  const { roots, files, model, notes, phases } = await loadWorkspace(options);
+  const rulesStarted = performance.now();
   options.signal?.throwIfAborted();
   const findings = [];
   const timings = {};
@@ -51023,6 +51026,7 @@ async function lint(options) {
       if (builds.size > 1) finding.message = `${finding.message} (Applied by ${[...builds].sort().join(", ")}.)`;
     }
   }
+  const reportStarted = performance.now();
   const views = sourceViews(files, model);
   for (const finding of findings) maskFinding(finding, views.redaction(finding.location.root, finding.location.file));
   applySuppressions(findings, files);
@@ -51038,6 +51042,7 @@ async function lint(options) {
     notes,
     errors,
     timings,
+    phases: { ...phases, rules: reportStarted - rulesStarted, report: performance.now() - reportStarted },
     sourceLines,
     frameRegion
   };
@@ -63286,7 +63291,7 @@ async function runLint(options, io) {
     if (options.quiet) io.stderr(`${plural2(warnings, "warning")} not shown because of --quiet.
 `);
   }
-  if (io.env.TIMING) io.stderr(formatTimings(result.timings ?? {}));
+  if (io.env.TIMING) io.stderr(`${result.phases ? formatPhases(result.phases) : ""}${formatTimings(result.timings ?? {})}`);
   return exitCodeOf(result, options.maxWarnings);
 }
 async function readStdin(name3, io) {
@@ -63294,6 +63299,13 @@ async function readStdin(name3, io) {
   const file = import_node_path24.default.resolve(io.cwd, name3);
   const { dir } = await resolveRootPath(file, true);
   return { file, root: dir, text: await io.stdin() };
+}
+function formatPhases(phases) {
+  const rows = Object.entries(phases);
+  return `${"Phase".padEnd(9)}  Time (ms)
+${rows.map(([phase, ms]) => `${phase.padEnd(9)}  ${ms.toFixed(1).padStart(9)}`).join("\n")}
+
+`;
 }
 function formatTimings(timings) {
   const rows = Object.entries(timings).sort((a, b) => b[1] - a[1]);

@@ -91,6 +91,8 @@ export interface LoadedWorkspace {
   files: SourceFile[];
   model: Model;
   notes: RunNote[];
+  /** Milliseconds spent reading and parsing (`load`) and building the model (`model`). */
+  phases: { load: number; model: number };
 }
 
 /**
@@ -98,6 +100,7 @@ export interface LoadedWorkspace {
  * prints). Throws `ConfigError` for a bad config; never for bad input files.
  */
 export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspace> {
+  const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
   const notes: RunNote[] = [];
   const rules = options.rules;
@@ -142,16 +145,18 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
     const failed = hclParserLoadError();
     if (failed !== undefined) notes.push({ message: `Terraform files were not checked: the HCL parser could not be loaded (${failed}).` });
   }
+  const modelStarted = performance.now();
   const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
 
-  return { roots, files, model, notes };
+  return { roots, files, model, notes, phases: { load: modelStarted - started, model: performance.now() - modelStarted } };
 }
 
 /** Lint one or more roots together. Throws `ConfigError` for a bad config; never for bad input files. */
 export async function lint(options: LintOptions): Promise<LintResult> {
   const errors: RunError[] = [];
   const rules = options.rules;
-  const { roots, files, model, notes } = await loadWorkspace(options);
+  const { roots, files, model, notes, phases } = await loadWorkspace(options);
+  const rulesStarted = performance.now();
   options.signal?.throwIfAborted();
   const findings: Finding[] = [];
   // Includes lazily built model views (containers, Flux graph) in the first rule that asks.
@@ -200,6 +205,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     }
   }
 
+  const reportStarted = performance.now();
   const views = sourceViews(files, model);
   for (const finding of findings) maskFinding(finding, views.redaction(finding.location.root, finding.location.file));
   applySuppressions(findings, files);
@@ -215,6 +221,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     notes,
     errors,
     timings,
+    phases: { ...phases, rules: reportStarted - rulesStarted, report: performance.now() - reportStarted },
     sourceLines,
     frameRegion,
   };
