@@ -24,6 +24,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Node as TsNode, Parser as TsParser, TreeCursor as TsTreeCursor } from 'web-tree-sitter';
+import { NO_CHILDREN, parseHclSyntax, type SyntaxNode } from './hcl-parse.js';
 
 /** `[start, end)` character offsets into the file text. */
 export type Offsets = readonly [number, number];
@@ -141,11 +142,54 @@ export function hclParserLoaded(): boolean {
 const parsedByText = new Map<string, HclFile>();
 const PARSED_CACHE_LIMIT = 4096;
 
-/** Parse one file. Returns `undefined` when the parser is not loaded. Never throws on bad input. */
+/**
+ * Parse one file: with the JS parser (hcl-parse.ts), or, when it does not accept the file (a
+ * syntax error, or a rare form it leaves to tree-sitter), with tree-sitter. Returns `undefined`
+ * when the JS parser does not accept the file and tree-sitter is not loaded. Never throws on
+ * bad input.
+ */
 export function parseHcl(text: string): HclFile | undefined {
-  if (!parser) return undefined;
   const cached = parsedByText.get(text);
   if (cached) return cached;
+  const out = parseHclWithJs(text) ?? parseHclWithTreeSitter(text);
+  if (!out) return undefined;
+  if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
+  parsedByText.set(text, out);
+  return out;
+}
+
+/**
+ * Parse with the JS parser every text it accepts (kept for `parseHcl`); true when some text
+ * needs tree-sitter, which `loadWorkspace` then loads before the model is built.
+ */
+export function hclNeedsTreeSitter(texts: Iterable<string>): boolean {
+  let needed = false;
+  for (const text of texts) {
+    if (parsedByText.has(text)) continue;
+    const out = parseHclWithJs(text);
+    if (!out) {
+      needed = true;
+      continue;
+    }
+    if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
+    parsedByText.set(text, out);
+  }
+  return needed;
+}
+
+/** The JS parser's result, or `undefined` when it does not accept the file (not cached). */
+export function parseHclWithJs(text: string): HclFile | undefined {
+  const syntax = parseHclSyntax(text);
+  if (!syntax) return undefined;
+  const out: HclFile = { body: { attributes: [], blocks: [] }, errors: [], calls: [], traversals: [], branches: [] };
+  const body = syntax.children.find((child) => child.type === 'body');
+  if (body) out.body = convertBody(body, text, out);
+  return out;
+}
+
+/** Tree-sitter's result, or `undefined` when it is not loaded (not cached). */
+export function parseHclWithTreeSitter(text: string): HclFile | undefined {
+  if (!parser) return undefined;
   const tree = parser.parse(text);
   if (!tree) return undefined;
   try {
@@ -157,8 +201,6 @@ export function parseHcl(text: string): HclFile | undefined {
       const error = firstSyntaxError(root, text);
       if (error) out.errors.push(error);
     }
-    if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
-    parsedByText.set(text, out);
     return out;
   } finally {
     tree.delete();
@@ -171,17 +213,6 @@ export function parseHcl(text: string): HclFile | undefined {
  * once with a cursor (a handful of calls per node) and converted from the copy; text is read
  * from the source string by offsets.
  */
-interface SyntaxNode {
-  type: string;
-  named: boolean;
-  start: number;
-  end: number;
-  children: SyntaxNode[];
-}
-
-/** Shared by every leaf (most nodes): no array per leaf. Never appended to. */
-const NO_CHILDREN: SyntaxNode[] = [];
-
 /** Whether a node type (by id) is named, as tree-sitter answered it the first time. */
 const namedTypes = new Map<number, boolean>();
 
