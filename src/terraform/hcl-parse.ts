@@ -241,9 +241,14 @@ class HclParser {
       this.skipTrivia();
       const c = this.peek();
       if (c === 34) {
-        const label = this.parseQuoted();
-        if (label.type !== 'literal_value') throw REJECT;
-        parts.push(label.children[0] as SyntaxNode);
+        // A label can only be a string (the grammar's `string_lit`), so `${` and `%{` in it are
+        // text: tree-sitter's scanner does not look for them there.
+        const start = this.pos;
+        this.pos++;
+        const literal = this.parseTemplate('label', undefined);
+        if (text.charCodeAt(this.pos) !== 34) throw REJECT;
+        this.pos++;
+        parts.push(node('string_lit', start, this.pos, literal));
       } else if (c === 123) {
         this.pos++;
         const items: SyntaxNode[] = [];
@@ -627,7 +632,7 @@ class HclParser {
    * heredoc marker (consumed), or a `%{ else }`/`%{ endif }`/`%{ endfor }` directive (left at
    * `pos`, its keyword in `this.directiveEnd`).
    */
-  private parseTemplate(kind: 'quoted' | 'heredoc', marker: string | undefined): SyntaxNode[] {
+  private parseTemplate(kind: 'quoted' | 'heredoc' | 'label', marker: string | undefined): SyntaxNode[] {
     const text = this.text;
     this.directiveEnd = '';
     const parts: SyntaxNode[] = [];
@@ -644,11 +649,11 @@ class HclParser {
       for (;;) {
         const c = text.charCodeAt(pos);
         if (c === 10) {
-          if (kind === 'quoted') throw REJECT;
+          if (kind !== 'heredoc') throw REJECT;
           newline = true;
           pos++;
         } else if (c === 13) {
-          if (kind === 'quoted') throw REJECT;
+          if (kind !== 'heredoc') throw REJECT;
           pos++;
         } else if (isSpace(c)) pos++;
         else break;
@@ -656,13 +661,13 @@ class HclParser {
       if (pos >= text.length) throw REJECT;
       const c = text.charCodeAt(pos);
       if (c === 0 || (c > 127 && NON_ASCII_SPACE.test(text[pos] as string))) throw REJECT;
-      if (kind === 'quoted' && c === 34) {
+      if (kind !== 'heredoc' && c === 34) {
         closeRun();
         this.pos = pos;
         return parts;
       }
       const d = text.charCodeAt(pos + 1);
-      if (c === 36 && d === 123) {
+      if (c === 36 && d === 123 && kind !== 'label') {
         // `${ … }`
         closeRun();
         const start = pos;
@@ -687,7 +692,7 @@ class HclParser {
         pos = this.pos;
         continue;
       }
-      if (c === 37 && d === 123) {
+      if (c === 37 && d === 123 && kind !== 'label') {
         // `%{ … }`
         closeRun();
         const start = pos;
@@ -712,7 +717,7 @@ class HclParser {
       }
       // One literal chunk.
       let chunkEnd = pos + 1;
-      if (kind === 'quoted' && c === 92) {
+      if (kind !== 'heredoc' && c === 92) {
         if (d === 34 || d === 110 || d === 114 || d === 116 || d === 92) chunkEnd = pos + 2;
         else if (d === 117 || d === 85) {
           const digits = d === 117 ? 4 : 8;
