@@ -1,19 +1,23 @@
 /**
  * A hand-written parser for the HCL native syntax (Terraform/OpenTofu `.tf`/`.tofu`) in plain
- * TypeScript, so that a valid file needs no Wasm: it builds the same syntax tree that the
- * tree-sitter Terraform grammar (`@tree-sitter-grammars/tree-sitter-hcl`, which hcl.ts falls back
- * to) builds for it, reduced to what hcl.ts's conversion reads, and hcl.ts converts either tree
- * with the same code. `test/terraform/hcl-parse-differential.test.ts` checks that both give the
- * same `HclFile` on every file the repository holds and on a table of tricky snippets.
+ * TypeScript, so that a valid file needs no Wasm. It produces the `HclFile` that hcl.ts's
+ * conversion of tree-sitter's tree (`@tree-sitter-grammars/tree-sitter-hcl`, the fallback)
+ * produces for the same file, directly, without building a syntax tree;
+ * `test/terraform/hcl-parse-differential.test.ts` checks that both agree on every file the
+ * repository holds and on a table of tricky snippets.
  *
- * It follows tree-sitter's grammar where it differs from HashiCorp's (so that the conversion
- * result is the same), for example:
+ * It follows tree-sitter's grammar where that differs from HashiCorp's, and the conversion's
+ * reading of tree-sitter's tree, for example:
  * - newlines are not significant between tokens (the grammar has them as whitespace);
  * - `c ? a : b ? x : y` groups to the left, `(c ? a : b) ? x : y`;
  * - the literal text of a template starts at its first and ends at its last non-space character
- *   (the grammar's external scanner skips whitespace before each chunk);
+ *   (the grammar's external scanner skips whitespace before each chunk), and in a block label
+ *   `${` and `%{` are text;
  * - the closing marker of a heredoc may be indented and must be followed by a newline;
- * - `provider::x::f` is one identifier, `a-b` too.
+ * - `provider::x::f` is one identifier, `a-b` too;
+ * - the operands of `-x`, `a + b`, … are not recorded as references or calls (only what is
+ *   nested in them), an object key that is a bare name is not a reference (unless the object is
+ *   an operand), and the branches of a conditional are listed before those nested in it.
  *
  * It returns `undefined` for anything it does not accept, which always includes every file
  * tree-sitter reports an error for, and also a few things tree-sitter would accept but that are
@@ -21,33 +25,24 @@
  * between `.` and an attribute name, keywords used as variable names, non-ASCII whitespace):
  * the caller then parses the file with tree-sitter, which gives today's result and positions.
  */
+import type { HclAttribute, HclBlock, HclBody, HclExpr, HclFile, HclTraversal, Offsets } from './hcl.js';
 
-/**
- * A syntax-tree node shaped like tree-sitter's (the conversion in hcl.ts reads both). Only the
- * nodes and tokens that the conversion looks at are built: anonymous tokens are left out except
- * `(` (which marks a parenthesized expression), and the insides of operations, `for` expressions
- * and template directives are flattened to the nodes in source order (the conversion only walks
- * them for the expressions they hold).
- */
-export interface SyntaxNode {
-  type: string;
-  named: boolean;
-  start: number;
-  end: number;
-  children: SyntaxNode[];
-}
-
-/** Shared by every leaf: no array per leaf. Never appended to (comments replace it). */
-export const NO_CHILDREN: SyntaxNode[] = [];
+type CallExpr = Extract<HclExpr, { kind: 'call' }>;
+type ObjectItem = { key: string | undefined; value: HclExpr; offsets: Offsets };
 
 class Reject extends Error {}
 const REJECT = new Reject('not accepted by the JS HCL parser');
 
-const node = (type: string, start: number, end: number, children: SyntaxNode[] = NO_CHILDREN): SyntaxNode => ({ type, named: true, start, end, children });
-
 const ID_START = /\p{ID_Start}/u;
 const ID_CONTINUE = /\p{ID_Continue}/u;
 const NON_ASCII_SPACE = /\s/u;
+
+/** Text in templates up to the next space or character the scanner looks at (`\s` covers non-ASCII spaces, which stop it). */
+const QUOTED_TEXT = /[^\s"\\$%]+/y;
+const LABEL_TEXT = /[^\s"\\]+/y;
+const HEREDOC_TEXT = /[^\s$%]+/y;
+/** An ASCII identifier (most are); the character after it decides whether the slow path continues it. */
+const ASCII_IDENTIFIER = /[A-Za-z_](?:[A-Za-z0-9_-]|::)*/y;
 
 const isAsciiIdStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 const isAsciiIdContinue = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
@@ -59,11 +54,20 @@ const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 /** Keywords that tree-sitter would not read as a variable name in every position. */
 const KEYWORD_NAMES = new Set(['for', 'if', 'in', 'else', 'endif', 'endfor']);
 
+/** HCL string escapes in literal template text (`\"`, `\\`, `\n`, …; `$${` and `%%{` stay literal markers). */
+export function unescape(raw: string): string {
+  if (!raw.includes('\\') && !raw.includes('$${') && !raw.includes('%%{')) return raw;
+  return raw
+    .replace(/\\(["\\nrt])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c)
+    .replace(/\$\$\{/g, '${')
+    .replace(/%%\{/g, '%{');
+}
+
 /**
- * Parse one file. Returns the `config_file` node, or `undefined` when the file is not accepted
- * (then tree-sitter decides: a syntax error, or one of the rare forms this parser leaves to it).
+ * Parse one file. Returns `undefined` when the file is not accepted (then tree-sitter decides:
+ * a syntax error, or one of the rare forms this parser leaves to it).
  */
-export function parseHclSyntax(text: string): SyntaxNode | undefined {
+export function parseHclFile(text: string): HclFile | undefined {
   try {
     return new HclParser(text).parseFile();
   } catch (error) {
@@ -74,56 +78,59 @@ export function parseHclSyntax(text: string): SyntaxNode | undefined {
   }
 }
 
+type TemplateKind = 'quoted' | 'heredoc' | 'label';
+
 class HclParser {
   private pos = 0;
-  private readonly comments: Array<[number, number]> = [];
+  /** Comments seen so far (a comment between the steps of a reference ends its attribute list). */
+  private comments = 0;
+  private readonly out: HclFile = { body: { attributes: [], blocks: [] }, errors: [], calls: [], traversals: [], branches: [] };
+
+  // Results of the last parse function, to spare an object per call:
+  /** Span of the last expression (`parseExpression`, `parseOperation`) or term (`parseTerm`). */
+  private exprStart = 0;
+  private exprEnd = 0;
+  /** Set by `parseTemplate` when it stops at `%{ else }`, `%{ endif }` or `%{ endfor }`. */
+  private directiveEnd = '';
 
   constructor(private readonly text: string) {}
 
-  parseFile(): SyntaxNode {
+  parseFile(): HclFile {
     const text = this.text;
     // A byte-order mark at the start is skipped like whitespace (tree-sitter does).
     if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
     this.skipTrivia();
-    const items: SyntaxNode[] = [];
+    const body = this.out.body;
     while (this.pos < text.length) {
-      items.push(this.parseBodyItem());
+      this.parseBodyItem(body);
       this.skipTrivia();
     }
-    const first = items[0];
-    const last = items[items.length - 1];
-    const root = node('config_file', 0, text.length, first && last ? [node('body', first.start, last.end, items)] : []);
-    if (first && last) {
-      root.start = first.start;
-      root.end = last.end;
-    }
-    if (this.comments.length > 0) this.placeComments(root);
-    return root;
+    return this.out;
   }
 
   // ---- trivia ------------------------------------------------------------------------------
 
-  /** Skip whitespace and comments (recorded for `placeComments`). */
+  /** Skip whitespace and comments. */
   private skipTrivia(): void {
     const text = this.text;
     let pos = this.pos;
+    const first = text.charCodeAt(pos);
+    // Most calls find a token right away.
+    if (first > 32 && first < 127 && first !== 35 && first !== 47) return;
     for (;;) {
       const c = text.charCodeAt(pos);
       if (isSpace(c)) {
         pos++;
       } else if (c === 35 || (c === 47 && text.charCodeAt(pos + 1) === 47)) {
         // `#` and `//` comments run to the end of the line.
-        const start = pos;
         const newline = text.indexOf('\n', pos);
         pos = newline === -1 ? text.length : newline;
-        let end = pos;
-        if (text.charCodeAt(end - 1) === 13) end--;
-        this.comments.push([start, end]);
+        this.comments++;
       } else if (c === 47 && text.charCodeAt(pos + 1) === 42) {
         const close = text.indexOf('*/', pos + 2);
         if (close === -1) throw REJECT;
-        this.comments.push([pos, close + 2]);
         pos = close + 2;
+        this.comments++;
       } else {
         if (c > 127 && NON_ASCII_SPACE.test(text[pos] as string)) throw REJECT;
         break;
@@ -142,51 +149,20 @@ class HclParser {
     this.pos++;
   }
 
-  /**
-   * Put every comment where tree-sitter puts it: as a child of the smallest node that has
-   * tokens on both sides of it, among that node's children in source order.
-   */
-  private placeComments(root: SyntaxNode): void {
-    for (const [start, end] of this.comments) {
-      let parent = root;
-      for (;;) {
-        const children = parent.children;
-        let low = 0;
-        let high = children.length;
-        // The first child that starts after the comment.
-        while (low < high) {
-          const mid = (low + high) >> 1;
-          if ((children[mid] as SyntaxNode).start < start) low = mid + 1;
-          else high = mid;
-        }
-        const before = children[low - 1];
-        if (before && before.end > start) {
-          if (before.end < end) throw REJECT;
-          parent = before;
-          continue;
-        }
-        if (parent.start < start && end <= parent.end && parent !== root) {
-          if (parent.type === 'get_attr') throw REJECT;
-          const comment: SyntaxNode = { type: 'comment', named: true, start, end, children: NO_CHILDREN };
-          if (parent.children === NO_CHILDREN) parent.children = [comment];
-          else parent.children.splice(low, 0, comment);
-        }
-        break;
-      }
-    }
-  }
-
   // ---- tokens ------------------------------------------------------------------------------
 
-  /** An identifier at `pos` (letters, digits, `_`, `-` and `::`), or -1 when there is none. */
+  /** The end of an identifier at `at` (letters, digits, `_`, `-` and `::`), or -1 when there is none. */
   private identifierEnd(at: number): number {
     const text = this.text;
     let pos = at;
     const c = text.charCodeAt(pos);
-    if (isAsciiIdStart(c)) pos++;
-    else if (c > 127) {
-      const point = text.codePointAt(pos) as number;
-      const char = String.fromCodePoint(point);
+    if (isAsciiIdStart(c)) {
+      ASCII_IDENTIFIER.lastIndex = pos;
+      ASCII_IDENTIFIER.test(text);
+      pos = ASCII_IDENTIFIER.lastIndex;
+      if (!(text.charCodeAt(pos) > 127)) return pos;
+    } else if (c > 127) {
+      const char = String.fromCodePoint(text.codePointAt(pos) as number);
       if (!ID_START.test(char)) return -1;
       pos += char.length;
     } else return -1;
@@ -203,13 +179,14 @@ class HclParser {
     return pos;
   }
 
-  private identifier(): SyntaxNode {
+  /** An identifier after trivia: its end (its start is `this.pos` before the call, after trivia, in `this.exprStart`). */
+  private identifier(): number {
     this.skipTrivia();
-    const start = this.pos;
-    const end = this.identifierEnd(start);
+    const end = this.identifierEnd(this.pos);
     if (end === -1) throw REJECT;
+    this.exprStart = this.pos;
     this.pos = end;
-    return node('identifier', start, end);
+    return end;
   }
 
   /** Whether the keyword `word` is at `pos` (not as the start of a longer identifier). */
@@ -225,18 +202,22 @@ class HclParser {
 
   // ---- body --------------------------------------------------------------------------------
 
-  private parseBodyItem(): SyntaxNode {
-    const name = this.identifier();
-    this.skipTrivia();
+  private parseBodyItem(body: HclBody): void {
     const text = this.text;
+    const nameEnd = this.identifier();
+    const nameStart = this.exprStart;
+    this.skipTrivia();
     if (this.peek() === 61) {
       const next = text.charCodeAt(this.pos + 1);
       if (next === 61 || next === 62) throw REJECT;
       this.pos++;
-      const value = this.parseExpression();
-      return node('attribute', name.start, value.end, [name, value]);
+      const value = this.parseExpression(false);
+      const attribute: HclAttribute = { name: text.slice(nameStart, nameEnd), nameOffsets: [nameStart, nameEnd], value, text: text.slice(this.exprStart, this.exprEnd) };
+      body.attributes.push(attribute);
+      return;
     }
-    const parts: SyntaxNode[] = [name];
+    const labels: string[] = [];
+    const labelOffsets: Offsets[] = [];
     for (;;) {
       this.skipTrivia();
       const c = this.peek();
@@ -245,45 +226,99 @@ class HclParser {
         // text: tree-sitter's scanner does not look for them there.
         const start = this.pos;
         this.pos++;
-        const literal = this.parseTemplate('label', undefined);
+        const parts = this.parseTemplate('label', undefined);
         if (text.charCodeAt(this.pos) !== 34) throw REJECT;
         this.pos++;
-        parts.push(node('string_lit', start, this.pos, literal));
+        labels.push(parts.length === 0 ? '' : unescape(parts[0] as string));
+        labelOffsets.push([start, this.pos]);
       } else if (c === 123) {
         this.pos++;
-        const items: SyntaxNode[] = [];
+        const inner: HclBody = { attributes: [], blocks: [] };
+        const block: HclBlock = { type: text.slice(nameStart, nameEnd), labels, typeOffsets: [nameStart, nameEnd], labelOffsets, offsets: [nameStart, nameStart], body: inner };
+        body.blocks.push(block);
         for (;;) {
           this.skipTrivia();
           if (this.peek() === 125) break;
           if (this.pos >= text.length) throw REJECT;
-          items.push(this.parseBodyItem());
+          this.parseBodyItem(inner);
         }
         this.pos++;
-        const first = items[0];
-        const last = items[items.length - 1];
-        if (first && last) parts.push(node('body', first.start, last.end, items));
-        return node('block', name.start, this.pos, parts);
+        block.offsets = [nameStart, this.pos];
+        return;
       } else {
-        parts.push(this.identifier());
+        const end = this.identifier();
+        labels.push(text.slice(this.exprStart, end));
+        labelOffsets.push([this.exprStart, end]);
       }
     }
   }
 
   // ---- expressions -------------------------------------------------------------------------
 
-  /** `expression`: a term, an operation, or a conditional (grouped to the left, like the grammar). */
-  private parseExpression(): SyntaxNode {
-    let expression = this.parseOperation();
+  /**
+   * An expression: a term, an operation, or a conditional (grouped to the left, like the
+   * grammar). Its span is left in `exprStart`/`exprEnd`.
+   *
+   * `walk`: the conversion of tree-sitter's tree walks this expression instead of converting
+   * it (the inside of `( … )` when the parenthesized term is converted itself, see
+   * `parseTerm`): the references, calls and object keys of its top term are not recorded or
+   * dropped, and its top conditional's branches are not listed; what is nested deeper is.
+   */
+  private parseExpression(walk: boolean): HclExpr {
+    this.skipTrivia();
+    const start = this.pos;
+    const out = this.out;
+    const branches = out.branches;
+    const mark = branches.length;
+    const calls = out.calls.length;
+    const traversals = out.traversals.length;
+    const comments = this.comments;
+    let value = this.parseOperation(walk);
+    let end = this.exprEnd;
+    this.skipTrivia();
+    if (this.peek() === 63 && walk && this.plainTerm) {
+      // The condition of a conditional is converted even where the conditional is walked.
+      this.rollback(start, calls, traversals, mark, comments);
+      value = this.parseOperation(false);
+      end = this.exprEnd;
+    }
+    let pending: Offsets[] | undefined;
     for (;;) {
       this.skipTrivia();
-      if (this.peek() !== 63) return expression;
+      if (this.peek() !== 63) break;
       this.pos++;
-      const whenTrue = this.parseExpression();
+      this.parseExpression(false);
+      const whenTrue: Offsets = [this.exprStart, this.exprEnd];
       this.expect(58);
-      const whenFalse = this.parseOperation();
-      const conditional = node('conditional', expression.start, whenFalse.end, [expression, whenTrue, whenFalse]);
-      expression = node('expression', conditional.start, conditional.end, [conditional]);
+      this.parseOperation(false);
+      const whenFalse: Offsets = [this.exprStart, this.exprEnd];
+      // A conditional's branches come before the ones nested in it (its condition's too); a
+      // walked conditional lists only those of the conditionals nested in it.
+      const listed = walk ? pending : [whenTrue, whenFalse];
+      if (walk) pending = [whenTrue, whenFalse];
+      if (listed) {
+        if (mark === branches.length) branches.push(...listed);
+        else branches.splice(mark, 0, ...listed);
+      }
+      end = this.exprEnd;
+      value = { kind: 'other', offsets: [start, end] };
     }
+    this.exprStart = start;
+    this.exprEnd = end;
+    return value;
+  }
+
+  /** Re-parses so far (each re-parses one term in the other mode): bounded, against pathological nesting. */
+  private reparses = 0;
+
+  /** Undo what was recorded since `pos` was `start`, to parse from there again. */
+  private rollback(start: number, calls: number, traversals: number, branches: number, comments: number): void {
+    if (++this.reparses > 10_000) throw REJECT;
+    this.out.calls.length = calls;
+    this.out.traversals.length = traversals;
+    this.out.branches.length = branches;
+    this.comments = comments;
+    this.pos = start;
   }
 
   /** A binary operator at `pos`: its length, or 0. */
@@ -295,9 +330,7 @@ class HclParser {
       case 42: // *
       case 37: // %
       case 43: // +
-        return 1;
       case 47: // / (comments were skipped already)
-        return 1;
       case 45: // -
         return 1;
       case 62: // > >=
@@ -306,7 +339,6 @@ class HclParser {
         if (d === 60) throw REJECT;
         return d === 61 ? 2 : 1;
       case 61: // ==
-        return d === 61 ? 2 : 0;
       case 33: // !=
         return d === 61 ? 2 : 0;
       case 38: // &&
@@ -318,164 +350,236 @@ class HclParser {
     }
   }
 
-  /** An `expression` node without a conditional at its top. */
-  private parseOperation(): SyntaxNode {
-    const pieces: SyntaxNode[] = [];
+  private atUnary(): boolean {
+    const c = this.peek();
+    return c === 45 || (c === 33 && this.text.charCodeAt(this.pos + 1) !== 61);
+  }
+
+  /** Whether the last `parseOperation` found a term without operators. */
+  private plainTerm = false;
+
+  /** An expression without a conditional at its top: a term or an operation (whose operands are walked). */
+  private parseOperation(walk: boolean): HclExpr {
     this.skipTrivia();
     const start = this.pos;
-    let operator = this.parseUnary(pieces);
+    if (this.atUnary()) {
+      this.parseOperand();
+      this.parseOperators();
+      this.exprStart = start;
+      this.plainTerm = false;
+      return { kind: 'other', offsets: [start, this.exprEnd] };
+    }
+    const out = this.out;
+    const calls = out.calls.length;
+    const traversals = out.traversals.length;
+    const branches = out.branches.length;
+    const comments = this.comments;
+    const value = this.parseTerm(walk);
+    const end = this.exprEnd;
+    this.skipTrivia();
+    if (this.binaryOperator() === 0) {
+      this.exprStart = start;
+      this.exprEnd = end;
+      this.plainTerm = true;
+      return value;
+    }
+    if (!walk) {
+      // The term is an operand after all.
+      this.rollback(start, calls, traversals, branches, comments);
+      this.parseTerm(true);
+    }
+    this.parseOperators();
+    this.exprStart = start;
+    this.plainTerm = false;
+    return { kind: 'other', offsets: [start, this.exprEnd] };
+  }
+
+  /** `op operand` pairs while a binary operator follows; `exprEnd` is the last operand's end. */
+  private parseOperators(): void {
     for (;;) {
       this.skipTrivia();
       const length = this.binaryOperator();
-      if (length === 0) break;
+      if (length === 0) return;
       this.pos += length;
-      this.parseUnary(pieces);
-      operator = true;
+      this.parseOperand();
     }
-    const end = Math.max((pieces[pieces.length - 1] as SyntaxNode).end, this.termEnd);
-    if (!operator) return node('expression', start, end, pieces);
-    const operation = node('operation', start, end, pieces);
-    return node('expression', operation.start, operation.end, [operation]);
   }
 
-  /** The end of the last term parsed (a parenthesized term ends at its `)`, which is not a node). */
-  private termEnd = 0;
-
-  /** Appends a term's pieces; true when it was preceded by a unary operator. */
-  private parseUnary(pieces: SyntaxNode[]): boolean {
+  /** An operand of an operator: unary operators and a walked term. */
+  private parseOperand(): void {
     this.skipTrivia();
-    const c = this.peek();
-    if (c === 45 || (c === 33 && this.text.charCodeAt(this.pos + 1) !== 61)) {
+    if (this.atUnary()) {
       this.pos++;
-      this.parseUnary(pieces);
-      return true;
+      this.parseOperand();
+      return;
     }
-    this.parseTerm(pieces);
-    return false;
+    this.parseTerm(true);
   }
 
-  /** A term (`_expr_term` without operations): its primary and postfix steps, appended to `pieces`. */
-  private parseTerm(pieces: SyntaxNode[]): void {
+  /**
+   * A term: a primary and its postfix steps (`.name`, `.0`, `[i]`, `.*`, `[*]`). Its span is
+   * left in `exprStart`/`exprEnd`.
+   *
+   * `walk`: the term is walked (an operand, or the top of a walked expression): its primary's
+   * own reference or call is not recorded and its object keys are not dropped, and the inside
+   * of `( … )` is converted; a converted `( … )` walks its inside.
+   */
+  private parseTerm(walk: boolean): HclExpr {
     this.skipTrivia();
     const text = this.text;
     const start = this.pos;
-    const c = this.peek();
+    let primary: HclExpr | undefined;
+    let record: HclTraversal | undefined;
+    let commentMark = -1;
     let end: number;
-    if (c === 40) {
+    if (this.peek() === 40) {
       this.pos++;
-      pieces.push({ type: '(', named: false, start, end: start + 1, children: NO_CHILDREN });
-      pieces.push(this.parseExpression());
+      this.parseExpression(!walk);
       this.expect(41);
       end = this.pos;
     } else {
-      const primary = this.parsePrimary();
-      pieces.push(primary);
-      end = primary.end;
+      const traversals = this.out.traversals.length;
+      primary = this.parsePrimary(walk);
+      if (primary.kind === 'traversal' && !walk) record = this.out.traversals[traversals];
+      commentMark = this.primaryComments;
+      end = this.exprEnd;
     }
-    // Postfix steps: `.name`, `.0`, `[i]`, `.*` and `[*]` (each splat takes the steps after it).
-    let splat: SyntaxNode | undefined;
+    let attrs: string[] | undefined;
+    let open = primary !== undefined && primary.kind === 'traversal';
+    let attrsEnd = end;
+    let steps = false;
     for (;;) {
       this.skipTrivia();
       const at = this.pos;
       const d = this.peek();
-      let step: SyntaxNode;
       if (d === 46) {
         const e = text.charCodeAt(at + 1);
         if (e === 46) break;
+        steps = true;
         if (e === 42) {
+          // `.*`: the steps after it are inside the splat.
           this.pos += 2;
-          splat = node('splat', at, this.pos, []);
-          pieces.push(splat);
+          open = false;
           end = this.pos;
           continue;
         }
         this.pos++;
+        const comments = this.comments;
         this.skipTrivia();
+        if (this.comments !== comments) throw REJECT;
         if (isDigit(this.peek())) {
           let digits = this.pos;
           while (isDigit(text.charCodeAt(digits))) digits++;
           if (this.identifierEnd(digits) !== -1) throw REJECT;
           this.pos = digits;
-          step = node('index', at, digits);
-        } else {
-          const name = this.identifier();
-          step = node('get_attr', at, name.end, [name]);
+          open = false;
+          end = digits;
+          continue;
         }
+        const nameEnd = this.identifier();
+        // A comment between the steps is a part of the expression that ends the name list.
+        if (this.comments !== commentMark) open = false;
+        if (open) {
+          (attrs ??= []).push(text.slice(this.exprStart, nameEnd));
+          attrsEnd = nameEnd;
+        }
+        end = nameEnd;
       } else if (d === 91) {
+        steps = true;
+        open = false;
         if (text.startsWith('[*]', at)) {
           this.pos += 3;
-          splat = node('splat', at, this.pos, []);
-          pieces.push(splat);
           end = this.pos;
           continue;
         }
         this.pos++;
-        const index = this.parseExpression();
+        this.parseExpression(false);
         this.expect(93);
-        step = node('index', at, this.pos, [index]);
+        end = this.pos;
       } else break;
-      end = step.end;
-      if (splat) {
-        splat.children.push(step);
-        splat.end = step.end;
-      } else pieces.push(step);
     }
-    this.termEnd = end;
+    this.exprStart = start;
+    this.exprEnd = end;
+    if (!primary) return { kind: 'other', offsets: [start, end] };
+    if (!steps) return primary;
+    if (primary.kind !== 'traversal') return { kind: 'other', offsets: [start, end] };
+    const names = attrs ?? [];
+    if (record) {
+      record.attrs = [...names];
+      record.offsets = [start, attrsEnd];
+    }
+    return { kind: 'traversal', root: primary.root, attrs: names, offsets: [start, attrsEnd] };
   }
 
-  private parsePrimary(): SyntaxNode {
+  /** Comments counted when the last primary ended (before looking for a call's `(`). */
+  private primaryComments = 0;
+
+  /** A primary (`walk`: see `parseTerm`); sets `exprEnd` and `primaryComments`. */
+  private parsePrimary(walk: boolean): HclExpr {
     const text = this.text;
     const start = this.pos;
     const c = this.peek();
-    if (c === 34) return this.parseQuoted();
-    if (c === 60 && text.charCodeAt(start + 1) === 60) return this.parseHeredoc();
-    if (c === 91) return this.parseBracket();
-    if (c === 123) return this.parseBrace();
-    if (isDigit(c)) return this.parseNumber();
-    const end = this.identifierEnd(start);
-    if (end === -1) throw REJECT;
-    const word = text.slice(start, end);
-    this.pos = end;
-    if (word === 'true' || word === 'false') return node('literal_value', start, end, [node('bool_lit', start, end)]);
-    if (word === 'null') return node('literal_value', start, end, [node('null_lit', start, end)]);
-    if (KEYWORD_NAMES.has(word)) throw REJECT;
-    const name = node('identifier', start, end);
-    this.skipTrivia();
-    if (this.peek() !== 40) return node('variable_expr', start, end, [name]);
-    this.pos++;
-    const args: SyntaxNode[] = [];
-    this.skipTrivia();
-    if (this.peek() !== 41) {
-      for (;;) {
-        args.push(this.parseExpression());
-        this.skipTrivia();
-        const d = this.peek();
-        if (d === 44) {
-          this.pos++;
-          this.skipTrivia();
-          if (this.peek() === 41) break;
-        } else if (d === 46 && text.startsWith('...', this.pos)) {
-          this.pos += 3;
-          this.skipTrivia();
-          if (this.peek() !== 41) throw REJECT;
-          break;
-        } else if (d === 41) break;
-        else throw REJECT;
+    let value: HclExpr;
+    if (c === 34) value = this.parseQuoted();
+    else if (c === 60 && text.charCodeAt(start + 1) === 60) value = this.parseHeredoc();
+    else if (c === 91) value = this.parseBracket();
+    else if (c === 123) value = this.parseBrace(walk);
+    else if (isDigit(c)) value = this.parseNumber();
+    else {
+      const end = this.identifierEnd(start);
+      if (end === -1) throw REJECT;
+      const word = text.slice(start, end);
+      this.pos = end;
+      this.primaryComments = this.comments;
+      this.exprEnd = end;
+      if (word === 'true' || word === 'false') return { kind: 'literal', value: word === 'true', offsets: [start, end] };
+      if (word === 'null') return { kind: 'literal', value: null, offsets: [start, end] };
+      if (KEYWORD_NAMES.has(word)) throw REJECT;
+      this.skipTrivia();
+      if (this.peek() !== 40) {
+        if (!walk) this.out.traversals.push({ root: word, attrs: [], offsets: [start, end] });
+        return { kind: 'traversal', root: word, attrs: [], offsets: [start, end] };
       }
+      this.pos++;
+      const call: CallExpr = { kind: 'call', name: word, args: [], offsets: [start, start] };
+      if (!walk) this.out.calls.push(call);
+      this.skipTrivia();
+      if (this.peek() !== 41) {
+        for (;;) {
+          call.args.push(this.parseExpression(false));
+          this.skipTrivia();
+          const d = this.peek();
+          if (d === 44) {
+            this.pos++;
+            this.skipTrivia();
+            if (this.peek() === 41) break;
+          } else if (d === 46 && text.startsWith('...', this.pos)) {
+            this.pos += 3;
+            this.skipTrivia();
+            if (this.peek() !== 41) throw REJECT;
+            break;
+          } else if (d === 41) break;
+          else throw REJECT;
+        }
+      }
+      this.pos++;
+      call.offsets = [start, this.pos];
+      this.primaryComments = this.comments;
+      this.exprEnd = this.pos;
+      return call;
     }
-    this.pos++;
-    const children = [name];
-    const first = args[0];
-    if (first) children.push(node('function_arguments', first.start, (args[args.length - 1] as SyntaxNode).end, args));
-    return node('function_call', start, this.pos, children);
+    this.primaryComments = this.comments;
+    this.exprEnd = this.pos;
+    return value;
   }
 
   /** `[0-9]+(\.[0-9]+([eE][-+]?[0-9]+)?)?` or `0x[0-9a-zA-Z]+`, as the grammar has them. */
-  private parseNumber(): SyntaxNode {
+  private parseNumber(): HclExpr {
     const text = this.text;
     const start = this.pos;
     let pos = start;
-    if (text.charCodeAt(pos) === 48 && text.charCodeAt(pos + 1) === 120 && isAsciiIdContinue(text.charCodeAt(pos + 2)) && text.charCodeAt(pos + 2) !== 95 && text.charCodeAt(pos + 2) !== 45) {
+    const third = text.charCodeAt(pos + 2);
+    if (text.charCodeAt(pos) === 48 && text.charCodeAt(pos + 1) === 120 && (isDigit(third) || (third >= 97 && third <= 122) || (third >= 65 && third <= 90))) {
       pos += 2;
       for (;;) {
         const c = text.charCodeAt(pos);
@@ -502,113 +606,138 @@ class HclParser {
     // `1e5`, `10m`: tree-sitter reads a number and then an identifier (an error).
     if (this.identifierEnd(pos) !== -1) throw REJECT;
     this.pos = pos;
-    return node('literal_value', start, pos, [node('numeric_lit', start, pos)]);
+    return { kind: 'literal', value: Number(text.slice(start, pos)), offsets: [start, pos] };
   }
 
   /** `[ … ]`: a tuple or a `for` expression. */
-  private parseBracket(): SyntaxNode {
+  private parseBracket(): HclExpr {
     const start = this.pos;
     this.pos++;
     this.skipTrivia();
     if (this.atKeyword('for')) {
-      const children = this.parseForIntro();
-      children.push(this.parseExpression());
-      this.parseForCondition(children);
+      this.parseForIntro();
+      this.parseExpression(false);
+      this.parseForCondition();
       this.expect(93);
-      return node('for_expr', start, this.pos, children);
+      return { kind: 'other', offsets: [start, this.pos] };
     }
-    const items: SyntaxNode[] = [];
+    const items: HclExpr[] = [];
     for (;;) {
       this.skipTrivia();
       if (this.peek() === 93) break;
-      items.push(this.parseExpression());
+      items.push(this.parseExpression(false));
       this.skipTrivia();
       const c = this.peek();
       if (c === 44) this.pos++;
       else if (c !== 93) throw REJECT;
     }
     this.pos++;
-    return node('collection_value', start, this.pos, [node('tuple', start, this.pos, items)]);
+    return { kind: 'tuple', items, offsets: [start, this.pos] };
   }
 
   /** `{ … }`: an object or a `for` expression. */
-  private parseBrace(): SyntaxNode {
+  private parseBrace(walk: boolean): HclExpr {
     const text = this.text;
     const start = this.pos;
     this.pos++;
     this.skipTrivia();
     if (this.atKeyword('for')) {
-      const children = this.parseForIntro();
-      children.push(this.parseExpression());
+      this.parseForIntro();
+      this.parseExpression(false);
       this.skipTrivia();
       if (!text.startsWith('=>', this.pos)) throw REJECT;
       this.pos += 2;
-      children.push(this.parseExpression());
+      this.parseExpression(false);
       this.skipTrivia();
       if (text.startsWith('...', this.pos)) this.pos += 3;
-      this.parseForCondition(children);
+      this.parseForCondition();
       this.expect(125);
-      return node('for_expr', start, this.pos, children);
+      return { kind: 'other', offsets: [start, this.pos] };
     }
-    const items: SyntaxNode[] = [];
+    const items: ObjectItem[] = [];
+    const traversals = this.out.traversals;
     for (;;) {
       this.skipTrivia();
       if (this.peek() === 125) break;
-      const key = this.parseExpression();
+      const key = this.parseExpression(false);
+      const keyStart = this.exprStart;
+      let keyText: string | undefined;
+      if (key.kind === 'traversal' && key.attrs.length === 0) {
+        keyText = key.root;
+        // A bare key is a name, not a reference (the conversion drops the last reference
+        // recorded where the key starts; a walked object keeps it).
+        if (!walk) {
+          for (let index = traversals.length - 1; index >= 0; index--) {
+            if ((traversals[index] as HclTraversal).offsets[0] === keyStart) {
+              traversals.splice(index, 1);
+              break;
+            }
+          }
+        }
+      } else if (key.kind === 'template' && key.parts.every((part) => typeof part === 'string')) keyText = key.parts.join('');
       this.skipTrivia();
       const c = this.peek();
       const d = text.charCodeAt(this.pos + 1);
       if (c === 58 || (c === 61 && d !== 61 && d !== 62)) this.pos++;
       else throw REJECT;
-      const value = this.parseExpression();
-      items.push(node('object_elem', key.start, value.end, [key, value]));
+      const value = this.parseExpression(false);
+      items.push({ key: keyText, value, offsets: [keyStart, this.exprEnd] });
       this.skipTrivia();
       if (this.peek() === 44) this.pos++;
     }
     this.pos++;
-    return node('collection_value', start, this.pos, [node('object', start, this.pos, items)]);
+    return { kind: 'object', items, offsets: [start, this.pos] };
   }
 
-  /** `for k, v in coll :` — the collection expression (the names are not expressions). */
-  private parseForIntro(): SyntaxNode[] {
+  /** `for k, v in coll :` — the names are not references; the collection is an expression. */
+  private parseForIntro(): void {
     this.pos += 3;
-    const names = [this.identifier()];
+    this.forNames();
+    this.keyword('in');
+    this.parseExpression(false);
+    this.expect(58);
+  }
+
+  private forNames(): void {
+    const text = this.text;
+    let end = this.identifier();
+    if (KEYWORD_NAMES.has(text.slice(this.exprStart, end))) throw REJECT;
     this.skipTrivia();
     if (this.peek() === 44) {
       this.pos++;
-      names.push(this.identifier());
+      end = this.identifier();
+      if (KEYWORD_NAMES.has(text.slice(this.exprStart, end))) throw REJECT;
     }
-    for (const name of names) if (KEYWORD_NAMES.has(this.text.slice(name.start, name.end))) throw REJECT;
-    this.keyword('in');
-    const collection = this.parseExpression();
-    this.expect(58);
-    return [collection];
   }
 
-  private parseForCondition(children: SyntaxNode[]): void {
+  private parseForCondition(): void {
     this.skipTrivia();
     if (!this.atKeyword('if')) return;
     this.pos += 2;
-    children.push(this.parseExpression());
+    this.parseExpression(false);
   }
 
   // ---- templates ---------------------------------------------------------------------------
 
-  /** `"…"`: a `literal_value` (`string_lit`) when it is only text, else a `template_expr`. */
-  private parseQuoted(): SyntaxNode {
+  /** `"…"`: a string literal when it is only text, else a template. */
+  private parseQuoted(): HclExpr {
     const start = this.pos;
     this.pos++;
     const parts = this.parseTemplate('quoted', undefined);
-    const text = this.text;
-    if (text.charCodeAt(this.pos) !== 34) throw REJECT;
+    if (this.text.charCodeAt(this.pos) !== 34) throw REJECT;
     this.pos++;
     const end = this.pos;
-    if (parts.every((part) => part.type === 'template_literal')) return node('literal_value', start, end, [node('string_lit', start, end, parts)]);
-    return node('template_expr', start, end, [node('quoted_template', start, end, parts)]);
+    if (parts.length === 0) return { kind: 'literal', value: '', offsets: [start, end] };
+    if (parts.length === 1 && typeof parts[0] === 'string') return { kind: 'literal', value: unescape(parts[0]), offsets: [start, end] };
+    for (let index = 0; index < parts.length; index++) {
+      const part = parts[index];
+      if (typeof part === 'string') parts[index] = unescape(part);
+    }
+    return { kind: 'template', parts, offsets: [start, end] };
   }
 
   /** `<<EOF` / `<<-EOF` … `EOF`. */
-  private parseHeredoc(): SyntaxNode {
+  private parseHeredoc(): HclExpr {
     const text = this.text;
     const start = this.pos;
     this.pos += text.charCodeAt(start + 2) === 45 ? 3 : 2;
@@ -623,25 +752,20 @@ class HclParser {
     this.pos = pos;
     const parts = this.parseTemplate('heredoc', marker);
     if (this.directiveEnd !== '') throw REJECT;
-    const end = this.pos;
-    return node('template_expr', start, end, [node('heredoc_template', start, end, parts)]);
+    return { kind: 'template', parts, offsets: [start, this.pos] };
   }
 
   /**
    * Template parts up to the end of the template: the closing quote (left at `pos`), the closing
    * heredoc marker (consumed), or a `%{ else }`/`%{ endif }`/`%{ endfor }` directive (left at
-   * `pos`, its keyword in `this.directiveEnd`).
+   * `pos`, its keyword in `this.directiveEnd`). Literal text is raw (not unescaped).
    */
-  private parseTemplate(kind: 'quoted' | 'heredoc' | 'label', marker: string | undefined): SyntaxNode[] {
+  private parseTemplate(kind: TemplateKind, marker: string | undefined): Array<string | HclExpr> {
     const text = this.text;
     this.directiveEnd = '';
-    const parts: SyntaxNode[] = [];
+    const parts: Array<string | HclExpr> = [];
     let runStart = -1;
     let runEnd = -1;
-    const closeRun = (): void => {
-      if (runStart !== -1) parts.push(node('template_literal', runStart, runEnd));
-      runStart = -1;
-    };
     let pos = this.pos;
     for (;;) {
       // Whitespace between chunks is not part of them (the scanner skips it).
@@ -662,14 +786,15 @@ class HclParser {
       const c = text.charCodeAt(pos);
       if (c === 0 || (c > 127 && NON_ASCII_SPACE.test(text[pos] as string))) throw REJECT;
       if (kind !== 'heredoc' && c === 34) {
-        closeRun();
+        if (runStart !== -1) parts.push(text.slice(runStart, runEnd));
         this.pos = pos;
         return parts;
       }
       const d = text.charCodeAt(pos + 1);
       if (c === 36 && d === 123 && kind !== 'label') {
         // `${ … }`
-        closeRun();
+        if (runStart !== -1) parts.push(text.slice(runStart, runEnd));
+        runStart = -1;
         const start = pos;
         this.pos = pos + 2;
         this.skipTrivia();
@@ -677,9 +802,9 @@ class HclParser {
           this.pos++;
           this.skipTrivia();
         }
-        const children: SyntaxNode[] = [];
+        let value: HclExpr | undefined;
         if (this.peek() !== 125 && !(this.peek() === 126 && this.followedByClose(this.pos + 1))) {
-          children.push(this.parseExpression());
+          value = this.parseExpression(false);
           this.skipTrivia();
         }
         if (this.peek() === 126) {
@@ -688,21 +813,21 @@ class HclParser {
         }
         if (this.peek() !== 125) throw REJECT;
         this.pos++;
-        parts.push(node('template_interpolation', start, this.pos, children));
+        parts.push(value ?? { kind: 'other', offsets: [start, this.pos] });
         pos = this.pos;
         continue;
       }
       if (c === 37 && d === 123 && kind !== 'label') {
         // `%{ … }`
-        closeRun();
-        const start = pos;
+        if (runStart !== -1) parts.push(text.slice(runStart, runEnd));
+        runStart = -1;
         const keyword = this.directiveKeyword(pos);
         if (keyword === 'else' || keyword === 'endif' || keyword === 'endfor') {
           this.pos = pos;
           this.directiveEnd = keyword;
           return parts;
         }
-        parts.push(this.parseDirective(start, keyword, kind, marker));
+        parts.push(this.parseDirective(pos, keyword, kind, marker));
         pos = this.pos;
         continue;
       }
@@ -710,7 +835,7 @@ class HclParser {
         let after = pos + (marker as string).length;
         while (text.charCodeAt(after) !== 10 && isSpace(text.charCodeAt(after))) after++;
         if (text.charCodeAt(after) === 10) {
-          closeRun();
+          if (runStart !== -1) parts.push(text.slice(runStart, runEnd));
           this.pos = pos + (marker as string).length;
           return parts;
         }
@@ -724,37 +849,38 @@ class HclParser {
           for (let index = 0; index < digits; index++) if (!isHexDigit(text.charCodeAt(pos + 2 + index))) throw REJECT;
           chunkEnd = pos + 2 + digits;
         } else throw REJECT;
-      } else if ((c === 36 || c === 37) && d === c) {
+      } else if ((c === 36 || c === 37) && d === c && kind !== 'label') {
         // `$${` and `%%{` are one chunk, and so is `$$` before anything else (the scanner
         // reads the second `$` while looking for `{`): `$$${x}` is `$$` and an interpolation.
         chunkEnd = text.charCodeAt(pos + 2) === 123 ? pos + 3 : pos + 2;
+      } else {
+        // A stretch of text without spaces or characters the scanner treats specially, at once.
+        const plain = kind === 'heredoc' ? HEREDOC_TEXT : kind === 'quoted' ? QUOTED_TEXT : LABEL_TEXT;
+        plain.lastIndex = pos;
+        if (plain.test(text)) chunkEnd = plain.lastIndex;
       }
-      else if (c >= 0xd800 && c <= 0xdbff) chunkEnd = pos + 2;
       if (runStart === -1) runStart = pos;
       runEnd = chunkEnd;
       pos = chunkEnd;
     }
   }
 
-  /** Set by `parseTemplate` when it stops at `%{ else }`, `%{ endif }` or `%{ endfor }`. */
-  private directiveEnd = '';
-
   /** Whether only trivia and then `}` follow `at`. */
   private followedByClose(at: number): boolean {
     const saved = this.pos;
-    const savedComments = this.comments.length;
+    const comments = this.comments;
     this.pos = at;
     this.skipTrivia();
     const result = this.peek() === 125;
     this.pos = saved;
-    this.comments.length = savedComments;
+    this.comments = comments;
     return result;
   }
 
   /** The keyword of the directive whose `%{` is at `at`. */
   private directiveKeyword(at: number): string {
     const saved = this.pos;
-    const savedComments = this.comments.length;
+    const comments = this.comments;
     this.pos = at + 2;
     this.skipTrivia();
     if (this.peek() === 126) {
@@ -764,12 +890,12 @@ class HclParser {
     let keyword = '';
     for (const word of ['if', 'for', 'else', 'endif', 'endfor']) if (this.atKeyword(word)) keyword = word;
     this.pos = saved;
-    this.comments.length = savedComments;
+    this.comments = comments;
     if (keyword === '') throw REJECT;
     return keyword;
   }
 
-  /** After `%{ [~]`: the keyword, then the directive's closing `[~] }`. */
+  /** After `%{ [~]`: the keyword. */
   private directiveHead(start: number, keyword: string): void {
     this.pos = start + 2;
     this.skipTrivia();
@@ -780,6 +906,7 @@ class HclParser {
     this.pos += keyword.length;
   }
 
+  /** The directive's closing `[~] }`. */
   private directiveTail(): void {
     this.skipTrivia();
     if (this.peek() === 126) {
@@ -790,42 +917,37 @@ class HclParser {
     this.pos++;
   }
 
-  /** `%{ if c }…[%{ else }…]%{ endif }` or `%{ for x in c }…%{ endfor }`, flattened. */
-  private parseDirective(start: number, keyword: string, kind: 'quoted' | 'heredoc', marker: string | undefined): SyntaxNode {
-    const children: SyntaxNode[] = [];
+  /**
+   * `%{ if c }…[%{ else }…]%{ endif }` or `%{ for x in c }…%{ endfor }`: the expressions in it
+   * are recorded; the directive itself is an unknown part of its template.
+   */
+  private parseDirective(start: number, keyword: string, kind: TemplateKind, marker: string | undefined): HclExpr {
     this.directiveHead(start, keyword);
     if (keyword === 'if') {
-      children.push(this.parseExpression());
+      this.parseExpression(false);
       this.directiveTail();
-      children.push(...this.parseTemplate(kind, marker));
+      this.parseTemplate(kind, marker);
       let end = this.directiveEnd;
       if (end === 'else') {
         this.directiveHead(this.pos, 'else');
         this.directiveTail();
-        children.push(...this.parseTemplate(kind, marker));
+        this.parseTemplate(kind, marker);
         end = this.directiveEnd;
       }
       if (end !== 'endif') throw REJECT;
       this.directiveHead(this.pos, 'endif');
       this.directiveTail();
     } else {
-      const name = this.identifier();
-      this.skipTrivia();
-      const names = [name];
-      if (this.peek() === 44) {
-        this.pos++;
-        names.push(this.identifier());
-      }
-      for (const entry of names) if (KEYWORD_NAMES.has(this.text.slice(entry.start, entry.end))) throw REJECT;
+      this.forNames();
       this.keyword('in');
-      children.push(this.parseExpression());
+      this.parseExpression(false);
       this.directiveTail();
-      children.push(...this.parseTemplate(kind, marker));
+      this.parseTemplate(kind, marker);
       if (this.directiveEnd !== 'endfor') throw REJECT;
       this.directiveHead(this.pos, 'endfor');
       this.directiveTail();
     }
     this.directiveEnd = '';
-    return node('template_directive', start, this.pos, children);
+    return { kind: 'other', offsets: [start, this.pos] };
   }
 }

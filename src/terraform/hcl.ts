@@ -24,7 +24,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Node as TsNode, Parser as TsParser, TreeCursor as TsTreeCursor } from 'web-tree-sitter';
-import { NO_CHILDREN, parseHclSyntax, type SyntaxNode } from './hcl-parse.js';
+import { parseHclFile, unescape } from './hcl-parse.js';
 
 /** `[start, end)` character offsets into the file text. */
 export type Offsets = readonly [number, number];
@@ -179,12 +179,7 @@ export function hclNeedsTreeSitter(texts: Iterable<string>): boolean {
 
 /** The JS parser's result, or `undefined` when it does not accept the file (not cached). */
 export function parseHclWithJs(text: string): HclFile | undefined {
-  const syntax = parseHclSyntax(text);
-  if (!syntax) return undefined;
-  const out: HclFile = { body: { attributes: [], blocks: [] }, errors: [], calls: [], traversals: [], branches: [] };
-  const body = syntax.children.find((child) => child.type === 'body');
-  if (body) out.body = convertBody(body, text, out);
-  return out;
+  return parseHclFile(text);
 }
 
 /** Tree-sitter's result, or `undefined` when it is not loaded (not cached). */
@@ -213,6 +208,17 @@ export function parseHclWithTreeSitter(text: string): HclFile | undefined {
  * once with a cursor (a handful of calls per node) and converted from the copy; text is read
  * from the source string by offsets.
  */
+interface SyntaxNode {
+  type: string;
+  named: boolean;
+  start: number;
+  end: number;
+  children: SyntaxNode[];
+}
+
+/** Shared by every leaf (most nodes): no array per leaf. Never appended to. */
+const NO_CHILDREN: SyntaxNode[] = [];
+
 /** Whether a node type (by id) is named, as tree-sitter answered it the first time. */
 const namedTypes = new Map<number, boolean>();
 
@@ -320,15 +326,6 @@ function convertBody(node: SyntaxNode, text: string, out: HclFile): HclBody {
     }
   }
   return body;
-}
-
-/** HCL string escapes in literal template text (`\"`, `\\`, `\n`, …; `$${` and `%%{` stay literal markers). */
-function unescape(raw: string): string {
-  if (!raw.includes('\\') && !raw.includes('$${') && !raw.includes('%%{')) return raw;
-  return raw
-    .replace(/\\(["\\nrt])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c)
-    .replace(/\$\$\{/g, '${')
-    .replace(/%%\{/g, '%{');
 }
 
 function convertExpression(node: SyntaxNode, text: string, out: HclFile): HclExpr {
