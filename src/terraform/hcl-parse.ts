@@ -41,6 +41,8 @@ const NON_ASCII_SPACE = /\s/u;
 const QUOTED_TEXT = /[^\s"\\$%]+/y;
 const LABEL_TEXT = /[^\s"\\]+/y;
 const HEREDOC_TEXT = /[^\s$%]+/y;
+/** A quoted string of plain text: no escape, `$`, `%`, line break or non-ASCII space. */
+const SIMPLE_STRING = /"[^"\\$%\n\r\u0080-\uffff]*"|"[^"\\$%\s]*"/y;
 /** An ASCII identifier (most are); the character after it decides whether the slow path continues it. */
 const ASCII_IDENTIFIER = /[A-Za-z_](?:[A-Za-z0-9_-]|::)*/y;
 
@@ -207,7 +209,7 @@ class HclParser {
     const nameEnd = this.identifier();
     const nameStart = this.exprStart;
     this.skipTrivia();
-    if (this.peek() === 61) {
+    if (this.text.charCodeAt(this.pos) === 61) {
       const next = text.charCodeAt(this.pos + 1);
       if (next === 61 || next === 62) throw REJECT;
       this.pos++;
@@ -220,7 +222,7 @@ class HclParser {
     const labelOffsets: Offsets[] = [];
     for (;;) {
       this.skipTrivia();
-      const c = this.peek();
+      const c = this.text.charCodeAt(this.pos);
       if (c === 34) {
         // A label can only be a string (the grammar's `string_lit`), so `${` and `%{` in it are
         // text: tree-sitter's scanner does not look for them there.
@@ -238,7 +240,7 @@ class HclParser {
         body.blocks.push(block);
         for (;;) {
           this.skipTrivia();
-          if (this.peek() === 125) break;
+          if (this.text.charCodeAt(this.pos) === 125) break;
           if (this.pos >= text.length) throw REJECT;
           this.parseBodyItem(inner);
         }
@@ -276,7 +278,7 @@ class HclParser {
     let value = this.parseOperation(walk);
     let end = this.exprEnd;
     this.skipTrivia();
-    if (this.peek() === 63 && walk && this.plainTerm) {
+    if (this.text.charCodeAt(this.pos) === 63 && walk && this.plainTerm) {
       // The condition of a conditional is converted even where the conditional is walked.
       this.rollback(start, calls, traversals, mark, comments);
       value = this.parseOperation(false);
@@ -285,7 +287,7 @@ class HclParser {
     let pending: Offsets[] | undefined;
     for (;;) {
       this.skipTrivia();
-      if (this.peek() !== 63) break;
+      if (this.text.charCodeAt(this.pos) !== 63) break;
       this.pos++;
       this.parseExpression(false);
       const whenTrue: Offsets = [this.exprStart, this.exprEnd];
@@ -351,7 +353,7 @@ class HclParser {
   }
 
   private atUnary(): boolean {
-    const c = this.peek();
+    const c = this.text.charCodeAt(this.pos);
     return c === 45 || (c === 33 && this.text.charCodeAt(this.pos + 1) !== 61);
   }
 
@@ -432,7 +434,7 @@ class HclParser {
     let record: HclTraversal | undefined;
     let commentMark = -1;
     let end: number;
-    if (this.peek() === 40) {
+    if (this.text.charCodeAt(this.pos) === 40) {
       this.pos++;
       this.parseExpression(!walk);
       this.expect(41);
@@ -451,7 +453,7 @@ class HclParser {
     for (;;) {
       this.skipTrivia();
       const at = this.pos;
-      const d = this.peek();
+      const d = this.text.charCodeAt(this.pos);
       if (d === 46) {
         const e = text.charCodeAt(at + 1);
         if (e === 46) break;
@@ -467,7 +469,7 @@ class HclParser {
         const comments = this.comments;
         this.skipTrivia();
         if (this.comments !== comments) throw REJECT;
-        if (isDigit(this.peek())) {
+        if (isDigit(this.text.charCodeAt(this.pos))) {
           let digits = this.pos;
           while (isDigit(text.charCodeAt(digits))) digits++;
           if (this.identifierEnd(digits) !== -1) throw REJECT;
@@ -518,7 +520,7 @@ class HclParser {
   private parsePrimary(walk: boolean): HclExpr {
     const text = this.text;
     const start = this.pos;
-    const c = this.peek();
+    const c = this.text.charCodeAt(this.pos);
     let value: HclExpr;
     if (c === 34) value = this.parseQuoted();
     else if (c === 60 && text.charCodeAt(start + 1) === 60) value = this.parseHeredoc();
@@ -536,7 +538,7 @@ class HclParser {
       if (word === 'null') return { kind: 'literal', value: null, offsets: [start, end] };
       if (KEYWORD_NAMES.has(word)) throw REJECT;
       this.skipTrivia();
-      if (this.peek() !== 40) {
+      if (this.text.charCodeAt(this.pos) !== 40) {
         if (!walk) this.out.traversals.push({ root: word, attrs: [], offsets: [start, end] });
         return { kind: 'traversal', root: word, attrs: [], offsets: [start, end] };
       }
@@ -544,19 +546,19 @@ class HclParser {
       const call: CallExpr = { kind: 'call', name: word, args: [], offsets: [start, start] };
       if (!walk) this.out.calls.push(call);
       this.skipTrivia();
-      if (this.peek() !== 41) {
+      if (this.text.charCodeAt(this.pos) !== 41) {
         for (;;) {
           call.args.push(this.parseExpression(false));
           this.skipTrivia();
-          const d = this.peek();
+          const d = this.text.charCodeAt(this.pos);
           if (d === 44) {
             this.pos++;
             this.skipTrivia();
-            if (this.peek() === 41) break;
+            if (this.text.charCodeAt(this.pos) === 41) break;
           } else if (d === 46 && text.startsWith('...', this.pos)) {
             this.pos += 3;
             this.skipTrivia();
-            if (this.peek() !== 41) throw REJECT;
+            if (this.text.charCodeAt(this.pos) !== 41) throw REJECT;
             break;
           } else if (d === 41) break;
           else throw REJECT;
@@ -624,10 +626,10 @@ class HclParser {
     const items: HclExpr[] = [];
     for (;;) {
       this.skipTrivia();
-      if (this.peek() === 93) break;
+      if (this.text.charCodeAt(this.pos) === 93) break;
       items.push(this.parseExpression(false));
       this.skipTrivia();
-      const c = this.peek();
+      const c = this.text.charCodeAt(this.pos);
       if (c === 44) this.pos++;
       else if (c !== 93) throw REJECT;
     }
@@ -658,7 +660,7 @@ class HclParser {
     const traversals = this.out.traversals;
     for (;;) {
       this.skipTrivia();
-      if (this.peek() === 125) break;
+      if (this.text.charCodeAt(this.pos) === 125) break;
       const key = this.parseExpression(false);
       const keyStart = this.exprStart;
       let keyText: string | undefined;
@@ -676,14 +678,14 @@ class HclParser {
         }
       } else if (key.kind === 'template' && key.parts.every((part) => typeof part === 'string')) keyText = key.parts.join('');
       this.skipTrivia();
-      const c = this.peek();
+      const c = this.text.charCodeAt(this.pos);
       const d = text.charCodeAt(this.pos + 1);
       if (c === 58 || (c === 61 && d !== 61 && d !== 62)) this.pos++;
       else throw REJECT;
       const value = this.parseExpression(false);
       items.push({ key: keyText, value, offsets: [keyStart, this.exprEnd] });
       this.skipTrivia();
-      if (this.peek() === 44) this.pos++;
+      if (this.text.charCodeAt(this.pos) === 44) this.pos++;
     }
     this.pos++;
     return { kind: 'object', items, offsets: [start, this.pos] };
@@ -703,7 +705,7 @@ class HclParser {
     let end = this.identifier();
     if (KEYWORD_NAMES.has(text.slice(this.exprStart, end))) throw REJECT;
     this.skipTrivia();
-    if (this.peek() === 44) {
+    if (this.text.charCodeAt(this.pos) === 44) {
       this.pos++;
       end = this.identifier();
       if (KEYWORD_NAMES.has(text.slice(this.exprStart, end))) throw REJECT;
@@ -721,7 +723,19 @@ class HclParser {
 
   /** `"…"`: a string literal when it is only text, else a template. */
   private parseQuoted(): HclExpr {
+    const text = this.text;
     const start = this.pos;
+    // Most strings are plain text (no escapes, templates or non-ASCII spaces): at once.
+    SIMPLE_STRING.lastIndex = start;
+    if (SIMPLE_STRING.test(text)) {
+      const end = SIMPLE_STRING.lastIndex;
+      let from = start + 1;
+      let to = end - 1;
+      while (from < to && isSpace(text.charCodeAt(from))) from++;
+      while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
+      this.pos = end;
+      return { kind: 'literal', value: text.slice(from, to), offsets: [start, end] };
+    }
     this.pos++;
     const parts = this.parseTemplate('quoted', undefined);
     if (this.text.charCodeAt(this.pos) !== 34) throw REJECT;
@@ -798,20 +812,20 @@ class HclParser {
         const start = pos;
         this.pos = pos + 2;
         this.skipTrivia();
-        if (this.peek() === 126) {
+        if (this.text.charCodeAt(this.pos) === 126) {
           this.pos++;
           this.skipTrivia();
         }
         let value: HclExpr | undefined;
-        if (this.peek() !== 125 && !(this.peek() === 126 && this.followedByClose(this.pos + 1))) {
+        if (this.text.charCodeAt(this.pos) !== 125 && !(this.text.charCodeAt(this.pos) === 126 && this.followedByClose(this.pos + 1))) {
           value = this.parseExpression(false);
           this.skipTrivia();
         }
-        if (this.peek() === 126) {
+        if (this.text.charCodeAt(this.pos) === 126) {
           this.pos++;
           this.skipTrivia();
         }
-        if (this.peek() !== 125) throw REJECT;
+        if (this.text.charCodeAt(this.pos) !== 125) throw REJECT;
         this.pos++;
         parts.push(value ?? { kind: 'other', offsets: [start, this.pos] });
         pos = this.pos;
@@ -871,7 +885,7 @@ class HclParser {
     const comments = this.comments;
     this.pos = at;
     this.skipTrivia();
-    const result = this.peek() === 125;
+    const result = this.text.charCodeAt(this.pos) === 125;
     this.pos = saved;
     this.comments = comments;
     return result;
@@ -883,7 +897,7 @@ class HclParser {
     const comments = this.comments;
     this.pos = at + 2;
     this.skipTrivia();
-    if (this.peek() === 126) {
+    if (this.text.charCodeAt(this.pos) === 126) {
       this.pos++;
       this.skipTrivia();
     }
@@ -899,7 +913,7 @@ class HclParser {
   private directiveHead(start: number, keyword: string): void {
     this.pos = start + 2;
     this.skipTrivia();
-    if (this.peek() === 126) {
+    if (this.text.charCodeAt(this.pos) === 126) {
       this.pos++;
       this.skipTrivia();
     }
@@ -909,11 +923,11 @@ class HclParser {
   /** The directive's closing `[~] }`. */
   private directiveTail(): void {
     this.skipTrivia();
-    if (this.peek() === 126) {
+    if (this.text.charCodeAt(this.pos) === 126) {
       this.pos++;
       this.skipTrivia();
     }
-    if (this.peek() !== 125) throw REJECT;
+    if (this.text.charCodeAt(this.pos) !== 125) throw REJECT;
     this.pos++;
   }
 
