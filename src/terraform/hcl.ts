@@ -1,24 +1,37 @@
 /**
- * HCL (Terraform/OpenTofu native syntax) with positions, through tree-sitter's Terraform
- * grammar compiled to Wasm (`web-tree-sitter` + `@tree-sitter-grammars/tree-sitter-hcl`).
+ * HCL (Terraform/OpenTofu native syntax) with positions: a hand-written parser in plain
+ * TypeScript (hcl-parse.ts) for every file it accepts, and tree-sitter's Terraform grammar
+ * compiled to Wasm (`web-tree-sitter` + `@tree-sitter-grammars/tree-sitter-hcl`) for the others,
+ * which are the files with a syntax error (and a few odd forms the JS parser leaves to it).
  *
- * Why this parser (reference VALIDATE-STAGE §1; measured again with `node scripts/measure-hcl.mjs`
- * on a 2,009-line module with 392 blocks, on this shared 2-CPU machine under load): it is the
- * only maintained candidate that gives positions for every block, attribute and call, never
- * throws, and parses current syntax (provider functions, `optional()`, templates). Tree-sitter:
- * cold 200–390 ms (mostly Wasm tier-up on the first big parse), warm 21–39 ms, 63 MB RSS. The
- * Go/Wasm `@cdktn/hcl2json` has HashiCorp's messages but no positions at all: cold 2.2 s, warm
- * 78 ms, 150 MB. The older GopherJS builds reject current syntax. Tree-sitter's error recovery
- * is not HashiCorp's, so only the first syntax error is reported, placed where Terraform places
- * it (an unclosed block on its header, a missing token where it is missing);
+ * Why tree-sitter (reference VALIDATE-STAGE §1; measured with `node scripts/measure-hcl.mjs` on
+ * a 2,009-line module with 392 blocks, on this shared 2-CPU machine under load): it is the only
+ * maintained candidate that gives positions for every block, attribute and call, never throws,
+ * and parses current syntax (provider functions, `optional()`, templates). Tree-sitter: cold
+ * 200–390 ms (mostly Wasm tier-up on the first big parse), warm 21–39 ms, 63 MB RSS. The Go/Wasm
+ * `@cdktn/hcl2json` has HashiCorp's messages but no positions at all: cold 2.2 s, warm 78 ms,
+ * 150 MB. The older GopherJS builds reject current syntax. Tree-sitter's error recovery is not
+ * HashiCorp's, so only the first syntax error is reported, placed where Terraform places it (an
+ * unclosed block on its header, a missing token where it is missing);
  * `test/terraform/fmt-differential.test.ts` checks verdict and line against `terraform fmt`.
  *
- * The parser loads asynchronously once (`loadHclParser`, awaited by `loadWorkspace` when a
- * root holds `.tf`/`.tofu` files); parsing is then synchronous, and the tree is copied once
- * with a cursor (`mirror`), converted from the copy to the small plain structure below and
- * freed at once. Cost (issue 14's bench workspace, 200 files / 15,000 lines, cold process):
- * the parse itself (~250 ms CPU, mostly Wasm tier-up) and the copy (one Wasm call per step
- * or read, ~170,000 nodes) dominate; the conversion in plain JS is the smaller part.
+ * Why the JS parser in front of it (issue 14's speed target): on the bench's validate
+ * workspace (205 files, 15,600 lines) tree-sitter cost 0.6 s of CPU in a cold process: the Wasm
+ * load (~20 ms; ~35 ms even for the examples' five files), the parse (240–490 ms, mostly Wasm
+ * tier-up), the copy of its tree through Wasm calls (260–600 ms for ~170,000 nodes) and the
+ * conversion (100–300 ms). The JS parser produces the same `HclFile` directly (no tree): about
+ * 90–140 ms of CPU for those files in a cold process (most of it V8 running the parser before
+ * it is optimized, and the garbage collector; warm it takes 7–9 ms), 2 ms for the examples.
+ * `test/terraform/hcl-parse-differential.test.ts` runs both parsers on every `.tf` in the
+ * repository, the bench workspace and a table of snippets and requires the same structure,
+ * and requires every file tree-sitter rejects to be rejected by the JS parser too (so errors
+ * and their positions stay tree-sitter's).
+ *
+ * `loadWorkspace` parses every Terraform file with the JS parser first (`hclNeedsTreeSitter`,
+ * results kept for `parseHcl`) and loads tree-sitter (`loadHclParser`, asynchronous, once per
+ * process) only when some file needs it; parsing is synchronous. A tree-sitter tree is copied
+ * once with a cursor (`mirror`), converted from the copy to the small plain structure below
+ * and freed at once.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
