@@ -275,9 +275,9 @@ class HclParser {
     const calls = out.calls.length;
     const traversals = out.traversals.length;
     const comments = this.comments;
+    // (parseOperation returns with trivia skipped.)
     let value = this.parseOperation(walk);
     let end = this.exprEnd;
-    this.skipTrivia();
     if (this.text.charCodeAt(this.pos) === 63 && walk && this.plainTerm) {
       // The condition of a conditional is converted even where the conditional is walked.
       this.rollback(start, calls, traversals, mark, comments);
@@ -286,12 +286,12 @@ class HclParser {
     }
     let pending: Offsets[] | undefined;
     for (;;) {
-      this.skipTrivia();
       if (this.text.charCodeAt(this.pos) !== 63) break;
       this.pos++;
       this.parseExpression(false);
       const whenTrue: Offsets = [this.exprStart, this.exprEnd];
       this.expect(58);
+      this.skipTrivia();
       this.parseOperation(false);
       const whenFalse: Offsets = [this.exprStart, this.exprEnd];
       // A conditional's branches come before the ones nested in it (its condition's too); a
@@ -360,9 +360,11 @@ class HclParser {
   /** Whether the last `parseOperation` found a term without operators. */
   private plainTerm = false;
 
-  /** An expression without a conditional at its top: a term or an operation (whose operands are walked). */
+  /**
+   * An expression without a conditional at its top: a term or an operation (whose operands are
+   * walked). Called at a token (trivia skipped); returns with the trivia after it skipped.
+   */
   private parseOperation(walk: boolean): HclExpr {
-    this.skipTrivia();
     const start = this.pos;
     if (this.atUnary()) {
       this.parseOperand();
@@ -427,7 +429,7 @@ class HclParser {
    * of `( … )` is converted; a converted `( … )` walks its inside.
    */
   private parseTerm(walk: boolean): HclExpr {
-    this.skipTrivia();
+    // (Called at a token: trivia skipped.)
     const text = this.text;
     const start = this.pos;
     let primary: HclExpr | undefined;
