@@ -155,3 +155,45 @@ describe('the JS HCL parser agrees with tree-sitter on snippets', () => {
     });
   }
 });
+
+/**
+ * Seeded mutations of the repository's files (a character deleted, or a token inserted or
+ * swapped in, once or twice): mostly syntax errors, which the JS parser must not accept, and
+ * valid variants, on which both parsers must agree (or the JS parser leaves the file to
+ * tree-sitter). Deterministic: the same mutants on every run.
+ */
+describe('the JS HCL parser agrees with tree-sitter on mutated files', () => {
+  const PIECES = ['"', '{', '}', '[', ']', '(', ')', '$', '${', '%{', '\n', ' ', '.', ',', '=', ':', '?', '#', '/*', '*/', '<<EOF\n', 'EOF\n', '\\', '-', '!', '*', '...', 'for ', ' in ', 'if ', '~', '0', 'a', '"${x}"'];
+  const sources = [...hclFiles(path.join(REPO, 'examples')), ...hclFiles(path.join(REPO, 'test'))].map((file) => readFileSync(file, 'utf8')).filter((text) => text.length > 0);
+  it('400 mutants', () => {
+    let seed = 14;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const verdicts = { same: 0, rejected: 0, leftToTreeSitter: 0 };
+    for (let index = 0; index < 400; index++) {
+      let text = (sources[random(sources.length)] as string).slice(0, 2000);
+      for (let count = 0; count <= random(2); count++) {
+        const at = random(text.length + 1);
+        const piece = PIECES[random(PIECES.length)] as string;
+        const operation = random(3);
+        text = operation === 0 ? text.slice(0, at) + text.slice(at + 1 + random(3)) : text.slice(0, at) + piece + text.slice(at + (operation === 1 ? 0 : 1));
+      }
+      const expected = treeSitter(text);
+      const actual = parseHclWithJs(text);
+      if (expected.errors.length > 0) {
+        expect(actual, `accepted although tree-sitter reports ${JSON.stringify(expected.errors[0])}: ${JSON.stringify(text)}`).toBeUndefined();
+        verdicts.rejected++;
+      } else if (actual === undefined) verdicts.leftToTreeSitter++;
+      else {
+        expect(actual, JSON.stringify(text)).toStrictEqual(expected);
+        verdicts.same++;
+      }
+    }
+    // Both kinds are exercised, and the JS parser leaves few valid files to tree-sitter.
+    expect(verdicts.same).toBeGreaterThan(100);
+    expect(verdicts.rejected).toBeGreaterThan(100);
+    expect(verdicts.leftToTreeSitter).toBeLessThan(20);
+  });
+});
