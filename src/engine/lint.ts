@@ -14,7 +14,7 @@ import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type Roo
 import { gitRefusal, gitTopLevel } from '../workspace/git.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel } from '../model/build.js';
-import { hclParserLoadError, loadHclParser } from '../terraform/hcl.js';
+import { hclNeedsTreeSitter, hclParserLoadError, loadHclParser } from '../terraform/hcl.js';
 import { isHclFile } from '../terraform/modules.js';
 import { maskedOffset, maskFinding, redact, type Redaction } from './redact.js';
 import { compareFindings, reportTarget, toFinding } from './report.js';
@@ -139,8 +139,10 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
-  // The HCL parser (Wasm) loads only when some root holds Terraform configuration.
-  if (files.some((file) => isHclFile(file.path))) {
+  // Terraform configuration is parsed by the JS parser here; tree-sitter (Wasm) loads only when
+  // some file needs it (a syntax error, whose finding and position tree-sitter gives).
+  const hclTexts = files.filter((file) => file.text !== undefined && isHclFile(file.path)).map((file) => file.text as string);
+  if (hclTexts.length > 0 && hclNeedsTreeSitter(hclTexts)) {
     await loadHclParser();
     const failed = hclParserLoadError();
     if (failed !== undefined) notes.push({ message: `Terraform files were not checked: the HCL parser could not be loaded (${failed}).` });
