@@ -32918,7 +32918,9 @@ function hclParserLoadError() {
 function parseHcl(text) {
   const cached = parsedByText.get(text);
   if (cached) return cached;
-  const out2 = parseHclWithJs(text) ?? parseHclWithTreeSitter(text);
+  const js = parseHclWithJs(text);
+  if (js) fromJs.add(js);
+  const out2 = js ?? parseHclWithTreeSitter(text);
   if (!out2) return void 0;
   if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
   parsedByText.set(text, out2);
@@ -32933,10 +32935,25 @@ function hclNeedsTreeSitter(texts) {
       needed = true;
       continue;
     }
+    fromJs.add(out2);
     if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
     parsedByText.set(text, out2);
   }
   return needed;
+}
+function parseHclThrough(cache7, texts) {
+  for (const text of texts) {
+    let out2 = cache7.values(text)?.[0];
+    if (out2 === void 0) {
+      const known = parsedByText.get(text);
+      out2 = known !== void 0 && fromJs.has(known) ? known : known === void 0 ? parseHclWithJs(text) : void 0;
+      if (out2 === void 0) continue;
+      cache7.remember(text, [out2]);
+    }
+    fromJs.add(out2);
+    if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
+    parsedByText.set(text, out2);
+  }
 }
 function parseHclWithJs(text) {
   return parseHclFile(text);
@@ -33190,7 +33207,7 @@ function firstSyntaxError(root, text) {
   const token = text.slice(stray.startIndex, end).trim();
   return { message: `Invalid syntax at ${token === "" ? "this point" : `"${token.length > 20 ? `${token.slice(0, 20)}\u2026` : token}"`}`, offsets: [stray.startIndex, end] };
 }
-var import_node_fs2, import_node_module, import_node_url2, parser, loading, loadError, parsedByText, PARSED_CACHE_LIMIT, NO_CHILDREN, namedTypes, offsetsOf;
+var import_node_fs2, import_node_module, import_node_url2, parser, loading, loadError, parsedByText, fromJs, PARSED_CACHE_LIMIT, NO_CHILDREN, namedTypes, offsetsOf;
 var init_hcl = __esm({
   "src/terraform/hcl.ts"() {
     "use strict";
@@ -33199,6 +33216,7 @@ var init_hcl = __esm({
     import_node_url2 = require("node:url");
     init_hcl_parse();
     parsedByText = /* @__PURE__ */ new Map();
+    fromJs = /* @__PURE__ */ new WeakSet();
     PARSED_CACHE_LIMIT = 4096;
     NO_CHILDREN = [];
     namedTypes = /* @__PURE__ */ new Map();
@@ -50620,10 +50638,21 @@ var init_git = __esm({
 });
 
 // src/workspace/parse-cache.ts
-function parseCacheFile(gitDir, rootRelative) {
-  return import_node_path13.default.join(gitDir, "gitops-lint", "parse-cache", `${encodeURIComponent(rootRelative === "" ? "." : rootRelative)}.cache`);
+function codeIdentity() {
+  try {
+    const { size, mtimeMs } = (0, import_node_fs6.statSync)((0, import_node_url3.fileURLToPath)(__gitopsLintModuleUrl));
+    return `${size}-${Math.floor(mtimeMs)}`;
+  } catch {
+    return "unknown";
+  }
 }
-function readEntries(file) {
+function parseCacheFormat(kind) {
+  return `${PARSE_CACHE_FORMAT}; ${kind}; code ${codeIdentity()}`;
+}
+function parseCacheFile(gitDir, rootRelative, kind) {
+  return import_node_path13.default.join(gitDir, "gitops-lint", "parse-cache", `${encodeURIComponent(rootRelative === "" ? "." : rootRelative)}.${kind}`);
+}
+function readEntries(file, format) {
   const entries = /* @__PURE__ */ new Map();
   let content;
   try {
@@ -50631,7 +50660,7 @@ function readEntries(file) {
   } catch {
     return entries;
   }
-  const header = `${PARSE_CACHE_FORMAT}
+  const header = `${format}
 `;
   if (!content.startsWith(header)) return entries;
   let at = header.length;
@@ -50658,8 +50687,9 @@ function survivesJson(value) {
   for (const key2 in value) if (!survivesJson(value[key2])) return false;
   return true;
 }
-function openParseCache(file) {
-  const stored = readEntries(file);
+function openParseCache(file, kind = "yaml") {
+  const format = parseCacheFormat(kind);
+  const stored = readEntries(file, format);
   const used = /* @__PURE__ */ new Map();
   let changed = false;
   const stats = { hits: 0, misses: 0 };
@@ -50691,7 +50721,7 @@ function openParseCache(file) {
     },
     save() {
       if (!changed && used.size === stored.size) return;
-      const parts3 = [`${PARSE_CACHE_FORMAT}
+      const parts3 = [`${format}
 `];
       for (const [text, json3] of used) parts3.push(`${text.length} ${json3.length}
 `, text, json3);
@@ -50705,12 +50735,13 @@ function openParseCache(file) {
     }
   };
 }
-var import_node_fs6, import_node_path13, PARSE_CACHE_FORMAT;
+var import_node_fs6, import_node_path13, import_node_url3, PARSE_CACHE_FORMAT;
 var init_parse_cache = __esm({
   "src/workspace/parse-cache.ts"() {
     "use strict";
     import_node_fs6 = require("node:fs");
     import_node_path13 = __toESM2(require("node:path"), 1);
+    import_node_url3 = require("node:url");
     PARSE_CACHE_FORMAT = "gitops-lint parse cache 1; js-yaml 4.3.2 core+merge";
   }
 });
@@ -50772,13 +50803,24 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     return outcome.file;
   });
   cache7?.save();
+  if (cache7) parseHclCached(dir, files, cache7.stats);
   return { root, files, ...cache7 ? { parseCache: cache7.stats } : {} };
 }
-function rootParseCache(dir) {
+function rootParseCache(dir, kind = "yaml") {
   const top = workTreeTop(dir);
   const gitDir = top === void 0 ? void 0 : gitDirsOf(top)?.gitDir;
   if (top === void 0 || gitDir === void 0) return void 0;
-  return openParseCache(parseCacheFile(gitDir, import_node_path14.default.relative(top, dir).split(import_node_path14.default.sep).join("/")));
+  return openParseCache(parseCacheFile(gitDir, import_node_path14.default.relative(top, dir).split(import_node_path14.default.sep).join("/"), kind), kind);
+}
+function parseHclCached(dir, files, stats) {
+  const texts = files.filter((file) => file.text !== void 0 && isHclFile(file.path)).map((file) => file.text);
+  if (texts.length === 0) return;
+  const cache7 = rootParseCache(dir, "hcl");
+  if (!cache7) return;
+  parseHclThrough(cache7, texts);
+  cache7.save();
+  stats.hits += cache7.stats.hits;
+  stats.misses += cache7.stats.misses;
 }
 function trackedButIgnored(root, discovered) {
   const configIgnore = (0, import_ignore3.default)().add(root.config.ignore);
@@ -50860,6 +50902,8 @@ var init_load2 = __esm({
     init_gitignore();
     init_git();
     init_parse_cache();
+    init_hcl();
+    init_modules();
     init_source_file();
     TOO_LARGE = /* @__PURE__ */ Symbol("too large");
   }
@@ -52216,7 +52260,7 @@ var init_index = __esm({
 // src/version.ts
 async function toolVersion() {
   if (cachedVersion) return cachedVersion;
-  let dir = import_node_path22.default.dirname((0, import_node_url4.fileURLToPath)(__gitopsLintModuleUrl));
+  let dir = import_node_path22.default.dirname((0, import_node_url5.fileURLToPath)(__gitopsLintModuleUrl));
   for (let depth = 0; depth < 5; depth++) {
     const text = await (0, import_promises6.readFile)(import_node_path22.default.join(dir, "package.json"), "utf8").catch(() => void 0);
     if (text) {
@@ -52227,13 +52271,13 @@ async function toolVersion() {
   }
   return cachedVersion = "0.0.0";
 }
-var import_promises6, import_node_path22, import_node_url4, cachedVersion;
+var import_promises6, import_node_path22, import_node_url5, cachedVersion;
 var init_version2 = __esm({
   "src/version.ts"() {
     "use strict";
     import_promises6 = require("node:fs/promises");
     import_node_path22 = __toESM2(require("node:path"), 1);
-    import_node_url4 = require("node:url");
+    import_node_url5 = require("node:url");
   }
 });
 
@@ -62739,7 +62783,7 @@ __export2(server_exports, {
 function uriToPath(uri) {
   if (!uri.startsWith("file:")) return void 0;
   try {
-    return import_node_path24.default.resolve((0, import_node_url5.fileURLToPath)(uri));
+    return import_node_path24.default.resolve((0, import_node_url6.fileURLToPath)(uri));
   } catch {
     return void 0;
   }
@@ -62752,14 +62796,14 @@ function startLanguageServer() {
   const connection = (0, import_node2.createConnection)(import_node2.ProposedFeatures.all, reader, writer);
   new LanguageServer(connection).listen();
 }
-var import_node_fs8, import_promises7, import_node_path24, import_node_url5, import_node2, DEBOUNCE_MS, MAX_STALE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs8, import_promises7, import_node_path24, import_node_url6, import_node2, DEBOUNCE_MS, MAX_STALE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
     import_node_fs8 = require("node:fs");
     import_promises7 = require("node:fs/promises");
     import_node_path24 = __toESM2(require("node:path"), 1);
-    import_node_url5 = require("node:url");
+    import_node_url6 = require("node:url");
     import_node2 = __toESM2(require_main3(), 1);
     init_main2();
     init_version2();
@@ -62964,7 +63008,7 @@ var init_server = __esm({
         for (const file of open.keys()) if (!next.has(file) && !this.published.has(file)) this.publish(file, [], open, versions);
       }
       publish(file, diagnostics, open, versions) {
-        const uri = open.get(file)?.uri ?? (0, import_node_url5.pathToFileURL)(file).href;
+        const uri = open.get(file)?.uri ?? (0, import_node_url6.pathToFileURL)(file).href;
         const version2 = versions.get(file);
         const json3 = JSON.stringify(diagnostics);
         const last = this.published.get(file);
@@ -63563,7 +63607,7 @@ ${error.message}`)}</error>`,
 
 // src/formatters/sarif.ts
 var import_node_path21 = __toESM2(require("node:path"), 1);
-var import_node_url3 = require("node:url");
+var import_node_url4 = require("node:url");
 
 // src/formatters/sarif-rules.ts
 var import_node_path20 = __toESM2(require("node:path"), 1);
@@ -63693,7 +63737,7 @@ function relativeUri(file) {
   return file.split("/").map(encodeURIComponent).join("/");
 }
 function directoryUri(dir) {
-  const href = (0, import_node_url3.pathToFileURL)(dir).href;
+  const href = (0, import_node_url4.pathToFileURL)(dir).href;
   return href.endsWith("/") ? href : `${href}/`;
 }
 function isBelow(dir, absFile) {
@@ -63707,7 +63751,7 @@ function artifactFor(absFile, ids) {
   for (const [dir, base] of ids) {
     if (isBelow(dir, absFile)) return located(absFile, base);
   }
-  return { uri: (0, import_node_url3.pathToFileURL)(absFile).href };
+  return { uri: (0, import_node_url4.pathToFileURL)(absFile).href };
 }
 function notification(entry, level, ids, cwd) {
   const out2 = { level, message: { text: entry.message } };

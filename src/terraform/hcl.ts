@@ -153,6 +153,8 @@ export function hclParserLoaded(): boolean {
  * unchanged files on every keystroke). The results are never mutated after conversion.
  */
 const parsedByText = new Map<string, HclFile>();
+/** The entries of parsedByText the JS parser made (what a parse cache may keep). */
+const fromJs = new WeakSet<HclFile>();
 const PARSED_CACHE_LIMIT = 4096;
 
 /**
@@ -164,7 +166,9 @@ const PARSED_CACHE_LIMIT = 4096;
 export function parseHcl(text: string): HclFile | undefined {
   const cached = parsedByText.get(text);
   if (cached) return cached;
-  const out = parseHclWithJs(text) ?? parseHclWithTreeSitter(text);
+  const js = parseHclWithJs(text);
+  if (js) fromJs.add(js);
+  const out = js ?? parseHclWithTreeSitter(text);
   if (!out) return undefined;
   if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
   parsedByText.set(text, out);
@@ -184,10 +188,32 @@ export function hclNeedsTreeSitter(texts: Iterable<string>): boolean {
       needed = true;
       continue;
     }
+    fromJs.add(out);
     if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
     parsedByText.set(text, out);
   }
   return needed;
+}
+
+/**
+ * Parse with the JS parser the texts it accepts, reading the results of earlier runs from
+ * `cache` and keeping new ones there (src/workspace/parse-cache.ts); kept for `parseHcl` too.
+ * Texts it does not accept are left to `hclNeedsTreeSitter`.
+ */
+export function parseHclThrough(cache: { values(text: string): unknown[] | undefined; remember(text: string, values: readonly unknown[]): void }, texts: Iterable<string>): void {
+  for (const text of texts) {
+    let out = cache.values(text)?.[0] as HclFile | undefined;
+    if (out === undefined) {
+      // Parsed earlier in this process, or now (tree-sitter's results are not kept).
+      const known = parsedByText.get(text);
+      out = known !== undefined && fromJs.has(known) ? known : known === undefined ? parseHclWithJs(text) : undefined;
+      if (out === undefined) continue;
+      cache.remember(text, [out]);
+    }
+    fromJs.add(out);
+    if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
+    parsedByText.set(text, out);
+  }
 }
 
 /** The JS parser's result, or `undefined` when it does not accept the file (not cached). */

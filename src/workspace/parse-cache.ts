@@ -13,8 +13,9 @@
  * folder), holds only the files of the last run, is written only when that set changed, and is
  * ignored whenever it cannot be read, is of another format or is damaged.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Changes whenever the values the parser gives could change: the cache layout, the YAML
@@ -22,6 +23,27 @@ import path from 'node:path';
  * installed js-yaml).
  */
 export const PARSE_CACHE_FORMAT = 'gitops-lint parse cache 1; js-yaml 4.3.2 core+merge';
+
+/** What is cached: YAML values (js-yaml), or Terraform files as the JS HCL parser reads them. */
+export type ParseCacheKind = 'yaml' | 'hcl';
+
+/**
+ * The code that made the entries: the bundle (or this module) by size and time. The HCL
+ * structure is this project's own, so any other build of it starts an empty cache.
+ */
+function codeIdentity(): string {
+  try {
+    const { size, mtimeMs } = statSync(fileURLToPath(import.meta.url));
+    return `${size}-${Math.floor(mtimeMs)}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The first line of a cache file of this kind, made by this build. */
+export function parseCacheFormat(kind: ParseCacheKind): string {
+  return `${PARSE_CACHE_FORMAT}; ${kind}; code ${codeIdentity()}`;
+}
 
 export interface ParseCache {
   /** The values of a text seen before, as fresh objects; `undefined` when not cached. */
@@ -34,15 +56,15 @@ export interface ParseCache {
 }
 
 /** The cache file of a root inside its repository's git folder. */
-export function parseCacheFile(gitDir: string, rootRelative: string): string {
-  return path.join(gitDir, 'gitops-lint', 'parse-cache', `${encodeURIComponent(rootRelative === '' ? '.' : rootRelative)}.cache`);
+export function parseCacheFile(gitDir: string, rootRelative: string, kind: ParseCacheKind): string {
+  return path.join(gitDir, 'gitops-lint', 'parse-cache', `${encodeURIComponent(rootRelative === '' ? '.' : rootRelative)}.${kind}`);
 }
 
 /**
  * Entries are framed by lengths, so one read and slices give every text and its values:
  * `FORMAT\n` then, per entry, `<text length> <values length>\n<text><values>`.
  */
-function readEntries(file: string): Map<string, string> {
+function readEntries(file: string, format: string): Map<string, string> {
   const entries = new Map<string, string>();
   let content: string;
   try {
@@ -50,7 +72,7 @@ function readEntries(file: string): Map<string, string> {
   } catch {
     return entries;
   }
-  const header = `${PARSE_CACHE_FORMAT}\n`;
+  const header = `${format}\n`;
   if (!content.startsWith(header)) return entries;
   let at = header.length;
   while (at < content.length) {
@@ -80,8 +102,9 @@ function survivesJson(value: unknown): boolean {
 }
 
 /** Open the cache of a root; its file is read at once (one read, no parse of its values yet). */
-export function openParseCache(file: string): ParseCache {
-  const stored = readEntries(file);
+export function openParseCache(file: string, kind: ParseCacheKind = 'yaml'): ParseCache {
+  const format = parseCacheFormat(kind);
+  const stored = readEntries(file, format);
   const used = new Map<string, string>();
   let changed = false;
   const stats = { hits: 0, misses: 0 };
@@ -115,7 +138,7 @@ export function openParseCache(file: string): ParseCache {
     save() {
       // Entries of files gone since the last run are dropped.
       if (!changed && used.size === stored.size) return;
-      const parts = [`${PARSE_CACHE_FORMAT}\n`];
+      const parts = [`${format}\n`];
       for (const [text, json] of used) parts.push(`${text.length} ${json.length}\n`, text, json);
       const partial = `${file}.${process.pid}`;
       try {

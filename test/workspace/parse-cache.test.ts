@@ -3,11 +3,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openParseCache, PARSE_CACHE_FORMAT, parseCacheFile } from '../../src/workspace/parse-cache.js';
+import { openParseCache, PARSE_CACHE_FORMAT, parseCacheFile, parseCacheFormat } from '../../src/workspace/parse-cache.js';
 import { runCli, tempRepo } from '../cli/temp-repo.js';
 
 const repoDir = path.join(import.meta.dirname, '..', '..');
-const cacheFileIn = (dir: string) => parseCacheFile(path.join(dir, '.git'), '');
+const cacheFileIn = (dir: string) => parseCacheFile(path.join(dir, '.git'), '', 'yaml');
 const pod = (image: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: ${image}\n`;
 
 function scratchFile(): string {
@@ -76,7 +76,8 @@ describe('openParseCache', () => {
   });
 
   it('ignores a file of another format or a damaged one, and replaces it on save', () => {
-    for (const content of ['gitops-lint parse cache 0; js-yaml 3.0.0\n3 8\na:1[{"a":1}]', `${PARSE_CACHE_FORMAT}\n5 900\nshort`, `${PARSE_CACHE_FORMAT}\nnot a frame\n`, '\u0000\u0001binary']) {
+    const header = parseCacheFormat('yaml');
+    for (const content of ['gitops-lint parse cache 0; js-yaml 3.0.0\n3 8\na:1[{"a":1}]', `${parseCacheFormat('hcl')}\n4 9\na:1\n[{"a":1}]`, `${header}\n5 900\nshort`, `${header}\nnot a frame\n`, '\u0000\u0001binary']) {
       const file = scratchFile();
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, content);
@@ -84,7 +85,7 @@ describe('openParseCache', () => {
       expect(cache.values('a:1')).toBeUndefined();
       cache.remember('a: 1\n', [{ a: 1 }]);
       cache.save();
-      expect(readFileSync(file, 'utf8').startsWith(`${PARSE_CACHE_FORMAT}\n`)).toBe(true);
+      expect(readFileSync(file, 'utf8').startsWith(`${header}\n`)).toBe(true);
       expect(openParseCache(file).values('a: 1\n')).toEqual([{ a: 1 }]);
     }
   });
@@ -92,7 +93,7 @@ describe('openParseCache', () => {
   it('treats an entry whose values are not JSON as a miss', () => {
     const file = scratchFile();
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${PARSE_CACHE_FORMAT}\n5 4\na: 1{"a"`);
+    writeFileSync(file, `${parseCacheFormat('yaml')}\n5 4\na: 1{"a"`);
     const cache = openParseCache(file);
     expect(cache.values('a: 1')).toBeUndefined();
     expect(cache.stats.misses).toBe(1);
@@ -159,10 +160,28 @@ describe('the CLI and the parse cache', () => {
     expect(readdirSync(plain)).toEqual(['deploy']);
   });
 
+  it('keeps Terraform files as the JS HCL parser read them; a file with a syntax error is parsed (and reported) every run', async () => {
+    const dir = tempRepo(
+      {
+        'deploy/web.yaml': pod('nginx:1.27.3'),
+        'infra/main.tf': 'terraform {\n  required_version = ">= 1.6"\n}\n\nvariable "name" {\n  type = string\n}\n\noutput "greeting" {\n  value = "hello ${var.name}"\n}\n',
+        'infra/broken.tf': 'variable "x" {\n  default = [1, 2\n}\n',
+      },
+      { git: true },
+    );
+    const first = await runCli(['-f', 'json'], dir, { TIMING: '1' });
+    expect(first.stderr).toContain("Parse cache: 0 of 3 files' values read back");
+    const second = await runCli(['-f', 'json'], dir, { TIMING: '1' });
+    expect(second.stderr).toContain("Parse cache: 2 of 3 files' values read back");
+    expect(second.stdout).toBe(first.stdout);
+    expect(JSON.parse(second.stdout).findings.map((finding: { ruleId: string; location: { file: string } }) => `${finding.ruleId} ${finding.location.file}`)).toContain('hcl-syntax infra/broken.tf');
+    expect(readdirSync(path.join(dir, '.git', 'gitops-lint', 'parse-cache')).sort()).toEqual(['..hcl', '..yaml']);
+  });
+
   it('keeps one cache file per root of a work tree, inside its git folder only', async () => {
     const dir = tempRepo({ 'a/web.yaml': pod('nginx:1.27.3'), 'b/web.yaml': pod('nginx:1.27.4') }, { git: true });
     await runCli(['a', 'b'], dir);
-    expect(readdirSync(path.join(dir, '.git', 'gitops-lint', 'parse-cache')).sort()).toEqual(['a.cache', 'b.cache']);
+    expect(readdirSync(path.join(dir, '.git', 'gitops-lint', 'parse-cache')).sort()).toEqual(['a.yaml', 'b.yaml']);
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
   });
 });
