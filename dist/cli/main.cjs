@@ -26790,6 +26790,25 @@ function containsUnknown(value, depth = 0) {
   if (depth > MAX_DEPTH || typeof value !== "object" || value === null) return false;
   return (Array.isArray(value) ? value : Object.values(value)).some((child) => containsUnknown(child, depth + 1));
 }
+function compilerFor(definitions) {
+  let compiler = compilers.get(definitions);
+  if (!compiler) compilers.set(definitions, compiler = new Compiler3(definitions));
+  return compiler;
+}
+function codePoints(value) {
+  let length = value.length;
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code >= 55296 && code <= 56319 && index + 1 < value.length) {
+      const next = value.charCodeAt(index + 1);
+      if (next >= 56320 && next <= 57343) {
+        length--;
+        index++;
+      }
+    }
+  }
+  return length;
+}
 function onlyRequired(schema2) {
   return Object.keys(schema2).every((key2) => key2 === "required");
 }
@@ -26803,7 +26822,7 @@ function validateValue(value, schema2, options) {
   walker.walk(value, schema2, []);
   return walker.problems;
 }
-var UNKNOWN_VALUE, MAX_DEPTH, Walker;
+var UNKNOWN_VALUE, MAX_DEPTH, Compiled2, Compiler3, compilers, Walker;
 var init_validate = __esm({
   "src/schema/validate.ts"() {
     "use strict";
@@ -26811,16 +26830,104 @@ var init_validate = __esm({
     init_describe2();
     UNKNOWN_VALUE = /* @__PURE__ */ Symbol("unknown value");
     MAX_DEPTH = 256;
+    Compiled2 = class {
+      constructor(schema2) {
+        this.schema = schema2;
+        this.types = schema2.type === void 0 ? void 0 : Array.isArray(schema2.type) ? schema2.type : [schema2.type];
+        this.stringChecks = schema2.minLength !== void 0 || schema2.maxLength !== void 0 || schema2.pattern !== void 0;
+        this.numberChecks = schema2.minimum !== void 0 || schema2.exclusiveMinimum !== void 0 || schema2.maximum !== void 0 || schema2.exclusiveMaximum !== void 0 || !!schema2.multipleOf;
+        this.arrayChecks = schema2.minItems !== void 0 || schema2.maxItems !== void 0 || !!schema2.uniqueItems;
+        this.objectCounts = schema2.minProperties !== void 0 || schema2.maxProperties !== void 0;
+        this.required = schema2.required;
+        this.properties = schema2.properties;
+        this.extra = schema2.additionalProperties;
+        this.items = schema2.items;
+        this.combined = schema2.allOf !== void 0 || schema2.anyOf !== void 0 || schema2.oneOf !== void 0 || schema2.not !== void 0;
+      }
+      schema;
+      types;
+      /** Whether a string, number, list or mapping has checks of its own beyond its type. */
+      stringChecks;
+      numberChecks;
+      arrayChecks;
+      objectCounts;
+      required;
+      properties;
+      extra;
+      items;
+      /** allOf, anyOf, oneOf or not. */
+      combined;
+      /** Compiled children by mapping key: `null` for a key with no schema (unknown or free-form). */
+      children = /* @__PURE__ */ new Map();
+      itemNode;
+      /** The compiled schema of a mapping key; `null` when the key has none; `undefined` when its `$ref` does not resolve. */
+      child(key2, compiler) {
+        const known = this.children.get(key2);
+        if (known !== void 0) return known;
+        const properties = this.properties;
+        const extra = this.extra;
+        const raw = (properties && Object.prototype.hasOwnProperty.call(properties, key2) ? properties[key2] : void 0) ?? (typeof extra === "object" ? extra : void 0);
+        if (!raw) {
+          this.children.set(key2, null);
+          return null;
+        }
+        const compiled2 = compiler.compile(raw);
+        if (compiled2) this.children.set(key2, compiled2);
+        return compiled2;
+      }
+      item(compiler) {
+        if (this.itemNode) return this.itemNode;
+        const compiled2 = compiler.compile(this.items);
+        if (compiled2) this.itemNode = compiled2;
+        return compiled2;
+      }
+    };
+    Compiler3 = class {
+      constructor(definitions) {
+        this.definitions = definitions;
+      }
+      definitions;
+      compiled = /* @__PURE__ */ new Map();
+      refs = /* @__PURE__ */ new Map();
+      /** The schema a `$ref` chain ends at, or undefined when it does not resolve. */
+      resolve(schema2) {
+        const ref = schema2.$ref;
+        if (ref === void 0) return schema2;
+        const resolved = this.refs.get(ref);
+        if (resolved !== void 0) return resolved;
+        let current = schema2;
+        for (let hops = 0; current?.$ref !== void 0 && hops < 32; hops++) {
+          const name3 = current.$ref.startsWith("#/definitions/") ? current.$ref.slice("#/definitions/".length) : void 0;
+          const defs = this.definitions;
+          current = name3 === void 0 ? void 0 : defs instanceof Map ? defs.get(name3) : defs[name3];
+        }
+        if (current !== void 0 && current.$ref === void 0) this.refs.set(ref, current);
+        return current;
+      }
+      compile(raw) {
+        let compiled2 = this.compiled.get(raw);
+        if (compiled2) return compiled2;
+        const schema2 = this.resolve(raw);
+        if (!schema2) return void 0;
+        compiled2 = this.compiled.get(schema2);
+        if (!compiled2) this.compiled.set(schema2, compiled2 = new Compiled2(schema2));
+        if (raw !== schema2 && schema2.$ref === void 0) this.compiled.set(raw, compiled2);
+        return compiled2;
+      }
+    };
+    compilers = /* @__PURE__ */ new WeakMap();
     Walker = class _Walker {
       constructor(options, max, patterns = /* @__PURE__ */ new Map()) {
         this.options = options;
         this.max = max;
         this.patterns = patterns;
+        this.compiler = compilerFor(options.definitions);
       }
       options;
       max;
       patterns;
       problems = [];
+      compiler;
       get full() {
         return this.problems.length >= this.max;
       }
@@ -26834,13 +26941,7 @@ var init_validate = __esm({
         return formatPath(path25, this.options.rootName);
       }
       resolve(schema2) {
-        let current = schema2;
-        for (let hops = 0; current?.$ref !== void 0 && hops < 32; hops++) {
-          const name3 = current.$ref.startsWith("#/definitions/") ? current.$ref.slice("#/definitions/".length) : void 0;
-          const defs = this.options.definitions;
-          current = name3 === void 0 ? void 0 : defs instanceof Map ? defs.get(name3) : defs[name3];
-        }
-        return current;
+        return this.compiler.resolve(schema2);
       }
       /** The API server compiles a CRD `pattern` with Go's regexp; one it cannot compile is not checked here. */
       regex(pattern) {
@@ -26852,38 +26953,46 @@ var init_validate = __esm({
         }
         return re;
       }
-      /** A value of the wrong type gets one problem and is not looked into further. */
       walk(value, raw, path25) {
         if (this.full || path25.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
-        const schema2 = this.resolve(raw);
-        if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path25)) return;
+        const node = this.compiler.compile(raw);
+        if (node) this.visit(value, node, path25);
+      }
+      /** A value of the wrong type gets one problem and is not looked into further. */
+      visit(value, node, path25) {
+        if (this.full || path25.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+        const schema2 = node.schema;
+        if (node.types !== void 0 && !this.checkType(value, node.types, path25)) return;
         if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
           this.report("enum", path25, { path: this.name(path25), allowed: formatAllowed(schema2.enum) });
         }
-        if (typeof value === "string") this.checkString(value, schema2, path25);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path25);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path25);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path25);
+        if (typeof value === "string") {
+          if (node.stringChecks) this.checkString(value, schema2, path25);
+        } else if (typeof value === "number") {
+          if (node.numberChecks) this.checkNumber(value, schema2, path25);
+        } else if (Array.isArray(value)) this.checkArray(value, node, path25);
+        else if (value !== null && typeof value === "object") this.checkObject(value, node, path25);
+        if (!node.combined) return;
         if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path25);
         if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path25, "anyOf");
         if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path25, "oneOf");
         if (schema2.not && this.passes(value, schema2.not, path25) && !containsUnknown(value)) this.report("not", path25, { path: this.name(path25) });
       }
-      checkType(value, type2, path25) {
-        const types2 = Array.isArray(type2) ? type2 : [type2];
+      checkType(value, types2, path25) {
         const actual = typeOf(value);
         const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
         if (!ok) this.report("type", path25, { expected: describeTypes(types2), path: this.name(path25), actual: describeFound(value) });
         return ok;
       }
       checkString(value, schema2, path25) {
-        const length = [...value].length;
-        if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path25, { path: this.name(path25), limit: String(schema2.minLength) });
-        }
-        if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path25, { path: this.name(path25), limit: String(schema2.maxLength) });
+        if (schema2.minLength !== void 0 || schema2.maxLength !== void 0) {
+          const length = codePoints(value);
+          if (schema2.minLength !== void 0 && length < schema2.minLength) {
+            this.report("minLength", path25, { path: this.name(path25), limit: String(schema2.minLength) });
+          }
+          if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
+            this.report("maxLength", path25, { path: this.name(path25), limit: String(schema2.maxLength) });
+          }
         }
         if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
           this.report("pattern", path25, { path: this.name(path25), pattern: schema2.pattern });
@@ -26899,57 +27008,65 @@ var init_validate = __esm({
           this.report("multipleOf", path25, { path: this.name(path25), limit: String(schema2.multipleOf) });
         }
       }
-      checkArray(value, schema2, path25) {
-        if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path25, { path: this.name(path25), limit: String(schema2.minItems) });
+      checkArray(value, node, path25) {
+        if (node.arrayChecks) {
+          const schema2 = node.schema;
+          if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
+            this.report("minItems", path25, { path: this.name(path25), limit: String(schema2.minItems) });
+          }
+          if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
+            this.report("maxItems", path25, { path: this.name(path25), limit: String(schema2.maxItems) });
+          }
+          if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
+            this.report("uniqueItems", path25, { path: this.name(path25) });
+          }
         }
-        if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path25, { path: this.name(path25), limit: String(schema2.maxItems) });
-        }
-        if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
-          this.report("uniqueItems", path25, { path: this.name(path25) });
-        }
-        if (schema2.items) {
+        if (node.items) {
           for (let index = 0; index < value.length; index++) {
+            if (this.full) return;
+            const item = node.item(this.compiler);
+            if (!item) continue;
             path25.push(index);
-            this.walk(value[index], schema2.items, path25);
+            this.visit(value[index], item, path25);
             path25.pop();
           }
         }
       }
-      checkObject(value, schema2, path25) {
+      checkObject(value, node, path25) {
         const keys = Object.keys(value);
-        if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path25, { path: this.name(path25), limit: String(schema2.minProperties) });
+        if (node.objectCounts) {
+          const schema2 = node.schema;
+          if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
+            this.report("minProperties", path25, { path: this.name(path25), limit: String(schema2.minProperties) });
+          }
+          if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
+            this.report("maxProperties", path25, { path: this.name(path25), limit: String(schema2.maxProperties) });
+          }
         }
-        if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path25, { path: this.name(path25), limit: String(schema2.maxProperties) });
-        }
-        if (schema2.required) {
-          for (const field of schema2.required) {
+        if (node.required) {
+          for (const field of node.required) {
             if (value[field] === void 0 || value[field] === null) {
               const at = path25.length === 0 && "kind" in value ? ["kind"] : path25;
               this.report("required", at, { field, parent: this.name(path25) });
             }
           }
         }
-        const properties = schema2.properties;
-        const extra = schema2.additionalProperties;
         for (const key2 of keys) {
-          const child = value[key2];
-          const known = properties && Object.prototype.hasOwnProperty.call(properties, key2) ? properties[key2] : void 0;
-          const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
-          if (childSchema) {
-            if (child !== null) {
+          const child = node.child(key2, this.compiler);
+          if (child === null) {
+            if (node.extra === false) {
+              const suggestion = suggest(key2, Object.keys(node.properties ?? {}));
+              const data = { field: key2, parent: this.name(path25) };
+              if (suggestion) data.suggestion = suggestion;
+              this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path25, key2], data, true);
+            }
+          } else if (child !== void 0) {
+            const childValue = value[key2];
+            if (childValue !== null) {
               path25.push(key2);
-              this.walk(child, childSchema, path25);
+              this.visit(childValue, child, path25);
               path25.pop();
             }
-          } else if (extra === false) {
-            const suggestion = suggest(key2, Object.keys(properties ?? {}));
-            const data = { field: key2, parent: this.name(path25) };
-            if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path25, key2], data, true);
           }
         }
       }
