@@ -33629,11 +33629,10 @@ resources:
           const file = node.file;
           const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
           for (const entry of node.entries) {
-            const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-            const path25 = [entry.field, entry.index];
+            const where2 = (messageId) => ({ file, docIndex: node.docIndex, path: [entry.field, entry.index], messageId, data: { field: entry.field, entry: entry.value, target: entry.target ?? entry.value } });
             if (entry.kind === "missing") {
               if (entry.target !== void 0 && isUnread(root, entry.target)) continue;
-              ctx.report({ file, docIndex: node.docIndex, path: path25, messageId: entry.target === void 0 ? "outside" : "missing", data });
+              ctx.report(where2(entry.target === void 0 ? "outside" : "missing"));
               continue;
             }
             if (entry.kind === "file" && entry.field === "resources" && entry.target !== void 0) {
@@ -33648,17 +33647,17 @@ resources:
             }
             if (entry.kind !== "directory" || entry.target === void 0) continue;
             if (entry.target === node.dir || entry.target === "" || node.dir.startsWith(`${entry.target}/`)) {
-              ctx.report({ file, docIndex: node.docIndex, path: path25, messageId: "cycle", data });
+              ctx.report(where2("cycle"));
               continue;
             }
             const child = model.kustomize.at(root, entry.target);
             if (!child) {
-              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path25, messageId: "noKustomization", data });
+              if (!hasKustomizationFile2(entry.target)) ctx.report(where2("noKustomization"));
               continue;
             }
             const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? "Kustomization";
-            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path25, messageId: "componentInResources", data });
-            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path25, messageId: "kustomizationInComponents", data });
+            if (entry.field === "resources" && kind === "Component") ctx.report(where2("componentInResources"));
+            if (entry.field === "components" && kind !== "Component") ctx.report(where2("kustomizationInComponents"));
           }
           const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
           asArray(value.bases).forEach((base, index) => {
@@ -33926,23 +33925,23 @@ spec:
           const resources = model.resourcesIn(file);
           const [first2] = resources;
           if (!first2) continue;
-          const objects = resources.length === 1 ? describeObject(first2) : `${describeObject(first2)} and ${resources.length - 1} more`;
+          const objects = () => resources.length === 1 ? describeObject(first2) : `${describeObject(first2)} and ${resources.length - 1} more`;
           const isInput = inputs.has(file) || inputDirs.some(({ root, dir }) => root === file.root && isUnder(file, dir));
           if (isInput) continue;
           if (!included.has(file)) {
             const kustomizationFile = kustomizationIn(model.rootFiles(file.root).filesIn.get(dirOf(file.path)) ?? []);
             if (kustomizationFile && model.appliedStatus(kustomizationFile) === "not-applied") continue;
             if (kustomizationFile) {
-              ctx.report({ file, messageId: "notListed", data: { file: file.path, objects, kustomizationFile: kustomizationFile.path.slice(kustomizationFile.path.lastIndexOf("/") + 1) } });
+              ctx.report({ file, messageId: "notListed", data: { file: file.path, objects: objects(), kustomizationFile: kustomizationFile.path.slice(kustomizationFile.path.lastIndexOf("/") + 1) } });
               continue;
             }
             const under = fluxPathOf(file);
             if (under) {
-              ctx.report({ file, messageId: "notApplied", data: { file: file.path, objects, path: under.path.written ?? "./", kustomization: qualified(under.resource.appliedNamespace, under.resource.name) } });
+              ctx.report({ file, messageId: "notApplied", data: { file: file.path, objects: objects(), path: under.path.written ?? "./", kustomization: qualified(under.resource.appliedNamespace, under.resource.name) } });
               continue;
             }
           }
-          if (neverApplied(file)) ctx.report({ file, messageId: "neverApplied", data: { file: file.path, objects } });
+          if (neverApplied(file)) ctx.report({ file, messageId: "neverApplied", data: { file: file.path, objects: objects() } });
         }
         reportEmptyKustomizations(ctx.model, graph.kustomizations, (file, includer) => ctx.report({ file, messageId: "emptyKustomization", data: { file: file.path, includer } }));
       }
@@ -36418,15 +36417,18 @@ function valuesMirrorAst(file) {
 function mayHaveAlias(text) {
   return text.includes("&") && text.includes("*") && MAY_HAVE_ANCHOR2.test(text) && MAY_HAVE_ALIAS.test(text);
 }
+function maySpellSops(file) {
+  return file.text === void 0 || fileTextIncludes(file, "sops") || fileTextIncludes(file, "\\");
+}
 function hasSopsKeyAt(file, index) {
   const parsed = file.documents[index];
-  if (!parsed) return false;
+  if (!parsed || !maySpellSops(file)) return false;
   if (!valuesMirrorAst(file)) return hasSopsKey(parsed.doc);
   return isPlainMap2(parsed.value) && Object.hasOwn(parsed.value, "sops");
 }
 function isSopsEncryptedAt(file, index) {
   const parsed = file.documents[index];
-  if (!parsed) return false;
+  if (!parsed || !maySpellSops(file)) return false;
   if (!valuesMirrorAst(file)) return isSopsEncrypted(parsed.doc);
   return isPlainMap2(parsed.value) && Object.hasOwn(parsed.value, "sops") && isPlainMap2(parsed.value.sops);
 }
@@ -36438,7 +36440,7 @@ function hasTopLevelKeyAt(file, index, key2) {
 }
 function sopsMetadataAt(file, index) {
   const parsed = file.documents[index];
-  if (!parsed) return void 0;
+  if (!parsed || !maySpellSops(file)) return void 0;
   if (valuesMirrorAst(file)) {
     if (!hasSopsKeyAt(file, index)) return void 0;
     const clean = cleanSopsMetadata(parsed.value);
