@@ -23770,7 +23770,7 @@ function checkBuild(ctx, resources, build3, reported) {
     }
     if (writtenOf(earlier) === writtenOf(resource) || reported.has(writtenOf(resource))) continue;
     reported.add(writtenOf(resource));
-    ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object: describeObject(resource), other: where(earlier, resource.file), build: build3 } });
+    ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object: describeObject(resource), other: where(earlier, resource.file), build: build3() } });
   }
 }
 var CLUSTER, duplicate_resource_default, substitutions;
@@ -23855,7 +23855,7 @@ spec:
           if (node.parents.length > 0) continue;
           const build3 = graph.kustomizeBuild(node);
           reportRepeats(build3.repeats);
-          checkBuild(ctx, build3.files.flatMap((file) => model.resourcesIn(file)), buildOf(graph, node), reported);
+          checkBuild(ctx, build3.files.flatMap((file) => model.resourcesIn(file)), () => buildOf(graph, node), reported);
         }
         for (const build3 of model.applied.builds) {
           if (!build3.generated || !build3.kustomization) continue;
@@ -26834,6 +26834,7 @@ var init_validate = __esm({
       constructor(schema2) {
         this.schema = schema2;
         this.types = schema2.type === void 0 ? void 0 : Array.isArray(schema2.type) ? schema2.type : [schema2.type];
+        this.enum = schema2.enum;
         this.stringChecks = schema2.minLength !== void 0 || schema2.maxLength !== void 0 || schema2.pattern !== void 0;
         this.numberChecks = schema2.minimum !== void 0 || schema2.exclusiveMinimum !== void 0 || schema2.maximum !== void 0 || schema2.exclusiveMaximum !== void 0 || !!schema2.multipleOf;
         this.arrayChecks = schema2.minItems !== void 0 || schema2.maxItems !== void 0 || !!schema2.uniqueItems;
@@ -26846,6 +26847,7 @@ var init_validate = __esm({
       }
       schema;
       types;
+      enum;
       /** Whether a string, number, list or mapping has checks of its own beyond its type. */
       stringChecks;
       numberChecks;
@@ -26963,8 +26965,9 @@ var init_validate = __esm({
         if (this.full || path25.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
         const schema2 = node.schema;
         if (node.types !== void 0 && !this.checkType(value, node.types, path25)) return;
-        if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
-          this.report("enum", path25, { path: this.name(path25), allowed: formatAllowed(schema2.enum) });
+        const allowed = node.enum;
+        if (allowed && !allowed.some((option) => equal(option, value)) && !containsUnknown(value)) {
+          this.report("enum", path25, { path: this.name(path25), allowed: formatAllowed(allowed) });
         }
         if (typeof value === "string") {
           if (node.stringChecks) this.checkString(value, schema2, path25);
@@ -27262,6 +27265,8 @@ var init_registry = __esm({
       loaded = /* @__PURE__ */ new Map();
       crds = /* @__PURE__ */ new Map();
       resolved = /* @__PURE__ */ new Map();
+      /** `resolved` by apiVersion and kind. */
+      lookups = /* @__PURE__ */ new Map();
       schemaDir;
       constructor(schemaDir) {
         this.schemaDir = schemaDir;
@@ -27273,16 +27278,23 @@ var init_registry = __esm({
           const key2 = `${apiVersionOf(version2.group, version2.version)}/${version2.kind}`;
           this.crds.set(key2, version2);
           this.resolved.delete(key2);
+          this.lookups.clear();
         }
         return versions.length;
       }
       /** The schema for a kind, or undefined when neither a CRD nor a vendored file knows it. */
       lookup(apiVersion, kind) {
-        const key2 = `${apiVersion}/${kind}`;
-        let result = this.resolved.get(key2);
+        let byKind = this.lookups.get(apiVersion);
+        if (!byKind) this.lookups.set(apiVersion, byKind = /* @__PURE__ */ new Map());
+        let result = byKind.get(kind);
         if (result === void 0) {
-          result = this.resolve(apiVersion, kind, key2) ?? null;
-          this.resolved.set(key2, result);
+          const key2 = `${apiVersion}/${kind}`;
+          result = this.resolved.get(key2);
+          if (result === void 0) {
+            result = this.resolve(apiVersion, kind, key2) ?? null;
+            this.resolved.set(key2, result);
+          }
+          byKind.set(kind, result);
         }
         return result ?? void 0;
       }

@@ -48,6 +48,7 @@ const MAX_DEPTH = 256;
  */
 class Compiled {
   readonly types: readonly JsonType[] | undefined;
+  readonly enum: unknown[] | undefined;
   /** Whether a string, number, list or mapping has checks of its own beyond its type. */
   readonly stringChecks: boolean;
   readonly numberChecks: boolean;
@@ -65,6 +66,7 @@ class Compiled {
 
   constructor(readonly schema: Schema) {
     this.types = schema.type === undefined ? undefined : Array.isArray(schema.type) ? schema.type : [schema.type];
+    this.enum = schema.enum;
     this.stringChecks = schema.minLength !== undefined || schema.maxLength !== undefined || schema.pattern !== undefined;
     this.numberChecks =
       schema.minimum !== undefined || schema.exclusiveMinimum !== undefined || schema.maximum !== undefined || schema.exclusiveMaximum !== undefined || !!schema.multipleOf;
@@ -200,8 +202,9 @@ class Walker {
     if (this.full || path.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
     const schema = node.schema;
     if (node.types !== undefined && !this.checkType(value, node.types, path)) return;
-    if (schema.enum && !schema.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
-      this.report('enum', path, { path: this.name(path), allowed: formatAllowed(schema.enum) });
+    const allowed = node.enum;
+    if (allowed && !allowed.some((option) => equal(option, value)) && !containsUnknown(value)) {
+      this.report('enum', path, { path: this.name(path), allowed: formatAllowed(allowed) });
     }
     if (typeof value === 'string') {
       if (node.stringChecks) this.checkString(value, schema, path);
