@@ -32841,9 +32841,10 @@ function releasesByNamespace(model) {
 }
 function checkReference(model, ref) {
   const graph = model.flux;
-  const referrer = describeObject(ref.referrer);
   const lookup = graph.data(ref.kind, ref.name, ref.namespace);
-  const common2 = { kind: ref.kind, name: ref.name, referrer, effect: ref.effect };
+  let described;
+  const referrer = () => described ??= describeObject(ref.referrer);
+  const common2 = () => ({ kind: ref.kind, name: ref.name, referrer: referrer(), effect: ref.effect });
   if (lookup.matches.length === 0) {
     if (ref.optional || ref.keyOnly) return [];
     const gap = graph.gap(ref.referrer, ref.namespace);
@@ -32853,7 +32854,7 @@ function checkReference(model, ref) {
     }
     if (ref.outOfBand !== void 0 && (ref.outOfBandAnywhere === true || lookup.elsewhere.length === 0 && model.unapplied(ref.kind, ref.name).length === 0)) {
       model.note({
-        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer}) was not checked: ${ref.outOfBand}. Declare it in externalSecrets of .gitops-lint.yaml to check its keys.`,
+        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer()}) was not checked: ${ref.outOfBand}. Declare it in externalSecrets of .gitops-lint.yaml to check its keys.`,
         file: ref.referrer.file.absPath
       });
       return [];
@@ -32861,40 +32862,40 @@ function checkReference(model, ref) {
     const chart = chartMayCreate(model, ref);
     if (chart) {
       model.note({
-        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer}) was not checked: the chart of ${describeObject(chart)} may create it, and charts are not rendered.`,
+        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer()}) was not checked: the chart of ${describeObject(chart)} may create it, and charts are not rendered.`,
         file: ref.referrer.file.absPath
       });
       return [];
     }
     const generated2 = ref.kind === "Secret" && !ref.pullSecret ? cnpgCluster(model, ref.name, ref.namespace) : void 0;
     if (generated2?.suffix === "superuser") {
-      return [{ messageId: "cnpgSuperuser", path: ref.path, data: { ...common2, cluster: generated2.cluster.name } }];
+      return [{ messageId: "cnpgSuperuser", path: ref.path, data: { ...common2(), cluster: generated2.cluster.name } }];
     }
     const bootstrap = generated2 ? cnpgBootstrapSecret(generated2.cluster) : void 0;
     if (generated2 && bootstrap !== void 0) {
-      return [{ messageId: "cnpgApp", path: ref.path, data: { ...common2, cluster: generated2.cluster.name, secret: bootstrap } }];
+      return [{ messageId: "cnpgApp", path: ref.path, data: { ...common2(), cluster: generated2.cluster.name, secret: bootstrap } }];
     }
     const elsewhere2 = lookup.elsewhere[0];
     if (elsewhere2?.namespace !== void 0 && ref.namespace !== void 0) {
-      return [{ messageId: "otherNamespace", path: ref.path, data: { ...common2, found: elsewhere2.namespace, namespace: ref.namespace, scope: ref.scope } }];
+      return [{ messageId: "otherNamespace", path: ref.path, data: { ...common2(), found: elsewhere2.namespace, namespace: ref.namespace, scope: ref.scope } }];
     }
     const where2 = describeNamespace(ref.namespace);
     const unapplied = model.unapplied(ref.kind, ref.name).find((resource) => ref.namespace === void 0 || resource.appliedNamespace === void 0 || resource.appliedNamespace === ref.namespace);
-    if (unapplied) return [{ messageId: "notApplied", path: ref.path, data: { ...common2, where: where2, file: `${unapplied.file.root.name}/${unapplied.file.path}` } }];
-    if (ref.kind === "ConfigMap") return [{ messageId: "missingConfigMap", path: ref.path, data: { ...common2, where: where2 } }];
+    if (unapplied) return [{ messageId: "notApplied", path: ref.path, data: { ...common2(), where: where2, file: `${unapplied.file.root.name}/${unapplied.file.path}` } }];
+    if (ref.kind === "ConfigMap") return [{ messageId: "missingConfigMap", path: ref.path, data: { ...common2(), where: where2 } }];
     const declare = ref.namespace === void 0 ? "without a namespace" : `with namespace: ${ref.namespace}`;
-    return [{ messageId: "missing", path: ref.path, data: { ...common2, where: where2, declare } }];
+    return [{ messageId: "missing", path: ref.path, data: { ...common2(), where: where2, declare } }];
   }
   const problems = [];
   const hasKey = (key2) => lookup.matches.some((data) => !data.keysKnown || data.keys.has(key2));
   const [first2] = lookup.matches;
   if (!first2) return problems;
   if (ref.key && !(ref.optional && ref.optionalKey) && !hasKey(ref.key.name)) {
-    problems.push({ messageId: "missingKey", path: ref.key.path, data: { ...common2, key: ref.key.name, keys: listKeys(first2) } });
+    problems.push({ messageId: "missingKey", path: ref.key.path, data: { ...common2(), key: ref.key.name, keys: listKeys(first2) } });
   }
   for (const required of ref.requiredKeys ?? []) {
     if (required.anyOf.some(hasKey)) continue;
-    problems.push({ messageId: "missingRequiredKey", path: ref.path, data: { ...common2, key: required.anyOf.join(" or "), keys: listKeys(first2), reason: required.reason } });
+    problems.push({ messageId: "missingRequiredKey", path: ref.path, data: { ...common2(), key: required.anyOf.join(" or "), keys: listKeys(first2), reason: required.reason } });
   }
   if (ref.decryptionKey && !lookup.matches.some((data) => !data.keysKnown || [...data.keys].some((key2) => DECRYPTION_KEY.test(key2)))) {
     problems.push({ messageId: "noDecryptionKey", path: ref.path, data: { name: ref.name, keys: listKeys(first2) } });
@@ -34253,37 +34254,48 @@ var init_credential = __esm({
 });
 
 // rules/no-plaintext-sensitive-env.ts
-function walkValues2(ctx, release, value, path25, dotted, parentKey) {
+function dottedOf(path25) {
+  let out2 = "";
+  for (let index = 2; index < path25.length; index++) {
+    const segment = path25[index];
+    out2 = typeof segment === "number" ? `${out2}[${segment}]` : out2 === "" ? segment : `${out2}.${segment}`;
+  }
+  return out2;
+}
+function walkValues2(ctx, release, value, path25, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path25, index];
-      const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
         if (isCredential(variable, item.slice(item.indexOf("=") + 1), "env")) {
-          ctx.report({ resource: release, path: itemPath, messageId: "helmEnv", data: { variable, key: itemDotted, release: release.name } });
+          const itemPath = [...path25, index];
+          ctx.report({ resource: release, path: itemPath, messageId: "helmEnv", data: { variable, key: dottedOf(itemPath), release: release.name } });
         }
         return;
       }
-      walkValues2(ctx, release, item, itemPath, itemDotted, void 0);
+      path25.push(index);
+      walkValues2(ctx, release, item, path25, void 0);
+      path25.pop();
     });
     return;
   }
   const object = asRecord(value);
   if (!object) return;
   if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
-    ctx.report({ resource: release, path: [...path25, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path25, "value"], messageId: "helmEnv", data: { variable: object.name, key: dottedOf(path25), release: release.name } });
   }
   for (const [key2, child] of Object.entries(object)) {
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
       if (!isCredential(key2, child, isEnv ? "env" : "setting")) continue;
       const childPath = [...path25, key2];
-      const childDotted = dotted === "" ? key2 : `${dotted}.${key2}`;
+      const childDotted = dottedOf(childPath);
       if (isEnv) ctx.report({ resource: release, path: childPath, messageId: "helmEnv", data: { variable: key2, key: childDotted, release: release.name } });
       else ctx.report({ resource: release, path: childPath, messageId: "helmValue", data: { key: childDotted, release: release.name } });
     } else if (typeof child === "object" && child !== null) {
-      walkValues2(ctx, release, child, [...path25, key2], dotted === "" ? key2 : `${dotted}.${key2}`, key2);
+      path25.push(key2);
+      walkValues2(ctx, release, child, path25, key2);
+      path25.pop();
     }
   }
 }
@@ -34351,7 +34363,7 @@ var init_no_plaintext_sensitive_env = __esm({
           }
         }
         for (const release of ctx.model.written.filter((resource) => resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io")) {
-          walkValues2(ctx, release, getIn(release.value, ["spec", "values"]), ["spec", "values"], "", void 0);
+          walkValues2(ctx, release, getIn(release.value, ["spec", "values"]), ["spec", "values"], void 0);
         }
       }
     });
