@@ -26795,6 +26795,12 @@ function compilerFor(definitions) {
   if (!compiler) compilers.set(definitions, compiler = new Compiler3(definitions));
   return compiler;
 }
+function typeBit(value) {
+  if (typeof value === "string") return TYPE_BITS.string;
+  if (typeof value === "number") return Number.isInteger(value) ? TYPE_BITS.integer : TYPE_BITS.number;
+  if (typeof value === "boolean") return TYPE_BITS.boolean;
+  return TYPE_BITS[typeOf(value)];
+}
 function codePoints(value) {
   let length = value.length;
   for (let index = 0; index < value.length; index++) {
@@ -26822,7 +26828,7 @@ function validateValue(value, schema2, options) {
   walker.walk(value, schema2, []);
   return walker.problems;
 }
-var UNKNOWN_VALUE, MAX_DEPTH, Compiled2, Compiler3, compilers, Walker;
+var UNKNOWN_VALUE, MAX_DEPTH, Compiled2, Compiler3, compilers, Walker, TYPE_BITS;
 var init_validate = __esm({
   "src/schema/validate.ts"() {
     "use strict";
@@ -26834,6 +26840,8 @@ var init_validate = __esm({
       constructor(schema2) {
         this.schema = schema2;
         this.types = schema2.type === void 0 ? void 0 : Array.isArray(schema2.type) ? schema2.type : [schema2.type];
+        this.typeMask = 0;
+        for (const type2 of this.types ?? []) this.typeMask |= type2 === "number" ? TYPE_BITS.number | TYPE_BITS.integer : TYPE_BITS[type2] ?? 0;
         this.enum = schema2.enum;
         this.stringChecks = schema2.minLength !== void 0 || schema2.maxLength !== void 0 || schema2.pattern !== void 0;
         this.numberChecks = schema2.minimum !== void 0 || schema2.exclusiveMinimum !== void 0 || schema2.maximum !== void 0 || schema2.exclusiveMaximum !== void 0 || !!schema2.multipleOf;
@@ -26847,6 +26855,8 @@ var init_validate = __esm({
       }
       schema;
       types;
+      /** `types` as bits of {@link TYPE_BITS} (`number` admits integers); 0 when there is no type. */
+      typeMask;
       enum;
       /** Whether a string, number, list or mapping has checks of its own beyond its type. */
       stringChecks;
@@ -26962,9 +26972,12 @@ var init_validate = __esm({
       }
       /** A value of the wrong type gets one problem and is not looked into further. */
       visit(value, node, path25) {
-        if (this.full || path25.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+        if (this.problems.length >= this.max || path25.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
         const schema2 = node.schema;
-        if (node.types !== void 0 && !this.checkType(value, node.types, path25)) return;
+        if (node.types !== void 0 && (node.typeMask & typeBit(value)) === 0) {
+          this.report("type", path25, { expected: describeTypes(node.types), path: this.name(path25), actual: describeFound(value) });
+          return;
+        }
         const allowed = node.enum;
         if (allowed && !allowed.some((option) => equal(option, value)) && !containsUnknown(value)) {
           this.report("enum", path25, { path: this.name(path25), allowed: formatAllowed(allowed) });
@@ -26980,12 +26993,6 @@ var init_validate = __esm({
         if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path25, "anyOf");
         if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path25, "oneOf");
         if (schema2.not && this.passes(value, schema2.not, path25) && !containsUnknown(value)) this.report("not", path25, { path: this.name(path25) });
-      }
-      checkType(value, types2, path25) {
-        const actual = typeOf(value);
-        const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path25, { expected: describeTypes(types2), path: this.name(path25), actual: describeFound(value) });
-        return ok;
       }
       checkString(value, schema2, path25) {
         if (schema2.minLength !== void 0 || schema2.maxLength !== void 0) {
@@ -27055,7 +27062,7 @@ var init_validate = __esm({
           }
         }
         for (const key2 of keys) {
-          const child = node.child(key2, this.compiler);
+          const child = node.children.get(key2) ?? node.child(key2, this.compiler);
           if (child === null) {
             if (node.extra === false) {
               const suggestion = suggest(key2, Object.keys(node.properties ?? {}));
@@ -27091,6 +27098,7 @@ var init_validate = __esm({
         this.report(kind, path25, { path: this.name(path25) });
       }
     };
+    TYPE_BITS = { string: 1, number: 2, integer: 4, boolean: 8, object: 16, array: 32, null: 64 };
   }
 });
 
