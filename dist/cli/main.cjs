@@ -26409,8 +26409,10 @@ metadata:
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
           for (const path25 of REFERENCE_PATHS) {
-            const apiVersion = asString(resource.get([...path25, "apiVersion"]));
-            const kind = asString(resource.get([...path25, "kind"]));
+            const reference = resource.get(path25);
+            const fields = typeof reference === "object" && reference !== null ? reference : void 0;
+            const apiVersion = asString(fields?.apiVersion);
+            const kind = asString(fields?.kind);
             const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion, kind);
             if (!apiVersion || !removedRef) continue;
             const data = { apiVersion, kind: kind ?? "object", removedIn: removedRef.removedIn, replacement: removedRef.replacement };
@@ -33142,7 +33144,10 @@ var init_flux = __esm({
     IMAGE_GROUP2 = "image.toolkit.fluxcd.io";
     OPERATOR_GROUP2 = "fluxcd.controlplane.io";
     PROXY_KEYS = [{ anyOf: ["address"], reason: "it holds the proxy URL" }];
-    identityKey = (resource) => JSON.stringify([resource.kind, resource.name, resource.appliedNamespace ?? null]);
+    identityKey = (resource) => {
+      const namespace = resource.appliedNamespace;
+      return `${resource.kind.length}:${resource.kind}${resource.name.length}:${resource.name}${namespace === void 0 ? "-" : `+${namespace}`}`;
+    };
     buildIdentities = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -33152,7 +33157,7 @@ function helmValuesRefs(model, resolveName) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     const namespace = helmReleaseTarget(resource).namespace;
-    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path25, raw) => {
+    walk(resource.get(["spec", "values"]), ["spec", "values"], (path25, raw) => {
       const name3 = resolveName(resource, raw, "helmValues");
       if (name3 === void 0) return;
       refs.push({
@@ -33170,16 +33175,25 @@ function helmValuesRefs(model, resolveName) {
   }
   return refs;
 }
-function walk(resource, value, path25, found) {
+function walk(value, path25, found) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(resource, item, [...path25, index], found));
+    for (let index = 0; index < value.length; index++) {
+      path25.push(index);
+      walk(value[index], path25, found);
+      path25.pop();
+    }
     return;
   }
   const object = asRecord(value);
   if (!object || object.enabled === false) return;
-  for (const [key2, child] of Object.entries(object)) {
+  for (const key2 of Object.keys(object)) {
+    const child = object[key2];
     if (key2 === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path25, key2], child);
-    else if (typeof child === "object" && child !== null) walk(resource, child, [...path25, key2], found);
+    else if (typeof child === "object" && child !== null) {
+      path25.push(key2);
+      walk(child, path25, found);
+      path25.pop();
+    }
   }
 }
 var RELEASE_SCOPE;
