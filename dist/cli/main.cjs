@@ -36708,17 +36708,16 @@ function checkDocument(ctx, file, docIndex, meta) {
   }
   const manifest = hasTopLevelKeyAt(file, docIndex, "apiVersion") && hasTopLevelKeyAt(file, docIndex, "kind");
   for (const value of valuesAt(file, docIndex)) {
-    const key2 = describePath(value.path);
     if (value.state === "malformed") {
-      ctx.report({ ...target, path: value.path, messageId: "malformedValue", data: { key: key2, problem: value.problem ?? "" } });
+      ctx.report({ ...target, path: value.path, messageId: "malformedValue", data: { key: describePath(value.path), problem: value.problem ?? "" } });
     } else if (value.state === "encrypted" && manifest && IDENTITY_KEYS2.includes(value.keys[0] ?? "")) {
-      ctx.report({ ...target, path: value.path, messageId: "identityEncrypted", data: { key: key2 } });
+      ctx.report({ ...target, path: value.path, messageId: "identityEncrypted", data: { key: describePath(value.path) } });
     } else if (value.state === "encrypted" && meta.selection && notSelected(meta.selection, value)) {
       ctx.report({
         ...target,
         path: value.path,
         messageId: "encryptedNotSelected",
-        data: { key: key2, selection: describeSelection(meta.selection) }
+        data: { key: describePath(value.path), selection: describeSelection(meta.selection) }
       });
     }
   }
