@@ -26903,6 +26903,8 @@ var init_validate = __esm({
       definitions;
       compiled = /* @__PURE__ */ new Map();
       refs = /* @__PURE__ */ new Map();
+      /** Compiled `pattern`s (`null`: one Go cannot compile), shared by every walk. */
+      patterns = /* @__PURE__ */ new Map();
       /** The schema a `$ref` chain ends at, or undefined when it does not resolve. */
       resolve(schema2) {
         const ref = schema2.$ref;
@@ -26931,17 +26933,17 @@ var init_validate = __esm({
     };
     compilers = /* @__PURE__ */ new WeakMap();
     Walker = class _Walker {
-      constructor(options, max, patterns = /* @__PURE__ */ new Map()) {
+      constructor(options, max) {
         this.options = options;
         this.max = max;
-        this.patterns = patterns;
         this.compiler = compilerFor(options.definitions);
+        this.patterns = this.compiler.patterns;
       }
       options;
       max;
-      patterns;
       problems = [];
       compiler;
+      patterns;
       get full() {
         return this.problems.length >= this.max;
       }
@@ -27083,7 +27085,7 @@ var init_validate = __esm({
         }
       }
       passes(value, schema2, path25) {
-        const probe = new _Walker(this.options, 1, this.patterns);
+        const probe = new _Walker(this.options, 1);
         probe.walk(value, schema2, path25);
         return probe.problems.length === 0;
       }
@@ -27359,7 +27361,8 @@ function validateObject(registry, object, maxProblems) {
     const { sops: _sops, ...rest } = value;
     value = rest;
   }
-  const options = { definitions: registry.definitions, rootName: object.kind, ...maxProblems === void 0 ? {} : { maxProblems } };
+  const options = { definitions: registry.definitions, rootName: object.kind };
+  if (maxProblems !== void 0) options.maxProblems = maxProblems;
   return validateValue(value, resolved.schema, options);
 }
 var init_schema = __esm({
@@ -33213,7 +33216,8 @@ function containerRefs(containers, resolveName) {
   for (const container of containers) {
     const base = { referrer: container.resource, namespace: container.namespace, effect: POD_EFFECT, scope: POD_SCOPE, optionalKey: true };
     for (const entry of container.env) {
-      for (const [field, kind] of [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]]) {
+      if (!entry.secretKeyRef && !entry.configMapKeyRef) continue;
+      for (const [field, kind] of KEY_REFS) {
         const ref = entry[field];
         if (!ref || ref.name === "") continue;
         const name3 = resolveName(container.resource, ref.name, container.origin);
@@ -33301,7 +33305,7 @@ function pullSecretRefs(resource, holder, path25, resolveName) {
   });
   return refs;
 }
-var POD_EFFECT, VOLUME_EFFECT, PULL_EFFECT;
+var POD_EFFECT, VOLUME_EFFECT, PULL_EFFECT, KEY_REFS;
 var init_pods = __esm({
   "src/references/pods.ts"() {
     "use strict";
@@ -33311,6 +33315,7 @@ var init_pods = __esm({
     POD_EFFECT = "the container does not start";
     VOLUME_EFFECT = "the pod does not start (its volume cannot be mounted)";
     PULL_EFFECT = "the kubelet pulls without it, so pulls of private images fail";
+    KEY_REFS = [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]];
   }
 });
 
@@ -34976,12 +34981,12 @@ var init_schema_valid = __esm({
           }
           const mayBeCompleted = resource.group.endsWith(".toolkit.fluxcd.io") && members.every((member) => member.applied?.assumed === true);
           const each = members.map((member) => appliedCopies(member, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
-          const copies = each.flatMap((entry) => entry.copies);
+          const copies = each.length === 1 ? each[0].copies : each.flatMap((entry) => entry.copies);
           const applied = each.some((entry) => entry.applied);
-          const found = /* @__PURE__ */ new Map();
-          const unknownPaths = /* @__PURE__ */ new Set();
+          let found;
+          let unknownPaths;
           for (const copy of copies) {
-            for (const path25 of copy.unknown) unknownPaths.add(JSON.stringify(path25));
+            for (const path25 of copy.unknown) (unknownPaths ??= /* @__PURE__ */ new Set()).add(JSON.stringify(path25));
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
@@ -34992,13 +34997,15 @@ var init_schema_valid = __esm({
               }
               const mode = modeOf(copy, problem);
               const id = JSON.stringify([problem.path, problem.key === true, problem.messageId, problem.data, mode]);
+              found ??= /* @__PURE__ */ new Map();
               let entry = found.get(id);
               if (!entry) found.set(id, entry = { problem, mode, kustomizations: [] });
               entry.kustomizations.push(...copy.kustomizations);
             }
           }
-          if (applied) unknownFields += unknownPaths.size;
-          else unappliedFields += unknownPaths.size;
+          if (applied) unknownFields += unknownPaths?.size ?? 0;
+          else unappliedFields += unknownPaths?.size ?? 0;
+          if (!found) continue;
           for (const { problem, mode, kustomizations } of found.values()) {
             const where2 = { resource, path: problem.path, key: problem.key === true };
             if (mode === "plain") {

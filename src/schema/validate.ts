@@ -111,6 +111,8 @@ class Compiled {
 class Compiler {
   private readonly compiled = new Map<Schema, Compiled>();
   private readonly refs = new Map<string, Schema>();
+  /** Compiled `pattern`s (`null`: one Go cannot compile), shared by every walk. */
+  readonly patterns = new Map<string, GoRegexp | null>();
 
   constructor(private readonly definitions: ValidateOptions['definitions']) {}
 
@@ -157,12 +159,14 @@ class Walker {
 
   private readonly compiler: Compiler;
 
+  private readonly patterns: Map<string, GoRegexp | null>;
+
   constructor(
     private readonly options: ValidateOptions,
     private readonly max: number,
-    private readonly patterns = new Map<string, GoRegexp | null>(),
   ) {
     this.compiler = compilerFor(options.definitions);
+    this.patterns = this.compiler.patterns;
   }
 
   get full(): boolean {
@@ -320,7 +324,7 @@ class Walker {
   }
 
   private passes(value: unknown, schema: Schema, path: Path): boolean {
-    const probe = new Walker(this.options, 1, this.patterns);
+    const probe = new Walker(this.options, 1);
     probe.walk(value, schema, path);
     return probe.problems.length === 0;
   }
