@@ -36886,15 +36886,14 @@ function checkEncrypted(ctx, file, docIndex) {
   for (const value of selectionValues(file, docIndex, byComments)) {
     if (value.state !== "plain") continue;
     const comments = precedingCommentsOf(file, docIndex, value, byComments);
-    const key2 = describePath(value.path);
     if (mustEncrypt(selection, value.keys, comments)) {
-      ctx.report({ ...target, path: value.path, messageId: "plaintextValue", data: { key: key2 } });
+      ctx.report({ ...target, path: value.path, messageId: "plaintextValue", data: { key: describePath(value.path) } });
     } else if (secret && SECRET_FIELDS.includes(value.keys[0] ?? "")) {
       ctx.report({
         ...target,
         path: value.path,
         messageId: "notSelected",
-        data: { name: resource.name, key: key2, selection: describeSelection(selection) }
+        data: { name: resource.name, key: describePath(value.path), selection: describeSelection(selection) }
       });
     }
   }
