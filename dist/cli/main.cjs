@@ -27890,8 +27890,9 @@ spec:
             const data = source.data;
             if (!data) continue;
             for (const key2 of data.keys) {
+              if (VARIABLE_NAME.test(key2)) continue;
               const id = `${data.kind}\0${data.namespace ?? ""}\0${data.name}\0${key2}`;
-              if (VARIABLE_NAME.test(key2) || reportedKeys.has(id)) continue;
+              if (reportedKeys.has(id)) continue;
               reportedKeys.add(id);
               const messageData = { key: key2, kind: source.kind, name: source.name, kustomization: name3 };
               const field = data.origin === "manifest" && data.resource ? ["data", "stringData", "binaryData"].find((candidate) => asRecord(data.resource?.value[candidate])?.[key2] !== void 0) : void 0;
