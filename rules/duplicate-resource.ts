@@ -107,7 +107,8 @@ export default defineRule<MessageId>({
       if (node.parents.length > 0) continue;
       const build = graph.kustomizeBuild(node);
       reportRepeats(build.repeats);
-      checkBuild(ctx, build.files.flatMap((file) => model.resourcesIn(file)), buildOf(graph, node), reported);
+      // The build is named only for a finding: finding its Flux Kustomizations walks all of them.
+      checkBuild(ctx, build.files.flatMap((file) => model.resourcesIn(file)), () => buildOf(graph, node), reported);
     }
 
     // Flux's generated kustomizations (a path without kustomization.yaml): kustomize refuses a repeated id.
@@ -212,7 +213,7 @@ function writtenOf(resource: Resource): Resource {
   return resource.applied?.written ?? resource;
 }
 
-function checkBuild(ctx: RuleContext<MessageId>, resources: readonly Resource[], build: string, reported: Set<Resource>): void {
+function checkBuild(ctx: RuleContext<MessageId>, resources: readonly Resource[], build: () => string, reported: Set<Resource>): void {
   const first = new Map<string, Resource>();
   for (const resource of resources) {
     if (resource.name === '' || resource.synthetic !== undefined) continue;
@@ -224,6 +225,6 @@ function checkBuild(ctx: RuleContext<MessageId>, resources: readonly Resource[],
     }
     if (writtenOf(earlier) === writtenOf(resource) || reported.has(writtenOf(resource))) continue;
     reported.add(writtenOf(resource));
-    ctx.report({ resource, path: ['metadata', 'name'], messageId: 'duplicateInBuild', data: { object: describeObject(resource), other: where(earlier, resource.file), build } });
+    ctx.report({ resource, path: ['metadata', 'name'], messageId: 'duplicateInBuild', data: { object: describeObject(resource), other: where(earlier, resource.file), build: build() } });
   }
 }

@@ -124,8 +124,11 @@ export default defineRule<MessageId>({
       }
       if (!resource.group.endsWith('.fluxcd.io')) continue;
       for (const path of REFERENCE_PATHS) {
-        const apiVersion = asString(resource.get([...path, 'apiVersion']));
-        const kind = asString(resource.get([...path, 'kind']));
+        // One lookup of the reference, then its two fields.
+        const reference = resource.get(path);
+        const fields = typeof reference === 'object' && reference !== null ? (reference as Record<string, unknown>) : undefined;
+        const apiVersion = asString(fields?.apiVersion);
+        const kind = asString(fields?.kind);
         const removedRef = apiVersion === undefined ? undefined : removedApiVersion(apiVersion, kind);
         if (!apiVersion || !removedRef) continue;
         const data = { apiVersion, kind: kind ?? 'object', removedIn: removedRef.removedIn, replacement: removedRef.replacement };

@@ -107,8 +107,9 @@ export default defineRule<'undefinedVariable' | 'invalidName' | 'invalidInlineNa
         const data = source.data;
         if (!data) continue;
         for (const key of data.keys) {
+          if (VARIABLE_NAME.test(key)) continue;
           const id = `${data.kind}\0${data.namespace ?? ''}\0${data.name}\0${key}`;
-          if (VARIABLE_NAME.test(key) || reportedKeys.has(id)) continue;
+          if (reportedKeys.has(id)) continue;
           reportedKeys.add(id);
           const messageData = { key, kind: source.kind, name: source.name, kustomization: name };
           const field = data.origin === 'manifest' && data.resource ? ['data', 'stringData', 'binaryData'].find((candidate) => asRecord(data.resource?.value[candidate])?.[key] !== undefined) : undefined;

@@ -19,7 +19,9 @@ const CUBE = {
   'deploy/cube/release.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cube\n',
 };
 
-export default defineRule<'missing' | 'outside' | 'noKustomization' | 'componentInResources' | 'kustomizationInComponents' | 'cycle' | 'notAnObject'>({
+type MessageId = 'missing' | 'outside' | 'noKustomization' | 'componentInResources' | 'kustomizationInComponents' | 'cycle' | 'notAnObject';
+
+export default defineRule<MessageId>({
   meta: {
     id: 'kustomize-resources-exist',
     description: 'Require every file and folder a kustomization.yaml names to exist',
@@ -70,12 +72,12 @@ export default defineRule<'missing' | 'outside' | 'noKustomization' | 'component
       const file = node.file;
       const hasKustomizationFile = (dir: string): boolean => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== undefined;
       for (const entry of node.entries) {
-        const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-        const path = [entry.field, entry.index];
+        // Built only for an entry that is reported (most are not).
+        const where = (messageId: MessageId) => ({ file, docIndex: node.docIndex, path: [entry.field, entry.index], messageId, data: { field: entry.field, entry: entry.value, target: entry.target ?? entry.value } });
         if (entry.kind === 'missing') {
           // A folder that cannot be read or a symlink out of the root exists: its note says so.
           if (entry.target !== undefined && isUnread(root, entry.target)) continue;
-          ctx.report({ file, docIndex: node.docIndex, path, messageId: entry.target === undefined ? 'outside' : 'missing', data });
+          ctx.report(where(entry.target === undefined ? 'outside' : 'missing'));
           continue;
         }
         if (entry.kind === 'file' && entry.field === 'resources' && entry.target !== undefined) {
@@ -91,18 +93,18 @@ export default defineRule<'missing' | 'outside' | 'noKustomization' | 'component
         if (entry.kind !== 'directory' || entry.target === undefined) continue;
         // kustomize refuses a folder at or above one it is building (errIfArgEqualOrHigher).
         if (entry.target === node.dir || entry.target === '' || node.dir.startsWith(`${entry.target}/`)) {
-          ctx.report({ file, docIndex: node.docIndex, path, messageId: 'cycle', data });
+          ctx.report(where('cycle'));
           continue;
         }
         const child = model.kustomize.at(root, entry.target);
         if (!child) {
           // An unparsable kustomization file is yaml-syntax's to report.
-          if (!hasKustomizationFile(entry.target)) ctx.report({ file, docIndex: node.docIndex, path, messageId: 'noKustomization', data });
+          if (!hasKustomizationFile(entry.target)) ctx.report(where('noKustomization'));
           continue;
         }
         const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? 'Kustomization';
-        if (entry.field === 'resources' && kind === 'Component') ctx.report({ file, docIndex: node.docIndex, path, messageId: 'componentInResources', data });
-        if (entry.field === 'components' && kind !== 'Component') ctx.report({ file, docIndex: node.docIndex, path, messageId: 'kustomizationInComponents', data });
+        if (entry.field === 'resources' && kind === 'Component') ctx.report(where('componentInResources'));
+        if (entry.field === 'components' && kind !== 'Component') ctx.report(where('kustomizationInComponents'));
       }
       const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
       asArray(value.bases).forEach((base, index) => {

@@ -231,7 +231,8 @@ export default defineRule<'notListed' | 'notApplied' | 'neverApplied' | 'emptyKu
       const resources = model.resourcesIn(file);
       const [first] = resources;
       if (!first) continue;
-      const objects = resources.length === 1 ? describeObject(first) : `${describeObject(first)} and ${resources.length - 1} more`;
+      // Worded only for a file that is reported (most are included).
+      const objects = (): string => (resources.length === 1 ? describeObject(first) : `${describeObject(first)} and ${resources.length - 1} more`);
       const isInput = inputs.has(file) || inputDirs.some(({ root, dir }) => root === file.root && isUnder(file, dir));
       if (isInput) continue;
       if (!included.has(file)) {
@@ -239,16 +240,16 @@ export default defineRule<'notListed' | 'notApplied' | 'neverApplied' | 'emptyKu
         // A kustomization no build reads (an ignored archive folder) leaves nothing out of the cluster.
         if (kustomizationFile && model.appliedStatus(kustomizationFile) === 'not-applied') continue;
         if (kustomizationFile) {
-          ctx.report({ file, messageId: 'notListed', data: { file: file.path, objects, kustomizationFile: kustomizationFile.path.slice(kustomizationFile.path.lastIndexOf('/') + 1) } });
+          ctx.report({ file, messageId: 'notListed', data: { file: file.path, objects: objects(), kustomizationFile: kustomizationFile.path.slice(kustomizationFile.path.lastIndexOf('/') + 1) } });
           continue;
         }
         const under = fluxPathOf(file);
         if (under) {
-          ctx.report({ file, messageId: 'notApplied', data: { file: file.path, objects, path: under.path.written ?? './', kustomization: qualified(under.resource.appliedNamespace, under.resource.name) } });
+          ctx.report({ file, messageId: 'notApplied', data: { file: file.path, objects: objects(), path: under.path.written ?? './', kustomization: qualified(under.resource.appliedNamespace, under.resource.name) } });
           continue;
         }
       }
-      if (neverApplied(file)) ctx.report({ file, messageId: 'neverApplied', data: { file: file.path, objects } });
+      if (neverApplied(file)) ctx.report({ file, messageId: 'neverApplied', data: { file: file.path, objects: objects() } });
     }
 
     reportEmptyKustomizations(ctx.model, graph.kustomizations, (file, includer) => ctx.report({ file, messageId: 'emptyKustomization', data: { file: file.path, includer } }));

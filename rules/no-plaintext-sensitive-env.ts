@@ -74,25 +74,40 @@ export default defineRule<MessageId>({
       }
     }
     for (const release of ctx.model.written.filter((resource) => resource.kind === 'HelmRelease' && resource.group === 'helm.toolkit.fluxcd.io')) {
-      walkValues(ctx, release, getIn(release.value, ['spec', 'values']), ['spec', 'values'], '', undefined);
+      walkValues(ctx, release, getIn(release.value, ['spec', 'values']), ['spec', 'values'], undefined);
     }
   },
 });
 
-function walkValues(ctx: RuleContext<MessageId>, release: Resource, value: unknown, path: YamlPath, dotted: string, parentKey: string | undefined): void {
+/**
+ * Values keys as a chart documents them (`auth.password`, `env[0]`): the path below
+ * `spec.values`, worded only for a finding.
+ */
+function dottedOf(path: YamlPath): string {
+  let out = '';
+  for (let index = 2; index < path.length; index++) {
+    const segment = path[index]!;
+    out = typeof segment === 'number' ? `${out}[${segment}]` : out === '' ? segment : `${out}.${segment}`;
+  }
+  return out;
+}
+
+/** `path` is one array pushed and popped as the walk goes (copied for a finding): every value of every release is visited. */
+function walkValues(ctx: RuleContext<MessageId>, release: Resource, value: unknown, path: Array<string | number>, parentKey: string | undefined): void {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path, index];
-      const itemDotted = `${dotted}[${index}]`;
       // Dagster k8sRunLauncher `envVars`: `KEY=VALUE` strings.
       if (parentKey === 'envVars' && typeof item === 'string' && item.includes('=')) {
         const variable = item.slice(0, item.indexOf('='));
         if (isCredential(variable, item.slice(item.indexOf('=') + 1), 'env')) {
-          ctx.report({ resource: release, path: itemPath, messageId: 'helmEnv', data: { variable, key: itemDotted, release: release.name } });
+          const itemPath = [...path, index];
+          ctx.report({ resource: release, path: itemPath, messageId: 'helmEnv', data: { variable, key: dottedOf(itemPath), release: release.name } });
         }
         return;
       }
-      walkValues(ctx, release, item, itemPath, itemDotted, undefined);
+      path.push(index);
+      walkValues(ctx, release, item, path, undefined);
+      path.pop();
     });
     return;
   }
@@ -100,7 +115,7 @@ function walkValues(ctx: RuleContext<MessageId>, release: Resource, value: unkno
   if (!object) return;
   // A Kubernetes EnvVar anywhere in the values: `- name: DB_PASSWORD` / `value: ...`.
   if (typeof object.name === 'string' && isCredential(object.name, object.value, 'env')) {
-    ctx.report({ resource: release, path: [...path, 'value'], messageId: 'helmEnv', data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path, 'value'], messageId: 'helmEnv', data: { variable: object.name, key: dottedOf(path), release: release.name } });
   }
   for (const [key, child] of Object.entries(object)) {
     if (typeof child === 'string') {
@@ -108,11 +123,13 @@ function walkValues(ctx: RuleContext<MessageId>, release: Resource, value: unkno
       const isEnv = parentKey === 'env';
       if (!isCredential(key, child, isEnv ? 'env' : 'setting')) continue;
       const childPath = [...path, key];
-      const childDotted = dotted === '' ? key : `${dotted}.${key}`;
+      const childDotted = dottedOf(childPath);
       if (isEnv) ctx.report({ resource: release, path: childPath, messageId: 'helmEnv', data: { variable: key, key: childDotted, release: release.name } });
       else ctx.report({ resource: release, path: childPath, messageId: 'helmValue', data: { key: childDotted, release: release.name } });
     } else if (typeof child === 'object' && child !== null) {
-      walkValues(ctx, release, child, [...path, key], dotted === '' ? key : `${dotted}.${key}`, key);
+      path.push(key);
+      walkValues(ctx, release, child, path, key);
+      path.pop();
     }
   }
 }

@@ -224,12 +224,13 @@ export default defineRule<MessageId>({
       // Each distinct value the object is applied with is checked; a problem several copies share is reported once.
       const mayBeCompleted = resource.group.endsWith('.toolkit.fluxcd.io') && members.every((member) => member.applied?.assumed === true);
       const each = members.map((member) => appliedCopies(member, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
-      const copies = each.flatMap((entry) => entry.copies);
+      // Most documents are applied once, with no unknown value and no problem: nothing more is allocated for them.
+      const copies = each.length === 1 ? each[0]!.copies : each.flatMap((entry) => entry.copies);
       const applied = each.some((entry) => entry.applied);
-      const found = new Map<string, Found>();
-      const unknownPaths = new Set<string>();
+      let found: Map<string, Found> | undefined;
+      let unknownPaths: Set<string> | undefined;
       for (const copy of copies) {
-        for (const path of copy.unknown) unknownPaths.add(JSON.stringify(path));
+        for (const path of copy.unknown) (unknownPaths ??= new Set()).add(JSON.stringify(path));
         const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
         for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
           if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
@@ -242,13 +243,15 @@ export default defineRule<MessageId>({
           }
           const mode = modeOf(copy, problem);
           const id = JSON.stringify([problem.path, problem.key === true, problem.messageId, problem.data, mode]);
+          found ??= new Map();
           let entry = found.get(id);
           if (!entry) found.set(id, (entry = { problem, mode, kustomizations: [] }));
           entry.kustomizations.push(...copy.kustomizations);
         }
       }
-      if (applied) unknownFields += unknownPaths.size;
-      else unappliedFields += unknownPaths.size;
+      if (applied) unknownFields += unknownPaths?.size ?? 0;
+      else unappliedFields += unknownPaths?.size ?? 0;
+      if (!found) continue;
       for (const { problem, mode, kustomizations } of found.values()) {
         const where = { resource, path: problem.path, key: problem.key === true };
         if (mode === 'plain') {

@@ -147,17 +147,17 @@ function checkDocument(ctx: Context, file: SourceFile, docIndex: number, meta: S
   }
   const manifest = hasTopLevelKeyAt(file, docIndex, 'apiVersion') && hasTopLevelKeyAt(file, docIndex, 'kind');
   for (const value of valuesAt(file, docIndex)) {
-    const key = describePath(value.path);
+    // Plain and empty values have nothing to check here; the rest are worded only when reported.
     if (value.state === 'malformed') {
-      ctx.report({ ...target, path: value.path, messageId: 'malformedValue', data: { key, problem: value.problem ?? '' } });
+      ctx.report({ ...target, path: value.path, messageId: 'malformedValue', data: { key: describePath(value.path), problem: value.problem ?? '' } });
     } else if (value.state === 'encrypted' && manifest && IDENTITY_KEYS.includes(value.keys[0] ?? '')) {
-      ctx.report({ ...target, path: value.path, messageId: 'identityEncrypted', data: { key } });
+      ctx.report({ ...target, path: value.path, messageId: 'identityEncrypted', data: { key: describePath(value.path) } });
     } else if (value.state === 'encrypted' && meta.selection && notSelected(meta.selection, value)) {
       ctx.report({
         ...target,
         path: value.path,
         messageId: 'encryptedNotSelected',
-        data: { key, selection: describeSelection(meta.selection) },
+        data: { key: describePath(value.path), selection: describeSelection(meta.selection) },
       });
     }
   }

@@ -132,15 +132,15 @@ function checkEncrypted(ctx: Context, file: SourceFile, docIndex: number): void 
   for (const value of selectionValues(file, docIndex, byComments)) {
     if (value.state !== 'plain') continue;
     const comments = precedingCommentsOf(file, docIndex, value, byComments);
-    const key = describePath(value.path);
+    // Most plain values (apiVersion, kind, metadata) are left plain on purpose: worded only when reported.
     if (mustEncrypt(selection, value.keys, comments)) {
-      ctx.report({ ...target, path: value.path, messageId: 'plaintextValue', data: { key } });
+      ctx.report({ ...target, path: value.path, messageId: 'plaintextValue', data: { key: describePath(value.path) } });
     } else if (secret && SECRET_FIELDS.includes(value.keys[0] ?? '')) {
       ctx.report({
         ...target,
         path: value.path,
         messageId: 'notSelected',
-        data: { name: resource.name, key, selection: describeSelection(selection) },
+        data: { name: resource.name, key: describePath(value.path), selection: describeSelection(selection) },
       });
     }
   }

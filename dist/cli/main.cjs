@@ -23776,7 +23776,7 @@ function checkBuild(ctx, resources, build3, reported) {
     }
     if (writtenOf(earlier) === writtenOf(resource) || reported.has(writtenOf(resource))) continue;
     reported.add(writtenOf(resource));
-    ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object: describeObject(resource), other: where(earlier, resource.file), build: build3 } });
+    ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object: describeObject(resource), other: where(earlier, resource.file), build: build3() } });
   }
 }
 var CLUSTER, duplicate_resource_default, substitutions;
@@ -23861,7 +23861,7 @@ spec:
           if (node.parents.length > 0) continue;
           const build3 = graph.kustomizeBuild(node);
           reportRepeats(build3.repeats);
-          checkBuild(ctx, build3.files.flatMap((file) => model.resourcesIn(file)), buildOf(graph, node), reported);
+          checkBuild(ctx, build3.files.flatMap((file) => model.resourcesIn(file)), () => buildOf(graph, node), reported);
         }
         for (const build3 of model.applied.builds) {
           if (!build3.generated || !build3.kustomization) continue;
@@ -26415,8 +26415,10 @@ metadata:
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
           for (const path26 of REFERENCE_PATHS) {
-            const apiVersion = asString(resource.get([...path26, "apiVersion"]));
-            const kind = asString(resource.get([...path26, "kind"]));
+            const reference = resource.get(path26);
+            const fields = typeof reference === "object" && reference !== null ? reference : void 0;
+            const apiVersion = asString(fields?.apiVersion);
+            const kind = asString(fields?.kind);
             const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion, kind);
             if (!apiVersion || !removedRef) continue;
             const data = { apiVersion, kind: kind ?? "object", removedIn: removedRef.removedIn, replacement: removedRef.replacement };
@@ -26796,6 +26798,31 @@ function containsUnknown(value, depth = 0) {
   if (depth > MAX_DEPTH || typeof value !== "object" || value === null) return false;
   return (Array.isArray(value) ? value : Object.values(value)).some((child) => containsUnknown(child, depth + 1));
 }
+function compilerFor(definitions) {
+  let compiler = compilers.get(definitions);
+  if (!compiler) compilers.set(definitions, compiler = new Compiler3(definitions));
+  return compiler;
+}
+function typeBit(value) {
+  if (typeof value === "string") return TYPE_BITS.string;
+  if (typeof value === "number") return Number.isInteger(value) ? TYPE_BITS.integer : TYPE_BITS.number;
+  if (typeof value === "boolean") return TYPE_BITS.boolean;
+  return TYPE_BITS[typeOf(value)];
+}
+function codePoints(value) {
+  let length = value.length;
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code >= 55296 && code <= 56319 && index + 1 < value.length) {
+      const next = value.charCodeAt(index + 1);
+      if (next >= 56320 && next <= 57343) {
+        length--;
+        index++;
+      }
+    }
+  }
+  return length;
+}
 function onlyRequired(schema2) {
   return Object.keys(schema2).every((key2) => key2 === "required");
 }
@@ -26809,7 +26836,7 @@ function validateValue(value, schema2, options) {
   walker.walk(value, schema2, []);
   return walker.problems;
 }
-var UNKNOWN_VALUE, MAX_DEPTH, Walker;
+var UNKNOWN_VALUE, MAX_DEPTH, Compiled2, Compiler3, compilers, Walker, TYPE_BITS;
 var init_validate = __esm({
   "src/schema/validate.ts"() {
     "use strict";
@@ -26817,16 +26844,112 @@ var init_validate = __esm({
     init_describe2();
     UNKNOWN_VALUE = /* @__PURE__ */ Symbol("unknown value");
     MAX_DEPTH = 256;
+    Compiled2 = class {
+      constructor(schema2) {
+        this.schema = schema2;
+        this.types = schema2.type === void 0 ? void 0 : Array.isArray(schema2.type) ? schema2.type : [schema2.type];
+        this.typeMask = 0;
+        for (const type2 of this.types ?? []) this.typeMask |= type2 === "number" ? TYPE_BITS.number | TYPE_BITS.integer : TYPE_BITS[type2] ?? 0;
+        this.enum = schema2.enum;
+        this.stringChecks = schema2.minLength !== void 0 || schema2.maxLength !== void 0 || schema2.pattern !== void 0;
+        this.numberChecks = schema2.minimum !== void 0 || schema2.exclusiveMinimum !== void 0 || schema2.maximum !== void 0 || schema2.exclusiveMaximum !== void 0 || !!schema2.multipleOf;
+        this.arrayChecks = schema2.minItems !== void 0 || schema2.maxItems !== void 0 || !!schema2.uniqueItems;
+        this.objectCounts = schema2.minProperties !== void 0 || schema2.maxProperties !== void 0;
+        this.required = schema2.required;
+        this.properties = schema2.properties;
+        this.extra = schema2.additionalProperties;
+        this.items = schema2.items;
+        this.combined = schema2.allOf !== void 0 || schema2.anyOf !== void 0 || schema2.oneOf !== void 0 || schema2.not !== void 0;
+      }
+      schema;
+      types;
+      /** `types` as bits of {@link TYPE_BITS} (`number` admits integers); 0 when there is no type. */
+      typeMask;
+      enum;
+      /** Whether a string, number, list or mapping has checks of its own beyond its type. */
+      stringChecks;
+      numberChecks;
+      arrayChecks;
+      objectCounts;
+      required;
+      properties;
+      extra;
+      items;
+      /** allOf, anyOf, oneOf or not. */
+      combined;
+      /** Compiled children by mapping key: `null` for a key with no schema (unknown or free-form). */
+      children = /* @__PURE__ */ new Map();
+      itemNode;
+      /** The compiled schema of a mapping key; `null` when the key has none; `undefined` when its `$ref` does not resolve. */
+      child(key2, compiler) {
+        const known = this.children.get(key2);
+        if (known !== void 0) return known;
+        const properties = this.properties;
+        const extra = this.extra;
+        const raw = (properties && Object.prototype.hasOwnProperty.call(properties, key2) ? properties[key2] : void 0) ?? (typeof extra === "object" ? extra : void 0);
+        if (!raw) {
+          this.children.set(key2, null);
+          return null;
+        }
+        const compiled2 = compiler.compile(raw);
+        if (compiled2) this.children.set(key2, compiled2);
+        return compiled2;
+      }
+      item(compiler) {
+        if (this.itemNode) return this.itemNode;
+        const compiled2 = compiler.compile(this.items);
+        if (compiled2) this.itemNode = compiled2;
+        return compiled2;
+      }
+    };
+    Compiler3 = class {
+      constructor(definitions) {
+        this.definitions = definitions;
+      }
+      definitions;
+      compiled = /* @__PURE__ */ new Map();
+      refs = /* @__PURE__ */ new Map();
+      /** Compiled `pattern`s (`null`: one Go cannot compile), shared by every walk. */
+      patterns = /* @__PURE__ */ new Map();
+      /** The schema a `$ref` chain ends at, or undefined when it does not resolve. */
+      resolve(schema2) {
+        const ref = schema2.$ref;
+        if (ref === void 0) return schema2;
+        const resolved = this.refs.get(ref);
+        if (resolved !== void 0) return resolved;
+        let current = schema2;
+        for (let hops = 0; current?.$ref !== void 0 && hops < 32; hops++) {
+          const name3 = current.$ref.startsWith("#/definitions/") ? current.$ref.slice("#/definitions/".length) : void 0;
+          const defs = this.definitions;
+          current = name3 === void 0 ? void 0 : defs instanceof Map ? defs.get(name3) : defs[name3];
+        }
+        if (current !== void 0 && current.$ref === void 0) this.refs.set(ref, current);
+        return current;
+      }
+      compile(raw) {
+        let compiled2 = this.compiled.get(raw);
+        if (compiled2) return compiled2;
+        const schema2 = this.resolve(raw);
+        if (!schema2) return void 0;
+        compiled2 = this.compiled.get(schema2);
+        if (!compiled2) this.compiled.set(schema2, compiled2 = new Compiled2(schema2));
+        if (raw !== schema2 && schema2.$ref === void 0) this.compiled.set(raw, compiled2);
+        return compiled2;
+      }
+    };
+    compilers = /* @__PURE__ */ new WeakMap();
     Walker = class _Walker {
-      constructor(options, max, patterns = /* @__PURE__ */ new Map()) {
+      constructor(options, max) {
         this.options = options;
         this.max = max;
-        this.patterns = patterns;
+        this.compiler = compilerFor(options.definitions);
+        this.patterns = this.compiler.patterns;
       }
       options;
       max;
-      patterns;
       problems = [];
+      compiler;
+      patterns;
       get full() {
         return this.problems.length >= this.max;
       }
@@ -26840,13 +26963,7 @@ var init_validate = __esm({
         return formatPath(path26, this.options.rootName);
       }
       resolve(schema2) {
-        let current = schema2;
-        for (let hops = 0; current?.$ref !== void 0 && hops < 32; hops++) {
-          const name3 = current.$ref.startsWith("#/definitions/") ? current.$ref.slice("#/definitions/".length) : void 0;
-          const defs = this.options.definitions;
-          current = name3 === void 0 ? void 0 : defs instanceof Map ? defs.get(name3) : defs[name3];
-        }
-        return current;
+        return this.compiler.resolve(schema2);
       }
       /** The API server compiles a CRD `pattern` with Go's regexp; one it cannot compile is not checked here. */
       regex(pattern) {
@@ -26858,38 +26975,44 @@ var init_validate = __esm({
         }
         return re;
       }
-      /** A value of the wrong type gets one problem and is not looked into further. */
       walk(value, raw, path26) {
         if (this.full || path26.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
-        const schema2 = this.resolve(raw);
-        if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path26)) return;
-        if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
-          this.report("enum", path26, { path: this.name(path26), allowed: formatAllowed(schema2.enum) });
+        const node = this.compiler.compile(raw);
+        if (node) this.visit(value, node, path26);
+      }
+      /** A value of the wrong type gets one problem and is not looked into further. */
+      visit(value, node, path26) {
+        if (this.problems.length >= this.max || path26.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+        const schema2 = node.schema;
+        if (node.types !== void 0 && (node.typeMask & typeBit(value)) === 0) {
+          this.report("type", path26, { expected: describeTypes(node.types), path: this.name(path26), actual: describeFound(value) });
+          return;
         }
-        if (typeof value === "string") this.checkString(value, schema2, path26);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path26);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path26);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path26);
+        const allowed = node.enum;
+        if (allowed && !allowed.some((option) => equal(option, value)) && !containsUnknown(value)) {
+          this.report("enum", path26, { path: this.name(path26), allowed: formatAllowed(allowed) });
+        }
+        if (typeof value === "string") {
+          if (node.stringChecks) this.checkString(value, schema2, path26);
+        } else if (typeof value === "number") {
+          if (node.numberChecks) this.checkNumber(value, schema2, path26);
+        } else if (Array.isArray(value)) this.checkArray(value, node, path26);
+        else if (value !== null && typeof value === "object") this.checkObject(value, node, path26);
+        if (!node.combined) return;
         if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path26);
         if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path26, "anyOf");
         if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path26, "oneOf");
         if (schema2.not && this.passes(value, schema2.not, path26) && !containsUnknown(value)) this.report("not", path26, { path: this.name(path26) });
       }
-      checkType(value, type2, path26) {
-        const types2 = Array.isArray(type2) ? type2 : [type2];
-        const actual = typeOf(value);
-        const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path26, { expected: describeTypes(types2), path: this.name(path26), actual: describeFound(value) });
-        return ok;
-      }
       checkString(value, schema2, path26) {
-        const length = [...value].length;
-        if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path26, { path: this.name(path26), limit: String(schema2.minLength) });
-        }
-        if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path26, { path: this.name(path26), limit: String(schema2.maxLength) });
+        if (schema2.minLength !== void 0 || schema2.maxLength !== void 0) {
+          const length = codePoints(value);
+          if (schema2.minLength !== void 0 && length < schema2.minLength) {
+            this.report("minLength", path26, { path: this.name(path26), limit: String(schema2.minLength) });
+          }
+          if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
+            this.report("maxLength", path26, { path: this.name(path26), limit: String(schema2.maxLength) });
+          }
         }
         if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
           this.report("pattern", path26, { path: this.name(path26), pattern: schema2.pattern });
@@ -26905,62 +27028,70 @@ var init_validate = __esm({
           this.report("multipleOf", path26, { path: this.name(path26), limit: String(schema2.multipleOf) });
         }
       }
-      checkArray(value, schema2, path26) {
-        if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path26, { path: this.name(path26), limit: String(schema2.minItems) });
+      checkArray(value, node, path26) {
+        if (node.arrayChecks) {
+          const schema2 = node.schema;
+          if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
+            this.report("minItems", path26, { path: this.name(path26), limit: String(schema2.minItems) });
+          }
+          if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
+            this.report("maxItems", path26, { path: this.name(path26), limit: String(schema2.maxItems) });
+          }
+          if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
+            this.report("uniqueItems", path26, { path: this.name(path26) });
+          }
         }
-        if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path26, { path: this.name(path26), limit: String(schema2.maxItems) });
-        }
-        if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
-          this.report("uniqueItems", path26, { path: this.name(path26) });
-        }
-        if (schema2.items) {
+        if (node.items) {
           for (let index = 0; index < value.length; index++) {
+            if (this.full) return;
+            const item = node.item(this.compiler);
+            if (!item) continue;
             path26.push(index);
-            this.walk(value[index], schema2.items, path26);
+            this.visit(value[index], item, path26);
             path26.pop();
           }
         }
       }
-      checkObject(value, schema2, path26) {
+      checkObject(value, node, path26) {
         const keys = Object.keys(value);
-        if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path26, { path: this.name(path26), limit: String(schema2.minProperties) });
+        if (node.objectCounts) {
+          const schema2 = node.schema;
+          if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
+            this.report("minProperties", path26, { path: this.name(path26), limit: String(schema2.minProperties) });
+          }
+          if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
+            this.report("maxProperties", path26, { path: this.name(path26), limit: String(schema2.maxProperties) });
+          }
         }
-        if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path26, { path: this.name(path26), limit: String(schema2.maxProperties) });
-        }
-        if (schema2.required) {
-          for (const field of schema2.required) {
+        if (node.required) {
+          for (const field of node.required) {
             if (value[field] === void 0 || value[field] === null) {
               const at = path26.length === 0 && "kind" in value ? ["kind"] : path26;
               this.report("required", at, { field, parent: this.name(path26) });
             }
           }
         }
-        const properties = schema2.properties;
-        const extra = schema2.additionalProperties;
         for (const key2 of keys) {
-          const child = value[key2];
-          const known = properties && Object.prototype.hasOwnProperty.call(properties, key2) ? properties[key2] : void 0;
-          const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
-          if (childSchema) {
-            if (child !== null) {
+          const child = node.children.get(key2) ?? node.child(key2, this.compiler);
+          if (child === null) {
+            if (node.extra === false) {
+              const suggestion = suggest(key2, Object.keys(node.properties ?? {}));
+              const data = { field: key2, parent: this.name(path26) };
+              if (suggestion) data.suggestion = suggestion;
+              this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path26, key2], data, true);
+            }
+          } else if (child !== void 0) {
+            const childValue = value[key2];
+            if (childValue !== null) {
               path26.push(key2);
-              this.walk(child, childSchema, path26);
+              this.visit(childValue, child, path26);
               path26.pop();
             }
-          } else if (extra === false) {
-            const suggestion = suggest(key2, Object.keys(properties ?? {}));
-            const data = { field: key2, parent: this.name(path26) };
-            if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path26, key2], data, true);
           }
         }
       }
       passes(value, schema2, path26) {
-        const probe = new _Walker(this.options, 1, this.patterns);
+        const probe = new _Walker(this.options, 1);
         probe.walk(value, schema2, path26);
         return probe.problems.length === 0;
       }
@@ -26977,6 +27108,7 @@ var init_validate = __esm({
         this.report(kind, path26, { path: this.name(path26) });
       }
     };
+    TYPE_BITS = { string: 1, number: 2, integer: 4, boolean: 8, object: 16, array: 32, null: 64 };
   }
 });
 
@@ -27151,6 +27283,8 @@ var init_registry = __esm({
       loaded = /* @__PURE__ */ new Map();
       crds = /* @__PURE__ */ new Map();
       resolved = /* @__PURE__ */ new Map();
+      /** `resolved` by apiVersion and kind. */
+      lookups = /* @__PURE__ */ new Map();
       schemaDir;
       constructor(schemaDir) {
         this.schemaDir = schemaDir;
@@ -27162,16 +27296,23 @@ var init_registry = __esm({
           const key2 = `${apiVersionOf(version2.group, version2.version)}/${version2.kind}`;
           this.crds.set(key2, version2);
           this.resolved.delete(key2);
+          this.lookups.clear();
         }
         return versions.length;
       }
       /** The schema for a kind, or undefined when neither a CRD nor a vendored file knows it. */
       lookup(apiVersion, kind) {
-        const key2 = `${apiVersion}/${kind}`;
-        let result = this.resolved.get(key2);
+        let byKind = this.lookups.get(apiVersion);
+        if (!byKind) this.lookups.set(apiVersion, byKind = /* @__PURE__ */ new Map());
+        let result = byKind.get(kind);
         if (result === void 0) {
-          result = this.resolve(apiVersion, kind, key2) ?? null;
-          this.resolved.set(key2, result);
+          const key2 = `${apiVersion}/${kind}`;
+          result = this.resolved.get(key2);
+          if (result === void 0) {
+            result = this.resolve(apiVersion, kind, key2) ?? null;
+            this.resolved.set(key2, result);
+          }
+          byKind.set(kind, result);
         }
         return result ?? void 0;
       }
@@ -27226,7 +27367,8 @@ function validateObject(registry, object, maxProblems) {
     const { sops: _sops, ...rest } = value;
     value = rest;
   }
-  const options = { definitions: registry.definitions, rootName: object.kind, ...maxProblems === void 0 ? {} : { maxProblems } };
+  const options = { definitions: registry.definitions, rootName: object.kind };
+  if (maxProblems !== void 0) options.maxProblems = maxProblems;
   return validateValue(value, resolved.schema, options);
 }
 var init_schema = __esm({
@@ -27754,8 +27896,9 @@ spec:
             const data = source.data;
             if (!data) continue;
             for (const key2 of data.keys) {
+              if (VARIABLE_NAME.test(key2)) continue;
               const id = `${data.kind}\0${data.namespace ?? ""}\0${data.name}\0${key2}`;
-              if (VARIABLE_NAME.test(key2) || reportedKeys.has(id)) continue;
+              if (reportedKeys.has(id)) continue;
               reportedKeys.add(id);
               const messageData = { key: key2, kind: source.kind, name: source.name, kustomization: name3 };
               const field = data.origin === "manifest" && data.resource ? ["data", "stringData", "binaryData"].find((candidate) => asRecord(data.resource?.value[candidate])?.[key2] !== void 0) : void 0;
@@ -33619,9 +33762,10 @@ function releasesByNamespace(model) {
 }
 function checkReference(model, ref) {
   const graph = model.flux;
-  const referrer = describeObject(ref.referrer);
   const lookup = graph.data(ref.kind, ref.name, ref.namespace);
-  const common2 = { kind: ref.kind, name: ref.name, referrer, effect: ref.effect };
+  let described;
+  const referrer = () => described ??= describeObject(ref.referrer);
+  const common2 = () => ({ kind: ref.kind, name: ref.name, referrer: referrer(), effect: ref.effect });
   if (lookup.matches.length === 0) {
     if (ref.optional || ref.keyOnly) return [];
     const gap = graph.gap(ref.referrer, ref.namespace);
@@ -33631,7 +33775,7 @@ function checkReference(model, ref) {
     }
     if (ref.outOfBand !== void 0 && (ref.outOfBandAnywhere === true || lookup.elsewhere.length === 0 && model.unapplied(ref.kind, ref.name).length === 0)) {
       model.note({
-        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer}) was not checked: ${ref.outOfBand}. Declare it in externalSecrets of .gitops-lint.yaml to check its keys.`,
+        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer()}) was not checked: ${ref.outOfBand}. Declare it in externalSecrets of .gitops-lint.yaml to check its keys.`,
         file: ref.referrer.file.absPath
       });
       return [];
@@ -33639,40 +33783,40 @@ function checkReference(model, ref) {
     const chart = chartMayCreate(model, ref);
     if (chart) {
       model.note({
-        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer}) was not checked: the chart of ${describeObject(chart)} may create it, and charts are not rendered.`,
+        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer()}) was not checked: the chart of ${describeObject(chart)} may create it, and charts are not rendered.`,
         file: ref.referrer.file.absPath
       });
       return [];
     }
     const generated2 = ref.kind === "Secret" && !ref.pullSecret ? cnpgCluster(model, ref.name, ref.namespace) : void 0;
     if (generated2?.suffix === "superuser") {
-      return [{ messageId: "cnpgSuperuser", path: ref.path, data: { ...common2, cluster: generated2.cluster.name } }];
+      return [{ messageId: "cnpgSuperuser", path: ref.path, data: { ...common2(), cluster: generated2.cluster.name } }];
     }
     const bootstrap = generated2 ? cnpgBootstrapSecret(generated2.cluster) : void 0;
     if (generated2 && bootstrap !== void 0) {
-      return [{ messageId: "cnpgApp", path: ref.path, data: { ...common2, cluster: generated2.cluster.name, secret: bootstrap } }];
+      return [{ messageId: "cnpgApp", path: ref.path, data: { ...common2(), cluster: generated2.cluster.name, secret: bootstrap } }];
     }
     const elsewhere2 = lookup.elsewhere[0];
     if (elsewhere2?.namespace !== void 0 && ref.namespace !== void 0) {
-      return [{ messageId: "otherNamespace", path: ref.path, data: { ...common2, found: elsewhere2.namespace, namespace: ref.namespace, scope: ref.scope } }];
+      return [{ messageId: "otherNamespace", path: ref.path, data: { ...common2(), found: elsewhere2.namespace, namespace: ref.namespace, scope: ref.scope } }];
     }
     const where2 = describeNamespace(ref.namespace);
     const unapplied = model.unapplied(ref.kind, ref.name).find((resource) => ref.namespace === void 0 || resource.appliedNamespace === void 0 || resource.appliedNamespace === ref.namespace);
-    if (unapplied) return [{ messageId: "notApplied", path: ref.path, data: { ...common2, where: where2, file: `${unapplied.file.root.name}/${unapplied.file.path}` } }];
-    if (ref.kind === "ConfigMap") return [{ messageId: "missingConfigMap", path: ref.path, data: { ...common2, where: where2 } }];
+    if (unapplied) return [{ messageId: "notApplied", path: ref.path, data: { ...common2(), where: where2, file: `${unapplied.file.root.name}/${unapplied.file.path}` } }];
+    if (ref.kind === "ConfigMap") return [{ messageId: "missingConfigMap", path: ref.path, data: { ...common2(), where: where2 } }];
     const declare = ref.namespace === void 0 ? "without a namespace" : `with namespace: ${ref.namespace}`;
-    return [{ messageId: "missing", path: ref.path, data: { ...common2, where: where2, declare } }];
+    return [{ messageId: "missing", path: ref.path, data: { ...common2(), where: where2, declare } }];
   }
   const problems = [];
   const hasKey = (key2) => lookup.matches.some((data) => !data.keysKnown || data.keys.has(key2));
   const [first2] = lookup.matches;
   if (!first2) return problems;
   if (ref.key && !(ref.optional && ref.optionalKey) && !hasKey(ref.key.name)) {
-    problems.push({ messageId: "missingKey", path: ref.key.path, data: { ...common2, key: ref.key.name, keys: listKeys(first2) } });
+    problems.push({ messageId: "missingKey", path: ref.key.path, data: { ...common2(), key: ref.key.name, keys: listKeys(first2) } });
   }
   for (const required of ref.requiredKeys ?? []) {
     if (required.anyOf.some(hasKey)) continue;
-    problems.push({ messageId: "missingRequiredKey", path: ref.path, data: { ...common2, key: required.anyOf.join(" or "), keys: listKeys(first2), reason: required.reason } });
+    problems.push({ messageId: "missingRequiredKey", path: ref.path, data: { ...common2(), key: required.anyOf.join(" or "), keys: listKeys(first2), reason: required.reason } });
   }
   if (ref.decryptionKey && !lookup.matches.some((data) => !data.keysKnown || [...data.keys].some((key2) => DECRYPTION_KEY.test(key2)))) {
     problems.push({ messageId: "noDecryptionKey", path: ref.path, data: { name: ref.name, keys: listKeys(first2) } });
@@ -33911,7 +34055,10 @@ var init_flux = __esm({
     IMAGE_GROUP2 = "image.toolkit.fluxcd.io";
     OPERATOR_GROUP2 = "fluxcd.controlplane.io";
     PROXY_KEYS = [{ anyOf: ["address"], reason: "it holds the proxy URL" }];
-    identityKey = (resource) => JSON.stringify([resource.kind, resource.name, resource.appliedNamespace ?? null]);
+    identityKey = (resource) => {
+      const namespace = resource.appliedNamespace;
+      return `${resource.kind.length}:${resource.kind}${resource.name.length}:${resource.name}${namespace === void 0 ? "-" : `+${namespace}`}`;
+    };
     buildIdentities = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -33921,7 +34068,7 @@ function helmValuesRefs(model, resolveName) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     const namespace = helmReleaseTarget(resource).namespace;
-    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path26, raw) => {
+    walk(resource.get(["spec", "values"]), ["spec", "values"], (path26, raw) => {
       const name3 = resolveName(resource, raw, "helmValues");
       if (name3 === void 0) return;
       refs.push({
@@ -33939,16 +34086,25 @@ function helmValuesRefs(model, resolveName) {
   }
   return refs;
 }
-function walk(resource, value, path26, found) {
+function walk(value, path26, found) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(resource, item, [...path26, index], found));
+    for (let index = 0; index < value.length; index++) {
+      path26.push(index);
+      walk(value[index], path26, found);
+      path26.pop();
+    }
     return;
   }
   const object = asRecord(value);
   if (!object || object.enabled === false) return;
-  for (const [key2, child] of Object.entries(object)) {
+  for (const key2 of Object.keys(object)) {
+    const child = object[key2];
     if (key2 === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path26, key2], child);
-    else if (typeof child === "object" && child !== null) walk(resource, child, [...path26, key2], found);
+    else if (typeof child === "object" && child !== null) {
+      path26.push(key2);
+      walk(child, path26, found);
+      path26.pop();
+    }
   }
 }
 var RELEASE_SCOPE;
@@ -33968,7 +34124,8 @@ function containerRefs(containers, resolveName) {
   for (const container of containers) {
     const base = { referrer: container.resource, namespace: container.namespace, effect: POD_EFFECT, scope: POD_SCOPE, optionalKey: true };
     for (const entry of container.env) {
-      for (const [field, kind] of [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]]) {
+      if (!entry.secretKeyRef && !entry.configMapKeyRef) continue;
+      for (const [field, kind] of KEY_REFS) {
         const ref = entry[field];
         if (!ref || ref.name === "") continue;
         const name3 = resolveName(container.resource, ref.name, container.origin);
@@ -34056,7 +34213,7 @@ function pullSecretRefs(resource, holder, path26, resolveName) {
   });
   return refs;
 }
-var POD_EFFECT, VOLUME_EFFECT, PULL_EFFECT;
+var POD_EFFECT, VOLUME_EFFECT, PULL_EFFECT, KEY_REFS;
 var init_pods = __esm({
   "src/references/pods.ts"() {
     "use strict";
@@ -34066,6 +34223,7 @@ var init_pods = __esm({
     POD_EFFECT = "the container does not start";
     VOLUME_EFFECT = "the pod does not start (its volume cannot be mounted)";
     PULL_EFFECT = "the kubelet pulls without it, so pulls of private images fail";
+    KEY_REFS = [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]];
   }
 });
 
@@ -34419,11 +34577,10 @@ resources:
           const file = node.file;
           const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
           for (const entry of node.entries) {
-            const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-            const path26 = [entry.field, entry.index];
+            const where2 = (messageId) => ({ file, docIndex: node.docIndex, path: [entry.field, entry.index], messageId, data: { field: entry.field, entry: entry.value, target: entry.target ?? entry.value } });
             if (entry.kind === "missing") {
               if (entry.target !== void 0 && isUnread(root, entry.target)) continue;
-              ctx.report({ file, docIndex: node.docIndex, path: path26, messageId: entry.target === void 0 ? "outside" : "missing", data });
+              ctx.report(where2(entry.target === void 0 ? "outside" : "missing"));
               continue;
             }
             if (entry.kind === "file" && entry.field === "resources" && entry.target !== void 0) {
@@ -34438,17 +34595,17 @@ resources:
             }
             if (entry.kind !== "directory" || entry.target === void 0) continue;
             if (entry.target === node.dir || entry.target === "" || node.dir.startsWith(`${entry.target}/`)) {
-              ctx.report({ file, docIndex: node.docIndex, path: path26, messageId: "cycle", data });
+              ctx.report(where2("cycle"));
               continue;
             }
             const child = model.kustomize.at(root, entry.target);
             if (!child) {
-              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path26, messageId: "noKustomization", data });
+              if (!hasKustomizationFile2(entry.target)) ctx.report(where2("noKustomization"));
               continue;
             }
             const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? "Kustomization";
-            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path26, messageId: "componentInResources", data });
-            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path26, messageId: "kustomizationInComponents", data });
+            if (entry.field === "resources" && kind === "Component") ctx.report(where2("componentInResources"));
+            if (entry.field === "components" && kind !== "Component") ctx.report(where2("kustomizationInComponents"));
           }
           const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
           asArray(value.bases).forEach((base, index) => {
@@ -34716,23 +34873,23 @@ spec:
           const resources = model.resourcesIn(file);
           const [first2] = resources;
           if (!first2) continue;
-          const objects = resources.length === 1 ? describeObject(first2) : `${describeObject(first2)} and ${resources.length - 1} more`;
+          const objects = () => resources.length === 1 ? describeObject(first2) : `${describeObject(first2)} and ${resources.length - 1} more`;
           const isInput = inputs.has(file) || inputDirs.some(({ root, dir }) => root === file.root && isUnder(file, dir));
           if (isInput) continue;
           if (!included.has(file)) {
             const kustomizationFile = kustomizationIn(model.rootFiles(file.root).filesIn.get(dirOf(file.path)) ?? []);
             if (kustomizationFile && model.appliedStatus(kustomizationFile) === "not-applied") continue;
             if (kustomizationFile) {
-              ctx.report({ file, messageId: "notListed", data: { file: file.path, objects, kustomizationFile: kustomizationFile.path.slice(kustomizationFile.path.lastIndexOf("/") + 1) } });
+              ctx.report({ file, messageId: "notListed", data: { file: file.path, objects: objects(), kustomizationFile: kustomizationFile.path.slice(kustomizationFile.path.lastIndexOf("/") + 1) } });
               continue;
             }
             const under = fluxPathOf(file);
             if (under) {
-              ctx.report({ file, messageId: "notApplied", data: { file: file.path, objects, path: under.path.written ?? "./", kustomization: qualified(under.resource.appliedNamespace, under.resource.name) } });
+              ctx.report({ file, messageId: "notApplied", data: { file: file.path, objects: objects(), path: under.path.written ?? "./", kustomization: qualified(under.resource.appliedNamespace, under.resource.name) } });
               continue;
             }
           }
-          if (neverApplied(file)) ctx.report({ file, messageId: "neverApplied", data: { file: file.path, objects } });
+          if (neverApplied(file)) ctx.report({ file, messageId: "neverApplied", data: { file: file.path, objects: objects() } });
         }
         reportEmptyKustomizations(ctx.model, graph.kustomizations, (file, includer) => ctx.report({ file, messageId: "emptyKustomization", data: { file: file.path, includer } }));
       }
@@ -35032,37 +35189,48 @@ var init_credential = __esm({
 });
 
 // rules/no-plaintext-sensitive-env.ts
-function walkValues2(ctx, release, value, path26, dotted, parentKey) {
+function dottedOf(path26) {
+  let out2 = "";
+  for (let index = 2; index < path26.length; index++) {
+    const segment = path26[index];
+    out2 = typeof segment === "number" ? `${out2}[${segment}]` : out2 === "" ? segment : `${out2}.${segment}`;
+  }
+  return out2;
+}
+function walkValues2(ctx, release, value, path26, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path26, index];
-      const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
         if (isCredential(variable, item.slice(item.indexOf("=") + 1), "env")) {
-          ctx.report({ resource: release, path: itemPath, messageId: "helmEnv", data: { variable, key: itemDotted, release: release.name } });
+          const itemPath = [...path26, index];
+          ctx.report({ resource: release, path: itemPath, messageId: "helmEnv", data: { variable, key: dottedOf(itemPath), release: release.name } });
         }
         return;
       }
-      walkValues2(ctx, release, item, itemPath, itemDotted, void 0);
+      path26.push(index);
+      walkValues2(ctx, release, item, path26, void 0);
+      path26.pop();
     });
     return;
   }
   const object = asRecord(value);
   if (!object) return;
   if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
-    ctx.report({ resource: release, path: [...path26, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path26, "value"], messageId: "helmEnv", data: { variable: object.name, key: dottedOf(path26), release: release.name } });
   }
   for (const [key2, child] of Object.entries(object)) {
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
       if (!isCredential(key2, child, isEnv ? "env" : "setting")) continue;
       const childPath = [...path26, key2];
-      const childDotted = dotted === "" ? key2 : `${dotted}.${key2}`;
+      const childDotted = dottedOf(childPath);
       if (isEnv) ctx.report({ resource: release, path: childPath, messageId: "helmEnv", data: { variable: key2, key: childDotted, release: release.name } });
       else ctx.report({ resource: release, path: childPath, messageId: "helmValue", data: { key: childDotted, release: release.name } });
     } else if (typeof child === "object" && child !== null) {
-      walkValues2(ctx, release, child, [...path26, key2], dotted === "" ? key2 : `${dotted}.${key2}`, key2);
+      path26.push(key2);
+      walkValues2(ctx, release, child, path26, key2);
+      path26.pop();
     }
   }
 }
@@ -35130,7 +35298,7 @@ var init_no_plaintext_sensitive_env = __esm({
           }
         }
         for (const release of ctx.model.written.filter((resource) => resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io")) {
-          walkValues2(ctx, release, getIn(release.value, ["spec", "values"]), ["spec", "values"], "", void 0);
+          walkValues2(ctx, release, getIn(release.value, ["spec", "values"]), ["spec", "values"], void 0);
         }
       }
     });
@@ -35721,12 +35889,12 @@ var init_schema_valid = __esm({
           }
           const mayBeCompleted = resource.group.endsWith(".toolkit.fluxcd.io") && members.every((member) => member.applied?.assumed === true);
           const each = members.map((member) => appliedCopies(member, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
-          const copies = each.flatMap((entry) => entry.copies);
+          const copies = each.length === 1 ? each[0].copies : each.flatMap((entry) => entry.copies);
           const applied = each.some((entry) => entry.applied);
-          const found = /* @__PURE__ */ new Map();
-          const unknownPaths = /* @__PURE__ */ new Set();
+          let found;
+          let unknownPaths;
           for (const copy of copies) {
-            for (const path26 of copy.unknown) unknownPaths.add(JSON.stringify(path26));
+            for (const path26 of copy.unknown) (unknownPaths ??= /* @__PURE__ */ new Set()).add(JSON.stringify(path26));
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
@@ -35737,13 +35905,15 @@ var init_schema_valid = __esm({
               }
               const mode = modeOf(copy, problem);
               const id = JSON.stringify([problem.path, problem.key === true, problem.messageId, problem.data, mode]);
+              found ??= /* @__PURE__ */ new Map();
               let entry = found.get(id);
               if (!entry) found.set(id, entry = { problem, mode, kustomizations: [] });
               entry.kustomizations.push(...copy.kustomizations);
             }
           }
-          if (applied) unknownFields += unknownPaths.size;
-          else unappliedFields += unknownPaths.size;
+          if (applied) unknownFields += unknownPaths?.size ?? 0;
+          else unappliedFields += unknownPaths?.size ?? 0;
+          if (!found) continue;
           for (const { problem, mode, kustomizations } of found.values()) {
             const where2 = { resource, path: problem.path, key: problem.key === true };
             if (mode === "plain") {
@@ -37208,15 +37378,18 @@ function valuesMirrorAst(file) {
 function mayHaveAlias(text) {
   return text.includes("&") && text.includes("*") && MAY_HAVE_ANCHOR2.test(text) && MAY_HAVE_ALIAS.test(text);
 }
+function maySpellSops(file) {
+  return file.text === void 0 || fileTextIncludes(file, "sops") || fileTextIncludes(file, "\\");
+}
 function hasSopsKeyAt(file, index) {
   const parsed = file.documents[index];
-  if (!parsed) return false;
+  if (!parsed || !maySpellSops(file)) return false;
   if (!valuesMirrorAst(file)) return hasSopsKey(parsed.doc);
   return isPlainMap2(parsed.value) && Object.hasOwn(parsed.value, "sops");
 }
 function isSopsEncryptedAt(file, index) {
   const parsed = file.documents[index];
-  if (!parsed) return false;
+  if (!parsed || !maySpellSops(file)) return false;
   if (!valuesMirrorAst(file)) return isSopsEncrypted(parsed.doc);
   return isPlainMap2(parsed.value) && Object.hasOwn(parsed.value, "sops") && isPlainMap2(parsed.value.sops);
 }
@@ -37228,7 +37401,7 @@ function hasTopLevelKeyAt(file, index, key2) {
 }
 function sopsMetadataAt(file, index) {
   const parsed = file.documents[index];
-  if (!parsed) return void 0;
+  if (!parsed || !maySpellSops(file)) return void 0;
   if (valuesMirrorAst(file)) {
     if (!hasSopsKeyAt(file, index)) return void 0;
     const clean = cleanSopsMetadata(parsed.value);
@@ -37450,17 +37623,16 @@ function checkDocument(ctx, file, docIndex, meta) {
   }
   const manifest = hasTopLevelKeyAt(file, docIndex, "apiVersion") && hasTopLevelKeyAt(file, docIndex, "kind");
   for (const value of valuesAt(file, docIndex)) {
-    const key2 = describePath(value.path);
     if (value.state === "malformed") {
-      ctx.report({ ...target, path: value.path, messageId: "malformedValue", data: { key: key2, problem: value.problem ?? "" } });
+      ctx.report({ ...target, path: value.path, messageId: "malformedValue", data: { key: describePath(value.path), problem: value.problem ?? "" } });
     } else if (value.state === "encrypted" && manifest && IDENTITY_KEYS2.includes(value.keys[0] ?? "")) {
-      ctx.report({ ...target, path: value.path, messageId: "identityEncrypted", data: { key: key2 } });
+      ctx.report({ ...target, path: value.path, messageId: "identityEncrypted", data: { key: describePath(value.path) } });
     } else if (value.state === "encrypted" && meta.selection && notSelected(meta.selection, value)) {
       ctx.report({
         ...target,
         path: value.path,
         messageId: "encryptedNotSelected",
-        data: { key: key2, selection: describeSelection(meta.selection) }
+        data: { key: describePath(value.path), selection: describeSelection(meta.selection) }
       });
     }
   }
@@ -37622,15 +37794,14 @@ function checkEncrypted(ctx, file, docIndex) {
   for (const value of selectionValues(file, docIndex, byComments)) {
     if (value.state !== "plain") continue;
     const comments = precedingCommentsOf(file, docIndex, value, byComments);
-    const key2 = describePath(value.path);
     if (mustEncrypt(selection, value.keys, comments)) {
-      ctx.report({ ...target, path: value.path, messageId: "plaintextValue", data: { key: key2 } });
+      ctx.report({ ...target, path: value.path, messageId: "plaintextValue", data: { key: describePath(value.path) } });
     } else if (secret && SECRET_FIELDS.includes(value.keys[0] ?? "")) {
       ctx.report({
         ...target,
         path: value.path,
         messageId: "notSelected",
-        data: { name: resource.name, key: key2, selection: describeSelection(selection) }
+        data: { name: resource.name, key: describePath(value.path), selection: describeSelection(selection) }
       });
     }
   }

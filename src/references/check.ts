@@ -69,9 +69,11 @@ function releasesByNamespace(model: Model): Map<string, { resource: Resource; na
  */
 export function checkReference(model: Model, ref: DataRef): ReferenceProblem[] {
   const graph = model.flux;
-  const referrer = describeObject(ref.referrer);
   const lookup = graph.data(ref.kind, ref.name, ref.namespace);
-  const common = { kind: ref.kind, name: ref.name, referrer, effect: ref.effect };
+  // Worded only for a problem or a note: most references resolve.
+  let described: string | undefined;
+  const referrer = (): string => (described ??= describeObject(ref.referrer));
+  const common = () => ({ kind: ref.kind, name: ref.name, referrer: referrer(), effect: ref.effect });
   if (lookup.matches.length === 0) {
     if (ref.optional || ref.keyOnly) return [];
     const gap = graph.gap(ref.referrer, ref.namespace);
@@ -81,7 +83,7 @@ export function checkReference(model: Model, ref: DataRef): ReferenceProblem[] {
     }
     if (ref.outOfBand !== undefined && (ref.outOfBandAnywhere === true || (lookup.elsewhere.length === 0 && model.unapplied(ref.kind, ref.name).length === 0))) {
       model.note({
-        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer}) was not checked: ${ref.outOfBand}. Declare it in externalSecrets of .gitops-lint.yaml to check its keys.`,
+        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer()}) was not checked: ${ref.outOfBand}. Declare it in externalSecrets of .gitops-lint.yaml to check its keys.`,
         file: ref.referrer.file.absPath,
       });
       return [];
@@ -89,30 +91,30 @@ export function checkReference(model: Model, ref: DataRef): ReferenceProblem[] {
     const chart = chartMayCreate(model, ref);
     if (chart) {
       model.note({
-        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer}) was not checked: the chart of ${describeObject(chart)} may create it, and charts are not rendered.`,
+        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer()}) was not checked: the chart of ${describeObject(chart)} may create it, and charts are not rendered.`,
         file: ref.referrer.file.absPath,
       });
       return [];
     }
     const generated = ref.kind === 'Secret' && !ref.pullSecret ? cnpgCluster(model, ref.name, ref.namespace) : undefined;
     if (generated?.suffix === 'superuser') {
-      return [{ messageId: 'cnpgSuperuser', path: ref.path, data: { ...common, cluster: generated.cluster.name } }];
+      return [{ messageId: 'cnpgSuperuser', path: ref.path, data: { ...common(), cluster: generated.cluster.name } }];
     }
     const bootstrap = generated ? cnpgBootstrapSecret(generated.cluster) : undefined;
     if (generated && bootstrap !== undefined) {
-      return [{ messageId: 'cnpgApp', path: ref.path, data: { ...common, cluster: generated.cluster.name, secret: bootstrap } }];
+      return [{ messageId: 'cnpgApp', path: ref.path, data: { ...common(), cluster: generated.cluster.name, secret: bootstrap } }];
     }
     const elsewhere = lookup.elsewhere[0];
     if (elsewhere?.namespace !== undefined && ref.namespace !== undefined) {
-      return [{ messageId: 'otherNamespace', path: ref.path, data: { ...common, found: elsewhere.namespace, namespace: ref.namespace, scope: ref.scope } }];
+      return [{ messageId: 'otherNamespace', path: ref.path, data: { ...common(), found: elsewhere.namespace, namespace: ref.namespace, scope: ref.scope } }];
     }
     const where = describeNamespace(ref.namespace);
     // Written in git, but no build applies it: it never reaches the cluster.
     const unapplied = model.unapplied(ref.kind, ref.name).find((resource) => ref.namespace === undefined || resource.appliedNamespace === undefined || resource.appliedNamespace === ref.namespace);
-    if (unapplied) return [{ messageId: 'notApplied', path: ref.path, data: { ...common, where, file: `${unapplied.file.root.name}/${unapplied.file.path}` } }];
-    if (ref.kind === 'ConfigMap') return [{ messageId: 'missingConfigMap', path: ref.path, data: { ...common, where } }];
+    if (unapplied) return [{ messageId: 'notApplied', path: ref.path, data: { ...common(), where, file: `${unapplied.file.root.name}/${unapplied.file.path}` } }];
+    if (ref.kind === 'ConfigMap') return [{ messageId: 'missingConfigMap', path: ref.path, data: { ...common(), where } }];
     const declare = ref.namespace === undefined ? 'without a namespace' : `with namespace: ${ref.namespace}`;
-    return [{ messageId: 'missing', path: ref.path, data: { ...common, where, declare } }];
+    return [{ messageId: 'missing', path: ref.path, data: { ...common(), where, declare } }];
   }
   const problems: ReferenceProblem[] = [];
   // Keys of an object not written in git (an external Secret without `keys`, an env file) are unknown.
@@ -120,11 +122,11 @@ export function checkReference(model: Model, ref: DataRef): ReferenceProblem[] {
   const [first] = lookup.matches;
   if (!first) return problems;
   if (ref.key && !(ref.optional && ref.optionalKey) && !hasKey(ref.key.name)) {
-    problems.push({ messageId: 'missingKey', path: ref.key.path, data: { ...common, key: ref.key.name, keys: listKeys(first) } });
+    problems.push({ messageId: 'missingKey', path: ref.key.path, data: { ...common(), key: ref.key.name, keys: listKeys(first) } });
   }
   for (const required of ref.requiredKeys ?? []) {
     if (required.anyOf.some(hasKey)) continue;
-    problems.push({ messageId: 'missingRequiredKey', path: ref.path, data: { ...common, key: required.anyOf.join(' or '), keys: listKeys(first), reason: required.reason } });
+    problems.push({ messageId: 'missingRequiredKey', path: ref.path, data: { ...common(), key: required.anyOf.join(' or '), keys: listKeys(first), reason: required.reason } });
   }
   if (ref.decryptionKey && !lookup.matches.some((data) => !data.keysKnown || [...data.keys].some((key) => DECRYPTION_KEY.test(key)))) {
     problems.push({ messageId: 'noDecryptionKey', path: ref.path, data: { name: ref.name, keys: listKeys(first) } });

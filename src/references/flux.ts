@@ -203,7 +203,11 @@ function isEntry(model: Model, resource: Resource): boolean {
   return build !== undefined && identitiesOf(build).has(identityKey(resource));
 }
 
-const identityKey = (resource: Resource): string => JSON.stringify([resource.kind, resource.name, resource.appliedNamespace ?? null]);
+/** Kind, name and namespace as one key; length-prefixed, so no two identities share one. */
+const identityKey = (resource: Resource): string => {
+  const namespace = resource.appliedNamespace;
+  return `${resource.kind.length}:${resource.kind}${resource.name.length}:${resource.name}${namespace === undefined ? '-' : `+${namespace}`}`;
+};
 
 /** The kind/name/namespace of every object of a build, once per build (one Kustomization per object asks). */
 const buildIdentities = new WeakMap<AppliedBuild, Set<string>>();

@@ -2,7 +2,6 @@
 import { HELM_GROUP } from '../flux/kinds.js';
 import { asRecord } from '../engine/values.js';
 import type { YamlPath } from '../model/finding.js';
-import type { Resource } from '../model/workspace.js';
 import type { Model } from '../model/model.js';
 import { helmReleaseTarget } from './helm-release.js';
 import type { NameResolver } from './pods.js';
@@ -19,7 +18,7 @@ export function helmValuesRefs(model: Model, resolveName: NameResolver): DataRef
   const refs: DataRef[] = [];
   for (const resource of model.ofKind('HelmRelease', HELM_GROUP)) {
     const namespace = helmReleaseTarget(resource).namespace;
-    walk(resource, resource.get(['spec', 'values']), ['spec', 'values'], (path, raw) => {
+    walk(resource.get(['spec', 'values']), ['spec', 'values'], (path, raw) => {
       const name = resolveName(resource, raw, 'helmValues');
       if (name === undefined) return;
       refs.push({
@@ -31,15 +30,25 @@ export function helmValuesRefs(model: Model, resolveName: NameResolver): DataRef
   return refs;
 }
 
-function walk(resource: Resource, value: unknown, path: YamlPath, found: (path: YamlPath, name: string) => void): void {
+/** `path` is one array pushed and popped as the walk goes, copied for each name found. */
+function walk(value: unknown, path: Array<string | number>, found: (path: YamlPath, name: string) => void): void {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(resource, item, [...path, index], found));
+    for (let index = 0; index < value.length; index++) {
+      path.push(index);
+      walk(value[index], path, found);
+      path.pop();
+    }
     return;
   }
   const object = asRecord(value);
   if (!object || object.enabled === false) return;
-  for (const [key, child] of Object.entries(object)) {
+  for (const key of Object.keys(object)) {
+    const child = object[key];
     if (key === 'existingSecret' && typeof child === 'string' && child.trim() !== '') found([...path, key], child);
-    else if (typeof child === 'object' && child !== null) walk(resource, child, [...path, key], found);
+    else if (typeof child === 'object' && child !== null) {
+      path.push(key);
+      walk(child, path, found);
+      path.pop();
+    }
   }
 }

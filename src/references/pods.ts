@@ -13,13 +13,17 @@ const PULL_EFFECT = 'the kubelet pulls without it, so pulls of private images fa
 /** A name as the consumer sees it, or `undefined` to skip the reference (the resolver notes why). */
 export type NameResolver = (referrer: Resource, raw: string, origin: Container['origin'] | 'manifest') => string | undefined;
 
+const KEY_REFS = [['secretKeyRef', 'Secret'], ['configMapKeyRef', 'ConfigMap']] as const;
+
 /** `secretKeyRef`/`configMapKeyRef`, `envFrom` and Dagster-style `envSecrets`/`envConfigMaps` of each container. */
 export function containerRefs(containers: readonly Container[], resolveName: NameResolver): DataRef[] {
   const refs: DataRef[] = [];
   for (const container of containers) {
     const base = { referrer: container.resource, namespace: container.namespace, effect: POD_EFFECT, scope: POD_SCOPE, optionalKey: true };
     for (const entry of container.env) {
-      for (const [field, kind] of [['secretKeyRef', 'Secret'], ['configMapKeyRef', 'ConfigMap']] as const) {
+      // Most entries are literal values.
+      if (!entry.secretKeyRef && !entry.configMapKeyRef) continue;
+      for (const [field, kind] of KEY_REFS) {
         const ref = entry[field];
         if (!ref || ref.name === '') continue;
         const name = resolveName(container.resource, ref.name, container.origin);

@@ -1,7 +1,7 @@
 /** Offline schema validation of Kubernetes-style objects. */
 import { SchemaRegistry } from './registry.js';
 import type { SchemaProblem } from './types.js';
-import { validateValue } from './validate.js';
+import { validateValue, type ValidateOptions } from './validate.js';
 
 export { SchemaRegistry, findSchemaDir } from './registry.js';
 export { crdSchema, crdVersions, convertNode } from './crd.js';
@@ -25,6 +25,7 @@ export function validateObject(registry: SchemaRegistry, object: ObjectToValidat
     const { sops: _sops, ...rest } = value;
     value = rest;
   }
-  const options = { definitions: registry.definitions, rootName: object.kind, ...(maxProblems === undefined ? {} : { maxProblems }) };
+  const options: ValidateOptions = { definitions: registry.definitions, rootName: object.kind };
+  if (maxProblems !== undefined) options.maxProblems = maxProblems;
   return validateValue(value, resolved.schema, options);
 }

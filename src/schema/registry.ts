@@ -85,6 +85,8 @@ export class SchemaRegistry {
   private readonly loaded = new Map<string, SchemaFamily | null>();
   private readonly crds = new Map<string, CrdVersion>();
   private readonly resolved = new Map<string, ResolvedSchema | null>();
+  /** `resolved` by apiVersion and kind. */
+  private readonly lookups = new Map<string, Map<string, ResolvedSchema | null>>();
   private schemaDir: string | undefined;
 
   constructor(schemaDir?: string) {
@@ -98,17 +100,25 @@ export class SchemaRegistry {
       const key = `${apiVersionOf(version.group, version.version)}/${version.kind}`;
       this.crds.set(key, version);
       this.resolved.delete(key);
+      this.lookups.clear();
     }
     return versions.length;
   }
 
   /** The schema for a kind, or undefined when neither a CRD nor a vendored file knows it. */
   lookup(apiVersion: string, kind: string): ResolvedSchema | undefined {
-    const key = `${apiVersion}/${kind}`;
-    let result = this.resolved.get(key);
+    // By apiVersion, then kind: asked once or twice per object, without a joined key each time.
+    let byKind = this.lookups.get(apiVersion);
+    if (!byKind) this.lookups.set(apiVersion, (byKind = new Map()));
+    let result = byKind.get(kind);
     if (result === undefined) {
-      result = this.resolve(apiVersion, kind, key) ?? null;
-      this.resolved.set(key, result);
+      const key = `${apiVersion}/${kind}`;
+      result = this.resolved.get(key);
+      if (result === undefined) {
+        result = this.resolve(apiVersion, kind, key) ?? null;
+        this.resolved.set(key, result);
+      }
+      byKind.set(kind, result);
     }
     return result ?? undefined;
   }

@@ -40,14 +40,134 @@ function containsUnknown(value: unknown, depth = 0): boolean {
 /** Deeper documents are not looked into: no Kubernetes API nests this far, and the stack stays safe. */
 const MAX_DEPTH = 256;
 
+/**
+ * A schema with its `$ref` resolved and what the walk asks of it read once, in one object
+ * shape: the walk visits every value of every object, and reading each check from schema
+ * objects of many shapes (as parsed from JSON) was most of its cost. Children are compiled on
+ * first use; a child whose `$ref` does not resolve is looked up again each time, as before.
+ */
+class Compiled {
+  readonly types: readonly JsonType[] | undefined;
+  /** `types` as bits of {@link TYPE_BITS} (`number` admits integers); 0 when there is no type. */
+  readonly typeMask: number;
+  readonly enum: unknown[] | undefined;
+  /** Whether a string, number, list or mapping has checks of its own beyond its type. */
+  readonly stringChecks: boolean;
+  readonly numberChecks: boolean;
+  readonly arrayChecks: boolean;
+  readonly objectCounts: boolean;
+  readonly required: readonly string[] | undefined;
+  readonly properties: Record<string, Schema> | undefined;
+  readonly extra: boolean | Schema | undefined;
+  readonly items: Schema | undefined;
+  /** allOf, anyOf, oneOf or not. */
+  readonly combined: boolean;
+  /** Compiled children by mapping key: `null` for a key with no schema (unknown or free-form). */
+  readonly children = new Map<string, Compiled | null>();
+  private itemNode: Compiled | undefined;
+
+  constructor(readonly schema: Schema) {
+    this.types = schema.type === undefined ? undefined : Array.isArray(schema.type) ? schema.type : [schema.type];
+    this.typeMask = 0;
+    for (const type of this.types ?? []) this.typeMask |= type === 'number' ? TYPE_BITS.number | TYPE_BITS.integer : (TYPE_BITS[type] ?? 0);
+    this.enum = schema.enum;
+    this.stringChecks = schema.minLength !== undefined || schema.maxLength !== undefined || schema.pattern !== undefined;
+    this.numberChecks =
+      schema.minimum !== undefined || schema.exclusiveMinimum !== undefined || schema.maximum !== undefined || schema.exclusiveMaximum !== undefined || !!schema.multipleOf;
+    this.arrayChecks = schema.minItems !== undefined || schema.maxItems !== undefined || !!schema.uniqueItems;
+    this.objectCounts = schema.minProperties !== undefined || schema.maxProperties !== undefined;
+    this.required = schema.required;
+    this.properties = schema.properties;
+    this.extra = schema.additionalProperties;
+    this.items = schema.items;
+    this.combined = schema.allOf !== undefined || schema.anyOf !== undefined || schema.oneOf !== undefined || schema.not !== undefined;
+  }
+
+  /** The compiled schema of a mapping key; `null` when the key has none; `undefined` when its `$ref` does not resolve. */
+  child(key: string, compiler: Compiler): Compiled | null | undefined {
+    const known = this.children.get(key);
+    if (known !== undefined) return known;
+    const properties = this.properties;
+    const extra = this.extra;
+    const raw = (properties && Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : undefined) ?? (typeof extra === 'object' ? extra : undefined);
+    if (!raw) {
+      this.children.set(key, null);
+      return null;
+    }
+    const compiled = compiler.compile(raw);
+    if (compiled) this.children.set(key, compiled);
+    return compiled;
+  }
+
+  item(compiler: Compiler): Compiled | undefined {
+    if (this.itemNode) return this.itemNode;
+    const compiled = compiler.compile(this.items as Schema);
+    if (compiled) this.itemNode = compiled;
+    return compiled;
+  }
+}
+
+/** Compiles schemas against one set of definitions; shared by every walk over the same registry. */
+class Compiler {
+  private readonly compiled = new Map<Schema, Compiled>();
+  private readonly refs = new Map<string, Schema>();
+  /** Compiled `pattern`s (`null`: one Go cannot compile), shared by every walk. */
+  readonly patterns = new Map<string, GoRegexp | null>();
+
+  constructor(private readonly definitions: ValidateOptions['definitions']) {}
+
+  /** The schema a `$ref` chain ends at, or undefined when it does not resolve. */
+  resolve(schema: Schema): Schema | undefined {
+    const ref = schema.$ref;
+    if (ref === undefined) return schema;
+    const resolved = this.refs.get(ref);
+    if (resolved !== undefined) return resolved;
+    let current: Schema | undefined = schema;
+    // Bounded: a definition that refers to itself directly would otherwise loop forever.
+    for (let hops = 0; current?.$ref !== undefined && hops < 32; hops++) {
+      const name: string | undefined = current.$ref.startsWith('#/definitions/') ? current.$ref.slice('#/definitions/'.length) : undefined;
+      const defs = this.definitions;
+      current = name === undefined ? undefined : defs instanceof Map ? defs.get(name) : (defs as Record<string, Schema>)[name];
+    }
+    // Only what resolved is kept: a registry adds definitions as it loads more schema files.
+    if (current !== undefined && current.$ref === undefined) this.refs.set(ref, current);
+    return current;
+  }
+
+  compile(raw: Schema): Compiled | undefined {
+    let compiled = this.compiled.get(raw);
+    if (compiled) return compiled;
+    const schema = this.resolve(raw);
+    if (!schema) return undefined;
+    compiled = this.compiled.get(schema);
+    if (!compiled) this.compiled.set(schema, (compiled = new Compiled(schema)));
+    if (raw !== schema && schema.$ref === undefined) this.compiled.set(raw, compiled);
+    return compiled;
+  }
+}
+
+const compilers = new WeakMap<object, Compiler>();
+
+function compilerFor(definitions: ValidateOptions['definitions']): Compiler {
+  let compiler = compilers.get(definitions);
+  if (!compiler) compilers.set(definitions, (compiler = new Compiler(definitions)));
+  return compiler;
+}
+
 class Walker {
   readonly problems: SchemaProblem[] = [];
+
+  private readonly compiler: Compiler;
+
+  private readonly patterns: Map<string, GoRegexp | null>;
 
   constructor(
     private readonly options: ValidateOptions,
     private readonly max: number,
-    private readonly patterns = new Map<string, GoRegexp | null>(),
-  ) {}
+  ) {
+    this.compiler = compilerFor(options.definitions);
+    this.patterns = this.compiler.patterns;
+  }
 
   get full(): boolean {
     return this.problems.length >= this.max;
@@ -65,14 +185,7 @@ class Walker {
   }
 
   resolve(schema: Schema): Schema | undefined {
-    let current: Schema | undefined = schema;
-    // Bounded: a definition that refers to itself directly would otherwise loop forever.
-    for (let hops = 0; current?.$ref !== undefined && hops < 32; hops++) {
-      const name: string | undefined = current.$ref.startsWith('#/definitions/') ? current.$ref.slice('#/definitions/'.length) : undefined;
-      const defs = this.options.definitions;
-      current = name === undefined ? undefined : defs instanceof Map ? defs.get(name) : (defs as Record<string, Schema>)[name];
-    }
-    return current;
+    return this.compiler.resolve(schema);
   }
 
   /** The API server compiles a CRD `pattern` with Go's regexp; one it cannot compile is not checked here. */
@@ -86,40 +199,47 @@ class Walker {
     return re;
   }
 
-  /** A value of the wrong type gets one problem and is not looked into further. */
   walk(value: unknown, raw: Schema, path: Path): void {
     if (this.full || path.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
-    const schema = this.resolve(raw);
-    if (!schema) return;
-    if (schema.type !== undefined && !this.checkType(value, schema.type, path)) return;
-    if (schema.enum && !schema.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
-      this.report('enum', path, { path: this.name(path), allowed: formatAllowed(schema.enum) });
+    const node = this.compiler.compile(raw);
+    if (node) this.visit(value, node, path);
+  }
+
+  /** A value of the wrong type gets one problem and is not looked into further. */
+  private visit(value: unknown, node: Compiled, path: Path): void {
+    if (this.problems.length >= this.max || path.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+    const schema = node.schema;
+    // The type test inline (typeOf's answer as a bit): this runs for every value of every object.
+    if (node.types !== undefined && (node.typeMask & typeBit(value)) === 0) {
+      this.report('type', path, { expected: describeTypes(node.types), path: this.name(path), actual: describeFound(value) });
+      return;
     }
-    if (typeof value === 'string') this.checkString(value, schema, path);
-    else if (typeof value === 'number') this.checkNumber(value, schema, path);
-    else if (Array.isArray(value)) this.checkArray(value, schema, path);
-    else if (value !== null && typeof value === 'object') this.checkObject(value as Record<string, unknown>, schema, path);
+    const allowed = node.enum;
+    if (allowed && !allowed.some((option) => equal(option, value)) && !containsUnknown(value)) {
+      this.report('enum', path, { path: this.name(path), allowed: formatAllowed(allowed) });
+    }
+    if (typeof value === 'string') {
+      if (node.stringChecks) this.checkString(value, schema, path);
+    } else if (typeof value === 'number') {
+      if (node.numberChecks) this.checkNumber(value, schema, path);
+    } else if (Array.isArray(value)) this.checkArray(value, node, path);
+    else if (value !== null && typeof value === 'object') this.checkObject(value as Record<string, unknown>, node, path);
+    if (!node.combined) return;
     if (schema.allOf) for (const sub of schema.allOf) this.walk(value, sub, path);
     if (schema.anyOf) this.checkAlternatives(value, schema.anyOf, path, 'anyOf');
     if (schema.oneOf) this.checkAlternatives(value, schema.oneOf, path, 'oneOf');
     if (schema.not && this.passes(value, schema.not, path) && !containsUnknown(value)) this.report('not', path, { path: this.name(path) });
   }
 
-  private checkType(value: unknown, type: JsonType | JsonType[], path: Path): boolean {
-    const types = Array.isArray(type) ? type : [type];
-    const actual = typeOf(value);
-    const ok = types.includes(actual) || (actual === 'integer' && types.includes('number'));
-    if (!ok) this.report('type', path, { expected: describeTypes(types), path: this.name(path), actual: describeFound(value) });
-    return ok;
-  }
-
   private checkString(value: string, schema: Schema, path: Path): void {
-    const length = [...value].length;
-    if (schema.minLength !== undefined && length < schema.minLength) {
-      this.report('minLength', path, { path: this.name(path), limit: String(schema.minLength) });
-    }
-    if (schema.maxLength !== undefined && length > schema.maxLength) {
-      this.report('maxLength', path, { path: this.name(path), limit: String(schema.maxLength) });
+    if (schema.minLength !== undefined || schema.maxLength !== undefined) {
+      const length = codePoints(value);
+      if (schema.minLength !== undefined && length < schema.minLength) {
+        this.report('minLength', path, { path: this.name(path), limit: String(schema.minLength) });
+      }
+      if (schema.maxLength !== undefined && length > schema.maxLength) {
+        this.report('maxLength', path, { path: this.name(path), limit: String(schema.maxLength) });
+      }
     }
     if (schema.pattern !== undefined && this.regex(schema.pattern)?.test(value) === false) {
       this.report('pattern', path, { path: this.name(path), pattern: schema.pattern });
@@ -138,35 +258,44 @@ class Walker {
     }
   }
 
-  private checkArray(value: unknown[], schema: Schema, path: Path): void {
-    if (schema.minItems !== undefined && value.length < schema.minItems) {
-      this.report('minItems', path, { path: this.name(path), limit: String(schema.minItems) });
+  private checkArray(value: unknown[], node: Compiled, path: Path): void {
+    if (node.arrayChecks) {
+      const schema = node.schema;
+      if (schema.minItems !== undefined && value.length < schema.minItems) {
+        this.report('minItems', path, { path: this.name(path), limit: String(schema.minItems) });
+      }
+      if (schema.maxItems !== undefined && value.length > schema.maxItems) {
+        this.report('maxItems', path, { path: this.name(path), limit: String(schema.maxItems) });
+      }
+      if (schema.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
+        this.report('uniqueItems', path, { path: this.name(path) });
+      }
     }
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) {
-      this.report('maxItems', path, { path: this.name(path), limit: String(schema.maxItems) });
-    }
-    if (schema.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
-      this.report('uniqueItems', path, { path: this.name(path) });
-    }
-    if (schema.items) {
+    if (node.items) {
       for (let index = 0; index < value.length; index++) {
+        if (this.full) return;
+        const item = node.item(this.compiler);
+        if (!item) continue;
         path.push(index);
-        this.walk(value[index], schema.items, path);
+        this.visit(value[index], item, path);
         path.pop();
       }
     }
   }
 
-  private checkObject(value: Record<string, unknown>, schema: Schema, path: Path): void {
+  private checkObject(value: Record<string, unknown>, node: Compiled, path: Path): void {
     const keys = Object.keys(value);
-    if (schema.minProperties !== undefined && keys.length < schema.minProperties) {
-      this.report('minProperties', path, { path: this.name(path), limit: String(schema.minProperties) });
+    if (node.objectCounts) {
+      const schema = node.schema;
+      if (schema.minProperties !== undefined && keys.length < schema.minProperties) {
+        this.report('minProperties', path, { path: this.name(path), limit: String(schema.minProperties) });
+      }
+      if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) {
+        this.report('maxProperties', path, { path: this.name(path), limit: String(schema.maxProperties) });
+      }
     }
-    if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) {
-      this.report('maxProperties', path, { path: this.name(path), limit: String(schema.maxProperties) });
-    }
-    if (schema.required) {
-      for (const field of schema.required) {
+    if (node.required) {
+      for (const field of node.required) {
         // Kubernetes decodes `field: null` as an unset field.
         if (value[field] === undefined || value[field] === null) {
           const at = path.length === 0 && 'kind' in value ? ['kind'] : path;
@@ -174,29 +303,28 @@ class Walker {
         }
       }
     }
-    const properties = schema.properties;
-    const extra = schema.additionalProperties;
     for (const key of keys) {
-      const child = value[key];
-      const known = properties && Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : undefined;
-      const childSchema = known ?? (typeof extra === 'object' ? extra : undefined);
-      if (childSchema) {
-        if (child !== null) {
+      const child = node.children.get(key) ?? node.child(key, this.compiler);
+      if (child === null) {
+        if (node.extra === false) {
+          const suggestion = suggest(key, Object.keys(node.properties ?? {}));
+          const data: Record<string, string> = { field: key, parent: this.name(path) };
+          if (suggestion) data.suggestion = suggestion;
+          this.report(suggestion ? 'unknownFieldSuggestion' : 'unknownField', [...path, key], data, true);
+        }
+      } else if (child !== undefined) {
+        const childValue = value[key];
+        if (childValue !== null) {
           path.push(key);
-          this.walk(child, childSchema, path);
+          this.visit(childValue, child, path);
           path.pop();
         }
-      } else if (extra === false) {
-        const suggestion = suggest(key, Object.keys(properties ?? {}));
-        const data: Record<string, string> = { field: key, parent: this.name(path) };
-        if (suggestion) data.suggestion = suggestion;
-        this.report(suggestion ? 'unknownFieldSuggestion' : 'unknownField', [...path, key], data, true);
       }
     }
   }
 
   private passes(value: unknown, schema: Schema, path: Path): boolean {
-    const probe = new Walker(this.options, 1, this.patterns);
+    const probe = new Walker(this.options, 1);
     probe.walk(value, schema, path);
     return probe.problems.length === 0;
   }
@@ -214,6 +342,33 @@ class Walker {
     }
     this.report(kind, path, { path: this.name(path) });
   }
+}
+
+const TYPE_BITS: Record<JsonType, number> = { string: 1, number: 2, integer: 4, boolean: 8, object: 16, array: 32, null: 64 };
+
+/** {@link typeOf} as a bit of {@link TYPE_BITS}. */
+function typeBit(value: unknown): number {
+  if (typeof value === 'string') return TYPE_BITS.string;
+  if (typeof value === 'number') return Number.isInteger(value) ? TYPE_BITS.integer : TYPE_BITS.number;
+  if (typeof value === 'boolean') return TYPE_BITS.boolean;
+  return TYPE_BITS[typeOf(value)];
+}
+
+/** Length in Unicode code points, as Kubernetes counts `minLength`/`maxLength`. */
+function codePoints(value: string): number {
+  let length = value.length;
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    // A high surrogate followed by a low one is one code point.
+    if (code >= 0xd800 && code <= 0xdbff && index + 1 < value.length) {
+      const next = value.charCodeAt(index + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        length--;
+        index++;
+      }
+    }
+  }
+  return length;
 }
 
 function onlyRequired(schema: Schema): boolean {

@@ -52,10 +52,20 @@ function mayHaveAlias(text: string): boolean {
   return text.includes('&') && text.includes('*') && MAY_HAVE_ANCHOR.test(text) && MAY_HAVE_ALIAS.test(text);
 }
 
+/**
+ * False when no document of the file can have a top-level `sops` key, answered from the text
+ * alone: most files are not SOPS files, and this spares them the checks below (and the AST of
+ * a file with anchors or merge keys). A key reads `sops` only if the text spells it, or writes
+ * it with a double-quoted escape (`"\x73ops"`), which needs a backslash.
+ */
+export function maySpellSops(file: SourceFile): boolean {
+  return file.text === undefined || fileTextIncludes(file, 'sops') || fileTextIncludes(file, '\\');
+}
+
 /** {@link hasSopsKey} of document `index`. */
 export function hasSopsKeyAt(file: SourceFile, index: number): boolean {
   const parsed = file.documents[index];
-  if (!parsed) return false;
+  if (!parsed || !maySpellSops(file)) return false;
   if (!valuesMirrorAst(file)) return hasSopsKey(parsed.doc);
   return isPlainMap(parsed.value) && Object.hasOwn(parsed.value, 'sops');
 }
@@ -63,7 +73,7 @@ export function hasSopsKeyAt(file: SourceFile, index: number): boolean {
 /** {@link isSopsEncrypted} of document `index`: a top-level `sops` mapping. */
 export function isSopsEncryptedAt(file: SourceFile, index: number): boolean {
   const parsed = file.documents[index];
-  if (!parsed) return false;
+  if (!parsed || !maySpellSops(file)) return false;
   if (!valuesMirrorAst(file)) return isSopsEncrypted(parsed.doc);
   return isPlainMap(parsed.value) && Object.hasOwn(parsed.value, 'sops') && isPlainMap(parsed.value.sops);
 }
@@ -82,7 +92,7 @@ export function hasTopLevelKeyAt(file: SourceFile, index: number, key: string): 
  */
 export function sopsMetadataAt(file: SourceFile, index: number): SopsMetadata | undefined {
   const parsed = file.documents[index];
-  if (!parsed) return undefined;
+  if (!parsed || !maySpellSops(file)) return undefined;
   if (valuesMirrorAst(file)) {
     if (!hasSopsKeyAt(file, index)) return undefined;
     const clean = cleanSopsMetadata(parsed.value);

@@ -125,6 +125,25 @@ describe('validateValue', () => {
     expect(check('abc', { type: 'string', pattern: '^(?=x)' })).toEqual([]);
   });
 
+  it('counts string lengths in code points: a surrogate pair is one, a lone surrogate one', () => {
+    const schema: Schema = { type: 'string', minLength: 2, maxLength: 2 };
+    expect(check('a\u{1F600}', schema)).toEqual([]);
+    expect(check('\u{1F600}', schema)).toEqual([{ path: [], messageId: 'minLength', data: { path: 'Widget', limit: '2' } }]);
+    expect(check('a\uD83D', schema)).toEqual([]);
+    expect(check('\uDE00\uD83Da', schema)).toEqual([{ path: [], messageId: 'maxLength', data: { path: 'Widget', limit: '2' } }]);
+  });
+
+  it('resolves a reference once its definition is known: one that did not resolve is looked up again', () => {
+    const grown = new Map<string, Schema>();
+    const schema: Schema = { type: 'object', properties: { spec: { $ref: '#/definitions/Late' } } };
+    const options = { definitions: grown, rootName: 'Widget' };
+    expect(validateValue({ spec: { size: 'big' } }, schema, options)).toEqual([]);
+    grown.set('Late', { type: 'object', properties: { size: { type: 'integer' } } });
+    expect(validateValue({ spec: { size: 'big' } }, schema, options)).toEqual([
+      { path: ['spec', 'size'], messageId: 'type', data: { expected: 'an integer', path: 'spec.size', actual: 'a string' } },
+    ]);
+  });
+
   it('stops after maxProblems', () => {
     const many = Object.fromEntries(Array.from({ length: 10 }, (_, index) => [`x${index}`, 1]));
     const problems = validateValue({ ...base, spec: { sourceRef: { name: 'a' }, ...many } }, root, { definitions, rootName: 'Widget', maxProblems: 3 });

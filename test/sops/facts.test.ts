@@ -80,6 +80,9 @@ const EDGE_TEXTS = [
   `sops:\n  mac: ${MAC}\n  lastmodified: "2025-02-11T09:12:44Z"\n  version: 3.10.2\n  age: [{recipient: a, enc: b}]\n  shamir_threshold: 1_0\n`,
   `sops:\n  mac: ${MAC}\n  lastmodified: "2025-02-11T09:12:44Z"\n  version: 3.10.2\n  key_groups: []\n  age: [{recipient: a, enc: b}]\n  encrypted_regex: 12\n`,
   `- a\n- sops: {}\n`,
+  `"\\x73ops":\n  mac: x\n`,
+  `"\\u0073ops": {}\ndata:\n  x: ${ENC}\n`,
+  `base: &b\n  x: 1\nother:\n  <<: *b\n`,
   `---\n---\n`,
   `# only a comment\n`,
   '',
@@ -145,6 +148,15 @@ describe('the SOPS rules on a clean workspace', () => {
       'apps/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config\ndata:\n  LOG_LEVEL: info\n',
       'apps/cron.yaml': 'apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: task\nspec:\n  schedule: "0 3 * * *"\n',
       'apps/kustomization.yaml': 'resources:\n  - db-secret.yaml\n  - config.yaml\n  - cron.yaml\n',
+    });
+    expect(reports).toEqual([]);
+    expect(built).toEqual(['.sops.yaml']);
+  });
+
+  it('build no AST of a file that never spells sops, even one whose values may not mirror it (a directive)', () => {
+    const { reports, built } = runCounting([creationRules, configValid, metadataValid, secretEncrypted], {
+      '.sops.yaml': `creation_rules:\n  - path_regex: apps/.*\\.yaml$\n    encrypted_regex: ^(data|stringData)$\n    age: ${AGE}\n`,
+      'apps/config.yaml': '%YAML 1.2\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config\ndata:\n  LOG_LEVEL: info\n',
     });
     expect(reports).toEqual([]);
     expect(built).toEqual(['.sops.yaml']);
