@@ -11,7 +11,7 @@ import { applyBaseline, readBaseline } from '../suppress/baseline.js';
 import { applyDirectives, parseDirectives } from '../suppress/comments.js';
 import { isInside } from '../workspace/discover.js';
 import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type RootInput } from '../workspace/load.js';
-import { gitRefusal, gitTopLevel } from '../workspace/git.js';
+import { gitFilesReader, gitRefusal, gitTopLevel } from '../workspace/git.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel } from '../model/build.js';
 import { hclParserLoadError, loadHclParser } from '../terraform/hcl.js';
@@ -108,6 +108,8 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
   const reportOnly = new Set<string>();
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : undefined;
   const forCommit = new Set<string>();
+  // Roots in one work tree are listed by one pair of git commands, started now.
+  const readGit = options.load?.readGit ?? (staged ? undefined : gitFilesReader(options.roots.filter((input): input is string => typeof input === 'string').map((input) => path.resolve(cwd, input))));
   const loaded = await Promise.all(
     options.roots.map(async (input, position) => {
       if (typeof input !== 'string') {
@@ -127,7 +129,7 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
       const { dir, file } = await resolveRootPath(path.resolve(cwd, input));
       if (file) reportOnly.add(file);
       const config = explicitConfig ?? own(await (options.load?.config ?? loadRootConfig)(dir, rules));
-      return loadDiskRoot(dir, config, notes, { ...options.load, ...(options.overrides ? { overrides: options.overrides } : {}) });
+      return loadDiskRoot(dir, config, notes, { ...options.load, ...(readGit ? { readGit } : {}), ...(options.overrides ? { overrides: options.overrides } : {}) });
     }),
   );
   for (const file of options.reportOnly ?? []) reportOnly.add(path.resolve(cwd, file));
