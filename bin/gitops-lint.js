@@ -79,7 +79,8 @@ if (builtIn) {
   } catch {
     cachedData = undefined;
   }
-  script = new vm.Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+  // The bundle is pure ASCII (scripts/bundle.mjs makes it so): latin1 reads it as UTF-8 would, in a third of the time.
+  script = new vm.Script(Module.wrap(readFileSync(bundle, 'latin1')), { filename: bundle, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
   loaded = module.exports;

@@ -10809,7 +10809,7 @@ function requireLoader() {
       iterator(documents[index]);
     }
   }
-  function load2(input, options) {
+  function load22(input, options) {
     const documents = loadDocuments(input, options);
     if (documents.length === 0) {
       return void 0;
@@ -10819,7 +10819,7 @@ function requireLoader() {
     throw new YAMLException2("expected a single document in the stream, but found more");
   }
   loader.loadAll = loadAll2;
-  loader.load = load2;
+  loader.load = load22;
   return loader;
 }
 function requireDumper() {
@@ -11008,9 +11008,9 @@ function requireDumper() {
   function isPlainSafeFirst(c) {
     return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
     // - (c-indicator ::=
-    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
-    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
-    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    // \u201c-\u201d | \u201c?\u201d | \u201c:\u201d | \u201c,\u201d | \u201c[\u201d | \u201c]\u201d | \u201c{\u201d | \u201c}\u201d
+    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | \u201c#\u201d | \u201c&\u201d | \u201c*\u201d | \u201c!\u201d | \u201c|\u201d | \u201c=\u201d | \u201c>\u201d | \u201c'\u201d | \u201c"\u201d
+    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | \u201c%\u201d | \u201c@\u201d | \u201c`\u201d)
     c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
   }
   function isPlainSafeLast(c) {
@@ -13751,6 +13751,17 @@ var init_tree2 = __esm({
   }
 });
 
+// lazy-builtin:node:crypto
+function createHash(...args2) {
+  return load2().createHash(...args2);
+}
+var loaded, load2;
+var init_node_crypto = __esm({
+  "lazy-builtin:node:crypto"() {
+    load2 = () => loaded ??= require("node:crypto");
+  }
+});
+
 // src/kustomize/resource.ts
 function isObject2(value) {
   return typeof value === "object" && value !== null;
@@ -14060,7 +14071,7 @@ function contentHash(value) {
   const encoded = value.kind === "Secret" ? { kind: "Secret", type: typeof value.type === "string" ? value.type : "", name: "", data: field("data") } : { kind: "ConfigMap", name: "", data: field("data") };
   const extra = value.kind === "Secret" ? "stringData" : "binaryData";
   if (isMap2(value[extra])) encoded[extra] = value[extra];
-  const hex = (0, import_node_crypto.createHash)("sha256").update(goJson(encoded)).digest("hex").slice(0, 10);
+  const hex = createHash("sha256").update(goJson(encoded)).digest("hex").slice(0, 10);
   return hex.replace(/[013ae]/g, (digit) => ({ "0": "g", "1": "h", "3": "k", a: "m", e: "t" })[digit]);
 }
 function goJson(value) {
@@ -14078,11 +14089,11 @@ function finishGenerated(resources) {
     setIn(res, ["metadata", "name"], `${name3}-${contentHash(res.value)}`, void 0);
   }
 }
-var import_node_crypto, SOPS_MARK;
+var SOPS_MARK;
 var init_generators = __esm({
   "src/kustomize/generators.ts"() {
     "use strict";
-    import_node_crypto = require("node:crypto");
+    init_node_crypto();
     init_collections();
     init_origin();
     init_resource();
@@ -32656,7 +32667,7 @@ function helmReleaseTarget(resource) {
   const explicit = asString(getIn(resource.value, ["spec", "releaseName"]));
   const targetNamespace = asString(getIn(resource.value, ["spec", "targetNamespace"]));
   const full = explicit !== void 0 && explicit !== "" ? explicit : targetNamespace ? `${targetNamespace}-${resource.name}` : resource.name;
-  const name3 = full.length <= 53 ? full : `${full.slice(0, 40)}-${(0, import_node_crypto2.createHash)("sha256").update(full).digest("hex").slice(0, 12)}`;
+  const name3 = full.length <= 53 ? full : `${full.slice(0, 40)}-${createHash("sha256").update(full).digest("hex").slice(0, 12)}`;
   return { name: name3, namespace: targetNamespace || resource.appliedNamespace };
 }
 function renderReleaseTemplate(text, release) {
@@ -32670,11 +32681,11 @@ function renderReleaseTemplate(text, release) {
   });
   return unknown || rendered.includes("{{") ? void 0 : rendered;
 }
-var import_node_crypto2, TEMPLATE;
+var TEMPLATE;
 var init_helm_release = __esm({
   "src/references/helm-release.ts"() {
     "use strict";
-    import_node_crypto2 = require("node:crypto");
+    init_node_crypto();
     init_values();
     TEMPLATE = /\{\{-?\s*(.*?)\s*-?\}\}/g;
   }
@@ -34095,15 +34106,15 @@ var init_credential = __esm({
     UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     BOOLEAN = /^(true|false|yes|no|on|off)$/i;
     NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-    DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w))+$/;
+    DURATION = /^(\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h|d|w))+$/;
     PLAIN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/@?#\s]*(?:\/[^@?#\s]*)?$/i;
     CONTAINS_REFERENCE = [
       /\$\{[^}]*\}/,
-      // `${VAR}`: Flux post-build substitution, shell, `${{ … }}` of CI files
+      // `${VAR}`: Flux post-build substitution, shell, `${{ \u2026 }}` of CI files
       /\$\([A-Za-z_][\w.-]*\)/,
       // `$(VAR)`: Kubernetes dependent environment variables
       /\{\{[\s\S]*\}\}/
-      // `{{ … }}`: Helm `tpl`, ExternalSecret templates
+      // `{{ \u2026 }}`: Helm `tpl`, ExternalSecret templates
     ];
     WHOLE_REFERENCE = [
       /^\$[A-Za-z_]\w*$/,
@@ -34581,7 +34592,7 @@ function toFinding(rule, report, level, roots = []) {
 }
 function fingerprint(ruleId, file, resource, path25, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
-  const hash = (0, import_node_crypto3.createHash)("sha256");
+  const hash = createHash("sha256");
   hash.update([ruleId, file.path, identity3, (path25 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
@@ -34605,11 +34616,11 @@ function rootNeutral(message, roots) {
 function compareFindings(a, b) {
   return compareStrings(a.location.root, b.location.root) || compareStrings(a.location.file, b.location.file) || a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
 }
-var import_node_crypto3, EMPTY_REGION, neutralizers;
+var EMPTY_REGION, neutralizers;
 var init_report = __esm({
   "src/engine/report.ts"() {
     "use strict";
-    import_node_crypto3 = require("node:crypto");
+    init_node_crypto();
     init_collections();
     init_position();
     EMPTY_REGION = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
@@ -36969,10 +36980,10 @@ var init_terraform_duplicate_name = __esm({
           if (skipUnknownModule(ctx.model, module2)) continue;
           for (const map2 of [module2.variables, module2.outputs, module2.locals, module2.resources, module2.data, module2.modules]) {
             for (const [name3, decls] of map2) {
-              const loaded = decls.filter((decl) => !decl.file.override && !shadowed(module2, decl.file.file.path));
-              const first2 = loaded[0];
+              const loaded4 = decls.filter((decl) => !decl.file.override && !shadowed(module2, decl.file.file.path));
+              const first2 = loaded4[0];
               if (!first2) continue;
-              for (const later of loaded.slice(1)) {
+              for (const later of loaded4.slice(1)) {
                 const line = first2.file.file.lineCounter.linePos(first2.offsets[0]).line;
                 const kind = later.kind === "data" ? "data source" : later.kind === "module" ? "module call" : later.kind === "local" ? "local value" : later.kind;
                 ctx.report({ file: later.file.file, offsets: later.offsets, messageId: "duplicate", data: { kind, name: name3, first: first2.file.file.path, line, what: WHAT[later.kind] } });
@@ -40597,6 +40608,17 @@ var init_schema2 = __esm({
   }
 });
 
+// lazy-builtin:node:zlib
+function gunzipSync(...args2) {
+  return load3().gunzipSync(...args2);
+}
+var loaded2, load3;
+var init_node_zlib = __esm({
+  "lazy-builtin:node:zlib"() {
+    load3 = () => loaded2 ??= require("node:zlib");
+  }
+});
+
 // src/policies/bundle.ts
 function isWasm(bytes) {
   return WASM_MAGIC.every((byte, i2) => bytes[i2] === byte);
@@ -40606,7 +40628,7 @@ function readPolicyFile(bytes) {
   if (bytes[0] !== 31 || bytes[1] !== 139) throw new BundleError("neither a bundle (.tar.gz) nor a Wasm module");
   let tar;
   try {
-    tar = (0, import_node_zlib.gunzipSync)(bytes, { maxOutputLength: MAX_BUNDLE_BYTES });
+    tar = gunzipSync(bytes, { maxOutputLength: MAX_BUNDLE_BYTES });
   } catch (error) {
     throw new BundleError(`cannot decompress the bundle (${error.code ?? "corrupt gzip"})`);
   }
@@ -40729,11 +40751,11 @@ function paxPath(body2) {
   }
   return void 0;
 }
-var import_node_zlib, MAX_BUNDLE_BYTES, WASM_MAGIC, BundleError;
+var MAX_BUNDLE_BYTES, WASM_MAGIC, BundleError;
 var init_bundle = __esm({
   "src/policies/bundle.ts"() {
     "use strict";
-    import_node_zlib = require("node:zlib");
+    init_node_zlib();
     MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
     WASM_MAGIC = [0, 97, 115, 109];
     BundleError = class extends Error {
@@ -47027,7 +47049,7 @@ function instantiate(module2, maxPages, context) {
   const provided = /* @__PURE__ */ new Set([...SDK_BUILTIN_NAMES, ...Object.keys(builtins)]);
   return { policy, missingBuiltins: importedBuiltins(policy).filter((name3) => !provided.has(name3)).sort() };
 }
-function withOverrides(overrides, load2) {
+function withOverrides(overrides, load5) {
   const Original = WebAssembly.Instance;
   function Wrapped(module2, imports) {
     const env = imports.env;
@@ -47057,7 +47079,7 @@ function withOverrides(overrides, load2) {
   }
   WebAssembly.Instance = Wrapped;
   try {
-    return load2();
+    return load5();
   } finally {
     WebAssembly.Instance = Original;
   }
@@ -47181,7 +47203,7 @@ async function loadPolicyEntry(entry, configFile, index, boundary = import_node_
       );
     }
   }
-  const loaded = {
+  const loaded4 = {
     file,
     name: options.path,
     declaredIn: { file: configFile, index },
@@ -47195,11 +47217,11 @@ async function loadPolicyEntry(entry, configFile, index, boundary = import_node_
     missingBuiltins: probe.missingBuiltins,
     readsConftestData: Buffer.from(archive.wasm.buffer, archive.wasm.byteOffset, archive.wasm.byteLength).includes("conftest")
   };
-  Object.defineProperty(loaded, "toJSON", {
+  Object.defineProperty(loaded4, "toJSON", {
     enumerable: false,
-    value: () => ({ file, namespaces: loaded.namespaces, combine: loaded.combine, maxMemory: options.maxMemory ?? DEFAULT_MAX_MEMORY_MIB, timeout: loaded.timeoutMs, entrypoints: loaded.entrypoints })
+    value: () => ({ file, namespaces: loaded4.namespaces, combine: loaded4.combine, maxMemory: options.maxMemory ?? DEFAULT_MAX_MEMORY_MIB, timeout: loaded4.timeoutMs, entrypoints: loaded4.entrypoints })
   });
-  return loaded;
+  return loaded4;
 }
 function isRuleEntrypoint(name3, packagePath) {
   if (!name3.startsWith(`${packagePath}/`)) return false;
@@ -47332,17 +47354,17 @@ async function loadPolicies(raw, file, place3, boundary) {
   const entries = raw.policies ?? [];
   if (entries.length === 0) return [];
   const { loadPolicyEntry: loadPolicyEntry2, PolicyConfigError: PolicyConfigError2 } = await Promise.resolve().then(() => (init_config2(), config_exports));
-  const loaded = [];
+  const loaded4 = [];
   for (const [index, entry] of entries.entries()) {
     try {
-      loaded.push(await loadPolicyEntry2(entry, file, index, boundary));
+      loaded4.push(await loadPolicyEntry2(entry, file, index, boundary));
     } catch (error) {
       if (!(error instanceof PolicyConfigError2)) throw error;
       const at = place3(typeof entry === "string" ? ["policies", index] : ["policies", index, error.key]);
       throw new ConfigError(error.message, file, at.line, at.column);
     }
   }
-  return loaded;
+  return loaded4;
 }
 function mergeInto(target, source) {
   if (source.baseline !== void 0) target.baseline = source.baseline;
@@ -49586,10 +49608,24 @@ var init_chart_templates = __esm({
   }
 });
 
+// lazy-builtin:node:child_process
+function execFile(...args2) {
+  return load4().execFile(...args2);
+}
+function spawn(...args2) {
+  return load4().spawn(...args2);
+}
+var loaded3, load4;
+var init_node_child_process = __esm({
+  "lazy-builtin:node:child_process"() {
+    load4 = () => loaded3 ??= require("node:child_process");
+  }
+});
+
 // src/workspace/git.ts
 function git(cwd, args2) {
   return new Promise((resolve3) => {
-    (0, import_node_child_process.execFile)("git", ["-c", "core.quotepath=off", ...args2], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
+    execFile("git", ["-c", "core.quotepath=off", ...args2], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
       resolve3(error ? void 0 : stdout);
     });
   });
@@ -49599,7 +49635,7 @@ function splitNul(out2) {
 }
 function gitRefusal(dir) {
   return new Promise((resolve3) => {
-    (0, import_node_child_process.execFile)("git", ["rev-parse", "--show-toplevel"], { cwd: dir, encoding: "utf8" }, (error, _stdout, stderr) => {
+    execFile("git", ["rev-parse", "--show-toplevel"], { cwd: dir, encoding: "utf8" }, (error, _stdout, stderr) => {
       if (!error || !/dubious ownership/.test(stderr)) return resolve3(void 0);
       resolve3(
         stderr.split("\n").map((line) => line.trim()).filter((line) => line !== "").join(" ").replace(/^fatal: /, "")
@@ -49607,25 +49643,80 @@ function gitRefusal(dir) {
     });
   });
 }
+function mayBeInRepository(dir) {
+  if (process.env.GIT_DIR !== void 0) return true;
+  let real;
+  try {
+    real = import_node_fs5.realpathSync.native(dir);
+  } catch {
+    return true;
+  }
+  return workTreeTop(real) !== void 0;
+}
 async function gitTopLevel(dir) {
+  if (!mayBeInRepository(dir)) return void 0;
   const out2 = await git(dir, ["rev-parse", "--show-toplevel"]);
   return out2 === void 0 ? void 0 : import_node_path12.default.resolve(out2.trim());
 }
 async function readGitFiles(dir) {
-  const [listing, ignored] = await Promise.all([
-    // -t tags each entry: H tracked, R deleted from the work tree, ? untracked and not ignored;
-    // -s adds the index mode of tracked entries.
-    git(dir, ["ls-files", "-z", "-t", "-s", "--cached", "--deleted", "--others", "--exclude-standard"]),
-    git(dir, ["ls-files", "-z", "--cached", "--ignored", "--exclude-per-directory=.gitignore"])
-  ]);
+  if (!mayBeInRepository(dir)) return void 0;
+  const [listing, ignored] = await Promise.all([git(dir, ["ls-files", ...LISTING]), git(dir, ["ls-files", ...TRACKED_IGNORED])]);
   if (listing === void 0) return void 0;
-  return { ...parseListing(listing), trackedIgnored: new Set(splitNul(ignored ?? "")) };
+  return { ...parseListing(splitNul(listing)), trackedIgnored: new Set(splitNul(ignored ?? "")) };
 }
-function parseListing(out2) {
+function gitFilesReader(dirs) {
+  const listings = /* @__PURE__ */ new Map();
+  if (process.env.GIT_DIR === void 0 && process.env.GIT_WORK_TREE === void 0) {
+    const byTop = /* @__PURE__ */ new Map();
+    for (const dir of new Set(dirs)) {
+      let real;
+      try {
+        real = import_node_fs5.realpathSync.native(dir);
+        if (!(0, import_node_fs5.statSync)(real).isDirectory()) continue;
+      } catch {
+        continue;
+      }
+      const top = workTreeTop(real);
+      if (top === void 0) continue;
+      const group = byTop.get(top) ?? [];
+      group.push({ dir, real });
+      byTop.set(top, group);
+    }
+    for (const group of byTop.values()) {
+      if (group.length < 2 || group.some((a) => group.some((b) => a !== b && isInside(a.real, b.real)))) continue;
+      const together = listTogether(group.map((root) => root.real));
+      group.forEach((root, index) => listings.set(root.dir, together.then((all) => all?.[index] ?? readGitFiles(root.dir))));
+    }
+  }
+  return (dir) => listings.get(dir) ?? readGitFiles(dir);
+}
+async function listTogether(reals) {
+  let common2 = import_node_path12.default.dirname(reals[0]);
+  while (!reals.every((real) => isInside(common2, real)) && import_node_path12.default.dirname(common2) !== common2) common2 = import_node_path12.default.dirname(common2);
+  const specs = reals.map((real) => import_node_path12.default.relative(common2, real).split(import_node_path12.default.sep).join("/"));
+  const prefixes = specs.map((spec) => `${spec}/`);
+  const args2 = ["--", ...specs];
+  const [listing, ignored] = await Promise.all([git(common2, ["--literal-pathspecs", "ls-files", ...LISTING, ...args2]), git(common2, ["--literal-pathspecs", "ls-files", ...TRACKED_IGNORED, ...args2])]);
+  if (listing === void 0 || ignored === void 0) return void 0;
+  const entries = prefixes.map(() => []);
+  for (const entry of splitNul(listing)) {
+    const start2 = entry[0] === "?" ? 2 : entry.indexOf("	") + 1;
+    if (start2 === 0) continue;
+    const index = prefixes.findIndex((prefix) => entry.startsWith(prefix, start2));
+    if (index !== -1) entries[index].push(entry.slice(0, start2) + entry.slice(start2 + prefixes[index].length));
+  }
+  const trackedIgnored = prefixes.map(() => /* @__PURE__ */ new Set());
+  for (const file of splitNul(ignored)) {
+    const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
+    if (index !== -1) trackedIgnored[index].add(file.slice(prefixes[index].length));
+  }
+  return entries.map((list, index) => ({ ...parseListing(list), trackedIgnored: trackedIgnored[index] }));
+}
+function parseListing(entries) {
   const tracked = /* @__PURE__ */ new Set();
   const deleted = /* @__PURE__ */ new Set();
   const present = /* @__PURE__ */ new Map();
-  for (const entry of splitNul(out2)) {
+  for (const entry of entries) {
     const tag = entry[0];
     if (tag === "?") {
       if (!entry.endsWith("/")) present.set(entry.slice(2), void 0);
@@ -49719,13 +49810,16 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_child_process, import_node_fs5, import_node_path12, REMOTE_REFS;
+var import_node_fs5, import_node_path12, LISTING, TRACKED_IGNORED, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
-    import_node_child_process = require("node:child_process");
+    init_node_child_process();
     import_node_fs5 = require("node:fs");
     import_node_path12 = __toESM2(require("node:path"), 1);
+    init_confine();
+    LISTING = ["-z", "-t", "-s", "--cached", "--deleted", "--others", "--exclude-standard"];
+    TRACKED_IGNORED = ["-z", "--cached", "--ignored", "--exclude-per-directory=.gitignore"];
     REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
 });
@@ -49896,7 +49990,7 @@ function readBlobs(repo, objects, maxBytes = MAX_FILE_BYTES) {
   const blobs = /* @__PURE__ */ new Map();
   if (wanted.length === 0) return Promise.resolve(blobs);
   return new Promise((resolve3, reject) => {
-    const child = (0, import_node_child_process2.spawn)("git", ["cat-file", "--batch"], { cwd: repo, stdio: ["pipe", "pipe", "ignore"] });
+    const child = spawn("git", ["cat-file", "--batch"], { cwd: repo, stdio: ["pipe", "pipe", "ignore"] });
     let pending = Buffer.alloc(0);
     let current;
     child.stdout.on("data", (chunk) => {
@@ -50015,11 +50109,11 @@ async function loadStagedRoot(dir, index, config, notes) {
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return { root, files, forCommit };
 }
-var import_node_child_process2, import_node_path14, import_ignore4, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
+var import_node_path14, import_ignore4, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
 var init_staged = __esm({
   "src/workspace/staged.ts"() {
     "use strict";
-    import_node_child_process2 = require("node:child_process");
+    init_node_child_process();
     import_node_path14 = __toESM2(require("node:path"), 1);
     import_ignore4 = __toESM2(require_ignore(), 1);
     init_chart_templates();
@@ -50888,7 +50982,7 @@ var init_evaluate = __esm({
         }
         return { resource, path: hint.path ?? [], messageId: "result" };
       }
-      /** Combined results: `_loc`, or a path starting with the input index (`[2, "contents", …]`). */
+      /** Combined results: `_loc`, or a path starting with the input index (`[2, "contents", \u2026]`). */
       combinedTarget(objects, hint) {
         if (hint.line !== void 0) {
           const file = this.locFile(hint.file, objects);
@@ -50942,7 +51036,8 @@ async function loadWorkspace(options) {
   const reportOnly = /* @__PURE__ */ new Set();
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : void 0;
   const forCommit = /* @__PURE__ */ new Set();
-  const loaded = await Promise.all(
+  const readGit = options.load?.readGit ?? (staged ? void 0 : gitFilesReader(options.roots.filter((input) => typeof input === "string").map((input) => import_node_path16.default.resolve(cwd, input))));
+  const loaded4 = await Promise.all(
     options.roots.map(async (input, position2) => {
       if (typeof input !== "string") {
         const config2 = input.config ?? explicitConfig ?? own3(await memoryConfig(input, rules));
@@ -50960,12 +51055,12 @@ async function loadWorkspace(options) {
       const { dir, file } = await resolveRootPath(import_node_path16.default.resolve(cwd, input));
       if (file) reportOnly.add(file);
       const config = explicitConfig ?? own3(await (options.load?.config ?? loadRootConfig)(dir, rules));
-      return loadDiskRoot(dir, config, notes, { ...options.load, ...options.overrides ? { overrides: options.overrides } : {} });
+      return loadDiskRoot(dir, config, notes, { ...options.load, ...readGit ? { readGit } : {}, ...options.overrides ? { overrides: options.overrides } : {} });
     })
   );
   for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path16.default.resolve(cwd, file));
-  const roots = loaded.map((entry) => entry.root);
-  const files = loaded.flatMap((entry) => entry.files);
+  const roots = loaded4.map((entry) => entry.root);
+  const files = loaded4.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
   if (files.some((file) => isHclFile(file.path))) {
