@@ -60,15 +60,17 @@ function cacheFile(dir) {
 }
 
 /**
- * Bytecode V8 holds: what a run compiled beyond what the cache gave it shows as growth. The
- * cache holds what the run that wrote it compiled (V8 compiles functions on first call); one
- * written after `--version` lacks the lint path (an examples run then compiles ~700 KB of
- * bytecode, ~60 ms, on every run), so a run that compiles more than REFRESH bytes rewrites it,
- * with what the cache held and what the run added. A run the cache covers grows by a few KB
- * (Node's own modules loaded on demand), so the file settles after a few different runs.
+ * The cache holds what the run that wrote it compiled (V8 compiles a function on its first
+ * call). One written by `--version` (~0.3 of the bundle's size) or by a run on an empty folder
+ * (~0.37) lacks most of the lint path, which every later run then compiles again: ~700 KB of
+ * bytecode, ~60 ms CPU, on the examples. A lint run writes 0.5-0.65. So while the cache is
+ * smaller than PARTIAL of the bundle, the bytecode V8 holds is measured after loading and at
+ * the end (a heap walk: 1-8 ms, which a full cache never pays), and a run that compiled more
+ * than REFRESH bytes beyond the cache rewrites it, with what it held and what the run added.
  */
-const bytecode = () => v8.getHeapCodeStatistics().bytecode_and_metadata_size;
+const PARTIAL = 0.45;
 const REFRESH = 64 * 1024;
+const bytecode = () => v8.getHeapCodeStatistics().bytecode_and_metadata_size;
 const dir = cacheDir();
 const builtIn = typeof nodeModule.enableCompileCache === 'function';
 let cache;
@@ -96,7 +98,8 @@ if (builtIn) {
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
   loaded = module.exports;
 }
-const loadedBytecode = bytecode();
+const partial = cachedData !== undefined && cachedData.length < PARTIAL * statSync(bundle).size;
+const loadedBytecode = partial ? bytecode() : 0;
 
 process.exitCode = await loaded.main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
@@ -112,7 +115,7 @@ process.exitCode = await loaded.main(process.argv.slice(2), {
 });
 
 // Written after the run, so the cache also holds the functions the run compiled.
-if (script && cache && (cachedData === undefined || script.cachedDataRejected || bytecode() - loadedBytecode > REFRESH)) {
+if (script && cache && (cachedData === undefined || script.cachedDataRejected || (partial && bytecode() - loadedBytecode > REFRESH))) {
   try {
     const partial = `${cache}.${process.pid}`;
     writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
