@@ -13,7 +13,6 @@ const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writ
 const nodeModule = require('node:module');
 const os = require('node:os');
 const path = require('node:path');
-const v8 = require('node:v8');
 const vm = require('node:vm');
 
 const bundle = path.join(__dirname, '..', 'dist', 'cli', 'main.cjs');
@@ -66,14 +65,19 @@ function cacheFile(dir) {
  * The cache holds what the run that wrote it compiled (V8 compiles a function on its first
  * call). One written by `--version` (~0.3 of the bundle's size) or by a run on an empty folder
  * (~0.37) lacks most of the lint path, which every later run then compiles again: ~700 KB of
- * bytecode, ~60 ms CPU, on the examples. A lint run writes 0.5-0.65. So while the cache is
- * smaller than PARTIAL of the bundle, the bytecode V8 holds is measured after loading and at
- * the end (a heap walk: 1-8 ms, which a full cache never pays), and a run that compiled more
- * than REFRESH bytes beyond the cache rewrites it, with what it held and what the run added.
+ * bytecode, ~60 ms CPU, on the examples; one written on a repository without Terraform or dbt
+ * lacks ~200 KB that the examples use. So the bytecode V8 holds is measured after loading and
+ * at the end of the run, and a run that compiled more than REFRESH bytes beyond the cache
+ * rewrites it, with what it held and what the run added; a run the cache covers grows by a few
+ * KB (Node's own modules loaded on demand), so the file settles. The measure is a heap walk
+ * (1-8 ms), so it is taken on every run only while the cache is smaller than PARTIAL of the
+ * bundle, and on one run in SAMPLE after that.
  */
 const PARTIAL = 0.45;
+const SAMPLE = 8;
 const REFRESH = 64 * 1024;
-const bytecode = () => v8.getHeapCodeStatistics().bytecode_and_metadata_size;
+// node:v8 is required only here: it loads ~30 of Node's modules (heap utils, streams).
+const bytecode = () => require('node:v8').getHeapCodeStatistics().bytecode_and_metadata_size;
 const dir = cacheDir();
 const builtIn = typeof nodeModule.enableCompileCache === 'function';
 let cache;
@@ -101,8 +105,8 @@ if (builtIn) {
   script.runInThisContext()(module.exports, nodeModule.createRequire(bundle), module, bundle, path.dirname(bundle));
   loaded = module.exports;
 }
-const partial = cachedData !== undefined && cachedData.length < PARTIAL * statSync(bundle).size;
-const loadedBytecode = partial ? bytecode() : 0;
+const measured = cachedData !== undefined && (cachedData.length < PARTIAL * statSync(bundle).size || Math.random() * SAMPLE < 1);
+const loadedBytecode = measured ? bytecode() : 0;
 
 const io = {
   stdout: (text) => process.stdout.write(text),
@@ -123,7 +127,7 @@ loaded.main(process.argv.slice(2), io).then((code) => {
 
 // Written after the run, so the cache also holds the functions the run compiled.
 function writeCache() {
-  if (!(script && cache && (cachedData === undefined || script.cachedDataRejected || (partial && bytecode() - loadedBytecode > REFRESH)))) return;
+  if (!(script && cache && (cachedData === undefined || script.cachedDataRejected || (measured && bytecode() - loadedBytecode > REFRESH)))) return;
   try {
     const temporary = `${cache}.${process.pid}`;
     writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
