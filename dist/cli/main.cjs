@@ -27082,6 +27082,118 @@ var init_crd = __esm({
   }
 });
 
+// src/schema/vendored.ts
+function parseVendoredFamily(text) {
+  return byLines(text) ?? whole(JSON.parse(text));
+}
+function whole(parsed) {
+  const definitions = new Map(Object.entries(parsed.definitions ?? {}));
+  return { kinds: parsed.kinds ?? {}, has: (name3) => definitions.has(name3), definition: (name3) => definitions.get(name3), names: () => definitions.keys() };
+}
+function byLines(text) {
+  const lines = text.split("\n");
+  const end = lines.length - 2;
+  if (lines[0] !== "{" || lines[end] !== "}" || lines[end + 1] !== "") return void 0;
+  let kinds2;
+  const raw = /* @__PURE__ */ new Map();
+  for (let i2 = 1; i2 < end; ) {
+    const entry = ENTRY.exec(lines[i2]);
+    if (!entry || lines[i2].startsWith(" ")) return void 0;
+    if (entry[2] !== "{") {
+      if (entry[2].endsWith(",") !== i2 + 1 < end) return void 0;
+      i2++;
+      continue;
+    }
+    const first2 = ++i2;
+    while (i2 < end && lines[i2] !== "}" && lines[i2] !== "},") i2++;
+    if (i2 === end || lines[i2] === "}," !== i2 + 1 < end) return void 0;
+    const inner = lines.slice(first2, i2++);
+    const key2 = JSON.parse(entry[1]);
+    if (key2 === "kinds") kinds2 = JSON.parse(`{${inner.join("\n")}}`);
+    if (key2 !== "definitions") continue;
+    for (const [index, line] of inner.entries()) {
+      const definition = ENTRY.exec(line);
+      if (!definition || !line.startsWith('  "')) return void 0;
+      const last = index === inner.length - 1;
+      if (definition[2].endsWith(",") === last) return void 0;
+      raw.set(JSON.parse(definition[1]), last ? definition[2] : definition[2].slice(0, -1));
+    }
+  }
+  const parsed = /* @__PURE__ */ new Map();
+  return {
+    kinds: kinds2 ?? {},
+    has: (name3) => raw.has(name3),
+    definition(name3) {
+      let schema2 = parsed.get(name3);
+      if (schema2 === void 0) {
+        const json3 = raw.get(name3);
+        if (json3 === void 0) return void 0;
+        schema2 = JSON.parse(json3);
+        parsed.set(name3, schema2);
+      }
+      return schema2;
+    },
+    names: () => raw.keys()
+  };
+}
+var ENTRY, DefinitionMap;
+var init_vendored = __esm({
+  "src/schema/vendored.ts"() {
+    "use strict";
+    ENTRY = /^ {0,2}("(?:[^"\\]|\\.)*"): (.*)$/;
+    DefinitionMap = class extends Map {
+      families = [];
+      addFamily(family) {
+        this.families.push(family);
+      }
+      get(name3) {
+        const found = super.get(name3);
+        if (found !== void 0) return found;
+        for (const family of this.families) {
+          if (!family.has(name3)) continue;
+          const schema2 = family.definition(name3);
+          super.set(name3, schema2);
+          return schema2;
+        }
+        return void 0;
+      }
+      has(name3) {
+        return super.has(name3) || this.families.some((family) => family.has(name3));
+      }
+      /** Every definition, parsed and in load order (as the map held them when files were parsed whole): what iterating it needs. */
+      complete() {
+        const all = /* @__PURE__ */ new Map();
+        for (const family of this.families) for (const name3 of family.names()) if (!all.has(name3)) all.set(name3, this.get(name3));
+        super.clear();
+        for (const [name3, schema2] of all) super.set(name3, schema2);
+      }
+      get size() {
+        this.complete();
+        return super.size;
+      }
+      entries() {
+        this.complete();
+        return super.entries();
+      }
+      keys() {
+        this.complete();
+        return super.keys();
+      }
+      values() {
+        this.complete();
+        return super.values();
+      }
+      forEach(callback, thisArg) {
+        this.complete();
+        super.forEach(callback, thisArg);
+      }
+      [Symbol.iterator]() {
+        return this.entries();
+      }
+    };
+  }
+});
+
 // src/schema/registry.ts
 function findSchemaDir(start2 = import_node_path5.default.dirname((0, import_node_url.fileURLToPath)(__gitopsLintModuleUrl))) {
   let dir = start2;
@@ -27098,7 +27210,7 @@ function apiVersionOf(group, version2) {
 function readFamily(file) {
   let family = parsedFiles.get(file);
   if (family === void 0) {
-    family = (0, import_node_fs.existsSync)(file) ? JSON.parse((0, import_node_fs.readFileSync)(file, "utf8")) : null;
+    family = (0, import_node_fs.existsSync)(file) ? parseVendoredFamily((0, import_node_fs.readFileSync)(file, "utf8")) : null;
     parsedFiles.set(file, family);
   }
   return family;
@@ -27111,6 +27223,7 @@ var init_registry = __esm({
     import_node_path5 = __toESM2(require("node:path"), 1);
     import_node_url = require("node:url");
     init_crd();
+    init_vendored();
     VENDORED = [
       { file: "kubernetes/kubernetes.json", covers: (group) => group === "" || !group.includes(".") || group.endsWith(".k8s.io") },
       { file: "flux/flux.json", covers: (group) => group.endsWith(".toolkit.fluxcd.io") },
@@ -27157,7 +27270,8 @@ var init_registry = __esm({
     parsedFiles = /* @__PURE__ */ new Map();
     SchemaRegistry = class {
       /** Definitions of every loaded file; names are globally unique (`IoK8sApiCoreV1Container`). */
-      definitions = /* @__PURE__ */ new Map();
+      vendoredDefinitions = new DefinitionMap();
+      definitions = this.vendoredDefinitions;
       loaded = /* @__PURE__ */ new Map();
       crds = /* @__PURE__ */ new Map();
       resolved = /* @__PURE__ */ new Map();
@@ -27218,9 +27332,7 @@ var init_registry = __esm({
         this.schemaDir ??= findSchemaDir();
         family = readFamily(import_node_path5.default.join(this.schemaDir, vendored.file));
         this.loaded.set(vendored.file, family);
-        for (const [name3, schema2] of Object.entries(family?.definitions ?? {})) {
-          if (!this.definitions.has(name3)) this.definitions.set(name3, schema2);
-        }
+        if (family) this.vendoredDefinitions.addFamily(family);
         return family;
       }
     };
@@ -34529,7 +34641,7 @@ spec:
 
 // src/engine/report.ts
 function interpolate(template, data = {}) {
-  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
+  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole2, key2) => key2 in data ? String(data[key2]) : whole2);
 }
 function reportTarget(report) {
   if ("resource" in report) {
@@ -50294,10 +50406,10 @@ function stringSpans(text) {
   const spans = [];
   const assignment = new RegExp(ASSIGNMENT.source, "g");
   for (let match = assignment.exec(text); match !== null; match = assignment.exec(text)) {
-    const [whole, , key2, , value] = match;
+    const [whole2, , key2, , value] = match;
     const bare = value.replace(/^["']|["']$/g, "");
-    const valueStart = match.index + whole.length - value.length;
-    if (isMaskedValue(key2, bare)) spans.push([valueStart, match.index + whole.length]);
+    const valueStart = match.index + whole2.length - value.length;
+    if (isMaskedValue(key2, bare)) spans.push([valueStart, match.index + whole2.length]);
     else assignment.lastIndex = valueStart;
   }
   for (const match of text.matchAll(URL_PASSWORD)) {
@@ -50385,8 +50497,8 @@ var init_mask = __esm({
 function hclSecretRanges(text) {
   const ranges = [];
   for (const match of text.matchAll(ATTRIBUTE)) {
-    const [whole, name3 = "", value = ""] = match;
-    const valueStart = (match.index ?? 0) + whole.length - value.length - 1;
+    const [whole2, name3 = "", value = ""] = match;
+    const valueStart = (match.index ?? 0) + whole2.length - value.length - 1;
     if (isMaskedValue(name3, value)) ranges.push([valueStart, valueStart + value.length]);
   }
   for (const block of text.matchAll(/^variable\s+"[^"]*"\s*\{[\s\S]*?^\}/gm)) {
@@ -50503,14 +50615,14 @@ function maskYamlText(text, embedding) {
 }
 function astTree(text, doc, ranges, certain) {
   const masked = /* @__PURE__ */ new Set();
-  const whole = (node) => {
+  const whole2 = (node) => {
     if (node?.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
   };
   const all = (node) => {
     if (node === null || masked.has(node)) return;
     masked.add(node);
     if ((0, import_yaml15.isAlias)(node)) all(node.resolve(doc) ?? null);
-    else if ((0, import_yaml15.isScalar)(node)) whole(node);
+    else if ((0, import_yaml15.isScalar)(node)) whole2(node);
     else if ((0, import_yaml15.isMap)(node) || (0, import_yaml15.isSeq)(node)) {
       for (const item of node.items) {
         if ((0, import_yaml15.isPair)(item)) {
@@ -50556,11 +50668,11 @@ function astTree(text, doc, ranges, certain) {
       const asWritten = (node.type === import_yaml15.Scalar.PLAIN || quote === 1) && !value.includes("\n") && source.slice(quote, source.length - quote) === value;
       const before = ranges.length;
       if (asWritten) for (const [start2, end] of spans) ranges.push([node.range[0] + quote + start2, node.range[0] + quote + end]);
-      else whole(node);
+      else whole2(node);
       certain.push(...ranges.slice(before));
     },
     embedded(node) {
-      whole(node);
+      whole2(node);
     }
   };
 }
