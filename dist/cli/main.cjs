@@ -27090,6 +27090,12 @@ function whole(parsed) {
   const definitions = new Map(Object.entries(parsed.definitions ?? {}));
   return { kinds: parsed.kinds ?? {}, has: (name3) => definitions.has(name3), definition: (name3) => definitions.get(name3), names: () => definitions.keys() };
 }
+function entryOf(line) {
+  const match = ENTRY.exec(line);
+  if (!match) return void 0;
+  const key2 = match[1];
+  return [key2.includes("\\") ? JSON.parse(key2) : key2.slice(1, -1), line.slice(match[0].length)];
+}
 function byLines(text) {
   const lines = text.split("\n");
   const end = lines.length - 2;
@@ -27097,10 +27103,10 @@ function byLines(text) {
   let kinds2;
   const raw = /* @__PURE__ */ new Map();
   for (let i2 = 1; i2 < end; ) {
-    const entry = ENTRY.exec(lines[i2]);
+    const entry = entryOf(lines[i2]);
     if (!entry || lines[i2].startsWith(" ")) return void 0;
-    if (entry[2] !== "{") {
-      if (entry[2].endsWith(",") !== i2 + 1 < end) return void 0;
+    if (entry[1] !== "{") {
+      if (entry[1].endsWith(",") !== i2 + 1 < end) return void 0;
       i2++;
       continue;
     }
@@ -27108,15 +27114,15 @@ function byLines(text) {
     while (i2 < end && lines[i2] !== "}" && lines[i2] !== "},") i2++;
     if (i2 === end || lines[i2] === "}," !== i2 + 1 < end) return void 0;
     const inner = lines.slice(first2, i2++);
-    const key2 = JSON.parse(entry[1]);
+    const key2 = entry[0];
     if (key2 === "kinds") kinds2 = JSON.parse(`{${inner.join("\n")}}`);
     if (key2 !== "definitions") continue;
     for (const [index, line] of inner.entries()) {
-      const definition = ENTRY.exec(line);
+      const definition = entryOf(line);
       if (!definition || !line.startsWith('  "')) return void 0;
       const last = index === inner.length - 1;
-      if (definition[2].endsWith(",") === last) return void 0;
-      raw.set(JSON.parse(definition[1]), last ? definition[2] : definition[2].slice(0, -1));
+      if (definition[1].endsWith(",") === last) return void 0;
+      raw.set(definition[0], last ? definition[1] : definition[1].slice(0, -1));
     }
   }
   const parsed = /* @__PURE__ */ new Map();
@@ -27140,7 +27146,7 @@ var ENTRY, DefinitionMap;
 var init_vendored = __esm({
   "src/schema/vendored.ts"() {
     "use strict";
-    ENTRY = /^ {0,2}("(?:[^"\\]|\\.)*"): (.*)$/;
+    ENTRY = /^ {0,2}("(?:[^"\\]|\\.)*"): /;
     DefinitionMap = class extends Map {
       families = [];
       addFamily(family) {

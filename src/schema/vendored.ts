@@ -27,7 +27,17 @@ function whole(parsed: { kinds?: Record<string, string>; definitions?: Record<st
   return { kinds: parsed.kinds ?? {}, has: (name) => definitions.has(name), definition: (name) => definitions.get(name), names: () => definitions.keys() };
 }
 
-const ENTRY = /^ {0,2}("(?:[^"\\]|\\.)*"): (.*)$/;
+/** A line's key; the value is the rest of the line (not matched: the regex would scan each definition). */
+const ENTRY = /^ {0,2}("(?:[^"\\]|\\.)*"): /;
+
+/** A line's key (unquoted) and value text. */
+function entryOf(line: string): [key: string, value: string] | undefined {
+  const match = ENTRY.exec(line);
+  if (!match) return undefined;
+  // A key without escapes is its text between the quotes.
+  const key = match[1]!;
+  return [key.includes('\\') ? (JSON.parse(key) as string) : key.slice(1, -1), line.slice(match[0].length)];
+}
 
 /**
  * The layout scripts/generate-schemas.ts writes: `{`, then top-level entries, each one line
@@ -41,11 +51,11 @@ function byLines(text: string): VendoredFamily | undefined {
   let kinds: Record<string, string> | undefined;
   const raw = new Map<string, string>();
   for (let i = 1; i < end; ) {
-    const entry = ENTRY.exec(lines[i]!);
+    const entry = entryOf(lines[i]!);
     if (!entry || lines[i]!.startsWith(' ')) return undefined;
-    if (entry[2] !== '{') {
+    if (entry[1] !== '{') {
       // A one-line entry ($id, $comment): not used at run time, but it must be where the layout says.
-      if (entry[2]!.endsWith(',') !== i + 1 < end) return undefined;
+      if (entry[1].endsWith(',') !== i + 1 < end) return undefined;
       i++;
       continue;
     }
@@ -53,15 +63,15 @@ function byLines(text: string): VendoredFamily | undefined {
     while (i < end && lines[i] !== '}' && lines[i] !== '},') i++;
     if (i === end || (lines[i] === '},') !== i + 1 < end) return undefined;
     const inner = lines.slice(first, i++);
-    const key = JSON.parse(entry[1]!) as string;
+    const key = entry[0];
     if (key === 'kinds') kinds = JSON.parse(`{${inner.join('\n')}}`) as Record<string, string>;
     if (key !== 'definitions') continue;
     for (const [index, line] of inner.entries()) {
-      const definition = ENTRY.exec(line);
+      const definition = entryOf(line);
       if (!definition || !line.startsWith('  "')) return undefined;
       const last = index === inner.length - 1;
-      if (definition[2]!.endsWith(',') === last) return undefined;
-      raw.set(JSON.parse(definition[1]!) as string, last ? definition[2]! : definition[2]!.slice(0, -1));
+      if (definition[1].endsWith(',') === last) return undefined;
+      raw.set(definition[0], last ? definition[1] : definition[1].slice(0, -1));
     }
   }
   const parsed = new Map<string, Schema>();
