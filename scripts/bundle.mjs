@@ -48,6 +48,27 @@ const lazyBuiltins = {
   },
 };
 
+// npm packages the sources import as a default export (`import semver from 'semver'`) that a
+// run often does not call: the import gets an object that requires the package on first use.
+// semver builds ~80 regular expressions when it loads and is called only where a repository
+// states its Flux version. A named import of one of them fails the bundle.
+const LAZY_PACKAGES = /^semver$/;
+const lazyPackages = {
+  name: 'lazy-packages',
+  setup(b) {
+    b.onResolve({ filter: LAZY_PACKAGES }, (args) => (args.namespace === 'lazy-package' ? undefined : { path: args.path, namespace: 'lazy-package' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => ({
+      contents: [
+        'let loaded;',
+        `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+        'export default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });',
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
+
 const common = {
   // web-tree-sitter's CommonJS build: its ES build loads node's `module` through import(),
   // which a CommonJS bundle without dynamic import cannot keep.
@@ -58,7 +79,7 @@ const common = {
   platform: 'node',
   target: 'node20',
   // Only the bare specifier: esbuild's `external: ['ajv']` would also leave its subpaths out.
-  plugins: [{ name: 'ajv-external', setup: (b) => b.onResolve({ filter: /^ajv$/ }, () => ({ path: 'ajv', external: true })) }, lazyBuiltins],
+  plugins: [{ name: 'ajv-external', setup: (b) => b.onResolve({ filter: /^ajv$/ }, () => ({ path: 'ajv', external: true })) }, lazyBuiltins, lazyPackages],
   // Code run through vm.Script (the compile cache) cannot use import(): load with require().
   supported: { 'dynamic-import': false },
   // The sources are ESM and find package files relative to import.meta.url.

@@ -8344,8 +8344,8 @@ function gitRefOf(resource) {
     const branch2 = /^refs\/heads\/(.+)$/.exec(name3)?.[1];
     return branch2 === void 0 ? { describe: `ref ${name3}` } : { branch: branch2, describe: `branch ${branch2}` };
   }
-  const semver2 = asString(ref.semver);
-  if (semver2 !== void 0) return { describe: `tags matching ${semver2}` };
+  const semver = asString(ref.semver);
+  if (semver !== void 0) return { describe: `tags matching ${semver}` };
   const tag = asString(ref.tag);
   if (tag !== void 0) return { describe: `tag ${tag}` };
   const branch = asString(ref.branch) ?? "master";
@@ -26159,16 +26159,25 @@ var require_semver2 = __commonJS2({
   }
 });
 
+// lazy-package:semver
+var loaded2, load3, semver_default;
+var init_semver = __esm({
+  "lazy-package:semver"() {
+    load3 = () => loaded2 ??= require_semver2();
+    semver_default = new Proxy({}, { get: (_, key2) => load3()[key2], has: (_, key2) => key2 in load3() });
+  }
+});
+
 // src/flux/version.ts
 function parse2(written2) {
   const trimmed = written2.trim();
   const normalised = trimmed.replace(/\s*,\s*/g, " ");
-  const exact = import_semver.default.valid(normalised, { loose: true });
+  const exact = semver_default.valid(normalised, { loose: true });
   if (exact !== null) {
-    if (import_semver.default.major(exact) !== 2) return void 0;
-    return { text: exact, exact: true, range: new import_semver.default.Range(exact) };
+    if (semver_default.major(exact) !== 2) return void 0;
+    return { text: exact, exact: true, range: new semver_default.Range(exact) };
   }
-  const range = import_semver.default.validRange(normalised, { loose: true }) === null ? void 0 : new import_semver.default.Range(normalised, { loose: true });
+  const range = semver_default.validRange(normalised, { loose: true }) === null ? void 0 : new semver_default.Range(normalised, { loose: true });
   if (!range || !CANDIDATE_MINORS.some((minor) => admits(range, minor))) return void 0;
   return { text: trimmed.replace(/^v(?=\d)/, ""), exact: false, range };
 }
@@ -26298,11 +26307,11 @@ function describeVersionSource(version2, from) {
 function unique(versions) {
   return versions.filter((version2, i2) => versions.findIndex((other) => other.text === version2.text) === i2);
 }
-var import_semver, CANDIDATE_MINORS, GOTK_COMPONENTS, HEADER, FLUX_MANIFESTS_URL, indexes;
+var CANDIDATE_MINORS, GOTK_COMPONENTS, HEADER, FLUX_MANIFESTS_URL, indexes;
 var init_version = __esm({
   "src/flux/version.ts"() {
     "use strict";
-    import_semver = __toESM2(require_semver2(), 1);
+    init_semver();
     init_values();
     init_kinds();
     init_graph();
@@ -37103,10 +37112,10 @@ var init_terraform_duplicate_name = __esm({
           if (skipUnknownModule(ctx.model, module2)) continue;
           for (const map2 of [module2.variables, module2.outputs, module2.locals, module2.resources, module2.data, module2.modules]) {
             for (const [name3, decls] of map2) {
-              const loaded4 = decls.filter((decl) => !decl.file.override && !shadowed(module2, decl.file.file.path));
-              const first2 = loaded4[0];
+              const loaded5 = decls.filter((decl) => !decl.file.override && !shadowed(module2, decl.file.file.path));
+              const first2 = loaded5[0];
               if (!first2) continue;
-              for (const later of loaded4.slice(1)) {
+              for (const later of loaded5.slice(1)) {
                 const line = first2.file.file.lineCounter.linePos(first2.offsets[0]).line;
                 const kind = later.kind === "data" ? "data source" : later.kind === "module" ? "module call" : later.kind === "local" ? "local value" : later.kind;
                 ctx.report({ file: later.file.file, offsets: later.offsets, messageId: "duplicate", data: { kind, name: name3, first: first2.file.file.path, line, what: WHAT[later.kind] } });
@@ -40733,12 +40742,12 @@ var init_schema2 = __esm({
 
 // lazy-builtin:node:zlib
 function gunzipSync(...args2) {
-  return load3().gunzipSync(...args2);
+  return load4().gunzipSync(...args2);
 }
-var loaded2, load3;
+var loaded3, load4;
 var init_node_zlib = __esm({
   "lazy-builtin:node:zlib"() {
-    load3 = () => loaded2 ??= require("node:zlib");
+    load4 = () => loaded3 ??= require("node:zlib");
   }
 });
 
@@ -47172,7 +47181,7 @@ function instantiate(module2, maxPages, context) {
   const provided = /* @__PURE__ */ new Set([...SDK_BUILTIN_NAMES, ...Object.keys(builtins)]);
   return { policy, missingBuiltins: importedBuiltins(policy).filter((name3) => !provided.has(name3)).sort() };
 }
-function withOverrides(overrides, load5) {
+function withOverrides(overrides, load6) {
   const Original = WebAssembly.Instance;
   function Wrapped(module2, imports) {
     const env = imports.env;
@@ -47202,7 +47211,7 @@ function withOverrides(overrides, load5) {
   }
   WebAssembly.Instance = Wrapped;
   try {
-    return load5();
+    return load6();
   } finally {
     WebAssembly.Instance = Original;
   }
@@ -47326,7 +47335,7 @@ async function loadPolicyEntry(entry, configFile, index, boundary = import_node_
       );
     }
   }
-  const loaded4 = {
+  const loaded5 = {
     file,
     name: options.path,
     declaredIn: { file: configFile, index },
@@ -47340,11 +47349,11 @@ async function loadPolicyEntry(entry, configFile, index, boundary = import_node_
     missingBuiltins: probe.missingBuiltins,
     readsConftestData: Buffer.from(archive.wasm.buffer, archive.wasm.byteOffset, archive.wasm.byteLength).includes("conftest")
   };
-  Object.defineProperty(loaded4, "toJSON", {
+  Object.defineProperty(loaded5, "toJSON", {
     enumerable: false,
-    value: () => ({ file, namespaces: loaded4.namespaces, combine: loaded4.combine, maxMemory: options.maxMemory ?? DEFAULT_MAX_MEMORY_MIB, timeout: loaded4.timeoutMs, entrypoints: loaded4.entrypoints })
+    value: () => ({ file, namespaces: loaded5.namespaces, combine: loaded5.combine, maxMemory: options.maxMemory ?? DEFAULT_MAX_MEMORY_MIB, timeout: loaded5.timeoutMs, entrypoints: loaded5.entrypoints })
   });
-  return loaded4;
+  return loaded5;
 }
 function isRuleEntrypoint(name3, packagePath) {
   if (!name3.startsWith(`${packagePath}/`)) return false;
@@ -47477,17 +47486,17 @@ async function loadPolicies(raw, file, place3, boundary) {
   const entries = raw.policies ?? [];
   if (entries.length === 0) return [];
   const { loadPolicyEntry: loadPolicyEntry2, PolicyConfigError: PolicyConfigError2 } = await Promise.resolve().then(() => (init_config2(), config_exports));
-  const loaded4 = [];
+  const loaded5 = [];
   for (const [index, entry] of entries.entries()) {
     try {
-      loaded4.push(await loadPolicyEntry2(entry, file, index, boundary));
+      loaded5.push(await loadPolicyEntry2(entry, file, index, boundary));
     } catch (error) {
       if (!(error instanceof PolicyConfigError2)) throw error;
       const at = place3(typeof entry === "string" ? ["policies", index] : ["policies", index, error.key]);
       throw new ConfigError(error.message, file, at.line, at.column);
     }
   }
-  return loaded4;
+  return loaded5;
 }
 function mergeInto(target, source) {
   if (source.baseline !== void 0) target.baseline = source.baseline;
@@ -49733,15 +49742,15 @@ var init_chart_templates = __esm({
 
 // lazy-builtin:node:child_process
 function execFile(...args2) {
-  return load4().execFile(...args2);
+  return load5().execFile(...args2);
 }
 function spawn(...args2) {
-  return load4().spawn(...args2);
+  return load5().spawn(...args2);
 }
-var loaded3, load4;
+var loaded4, load5;
 var init_node_child_process = __esm({
   "lazy-builtin:node:child_process"() {
-    load4 = () => loaded3 ??= require("node:child_process");
+    load5 = () => loaded4 ??= require("node:child_process");
   }
 });
 
@@ -51160,7 +51169,7 @@ async function loadWorkspace(options) {
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : void 0;
   const forCommit = /* @__PURE__ */ new Set();
   const readGit = options.load?.readGit ?? (staged ? void 0 : gitFilesReader(options.roots.filter((input) => typeof input === "string").map((input) => import_node_path16.default.resolve(cwd, input))));
-  const loaded4 = await Promise.all(
+  const loaded5 = await Promise.all(
     options.roots.map(async (input, position2) => {
       if (typeof input !== "string") {
         const config2 = input.config ?? explicitConfig ?? own3(await memoryConfig(input, rules));
@@ -51182,8 +51191,8 @@ async function loadWorkspace(options) {
     })
   );
   for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path16.default.resolve(cwd, file));
-  const roots = loaded4.map((entry) => entry.root);
-  const files = loaded4.flatMap((entry) => entry.files);
+  const roots = loaded5.map((entry) => entry.root);
+  const files = loaded5.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
   if (files.some((file) => isHclFile(file.path))) {
