@@ -48,20 +48,31 @@ const lazyBuiltins = {
   },
 };
 
-// npm packages the sources import as a default export (`import semver from 'semver'`) that a
-// run often does not call: the import gets an object that requires the package on first use.
-// semver builds ~80 regular expressions when it loads and is called only where a repository
-// states its Flux version. A named import of one of them fails the bundle.
-const LAZY_PACKAGES = /^semver$/;
+// npm packages that a run often does not call, and whose loading costs: their imports get
+// stand-ins that require the package on first use. semver (a default import) builds ~80
+// regular expressions when it loads and is called only where a repository states its Flux
+// version; re2js (the class RE2JS) builds its Unicode tables and is called only for Go regexps
+// a RegExp cannot stand in for (src/engine/safe-regex.ts). A stand-in forwards property reads
+// (functions bound to the real object, so static methods keep their `this`), calls and `new`;
+// importing any other name from these packages fails the bundle.
+const LAZY_PACKAGES = { semver: ['default'], re2js: ['RE2JS'] };
 const lazyPackages = {
   name: 'lazy-packages',
   setup(b) {
-    b.onResolve({ filter: LAZY_PACKAGES }, (args) => (args.namespace === 'lazy-package' ? undefined : { path: args.path, namespace: 'lazy-package' }));
+    const filter = new RegExp(`^(${Object.keys(LAZY_PACKAGES).join('|')})$`);
+    b.onResolve({ filter }, (args) => (args.namespace === 'lazy-package' ? undefined : { path: args.path, namespace: 'lazy-package' }));
     b.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => ({
       contents: [
         'let loaded;',
         `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
-        'export default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });',
+        'const real = (name) => (name === "default" && !("default" in load()) ? load() : load()[name]);',
+        'const standIn = (name) => new Proxy(function () {}, {',
+        '  get: (_, key) => { const target = real(name); const value = target[key]; return typeof value === "function" ? value.bind(target) : value; },',
+        '  has: (_, key) => key in real(name),',
+        '  apply: (_, self, args) => Reflect.apply(real(name), self, args),',
+        '  construct: (_, args) => Reflect.construct(real(name), args),',
+        '});',
+        ...LAZY_PACKAGES[args.path].map((name) => (name === 'default' ? 'export default standIn("default");' : `export const ${name} = standIn(${JSON.stringify(name)});`)),
       ].join('\n'),
       loader: 'js',
       resolveDir: root,

@@ -7036,7 +7036,7 @@ var require_parser = __commonJS2({
         }
       }
     }
-    var Parser5 = class {
+    var Parser3 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -7809,7 +7809,7 @@ var require_parser = __commonJS2({
         }
       }
     };
-    exports2.Parser = Parser5;
+    exports2.Parser = Parser3;
   }
 });
 
@@ -16195,11 +16195,11 @@ var init_build2 = __esm({
   }
 });
 
-// node_modules/re2js/build/index.js
-var RE2Flags, PublicFlags, ASCII_SIZE, ASCII_TO_UPPER, ASCII_TO_LOWER, MAX_BMP, Codepoint, UnicodeRangeTable, B64, B64_MAP, decodeVLQ, decodeRanges, decodeOrbit, LazyMap, UnicodeTables, Unicode, RE2JSException, RE2JSSyntaxException, RE2JSCompileException, RE2JSGroupException, RE2JSFlagsException, RE2JSInternalException, FAST_PATH_TABLE_SIZE, WORD_RUNE_TABLE, cachedNativeEncoder, cachedNativeDecoder, Utils, createEnum, MatcherInputBase, Utf8MatcherInput, Utf16MatcherInput, MatcherInput, MachineInputBase, MachineUTF8Input, MachineUTF16Input, MachineInput, Matcher, Inst, Queue, LookbehindState, Machine, hashState, arraysEqual, isState, NO_IDS, END_TEXT, DFAState, DFA, VISITED_BITS, MAX_BACKTRACK_PROG, INITIAL_JOB_CAPACITY, MAX_BACKTRACK_VECTOR, BitState, bitStatePool, Backtracker, QueueOnePass, mergeRuneSets, OnePassProg, onePassCopy, makeOnePass, cleanupOnePass, OnePass, Regexp, RegexpWalker, AhoCorasick, Prefilter, PrefilterTree, PatchList, Prog, ANY_RUNE_NOT_NL, ANY_RUNE, Frag, Compiler, Simplify, CharGroup, code1, code2, code3, PERL_GROUPS, code4, code5, code6, code7, code8, code9, code10, code11, code12, code13, code14, code15, code16, code17, POSIX_GROUPS, CharClass, StringIterator, Parser2, RE2, RE2Set, TranslateRegExpString, execResult, RE2JS;
-var init_build3 = __esm({
-  "node_modules/re2js/build/index.js"() {
-    RE2Flags = class RE2Flags2 {
+// node_modules/re2js/build/index.cjs
+var require_build = __commonJS2({
+  "node_modules/re2js/build/index.cjs"(exports2) {
+    Object.defineProperty(exports2, Symbol.toStringTag, { value: "Module" });
+    var RE2Flags = class RE2Flags2 {
       static FOLD_CASE = 1;
       static LITERAL = 2;
       static CLASS_NL = 4;
@@ -16217,7 +16217,7 @@ var init_build3 = __esm({
       static ANCHOR_START = 1;
       static ANCHOR_BOTH = 2;
     };
-    PublicFlags = {
+    var PublicFlags = {
       CASE_INSENSITIVE: 1,
       DOTALL: 2,
       MULTILINE: 4,
@@ -16225,17 +16225,17 @@ var init_build3 = __esm({
       LONGEST_MATCH: 16,
       LOOKBEHINDS: 512
     };
-    ASCII_SIZE = 128;
-    ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
-    ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
-    MAX_BMP = 65535;
+    var ASCII_SIZE = 128;
+    var ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
+    var ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
+    var MAX_BMP = 65535;
     for (let i2 = 0; i2 < ASCII_SIZE; i2++) {
       if (i2 >= 97 && i2 <= 122) ASCII_TO_UPPER[i2] = i2 - 32;
       else ASCII_TO_UPPER[i2] = i2;
       if (i2 >= 65 && i2 <= 90) ASCII_TO_LOWER[i2] = i2 + 32;
       else ASCII_TO_LOWER[i2] = i2;
     }
-    Codepoint = class {
+    var Codepoint = class {
       static CODES = Object.freeze({
         "\x07": 7,
         "\b": 8,
@@ -16320,7 +16320,7 @@ var init_build3 = __esm({
         return s.codePointAt(0);
       }
     };
-    UnicodeRangeTable = class {
+    var UnicodeRangeTable = class {
       /**
       * @param {Uint32Array | number[]} data
       * @param {boolean} isStride1
@@ -16343,10 +16343,10 @@ var init_build3 = __esm({
         return this.data.length / this.SIZE;
       }
     };
-    B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
-    B64_MAP = /* @__PURE__ */ new Uint8Array(256);
+    var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+    var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
     for (let i2 = 0; i2 < 64; i2++) B64_MAP[B64.charCodeAt(i2)] = i2;
-    decodeVLQ = (str2) => {
+    var decodeVLQ = (str2) => {
       const res = [];
       let value = 0;
       let shift = 0;
@@ -16361,7 +16361,7 @@ var init_build3 = __esm({
       }
       return res;
     };
-    decodeRanges = (str2, isStride1) => {
+    var decodeRanges = (str2, isStride1) => {
       const res = decodeVLQ(str2);
       const numRanges = isStride1 ? res.length / 2 : res.length / 3;
       const out2 = new Uint32Array(numRanges * 3);
@@ -16376,7 +16376,7 @@ var init_build3 = __esm({
       }
       return out2;
     };
-    decodeOrbit = (str2) => {
+    var decodeOrbit = (str2) => {
       const res = decodeVLQ(str2);
       const map2 = /* @__PURE__ */ new Map();
       let currentKey = 0;
@@ -16388,7 +16388,7 @@ var init_build3 = __esm({
       }
       return map2;
     };
-    LazyMap = class {
+    var LazyMap = class {
       constructor(initializer) {
         this.initializer = initializer;
         this.cache = /* @__PURE__ */ new Map();
@@ -16403,7 +16403,7 @@ var init_build3 = __esm({
         return val;
       }
     };
-    UnicodeTables = class {
+    var UnicodeTables = class {
       static _CASE_ORBIT = null;
       static get CASE_ORBIT() {
         if (!this._CASE_ORBIT) this._CASE_ORBIT = decodeOrbit("rCgCIgCY+rQI4QiCuuBLgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCCgCBgCBgCBgCBgCBgCBgCB+7OB-BB-BB-BB-BB-BBskQB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BC-BB-BB-BB-BB-BB-BB-BByHBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBxHBCBBBCBBBCBBB3SBmMBkNBCBBBCBBB8MBCBBB6MB6MBCBBC+EB0MB2MBCBBB6MB+MBiGBmNBiNBCBBBmKBikzCBmNBqNBkIBsNBCBBBCBBBCBBB0NBCBBB0NDCBBB0NBCBBByNByNBCBBBCBBB2NBCBBDCBBCwDFCBCBDBCBCBDBCBCBDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB9EBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBCBDBCBBBhGBvDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBjICCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBH2iVBCBBBlKBwiVB+jVB+jVBCBBBlMBqEBuEBCBBBCBBBCBBBCBBBCBBB+hVB4hVB8hVBjNB7MC5MB5MCzMC1MB+0yCE5MB20yCC9MBu2yCBwyyCBo0yCChNBlNBo0yCBu-UBi0yCDlNC6-UBpNDrNIu+UDzNCm0yCBzNE0yyCBzNBpEBxNBxNBtEG1NLqxyCBkxyCnFoFrBCBBBCBBDCBBEkIBkIBkICoHHsCCqCBqCBqCCgEC+DB+DBmkOBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCC+BBgCBgCBgCBgCBgCBgCBgCBgCBrCBpCBpCBpCBmjOB-BB8BB-BB-BBgEB-BB-BByBBqgOBsDB-BBtwBB-BB-BB-BBsBBgDBCB-BB-BB-BBeB-BB-BB61OB-BB-BB-DB9DB9DBQB7DBmCE9CBrDBPBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBrFB-EBOBnHB3FB-FCCBBBNBCBBCjIBjIBjIBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB8kMB-BB6kMB-BB-BB-BB-BB-BB-BB-BB-BB-BBokMB-BB-BBkkMBkkMB-BB-BB-BB-BB-BB-BB-BB4jMB-BB-BB-BB-BB-BB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EBCBBBCBoiMBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBJCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBeBCBBBCBBBCBBBCBBBCBBBCBBBCBBBdBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDL-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-C64CgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOCgmOGgmODg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FDg8FBg8FBg8FhVg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBQBQBQBQBQBQDPBPBPBPBPBPjkC7mMB5mMBnmMBjmMBCBlmMB3lMBpiMBk8kCBCBBG-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FD-7FB-7FB-7F6FoglCEsuHRwjlCyDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCB0DBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBG1DD97OCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPEQCQCQCQCPCPCPCPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPB0EB0EBsFBsFBsFBsFBoGBoGBgIBgIBgHBgHB8HB8HDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQCSFPBPBzEBzEBRCxnOFSFrFBrFBrFBrFBREQBQClkOFPBPBnGBnGFQBQCljOCODPBPB-GB-GBNHSF-HB-HB7HB7HBRqJ53OE9tQBrmQH4Bc3BSgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfECBByZ0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzB34BgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CBCBBBt-UBruHBt+UB1iVBviVBCBBBCBBBCBBB3hVB5-UB9hVB7hVCCBBCCBBI9jVB9jVBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBICBBBCBBECBBN-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOC-lOG-lOzoeCBBBCBBBCBBBCBBBCBBBCBl8kCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBTCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBnECBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBKCBBBCBBBnglCBCBBBCBBBCBBBCBBBCBBECBBBvyyCDCBBBCBBBgDCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBn0yCB90yCB10yCBh0yCBn0yCCjxyCBzyyCBpxyCBg6BBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB-CBl0yCBvjlCBCBBBCBBBt2yCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBhkzCZCBB9a-5Bd-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCm6TCBB7gBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCH-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BmlBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvChDwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCFvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvC1DuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCCuCBuCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCCtCBtCk2BgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEO-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-D+CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCL-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-B74CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhrVgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BD1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BtxekCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjC");
@@ -16667,7 +16667,7 @@ var init_build3 = __esm({
         Inherited: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false))
       });
     };
-    Unicode = class Unicode2 {
+    var Unicode = class Unicode2 {
       static MAX_RUNE = 1114111;
       static RUNE_ERROR = 65533;
       static isUnsearchable(r) {
@@ -16736,14 +16736,14 @@ var init_build3 = __esm({
         return false;
       }
     };
-    RE2JSException = class extends Error {
+    var RE2JSException = class extends Error {
       /** @param {string} message */
       constructor(message) {
         super(message);
         this.name = "RE2JSException";
       }
     };
-    RE2JSSyntaxException = class extends RE2JSException {
+    var RE2JSSyntaxException = class extends RE2JSException {
       /**
       * @param {string} error
       * @param {string|null} [input=null]
@@ -16772,40 +16772,40 @@ var init_build3 = __esm({
         return this.input;
       }
     };
-    RE2JSCompileException = class extends RE2JSException {
+    var RE2JSCompileException = class extends RE2JSException {
       /** @param {string} message */
       constructor(message) {
         super(message);
         this.name = "RE2JSCompileException";
       }
     };
-    RE2JSGroupException = class extends RE2JSException {
+    var RE2JSGroupException = class extends RE2JSException {
       /** @param {string} message */
       constructor(message) {
         super(message);
         this.name = "RE2JSGroupException";
       }
     };
-    RE2JSFlagsException = class extends RE2JSException {
+    var RE2JSFlagsException = class extends RE2JSException {
       /** @param {string} message */
       constructor(message) {
         super(message);
         this.name = "RE2JSFlagsException";
       }
     };
-    RE2JSInternalException = class extends RE2JSException {
+    var RE2JSInternalException = class extends RE2JSException {
       /** @param {string} message */
       constructor(message) {
         super(message);
         this.name = "RE2JSInternalException";
       }
     };
-    FAST_PATH_TABLE_SIZE = 256;
-    WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
+    var FAST_PATH_TABLE_SIZE = 256;
+    var WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
     for (let i2 = 0; i2 < FAST_PATH_TABLE_SIZE; i2++) WORD_RUNE_TABLE[i2] = 97 <= i2 && i2 <= 122 || 65 <= i2 && i2 <= 90 || 48 <= i2 && i2 <= 57 || i2 === 95 ? 1 : 0;
-    cachedNativeEncoder = null;
-    cachedNativeDecoder = null;
-    Utils = class Utils2 {
+    var cachedNativeEncoder = null;
+    var cachedNativeDecoder = null;
+    var Utils = class Utils2 {
       static METACHARACTERS = "\\.+*?()|[]{}^$";
       static EMPTY_BEGIN_LINE = 1;
       static EMPTY_END_LINE = 2;
@@ -16995,7 +16995,7 @@ var init_build3 = __esm({
         }
       }
     };
-    createEnum = (values = [], initNum = 0) => {
+    var createEnum = (values = [], initNum = 0) => {
       const enumObject = /* @__PURE__ */ Object.create(null);
       for (let i2 = 0; i2 < values.length; i2++) {
         const val = values[i2];
@@ -17005,7 +17005,7 @@ var init_build3 = __esm({
       }
       return Object.freeze(enumObject);
     };
-    MatcherInputBase = class MatcherInputBase2 {
+    var MatcherInputBase = class MatcherInputBase2 {
       static Encoding = createEnum(["UTF_16", "UTF_8"]);
       getEncoding() {
         throw Error("not implemented");
@@ -17037,7 +17037,7 @@ var init_build3 = __esm({
         return this.getEncoding() === MatcherInputBase2.Encoding.UTF_16;
       }
     };
-    Utf8MatcherInput = class extends MatcherInputBase {
+    var Utf8MatcherInput = class extends MatcherInputBase {
       /** @param {Uint8Array|number[]|null} bytes */
       constructor(bytes = null) {
         super();
@@ -17068,7 +17068,7 @@ var init_build3 = __esm({
         return this.bytes.length;
       }
     };
-    Utf16MatcherInput = class extends MatcherInputBase {
+    var Utf16MatcherInput = class extends MatcherInputBase {
       /** @param {string|null} charSequence */
       constructor(charSequence = null) {
         super();
@@ -17099,7 +17099,7 @@ var init_build3 = __esm({
         return this.charSequence.length;
       }
     };
-    MatcherInput = class {
+    var MatcherInput = class {
       /**
       * Return the MatcherInput for UTF_16 encoding.
       * @returns {Utf16MatcherInput}
@@ -17117,7 +17117,7 @@ var init_build3 = __esm({
         return new Utf8MatcherInput(Utils.stringToUtf8ByteArray(input));
       }
     };
-    MachineInputBase = class {
+    var MachineInputBase = class {
       static EOF() {
         return -8;
       }
@@ -17141,7 +17141,7 @@ var init_build3 = __esm({
         return 0;
       }
     };
-    MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
+    var MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
       static RUNE_ERROR_STEP = Unicode.RUNE_ERROR << 3 | 1;
       constructor(bytes, start2 = 0, end = bytes.length) {
         super();
@@ -17249,7 +17249,7 @@ var init_build3 = __esm({
         return re2.prefixUTF8.length;
       }
     };
-    MachineUTF16Input = class extends MachineInputBase {
+    var MachineUTF16Input = class extends MachineInputBase {
       constructor(charSequence, start2 = 0, end = charSequence.length) {
         super();
         this.charSequence = charSequence;
@@ -17288,7 +17288,7 @@ var init_build3 = __esm({
         return re2.prefix.length;
       }
     };
-    MachineInput = class {
+    var MachineInput = class {
       static fromUTF8(bytes, start2 = 0, end = bytes.length) {
         return new MachineUTF8Input(bytes, start2, end);
       }
@@ -17297,7 +17297,7 @@ var init_build3 = __esm({
         return new MachineUTF16Input(charSequence, start2, end ?? charSequence.length);
       }
     };
-    Matcher = class Matcher2 {
+    var Matcher = class Matcher2 {
       /**
       * V8 and WebKit have historical hard limits on the number of arguments
       * that can be passed to a function. We cap replacer arguments to prevent
@@ -17806,7 +17806,7 @@ var init_build3 = __esm({
         return result;
       }
     };
-    Inst = class Inst2 {
+    var Inst = class Inst2 {
       static ALT = 1;
       static ALT_MATCH = 2;
       static CAPTURE = 3;
@@ -17932,7 +17932,7 @@ var init_build3 = __esm({
         }
       }
     };
-    Queue = class Queue2 {
+    var Queue = class Queue2 {
       constructor(numInst) {
         this.sparse = new Int32Array(numInst);
         this.densePcs = new Int32Array(numInst);
@@ -17980,7 +17980,7 @@ var init_build3 = __esm({
         return out2;
       }
     };
-    LookbehindState = class {
+    var LookbehindState = class {
       constructor(prog) {
         this.pos = -1;
         this.pcs = new Int32Array(prog.numInst());
@@ -17992,7 +17992,7 @@ var init_build3 = __esm({
         this.size = 0;
       }
     };
-    Machine = class Machine2 {
+    var Machine = class Machine2 {
       static fromRE2(re2) {
         const m = new Machine2();
         m.prog = re2.prog;
@@ -18311,7 +18311,7 @@ var init_build3 = __esm({
         }
       }
     };
-    hashState = (pcs, flag, ids) => {
+    var hashState = (pcs, flag, ids) => {
       let h = -2128831035;
       for (let i2 = 0; i2 < pcs.length; i2++) {
         h ^= pcs[i2];
@@ -18325,15 +18325,15 @@ var init_build3 = __esm({
       }
       return h;
     };
-    arraysEqual = (a, b) => {
+    var arraysEqual = (a, b) => {
       if (a.length !== b.length) return false;
       for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b[i2]) return false;
       return true;
     };
-    isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
-    NO_IDS = [];
-    END_TEXT = -1;
-    DFAState = class {
+    var isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
+    var NO_IDS = [];
+    var END_TEXT = -1;
+    var DFAState = class {
       constructor(nfaStates, flag, matchIDs) {
         this.nfaStates = nfaStates;
         this.flag = flag;
@@ -18343,7 +18343,7 @@ var init_build3 = __esm({
         this.nextAnchored = null;
       }
     };
-    DFA = class DFA2 {
+    var DFA = class DFA2 {
       static FLAG_EMPTY_MASK = 255;
       static FLAG_MATCH = 256;
       static FLAG_LAST_WORD = 512;
@@ -18629,11 +18629,11 @@ var init_build3 = __esm({
         return Array.from(matches3).sort((a, b) => a - b);
       }
     };
-    VISITED_BITS = 32;
-    MAX_BACKTRACK_PROG = 500;
-    INITIAL_JOB_CAPACITY = 256;
-    MAX_BACKTRACK_VECTOR = 262144;
-    BitState = class {
+    var VISITED_BITS = 32;
+    var MAX_BACKTRACK_PROG = 500;
+    var INITIAL_JOB_CAPACITY = 256;
+    var MAX_BACKTRACK_VECTOR = 262144;
+    var BitState = class {
       constructor() {
         this.end = 0;
         this.cap = /* @__PURE__ */ new Int32Array(0);
@@ -18799,8 +18799,8 @@ var init_build3 = __esm({
         return longest && this.matchcap.length > 1 && this.matchcap[1] >= 0;
       }
     };
-    bitStatePool = [];
-    Backtracker = class Backtracker2 {
+    var bitStatePool = [];
+    var Backtracker = class Backtracker2 {
       static shouldBacktrack(prog) {
         return prog.numInst() <= MAX_BACKTRACK_PROG;
       }
@@ -18846,7 +18846,7 @@ var init_build3 = __esm({
         return result;
       }
     };
-    QueueOnePass = class {
+    var QueueOnePass = class {
       constructor(size) {
         this.sparse = new Uint32Array(size);
         this.dense = new Uint32Array(size);
@@ -18876,7 +18876,7 @@ var init_build3 = __esm({
         this.size++;
       }
     };
-    mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
+    var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
       const leftLen = leftRunes.length;
       const rightLen = rightRunes.length;
       let lx = 0, rx = 0;
@@ -18908,7 +18908,7 @@ var init_build3 = __esm({
         next
       };
     };
-    OnePassProg = class {
+    var OnePassProg = class {
       constructor(prog) {
         this.start = prog.start;
         this.numCap = prog.numCap;
@@ -18924,7 +18924,7 @@ var init_build3 = __esm({
         }
       }
     };
-    onePassCopy = (prog) => {
+    var onePassCopy = (prog) => {
       const p = new OnePassProg(prog);
       for (let pc = 0; pc < p.inst.length; pc++) {
         const inst = p.inst[pc];
@@ -18954,7 +18954,7 @@ var init_build3 = __esm({
       }
       return p;
     };
-    makeOnePass = (p) => {
+    var makeOnePass = (p) => {
       if (p.inst.length >= 1e3) return null;
       const instQueue = new QueueOnePass(p.inst.length);
       const visitQueue = new QueueOnePass(p.inst.length);
@@ -19071,7 +19071,7 @@ var init_build3 = __esm({
       for (let i2 = 0; i2 < p.inst.length; i2++) if (onePassRunes[i2]) p.inst[i2].runes = onePassRunes[i2];
       return p;
     };
-    cleanupOnePass = (p, original) => {
+    var cleanupOnePass = (p, original) => {
       for (let ix = 0; ix < original.inst.length; ix++) {
         const instOriginal = original.inst[ix];
         switch (instOriginal.op) {
@@ -19095,7 +19095,7 @@ var init_build3 = __esm({
         }
       }
     };
-    OnePass = class OnePass2 {
+    var OnePass = class OnePass2 {
       static compile(prog) {
         if (prog.start === 0) return null;
         if (prog.numLb > 0) return null;
@@ -19216,7 +19216,7 @@ var init_build3 = __esm({
         return ncap === 0 ? [] : Utils.toArray(matchcap);
       }
     };
-    Regexp = class Regexp2 {
+    var Regexp = class Regexp2 {
       static Op = createEnum([
         "NO_MATCH",
         "EMPTY_MATCH",
@@ -19252,17 +19252,17 @@ var init_build3 = __esm({
         if (rune === Codepoint.CODES["-"]) return "\\";
         return "";
       }
-      static fromRegexp(re) {
-        const regex = new Regexp2(re.op);
-        regex.flags = re.flags;
-        regex.subs = re.subs;
-        regex.runes = re.runes;
-        regex.cap = re.cap;
-        regex.min = re.min;
-        regex.max = re.max;
-        regex.name = re.name;
-        regex.namedGroups = re.namedGroups;
-        regex.lb = re.lb;
+      static fromRegexp(re2) {
+        const regex = new Regexp2(re2.op);
+        regex.flags = re2.flags;
+        regex.subs = re2.subs;
+        regex.runes = re2.runes;
+        regex.cap = re2.cap;
+        regex.min = re2.min;
+        regex.max = re2.max;
+        regex.name = re2.name;
+        regex.namedGroups = re2.namedGroups;
+        regex.lb = re2.lb;
         return regex;
       }
       constructor(op) {
@@ -19468,22 +19468,22 @@ var init_build3 = __esm({
         return true;
       }
     };
-    RegexpWalker = class {
+    var RegexpWalker = class {
       static walk(root, handler) {
         const stack = [];
-        let re = root;
+        let re2 = root;
         let result;
         for (; ; ) {
-          if (re.subs.length === 0) result = handler.leaf(re);
+          if (re2.subs.length === 0) result = handler.leaf(re2);
           else {
-            const state = handler.enter(re);
+            const state = handler.enter(re2);
             if (state.result === void 0) {
               stack.push({
-                re,
+                re: re2,
                 state,
                 i: 0
               });
-              re = re.subs[0];
+              re2 = re2.subs[0];
               continue;
             }
             result = state.result;
@@ -19494,7 +19494,7 @@ var init_build3 = __esm({
             handler.child(frame.re, frame.state, result, frame.i);
             frame.i++;
             if (frame.state.result === void 0 && frame.i < frame.re.subs.length) {
-              re = frame.re.subs[frame.i];
+              re2 = frame.re.subs[frame.i];
               break;
             }
             stack.pop();
@@ -19503,7 +19503,7 @@ var init_build3 = __esm({
         }
       }
     };
-    AhoCorasick = class {
+    var AhoCorasick = class {
       constructor(words, alphabetSize) {
         const edges = /* @__PURE__ */ new Map();
         const parent = [0];
@@ -19599,7 +19599,7 @@ var init_build3 = __esm({
         return false;
       }
     };
-    Prefilter = class Prefilter2 {
+    var Prefilter = class Prefilter2 {
       static Type = {
         NONE: 0,
         EXACT: 1,
@@ -19651,37 +19651,37 @@ var init_build3 = __esm({
         }
       }
     };
-    PrefilterTree = class PrefilterTree2 {
-      static build(re) {
-        if (!re) return new Prefilter(Prefilter.Type.NONE);
-        return RegexpWalker.walk(re, PrefilterTree2.WALKER);
+    var PrefilterTree = class PrefilterTree2 {
+      static build(re2) {
+        if (!re2) return new Prefilter(Prefilter.Type.NONE);
+        return RegexpWalker.walk(re2, PrefilterTree2.WALKER);
       }
       static WALKER = {
-        leaf: (re) => PrefilterTree2.leaf(re),
-        enter: (re) => PrefilterTree2.enter(re),
-        child: (re, state, result) => PrefilterTree2.child(re, state, result),
-        leave: (re, state) => PrefilterTree2.leave(re, state)
+        leaf: (re2) => PrefilterTree2.leaf(re2),
+        enter: (re2) => PrefilterTree2.enter(re2),
+        child: (re2, state, result) => PrefilterTree2.child(re2, state, result),
+        leave: (re2, state) => PrefilterTree2.leave(re2, state)
       };
-      static leaf(re) {
-        if (re.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
-        if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
+      static leaf(re2) {
+        if (re2.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
+        if (re2.runes.length === 0 || (re2.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
         let str2 = "";
-        for (let i2 = 0; i2 < re.runes.length; i2++) {
-          if (Unicode.isUnsearchable(re.runes[i2])) return new Prefilter(Prefilter.Type.NONE);
-          str2 += String.fromCodePoint(re.runes[i2]);
+        for (let i2 = 0; i2 < re2.runes.length; i2++) {
+          if (Unicode.isUnsearchable(re2.runes[i2])) return new Prefilter(Prefilter.Type.NONE);
+          str2 += String.fromCodePoint(re2.runes[i2]);
         }
         const pf = new Prefilter(Prefilter.Type.EXACT);
         pf.str = str2;
         pf.bytes = Utils.stringToUtf8ByteArray(pf.str);
         return pf;
       }
-      static enter(re) {
-        switch (re.op) {
+      static enter(re2) {
+        switch (re2.op) {
           case Regexp.Op.CAPTURE:
           case Regexp.Op.PLUS:
             return { sub: null };
           case Regexp.Op.REPEAT:
-            if (re.min >= 1) return { sub: null };
+            if (re2.min >= 1) return { sub: null };
             return { result: new Prefilter(Prefilter.Type.NONE) };
           case Regexp.Op.CONCAT:
             return {
@@ -19697,7 +19697,7 @@ var init_build3 = __esm({
             return { result: new Prefilter(Prefilter.Type.NONE) };
         }
       }
-      static child(re, state, s) {
+      static child(re2, state, s) {
         if (state.subs === void 0) {
           state.sub = s;
           return;
@@ -19721,7 +19721,7 @@ var init_build3 = __esm({
         }
         state.subs.push(s);
       }
-      static leave(re, state) {
+      static leave(re2, state) {
         if (state.subs === void 0) return state.sub;
         const pf = state.pf;
         const seen2 = /* @__PURE__ */ new Set();
@@ -19769,7 +19769,7 @@ var init_build3 = __esm({
         return pf;
       }
     };
-    PatchList = class {
+    var PatchList = class {
       /**
       * @param {number} head - Encoded pointer to the start of the patch list.
       * @param {number} tail - Encoded pointer to the end of the patch list.
@@ -19779,7 +19779,7 @@ var init_build3 = __esm({
         this.tail = tail;
       }
     };
-    Prog = class {
+    var Prog = class {
       constructor() {
         this.inst = [];
         this.start = 0;
@@ -19897,24 +19897,24 @@ var init_build3 = __esm({
         return out2;
       }
     };
-    ANY_RUNE_NOT_NL = new Int32Array([
+    var ANY_RUNE_NOT_NL = new Int32Array([
       0,
       Codepoint.CODES["\n"] - 1,
       Codepoint.CODES["\n"] + 1,
       Unicode.MAX_RUNE
     ]);
-    ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
-    Frag = class {
+    var ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
+    var Frag = class {
       constructor(i2 = 0, out2 = new PatchList(), nullable = false) {
         this.i = i2;
         this.out = out2;
         this.nullable = nullable;
       }
     };
-    Compiler = class Compiler2 {
-      static compileRegexp(re) {
+    var Compiler = class Compiler2 {
+      static compileRegexp(re2) {
         const c = new Compiler2();
-        const f = c.compile(re);
+        const f = c.compile(re2);
         c.prog.patch(f.out, c.newInst(Inst.MATCH).i);
         c.prog.start = f.i;
         c.prog.markLookbehindInsts();
@@ -19954,10 +19954,10 @@ var init_build3 = __esm({
         this.lbOffset = 0;
         this.runeCache = /* @__PURE__ */ new Map();
         this.walker = {
-          leaf: (re) => this.leaf(re),
-          enter: (re) => this.enter(re),
-          child: (re, state, result) => this.child(re, state, result),
-          leave: (re, state) => this.leave(re, state)
+          leaf: (re2) => this.leaf(re2),
+          enter: (re2) => this.enter(re2),
+          child: (re2, state, result) => this.child(re2, state, result),
+          leave: (re2, state) => this.leave(re2, state)
         };
       }
       newInst(op) {
@@ -20070,31 +20070,31 @@ var init_build3 = __esm({
         checkId.out = new PatchList(checkId.i << 1, checkId.i << 1);
         return checkId;
       }
-      compile(re) {
-        return RegexpWalker.walk(re, this.walker);
+      compile(re2) {
+        return RegexpWalker.walk(re2, this.walker);
       }
-      leaf(re) {
-        switch (re.op) {
+      leaf(re2) {
+        switch (re2.op) {
           case Regexp.Op.NO_MATCH:
             return this.fail();
           case Regexp.Op.EMPTY_MATCH:
             return this.nop();
           case Regexp.Op.LITERAL: {
-            if (re.runes.length === 0) return this.nop();
+            if (re2.runes.length === 0) return this.nop();
             let f = null;
-            for (let r of re.runes) {
+            for (let r of re2.runes) {
               let singleRune = this.runeCache.get(r);
               if (singleRune === void 0) {
                 singleRune = new Int32Array([r]);
                 this.runeCache.set(r, singleRune);
               }
-              const f1 = this.rune(singleRune, re.flags);
+              const f1 = this.rune(singleRune, re2.flags);
               f = f === null ? f1 : this.cat(f, f1);
             }
             return f;
           }
           case Regexp.Op.CHAR_CLASS:
-            return this.rune(re.runes, re.flags);
+            return this.rune(re2.runes, re2.flags);
           case Regexp.Op.ANY_CHAR_NOT_NL:
             return this.rune(ANY_RUNE_NOT_NL, 0);
           case Regexp.Op.ANY_CHAR:
@@ -20118,8 +20118,8 @@ var init_build3 = __esm({
             throw new RE2JSCompileException("regexp: unhandled case in compile");
         }
       }
-      enter(re) {
-        switch (re.op) {
+      enter(re2) {
+        switch (re2.op) {
           case Regexp.Op.PLB:
           case Regexp.Op.NLB:
           case Regexp.Op.STAR:
@@ -20128,7 +20128,7 @@ var init_build3 = __esm({
             return { sub: null };
           case Regexp.Op.CAPTURE:
             return {
-              bra: this.cap(re.cap << 1),
+              bra: this.cap(re2.cap << 1),
               sub: null
             };
           case Regexp.Op.CONCAT:
@@ -20138,26 +20138,26 @@ var init_build3 = __esm({
             throw new RE2JSCompileException("regexp: unhandled case in compile");
         }
       }
-      child(re, state, f1) {
-        if (re.op === Regexp.Op.CONCAT) state.f = state.f === null ? f1 : this.cat(state.f, f1);
-        else if (re.op === Regexp.Op.ALTERNATE) state.f = state.f === null ? f1 : this.alt(state.f, f1);
+      child(re2, state, f1) {
+        if (re2.op === Regexp.Op.CONCAT) state.f = state.f === null ? f1 : this.cat(state.f, f1);
+        else if (re2.op === Regexp.Op.ALTERNATE) state.f = state.f === null ? f1 : this.alt(state.f, f1);
         else state.sub = f1;
       }
-      leave(re, state) {
-        switch (re.op) {
+      leave(re2, state) {
+        switch (re2.op) {
           case Regexp.Op.PLB:
           case Regexp.Op.NLB:
-            return this.lookBehind(state.sub, re.lb);
+            return this.lookBehind(state.sub, re2.lb);
           case Regexp.Op.CAPTURE: {
-            const ket = this.cap(re.cap << 1 | 1);
+            const ket = this.cap(re2.cap << 1 | 1);
             return this.cat(this.cat(state.bra, state.sub), ket);
           }
           case Regexp.Op.STAR:
-            return this.star(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+            return this.star(state.sub, (re2.flags & RE2Flags.NON_GREEDY) !== 0);
           case Regexp.Op.PLUS:
-            return this.plus(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+            return this.plus(state.sub, (re2.flags & RE2Flags.NON_GREEDY) !== 0);
           case Regexp.Op.QUEST:
-            return this.quest(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+            return this.quest(state.sub, (re2.flags & RE2Flags.NON_GREEDY) !== 0);
           case Regexp.Op.CONCAT:
           case Regexp.Op.ALTERNATE:
             return state.f;
@@ -20166,28 +20166,28 @@ var init_build3 = __esm({
         }
       }
     };
-    Simplify = class Simplify2 {
-      static simplify(re) {
-        if (re === null) return null;
-        return RegexpWalker.walk(re, Simplify2.WALKER);
+    var Simplify = class Simplify2 {
+      static simplify(re2) {
+        if (re2 === null) return null;
+        return RegexpWalker.walk(re2, Simplify2.WALKER);
       }
       static WALKER = {
-        leaf: (re) => Simplify2.leaf(re),
-        enter: (re) => Simplify2.enter(re),
-        child: (re, state, result, i2) => Simplify2.child(re, state, result, i2),
-        leave: (re, state) => Simplify2.leave(re, state)
+        leaf: (re2) => Simplify2.leaf(re2),
+        enter: (re2) => Simplify2.enter(re2),
+        child: (re2, state, result, i2) => Simplify2.child(re2, state, result, i2),
+        leave: (re2, state) => Simplify2.leave(re2, state)
       };
-      static leaf(re) {
-        if (re.op === Regexp.Op.CHAR_CLASS) {
-          if (re.runes === null) return re;
-          if (re.runes.length === 0) return new Regexp(Regexp.Op.NO_MATCH);
-          if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR);
-          if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
+      static leaf(re2) {
+        if (re2.op === Regexp.Op.CHAR_CLASS) {
+          if (re2.runes === null) return re2;
+          if (re2.runes.length === 0) return new Regexp(Regexp.Op.NO_MATCH);
+          if (re2.runes.length === 2 && re2.runes[0] === 0 && re2.runes[1] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR);
+          if (re2.runes.length === 4 && re2.runes[0] === 0 && re2.runes[1] === Codepoint.CODES["\n"] - 1 && re2.runes[2] === Codepoint.CODES["\n"] + 1 && re2.runes[3] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
         }
-        return re;
+        return re2;
       }
-      static enter(re) {
-        switch (re.op) {
+      static enter(re2) {
+        switch (re2.op) {
           case Regexp.Op.PLB:
           case Regexp.Op.NLB:
           case Regexp.Op.CAPTURE:
@@ -20202,19 +20202,19 @@ var init_build3 = __esm({
               changed: false
             };
           case Regexp.Op.REPEAT:
-            if (re.min === 0 && re.max === 0) return { result: new Regexp(Regexp.Op.EMPTY_MATCH) };
+            if (re2.min === 0 && re2.max === 0) return { result: new Regexp(Regexp.Op.EMPTY_MATCH) };
             return { sub: null };
           default:
-            return { result: re };
+            return { result: re2 };
         }
       }
-      static child(re, state, nsub, i2) {
+      static child(re2, state, nsub, i2) {
         if (state.subs === void 0) {
           state.sub = nsub;
           return;
         }
-        if (nsub !== re.subs[i2]) state.changed = true;
-        if (re.op === Regexp.Op.CONCAT) {
+        if (nsub !== re2.subs[i2]) state.changed = true;
+        if (re2.op === Regexp.Op.CONCAT) {
           if (nsub.op === Regexp.Op.NO_MATCH) {
             state.result = new Regexp(Regexp.Op.NO_MATCH);
             return;
@@ -20241,60 +20241,60 @@ var init_build3 = __esm({
         }
         state.subs.push(nsub);
       }
-      static leave(re, state) {
-        switch (re.op) {
+      static leave(re2, state) {
+        switch (re2.op) {
           case Regexp.Op.PLB:
           case Regexp.Op.NLB:
           case Regexp.Op.CAPTURE: {
             const sub = state.sub;
-            if (sub !== re.subs[0]) {
-              const nre = Regexp.fromRegexp(re);
+            if (sub !== re2.subs[0]) {
+              const nre = Regexp.fromRegexp(re2);
               nre.runes = /* @__PURE__ */ new Int32Array(0);
               nre.subs = [sub];
               return nre;
             }
-            return re;
+            return re2;
           }
           case Regexp.Op.CONCAT:
           case Regexp.Op.ALTERNATE:
             if (state.changed) {
               const newSubs = state.subs;
-              if (newSubs.length === 0) return new Regexp(re.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
+              if (newSubs.length === 0) return new Regexp(re2.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
               if (newSubs.length === 1) return newSubs[0];
-              const nre = Regexp.fromRegexp(re);
+              const nre = Regexp.fromRegexp(re2);
               nre.runes = /* @__PURE__ */ new Int32Array(0);
               nre.subs = newSubs;
               return nre;
             }
-            return re;
+            return re2;
           case Regexp.Op.STAR:
           case Regexp.Op.PLUS:
           case Regexp.Op.QUEST:
-            return Simplify2.simplify1(re.op, re.flags, state.sub, re);
+            return Simplify2.simplify1(re2.op, re2.flags, state.sub, re2);
           case Regexp.Op.REPEAT:
-            return Simplify2.simplifyRepeat(re, state.sub);
+            return Simplify2.simplifyRepeat(re2, state.sub);
           default:
-            return re;
+            return re2;
         }
       }
-      static simplifyRepeat(re, sub) {
-        if (re.max === -1) {
-          if (re.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re.flags, sub, null);
-          if (re.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null);
+      static simplifyRepeat(re2, sub) {
+        if (re2.max === -1) {
+          if (re2.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re2.flags, sub, null);
+          if (re2.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re2.flags, sub, null);
           const subs = [];
-          for (let i2 = 0; i2 < re.min - 1; i2++) subs.push(sub);
-          subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null));
+          for (let i2 = 0; i2 < re2.min - 1; i2++) subs.push(sub);
+          subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re2.flags, sub, null));
           return Simplify2.concat(subs);
         }
-        if (re.min === 1 && re.max === 1) return sub;
+        if (re2.min === 1 && re2.max === 1) return sub;
         let prefixSubs = null;
-        if (re.min > 0) {
+        if (re2.min > 0) {
           prefixSubs = [];
-          for (let i2 = 0; i2 < re.min; i2++) prefixSubs.push(sub);
+          for (let i2 = 0; i2 < re2.min; i2++) prefixSubs.push(sub);
         }
-        if (re.max > re.min) {
-          let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, sub, null);
-          for (let i2 = re.min + 1; i2 < re.max; i2++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, Simplify2.concat([sub, suffix]), null);
+        if (re2.max > re2.min) {
+          let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re2.flags, sub, null);
+          for (let i2 = re2.min + 1; i2 < re2.max; i2++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re2.flags, Simplify2.concat([sub, suffix]), null);
           if (prefixSubs === null) return suffix;
           prefixSubs.push(suffix);
         }
@@ -20319,28 +20319,28 @@ var init_build3 = __esm({
         nre.subs = newSubs;
         return nre;
       }
-      static simplify1(op, flags2, sub, re) {
+      static simplify1(op, flags2, sub, re2) {
         if (sub.op === Regexp.Op.EMPTY_MATCH) return sub;
         if (sub.op === Regexp.Op.NO_MATCH) {
           if (op === Regexp.Op.PLUS) return sub;
           return new Regexp(Regexp.Op.EMPTY_MATCH);
         }
         if (op === sub.op && (flags2 & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
-        if (re !== null && re.op === op && (re.flags & RE2Flags.NON_GREEDY) === (flags2 & RE2Flags.NON_GREEDY) && sub === re.subs[0]) return re;
+        if (re2 !== null && re2.op === op && (re2.flags & RE2Flags.NON_GREEDY) === (flags2 & RE2Flags.NON_GREEDY) && sub === re2.subs[0]) return re2;
         const nre = new Regexp(op);
         nre.flags = flags2;
         nre.subs = [sub];
         return nre;
       }
     };
-    CharGroup = class {
+    var CharGroup = class {
       constructor(sign, cls) {
         this.sign = sign;
         this.cls = cls;
       }
     };
-    code1 = [48, 57];
-    code2 = [
+    var code1 = [48, 57];
+    var code2 = [
       9,
       10,
       12,
@@ -20348,7 +20348,7 @@ var init_build3 = __esm({
       32,
       32
     ];
-    code3 = [
+    var code3 = [
       48,
       57,
       65,
@@ -20358,7 +20358,7 @@ var init_build3 = __esm({
       97,
       122
     ];
-    PERL_GROUPS = /* @__PURE__ */ new Map([
+    var PERL_GROUPS = /* @__PURE__ */ new Map([
       ["\\d", new CharGroup(1, code1)],
       ["\\D", new CharGroup(-1, code1)],
       ["\\s", new CharGroup(1, code2)],
@@ -20366,7 +20366,7 @@ var init_build3 = __esm({
       ["\\w", new CharGroup(1, code3)],
       ["\\W", new CharGroup(-1, code3)]
     ]);
-    code4 = [
+    var code4 = [
       48,
       57,
       65,
@@ -20374,30 +20374,30 @@ var init_build3 = __esm({
       97,
       122
     ];
-    code5 = [
+    var code5 = [
       65,
       90,
       97,
       122
     ];
-    code6 = [0, 127];
-    code7 = [
+    var code6 = [0, 127];
+    var code7 = [
       9,
       9,
       32,
       32
     ];
-    code8 = [
+    var code8 = [
       0,
       31,
       127,
       127
     ];
-    code9 = [48, 57];
-    code10 = [33, 126];
-    code11 = [97, 122];
-    code12 = [32, 126];
-    code13 = [
+    var code9 = [48, 57];
+    var code10 = [33, 126];
+    var code11 = [97, 122];
+    var code12 = [32, 126];
+    var code13 = [
       33,
       47,
       58,
@@ -20407,14 +20407,14 @@ var init_build3 = __esm({
       123,
       126
     ];
-    code14 = [
+    var code14 = [
       9,
       13,
       32,
       32
     ];
-    code15 = [65, 90];
-    code16 = [
+    var code15 = [65, 90];
+    var code16 = [
       48,
       57,
       65,
@@ -20424,7 +20424,7 @@ var init_build3 = __esm({
       97,
       122
     ];
-    code17 = [
+    var code17 = [
       48,
       57,
       65,
@@ -20432,7 +20432,7 @@ var init_build3 = __esm({
       97,
       102
     ];
-    POSIX_GROUPS = /* @__PURE__ */ new Map([
+    var POSIX_GROUPS = /* @__PURE__ */ new Map([
       ["[:alnum:]", new CharGroup(1, code4)],
       ["[:^alnum:]", new CharGroup(-1, code4)],
       ["[:alpha:]", new CharGroup(1, code5)],
@@ -20462,7 +20462,7 @@ var init_build3 = __esm({
       ["[:xdigit:]", new CharGroup(1, code17)],
       ["[:^xdigit:]", new CharGroup(-1, code17)]
     ]);
-    CharClass = class CharClass2 {
+    var CharClass = class CharClass2 {
       static charClassToString(r, len) {
         let result = "[";
         for (let i2 = 0; i2 < len; i2 += 2) {
@@ -20644,7 +20644,7 @@ var init_build3 = __esm({
         return CharClass2.charClassToString(this.r, this.len);
       }
     };
-    StringIterator = class {
+    var StringIterator = class {
       constructor(str2) {
         this.str = str2;
         this.position = 0;
@@ -20685,7 +20685,7 @@ var init_build3 = __esm({
         return this.rest();
       }
     };
-    Parser2 = class Parser3 {
+    var Parser3 = class Parser4 {
       static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
       static ERR_INVALID_CHAR_RANGE = "invalid character class range";
       static ERR_INVALID_ESCAPE = "invalid escape sequence";
@@ -20728,13 +20728,13 @@ var init_build3 = __esm({
       ]));
       static unicodeTable(name3) {
         if (name3 === "Any") return {
-          tab: Parser3.ANY_TABLE,
-          fold: Parser3.ANY_TABLE,
+          tab: Parser4.ANY_TABLE,
+          fold: Parser4.ANY_TABLE,
           sign: 1
         };
         if (name3 === "Ascii") return {
-          tab: Parser3.ASCII_TABLE,
-          fold: Parser3.ASCII_FOLD_TABLE,
+          tab: Parser4.ASCII_TABLE,
+          fold: Parser4.ASCII_FOLD_TABLE,
           sign: 1
         };
         if (name3 === "Assigned") return {
@@ -20766,20 +20766,20 @@ var init_build3 = __esm({
         for (r = Unicode.simpleFold(r); r !== r0; r = Unicode.simpleFold(r)) if (min > r) min = r;
         return min;
       }
-      static leadingRegexp(re) {
-        if (re.op === Regexp.Op.EMPTY_MATCH) return null;
-        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
-          const sub = re.subs[0];
+      static leadingRegexp(re2) {
+        if (re2.op === Regexp.Op.EMPTY_MATCH) return null;
+        if (re2.op === Regexp.Op.CONCAT && re2.subs.length > 0) {
+          const sub = re2.subs[0];
           if (sub.op === Regexp.Op.EMPTY_MATCH) return null;
           return sub;
         }
-        return re;
+        return re2;
       }
       static literalRegexp(s, flags2) {
-        const re = new Regexp(Regexp.Op.LITERAL);
-        re.flags = flags2;
-        re.runes = Utils.stringToRunes(s);
-        return re;
+        const re2 = new Regexp(Regexp.Op.LITERAL);
+        re2.flags = flags2;
+        re2.runes = Utils.stringToRunes(s);
+        return re2;
       }
       /**
       * Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
@@ -20787,13 +20787,13 @@ var init_build3 = __esm({
       * @param {number} flags
       */
       static parse(pattern, flags2) {
-        return new Parser3(pattern, flags2).parseInternal();
+        return new Parser4(pattern, flags2).parseInternal();
       }
       static parseRepeat(t) {
         const start2 = t.pos();
         if (!t.more() || !t.lookingAt("{")) return -1;
         t.skip(1);
-        const min = Parser3.parseInt(t);
+        const min = Parser4.parseInt(t);
         if (min === -1) return -1;
         if (!t.more()) return -1;
         let max;
@@ -20802,11 +20802,11 @@ var init_build3 = __esm({
           t.skip(1);
           if (!t.more()) return -1;
           if (t.lookingAt("}")) max = -1;
-          else if ((max = Parser3.parseInt(t)) === -1) return -1;
+          else if ((max = Parser4.parseInt(t)) === -1) return -1;
         }
         if (!t.more() || !t.lookingAt("}")) return -1;
         t.skip(1);
-        if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t.from(start2));
+        if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_REPEAT_SIZE, t.from(start2));
         return min << 16 | max & Unicode.MAX_BMP;
       }
       static isValidCaptureName(name3) {
@@ -20825,15 +20825,15 @@ var init_build3 = __esm({
         if (n.length > 8) return -2;
         return parseInt(n, 10);
       }
-      static isCharClass(re) {
-        return re.op === Regexp.Op.LITERAL && re.runes.length === 1 || re.op === Regexp.Op.CHAR_CLASS || re.op === Regexp.Op.ANY_CHAR_NOT_NL || re.op === Regexp.Op.ANY_CHAR;
+      static isCharClass(re2) {
+        return re2.op === Regexp.Op.LITERAL && re2.runes.length === 1 || re2.op === Regexp.Op.CHAR_CLASS || re2.op === Regexp.Op.ANY_CHAR_NOT_NL || re2.op === Regexp.Op.ANY_CHAR;
       }
-      static matchRune(re, r) {
-        switch (re.op) {
+      static matchRune(re2, r) {
+        switch (re2.op) {
           case Regexp.Op.LITERAL:
-            return re.runes.length === 1 && re.runes[0] === r;
+            return re2.runes.length === 1 && re2.runes[0] === r;
           case Regexp.Op.CHAR_CLASS:
-            for (let i2 = 0; i2 < re.runes.length; i2 += 2) if (re.runes[i2] <= r && r <= re.runes[i2 + 1]) return true;
+            for (let i2 = 0; i2 < re2.runes.length; i2 += 2) if (re2.runes[i2] <= r && r <= re2.runes[i2 + 1]) return true;
             return false;
           case Regexp.Op.ANY_CHAR_NOT_NL:
             return r !== Codepoint.CODES["\n"];
@@ -20847,7 +20847,7 @@ var init_build3 = __esm({
           case Regexp.Op.ANY_CHAR:
             break;
           case Regexp.Op.ANY_CHAR_NOT_NL:
-            if (Parser3.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
+            if (Parser4.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
             break;
           case Regexp.Op.CHAR_CLASS: {
             const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
@@ -20865,7 +20865,7 @@ var init_build3 = __esm({
       static parseEscape(t) {
         const startPos = t.pos();
         t.skip(1);
-        if (!t.more()) throw new RE2JSSyntaxException(Parser3.ERR_TRAILING_BACKSLASH);
+        if (!t.more()) throw new RE2JSSyntaxException(Parser4.ERR_TRAILING_BACKSLASH);
         let c = t.pop();
         bigswitch: switch (c) {
           case Codepoint.CODES["1"]:
@@ -20926,18 +20926,18 @@ var init_build3 = __esm({
           default:
             if (c <= Unicode.MAX_ASCII && !Utils.isalnum(c)) return c;
         }
-        throw new RE2JSSyntaxException(Parser3.ERR_INVALID_ESCAPE, t.from(startPos));
+        throw new RE2JSSyntaxException(Parser4.ERR_INVALID_ESCAPE, t.from(startPos));
       }
       static parseClassChar(t, wholeClassPos) {
-        if (!t.more()) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_BRACKET, t.from(wholeClassPos));
-        if (t.lookingAt("\\")) return Parser3.parseEscape(t);
+        if (!t.more()) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_BRACKET, t.from(wholeClassPos));
+        if (t.lookingAt("\\")) return Parser4.parseEscape(t);
         return t.pop();
       }
-      static hasCapture(re) {
-        if (re === null) return false;
-        if (re.op === Regexp.Op.CAPTURE) return true;
-        if (re.subs) {
-          for (let sub of re.subs) if (Parser3.hasCapture(sub)) return true;
+      static hasCapture(re2) {
+        if (re2 === null) return false;
+        if (re2.op === Regexp.Op.CAPTURE) return true;
+        if (re2.subs) {
+          for (let sub of re2.subs) if (Parser4.hasCapture(sub)) return true;
         }
         return false;
       }
@@ -20956,104 +20956,104 @@ var init_build3 = __esm({
         this.nlb = 0;
       }
       newRegexp(op) {
-        let re = this.free;
-        if (re !== null && re.subs !== null && re.subs.length > 0) {
-          this.free = re.subs[0];
-          re.reinit();
-          re.op = op;
+        let re2 = this.free;
+        if (re2 !== null && re2.subs !== null && re2.subs.length > 0) {
+          this.free = re2.subs[0];
+          re2.reinit();
+          re2.op = op;
         } else {
-          re = new Regexp(op);
+          re2 = new Regexp(op);
           this.numRegexp += 1;
         }
-        return re;
+        return re2;
       }
-      reuse(re) {
-        if (this.height !== null && this.height.has(re)) this.height.delete(re);
-        if (re.subs !== null && re.subs.length > 0) re.subs[0] = this.free;
-        this.free = re;
+      reuse(re2) {
+        if (this.height !== null && this.height.has(re2)) this.height.delete(re2);
+        if (re2.subs !== null && re2.subs.length > 0) re2.subs[0] = this.free;
+        this.free = re2;
       }
-      checkLimits(re) {
-        if (this.numRunes > Parser3.MAX_RUNES) throw new RE2JSSyntaxException(Parser3.ERR_LARGE);
-        this.checkSize(re);
-        this.checkHeight(re);
+      checkLimits(re2) {
+        if (this.numRunes > Parser4.MAX_RUNES) throw new RE2JSSyntaxException(Parser4.ERR_LARGE);
+        this.checkSize(re2);
+        this.checkHeight(re2);
       }
-      checkSize(re) {
+      checkSize(re2) {
         if (this.size === null) {
           if (this.repeats === 0) this.repeats = 1;
-          if (re.op === Regexp.Op.REPEAT) {
-            let n = re.max;
-            if (n === -1) n = re.min;
+          if (re2.op === Regexp.Op.REPEAT) {
+            let n = re2.max;
+            if (n === -1) n = re2.min;
             if (n <= 0) n = 1;
-            if (n > Math.floor(Parser3.MAX_SIZE / this.repeats)) this.repeats = Parser3.MAX_SIZE;
+            if (n > Math.floor(Parser4.MAX_SIZE / this.repeats)) this.repeats = Parser4.MAX_SIZE;
             else this.repeats *= n;
           }
-          if (this.numRegexp < Math.floor(Parser3.MAX_SIZE / this.repeats)) return;
+          if (this.numRegexp < Math.floor(Parser4.MAX_SIZE / this.repeats)) return;
           this.size = /* @__PURE__ */ new Map();
           for (let reEx of this.stack) this.checkSize(reEx);
         }
-        if (this.calcSize(re, true) > Parser3.MAX_SIZE) throw new RE2JSSyntaxException(Parser3.ERR_LARGE);
+        if (this.calcSize(re2, true) > Parser4.MAX_SIZE) throw new RE2JSSyntaxException(Parser4.ERR_LARGE);
       }
-      calcSize(re, force = false) {
+      calcSize(re2, force = false) {
         if (!force && this.size !== null) {
-          if (this.size.has(re)) return this.size.get(re);
+          if (this.size.has(re2)) return this.size.get(re2);
         }
         let size = 0;
-        switch (re.op) {
+        switch (re2.op) {
           case Regexp.Op.LITERAL:
-            size = re.runes.length;
+            size = re2.runes.length;
             break;
           case Regexp.Op.PLB:
           case Regexp.Op.NLB:
           case Regexp.Op.CAPTURE:
           case Regexp.Op.STAR:
-            size = 2 + this.calcSize(re.subs[0]);
+            size = 2 + this.calcSize(re2.subs[0]);
             break;
           case Regexp.Op.PLUS:
           case Regexp.Op.QUEST:
-            size = 1 + this.calcSize(re.subs[0]);
+            size = 1 + this.calcSize(re2.subs[0]);
             break;
           case Regexp.Op.CONCAT:
-            for (let sub of re.subs) size = size + this.calcSize(sub);
+            for (let sub of re2.subs) size = size + this.calcSize(sub);
             break;
           case Regexp.Op.ALTERNATE:
-            for (let sub of re.subs) size = size + this.calcSize(sub);
-            if (re.subs.length > 1) size = size + re.subs.length - 1;
+            for (let sub of re2.subs) size = size + this.calcSize(sub);
+            if (re2.subs.length > 1) size = size + re2.subs.length - 1;
             break;
           case Regexp.Op.REPEAT: {
-            let sub = this.calcSize(re.subs[0]);
-            if (re.max === -1) {
-              if (re.min === 0) size = 2 + sub;
-              else size = 1 + re.min * sub;
+            let sub = this.calcSize(re2.subs[0]);
+            if (re2.max === -1) {
+              if (re2.min === 0) size = 2 + sub;
+              else size = 1 + re2.min * sub;
               break;
             }
-            size = re.max * sub + (re.max - re.min);
+            size = re2.max * sub + (re2.max - re2.min);
             break;
           }
         }
         size = Math.max(1, size);
         if (this.size === null) this.size = /* @__PURE__ */ new Map();
-        this.size.set(re, size);
+        this.size.set(re2, size);
         return size;
       }
-      checkHeight(re) {
-        if (this.numRegexp < Parser3.MAX_HEIGHT) return;
+      checkHeight(re2) {
+        if (this.numRegexp < Parser4.MAX_HEIGHT) return;
         if (this.height === null) {
           this.height = /* @__PURE__ */ new Map();
           for (let reEx of this.stack) this.checkHeight(reEx);
         }
-        if (this.calcHeight(re, true) > Parser3.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser3.ERR_NESTING_DEPTH);
+        if (this.calcHeight(re2, true) > Parser4.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser4.ERR_NESTING_DEPTH);
       }
-      calcHeight(re, force = false) {
+      calcHeight(re2, force = false) {
         if (!force && this.height !== null) {
-          if (this.height.has(re)) return this.height.get(re);
+          if (this.height.has(re2)) return this.height.get(re2);
         }
         let h = 1;
-        for (let sub of re.subs) {
+        for (let sub of re2.subs) {
           const hsub = this.calcHeight(sub);
           if (h < 1 + hsub) h = 1 + hsub;
         }
         if (this.height === null) this.height = /* @__PURE__ */ new Map();
-        this.height.set(re, h);
+        this.height.set(re2, h);
         return h;
       }
       pop() {
@@ -21065,22 +21065,22 @@ var init_build3 = __esm({
         while (i2 > 0 && !Regexp.isPseudoOp(this.stack[i2 - 1].op)) i2--;
         return this.stack.splice(i2, n - i2);
       }
-      push(re) {
-        this.numRunes += re.runes.length;
-        if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
-          if (this.maybeConcat(re.runes[0], this.flags & ~RE2Flags.FOLD_CASE)) return null;
-          re.op = Regexp.Op.LITERAL;
-          re.runes = [re.runes[0]];
-          re.flags = this.flags & ~RE2Flags.FOLD_CASE;
-        } else if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && Unicode.simpleFold(re.runes[0]) === re.runes[2] && Unicode.simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && Unicode.simpleFold(re.runes[0]) === re.runes[1] && Unicode.simpleFold(re.runes[1]) === re.runes[0]) {
-          if (this.maybeConcat(re.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
-          re.op = Regexp.Op.LITERAL;
-          re.runes = [re.runes[0]];
-          re.flags = this.flags | RE2Flags.FOLD_CASE;
+      push(re2) {
+        this.numRunes += re2.runes.length;
+        if (re2.op === Regexp.Op.CHAR_CLASS && re2.runes.length === 2 && re2.runes[0] === re2.runes[1]) {
+          if (this.maybeConcat(re2.runes[0], this.flags & ~RE2Flags.FOLD_CASE)) return null;
+          re2.op = Regexp.Op.LITERAL;
+          re2.runes = [re2.runes[0]];
+          re2.flags = this.flags & ~RE2Flags.FOLD_CASE;
+        } else if (re2.op === Regexp.Op.CHAR_CLASS && re2.runes.length === 4 && re2.runes[0] === re2.runes[1] && re2.runes[2] === re2.runes[3] && Unicode.simpleFold(re2.runes[0]) === re2.runes[2] && Unicode.simpleFold(re2.runes[2]) === re2.runes[0] || re2.op === Regexp.Op.CHAR_CLASS && re2.runes.length === 2 && re2.runes[0] + 1 === re2.runes[1] && Unicode.simpleFold(re2.runes[0]) === re2.runes[1] && Unicode.simpleFold(re2.runes[1]) === re2.runes[0]) {
+          if (this.maybeConcat(re2.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
+          re2.op = Regexp.Op.LITERAL;
+          re2.runes = [re2.runes[0]];
+          re2.flags = this.flags | RE2Flags.FOLD_CASE;
         } else this.maybeConcat(-1, 0);
-        this.stack.push(re);
-        this.checkLimits(re);
-        return re;
+        this.stack.push(re2);
+        this.checkLimits(re2);
+        return re2;
       }
       maybeConcat(r, flags2) {
         const n = this.stack.length;
@@ -21100,19 +21100,19 @@ var init_build3 = __esm({
         return false;
       }
       newLiteral(r, flags2) {
-        const re = this.newRegexp(Regexp.Op.LITERAL);
-        re.flags = flags2;
-        if ((flags2 & RE2Flags.FOLD_CASE) !== 0) r = Parser3.minFoldRune(r);
-        re.runes = [r];
-        return re;
+        const re2 = this.newRegexp(Regexp.Op.LITERAL);
+        re2.flags = flags2;
+        if ((flags2 & RE2Flags.FOLD_CASE) !== 0) r = Parser4.minFoldRune(r);
+        re2.runes = [r];
+        return re2;
       }
       literal(r) {
         this.push(this.newLiteral(r, this.flags));
       }
       op(op) {
-        const re = this.newRegexp(op);
-        re.flags = this.flags;
-        return this.push(re);
+        const re2 = this.newRegexp(op);
+        re2.flags = this.flags;
+        return this.push(re2);
       }
       repeat(op, min, max, beforePos, t, lastRepeatPos) {
         let flags2 = this.flags;
@@ -21121,30 +21121,30 @@ var init_build3 = __esm({
             t.skip(1);
             flags2 ^= RE2Flags.NON_GREEDY;
           }
-          if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
+          if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
         }
         const n = this.stack.length;
-        if (n === 0) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+        if (n === 0) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
         const sub = this.stack[n - 1];
-        if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
-        const re = this.newRegexp(op);
-        re.min = min;
-        re.max = max;
-        re.flags = flags2;
-        re.subs = [sub];
-        this.stack[n - 1] = re;
-        this.checkLimits(re);
-        if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
+        if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+        const re2 = this.newRegexp(op);
+        re2.min = min;
+        re2.max = max;
+        re2.flags = flags2;
+        re2.subs = [sub];
+        this.stack[n - 1] = re2;
+        this.checkLimits(re2);
+        if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re2, 1e3)) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
       }
-      repeatIsValid(re, n) {
-        if (re.op === Regexp.Op.REPEAT) {
-          let m = re.max;
+      repeatIsValid(re2, n) {
+        if (re2.op === Regexp.Op.REPEAT) {
+          let m = re2.max;
           if (m === 0) return true;
-          if (m < 0) m = re.min;
+          if (m < 0) m = re2.min;
           if (m > n) return false;
           if (m > 0) n = Math.trunc(n / m);
         }
-        for (let sub of re.subs) if (!this.repeatIsValid(sub, n)) return false;
+        for (let sub of re2.subs) if (!this.repeatIsValid(sub, n)) return false;
         return true;
       }
       concat() {
@@ -21159,15 +21159,15 @@ var init_build3 = __esm({
         if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.NO_MATCH));
         return this.push(this.collapse(subs, Regexp.Op.ALTERNATE));
       }
-      cleanAlt(re) {
-        if (re.op === Regexp.Op.CHAR_CLASS) {
-          re.runes = new CharClass(Array.from(re.runes)).cleanClass().toArray();
-          if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) {
-            re.runes = /* @__PURE__ */ new Int32Array(0);
-            re.op = Regexp.Op.ANY_CHAR;
-          } else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) {
-            re.runes = /* @__PURE__ */ new Int32Array(0);
-            re.op = Regexp.Op.ANY_CHAR_NOT_NL;
+      cleanAlt(re2) {
+        if (re2.op === Regexp.Op.CHAR_CLASS) {
+          re2.runes = new CharClass(Array.from(re2.runes)).cleanClass().toArray();
+          if (re2.runes.length === 2 && re2.runes[0] === 0 && re2.runes[1] === Unicode.MAX_RUNE) {
+            re2.runes = /* @__PURE__ */ new Int32Array(0);
+            re2.op = Regexp.Op.ANY_CHAR;
+          } else if (re2.runes.length === 4 && re2.runes[0] === 0 && re2.runes[1] === Codepoint.CODES["\n"] - 1 && re2.runes[2] === Codepoint.CODES["\n"] + 1 && re2.runes[3] === Unicode.MAX_RUNE) {
+            re2.runes = /* @__PURE__ */ new Int32Array(0);
+            re2.op = Regexp.Op.ANY_CHAR_NOT_NL;
           }
         }
       }
@@ -21181,17 +21181,17 @@ var init_build3 = __esm({
           for (let j = 0; j < sub.subs.length; j++) newsubs[i2++] = sub.subs[j];
           this.reuse(sub);
         } else newsubs[i2++] = sub;
-        let re = this.newRegexp(op);
-        re.subs = newsubs;
+        let re2 = this.newRegexp(op);
+        re2.subs = newsubs;
         if (op === Regexp.Op.ALTERNATE) {
-          re.subs = this.factor(re.subs);
-          if (re.subs.length === 1) {
-            const old = re;
-            re = re.subs[0];
+          re2.subs = this.factor(re2.subs);
+          if (re2.subs.length === 1) {
+            const old = re2;
+            re2 = re2.subs[0];
             this.reuse(old);
           }
         }
-        return re;
+        return re2;
       }
       factor(array) {
         if (array.length < 2) return array;
@@ -21207,12 +21207,12 @@ var init_build3 = __esm({
           let istrlen = 0;
           let iflags = 0;
           if (i2 < lensub) {
-            let re = array[s + i2];
-            if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) re = re.subs[0];
-            if (re.op === Regexp.Op.LITERAL) {
-              istr = re.runes;
-              istrlen = re.runes.length;
-              iflags = re.flags & RE2Flags.FOLD_CASE;
+            let re2 = array[s + i2];
+            if (re2.op === Regexp.Op.CONCAT && re2.subs.length > 0) re2 = re2.subs[0];
+            if (re2.op === Regexp.Op.LITERAL) {
+              istr = re2.runes;
+              istrlen = re2.runes.length;
+              iflags = re2.flags & RE2Flags.FOLD_CASE;
             }
             if (iflags === strflags) {
               let same = 0;
@@ -21234,9 +21234,9 @@ var init_build3 = __esm({
               this.checkLimits(array[s + j]);
             }
             const suffix = this.collapse(array.slice(s + start2, s + i2), Regexp.Op.ALTERNATE);
-            const re = this.newRegexp(Regexp.Op.CONCAT);
-            re.subs = [prefix, suffix];
-            array[lenout++] = re;
+            const re2 = this.newRegexp(Regexp.Op.CONCAT);
+            re2.subs = [prefix, suffix];
+            array[lenout++] = re2;
           }
           start2 = i2;
           str2 = istr;
@@ -21251,8 +21251,8 @@ var init_build3 = __esm({
         for (let i2 = 0; i2 <= lensub; i2++) {
           let ifirst = null;
           if (i2 < lensub) {
-            ifirst = Parser3.leadingRegexp(array[s + i2]);
-            if (first2 !== null && first2.equals(ifirst) && (Parser3.isCharClass(first2) || first2.op === Regexp.Op.REPEAT && first2.min === first2.max && Parser3.isCharClass(first2.subs[0]))) continue;
+            ifirst = Parser4.leadingRegexp(array[s + i2]);
+            if (first2 !== null && first2.equals(ifirst) && (Parser4.isCharClass(first2) || first2.op === Regexp.Op.REPEAT && first2.min === first2.max && Parser4.isCharClass(first2.subs[0]))) continue;
           }
           if (i2 === start2) {
           } else if (i2 === start2 + 1) array[lenout++] = array[s + start2];
@@ -21264,9 +21264,9 @@ var init_build3 = __esm({
               this.checkLimits(array[s + j]);
             }
             const suffix = this.collapse(array.slice(s + start2, s + i2), Regexp.Op.ALTERNATE);
-            const re = this.newRegexp(Regexp.Op.CONCAT);
-            re.subs = [prefix, suffix];
-            array[lenout++] = re;
+            const re2 = this.newRegexp(Regexp.Op.CONCAT);
+            re2.subs = [prefix, suffix];
+            array[lenout++] = re2;
           }
           start2 = i2;
           first2 = ifirst;
@@ -21276,7 +21276,7 @@ var init_build3 = __esm({
         start2 = 0;
         lenout = 0;
         for (let i2 = 0; i2 <= lensub; i2++) {
-          if (i2 < lensub && Parser3.isCharClass(array[s + i2])) continue;
+          if (i2 < lensub && Parser4.isCharClass(array[s + i2])) continue;
           if (i2 === start2) {
           } else if (i2 === start2 + 1) array[lenout++] = array[s + start2];
           else {
@@ -21290,7 +21290,7 @@ var init_build3 = __esm({
             array[s + start2] = array[s + max];
             array[s + max] = tmp;
             for (let j = start2 + 1; j < i2; j++) {
-              Parser3.mergeCharClass(array[s + start2], array[s + j]);
+              Parser4.mergeCharClass(array[s + start2], array[s + j]);
               this.reuse(array[s + j]);
             }
             this.cleanAlt(array[s + start2]);
@@ -21311,59 +21311,59 @@ var init_build3 = __esm({
         s = 0;
         return array.slice(s, lensub);
       }
-      removeLeadingString(re, n) {
-        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
-          const sub = this.removeLeadingString(re.subs[0], n);
-          re.subs[0] = sub;
+      removeLeadingString(re2, n) {
+        if (re2.op === Regexp.Op.CONCAT && re2.subs.length > 0) {
+          const sub = this.removeLeadingString(re2.subs[0], n);
+          re2.subs[0] = sub;
           if (sub.op === Regexp.Op.EMPTY_MATCH) {
             this.reuse(sub);
-            switch (re.subs.length) {
+            switch (re2.subs.length) {
               case 0:
               case 1:
-                re.op = Regexp.Op.EMPTY_MATCH;
-                re.subs = Regexp.emptySubs();
+                re2.op = Regexp.Op.EMPTY_MATCH;
+                re2.subs = Regexp.emptySubs();
                 break;
               case 2: {
-                const old = re;
-                re = re.subs[1];
+                const old = re2;
+                re2 = re2.subs[1];
                 this.reuse(old);
                 break;
               }
               default:
-                re.subs = re.subs.slice(1, re.subs.length);
+                re2.subs = re2.subs.slice(1, re2.subs.length);
             }
           }
-          return re;
+          return re2;
         }
-        if (re.op === Regexp.Op.LITERAL) {
-          re.runes = re.runes.slice(n, re.runes.length);
-          if (re.runes.length === 0) re.op = Regexp.Op.EMPTY_MATCH;
+        if (re2.op === Regexp.Op.LITERAL) {
+          re2.runes = re2.runes.slice(n, re2.runes.length);
+          if (re2.runes.length === 0) re2.op = Regexp.Op.EMPTY_MATCH;
         }
-        return re;
+        return re2;
       }
-      removeLeadingRegexp(re, reuse) {
-        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
-          if (reuse) this.reuse(re.subs[0]);
-          re.subs = re.subs.slice(1, re.subs.length);
-          switch (re.subs.length) {
+      removeLeadingRegexp(re2, reuse) {
+        if (re2.op === Regexp.Op.CONCAT && re2.subs.length > 0) {
+          if (reuse) this.reuse(re2.subs[0]);
+          re2.subs = re2.subs.slice(1, re2.subs.length);
+          switch (re2.subs.length) {
             case 0:
-              re.op = Regexp.Op.EMPTY_MATCH;
-              re.subs = Regexp.emptySubs();
+              re2.op = Regexp.Op.EMPTY_MATCH;
+              re2.subs = Regexp.emptySubs();
               break;
             case 1: {
-              const old = re;
-              re = re.subs[0];
+              const old = re2;
+              re2 = re2.subs[0];
               this.reuse(old);
               break;
             }
           }
-          return re;
+          return re2;
         }
-        if (reuse) this.reuse(re);
+        if (reuse) this.reuse(re2);
         return this.newRegexp(Regexp.Op.EMPTY_MATCH);
       }
       parseInternal() {
-        if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser3.literalRegexp(this.wholeRegexp, this.flags);
+        if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser4.literalRegexp(this.wholeRegexp, this.flags);
         let lastRepeatPos = -1;
         let min = -1;
         let max = -1;
@@ -21437,7 +21437,7 @@ var init_build3 = __esm({
             }
             case Codepoint.CODES["{"]: {
               const before = t.pos();
-              const minMax = Parser3.parseRepeat(t);
+              const minMax = Parser4.parseRepeat(t);
               if (minMax < 0) {
                 t.rewindTo(before);
                 this.literal(t.pop());
@@ -21463,7 +21463,7 @@ var init_build3 = __esm({
                   this.op(Regexp.Op.NO_WORD_BOUNDARY);
                   break bigswitch;
                 case Codepoint.CODES["C"]:
-                  throw new RE2JSSyntaxException(Parser3.ERR_INVALID_ESCAPE, "\\C");
+                  throw new RE2JSSyntaxException(Parser4.ERR_INVALID_ESCAPE, "\\C");
                 case Codepoint.CODES["Q"]: {
                   let lit = t.rest();
                   const i2 = lit.indexOf("\\E");
@@ -21487,25 +21487,25 @@ var init_build3 = __esm({
                   t.rewindTo(savedPos);
               }
               else t.rewindTo(savedPos);
-              const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
-              re.flags = this.flags;
+              const re2 = this.newRegexp(Regexp.Op.CHAR_CLASS);
+              re2.flags = this.flags;
               if (t.lookingAt("\\p") || t.lookingAt("\\P")) {
                 const cc2 = new CharClass();
                 if (this.parseUnicodeClass(t, cc2)) {
-                  re.runes = cc2.toArray();
-                  this.push(re);
+                  re2.runes = cc2.toArray();
+                  this.push(re2);
                   break bigswitch;
                 }
               }
               const cc = new CharClass();
               if (this.parsePerlClassEscape(t, cc)) {
-                re.runes = cc.toArray();
-                this.push(re);
+                re2.runes = cc.toArray();
+                this.push(re2);
                 break bigswitch;
               }
               t.rewindTo(savedPos);
-              this.reuse(re);
-              this.literal(Parser3.parseEscape(t));
+              this.reuse(re2);
+              this.literal(Parser4.parseEscape(t));
               break;
             }
             default:
@@ -21516,7 +21516,7 @@ var init_build3 = __esm({
         this.concat();
         if (this.swapVerticalBar()) this.pop();
         this.alternate();
-        if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_PAREN, this.wholeRegexp);
+        if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_PAREN, this.wholeRegexp);
         this.stack[0].namedGroups = this.namedGroups;
         return this.stack[0];
       }
@@ -21526,16 +21526,16 @@ var init_build3 = __esm({
         if (s.startsWith("(?P<") || s.startsWith("(?<")) {
           const begin = s.charAt(2) === "P" ? 4 : 3;
           const end = s.indexOf(">");
-          if (end < 0) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_NAMED_CAPTURE, s);
+          if (end < 0) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_NAMED_CAPTURE, s);
           const name3 = s.substring(begin, end);
           t.skipString(name3);
           t.skip(begin + 1);
-          if (!Parser3.isValidCaptureName(name3)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
-          const re = this.op(Regexp.Op.LEFT_PAREN);
-          re.cap = ++this.numCap;
-          if (this.namedGroups[name3]) throw new RE2JSSyntaxException(Parser3.ERR_DUPLICATE_NAMED_CAPTURE, name3);
+          if (!Parser4.isValidCaptureName(name3)) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
+          const re2 = this.op(Regexp.Op.LEFT_PAREN);
+          re2.cap = ++this.numCap;
+          if (this.namedGroups[name3]) throw new RE2JSSyntaxException(Parser4.ERR_DUPLICATE_NAMED_CAPTURE, name3);
           this.namedGroups[name3] = this.numCap;
-          re.name = name3;
+          re2.name = name3;
           return;
         }
         t.skip(2);
@@ -21580,19 +21580,19 @@ var init_build3 = __esm({
               break loop;
           }
         }
-        throw new RE2JSSyntaxException(Parser3.ERR_INVALID_PERL_OP, t.from(startPos));
+        throw new RE2JSSyntaxException(Parser4.ERR_INVALID_PERL_OP, t.from(startPos));
       }
       parsePosLookBehind() {
-        const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
-        re.flags = this.flags;
-        re.lb = ++this.nlb;
-        return this.push(re);
+        const re2 = this.newRegexp(Regexp.Op.LEFT_PAREN);
+        re2.flags = this.flags;
+        re2.lb = ++this.nlb;
+        return this.push(re2);
       }
       parseNegLookBehind() {
-        const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
-        re.flags = this.flags;
-        re.lb = -++this.nlb;
-        return this.push(re);
+        const re2 = this.newRegexp(Regexp.Op.LEFT_PAREN);
+        re2.flags = this.flags;
+        re2.lb = -++this.nlb;
+        return this.push(re2);
       }
       parseVerticalBar() {
         this.concat();
@@ -21600,7 +21600,7 @@ var init_build3 = __esm({
       }
       swapVerticalBar() {
         const n = this.stack.length;
-        if (n >= 3 && this.stack[n - 2].op === Regexp.Op.VERTICAL_BAR && Parser3.isCharClass(this.stack[n - 1]) && Parser3.isCharClass(this.stack[n - 3])) {
+        if (n >= 3 && this.stack[n - 2].op === Regexp.Op.VERTICAL_BAR && Parser4.isCharClass(this.stack[n - 1]) && Parser4.isCharClass(this.stack[n - 3])) {
           let re1 = this.stack[n - 1];
           let re3 = this.stack[n - 3];
           if (re1.op > re3.op) {
@@ -21609,7 +21609,7 @@ var init_build3 = __esm({
             re1 = tmp;
             this.stack[n - 3] = re3;
           }
-          Parser3.mergeCharClass(re3, re1);
+          Parser4.mergeCharClass(re3, re1);
           this.reuse(re1);
           this.pop();
           return true;
@@ -21630,13 +21630,13 @@ var init_build3 = __esm({
         this.concat();
         if (this.swapVerticalBar()) this.pop();
         this.alternate();
-        if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser3.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+        if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser4.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
         const re1 = this.pop();
         const re2 = this.pop();
-        if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser3.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+        if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser4.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
         this.flags = re2.flags;
         if (re2.lb !== 0) {
-          if (Parser3.hasCapture(re1)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
+          if (Parser4.hasCapture(re1)) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
           if (re2.lb > 0) re2.op = Regexp.Op.PLB;
           else re2.op = Regexp.Op.NLB;
           re2.subs = [re1];
@@ -21667,7 +21667,7 @@ var init_build3 = __esm({
         const name3 = cls.substring(0, i2 + 2);
         t.skipString(name3);
         const g = POSIX_GROUPS.has(name3) ? POSIX_GROUPS.get(name3) : null;
-        if (g === null) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, name3);
+        if (g === null) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, name3);
         cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
         return true;
       }
@@ -21680,7 +21680,7 @@ var init_build3 = __esm({
         if (c === Codepoint.CODES["P"]) sign = -1;
         if (!t.more()) {
           t.rewindTo(startPos);
-          throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.rest());
+          throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.rest());
         }
         c = t.pop();
         let name3;
@@ -21690,7 +21690,7 @@ var init_build3 = __esm({
           const end = rest.indexOf("}");
           if (end < 0) {
             t.rewindTo(startPos);
-            throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.rest());
+            throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.rest());
           }
           name3 = rest.substring(0, end);
           t.skipString(name3);
@@ -21700,8 +21700,8 @@ var init_build3 = __esm({
           sign = 0 - sign;
           name3 = name3.substring(1);
         }
-        const pair = Parser3.unicodeTable(name3);
-        if (pair === null) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+        const pair = Parser4.unicodeTable(name3);
+        if (pair === null) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.from(startPos));
         if (pair.sign < 0) sign = 0 - sign;
         const tab = pair.tab;
         const fold = pair.fold;
@@ -21715,8 +21715,8 @@ var init_build3 = __esm({
       parseClass(t) {
         const startPos = t.pos();
         t.skip(1);
-        const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
-        re.flags = this.flags;
+        const re2 = this.newRegexp(Regexp.Op.CHAR_CLASS);
+        re2.flags = this.flags;
         const cc = new CharClass();
         let sign = 1;
         if (t.more() && t.lookingAt("^")) {
@@ -21730,7 +21730,7 @@ var init_build3 = __esm({
             const s = t.rest();
             if (s === "-" || !s.startsWith("-]")) {
               t.rewindTo(startPos);
-              throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.rest());
+              throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.rest());
             }
           }
           first2 = false;
@@ -21742,14 +21742,14 @@ var init_build3 = __esm({
           if (this.parseUnicodeClass(t, cc)) continue;
           if (this.parsePerlClassEscape(t, cc)) continue;
           t.rewindTo(beforePos);
-          const lo = Parser3.parseClassChar(t, startPos);
+          const lo = Parser4.parseClassChar(t, startPos);
           let hi = lo;
           if (t.more() && t.lookingAt("-")) {
             t.skip(1);
             if (t.more() && t.lookingAt("]")) t.skip(-1);
             else {
-              hi = Parser3.parseClassChar(t, startPos);
-              if (hi < lo) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
+              hi = Parser4.parseClassChar(t, startPos);
+              if (hi < lo) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
             }
           }
           if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
@@ -21758,11 +21758,11 @@ var init_build3 = __esm({
         t.skip(1);
         cc.cleanClass();
         if (sign < 0) cc.negateClass();
-        re.runes = cc.toArray();
-        this.push(re);
+        re2.runes = cc.toArray();
+        this.push(re2);
       }
     };
-    RE2 = class RE22 {
+    var RE2 = class RE22 {
       static initTest(expr) {
         const re2 = RE22.compile(expr);
         const res = new RE22(re2.expr, re2.prog, re2.numSubexp, re2.longest);
@@ -21808,21 +21808,21 @@ var init_build3 = __esm({
         return RE22.compileImpl(expr, RE2Flags.POSIX, true);
       }
       static compileImpl(expr, mode, longest) {
-        let re = Parser2.parse(expr, mode);
-        const maxCap = re.maxCap();
-        const namedGroups = re.namedGroups;
-        re = Simplify.simplify(re);
-        const prefilter = PrefilterTree.build(re);
-        const prog = Compiler.compileRegexp(re);
-        const re2 = new RE22(expr, prog, maxCap, longest);
-        re2.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
+        let re2 = Parser3.parse(expr, mode);
+        const maxCap = re2.maxCap();
+        const namedGroups = re2.namedGroups;
+        re2 = Simplify.simplify(re2);
+        const prefilter = PrefilterTree.build(re2);
+        const prog = Compiler.compileRegexp(re2);
+        const re22 = new RE22(expr, prog, maxCap, longest);
+        re22.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
         const [prefixCompl, prefixStr] = prog.prefix();
-        re2.prefixComplete = prefixCompl;
-        re2.prefix = prefixStr;
-        re2.prefixUTF8 = Utils.stringToUtf8ByteArray(re2.prefix);
-        if (re2.prefix.length > 0) re2.prefixRune = re2.prefix.codePointAt(0);
-        re2.namedGroups = namedGroups;
-        return re2;
+        re22.prefixComplete = prefixCompl;
+        re22.prefix = prefixStr;
+        re22.prefixUTF8 = Utils.stringToUtf8ByteArray(re22.prefix);
+        if (re22.prefix.length > 0) re22.prefixRune = re22.prefix.codePointAt(0);
+        re22.namedGroups = namedGroups;
+        return re22;
       }
       /**
       * Returns true iff textual regular expression {@code pattern} matches string {@code s}.
@@ -22256,7 +22256,7 @@ var init_build3 = __esm({
         return result;
       }
     };
-    RE2Set = class RE2Set2 {
+    var RE2Set = class RE2Set2 {
       /** @type {number} */
       static UNANCHORED = RE2Flags.UNANCHORED;
       /** @type {number} */
@@ -22302,8 +22302,8 @@ var init_build3 = __esm({
         if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
         if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
         if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
-        const re = Parser2.parse(fregex, this.re2Flags);
-        this.regexps.push(Simplify.simplify(re));
+        const re2 = Parser3.parse(fregex, this.re2Flags);
+        this.regexps.push(Simplify.simplify(re2));
         return this.regexps.length - 1;
       }
       /**
@@ -22314,7 +22314,7 @@ var init_build3 = __esm({
       compile() {
         if (this.prog) return;
         const prog = Compiler.compileSet(this.regexps);
-        if (prog.numInst() > Parser2.MAX_SIZE) throw new RE2JSCompileException(`${Parser2.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser2.MAX_SIZE}`);
+        if (prog.numInst() > Parser3.MAX_SIZE) throw new RE2JSCompileException(`${Parser3.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser3.MAX_SIZE}`);
         this.prog = prog;
         this.dfa = new DFA(this.prog, this.maxMem);
         this.dummyRe2 = {
@@ -22343,7 +22343,7 @@ var init_build3 = __esm({
         return machine.matchSet(machineInput, 0, internalAnchor);
       }
     };
-    TranslateRegExpString = class TranslateRegExpString2 {
+    var TranslateRegExpString = class TranslateRegExpString2 {
       static isHexadecimal(ch) {
         return "0" <= ch && ch <= "9" || "A" <= ch && ch <= "F" || "a" <= ch && ch <= "f";
       }
@@ -22546,14 +22546,14 @@ var init_build3 = __esm({
         return finalResult;
       }
     };
-    execResult = (m, input) => {
+    var execResult = (m, input) => {
       const result = m.matchArray();
       result.index = m.start(0);
       result.input = input;
       result.groups = m.namedGroupsObject();
       return result;
     };
-    RE2JS = class RE2JS2 {
+    var RE2JS2 = class RE2JS3 {
       /**
       * Flag: case insensitive matching.
       */
@@ -22630,14 +22630,14 @@ var init_build3 = __esm({
         Utils.checkPattern(regex);
         Utils.checkFlags(flags2);
         let fregex = regex;
-        if ((flags2 & RE2JS2.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
-        if ((flags2 & RE2JS2.DOTALL) !== 0) fregex = `(?s)${fregex}`;
-        if ((flags2 & RE2JS2.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+        if ((flags2 & RE2JS3.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+        if ((flags2 & RE2JS3.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+        if ((flags2 & RE2JS3.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
         let re2Flags = RE2Flags.PERL;
-        if ((flags2 & RE2JS2.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
-        if ((flags2 & RE2JS2.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
-        const p = new RE2JS2(regex, flags2);
-        p.re2Input = RE2.compileImpl(fregex, re2Flags, (flags2 & RE2JS2.LONGEST_MATCH) !== 0);
+        if ((flags2 & RE2JS3.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+        if ((flags2 & RE2JS3.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+        const p = new RE2JS3(regex, flags2);
+        p.re2Input = RE2.compileImpl(fregex, re2Flags, (flags2 & RE2JS3.LONGEST_MATCH) !== 0);
         return p;
       }
       /**
@@ -22649,7 +22649,7 @@ var init_build3 = __esm({
       * @throws RE2JSSyntaxException if the regular expression is malformed
       */
       static matches(regex, input) {
-        return RE2JS2.compile(regex).testExact(input);
+        return RE2JS3.compile(regex).testExact(input);
       }
       /**
       * This is visible for testing.
@@ -22658,7 +22658,7 @@ var init_build3 = __esm({
       static initTest(pattern, flags2, re2) {
         if (pattern == null) throw new Error("pattern is null");
         if (re2 == null) throw new Error("re2 is null");
-        const p = new RE2JS2(pattern, flags2);
+        const p = new RE2JS3(pattern, flags2);
         p.re2Input = re2;
         return p;
       }
@@ -22860,6 +22860,50 @@ var init_build3 = __esm({
         return this.flagsInput === other.flagsInput && this.patternInput === other.patternInput;
       }
     };
+    function re(stringsOrFlags, ...values) {
+      if (Array.isArray(stringsOrFlags) && "raw" in stringsOrFlags) {
+        const pattern = String.raw(stringsOrFlags, ...values);
+        return RE2JS2.compile(pattern);
+      }
+      const flags2 = typeof stringsOrFlags === "number" ? stringsOrFlags : 0;
+      return (strings, ...tagValues) => {
+        const pattern = String.raw(strings, ...tagValues);
+        return RE2JS2.compile(pattern, flags2);
+      };
+    }
+    exports2.Matcher = Matcher;
+    exports2.MatcherInput = MatcherInput;
+    exports2.MatcherInputBase = MatcherInputBase;
+    exports2.RE2JS = RE2JS2;
+    exports2.RE2JSCompileException = RE2JSCompileException;
+    exports2.RE2JSException = RE2JSException;
+    exports2.RE2JSFlagsException = RE2JSFlagsException;
+    exports2.RE2JSGroupException = RE2JSGroupException;
+    exports2.RE2JSInternalException = RE2JSInternalException;
+    exports2.RE2JSSyntaxException = RE2JSSyntaxException;
+    exports2.RE2Set = RE2Set;
+    exports2.re = re;
+  }
+});
+
+// lazy-package:re2js
+var loaded2, load3, real, standIn, RE2JS;
+var init_re2js = __esm({
+  "lazy-package:re2js"() {
+    load3 = () => loaded2 ??= require_build();
+    real = (name3) => name3 === "default" && !("default" in load3()) ? load3() : load3()[name3];
+    standIn = (name3) => new Proxy(function() {
+    }, {
+      get: (_, key2) => {
+        const target = real(name3);
+        const value = target[key2];
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+      has: (_, key2) => key2 in real(name3),
+      apply: (_, self2, args2) => Reflect.apply(real(name3), self2, args2),
+      construct: (_, args2) => Reflect.construct(real(name3), args2)
+    });
+    RE2JS = standIn("RE2JS");
   }
 });
 
@@ -22990,7 +23034,7 @@ var MAX_PATTERNS, MAX_RESULTS, MAX_REMEMBERED_LENGTH, MAX_FAST_LENGTH, OUTSIDE_F
 var init_safe_regex = __esm({
   "src/engine/safe-regex.ts"() {
     "use strict";
-    init_build3();
+    init_re2js();
     MAX_PATTERNS = 4096;
     MAX_RESULTS = 1024;
     MAX_REMEMBERED_LENGTH = 256;
@@ -23701,7 +23745,7 @@ function buildModel(roots, files, notes, options = {}) {
   return model;
 }
 var CLUSTER_SCOPED2;
-var init_build4 = __esm({
+var init_build3 = __esm({
   "src/model/build.ts"() {
     "use strict";
     init_graph();
@@ -23795,7 +23839,7 @@ var init_duplicate_resource = __esm({
     "use strict";
     init_describe();
     init_substitution();
-    init_build4();
+    init_build3();
     init_rule();
     init_position();
     CLUSTER = (name3, instances) => `apiVersion: postgresql.cnpg.io/v1
@@ -26160,11 +26204,23 @@ var require_semver2 = __commonJS2({
 });
 
 // lazy-package:semver
-var loaded2, load3, semver_default;
+var loaded3, load4, real2, standIn2, semver_default;
 var init_semver = __esm({
   "lazy-package:semver"() {
-    load3 = () => loaded2 ??= require_semver2();
-    semver_default = new Proxy({}, { get: (_, key2) => load3()[key2], has: (_, key2) => key2 in load3() });
+    load4 = () => loaded3 ??= require_semver2();
+    real2 = (name3) => name3 === "default" && !("default" in load4()) ? load4() : load4()[name3];
+    standIn2 = (name3) => new Proxy(function() {
+    }, {
+      get: (_, key2) => {
+        const target = real2(name3);
+        const value = target[key2];
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+      has: (_, key2) => key2 in real2(name3),
+      apply: (_, self2, args2) => Reflect.apply(real2(name3), self2, args2),
+      construct: (_, args2) => Reflect.construct(real2(name3), args2)
+    });
+    semver_default = standIn2("default");
   }
 });
 
@@ -27386,7 +27442,7 @@ var init_flux_namespace_required = __esm({
   "rules/flux-namespace-required.ts"() {
     "use strict";
     init_describe();
-    init_build4();
+    init_build3();
     init_rule();
     init_schema();
     FLUX3 = `apiVersion: source.toolkit.fluxcd.io/v1
@@ -32171,12 +32227,12 @@ function wasmFile(name3, packagePath) {
 function loadHclParser() {
   loading ??= (async () => {
     try {
-      const { Parser: Parser5, Language: Language2 } = await Promise.resolve().then(() => __toESM2(require_web_tree_sitter2(), 1));
+      const { Parser: Parser3, Language: Language2 } = await Promise.resolve().then(() => __toESM2(require_web_tree_sitter2(), 1));
       const runtime = wasmFile("web-tree-sitter.wasm", "web-tree-sitter/web-tree-sitter.wasm");
-      await Parser5.init({ locateFile: () => runtime });
+      await Parser3.init({ locateFile: () => runtime });
       const grammar = (0, import_node_fs2.readFileSync)(wasmFile("tree-sitter-terraform.wasm", "@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm"));
       const language = await Language2.load(grammar);
-      const instance2 = new Parser5();
+      const instance2 = new Parser3();
       instance2.setLanguage(language);
       parser = instance2;
     } catch (error) {
@@ -37112,10 +37168,10 @@ var init_terraform_duplicate_name = __esm({
           if (skipUnknownModule(ctx.model, module2)) continue;
           for (const map2 of [module2.variables, module2.outputs, module2.locals, module2.resources, module2.data, module2.modules]) {
             for (const [name3, decls] of map2) {
-              const loaded5 = decls.filter((decl) => !decl.file.override && !shadowed(module2, decl.file.file.path));
-              const first2 = loaded5[0];
+              const loaded6 = decls.filter((decl) => !decl.file.override && !shadowed(module2, decl.file.file.path));
+              const first2 = loaded6[0];
               if (!first2) continue;
-              for (const later of loaded5.slice(1)) {
+              for (const later of loaded6.slice(1)) {
                 const line = first2.file.file.lineCounter.linePos(first2.offsets[0]).line;
                 const kind = later.kind === "data" ? "data source" : later.kind === "module" ? "module call" : later.kind === "local" ? "local value" : later.kind;
                 ctx.report({ file: later.file.file, offsets: later.offsets, messageId: "duplicate", data: { kind, name: name3, first: first2.file.file.path, line, what: WHAT[later.kind] } });
@@ -38143,11 +38199,11 @@ var init_rules = __esm({
 // src/workspace/confine.ts
 function resolveInside(boundary, target) {
   const root = import_node_path6.default.resolve(boundary);
-  let real;
+  let real3;
   const rebase = (candidate) => {
     if (isInside(root, candidate)) return candidate;
-    real ??= realRoot(root);
-    return isInside(real, candidate) ? import_node_path6.default.join(root, import_node_path6.default.relative(real, candidate)) : void 0;
+    real3 ??= realRoot(root);
+    return isInside(real3, candidate) ? import_node_path6.default.join(root, import_node_path6.default.relative(real3, candidate)) : void 0;
   };
   let pending = import_node_path6.default.resolve(target);
   if (!isInside(root, pending)) return { escapes: true };
@@ -40742,12 +40798,12 @@ var init_schema2 = __esm({
 
 // lazy-builtin:node:zlib
 function gunzipSync(...args2) {
-  return load4().gunzipSync(...args2);
+  return load5().gunzipSync(...args2);
 }
-var loaded3, load4;
+var loaded4, load5;
 var init_node_zlib = __esm({
   "lazy-builtin:node:zlib"() {
-    load4 = () => loaded3 ??= require("node:zlib");
+    load5 = () => loaded4 ??= require("node:zlib");
   }
 });
 
@@ -47181,7 +47237,7 @@ function instantiate(module2, maxPages, context) {
   const provided = /* @__PURE__ */ new Set([...SDK_BUILTIN_NAMES, ...Object.keys(builtins)]);
   return { policy, missingBuiltins: importedBuiltins(policy).filter((name3) => !provided.has(name3)).sort() };
 }
-function withOverrides(overrides, load6) {
+function withOverrides(overrides, load7) {
   const Original = WebAssembly.Instance;
   function Wrapped(module2, imports) {
     const env = imports.env;
@@ -47211,7 +47267,7 @@ function withOverrides(overrides, load6) {
   }
   WebAssembly.Instance = Wrapped;
   try {
-    return load6();
+    return load7();
   } finally {
     WebAssembly.Instance = Original;
   }
@@ -47335,7 +47391,7 @@ async function loadPolicyEntry(entry, configFile, index, boundary = import_node_
       );
     }
   }
-  const loaded5 = {
+  const loaded6 = {
     file,
     name: options.path,
     declaredIn: { file: configFile, index },
@@ -47349,11 +47405,11 @@ async function loadPolicyEntry(entry, configFile, index, boundary = import_node_
     missingBuiltins: probe.missingBuiltins,
     readsConftestData: Buffer.from(archive.wasm.buffer, archive.wasm.byteOffset, archive.wasm.byteLength).includes("conftest")
   };
-  Object.defineProperty(loaded5, "toJSON", {
+  Object.defineProperty(loaded6, "toJSON", {
     enumerable: false,
-    value: () => ({ file, namespaces: loaded5.namespaces, combine: loaded5.combine, maxMemory: options.maxMemory ?? DEFAULT_MAX_MEMORY_MIB, timeout: loaded5.timeoutMs, entrypoints: loaded5.entrypoints })
+    value: () => ({ file, namespaces: loaded6.namespaces, combine: loaded6.combine, maxMemory: options.maxMemory ?? DEFAULT_MAX_MEMORY_MIB, timeout: loaded6.timeoutMs, entrypoints: loaded6.entrypoints })
   });
-  return loaded5;
+  return loaded6;
 }
 function isRuleEntrypoint(name3, packagePath) {
   if (!name3.startsWith(`${packagePath}/`)) return false;
@@ -47486,17 +47542,17 @@ async function loadPolicies(raw, file, place3, boundary) {
   const entries = raw.policies ?? [];
   if (entries.length === 0) return [];
   const { loadPolicyEntry: loadPolicyEntry2, PolicyConfigError: PolicyConfigError2 } = await Promise.resolve().then(() => (init_config2(), config_exports));
-  const loaded5 = [];
+  const loaded6 = [];
   for (const [index, entry] of entries.entries()) {
     try {
-      loaded5.push(await loadPolicyEntry2(entry, file, index, boundary));
+      loaded6.push(await loadPolicyEntry2(entry, file, index, boundary));
     } catch (error) {
       if (!(error instanceof PolicyConfigError2)) throw error;
       const at = place3(typeof entry === "string" ? ["policies", index] : ["policies", index, error.key]);
       throw new ConfigError(error.message, file, at.line, at.column);
     }
   }
-  return loaded5;
+  return loaded6;
 }
 function mergeInto(target, source) {
   if (source.baseline !== void 0) target.baseline = source.baseline;
@@ -49368,13 +49424,13 @@ var require_picomatch = __commonJS2({
         };
         return arrayMatcher;
       }
-      const isState2 = isObject4(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState2) {
+      const isState = isObject4(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
       const posix = utils.isWindows(options);
-      const regex = isState2 ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
@@ -49742,15 +49798,15 @@ var init_chart_templates = __esm({
 
 // lazy-builtin:node:child_process
 function execFile(...args2) {
-  return load5().execFile(...args2);
+  return load6().execFile(...args2);
 }
 function spawn(...args2) {
-  return load5().spawn(...args2);
+  return load6().spawn(...args2);
 }
-var loaded4, load5;
+var loaded5, load6;
 var init_node_child_process = __esm({
   "lazy-builtin:node:child_process"() {
-    load5 = () => loaded4 ??= require("node:child_process");
+    load6 = () => loaded5 ??= require("node:child_process");
   }
 });
 
@@ -49777,13 +49833,13 @@ function gitRefusal(dir) {
 }
 function mayBeInRepository(dir) {
   if (process.env.GIT_DIR !== void 0) return true;
-  let real;
+  let real3;
   try {
-    real = import_node_fs5.realpathSync.native(dir);
+    real3 = import_node_fs5.realpathSync.native(dir);
   } catch {
     return true;
   }
-  return workTreeTop(real) !== void 0;
+  return workTreeTop(real3) !== void 0;
 }
 async function gitTopLevel(dir) {
   if (!mayBeInRepository(dir)) return void 0;
@@ -49801,17 +49857,17 @@ function gitFilesReader(dirs) {
   if (process.env.GIT_DIR === void 0 && process.env.GIT_WORK_TREE === void 0) {
     const byTop = /* @__PURE__ */ new Map();
     for (const dir of new Set(dirs)) {
-      let real;
+      let real3;
       try {
-        real = import_node_fs5.realpathSync.native(dir);
-        if (!(0, import_node_fs5.statSync)(real).isDirectory()) continue;
+        real3 = import_node_fs5.realpathSync.native(dir);
+        if (!(0, import_node_fs5.statSync)(real3).isDirectory()) continue;
       } catch {
         continue;
       }
-      const top = workTreeTop(real);
+      const top = workTreeTop(real3);
       if (top === void 0) continue;
       const group = byTop.get(top) ?? [];
-      group.push({ dir, real });
+      group.push({ dir, real: real3 });
       byTop.set(top, group);
     }
     for (const group of byTop.values()) {
@@ -49824,8 +49880,8 @@ function gitFilesReader(dirs) {
 }
 async function listTogether(reals) {
   let common2 = import_node_path12.default.dirname(reals[0]);
-  while (!reals.every((real) => isInside(common2, real)) && import_node_path12.default.dirname(common2) !== common2) common2 = import_node_path12.default.dirname(common2);
-  const specs = reals.map((real) => import_node_path12.default.relative(common2, real).split(import_node_path12.default.sep).join("/"));
+  while (!reals.every((real3) => isInside(common2, real3)) && import_node_path12.default.dirname(common2) !== common2) common2 = import_node_path12.default.dirname(common2);
+  const specs = reals.map((real3) => import_node_path12.default.relative(common2, real3).split(import_node_path12.default.sep).join("/"));
   const prefixes = specs.map((spec) => `${spec}/`);
   const args2 = ["--", ...specs];
   const [listing, ignored] = await Promise.all([git(common2, ["--literal-pathspecs", "ls-files", ...LISTING, ...args2]), git(common2, ["--literal-pathspecs", "ls-files", ...TRACKED_IGNORED, ...args2])]);
@@ -51169,7 +51225,7 @@ async function loadWorkspace(options) {
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : void 0;
   const forCommit = /* @__PURE__ */ new Set();
   const readGit = options.load?.readGit ?? (staged ? void 0 : gitFilesReader(options.roots.filter((input) => typeof input === "string").map((input) => import_node_path16.default.resolve(cwd, input))));
-  const loaded5 = await Promise.all(
+  const loaded6 = await Promise.all(
     options.roots.map(async (input, position2) => {
       if (typeof input !== "string") {
         const config2 = input.config ?? explicitConfig ?? own3(await memoryConfig(input, rules));
@@ -51191,8 +51247,8 @@ async function loadWorkspace(options) {
     })
   );
   for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path16.default.resolve(cwd, file));
-  const roots = loaded5.map((entry) => entry.root);
-  const files = loaded5.flatMap((entry) => entry.files);
+  const roots = loaded6.map((entry) => entry.root);
+  const files = loaded6.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
   if (files.some((file) => isHclFile(file.path))) {
@@ -51407,7 +51463,7 @@ var init_lint = __esm({
     init_git();
     init_collections();
     init_staged();
-    init_build4();
+    init_build3();
     init_hcl();
     init_modules();
     init_redact3();
@@ -62373,7 +62429,7 @@ async function runBuild(options, io) {
     return 2;
   }
 }
-var init_build5 = __esm({
+var init_build4 = __esm({
   "src/cli/build.ts"() {
     "use strict";
     init_rules();
@@ -63348,7 +63404,7 @@ Run gitops-lint --help for usage.
       return new Promise(() => void 0);
     }
     case "build": {
-      const { runBuild: runBuild2 } = await Promise.resolve().then(() => (init_build5(), build_exports));
+      const { runBuild: runBuild2 } = await Promise.resolve().then(() => (init_build4(), build_exports));
       return runBuild2(options, io);
     }
     default:
