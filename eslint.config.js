@@ -21,6 +21,12 @@ export default tseslint.config(
     },
   },
   {
+    // The bin is CommonJS (bin/package.json): Node starts it sooner than an ES module.
+    files: ['bin/**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+  },
+  {
     // The VS Code extension is plain CommonJS, loaded by VS Code's extension host.
     files: ['editors/vscode/**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },

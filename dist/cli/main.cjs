@@ -52,6 +52,9 @@ function push(map2, key2, value) {
 function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+function compareRuleIds(a, b) {
+  return PLAIN_ID.test(a) && PLAIN_ID.test(b) ? compareStrings(a, b) : a.localeCompare(b);
+}
 function dirOf(relativePath) {
   const slash = relativePath.lastIndexOf("/");
   return slash === -1 ? "" : relativePath.slice(0, slash);
@@ -72,9 +75,11 @@ function resolvePath(dir, entry) {
 function isPlainName(entry) {
   return entry !== "" && entry !== "." && entry !== ".." && !entry.includes("/");
 }
+var PLAIN_ID;
 var init_collections = __esm({
   "src/engine/collections.ts"() {
     "use strict";
+    PLAIN_ID = /^[a-z0-9-]*$/;
   }
 });
 
@@ -7031,7 +7036,7 @@ var require_parser = __commonJS2({
         }
       }
     }
-    var Parser5 = class {
+    var Parser3 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -7804,7 +7809,7 @@ var require_parser = __commonJS2({
         }
       }
     };
-    exports2.Parser = Parser5;
+    exports2.Parser = Parser3;
   }
 });
 
@@ -8339,8 +8344,8 @@ function gitRefOf(resource) {
     const branch2 = /^refs\/heads\/(.+)$/.exec(name3)?.[1];
     return branch2 === void 0 ? { describe: `ref ${name3}` } : { branch: branch2, describe: `branch ${branch2}` };
   }
-  const semver2 = asString(ref.semver);
-  if (semver2 !== void 0) return { describe: `tags matching ${semver2}` };
+  const semver = asString(ref.semver);
+  if (semver !== void 0) return { describe: `tags matching ${semver}` };
   const tag = asString(ref.tag);
   if (tag !== void 0) return { describe: `tag ${tag}` };
   const branch = asString(ref.branch) ?? "master";
@@ -10809,7 +10814,7 @@ function requireLoader() {
       iterator(documents[index]);
     }
   }
-  function load2(input, options) {
+  function load22(input, options) {
     const documents = loadDocuments(input, options);
     if (documents.length === 0) {
       return void 0;
@@ -10819,7 +10824,7 @@ function requireLoader() {
     throw new YAMLException2("expected a single document in the stream, but found more");
   }
   loader.loadAll = loadAll2;
-  loader.load = load2;
+  loader.load = load22;
   return loader;
 }
 function requireDumper() {
@@ -11008,9 +11013,9 @@ function requireDumper() {
   function isPlainSafeFirst(c) {
     return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
     // - (c-indicator ::=
-    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
-    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
-    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    // \u201c-\u201d | \u201c?\u201d | \u201c:\u201d | \u201c,\u201d | \u201c[\u201d | \u201c]\u201d | \u201c{\u201d | \u201c}\u201d
+    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | \u201c#\u201d | \u201c&\u201d | \u201c*\u201d | \u201c!\u201d | \u201c|\u201d | \u201c=\u201d | \u201c>\u201d | \u201c'\u201d | \u201c"\u201d
+    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | \u201c%\u201d | \u201c@\u201d | \u201c`\u201d)
     c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
   }
   function isPlainSafeLast(c) {
@@ -13757,6 +13762,17 @@ var init_tree2 = __esm({
   }
 });
 
+// lazy-builtin:node:crypto
+function createHash(...args2) {
+  return load2().createHash(...args2);
+}
+var loaded, load2;
+var init_node_crypto = __esm({
+  "lazy-builtin:node:crypto"() {
+    load2 = () => loaded ??= require("node:crypto");
+  }
+});
+
 // src/kustomize/resource.ts
 function isObject2(value) {
   return typeof value === "object" && value !== null;
@@ -14066,7 +14082,7 @@ function contentHash(value) {
   const encoded = value.kind === "Secret" ? { kind: "Secret", type: typeof value.type === "string" ? value.type : "", name: "", data: field("data") } : { kind: "ConfigMap", name: "", data: field("data") };
   const extra = value.kind === "Secret" ? "stringData" : "binaryData";
   if (isMap2(value[extra])) encoded[extra] = value[extra];
-  const hex = (0, import_node_crypto.createHash)("sha256").update(goJson(encoded)).digest("hex").slice(0, 10);
+  const hex = createHash("sha256").update(goJson(encoded)).digest("hex").slice(0, 10);
   return hex.replace(/[013ae]/g, (digit) => ({ "0": "g", "1": "h", "3": "k", a: "m", e: "t" })[digit]);
 }
 function goJson(value) {
@@ -14084,11 +14100,11 @@ function finishGenerated(resources) {
     setIn(res, ["metadata", "name"], `${name3}-${contentHash(res.value)}`, void 0);
   }
 }
-var import_node_crypto, SOPS_MARK;
+var SOPS_MARK;
 var init_generators = __esm({
   "src/kustomize/generators.ts"() {
     "use strict";
-    import_node_crypto = require("node:crypto");
+    init_node_crypto();
     init_collections();
     init_origin();
     init_resource();
@@ -16185,11 +16201,11 @@ var init_build2 = __esm({
   }
 });
 
-// node_modules/re2js/build/index.js
-var RE2Flags, PublicFlags, ASCII_SIZE, ASCII_TO_UPPER, ASCII_TO_LOWER, MAX_BMP, Codepoint, UnicodeRangeTable, B64, B64_MAP, decodeVLQ, decodeRanges, decodeOrbit, LazyMap, UnicodeTables, Unicode, RE2JSException, RE2JSSyntaxException, RE2JSCompileException, RE2JSGroupException, RE2JSFlagsException, RE2JSInternalException, FAST_PATH_TABLE_SIZE, WORD_RUNE_TABLE, cachedNativeEncoder, cachedNativeDecoder, Utils, createEnum, MatcherInputBase, Utf8MatcherInput, Utf16MatcherInput, MatcherInput, MachineInputBase, MachineUTF8Input, MachineUTF16Input, MachineInput, Matcher, Inst, Queue, LookbehindState, Machine, hashState, arraysEqual, isState, NO_IDS, END_TEXT, DFAState, DFA, VISITED_BITS, MAX_BACKTRACK_PROG, INITIAL_JOB_CAPACITY, MAX_BACKTRACK_VECTOR, BitState, bitStatePool, Backtracker, QueueOnePass, mergeRuneSets, OnePassProg, onePassCopy, makeOnePass, cleanupOnePass, OnePass, Regexp, RegexpWalker, AhoCorasick, Prefilter, PrefilterTree, PatchList, Prog, ANY_RUNE_NOT_NL, ANY_RUNE, Frag, Compiler, Simplify, CharGroup, code1, code2, code3, PERL_GROUPS, code4, code5, code6, code7, code8, code9, code10, code11, code12, code13, code14, code15, code16, code17, POSIX_GROUPS, CharClass, StringIterator, Parser2, RE2, RE2Set, TranslateRegExpString, execResult, RE2JS;
-var init_build3 = __esm({
-  "node_modules/re2js/build/index.js"() {
-    RE2Flags = class RE2Flags2 {
+// node_modules/re2js/build/index.cjs
+var require_build = __commonJS2({
+  "node_modules/re2js/build/index.cjs"(exports2) {
+    Object.defineProperty(exports2, Symbol.toStringTag, { value: "Module" });
+    var RE2Flags = class RE2Flags2 {
       static FOLD_CASE = 1;
       static LITERAL = 2;
       static CLASS_NL = 4;
@@ -16207,7 +16223,7 @@ var init_build3 = __esm({
       static ANCHOR_START = 1;
       static ANCHOR_BOTH = 2;
     };
-    PublicFlags = {
+    var PublicFlags = {
       CASE_INSENSITIVE: 1,
       DOTALL: 2,
       MULTILINE: 4,
@@ -16215,17 +16231,17 @@ var init_build3 = __esm({
       LONGEST_MATCH: 16,
       LOOKBEHINDS: 512
     };
-    ASCII_SIZE = 128;
-    ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
-    ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
-    MAX_BMP = 65535;
+    var ASCII_SIZE = 128;
+    var ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
+    var ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
+    var MAX_BMP = 65535;
     for (let i2 = 0; i2 < ASCII_SIZE; i2++) {
       if (i2 >= 97 && i2 <= 122) ASCII_TO_UPPER[i2] = i2 - 32;
       else ASCII_TO_UPPER[i2] = i2;
       if (i2 >= 65 && i2 <= 90) ASCII_TO_LOWER[i2] = i2 + 32;
       else ASCII_TO_LOWER[i2] = i2;
     }
-    Codepoint = class {
+    var Codepoint = class {
       static CODES = Object.freeze({
         "\x07": 7,
         "\b": 8,
@@ -16310,7 +16326,7 @@ var init_build3 = __esm({
         return s.codePointAt(0);
       }
     };
-    UnicodeRangeTable = class {
+    var UnicodeRangeTable = class {
       /**
       * @param {Uint32Array | number[]} data
       * @param {boolean} isStride1
@@ -16333,10 +16349,10 @@ var init_build3 = __esm({
         return this.data.length / this.SIZE;
       }
     };
-    B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
-    B64_MAP = /* @__PURE__ */ new Uint8Array(256);
+    var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+    var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
     for (let i2 = 0; i2 < 64; i2++) B64_MAP[B64.charCodeAt(i2)] = i2;
-    decodeVLQ = (str2) => {
+    var decodeVLQ = (str2) => {
       const res = [];
       let value = 0;
       let shift = 0;
@@ -16351,7 +16367,7 @@ var init_build3 = __esm({
       }
       return res;
     };
-    decodeRanges = (str2, isStride1) => {
+    var decodeRanges = (str2, isStride1) => {
       const res = decodeVLQ(str2);
       const numRanges = isStride1 ? res.length / 2 : res.length / 3;
       const out2 = new Uint32Array(numRanges * 3);
@@ -16366,7 +16382,7 @@ var init_build3 = __esm({
       }
       return out2;
     };
-    decodeOrbit = (str2) => {
+    var decodeOrbit = (str2) => {
       const res = decodeVLQ(str2);
       const map2 = /* @__PURE__ */ new Map();
       let currentKey = 0;
@@ -16378,7 +16394,7 @@ var init_build3 = __esm({
       }
       return map2;
     };
-    LazyMap = class {
+    var LazyMap = class {
       constructor(initializer) {
         this.initializer = initializer;
         this.cache = /* @__PURE__ */ new Map();
@@ -16393,7 +16409,7 @@ var init_build3 = __esm({
         return val;
       }
     };
-    UnicodeTables = class {
+    var UnicodeTables = class {
       static _CASE_ORBIT = null;
       static get CASE_ORBIT() {
         if (!this._CASE_ORBIT) this._CASE_ORBIT = decodeOrbit("rCgCIgCY+rQI4QiCuuBLgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCCgCBgCBgCBgCBgCBgCBgCB+7OB-BB-BB-BB-BB-BBskQB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BC-BB-BB-BB-BB-BB-BB-BByHBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBxHBCBBBCBBBCBBB3SBmMBkNBCBBBCBBB8MBCBBB6MB6MBCBBC+EB0MB2MBCBBB6MB+MBiGBmNBiNBCBBBmKBikzCBmNBqNBkIBsNBCBBBCBBBCBBB0NBCBBB0NDCBBB0NBCBBByNByNBCBBBCBBB2NBCBBDCBBCwDFCBCBDBCBCBDBCBCBDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB9EBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBCBDBCBBBhGBvDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBjICCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBH2iVBCBBBlKBwiVB+jVB+jVBCBBBlMBqEBuEBCBBBCBBBCBBBCBBBCBBB+hVB4hVB8hVBjNB7MC5MB5MCzMC1MB+0yCE5MB20yCC9MBu2yCBwyyCBo0yCChNBlNBo0yCBu-UBi0yCDlNC6-UBpNDrNIu+UDzNCm0yCBzNE0yyCBzNBpEBxNBxNBtEG1NLqxyCBkxyCnFoFrBCBBBCBBDCBBEkIBkIBkICoHHsCCqCBqCBqCCgEC+DB+DBmkOBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCC+BBgCBgCBgCBgCBgCBgCBgCBgCBrCBpCBpCBpCBmjOB-BB8BB-BB-BBgEB-BB-BByBBqgOBsDB-BBtwBB-BB-BB-BBsBBgDBCB-BB-BB-BBeB-BB-BB61OB-BB-BB-DB9DB9DBQB7DBmCE9CBrDBPBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBrFB-EBOBnHB3FB-FCCBBBNBCBBCjIBjIBjIBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB8kMB-BB6kMB-BB-BB-BB-BB-BB-BB-BB-BB-BBokMB-BB-BBkkMBkkMB-BB-BB-BB-BB-BB-BB-BB4jMB-BB-BB-BB-BB-BB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EBCBBBCBoiMBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBJCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBeBCBBBCBBBCBBBCBBBCBBBCBBBCBBBdBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDL-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-C64CgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOCgmOGgmODg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FDg8FBg8FBg8FhVg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBQBQBQBQBQBQDPBPBPBPBPBPjkC7mMB5mMBnmMBjmMBCBlmMB3lMBpiMBk8kCBCBBG-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FD-7FB-7FB-7F6FoglCEsuHRwjlCyDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCB0DBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBG1DD97OCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPEQCQCQCQCPCPCPCPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPB0EB0EBsFBsFBsFBsFBoGBoGBgIBgIBgHBgHB8HB8HDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQCSFPBPBzEBzEBRCxnOFSFrFBrFBrFBrFBREQBQClkOFPBPBnGBnGFQBQCljOCODPBPB-GB-GBNHSF-HB-HB7HB7HBRqJ53OE9tQBrmQH4Bc3BSgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfECBByZ0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzB34BgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CBCBBBt-UBruHBt+UB1iVBviVBCBBBCBBBCBBB3hVB5-UB9hVB7hVCCBBCCBBI9jVB9jVBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBICBBBCBBECBBN-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOC-lOG-lOzoeCBBBCBBBCBBBCBBBCBBBCBl8kCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBTCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBnECBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBKCBBBCBBBnglCBCBBBCBBBCBBBCBBBCBBECBBBvyyCDCBBBCBBBgDCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBn0yCB90yCB10yCBh0yCBn0yCCjxyCBzyyCBpxyCBg6BBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB-CBl0yCBvjlCBCBBBCBBBt2yCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBhkzCZCBB9a-5Bd-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCm6TCBB7gBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCH-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BmlBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvChDwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCFvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvC1DuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCCuCBuCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCCtCBtCk2BgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEO-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-D+CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCL-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-B74CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhrVgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BD1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BtxekCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjC");
@@ -16657,7 +16673,7 @@ var init_build3 = __esm({
         Inherited: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false))
       });
     };
-    Unicode = class Unicode2 {
+    var Unicode = class Unicode2 {
       static MAX_RUNE = 1114111;
       static RUNE_ERROR = 65533;
       static isUnsearchable(r) {
@@ -16726,14 +16742,14 @@ var init_build3 = __esm({
         return false;
       }
     };
-    RE2JSException = class extends Error {
+    var RE2JSException = class extends Error {
       /** @param {string} message */
       constructor(message) {
         super(message);
         this.name = "RE2JSException";
       }
     };
-    RE2JSSyntaxException = class extends RE2JSException {
+    var RE2JSSyntaxException = class extends RE2JSException {
       /**
       * @param {string} error
       * @param {string|null} [input=null]
@@ -16762,40 +16778,40 @@ var init_build3 = __esm({
         return this.input;
       }
     };
-    RE2JSCompileException = class extends RE2JSException {
+    var RE2JSCompileException = class extends RE2JSException {
       /** @param {string} message */
       constructor(message) {
         super(message);
         this.name = "RE2JSCompileException";
       }
     };
-    RE2JSGroupException = class extends RE2JSException {
+    var RE2JSGroupException = class extends RE2JSException {
       /** @param {string} message */
       constructor(message) {
         super(message);
         this.name = "RE2JSGroupException";
       }
     };
-    RE2JSFlagsException = class extends RE2JSException {
+    var RE2JSFlagsException = class extends RE2JSException {
       /** @param {string} message */
       constructor(message) {
         super(message);
         this.name = "RE2JSFlagsException";
       }
     };
-    RE2JSInternalException = class extends RE2JSException {
+    var RE2JSInternalException = class extends RE2JSException {
       /** @param {string} message */
       constructor(message) {
         super(message);
         this.name = "RE2JSInternalException";
       }
     };
-    FAST_PATH_TABLE_SIZE = 256;
-    WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
+    var FAST_PATH_TABLE_SIZE = 256;
+    var WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
     for (let i2 = 0; i2 < FAST_PATH_TABLE_SIZE; i2++) WORD_RUNE_TABLE[i2] = 97 <= i2 && i2 <= 122 || 65 <= i2 && i2 <= 90 || 48 <= i2 && i2 <= 57 || i2 === 95 ? 1 : 0;
-    cachedNativeEncoder = null;
-    cachedNativeDecoder = null;
-    Utils = class Utils2 {
+    var cachedNativeEncoder = null;
+    var cachedNativeDecoder = null;
+    var Utils = class Utils2 {
       static METACHARACTERS = "\\.+*?()|[]{}^$";
       static EMPTY_BEGIN_LINE = 1;
       static EMPTY_END_LINE = 2;
@@ -16985,7 +17001,7 @@ var init_build3 = __esm({
         }
       }
     };
-    createEnum = (values = [], initNum = 0) => {
+    var createEnum = (values = [], initNum = 0) => {
       const enumObject = /* @__PURE__ */ Object.create(null);
       for (let i2 = 0; i2 < values.length; i2++) {
         const val = values[i2];
@@ -16995,7 +17011,7 @@ var init_build3 = __esm({
       }
       return Object.freeze(enumObject);
     };
-    MatcherInputBase = class MatcherInputBase2 {
+    var MatcherInputBase = class MatcherInputBase2 {
       static Encoding = createEnum(["UTF_16", "UTF_8"]);
       getEncoding() {
         throw Error("not implemented");
@@ -17027,7 +17043,7 @@ var init_build3 = __esm({
         return this.getEncoding() === MatcherInputBase2.Encoding.UTF_16;
       }
     };
-    Utf8MatcherInput = class extends MatcherInputBase {
+    var Utf8MatcherInput = class extends MatcherInputBase {
       /** @param {Uint8Array|number[]|null} bytes */
       constructor(bytes = null) {
         super();
@@ -17058,7 +17074,7 @@ var init_build3 = __esm({
         return this.bytes.length;
       }
     };
-    Utf16MatcherInput = class extends MatcherInputBase {
+    var Utf16MatcherInput = class extends MatcherInputBase {
       /** @param {string|null} charSequence */
       constructor(charSequence = null) {
         super();
@@ -17089,7 +17105,7 @@ var init_build3 = __esm({
         return this.charSequence.length;
       }
     };
-    MatcherInput = class {
+    var MatcherInput = class {
       /**
       * Return the MatcherInput for UTF_16 encoding.
       * @returns {Utf16MatcherInput}
@@ -17107,7 +17123,7 @@ var init_build3 = __esm({
         return new Utf8MatcherInput(Utils.stringToUtf8ByteArray(input));
       }
     };
-    MachineInputBase = class {
+    var MachineInputBase = class {
       static EOF() {
         return -8;
       }
@@ -17131,7 +17147,7 @@ var init_build3 = __esm({
         return 0;
       }
     };
-    MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
+    var MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
       static RUNE_ERROR_STEP = Unicode.RUNE_ERROR << 3 | 1;
       constructor(bytes, start2 = 0, end = bytes.length) {
         super();
@@ -17239,7 +17255,7 @@ var init_build3 = __esm({
         return re2.prefixUTF8.length;
       }
     };
-    MachineUTF16Input = class extends MachineInputBase {
+    var MachineUTF16Input = class extends MachineInputBase {
       constructor(charSequence, start2 = 0, end = charSequence.length) {
         super();
         this.charSequence = charSequence;
@@ -17278,7 +17294,7 @@ var init_build3 = __esm({
         return re2.prefix.length;
       }
     };
-    MachineInput = class {
+    var MachineInput = class {
       static fromUTF8(bytes, start2 = 0, end = bytes.length) {
         return new MachineUTF8Input(bytes, start2, end);
       }
@@ -17287,7 +17303,7 @@ var init_build3 = __esm({
         return new MachineUTF16Input(charSequence, start2, end ?? charSequence.length);
       }
     };
-    Matcher = class Matcher2 {
+    var Matcher = class Matcher2 {
       /**
       * V8 and WebKit have historical hard limits on the number of arguments
       * that can be passed to a function. We cap replacer arguments to prevent
@@ -17796,7 +17812,7 @@ var init_build3 = __esm({
         return result;
       }
     };
-    Inst = class Inst2 {
+    var Inst = class Inst2 {
       static ALT = 1;
       static ALT_MATCH = 2;
       static CAPTURE = 3;
@@ -17922,7 +17938,7 @@ var init_build3 = __esm({
         }
       }
     };
-    Queue = class Queue2 {
+    var Queue = class Queue2 {
       constructor(numInst) {
         this.sparse = new Int32Array(numInst);
         this.densePcs = new Int32Array(numInst);
@@ -17970,7 +17986,7 @@ var init_build3 = __esm({
         return out2;
       }
     };
-    LookbehindState = class {
+    var LookbehindState = class {
       constructor(prog) {
         this.pos = -1;
         this.pcs = new Int32Array(prog.numInst());
@@ -17982,7 +17998,7 @@ var init_build3 = __esm({
         this.size = 0;
       }
     };
-    Machine = class Machine2 {
+    var Machine = class Machine2 {
       static fromRE2(re2) {
         const m = new Machine2();
         m.prog = re2.prog;
@@ -18301,7 +18317,7 @@ var init_build3 = __esm({
         }
       }
     };
-    hashState = (pcs, flag, ids) => {
+    var hashState = (pcs, flag, ids) => {
       let h = -2128831035;
       for (let i2 = 0; i2 < pcs.length; i2++) {
         h ^= pcs[i2];
@@ -18315,15 +18331,15 @@ var init_build3 = __esm({
       }
       return h;
     };
-    arraysEqual = (a, b) => {
+    var arraysEqual = (a, b) => {
       if (a.length !== b.length) return false;
       for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b[i2]) return false;
       return true;
     };
-    isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
-    NO_IDS = [];
-    END_TEXT = -1;
-    DFAState = class {
+    var isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
+    var NO_IDS = [];
+    var END_TEXT = -1;
+    var DFAState = class {
       constructor(nfaStates, flag, matchIDs) {
         this.nfaStates = nfaStates;
         this.flag = flag;
@@ -18333,7 +18349,7 @@ var init_build3 = __esm({
         this.nextAnchored = null;
       }
     };
-    DFA = class DFA2 {
+    var DFA = class DFA2 {
       static FLAG_EMPTY_MASK = 255;
       static FLAG_MATCH = 256;
       static FLAG_LAST_WORD = 512;
@@ -18619,11 +18635,11 @@ var init_build3 = __esm({
         return Array.from(matches3).sort((a, b) => a - b);
       }
     };
-    VISITED_BITS = 32;
-    MAX_BACKTRACK_PROG = 500;
-    INITIAL_JOB_CAPACITY = 256;
-    MAX_BACKTRACK_VECTOR = 262144;
-    BitState = class {
+    var VISITED_BITS = 32;
+    var MAX_BACKTRACK_PROG = 500;
+    var INITIAL_JOB_CAPACITY = 256;
+    var MAX_BACKTRACK_VECTOR = 262144;
+    var BitState = class {
       constructor() {
         this.end = 0;
         this.cap = /* @__PURE__ */ new Int32Array(0);
@@ -18789,8 +18805,8 @@ var init_build3 = __esm({
         return longest && this.matchcap.length > 1 && this.matchcap[1] >= 0;
       }
     };
-    bitStatePool = [];
-    Backtracker = class Backtracker2 {
+    var bitStatePool = [];
+    var Backtracker = class Backtracker2 {
       static shouldBacktrack(prog) {
         return prog.numInst() <= MAX_BACKTRACK_PROG;
       }
@@ -18836,7 +18852,7 @@ var init_build3 = __esm({
         return result;
       }
     };
-    QueueOnePass = class {
+    var QueueOnePass = class {
       constructor(size) {
         this.sparse = new Uint32Array(size);
         this.dense = new Uint32Array(size);
@@ -18866,7 +18882,7 @@ var init_build3 = __esm({
         this.size++;
       }
     };
-    mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
+    var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
       const leftLen = leftRunes.length;
       const rightLen = rightRunes.length;
       let lx = 0, rx = 0;
@@ -18898,7 +18914,7 @@ var init_build3 = __esm({
         next
       };
     };
-    OnePassProg = class {
+    var OnePassProg = class {
       constructor(prog) {
         this.start = prog.start;
         this.numCap = prog.numCap;
@@ -18914,7 +18930,7 @@ var init_build3 = __esm({
         }
       }
     };
-    onePassCopy = (prog) => {
+    var onePassCopy = (prog) => {
       const p = new OnePassProg(prog);
       for (let pc = 0; pc < p.inst.length; pc++) {
         const inst = p.inst[pc];
@@ -18944,7 +18960,7 @@ var init_build3 = __esm({
       }
       return p;
     };
-    makeOnePass = (p) => {
+    var makeOnePass = (p) => {
       if (p.inst.length >= 1e3) return null;
       const instQueue = new QueueOnePass(p.inst.length);
       const visitQueue = new QueueOnePass(p.inst.length);
@@ -19061,7 +19077,7 @@ var init_build3 = __esm({
       for (let i2 = 0; i2 < p.inst.length; i2++) if (onePassRunes[i2]) p.inst[i2].runes = onePassRunes[i2];
       return p;
     };
-    cleanupOnePass = (p, original) => {
+    var cleanupOnePass = (p, original) => {
       for (let ix = 0; ix < original.inst.length; ix++) {
         const instOriginal = original.inst[ix];
         switch (instOriginal.op) {
@@ -19085,7 +19101,7 @@ var init_build3 = __esm({
         }
       }
     };
-    OnePass = class OnePass2 {
+    var OnePass = class OnePass2 {
       static compile(prog) {
         if (prog.start === 0) return null;
         if (prog.numLb > 0) return null;
@@ -19206,7 +19222,7 @@ var init_build3 = __esm({
         return ncap === 0 ? [] : Utils.toArray(matchcap);
       }
     };
-    Regexp = class Regexp2 {
+    var Regexp = class Regexp2 {
       static Op = createEnum([
         "NO_MATCH",
         "EMPTY_MATCH",
@@ -19242,17 +19258,17 @@ var init_build3 = __esm({
         if (rune === Codepoint.CODES["-"]) return "\\";
         return "";
       }
-      static fromRegexp(re) {
-        const regex = new Regexp2(re.op);
-        regex.flags = re.flags;
-        regex.subs = re.subs;
-        regex.runes = re.runes;
-        regex.cap = re.cap;
-        regex.min = re.min;
-        regex.max = re.max;
-        regex.name = re.name;
-        regex.namedGroups = re.namedGroups;
-        regex.lb = re.lb;
+      static fromRegexp(re2) {
+        const regex = new Regexp2(re2.op);
+        regex.flags = re2.flags;
+        regex.subs = re2.subs;
+        regex.runes = re2.runes;
+        regex.cap = re2.cap;
+        regex.min = re2.min;
+        regex.max = re2.max;
+        regex.name = re2.name;
+        regex.namedGroups = re2.namedGroups;
+        regex.lb = re2.lb;
         return regex;
       }
       constructor(op) {
@@ -19458,22 +19474,22 @@ var init_build3 = __esm({
         return true;
       }
     };
-    RegexpWalker = class {
+    var RegexpWalker = class {
       static walk(root, handler) {
         const stack = [];
-        let re = root;
+        let re2 = root;
         let result;
         for (; ; ) {
-          if (re.subs.length === 0) result = handler.leaf(re);
+          if (re2.subs.length === 0) result = handler.leaf(re2);
           else {
-            const state = handler.enter(re);
+            const state = handler.enter(re2);
             if (state.result === void 0) {
               stack.push({
-                re,
+                re: re2,
                 state,
                 i: 0
               });
-              re = re.subs[0];
+              re2 = re2.subs[0];
               continue;
             }
             result = state.result;
@@ -19484,7 +19500,7 @@ var init_build3 = __esm({
             handler.child(frame.re, frame.state, result, frame.i);
             frame.i++;
             if (frame.state.result === void 0 && frame.i < frame.re.subs.length) {
-              re = frame.re.subs[frame.i];
+              re2 = frame.re.subs[frame.i];
               break;
             }
             stack.pop();
@@ -19493,7 +19509,7 @@ var init_build3 = __esm({
         }
       }
     };
-    AhoCorasick = class {
+    var AhoCorasick = class {
       constructor(words, alphabetSize) {
         const edges = /* @__PURE__ */ new Map();
         const parent = [0];
@@ -19589,7 +19605,7 @@ var init_build3 = __esm({
         return false;
       }
     };
-    Prefilter = class Prefilter2 {
+    var Prefilter = class Prefilter2 {
       static Type = {
         NONE: 0,
         EXACT: 1,
@@ -19641,37 +19657,37 @@ var init_build3 = __esm({
         }
       }
     };
-    PrefilterTree = class PrefilterTree2 {
-      static build(re) {
-        if (!re) return new Prefilter(Prefilter.Type.NONE);
-        return RegexpWalker.walk(re, PrefilterTree2.WALKER);
+    var PrefilterTree = class PrefilterTree2 {
+      static build(re2) {
+        if (!re2) return new Prefilter(Prefilter.Type.NONE);
+        return RegexpWalker.walk(re2, PrefilterTree2.WALKER);
       }
       static WALKER = {
-        leaf: (re) => PrefilterTree2.leaf(re),
-        enter: (re) => PrefilterTree2.enter(re),
-        child: (re, state, result) => PrefilterTree2.child(re, state, result),
-        leave: (re, state) => PrefilterTree2.leave(re, state)
+        leaf: (re2) => PrefilterTree2.leaf(re2),
+        enter: (re2) => PrefilterTree2.enter(re2),
+        child: (re2, state, result) => PrefilterTree2.child(re2, state, result),
+        leave: (re2, state) => PrefilterTree2.leave(re2, state)
       };
-      static leaf(re) {
-        if (re.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
-        if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
+      static leaf(re2) {
+        if (re2.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
+        if (re2.runes.length === 0 || (re2.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
         let str2 = "";
-        for (let i2 = 0; i2 < re.runes.length; i2++) {
-          if (Unicode.isUnsearchable(re.runes[i2])) return new Prefilter(Prefilter.Type.NONE);
-          str2 += String.fromCodePoint(re.runes[i2]);
+        for (let i2 = 0; i2 < re2.runes.length; i2++) {
+          if (Unicode.isUnsearchable(re2.runes[i2])) return new Prefilter(Prefilter.Type.NONE);
+          str2 += String.fromCodePoint(re2.runes[i2]);
         }
         const pf = new Prefilter(Prefilter.Type.EXACT);
         pf.str = str2;
         pf.bytes = Utils.stringToUtf8ByteArray(pf.str);
         return pf;
       }
-      static enter(re) {
-        switch (re.op) {
+      static enter(re2) {
+        switch (re2.op) {
           case Regexp.Op.CAPTURE:
           case Regexp.Op.PLUS:
             return { sub: null };
           case Regexp.Op.REPEAT:
-            if (re.min >= 1) return { sub: null };
+            if (re2.min >= 1) return { sub: null };
             return { result: new Prefilter(Prefilter.Type.NONE) };
           case Regexp.Op.CONCAT:
             return {
@@ -19687,7 +19703,7 @@ var init_build3 = __esm({
             return { result: new Prefilter(Prefilter.Type.NONE) };
         }
       }
-      static child(re, state, s) {
+      static child(re2, state, s) {
         if (state.subs === void 0) {
           state.sub = s;
           return;
@@ -19711,7 +19727,7 @@ var init_build3 = __esm({
         }
         state.subs.push(s);
       }
-      static leave(re, state) {
+      static leave(re2, state) {
         if (state.subs === void 0) return state.sub;
         const pf = state.pf;
         const seen2 = /* @__PURE__ */ new Set();
@@ -19759,7 +19775,7 @@ var init_build3 = __esm({
         return pf;
       }
     };
-    PatchList = class {
+    var PatchList = class {
       /**
       * @param {number} head - Encoded pointer to the start of the patch list.
       * @param {number} tail - Encoded pointer to the end of the patch list.
@@ -19769,7 +19785,7 @@ var init_build3 = __esm({
         this.tail = tail;
       }
     };
-    Prog = class {
+    var Prog = class {
       constructor() {
         this.inst = [];
         this.start = 0;
@@ -19887,31 +19903,31 @@ var init_build3 = __esm({
         return out2;
       }
     };
-    ANY_RUNE_NOT_NL = new Int32Array([
+    var ANY_RUNE_NOT_NL = new Int32Array([
       0,
       Codepoint.CODES["\n"] - 1,
       Codepoint.CODES["\n"] + 1,
       Unicode.MAX_RUNE
     ]);
-    ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
-    Frag = class {
+    var ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
+    var Frag = class {
       constructor(i2 = 0, out2 = new PatchList(), nullable = false) {
         this.i = i2;
         this.out = out2;
         this.nullable = nullable;
       }
     };
-    Compiler = class Compiler2 {
-      static compileRegexp(re) {
-        const c = new Compiler2();
-        const f = c.compile(re);
+    var Compiler2 = class Compiler3 {
+      static compileRegexp(re2) {
+        const c = new Compiler3();
+        const f = c.compile(re2);
         c.prog.patch(f.out, c.newInst(Inst.MATCH).i);
         c.prog.start = f.i;
         c.prog.markLookbehindInsts();
         return c.prog;
       }
       static compileSet(regexps) {
-        const c = new Compiler2();
+        const c = new Compiler3();
         if (regexps.length === 0) {
           c.prog.start = c.newInst(Inst.FAIL).i;
           c.prog.markLookbehindInsts();
@@ -19944,10 +19960,10 @@ var init_build3 = __esm({
         this.lbOffset = 0;
         this.runeCache = /* @__PURE__ */ new Map();
         this.walker = {
-          leaf: (re) => this.leaf(re),
-          enter: (re) => this.enter(re),
-          child: (re, state, result) => this.child(re, state, result),
-          leave: (re, state) => this.leave(re, state)
+          leaf: (re2) => this.leaf(re2),
+          enter: (re2) => this.enter(re2),
+          child: (re2, state, result) => this.child(re2, state, result),
+          leave: (re2, state) => this.leave(re2, state)
         };
       }
       newInst(op) {
@@ -20060,31 +20076,31 @@ var init_build3 = __esm({
         checkId.out = new PatchList(checkId.i << 1, checkId.i << 1);
         return checkId;
       }
-      compile(re) {
-        return RegexpWalker.walk(re, this.walker);
+      compile(re2) {
+        return RegexpWalker.walk(re2, this.walker);
       }
-      leaf(re) {
-        switch (re.op) {
+      leaf(re2) {
+        switch (re2.op) {
           case Regexp.Op.NO_MATCH:
             return this.fail();
           case Regexp.Op.EMPTY_MATCH:
             return this.nop();
           case Regexp.Op.LITERAL: {
-            if (re.runes.length === 0) return this.nop();
+            if (re2.runes.length === 0) return this.nop();
             let f = null;
-            for (let r of re.runes) {
+            for (let r of re2.runes) {
               let singleRune = this.runeCache.get(r);
               if (singleRune === void 0) {
                 singleRune = new Int32Array([r]);
                 this.runeCache.set(r, singleRune);
               }
-              const f1 = this.rune(singleRune, re.flags);
+              const f1 = this.rune(singleRune, re2.flags);
               f = f === null ? f1 : this.cat(f, f1);
             }
             return f;
           }
           case Regexp.Op.CHAR_CLASS:
-            return this.rune(re.runes, re.flags);
+            return this.rune(re2.runes, re2.flags);
           case Regexp.Op.ANY_CHAR_NOT_NL:
             return this.rune(ANY_RUNE_NOT_NL, 0);
           case Regexp.Op.ANY_CHAR:
@@ -20108,8 +20124,8 @@ var init_build3 = __esm({
             throw new RE2JSCompileException("regexp: unhandled case in compile");
         }
       }
-      enter(re) {
-        switch (re.op) {
+      enter(re2) {
+        switch (re2.op) {
           case Regexp.Op.PLB:
           case Regexp.Op.NLB:
           case Regexp.Op.STAR:
@@ -20118,7 +20134,7 @@ var init_build3 = __esm({
             return { sub: null };
           case Regexp.Op.CAPTURE:
             return {
-              bra: this.cap(re.cap << 1),
+              bra: this.cap(re2.cap << 1),
               sub: null
             };
           case Regexp.Op.CONCAT:
@@ -20128,26 +20144,26 @@ var init_build3 = __esm({
             throw new RE2JSCompileException("regexp: unhandled case in compile");
         }
       }
-      child(re, state, f1) {
-        if (re.op === Regexp.Op.CONCAT) state.f = state.f === null ? f1 : this.cat(state.f, f1);
-        else if (re.op === Regexp.Op.ALTERNATE) state.f = state.f === null ? f1 : this.alt(state.f, f1);
+      child(re2, state, f1) {
+        if (re2.op === Regexp.Op.CONCAT) state.f = state.f === null ? f1 : this.cat(state.f, f1);
+        else if (re2.op === Regexp.Op.ALTERNATE) state.f = state.f === null ? f1 : this.alt(state.f, f1);
         else state.sub = f1;
       }
-      leave(re, state) {
-        switch (re.op) {
+      leave(re2, state) {
+        switch (re2.op) {
           case Regexp.Op.PLB:
           case Regexp.Op.NLB:
-            return this.lookBehind(state.sub, re.lb);
+            return this.lookBehind(state.sub, re2.lb);
           case Regexp.Op.CAPTURE: {
-            const ket = this.cap(re.cap << 1 | 1);
+            const ket = this.cap(re2.cap << 1 | 1);
             return this.cat(this.cat(state.bra, state.sub), ket);
           }
           case Regexp.Op.STAR:
-            return this.star(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+            return this.star(state.sub, (re2.flags & RE2Flags.NON_GREEDY) !== 0);
           case Regexp.Op.PLUS:
-            return this.plus(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+            return this.plus(state.sub, (re2.flags & RE2Flags.NON_GREEDY) !== 0);
           case Regexp.Op.QUEST:
-            return this.quest(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+            return this.quest(state.sub, (re2.flags & RE2Flags.NON_GREEDY) !== 0);
           case Regexp.Op.CONCAT:
           case Regexp.Op.ALTERNATE:
             return state.f;
@@ -20156,28 +20172,28 @@ var init_build3 = __esm({
         }
       }
     };
-    Simplify = class Simplify2 {
-      static simplify(re) {
-        if (re === null) return null;
-        return RegexpWalker.walk(re, Simplify2.WALKER);
+    var Simplify = class Simplify2 {
+      static simplify(re2) {
+        if (re2 === null) return null;
+        return RegexpWalker.walk(re2, Simplify2.WALKER);
       }
       static WALKER = {
-        leaf: (re) => Simplify2.leaf(re),
-        enter: (re) => Simplify2.enter(re),
-        child: (re, state, result, i2) => Simplify2.child(re, state, result, i2),
-        leave: (re, state) => Simplify2.leave(re, state)
+        leaf: (re2) => Simplify2.leaf(re2),
+        enter: (re2) => Simplify2.enter(re2),
+        child: (re2, state, result, i2) => Simplify2.child(re2, state, result, i2),
+        leave: (re2, state) => Simplify2.leave(re2, state)
       };
-      static leaf(re) {
-        if (re.op === Regexp.Op.CHAR_CLASS) {
-          if (re.runes === null) return re;
-          if (re.runes.length === 0) return new Regexp(Regexp.Op.NO_MATCH);
-          if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR);
-          if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
+      static leaf(re2) {
+        if (re2.op === Regexp.Op.CHAR_CLASS) {
+          if (re2.runes === null) return re2;
+          if (re2.runes.length === 0) return new Regexp(Regexp.Op.NO_MATCH);
+          if (re2.runes.length === 2 && re2.runes[0] === 0 && re2.runes[1] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR);
+          if (re2.runes.length === 4 && re2.runes[0] === 0 && re2.runes[1] === Codepoint.CODES["\n"] - 1 && re2.runes[2] === Codepoint.CODES["\n"] + 1 && re2.runes[3] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
         }
-        return re;
+        return re2;
       }
-      static enter(re) {
-        switch (re.op) {
+      static enter(re2) {
+        switch (re2.op) {
           case Regexp.Op.PLB:
           case Regexp.Op.NLB:
           case Regexp.Op.CAPTURE:
@@ -20192,19 +20208,19 @@ var init_build3 = __esm({
               changed: false
             };
           case Regexp.Op.REPEAT:
-            if (re.min === 0 && re.max === 0) return { result: new Regexp(Regexp.Op.EMPTY_MATCH) };
+            if (re2.min === 0 && re2.max === 0) return { result: new Regexp(Regexp.Op.EMPTY_MATCH) };
             return { sub: null };
           default:
-            return { result: re };
+            return { result: re2 };
         }
       }
-      static child(re, state, nsub, i2) {
+      static child(re2, state, nsub, i2) {
         if (state.subs === void 0) {
           state.sub = nsub;
           return;
         }
-        if (nsub !== re.subs[i2]) state.changed = true;
-        if (re.op === Regexp.Op.CONCAT) {
+        if (nsub !== re2.subs[i2]) state.changed = true;
+        if (re2.op === Regexp.Op.CONCAT) {
           if (nsub.op === Regexp.Op.NO_MATCH) {
             state.result = new Regexp(Regexp.Op.NO_MATCH);
             return;
@@ -20231,60 +20247,60 @@ var init_build3 = __esm({
         }
         state.subs.push(nsub);
       }
-      static leave(re, state) {
-        switch (re.op) {
+      static leave(re2, state) {
+        switch (re2.op) {
           case Regexp.Op.PLB:
           case Regexp.Op.NLB:
           case Regexp.Op.CAPTURE: {
             const sub = state.sub;
-            if (sub !== re.subs[0]) {
-              const nre = Regexp.fromRegexp(re);
+            if (sub !== re2.subs[0]) {
+              const nre = Regexp.fromRegexp(re2);
               nre.runes = /* @__PURE__ */ new Int32Array(0);
               nre.subs = [sub];
               return nre;
             }
-            return re;
+            return re2;
           }
           case Regexp.Op.CONCAT:
           case Regexp.Op.ALTERNATE:
             if (state.changed) {
               const newSubs = state.subs;
-              if (newSubs.length === 0) return new Regexp(re.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
+              if (newSubs.length === 0) return new Regexp(re2.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
               if (newSubs.length === 1) return newSubs[0];
-              const nre = Regexp.fromRegexp(re);
+              const nre = Regexp.fromRegexp(re2);
               nre.runes = /* @__PURE__ */ new Int32Array(0);
               nre.subs = newSubs;
               return nre;
             }
-            return re;
+            return re2;
           case Regexp.Op.STAR:
           case Regexp.Op.PLUS:
           case Regexp.Op.QUEST:
-            return Simplify2.simplify1(re.op, re.flags, state.sub, re);
+            return Simplify2.simplify1(re2.op, re2.flags, state.sub, re2);
           case Regexp.Op.REPEAT:
-            return Simplify2.simplifyRepeat(re, state.sub);
+            return Simplify2.simplifyRepeat(re2, state.sub);
           default:
-            return re;
+            return re2;
         }
       }
-      static simplifyRepeat(re, sub) {
-        if (re.max === -1) {
-          if (re.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re.flags, sub, null);
-          if (re.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null);
+      static simplifyRepeat(re2, sub) {
+        if (re2.max === -1) {
+          if (re2.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re2.flags, sub, null);
+          if (re2.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re2.flags, sub, null);
           const subs = [];
-          for (let i2 = 0; i2 < re.min - 1; i2++) subs.push(sub);
-          subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null));
+          for (let i2 = 0; i2 < re2.min - 1; i2++) subs.push(sub);
+          subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re2.flags, sub, null));
           return Simplify2.concat(subs);
         }
-        if (re.min === 1 && re.max === 1) return sub;
+        if (re2.min === 1 && re2.max === 1) return sub;
         let prefixSubs = null;
-        if (re.min > 0) {
+        if (re2.min > 0) {
           prefixSubs = [];
-          for (let i2 = 0; i2 < re.min; i2++) prefixSubs.push(sub);
+          for (let i2 = 0; i2 < re2.min; i2++) prefixSubs.push(sub);
         }
-        if (re.max > re.min) {
-          let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, sub, null);
-          for (let i2 = re.min + 1; i2 < re.max; i2++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, Simplify2.concat([sub, suffix]), null);
+        if (re2.max > re2.min) {
+          let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re2.flags, sub, null);
+          for (let i2 = re2.min + 1; i2 < re2.max; i2++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re2.flags, Simplify2.concat([sub, suffix]), null);
           if (prefixSubs === null) return suffix;
           prefixSubs.push(suffix);
         }
@@ -20309,28 +20325,28 @@ var init_build3 = __esm({
         nre.subs = newSubs;
         return nre;
       }
-      static simplify1(op, flags2, sub, re) {
+      static simplify1(op, flags2, sub, re2) {
         if (sub.op === Regexp.Op.EMPTY_MATCH) return sub;
         if (sub.op === Regexp.Op.NO_MATCH) {
           if (op === Regexp.Op.PLUS) return sub;
           return new Regexp(Regexp.Op.EMPTY_MATCH);
         }
         if (op === sub.op && (flags2 & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
-        if (re !== null && re.op === op && (re.flags & RE2Flags.NON_GREEDY) === (flags2 & RE2Flags.NON_GREEDY) && sub === re.subs[0]) return re;
+        if (re2 !== null && re2.op === op && (re2.flags & RE2Flags.NON_GREEDY) === (flags2 & RE2Flags.NON_GREEDY) && sub === re2.subs[0]) return re2;
         const nre = new Regexp(op);
         nre.flags = flags2;
         nre.subs = [sub];
         return nre;
       }
     };
-    CharGroup = class {
+    var CharGroup = class {
       constructor(sign, cls) {
         this.sign = sign;
         this.cls = cls;
       }
     };
-    code1 = [48, 57];
-    code2 = [
+    var code1 = [48, 57];
+    var code2 = [
       9,
       10,
       12,
@@ -20338,7 +20354,7 @@ var init_build3 = __esm({
       32,
       32
     ];
-    code3 = [
+    var code3 = [
       48,
       57,
       65,
@@ -20348,7 +20364,7 @@ var init_build3 = __esm({
       97,
       122
     ];
-    PERL_GROUPS = /* @__PURE__ */ new Map([
+    var PERL_GROUPS = /* @__PURE__ */ new Map([
       ["\\d", new CharGroup(1, code1)],
       ["\\D", new CharGroup(-1, code1)],
       ["\\s", new CharGroup(1, code2)],
@@ -20356,7 +20372,7 @@ var init_build3 = __esm({
       ["\\w", new CharGroup(1, code3)],
       ["\\W", new CharGroup(-1, code3)]
     ]);
-    code4 = [
+    var code4 = [
       48,
       57,
       65,
@@ -20364,30 +20380,30 @@ var init_build3 = __esm({
       97,
       122
     ];
-    code5 = [
+    var code5 = [
       65,
       90,
       97,
       122
     ];
-    code6 = [0, 127];
-    code7 = [
+    var code6 = [0, 127];
+    var code7 = [
       9,
       9,
       32,
       32
     ];
-    code8 = [
+    var code8 = [
       0,
       31,
       127,
       127
     ];
-    code9 = [48, 57];
-    code10 = [33, 126];
-    code11 = [97, 122];
-    code12 = [32, 126];
-    code13 = [
+    var code9 = [48, 57];
+    var code10 = [33, 126];
+    var code11 = [97, 122];
+    var code12 = [32, 126];
+    var code13 = [
       33,
       47,
       58,
@@ -20397,14 +20413,14 @@ var init_build3 = __esm({
       123,
       126
     ];
-    code14 = [
+    var code14 = [
       9,
       13,
       32,
       32
     ];
-    code15 = [65, 90];
-    code16 = [
+    var code15 = [65, 90];
+    var code16 = [
       48,
       57,
       65,
@@ -20414,7 +20430,7 @@ var init_build3 = __esm({
       97,
       122
     ];
-    code17 = [
+    var code17 = [
       48,
       57,
       65,
@@ -20422,7 +20438,7 @@ var init_build3 = __esm({
       97,
       102
     ];
-    POSIX_GROUPS = /* @__PURE__ */ new Map([
+    var POSIX_GROUPS = /* @__PURE__ */ new Map([
       ["[:alnum:]", new CharGroup(1, code4)],
       ["[:^alnum:]", new CharGroup(-1, code4)],
       ["[:alpha:]", new CharGroup(1, code5)],
@@ -20452,7 +20468,7 @@ var init_build3 = __esm({
       ["[:xdigit:]", new CharGroup(1, code17)],
       ["[:^xdigit:]", new CharGroup(-1, code17)]
     ]);
-    CharClass = class CharClass2 {
+    var CharClass = class CharClass2 {
       static charClassToString(r, len) {
         let result = "[";
         for (let i2 = 0; i2 < len; i2 += 2) {
@@ -20634,7 +20650,7 @@ var init_build3 = __esm({
         return CharClass2.charClassToString(this.r, this.len);
       }
     };
-    StringIterator = class {
+    var StringIterator = class {
       constructor(str2) {
         this.str = str2;
         this.position = 0;
@@ -20675,7 +20691,7 @@ var init_build3 = __esm({
         return this.rest();
       }
     };
-    Parser2 = class Parser3 {
+    var Parser3 = class Parser4 {
       static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
       static ERR_INVALID_CHAR_RANGE = "invalid character class range";
       static ERR_INVALID_ESCAPE = "invalid escape sequence";
@@ -20718,13 +20734,13 @@ var init_build3 = __esm({
       ]));
       static unicodeTable(name3) {
         if (name3 === "Any") return {
-          tab: Parser3.ANY_TABLE,
-          fold: Parser3.ANY_TABLE,
+          tab: Parser4.ANY_TABLE,
+          fold: Parser4.ANY_TABLE,
           sign: 1
         };
         if (name3 === "Ascii") return {
-          tab: Parser3.ASCII_TABLE,
-          fold: Parser3.ASCII_FOLD_TABLE,
+          tab: Parser4.ASCII_TABLE,
+          fold: Parser4.ASCII_FOLD_TABLE,
           sign: 1
         };
         if (name3 === "Assigned") return {
@@ -20756,20 +20772,20 @@ var init_build3 = __esm({
         for (r = Unicode.simpleFold(r); r !== r0; r = Unicode.simpleFold(r)) if (min > r) min = r;
         return min;
       }
-      static leadingRegexp(re) {
-        if (re.op === Regexp.Op.EMPTY_MATCH) return null;
-        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
-          const sub = re.subs[0];
+      static leadingRegexp(re2) {
+        if (re2.op === Regexp.Op.EMPTY_MATCH) return null;
+        if (re2.op === Regexp.Op.CONCAT && re2.subs.length > 0) {
+          const sub = re2.subs[0];
           if (sub.op === Regexp.Op.EMPTY_MATCH) return null;
           return sub;
         }
-        return re;
+        return re2;
       }
       static literalRegexp(s, flags2) {
-        const re = new Regexp(Regexp.Op.LITERAL);
-        re.flags = flags2;
-        re.runes = Utils.stringToRunes(s);
-        return re;
+        const re2 = new Regexp(Regexp.Op.LITERAL);
+        re2.flags = flags2;
+        re2.runes = Utils.stringToRunes(s);
+        return re2;
       }
       /**
       * Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
@@ -20777,13 +20793,13 @@ var init_build3 = __esm({
       * @param {number} flags
       */
       static parse(pattern, flags2) {
-        return new Parser3(pattern, flags2).parseInternal();
+        return new Parser4(pattern, flags2).parseInternal();
       }
       static parseRepeat(t) {
         const start2 = t.pos();
         if (!t.more() || !t.lookingAt("{")) return -1;
         t.skip(1);
-        const min = Parser3.parseInt(t);
+        const min = Parser4.parseInt(t);
         if (min === -1) return -1;
         if (!t.more()) return -1;
         let max;
@@ -20792,11 +20808,11 @@ var init_build3 = __esm({
           t.skip(1);
           if (!t.more()) return -1;
           if (t.lookingAt("}")) max = -1;
-          else if ((max = Parser3.parseInt(t)) === -1) return -1;
+          else if ((max = Parser4.parseInt(t)) === -1) return -1;
         }
         if (!t.more() || !t.lookingAt("}")) return -1;
         t.skip(1);
-        if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t.from(start2));
+        if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_REPEAT_SIZE, t.from(start2));
         return min << 16 | max & Unicode.MAX_BMP;
       }
       static isValidCaptureName(name3) {
@@ -20815,15 +20831,15 @@ var init_build3 = __esm({
         if (n.length > 8) return -2;
         return parseInt(n, 10);
       }
-      static isCharClass(re) {
-        return re.op === Regexp.Op.LITERAL && re.runes.length === 1 || re.op === Regexp.Op.CHAR_CLASS || re.op === Regexp.Op.ANY_CHAR_NOT_NL || re.op === Regexp.Op.ANY_CHAR;
+      static isCharClass(re2) {
+        return re2.op === Regexp.Op.LITERAL && re2.runes.length === 1 || re2.op === Regexp.Op.CHAR_CLASS || re2.op === Regexp.Op.ANY_CHAR_NOT_NL || re2.op === Regexp.Op.ANY_CHAR;
       }
-      static matchRune(re, r) {
-        switch (re.op) {
+      static matchRune(re2, r) {
+        switch (re2.op) {
           case Regexp.Op.LITERAL:
-            return re.runes.length === 1 && re.runes[0] === r;
+            return re2.runes.length === 1 && re2.runes[0] === r;
           case Regexp.Op.CHAR_CLASS:
-            for (let i2 = 0; i2 < re.runes.length; i2 += 2) if (re.runes[i2] <= r && r <= re.runes[i2 + 1]) return true;
+            for (let i2 = 0; i2 < re2.runes.length; i2 += 2) if (re2.runes[i2] <= r && r <= re2.runes[i2 + 1]) return true;
             return false;
           case Regexp.Op.ANY_CHAR_NOT_NL:
             return r !== Codepoint.CODES["\n"];
@@ -20837,7 +20853,7 @@ var init_build3 = __esm({
           case Regexp.Op.ANY_CHAR:
             break;
           case Regexp.Op.ANY_CHAR_NOT_NL:
-            if (Parser3.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
+            if (Parser4.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
             break;
           case Regexp.Op.CHAR_CLASS: {
             const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
@@ -20855,7 +20871,7 @@ var init_build3 = __esm({
       static parseEscape(t) {
         const startPos = t.pos();
         t.skip(1);
-        if (!t.more()) throw new RE2JSSyntaxException(Parser3.ERR_TRAILING_BACKSLASH);
+        if (!t.more()) throw new RE2JSSyntaxException(Parser4.ERR_TRAILING_BACKSLASH);
         let c = t.pop();
         bigswitch: switch (c) {
           case Codepoint.CODES["1"]:
@@ -20916,18 +20932,18 @@ var init_build3 = __esm({
           default:
             if (c <= Unicode.MAX_ASCII && !Utils.isalnum(c)) return c;
         }
-        throw new RE2JSSyntaxException(Parser3.ERR_INVALID_ESCAPE, t.from(startPos));
+        throw new RE2JSSyntaxException(Parser4.ERR_INVALID_ESCAPE, t.from(startPos));
       }
       static parseClassChar(t, wholeClassPos) {
-        if (!t.more()) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_BRACKET, t.from(wholeClassPos));
-        if (t.lookingAt("\\")) return Parser3.parseEscape(t);
+        if (!t.more()) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_BRACKET, t.from(wholeClassPos));
+        if (t.lookingAt("\\")) return Parser4.parseEscape(t);
         return t.pop();
       }
-      static hasCapture(re) {
-        if (re === null) return false;
-        if (re.op === Regexp.Op.CAPTURE) return true;
-        if (re.subs) {
-          for (let sub of re.subs) if (Parser3.hasCapture(sub)) return true;
+      static hasCapture(re2) {
+        if (re2 === null) return false;
+        if (re2.op === Regexp.Op.CAPTURE) return true;
+        if (re2.subs) {
+          for (let sub of re2.subs) if (Parser4.hasCapture(sub)) return true;
         }
         return false;
       }
@@ -20946,104 +20962,104 @@ var init_build3 = __esm({
         this.nlb = 0;
       }
       newRegexp(op) {
-        let re = this.free;
-        if (re !== null && re.subs !== null && re.subs.length > 0) {
-          this.free = re.subs[0];
-          re.reinit();
-          re.op = op;
+        let re2 = this.free;
+        if (re2 !== null && re2.subs !== null && re2.subs.length > 0) {
+          this.free = re2.subs[0];
+          re2.reinit();
+          re2.op = op;
         } else {
-          re = new Regexp(op);
+          re2 = new Regexp(op);
           this.numRegexp += 1;
         }
-        return re;
+        return re2;
       }
-      reuse(re) {
-        if (this.height !== null && this.height.has(re)) this.height.delete(re);
-        if (re.subs !== null && re.subs.length > 0) re.subs[0] = this.free;
-        this.free = re;
+      reuse(re2) {
+        if (this.height !== null && this.height.has(re2)) this.height.delete(re2);
+        if (re2.subs !== null && re2.subs.length > 0) re2.subs[0] = this.free;
+        this.free = re2;
       }
-      checkLimits(re) {
-        if (this.numRunes > Parser3.MAX_RUNES) throw new RE2JSSyntaxException(Parser3.ERR_LARGE);
-        this.checkSize(re);
-        this.checkHeight(re);
+      checkLimits(re2) {
+        if (this.numRunes > Parser4.MAX_RUNES) throw new RE2JSSyntaxException(Parser4.ERR_LARGE);
+        this.checkSize(re2);
+        this.checkHeight(re2);
       }
-      checkSize(re) {
+      checkSize(re2) {
         if (this.size === null) {
           if (this.repeats === 0) this.repeats = 1;
-          if (re.op === Regexp.Op.REPEAT) {
-            let n = re.max;
-            if (n === -1) n = re.min;
+          if (re2.op === Regexp.Op.REPEAT) {
+            let n = re2.max;
+            if (n === -1) n = re2.min;
             if (n <= 0) n = 1;
-            if (n > Math.floor(Parser3.MAX_SIZE / this.repeats)) this.repeats = Parser3.MAX_SIZE;
+            if (n > Math.floor(Parser4.MAX_SIZE / this.repeats)) this.repeats = Parser4.MAX_SIZE;
             else this.repeats *= n;
           }
-          if (this.numRegexp < Math.floor(Parser3.MAX_SIZE / this.repeats)) return;
+          if (this.numRegexp < Math.floor(Parser4.MAX_SIZE / this.repeats)) return;
           this.size = /* @__PURE__ */ new Map();
           for (let reEx of this.stack) this.checkSize(reEx);
         }
-        if (this.calcSize(re, true) > Parser3.MAX_SIZE) throw new RE2JSSyntaxException(Parser3.ERR_LARGE);
+        if (this.calcSize(re2, true) > Parser4.MAX_SIZE) throw new RE2JSSyntaxException(Parser4.ERR_LARGE);
       }
-      calcSize(re, force = false) {
+      calcSize(re2, force = false) {
         if (!force && this.size !== null) {
-          if (this.size.has(re)) return this.size.get(re);
+          if (this.size.has(re2)) return this.size.get(re2);
         }
         let size = 0;
-        switch (re.op) {
+        switch (re2.op) {
           case Regexp.Op.LITERAL:
-            size = re.runes.length;
+            size = re2.runes.length;
             break;
           case Regexp.Op.PLB:
           case Regexp.Op.NLB:
           case Regexp.Op.CAPTURE:
           case Regexp.Op.STAR:
-            size = 2 + this.calcSize(re.subs[0]);
+            size = 2 + this.calcSize(re2.subs[0]);
             break;
           case Regexp.Op.PLUS:
           case Regexp.Op.QUEST:
-            size = 1 + this.calcSize(re.subs[0]);
+            size = 1 + this.calcSize(re2.subs[0]);
             break;
           case Regexp.Op.CONCAT:
-            for (let sub of re.subs) size = size + this.calcSize(sub);
+            for (let sub of re2.subs) size = size + this.calcSize(sub);
             break;
           case Regexp.Op.ALTERNATE:
-            for (let sub of re.subs) size = size + this.calcSize(sub);
-            if (re.subs.length > 1) size = size + re.subs.length - 1;
+            for (let sub of re2.subs) size = size + this.calcSize(sub);
+            if (re2.subs.length > 1) size = size + re2.subs.length - 1;
             break;
           case Regexp.Op.REPEAT: {
-            let sub = this.calcSize(re.subs[0]);
-            if (re.max === -1) {
-              if (re.min === 0) size = 2 + sub;
-              else size = 1 + re.min * sub;
+            let sub = this.calcSize(re2.subs[0]);
+            if (re2.max === -1) {
+              if (re2.min === 0) size = 2 + sub;
+              else size = 1 + re2.min * sub;
               break;
             }
-            size = re.max * sub + (re.max - re.min);
+            size = re2.max * sub + (re2.max - re2.min);
             break;
           }
         }
         size = Math.max(1, size);
         if (this.size === null) this.size = /* @__PURE__ */ new Map();
-        this.size.set(re, size);
+        this.size.set(re2, size);
         return size;
       }
-      checkHeight(re) {
-        if (this.numRegexp < Parser3.MAX_HEIGHT) return;
+      checkHeight(re2) {
+        if (this.numRegexp < Parser4.MAX_HEIGHT) return;
         if (this.height === null) {
           this.height = /* @__PURE__ */ new Map();
           for (let reEx of this.stack) this.checkHeight(reEx);
         }
-        if (this.calcHeight(re, true) > Parser3.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser3.ERR_NESTING_DEPTH);
+        if (this.calcHeight(re2, true) > Parser4.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser4.ERR_NESTING_DEPTH);
       }
-      calcHeight(re, force = false) {
+      calcHeight(re2, force = false) {
         if (!force && this.height !== null) {
-          if (this.height.has(re)) return this.height.get(re);
+          if (this.height.has(re2)) return this.height.get(re2);
         }
         let h = 1;
-        for (let sub of re.subs) {
+        for (let sub of re2.subs) {
           const hsub = this.calcHeight(sub);
           if (h < 1 + hsub) h = 1 + hsub;
         }
         if (this.height === null) this.height = /* @__PURE__ */ new Map();
-        this.height.set(re, h);
+        this.height.set(re2, h);
         return h;
       }
       pop() {
@@ -21055,22 +21071,22 @@ var init_build3 = __esm({
         while (i2 > 0 && !Regexp.isPseudoOp(this.stack[i2 - 1].op)) i2--;
         return this.stack.splice(i2, n - i2);
       }
-      push(re) {
-        this.numRunes += re.runes.length;
-        if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
-          if (this.maybeConcat(re.runes[0], this.flags & ~RE2Flags.FOLD_CASE)) return null;
-          re.op = Regexp.Op.LITERAL;
-          re.runes = [re.runes[0]];
-          re.flags = this.flags & ~RE2Flags.FOLD_CASE;
-        } else if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && Unicode.simpleFold(re.runes[0]) === re.runes[2] && Unicode.simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && Unicode.simpleFold(re.runes[0]) === re.runes[1] && Unicode.simpleFold(re.runes[1]) === re.runes[0]) {
-          if (this.maybeConcat(re.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
-          re.op = Regexp.Op.LITERAL;
-          re.runes = [re.runes[0]];
-          re.flags = this.flags | RE2Flags.FOLD_CASE;
+      push(re2) {
+        this.numRunes += re2.runes.length;
+        if (re2.op === Regexp.Op.CHAR_CLASS && re2.runes.length === 2 && re2.runes[0] === re2.runes[1]) {
+          if (this.maybeConcat(re2.runes[0], this.flags & ~RE2Flags.FOLD_CASE)) return null;
+          re2.op = Regexp.Op.LITERAL;
+          re2.runes = [re2.runes[0]];
+          re2.flags = this.flags & ~RE2Flags.FOLD_CASE;
+        } else if (re2.op === Regexp.Op.CHAR_CLASS && re2.runes.length === 4 && re2.runes[0] === re2.runes[1] && re2.runes[2] === re2.runes[3] && Unicode.simpleFold(re2.runes[0]) === re2.runes[2] && Unicode.simpleFold(re2.runes[2]) === re2.runes[0] || re2.op === Regexp.Op.CHAR_CLASS && re2.runes.length === 2 && re2.runes[0] + 1 === re2.runes[1] && Unicode.simpleFold(re2.runes[0]) === re2.runes[1] && Unicode.simpleFold(re2.runes[1]) === re2.runes[0]) {
+          if (this.maybeConcat(re2.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
+          re2.op = Regexp.Op.LITERAL;
+          re2.runes = [re2.runes[0]];
+          re2.flags = this.flags | RE2Flags.FOLD_CASE;
         } else this.maybeConcat(-1, 0);
-        this.stack.push(re);
-        this.checkLimits(re);
-        return re;
+        this.stack.push(re2);
+        this.checkLimits(re2);
+        return re2;
       }
       maybeConcat(r, flags2) {
         const n = this.stack.length;
@@ -21090,19 +21106,19 @@ var init_build3 = __esm({
         return false;
       }
       newLiteral(r, flags2) {
-        const re = this.newRegexp(Regexp.Op.LITERAL);
-        re.flags = flags2;
-        if ((flags2 & RE2Flags.FOLD_CASE) !== 0) r = Parser3.minFoldRune(r);
-        re.runes = [r];
-        return re;
+        const re2 = this.newRegexp(Regexp.Op.LITERAL);
+        re2.flags = flags2;
+        if ((flags2 & RE2Flags.FOLD_CASE) !== 0) r = Parser4.minFoldRune(r);
+        re2.runes = [r];
+        return re2;
       }
       literal(r) {
         this.push(this.newLiteral(r, this.flags));
       }
       op(op) {
-        const re = this.newRegexp(op);
-        re.flags = this.flags;
-        return this.push(re);
+        const re2 = this.newRegexp(op);
+        re2.flags = this.flags;
+        return this.push(re2);
       }
       repeat(op, min, max, beforePos, t, lastRepeatPos) {
         let flags2 = this.flags;
@@ -21111,30 +21127,30 @@ var init_build3 = __esm({
             t.skip(1);
             flags2 ^= RE2Flags.NON_GREEDY;
           }
-          if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
+          if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
         }
         const n = this.stack.length;
-        if (n === 0) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+        if (n === 0) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
         const sub = this.stack[n - 1];
-        if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
-        const re = this.newRegexp(op);
-        re.min = min;
-        re.max = max;
-        re.flags = flags2;
-        re.subs = [sub];
-        this.stack[n - 1] = re;
-        this.checkLimits(re);
-        if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
+        if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+        const re2 = this.newRegexp(op);
+        re2.min = min;
+        re2.max = max;
+        re2.flags = flags2;
+        re2.subs = [sub];
+        this.stack[n - 1] = re2;
+        this.checkLimits(re2);
+        if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re2, 1e3)) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
       }
-      repeatIsValid(re, n) {
-        if (re.op === Regexp.Op.REPEAT) {
-          let m = re.max;
+      repeatIsValid(re2, n) {
+        if (re2.op === Regexp.Op.REPEAT) {
+          let m = re2.max;
           if (m === 0) return true;
-          if (m < 0) m = re.min;
+          if (m < 0) m = re2.min;
           if (m > n) return false;
           if (m > 0) n = Math.trunc(n / m);
         }
-        for (let sub of re.subs) if (!this.repeatIsValid(sub, n)) return false;
+        for (let sub of re2.subs) if (!this.repeatIsValid(sub, n)) return false;
         return true;
       }
       concat() {
@@ -21149,15 +21165,15 @@ var init_build3 = __esm({
         if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.NO_MATCH));
         return this.push(this.collapse(subs, Regexp.Op.ALTERNATE));
       }
-      cleanAlt(re) {
-        if (re.op === Regexp.Op.CHAR_CLASS) {
-          re.runes = new CharClass(Array.from(re.runes)).cleanClass().toArray();
-          if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) {
-            re.runes = /* @__PURE__ */ new Int32Array(0);
-            re.op = Regexp.Op.ANY_CHAR;
-          } else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) {
-            re.runes = /* @__PURE__ */ new Int32Array(0);
-            re.op = Regexp.Op.ANY_CHAR_NOT_NL;
+      cleanAlt(re2) {
+        if (re2.op === Regexp.Op.CHAR_CLASS) {
+          re2.runes = new CharClass(Array.from(re2.runes)).cleanClass().toArray();
+          if (re2.runes.length === 2 && re2.runes[0] === 0 && re2.runes[1] === Unicode.MAX_RUNE) {
+            re2.runes = /* @__PURE__ */ new Int32Array(0);
+            re2.op = Regexp.Op.ANY_CHAR;
+          } else if (re2.runes.length === 4 && re2.runes[0] === 0 && re2.runes[1] === Codepoint.CODES["\n"] - 1 && re2.runes[2] === Codepoint.CODES["\n"] + 1 && re2.runes[3] === Unicode.MAX_RUNE) {
+            re2.runes = /* @__PURE__ */ new Int32Array(0);
+            re2.op = Regexp.Op.ANY_CHAR_NOT_NL;
           }
         }
       }
@@ -21171,17 +21187,17 @@ var init_build3 = __esm({
           for (let j = 0; j < sub.subs.length; j++) newsubs[i2++] = sub.subs[j];
           this.reuse(sub);
         } else newsubs[i2++] = sub;
-        let re = this.newRegexp(op);
-        re.subs = newsubs;
+        let re2 = this.newRegexp(op);
+        re2.subs = newsubs;
         if (op === Regexp.Op.ALTERNATE) {
-          re.subs = this.factor(re.subs);
-          if (re.subs.length === 1) {
-            const old = re;
-            re = re.subs[0];
+          re2.subs = this.factor(re2.subs);
+          if (re2.subs.length === 1) {
+            const old = re2;
+            re2 = re2.subs[0];
             this.reuse(old);
           }
         }
-        return re;
+        return re2;
       }
       factor(array) {
         if (array.length < 2) return array;
@@ -21197,12 +21213,12 @@ var init_build3 = __esm({
           let istrlen = 0;
           let iflags = 0;
           if (i2 < lensub) {
-            let re = array[s + i2];
-            if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) re = re.subs[0];
-            if (re.op === Regexp.Op.LITERAL) {
-              istr = re.runes;
-              istrlen = re.runes.length;
-              iflags = re.flags & RE2Flags.FOLD_CASE;
+            let re2 = array[s + i2];
+            if (re2.op === Regexp.Op.CONCAT && re2.subs.length > 0) re2 = re2.subs[0];
+            if (re2.op === Regexp.Op.LITERAL) {
+              istr = re2.runes;
+              istrlen = re2.runes.length;
+              iflags = re2.flags & RE2Flags.FOLD_CASE;
             }
             if (iflags === strflags) {
               let same = 0;
@@ -21224,9 +21240,9 @@ var init_build3 = __esm({
               this.checkLimits(array[s + j]);
             }
             const suffix = this.collapse(array.slice(s + start2, s + i2), Regexp.Op.ALTERNATE);
-            const re = this.newRegexp(Regexp.Op.CONCAT);
-            re.subs = [prefix, suffix];
-            array[lenout++] = re;
+            const re2 = this.newRegexp(Regexp.Op.CONCAT);
+            re2.subs = [prefix, suffix];
+            array[lenout++] = re2;
           }
           start2 = i2;
           str2 = istr;
@@ -21241,8 +21257,8 @@ var init_build3 = __esm({
         for (let i2 = 0; i2 <= lensub; i2++) {
           let ifirst = null;
           if (i2 < lensub) {
-            ifirst = Parser3.leadingRegexp(array[s + i2]);
-            if (first2 !== null && first2.equals(ifirst) && (Parser3.isCharClass(first2) || first2.op === Regexp.Op.REPEAT && first2.min === first2.max && Parser3.isCharClass(first2.subs[0]))) continue;
+            ifirst = Parser4.leadingRegexp(array[s + i2]);
+            if (first2 !== null && first2.equals(ifirst) && (Parser4.isCharClass(first2) || first2.op === Regexp.Op.REPEAT && first2.min === first2.max && Parser4.isCharClass(first2.subs[0]))) continue;
           }
           if (i2 === start2) {
           } else if (i2 === start2 + 1) array[lenout++] = array[s + start2];
@@ -21254,9 +21270,9 @@ var init_build3 = __esm({
               this.checkLimits(array[s + j]);
             }
             const suffix = this.collapse(array.slice(s + start2, s + i2), Regexp.Op.ALTERNATE);
-            const re = this.newRegexp(Regexp.Op.CONCAT);
-            re.subs = [prefix, suffix];
-            array[lenout++] = re;
+            const re2 = this.newRegexp(Regexp.Op.CONCAT);
+            re2.subs = [prefix, suffix];
+            array[lenout++] = re2;
           }
           start2 = i2;
           first2 = ifirst;
@@ -21266,7 +21282,7 @@ var init_build3 = __esm({
         start2 = 0;
         lenout = 0;
         for (let i2 = 0; i2 <= lensub; i2++) {
-          if (i2 < lensub && Parser3.isCharClass(array[s + i2])) continue;
+          if (i2 < lensub && Parser4.isCharClass(array[s + i2])) continue;
           if (i2 === start2) {
           } else if (i2 === start2 + 1) array[lenout++] = array[s + start2];
           else {
@@ -21280,7 +21296,7 @@ var init_build3 = __esm({
             array[s + start2] = array[s + max];
             array[s + max] = tmp;
             for (let j = start2 + 1; j < i2; j++) {
-              Parser3.mergeCharClass(array[s + start2], array[s + j]);
+              Parser4.mergeCharClass(array[s + start2], array[s + j]);
               this.reuse(array[s + j]);
             }
             this.cleanAlt(array[s + start2]);
@@ -21301,59 +21317,59 @@ var init_build3 = __esm({
         s = 0;
         return array.slice(s, lensub);
       }
-      removeLeadingString(re, n) {
-        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
-          const sub = this.removeLeadingString(re.subs[0], n);
-          re.subs[0] = sub;
+      removeLeadingString(re2, n) {
+        if (re2.op === Regexp.Op.CONCAT && re2.subs.length > 0) {
+          const sub = this.removeLeadingString(re2.subs[0], n);
+          re2.subs[0] = sub;
           if (sub.op === Regexp.Op.EMPTY_MATCH) {
             this.reuse(sub);
-            switch (re.subs.length) {
+            switch (re2.subs.length) {
               case 0:
               case 1:
-                re.op = Regexp.Op.EMPTY_MATCH;
-                re.subs = Regexp.emptySubs();
+                re2.op = Regexp.Op.EMPTY_MATCH;
+                re2.subs = Regexp.emptySubs();
                 break;
               case 2: {
-                const old = re;
-                re = re.subs[1];
+                const old = re2;
+                re2 = re2.subs[1];
                 this.reuse(old);
                 break;
               }
               default:
-                re.subs = re.subs.slice(1, re.subs.length);
+                re2.subs = re2.subs.slice(1, re2.subs.length);
             }
           }
-          return re;
+          return re2;
         }
-        if (re.op === Regexp.Op.LITERAL) {
-          re.runes = re.runes.slice(n, re.runes.length);
-          if (re.runes.length === 0) re.op = Regexp.Op.EMPTY_MATCH;
+        if (re2.op === Regexp.Op.LITERAL) {
+          re2.runes = re2.runes.slice(n, re2.runes.length);
+          if (re2.runes.length === 0) re2.op = Regexp.Op.EMPTY_MATCH;
         }
-        return re;
+        return re2;
       }
-      removeLeadingRegexp(re, reuse) {
-        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
-          if (reuse) this.reuse(re.subs[0]);
-          re.subs = re.subs.slice(1, re.subs.length);
-          switch (re.subs.length) {
+      removeLeadingRegexp(re2, reuse) {
+        if (re2.op === Regexp.Op.CONCAT && re2.subs.length > 0) {
+          if (reuse) this.reuse(re2.subs[0]);
+          re2.subs = re2.subs.slice(1, re2.subs.length);
+          switch (re2.subs.length) {
             case 0:
-              re.op = Regexp.Op.EMPTY_MATCH;
-              re.subs = Regexp.emptySubs();
+              re2.op = Regexp.Op.EMPTY_MATCH;
+              re2.subs = Regexp.emptySubs();
               break;
             case 1: {
-              const old = re;
-              re = re.subs[0];
+              const old = re2;
+              re2 = re2.subs[0];
               this.reuse(old);
               break;
             }
           }
-          return re;
+          return re2;
         }
-        if (reuse) this.reuse(re);
+        if (reuse) this.reuse(re2);
         return this.newRegexp(Regexp.Op.EMPTY_MATCH);
       }
       parseInternal() {
-        if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser3.literalRegexp(this.wholeRegexp, this.flags);
+        if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser4.literalRegexp(this.wholeRegexp, this.flags);
         let lastRepeatPos = -1;
         let min = -1;
         let max = -1;
@@ -21427,7 +21443,7 @@ var init_build3 = __esm({
             }
             case Codepoint.CODES["{"]: {
               const before = t.pos();
-              const minMax = Parser3.parseRepeat(t);
+              const minMax = Parser4.parseRepeat(t);
               if (minMax < 0) {
                 t.rewindTo(before);
                 this.literal(t.pop());
@@ -21453,7 +21469,7 @@ var init_build3 = __esm({
                   this.op(Regexp.Op.NO_WORD_BOUNDARY);
                   break bigswitch;
                 case Codepoint.CODES["C"]:
-                  throw new RE2JSSyntaxException(Parser3.ERR_INVALID_ESCAPE, "\\C");
+                  throw new RE2JSSyntaxException(Parser4.ERR_INVALID_ESCAPE, "\\C");
                 case Codepoint.CODES["Q"]: {
                   let lit = t.rest();
                   const i2 = lit.indexOf("\\E");
@@ -21477,25 +21493,25 @@ var init_build3 = __esm({
                   t.rewindTo(savedPos);
               }
               else t.rewindTo(savedPos);
-              const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
-              re.flags = this.flags;
+              const re2 = this.newRegexp(Regexp.Op.CHAR_CLASS);
+              re2.flags = this.flags;
               if (t.lookingAt("\\p") || t.lookingAt("\\P")) {
                 const cc2 = new CharClass();
                 if (this.parseUnicodeClass(t, cc2)) {
-                  re.runes = cc2.toArray();
-                  this.push(re);
+                  re2.runes = cc2.toArray();
+                  this.push(re2);
                   break bigswitch;
                 }
               }
               const cc = new CharClass();
               if (this.parsePerlClassEscape(t, cc)) {
-                re.runes = cc.toArray();
-                this.push(re);
+                re2.runes = cc.toArray();
+                this.push(re2);
                 break bigswitch;
               }
               t.rewindTo(savedPos);
-              this.reuse(re);
-              this.literal(Parser3.parseEscape(t));
+              this.reuse(re2);
+              this.literal(Parser4.parseEscape(t));
               break;
             }
             default:
@@ -21506,7 +21522,7 @@ var init_build3 = __esm({
         this.concat();
         if (this.swapVerticalBar()) this.pop();
         this.alternate();
-        if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_PAREN, this.wholeRegexp);
+        if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_PAREN, this.wholeRegexp);
         this.stack[0].namedGroups = this.namedGroups;
         return this.stack[0];
       }
@@ -21516,16 +21532,16 @@ var init_build3 = __esm({
         if (s.startsWith("(?P<") || s.startsWith("(?<")) {
           const begin = s.charAt(2) === "P" ? 4 : 3;
           const end = s.indexOf(">");
-          if (end < 0) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_NAMED_CAPTURE, s);
+          if (end < 0) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_NAMED_CAPTURE, s);
           const name3 = s.substring(begin, end);
           t.skipString(name3);
           t.skip(begin + 1);
-          if (!Parser3.isValidCaptureName(name3)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
-          const re = this.op(Regexp.Op.LEFT_PAREN);
-          re.cap = ++this.numCap;
-          if (this.namedGroups[name3]) throw new RE2JSSyntaxException(Parser3.ERR_DUPLICATE_NAMED_CAPTURE, name3);
+          if (!Parser4.isValidCaptureName(name3)) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
+          const re2 = this.op(Regexp.Op.LEFT_PAREN);
+          re2.cap = ++this.numCap;
+          if (this.namedGroups[name3]) throw new RE2JSSyntaxException(Parser4.ERR_DUPLICATE_NAMED_CAPTURE, name3);
           this.namedGroups[name3] = this.numCap;
-          re.name = name3;
+          re2.name = name3;
           return;
         }
         t.skip(2);
@@ -21570,19 +21586,19 @@ var init_build3 = __esm({
               break loop;
           }
         }
-        throw new RE2JSSyntaxException(Parser3.ERR_INVALID_PERL_OP, t.from(startPos));
+        throw new RE2JSSyntaxException(Parser4.ERR_INVALID_PERL_OP, t.from(startPos));
       }
       parsePosLookBehind() {
-        const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
-        re.flags = this.flags;
-        re.lb = ++this.nlb;
-        return this.push(re);
+        const re2 = this.newRegexp(Regexp.Op.LEFT_PAREN);
+        re2.flags = this.flags;
+        re2.lb = ++this.nlb;
+        return this.push(re2);
       }
       parseNegLookBehind() {
-        const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
-        re.flags = this.flags;
-        re.lb = -++this.nlb;
-        return this.push(re);
+        const re2 = this.newRegexp(Regexp.Op.LEFT_PAREN);
+        re2.flags = this.flags;
+        re2.lb = -++this.nlb;
+        return this.push(re2);
       }
       parseVerticalBar() {
         this.concat();
@@ -21590,7 +21606,7 @@ var init_build3 = __esm({
       }
       swapVerticalBar() {
         const n = this.stack.length;
-        if (n >= 3 && this.stack[n - 2].op === Regexp.Op.VERTICAL_BAR && Parser3.isCharClass(this.stack[n - 1]) && Parser3.isCharClass(this.stack[n - 3])) {
+        if (n >= 3 && this.stack[n - 2].op === Regexp.Op.VERTICAL_BAR && Parser4.isCharClass(this.stack[n - 1]) && Parser4.isCharClass(this.stack[n - 3])) {
           let re1 = this.stack[n - 1];
           let re3 = this.stack[n - 3];
           if (re1.op > re3.op) {
@@ -21599,7 +21615,7 @@ var init_build3 = __esm({
             re1 = tmp;
             this.stack[n - 3] = re3;
           }
-          Parser3.mergeCharClass(re3, re1);
+          Parser4.mergeCharClass(re3, re1);
           this.reuse(re1);
           this.pop();
           return true;
@@ -21620,13 +21636,13 @@ var init_build3 = __esm({
         this.concat();
         if (this.swapVerticalBar()) this.pop();
         this.alternate();
-        if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser3.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+        if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser4.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
         const re1 = this.pop();
         const re2 = this.pop();
-        if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser3.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+        if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser4.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
         this.flags = re2.flags;
         if (re2.lb !== 0) {
-          if (Parser3.hasCapture(re1)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
+          if (Parser4.hasCapture(re1)) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
           if (re2.lb > 0) re2.op = Regexp.Op.PLB;
           else re2.op = Regexp.Op.NLB;
           re2.subs = [re1];
@@ -21657,7 +21673,7 @@ var init_build3 = __esm({
         const name3 = cls.substring(0, i2 + 2);
         t.skipString(name3);
         const g = POSIX_GROUPS.has(name3) ? POSIX_GROUPS.get(name3) : null;
-        if (g === null) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, name3);
+        if (g === null) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, name3);
         cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
         return true;
       }
@@ -21670,7 +21686,7 @@ var init_build3 = __esm({
         if (c === Codepoint.CODES["P"]) sign = -1;
         if (!t.more()) {
           t.rewindTo(startPos);
-          throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.rest());
+          throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.rest());
         }
         c = t.pop();
         let name3;
@@ -21680,7 +21696,7 @@ var init_build3 = __esm({
           const end = rest.indexOf("}");
           if (end < 0) {
             t.rewindTo(startPos);
-            throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.rest());
+            throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.rest());
           }
           name3 = rest.substring(0, end);
           t.skipString(name3);
@@ -21690,8 +21706,8 @@ var init_build3 = __esm({
           sign = 0 - sign;
           name3 = name3.substring(1);
         }
-        const pair = Parser3.unicodeTable(name3);
-        if (pair === null) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+        const pair = Parser4.unicodeTable(name3);
+        if (pair === null) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.from(startPos));
         if (pair.sign < 0) sign = 0 - sign;
         const tab = pair.tab;
         const fold = pair.fold;
@@ -21705,8 +21721,8 @@ var init_build3 = __esm({
       parseClass(t) {
         const startPos = t.pos();
         t.skip(1);
-        const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
-        re.flags = this.flags;
+        const re2 = this.newRegexp(Regexp.Op.CHAR_CLASS);
+        re2.flags = this.flags;
         const cc = new CharClass();
         let sign = 1;
         if (t.more() && t.lookingAt("^")) {
@@ -21720,7 +21736,7 @@ var init_build3 = __esm({
             const s = t.rest();
             if (s === "-" || !s.startsWith("-]")) {
               t.rewindTo(startPos);
-              throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.rest());
+              throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.rest());
             }
           }
           first2 = false;
@@ -21732,14 +21748,14 @@ var init_build3 = __esm({
           if (this.parseUnicodeClass(t, cc)) continue;
           if (this.parsePerlClassEscape(t, cc)) continue;
           t.rewindTo(beforePos);
-          const lo = Parser3.parseClassChar(t, startPos);
+          const lo = Parser4.parseClassChar(t, startPos);
           let hi = lo;
           if (t.more() && t.lookingAt("-")) {
             t.skip(1);
             if (t.more() && t.lookingAt("]")) t.skip(-1);
             else {
-              hi = Parser3.parseClassChar(t, startPos);
-              if (hi < lo) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
+              hi = Parser4.parseClassChar(t, startPos);
+              if (hi < lo) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
             }
           }
           if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
@@ -21748,11 +21764,11 @@ var init_build3 = __esm({
         t.skip(1);
         cc.cleanClass();
         if (sign < 0) cc.negateClass();
-        re.runes = cc.toArray();
-        this.push(re);
+        re2.runes = cc.toArray();
+        this.push(re2);
       }
     };
-    RE2 = class RE22 {
+    var RE2 = class RE22 {
       static initTest(expr) {
         const re2 = RE22.compile(expr);
         const res = new RE22(re2.expr, re2.prog, re2.numSubexp, re2.longest);
@@ -21798,21 +21814,21 @@ var init_build3 = __esm({
         return RE22.compileImpl(expr, RE2Flags.POSIX, true);
       }
       static compileImpl(expr, mode, longest) {
-        let re = Parser2.parse(expr, mode);
-        const maxCap = re.maxCap();
-        const namedGroups = re.namedGroups;
-        re = Simplify.simplify(re);
-        const prefilter = PrefilterTree.build(re);
-        const prog = Compiler.compileRegexp(re);
-        const re2 = new RE22(expr, prog, maxCap, longest);
-        re2.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
+        let re2 = Parser3.parse(expr, mode);
+        const maxCap = re2.maxCap();
+        const namedGroups = re2.namedGroups;
+        re2 = Simplify.simplify(re2);
+        const prefilter = PrefilterTree.build(re2);
+        const prog = Compiler2.compileRegexp(re2);
+        const re22 = new RE22(expr, prog, maxCap, longest);
+        re22.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
         const [prefixCompl, prefixStr] = prog.prefix();
-        re2.prefixComplete = prefixCompl;
-        re2.prefix = prefixStr;
-        re2.prefixUTF8 = Utils.stringToUtf8ByteArray(re2.prefix);
-        if (re2.prefix.length > 0) re2.prefixRune = re2.prefix.codePointAt(0);
-        re2.namedGroups = namedGroups;
-        return re2;
+        re22.prefixComplete = prefixCompl;
+        re22.prefix = prefixStr;
+        re22.prefixUTF8 = Utils.stringToUtf8ByteArray(re22.prefix);
+        if (re22.prefix.length > 0) re22.prefixRune = re22.prefix.codePointAt(0);
+        re22.namedGroups = namedGroups;
+        return re22;
       }
       /**
       * Returns true iff textual regular expression {@code pattern} matches string {@code s}.
@@ -22246,7 +22262,7 @@ var init_build3 = __esm({
         return result;
       }
     };
-    RE2Set = class RE2Set2 {
+    var RE2Set = class RE2Set2 {
       /** @type {number} */
       static UNANCHORED = RE2Flags.UNANCHORED;
       /** @type {number} */
@@ -22292,8 +22308,8 @@ var init_build3 = __esm({
         if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
         if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
         if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
-        const re = Parser2.parse(fregex, this.re2Flags);
-        this.regexps.push(Simplify.simplify(re));
+        const re2 = Parser3.parse(fregex, this.re2Flags);
+        this.regexps.push(Simplify.simplify(re2));
         return this.regexps.length - 1;
       }
       /**
@@ -22303,8 +22319,8 @@ var init_build3 = __esm({
       */
       compile() {
         if (this.prog) return;
-        const prog = Compiler.compileSet(this.regexps);
-        if (prog.numInst() > Parser2.MAX_SIZE) throw new RE2JSCompileException(`${Parser2.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser2.MAX_SIZE}`);
+        const prog = Compiler2.compileSet(this.regexps);
+        if (prog.numInst() > Parser3.MAX_SIZE) throw new RE2JSCompileException(`${Parser3.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser3.MAX_SIZE}`);
         this.prog = prog;
         this.dfa = new DFA(this.prog, this.maxMem);
         this.dummyRe2 = {
@@ -22333,7 +22349,7 @@ var init_build3 = __esm({
         return machine.matchSet(machineInput, 0, internalAnchor);
       }
     };
-    TranslateRegExpString = class TranslateRegExpString2 {
+    var TranslateRegExpString = class TranslateRegExpString2 {
       static isHexadecimal(ch) {
         return "0" <= ch && ch <= "9" || "A" <= ch && ch <= "F" || "a" <= ch && ch <= "f";
       }
@@ -22536,14 +22552,14 @@ var init_build3 = __esm({
         return finalResult;
       }
     };
-    execResult = (m, input) => {
+    var execResult = (m, input) => {
       const result = m.matchArray();
       result.index = m.start(0);
       result.input = input;
       result.groups = m.namedGroupsObject();
       return result;
     };
-    RE2JS = class RE2JS2 {
+    var RE2JS2 = class RE2JS3 {
       /**
       * Flag: case insensitive matching.
       */
@@ -22620,14 +22636,14 @@ var init_build3 = __esm({
         Utils.checkPattern(regex);
         Utils.checkFlags(flags2);
         let fregex = regex;
-        if ((flags2 & RE2JS2.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
-        if ((flags2 & RE2JS2.DOTALL) !== 0) fregex = `(?s)${fregex}`;
-        if ((flags2 & RE2JS2.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+        if ((flags2 & RE2JS3.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+        if ((flags2 & RE2JS3.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+        if ((flags2 & RE2JS3.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
         let re2Flags = RE2Flags.PERL;
-        if ((flags2 & RE2JS2.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
-        if ((flags2 & RE2JS2.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
-        const p = new RE2JS2(regex, flags2);
-        p.re2Input = RE2.compileImpl(fregex, re2Flags, (flags2 & RE2JS2.LONGEST_MATCH) !== 0);
+        if ((flags2 & RE2JS3.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+        if ((flags2 & RE2JS3.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+        const p = new RE2JS3(regex, flags2);
+        p.re2Input = RE2.compileImpl(fregex, re2Flags, (flags2 & RE2JS3.LONGEST_MATCH) !== 0);
         return p;
       }
       /**
@@ -22639,7 +22655,7 @@ var init_build3 = __esm({
       * @throws RE2JSSyntaxException if the regular expression is malformed
       */
       static matches(regex, input) {
-        return RE2JS2.compile(regex).testExact(input);
+        return RE2JS3.compile(regex).testExact(input);
       }
       /**
       * This is visible for testing.
@@ -22648,7 +22664,7 @@ var init_build3 = __esm({
       static initTest(pattern, flags2, re2) {
         if (pattern == null) throw new Error("pattern is null");
         if (re2 == null) throw new Error("re2 is null");
-        const p = new RE2JS2(pattern, flags2);
+        const p = new RE2JS3(pattern, flags2);
         p.re2Input = re2;
         return p;
       }
@@ -22850,6 +22866,50 @@ var init_build3 = __esm({
         return this.flagsInput === other.flagsInput && this.patternInput === other.patternInput;
       }
     };
+    function re(stringsOrFlags, ...values) {
+      if (Array.isArray(stringsOrFlags) && "raw" in stringsOrFlags) {
+        const pattern = String.raw(stringsOrFlags, ...values);
+        return RE2JS2.compile(pattern);
+      }
+      const flags2 = typeof stringsOrFlags === "number" ? stringsOrFlags : 0;
+      return (strings, ...tagValues) => {
+        const pattern = String.raw(strings, ...tagValues);
+        return RE2JS2.compile(pattern, flags2);
+      };
+    }
+    exports2.Matcher = Matcher;
+    exports2.MatcherInput = MatcherInput;
+    exports2.MatcherInputBase = MatcherInputBase;
+    exports2.RE2JS = RE2JS2;
+    exports2.RE2JSCompileException = RE2JSCompileException;
+    exports2.RE2JSException = RE2JSException;
+    exports2.RE2JSFlagsException = RE2JSFlagsException;
+    exports2.RE2JSGroupException = RE2JSGroupException;
+    exports2.RE2JSInternalException = RE2JSInternalException;
+    exports2.RE2JSSyntaxException = RE2JSSyntaxException;
+    exports2.RE2Set = RE2Set;
+    exports2.re = re;
+  }
+});
+
+// lazy-package:re2js
+var loaded2, load3, real, standIn, RE2JS;
+var init_re2js = __esm({
+  "lazy-package:re2js"() {
+    load3 = () => loaded2 ??= require_build();
+    real = (name3) => name3 === "default" && !("default" in load3()) ? load3() : load3()[name3];
+    standIn = (name3) => new Proxy(function() {
+    }, {
+      get: (_, key2) => {
+        const target = real(name3);
+        const value = target[key2];
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+      has: (_, key2) => key2 in real(name3),
+      apply: (_, self2, args2) => Reflect.apply(real(name3), self2, args2),
+      construct: (_, args2) => Reflect.construct(real(name3), args2)
+    });
+    RE2JS = standIn("RE2JS");
   }
 });
 
@@ -22980,7 +23040,7 @@ var MAX_PATTERNS, MAX_RESULTS, MAX_REMEMBERED_LENGTH, MAX_FAST_LENGTH, OUTSIDE_F
 var init_safe_regex = __esm({
   "src/engine/safe-regex.ts"() {
     "use strict";
-    init_build3();
+    init_re2js();
     MAX_PATTERNS = 4096;
     MAX_RESULTS = 1024;
     MAX_REMEMBERED_LENGTH = 256;
@@ -23691,7 +23751,7 @@ function buildModel(roots, files, notes, options = {}) {
   return model;
 }
 var CLUSTER_SCOPED2;
-var init_build4 = __esm({
+var init_build3 = __esm({
   "src/model/build.ts"() {
     "use strict";
     init_graph();
@@ -23785,7 +23845,7 @@ var init_duplicate_resource = __esm({
     "use strict";
     init_describe();
     init_substitution();
-    init_build4();
+    init_build3();
     init_rule();
     init_position();
     CLUSTER = (name3, instances) => `apiVersion: postgresql.cnpg.io/v1
@@ -26149,16 +26209,37 @@ var require_semver2 = __commonJS2({
   }
 });
 
+// lazy-package:semver
+var loaded3, load4, real2, standIn2, semver_default;
+var init_semver = __esm({
+  "lazy-package:semver"() {
+    load4 = () => loaded3 ??= require_semver2();
+    real2 = (name3) => name3 === "default" && !("default" in load4()) ? load4() : load4()[name3];
+    standIn2 = (name3) => new Proxy(function() {
+    }, {
+      get: (_, key2) => {
+        const target = real2(name3);
+        const value = target[key2];
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+      has: (_, key2) => key2 in real2(name3),
+      apply: (_, self2, args2) => Reflect.apply(real2(name3), self2, args2),
+      construct: (_, args2) => Reflect.construct(real2(name3), args2)
+    });
+    semver_default = standIn2("default");
+  }
+});
+
 // src/flux/version.ts
 function parse2(written2) {
   const trimmed = written2.trim();
   const normalised = trimmed.replace(/\s*,\s*/g, " ");
-  const exact = import_semver.default.valid(normalised, { loose: true });
+  const exact = semver_default.valid(normalised, { loose: true });
   if (exact !== null) {
-    if (import_semver.default.major(exact) !== 2) return void 0;
-    return { text: exact, exact: true, range: new import_semver.default.Range(exact) };
+    if (semver_default.major(exact) !== 2) return void 0;
+    return { text: exact, exact: true, range: new semver_default.Range(exact) };
   }
-  const range = import_semver.default.validRange(normalised, { loose: true }) === null ? void 0 : new import_semver.default.Range(normalised, { loose: true });
+  const range = semver_default.validRange(normalised, { loose: true }) === null ? void 0 : new semver_default.Range(normalised, { loose: true });
   if (!range || !CANDIDATE_MINORS.some((minor) => admits(range, minor))) return void 0;
   return { text: trimmed.replace(/^v(?=\d)/, ""), exact: false, range };
 }
@@ -26288,11 +26369,11 @@ function describeVersionSource(version2, from) {
 function unique(versions) {
   return versions.filter((version2, i2) => versions.findIndex((other) => other.text === version2.text) === i2);
 }
-var import_semver, CANDIDATE_MINORS, GOTK_COMPONENTS, HEADER, FLUX_MANIFESTS_URL, indexes;
+var CANDIDATE_MINORS, GOTK_COMPONENTS, HEADER, FLUX_MANIFESTS_URL, indexes;
 var init_version = __esm({
   "src/flux/version.ts"() {
     "use strict";
-    import_semver = __toESM2(require_semver2(), 1);
+    init_semver();
     init_values();
     init_kinds();
     init_graph();
@@ -26800,7 +26881,7 @@ function containsUnknown(value, depth = 0) {
 }
 function compilerFor(definitions) {
   let compiler = compilers.get(definitions);
-  if (!compiler) compilers.set(definitions, compiler = new Compiler3(definitions));
+  if (!compiler) compilers.set(definitions, compiler = new Compiler(definitions));
   return compiler;
 }
 function typeBit(value) {
@@ -26836,7 +26917,7 @@ function validateValue(value, schema2, options) {
   walker.walk(value, schema2, []);
   return walker.problems;
 }
-var UNKNOWN_VALUE, MAX_DEPTH, Compiled2, Compiler3, compilers, Walker, TYPE_BITS;
+var UNKNOWN_VALUE, MAX_DEPTH, Compiled2, Compiler, compilers, Walker, TYPE_BITS;
 var init_validate = __esm({
   "src/schema/validate.ts"() {
     "use strict";
@@ -26902,7 +26983,7 @@ var init_validate = __esm({
         return compiled2;
       }
     };
-    Compiler3 = class {
+    Compiler = class {
       constructor(definitions) {
         this.definitions = definitions;
       }
@@ -27204,6 +27285,124 @@ var init_crd = __esm({
   }
 });
 
+// src/schema/vendored.ts
+function parseVendoredFamily(text) {
+  return byLines(text) ?? whole(JSON.parse(text));
+}
+function whole(parsed) {
+  const definitions = new Map(Object.entries(parsed.definitions ?? {}));
+  return { kinds: parsed.kinds ?? {}, has: (name3) => definitions.has(name3), definition: (name3) => definitions.get(name3), names: () => definitions.keys() };
+}
+function entryOf(line) {
+  const match = ENTRY.exec(line);
+  if (!match) return void 0;
+  const key2 = match[1];
+  return [key2.includes("\\") ? JSON.parse(key2) : key2.slice(1, -1), line.slice(match[0].length)];
+}
+function byLines(text) {
+  const lines = text.split("\n");
+  const end = lines.length - 2;
+  if (lines[0] !== "{" || lines[end] !== "}" || lines[end + 1] !== "") return void 0;
+  let kinds2;
+  const raw = /* @__PURE__ */ new Map();
+  for (let i2 = 1; i2 < end; ) {
+    const entry = entryOf(lines[i2]);
+    if (!entry || lines[i2].startsWith(" ")) return void 0;
+    if (entry[1] !== "{") {
+      if (entry[1].endsWith(",") !== i2 + 1 < end) return void 0;
+      i2++;
+      continue;
+    }
+    const first2 = ++i2;
+    while (i2 < end && lines[i2] !== "}" && lines[i2] !== "},") i2++;
+    if (i2 === end || lines[i2] === "}," !== i2 + 1 < end) return void 0;
+    const inner = lines.slice(first2, i2++);
+    const key2 = entry[0];
+    if (key2 === "kinds") kinds2 = JSON.parse(`{${inner.join("\n")}}`);
+    if (key2 !== "definitions") continue;
+    for (const [index, line] of inner.entries()) {
+      const definition = entryOf(line);
+      if (!definition || !line.startsWith('  "')) return void 0;
+      const last = index === inner.length - 1;
+      if (definition[1].endsWith(",") === last) return void 0;
+      raw.set(definition[0], last ? definition[1] : definition[1].slice(0, -1));
+    }
+  }
+  const parsed = /* @__PURE__ */ new Map();
+  return {
+    kinds: kinds2 ?? {},
+    has: (name3) => raw.has(name3),
+    definition(name3) {
+      let schema2 = parsed.get(name3);
+      if (schema2 === void 0) {
+        const json3 = raw.get(name3);
+        if (json3 === void 0) return void 0;
+        schema2 = JSON.parse(json3);
+        parsed.set(name3, schema2);
+      }
+      return schema2;
+    },
+    names: () => raw.keys()
+  };
+}
+var ENTRY, DefinitionMap;
+var init_vendored = __esm({
+  "src/schema/vendored.ts"() {
+    "use strict";
+    ENTRY = /^ {0,2}("(?:[^"\\]|\\.)*"): /;
+    DefinitionMap = class extends Map {
+      families = [];
+      addFamily(family) {
+        this.families.push(family);
+      }
+      get(name3) {
+        const found = super.get(name3);
+        if (found !== void 0) return found;
+        for (const family of this.families) {
+          if (!family.has(name3)) continue;
+          const schema2 = family.definition(name3);
+          super.set(name3, schema2);
+          return schema2;
+        }
+        return void 0;
+      }
+      has(name3) {
+        return super.has(name3) || this.families.some((family) => family.has(name3));
+      }
+      /** Every definition, parsed and in load order (as the map held them when files were parsed whole): what iterating it needs. */
+      complete() {
+        const all = /* @__PURE__ */ new Map();
+        for (const family of this.families) for (const name3 of family.names()) if (!all.has(name3)) all.set(name3, this.get(name3));
+        super.clear();
+        for (const [name3, schema2] of all) super.set(name3, schema2);
+      }
+      get size() {
+        this.complete();
+        return super.size;
+      }
+      entries() {
+        this.complete();
+        return super.entries();
+      }
+      keys() {
+        this.complete();
+        return super.keys();
+      }
+      values() {
+        this.complete();
+        return super.values();
+      }
+      forEach(callback, thisArg) {
+        this.complete();
+        super.forEach(callback, thisArg);
+      }
+      [Symbol.iterator]() {
+        return this.entries();
+      }
+    };
+  }
+});
+
 // src/schema/registry.ts
 function findSchemaDir(start2 = import_node_path5.default.dirname((0, import_node_url.fileURLToPath)(__gitopsLintModuleUrl))) {
   let dir = start2;
@@ -27220,7 +27419,7 @@ function apiVersionOf(group, version2) {
 function readFamily(file) {
   let family = parsedFiles.get(file);
   if (family === void 0) {
-    family = (0, import_node_fs.existsSync)(file) ? JSON.parse((0, import_node_fs.readFileSync)(file, "utf8")) : null;
+    family = (0, import_node_fs.existsSync)(file) ? parseVendoredFamily((0, import_node_fs.readFileSync)(file, "utf8")) : null;
     parsedFiles.set(file, family);
   }
   return family;
@@ -27233,6 +27432,7 @@ var init_registry = __esm({
     import_node_path5 = __toESM2(require("node:path"), 1);
     import_node_url = require("node:url");
     init_crd();
+    init_vendored();
     VENDORED = [
       { file: "kubernetes/kubernetes.json", covers: (group) => group === "" || !group.includes(".") || group.endsWith(".k8s.io") },
       { file: "flux/flux.json", covers: (group) => group.endsWith(".toolkit.fluxcd.io") },
@@ -27279,7 +27479,8 @@ var init_registry = __esm({
     parsedFiles = /* @__PURE__ */ new Map();
     SchemaRegistry = class {
       /** Definitions of every loaded file; names are globally unique (`IoK8sApiCoreV1Container`). */
-      definitions = /* @__PURE__ */ new Map();
+      vendoredDefinitions = new DefinitionMap();
+      definitions = this.vendoredDefinitions;
       loaded = /* @__PURE__ */ new Map();
       crds = /* @__PURE__ */ new Map();
       resolved = /* @__PURE__ */ new Map();
@@ -27349,9 +27550,7 @@ var init_registry = __esm({
         this.schemaDir ??= findSchemaDir();
         family = readFamily(import_node_path5.default.join(this.schemaDir, vendored.file));
         this.loaded.set(vendored.file, family);
-        for (const [name3, schema2] of Object.entries(family?.definitions ?? {})) {
-          if (!this.definitions.has(name3)) this.definitions.set(name3, schema2);
-        }
+        if (family) this.vendoredDefinitions.addFamily(family);
         return family;
       }
     };
@@ -27391,7 +27590,7 @@ var init_flux_namespace_required = __esm({
   "rules/flux-namespace-required.ts"() {
     "use strict";
     init_describe();
-    init_build4();
+    init_build3();
     init_rule();
     init_schema();
     FLUX3 = `apiVersion: source.toolkit.fluxcd.io/v1
@@ -28287,7 +28486,7 @@ var init_hcl_parse = __esm({
        * grammar). Its span is left in `exprStart`/`exprEnd`.
        *
        * `walk`: the conversion of tree-sitter's tree walks this expression instead of converting
-       * it (the inside of `( … )` when the parenthesized term is converted itself, see
+       * it (the inside of `( \u2026 )` when the parenthesized term is converted itself, see
        * `parseTerm`): the references, calls and object keys of its top term are not recorded or
        * dropped, and its top conditional's branches are not listed; what is nested deeper is.
        */
@@ -28442,7 +28641,7 @@ var init_hcl_parse = __esm({
        *
        * `walk`: the term is walked (an operand, or the top of a walked expression): its primary's
        * own reference or call is not recorded and its object keys are not dropped, and the inside
-       * of `( … )` is converted; a converted `( … )` walks its inside.
+       * of `( \u2026 )` is converted; a converted `( \u2026 )` walks its inside.
        */
       parseTerm(walk4) {
         const text = this.text;
@@ -28621,7 +28820,7 @@ var init_hcl_parse = __esm({
         this.pos = pos;
         return { kind: "literal", value: Number(text.slice(start2, pos)), offsets: [start2, pos] };
       }
-      /** `[ … ]`: a tuple or a `for` expression. */
+      /** `[ \u2026 ]`: a tuple or a `for` expression. */
       parseBracket() {
         const start2 = this.pos;
         this.pos++;
@@ -28646,7 +28845,7 @@ var init_hcl_parse = __esm({
         this.pos++;
         return { kind: "tuple", items, offsets: [start2, this.pos] };
       }
-      /** `{ … }`: an object or a `for` expression. */
+      /** `{ \u2026 }`: an object or a `for` expression. */
       parseBrace(walk4) {
         const text = this.text;
         const start2 = this.pos;
@@ -28697,7 +28896,7 @@ var init_hcl_parse = __esm({
         this.pos++;
         return { kind: "object", items, offsets: [start2, this.pos] };
       }
-      /** `for k, v in coll :` — the names are not references; the collection is an expression. */
+      /** `for k, v in coll :` \u2014 the names are not references; the collection is an expression. */
       parseForIntro() {
         this.pos += 3;
         this.forNames();
@@ -28723,7 +28922,7 @@ var init_hcl_parse = __esm({
         this.parseExpression(false);
       }
       // ---- templates ---------------------------------------------------------------------------
-      /** `"…"`: a string literal when it is only text, else a template. */
+      /** `"\u2026"`: a string literal when it is only text, else a template. */
       parseQuoted() {
         const text = this.text;
         const start2 = this.pos;
@@ -28750,7 +28949,7 @@ var init_hcl_parse = __esm({
         }
         return { kind: "template", parts: parts3, offsets: [start2, end] };
       }
-      /** `<<EOF` / `<<-EOF` … `EOF`. */
+      /** `<<EOF` / `<<-EOF` \u2026 `EOF`. */
       parseHeredoc() {
         const text = this.text;
         const start2 = this.pos;
@@ -28918,7 +29117,7 @@ var init_hcl_parse = __esm({
         this.pos++;
       }
       /**
-       * `%{ if c }…[%{ else }…]%{ endif }` or `%{ for x in c }…%{ endfor }`: the expressions in it
+       * `%{ if c }\u2026[%{ else }\u2026]%{ endif }` or `%{ for x in c }\u2026%{ endfor }`: the expressions in it
        * are recorded; the directive itself is an unknown part of its template.
        */
       parseDirective(start2, keyword, kind, marker) {
@@ -33041,12 +33240,12 @@ function wasmFile(name3, packagePath) {
 function loadHclParser() {
   loading ??= (async () => {
     try {
-      const { Parser: Parser5, Language: Language2 } = await Promise.resolve().then(() => __toESM2(require_web_tree_sitter2(), 1));
+      const { Parser: Parser3, Language: Language2 } = await Promise.resolve().then(() => __toESM2(require_web_tree_sitter2(), 1));
       const runtime = wasmFile("web-tree-sitter.wasm", "web-tree-sitter/web-tree-sitter.wasm");
-      await Parser5.init({ locateFile: () => runtime });
+      await Parser3.init({ locateFile: () => runtime });
       const grammar = (0, import_node_fs2.readFileSync)(wasmFile("tree-sitter-terraform.wasm", "@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm"));
       const language = await Language2.load(grammar);
-      const instance2 = new Parser5();
+      const instance2 = new Parser3();
       instance2.setLanguage(language);
       parser = instance2;
     } catch (error) {
@@ -33706,7 +33905,7 @@ function helmReleaseTarget(resource) {
   const explicit = asString(getIn(resource.value, ["spec", "releaseName"]));
   const targetNamespace = asString(getIn(resource.value, ["spec", "targetNamespace"]));
   const full = explicit !== void 0 && explicit !== "" ? explicit : targetNamespace ? `${targetNamespace}-${resource.name}` : resource.name;
-  const name3 = full.length <= 53 ? full : `${full.slice(0, 40)}-${(0, import_node_crypto2.createHash)("sha256").update(full).digest("hex").slice(0, 12)}`;
+  const name3 = full.length <= 53 ? full : `${full.slice(0, 40)}-${createHash("sha256").update(full).digest("hex").slice(0, 12)}`;
   return { name: name3, namespace: targetNamespace || resource.appliedNamespace };
 }
 function renderReleaseTemplate(text, release) {
@@ -33720,11 +33919,11 @@ function renderReleaseTemplate(text, release) {
   });
   return unknown || rendered.includes("{{") ? void 0 : rendered;
 }
-var import_node_crypto2, TEMPLATE;
+var TEMPLATE;
 var init_helm_release = __esm({
   "src/references/helm-release.ts"() {
     "use strict";
-    import_node_crypto2 = require("node:crypto");
+    init_node_crypto();
     init_values();
     TEMPLATE = /\{\{-?\s*(.*?)\s*-?\}\}/g;
   }
@@ -35159,15 +35358,15 @@ var init_credential = __esm({
     UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     BOOLEAN = /^(true|false|yes|no|on|off)$/i;
     NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-    DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w))+$/;
+    DURATION = /^(\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h|d|w))+$/;
     PLAIN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/@?#\s]*(?:\/[^@?#\s]*)?$/i;
     CONTAINS_REFERENCE = [
       /\$\{[^}]*\}/,
-      // `${VAR}`: Flux post-build substitution, shell, `${{ … }}` of CI files
+      // `${VAR}`: Flux post-build substitution, shell, `${{ \u2026 }}` of CI files
       /\$\([A-Za-z_][\w.-]*\)/,
       // `$(VAR)`: Kubernetes dependent environment variables
       /\{\{[\s\S]*\}\}/
-      // `{{ … }}`: Helm `tpl`, ExternalSecret templates
+      // `{{ \u2026 }}`: Helm `tpl`, ExternalSecret templates
     ];
     WHOLE_REFERENCE = [
       /^\$[A-Za-z_]\w*$/,
@@ -35588,7 +35787,7 @@ spec:
 
 // src/engine/report.ts
 function interpolate(template, data = {}) {
-  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
+  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole2, key2) => key2 in data ? String(data[key2]) : whole2);
 }
 function reportTarget(report) {
   if ("resource" in report) {
@@ -35656,7 +35855,7 @@ function toFinding(rule, report, level, roots = []) {
 }
 function fingerprint(ruleId, file, resource, path26, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
-  const hash = (0, import_node_crypto3.createHash)("sha256");
+  const hash = createHash("sha256");
   hash.update([ruleId, file.path, identity3, (path26 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
@@ -35680,11 +35879,11 @@ function rootNeutral(message, roots) {
 function compareFindings(a, b) {
   return compareStrings(a.location.root, b.location.root) || compareStrings(a.location.file, b.location.file) || a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
 }
-var import_node_crypto3, EMPTY_REGION, neutralizers;
+var EMPTY_REGION, neutralizers;
 var init_report = __esm({
   "src/engine/report.ts"() {
     "use strict";
-    import_node_crypto3 = require("node:crypto");
+    init_node_crypto();
     init_collections();
     init_position();
     EMPTY_REGION = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
@@ -38047,10 +38246,10 @@ var init_terraform_duplicate_name = __esm({
           if (skipUnknownModule(ctx.model, module2)) continue;
           for (const map2 of [module2.variables, module2.outputs, module2.locals, module2.resources, module2.data, module2.modules]) {
             for (const [name3, decls] of map2) {
-              const loaded = decls.filter((decl) => !decl.file.override && !shadowed(module2, decl.file.file.path));
-              const first2 = loaded[0];
+              const loaded6 = decls.filter((decl) => !decl.file.override && !shadowed(module2, decl.file.file.path));
+              const first2 = loaded6[0];
               if (!first2) continue;
-              for (const later of loaded.slice(1)) {
+              for (const later of loaded6.slice(1)) {
                 const line = first2.file.file.lineCounter.linePos(first2.offsets[0]).line;
                 const kind = later.kind === "data" ? "data source" : later.kind === "module" ? "module call" : later.kind === "local" ? "local value" : later.kind;
                 ctx.report({ file: later.file.file, offsets: later.offsets, messageId: "duplicate", data: { kind, name: name3, first: first2.file.file.path, line, what: WHAT[later.kind] } });
@@ -39078,11 +39277,11 @@ var init_rules = __esm({
 // src/workspace/confine.ts
 function resolveInside(boundary, target) {
   const root = import_node_path6.default.resolve(boundary);
-  let real;
+  let real3;
   const rebase = (candidate) => {
     if (isInside(root, candidate)) return candidate;
-    real ??= realRoot(root);
-    return isInside(real, candidate) ? import_node_path6.default.join(root, import_node_path6.default.relative(real, candidate)) : void 0;
+    real3 ??= realRoot(root);
+    return isInside(real3, candidate) ? import_node_path6.default.join(root, import_node_path6.default.relative(real3, candidate)) : void 0;
   };
   let pending = import_node_path6.default.resolve(target);
   if (!isInside(root, pending)) return { escapes: true };
@@ -41675,6 +41874,17 @@ var init_schema2 = __esm({
   }
 });
 
+// lazy-builtin:node:zlib
+function gunzipSync(...args2) {
+  return load5().gunzipSync(...args2);
+}
+var loaded4, load5;
+var init_node_zlib = __esm({
+  "lazy-builtin:node:zlib"() {
+    load5 = () => loaded4 ??= require("node:zlib");
+  }
+});
+
 // src/policies/bundle.ts
 function isWasm(bytes) {
   return WASM_MAGIC.every((byte, i2) => bytes[i2] === byte);
@@ -41684,7 +41894,7 @@ function readPolicyFile(bytes) {
   if (bytes[0] !== 31 || bytes[1] !== 139) throw new BundleError("neither a bundle (.tar.gz) nor a Wasm module");
   let tar;
   try {
-    tar = (0, import_node_zlib.gunzipSync)(bytes, { maxOutputLength: MAX_BUNDLE_BYTES });
+    tar = gunzipSync(bytes, { maxOutputLength: MAX_BUNDLE_BYTES });
   } catch (error) {
     throw new BundleError(`cannot decompress the bundle (${error.code ?? "corrupt gzip"})`);
   }
@@ -41807,11 +42017,11 @@ function paxPath(body2) {
   }
   return void 0;
 }
-var import_node_zlib, MAX_BUNDLE_BYTES, WASM_MAGIC, BundleError;
+var MAX_BUNDLE_BYTES, WASM_MAGIC, BundleError;
 var init_bundle = __esm({
   "src/policies/bundle.ts"() {
     "use strict";
-    import_node_zlib = require("node:zlib");
+    init_node_zlib();
     MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
     WASM_MAGIC = [0, 97, 115, 109];
     BundleError = class extends Error {
@@ -48105,7 +48315,7 @@ function instantiate(module2, maxPages, context) {
   const provided = /* @__PURE__ */ new Set([...SDK_BUILTIN_NAMES, ...Object.keys(builtins)]);
   return { policy, missingBuiltins: importedBuiltins(policy).filter((name3) => !provided.has(name3)).sort() };
 }
-function withOverrides(overrides, load2) {
+function withOverrides(overrides, load7) {
   const Original = WebAssembly.Instance;
   function Wrapped(module2, imports) {
     const env = imports.env;
@@ -48135,7 +48345,7 @@ function withOverrides(overrides, load2) {
   }
   WebAssembly.Instance = Wrapped;
   try {
-    return load2();
+    return load7();
   } finally {
     WebAssembly.Instance = Original;
   }
@@ -48259,7 +48469,7 @@ async function loadPolicyEntry(entry, configFile, index, boundary = import_node_
       );
     }
   }
-  const loaded = {
+  const loaded6 = {
     file,
     name: options.path,
     declaredIn: { file: configFile, index },
@@ -48273,11 +48483,11 @@ async function loadPolicyEntry(entry, configFile, index, boundary = import_node_
     missingBuiltins: probe.missingBuiltins,
     readsConftestData: Buffer.from(archive.wasm.buffer, archive.wasm.byteOffset, archive.wasm.byteLength).includes("conftest")
   };
-  Object.defineProperty(loaded, "toJSON", {
+  Object.defineProperty(loaded6, "toJSON", {
     enumerable: false,
-    value: () => ({ file, namespaces: loaded.namespaces, combine: loaded.combine, maxMemory: options.maxMemory ?? DEFAULT_MAX_MEMORY_MIB, timeout: loaded.timeoutMs, entrypoints: loaded.entrypoints })
+    value: () => ({ file, namespaces: loaded6.namespaces, combine: loaded6.combine, maxMemory: options.maxMemory ?? DEFAULT_MAX_MEMORY_MIB, timeout: loaded6.timeoutMs, entrypoints: loaded6.entrypoints })
   });
-  return loaded;
+  return loaded6;
 }
 function isRuleEntrypoint(name3, packagePath) {
   if (!name3.startsWith(`${packagePath}/`)) return false;
@@ -48410,17 +48620,17 @@ async function loadPolicies(raw, file, place3, boundary) {
   const entries = raw.policies ?? [];
   if (entries.length === 0) return [];
   const { loadPolicyEntry: loadPolicyEntry2, PolicyConfigError: PolicyConfigError2 } = await Promise.resolve().then(() => (init_config2(), config_exports));
-  const loaded = [];
+  const loaded6 = [];
   for (const [index, entry] of entries.entries()) {
     try {
-      loaded.push(await loadPolicyEntry2(entry, file, index, boundary));
+      loaded6.push(await loadPolicyEntry2(entry, file, index, boundary));
     } catch (error) {
       if (!(error instanceof PolicyConfigError2)) throw error;
       const at = place3(typeof entry === "string" ? ["policies", index] : ["policies", index, error.key]);
       throw new ConfigError(error.message, file, at.line, at.column);
     }
   }
-  return loaded;
+  return loaded6;
 }
 function mergeInto(target, source) {
   if (source.baseline !== void 0) target.baseline = source.baseline;
@@ -50292,13 +50502,13 @@ var require_picomatch = __commonJS2({
         };
         return arrayMatcher;
       }
-      const isState2 = isObject4(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState2) {
+      const isState = isObject4(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
       const posix = utils.isWindows(options);
-      const regex = isState2 ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
@@ -50664,10 +50874,24 @@ var init_chart_templates = __esm({
   }
 });
 
+// lazy-builtin:node:child_process
+function execFile(...args2) {
+  return load6().execFile(...args2);
+}
+function spawn(...args2) {
+  return load6().spawn(...args2);
+}
+var loaded5, load6;
+var init_node_child_process = __esm({
+  "lazy-builtin:node:child_process"() {
+    load6 = () => loaded5 ??= require("node:child_process");
+  }
+});
+
 // src/workspace/git.ts
 function git(cwd, args2) {
   return new Promise((resolve3) => {
-    (0, import_node_child_process.execFile)("git", ["-c", "core.quotepath=off", ...args2], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
+    execFile("git", ["-c", "core.quotepath=off", ...args2], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
       resolve3(error ? void 0 : stdout);
     });
   });
@@ -50677,7 +50901,7 @@ function splitNul(out2) {
 }
 function gitRefusal(dir) {
   return new Promise((resolve3) => {
-    (0, import_node_child_process.execFile)("git", ["rev-parse", "--show-toplevel"], { cwd: dir, encoding: "utf8" }, (error, _stdout, stderr) => {
+    execFile("git", ["rev-parse", "--show-toplevel"], { cwd: dir, encoding: "utf8" }, (error, _stdout, stderr) => {
       if (!error || !/dubious ownership/.test(stderr)) return resolve3(void 0);
       resolve3(
         stderr.split("\n").map((line) => line.trim()).filter((line) => line !== "").join(" ").replace(/^fatal: /, "")
@@ -50685,25 +50909,80 @@ function gitRefusal(dir) {
     });
   });
 }
+function mayBeInRepository(dir) {
+  if (process.env.GIT_DIR !== void 0) return true;
+  let real3;
+  try {
+    real3 = import_node_fs5.realpathSync.native(dir);
+  } catch {
+    return true;
+  }
+  return workTreeTop(real3) !== void 0;
+}
 async function gitTopLevel(dir) {
+  if (!mayBeInRepository(dir)) return void 0;
   const out2 = await git(dir, ["rev-parse", "--show-toplevel"]);
   return out2 === void 0 ? void 0 : import_node_path12.default.resolve(out2.trim());
 }
 async function readGitFiles(dir) {
-  const [listing, ignored] = await Promise.all([
-    // -t tags each entry: H tracked, R deleted from the work tree, ? untracked and not ignored;
-    // -s adds the index mode of tracked entries.
-    git(dir, ["ls-files", "-z", "-t", "-s", "--cached", "--deleted", "--others", "--exclude-standard"]),
-    git(dir, ["ls-files", "-z", "--cached", "--ignored", "--exclude-per-directory=.gitignore"])
-  ]);
+  if (!mayBeInRepository(dir)) return void 0;
+  const [listing, ignored] = await Promise.all([git(dir, ["ls-files", ...LISTING]), git(dir, ["ls-files", ...TRACKED_IGNORED])]);
   if (listing === void 0) return void 0;
-  return { ...parseListing(listing), trackedIgnored: new Set(splitNul(ignored ?? "")) };
+  return { ...parseListing(splitNul(listing)), trackedIgnored: new Set(splitNul(ignored ?? "")) };
 }
-function parseListing(out2) {
+function gitFilesReader(dirs) {
+  const listings = /* @__PURE__ */ new Map();
+  if (process.env.GIT_DIR === void 0 && process.env.GIT_WORK_TREE === void 0) {
+    const byTop = /* @__PURE__ */ new Map();
+    for (const dir of new Set(dirs)) {
+      let real3;
+      try {
+        real3 = import_node_fs5.realpathSync.native(dir);
+        if (!(0, import_node_fs5.statSync)(real3).isDirectory()) continue;
+      } catch {
+        continue;
+      }
+      const top = workTreeTop(real3);
+      if (top === void 0) continue;
+      const group = byTop.get(top) ?? [];
+      group.push({ dir, real: real3 });
+      byTop.set(top, group);
+    }
+    for (const group of byTop.values()) {
+      if (group.length < 2 || group.some((a) => group.some((b) => a !== b && isInside(a.real, b.real)))) continue;
+      const together = listTogether(group.map((root) => root.real));
+      group.forEach((root, index) => listings.set(root.dir, together.then((all) => all?.[index] ?? readGitFiles(root.dir))));
+    }
+  }
+  return (dir) => listings.get(dir) ?? readGitFiles(dir);
+}
+async function listTogether(reals) {
+  let common2 = import_node_path12.default.dirname(reals[0]);
+  while (!reals.every((real3) => isInside(common2, real3)) && import_node_path12.default.dirname(common2) !== common2) common2 = import_node_path12.default.dirname(common2);
+  const specs = reals.map((real3) => import_node_path12.default.relative(common2, real3).split(import_node_path12.default.sep).join("/"));
+  const prefixes = specs.map((spec) => `${spec}/`);
+  const args2 = ["--", ...specs];
+  const [listing, ignored] = await Promise.all([git(common2, ["--literal-pathspecs", "ls-files", ...LISTING, ...args2]), git(common2, ["--literal-pathspecs", "ls-files", ...TRACKED_IGNORED, ...args2])]);
+  if (listing === void 0 || ignored === void 0) return void 0;
+  const entries = prefixes.map(() => []);
+  for (const entry of splitNul(listing)) {
+    const start2 = entry[0] === "?" ? 2 : entry.indexOf("	") + 1;
+    if (start2 === 0) continue;
+    const index = prefixes.findIndex((prefix) => entry.startsWith(prefix, start2));
+    if (index !== -1) entries[index].push(entry.slice(0, start2) + entry.slice(start2 + prefixes[index].length));
+  }
+  const trackedIgnored = prefixes.map(() => /* @__PURE__ */ new Set());
+  for (const file of splitNul(ignored)) {
+    const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
+    if (index !== -1) trackedIgnored[index].add(file.slice(prefixes[index].length));
+  }
+  return entries.map((list, index) => ({ ...parseListing(list), trackedIgnored: trackedIgnored[index] }));
+}
+function parseListing(entries) {
   const tracked = /* @__PURE__ */ new Set();
   const deleted = /* @__PURE__ */ new Set();
   const present = /* @__PURE__ */ new Map();
-  for (const entry of splitNul(out2)) {
+  for (const entry of entries) {
     const tag = entry[0];
     if (tag === "?") {
       if (!entry.endsWith("/")) present.set(entry.slice(2), void 0);
@@ -50797,13 +51076,16 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_child_process, import_node_fs5, import_node_path12, REMOTE_REFS;
+var import_node_fs5, import_node_path12, LISTING, TRACKED_IGNORED, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
-    import_node_child_process = require("node:child_process");
+    init_node_child_process();
     import_node_fs5 = require("node:fs");
     import_node_path12 = __toESM2(require("node:path"), 1);
+    init_confine();
+    LISTING = ["-z", "-t", "-s", "--cached", "--deleted", "--others", "--exclude-standard"];
+    TRACKED_IGNORED = ["-z", "--cached", "--ignored", "--exclude-per-directory=.gitignore"];
     REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
 });
@@ -51106,7 +51388,7 @@ function readBlobs(repo, objects, maxBytes = MAX_FILE_BYTES) {
   const blobs = /* @__PURE__ */ new Map();
   if (wanted.length === 0) return Promise.resolve(blobs);
   return new Promise((resolve3, reject) => {
-    const child = (0, import_node_child_process2.spawn)("git", ["cat-file", "--batch"], { cwd: repo, stdio: ["pipe", "pipe", "ignore"] });
+    const child = spawn("git", ["cat-file", "--batch"], { cwd: repo, stdio: ["pipe", "pipe", "ignore"] });
     let pending = Buffer.alloc(0);
     let current;
     child.stdout.on("data", (chunk) => {
@@ -51226,11 +51508,11 @@ async function loadStagedRoot(dir, index, config, notes, cache7) {
   cache7?.save();
   return { root, files, forCommit, ...cache7 ? { parseCache: cache7.stats } : {} };
 }
-var import_node_child_process2, import_node_path15, import_ignore4, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
+var import_node_path15, import_ignore4, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
 var init_staged = __esm({
   "src/workspace/staged.ts"() {
     "use strict";
-    import_node_child_process2 = require("node:child_process");
+    init_node_child_process();
     import_node_path15 = __toESM2(require("node:path"), 1);
     import_ignore4 = __toESM2(require_ignore(), 1);
     init_chart_templates();
@@ -51406,10 +51688,10 @@ function stringSpans(text) {
   const spans = [];
   const assignment = new RegExp(ASSIGNMENT.source, "g");
   for (let match = assignment.exec(text); match !== null; match = assignment.exec(text)) {
-    const [whole, , key2, , value] = match;
+    const [whole2, , key2, , value] = match;
     const bare = value.replace(/^["']|["']$/g, "");
-    const valueStart = match.index + whole.length - value.length;
-    if (isMaskedValue(key2, bare)) spans.push([valueStart, match.index + whole.length]);
+    const valueStart = match.index + whole2.length - value.length;
+    if (isMaskedValue(key2, bare)) spans.push([valueStart, match.index + whole2.length]);
     else assignment.lastIndex = valueStart;
   }
   for (const match of text.matchAll(URL_PASSWORD)) {
@@ -51497,8 +51779,8 @@ var init_mask = __esm({
 function hclSecretRanges(text) {
   const ranges = [];
   for (const match of text.matchAll(ATTRIBUTE)) {
-    const [whole, name3 = "", value = ""] = match;
-    const valueStart = (match.index ?? 0) + whole.length - value.length - 1;
+    const [whole2, name3 = "", value = ""] = match;
+    const valueStart = (match.index ?? 0) + whole2.length - value.length - 1;
     if (isMaskedValue(name3, value)) ranges.push([valueStart, valueStart + value.length]);
   }
   for (const block of text.matchAll(/^variable\s+"[^"]*"\s*\{[\s\S]*?^\}/gm)) {
@@ -51615,14 +51897,14 @@ function maskYamlText(text, embedding) {
 }
 function astTree(text, doc, ranges, certain) {
   const masked = /* @__PURE__ */ new Set();
-  const whole = (node) => {
+  const whole2 = (node) => {
     if (node?.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
   };
   const all = (node) => {
     if (node === null || masked.has(node)) return;
     masked.add(node);
     if ((0, import_yaml15.isAlias)(node)) all(node.resolve(doc) ?? null);
-    else if ((0, import_yaml15.isScalar)(node)) whole(node);
+    else if ((0, import_yaml15.isScalar)(node)) whole2(node);
     else if ((0, import_yaml15.isMap)(node) || (0, import_yaml15.isSeq)(node)) {
       for (const item of node.items) {
         if ((0, import_yaml15.isPair)(item)) {
@@ -51668,11 +51950,11 @@ function astTree(text, doc, ranges, certain) {
       const asWritten = (node.type === import_yaml15.Scalar.PLAIN || quote === 1) && !value.includes("\n") && source.slice(quote, source.length - quote) === value;
       const before = ranges.length;
       if (asWritten) for (const [start2, end] of spans) ranges.push([node.range[0] + quote + start2, node.range[0] + quote + end]);
-      else whole(node);
+      else whole2(node);
       certain.push(...ranges.slice(before));
     },
     embedded(node) {
-      whole(node);
+      whole2(node);
     }
   };
 }
@@ -51871,7 +52153,7 @@ var evaluate_exports = {};
 __export2(evaluate_exports, {
   runPolicies: () => runPolicies
 });
-function runPolicies(model, nowNs, clock = () => performance.now()) {
+function runPolicies(model, nowNs, clock2 = () => performance.now()) {
   const rules = /* @__PURE__ */ new Map();
   const byPolicy = /* @__PURE__ */ new Map();
   for (const root of model.roots) {
@@ -51883,7 +52165,7 @@ function runPolicies(model, nowNs, clock = () => performance.now()) {
   }
   for (const [policy, roots] of byPolicy) {
     const objects = model.resources.filter((resource) => roots.has(resource.file.root) && resource.synthetic === void 0 && resource.file.documents[resource.docIndex] !== void 0);
-    new PolicyRun(policy, model, rules, nowNs, clock).run({ objects: policy.combine ? objects : objects.filter((resource) => resource.file.reported), combined: policy.combine });
+    new PolicyRun(policy, model, rules, nowNs, clock2).run({ objects: policy.combine ? objects : objects.filter((resource) => resource.file.reported), combined: policy.combine });
   }
   return rules;
 }
@@ -51931,12 +52213,12 @@ var init_evaluate = __esm({
     init_scrub();
     MAX_FAILURES = 20;
     PolicyRun = class {
-      constructor(policy, model, rules, nowNs, clock) {
+      constructor(policy, model, rules, nowNs, clock2) {
         this.policy = policy;
         this.model = model;
         this.rules = rules;
         this.nowNs = nowNs;
-        this.clock = clock;
+        this.clock = clock2;
       }
       policy;
       model;
@@ -52099,7 +52381,7 @@ var init_evaluate = __esm({
         }
         return { resource, path: hint.path ?? [], messageId: "result" };
       }
-      /** Combined results: `_loc`, or a path starting with the input index (`[2, "contents", …]`). */
+      /** Combined results: `_loc`, or a path starting with the input index (`[2, "contents", \u2026]`). */
       combinedTarget(objects, hint) {
         if (hint.line !== void 0) {
           const file = this.locFile(hint.file, objects);
@@ -52144,7 +52426,7 @@ async function configForPath(target, options) {
   return { root: dir, config: withOverrides2(explicit ?? await loadRootConfig(dir, options.rules), options.configOverrides) };
 }
 async function loadWorkspace(options) {
-  const started = performance.now();
+  const started = clock();
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
   const rules = options.rules;
@@ -52154,7 +52436,8 @@ async function loadWorkspace(options) {
   const reportOnly = /* @__PURE__ */ new Set();
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : void 0;
   const forCommit = /* @__PURE__ */ new Set();
-  const loaded = await Promise.all(
+  const readGit = options.load?.readGit ?? (staged ? void 0 : gitFilesReader(options.roots.filter((input) => typeof input === "string").map((input) => import_node_path17.default.resolve(cwd, input))));
+  const loaded6 = await Promise.all(
     options.roots.map(async (input, position2) => {
       if (typeof input !== "string") {
         const config2 = input.config ?? explicitConfig ?? own3(await memoryConfig(input, rules));
@@ -52174,17 +52457,18 @@ async function loadWorkspace(options) {
       const config = explicitConfig ?? own3(await (options.load?.config ?? loadRootConfig)(dir, rules));
       return loadDiskRoot(dir, config, notes, {
         ...options.load,
+        ...readGit ? { readGit } : {},
         ...options.overrides ? { overrides: options.overrides } : {},
         ...options.parseCache ? { parseCache: true } : {}
       });
     })
   );
   for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path17.default.resolve(cwd, file));
-  const roots = loaded.map((entry) => entry.root);
+  const roots = loaded6.map((entry) => entry.root);
   const cacheStats = [];
-  for (const entry of loaded) if ("parseCache" in entry && entry.parseCache) cacheStats.push(entry.parseCache);
+  for (const entry of loaded6) if ("parseCache" in entry && entry.parseCache) cacheStats.push(entry.parseCache);
   const parseCache = cacheStats.length === 0 ? void 0 : { hits: cacheStats.reduce((sum, stats) => sum + stats.hits, 0), misses: cacheStats.reduce((sum, stats) => sum + stats.misses, 0) };
-  const files = loaded.flatMap((entry) => entry.files);
+  const files = loaded6.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
   const hclTexts = files.filter((file) => file.text !== void 0 && isHclFile(file.path)).map((file) => file.text);
@@ -52193,22 +52477,22 @@ async function loadWorkspace(options) {
     const failed2 = hclParserLoadError();
     if (failed2 !== void 0) notes.push({ message: `Terraform files were not checked: the HCL parser could not be loaded (${failed2}).` });
   }
-  const modelStarted = performance.now();
+  const modelStarted = clock();
   const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
-  return { roots, files, model, notes, phases: { load: modelStarted - started, model: performance.now() - modelStarted }, ...parseCache ? { parseCache } : {} };
+  return { roots, files, model, notes, phases: { load: modelStarted - started, model: clock() - modelStarted }, ...parseCache ? { parseCache } : {} };
 }
 async function lint(options) {
   const errors = [];
   const rules = options.rules;
   const { roots, files, model, notes, phases, parseCache } = await loadWorkspace(options);
-  const rulesStarted = performance.now();
+  const rulesStarted = clock();
   options.signal?.throwIfAborted();
   const findings = [];
   const timings = {};
   const ran = [];
-  const policiesStarted = performance.now();
+  const policiesStarted = clock();
   const policies = await policyRules(model);
-  if (policies.length > 0 || model.roots.some((root) => (root.config.policies ?? []).length > 0)) timings.policies = performance.now() - policiesStarted;
+  if (policies.length > 0 || model.roots.some((root) => (root.config.policies ?? []).length > 0)) timings.policies = clock() - policiesStarted;
   for (const rule of [...rules, ...policies]) {
     options.signal?.throwIfAborted();
     const levelFor = (root) => root.config.rules[rule.meta.id]?.level ?? (isPolicyRuleId(rule.meta.id) ? rule.meta.defaultLevel : "off");
@@ -52234,18 +52518,18 @@ async function lint(options) {
         findings.push(finding);
       }
     };
-    const started = performance.now();
+    const started = clock();
     try {
       rule.check(ctx);
     } catch (error) {
       errors.push({ message: `Rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}. Please report this.` });
     }
-    timings[rule.meta.id] = performance.now() - started;
+    timings[rule.meta.id] = clock() - started;
     for (const { finding, builds } of seen2.values()) {
       if (builds.size > 1) finding.message = `${finding.message} (Applied by ${[...builds].sort().join(", ")}.)`;
     }
   }
-  const reportStarted = performance.now();
+  const reportStarted = clock();
   const views = sourceViews(files, model);
   for (const finding of findings) maskFinding(finding, views.redaction(finding.location.root, finding.location.file));
   applySuppressions(findings, files);
@@ -52254,14 +52538,14 @@ async function lint(options) {
   const { sourceLines, frameRegion } = views;
   return {
     findings,
-    rules: ran.map((rule) => rule.meta).sort((a, b) => a.id.localeCompare(b.id)),
+    rules: ran.map((rule) => rule.meta).sort((a, b) => compareRuleIds(a.id, b.id)),
     roots: roots.map(({ dir, name: name3, git: git2, repo }) => ({ dir, name: name3, git: git2, ...repo === void 0 ? {} : { repo } })),
     fileCount: files.length,
     resourceCount: model.written.length,
     notes,
     errors,
     timings,
-    phases: { ...phases, rules: reportStarted - rulesStarted, report: performance.now() - reportStarted },
+    phases: { ...phases, rules: reportStarted - rulesStarted, report: clock() - reportStarted },
     ...parseCache ? { parseCache } : {},
     sourceLines,
     frameRegion
@@ -52391,7 +52675,7 @@ function sourceViews(files, model) {
 function capLevel(level, cap) {
   return cap !== void 0 && SEVERITY[cap] < SEVERITY[level] ? cap : level;
 }
-var import_promises5, import_node_path17, SEVERITY;
+var import_promises5, import_node_path17, clock, SEVERITY;
 var init_lint = __esm({
   "src/engine/lint.ts"() {
     "use strict";
@@ -52403,13 +52687,15 @@ var init_lint = __esm({
     init_discover();
     init_load2();
     init_git();
+    init_collections();
     init_staged();
-    init_build4();
+    init_build3();
     init_hcl();
     init_modules();
     init_redact3();
     init_report();
     init_rules2();
+    clock = () => Number(process.hrtime.bigint()) / 1e6;
     SEVERITY = { note: 0, warning: 1, error: 2 };
   }
 });
@@ -63369,7 +63655,7 @@ async function runBuild(options, io) {
     return 2;
   }
 }
-var init_build5 = __esm({
+var init_build4 = __esm({
   "src/cli/build.ts"() {
     "use strict";
     init_rules();
@@ -64286,8 +64572,9 @@ function onlyErrors(result) {
 
 // src/cli/rules-list.ts
 init_rule();
+init_collections();
 function ruleListEntries(rules, config) {
-  return [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id)).map(({ meta }) => ({
+  return [...rules].sort((a, b) => compareRuleIds(a.meta.id, b.meta.id)).map(({ meta }) => ({
     id: meta.id,
     level: config.rules[meta.id]?.level ?? "off",
     defaultLevel: meta.recommended ? meta.defaultLevel : "off",
@@ -64347,7 +64634,7 @@ Run gitops-lint --help for usage.
       return new Promise(() => void 0);
     }
     case "build": {
-      const { runBuild: runBuild2 } = await Promise.resolve().then(() => (init_build5(), build_exports));
+      const { runBuild: runBuild2 } = await Promise.resolve().then(() => (init_build4(), build_exports));
       return runBuild2(options, io);
     }
     default:

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../config/types.js';
 import { ruleDocsUrl, type Rule } from '../model/rule.js';
+import { compareRuleIds } from '../engine/collections.js';
 
 type AnyRule = Rule<string, never>;
 
@@ -16,7 +17,7 @@ export interface RuleListEntry {
 
 export function ruleListEntries(rules: ReadonlyArray<AnyRule>, config: ResolvedConfig): RuleListEntry[] {
   return [...rules]
-    .sort((a, b) => a.meta.id.localeCompare(b.meta.id))
+    .sort((a, b) => compareRuleIds(a.meta.id, b.meta.id))
     .map(({ meta }) => ({
       id: meta.id,
       level: config.rules[meta.id]?.level ?? 'off',

@@ -12,6 +12,17 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const PLAIN_ID = /^[a-z0-9-]*$/;
+
+/**
+ * `a.localeCompare(b)` for rule ids, without starting ICU's collator where it need not: its
+ * first use costs 5-20 ms, on every run. For built-in ids (`[a-z0-9-]`) the collation order is
+ * the code-unit order; other ids (policy rules: `policy/<package>/<rule>`) are collated.
+ */
+export function compareRuleIds(a: string, b: string): number {
+  return PLAIN_ID.test(a) && PLAIN_ID.test(b) ? compareStrings(a, b) : a.localeCompare(b);
+}
+
 /** Folder of a root-relative path, `''` for the root: `deploy/app.yaml` → `deploy`, `app.yaml` → `''`. */
 export function dirOf(relativePath: string): string {
   const slash = relativePath.lastIndexOf('/');

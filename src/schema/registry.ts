@@ -10,7 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crdSchema, crdVersions, type CrdVersion } from './crd.js';
-import type { Schema, SchemaFamily } from './types.js';
+import type { Schema } from './types.js';
+import { DefinitionMap, parseVendoredFamily, type VendoredFamily } from './vendored.js';
 
 export interface VendoredFile {
   /** Path relative to the `schemas/` directory. */
@@ -68,12 +69,13 @@ function apiVersionOf(group: string, version: string): string {
 }
 
 /** Parsed vendored files, shared by every registry: they never change while the process runs (LSP). */
-const parsedFiles = new Map<string, SchemaFamily | null>();
+const parsedFiles = new Map<string, VendoredFamily | null>();
 
-function readFamily(file: string): SchemaFamily | null {
+function readFamily(file: string): VendoredFamily | null {
   let family = parsedFiles.get(file);
   if (family === undefined) {
-    family = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SchemaFamily) : null;
+    // Definitions are parsed on first use (see vendored.ts).
+    family = existsSync(file) ? parseVendoredFamily(readFileSync(file, 'utf8')) : null;
     parsedFiles.set(file, family);
   }
   return family;
@@ -81,8 +83,9 @@ function readFamily(file: string): SchemaFamily | null {
 
 export class SchemaRegistry {
   /** Definitions of every loaded file; names are globally unique (`IoK8sApiCoreV1Container`). */
-  readonly definitions = new Map<string, Schema>();
-  private readonly loaded = new Map<string, SchemaFamily | null>();
+  private readonly vendoredDefinitions = new DefinitionMap();
+  readonly definitions: Map<string, Schema> = this.vendoredDefinitions;
+  private readonly loaded = new Map<string, VendoredFamily | null>();
   private readonly crds = new Map<string, CrdVersion>();
   private readonly resolved = new Map<string, ResolvedSchema | null>();
   /** `resolved` by apiVersion and kind. */
@@ -153,15 +156,13 @@ export class SchemaRegistry {
     return undefined;
   }
 
-  private load(vendored: VendoredFile): SchemaFamily | null {
+  private load(vendored: VendoredFile): VendoredFamily | null {
     let family = this.loaded.get(vendored.file);
     if (family !== undefined) return family;
     this.schemaDir ??= findSchemaDir();
     family = readFamily(path.join(this.schemaDir, vendored.file));
     this.loaded.set(vendored.file, family);
-    for (const [name, schema] of Object.entries(family?.definitions ?? {})) {
-      if (!this.definitions.has(name)) this.definitions.set(name, schema);
-    }
+    if (family) this.vendoredDefinitions.addFamily(family);
     return family;
   }
 }

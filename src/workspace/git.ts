@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isInside } from './confine.js';
 
 export interface GitFiles {
   /** Root-relative paths of tracked files. */
@@ -52,8 +53,25 @@ export function gitRefusal(dir: string): Promise<string | undefined> {
   });
 }
 
+/**
+ * Whether git can find a repository from `dir`: `GIT_DIR` is set, or `dir` (its real path, as
+ * git sees it) or a folder above holds a `.git`. When not, every git command there fails, so
+ * none is started (each start costs milliseconds, and the first loads child_process).
+ */
+function mayBeInRepository(dir: string): boolean {
+  if (process.env.GIT_DIR !== undefined) return true;
+  let real: string;
+  try {
+    real = realpathSync.native(dir);
+  } catch {
+    return true;
+  }
+  return workTreeTop(real) !== undefined;
+}
+
 /** Top-level directory of the git work tree containing `dir`, or `undefined` outside one. */
 export async function gitTopLevel(dir: string): Promise<string | undefined> {
+  if (!mayBeInRepository(dir)) return undefined;
   const out = await git(dir, ['rev-parse', '--show-toplevel']);
   return out === undefined ? undefined : path.resolve(out.trim());
 }
@@ -64,21 +82,81 @@ export async function gitTopLevel(dir: string): Promise<string | undefined> {
  * match what a commit would contain, with git's exact ignore semantics.
  */
 export async function readGitFiles(dir: string): Promise<GitFiles | undefined> {
-  const [listing, ignored] = await Promise.all([
-    // -t tags each entry: H tracked, R deleted from the work tree, ? untracked and not ignored;
-    // -s adds the index mode of tracked entries.
-    git(dir, ['ls-files', '-z', '-t', '-s', '--cached', '--deleted', '--others', '--exclude-standard']),
-    git(dir, ['ls-files', '-z', '--cached', '--ignored', '--exclude-per-directory=.gitignore']),
-  ]);
+  if (!mayBeInRepository(dir)) return undefined;
+  const [listing, ignored] = await Promise.all([git(dir, ['ls-files', ...LISTING]), git(dir, ['ls-files', ...TRACKED_IGNORED])]);
   if (listing === undefined) return undefined;
-  return { ...parseListing(listing), trackedIgnored: new Set(splitNul(ignored ?? '')) };
+  return { ...parseListing(splitNul(listing)), trackedIgnored: new Set(splitNul(ignored ?? '')) };
 }
 
-function parseListing(out: string): Pick<GitFiles, 'tracked' | 'present'> {
+// -t tags each entry: H tracked, R deleted from the work tree, ? untracked and not ignored;
+// -s adds the index mode of tracked entries.
+const LISTING = ['-z', '-t', '-s', '--cached', '--deleted', '--others', '--exclude-standard'];
+const TRACKED_IGNORED = ['-z', '--cached', '--ignored', '--exclude-per-directory=.gitignore'];
+
+/**
+ * `readGitFiles` for the roots of one run: roots in the same work tree (none inside another)
+ * are listed by one pair of git commands, run in their common folder with the roots as
+ * literal pathspecs, instead of a pair per root; the commands start at once. Returns the
+ * reader `loadDiskRoot` takes: it hands out these listings and lists any other folder itself.
+ */
+export function gitFilesReader(dirs: readonly string[]): (dir: string) => Promise<GitFiles | undefined> {
+  const listings = new Map<string, Promise<GitFiles | undefined>>();
+  // With GIT_DIR or GIT_WORK_TREE set, git does not look for the repository from the folder: each root is listed as asked.
+  if (process.env.GIT_DIR === undefined && process.env.GIT_WORK_TREE === undefined) {
+    const byTop = new Map<string, Array<{ dir: string; real: string }>>();
+    for (const dir of new Set(dirs)) {
+      let real: string;
+      try {
+        real = realpathSync.native(dir);
+        if (!statSync(real).isDirectory()) continue;
+      } catch {
+        continue;
+      }
+      const top = workTreeTop(real);
+      if (top === undefined) continue;
+      const group = byTop.get(top) ?? [];
+      group.push({ dir, real });
+      byTop.set(top, group);
+    }
+    for (const group of byTop.values()) {
+      if (group.length < 2 || group.some((a) => group.some((b) => a !== b && isInside(a.real, b.real)))) continue;
+      const together = listTogether(group.map((root) => root.real));
+      group.forEach((root, index) => listings.set(root.dir, together.then((all) => all?.[index] ?? readGitFiles(root.dir))));
+    }
+  }
+  return (dir) => listings.get(dir) ?? readGitFiles(dir);
+}
+
+/** The listings of `reals` (real paths of folders in one work tree, none inside another), in order; `undefined` when git fails. */
+async function listTogether(reals: readonly string[]): Promise<GitFiles[] | undefined> {
+  let common = path.dirname(reals[0]!);
+  while (!reals.every((real) => isInside(common, real)) && path.dirname(common) !== common) common = path.dirname(common);
+  const specs = reals.map((real) => path.relative(common, real).split(path.sep).join('/'));
+  const prefixes = specs.map((spec) => `${spec}/`);
+  const args = ['--', ...specs];
+  const [listing, ignored] = await Promise.all([git(common, ['--literal-pathspecs', 'ls-files', ...LISTING, ...args]), git(common, ['--literal-pathspecs', 'ls-files', ...TRACKED_IGNORED, ...args])]);
+  if (listing === undefined || ignored === undefined) return undefined;
+  // Entries are relative to the common folder: each goes to the root its path starts with, made relative to that root.
+  const entries = prefixes.map((): string[] => []);
+  for (const entry of splitNul(listing)) {
+    const start = entry[0] === '?' ? 2 : entry.indexOf('\t') + 1;
+    if (start === 0) continue;
+    const index = prefixes.findIndex((prefix) => entry.startsWith(prefix, start));
+    if (index !== -1) entries[index]!.push(entry.slice(0, start) + entry.slice(start + prefixes[index]!.length));
+  }
+  const trackedIgnored = prefixes.map(() => new Set<string>());
+  for (const file of splitNul(ignored)) {
+    const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
+    if (index !== -1) trackedIgnored[index]!.add(file.slice(prefixes[index]!.length));
+  }
+  return entries.map((list, index) => ({ ...parseListing(list), trackedIgnored: trackedIgnored[index]! }));
+}
+
+function parseListing(entries: readonly string[]): Pick<GitFiles, 'tracked' | 'present'> {
   const tracked = new Set<string>();
   const deleted = new Set<string>();
   const present = new Map<string, string | undefined>();
-  for (const entry of splitNul(out)) {
+  for (const entry of entries) {
     const tag = entry[0];
     if (tag === '?') {
       // An untracked nested repository is listed as its folder: git does not look inside.

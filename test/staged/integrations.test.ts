@@ -59,7 +59,7 @@ describe('.pre-commit-hooks.yaml', () => {
     expect(Object.values(pkg.bin)).toContain(hook.entry.split(' ')[0]);
     // pre-commit runs the script from its clone, with no install step: the bundle the bin
     // loads is committed.
-    expect(readFileSync(path.join(REPO, 'bin', 'gitops-lint.js'), 'utf8')).toContain("new URL('../dist/cli/main.cjs', import.meta.url)");
+    expect(readFileSync(path.join(REPO, 'bin', 'gitops-lint.js'), 'utf8')).toContain("path.join(__dirname, '..', 'dist', 'cli', 'main.cjs')");
     // pre-commit executes the entry file itself: it must be committed executable, with a shebang.
     expect(execFileSync('git', ['ls-files', '-s', 'bin/gitops-lint.js'], { cwd: REPO, encoding: 'utf8' })).toMatch(/^100755 /);
     expect(readFileSync(path.join(REPO, 'bin', 'gitops-lint.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);

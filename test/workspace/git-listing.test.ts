@@ -1,0 +1,120 @@
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { gitFilesReader, gitTopLevel, readGitFiles, type GitFiles } from '../../src/workspace/git.js';
+import { GitRepo } from '../staged/git-repo.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A GitFiles as plain sorted data, to compare listings. */
+function plain(files: GitFiles | undefined) {
+  if (files === undefined) return undefined;
+  return {
+    tracked: [...files.tracked].sort(),
+    trackedIgnored: [...files.trackedIgnored].sort(),
+    present: [...files.present].sort(([a], [b]) => (a < b ? -1 : 1)),
+  };
+}
+
+/**
+ * Two roots in one repository, with what each listing must get right: a tracked file, a
+ * deleted one, an untracked one, an ignored folder, a nested `!` re-include, a tracked file the
+ * `.gitignore` ignores (force-added), a symlink, and folder names that are pathspec globs.
+ */
+function twoRootRepo(): GitRepo {
+  const repo = new GitRepo().write({
+    '.gitignore': '.venv/\n*.tfstate\n',
+    'apps[1]/.gitignore': 'secrets/*\n',
+    'apps[1]/deploy/app.yaml': 'a: 1\n',
+    'apps[1]/deploy/gone.yaml': 'a: 1\n',
+    'apps[1]/secrets/.gitignore': '!keep/\n',
+    'apps[1]/secrets/keep/db.yaml': 'a: 1\n',
+    'apps[1]/secrets/local/db.yaml': 'a: 1\n',
+    'apps[1]/.venv/lib/site.yaml': 'a: 1\n',
+    'apps*/infra/main.tf': 'a = 1\n',
+    'apps*/infra/old.tfstate': '{}\n',
+    'apps1/decoy.yaml': 'a: 1\n',
+  });
+  dirs.push(repo.dir);
+  repo.link('apps[1]/deploy/link.yaml', 'app.yaml').add('.').git('add', '-f', 'apps*/infra/old.tfstate');
+  repo.commit().remove('apps[1]/deploy/gone.yaml').write({ 'apps[1]/deploy/new.yaml': 'a: 1\n', 'apps*/infra/new.tf': 'b = 2\n' });
+  return repo;
+}
+
+describe('git listings of several roots', () => {
+  it('two roots in one repository get, from one pair of git commands, what each gets listed alone', async () => {
+    const repo = twoRootRepo();
+    const first = repo.path('apps[1]');
+    const second = repo.path('apps*');
+
+    const read = gitFilesReader([first, second]);
+    const [together1, together2] = await Promise.all([read(first), read(second)]);
+
+    expect(plain(together1)).toEqual(plain(await readGitFiles(first)));
+    expect(plain(together2)).toEqual(plain(await readGitFiles(second)));
+    expect(plain(together1)).toEqual({
+      // secrets/.gitignore is itself ignored (`secrets/*`), yet git reads it: keep/ is re-included.
+      tracked: ['.gitignore', 'deploy/app.yaml', 'deploy/gone.yaml', 'deploy/link.yaml', 'secrets/keep/db.yaml'],
+      trackedIgnored: [],
+      present: [
+        ['.gitignore', '100644'],
+        ['deploy/app.yaml', '100644'],
+        ['deploy/link.yaml', '120000'],
+        ['deploy/new.yaml', undefined],
+        ['secrets/keep/db.yaml', '100644'],
+      ],
+    });
+    expect(plain(together2)).toEqual({
+      tracked: ['infra/main.tf', 'infra/old.tfstate'],
+      trackedIgnored: ['infra/old.tfstate'],
+      present: [
+        ['infra/main.tf', '100644'],
+        ['infra/new.tf', undefined],
+        ['infra/old.tfstate', '100644'],
+      ],
+    });
+  });
+
+  it('a root inside another and a folder outside git are each listed as asked', async () => {
+    const repo = twoRootRepo();
+    const outside = mkdtempSync(path.join(tmpdir(), 'gitops-lint-nogit-'));
+    dirs.push(outside);
+    const read = gitFilesReader([repo.dir, repo.path('apps*'), outside]);
+
+    expect(plain(await read(repo.path('apps*')))).toEqual(plain(await readGitFiles(repo.path('apps*'))));
+    expect(plain(await read(repo.dir))?.tracked).toContain('apps1/decoy.yaml');
+    expect(await read(outside)).toBeUndefined();
+  });
+});
+
+describe('git outside a work tree', () => {
+  // A `git` on PATH that only leaves a mark: no `.git` in the folder or above it means git
+  // cannot find a repository there, so it is not started at all.
+  it.skipIf(process.platform === 'win32')('is not started where no folder up to / holds a .git', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'gitops-lint-nogit-'));
+    dirs.push(outside);
+    const bin = path.join(outside, 'bin');
+    const marks = path.join(outside, 'marks');
+    mkdirSync(bin);
+    mkdirSync(marks);
+    writeFileSync(path.join(bin, 'git'), `#!/bin/sh\ntouch "${marks}/$$"\nexit 128\n`);
+    chmodSync(path.join(bin, 'git'), 0o755);
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${saved ?? ''}`;
+    try {
+      expect(await readGitFiles(outside)).toBeUndefined();
+      expect(await gitTopLevel(outside)).toBeUndefined();
+      expect(readdirSync(marks)).toEqual([]);
+      // With a .git, git is asked (and here answers with an error).
+      mkdirSync(path.join(outside, '.git'));
+      expect(await readGitFiles(outside)).toBeUndefined();
+      expect(readdirSync(marks)).toHaveLength(2);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+});
