@@ -48,6 +48,14 @@ export const DEBOUNCE_MS = 1;
  */
 export const MAX_STALE_MS = 300;
 
+/**
+ * A run for an edit uses what it read from disk however old it is. Once edits stop for this
+ * long, a run reads again what is older than the cache's age limit (files nobody reported
+ * changed, a `git add`): that cost is not paid on an edit's way to its diagnostics. An idle
+ * server does nothing: only a run leaves something to refresh.
+ */
+export const REFRESH_AFTER_IDLE_MS = 250;
+
 /** `initializationOptions` the server understands. */
 export interface ServerOptions {
   /** Extra repository roots (absolute, or relative to the first workspace folder). */
@@ -101,6 +109,10 @@ class LanguageServer {
   private watchers: FSWatcher[] = [];
   private published = new Map<string, Published>();
   private timer: NodeJS.Timeout | undefined;
+  /** Starts a refreshing run when edits stop (see `REFRESH_AFTER_IDLE_MS`). */
+  private refreshTimer: NodeJS.Timeout | undefined;
+  /** The next run reads again what is too old. */
+  private refreshNext = false;
   private running = false;
   private rerun = false;
   /** Aborts the current run when a newer edit makes it stale. */
@@ -171,6 +183,7 @@ class LanguageServer {
   private shutdown(): void {
     this.shuttingDown = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const watcher of this.watchers) watcher.close();
     this.watchers = [];
   }
@@ -209,6 +222,8 @@ class LanguageServer {
   private schedule(changed: { files?: string[]; discovery?: boolean } = {}): void {
     if (this.shuttingDown) return;
     this.cache.invalidate(changed);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
     if (this.running) {
       this.rerun = true;
       if (performance.now() - this.lastPublishAt < MAX_STALE_MS) this.abort?.abort();
@@ -238,6 +253,13 @@ class LanguageServer {
     } finally {
       this.running = false;
     }
+    if (!this.shuttingDown && !this.timer && this.cache.refreshDue()) {
+      this.refreshTimer = setTimeout(() => {
+        this.refreshTimer = undefined;
+        this.refreshNext = true;
+        this.schedule({ files: [], discovery: false });
+      }, REFRESH_AFTER_IDLE_MS);
+    }
   }
 
   private async lintOnce(signal: AbortSignal): Promise<void> {
@@ -252,7 +274,8 @@ class LanguageServer {
     const versions = new Map([...open].map(([file, document]) => [file, document.version]));
 
     let result: LintResult;
-    this.cache.beginRun();
+    this.cache.beginRun({ refresh: this.refreshNext });
+    this.refreshNext = false;
     try {
       result = await lint({
         roots,

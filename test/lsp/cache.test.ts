@@ -88,6 +88,31 @@ describe('LoadCache across runs', () => {
   });
 });
 
+describe('LoadCache age limit', () => {
+  it('a run for an edit keeps what it read however old; a refreshing run reads again what is too old', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gitops-lint-cache-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'deploy/app.yaml');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, APP);
+    // Everything is too old at once.
+    const cache = new LoadCache(-1);
+    const run = async (refresh: boolean) => {
+      cache.beginRun({ refresh });
+      const result = await lint({ roots: [dir], load: cache.hooks });
+      cache.endRun();
+      return result.findings.filter((finding) => finding.ruleId === 'image-tag-mutable').length;
+    };
+    expect(await run(false)).toBe(1);
+    expect(cache.refreshDue()).toBe(true);
+    // Changed on disk and reported by nobody.
+    writeFileSync(file, APP.replace(':latest', ':1.2.3'));
+    expect(await run(false)).toBe(1);
+    expect(await run(true)).toBe(0);
+    expect(new LoadCache(60_000).refreshDue()).toBe(false);
+  });
+});
+
 describe('BuildMemo', () => {
   const root = { dir: '/repo', name: 'repo', git: false, tracked: null, trackedIgnored: new Set<string>() } as unknown as Root;
   const file = (relative: string, text: string) => loadSourceFile(root, relative, `/repo/${relative}`, text).file;

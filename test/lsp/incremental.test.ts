@@ -154,6 +154,28 @@ describe('gitops-lint lsp: an edit re-checks what depends on the edited file', (
     expect((await client.diagnostics(app, { since })).diagnostics).toEqual([]);
   });
 
+  it('a file changed on disk that nobody reports is read again by the run after edits stop, not by the edit', async () => {
+    const dir = workspace({ '.gitops-lint.yaml': CONFIG, 'clusters/flux.yaml': FLUX, 'deploy/app.yaml': DEPLOYMENT, 'deploy/secret.yaml': secret('db') });
+    const app = path.join(dir, 'deploy/app.yaml');
+    const secretFile = path.join(dir, 'deploy/secret.yaml');
+    const clusters = path.join(dir, 'clusters/flux.yaml');
+    const client = await start(dir);
+    await client.open(clusters, FLUX);
+    await client.diagnostics(clusters, { match: (params) => params.version === 1 });
+
+    const since = client.mark();
+    // Renamed on disk (a checkout in a terminal) without a didChangeWatchedFiles.
+    writeFileSync(secretFile, secret('db-renamed'));
+    // Past the cache's age limit (5 s), an edit is linted with what was read before.
+    await new Promise((resolve) => setTimeout(resolve, 5200));
+    await client.change(clusters, `# edited\n${FLUX}`);
+    // A second edit at once: everything the first one's run published has arrived before its answer.
+    await settle(client, clusters, `# edited\n${FLUX}`);
+    // Neither edit's run read the rename; the refresh once edits stop does.
+    expect(publishedFor(client, app, since)).toEqual([]);
+    expect((await client.diagnostics(app, { since })).diagnostics).toEqual([missingSecret]);
+  }, 15_000);
+
   it('of quick edits, the last one wins: versions are published in order and the last state stands', async () => {
     const dir = workspace({ '.gitops-lint.yaml': CONFIG, 'clusters/flux.yaml': FLUX, 'deploy/app.yaml': DEPLOYMENT, 'deploy/secret.yaml': secret('db') });
     const app = path.join(dir, 'deploy/app.yaml');
