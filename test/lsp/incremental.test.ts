@@ -325,6 +325,9 @@ describe('gitops-lint lsp: per-file rules keep the findings of files an edit did
       'deploy/secret.yaml': secret('db'),
       'deploy/settings.yaml': DUPLICATE_KEY,
       'deploy/backup.yaml': NO_METADATA,
+      // sops-config-valid, a per-file rule: a name sops ignores (kept all along), and a config edited below.
+      '.sops.yml': 'creation_rules: []\n',
+      '.sops.yaml': 'creation_rules: []\n',
     };
     const dir = workspace(files);
     const at = (file: string) => path.join(dir, file);
@@ -338,11 +341,13 @@ describe('gitops-lint lsp: per-file rules keep the findings of files an edit did
       ['deploy/settings.yaml', DUPLICATE_KEY.replace('  mode: safe\n', '')],
       ['deploy/backup.yaml', `${NO_METADATA}  OTHER: plain\n  OTHER: twice\n`],
       ['deploy/kustomization.yaml', PINNED],
+      ['.sops.yaml', 'creation_rules: 5\n'],
       ['deploy/app.yaml', DEPLOYMENT.replace('{name: db, key: password}', '{name: db-renamed, key: password}')],
       ['deploy/settings.yaml', `${DUPLICATE_KEY}  mode: third\n`],
       ['deploy/secret.yaml', `${secret('db')}  password: again\n`],
       ['deploy/backup.yaml', secret('backup')],
       ['deploy/kustomization.yaml', KUSTOMIZATION],
+      ['.sops.yaml', 'creation_rules:\n  - path_regex: .*\n'],
       ['deploy/settings.yaml', `# a comment first\n${DUPLICATE_KEY}`],
     ];
     for (const [file, text] of steps) {
@@ -366,6 +371,6 @@ describe('gitops-lint lsp: per-file rules keep the findings of files an edit did
     }
     // The steps did make and clear findings of both kinds of rules.
     const codes = new Set(client.received.flatMap((params) => params.diagnostics.map((diagnostic) => diagnostic.code)));
-    expect([...codes].sort()).toEqual(expect.arrayContaining(['image-tag-mutable', 'secret-ref-exists', 'sops-metadata-valid', 'yaml-syntax']));
+    expect([...codes].sort()).toEqual(expect.arrayContaining(['image-tag-mutable', 'secret-ref-exists', 'sops-config-valid', 'sops-metadata-valid', 'yaml-syntax']));
   });
 });
