@@ -61489,6 +61489,8 @@ var init_cache = __esm({
       contents = /* @__PURE__ */ new Map();
       parsed = /* @__PURE__ */ new Map();
       used = /* @__PURE__ */ new Set();
+      /** Discovery, git and config entries the run asked for (by map): the others are dropped at `endRun()`. */
+      usedMemo = /* @__PURE__ */ new Map();
       /** Whether this run reads again what is older than `maxAgeMs` (see `beginRun`). */
       refreshing = true;
       /** When the oldest entry still kept was read (`performance.now()`). */
@@ -61517,6 +61519,7 @@ var init_cache = __esm({
        */
       beginRun(options = {}) {
         this.used.clear();
+        this.usedMemo = new Map([this.discoveries, this.gitFiles, this.configs].map((map2) => [map2, /* @__PURE__ */ new Set()]));
         this.refreshing = options.refresh ?? true;
       }
       buildMemo = new BuildMemo();
@@ -61524,6 +61527,7 @@ var init_cache = __esm({
         this.buildMemo.sweep();
         for (const key2 of this.parsed.keys()) if (!this.used.has(key2)) this.parsed.delete(key2);
         for (const key2 of this.contents.keys()) if (!this.used.has(key2)) this.contents.delete(key2);
+        for (const [map2, keys] of this.usedMemo) for (const key2 of map2.keys()) if (!keys.has(key2)) map2.delete(key2);
         let oldest = Infinity;
         for (const map2 of [this.discoveries, this.gitFiles, this.configs, this.contents]) {
           for (const entry of map2.values()) oldest = Math.min(oldest, entry.at);
@@ -61540,6 +61544,7 @@ var init_cache = __esm({
         return at;
       }
       memo(map2, key2, read) {
+        this.usedMemo.get(map2)?.add(key2);
         const entry = map2.get(key2);
         if (entry && this.fresh(entry.at)) return entry.value;
         const value = read();
@@ -61550,6 +61555,7 @@ var init_cache = __esm({
       hooks = {
         discover: (dir, ignore5, git2) => {
           const key2 = `${dir}\0${JSON.stringify(ignore5)}`;
+          this.usedMemo.get(this.discoveries)?.add(key2);
           const entry = this.discoveries.get(key2);
           if (entry && entry.git === git2 && this.fresh(entry.at)) return entry.value;
           const value = discoverFiles(dir, ignore5, git2);
@@ -61968,6 +61974,8 @@ var init_server = __esm({
       refreshTimer;
       /** The next run reads again what is too old. */
       refreshNext = false;
+      /** The last run was a refreshing one: the next refresh waits for an edit (never one refresh after another). */
+      refreshedLast = false;
       running = false;
       rerun = false;
       /** Aborts the current run when a newer edit makes it stale. */
@@ -62093,7 +62101,7 @@ var init_server = __esm({
         } finally {
           this.running = false;
         }
-        if (!this.shuttingDown && !this.timer && this.cache.refreshDue()) {
+        if (!this.shuttingDown && !this.timer && !this.refreshedLast && this.cache.refreshDue()) {
           this.refreshTimer = setTimeout(() => {
             this.refreshTimer = void 0;
             this.refreshNext = true;
@@ -62113,6 +62121,7 @@ var init_server = __esm({
         const versions = new Map([...open].map(([file, document2]) => [file, document2.version]));
         let result;
         this.cache.beginRun({ refresh: this.refreshNext });
+        this.refreshedLast = this.refreshNext;
         this.refreshNext = false;
         try {
           result = await lint2({

@@ -36,6 +36,8 @@ export class LoadCache {
   private contents = new Map<string, { at: number; value: ReturnType<typeof readContent> }>();
   private parsed = new Map<string, { content: Content; outcome: LoadOutcome }>();
   private used = new Set<string>();
+  /** Discovery, git and config entries the run asked for (by map): the others are dropped at `endRun()`. */
+  private usedMemo = new Map<Map<string, unknown>, Set<string>>();
 
   /** Whether this run reads again what is older than `maxAgeMs` (see `beginRun`). */
   private refreshing = true;
@@ -76,6 +78,7 @@ export class LoadCache {
    */
   beginRun(options: { refresh?: boolean } = {}): void {
     this.used.clear();
+    this.usedMemo = new Map([this.discoveries, this.gitFiles, this.configs].map((map) => [map as Map<string, unknown>, new Set<string>()]));
     this.refreshing = options.refresh ?? true;
   }
 
@@ -85,6 +88,8 @@ export class LoadCache {
     this.buildMemo.sweep();
     for (const key of this.parsed.keys()) if (!this.used.has(key)) this.parsed.delete(key);
     for (const key of this.contents.keys()) if (!this.used.has(key)) this.contents.delete(key);
+    // What the run did not ask for (a removed root, an old ignore list) is not kept to grow old.
+    for (const [map, keys] of this.usedMemo) for (const key of map.keys()) if (!keys.has(key)) map.delete(key);
     let oldest = Infinity;
     for (const map of [this.discoveries, this.gitFiles, this.configs, this.contents] as Array<Map<string, { at: number }>>) {
       for (const entry of map.values()) oldest = Math.min(oldest, entry.at);
@@ -104,6 +109,7 @@ export class LoadCache {
   }
 
   private memo<T>(map: Map<string, { at: number; value: Promise<T> }>, key: string, read: () => Promise<T>): Promise<T> {
+    this.usedMemo.get(map)?.add(key);
     const entry = map.get(key);
     if (entry && this.fresh(entry.at)) return entry.value;
     const value = read();
@@ -115,6 +121,7 @@ export class LoadCache {
   readonly hooks: Required<LoadHooks> = {
     discover: (dir, ignore, git) => {
       const key = `${dir}\0${JSON.stringify(ignore)}`;
+      this.usedMemo.get(this.discoveries)?.add(key);
       const entry = this.discoveries.get(key);
       // Git's lists decide discovery in a work tree: new lists, new discovery.
       if (entry && entry.git === git && this.fresh(entry.at)) return entry.value;

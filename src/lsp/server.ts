@@ -113,6 +113,8 @@ class LanguageServer {
   private refreshTimer: NodeJS.Timeout | undefined;
   /** The next run reads again what is too old. */
   private refreshNext = false;
+  /** The last run was a refreshing one: the next refresh waits for an edit (never one refresh after another). */
+  private refreshedLast = false;
   private running = false;
   private rerun = false;
   /** Aborts the current run when a newer edit makes it stale. */
@@ -253,7 +255,7 @@ class LanguageServer {
     } finally {
       this.running = false;
     }
-    if (!this.shuttingDown && !this.timer && this.cache.refreshDue()) {
+    if (!this.shuttingDown && !this.timer && !this.refreshedLast && this.cache.refreshDue()) {
       this.refreshTimer = setTimeout(() => {
         this.refreshTimer = undefined;
         this.refreshNext = true;
@@ -275,6 +277,7 @@ class LanguageServer {
 
     let result: LintResult;
     this.cache.beginRun({ refresh: this.refreshNext });
+    this.refreshedLast = this.refreshNext;
     this.refreshNext = false;
     try {
       result = await lint({

@@ -111,6 +111,23 @@ describe('LoadCache age limit', () => {
     expect(await run(true)).toBe(0);
     expect(new LoadCache(60_000).refreshDue()).toBe(false);
   });
+
+  it('drops what a run no longer asks for (a root removed), so a refresh leaves nothing old behind', async () => {
+    const dirs2 = [0, 1].map(() => mkdtempSync(path.join(tmpdir(), 'gitops-lint-cache-')));
+    dirs.push(...dirs2);
+    for (const dir of dirs2) writeFileSync(path.join(dir, 'app.yaml'), APP);
+    const cache = new LoadCache(1000);
+    cache.beginRun({ refresh: true });
+    await lint({ roots: dirs2, load: cache.hooks });
+    cache.endRun();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(cache.refreshDue()).toBe(true);
+    // The second root is gone from the workspace: a refreshing run reads the first one again, and forgets the second.
+    cache.beginRun({ refresh: true });
+    await lint({ roots: [dirs2[0]!], load: cache.hooks });
+    cache.endRun();
+    expect(cache.refreshDue()).toBe(false);
+  });
 });
 
 describe('BuildMemo', () => {
