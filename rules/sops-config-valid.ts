@@ -24,6 +24,7 @@ export default defineRule({
     id: 'sops-config-valid',
     description: 'Require .sops.yaml creation rules that sops reads the way they are meant',
     scope: 'repository',
+    dependsOn: 'file',
     category: 'correctness',
     defaultLevel: 'warning',
     recommended: true,

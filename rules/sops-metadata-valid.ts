@@ -58,6 +58,7 @@ export default defineRule({
     id: 'sops-metadata-valid',
     description: 'Require SOPS metadata, encrypted values and keys that sops can decrypt',
     scope: 'repository',
+    dependsOn: 'file',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,

@@ -14,6 +14,7 @@ export default defineRule({
     id: 'yaml-syntax',
     description: 'Require YAML and JSON files to parse, without duplicate keys',
     scope: 'repository',
+    dependsOn: 'file',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,

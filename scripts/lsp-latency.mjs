@@ -79,6 +79,7 @@ async function measure(roots, file) {
 
   const samples = [];
   const counts = [];
+  const cpuBefore = serverCpu(child.pid);
   let current = original;
   for (let version = 2; version < edits + 2; version++) {
     const next = replacements[version % 2];
@@ -93,6 +94,7 @@ async function measure(roots, file) {
     // Typing pauses: leave the server idle between edits, as a person does.
     await new Promise((resolve) => setTimeout(resolve, 50));
 }
+const cpuAfter = serverCpu(child.pid);
 
 await connection.sendRequest(ShutdownRequest.type);
 await connection.sendNotification(ExitNotification.type);
@@ -105,6 +107,20 @@ console.log(`roots: ${roots.map((root) => path.relative(process.cwd(), root) || 
 console.log(`edited: ${path.relative(process.cwd(), file)} (line ${tagLine + 1}, ${edits} edits; diagnostics per version: ${[...new Set(counts)].join('/')})`);
 console.log(`initialize: ${ms(initialized - started)}; first diagnostics after initialize: ${ms((firstPublish ?? NaN) - started)}; didOpen → diagnostics: ${ms(opened.at - initialized)}`);
 console.log(`didChange → publishDiagnostics: median ${ms(at(0.5))}, p90 ${ms(at(0.9))}, min ${ms(sorted[0])}, max ${ms(sorted[sorted.length - 1])}`);
+// Wall time depends on what else the machine runs; the server's CPU time does much less.
+if (cpuBefore !== undefined && cpuAfter !== undefined) console.log(`server CPU (user+sys, all threads) per edit: ${ms((cpuAfter - cpuBefore) / edits)}`);
+}
+
+/** The server process's CPU time so far in ms (Linux: /proc/PID/stat utime + stime), or undefined elsewhere. */
+function serverCpu(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return (ticks * 1000) / hz;
+  } catch {
+    return undefined;
+  }
 }
 
 console.log(`server: ${path.relative(process.cwd(), bin) || bin}`);

@@ -11136,8 +11136,8 @@ function requireDumper() {
   function blockHeader(string, indentPerLevel) {
     const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
     const clip2 = string[string.length - 1] === "\n";
-    const keep = clip2 && (string[string.length - 2] === "\n" || string === "\n");
-    const chomp = keep ? "+" : clip2 ? "" : "-";
+    const keep2 = clip2 && (string[string.length - 2] === "\n" || string === "\n");
+    const chomp = keep2 ? "+" : clip2 ? "" : "-";
     return indentIndicator + chomp + "\n";
   }
   function dropEndingNewline(string) {
@@ -27487,11 +27487,15 @@ var init_registry = __esm({
       /** `resolved` by apiVersion and kind. */
       lookups = /* @__PURE__ */ new Map();
       schemaDir;
+      /** The `schemaDir` given (undefined: the package's own) and every CRD object added, in order: all that decides a lookup. */
+      inputs;
       constructor(schemaDir) {
         this.schemaDir = schemaDir;
+        this.inputs = { schemaDir, crds: [] };
       }
       /** Registers the served versions of a CRD object; returns how many kinds it added. */
       addCrd(crd) {
+        this.inputs.crds.push(crd);
         const versions = crdVersions(crd);
         for (const version2 of versions) {
           const key2 = `${apiVersionOf(version2.group, version2.version)}/${version2.kind}`;
@@ -27558,7 +27562,29 @@ var init_registry = __esm({
 });
 
 // src/schema/index.ts
+function inputsOf(registry) {
+  const known = canonical.get(registry);
+  if (known && known.length === registry.inputs.crds.length) return known.inputs;
+  const { schemaDir, crds } = registry.inputs;
+  const same = recentInputs.find((other) => other.schemaDir === schemaDir && other.crds.length === crds.length && other.crds.every((crd, index) => crd === crds[index]));
+  const inputs = same ?? { schemaDir, crds: [...crds] };
+  if (!same) recentInputs = [inputs, ...recentInputs.slice(0, 3)];
+  canonical.set(registry, { length: crds.length, inputs });
+  return inputs;
+}
 function validateObject(registry, object, maxProblems) {
+  const inputs = inputsOf(registry);
+  const encrypted = object.encrypted === true;
+  const earlier = validated.get(object.value);
+  const found = earlier?.find((entry2) => entry2.inputs === inputs && entry2.apiVersion === object.apiVersion && entry2.kind === object.kind && entry2.encrypted === encrypted && entry2.maxProblems === maxProblems);
+  if (found) return found.problems;
+  const problems = validateUncached(registry, object, maxProblems);
+  const entry = { inputs, apiVersion: object.apiVersion, kind: object.kind, encrypted, maxProblems, problems };
+  if (earlier) earlier.splice(0, earlier.length - 3, entry);
+  else validated.set(object.value, [entry]);
+  return problems;
+}
+function validateUncached(registry, object, maxProblems) {
   const resolved = registry.lookup(object.apiVersion, object.kind);
   if (!resolved) return void 0;
   let value = object.value;
@@ -27570,6 +27596,7 @@ function validateObject(registry, object, maxProblems) {
   if (maxProblems !== void 0) options.maxProblems = maxProblems;
   return validateValue(value, resolved.schema, options);
 }
+var validated, canonical, recentInputs;
 var init_schema = __esm({
   "src/schema/index.ts"() {
     "use strict";
@@ -27577,6 +27604,9 @@ var init_schema = __esm({
     init_registry();
     init_crd();
     init_validate();
+    validated = /* @__PURE__ */ new WeakMap();
+    canonical = /* @__PURE__ */ new WeakMap();
+    recentInputs = [];
   }
 });
 
@@ -36936,6 +36966,7 @@ var init_sops_config_valid = __esm({
         id: "sops-config-valid",
         description: "Require .sops.yaml creation rules that sops reads the way they are meant",
         scope: "repository",
+        dependsOn: "file",
         category: "correctness",
         defaultLevel: "warning",
         recommended: true,
@@ -37896,6 +37927,7 @@ stringData:
         id: "sops-metadata-valid",
         description: "Require SOPS metadata, encrypted values and keys that sops can decrypt",
         scope: "repository",
+        dependsOn: "file",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -39144,6 +39176,7 @@ var init_yaml_syntax = __esm({
         id: "yaml-syntax",
         description: "Require YAML and JSON files to parse, without duplicate keys",
         scope: "repository",
+        dependsOn: "file",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -47705,12 +47738,12 @@ ${cbNode.commentBefore}` : cb;
           mapAsMap,
           maxAliasCount
         } = this.options;
-        const keep = keepBlobsInJSON && (typeof arg !== "string" || !(this.contents instanceof resolveSeq.Scalar));
+        const keep2 = keepBlobsInJSON && (typeof arg !== "string" || !(this.contents instanceof resolveSeq.Scalar));
         const ctx = {
           doc: this,
           indentStep: "  ",
-          keep,
-          mapAsMap: keep && !!mapAsMap,
+          keep: keep2,
+          mapAsMap: keep2 && !!mapAsMap,
           maxAliasCount,
           stringify: stringify2
           // Requiring directly in Pair would create circular dependencies
@@ -52520,7 +52553,8 @@ async function lint(options) {
     };
     const started = clock();
     try {
-      rule.check(ctx);
+      if (options.incremental && rule.meta.dependsOn === "file") options.incremental.check(rule, ctx, files, roots);
+      else rule.check(ctx);
     } catch (error) {
       errors.push({ message: `Rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}. Please report this.` });
     }
@@ -62952,8 +62986,9 @@ var init_cache = __esm({
     LoadCache = class {
       /**
        * @param maxAgeMs Discovery, git state and disk contents older than this are read again
-       *   even without `invalidate()`: a safety net for changes nobody reported (a `git add`, a
-       *   checkout in an editor that does not watch files).
+       *   even without `invalidate()`, by a run that asks for it (`beginRun({ refresh: true })`):
+       *   a safety net for changes nobody reported (a `git add`, a checkout in an editor that does
+       *   not watch files).
        */
       constructor(maxAgeMs = 5e3) {
         this.maxAgeMs = maxAgeMs;
@@ -62965,6 +63000,16 @@ var init_cache = __esm({
       contents = /* @__PURE__ */ new Map();
       parsed = /* @__PURE__ */ new Map();
       used = /* @__PURE__ */ new Set();
+      /** Discovery, git and config entries the run asked for (by map): the others are dropped at `endRun()`. */
+      usedMemo = /* @__PURE__ */ new Map();
+      /** Whether this run reads again what is older than `maxAgeMs` (see `beginRun`). */
+      refreshing = true;
+      /** When the oldest entry still kept was read (`performance.now()`). */
+      oldest = Infinity;
+      /** True when some entry is older than `maxAgeMs`: a refreshing run would read it again. */
+      refreshDue() {
+        return performance.now() - this.oldest > this.maxAgeMs;
+      }
       /**
        * Forget what may have changed on disk: the given files' contents, or every content when
        * no file is given; discovery and git state unless only contents changed.
@@ -62978,34 +63023,54 @@ var init_cache = __esm({
         else for (const file of options.files) this.contents.delete(file);
         if (options.files === void 0 || options.files.length > 0 || (options.discovery ?? true)) this.configs.clear();
       }
-      /** Start a run: parses not used by the run are dropped at `endRun()`. */
-      beginRun() {
+      /**
+       * Start a run: parses not used by the run are dropped at `endRun()`. With `refresh: false`
+       * (a run for an edit, which must be quick) nothing is read again for its age alone; the
+       * language server runs a refreshing one when the editor goes quiet (`refreshDue()`).
+       */
+      beginRun(options = {}) {
         this.used.clear();
+        this.usedMemo = new Map([this.discoveries, this.gitFiles, this.configs].map((map2) => [map2, /* @__PURE__ */ new Set()]));
+        this.refreshing = options.refresh ?? true;
       }
       buildMemo = new BuildMemo();
       endRun() {
         this.buildMemo.sweep();
         for (const key2 of this.parsed.keys()) if (!this.used.has(key2)) this.parsed.delete(key2);
         for (const key2 of this.contents.keys()) if (!this.used.has(key2)) this.contents.delete(key2);
+        for (const [map2, keys] of this.usedMemo) for (const key2 of map2.keys()) if (!keys.has(key2)) map2.delete(key2);
+        let oldest = Infinity;
+        for (const map2 of [this.discoveries, this.gitFiles, this.configs, this.contents]) {
+          for (const entry of map2.values()) oldest = Math.min(oldest, entry.at);
+        }
+        this.oldest = oldest;
       }
       fresh(at) {
-        return performance.now() - at <= this.maxAgeMs;
+        return !this.refreshing || performance.now() - at <= this.maxAgeMs;
+      }
+      /** A time for a new entry, which is then the oldest if nothing older is kept. */
+      stamp() {
+        const at = performance.now();
+        if (this.oldest === Infinity) this.oldest = at;
+        return at;
       }
       memo(map2, key2, read) {
+        this.usedMemo.get(map2)?.add(key2);
         const entry = map2.get(key2);
         if (entry && this.fresh(entry.at)) return entry.value;
         const value = read();
-        map2.set(key2, { at: performance.now(), value });
+        map2.set(key2, { at: this.stamp(), value });
         value.catch(() => map2.delete(key2));
         return value;
       }
       hooks = {
         discover: (dir, ignore5, git2) => {
           const key2 = `${dir}\0${JSON.stringify(ignore5)}`;
+          this.usedMemo.get(this.discoveries)?.add(key2);
           const entry = this.discoveries.get(key2);
           if (entry && entry.git === git2 && this.fresh(entry.at)) return entry.value;
           const value = discoverFiles(dir, ignore5, git2);
-          this.discoveries.set(key2, { at: performance.now(), git: git2, value });
+          this.discoveries.set(key2, { at: this.stamp(), git: git2, value });
           value.catch(() => this.discoveries.delete(key2));
           return value;
         },
@@ -63018,7 +63083,7 @@ var init_cache = __esm({
           if (entry && this.fresh(entry.at)) return entry.value;
           const value = readContent(absPath, follow);
           const kept = entry && value instanceof Uint8Array && entry.value instanceof Uint8Array && sameContent(entry.value, value) ? entry.value : value;
-          this.contents.set(absPath, { at: performance.now(), value: kept });
+          this.contents.set(absPath, { at: this.stamp(), value: kept });
           return kept;
         },
         loadFile: (root, relativePath, absPath, content) => {
@@ -63036,6 +63101,127 @@ var init_cache = __esm({
           return outcome;
         }
       };
+    };
+  }
+});
+
+// src/engine/incremental.ts
+function fileView(model, files, note) {
+  const checked = new Set(files);
+  const own3 = (file) => {
+    if (!checked.has(file)) throw new OutsideFile(`read ${file.path}`);
+    return file;
+  };
+  const members = {
+    roots: model.roots,
+    files: [...files],
+    written: files.flatMap((file) => model.resourcesIn(file)),
+    resourcesIn: (file) => model.resourcesIn(own3(file)),
+    resourceAt: (file, docIndex) => model.resourceAt(own3(file), docIndex),
+    note
+  };
+  return new Proxy(members, {
+    get(target, property, receiver) {
+      if (!ALLOWED.has(property)) throw new OutsideFile(`read model.${String(property)}`);
+      return Reflect.get(target, property, receiver);
+    }
+  });
+}
+function keep(report, model) {
+  if (!("resource" in report)) return { report };
+  const { resource } = report;
+  if (model.resourceAt(resource.file, resource.docIndex) !== resource) return void 0;
+  return { report, docIndex: resource.docIndex };
+}
+function restore(kept, file, model) {
+  if (kept.docIndex === void 0) return kept.report;
+  const resource = model.resourceAt(file, kept.docIndex);
+  if (!resource) return void 0;
+  return { ...kept.report, resource };
+}
+var OutsideFile, ALLOWED, IncrementalLint;
+var init_incremental = __esm({
+  "src/engine/incremental.ts"() {
+    "use strict";
+    OutsideFile = class extends Error {
+    };
+    ALLOWED = /* @__PURE__ */ new Set(["roots", "files", "written", "resourcesIn", "resourceAt", "note"]);
+    IncrementalLint = class {
+      rules = /* @__PURE__ */ new Map();
+      /** Rules caught reading beyond their files: always run whole. */
+      whole = /* @__PURE__ */ new Set();
+      /** What the last `check` of each rule did, for tests and profiling. */
+      last = /* @__PURE__ */ new Map();
+      /**
+       * Run `rule` (its meta says `dependsOn: 'file'`) for this run's `files`: on the changed ones,
+       * with the earlier reports of the others given to `ctx.report` again, in file order.
+       */
+      check(rule, ctx, files, roots) {
+        const id = rule.meta.id;
+        if (this.whole.has(id)) {
+          this.last.set(id, { checked: files.length, kept: 0 });
+          rule.check(ctx);
+          return;
+        }
+        const configs = roots.flatMap((root) => [root.dir, root.config]);
+        const options = JSON.stringify(ctx.options) ?? "";
+        const earlier = this.rules.get(id);
+        const valid = earlier !== void 0 && earlier.options === options && earlier.configs.length === configs.length && earlier.configs.every((item, index) => item === configs[index]);
+        const previous = valid ? earlier.files : /* @__PURE__ */ new Map();
+        const changed = files.filter((file) => previous.get(file)?.reported !== file.reported);
+        const fresh = new Map(changed.map((file) => [file, { reported: file.reported, reports: [], notes: [] }]));
+        const byPath2 = new Map(changed.map((file) => [file.absPath, file]));
+        try {
+          const model = fileView(ctx.model, changed, (note) => {
+            const file = note.file === void 0 ? void 0 : byPath2.get(note.file);
+            if (!file) throw new OutsideFile(`a note about ${note.file ?? "no file"}`);
+            fresh.get(file)?.notes.push(note);
+          });
+          rule.check({
+            options: ctx.options,
+            model,
+            report: (report) => {
+              const kept2 = keep(report, ctx.model);
+              const file = "resource" in report ? report.resource.file : report.file;
+              const entry = fresh.get(file);
+              if (!entry || !kept2) throw new OutsideFile(`a report on ${file.path}`);
+              entry.reports.push(kept2);
+            }
+          });
+        } catch (error) {
+          if (!(error instanceof OutsideFile)) throw error;
+          this.whole.add(id);
+          this.rules.delete(id);
+          this.last.set(id, { checked: files.length, kept: 0 });
+          rule.check(ctx);
+          return;
+        }
+        const next = /* @__PURE__ */ new Map();
+        const notes = [];
+        const reports = [];
+        let kept = 0;
+        for (const file of files) {
+          const entry = fresh.get(file) ?? previous.get(file);
+          if (!entry) continue;
+          next.set(file, entry);
+          if (!fresh.has(file)) kept++;
+          notes.push(...entry.notes);
+          for (const item of entry.reports) {
+            const report = restore(item, file, ctx.model);
+            if (!report) {
+              this.rules.delete(id);
+              this.last.set(id, { checked: files.length, kept: 0 });
+              rule.check(ctx);
+              return;
+            }
+            reports.push(report);
+          }
+        }
+        for (const note of notes) ctx.model.note(note);
+        for (const report of reports) ctx.report(report);
+        this.rules.set(id, { configs, options, files: next });
+        this.last.set(id, { checked: changed.length, kept });
+      }
     };
   }
 });
@@ -63235,6 +63421,7 @@ var server_exports = {};
 __export2(server_exports, {
   DEBOUNCE_MS: () => DEBOUNCE_MS,
   MAX_STALE_MS: () => MAX_STALE_MS,
+  REFRESH_AFTER_IDLE_MS: () => REFRESH_AFTER_IDLE_MS,
   startLanguageServer: () => startLanguageServer
 });
 function uriToPath(uri) {
@@ -63253,7 +63440,7 @@ function startLanguageServer() {
   const connection = (0, import_node2.createConnection)(import_node2.ProposedFeatures.all, reader, writer);
   new LanguageServer(connection).listen();
 }
-var import_node_fs8, import_promises7, import_node_path24, import_node_url6, import_node2, DEBOUNCE_MS, MAX_STALE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs8, import_promises7, import_node_path24, import_node_url6, import_node2, DEBOUNCE_MS, MAX_STALE_MS, REFRESH_AFTER_IDLE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
@@ -63269,10 +63456,12 @@ var init_server = __esm({
     init_discover();
     init_git();
     init_cache();
+    init_incremental();
     init_transport();
     init_diagnostics();
-    DEBOUNCE_MS = 10;
+    DEBOUNCE_MS = 1;
     MAX_STALE_MS = 300;
+    REFRESH_AFTER_IDLE_MS = 250;
     WATCHED_GLOBS = ["**/*.{yaml,yml,json}", "**/Kustomization", "**/.gitignore", "**/*.tfstate*", "**/.terraform/**"];
     LanguageServer = class {
       constructor(connection) {
@@ -63281,6 +63470,8 @@ var init_server = __esm({
       connection;
       documents = new import_node2.TextDocuments(TextDocument2);
       cache = new LoadCache();
+      /** Findings of per-file rules, kept for the files an edit did not change. */
+      incremental = new IncrementalLint();
       /** Workspace folders and `initializationOptions.roots`, absolute. */
       folders = [];
       extraRoots = [];
@@ -63290,6 +63481,12 @@ var init_server = __esm({
       watchers = [];
       published = /* @__PURE__ */ new Map();
       timer;
+      /** Starts a refreshing run when edits stop (see `REFRESH_AFTER_IDLE_MS`). */
+      refreshTimer;
+      /** The next run reads again what is too old. */
+      refreshNext = false;
+      /** The last run was a refreshing one: the next refresh waits for an edit (never one refresh after another). */
+      refreshedLast = false;
       running = false;
       rerun = false;
       /** Aborts the current run when a newer edit makes it stale. */
@@ -63350,6 +63547,7 @@ var init_server = __esm({
       shutdown() {
         this.shuttingDown = true;
         if (this.timer) clearTimeout(this.timer);
+        if (this.refreshTimer) clearTimeout(this.refreshTimer);
         for (const watcher of this.watchers) watcher.close();
         this.watchers = [];
       }
@@ -63384,6 +63582,8 @@ var init_server = __esm({
       schedule(changed = {}) {
         if (this.shuttingDown) return;
         this.cache.invalidate(changed);
+        if (this.refreshTimer) clearTimeout(this.refreshTimer);
+        this.refreshTimer = void 0;
         if (this.running) {
           this.rerun = true;
           if (performance.now() - this.lastPublishAt < MAX_STALE_MS) this.abort?.abort();
@@ -63412,6 +63612,13 @@ var init_server = __esm({
         } finally {
           this.running = false;
         }
+        if (!this.shuttingDown && !this.timer && !this.refreshedLast && this.cache.refreshDue()) {
+          this.refreshTimer = setTimeout(() => {
+            this.refreshTimer = void 0;
+            this.refreshNext = true;
+            this.schedule({ files: [], discovery: false });
+          }, REFRESH_AFTER_IDLE_MS);
+        }
       }
       async lintOnce(signal) {
         const open = /* @__PURE__ */ new Map();
@@ -63424,7 +63631,9 @@ var init_server = __esm({
         const overrides = new Map([...open].map(([file, document2]) => [file, document2.getText()]));
         const versions = new Map([...open].map(([file, document2]) => [file, document2.version]));
         let result;
-        this.cache.beginRun();
+        this.cache.beginRun({ refresh: this.refreshNext });
+        this.refreshedLast = this.refreshNext;
+        this.refreshNext = false;
         try {
           result = await lint2({
             roots,
@@ -63432,6 +63641,7 @@ var init_server = __esm({
             overrides,
             load: this.cache.hooks,
             signal,
+            incremental: this.incremental,
             ...this.configFile ? { configFile: this.configFile } : {}
           });
         } catch (error) {

@@ -1855,6 +1855,14 @@ export interface RuleMeta<M extends string = string> {
 	/** JSON Schema of the options object; every property has a description. */
 	options?: Record<string, unknown>;
 	defaultOptions?: Record<string, unknown>;
+	/**
+	 * What the rule's findings on a file depend on. `file`: only that file (its text, parse and
+	 * written resources, through `model.files`, `model.written`, `model.resourcesIn`/`resourceAt`
+	 * of that file) and the rule's config: after an edit the language server re-checks only the
+	 * files whose content changed and keeps the findings of the others (src/engine/incremental.ts).
+	 * Unset: the whole workspace (every run checks every file).
+	 */
+	dependsOn?: "file";
 	docs: RuleDocs;
 }
 /** What a rule reports. The engine resolves position, level and fingerprint. */
@@ -2177,6 +2185,22 @@ export interface LoadHooks {
 declare const TOO_LARGE: unique symbol;
 declare function readContent(absPath: string, follow?: boolean): Uint8Array | null | typeof TOO_LARGE;
 type AnyRule$2 = Rule<string, never>;
+declare class IncrementalLint {
+	private readonly rules;
+	/** Rules caught reading beyond their files: always run whole. */
+	private readonly whole;
+	/** What the last `check` of each rule did, for tests and profiling. */
+	readonly last: Map<string, {
+		checked: number;
+		kept: number;
+	}>;
+	/**
+	 * Run `rule` (its meta says `dependsOn: 'file'`) for this run's `files`: on the changed ones,
+	 * with the earlier reports of the others given to `ctx.report` again, in file order.
+	 */
+	check(rule: AnyRule$2, ctx: RuleContext<string, never>, files: readonly SourceFile[], roots: readonly Root[]): void;
+}
+type AnyRule$3 = Rule<string, never>;
 export interface LintOptions {
 	/** Repository roots (directories, or files inside a root) or in-memory roots. */
 	roots: RootInput[];
@@ -2187,7 +2211,7 @@ export interface LintOptions {
 	/** A resolved config for every root (library users and tests); wins over `configFile`. */
 	config?: ResolvedConfig;
 	/** The rules to run; defaults to the built-in registry. */
-	rules: ReadonlyArray<AnyRule$2>;
+	rules: ReadonlyArray<AnyRule$3>;
 	/** Report only on these files (absolute or cwd-relative); the rest of the roots is still read. */
 	reportOnly?: string[];
 	/** Absolute path → text replacing the file on disk (unsaved editor buffers). */
@@ -2210,6 +2234,11 @@ export interface LintOptions {
 	configOverrides?: ConfigOverrides;
 	/** Abandon the run (it rejects with the signal's reason) between reading and each rule: an editor's newer edit made it stale. */
 	signal?: AbortSignal;
+	/**
+	 * Kept between runs of a long-running caller (the language server): rules with
+	 * `dependsOn: 'file'` re-check only the files whose content changed since the last run.
+	 */
+	incremental?: IncrementalLint;
 }
 /** Settings that win over every root's config. */
 export interface ConfigOverrides {

@@ -18,6 +18,7 @@ import { buildModel } from '../model/build.js';
 import { hclNeedsTreeSitter, hclParserLoadError, loadHclParser } from '../terraform/hcl.js';
 import { isHclFile } from '../terraform/modules.js';
 import { maskedOffset, maskFinding, redact, type Redaction } from './redact.js';
+import type { IncrementalLint } from './incremental.js';
 import { compareFindings, reportTarget, toFinding } from './report.js';
 import { isPolicyRuleId } from '../policies/rules.js';
 
@@ -56,6 +57,11 @@ export interface LintOptions {
   configOverrides?: ConfigOverrides;
   /** Abandon the run (it rejects with the signal's reason) between reading and each rule: an editor's newer edit made it stale. */
   signal?: AbortSignal;
+  /**
+   * Kept between runs of a long-running caller (the language server): rules with
+   * `dependsOn: 'file'` re-check only the files whose content changed since the last run.
+   */
+  incremental?: IncrementalLint;
 }
 
 /** Settings that win over every root's config. */
@@ -218,7 +224,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     };
     const started = clock();
     try {
-      rule.check(ctx);
+      if (options.incremental && rule.meta.dependsOn === 'file') options.incremental.check(rule, ctx, files, roots);
+      else rule.check(ctx);
     } catch (error) {
       errors.push({ message: `Rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}. Please report this.` });
     }

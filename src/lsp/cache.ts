@@ -36,13 +36,26 @@ export class LoadCache {
   private contents = new Map<string, { at: number; value: ReturnType<typeof readContent> }>();
   private parsed = new Map<string, { content: Content; outcome: LoadOutcome }>();
   private used = new Set<string>();
+  /** Discovery, git and config entries the run asked for (by map): the others are dropped at `endRun()`. */
+  private usedMemo = new Map<Map<string, unknown>, Set<string>>();
+
+  /** Whether this run reads again what is older than `maxAgeMs` (see `beginRun`). */
+  private refreshing = true;
+  /** When the oldest entry still kept was read (`performance.now()`). */
+  private oldest = Infinity;
 
   /**
    * @param maxAgeMs Discovery, git state and disk contents older than this are read again
-   *   even without `invalidate()`: a safety net for changes nobody reported (a `git add`, a
-   *   checkout in an editor that does not watch files).
+   *   even without `invalidate()`, by a run that asks for it (`beginRun({ refresh: true })`):
+   *   a safety net for changes nobody reported (a `git add`, a checkout in an editor that does
+   *   not watch files).
    */
   constructor(private readonly maxAgeMs = 5000) {}
+
+  /** True when some entry is older than `maxAgeMs`: a refreshing run would read it again. */
+  refreshDue(): boolean {
+    return performance.now() - this.oldest > this.maxAgeMs;
+  }
 
   /**
    * Forget what may have changed on disk: the given files' contents, or every content when
@@ -58,9 +71,15 @@ export class LoadCache {
     if (options.files === undefined || options.files.length > 0 || (options.discovery ?? true)) this.configs.clear();
   }
 
-  /** Start a run: parses not used by the run are dropped at `endRun()`. */
-  beginRun(): void {
+  /**
+   * Start a run: parses not used by the run are dropped at `endRun()`. With `refresh: false`
+   * (a run for an edit, which must be quick) nothing is read again for its age alone; the
+   * language server runs a refreshing one when the editor goes quiet (`refreshDue()`).
+   */
+  beginRun(options: { refresh?: boolean } = {}): void {
     this.used.clear();
+    this.usedMemo = new Map([this.discoveries, this.gitFiles, this.configs].map((map) => [map as Map<string, unknown>, new Set<string>()]));
+    this.refreshing = options.refresh ?? true;
   }
 
   private readonly buildMemo = new BuildMemo();
@@ -69,17 +88,32 @@ export class LoadCache {
     this.buildMemo.sweep();
     for (const key of this.parsed.keys()) if (!this.used.has(key)) this.parsed.delete(key);
     for (const key of this.contents.keys()) if (!this.used.has(key)) this.contents.delete(key);
+    // What the run did not ask for (a removed root, an old ignore list) is not kept to grow old.
+    for (const [map, keys] of this.usedMemo) for (const key of map.keys()) if (!keys.has(key)) map.delete(key);
+    let oldest = Infinity;
+    for (const map of [this.discoveries, this.gitFiles, this.configs, this.contents] as Array<Map<string, { at: number }>>) {
+      for (const entry of map.values()) oldest = Math.min(oldest, entry.at);
+    }
+    this.oldest = oldest;
   }
 
   private fresh(at: number): boolean {
-    return performance.now() - at <= this.maxAgeMs;
+    return !this.refreshing || performance.now() - at <= this.maxAgeMs;
+  }
+
+  /** A time for a new entry, which is then the oldest if nothing older is kept. */
+  private stamp(): number {
+    const at = performance.now();
+    if (this.oldest === Infinity) this.oldest = at;
+    return at;
   }
 
   private memo<T>(map: Map<string, { at: number; value: Promise<T> }>, key: string, read: () => Promise<T>): Promise<T> {
+    this.usedMemo.get(map)?.add(key);
     const entry = map.get(key);
     if (entry && this.fresh(entry.at)) return entry.value;
     const value = read();
-    map.set(key, { at: performance.now(), value });
+    map.set(key, { at: this.stamp(), value });
     value.catch(() => map.delete(key));
     return value;
   }
@@ -87,11 +121,12 @@ export class LoadCache {
   readonly hooks: Required<LoadHooks> = {
     discover: (dir, ignore, git) => {
       const key = `${dir}\0${JSON.stringify(ignore)}`;
+      this.usedMemo.get(this.discoveries)?.add(key);
       const entry = this.discoveries.get(key);
       // Git's lists decide discovery in a work tree: new lists, new discovery.
       if (entry && entry.git === git && this.fresh(entry.at)) return entry.value;
       const value = discoverFiles(dir, ignore, git);
-      this.discoveries.set(key, { at: performance.now(), git, value });
+      this.discoveries.set(key, { at: this.stamp(), git, value });
       value.catch(() => this.discoveries.delete(key));
       return value;
     },
@@ -105,7 +140,7 @@ export class LoadCache {
       const value = readContent(absPath, follow);
       // An unchanged file keeps the content object it had: its parse is then reused without comparing bytes.
       const kept = entry && value instanceof Uint8Array && entry.value instanceof Uint8Array && sameContent(entry.value, value) ? entry.value : value;
-      this.contents.set(absPath, { at: performance.now(), value: kept });
+      this.contents.set(absPath, { at: this.stamp(), value: kept });
       return kept;
     },
     loadFile: (root, relativePath, absPath, content) => {

@@ -30,20 +30,31 @@ import type { LintResult } from '../model/result.js';
 import { isInside } from '../workspace/discover.js';
 import { gitTopLevel } from '../workspace/git.js';
 import { LoadCache } from './cache.js';
+import { IncrementalLint } from '../engine/incremental.js';
 import { stdioTransport } from './transport.js';
 import { configErrorDiagnostic, diagnosticsByFile } from './diagnostics.js';
 
 /**
- * Wait this long after a change before linting. Changes that arrive while a run is going are
- * folded into one run after it, so typing never queues runs.
+ * Wait this long after a change before linting: changes the editor sends together (one read
+ * from stdin) make one run. Changes that arrive while a run is going are folded into one run
+ * after it (and make it stop early), so typing never queues runs; waiting longer only adds to
+ * every edit's latency.
  */
-export const DEBOUNCE_MS = 10;
+export const DEBOUNCE_MS = 1;
 
 /**
  * A run that a newer edit makes stale is abandoned, unless nothing was published for this
  * long: typing faster than a run takes still shows diagnostics, a little behind.
  */
 export const MAX_STALE_MS = 300;
+
+/**
+ * A run for an edit uses what it read from disk however old it is. Once edits stop for this
+ * long, a run reads again what is older than the cache's age limit (files nobody reported
+ * changed, a `git add`): that cost is not paid on an edit's way to its diagnostics. An idle
+ * server does nothing: only a run leaves something to refresh.
+ */
+export const REFRESH_AFTER_IDLE_MS = 250;
 
 /** `initializationOptions` the server understands. */
 export interface ServerOptions {
@@ -87,6 +98,8 @@ interface Published {
 class LanguageServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly cache = new LoadCache();
+  /** Findings of per-file rules, kept for the files an edit did not change. */
+  private readonly incremental = new IncrementalLint();
   /** Workspace folders and `initializationOptions.roots`, absolute. */
   private folders: string[] = [];
   private extraRoots: string[] = [];
@@ -96,6 +109,12 @@ class LanguageServer {
   private watchers: FSWatcher[] = [];
   private published = new Map<string, Published>();
   private timer: NodeJS.Timeout | undefined;
+  /** Starts a refreshing run when edits stop (see `REFRESH_AFTER_IDLE_MS`). */
+  private refreshTimer: NodeJS.Timeout | undefined;
+  /** The next run reads again what is too old. */
+  private refreshNext = false;
+  /** The last run was a refreshing one: the next refresh waits for an edit (never one refresh after another). */
+  private refreshedLast = false;
   private running = false;
   private rerun = false;
   /** Aborts the current run when a newer edit makes it stale. */
@@ -166,6 +185,7 @@ class LanguageServer {
   private shutdown(): void {
     this.shuttingDown = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const watcher of this.watchers) watcher.close();
     this.watchers = [];
   }
@@ -204,6 +224,8 @@ class LanguageServer {
   private schedule(changed: { files?: string[]; discovery?: boolean } = {}): void {
     if (this.shuttingDown) return;
     this.cache.invalidate(changed);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
     if (this.running) {
       this.rerun = true;
       if (performance.now() - this.lastPublishAt < MAX_STALE_MS) this.abort?.abort();
@@ -233,6 +255,13 @@ class LanguageServer {
     } finally {
       this.running = false;
     }
+    if (!this.shuttingDown && !this.timer && !this.refreshedLast && this.cache.refreshDue()) {
+      this.refreshTimer = setTimeout(() => {
+        this.refreshTimer = undefined;
+        this.refreshNext = true;
+        this.schedule({ files: [], discovery: false });
+      }, REFRESH_AFTER_IDLE_MS);
+    }
   }
 
   private async lintOnce(signal: AbortSignal): Promise<void> {
@@ -247,7 +276,9 @@ class LanguageServer {
     const versions = new Map([...open].map(([file, document]) => [file, document.version]));
 
     let result: LintResult;
-    this.cache.beginRun();
+    this.cache.beginRun({ refresh: this.refreshNext });
+    this.refreshedLast = this.refreshNext;
+    this.refreshNext = false;
     try {
       result = await lint({
         roots,
@@ -255,6 +286,7 @@ class LanguageServer {
         overrides,
         load: this.cache.hooks,
         signal,
+        incremental: this.incremental,
         ...(this.configFile ? { configFile: this.configFile } : {}),
       });
     } catch (error) {

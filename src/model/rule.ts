@@ -53,6 +53,14 @@ export interface RuleMeta<M extends string = string> {
   /** JSON Schema of the options object; every property has a description. */
   options?: Record<string, unknown>;
   defaultOptions?: Record<string, unknown>;
+  /**
+   * What the rule's findings on a file depend on. `file`: only that file (its text, parse and
+   * written resources, through `model.files`, `model.written`, `model.resourcesIn`/`resourceAt`
+   * of that file) and the rule's config: after an edit the language server re-checks only the
+   * files whose content changed and keeps the findings of the others (src/engine/incremental.ts).
+   * Unset: the whole workspace (every run checks every file).
+   */
+  dependsOn?: 'file';
   docs: RuleDocs;
 }
 

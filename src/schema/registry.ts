@@ -91,13 +91,17 @@ export class SchemaRegistry {
   /** `resolved` by apiVersion and kind. */
   private readonly lookups = new Map<string, Map<string, ResolvedSchema | null>>();
   private schemaDir: string | undefined;
+  /** The `schemaDir` given (undefined: the package's own) and every CRD object added, in order: all that decides a lookup. */
+  readonly inputs: { readonly schemaDir: string | undefined; readonly crds: unknown[] };
 
   constructor(schemaDir?: string) {
     this.schemaDir = schemaDir;
+    this.inputs = { schemaDir, crds: [] };
   }
 
   /** Registers the served versions of a CRD object; returns how many kinds it added. */
   addCrd(crd: unknown): number {
+    this.inputs.crds.push(crd);
     const versions = crdVersions(crd);
     for (const version of versions) {
       const key = `${apiVersionOf(version.group, version.version)}/${version.kind}`;

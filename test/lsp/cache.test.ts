@@ -88,6 +88,48 @@ describe('LoadCache across runs', () => {
   });
 });
 
+describe('LoadCache age limit', () => {
+  it('a run for an edit keeps what it read however old; a refreshing run reads again what is too old', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gitops-lint-cache-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'deploy/app.yaml');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, APP);
+    // Everything is too old at once.
+    const cache = new LoadCache(-1);
+    const run = async (refresh: boolean) => {
+      cache.beginRun({ refresh });
+      const result = await lint({ roots: [dir], load: cache.hooks });
+      cache.endRun();
+      return result.findings.filter((finding) => finding.ruleId === 'image-tag-mutable').length;
+    };
+    expect(await run(false)).toBe(1);
+    expect(cache.refreshDue()).toBe(true);
+    // Changed on disk and reported by nobody.
+    writeFileSync(file, APP.replace(':latest', ':1.2.3'));
+    expect(await run(false)).toBe(1);
+    expect(await run(true)).toBe(0);
+    expect(new LoadCache(60_000).refreshDue()).toBe(false);
+  });
+
+  it('drops what a run no longer asks for (a root removed), so a refresh leaves nothing old behind', async () => {
+    const dirs2 = [0, 1].map(() => mkdtempSync(path.join(tmpdir(), 'gitops-lint-cache-')));
+    dirs.push(...dirs2);
+    for (const dir of dirs2) writeFileSync(path.join(dir, 'app.yaml'), APP);
+    const cache = new LoadCache(1000);
+    cache.beginRun({ refresh: true });
+    await lint({ roots: dirs2, load: cache.hooks });
+    cache.endRun();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(cache.refreshDue()).toBe(true);
+    // The second root is gone from the workspace: a refreshing run reads the first one again, and forgets the second.
+    cache.beginRun({ refresh: true });
+    await lint({ roots: [dirs2[0]!], load: cache.hooks });
+    cache.endRun();
+    expect(cache.refreshDue()).toBe(false);
+  });
+});
+
 describe('BuildMemo', () => {
   const root = { dir: '/repo', name: 'repo', git: false, tracked: null, trackedIgnored: new Set<string>() } as unknown as Root;
   const file = (relative: string, text: string) => loadSourceFile(root, relative, `/repo/${relative}`, text).file;

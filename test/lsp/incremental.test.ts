@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileChangeType } from 'vscode-languageserver-protocol/node';
+import { lint } from '../../src/index.js';
+import { diagnosticsByFile } from '../../src/lsp/diagnostics.js';
 import { ruleDocsUrl } from '../../src/model/rule.js';
 import { LspClient, uriOf } from './client.js';
 
@@ -152,6 +154,28 @@ describe('gitops-lint lsp: an edit re-checks what depends on the edited file', (
     expect((await client.diagnostics(app, { since })).diagnostics).toEqual([]);
   });
 
+  it('a file changed on disk that nobody reports is read again by the run after edits stop, not by the edit', async () => {
+    const dir = workspace({ '.gitops-lint.yaml': CONFIG, 'clusters/flux.yaml': FLUX, 'deploy/app.yaml': DEPLOYMENT, 'deploy/secret.yaml': secret('db') });
+    const app = path.join(dir, 'deploy/app.yaml');
+    const secretFile = path.join(dir, 'deploy/secret.yaml');
+    const clusters = path.join(dir, 'clusters/flux.yaml');
+    const client = await start(dir);
+    await client.open(clusters, FLUX);
+    await client.diagnostics(clusters, { match: (params) => params.version === 1 });
+
+    const since = client.mark();
+    // Renamed on disk (a checkout in a terminal) without a didChangeWatchedFiles.
+    writeFileSync(secretFile, secret('db-renamed'));
+    // Past the cache's age limit (5 s), an edit is linted with what was read before.
+    await new Promise((resolve) => setTimeout(resolve, 5200));
+    await client.change(clusters, `# edited\n${FLUX}`);
+    // A second edit at once: everything the first one's run published has arrived before its answer.
+    await settle(client, clusters, `# edited\n${FLUX}`);
+    // Neither edit's run read the rename; the refresh once edits stop does.
+    expect(publishedFor(client, app, since)).toEqual([]);
+    expect((await client.diagnostics(app, { since })).diagnostics).toEqual([missingSecret]);
+  }, 15_000);
+
   it('of quick edits, the last one wins: versions are published in order and the last state stands', async () => {
     const dir = workspace({ '.gitops-lint.yaml': CONFIG, 'clusters/flux.yaml': FLUX, 'deploy/app.yaml': DEPLOYMENT, 'deploy/secret.yaml': secret('db') });
     const app = path.join(dir, 'deploy/app.yaml');
@@ -177,5 +201,176 @@ describe('gitops-lint lsp: an edit re-checks what depends on the edited file', (
     // The other file's last diagnostics are those of the last edits: the Secret it reads is missing.
     const appPublished = published.filter((params) => params.uri === uriOf(app));
     expect(appPublished.at(-1)?.diagnostics).toEqual([missingSecret]);
+  });
+});
+
+/** A ConfigMap with a duplicate key `mode` (yaml-syntax, a per-file rule) on line 8 (0-based 7), characters 2–6. */
+const DUPLICATE_KEY = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\ndata:\n  mode: fast\n  mode: safe\n';
+
+const duplicateKey = (line: number) => ({
+  range: { start: { line, character: 2 }, end: { line, character: 6 } },
+  severity: 1,
+  code: 'yaml-syntax',
+  codeDescription: { href: ruleDocsUrl('yaml-syntax') },
+  source: 'gitops-lint',
+  message: 'Duplicate key: the last value silently wins in most tools and sops refuses the file.',
+});
+
+/** An encrypted value without `sops:` metadata (sops-metadata-valid, a per-file rule). */
+const NO_METADATA = `apiVersion: v1
+kind: Secret
+metadata:
+  name: backup
+  namespace: apps
+stringData:
+  KEY: ENC[AES256_GCM,data:zMaBkieue1959g==,iv:JSjcPuw3KJ1prBbWJ5PN1Y7+Y2eC3fLX8AgduwJfjA0=,tag:630Hx+Qq4eXFTUuvSSgL9w==,type:str]
+`;
+
+const KUSTOMIZATION = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - app.yaml\n  - secret.yaml\n  - settings.yaml\n';
+const PINNED = `${KUSTOMIZATION}images:\n  - name: ghcr.io/acme/web\n    newTag: 1.2.4\n`;
+
+/** Publications for `file` received since `since`. */
+function publishedFor(client: LspClient, file: string, since: number) {
+  return client.received.slice(since).filter((params) => params.uri === uriOf(file));
+}
+
+/**
+ * Wait until the server has answered everything sent so far: an edit of `file` that keeps its
+ * text gets a publication of the new version, after every publication of earlier runs.
+ */
+async function settle(client: LspClient, file: string, text: string): Promise<void> {
+  const since = client.mark();
+  const version = await client.change(file, text);
+  await client.diagnostics(file, { since, match: (params) => params.version === version });
+}
+
+describe('gitops-lint lsp: per-file rules keep the findings of files an edit did not change', () => {
+  it('an edit that breaks a reference another file resolves reports it there; the unchanged files are not published again', async () => {
+    const files = { '.gitops-lint.yaml': CONFIG, 'clusters/flux.yaml': FLUX, 'deploy/app.yaml': DEPLOYMENT, 'deploy/secret.yaml': secret('db'), 'deploy/settings.yaml': DUPLICATE_KEY };
+    const dir = workspace(files);
+    const app = path.join(dir, 'deploy/app.yaml');
+    const secretFile = path.join(dir, 'deploy/secret.yaml');
+    const settings = path.join(dir, 'deploy/settings.yaml');
+    const client = await start(dir);
+    // The first run publishes every file with findings, open or not.
+    expect((await client.diagnostics(settings)).diagnostics).toEqual([duplicateKey(7)]);
+    await client.open(secretFile, secret('db'));
+    await client.diagnostics(secretFile, { match: (params) => params.version === 1 });
+
+    const since = client.mark();
+    await client.change(secretFile, secret('db-renamed'));
+    expect((await client.diagnostics(app, { since })).diagnostics).toEqual([missingSecret]);
+    await settle(client, secretFile, secret('db-renamed'));
+    // settings.yaml did not change and neither did its diagnostics: nothing is sent for it.
+    expect(publishedFor(client, settings, since)).toEqual([]);
+    expect(publishedFor(client, app, since)).toHaveLength(1);
+  });
+
+  it('an edit that fixes a per-file finding in the edited file clears it there, and the other file keeps its own', async () => {
+    const dir = workspace({ '.gitops-lint.yaml': CONFIG, 'clusters/flux.yaml': FLUX, 'deploy/app.yaml': DEPLOYMENT, 'deploy/secret.yaml': secret('db'), 'deploy/settings.yaml': DUPLICATE_KEY, 'deploy/backup.yaml': NO_METADATA });
+    const settings = path.join(dir, 'deploy/settings.yaml');
+    const backup = path.join(dir, 'deploy/backup.yaml');
+    const client = await start(dir);
+    await client.open(settings, DUPLICATE_KEY);
+    expect((await client.diagnostics(settings, { match: (params) => params.version === 1 })).diagnostics).toEqual([duplicateKey(7)]);
+    const backupBefore = await client.diagnostics(backup);
+    expect(backupBefore.diagnostics.map((diagnostic) => diagnostic.code)).toEqual(['sops-metadata-valid']);
+
+    let since = client.mark();
+    // Remove the second `mode:` line: the duplicate is gone.
+    const fixed = await client.change(settings, [{ range: { start: { line: 7, character: 0 }, end: { line: 8, character: 0 } }, text: '' }]);
+    expect((await client.diagnostics(settings, { since, match: (params) => params.version === fixed })).diagnostics).toEqual([]);
+    await settle(client, settings, DUPLICATE_KEY.replace('  mode: safe\n', ''));
+    expect(publishedFor(client, backup, since)).toEqual([]);
+
+    // And back: the finding is found again in the edited file, at the same place.
+    since = client.mark();
+    const broken = await client.change(settings, DUPLICATE_KEY);
+    expect((await client.diagnostics(settings, { since, match: (params) => params.version === broken })).diagnostics).toEqual([duplicateKey(7)]);
+  });
+
+  it('an edit of a kustomization (file A) changes the findings of the manifest it applies (file B)', async () => {
+    const dir = workspace({
+      '.gitops-lint.yaml': CONFIG,
+      'clusters/flux.yaml': FLUX,
+      'deploy/kustomization.yaml': KUSTOMIZATION,
+      'deploy/app.yaml': DEPLOYMENT.replace('web:1.2.3', 'web:latest'),
+      'deploy/secret.yaml': secret('db'),
+      'deploy/settings.yaml': DUPLICATE_KEY,
+    });
+    const kustomization = path.join(dir, 'deploy/kustomization.yaml');
+    const app = path.join(dir, 'deploy/app.yaml');
+    const client = await start(dir);
+    const codes = (params: { diagnostics: Array<{ code?: number | string }> }) => params.diagnostics.map((diagnostic) => diagnostic.code);
+    expect(codes(await client.diagnostics(app))).toContain('image-tag-mutable');
+    await client.open(kustomization, KUSTOMIZATION);
+    await client.diagnostics(kustomization, { match: (params) => params.version === 1 });
+
+    // kustomization.yaml pins the image: the tag in app.yaml no longer reaches the cluster.
+    let since = client.mark();
+    await client.change(kustomization, PINNED);
+    expect(codes(await client.diagnostics(app, { since }))).not.toContain('image-tag-mutable');
+
+    since = client.mark();
+    await client.change(kustomization, KUSTOMIZATION);
+    expect(codes(await client.diagnostics(app, { since }))).toContain('image-tag-mutable');
+  });
+
+  it('after a sequence of edits of several files, what was published equals a fresh full lint of the same texts', async () => {
+    const files: Record<string, string> = {
+      '.gitops-lint.yaml': CONFIG,
+      'clusters/flux.yaml': FLUX,
+      'deploy/kustomization.yaml': KUSTOMIZATION,
+      'deploy/app.yaml': DEPLOYMENT.replace('web:1.2.3', 'web:latest'),
+      'deploy/secret.yaml': secret('db'),
+      'deploy/settings.yaml': DUPLICATE_KEY,
+      'deploy/backup.yaml': NO_METADATA,
+      // sops-config-valid, a per-file rule: a name sops ignores (kept all along), and a config edited below.
+      '.sops.yml': 'creation_rules: []\n',
+      '.sops.yaml': 'creation_rules: []\n',
+    };
+    const dir = workspace(files);
+    const at = (file: string) => path.join(dir, file);
+    const client = await start(dir);
+    await client.diagnostics(at('deploy/settings.yaml'));
+
+    const texts = new Map<string, string>();
+    const open = new Set<string>();
+    const steps: Array<[string, string]> = [
+      ['deploy/secret.yaml', secret('db-renamed')],
+      ['deploy/settings.yaml', DUPLICATE_KEY.replace('  mode: safe\n', '')],
+      ['deploy/backup.yaml', `${NO_METADATA}  OTHER: plain\n  OTHER: twice\n`],
+      ['deploy/kustomization.yaml', PINNED],
+      ['.sops.yaml', 'creation_rules: 5\n'],
+      ['deploy/app.yaml', DEPLOYMENT.replace('{name: db, key: password}', '{name: db-renamed, key: password}')],
+      ['deploy/settings.yaml', `${DUPLICATE_KEY}  mode: third\n`],
+      ['deploy/secret.yaml', `${secret('db')}  password: again\n`],
+      ['deploy/backup.yaml', secret('backup')],
+      ['deploy/kustomization.yaml', KUSTOMIZATION],
+      ['.sops.yaml', 'creation_rules:\n  - path_regex: .*\n'],
+      ['deploy/settings.yaml', `# a comment first\n${DUPLICATE_KEY}`],
+    ];
+    for (const [file, text] of steps) {
+      const absolute = at(file);
+      if (!open.has(absolute)) {
+        open.add(absolute);
+        await client.open(absolute, files[file] ?? '');
+      }
+      texts.set(absolute, text);
+      await client.change(absolute, text);
+      await settle(client, absolute, text);
+
+      // What the editor shows now: the last publication for every file.
+      const shown = new Map<string, unknown>();
+      for (const params of client.received) {
+        if (params.diagnostics.length === 0) shown.delete(params.uri);
+        else shown.set(params.uri, params.diagnostics);
+      }
+      const fresh = diagnosticsByFile(await lint({ roots: [dir], overrides: texts }));
+      expect(Object.fromEntries(shown)).toEqual(Object.fromEntries([...fresh].map(([name, diagnostics]) => [uriOf(name), diagnostics])));
+    }
+    // The steps did make and clear findings of both kinds of rules.
+    const codes = new Set(client.received.flatMap((params) => params.diagnostics.map((diagnostic) => diagnostic.code)));
+    expect([...codes].sort()).toEqual(expect.arrayContaining(['image-tag-mutable', 'secret-ref-exists', 'sops-config-valid', 'sops-metadata-valid', 'yaml-syntax']));
   });
 });

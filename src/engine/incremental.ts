@@ -1,0 +1,170 @@
+/**
+ * Re-linting after an edit (the language server). A rule whose meta says `dependsOn: 'file'`
+ * judges each file by that file alone (its text, parse and written resources) and its config:
+ * it is re-run on the files whose content changed only, and the reports it made on every
+ * other file in an earlier run are handed to the engine again, through the same path as new
+ * ones (level, position, fingerprint, masking, suppressions are all worked out afresh). Rules
+ * without it judge the whole workspace and run on every file, every time.
+ *
+ * A file is unchanged when the run gets the very `SourceFile` object of the earlier run: the
+ * language server's `LoadCache` gives a file whose content did not change the parse it had.
+ * Another config, other rule options or other roots re-check every file.
+ *
+ * A rule that declares `file` but reaches beyond the checked files (another file, applied
+ * objects, a note about another file) is caught: its run on the changed files is thrown
+ * away, it is run on the whole workspace, and never again incrementally.
+ */
+import type { RunNote } from '../model/finding.js';
+import type { Model } from '../model/model.js';
+import type { Report, Rule, RuleContext } from '../model/rule.js';
+import type { Root, SourceFile } from '../model/workspace.js';
+
+type AnyRule = Rule<string, never>;
+
+/** A report kept for a later run: a written resource is named by its document, since the next model makes new resource objects. */
+type Kept = { report: Report<string>; docIndex?: number };
+
+interface FileEntry {
+  reported: boolean;
+  reports: Kept[];
+  notes: RunNote[];
+}
+
+interface RuleState {
+  configs: readonly unknown[];
+  options: string;
+  files: Map<SourceFile, FileEntry>;
+}
+
+/** Thrown by the restricted model when a `dependsOn: 'file'` rule reads beyond its files. */
+class OutsideFile extends Error {}
+
+/** The members of the model a `dependsOn: 'file'` rule may read, restricted to `files`. */
+const ALLOWED = new Set<PropertyKey>(['roots', 'files', 'written', 'resourcesIn', 'resourceAt', 'note']);
+
+function fileView(model: Model, files: readonly SourceFile[], note: (note: RunNote) => void): Model {
+  const checked = new Set(files);
+  const own = (file: SourceFile): SourceFile => {
+    if (!checked.has(file)) throw new OutsideFile(`read ${file.path}`);
+    return file;
+  };
+  const members: Partial<Model> = {
+    roots: model.roots,
+    files: [...files],
+    written: files.flatMap((file) => model.resourcesIn(file)),
+    resourcesIn: (file) => model.resourcesIn(own(file)),
+    resourceAt: (file, docIndex) => model.resourceAt(own(file), docIndex),
+    note,
+  };
+  return new Proxy(members as Model, {
+    get(target, property, receiver) {
+      if (!ALLOWED.has(property)) throw new OutsideFile(`read model.${String(property)}`);
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
+}
+
+/**
+ * What the language server keeps between runs for `dependsOn: 'file'` rules: by rule, the
+ * reports and notes of every file of the last run. Pass the same object to every `lint` run
+ * (`LintOptions.incremental`); one run at a time.
+ */
+export class IncrementalLint {
+  private readonly rules = new Map<string, RuleState>();
+  /** Rules caught reading beyond their files: always run whole. */
+  private readonly whole = new Set<string>();
+  /** What the last `check` of each rule did, for tests and profiling. */
+  readonly last = new Map<string, { checked: number; kept: number }>();
+
+  /**
+   * Run `rule` (its meta says `dependsOn: 'file'`) for this run's `files`: on the changed ones,
+   * with the earlier reports of the others given to `ctx.report` again, in file order.
+   */
+  check(rule: AnyRule, ctx: RuleContext<string, never>, files: readonly SourceFile[], roots: readonly Root[]): void {
+    const id = rule.meta.id;
+    if (this.whole.has(id)) {
+      this.last.set(id, { checked: files.length, kept: 0 });
+      rule.check(ctx);
+      return;
+    }
+    const configs = roots.flatMap((root) => [root.dir, root.config]);
+    const options = JSON.stringify(ctx.options) ?? '';
+    const earlier = this.rules.get(id);
+    const valid = earlier !== undefined && earlier.options === options && earlier.configs.length === configs.length && earlier.configs.every((item, index) => item === configs[index]);
+    const previous = valid ? earlier.files : new Map<SourceFile, FileEntry>();
+    const changed = files.filter((file) => previous.get(file)?.reported !== file.reported);
+
+    const fresh = new Map<SourceFile, FileEntry>(changed.map((file) => [file, { reported: file.reported, reports: [], notes: [] }]));
+    const byPath = new Map(changed.map((file) => [file.absPath, file]));
+    try {
+      const model = fileView(ctx.model, changed, (note) => {
+        const file = note.file === undefined ? undefined : byPath.get(note.file);
+        if (!file) throw new OutsideFile(`a note about ${note.file ?? 'no file'}`);
+        fresh.get(file)?.notes.push(note);
+      });
+      rule.check({
+        options: ctx.options,
+        model,
+        report: (report) => {
+          const kept = keep(report, ctx.model);
+          const file = 'resource' in report ? report.resource.file : report.file;
+          const entry = fresh.get(file);
+          if (!entry || !kept) throw new OutsideFile(`a report on ${file.path}`);
+          entry.reports.push(kept);
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof OutsideFile)) throw error;
+      // Declared per file but it is not: correct results first, so the whole workspace, from now on.
+      this.whole.add(id);
+      this.rules.delete(id);
+      this.last.set(id, { checked: files.length, kept: 0 });
+      rule.check(ctx);
+      return;
+    }
+
+    const next = new Map<SourceFile, FileEntry>();
+    const notes: RunNote[] = [];
+    const reports: Array<Report<string>> = [];
+    let kept = 0;
+    for (const file of files) {
+      const entry = fresh.get(file) ?? previous.get(file);
+      if (!entry) continue;
+      next.set(file, entry);
+      if (!fresh.has(file)) kept++;
+      notes.push(...entry.notes);
+      for (const item of entry.reports) {
+        const report = restore(item, file, ctx.model);
+        if (!report) {
+          // Cannot happen for an unchanged parse; if it did, nothing kept is trusted.
+          this.rules.delete(id);
+          this.last.set(id, { checked: files.length, kept: 0 });
+          rule.check(ctx);
+          return;
+        }
+        reports.push(report);
+      }
+    }
+    for (const note of notes) ctx.model.note(note);
+    for (const report of reports) ctx.report(report);
+    this.rules.set(id, { configs, options, files: next });
+    this.last.set(id, { checked: changed.length, kept });
+  }
+}
+
+/** A report as kept: a written resource by its document (undefined for anything else, such as an applied copy). */
+function keep(report: Report<string>, model: Model): Kept | undefined {
+  if (!('resource' in report)) return { report };
+  const { resource } = report;
+  if (model.resourceAt(resource.file, resource.docIndex) !== resource) return undefined;
+  return { report, docIndex: resource.docIndex };
+}
+
+/** A kept report for this run: its written resource is this run's object for the same document. */
+function restore(kept: Kept, file: SourceFile, model: Model): Report<string> | undefined {
+  if (kept.docIndex === undefined) return kept.report;
+  const resource = model.resourceAt(file, kept.docIndex);
+  // The same parse makes the same documents into resources: never missing for an unchanged file.
+  if (!resource) return undefined;
+  return { ...kept.report, resource } as Report<string>;
+}
