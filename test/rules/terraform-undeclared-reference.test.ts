@@ -76,4 +76,18 @@ describe('folders not known to be modules', () => {
       'Terraform folders of lotus-lake not known to be modules were not checked for undeclared references, duplicate names and required providers: mixins, snippets (no terraform {} block, no .terraform.lock.hcl, not the spec.path of a Terraform object, not called by a local module block; fragments copied into modules are declared there).',
     ]);
   });
+
+  it('writes the note of each root with that root\'s own folders', async () => {
+    const result = await lintExample(rule, {
+      roots: {
+        'h-kube': { 'mixins/providers.tf': MIXIN, 'infra/a/tags.tf': 'locals {\n  tags = var.tags\n}\n', 'infra/b/tags.tf': 'locals {\n  tags = var.tags\n}\n' },
+        'lotus-lake': { 'snippets/tags.tf': 'locals {\n  tags = var.tags\n}\n' },
+      },
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.notes.map((note) => note.message)).toEqual([
+      'Terraform folders of h-kube not known to be modules were not checked for undeclared references, duplicate names and required providers: infra/a, infra/b, mixins (no terraform {} block, no .terraform.lock.hcl, not the spec.path of a Terraform object, not called by a local module block; fragments copied into modules are declared there).',
+      'Terraform folders of lotus-lake not known to be modules were not checked for undeclared references, duplicate names and required providers: snippets (no terraform {} block, no .terraform.lock.hcl, not the spec.path of a Terraform object, not called by a local module block; fragments copied into modules are declared there).',
+    ]);
+  });
 });
