@@ -270,9 +270,13 @@ function enabledInFile(text: string, stripped: string): Enabled | undefined {
 
 /** Jinja comments `{# … #}` become spaces (offsets and lines are kept); raw blocks too. */
 export function stripJinjaComments(text: string): string {
-  if (!text.includes('{#') && !text.includes('raw')) return text;
+  // Each pass only where its marker is written (blanking never adds one).
+  const comments = text.includes('{#');
+  const raw = text.includes('raw');
+  if (!comments && !raw) return text;
   const blank = (match: string) => match.replace(/[^\n]/g, ' ');
-  return text.replace(/\{#[\s\S]*?#\}/g, blank).replace(/\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g, blank);
+  const uncommented = comments ? text.replace(/\{#[\s\S]*?#\}/g, blank) : text;
+  return raw ? uncommented.replace(/\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g, blank) : uncommented;
 }
 
 /** Quoted string literal (single or double quotes, no escapes needed in dbt names). */

@@ -132,9 +132,19 @@ const cache = new WeakMap<Model, TerraformIndex>();
 /** The Terraform modules of the model's roots, parsed once per model. */
 export function terraformIndex(model: Model): TerraformIndex {
   let index = cache.get(model);
-  if (!index) cache.set(model, (index = build(model)));
+  if (!index) cache.set(model, (index = model.files.some((file) => isHclFile(file.path)) ? build(model) : NO_MODULES));
   return index;
 }
+
+/** The index of roots without any `.tf`/`.tofu` file (most repositories): nothing to build. */
+const NO_MODULES: TerraformIndex = {
+  modules: [],
+  known: () => false,
+  at: () => undefined,
+  isChild: () => false,
+  parsed: () => undefined,
+  staticPath: (module, call) => resolveStaticPath(call.args[0], module, false),
+};
 
 /** The string value of an expression when it is a literal or a template of literal text only. */
 export function staticString(expr: HclExpr | undefined): string | undefined {

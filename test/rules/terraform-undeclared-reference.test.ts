@@ -16,6 +16,10 @@ new RuleTester().run(rule, {
       },
     },
     {
+      name: 'references rooted at names of plain JavaScript objects (constructor, toString) are not var., local. or module.',
+      files: { 'infra/versions.tf': 'terraform {}\n', 'infra/main.tf': 'locals {\n  a = constructor.x\n  b = toString.y\n  c = __proto__.z\n}\n' },
+    },
+    {
       name: 'a module with a .tf.json file is not checked (a note says so)',
       files: { 'infra/main.tf': 'output "x" {\n  value = var.from_json\n}\n', 'infra/variables.tf.json': '{"variable": {"from_json": {}}}\n' },
     },
