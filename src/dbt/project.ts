@@ -206,7 +206,8 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
   };
   for (const node of yamlNodes) addNode(node);
   for (const file of tree.files.values()) {
-    if (inPackages(file)) continue;
+    // The property bases hold every node folder: the rest of the repository is passed over at once.
+    if (inPackages(file) || !under(propertyBases, file)) continue;
     const base = file.path.slice(file.path.lastIndexOf('/') + 1);
     if (under(modelPrefixes, file) && /\.(sql|py)$/.test(base)) {
       const name = base.replace(/\.(sql|py)$/, '');
