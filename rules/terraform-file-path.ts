@@ -72,6 +72,8 @@ export default defineRule({
             if (guards.some(([start, end]) => start <= call.offsets[0] && call.offsets[1] <= end)) continue;
             if (probed.has(target.status === 'resolved' ? target.path : `\0${target.written}`)) continue;
           }
+          // Most reads find their file: nothing is worded for them.
+          if (fn !== 'fileset' && target.status === 'resolved' && tree.files.has(target.path)) continue;
           const data = { fn, written: JSON.stringify(target.written), repo: module.root.name };
           const offsets = call.args[0]?.offsets ?? call.offsets;
           if (target.status === 'outside') {
@@ -80,7 +82,6 @@ export default defineRule({
           }
           const shown = target.path === '' ? '.' : target.path;
           if (fn !== 'fileset') {
-            if (tree.files.has(target.path)) continue;
             const messageId = tree.dirs.has(target.path) ? 'directory' : inBranch(call.offsets) ? 'missingInBranch' : 'missing';
             ctx.report({ file: file.file, offsets, messageId, data: { ...data, path: shown } });
             continue;

@@ -235,6 +235,8 @@ function build(model: Model): TerraformIndex {
     byKey.set(`${root.dir}\0${dir}`, module);
     rootPaths.set(module, paths);
   }
+  // A child module's relative paths depend on its caller: its calls are resolved again, as such.
+  for (const module of modules) if (childDirs.has(`${module.root.dir}\0${module.dir}`)) rootPaths.delete(module);
   if (unparsed) model.note({ message: 'Terraform files were not checked: the HCL parser was not loaded (call loadHclParser() before building the model).' });
   let knownKeys: Set<string> | undefined;
   const knownModules = (): Set<string> => {
@@ -257,13 +259,12 @@ function build(model: Model): TerraformIndex {
     isChild,
     parsed: (file) => parsedFiles.get(file),
     staticPath(module, call) {
-      // A child module's relative paths depend on its caller: resolved again, as such.
-      if (isChild(module.root, module.dir)) return resolveStaticPath(call.args[0], module, true);
       const paths = rootPaths.get(module);
-      let target = paths?.get(call);
+      if (!paths) return resolveStaticPath(call.args[0], module, isChild(module.root, module.dir));
+      let target = paths.get(call);
       if (!target) {
         target = resolveStaticPath(call.args[0], module, false);
-        paths?.set(call, target);
+        paths.set(call, target);
       }
       return target;
     },
