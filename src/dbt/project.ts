@@ -78,11 +78,20 @@ function join(dir: string, relative: string): string {
 
 function findProjects(model: Model): DbtProject[] {
   const projects: DbtProject[] = [];
+  // Every file of the workspace is asked, once: a string test, no regex, no copy of the list.
+  let projectFiles: Map<Root, SourceFile[]> | undefined;
+  for (const file of model.files) {
+    if (!file.path.endsWith('dbt_project.yml') || (file.path !== 'dbt_project.yml' && !file.path.endsWith('/dbt_project.yml'))) continue;
+    projectFiles ??= new Map();
+    const list = projectFiles.get(file.root);
+    if (list) list.push(file);
+    else projectFiles.set(file.root, [file]);
+  }
+  if (!projectFiles) return projects;
   for (const root of model.roots) {
     const installed = new Set<string>();
-    for (const file of model.rootFiles(root).files.values()) {
-      // Every file of every root is asked: a string test, no regex, no copy of the list.
-      if (!file.path.endsWith('dbt_project.yml') || (file.path !== 'dbt_project.yml' && !file.path.endsWith('/dbt_project.yml'))) continue;
+    // In the order of the root's files (the model's order).
+    for (const file of projectFiles.get(root) ?? []) {
       const project = readProject(model, root, file);
       if (!project) continue;
       for (const pkg of project.packages.values()) installed.add(pkg.projectFile.path);
