@@ -557,8 +557,7 @@ var init_dbt_ref = __esm({
               continue;
             }
             for (const call of sql.calls) {
-              const callText = call.args.map((arg) => `'${arg}'`).join(", ");
-              const report = (messageId, data) => ctx.report({ file: sql.file, offsets: call.offsets, messageId: sql.kind === "test" && messageId !== "arity" ? "testMissing" : messageId, data: { call: callText, ...data } });
+              const report = (messageId, data) => ctx.report({ file: sql.file, offsets: call.offsets, messageId: sql.kind === "test" && messageId !== "arity" ? "testMissing" : messageId, data: { call: call.args.map((arg) => `'${arg}'`).join(", "), ...data } });
               if (call.fn === "ref") {
                 if (call.args.length > 2) {
                   report("arity", { fn: "ref", expected: "one or two", count: call.args.length });
