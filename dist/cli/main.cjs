@@ -17651,7 +17651,7 @@ var init_build3 = __esm({
       * @private
       */
       appendReplacementInternalJs(replacement) {
-        const isDigit = (c) => c >= 48 && c <= 57;
+        const isDigit2 = (c) => c >= 48 && c <= 57;
         const groupCount = this.patternGroupCount;
         let res = "";
         let i2 = 0;
@@ -17673,11 +17673,11 @@ var init_build3 = __esm({
           } else if (c === Codepoint.CODES["'"]) {
             res += this.substring(this.end(0), this.matcherInputLength);
             i2 += 2;
-          } else if (isDigit(c)) {
+          } else if (isDigit2(c)) {
             let digits = 1;
             let index = c - 48;
             const c2 = replacement.charCodeAt(i2 + 2);
-            if (isDigit(c2) && index * 10 + c2 - 48 <= groupCount) {
+            if (isDigit2(c2) && index * 10 + c2 - 48 <= groupCount) {
               digits = 2;
               index = index * 10 + c2 - 48;
             }
@@ -24917,12 +24917,12 @@ var require_trim_comparator_whitespace = __commonJS2({
     }
     var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
     var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
-    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isDigit2 = (char) => char !== void 0 && char >= "0" && char <= "9";
     var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
-    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var isIdentifierCharacter = (char) => isDigit2(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit2(char) || char === "x" || char === "X" || char === "*";
     var findDigitsEndIndex = (range, start2, limit, digitRuns) => {
-      if (!isDigit(range[start2])) {
+      if (!isDigit2(range[start2])) {
         return start2;
       }
       if (start2 >= digitRuns.start && start2 < digitRuns.end) {
@@ -24932,7 +24932,7 @@ var require_trim_comparator_whitespace = __commonJS2({
         return Math.min(start2 + limit, digitRuns.previousEnd);
       }
       let end = start2 + 1;
-      while (isDigit(range[end])) {
+      while (isDigit2(range[end])) {
         end++;
       }
       digitRuns.previousStart = digitRuns.start;
@@ -25024,7 +25024,7 @@ var require_trim_comparator_whitespace = __commonJS2({
       return findBuildEndIndex(range, prereleaseEnd);
     };
     var findPartialVersionComponentEndIndex = (range, start2, digitRuns) => {
-      if (isDigit(range[start2])) {
+      if (isDigit2(range[start2])) {
         return findVersionNumberEndIndex(range, start2, false, digitRuns);
       }
       return isVersionStart(range[start2]) ? start2 + 1 : start2;
@@ -27959,6 +27959,870 @@ var init_files = __esm({
     "use strict";
     init_collections();
     FILE_FUNCTIONS = /* @__PURE__ */ new Set(["file", "filebase64", "templatefile", "filemd5", "filesha1", "filesha256", "filesha512", "filebase64sha256", "filebase64sha512"]);
+  }
+});
+
+// src/terraform/hcl-parse.ts
+function unescape(raw) {
+  if (!raw.includes("\\") && !raw.includes("$${") && !raw.includes("%%{")) return raw;
+  return raw.replace(/\\(["\\nrt])/g, (_, c) => ({ n: "\n", r: "\r", t: "	" })[c] ?? c).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+}
+function parseHclFile(text) {
+  try {
+    return new HclParser(text).parseFile();
+  } catch (error) {
+    if (error instanceof Reject) return void 0;
+    if (error instanceof RangeError) return void 0;
+    throw error;
+  }
+}
+var Reject, REJECT, ID_START, ID_CONTINUE, NON_ASCII_SPACE, QUOTED_TEXT, LABEL_TEXT, HEREDOC_TEXT, SIMPLE_STRING, ASCII_IDENTIFIER, isAsciiIdStart, isAsciiIdContinue, isDigit, isHexDigit, isSpace, KEYWORD_NAMES, HclParser;
+var init_hcl_parse = __esm({
+  "src/terraform/hcl-parse.ts"() {
+    "use strict";
+    Reject = class extends Error {
+    };
+    REJECT = new Reject("not accepted by the JS HCL parser");
+    ID_START = new RegExp("\\p{ID_Start}", "u");
+    ID_CONTINUE = new RegExp("\\p{ID_Continue}", "u");
+    NON_ASCII_SPACE = /\s/u;
+    QUOTED_TEXT = /[^\s"\\$%]+/y;
+    LABEL_TEXT = /[^\s"\\]+/y;
+    HEREDOC_TEXT = /[^\s$%]+/y;
+    SIMPLE_STRING = /"[^"\\$%\n\r\u0080-\uffff]*"|"[^"\\$%\s]*"/y;
+    ASCII_IDENTIFIER = /[A-Za-z_](?:[A-Za-z0-9_-]|::)*/y;
+    isAsciiIdStart = (c) => c >= 97 && c <= 122 || c >= 65 && c <= 90 || c === 95;
+    isAsciiIdContinue = (c) => c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 95 || c === 45;
+    isDigit = (c) => c >= 48 && c <= 57;
+    isHexDigit = (c) => isDigit(c) || c >= 97 && c <= 102 || c >= 65 && c <= 70;
+    isSpace = (c) => c === 32 || c >= 9 && c <= 13;
+    KEYWORD_NAMES = /* @__PURE__ */ new Set(["for", "if", "in", "else", "endif", "endfor"]);
+    HclParser = class {
+      constructor(text) {
+        this.text = text;
+      }
+      text;
+      pos = 0;
+      /** Comments seen so far (a comment between the steps of a reference ends its attribute list). */
+      comments = 0;
+      out = { body: { attributes: [], blocks: [] }, errors: [], calls: [], traversals: [], branches: [] };
+      // Results of the last parse function, to spare an object per call:
+      /** Span of the last expression (`parseExpression`, `parseOperation`) or term (`parseTerm`). */
+      exprStart = 0;
+      exprEnd = 0;
+      /** Set by `parseTemplate` when it stops at `%{ else }`, `%{ endif }` or `%{ endfor }`. */
+      directiveEnd = "";
+      parseFile() {
+        const text = this.text;
+        if (text.charCodeAt(0) === 65279) this.pos = 1;
+        this.skipTrivia();
+        const body2 = this.out.body;
+        while (this.pos < text.length) {
+          this.parseBodyItem(body2);
+          this.skipTrivia();
+        }
+        return this.out;
+      }
+      // ---- trivia ------------------------------------------------------------------------------
+      /** Skip whitespace and comments. */
+      skipTrivia() {
+        const text = this.text;
+        let pos = this.pos;
+        const first2 = text.charCodeAt(pos);
+        if (first2 > 32 && first2 < 127 && first2 !== 35 && first2 !== 47) return;
+        for (; ; ) {
+          const c = text.charCodeAt(pos);
+          if (isSpace(c)) {
+            pos++;
+          } else if (c === 35 || c === 47 && text.charCodeAt(pos + 1) === 47) {
+            const newline = text.indexOf("\n", pos);
+            pos = newline === -1 ? text.length : newline;
+            this.comments++;
+          } else if (c === 47 && text.charCodeAt(pos + 1) === 42) {
+            const close = text.indexOf("*/", pos + 2);
+            if (close === -1) throw REJECT;
+            pos = close + 2;
+            this.comments++;
+          } else {
+            if (c > 127 && NON_ASCII_SPACE.test(text[pos])) throw REJECT;
+            break;
+          }
+        }
+        this.pos = pos;
+      }
+      peek() {
+        return this.text.charCodeAt(this.pos);
+      }
+      expect(char) {
+        this.skipTrivia();
+        if (this.text.charCodeAt(this.pos) !== char) throw REJECT;
+        this.pos++;
+      }
+      // ---- tokens ------------------------------------------------------------------------------
+      /** The end of an identifier at `at` (letters, digits, `_`, `-` and `::`), or -1 when there is none. */
+      identifierEnd(at) {
+        const text = this.text;
+        let pos = at;
+        const c = text.charCodeAt(pos);
+        if (isAsciiIdStart(c)) {
+          ASCII_IDENTIFIER.lastIndex = pos;
+          ASCII_IDENTIFIER.test(text);
+          pos = ASCII_IDENTIFIER.lastIndex;
+          if (!(text.charCodeAt(pos) > 127)) return pos;
+        } else if (c > 127) {
+          const char = String.fromCodePoint(text.codePointAt(pos));
+          if (!ID_START.test(char)) return -1;
+          pos += char.length;
+        } else return -1;
+        for (; ; ) {
+          const d = text.charCodeAt(pos);
+          if (isAsciiIdContinue(d)) pos++;
+          else if (d === 58 && text.charCodeAt(pos + 1) === 58) pos += 2;
+          else if (d > 127) {
+            const char = String.fromCodePoint(text.codePointAt(pos));
+            if (!ID_CONTINUE.test(char)) break;
+            pos += char.length;
+          } else break;
+        }
+        return pos;
+      }
+      /** An identifier after trivia: its end (its start is `this.pos` before the call, after trivia, in `this.exprStart`). */
+      identifier() {
+        this.skipTrivia();
+        const end = this.identifierEnd(this.pos);
+        if (end === -1) throw REJECT;
+        this.exprStart = this.pos;
+        this.pos = end;
+        return end;
+      }
+      /** Whether the keyword `word` is at `pos` (not as the start of a longer identifier). */
+      atKeyword(word) {
+        return this.text.startsWith(word, this.pos) && this.identifierEnd(this.pos) === this.pos + word.length;
+      }
+      keyword(word) {
+        this.skipTrivia();
+        if (!this.atKeyword(word)) throw REJECT;
+        this.pos += word.length;
+      }
+      // ---- body --------------------------------------------------------------------------------
+      parseBodyItem(body2) {
+        const text = this.text;
+        const nameEnd = this.identifier();
+        const nameStart = this.exprStart;
+        this.skipTrivia();
+        if (this.text.charCodeAt(this.pos) === 61) {
+          const next = text.charCodeAt(this.pos + 1);
+          if (next === 61 || next === 62) throw REJECT;
+          this.pos++;
+          const value = this.parseExpression(false);
+          const attribute2 = { name: text.slice(nameStart, nameEnd), nameOffsets: [nameStart, nameEnd], value, text: text.slice(this.exprStart, this.exprEnd) };
+          body2.attributes.push(attribute2);
+          return;
+        }
+        const labels = [];
+        const labelOffsets = [];
+        for (; ; ) {
+          this.skipTrivia();
+          const c = this.text.charCodeAt(this.pos);
+          if (c === 34) {
+            const start2 = this.pos;
+            this.pos++;
+            const parts3 = this.parseTemplate("label", void 0);
+            if (text.charCodeAt(this.pos) !== 34) throw REJECT;
+            this.pos++;
+            labels.push(parts3.length === 0 ? "" : unescape(parts3[0]));
+            labelOffsets.push([start2, this.pos]);
+          } else if (c === 123) {
+            this.pos++;
+            const inner = { attributes: [], blocks: [] };
+            const block = { type: text.slice(nameStart, nameEnd), labels, typeOffsets: [nameStart, nameEnd], labelOffsets, offsets: [nameStart, nameStart], body: inner };
+            body2.blocks.push(block);
+            for (; ; ) {
+              this.skipTrivia();
+              if (this.text.charCodeAt(this.pos) === 125) break;
+              if (this.pos >= text.length) throw REJECT;
+              this.parseBodyItem(inner);
+            }
+            this.pos++;
+            block.offsets = [nameStart, this.pos];
+            return;
+          } else {
+            const end = this.identifier();
+            labels.push(text.slice(this.exprStart, end));
+            labelOffsets.push([this.exprStart, end]);
+          }
+        }
+      }
+      // ---- expressions -------------------------------------------------------------------------
+      /**
+       * An expression: a term, an operation, or a conditional (grouped to the left, like the
+       * grammar). Its span is left in `exprStart`/`exprEnd`.
+       *
+       * `walk`: the conversion of tree-sitter's tree walks this expression instead of converting
+       * it (the inside of `( … )` when the parenthesized term is converted itself, see
+       * `parseTerm`): the references, calls and object keys of its top term are not recorded or
+       * dropped, and its top conditional's branches are not listed; what is nested deeper is.
+       */
+      parseExpression(walk4) {
+        this.skipTrivia();
+        const start2 = this.pos;
+        const out2 = this.out;
+        const branches = out2.branches;
+        const mark2 = branches.length;
+        const calls = out2.calls.length;
+        const traversals = out2.traversals.length;
+        const comments = this.comments;
+        let value = this.parseOperation(walk4);
+        let end = this.exprEnd;
+        if (this.text.charCodeAt(this.pos) === 63 && walk4 && this.plainTerm) {
+          this.rollback(start2, calls, traversals, mark2, comments);
+          value = this.parseOperation(false);
+          end = this.exprEnd;
+        }
+        let pending;
+        for (; ; ) {
+          if (this.text.charCodeAt(this.pos) !== 63) break;
+          this.pos++;
+          this.parseExpression(false);
+          const whenTrue = [this.exprStart, this.exprEnd];
+          this.expect(58);
+          this.skipTrivia();
+          this.parseOperation(false);
+          const whenFalse = [this.exprStart, this.exprEnd];
+          const listed = walk4 ? pending : [whenTrue, whenFalse];
+          if (walk4) pending = [whenTrue, whenFalse];
+          if (listed) {
+            if (mark2 === branches.length) branches.push(...listed);
+            else branches.splice(mark2, 0, ...listed);
+          }
+          end = this.exprEnd;
+          value = { kind: "other", offsets: [start2, end] };
+        }
+        this.exprStart = start2;
+        this.exprEnd = end;
+        return value;
+      }
+      /** Re-parses so far (each re-parses one term in the other mode): bounded, against pathological nesting. */
+      reparses = 0;
+      /** Undo what was recorded since `pos` was `start`, to parse from there again. */
+      rollback(start2, calls, traversals, branches, comments) {
+        if (++this.reparses > 1e4) throw REJECT;
+        this.out.calls.length = calls;
+        this.out.traversals.length = traversals;
+        this.out.branches.length = branches;
+        this.comments = comments;
+        this.pos = start2;
+      }
+      /** A binary operator at `pos`: its length, or 0. */
+      binaryOperator() {
+        const text = this.text;
+        const c = text.charCodeAt(this.pos);
+        const d = text.charCodeAt(this.pos + 1);
+        switch (c) {
+          case 42:
+          // *
+          case 37:
+          // %
+          case 43:
+          // +
+          case 47:
+          // / (comments were skipped already)
+          case 45:
+            return 1;
+          case 62:
+            return d === 61 ? 2 : 1;
+          case 60:
+            if (d === 60) throw REJECT;
+            return d === 61 ? 2 : 1;
+          case 61:
+          // ==
+          case 33:
+            return d === 61 ? 2 : 0;
+          case 38:
+            return d === 38 ? 2 : 0;
+          case 124:
+            return d === 124 ? 2 : 0;
+          default:
+            return 0;
+        }
+      }
+      atUnary() {
+        const c = this.text.charCodeAt(this.pos);
+        return c === 45 || c === 33 && this.text.charCodeAt(this.pos + 1) !== 61;
+      }
+      /** Whether the last `parseOperation` found a term without operators. */
+      plainTerm = false;
+      /**
+       * An expression without a conditional at its top: a term or an operation (whose operands are
+       * walked). Called at a token (trivia skipped); returns with the trivia after it skipped.
+       */
+      parseOperation(walk4) {
+        const start2 = this.pos;
+        if (this.atUnary()) {
+          this.parseOperand();
+          this.parseOperators();
+          this.exprStart = start2;
+          this.plainTerm = false;
+          return { kind: "other", offsets: [start2, this.exprEnd] };
+        }
+        const out2 = this.out;
+        const calls = out2.calls.length;
+        const traversals = out2.traversals.length;
+        const branches = out2.branches.length;
+        const comments = this.comments;
+        const value = this.parseTerm(walk4);
+        const end = this.exprEnd;
+        this.skipTrivia();
+        if (this.binaryOperator() === 0) {
+          this.exprStart = start2;
+          this.exprEnd = end;
+          this.plainTerm = true;
+          return value;
+        }
+        if (!walk4) {
+          this.rollback(start2, calls, traversals, branches, comments);
+          this.parseTerm(true);
+        }
+        this.parseOperators();
+        this.exprStart = start2;
+        this.plainTerm = false;
+        return { kind: "other", offsets: [start2, this.exprEnd] };
+      }
+      /** `op operand` pairs while a binary operator follows; `exprEnd` is the last operand's end. */
+      parseOperators() {
+        for (; ; ) {
+          this.skipTrivia();
+          const length = this.binaryOperator();
+          if (length === 0) return;
+          this.pos += length;
+          this.parseOperand();
+        }
+      }
+      /** An operand of an operator: unary operators and a walked term. */
+      parseOperand() {
+        this.skipTrivia();
+        if (this.atUnary()) {
+          this.pos++;
+          this.parseOperand();
+          return;
+        }
+        this.parseTerm(true);
+      }
+      /**
+       * A term: a primary and its postfix steps (`.name`, `.0`, `[i]`, `.*`, `[*]`). Its span is
+       * left in `exprStart`/`exprEnd`.
+       *
+       * `walk`: the term is walked (an operand, or the top of a walked expression): its primary's
+       * own reference or call is not recorded and its object keys are not dropped, and the inside
+       * of `( … )` is converted; a converted `( … )` walks its inside.
+       */
+      parseTerm(walk4) {
+        const text = this.text;
+        const start2 = this.pos;
+        let primary;
+        let record;
+        let commentMark = -1;
+        let end;
+        if (this.text.charCodeAt(this.pos) === 40) {
+          this.pos++;
+          this.parseExpression(!walk4);
+          this.expect(41);
+          end = this.pos;
+        } else {
+          const traversals = this.out.traversals.length;
+          primary = this.parsePrimary(walk4);
+          if (primary.kind === "traversal" && !walk4) record = this.out.traversals[traversals];
+          commentMark = this.primaryComments;
+          end = this.exprEnd;
+        }
+        let attrs2;
+        let open = primary !== void 0 && primary.kind === "traversal";
+        let attrsEnd = end;
+        let steps = false;
+        for (; ; ) {
+          this.skipTrivia();
+          const at = this.pos;
+          const d = this.text.charCodeAt(this.pos);
+          if (d === 46) {
+            const e = text.charCodeAt(at + 1);
+            if (e === 46) break;
+            steps = true;
+            if (e === 42) {
+              this.pos += 2;
+              open = false;
+              end = this.pos;
+              continue;
+            }
+            this.pos++;
+            const comments = this.comments;
+            this.skipTrivia();
+            if (this.comments !== comments) throw REJECT;
+            if (isDigit(this.text.charCodeAt(this.pos))) {
+              let digits = this.pos;
+              while (isDigit(text.charCodeAt(digits))) digits++;
+              if (this.identifierEnd(digits) !== -1) throw REJECT;
+              this.pos = digits;
+              open = false;
+              end = digits;
+              continue;
+            }
+            const nameEnd = this.identifier();
+            if (this.comments !== commentMark) open = false;
+            if (open) {
+              (attrs2 ??= []).push(text.slice(this.exprStart, nameEnd));
+              attrsEnd = nameEnd;
+            }
+            end = nameEnd;
+          } else if (d === 91) {
+            steps = true;
+            open = false;
+            if (text.startsWith("[*]", at)) {
+              this.pos += 3;
+              end = this.pos;
+              continue;
+            }
+            this.pos++;
+            this.parseExpression(false);
+            this.expect(93);
+            end = this.pos;
+          } else break;
+        }
+        this.exprStart = start2;
+        this.exprEnd = end;
+        if (!primary) return { kind: "other", offsets: [start2, end] };
+        if (!steps) return primary;
+        if (primary.kind !== "traversal") return { kind: "other", offsets: [start2, end] };
+        const names = attrs2 ?? [];
+        if (record) {
+          record.attrs = [...names];
+          record.offsets = [start2, attrsEnd];
+        }
+        return { kind: "traversal", root: primary.root, attrs: names, offsets: [start2, attrsEnd] };
+      }
+      /** Comments counted when the last primary ended (before looking for a call's `(`). */
+      primaryComments = 0;
+      /** A primary (`walk`: see `parseTerm`); sets `exprEnd` and `primaryComments`. */
+      parsePrimary(walk4) {
+        const text = this.text;
+        const start2 = this.pos;
+        const c = this.text.charCodeAt(this.pos);
+        let value;
+        if (c === 34) value = this.parseQuoted();
+        else if (c === 60 && text.charCodeAt(start2 + 1) === 60) value = this.parseHeredoc();
+        else if (c === 91) value = this.parseBracket();
+        else if (c === 123) value = this.parseBrace(walk4);
+        else if (isDigit(c)) value = this.parseNumber();
+        else {
+          const end = this.identifierEnd(start2);
+          if (end === -1) throw REJECT;
+          const word = text.slice(start2, end);
+          this.pos = end;
+          this.primaryComments = this.comments;
+          this.exprEnd = end;
+          if (word === "true" || word === "false") return { kind: "literal", value: word === "true", offsets: [start2, end] };
+          if (word === "null") return { kind: "literal", value: null, offsets: [start2, end] };
+          if (KEYWORD_NAMES.has(word)) throw REJECT;
+          this.skipTrivia();
+          if (this.text.charCodeAt(this.pos) !== 40) {
+            if (!walk4) this.out.traversals.push({ root: word, attrs: [], offsets: [start2, end] });
+            return { kind: "traversal", root: word, attrs: [], offsets: [start2, end] };
+          }
+          this.pos++;
+          const call = { kind: "call", name: word, args: [], offsets: [start2, start2] };
+          if (!walk4) this.out.calls.push(call);
+          this.skipTrivia();
+          if (this.text.charCodeAt(this.pos) !== 41) {
+            for (; ; ) {
+              call.args.push(this.parseExpression(false));
+              this.skipTrivia();
+              const d = this.text.charCodeAt(this.pos);
+              if (d === 44) {
+                this.pos++;
+                this.skipTrivia();
+                if (this.text.charCodeAt(this.pos) === 41) break;
+              } else if (d === 46 && text.startsWith("...", this.pos)) {
+                this.pos += 3;
+                this.skipTrivia();
+                if (this.text.charCodeAt(this.pos) !== 41) throw REJECT;
+                break;
+              } else if (d === 41) break;
+              else throw REJECT;
+            }
+          }
+          this.pos++;
+          call.offsets = [start2, this.pos];
+          this.primaryComments = this.comments;
+          this.exprEnd = this.pos;
+          return call;
+        }
+        this.primaryComments = this.comments;
+        this.exprEnd = this.pos;
+        return value;
+      }
+      /** `[0-9]+(\.[0-9]+([eE][-+]?[0-9]+)?)?` or `0x[0-9a-zA-Z]+`, as the grammar has them. */
+      parseNumber() {
+        const text = this.text;
+        const start2 = this.pos;
+        let pos = start2;
+        const third = text.charCodeAt(pos + 2);
+        if (text.charCodeAt(pos) === 48 && text.charCodeAt(pos + 1) === 120 && (isDigit(third) || third >= 97 && third <= 122 || third >= 65 && third <= 90)) {
+          pos += 2;
+          for (; ; ) {
+            const c = text.charCodeAt(pos);
+            if (isDigit(c) || c >= 97 && c <= 122 || c >= 65 && c <= 90) pos++;
+            else break;
+          }
+        } else {
+          while (isDigit(text.charCodeAt(pos))) pos++;
+          if (text.charCodeAt(pos) === 46 && isDigit(text.charCodeAt(pos + 1))) {
+            pos++;
+            while (isDigit(text.charCodeAt(pos))) pos++;
+            const e = text.charCodeAt(pos);
+            if (e === 101 || e === 69) {
+              let exponent = pos + 1;
+              const sign = text.charCodeAt(exponent);
+              if (sign === 43 || sign === 45) exponent++;
+              if (isDigit(text.charCodeAt(exponent))) {
+                while (isDigit(text.charCodeAt(exponent))) exponent++;
+                pos = exponent;
+              }
+            }
+          }
+        }
+        if (this.identifierEnd(pos) !== -1) throw REJECT;
+        this.pos = pos;
+        return { kind: "literal", value: Number(text.slice(start2, pos)), offsets: [start2, pos] };
+      }
+      /** `[ … ]`: a tuple or a `for` expression. */
+      parseBracket() {
+        const start2 = this.pos;
+        this.pos++;
+        this.skipTrivia();
+        if (this.atKeyword("for")) {
+          this.parseForIntro();
+          this.parseExpression(false);
+          this.parseForCondition();
+          this.expect(93);
+          return { kind: "other", offsets: [start2, this.pos] };
+        }
+        const items = [];
+        for (; ; ) {
+          this.skipTrivia();
+          if (this.text.charCodeAt(this.pos) === 93) break;
+          items.push(this.parseExpression(false));
+          this.skipTrivia();
+          const c = this.text.charCodeAt(this.pos);
+          if (c === 44) this.pos++;
+          else if (c !== 93) throw REJECT;
+        }
+        this.pos++;
+        return { kind: "tuple", items, offsets: [start2, this.pos] };
+      }
+      /** `{ … }`: an object or a `for` expression. */
+      parseBrace(walk4) {
+        const text = this.text;
+        const start2 = this.pos;
+        this.pos++;
+        this.skipTrivia();
+        if (this.atKeyword("for")) {
+          this.parseForIntro();
+          this.parseExpression(false);
+          this.skipTrivia();
+          if (!text.startsWith("=>", this.pos)) throw REJECT;
+          this.pos += 2;
+          this.parseExpression(false);
+          this.skipTrivia();
+          if (text.startsWith("...", this.pos)) this.pos += 3;
+          this.parseForCondition();
+          this.expect(125);
+          return { kind: "other", offsets: [start2, this.pos] };
+        }
+        const items = [];
+        const traversals = this.out.traversals;
+        for (; ; ) {
+          this.skipTrivia();
+          if (this.text.charCodeAt(this.pos) === 125) break;
+          const key2 = this.parseExpression(false);
+          const keyStart = this.exprStart;
+          let keyText2;
+          if (key2.kind === "traversal" && key2.attrs.length === 0) {
+            keyText2 = key2.root;
+            if (!walk4) {
+              for (let index = traversals.length - 1; index >= 0; index--) {
+                if (traversals[index].offsets[0] === keyStart) {
+                  traversals.splice(index, 1);
+                  break;
+                }
+              }
+            }
+          } else if (key2.kind === "template" && key2.parts.every((part) => typeof part === "string")) keyText2 = key2.parts.join("");
+          this.skipTrivia();
+          const c = this.text.charCodeAt(this.pos);
+          const d = text.charCodeAt(this.pos + 1);
+          if (c === 58 || c === 61 && d !== 61 && d !== 62) this.pos++;
+          else throw REJECT;
+          const value = this.parseExpression(false);
+          items.push({ key: keyText2, value, offsets: [keyStart, this.exprEnd] });
+          this.skipTrivia();
+          if (this.text.charCodeAt(this.pos) === 44) this.pos++;
+        }
+        this.pos++;
+        return { kind: "object", items, offsets: [start2, this.pos] };
+      }
+      /** `for k, v in coll :` — the names are not references; the collection is an expression. */
+      parseForIntro() {
+        this.pos += 3;
+        this.forNames();
+        this.keyword("in");
+        this.parseExpression(false);
+        this.expect(58);
+      }
+      forNames() {
+        const text = this.text;
+        let end = this.identifier();
+        if (KEYWORD_NAMES.has(text.slice(this.exprStart, end))) throw REJECT;
+        this.skipTrivia();
+        if (this.text.charCodeAt(this.pos) === 44) {
+          this.pos++;
+          end = this.identifier();
+          if (KEYWORD_NAMES.has(text.slice(this.exprStart, end))) throw REJECT;
+        }
+      }
+      parseForCondition() {
+        this.skipTrivia();
+        if (!this.atKeyword("if")) return;
+        this.pos += 2;
+        this.parseExpression(false);
+      }
+      // ---- templates ---------------------------------------------------------------------------
+      /** `"…"`: a string literal when it is only text, else a template. */
+      parseQuoted() {
+        const text = this.text;
+        const start2 = this.pos;
+        SIMPLE_STRING.lastIndex = start2;
+        if (SIMPLE_STRING.test(text)) {
+          const end2 = SIMPLE_STRING.lastIndex;
+          let from = start2 + 1;
+          let to = end2 - 1;
+          while (from < to && isSpace(text.charCodeAt(from))) from++;
+          while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
+          this.pos = end2;
+          return { kind: "literal", value: text.slice(from, to), offsets: [start2, end2] };
+        }
+        this.pos++;
+        const parts3 = this.parseTemplate("quoted", void 0);
+        if (this.text.charCodeAt(this.pos) !== 34) throw REJECT;
+        this.pos++;
+        const end = this.pos;
+        if (parts3.length === 0) return { kind: "literal", value: "", offsets: [start2, end] };
+        if (parts3.length === 1 && typeof parts3[0] === "string") return { kind: "literal", value: unescape(parts3[0]), offsets: [start2, end] };
+        for (let index = 0; index < parts3.length; index++) {
+          const part = parts3[index];
+          if (typeof part === "string") parts3[index] = unescape(part);
+        }
+        return { kind: "template", parts: parts3, offsets: [start2, end] };
+      }
+      /** `<<EOF` / `<<-EOF` … `EOF`. */
+      parseHeredoc() {
+        const text = this.text;
+        const start2 = this.pos;
+        this.pos += text.charCodeAt(start2 + 2) === 45 ? 3 : 2;
+        const nameStart = this.pos;
+        let pos = nameStart;
+        while (isAsciiIdContinue(text.charCodeAt(pos))) pos++;
+        if (pos === nameStart) throw REJECT;
+        const marker = text.slice(nameStart, pos);
+        while (text.charCodeAt(pos) === 32 || text.charCodeAt(pos) === 9 || text.charCodeAt(pos) === 13) pos++;
+        if (text.charCodeAt(pos) !== 10) throw REJECT;
+        this.pos = pos;
+        const parts3 = this.parseTemplate("heredoc", marker);
+        if (this.directiveEnd !== "") throw REJECT;
+        return { kind: "template", parts: parts3, offsets: [start2, this.pos] };
+      }
+      /**
+       * Template parts up to the end of the template: the closing quote (left at `pos`), the closing
+       * heredoc marker (consumed), or a `%{ else }`/`%{ endif }`/`%{ endfor }` directive (left at
+       * `pos`, its keyword in `this.directiveEnd`). Literal text is raw (not unescaped).
+       */
+      parseTemplate(kind, marker) {
+        const text = this.text;
+        this.directiveEnd = "";
+        const parts3 = [];
+        let runStart = -1;
+        let runEnd = -1;
+        let pos = this.pos;
+        for (; ; ) {
+          let newline = false;
+          for (; ; ) {
+            const c2 = text.charCodeAt(pos);
+            if (c2 === 10) {
+              if (kind !== "heredoc") throw REJECT;
+              newline = true;
+              pos++;
+            } else if (c2 === 13) {
+              if (kind !== "heredoc") throw REJECT;
+              pos++;
+            } else if (isSpace(c2)) pos++;
+            else break;
+          }
+          if (pos >= text.length) throw REJECT;
+          const c = text.charCodeAt(pos);
+          if (c === 0 || c > 127 && NON_ASCII_SPACE.test(text[pos])) throw REJECT;
+          if (kind !== "heredoc" && c === 34) {
+            if (runStart !== -1) parts3.push(text.slice(runStart, runEnd));
+            this.pos = pos;
+            return parts3;
+          }
+          const d = text.charCodeAt(pos + 1);
+          if (c === 36 && d === 123 && kind !== "label") {
+            if (runStart !== -1) parts3.push(text.slice(runStart, runEnd));
+            runStart = -1;
+            const start2 = pos;
+            this.pos = pos + 2;
+            this.skipTrivia();
+            if (this.text.charCodeAt(this.pos) === 126) {
+              this.pos++;
+              this.skipTrivia();
+            }
+            let value;
+            if (this.text.charCodeAt(this.pos) !== 125 && !(this.text.charCodeAt(this.pos) === 126 && this.followedByClose(this.pos + 1))) {
+              value = this.parseExpression(false);
+              this.skipTrivia();
+            }
+            if (this.text.charCodeAt(this.pos) === 126) {
+              this.pos++;
+              this.skipTrivia();
+            }
+            if (this.text.charCodeAt(this.pos) !== 125) throw REJECT;
+            this.pos++;
+            parts3.push(value ?? { kind: "other", offsets: [start2, this.pos] });
+            pos = this.pos;
+            continue;
+          }
+          if (c === 37 && d === 123 && kind !== "label") {
+            if (runStart !== -1) parts3.push(text.slice(runStart, runEnd));
+            runStart = -1;
+            const keyword = this.directiveKeyword(pos);
+            if (keyword === "else" || keyword === "endif" || keyword === "endfor") {
+              this.pos = pos;
+              this.directiveEnd = keyword;
+              return parts3;
+            }
+            parts3.push(this.parseDirective(pos, keyword, kind, marker));
+            pos = this.pos;
+            continue;
+          }
+          if (kind === "heredoc" && newline && text.startsWith(marker, pos)) {
+            let after = pos + marker.length;
+            while (text.charCodeAt(after) !== 10 && isSpace(text.charCodeAt(after))) after++;
+            if (text.charCodeAt(after) === 10) {
+              if (runStart !== -1) parts3.push(text.slice(runStart, runEnd));
+              this.pos = pos + marker.length;
+              return parts3;
+            }
+          }
+          let chunkEnd = pos + 1;
+          if (kind !== "heredoc" && c === 92) {
+            if (d === 34 || d === 110 || d === 114 || d === 116 || d === 92) chunkEnd = pos + 2;
+            else if (d === 117 || d === 85) {
+              const digits = d === 117 ? 4 : 8;
+              for (let index = 0; index < digits; index++) if (!isHexDigit(text.charCodeAt(pos + 2 + index))) throw REJECT;
+              chunkEnd = pos + 2 + digits;
+            } else throw REJECT;
+          } else if ((c === 36 || c === 37) && d === c && kind !== "label") {
+            chunkEnd = text.charCodeAt(pos + 2) === 123 ? pos + 3 : pos + 2;
+          } else {
+            const plain2 = kind === "heredoc" ? HEREDOC_TEXT : kind === "quoted" ? QUOTED_TEXT : LABEL_TEXT;
+            plain2.lastIndex = pos;
+            if (plain2.test(text)) chunkEnd = plain2.lastIndex;
+          }
+          if (runStart === -1) runStart = pos;
+          runEnd = chunkEnd;
+          pos = chunkEnd;
+        }
+      }
+      /** Whether only trivia and then `}` follow `at`. */
+      followedByClose(at) {
+        const saved = this.pos;
+        const comments = this.comments;
+        this.pos = at;
+        this.skipTrivia();
+        const result = this.text.charCodeAt(this.pos) === 125;
+        this.pos = saved;
+        this.comments = comments;
+        return result;
+      }
+      /** The keyword of the directive whose `%{` is at `at`. */
+      directiveKeyword(at) {
+        const saved = this.pos;
+        const comments = this.comments;
+        this.pos = at + 2;
+        this.skipTrivia();
+        if (this.text.charCodeAt(this.pos) === 126) {
+          this.pos++;
+          this.skipTrivia();
+        }
+        let keyword = "";
+        for (const word of ["if", "for", "else", "endif", "endfor"]) if (this.atKeyword(word)) keyword = word;
+        this.pos = saved;
+        this.comments = comments;
+        if (keyword === "") throw REJECT;
+        return keyword;
+      }
+      /** After `%{ [~]`: the keyword. */
+      directiveHead(start2, keyword) {
+        this.pos = start2 + 2;
+        this.skipTrivia();
+        if (this.text.charCodeAt(this.pos) === 126) {
+          this.pos++;
+          this.skipTrivia();
+        }
+        this.pos += keyword.length;
+      }
+      /** The directive's closing `[~] }`. */
+      directiveTail() {
+        this.skipTrivia();
+        if (this.text.charCodeAt(this.pos) === 126) {
+          this.pos++;
+          this.skipTrivia();
+        }
+        if (this.text.charCodeAt(this.pos) !== 125) throw REJECT;
+        this.pos++;
+      }
+      /**
+       * `%{ if c }…[%{ else }…]%{ endif }` or `%{ for x in c }…%{ endfor }`: the expressions in it
+       * are recorded; the directive itself is an unknown part of its template.
+       */
+      parseDirective(start2, keyword, kind, marker) {
+        this.directiveHead(start2, keyword);
+        if (keyword === "if") {
+          this.parseExpression(false);
+          this.directiveTail();
+          this.parseTemplate(kind, marker);
+          let end = this.directiveEnd;
+          if (end === "else") {
+            this.directiveHead(this.pos, "else");
+            this.directiveTail();
+            this.parseTemplate(kind, marker);
+            end = this.directiveEnd;
+          }
+          if (end !== "endif") throw REJECT;
+          this.directiveHead(this.pos, "endif");
+          this.directiveTail();
+        } else {
+          this.forNames();
+          this.keyword("in");
+          this.parseExpression(false);
+          this.directiveTail();
+          this.parseTemplate(kind, marker);
+          if (this.directiveEnd !== "endfor") throw REJECT;
+          this.directiveHead(this.pos, "endfor");
+          this.directiveTail();
+        }
+        this.directiveEnd = "";
+        return { kind: "other", offsets: [start2, this.pos] };
+      }
+    };
   }
 });
 
@@ -32067,9 +32931,33 @@ function hclParserLoadError() {
   return loadError;
 }
 function parseHcl(text) {
-  if (!parser) return void 0;
   const cached = parsedByText.get(text);
   if (cached) return cached;
+  const out2 = parseHclWithJs(text) ?? parseHclWithTreeSitter(text);
+  if (!out2) return void 0;
+  if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
+  parsedByText.set(text, out2);
+  return out2;
+}
+function hclNeedsTreeSitter(texts) {
+  let needed = false;
+  for (const text of texts) {
+    if (parsedByText.has(text)) continue;
+    const out2 = parseHclWithJs(text);
+    if (!out2) {
+      needed = true;
+      continue;
+    }
+    if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
+    parsedByText.set(text, out2);
+  }
+  return needed;
+}
+function parseHclWithJs(text) {
+  return parseHclFile(text);
+}
+function parseHclWithTreeSitter(text) {
+  if (!parser) return void 0;
   const tree = parser.parse(text);
   if (!tree) return void 0;
   try {
@@ -32081,8 +32969,6 @@ function parseHcl(text) {
       const error = firstSyntaxError(root, text);
       if (error) out2.errors.push(error);
     }
-    if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
-    parsedByText.set(text, out2);
     return out2;
   } finally {
     tree.delete();
@@ -32180,10 +33066,6 @@ function convertBody(node, text, out2) {
     }
   }
   return body2;
-}
-function unescape(raw) {
-  if (!raw.includes("\\") && !raw.includes("$${") && !raw.includes("%%{")) return raw;
-  return raw.replace(/\\(["\\nrt])/g, (_, c) => ({ n: "\n", r: "\r", t: "	" })[c] ?? c).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 }
 function convertExpression(node, text, out2) {
   const parts3 = node.children;
@@ -32330,6 +33212,7 @@ var init_hcl = __esm({
     import_node_fs2 = require("node:fs");
     import_node_module = require("node:module");
     import_node_url2 = require("node:url");
+    init_hcl_parse();
     parsedByText = /* @__PURE__ */ new Map();
     PARSED_CACHE_LIMIT = 4096;
     NO_CHILDREN = [];
@@ -32589,7 +33472,7 @@ var init_hcl_syntax = __esm({
           syntax: "Invalid HCL: {{problem}}. terraform init, validate and plan (and the tofu-controller runner) stop at this file; fix it first, then lint again for what follows."
         },
         docs: {
-          rationale: "A `.tf` file that does not parse stops every Terraform command in its folder, and tofu-controller reports it only as a failed plan in the Terraform object's status, minutes after the push. This rule replaces the syntax half of the seed CI's `terraform validate` step: it parses every `.tf`/`.tofu` file offline (tree-sitter's Terraform grammar) and reports the first syntax error on the line Terraform reports it (an unclosed block on its header). Only the first error per file is reported: after it, error recovery is guesswork. A `.tf` file that a module reads through a file function (`templatefile(\"${path.module}/templates/backend.tf\", \u2026)` with `%{ if }` directives) is an input of that module, not configuration: it is not checked, and is not part of any module. What `terraform validate` also checks with provider schemas (argument names and types of resources) still needs the real tool.",
+          rationale: "A `.tf` file that does not parse stops every Terraform command in its folder, and tofu-controller reports it only as a failed plan in the Terraform object's status, minutes after the push. This rule replaces the syntax half of the seed CI's `terraform validate` step: it parses every `.tf`/`.tofu` file offline (a parser written in TypeScript, and tree-sitter's Terraform grammar for a file with a syntax error) and reports the first syntax error on the line Terraform reports it (an unclosed block on its header). Only the first error per file is reported: after it, error recovery is guesswork. A `.tf` file that a module reads through a file function (`templatefile(\"${path.module}/templates/backend.tf\", \u2026)` with `%{ if }` directives) is an input of that module, not configuration: it is not checked, and is not part of any module. What `terraform validate` also checks with provider schemas (argument names and types of resources) still needs the real tool.",
           incorrect: [
             { title: "A block that is never closed", files: { "infra/variables.tf": 'variable "region" {\n  type = string\n\nvariable "zone" {\n  type = string\n}\n' } },
             { title: "A list without a comma", files: { "infra/main.tf": 'locals {\n  zones = ["a", "b"\n  count = 2\n}\n' } }
@@ -51009,6 +51892,7 @@ async function configForPath(target, options) {
   return { root: dir, config: withOverrides2(explicit ?? await loadRootConfig(dir, options.rules), options.configOverrides) };
 }
 async function loadWorkspace(options) {
+  const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
   const rules = options.rules;
@@ -51044,18 +51928,21 @@ async function loadWorkspace(options) {
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
-  if (files.some((file) => isHclFile(file.path))) {
+  const hclTexts = files.filter((file) => file.text !== void 0 && isHclFile(file.path)).map((file) => file.text);
+  if (hclTexts.length > 0 && hclNeedsTreeSitter(hclTexts)) {
     await loadHclParser();
     const failed2 = hclParserLoadError();
     if (failed2 !== void 0) notes.push({ message: `Terraform files were not checked: the HCL parser could not be loaded (${failed2}).` });
   }
+  const modelStarted = performance.now();
   const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
-  return { roots, files, model, notes };
+  return { roots, files, model, notes, phases: { load: modelStarted - started, model: performance.now() - modelStarted } };
 }
 async function lint(options) {
   const errors = [];
   const rules = options.rules;
-  const { roots, files, model, notes } = await loadWorkspace(options);
+  const { roots, files, model, notes, phases } = await loadWorkspace(options);
+  const rulesStarted = performance.now();
   options.signal?.throwIfAborted();
   const findings = [];
   const timings = {};
@@ -51099,6 +51986,7 @@ async function lint(options) {
       if (builds.size > 1) finding.message = `${finding.message} (Applied by ${[...builds].sort().join(", ")}.)`;
     }
   }
+  const reportStarted = performance.now();
   const views = sourceViews(files, model);
   for (const finding of findings) maskFinding(finding, views.redaction(finding.location.root, finding.location.file));
   applySuppressions(findings, files);
@@ -51114,6 +52002,7 @@ async function lint(options) {
     notes,
     errors,
     timings,
+    phases: { ...phases, rules: reportStarted - rulesStarted, report: performance.now() - reportStarted },
     sourceLines,
     frameRegion
   };
@@ -63362,7 +64251,7 @@ async function runLint(options, io) {
     if (options.quiet) io.stderr(`${plural2(warnings, "warning")} not shown because of --quiet.
 `);
   }
-  if (io.env.TIMING) io.stderr(formatTimings(result.timings ?? {}));
+  if (io.env.TIMING) io.stderr(`${result.phases ? formatPhases(result.phases) : ""}${formatTimings(result.timings ?? {})}`);
   return exitCodeOf(result, options.maxWarnings);
 }
 async function readStdin(name3, io) {
@@ -63370,6 +64259,13 @@ async function readStdin(name3, io) {
   const file = import_node_path24.default.resolve(io.cwd, name3);
   const { dir } = await resolveRootPath(file, true);
   return { file, root: dir, text: await io.stdin() };
+}
+function formatPhases(phases) {
+  const rows = Object.entries(phases);
+  return `${"Phase".padEnd(9)}  Time (ms)
+${rows.map(([phase, ms]) => `${phase.padEnd(9)}  ${ms.toFixed(1).padStart(9)}`).join("\n")}
+
+`;
 }
 function formatTimings(timings) {
   const rows = Object.entries(timings).sort((a, b) => b[1] - a[1]);

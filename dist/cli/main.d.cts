@@ -1916,6 +1916,12 @@ export interface LintResult {
 	/** Milliseconds each rule's check took (shown with TIMING=1, like ESLint). */
 	timings?: Record<string, number>;
 	/**
+	 * Milliseconds of each phase of the run (`load`: discovery, reading and parsing; `model`: the
+	 * model and the applied builds; `rules`: every rule, lazily built model views included;
+	 * `report`: masking, suppressions, baselines, sorting). Shown with TIMING=1.
+	 */
+	phases?: Record<"load" | "model" | "rules" | "report", number>;
+	/**
 	 * Source lines `startLine..endLine` (1-based, inclusive) of a file for code frames, with
 	 * every secret value replaced by `***`. `undefined` when the file has no text.
 	 */

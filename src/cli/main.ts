@@ -217,7 +217,7 @@ async function runLint(options: CliOptions, io: CliIo): Promise<number> {
     io.stderr(`gitops-lint found too many warnings (maximum: ${options.maxWarnings}).\n`);
     if (options.quiet) io.stderr(`${plural(warnings, 'warning')} not shown because of --quiet.\n`);
   }
-  if (io.env.TIMING) io.stderr(formatTimings(result.timings ?? {}));
+  if (io.env.TIMING) io.stderr(`${result.phases ? formatPhases(result.phases) : ''}${formatTimings(result.timings ?? {})}`);
   return exitCodeOf(result, options.maxWarnings);
 }
 
@@ -227,6 +227,12 @@ async function readStdin(name: string, io: CliIo): Promise<{ file: string; root:
   const file = path.resolve(io.cwd, name);
   const { dir } = await resolveRootPath(file, true);
   return { file, root: dir, text: await io.stdin() };
+}
+
+/** The run's phases in order, for TIMING=1 (the rules' row is the sum of the table below it). */
+export function formatPhases(phases: Record<string, number>): string {
+  const rows = Object.entries(phases);
+  return `${'Phase'.padEnd(9)}  Time (ms)\n${rows.map(([phase, ms]) => `${phase.padEnd(9)}  ${ms.toFixed(1).padStart(9)}`).join('\n')}\n\n`;
 }
 
 /** The slowest rules first, for TIMING=1. */

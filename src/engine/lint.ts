@@ -14,7 +14,7 @@ import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type Roo
 import { gitRefusal, gitTopLevel } from '../workspace/git.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel } from '../model/build.js';
-import { hclParserLoadError, loadHclParser } from '../terraform/hcl.js';
+import { hclNeedsTreeSitter, hclParserLoadError, loadHclParser } from '../terraform/hcl.js';
 import { isHclFile } from '../terraform/modules.js';
 import { maskedOffset, maskFinding, redact, type Redaction } from './redact.js';
 import { compareFindings, reportTarget, toFinding } from './report.js';
@@ -91,6 +91,8 @@ export interface LoadedWorkspace {
   files: SourceFile[];
   model: Model;
   notes: RunNote[];
+  /** Milliseconds spent reading and parsing (`load`) and building the model (`model`). */
+  phases: { load: number; model: number };
 }
 
 /**
@@ -98,6 +100,7 @@ export interface LoadedWorkspace {
  * prints). Throws `ConfigError` for a bad config; never for bad input files.
  */
 export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspace> {
+  const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
   const notes: RunNote[] = [];
   const rules = options.rules;
@@ -136,22 +139,26 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
-  // The HCL parser (Wasm) loads only when some root holds Terraform configuration.
-  if (files.some((file) => isHclFile(file.path))) {
+  // Terraform configuration is parsed by the JS parser here; tree-sitter (Wasm) loads only when
+  // some file needs it (a syntax error, whose finding and position tree-sitter gives).
+  const hclTexts = files.filter((file) => file.text !== undefined && isHclFile(file.path)).map((file) => file.text as string);
+  if (hclTexts.length > 0 && hclNeedsTreeSitter(hclTexts)) {
     await loadHclParser();
     const failed = hclParserLoadError();
     if (failed !== undefined) notes.push({ message: `Terraform files were not checked: the HCL parser could not be loaded (${failed}).` });
   }
+  const modelStarted = performance.now();
   const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
 
-  return { roots, files, model, notes };
+  return { roots, files, model, notes, phases: { load: modelStarted - started, model: performance.now() - modelStarted } };
 }
 
 /** Lint one or more roots together. Throws `ConfigError` for a bad config; never for bad input files. */
 export async function lint(options: LintOptions): Promise<LintResult> {
   const errors: RunError[] = [];
   const rules = options.rules;
-  const { roots, files, model, notes } = await loadWorkspace(options);
+  const { roots, files, model, notes, phases } = await loadWorkspace(options);
+  const rulesStarted = performance.now();
   options.signal?.throwIfAborted();
   const findings: Finding[] = [];
   // Includes lazily built model views (containers, Flux graph) in the first rule that asks.
@@ -200,6 +207,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     }
   }
 
+  const reportStarted = performance.now();
   const views = sourceViews(files, model);
   for (const finding of findings) maskFinding(finding, views.redaction(finding.location.root, finding.location.file));
   applySuppressions(findings, files);
@@ -215,6 +223,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     notes,
     errors,
     timings,
+    phases: { ...phases, rules: reportStarted - rulesStarted, report: performance.now() - reportStarted },
     sourceLines,
     frameRegion,
   };

@@ -1,29 +1,43 @@
 /**
- * HCL (Terraform/OpenTofu native syntax) with positions, through tree-sitter's Terraform
- * grammar compiled to Wasm (`web-tree-sitter` + `@tree-sitter-grammars/tree-sitter-hcl`).
+ * HCL (Terraform/OpenTofu native syntax) with positions: a hand-written parser in plain
+ * TypeScript (hcl-parse.ts) for every file it accepts, and tree-sitter's Terraform grammar
+ * compiled to Wasm (`web-tree-sitter` + `@tree-sitter-grammars/tree-sitter-hcl`) for the others,
+ * which are the files with a syntax error (and a few odd forms the JS parser leaves to it).
  *
- * Why this parser (reference VALIDATE-STAGE §1; measured again with `node scripts/measure-hcl.mjs`
- * on a 2,009-line module with 392 blocks, on this shared 2-CPU machine under load): it is the
- * only maintained candidate that gives positions for every block, attribute and call, never
- * throws, and parses current syntax (provider functions, `optional()`, templates). Tree-sitter:
- * cold 200–390 ms (mostly Wasm tier-up on the first big parse), warm 21–39 ms, 63 MB RSS. The
- * Go/Wasm `@cdktn/hcl2json` has HashiCorp's messages but no positions at all: cold 2.2 s, warm
- * 78 ms, 150 MB. The older GopherJS builds reject current syntax. Tree-sitter's error recovery
- * is not HashiCorp's, so only the first syntax error is reported, placed where Terraform places
- * it (an unclosed block on its header, a missing token where it is missing);
+ * Why tree-sitter (reference VALIDATE-STAGE §1; measured with `node scripts/measure-hcl.mjs` on
+ * a 2,009-line module with 392 blocks, on this shared 2-CPU machine under load): it is the only
+ * maintained candidate that gives positions for every block, attribute and call, never throws,
+ * and parses current syntax (provider functions, `optional()`, templates). Tree-sitter: cold
+ * 200–390 ms (mostly Wasm tier-up on the first big parse), warm 21–39 ms, 63 MB RSS. The Go/Wasm
+ * `@cdktn/hcl2json` has HashiCorp's messages but no positions at all: cold 2.2 s, warm 78 ms,
+ * 150 MB. The older GopherJS builds reject current syntax. Tree-sitter's error recovery is not
+ * HashiCorp's, so only the first syntax error is reported, placed where Terraform places it (an
+ * unclosed block on its header, a missing token where it is missing);
  * `test/terraform/fmt-differential.test.ts` checks verdict and line against `terraform fmt`.
  *
- * The parser loads asynchronously once (`loadHclParser`, awaited by `loadWorkspace` when a
- * root holds `.tf`/`.tofu` files); parsing is then synchronous, and the tree is copied once
- * with a cursor (`mirror`), converted from the copy to the small plain structure below and
- * freed at once. Cost (issue 14's bench workspace, 200 files / 15,000 lines, cold process):
- * the parse itself (~250 ms CPU, mostly Wasm tier-up) and the copy (one Wasm call per step
- * or read, ~170,000 nodes) dominate; the conversion in plain JS is the smaller part.
+ * Why the JS parser in front of it (issue 14's speed target): on the bench's validate
+ * workspace (205 files, 15,600 lines) tree-sitter cost 0.6 s of CPU in a cold process: the Wasm
+ * load (~20 ms; ~35 ms even for the examples' five files), the parse (240–490 ms, mostly Wasm
+ * tier-up), the copy of its tree through Wasm calls (260–600 ms for ~170,000 nodes) and the
+ * conversion (100–300 ms). The JS parser produces the same `HclFile` directly (no tree): about
+ * 90–140 ms of CPU for those files in a cold process (most of it V8 running the parser before
+ * it is optimized, and the garbage collector; warm it takes 7–9 ms), 2 ms for the examples.
+ * `test/terraform/hcl-parse-differential.test.ts` runs both parsers on every `.tf` in the
+ * repository, the bench workspace and a table of snippets and requires the same structure,
+ * and requires every file tree-sitter rejects to be rejected by the JS parser too (so errors
+ * and their positions stay tree-sitter's).
+ *
+ * `loadWorkspace` parses every Terraform file with the JS parser first (`hclNeedsTreeSitter`,
+ * results kept for `parseHcl`) and loads tree-sitter (`loadHclParser`, asynchronous, once per
+ * process) only when some file needs it; parsing is synchronous. A tree-sitter tree is copied
+ * once with a cursor (`mirror`), converted from the copy to the small plain structure below
+ * and freed at once.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Node as TsNode, Parser as TsParser, TreeCursor as TsTreeCursor } from 'web-tree-sitter';
+import { parseHclFile, unescape } from './hcl-parse.js';
 
 /** `[start, end)` character offsets into the file text. */
 export type Offsets = readonly [number, number];
@@ -141,11 +155,49 @@ export function hclParserLoaded(): boolean {
 const parsedByText = new Map<string, HclFile>();
 const PARSED_CACHE_LIMIT = 4096;
 
-/** Parse one file. Returns `undefined` when the parser is not loaded. Never throws on bad input. */
+/**
+ * Parse one file: with the JS parser (hcl-parse.ts), or, when it does not accept the file (a
+ * syntax error, or a rare form it leaves to tree-sitter), with tree-sitter. Returns `undefined`
+ * when the JS parser does not accept the file and tree-sitter is not loaded. Never throws on
+ * bad input.
+ */
 export function parseHcl(text: string): HclFile | undefined {
-  if (!parser) return undefined;
   const cached = parsedByText.get(text);
   if (cached) return cached;
+  const out = parseHclWithJs(text) ?? parseHclWithTreeSitter(text);
+  if (!out) return undefined;
+  if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
+  parsedByText.set(text, out);
+  return out;
+}
+
+/**
+ * Parse with the JS parser every text it accepts (kept for `parseHcl`); true when some text
+ * needs tree-sitter, which `loadWorkspace` then loads before the model is built.
+ */
+export function hclNeedsTreeSitter(texts: Iterable<string>): boolean {
+  let needed = false;
+  for (const text of texts) {
+    if (parsedByText.has(text)) continue;
+    const out = parseHclWithJs(text);
+    if (!out) {
+      needed = true;
+      continue;
+    }
+    if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
+    parsedByText.set(text, out);
+  }
+  return needed;
+}
+
+/** The JS parser's result, or `undefined` when it does not accept the file (not cached). */
+export function parseHclWithJs(text: string): HclFile | undefined {
+  return parseHclFile(text);
+}
+
+/** Tree-sitter's result, or `undefined` when it is not loaded (not cached). */
+export function parseHclWithTreeSitter(text: string): HclFile | undefined {
+  if (!parser) return undefined;
   const tree = parser.parse(text);
   if (!tree) return undefined;
   try {
@@ -157,8 +209,6 @@ export function parseHcl(text: string): HclFile | undefined {
       const error = firstSyntaxError(root, text);
       if (error) out.errors.push(error);
     }
-    if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
-    parsedByText.set(text, out);
     return out;
   } finally {
     tree.delete();
@@ -289,15 +339,6 @@ function convertBody(node: SyntaxNode, text: string, out: HclFile): HclBody {
     }
   }
   return body;
-}
-
-/** HCL string escapes in literal template text (`\"`, `\\`, `\n`, …; `$${` and `%%{` stay literal markers). */
-function unescape(raw: string): string {
-  if (!raw.includes('\\') && !raw.includes('$${') && !raw.includes('%%{')) return raw;
-  return raw
-    .replace(/\\(["\\nrt])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c)
-    .replace(/\$\$\{/g, '${')
-    .replace(/%%\{/g, '%{');
 }
 
 function convertExpression(node: SyntaxNode, text: string, out: HclFile): HclExpr {

@@ -138,3 +138,21 @@ describe('colours', () => {
     expect((await runCli([], dir, {}, true)).stdout).toContain('\u001b[');
   });
 });
+
+describe('TIMING=1', () => {
+  it('prints the phases of the run in order, then every rule that ran, slowest first, on stderr only', async () => {
+    const dir = tempRepo({ 'deploy/web.yaml': pod('nginx:latest') });
+    const quiet = await runCli([], dir);
+    const timed = await runCli([], dir, { TIMING: '1' });
+    expect(timed.stdout).toBe(quiet.stdout);
+    const lines = timed.stderr.split('\n');
+    expect(lines.slice(0, 5).map((line) => line.split(/ +/)[0])).toEqual(['Phase', 'load', 'model', 'rules', 'report']);
+    for (const line of lines.slice(1, 5)) expect(line).toMatch(/^\w+ +\d+\.\d$/);
+    expect(lines[5]).toBe('');
+    expect(lines[6]).toMatch(/^Rule +Time \(ms\)$/);
+    const rules = lines.slice(7).filter(Boolean);
+    expect(rules.map((line) => line.split(/ +/)[0])).toContain('image-tag-mutable');
+    const times = rules.map((line) => Number(line.split(/ +/).at(-1)));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+});
