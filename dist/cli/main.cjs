@@ -93,9 +93,9 @@ function asScalarString(value) {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
-function getIn(value, path25) {
+function getIn(value, path26) {
   let current = value;
-  for (const segment of path25) {
+  for (const segment of path26) {
     if (Array.isArray(current) && typeof segment === "number") current = current[segment];
     else if (typeof current === "object" && current !== null) current = current[String(segment)];
     else return void 0;
@@ -203,7 +203,7 @@ function readProject(model, root, projectFile, nested = false) {
   const projectModels = asRecord(asRecord(config.models)?.[project.name ?? ""]) ?? void 0;
   const enabledByProject = (file) => {
     if (!projectModels) return void 0;
-    const base = modelPaths.find((path25) => file.path.startsWith(`${path25}/`));
+    const base = modelPaths.find((path26) => file.path.startsWith(`${path26}/`));
     if (base === void 0) return void 0;
     let node = projectModels;
     let enabled = enabledOf(node);
@@ -723,17 +723,17 @@ var require_visit = __commonJS2({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path25) {
-      const ctrl = callVisitor(key2, node, visitor, path25);
+    function visit_(key2, node, visitor, path26) {
+      const ctrl = callVisitor(key2, node, visitor, path26);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key2, path25, ctrl);
-        return visit_(key2, ctrl, visitor, path25);
+        replaceNode(key2, path26, ctrl);
+        return visit_(key2, ctrl, visitor, path26);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path25 = Object.freeze(path25.concat(node));
+          path26 = Object.freeze(path26.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path25);
+            const ci = visit_(i2, node.items[i2], visitor, path26);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -744,13 +744,13 @@ var require_visit = __commonJS2({
             }
           }
         } else if (identity3.isPair(node)) {
-          path25 = Object.freeze(path25.concat(node));
-          const ck = visit_("key", node.key, visitor, path25);
+          path26 = Object.freeze(path26.concat(node));
+          const ck = visit_("key", node.key, visitor, path26);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path25);
+          const cv = visit_("value", node.value, visitor, path26);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -771,17 +771,17 @@ var require_visit = __commonJS2({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path25) {
-      const ctrl = await callVisitor(key2, node, visitor, path25);
+    async function visitAsync_(key2, node, visitor, path26) {
+      const ctrl = await callVisitor(key2, node, visitor, path26);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key2, path25, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path25);
+        replaceNode(key2, path26, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path26);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path25 = Object.freeze(path25.concat(node));
+          path26 = Object.freeze(path26.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path25);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path26);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -792,13 +792,13 @@ var require_visit = __commonJS2({
             }
           }
         } else if (identity3.isPair(node)) {
-          path25 = Object.freeze(path25.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path25);
+          path26 = Object.freeze(path26.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path26);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path25);
+          const cv = await visitAsync_("value", node.value, visitor, path26);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -825,23 +825,23 @@ var require_visit = __commonJS2({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path25) {
+    function callVisitor(key2, node, visitor, path26) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path25);
+        return visitor(key2, node, path26);
       if (identity3.isMap(node))
-        return visitor.Map?.(key2, node, path25);
+        return visitor.Map?.(key2, node, path26);
       if (identity3.isSeq(node))
-        return visitor.Seq?.(key2, node, path25);
+        return visitor.Seq?.(key2, node, path26);
       if (identity3.isPair(node))
-        return visitor.Pair?.(key2, node, path25);
+        return visitor.Pair?.(key2, node, path26);
       if (identity3.isScalar(node))
-        return visitor.Scalar?.(key2, node, path25);
+        return visitor.Scalar?.(key2, node, path26);
       if (identity3.isAlias(node))
-        return visitor.Alias?.(key2, node, path25);
+        return visitor.Alias?.(key2, node, path26);
       return void 0;
     }
-    function replaceNode(key2, path25, node) {
-      const parent = path25[path25.length - 1];
+    function replaceNode(key2, path26, node) {
+      const parent = path26[path26.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity3.isPair(parent)) {
@@ -1453,10 +1453,10 @@ var require_Collection = __commonJS2({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema2, path25, value) {
+    function collectionFromPath(schema2, path26, value) {
       let v = value;
-      for (let i2 = path25.length - 1; i2 >= 0; --i2) {
-        const k = path25[i2];
+      for (let i2 = path26.length - 1; i2 >= 0; --i2) {
+        const k = path26[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -1475,7 +1475,7 @@ var require_Collection = __commonJS2({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path25) => path25 == null || typeof path25 === "object" && !!path25[Symbol.iterator]().next().done;
+    var isEmptyPath = (path26) => path26 == null || typeof path26 === "object" && !!path26[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -1505,11 +1505,11 @@ var require_Collection = __commonJS2({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path25, value) {
-        if (isEmptyPath(path25))
+      addIn(path26, value) {
+        if (isEmptyPath(path26))
           this.add(value);
         else {
-          const [key2, ...rest] = path25;
+          const [key2, ...rest] = path26;
           const node = this.get(key2, true);
           if (identity3.isCollection(node))
             node.addIn(rest, value);
@@ -1523,8 +1523,8 @@ var require_Collection = __commonJS2({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path25) {
-        const [key2, ...rest] = path25;
+      deleteIn(path26) {
+        const [key2, ...rest] = path26;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -1538,8 +1538,8 @@ var require_Collection = __commonJS2({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path25, keepScalar) {
-        const [key2, ...rest] = path25;
+      getIn(path26, keepScalar) {
+        const [key2, ...rest] = path26;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node) ? node.value : node;
@@ -1557,8 +1557,8 @@ var require_Collection = __commonJS2({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path25) {
-        const [key2, ...rest] = path25;
+      hasIn(path26) {
+        const [key2, ...rest] = path26;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -1568,8 +1568,8 @@ var require_Collection = __commonJS2({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path25, value) {
-        const [key2, ...rest] = path25;
+      setIn(path26, value) {
+        const [key2, ...rest] = path26;
         if (rest.length === 0) {
           this.set(key2, value);
         } else {
@@ -4084,9 +4084,9 @@ var require_Document = __commonJS2({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path25, value) {
+      addIn(path26, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path25, value);
+          this.contents.addIn(path26, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -4161,14 +4161,14 @@ var require_Document = __commonJS2({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path25) {
-        if (Collection.isEmptyPath(path25)) {
+      deleteIn(path26) {
+        if (Collection.isEmptyPath(path26)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path25) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path26) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -4183,10 +4183,10 @@ var require_Document = __commonJS2({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path25, keepScalar) {
-        if (Collection.isEmptyPath(path25))
+      getIn(path26, keepScalar) {
+        if (Collection.isEmptyPath(path26))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path25, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path26, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -4197,10 +4197,10 @@ var require_Document = __commonJS2({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path25) {
-        if (Collection.isEmptyPath(path25))
+      hasIn(path26) {
+        if (Collection.isEmptyPath(path26))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path25) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path26) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -4217,13 +4217,13 @@ var require_Document = __commonJS2({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path25, value) {
-        if (Collection.isEmptyPath(path25)) {
+      setIn(path26, value) {
+        if (Collection.isEmptyPath(path26)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path25), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path26), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path25, value);
+          this.contents.setIn(path26, value);
         }
       }
       /**
@@ -6184,9 +6184,9 @@ var require_cst_visit = __commonJS2({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path25) => {
+    visit3.itemAtPath = (cst, path26) => {
       let item = cst;
-      for (const [field, index] of path25) {
+      for (const [field, index] of path26) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -6195,23 +6195,23 @@ var require_cst_visit = __commonJS2({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path25) => {
-      const parent = visit3.itemAtPath(cst, path25.slice(0, -1));
-      const field = path25[path25.length - 1][0];
+    visit3.parentCollection = (cst, path26) => {
+      const parent = visit3.itemAtPath(cst, path26.slice(0, -1));
+      const field = path26[path26.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path25, item, visitor) {
-      let ctrl = visitor(item, path25);
+    function _visit(path26, item, visitor) {
+      let ctrl = visitor(item, path26);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path25.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path26.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -6222,10 +6222,10 @@ var require_cst_visit = __commonJS2({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path25);
+            ctrl = ctrl(item, path26);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path25) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path26) : ctrl;
     }
     exports2.visit = visit3;
   }
@@ -8015,27 +8015,27 @@ function scanSubstitutions(text) {
 function mayHoldDollar(resource) {
   return resource.file.text === void 0 || fileTextIncludes(resource.file, "$");
 }
-function stringsWithDollar(value, path25 = [], out2 = []) {
-  collectDollars(value, [...path25], out2);
+function stringsWithDollar(value, path26 = [], out2 = []) {
+  collectDollars(value, [...path26], out2);
   return out2;
 }
-function collectDollars(value, path25, out2) {
+function collectDollars(value, path26, out2) {
   if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out2.push({ path: [...path25], key: false, text: value });
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out2.push({ path: [...path26], key: false, text: value });
   } else if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      path25.push(index);
-      collectDollars(value[index], path25, out2);
-      path25.pop();
+      path26.push(index);
+      collectDollars(value[index], path26, out2);
+      path26.pop();
     }
   } else if (typeof value === "object" && value !== null) {
     for (const key2 in value) {
       if (!Object.prototype.hasOwnProperty.call(value, key2)) continue;
-      if (path25.length === 0 && key2 === "sops") continue;
-      path25.push(key2);
-      if (key2.includes("$")) out2.push({ path: [...path25], key: true, text: key2 });
-      collectDollars(value[key2], path25, out2);
-      path25.pop();
+      if (path26.length === 0 && key2 === "sops") continue;
+      path26.push(key2);
+      if (key2.includes("$")) out2.push({ path: [...path26], key: true, text: key2 });
+      collectDollars(value[key2], path26, out2);
+      path26.pop();
     }
   }
 }
@@ -8211,16 +8211,16 @@ function kustomizationSubstitution(kustomization, graph) {
     }
   };
 }
-function replaceAt(value, path25, index, replacement) {
-  if (index === path25.length) return replacement;
-  const segment = path25[index];
+function replaceAt(value, path26, index, replacement) {
+  if (index === path26.length) return replacement;
+  const segment = path26[index];
   if (Array.isArray(value)) {
     const copy = [...value];
-    copy[segment] = replaceAt(value[segment], path25, index + 1, replacement);
+    copy[segment] = replaceAt(value[segment], path26, index + 1, replacement);
     return copy;
   }
   const record = value;
-  return { ...record, [segment]: replaceAt(record[segment], path25, index + 1, replacement) };
+  return { ...record, [segment]: replaceAt(record[segment], path26, index + 1, replacement) };
 }
 function appliedCopies(resource, graph, substitutionOf, unknown) {
   const written2 = (kustomizations2) => ({
@@ -8240,7 +8240,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
     const copy = written2([]);
     const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
     if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
-    for (const path25 of unknownPaths) copy.value = replaceAt(copy.value, path25, 0, unknown);
+    for (const path26 of unknownPaths) copy.value = replaceAt(copy.value, path26, 0, unknown);
     return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
   }
   if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written2(kustomizations)], applied: true };
@@ -8505,13 +8505,13 @@ function locationOf(node) {
 function childLocation(at, key2) {
   return { file: at.file, docIndex: at.docIndex, path: [...at.path, key2] };
 }
-function locate(root, rootAt, path25) {
+function locate(root, rootAt, path26) {
   let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
   let node = root;
-  for (let index = 0; index < path25.length; index++) {
-    const segment = path25[index];
+  for (let index = 0; index < path26.length; index++) {
+    const segment = path26[index];
     if (typeof node !== "object" || node === null) {
-      return { ...at, path: [...at.path, ...path25.slice(index)] };
+      return { ...at, path: [...at.path, ...path26.slice(index)] };
     }
     const child = node[segment];
     const own3 = typeof child === "object" && child !== null ? marks.get(child)?.at : void 0;
@@ -11561,17 +11561,17 @@ var init_js_yaml = __esm({
 });
 
 // src/yaml/position.ts
-function locate2(doc, path25) {
+function locate2(doc, path26) {
   let node = doc.contents;
   let pair;
-  for (let i2 = 0; i2 < path25.length; i2++) {
-    const segment = path25[i2];
+  for (let i2 = 0; i2 < path26.length; i2++) {
+    const segment = path26[i2];
     if ((0, import_yaml2.isMap)(node)) {
       const found = node.items.find((item) => (0, import_yaml2.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i2 === path25.length - 1 };
+      if (node === null) return { node: null, pair, exact: i2 === path26.length - 1 };
     } else if ((0, import_yaml2.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
@@ -11583,8 +11583,8 @@ function locate2(doc, path25) {
   }
   return { node, pair, exact: true };
 }
-function offsetsOfPath(doc, text, path25, key2 = false) {
-  const { node, pair, exact } = locate2(doc, path25);
+function offsetsOfPath(doc, text, path26, key2 = false) {
+  const { node, pair, exact } = locate2(doc, path26);
   if (exact && key2 && pair && (0, import_yaml2.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
@@ -11677,14 +11677,14 @@ function scalarRange(text, frame) {
   while (end > start2 && /\s/.test(text[end - 1] ?? "")) end--;
   return end > start2 ? [start2, end] : void 0;
 }
-function offsetsOfValuePath(root, text, path25, key2 = false) {
+function offsetsOfValuePath(root, text, path26, key2 = false) {
   if (!root) return void 0;
   let node = unwrap(root);
   let current = node.result;
   let pairKey;
   let exact = true;
-  for (let i2 = 0; i2 < path25.length; i2++) {
-    const segment = path25[i2];
+  for (let i2 = 0; i2 < path26.length; i2++) {
+    const segment = path26[i2];
     if (node.kind === "mapping" && current !== null && typeof current === "object" && !Array.isArray(current)) {
       const children2 = pairFrames(node);
       if (!children2) return void 0;
@@ -11755,21 +11755,21 @@ function parseYamlText(text) {
     } catch {
       values = void 0;
     }
-    if (values !== void 0) return { documents: lazyDocuments(text, values), problems: [] };
+    if (values !== void 0) return { documents: documentsOfValues(text, values), problems: [], values };
   }
   return parseWithPositions(text);
 }
-function lazyDocuments(text, values) {
+function documentsOfValues(text, values) {
   let asts;
   let positions;
   const astAt = (index) => {
     asts ??= astsOf(text);
     return asts[index] ?? new import_yaml3.Document(null);
   };
-  const offsetsAt = (index, path25, key2) => {
+  const offsetsAt = (index, path26, key2) => {
     if (asts !== void 0) return void 0;
     if (positions === void 0) positions = documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
-    return positions === null ? void 0 : offsetsOfValuePath(positions[index], text, path25, key2);
+    return positions === null ? void 0 : offsetsOfValuePath(positions[index], text, path26, key2);
   };
   return values.map((value, index) => ({
     index,
@@ -11777,7 +11777,7 @@ function lazyDocuments(text, values) {
     get doc() {
       return astAt(index);
     },
-    offsets: (path25, key2 = false) => offsetsAt(index, path25, key2)
+    offsets: (path26, key2 = false) => offsetsAt(index, path26, key2)
   }));
 }
 function astsOf(text) {
@@ -11893,7 +11893,7 @@ function isSourceIgnoreFile(relativePath) {
 function isTextSource(relativePath) {
   return /\.(tf|tofu|sql)$/.test(relativePath);
 }
-function loadSourceFile(root, relativePath, absPath, content) {
+function loadSourceFile(root, relativePath, absPath, content, cache7) {
   const format = formatOf(relativePath);
   let lineCounter;
   const file = {
@@ -11916,7 +11916,13 @@ function loadSourceFile(root, relativePath, absPath, content) {
   if (typeof decoded === "object") return { file, skipped: decoded.reason };
   file.text = decoded;
   if (format === "other") return { file };
+  const cached = cache7?.values(decoded);
+  if (cached !== void 0) {
+    file.documents = documentsOfValues(decoded, cached);
+    return { file };
+  }
   const parsed = parseYamlText(decoded);
+  if (parsed.values !== void 0) cache7?.remember(decoded, parsed.values);
   file.documents = parsed.documents;
   file.problems = parsed.problems;
   return { file };
@@ -11984,10 +11990,10 @@ function markTree(value, at) {
   markNode(value, at);
   for (const child of Object.values(value)) markTree(child, at);
 }
-function pointer(path25) {
-  if (path25 === "") return [];
-  if (!path25.startsWith("/")) return void 0;
-  return path25.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path26) {
+  if (path26 === "") return [];
+  if (!path26.startsWith("/")) return void 0;
+  return path26.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function applyJson6902(target, ops, at) {
   for (const raw of ops) {
@@ -12179,28 +12185,28 @@ function isFluxInstanceRelease(release, ociUrl) {
 function hasUnknownSync(resource) {
   return unknownSync.has(resource);
 }
-function locateIn(resource, path25) {
-  return resource.applied?.locate(path25) ?? { file: resource.file, docIndex: resource.docIndex, path: path25 };
+function locateIn(resource, path26) {
+  return resource.applied?.locate(path26) ?? { file: resource.file, docIndex: resource.docIndex, path: path26 };
 }
-function copyMarked(value, where2, path25) {
+function copyMarked(value, where2, path26) {
   if (typeof value !== "object" || value === null) return value;
   const copy = Array.isArray(value) ? [] : {};
-  markNode(copy, where2(path25));
+  markNode(copy, where2(path26));
   for (const [key2, child] of Object.entries(value)) {
     const childKey = Array.isArray(value) ? Number(key2) : key2;
-    copy[childKey] = copyMarked(child, where2, [...path25, childKey]);
-    markKey(copy, childKey, where2([...path25, childKey]));
+    copy[childKey] = copyMarked(child, where2, [...path26, childKey]);
+    markKey(copy, childKey, where2([...path26, childKey]));
   }
   return copy;
 }
-function mergeMarked(target, source, where2, path25 = []) {
+function mergeMarked(target, source, where2, path26 = []) {
   if (!isMapping(source)) return;
   for (const [key2, value] of Object.entries(source)) {
     const existing = target[key2];
-    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path25, key2]);
+    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path26, key2]);
     else {
-      target[key2] = copyMarked(value, where2, [...path25, key2]);
-      markKey(target, key2, where2([...path25, key2]));
+      target[key2] = copyMarked(value, where2, [...path26, key2]);
+      markKey(target, key2, where2([...path26, key2]));
     }
   }
 }
@@ -12216,15 +12222,15 @@ function setValue2(text) {
   if (/^-?(0|[1-9][0-9]*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
   return text;
 }
-function touchesSync(path25) {
-  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path25.every((segment, index) => index >= sync.length || segment === sync[index]));
+function touchesSync(path26) {
+  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path26.every((segment, index) => index >= sync.length || segment === sync[index]));
 }
 function releaseValues(release, objects) {
   const result = {};
   const rootAt = locateIn(release, ["spec", "values"]);
   markNode(result, rootAt);
   const inline = release.get(["spec", "values"]);
-  const inlineAt = (path25) => locateIn(release, ["spec", "values", ...path25]);
+  const inlineAt = (path26) => locateIn(release, ["spec", "values", ...path26]);
   const unreadable = [];
   let unknown = false;
   asArray(release.get(["spec", "valuesFrom"])).forEach((raw, index) => {
@@ -12234,15 +12240,15 @@ function releaseValues(release, objects) {
     const name3 = asString(entry.name) ?? "";
     const key2 = asString(entry.valuesKey) ?? "values.yaml";
     const targetPath = asString(entry.targetPath);
-    const path25 = targetPath === void 0 ? [] : setPath(targetPath);
+    const path26 = targetPath === void 0 ? [] : setPath(targetPath);
     const label = `valuesFrom[${index}] ${kind ?? "?"} ${name3}${key2 === "values.yaml" ? "" : ` key ${key2}`}`;
     const cannot = (why) => {
       unreadable.push(`${label} (${why})`);
-      if (path25 === void 0 || touchesSync(path25)) unknown = true;
+      if (path26 === void 0 || touchesSync(path26)) unknown = true;
     };
     if (kind === "Secret") return cannot("Secret values are not known");
     if (kind !== "ConfigMap") return cannot("not a ConfigMap");
-    if (path25 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
+    if (path26 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
     const configMap = objects.find(
       (object) => object.kind === "ConfigMap" && object.group === "" && object.name === name3 && (object.appliedNamespace === void 0 || release.appliedNamespace === void 0 || object.appliedNamespace === release.appliedNamespace)
     );
@@ -12252,19 +12258,19 @@ function releaseValues(release, objects) {
     const dataAt = locateIn(configMap, ["data", key2]);
     const text = fileTextAt(dataAt);
     if (text && text.file === void 0) return cannot("its generator input is not readable");
-    if (path25.length > 0) {
+    if (path26.length > 0) {
       if (data.includes(",") && !/^(['"]).*\1$/s.test(data)) return cannot("its value has commas, which --set parsing splits");
       mergeMarked(result, inline, inlineAt);
       let node = result;
-      for (const segment of path25.slice(0, -1)) {
+      for (const segment of path26.slice(0, -1)) {
         if (!isMapping(node[segment])) {
           node[segment] = {};
           markNode(node[segment], dataAt);
         }
         node = node[segment];
       }
-      node[path25[path25.length - 1]] = setValue2(data);
-      markKey(node, path25[path25.length - 1], dataAt);
+      node[path26[path26.length - 1]] = setValue2(data);
+      markKey(node, path26[path26.length - 1], dataAt);
       return;
     }
     const document2 = text?.file?.documents[0];
@@ -12278,7 +12284,7 @@ function releaseValues(release, objects) {
     mergeMarked(result, parsed, () => dataAt);
   });
   mergeMarked(result, inline, inlineAt);
-  return { values: { root: { spec: { values: result } }, at: (path25) => locate(result, rootAt, path25.slice(2)) }, unreadable, unknown };
+  return { values: { root: { spec: { values: result } }, at: (path26) => locate(result, rootAt, path26.slice(2)) }, unreadable, unknown };
 }
 function synthesizeSyncObjects(resources, note = () => {
 }, options = {}) {
@@ -12289,7 +12295,7 @@ function synthesizeSyncObjects(resources, note = () => {
     if (resource.kind === "FluxInstance" && resource.group === OPERATOR_GROUP) {
       const creator = `FluxInstance ${qualified(resource.appliedNamespace, resource.name)}`;
       const say = (message) => note(message, resource.file.absPath);
-      const values = { root: resource.value, at: (path25) => ({ file: resource.file, docIndex: resource.docIndex, path: path25 }) };
+      const values = { root: resource.value, at: (path26) => ({ file: resource.file, docIndex: resource.docIndex, path: path26 }) };
       out2.push(...syncObjects(resource, values, ["spec", "sync"], ["spec", "kustomize", "patches"], () => resource.appliedNamespace, creator, say));
     } else if (resource.kind === "HelmRelease" && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
       const creator = `HelmRelease ${qualified(resource.appliedNamespace, resource.name)} (flux-instance chart)`;
@@ -12884,26 +12890,26 @@ var require_ignore = __commonJS2({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path25) => {
-      const end = path25.length - 1;
-      const index = path25.lastIndexOf(
+    var basenameOf = (path26) => {
+      const end = path26.length - 1;
+      const index = path26.lastIndexOf(
         SLASH,
-        path25[end] === SLASH ? end - 1 : end
+        path26[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path25 : path25.slice(index + 1);
+      return index < 0 ? path26 : path26.slice(index + 1);
     };
-    var parentOf = (path25) => {
-      if (path25.charCodeAt(0) === SLASH_CODE || path25.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path25.split(SLASH).filter(Boolean);
+    var parentOf = (path26) => {
+      if (path26.charCodeAt(0) === SLASH_CODE || path26.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path26.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path25.length - 1;
-      const cut = path25.lastIndexOf(
+      const end = path26.length - 1;
+      const cut = path26.lastIndexOf(
         SLASH,
-        path25.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path26.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path25.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path26.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -13053,7 +13059,7 @@ var require_ignore = __commonJS2({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path25) {
+      testLiteral(path26) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -13062,7 +13068,7 @@ var require_ignore = __commonJS2({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path25)) {
+          if (rule.checkRegex.test(path26)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -13082,15 +13088,15 @@ var require_ignore = __commonJS2({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path25, mode) {
+      test(path26, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path25) : path25;
+        const basename2 = shortcut ? basenameOf(path26) : path26;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path25
+            shortcut && rule._basenameOnly ? basename2 : path26
           )) {
             const { negative } = rule;
             const ret = {
@@ -13112,17 +13118,17 @@ var require_ignore = __commonJS2({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath2 = (path25, originalPath, doThrow) => {
-      if (!isString(path25)) {
+    var checkPath2 = (path26, originalPath, doThrow) => {
+      if (!isString(path26)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path25) {
+      if (!path26) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath2.isNotRelative(path25)) {
+      if (checkPath2.isNotRelative(path26)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -13131,25 +13137,25 @@ var require_ignore = __commonJS2({
       }
       return true;
     };
-    var isNotRelative = (path25) => {
-      const first2 = path25.charCodeAt(0);
+    var isNotRelative = (path26) => {
+      const first2 = path26.charCodeAt(0);
       if (first2 === SLASH_CODE) {
         return true;
       }
       if (first2 !== DOT_CODE) {
         return false;
       }
-      if (path25.length === 1) {
+      if (path26.length === 1) {
         return true;
       }
-      const second = path25.charCodeAt(1);
+      const second = path26.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path25.length === 2 || path25.charCodeAt(2) === SLASH_CODE;
+      return path26.length === 2 || path26.charCodeAt(2) === SLASH_CODE;
     };
     checkPath2.isNotRelative = isNotRelative;
     checkPath2.convert = (p) => p;
@@ -13180,58 +13186,58 @@ var require_ignore = __commonJS2({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache7, path25) {
+      _test(originalPath, cache7, path26) {
         checkPath2(
-          path25,
+          path26,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path25 ? this._t(path25, cache7) : {
+        return path26 ? this._t(path26, cache7) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path25 = convertPath(target);
-        if (!path25 || path25.charCodeAt(path25.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path25);
+        const path26 = convertPath(target);
+        if (!path26 || path26.charCodeAt(path26.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path26);
         }
-        const dir = this._t(path25, this._testCache);
+        const dir = this._t(path26, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path25);
+        const literal = this._rules.testLiteral(path26);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path25, cache7) {
-        if (path25 in cache7) {
-          return cache7[path25];
+      _t(path26, cache7) {
+        if (path26 in cache7) {
+          return cache7[path26];
         }
-        const parentPath = parentOf(path25);
+        const parentPath = parentOf(path26);
         const parent = parentPath ? this._t(parentPath, cache7) : UNDEFINED;
-        return cache7[path25] = parent && parent.ignored ? parent : this._rules.test(path25, MODE_IGNORE);
+        return cache7[path26] = parent && parent.ignored ? parent : this._rules.test(path26, MODE_IGNORE);
       }
-      ignores(path25) {
-        return this._test(path25, this._ignoreCache, convertPath(path25)).ignored;
+      ignores(path26) {
+        return this._test(path26, this._ignoreCache, convertPath(path26)).ignored;
       }
       createFilter() {
-        return (path25) => !this.ignores(path25);
+        return (path26) => !this.ignores(path26);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path25) {
-        return this._test(path25, this._testCache, convertPath(path25));
+      test(path26) {
+        return this._test(path26, this._testCache, convertPath(path26));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path25) => checkPath2(convertPath(path25), path25, RETURN_FALSE);
+    var isPathValid = (path26) => checkPath2(convertPath(path26), path26, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath2.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath2.isNotRelative = (path25) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path25) || isNotRelative(path25);
+      checkPath2.isNotRelative = (path26) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path26) || isNotRelative(path26);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -13390,8 +13396,8 @@ var init_tree = __esm({
 function namespaceMatches(candidate, wanted) {
   return candidate === void 0 || wanted === void 0 || candidate === wanted;
 }
-function refAt(resource, path25, kind = {}) {
-  const value = asRecord(getIn(resource.value, path25));
+function refAt(resource, path26, kind = {}) {
+  const value = asRecord(getIn(resource.value, path26));
   const name3 = asString(value?.name);
   if (!value || name3 === void 0) return void 0;
   const namespace = asString(value.namespace);
@@ -13403,7 +13409,7 @@ function refAt(resource, path25, kind = {}) {
       return namespace ?? resource.appliedNamespace;
     },
     apiVersion: asString(value.apiVersion),
-    path: path25
+    path: path26
   };
 }
 function dependsOnRefs(resource) {
@@ -13463,12 +13469,12 @@ function buildFluxGraph(model) {
       link = include.link;
       dir = include.dir;
     }
-    const path25 = { written: writtenPath, dir, status: void 0 };
+    const path26 = { written: writtenPath, dir, status: void 0 };
     if (link.status === "linked") {
       const tree = treeOf(link.root);
-      path25.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
+      path26.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
     }
-    const entry = { resource, sourceRef, source, link, path: path25, dependsOn: dependsOnRefs(resource) };
+    const entry = { resource, sourceRef, source, link, path: path26, dependsOn: dependsOnRefs(resource) };
     if (include?.source) entry.includedFrom = include.source;
     return entry;
   };
@@ -13501,16 +13507,16 @@ function buildFluxGraph(model) {
       decrypts: asString(decryption?.provider) === "sops",
       postBuild: asRecord(getIn(resource.value, ["spec", "postBuild"])) !== void 0
     };
-    const { link, path: path25 } = base;
-    if (link.status !== "linked" || path25.status !== "directory" || path25.dir === void 0) return entry;
+    const { link, path: path26 } = base;
+    if (link.status !== "linked" || path26.status !== "directory" || path26.dir === void 0) return entry;
     const tree = treeOf(link.root);
     entry.excluded = ignoredFor(tree, base.includedFrom ?? base.source);
     let build3;
-    if (hasKustomizationFile(tree, path25.dir)) {
-      entry.kustomization = model.kustomize.at(link.root, path25.dir);
+    if (hasKustomizationFile(tree, path26.dir)) {
+      entry.kustomization = model.kustomize.at(link.root, path26.dir);
       if (entry.kustomization) build3 = kustomizeBuild(entry.kustomization, model.kustomize, tree);
     } else {
-      build3 = generatedBuild(path25.dir, model.kustomize, tree, entry.excluded);
+      build3 = generatedBuild(path26.dir, model.kustomize, tree, entry.excluded);
     }
     if (!build3) return entry;
     entry.known = true;
@@ -13835,17 +13841,17 @@ function own(res, node) {
 function owns(res, node) {
   return res.owned !== void 0 && res.owned.has(node);
 }
-function locateIn2(res, path25) {
-  return locate(res.value, res.at, path25);
+function locateIn2(res, path26) {
+  return locate(res.value, res.at, path26);
 }
-function writable(res, path25) {
+function writable(res, path26) {
   if (!owns(res, res.value)) {
     res.value = cloneNode(res.value, res.at, true);
     own(res, res.value);
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
-  for (const segment of path25) {
+  for (const segment of path26) {
     const existing = node[segment];
     if (isObject2(existing) && owns(res, existing)) {
       at = locationOf(existing) ?? keyMarkOf(node, segment) ?? childLocation(at, segment);
@@ -13861,18 +13867,18 @@ function writable(res, path25) {
   }
   return node;
 }
-function setIn(res, path25, value, at) {
-  const parent = writable(res, path25.slice(0, -1));
-  const key2 = path25[path25.length - 1];
+function setIn(res, path26, value, at) {
+  const parent = writable(res, path26.slice(0, -1));
+  const key2 = path26[path26.length - 1];
   parent[key2] = value;
   if (at) {
     if (isObject2(value) && !locationOf(value)) markNode(value, at);
     markKey(parent, key2, at);
   }
 }
-function getPath(value, path25) {
+function getPath(value, path26) {
   let node = value;
-  for (const segment of path25) {
+  for (const segment of path26) {
     if (!isObject2(node)) return void 0;
     node = node[segment];
   }
@@ -13910,8 +13916,8 @@ function stripQuotes(value) {
   if (value.length >= 2 && (value.startsWith('"') && value.endsWith('"') || value.startsWith("'") && value.endsWith("'"))) return value.slice(1, -1);
   return value;
 }
-function basename(path25) {
-  return path25.slice(path25.lastIndexOf("/") + 1);
+function basename(path26) {
+  return path26.slice(path26.lastIndexOf("/") + 1);
 }
 function readInput(context, dir, entry, at) {
   const target = resolvePath(dir, entry);
@@ -14163,19 +14169,19 @@ function updatedImage(image, entry) {
   }
   return `${name3}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
 }
-function imagePaths(value, path25, out2) {
+function imagePaths(value, path26, out2) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => imagePaths(item, [...path25, index], out2));
+    value.forEach((item, index) => imagePaths(item, [...path26, index], out2));
     return;
   }
   if (!isMap2(value)) return;
   for (const [key2, child] of Object.entries(value)) {
     if ((key2 === "containers" || key2 === "initContainers") && Array.isArray(child)) {
       child.forEach((container, index) => {
-        if (isMap2(container) && typeof container.image === "string") out2.push({ path: [...path25, key2, index, "image"], image: container.image });
+        if (isMap2(container) && typeof container.image === "string") out2.push({ path: [...path26, key2, index, "image"], image: container.image });
       });
     }
-    imagePaths(child, [...path25, key2], out2);
+    imagePaths(child, [...path26, key2], out2);
   }
 }
 function applyImages(resources, { entry, at }) {
@@ -14186,11 +14192,11 @@ function applyImages(resources, { entry, at }) {
     const found = [];
     imagePaths(res.value, [], found);
     let changed = false;
-    for (const { path: path25, image } of found) {
+    for (const { path: path26, image } of found) {
       if (!imageMatches(image, name3)) continue;
       const next = updatedImage(image, entry);
       if (next === image) continue;
-      setIn(res, path25, next, at);
+      setIn(res, path26, next, at);
       changed = true;
     }
     if (changed) notePatched(res, at);
@@ -14233,12 +14239,12 @@ function selectorPaths(groupKind) {
       return [];
   }
 }
-function setPairs(res, path25, entry, pairsAt) {
+function setPairs(res, path26, entry, pairsAt) {
   let changed = false;
   for (const [key2, value] of Object.entries(entry.pairs)) {
     const text = value === null || value === void 0 ? "" : String(value);
-    if (getPath(res.value, [...path25, key2]) === text) continue;
-    setIn(res, [...path25, key2], text, childLocation(pairsAt, key2));
+    if (getPath(res.value, [...path26, key2]) === text) continue;
+    setIn(res, [...path26, key2], text, childLocation(pairsAt, key2));
     changed = true;
   }
   return changed;
@@ -14250,16 +14256,16 @@ function apply(resources, entry, field) {
     const groupKind = `${id.group}/${id.kind}`;
     let changed = setPairs(res, ["metadata", field], entry, pairsAt);
     if (entry.templates) {
-      for (const path25 of templatePaths(groupKind)) changed = setPairs(res, [...path25, field], entry, pairsAt) || changed;
+      for (const path26 of templatePaths(groupKind)) changed = setPairs(res, [...path26, field], entry, pairsAt) || changed;
       if (field === "labels" && groupKind === "apps/StatefulSet") {
         const claims = getPath(res.value, ["spec", "volumeClaimTemplates"]);
         if (Array.isArray(claims)) claims.forEach((_, index) => changed = setPairs(res, ["spec", "volumeClaimTemplates", index, "metadata", "labels"], entry, pairsAt) || changed);
       }
     }
     if (field === "labels" && entry.selectors) {
-      for (const [path25, create] of selectorPaths(groupKind)) {
-        if (!create && !isMap2(getPath(res.value, path25))) continue;
-        changed = setPairs(res, path25, entry, pairsAt) || changed;
+      for (const [path26, create] of selectorPaths(groupKind)) {
+        if (!create && !isMap2(getPath(res.value, path26))) continue;
+        changed = setPairs(res, path26, entry, pairsAt) || changed;
       }
     }
     if (changed) notePatched(res, entry.at);
@@ -14304,17 +14310,17 @@ var init_name_affix = __esm({
 });
 
 // src/kustomize/merge-keys.ts
-function startsWith(path25, prefix) {
-  return prefix.length <= path25.length && prefix.every((segment, index) => path25[index] === segment);
+function startsWith(path26, prefix) {
+  return prefix.length <= path26.length && prefix.every((segment, index) => path26[index] === segment);
 }
-function mergeKeyOf(group, kind, path25) {
+function mergeKeyOf(group, kind, path26) {
   if (!BUILT_IN_GROUPS.has(group)) return void 0;
-  if (path25.length === 2 && path25[0] === "metadata" && path25[1] === "ownerReferences") return "uid";
-  if (path25.length === 2 && path25[0] === "metadata" && path25[1] === "finalizers") return PRIMITIVE_SET;
-  if (group === "" && kind === "Service" && path25.length === 2 && path25[0] === "spec" && path25[1] === "ports") return "port";
+  if (path26.length === 2 && path26[0] === "metadata" && path26[1] === "ownerReferences") return "uid";
+  if (path26.length === 2 && path26[0] === "metadata" && path26[1] === "finalizers") return PRIMITIVE_SET;
+  if (group === "" && kind === "Service" && path26.length === 2 && path26[0] === "spec" && path26[1] === "ports") return "port";
   const podSpec = POD_SPEC_PATHS[`${group}/${kind}`];
-  if (!podSpec || !startsWith(path25, podSpec)) return void 0;
-  const rest = path25.slice(podSpec.length);
+  if (!podSpec || !startsWith(path26, podSpec)) return void 0;
+  const rest = path26.slice(podSpec.length);
   if (rest.length === 1) return POD_SPEC_LISTS[rest[0]];
   if (rest.length === 2 && ["containers", "initContainers", "ephemeralContainers"].includes(rest[0])) return CONTAINER_LISTS[rest[1]];
   return void 0;
@@ -14385,8 +14391,8 @@ function containersOf(spec) {
   return out2;
 }
 function podSpecReferences(spec, base, out2) {
-  const add2 = (kind, path25, value) => {
-    if (typeof value === "string") out2.push({ kind, path: path25, name: value });
+  const add2 = (kind, path26, value) => {
+    if (typeof value === "string") out2.push({ kind, path: path26, name: value });
   };
   add2("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
   if (typeof spec.priorityClassName === "string") out2.push({ kind: "PriorityClass", group: "scheduling.k8s.io", path: [...base, "priorityClassName"], name: spec.priorityClassName });
@@ -14427,10 +14433,10 @@ function podSpecReferences(spec, base, out2) {
     });
   }
 }
-function ingressBackend(backend, path25, out2) {
+function ingressBackend(backend, path26, out2) {
   const service = isMap2(backend) && isMap2(backend.service) ? backend.service : void 0;
-  if (service && typeof service.name === "string") out2.push({ kind: "Service", path: [...path25, "service", "name"], name: service.name });
-  if (isMap2(backend) && typeof backend.serviceName === "string") out2.push({ kind: "Service", path: [...path25, "serviceName"], name: backend.serviceName });
+  if (service && typeof service.name === "string") out2.push({ kind: "Service", path: [...path26, "service", "name"], name: service.name });
+  if (isMap2(backend) && typeof backend.serviceName === "string") out2.push({ kind: "Service", path: [...path26, "serviceName"], name: backend.serviceName });
 }
 function referencesOf(res) {
   const id = currentId(res);
@@ -14495,18 +14501,18 @@ function parseNameReferences(raw) {
     return [{ kind: str2(entry.kind), group: str2(entry.group), version: str2(entry.version), fieldSpecs }];
   });
 }
-function valuesAtPath(value, segments, path25, out2) {
+function valuesAtPath(value, segments, path26, out2) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => valuesAtPath(item, segments, [...path25, index], out2));
+    value.forEach((item, index) => valuesAtPath(item, segments, [...path26, index], out2));
     return;
   }
   if (segments.length === 0) {
-    if (typeof value === "string") out2.push({ path: path25, name: value });
+    if (typeof value === "string") out2.push({ path: path26, name: value });
     return;
   }
   if (!isMap2(value)) return;
   const segment = segments[0].replace(/\[\]$/, "");
-  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path25, segment], out2);
+  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path26, segment], out2);
 }
 function configuredReferences(res, configs) {
   const id = currentId(res);
@@ -14516,7 +14522,7 @@ function configuredReferences(res, configs) {
       if (spec.kind && spec.kind !== id.kind || spec.group !== void 0 && spec.group !== id.group || spec.version && spec.version !== id.version) continue;
       const found = [];
       valuesAtPath(res.value, spec.path.split("/").filter((segment) => segment !== ""), [], found);
-      for (const { path: path25, name: name3 } of found) out2.push({ kind: config.kind, group: config.group, path: path25, name: name3 });
+      for (const { path: path26, name: name3 } of found) out2.push({ kind: config.kind, group: config.group, path: path26, name: name3 });
     }
   }
   return out2;
@@ -14606,10 +14612,10 @@ function applyNamespace(resources, namespace, at, context) {
     }
     const id = currentId(res);
     let changed = false;
-    const set2 = (path25) => {
-      if (getPath(res.value, path25) === namespace) return;
-      if (path25[0] === "metadata") res.previousNamespaces.push(id.namespace);
-      setIn(res, path25, namespace, at);
+    const set2 = (path26) => {
+      if (getPath(res.value, path26) === namespace) return;
+      if (path26[0] === "metadata") res.previousNamespaces.push(id.namespace);
+      setIn(res, path26, namespace, at);
       changed = true;
     };
     if (apiVersion === "v1" && id.kind === "Namespace") {
@@ -14675,30 +14681,30 @@ function parsePointer(pointer2) {
   return pointer2.slice(1).split("/").map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function resolve(value, segments, forAdd, pointer2) {
-  const path25 = [];
+  const path26 = [];
   let node = value;
   segments.forEach((segment, index) => {
     const last = index === segments.length - 1;
     if (Array.isArray(node)) {
       if (segment === "-" && last && forAdd) {
-        path25.push(node.length);
+        path26.push(node.length);
         node = void 0;
         return;
       }
       if (!/^(0|[1-9][0-9]*)$/.test(segment)) throw new JsonPatchError(`invalid list index "${segment}" in "${pointer2}"`);
       const position2 = Number(segment);
       if (position2 > node.length || position2 === node.length && !(last && forAdd)) throw new JsonPatchError(`index ${position2} out of range in "${pointer2}"`);
-      path25.push(position2);
+      path26.push(position2);
       node = node[position2];
     } else if (isMap2(node)) {
       if (!(segment in node) && !(last && forAdd)) throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
-      path25.push(segment);
+      path26.push(segment);
       node = node[segment];
     } else {
       throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
     }
   });
-  return path25;
+  return path26;
 }
 function deepEqual(a, b) {
   if (a === b) return true;
@@ -14707,18 +14713,18 @@ function deepEqual(a, b) {
   const keysB = Object.keys(b);
   return keysA.length === keysB.length && keysA.every((key2) => key2 in b && deepEqual(a[key2], b[key2]));
 }
-function insert(res, path25, value, at) {
-  const parentPath = path25.slice(0, -1);
-  const key2 = path25[path25.length - 1];
+function insert(res, path26, value, at) {
+  const parentPath = path26.slice(0, -1);
+  const key2 = path26[path26.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key2 === "number") {
     spliceList(res, parentPath, key2, 0, [{ value, at }]);
   } else {
-    setIn(res, path25, value, at);
+    setIn(res, path26, value, at);
   }
 }
-function removeAt(res, path25) {
-  const parentPath = path25.slice(0, -1);
-  const key2 = path25[path25.length - 1];
+function removeAt(res, path26) {
+  const parentPath = path26.slice(0, -1);
+  const key2 = path26[path26.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key2 === "number") spliceList(res, parentPath, key2, 1, []);
   else delete writable(res, parentPath)[key2];
 }
@@ -14753,9 +14759,9 @@ function applyOperations(res, operations) {
           res.at = valueAt;
           break;
         }
-        const path25 = resolve(res.value, segments, operation.op === "add", operation.path);
-        if (operation.op === "replace") setIn(res, path25, value, valueAt);
-        else insert(res, path25, value, valueAt);
+        const path26 = resolve(res.value, segments, operation.op === "add", operation.path);
+        if (operation.op === "replace") setIn(res, path26, value, valueAt);
+        else insert(res, path26, value, valueAt);
         break;
       }
       case "remove": {
@@ -14771,17 +14777,17 @@ function applyOperations(res, operations) {
         const fromAt = locateIn2(res, fromPath);
         if (isObject2(value) && !locationOf(value)) markNode(value, fromAt);
         if (operation.op === "move") removeAt(res, fromPath);
-        const path25 = resolve(res.value, segments, true, operation.path);
-        insert(res, path25, value, fromAt);
+        const path26 = resolve(res.value, segments, true, operation.path);
+        insert(res, path26, value, fromAt);
         if (!isObject2(value)) {
-          const parent = getPath(res.value, path25.slice(0, -1));
-          if (isObject2(parent)) markKey(parent, path25[path25.length - 1], fromAt);
+          const parent = getPath(res.value, path26.slice(0, -1));
+          if (isObject2(parent)) markKey(parent, path26[path26.length - 1], fromAt);
         }
         break;
       }
       case "test": {
-        const path25 = resolve(res.value, segments, false, operation.path);
-        if (!deepEqual(getPath(res.value, path25), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
+        const path26 = resolve(res.value, segments, false, operation.path);
+        if (!deepEqual(getPath(res.value, path26), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
         break;
       }
       default:
@@ -15165,7 +15171,7 @@ function applySmp(res, document2, entry) {
   return applyStrategicMerge(res, document2.value, document2.at, entry.allow);
 }
 function patchEntries(kustomization, file, docIndex) {
-  const at = (...path25) => ({ file, docIndex, path: path25 });
+  const at = (...path26) => ({ file, docIndex, path: path26 });
   const strategicMerge = [];
   const patches = [];
   const json6902 = [];
@@ -15254,7 +15260,7 @@ function readSpec(state, file, dir, root) {
   state.kustomizations.add(file);
   const spec = emptySpec(file, dir);
   const document2 = firstDocument(file);
-  const at = (...path25) => ({ file, docIndex: document2?.index ?? 0, path: path25 });
+  const at = (...path26) => ({ file, docIndex: document2?.index ?? 0, path: path26 });
   if (file.problems.length > 0) {
     state.problem("invalid-kustomization", `${file.path} does not parse: ${file.problems[0].message}`, at());
     return void 0;
@@ -15291,10 +15297,10 @@ function readSpec(state, file, dir, root) {
     if (typeof value[field] === "string" && value[field] !== "") spec[field] = { value: value[field], at: at(field) };
   }
   spec.patches = patchEntries(value, file, document2.index);
-  const pairs2 = (raw, path25) => {
+  const pairs2 = (raw, path26) => {
     if (!isMap2(raw)) return false;
     for (const [key2, pairValue] of Object.entries(raw)) {
-      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key2}" must be a string (quote it)`, at(...path25, key2));
+      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key2}" must be a string (quote it)`, at(...path26, key2));
     }
     return true;
   };
@@ -15658,8 +15664,8 @@ var init_build = __esm({
         this.nameUnknown = res.nameUnknown;
         this.at = res.at;
       }
-      locate(path25) {
-        return locate(this.value, this.at, path25);
+      locate(path26) {
+        return locate(this.value, this.at, path26);
       }
     };
   }
@@ -15697,8 +15703,8 @@ var init_scope = __esm({
 // src/kustomize/host.ts
 function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText2) {
   return {
-    file: (path25) => rootFiles.files.get(path25),
-    isDirectory: (path25) => rootFiles.dirs.has(path25),
+    file: (path26) => rootFiles.files.get(path26),
+    isDirectory: (path26) => rootFiles.dirs.has(path26),
     kustomizationFile(dir) {
       for (const name3 of KUSTOMIZATION_FILES) {
         const file = rootFiles.files.get(dir === "" ? name3 : `${dir}/${name3}`);
@@ -15776,10 +15782,10 @@ var init_resource2 = __esm({
       patchedBy;
       document;
       assumed;
-      locate(path25) {
-        if (this.document) return this.document.locate(path25);
+      locate(path26) {
+        if (this.document) return this.document.locate(path26);
         const written2 = this.written;
-        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path25);
+        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path26);
       }
     };
     AppliedObject = class {
@@ -15813,8 +15819,8 @@ var init_resource2 = __esm({
       get doc() {
         return this.file.documents[this.docIndex]?.doc;
       }
-      get(path25) {
-        return getIn(this.value, path25);
+      get(path26) {
+        return getIn(this.value, path26);
       }
     };
   }
@@ -16154,7 +16160,7 @@ function patchFilesOf(kustomize, root) {
 }
 function fluxOverrides(kustomization) {
   const spec = asRecord(kustomization.value.spec) ?? {};
-  const at = (path25) => kustomization.applied?.locate(["spec", ...path25]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path25] };
+  const at = (path26) => kustomization.applied?.locate(["spec", ...path26]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path26] };
   const flux = {};
   const targetNamespace = asString(spec.targetNamespace);
   const namePrefix = asString(spec.namePrefix);
@@ -23124,62 +23130,62 @@ function podSpecContainers(resource, specPath, overrides, out2) {
     asArray(spec[list]).forEach((raw, index) => {
       const item = asRecord(raw);
       if (!item) return;
-      const path25 = [...specPath, list, index];
+      const path26 = [...specPath, list, index];
       const image = asScalarString(item.image);
-      const written2 = writtenImage(resource, [...path25, "image"], image);
+      const written2 = writtenImage(resource, [...path26, "image"], image);
       const transformed = written2 === void 0 ? void 0 : applyImageOverrides(written2, overrides);
       const effective = resource.applied && image !== void 0 ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
       out2.push({
         resource,
         origin: "podSpec",
-        path: path25,
+        path: path26,
         name: asString(item.name),
         namespace: resource.appliedNamespace,
         image: {
           written: written2,
-          path: [...path25, "image"],
-          tagPath: [...path25, "image"],
+          path: [...path26, "image"],
+          tagPath: [...path26, "image"],
           effective,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
           value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : void 0),
           explicit: explicitPolicy !== void 0,
-          path: explicitPolicy !== void 0 ? [...path25, "imagePullPolicy"] : void 0
+          path: explicitPolicy !== void 0 ? [...path26, "imagePullPolicy"] : void 0
         },
-        env: envEntries(item.env, [...path25, "env"]),
-        envPath: item.env !== void 0 ? [...path25, "env"] : void 0,
-        envFrom: envFromSources(item, path25)
+        env: envEntries(item.env, [...path26, "env"]),
+        envPath: item.env !== void 0 ? [...path26, "env"] : void 0,
+        envFrom: envFromSources(item, path26)
       });
     });
   }
 }
-function writtenImage(resource, path25, applied) {
+function writtenImage(resource, path26, applied) {
   const info2 = resource.applied;
   if (!info2 || applied === void 0) return applied;
-  const container = info2.locate(path25.slice(0, -1));
+  const container = info2.locate(path26.slice(0, -1));
   if (container.file !== info2.written.file || container.docIndex !== info2.written.docIndex) return applied;
-  return asScalarString(getIn(info2.written.value, [...container.path, path25[path25.length - 1]])) ?? applied;
+  return asScalarString(getIn(info2.written.value, [...container.path, path26[path26.length - 1]])) ?? applied;
 }
-function walkValues(resource, value, path25, dotted, namespace, out2) {
+function walkValues(resource, value, path26, dotted, namespace, out2) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(resource, item, [...path25, index], `${dotted}[${index}]`, namespace, out2));
+    value.forEach((item, index) => walkValues(resource, item, [...path26, index], `${dotted}[${index}]`, namespace, out2));
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path25, dotted, namespace);
+  const container = valuesContainer(resource, object, path26, dotted, namespace);
   if (container) out2.push(container);
   for (const [key2, child] of Object.entries(object)) {
     if (key2 === "image" || typeof child !== "object" || child === null) continue;
-    walkValues(resource, child, [...path25, key2], dotted === "" ? key2 : `${dotted}.${key2}`, namespace, out2);
+    walkValues(resource, child, [...path26, key2], dotted === "" ? key2 : `${dotted}.${key2}`, namespace, out2);
   }
 }
-function valuesContainer(resource, object, path25, dotted, namespace) {
+function valuesContainer(resource, object, path26, dotted, namespace) {
   const image = object.image;
   let written2;
-  let tagPath = [...path25, "image"];
+  let tagPath = [...path26, "image"];
   let policyPath;
   let policy;
   const mapping = asRecord(image);
@@ -23188,48 +23194,48 @@ function valuesContainer(resource, object, path25, dotted, namespace) {
     const siblingTag = asScalarString(object.tag);
     if (siblingTag !== void 0 && siblingTag !== "" && parseImageRef(image).tag === void 0 && !image.includes("@")) {
       written2 = `${image}:${siblingTag}`;
-      tagPath = [...path25, "tag"];
+      tagPath = [...path26, "tag"];
       policy = asString(object.pullPolicy);
-      if (policy !== void 0) policyPath = [...path25, "pullPolicy"];
+      if (policy !== void 0) policyPath = [...path26, "pullPolicy"];
     }
   } else if (mapping && typeof mapping.repository === "string") {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
     written2 = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-    if (mapping.tag !== void 0) tagPath = [...path25, "image", "tag"];
+    if (mapping.tag !== void 0) tagPath = [...path26, "image", "tag"];
     policy = asString(mapping.pullPolicy);
-    if (policy !== void 0) policyPath = [...path25, "image", "pullPolicy"];
+    if (policy !== void 0) policyPath = [...path26, "image", "pullPolicy"];
   } else {
     return void 0;
   }
   if (policy === void 0 && typeof object.imagePullPolicy === "string") {
     policy = object.imagePullPolicy;
-    policyPath = [...path25, "imagePullPolicy"];
+    policyPath = [...path26, "imagePullPolicy"];
   }
   const ref = parseImageRef(written2);
   return {
     resource,
     origin: "helmValues",
-    path: path25,
+    path: path26,
     name: asString(object.name),
     valuesPath: dotted,
     namespace,
-    image: { written: formatImageRef(ref), path: [...path25, "image"], tagPath, effective: ref, overrides: [] },
+    image: { written: formatImageRef(ref), path: [...path26, "image"], tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== void 0, path: policyPath },
-    env: envEntries(object.env, [...path25, "env"]),
-    envPath: object.env !== void 0 ? [...path25, "env"] : void 0,
-    envFrom: envFromSources(object, path25)
+    env: envEntries(object.env, [...path26, "env"]),
+    envPath: object.env !== void 0 ? [...path26, "env"] : void 0,
+    envFrom: envFromSources(object, path26)
   };
 }
-function envEntries(env, path25) {
+function envEntries(env, path26) {
   if (Array.isArray(env)) {
     const entries = [];
     env.forEach((raw, index) => {
       const item = asRecord(raw);
       const name3 = asString(item?.name);
       if (!item || name3 === void 0) return;
-      const entry = { name: name3, hasValue: "value" in item, path: [...path25, index] };
+      const entry = { name: name3, hasValue: "value" in item, path: [...path26, index] };
       const literal = asScalarString(item.value);
       if (literal !== void 0) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -23247,7 +23253,7 @@ function envEntries(env, path25) {
   const map2 = asRecord(env);
   if (!map2) return [];
   return Object.entries(map2).map(([name3, value]) => {
-    const entry = { name: name3, hasValue: true, path: [...path25, name3] };
+    const entry = { name: name3, hasValue: true, path: [...path26, name3] };
     const literal = asScalarString(value);
     if (literal !== void 0) entry.value = literal;
     return entry;
@@ -23256,7 +23262,7 @@ function envEntries(env, path25) {
 function keyRef(ref) {
   return { name: asString(ref.name) ?? "", key: asScalarString(ref.key) ?? "", optional: ref.optional === true };
 }
-function envFromSources(object, path25) {
+function envFromSources(object, path26) {
   const sources = [];
   asArray(object.envFrom).forEach((raw, index) => {
     const item = asRecord(raw);
@@ -23266,7 +23272,7 @@ function envFromSources(object, path25) {
     const ref = secret ?? configMap;
     const name3 = asString(ref?.name);
     if (!ref || name3 === void 0) return;
-    const source = { kind: secret ? "Secret" : "ConfigMap", name: name3, optional: ref.optional === true, via: "envFrom", path: [...path25, "envFrom", index] };
+    const source = { kind: secret ? "Secret" : "ConfigMap", name: name3, optional: ref.optional === true, via: "envFrom", path: [...path26, "envFrom", index] };
     const prefix = asString(item.prefix);
     if (prefix !== void 0) source.prefix = prefix;
     sources.push(source);
@@ -23275,7 +23281,7 @@ function envFromSources(object, path25) {
     asArray(object[field]).forEach((raw, index) => {
       const name3 = typeof raw === "string" ? raw : asString(asRecord(raw)?.name);
       if (name3 === void 0) return;
-      sources.push({ kind, name: name3, optional: asRecord(raw)?.optional === true, via: field, path: [...path25, field, index] });
+      sources.push({ kind, name: name3, optional: asRecord(raw)?.optional === true, via: field, path: [...path26, field, index] });
     });
   }
   return sources;
@@ -23448,8 +23454,8 @@ function createdAnnotations(resource) {
     ExternalSecret: ["spec", "target", "template", "metadata", "annotations"],
     SealedSecret: ["spec", "template", "metadata", "annotations"]
   };
-  const path25 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
-  return (path25 && asRecord(getIn(resource.value, path25))) ?? {};
+  const path26 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
+  return (path26 && asRecord(getIn(resource.value, path26))) ?? {};
 }
 function replicas(data) {
   if (!data.resource) return [];
@@ -23567,7 +23573,7 @@ function makeResource(file, docIndex) {
     appliedNamespace: namespace,
     encrypted: asRecord(value.sops) !== void 0,
     value,
-    get: (path25) => getIn(value, path25)
+    get: (path26) => getIn(value, path26)
   };
 }
 function emptyRootFiles(root) {
@@ -23665,7 +23671,7 @@ function buildModel(roots, files, notes, options = {}) {
     find: ({ kind, name: name3, namespace, group }) => (byKindName.get(`${kind}\0${name3}`) ?? []).filter(
       (resource) => (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
     ),
-    fileAt: (root, path25) => rootFilesMap.get(root)?.files.get(path25),
+    fileAt: (root, path26) => rootFilesMap.get(root)?.files.get(path26),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
     resourceAt,
@@ -26296,8 +26302,8 @@ function fluxVersionsFor(model, resource) {
   return index.byRoot.get(resource.file.root) ?? [];
 }
 function describeVersionSource(version2, from) {
-  const path25 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
-  return version2.via === "" ? path25 : `${version2.via} in ${path25}`;
+  const path26 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
+  return version2.via === "" ? path26 : `${version2.via} in ${path26}`;
 }
 function unique(versions) {
   return versions.filter((version2, i2) => versions.findIndex((other) => other.text === version2.text) === i2);
@@ -26413,8 +26419,8 @@ metadata:
         const patchDocuments2 = /* @__PURE__ */ new Set();
         for (const node of model.kustomize.nodes) {
           if (model.appliedStatus(node.file) !== "applied") continue;
-          for (const path25 of patchPathsOf(node)) {
-            const file = model.fileAt(node.file.root, path25);
+          for (const path26 of patchPathsOf(node)) {
+            const file = model.fileAt(node.file.root, path26);
             if (file) for (const written2 of model.resourcesIn(file)) patchDocuments2.add(written2);
           }
         }
@@ -26428,15 +26434,15 @@ metadata:
             ctx.report({ resource, path: ["apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
-          for (const path25 of REFERENCE_PATHS) {
-            const apiVersion = asString(resource.get([...path25, "apiVersion"]));
-            const kind = asString(resource.get([...path25, "kind"]));
+          for (const path26 of REFERENCE_PATHS) {
+            const apiVersion = asString(resource.get([...path26, "apiVersion"]));
+            const kind = asString(resource.get([...path26, "kind"]));
             const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion, kind);
             if (!apiVersion || !removedRef) continue;
             const data = { apiVersion, kind: kind ?? "object", removedIn: removedRef.removedIn, replacement: removedRef.replacement };
             const found = verdict(model, resource, removedRef);
             const messageId = !found ? "removedInReference" : found.serving === "served" ? "stillServedInReference" : "notServedInReference";
-            ctx.report({ resource, path: [...path25, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
+            ctx.report({ resource, path: [...path26, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
         }
       }
@@ -26576,13 +26582,13 @@ function cycleFrom(start2, members, edges) {
     for (const edge of edges.get(node) ?? []) {
       if (!members.has(edge.to)) continue;
       if (edge.to === start2) {
-        const path25 = [edge];
+        const path26 = [edge];
         let back = previous.get(node);
         while (back) {
-          path25.unshift(back);
+          path26.unshift(back);
           back = previous.get(back.from);
         }
-        return path25;
+        return path26;
       }
       if (!previous.has(edge.to) && edge.to !== start2) {
         previous.set(edge.to, edge);
@@ -26713,10 +26719,10 @@ spec:
         for (const component of cycles(order, edges)) {
           const members = new Set(component);
           const first2 = order.find((resource) => members.has(resource));
-          const path25 = cycleFrom(first2, members, edges);
-          const [edge] = path25;
+          const path26 = cycleFrom(first2, members, edges);
+          const [edge] = path26;
           if (!edge) continue;
-          const names = [first2, ...path25.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
+          const names = [first2, ...path26.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
           ctx.report({ resource: first2, path: [...edge.ref.path, "name"], messageId: "cycle", data: { cycle: names.join(" \u2192 ") } });
         }
       }
@@ -26725,10 +26731,10 @@ spec:
 });
 
 // src/schema/describe.ts
-function formatPath(path25, rootName2) {
-  if (path25.length === 0) return rootName2;
+function formatPath(path26, rootName2) {
+  if (path26.length === 0) return rootName2;
   let out2 = "";
-  for (const segment of path25) {
+  for (const segment of path26) {
     if (typeof segment === "number") out2 += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out2 += out2 ? `.${segment}` : segment;
     else out2 += `[${JSON.stringify(segment)}]`;
@@ -26844,14 +26850,14 @@ var init_validate = __esm({
       get full() {
         return this.problems.length >= this.max;
       }
-      report(messageId, path25, data, key2 = false) {
+      report(messageId, path26, data, key2 = false) {
         if (this.full) return;
-        const problem = { path: [...path25], messageId, data };
+        const problem = { path: [...path26], messageId, data };
         if (key2) problem.key = true;
         this.problems.push(problem);
       }
-      name(path25) {
-        return formatPath(path25, this.options.rootName);
+      name(path26) {
+        return formatPath(path26, this.options.rootName);
       }
       resolve(schema2) {
         let current = schema2;
@@ -26873,83 +26879,83 @@ var init_validate = __esm({
         return re;
       }
       /** A value of the wrong type gets one problem and is not looked into further. */
-      walk(value, raw, path25) {
-        if (this.full || path25.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+      walk(value, raw, path26) {
+        if (this.full || path26.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
         const schema2 = this.resolve(raw);
         if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path25)) return;
+        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path26)) return;
         if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
-          this.report("enum", path25, { path: this.name(path25), allowed: formatAllowed(schema2.enum) });
+          this.report("enum", path26, { path: this.name(path26), allowed: formatAllowed(schema2.enum) });
         }
-        if (typeof value === "string") this.checkString(value, schema2, path25);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path25);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path25);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path25);
-        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path25);
-        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path25, "anyOf");
-        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path25, "oneOf");
-        if (schema2.not && this.passes(value, schema2.not, path25) && !containsUnknown(value)) this.report("not", path25, { path: this.name(path25) });
+        if (typeof value === "string") this.checkString(value, schema2, path26);
+        else if (typeof value === "number") this.checkNumber(value, schema2, path26);
+        else if (Array.isArray(value)) this.checkArray(value, schema2, path26);
+        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path26);
+        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path26);
+        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path26, "anyOf");
+        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path26, "oneOf");
+        if (schema2.not && this.passes(value, schema2.not, path26) && !containsUnknown(value)) this.report("not", path26, { path: this.name(path26) });
       }
-      checkType(value, type2, path25) {
+      checkType(value, type2, path26) {
         const types2 = Array.isArray(type2) ? type2 : [type2];
         const actual = typeOf(value);
         const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path25, { expected: describeTypes(types2), path: this.name(path25), actual: describeFound(value) });
+        if (!ok) this.report("type", path26, { expected: describeTypes(types2), path: this.name(path26), actual: describeFound(value) });
         return ok;
       }
-      checkString(value, schema2, path25) {
+      checkString(value, schema2, path26) {
         const length = [...value].length;
         if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path25, { path: this.name(path25), limit: String(schema2.minLength) });
+          this.report("minLength", path26, { path: this.name(path26), limit: String(schema2.minLength) });
         }
         if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path25, { path: this.name(path25), limit: String(schema2.maxLength) });
+          this.report("maxLength", path26, { path: this.name(path26), limit: String(schema2.maxLength) });
         }
         if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
-          this.report("pattern", path25, { path: this.name(path25), pattern: schema2.pattern });
+          this.report("pattern", path26, { path: this.name(path26), pattern: schema2.pattern });
         }
       }
-      checkNumber(value, schema2, path25) {
-        const range = (comparison, limit) => this.report("range", path25, { path: this.name(path25), comparison, limit: String(limit) });
+      checkNumber(value, schema2, path26) {
+        const range = (comparison, limit) => this.report("range", path26, { path: this.name(path26), comparison, limit: String(limit) });
         if (schema2.minimum !== void 0 && value < schema2.minimum) range("at least", schema2.minimum);
         if (schema2.exclusiveMinimum !== void 0 && value <= schema2.exclusiveMinimum) range("greater than", schema2.exclusiveMinimum);
         if (schema2.maximum !== void 0 && value > schema2.maximum) range("at most", schema2.maximum);
         if (schema2.exclusiveMaximum !== void 0 && value >= schema2.exclusiveMaximum) range("less than", schema2.exclusiveMaximum);
         if (schema2.multipleOf && Math.abs(value / schema2.multipleOf - Math.round(value / schema2.multipleOf)) > 1e-9) {
-          this.report("multipleOf", path25, { path: this.name(path25), limit: String(schema2.multipleOf) });
+          this.report("multipleOf", path26, { path: this.name(path26), limit: String(schema2.multipleOf) });
         }
       }
-      checkArray(value, schema2, path25) {
+      checkArray(value, schema2, path26) {
         if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path25, { path: this.name(path25), limit: String(schema2.minItems) });
+          this.report("minItems", path26, { path: this.name(path26), limit: String(schema2.minItems) });
         }
         if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path25, { path: this.name(path25), limit: String(schema2.maxItems) });
+          this.report("maxItems", path26, { path: this.name(path26), limit: String(schema2.maxItems) });
         }
         if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
-          this.report("uniqueItems", path25, { path: this.name(path25) });
+          this.report("uniqueItems", path26, { path: this.name(path26) });
         }
         if (schema2.items) {
           for (let index = 0; index < value.length; index++) {
-            path25.push(index);
-            this.walk(value[index], schema2.items, path25);
-            path25.pop();
+            path26.push(index);
+            this.walk(value[index], schema2.items, path26);
+            path26.pop();
           }
         }
       }
-      checkObject(value, schema2, path25) {
+      checkObject(value, schema2, path26) {
         const keys = Object.keys(value);
         if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path25, { path: this.name(path25), limit: String(schema2.minProperties) });
+          this.report("minProperties", path26, { path: this.name(path26), limit: String(schema2.minProperties) });
         }
         if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path25, { path: this.name(path25), limit: String(schema2.maxProperties) });
+          this.report("maxProperties", path26, { path: this.name(path26), limit: String(schema2.maxProperties) });
         }
         if (schema2.required) {
           for (const field of schema2.required) {
             if (value[field] === void 0 || value[field] === null) {
-              const at = path25.length === 0 && "kind" in value ? ["kind"] : path25;
-              this.report("required", at, { field, parent: this.name(path25) });
+              const at = path26.length === 0 && "kind" in value ? ["kind"] : path26;
+              this.report("required", at, { field, parent: this.name(path26) });
             }
           }
         }
@@ -26961,34 +26967,34 @@ var init_validate = __esm({
           const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
           if (childSchema) {
             if (child !== null) {
-              path25.push(key2);
-              this.walk(child, childSchema, path25);
-              path25.pop();
+              path26.push(key2);
+              this.walk(child, childSchema, path26);
+              path26.pop();
             }
           } else if (extra === false) {
             const suggestion = suggest(key2, Object.keys(properties ?? {}));
-            const data = { field: key2, parent: this.name(path25) };
+            const data = { field: key2, parent: this.name(path26) };
             if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path25, key2], data, true);
+            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path26, key2], data, true);
           }
         }
       }
-      passes(value, schema2, path25) {
+      passes(value, schema2, path26) {
         const probe = new _Walker(this.options, 1, this.patterns);
-        probe.walk(value, schema2, path25);
+        probe.walk(value, schema2, path26);
         return probe.problems.length === 0;
       }
-      checkAlternatives(value, options, path25, kind) {
-        const passing = options.filter((option) => this.passes(value, option, path25)).length;
+      checkAlternatives(value, options, path26, kind) {
+        const passing = options.filter((option) => this.passes(value, option, path26)).length;
         if (kind === "anyOf" ? passing > 0 : passing === 1) return;
         if (passing > 1 && containsUnknown(value)) return;
         const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
         if (passing === 0 && requiredOnly) {
           const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);
-          this.report("requiredOneOf", path25, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path25) });
+          this.report("requiredOneOf", path26, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path26) });
           return;
         }
-        this.report(kind, path25, { path: this.name(path25) });
+        this.report(kind, path26, { path: this.name(path26) });
       }
     };
   }
@@ -27384,14 +27390,14 @@ function notKubernetes(file) {
 function checkPath(ctx, consumer) {
   const note = ctx.model.flux.linkNote(consumer);
   if (note) ctx.model.note({ message: note, file: consumer.resource.file.absPath });
-  const { link, path: path25, resource } = consumer;
+  const { link, path: path26, resource } = consumer;
   if (link.status !== "linked") return false;
-  const data = { referrer: describeObject(resource), path: path25.written ?? "", repo: link.root.name };
-  if (path25.status === "missing" && path25.dir !== void 0 && isUnread(link.root, path25.dir)) return false;
-  if (path25.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
-  else if (path25.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
-  else if (path25.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
-  return path25.status === "directory";
+  const data = { referrer: describeObject(resource), path: path26.written ?? "", repo: link.root.name };
+  if (path26.status === "missing" && path26.dir !== void 0 && isUnread(link.root, path26.dir)) return false;
+  if (path26.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
+  else if (path26.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
+  else if (path26.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
+  return path26.status === "directory";
 }
 var TERRAFORM, APP_REPO, FLUX_SYSTEM, flux_path_exists_default;
 var init_flux_path_exists = __esm({
@@ -27506,9 +27512,9 @@ spec:
         const graph = ctx.model.flux;
         for (const kustomization of graph.kustomizations) {
           if (!checkPath(ctx, kustomization)) continue;
-          const { resource, link, path: path25 } = kustomization;
-          if (link.status !== "linked" || path25.dir === void 0) continue;
-          const data = { referrer: describeObject(resource), path: path25.written ?? "./", repo: link.root.name };
+          const { resource, link, path: path26 } = kustomization;
+          if (link.status !== "linked" || path26.dir === void 0) continue;
+          const data = { referrer: describeObject(resource), path: path26.written ?? "./", repo: link.root.name };
           if (!kustomization.kustomization) {
             for (const file of kustomization.scanned) {
               if (notKubernetes(file)) ctx.report({ resource, path: ["spec", "path"], messageId: "notKubernetes", data: { ...data, file: file.path } });
@@ -27517,7 +27523,7 @@ spec:
           if (resource.get(["spec", "ignoreMissingComponents"]) === true) continue;
           asArray(resource.get(["spec", "components"])).forEach((component, index) => {
             if (typeof component !== "string") return;
-            const target = resolveInRoot(path25.dir, component);
+            const target = resolveInRoot(path26.dir, component);
             if (target !== void 0 && ctx.model.kustomize.at(link.root, target)) return;
             ctx.report({ resource, path: ["spec", "components", index], messageId: "componentMissing", data: { ...data, component, target: target ?? component } });
           });
@@ -27552,12 +27558,12 @@ function checkRef(ctx, resource, ref, accepted, field) {
   if (elsewhere2 && elsewhere2.appliedNamespace !== void 0 && namespace !== void 0) {
     const data = { kind: ref.kind, name: ref.name, found: elsewhere2.appliedNamespace, namespace, referrer };
     const mover = movedBy(graph, elsewhere2);
-    const path25 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
+    const path26 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
     if (mover) {
       const kustomization = qualified(mover.resource.appliedNamespace, mover.resource.name);
-      ctx.report({ resource, path: path25, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
+      ctx.report({ resource, path: path26, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
     } else {
-      ctx.report({ resource, path: path25, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
+      ctx.report({ resource, path: path26, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
     }
     return;
   }
@@ -27918,8 +27924,8 @@ function resolveStaticPath(expr, module2, isChild) {
     if (rest.startsWith("/") || /^[A-Za-z]:[\\/]/.test(rest) || rest.startsWith("~") || isChild) return { status: "unknown" };
     base = module2.dir;
   }
-  const path25 = resolvePath(base, rest.charCodeAt(0) === 47 ? rest.replace(/^\/+/, "") : rest);
-  return path25 === void 0 ? { status: "outside", written: written2 } : { status: "resolved", path: path25, written: written2 };
+  const path26 = resolvePath(base, rest.charCodeAt(0) === 47 ? rest.replace(/^\/+/, "") : rest);
+  return path26 === void 0 ? { status: "outside", written: written2 } : { status: "resolved", path: path26, written: written2 };
 }
 function globToRegExp(pattern) {
   let out2 = "";
@@ -28891,11 +28897,11 @@ var require_web_tree_sitter2 = __commonJS2({
               _scriptName = self.location.href;
             }
             var scriptDirectory = "";
-            function locateFile(path25) {
+            function locateFile(path26) {
               if (Module["locateFile"]) {
-                return Module["locateFile"](path25, scriptDirectory);
+                return Module["locateFile"](path26, scriptDirectory);
               }
-              return scriptDirectory + path25;
+              return scriptDirectory + path26;
             }
             __name(locateFile, "locateFile");
             var readAsync, readBinary;
@@ -33741,17 +33747,17 @@ var init_types = __esm({
 });
 
 // src/references/flux.ts
-function typedRef(resource, path25) {
-  const item = asRecord(resource.get(path25));
+function typedRef(resource, path26) {
+  const item = asRecord(resource.get(path26));
   const kind = asString(item?.kind);
   const name3 = asString(item?.name);
   if (!item || kind !== "Secret" && kind !== "ConfigMap" || name3 === void 0) return void 0;
   return { kind, name: name3, item };
 }
-function localSecret(resource, path25, effect, requiredKeys) {
-  const name3 = asString(resource.get([...path25, "name"]));
+function localSecret(resource, path26, effect, requiredKeys) {
+  const name3 = asString(resource.get([...path26, "name"]));
   if (name3 === void 0 || name3 === "") return void 0;
-  const ref = { referrer: resource, kind: "Secret", name: name3, namespace: resource.appliedNamespace, path: [...path25, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
+  const ref = { referrer: resource, kind: "Secret", name: name3, namespace: resource.appliedNamespace, path: [...path26, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
   if (requiredKeys) ref.requiredKeys = requiredKeys;
   return ref;
 }
@@ -33777,12 +33783,12 @@ function sourceRefs(model) {
 function kubeConfigRefs(model) {
   const refs = [];
   for (const resource of [...model.ofKind("Kustomization", KUSTOMIZE_GROUP), ...model.ofKind("HelmRelease", HELM_GROUP)]) {
-    const path25 = ["spec", "kubeConfig", "secretRef"];
-    const ref = localSecret(resource, path25, "the controller cannot connect to the remote cluster");
+    const path26 = ["spec", "kubeConfig", "secretRef"];
+    const ref = localSecret(resource, path26, "the controller cannot connect to the remote cluster");
     if (!ref) continue;
     ref.outOfBand = "kubeconfig Secrets for remote clusters are created outside git (flux create secret, a script, Cluster API)";
-    const key2 = asScalarString(resource.get([...path25, "key"]));
-    if (key2 !== void 0 && key2 !== "") ref.key = { name: key2, path: [...path25, "key"] };
+    const key2 = asScalarString(resource.get([...path26, "key"]));
+    if (key2 !== void 0 && key2 !== "") ref.key = { name: key2, path: [...path26, "key"] };
     else ref.requiredKeys = [{ anyOf: ["value", "value.yaml"], reason: "kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml" }];
     refs.push(ref);
   }
@@ -33807,10 +33813,10 @@ function notificationAndImageRefs(model) {
   }
   return refs;
 }
-function namedSecret(resource, path25, namespace, effect, extra = {}) {
-  const name3 = asString(resource.get(path25));
+function namedSecret(resource, path26, namespace, effect, extra = {}) {
+  const name3 = asString(resource.get(path26));
   if (name3 === void 0 || name3 === "") return void 0;
-  return { referrer: resource, kind: "Secret", name: name3, namespace, path: path25, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
+  return { referrer: resource, kind: "Secret", name: name3, namespace, path: path26, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
 }
 function fluxInstanceRefs(model) {
   const refs = [];
@@ -33840,16 +33846,16 @@ function valuesFromRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     asArray(resource.get(["spec", "valuesFrom"])).forEach((_, index) => {
-      const path25 = ["spec", "valuesFrom", index];
-      const ref = typedRef(resource, path25);
+      const path26 = ["spec", "valuesFrom", index];
+      const ref = typedRef(resource, path26);
       if (!ref) return;
-      const keyPath = ref.item.valuesKey === void 0 ? [...path25, "name"] : [...path25, "valuesKey"];
+      const keyPath = ref.item.valuesKey === void 0 ? [...path26, "name"] : [...path26, "valuesKey"];
       refs.push({
         referrer: resource,
         kind: ref.kind,
         name: ref.name,
         namespace: resource.appliedNamespace,
-        path: [...path25, "name"],
+        path: [...path26, "name"],
         key: { name: asScalarString(ref.item.valuesKey) ?? "values.yaml", path: keyPath },
         optional: ref.item.optional === true,
         optionalKey: false,
@@ -33867,22 +33873,22 @@ function terraformRefs(model) {
     for (const field of ["varsFrom", "backendConfigsFrom"]) {
       const keysField = field === "varsFrom" ? "varsKeys" : "keys";
       asArray(resource.get(["spec", field])).forEach((_, index) => {
-        const path25 = ["spec", field, index];
-        const ref = typedRef(resource, path25);
+        const path26 = ["spec", field, index];
+        const ref = typedRef(resource, path26);
         if (!ref) return;
         const { kind, name: name3, item } = ref;
         const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name3, path: [...path25, "name"], optional: item.optional === true, effect });
+        refs.push({ ...base, kind, name: name3, path: [...path26, "name"], optional: item.optional === true, effect });
         asArray(item[keysField]).forEach((key2, keyIndex) => {
           if (typeof key2 !== "string") return;
           refs.push({
             ...base,
             kind,
             name: name3,
-            path: [...path25, "name"],
+            path: [...path26, "name"],
             optional: item.optional === true,
             keyOnly: true,
-            key: { name: key2.split(":")[0] ?? key2, path: [...path25, keysField, keyIndex] },
+            key: { name: key2.split(":")[0] ?? key2, path: [...path26, keysField, keyIndex] },
             effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
           });
         });
@@ -33895,8 +33901,8 @@ function terraformRefs(model) {
         const ref = asRecord(valueFrom?.[field]);
         const name3 = asString(ref?.name);
         if (!ref || name3 === void 0) continue;
-        const path25 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name3, path: [...path25, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path25, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+        const path26 = [...runner, "env", index, "valueFrom", field];
+        refs.push({ ...base, kind, name: name3, path: [...path26, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path26, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
       }
     });
   }
@@ -33917,9 +33923,9 @@ function kustomizationRefs(model) {
   for (const resource of model.ofKind("Kustomization", KUSTOMIZE_GROUP)) {
     const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
     asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((_, index) => {
-      const path25 = ["spec", "postBuild", "substituteFrom", index];
-      const ref = typedRef(resource, path25);
-      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path25, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
+      const path26 = ["spec", "postBuild", "substituteFrom", index];
+      const ref = typedRef(resource, path26);
+      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path26, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
     });
     const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
     if (secret !== void 0) {
@@ -33957,7 +33963,7 @@ function helmValuesRefs(model, resolveName) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     const namespace = helmReleaseTarget(resource).namespace;
-    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path25, raw) => {
+    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path26, raw) => {
       const name3 = resolveName(resource, raw, "helmValues");
       if (name3 === void 0) return;
       refs.push({
@@ -33965,7 +33971,7 @@ function helmValuesRefs(model, resolveName) {
         kind: "Secret",
         name: name3,
         namespace,
-        path: path25,
+        path: path26,
         optional: false,
         optionalKey: false,
         effect: "the chart's pods that read it do not start",
@@ -33975,16 +33981,16 @@ function helmValuesRefs(model, resolveName) {
   }
   return refs;
 }
-function walk(resource, value, path25, found) {
+function walk(resource, value, path26, found) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(resource, item, [...path25, index], found));
+    value.forEach((item, index) => walk(resource, item, [...path26, index], found));
     return;
   }
   const object = asRecord(value);
   if (!object || object.enabled === false) return;
   for (const [key2, child] of Object.entries(object)) {
-    if (key2 === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path25, key2], child);
-    else if (typeof child === "object" && child !== null) walk(resource, child, [...path25, key2], found);
+    if (key2 === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path26, key2], child);
+    else if (typeof child === "object" && child !== null) walk(resource, child, [...path26, key2], found);
   }
 }
 var RELEASE_SCOPE;
@@ -34009,35 +34015,35 @@ function containerRefs(containers, resolveName) {
         if (!ref || ref.name === "") continue;
         const name3 = resolveName(container.resource, ref.name, container.origin);
         if (name3 === void 0) continue;
-        const path25 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: name3, path: [...path25, "name"], key: { name: ref.key, path: [...path25, "key"] }, optional: ref.optional });
+        const path26 = [...entry.path, "valueFrom", field];
+        refs.push({ ...base, kind, name: name3, path: [...path26, "name"], key: { name: ref.key, path: [...path26, "key"] }, optional: ref.optional });
       }
     }
     for (const source of container.envFrom) {
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path25 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      const path26 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
       const name3 = resolveName(container.resource, source.name, container.origin);
       if (name3 === void 0) continue;
-      refs.push({ ...base, kind: source.kind, name: name3, path: path25, optional: source.optional });
+      refs.push({ ...base, kind: source.kind, name: name3, path: path26, optional: source.optional });
     }
   }
   return refs;
 }
-function itemKeys(source, path25) {
+function itemKeys(source, path26) {
   const keys = [];
   asArray(source.items).forEach((raw, index) => {
     const key2 = asScalarString(asRecord(raw)?.key);
-    if (key2 !== void 0) keys.push({ name: key2, path: [...path25, "items", index, "key"] });
+    if (key2 !== void 0) keys.push({ name: key2, path: [...path26, "items", index, "key"] });
   });
   return keys;
 }
-function volumeSourceRefs(resource, namespace, source, path25, kind, nameField, resolveName) {
+function volumeSourceRefs(resource, namespace, source, path26, kind, nameField, resolveName) {
   const raw = asString(source[nameField]);
   if (raw === void 0 || raw === "") return [];
   const name3 = resolveName(resource, raw, "manifest");
   if (name3 === void 0) return [];
-  const base = { referrer: resource, kind, name: name3, namespace, path: [...path25, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
-  return [base, ...itemKeys(source, path25).map((key2) => ({ ...base, key: key2, keyOnly: true }))];
+  const base = { referrer: resource, kind, name: name3, namespace, path: [...path26, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
+  return [base, ...itemKeys(source, path26).map((key2) => ({ ...base, key: key2, keyOnly: true }))];
 }
 function podSpecRefs(model, resolveName) {
   const refs = [];
@@ -34049,14 +34055,14 @@ function podSpecRefs(model, resolveName) {
     asArray(spec.volumes).forEach((raw, index) => {
       const volume = asRecord(raw);
       if (!volume) return;
-      const path25 = [...specPath, "volumes", index];
+      const path26 = [...specPath, "volumes", index];
       const secret = asRecord(volume.secret);
-      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path25, "secret"], "Secret", "secretName", resolveName));
+      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path26, "secret"], "Secret", "secretName", resolveName));
       const configMap = asRecord(volume.configMap);
-      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path25, "configMap"], "ConfigMap", "name", resolveName));
+      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path26, "configMap"], "ConfigMap", "name", resolveName));
       asArray(asRecord(volume.projected)?.sources).forEach((rawSource, sourceIndex) => {
         const projected = asRecord(rawSource);
-        const sourcePath = [...path25, "projected", "sources", sourceIndex];
+        const sourcePath = [...path26, "projected", "sources", sourceIndex];
         const projectedSecret = asRecord(projected?.secret);
         if (projectedSecret) refs.push(...volumeSourceRefs(resource, namespace, projectedSecret, [...sourcePath, "secret"], "Secret", "name", resolveName));
         const projectedConfigMap = asRecord(projected?.configMap);
@@ -34070,7 +34076,7 @@ function podSpecRefs(model, resolveName) {
   }
   return refs;
 }
-function pullSecretRefs(resource, holder, path25, resolveName) {
+function pullSecretRefs(resource, holder, path26, resolveName) {
   const refs = [];
   asArray(holder.imagePullSecrets).forEach((raw, index) => {
     const written2 = asString(asRecord(raw)?.name);
@@ -34082,7 +34088,7 @@ function pullSecretRefs(resource, holder, path25, resolveName) {
       kind: "Secret",
       name: name3,
       namespace: resource.appliedNamespace,
-      path: [...path25, "imagePullSecrets", index, "name"],
+      path: [...path26, "imagePullSecrets", index, "name"],
       optional: false,
       optionalKey: false,
       pullSecret: true,
@@ -34320,9 +34326,9 @@ var init_image_tag_mutable = __esm({
 function kustomizationFileReferences(node) {
   const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
   const out2 = [];
-  const add2 = (path25, raw, expects) => {
+  const add2 = (path26, raw, expects) => {
     if (typeof raw !== "string" || raw.length === 0 || REMOTE2.test(raw)) return;
-    out2.push({ path: path25, value: raw, target: resolveInRoot(node.dir, raw), expects });
+    out2.push({ path: path26, value: raw, target: resolveInRoot(node.dir, raw), expects });
   };
   asArray(value.patches).forEach((patch, index) => add2(["patches", index, "path"], asRecord(patch)?.path, "file"));
   asArray(value.patchesJson6902).forEach((patch, index) => add2(["patchesJson6902", index, "path"], asRecord(patch)?.path, "file"));
@@ -34456,10 +34462,10 @@ resources:
           const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
           for (const entry of node.entries) {
             const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-            const path25 = [entry.field, entry.index];
+            const path26 = [entry.field, entry.index];
             if (entry.kind === "missing") {
               if (entry.target !== void 0 && isUnread(root, entry.target)) continue;
-              ctx.report({ file, docIndex: node.docIndex, path: path25, messageId: entry.target === void 0 ? "outside" : "missing", data });
+              ctx.report({ file, docIndex: node.docIndex, path: path26, messageId: entry.target === void 0 ? "outside" : "missing", data });
               continue;
             }
             if (entry.kind === "file" && entry.field === "resources" && entry.target !== void 0) {
@@ -34474,17 +34480,17 @@ resources:
             }
             if (entry.kind !== "directory" || entry.target === void 0) continue;
             if (entry.target === node.dir || entry.target === "" || node.dir.startsWith(`${entry.target}/`)) {
-              ctx.report({ file, docIndex: node.docIndex, path: path25, messageId: "cycle", data });
+              ctx.report({ file, docIndex: node.docIndex, path: path26, messageId: "cycle", data });
               continue;
             }
             const child = model.kustomize.at(root, entry.target);
             if (!child) {
-              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path25, messageId: "noKustomization", data });
+              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path26, messageId: "noKustomization", data });
               continue;
             }
             const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? "Kustomization";
-            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path25, messageId: "componentInResources", data });
-            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path25, messageId: "kustomizationInComponents", data });
+            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path26, messageId: "componentInResources", data });
+            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path26, messageId: "kustomizationInComponents", data });
           }
           const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
           asArray(value.bases).forEach((base, index) => {
@@ -34552,9 +34558,9 @@ function reportEmptyKustomizations(model, kustomizations, report) {
   }
   const generated2 = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
-    const { link, path: path25 } = kustomization;
-    if (link.status !== "linked" || path25.dir === void 0) continue;
-    if (kustomization.kustomization === void 0 && path25.status === "directory") push(generated2, key2(link.root, path25.dir), kustomization);
+    const { link, path: path26 } = kustomization;
+    if (link.status !== "linked" || path26.dir === void 0) continue;
+    if (kustomization.kustomization === void 0 && path26.status === "directory") push(generated2, key2(link.root, path26.dir), kustomization);
   }
   for (const file of model.files) {
     if (!isKustomizationFile(file.path) || !isEmptyKustomization(file)) continue;
@@ -34717,11 +34723,11 @@ spec:
         for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
         const fluxPaths = /* @__PURE__ */ new Map();
         for (const kustomization of graph.kustomizations) {
-          const { link, path: path25 } = kustomization;
-          if (!kustomization.known || link.status !== "linked" || path25.dir === void 0) continue;
+          const { link, path: path26 } = kustomization;
+          if (!kustomization.known || link.status !== "linked" || path26.dir === void 0) continue;
           let byDir = fluxPaths.get(link.root);
           if (!byDir) fluxPaths.set(link.root, byDir = /* @__PURE__ */ new Map());
-          push(byDir, path25.dir, kustomization);
+          push(byDir, path26.dir, kustomization);
         }
         const fluxPathOf = (file) => {
           const byDir = fluxPaths.get(file.root);
@@ -35068,10 +35074,10 @@ var init_credential = __esm({
 });
 
 // rules/no-plaintext-sensitive-env.ts
-function walkValues2(ctx, release, value, path25, dotted, parentKey) {
+function walkValues2(ctx, release, value, path26, dotted, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path25, index];
+      const itemPath = [...path26, index];
       const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
@@ -35087,18 +35093,18 @@ function walkValues2(ctx, release, value, path25, dotted, parentKey) {
   const object = asRecord(value);
   if (!object) return;
   if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
-    ctx.report({ resource: release, path: [...path25, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path26, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key2, child] of Object.entries(object)) {
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
       if (!isCredential(key2, child, isEnv ? "env" : "setting")) continue;
-      const childPath = [...path25, key2];
+      const childPath = [...path26, key2];
       const childDotted = dotted === "" ? key2 : `${dotted}.${key2}`;
       if (isEnv) ctx.report({ resource: release, path: childPath, messageId: "helmEnv", data: { variable: key2, key: childDotted, release: release.name } });
       else ctx.report({ resource: release, path: childPath, messageId: "helmValue", data: { key: childDotted, release: release.name } });
     } else if (typeof child === "object" && child !== null) {
-      walkValues2(ctx, release, child, [...path25, key2], dotted === "" ? key2 : `${dotted}.${key2}`, key2);
+      walkValues2(ctx, release, child, [...path26, key2], dotted === "" ? key2 : `${dotted}.${key2}`, key2);
     }
   }
 }
@@ -35161,8 +35167,8 @@ var init_no_plaintext_sensitive_env = __esm({
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
             if (!isCredential(entry.name, entry.value, "env")) continue;
-            const path25 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
-            ctx.report({ resource: container.resource, path: path25, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
+            const path26 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
+            ctx.report({ resource: container.resource, path: path26, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
         }
         for (const release of ctx.model.written.filter((resource) => resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io")) {
@@ -35236,11 +35242,11 @@ function checkVariable(ctx, model, container, requirement, names) {
   const provider = resolve2(model, container, requirement);
   const expected = requirement.secret !== void 0 ? `from Secret ${requirement.secret}` : "as a literal value or from a ConfigMap";
   if (provider === void 0) {
-    const path25 = container.envPath ?? container.path;
+    const path26 = container.envPath ?? container.path;
     const data = { ...names, variable };
-    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path25, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
-    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path25, messageId: "missingValue", data });
-    else ctx.report({ resource: container.resource, path: path25, messageId: "missing", data });
+    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path26, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
+    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path26, messageId: "missingValue", data });
+    else ctx.report({ resource: container.resource, path: path26, messageId: "missing", data });
     return;
   }
   if (provider.kind === "maybe") {
@@ -35460,10 +35466,10 @@ function interpolate(template, data = {}) {
 }
 function reportTarget(report) {
   if ("resource" in report) {
-    const path25 = report.path ?? [];
-    const at = report.resource.applied?.locate(path25);
+    const path26 = report.path ?? [];
+    const at = report.resource.applied?.locate(path26);
     if (at) return { file: at.file, docIndex: at.docIndex, path: at.path };
-    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path25 };
+    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path26 };
   }
   return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
 }
@@ -35508,24 +35514,24 @@ function toFinding(rule, report, level, roots = []) {
     resource = { apiVersion, kind, name: name3, docIndex };
     if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
   }
-  const path25 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
+  const path26 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
   const finding = {
     ruleId: rule.meta.id,
     level,
     message,
     messageId: report.messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path25, report.messageId, rootNeutral(message, roots.includes(file.root) ? roots : [file.root, ...roots]))
+    fingerprint: fingerprint(rule.meta.id, file, resource, path26, report.messageId, rootNeutral(message, roots.includes(file.root) ? roots : [file.root, ...roots]))
   };
   if (resource) finding.resource = resource;
-  if (path25) finding.path = path25;
+  if (path26) finding.path = path26;
   if (report.metadata) finding.metadata = report.metadata;
   return finding;
 }
-function fingerprint(ruleId, file, resource, path25, messageId, message) {
+function fingerprint(ruleId, file, resource, path26, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
   const hash = (0, import_node_crypto3.createHash)("sha256");
-  hash.update([ruleId, file.path, identity3, (path25 ?? []).join(""), messageId, message].join("\0"));
+  hash.update([ruleId, file.path, identity3, (path26 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
 function rootNeutral(message, roots) {
@@ -35561,12 +35567,12 @@ var init_report = __esm({
 });
 
 // rules/schema-valid.ts
-function startsWith2(path25, prefix) {
-  return prefix.length <= path25.length && prefix.every((segment, index) => path25[index] === segment);
+function startsWith2(path26, prefix) {
+  return prefix.length <= path26.length && prefix.every((segment, index) => path26[index] === segment);
 }
 function aboutChangedValue(problem, changed) {
   return changed.some(
-    (path25) => startsWith2(problem.path, path25) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path25, problem.path) || problem.messageId === "required" && startsWith2(path25, [...problem.path, problem.data.field ?? ""])
+    (path26) => startsWith2(problem.path, path26) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path26, problem.path) || problem.messageId === "required" && startsWith2(path26, [...problem.path, problem.data.field ?? ""])
   );
 }
 function throughDynamicKey(problem, dynamicKeys) {
@@ -35587,12 +35593,12 @@ function modeOf(copy, problem) {
 function plural(count, one, many) {
   return `${count} ${count === 1 ? one : many}`;
 }
-function operatorKind(resource, value, path25, operator) {
+function operatorKind(resource, value, path26, operator) {
   if (!operator || resource.group !== "notification.toolkit.fluxcd.io") return false;
   const list = resource.kind === "Alert" ? "eventSources" : resource.kind === "Receiver" ? "resources" : void 0;
-  if (!list || path25.length < 4 || path25[0] !== "spec" || path25[1] !== list || typeof path25[2] !== "number" || path25[3] !== "kind") return false;
+  if (!list || path26.length < 4 || path26[0] !== "spec" || path26[1] !== list || typeof path26[2] !== "number" || path26[3] !== "kind") return false;
   const items = value.spec?.[list];
-  const kind = Array.isArray(items) ? items[path25[2]]?.kind : void 0;
+  const kind = Array.isArray(items) ? items[path26[2]]?.kind : void 0;
   return typeof kind === "string" && OPERATOR_KINDS.has(kind);
 }
 function hasSyntaxError2(resource) {
@@ -35762,7 +35768,7 @@ var init_schema_valid = __esm({
           const found = /* @__PURE__ */ new Map();
           const unknownPaths = /* @__PURE__ */ new Set();
           for (const copy of copies) {
-            for (const path25 of copy.unknown) unknownPaths.add(JSON.stringify(path25));
+            for (const path26 of copy.unknown) unknownPaths.add(JSON.stringify(path26));
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
@@ -36024,8 +36030,8 @@ function stringValue(node) {
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
 }
-function describePath(path25) {
-  return path25.reduce((out2, segment) => typeof segment === "number" ? `${out2}[${segment}]` : out2 ? `${out2}.${segment}` : segment, "");
+function describePath(path26) {
+  return path26.reduce((out2, segment) => typeof segment === "number" ? `${out2}[${segment}]` : out2 ? `${out2}.${segment}` : segment, "");
 }
 var import_yaml7;
 var init_ast = __esm({
@@ -36176,15 +36182,15 @@ function parse3(nodes) {
   return config;
 }
 function readRule(nodes, node, index, issues) {
-  const path25 = ["creation_rules", index];
+  const path26 = ["creation_rules", index];
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path25, data: { what: `creation rule ${index + 1}` } });
+    issues.push({ code: "notMapping", path: path26, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
-  checkKeys(node, path25, RULE_KEYS, `creation rule ${index + 1}`, issues);
+  checkKeys(node, path26, RULE_KEYS, `creation rule ${index + 1}`, issues);
   const rule = {
     index,
-    path: path25,
+    path: path26,
     pathRegex: void 0,
     pathRegexp: void 0,
     catchAll: true,
@@ -36192,11 +36198,11 @@ function readRule(nodes, node, index, issues) {
     selection: void 0
   };
   readPathRegex(nodes, node, rule, issues);
-  rule.recipients = readRuleRecipients(nodes, node, path25, issues);
-  rule.selection = readSelection(nodes, node, path25, issues);
-  checkShamir(nodes, node, path25, issues);
-  checkBoolean(nodes, node, path25, "mac_only_encrypted", issues);
-  checkString(nodes, node, path25, "aws_profile", issues);
+  rule.recipients = readRuleRecipients(nodes, node, path26, issues);
+  rule.selection = readSelection(nodes, node, path26, issues);
+  checkShamir(nodes, node, path26, issues);
+  checkBoolean(nodes, node, path26, "mac_only_encrypted", issues);
+  checkString(nodes, node, path26, "aws_profile", issues);
   return rule;
 }
 function readPathRegex(nodes, node, rule, issues) {
@@ -36215,14 +36221,14 @@ function readPathRegex(nodes, node, rule, issues) {
   if (compiled2.ok) rule.pathRegexp = compiled2.regexp;
   else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled2.reason } });
 }
-function readRuleRecipients(nodes, node, path25, issues) {
+function readRuleRecipients(nodes, node, path26, issues) {
   const groups = nodes.get(node, "key_groups")?.value;
   if (!isNull(groups) && !(0, import_yaml8.isSeq)(groups)) {
-    issues.push(invalidType([...path25, "key_groups"], "key_groups", "a list of key groups"));
+    issues.push(invalidType([...path26, "key_groups"], "key_groups", "a list of key groups"));
   }
   if ((0, import_yaml8.isSeq)(groups) && groups.items.length > 0) {
     const out3 = [];
-    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path25, "key_groups", i2], out3, issues, 0));
+    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path26, "key_groups", i2], out3, issues, 0));
     return out3;
   }
   const out2 = [];
@@ -36233,28 +36239,28 @@ function readRuleRecipients(nodes, node, path25, issues) {
     const items = recipientStrings(nodes, entry.value, key2 !== "hckms");
     if (!items) {
       const expected = key2 === "hckms" ? "a list of strings" : "a comma-separated string or a list of strings";
-      issues.push(invalidType([...path25, key2], key2, expected));
+      issues.push(invalidType([...path26, key2], key2, expected));
       continue;
     }
-    for (const [text, itemPath] of items) addRecipients(out2, type2, text, [...path25, key2, ...itemPath]);
+    for (const [text, itemPath] of items) addRecipients(out2, type2, text, [...path26, key2, ...itemPath]);
   }
   return out2;
 }
-function readGroup(nodes, node, path25, out2, issues, depth) {
+function readGroup(nodes, node, path26, out2, issues, depth) {
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path25, data: { what: "a key group" } });
+    issues.push({ code: "notMapping", path: path26, data: { what: "a key group" } });
     return;
   }
-  checkKeys(node, path25, GROUP_KEYS, "a key group", issues);
+  checkKeys(node, path26, GROUP_KEYS, "a key group", issues);
   for (const key2 of GROUP_KEYS) {
     const value = nodes.get(node, key2)?.value;
     if (isNull(value)) continue;
     if (!(0, import_yaml8.isSeq)(value)) {
-      issues.push(invalidType([...path25, key2], key2, "a list"));
+      issues.push(invalidType([...path26, key2], key2, "a list"));
       continue;
     }
     nodes.items(value).forEach((item, i2) => {
-      const itemPath = [...path25, key2, i2];
+      const itemPath = [...path26, key2, i2];
       if (key2 === "merge") {
         if (depth < 8) readGroup(nodes, item, itemPath, out2, issues, depth + 1);
         return;
@@ -36308,16 +36314,16 @@ function recipientStrings(nodes, value, acceptString) {
   }
   return items;
 }
-function addRecipients(out2, type2, text, path25) {
+function addRecipients(out2, type2, text, path26) {
   const id = normaliseRecipient(type2, text);
-  if (id !== void 0) out2.push({ type: type2, id, path: path25 });
+  if (id !== void 0) out2.push({ type: type2, id, path: path26 });
 }
-function readSelection(nodes, node, path25, issues) {
+function readSelection(nodes, node, path26, issues) {
   const present = nodes.entries(node).filter((entry2) => isSelectionKey(entry2.key) && !isNull(entry2.value) && scalarText(entry2.value) !== "");
   if (present.length > 1) {
     const keys = present.map((entry2) => entry2.key).join(", ");
     for (const entry2 of present.slice(1)) {
-      issues.push({ code: "multipleSelection", path: [...path25, entry2.key], key: true, data: { keys } });
+      issues.push({ code: "multipleSelection", path: [...path26, entry2.key], key: true, data: { keys } });
     }
     return void 0;
   }
@@ -36326,22 +36332,22 @@ function readSelection(nodes, node, path25, issues) {
   const key2 = entry.key;
   const value = scalarText(entry.value);
   if (value === void 0) {
-    issues.push(invalidType([...path25, key2], key2, "a string"));
+    issues.push(invalidType([...path26, key2], key2, "a string"));
     return void 0;
   }
   const made = makeSelection(key2, value);
   if (!made.ok) {
-    issues.push({ code: "invalidRegex", path: [...path25, key2], data: { key: key2, reason: made.reason, effect: INVALID_REGEX_EFFECT[key2] ?? "" } });
+    issues.push({ code: "invalidRegex", path: [...path26, key2], data: { key: key2, reason: made.reason, effect: INVALID_REGEX_EFFECT[key2] ?? "" } });
     return void 0;
   }
-  checkIdentity(made.selection, [...path25, key2], issues);
+  checkIdentity(made.selection, [...path26, key2], issues);
   return made.selection;
 }
-function checkIdentity(selection, path25, issues) {
+function checkIdentity(selection, path26, issues) {
   const { key: key2, value, regexp } = selection;
   if (key2 !== "encrypted_regex" && key2 !== "encrypted_suffix") return;
   const field = IDENTITY_KEYS.find((name3) => regexp ? regexp.test(name3) : name3.endsWith(value));
-  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path25, data: { key: key2, field } });
+  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path26, data: { key: key2, field } });
 }
 function checkUnreachable(config) {
   const catchAll = config.rules.find((rule) => rule.catchAll);
@@ -36361,13 +36367,13 @@ function checkDestinations(nodes, value, issues) {
     if ((0, import_yaml8.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
   });
 }
-function checkKeys(node, path25, known, where2, issues) {
+function checkKeys(node, path26, known, where2, issues) {
   for (const pair of node.items) {
     const key2 = keyText(pair);
     if (key2 === void 0 || isMergeKey(pair) || known.includes(key2) || holdsAnchor(pair.value, 0)) continue;
     const suggestion = suggest2(key2, known);
     issues.push(
-      suggestion ? { code: "unknownKeySuggestion", path: [...path25, key2], key: true, data: { key: key2, where: where2, suggestion } } : { code: "unknownKey", path: [...path25, key2], key: true, data: { key: key2, where: where2 } }
+      suggestion ? { code: "unknownKeySuggestion", path: [...path26, key2], key: true, data: { key: key2, where: where2, suggestion } } : { code: "unknownKey", path: [...path26, key2], key: true, data: { key: key2, where: where2 } }
     );
   }
 }
@@ -36396,23 +36402,23 @@ function editDistance(a, b) {
   }
   return previous[b.length];
 }
-function checkShamir(nodes, node, path25, issues) {
+function checkShamir(nodes, node, path26, issues) {
   const value = nodes.get(node, "shamir_threshold")?.value;
   if (isNull(value)) return;
-  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path25, "shamir_threshold"], "shamir_threshold", "a number"));
+  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path26, "shamir_threshold"], "shamir_threshold", "a number"));
 }
-function checkBoolean(nodes, node, path25, key2, issues) {
+function checkBoolean(nodes, node, path26, key2, issues) {
   const value = nodes.get(node, key2)?.value;
   if (isNull(value)) return;
   const v = (0, import_yaml8.isScalar)(value) ? value.value : void 0;
-  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path25, key2], key2, "true or false"));
+  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path26, key2], key2, "true or false"));
 }
-function checkString(nodes, node, path25, key2, issues) {
+function checkString(nodes, node, path26, key2, issues) {
   const value = nodes.get(node, key2)?.value;
-  if (!isNull(value) && scalarText(value) === void 0) issues.push(invalidType([...path25, key2], key2, "a string"));
+  if (!isNull(value) && scalarText(value) === void 0) issues.push(invalidType([...path26, key2], key2, "a string"));
 }
-function invalidType(path25, key2, expected) {
-  return { code: "invalidType", path: path25, data: { key: key2, expected } };
+function invalidType(path26, key2, expected) {
+  return { code: "invalidType", path: path26, data: { key: key2, expected } };
 }
 function isNull(node) {
   return node == null || (0, import_yaml8.isScalar)(node) && node.value == null;
@@ -36564,9 +36570,9 @@ function coveringCreationRule(model, file) {
   const match = matchCreationRule(readSopsConfig(configFile.documents[0]?.doc), pathFromConfig(configFile.path, file.path));
   return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
 }
-function dirname(path25) {
-  const i2 = path25.lastIndexOf("/");
-  return i2 === -1 ? "" : path25.slice(0, i2);
+function dirname(path26) {
+  const i2 = path26.lastIndexOf("/");
+  return i2 === -1 ? "" : path26.slice(0, i2);
 }
 var SOPS_CONFIG_NAME;
 var init_config_lookup = __esm({
@@ -36790,7 +36796,7 @@ function analyzeDocument(doc) {
   }
   return analysis;
 }
-function walk2(node, path25, keys, anchor, inSops, depth, out2) {
+function walk2(node, path26, keys, anchor, inSops, depth, out2) {
   if (depth > MAX_DEPTH2 || node == null) return;
   if ((0, import_yaml10.isMap)(node)) {
     const seen2 = /* @__PURE__ */ new Set();
@@ -36798,21 +36804,21 @@ function walk2(node, path25, keys, anchor, inSops, depth, out2) {
       const key2 = keyText(pair);
       const keyRange = (0, import_yaml10.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key2 === void 0 || !keyRange) continue;
-      if (seen2.has(key2)) out2.duplicates.push({ key: key2, mapPath: path25, range: [keyRange[0], keyRange[1]] });
+      if (seen2.has(key2)) out2.duplicates.push({ key: key2, mapPath: path26, range: [keyRange[0], keyRange[1]] });
       seen2.add(key2);
       const child = addAnchor(out2, keyRange[0], keys, anchor, inSops);
       const childInSops = inSops || depth === 0 && key2 === "sops";
-      walk2(pair.value, [...path25, key2], [...keys, key2], child, childInSops, depth + 1, out2);
+      walk2(pair.value, [...path26, key2], [...keys, key2], child, childInSops, depth + 1, out2);
     }
   } else if ((0, import_yaml10.isSeq)(node)) {
     node.items.forEach((item, i2) => {
       const range = (0, import_yaml10.isScalar)(item) || (0, import_yaml10.isMap)(item) || (0, import_yaml10.isSeq)(item) || (0, import_yaml10.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out2, range[0], keys, anchor, inSops);
-      walk2(item, [...path25, i2], keys, child, inSops, depth + 1, out2);
+      walk2(item, [...path26, i2], keys, child, inSops, depth + 1, out2);
     });
   } else if (((0, import_yaml10.isScalar)(node) || (0, import_yaml10.isAlias)(node)) && node.range && anchor && !inSops) {
-    out2.values.push({ path: path25, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
+    out2.values.push({ path: path26, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
 function analyzeValue(value) {
@@ -36825,23 +36831,23 @@ function analyzeValue(value) {
   }
   return facts ?? void 0;
 }
-function walkValue(node, path25, keys, depth, out2) {
+function walkValue(node, path26, keys, depth, out2) {
   if (depth > MAX_DEPTH2) return false;
   if (Array.isArray(node)) {
     for (let i2 = 0; i2 < node.length; i2++) {
-      if (!walkValue(node[i2], [...path25, i2], keys, depth + 1, out2)) return false;
+      if (!walkValue(node[i2], [...path26, i2], keys, depth + 1, out2)) return false;
     }
   } else if (node !== null && typeof node === "object") {
     if (!isPlainObject(node)) return false;
     for (const key2 of Object.keys(node)) {
       if (ambiguousKey(key2)) return false;
       const child = node[key2];
-      const clear = depth === 0 && key2 === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path25, key2], [...keys, key2], depth + 1, out2);
+      const clear = depth === 0 && key2 === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path26, key2], [...keys, key2], depth + 1, out2);
       if (!clear) return false;
     }
   } else if (depth > 0) {
     const { state, problem } = textState(node, "value");
-    out2.push(problem === void 0 ? { path: path25, keys, state } : { path: path25, keys, state, problem });
+    out2.push(problem === void 0 ? { path: path26, keys, state } : { path: path26, keys, state, problem });
   }
   return true;
 }
@@ -37091,9 +37097,9 @@ function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
   if ((0, import_yaml11.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i2) => {
-      const path25 = ["sops", "key_groups", i2];
-      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path25, meta);
-      else meta.issues.push(invalidField(path25, `key_groups[${i2}]`, "a mapping of key lists"));
+      const path26 = ["sops", "key_groups", i2];
+      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path26, meta);
+      else meta.issues.push(invalidField(path26, `key_groups[${i2}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else if ((0, import_yaml11.isMap)(groups)) {
@@ -37115,22 +37121,22 @@ function readKeyLists(group, base, meta) {
   for (const type2 of RECIPIENT_TYPES) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
-    const path25 = [...base, type2];
+    const path26 = [...base, type2];
     if ((0, import_yaml11.isMap)(pair.value)) {
-      readKeyEntry(type2, pair.value, path25, meta);
+      readKeyEntry(type2, pair.value, path26, meta);
       continue;
     }
     if (!(0, import_yaml11.isSeq)(pair.value)) {
-      meta.issues.push(invalidField(path25, type2, "a list of key entries"));
+      meta.issues.push(invalidField(path26, type2, "a list of key entries"));
       continue;
     }
-    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path25, i2], meta));
+    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path26, i2], meta));
   }
 }
-function readKeyEntry(type2, entry, path25, meta) {
+function readKeyEntry(type2, entry, path26, meta) {
   const entryId = keyEntryId(type2, (field) => stringValue(pairOf(entry, field)?.value));
-  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path25, data: { type: type2, field: entryId.missing } });
-  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path25 });
+  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path26, data: { type: type2, field: entryId.missing } });
+  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path26 });
 }
 function keyEntryId(type2, field) {
   const text = (name3) => {
@@ -37182,8 +37188,8 @@ function readShamir(node, meta) {
     });
   }
 }
-function invalidField(path25, field, expected) {
-  return { code: "invalidField", path: path25, data: { field, expected } };
+function invalidField(path26, field, expected) {
+  return { code: "invalidField", path: path26, data: { field, expected } };
 }
 function weakString(node) {
   if (!(0, import_yaml11.isScalar)(node)) return void 0;
@@ -38023,8 +38029,8 @@ var init_terraform_file_path = __esm({
               const regexp = globToRegExp(pattern);
               const prefix = target.path === "" ? "" : `${target.path}/`;
               let matches3 = false;
-              for (const path25 of tree.files.keys()) {
-                if (path25.startsWith(prefix) && regexp.test(path25.slice(prefix.length))) {
+              for (const path26 of tree.files.keys()) {
+                if (path26.startsWith(prefix) && regexp.test(path26.slice(prefix.length))) {
                   matches3 = true;
                   break;
                 }
@@ -38242,9 +38248,9 @@ function controllerSettings(model) {
   });
 }
 function moduleOf(model, terraform) {
-  const { link, path: path25 } = terraform;
-  if (link.status !== "linked" || path25.status !== "directory" || path25.dir === void 0) return void 0;
-  return terraformIndex(model).at(link.root, path25.dir);
+  const { link, path: path26 } = terraform;
+  if (link.status !== "linked" || path26.status !== "directory" || path26.dir === void 0) return void 0;
+  return terraformIndex(model).at(link.root, path26.dir);
 }
 var init_controller = __esm({
   "src/terraform/controller.ts"() {
@@ -38467,8 +38473,8 @@ ${ROLE(FULL_RULES)}` } }
               continue;
             }
             const advice = chartAccounts.has(account) ? `the tofu-controller chart creates ${account} only in ${[...chartNamespaces].sort().join(", ")}: add ${namespace} to runner.serviceAccount.allowedNamespaces, or write the ServiceAccount with a Role for Secrets, ConfigMaps and leases` : "create the ServiceAccount with a Role for Secrets, ConfigMaps and leases, or fix spec.serviceAccountName";
-            const path25 = resource.get(["spec", "serviceAccountName"]) === void 0 ? ["spec"] : ["spec", "serviceAccountName"];
-            ctx.report({ resource, path: path25, key: path25.length === 1, messageId: "missingServiceAccount", data: { ...data, advice } });
+            const path26 = resource.get(["spec", "serviceAccountName"]) === void 0 ? ["spec"] : ["spec", "serviceAccountName"];
+            ctx.report({ resource, path: path26, key: path26.length === 1, messageId: "missingServiceAccount", data: { ...data, advice } });
             continue;
           }
           const bindings = [...model.ofKind("RoleBinding", RBAC_GROUP).filter((binding) => binding.appliedNamespace === namespace), ...model.ofKind("ClusterRoleBinding", RBAC_GROUP)].filter(
@@ -41605,9 +41611,9 @@ function readPolicyFile(bytes) {
 function stripSlash(name3) {
   return name3.replace(/^\.?\/+/, "");
 }
-function mergeAt(target, path25, value) {
+function mergeAt(target, path26, value) {
   let node = target;
-  for (const segment of path25) {
+  for (const segment of path26) {
     const next = node[segment];
     if (typeof next === "object" && next !== null && !Array.isArray(next)) node = next;
     else {
@@ -41616,14 +41622,14 @@ function mergeAt(target, path25, value) {
       node = created;
     }
   }
-  if (path25.length === 0 && (typeof value !== "object" || value === null || Array.isArray(value))) {
+  if (path26.length === 0 && (typeof value !== "object" || value === null || Array.isArray(value))) {
     throw new BundleError("its root data.json is not an object");
   }
   if (typeof value === "object" && value !== null && !Array.isArray(value)) deepMerge(node, value);
-  else if (path25.length > 0) {
+  else if (path26.length > 0) {
     let parent = target;
-    for (const segment of path25.slice(0, -1)) parent = parent[segment];
-    parent[path25[path25.length - 1]] = value;
+    for (const segment of path26.slice(0, -1)) parent = parent[segment];
+    parent[path26[path26.length - 1]] = value;
   }
 }
 function deepMerge(target, source) {
@@ -44283,10 +44289,10 @@ ${indent}${str2}`;
         return String(this.value);
       }
     };
-    function collectionFromPath(schema2, path25, value) {
+    function collectionFromPath(schema2, path26, value) {
       let v = value;
-      for (let i2 = path25.length - 1; i2 >= 0; --i2) {
-        const k = path25[i2];
+      for (let i2 = path26.length - 1; i2 >= 0; --i2) {
+        const k = path26[i2];
         if (Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -44304,17 +44310,17 @@ ${indent}${str2}`;
       }
       return schema2.createNode(v, false);
     }
-    var isEmptyPath = (path25) => path25 == null || typeof path25 === "object" && path25[Symbol.iterator]().next().done;
+    var isEmptyPath = (path26) => path26 == null || typeof path26 === "object" && path26[Symbol.iterator]().next().done;
     var Collection = class _Collection extends Node2 {
       constructor(schema2) {
         super();
         PlainValue._defineProperty(this, "items", []);
         this.schema = schema2;
       }
-      addIn(path25, value) {
-        if (isEmptyPath(path25)) this.add(value);
+      addIn(path26, value) {
+        if (isEmptyPath(path26)) this.add(value);
         else {
-          const [key2, ...rest] = path25;
+          const [key2, ...rest] = path26;
           const node = this.get(key2, true);
           if (node instanceof _Collection) node.addIn(rest, value);
           else if (node === void 0 && this.schema) this.set(key2, collectionFromPath(this.schema, rest, value));
@@ -46357,8 +46363,8 @@ ${pair.comment}` : item.comment;
     }
     function warnFileDeprecation(filename) {
       if (shouldWarn(true)) {
-        const path25 = filename.replace(/.*yaml[/\\]/i, "").replace(/\.js$/, "").replace(/\\/g, "/");
-        warn(`The endpoint 'yaml/${path25}' will be removed in a future release.`, "DeprecationWarning");
+        const path26 = filename.replace(/.*yaml[/\\]/i, "").replace(/\.js$/, "").replace(/\\/g, "/");
+        warn(`The endpoint 'yaml/${path26}' will be removed in a future release.`, "DeprecationWarning");
       }
     }
     var warned = {};
@@ -47268,22 +47274,22 @@ ${cbNode.commentBefore}` : cb;
         assertCollection(this.contents);
         return this.contents.add(value);
       }
-      addIn(path25, value) {
+      addIn(path26, value) {
         assertCollection(this.contents);
-        this.contents.addIn(path25, value);
+        this.contents.addIn(path26, value);
       }
       delete(key2) {
         assertCollection(this.contents);
         return this.contents.delete(key2);
       }
-      deleteIn(path25) {
-        if (resolveSeq.isEmptyPath(path25)) {
+      deleteIn(path26) {
+        if (resolveSeq.isEmptyPath(path26)) {
           if (this.contents == null) return false;
           this.contents = null;
           return true;
         }
         assertCollection(this.contents);
-        return this.contents.deleteIn(path25);
+        return this.contents.deleteIn(path26);
       }
       getDefaults() {
         return _Document.defaults[this.version] || _Document.defaults[this.options.version] || {};
@@ -47291,26 +47297,26 @@ ${cbNode.commentBefore}` : cb;
       get(key2, keepScalar) {
         return this.contents instanceof resolveSeq.Collection ? this.contents.get(key2, keepScalar) : void 0;
       }
-      getIn(path25, keepScalar) {
-        if (resolveSeq.isEmptyPath(path25)) return !keepScalar && this.contents instanceof resolveSeq.Scalar ? this.contents.value : this.contents;
-        return this.contents instanceof resolveSeq.Collection ? this.contents.getIn(path25, keepScalar) : void 0;
+      getIn(path26, keepScalar) {
+        if (resolveSeq.isEmptyPath(path26)) return !keepScalar && this.contents instanceof resolveSeq.Scalar ? this.contents.value : this.contents;
+        return this.contents instanceof resolveSeq.Collection ? this.contents.getIn(path26, keepScalar) : void 0;
       }
       has(key2) {
         return this.contents instanceof resolveSeq.Collection ? this.contents.has(key2) : false;
       }
-      hasIn(path25) {
-        if (resolveSeq.isEmptyPath(path25)) return this.contents !== void 0;
-        return this.contents instanceof resolveSeq.Collection ? this.contents.hasIn(path25) : false;
+      hasIn(path26) {
+        if (resolveSeq.isEmptyPath(path26)) return this.contents !== void 0;
+        return this.contents instanceof resolveSeq.Collection ? this.contents.hasIn(path26) : false;
       }
       set(key2, value) {
         assertCollection(this.contents);
         this.contents.set(key2, value);
       }
-      setIn(path25, value) {
-        if (resolveSeq.isEmptyPath(path25)) this.contents = value;
+      setIn(path26, value) {
+        if (resolveSeq.isEmptyPath(path26)) this.contents = value;
         else {
           assertCollection(this.contents);
-          this.contents.setIn(path25, value);
+          this.contents.setIn(path26, value);
         }
       }
       setSchema(id, customTags) {
@@ -48561,7 +48567,7 @@ var init_comments2 = __esm({
 var require_constants2 = __commonJS2({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path25 = require("path");
+    var path26 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -48735,7 +48741,7 @@ var require_constants2 = __commonJS2({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path25.sep,
+      SEP: path26.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -48762,7 +48768,7 @@ var require_constants2 = __commonJS2({
 var require_utils = __commonJS2({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path25 = require("path");
+    var path26 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -48791,7 +48797,7 @@ var require_utils = __commonJS2({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path25.sep === "\\";
+      return win32 === true || path26.sep === "\\";
     };
     exports2.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -50155,7 +50161,7 @@ var require_parse2 = __commonJS2({
 var require_picomatch = __commonJS2({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path25 = require("path");
+    var path26 = require("path");
     var scan = require_scan();
     var parse5 = require_parse2();
     var utils = require_utils();
@@ -50240,7 +50246,7 @@ var require_picomatch = __commonJS2({
     };
     picomatch2.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(path25.basename(input));
+      return regex.test(path26.basename(input));
     };
     picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     picomatch2.parse = (pattern, options) => {
@@ -50689,15 +50695,113 @@ var init_git = __esm({
   }
 });
 
+// src/workspace/parse-cache.ts
+function parseCacheFile(gitDir, rootRelative) {
+  return import_node_path13.default.join(gitDir, "gitops-lint", "parse-cache", `${encodeURIComponent(rootRelative === "" ? "." : rootRelative)}.cache`);
+}
+function readEntries(file) {
+  const entries = /* @__PURE__ */ new Map();
+  let content;
+  try {
+    content = (0, import_node_fs6.readFileSync)(file, "utf8");
+  } catch {
+    return entries;
+  }
+  const header = `${PARSE_CACHE_FORMAT}
+`;
+  if (!content.startsWith(header)) return entries;
+  let at = header.length;
+  while (at < content.length) {
+    const newline = content.indexOf("\n", at);
+    const match = newline === -1 ? null : /^(\d+) (\d+)$/.exec(content.slice(at, newline));
+    if (!match) return /* @__PURE__ */ new Map();
+    const textLength = Number(match[1]);
+    const valuesLength = Number(match[2]);
+    const start2 = newline + 1;
+    if (start2 + textLength + valuesLength > content.length) return /* @__PURE__ */ new Map();
+    entries.set(content.slice(start2, start2 + textLength), content.slice(start2 + textLength, start2 + textLength + valuesLength));
+    at = start2 + textLength + valuesLength;
+  }
+  return entries;
+}
+function survivesJson(value) {
+  if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
+  if (typeof value !== "object" || value === null) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!survivesJson(item)) return false;
+    return true;
+  }
+  for (const key2 in value) if (!survivesJson(value[key2])) return false;
+  return true;
+}
+function openParseCache(file) {
+  const stored = readEntries(file);
+  const used = /* @__PURE__ */ new Map();
+  let changed = false;
+  const stats = { hits: 0, misses: 0 };
+  return {
+    stats,
+    values(text) {
+      const json3 = used.get(text) ?? stored.get(text);
+      if (json3 === void 0) {
+        stats.misses++;
+        return void 0;
+      }
+      try {
+        const values = JSON.parse(json3);
+        if (!Array.isArray(values)) throw new Error("not a list");
+        used.set(text, json3);
+        stats.hits++;
+        return values;
+      } catch {
+        stored.delete(text);
+        changed = true;
+        stats.misses++;
+        return void 0;
+      }
+    },
+    remember(text, values) {
+      if (used.has(text) || !survivesJson(values)) return;
+      used.set(text, JSON.stringify(values));
+      changed = true;
+    },
+    save() {
+      if (!changed && used.size === stored.size) return;
+      const parts3 = [`${PARSE_CACHE_FORMAT}
+`];
+      for (const [text, json3] of used) parts3.push(`${text.length} ${json3.length}
+`, text, json3);
+      const partial = `${file}.${process.pid}`;
+      try {
+        (0, import_node_fs6.mkdirSync)(import_node_path13.default.dirname(file), { recursive: true, mode: 448 });
+        (0, import_node_fs6.writeFileSync)(partial, parts3.join(""), { mode: 384 });
+        (0, import_node_fs6.renameSync)(partial, file);
+      } catch {
+      }
+    }
+  };
+}
+var import_node_fs6, import_node_path13, PARSE_CACHE_FORMAT;
+var init_parse_cache = __esm({
+  "src/workspace/parse-cache.ts"() {
+    "use strict";
+    import_node_fs6 = require("node:fs");
+    import_node_path13 = __toESM2(require("node:path"), 1);
+    PARSE_CACHE_FORMAT = "gitops-lint parse cache 1; js-yaml 4.3.2 core+merge";
+  }
+});
+
 // src/workspace/load.ts
 function rootName(dir, explicit) {
-  return explicit ?? import_node_path13.default.basename(dir);
+  return explicit ?? import_node_path14.default.basename(dir);
 }
 function needsContent(relativePath) {
   return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith("Kustomization") || isSourceIgnoreFile(relativePath) || isTextSource(relativePath);
 }
 async function loadDiskRoot(dir, config, notes, options = {}) {
-  const { discover = discoverFiles, readGit = readGitFiles, read = readContent, loadFile: loadFile2 = loadSourceFile } = options;
+  const cache7 = options.parseCache && !options.loadFile ? rootParseCache(dir) : void 0;
+  const { discover = discoverFiles, readGit = readGitFiles, read = readContent } = options;
+  const loadFile2 = options.loadFile ?? ((...args2) => loadSourceFile(args2[0], args2[1], args2[2], args2[3], cache7));
   const [gitFiles, branches] = await Promise.all([readGit(dir), readGitBranches(dir)]);
   const discovery = await discover(dir, config.ignore, gitFiles);
   const root = {
@@ -50711,17 +50815,17 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     ...gitFiles === void 0 ? {} : branches
   };
   for (const link of discovery.escapingLinks) {
-    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path13.default.join(dir, link) });
+    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path14.default.join(dir, link) });
   }
   for (const folder of discovery.unreadableDirs ?? []) {
-    notes.push({ message: `Skipped folder ${folder.path}: it cannot be read (${folder.code}), so nothing in it was checked.`, file: import_node_path13.default.join(dir, folder.path) });
+    notes.push({ message: `Skipped folder ${folder.path}: it cannot be read (${folder.code}), so nothing in it was checked.`, file: import_node_path14.default.join(dir, folder.path) });
   }
   const unread = [...discovery.escapingLinks, ...(discovery.unreadableDirs ?? []).map((folder) => folder.path)];
   if (unread.length > 0) root.unread = new Set(unread);
   const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
     if (!isInside(dir, absPath)) continue;
-    const relative = import_node_path13.default.relative(dir, absPath).split(import_node_path13.default.sep).join("/");
+    const relative = import_node_path14.default.relative(dir, absPath).split(import_node_path14.default.sep).join("/");
     if (entries.some((entry) => entry.path === relative)) continue;
     if (!await (0, import_promises4.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
   }
@@ -50743,22 +50847,29 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     if (outcome.skipped) notes.push({ message: `Skipped ${entry.path}: ${outcome.skipped}.`, file: entry.absPath });
     return outcome.file;
   });
-  return { root, files };
+  cache7?.save();
+  return { root, files, ...cache7 ? { parseCache: cache7.stats } : {} };
+}
+function rootParseCache(dir) {
+  const top = workTreeTop(dir);
+  const gitDir = top === void 0 ? void 0 : gitDirsOf(top)?.gitDir;
+  if (top === void 0 || gitDir === void 0) return void 0;
+  return openParseCache(parseCacheFile(gitDir, import_node_path14.default.relative(top, dir).split(import_node_path14.default.sep).join("/")));
 }
 function trackedButIgnored(root, discovered) {
   const configIgnore = (0, import_ignore3.default)().add(root.config.ignore);
   return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => {
-    const absPath = import_node_path13.default.join(root.dir, ...file.split("/"));
-    return (0, import_node_fs6.lstatSync)(absPath, { throwIfNoEntry: false })?.isSymbolicLink() ? { path: file, absPath, link: true } : { path: file, absPath };
+    const absPath = import_node_path14.default.join(root.dir, ...file.split("/"));
+    return (0, import_node_fs7.lstatSync)(absPath, { throwIfNoEntry: false })?.isSymbolicLink() ? { path: file, absPath, link: true } : { path: file, absPath };
   });
 }
 function withRepo(repo) {
   return repo === void 0 ? {} : { repo };
 }
 function staysInside(dir, file) {
-  const absPath = import_node_path13.default.join(dir, ...file.split("/"));
+  const absPath = import_node_path14.default.join(dir, ...file.split("/"));
   try {
-    if (!(0, import_node_fs6.lstatSync)(absPath).isSymbolicLink()) return true;
+    if (!(0, import_node_fs7.lstatSync)(absPath).isSymbolicLink()) return true;
     return !("escapes" in resolveInside(dir, absPath));
   } catch {
     return true;
@@ -50767,13 +50878,13 @@ function staysInside(dir, file) {
 function readContent(absPath, follow = false) {
   let fd;
   try {
-    fd = (0, import_node_fs6.openSync)(absPath, follow ? import_node_fs6.constants.O_RDONLY : import_node_fs6.constants.O_RDONLY | (import_node_fs6.constants.O_NOFOLLOW ?? 0));
-    const { size } = (0, import_node_fs6.fstatSync)(fd);
+    fd = (0, import_node_fs7.openSync)(absPath, follow ? import_node_fs7.constants.O_RDONLY : import_node_fs7.constants.O_RDONLY | (import_node_fs7.constants.O_NOFOLLOW ?? 0));
+    const { size } = (0, import_node_fs7.fstatSync)(fd);
     if (size > MAX_FILE_BYTES) return TOO_LARGE;
     const buffer = Buffer.allocUnsafe(size);
     let read = 0;
     while (read < size) {
-      const count = (0, import_node_fs6.readSync)(fd, buffer, read, size - read, read);
+      const count = (0, import_node_fs7.readSync)(fd, buffer, read, size - read, read);
       if (count === 0) break;
       read += count;
     }
@@ -50781,7 +50892,7 @@ function readContent(absPath, follow = false) {
   } catch {
     return null;
   } finally {
-    if (fd !== void 0) (0, import_node_fs6.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs7.closeSync)(fd);
   }
 }
 function loadMemoryRoot(input, config, notes) {
@@ -50804,26 +50915,27 @@ function loadMemoryRoot(input, config, notes) {
   notes.push(...chartTemplateNotes(input.dir, templates));
   const files = [];
   for (const [relative, text] of given) {
-    const outcome = loadSourceFile(root, relative, import_node_path13.default.join(input.dir, relative), templates.has(relative) ? void 0 : text);
+    const outcome = loadSourceFile(root, relative, import_node_path14.default.join(input.dir, relative), templates.has(relative) ? void 0 : text);
     if (outcome.skipped) notes.push({ message: `Skipped ${relative}: ${outcome.skipped}.`, file: outcome.file.absPath });
     files.push(outcome.file);
   }
-  for (const relative of unread) files.push(loadSourceFile(root, relative, import_node_path13.default.join(input.dir, relative), void 0).file);
+  for (const relative of unread) files.push(loadSourceFile(root, relative, import_node_path14.default.join(input.dir, relative), void 0).file);
   return { root, files };
 }
-var import_promises4, import_node_fs6, import_node_path13, import_ignore3, TOO_LARGE;
+var import_promises4, import_node_fs7, import_node_path14, import_ignore3, TOO_LARGE;
 var init_load2 = __esm({
   "src/workspace/load.ts"() {
     "use strict";
     import_promises4 = require("node:fs/promises");
-    import_node_fs6 = require("node:fs");
-    import_node_path13 = __toESM2(require("node:path"), 1);
+    import_node_fs7 = require("node:fs");
+    import_node_path14 = __toESM2(require("node:path"), 1);
     import_ignore3 = __toESM2(require_ignore(), 1);
     init_chart_templates();
     init_confine();
     init_discover();
     init_gitignore();
     init_git();
+    init_parse_cache();
     init_source_file();
     TOO_LARGE = /* @__PURE__ */ Symbol("too large");
   }
@@ -50900,8 +51012,8 @@ function resolveLink(index, linkTargets, start2, rootPrefix) {
   for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
     const target = linkTargets.get(current);
     if (target === void 0) return void 0;
-    if (import_node_path14.default.posix.isAbsolute(target)) return "outside";
-    const next = import_node_path14.default.posix.normalize(import_node_path14.default.posix.join(import_node_path14.default.posix.dirname(current), target));
+    if (import_node_path15.default.posix.isAbsolute(target)) return "outside";
+    const next = import_node_path15.default.posix.normalize(import_node_path15.default.posix.join(import_node_path15.default.posix.dirname(current), target));
     if (next === ".." || next.startsWith("../") || rootPrefix !== "" && !next.startsWith(`${rootPrefix}/`)) return "outside";
     const entry = index.entries.get(next);
     if (!entry || entry.mode === "160000") return void 0;
@@ -50910,8 +51022,8 @@ function resolveLink(index, linkTargets, start2, rootPrefix) {
   }
   return void 0;
 }
-async function loadStagedRoot(dir, index, config, notes) {
-  const rootPrefix = import_node_path14.default.relative(index.repo, dir).split(import_node_path14.default.sep).join("/");
+async function loadStagedRoot(dir, index, config, notes, cache7) {
+  const rootPrefix = import_node_path15.default.relative(index.repo, dir).split(import_node_path15.default.sep).join("/");
   const relativeOf = (repoPath) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative) => rootPrefix === "" ? relative : `${rootPrefix}/${relative}`;
   const collect4 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
@@ -50926,7 +51038,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     ...await readGitBranches(dir)
   };
   for (const relative of collect4(index.unmerged)) {
-    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path14.default.join(dir, relative) });
+    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path15.default.join(dir, relative) });
   }
   const configIgnore = (0, import_ignore4.default)().add(config.ignore);
   const plan = [];
@@ -50936,7 +51048,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     if (relative === void 0 || entry.mode === "160000") continue;
     if (ALWAYS_IGNORED2.ignores(relative) || configIgnore.ignores(relative)) continue;
     if (entry.mode === "120000") links.set(repoPath, entry.object);
-    plan.push({ relative, absPath: import_node_path14.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
+    plan.push({ relative, absPath: import_node_path15.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
   const templates = chartTemplates(plan.map((item) => item.relative));
   notes.push(...chartTemplateNotes(dir, templates));
@@ -50967,19 +51079,20 @@ async function loadStagedRoot(dir, index, config, notes) {
       files.push(loadSourceFile(root, item.relative, item.absPath, void 0).file);
       continue;
     }
-    const outcome = loadSourceFile(root, item.relative, item.absPath, Buffer.isBuffer(blob) ? blob : void 0);
+    const outcome = loadSourceFile(root, item.relative, item.absPath, Buffer.isBuffer(blob) ? blob : void 0, cache7);
     if (outcome.skipped) notes.push({ message: `Skipped ${item.relative}: ${outcome.skipped}.`, file: item.absPath });
     files.push(outcome.file);
   }
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  return { root, files, forCommit };
+  cache7?.save();
+  return { root, files, forCommit, ...cache7 ? { parseCache: cache7.stats } : {} };
 }
-var import_node_child_process2, import_node_path14, import_ignore4, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
+var import_node_child_process2, import_node_path15, import_ignore4, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
 var init_staged = __esm({
   "src/workspace/staged.ts"() {
     "use strict";
     import_node_child_process2 = require("node:child_process");
-    import_node_path14 = __toESM2(require("node:path"), 1);
+    import_node_path15 = __toESM2(require("node:path"), 1);
     import_ignore4 = __toESM2(require_ignore(), 1);
     init_chart_templates();
     init_git();
@@ -51668,11 +51781,11 @@ function isRecord3(value) {
 function asArray2(value) {
   return Array.isArray(value) ? value : [];
 }
-var import_node_path15, MAX_FAILURES, PolicyRun, kinds;
+var import_node_path16, MAX_FAILURES, PolicyRun, kinds;
 var init_evaluate = __esm({
   "src/policies/evaluate.ts"() {
     "use strict";
-    import_node_path15 = __toESM2(require("node:path"), 1);
+    import_node_path16 = __toESM2(require("node:path"), 1);
     init_config2();
     init_instance();
     init_location();
@@ -51734,7 +51847,7 @@ var init_evaluate = __esm({
       setData(file) {
         this.dataSet = true;
         this.dataFile = file;
-        const data = file ? { ...this.policy.data, conftest: { file: { name: import_node_path15.default.basename(file.absPath), dir: import_node_path15.default.dirname(file.absPath) } } } : this.policy.data;
+        const data = file ? { ...this.policy.data, conftest: { file: { name: import_node_path16.default.basename(file.absPath), dir: import_node_path16.default.dirname(file.absPath) } } } : this.policy.data;
         this.instance.setData(data);
       }
       stopped() {
@@ -51887,8 +52000,8 @@ function withOverrides2(config, overrides) {
 }
 async function configForPath(target, options) {
   const cwd = options.cwd ?? process.cwd();
-  const { dir } = await resolveRootPath(import_node_path16.default.resolve(cwd, target), true);
-  const explicit = options.config ?? (options.configFile ? await loadConfigFile(import_node_path16.default.resolve(cwd, options.configFile), options.rules) : void 0);
+  const { dir } = await resolveRootPath(import_node_path17.default.resolve(cwd, target), true);
+  const explicit = options.config ?? (options.configFile ? await loadConfigFile(import_node_path17.default.resolve(cwd, options.configFile), options.rules) : void 0);
   return { root: dir, config: withOverrides2(explicit ?? await loadRootConfig(dir, options.rules), options.configOverrides) };
 }
 async function loadWorkspace(options) {
@@ -51896,7 +52009,7 @@ async function loadWorkspace(options) {
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
   const rules = options.rules;
-  const explicitLoaded = options.config ?? (options.configFile ? await loadConfigFile(import_node_path16.default.resolve(cwd, options.configFile), rules) : void 0);
+  const explicitLoaded = options.config ?? (options.configFile ? await loadConfigFile(import_node_path17.default.resolve(cwd, options.configFile), rules) : void 0);
   const explicitConfig = explicitLoaded && withOverrides2(explicitLoaded, options.configOverrides);
   const own3 = (config) => withOverrides2(config, options.configOverrides);
   const reportOnly = /* @__PURE__ */ new Set();
@@ -51909,22 +52022,29 @@ async function loadWorkspace(options) {
         return loadMemoryRoot(input, config2, notes);
       }
       if (staged) {
-        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path16.default.resolve(cwd, input);
+        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path17.default.resolve(cwd, input);
         if (dir2 === staged.index.repo || await gitTopLevel(dir2) === staged.index.repo) {
           const config2 = explicitConfig ?? own3(await stagedConfig(dir2, staged.index, rules));
-          const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes);
+          const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes, options.parseCache ? rootParseCache(dir2) : void 0);
           for (const file2 of loadedRoot.forCommit) forCommit.add(file2);
           return loadedRoot;
         }
       }
-      const { dir, file } = await resolveRootPath(import_node_path16.default.resolve(cwd, input));
+      const { dir, file } = await resolveRootPath(import_node_path17.default.resolve(cwd, input));
       if (file) reportOnly.add(file);
       const config = explicitConfig ?? own3(await (options.load?.config ?? loadRootConfig)(dir, rules));
-      return loadDiskRoot(dir, config, notes, { ...options.load, ...options.overrides ? { overrides: options.overrides } : {} });
+      return loadDiskRoot(dir, config, notes, {
+        ...options.load,
+        ...options.overrides ? { overrides: options.overrides } : {},
+        ...options.parseCache ? { parseCache: true } : {}
+      });
     })
   );
-  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path16.default.resolve(cwd, file));
+  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path17.default.resolve(cwd, file));
   const roots = loaded.map((entry) => entry.root);
+  const cacheStats = [];
+  for (const entry of loaded) if ("parseCache" in entry && entry.parseCache) cacheStats.push(entry.parseCache);
+  const parseCache = cacheStats.length === 0 ? void 0 : { hits: cacheStats.reduce((sum, stats) => sum + stats.hits, 0), misses: cacheStats.reduce((sum, stats) => sum + stats.misses, 0) };
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
@@ -51936,12 +52056,12 @@ async function loadWorkspace(options) {
   }
   const modelStarted = performance.now();
   const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
-  return { roots, files, model, notes, phases: { load: modelStarted - started, model: performance.now() - modelStarted } };
+  return { roots, files, model, notes, phases: { load: modelStarted - started, model: performance.now() - modelStarted }, ...parseCache ? { parseCache } : {} };
 }
 async function lint(options) {
   const errors = [];
   const rules = options.rules;
-  const { roots, files, model, notes, phases } = await loadWorkspace(options);
+  const { roots, files, model, notes, phases, parseCache } = await loadWorkspace(options);
   const rulesStarted = performance.now();
   options.signal?.throwIfAborted();
   const findings = [];
@@ -52003,6 +52123,7 @@ async function lint(options) {
     errors,
     timings,
     phases: { ...phases, rules: reportStarted - rulesStarted, report: performance.now() - reportStarted },
+    ...parseCache ? { parseCache } : {},
     sourceLines,
     frameRegion
   };
@@ -52026,11 +52147,11 @@ function ruleOptions(rule, roots) {
 async function memoryConfig(input, rules) {
   const text = input.files[".gitops-lint.yaml"];
   if (text === void 0) return defaultConfig(rules);
-  return resolveConfigText(text, import_node_path16.default.join(input.dir, ".gitops-lint.yaml"), rules);
+  return resolveConfigText(text, import_node_path17.default.join(input.dir, ".gitops-lint.yaml"), rules);
 }
 async function openStagedRepo(roots, cwd) {
   const position2 = roots.findIndex((input) => typeof input === "string");
-  const start2 = import_node_path16.default.resolve(cwd, roots[position2] ?? ".");
+  const start2 = import_node_path17.default.resolve(cwd, roots[position2] ?? ".");
   const repo = await gitTopLevel(start2);
   if (repo === void 0) {
     const refusal = await gitRefusal(start2);
@@ -52040,8 +52161,8 @@ async function openStagedRepo(roots, cwd) {
   return { position: position2, index: await readStagedIndex(repo) };
 }
 async function stagedConfig(dir, index, rules) {
-  const file = import_node_path16.default.join(dir, CONFIG_FILE_NAME);
-  const entry = index.entries.get(import_node_path16.default.relative(index.repo, file).split(import_node_path16.default.sep).join("/"));
+  const file = import_node_path17.default.join(dir, CONFIG_FILE_NAME);
+  const entry = index.entries.get(import_node_path17.default.relative(index.repo, file).split(import_node_path17.default.sep).join("/"));
   const blob = entry ? (await readBlobs(index.repo, [entry.object])).get(entry.object) : void 0;
   if (!Buffer.isBuffer(blob)) return loadRootConfig(dir, rules);
   return resolveConfigText(blob.toString("utf8"), file, rules);
@@ -52049,22 +52170,22 @@ async function stagedConfig(dir, index, rules) {
 async function resolveRootPath(target, mayBeMissing = false) {
   const info2 = await (0, import_promises5.stat)(target).catch(() => void 0);
   if (!info2 && mayBeMissing) {
-    let dir2 = import_node_path16.default.dirname(target);
-    while (!await (0, import_promises5.stat)(dir2).then((found) => found.isDirectory(), () => false) && import_node_path16.default.dirname(dir2) !== dir2) dir2 = import_node_path16.default.dirname(dir2);
+    let dir2 = import_node_path17.default.dirname(target);
+    while (!await (0, import_promises5.stat)(dir2).then((found) => found.isDirectory(), () => false) && import_node_path17.default.dirname(dir2) !== dir2) dir2 = import_node_path17.default.dirname(dir2);
     const top2 = await gitTopLevel(dir2);
     return { dir: top2 && isInside(top2, target) ? top2 : dir2, file: target };
   }
   if (!info2) throw new ConfigError("No such file or directory.", target);
   if (info2.isDirectory()) return { dir: target };
-  const top = await gitTopLevel(import_node_path16.default.dirname(target));
-  const dir = top && isInside(top, target) ? top : import_node_path16.default.dirname(target);
+  const top = await gitTopLevel(import_node_path17.default.dirname(target));
+  const dir = top && isInside(top, target) ? top : import_node_path17.default.dirname(target);
   return { dir, file: target };
 }
 async function applyBaselines(findings, roots, options) {
   if (options.baseline === false) return;
   const byFile = /* @__PURE__ */ new Map();
   const add2 = (file, list) => byFile.set(file, [...byFile.get(file) ?? [], ...list]);
-  if (options.baseline !== void 0) add2(import_node_path16.default.resolve(options.cwd ?? process.cwd(), options.baseline), findings);
+  if (options.baseline !== void 0) add2(import_node_path17.default.resolve(options.cwd ?? process.cwd(), options.baseline), findings);
   else {
     for (const root of roots) {
       if (root.config.baseline !== void 0) add2(root.config.baseline, findings.filter((finding) => finding.location.root === root.dir));
@@ -52075,7 +52196,7 @@ async function applyBaselines(findings, roots, options) {
 function applySuppressions(findings, files) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of findings) {
-    const key2 = import_node_path16.default.join(finding.location.root, finding.location.file);
+    const key2 = import_node_path17.default.join(finding.location.root, finding.location.file);
     const list = byFile.get(key2);
     if (list) list.push(finding);
     else byFile.set(key2, [finding]);
@@ -52086,10 +52207,10 @@ function applySuppressions(findings, files) {
   }
 }
 function sourceViews(files, model) {
-  const byPath2 = new Map(files.map((file) => [import_node_path16.default.join(file.root.dir, file.path), file]));
+  const byPath2 = new Map(files.map((file) => [import_node_path17.default.join(file.root.dir, file.path), file]));
   const cache7 = /* @__PURE__ */ new Map();
   const view = (root, file) => {
-    const key2 = import_node_path16.default.join(root, file);
+    const key2 = import_node_path17.default.join(root, file);
     if (!cache7.has(key2)) {
       const source = byPath2.get(key2);
       const redaction = source ? redact(source, model) : void 0;
@@ -52131,12 +52252,12 @@ function sourceViews(files, model) {
 function capLevel(level, cap) {
   return cap !== void 0 && SEVERITY[cap] < SEVERITY[level] ? cap : level;
 }
-var import_promises5, import_node_path16, SEVERITY;
+var import_promises5, import_node_path17, SEVERITY;
 var init_lint = __esm({
   "src/engine/lint.ts"() {
     "use strict";
     import_promises5 = require("node:fs/promises");
-    import_node_path16 = __toESM2(require("node:path"), 1);
+    import_node_path17 = __toESM2(require("node:path"), 1);
     init_load();
     init_baseline();
     init_comments2();
@@ -52171,23 +52292,23 @@ var init_index = __esm({
 // src/version.ts
 async function toolVersion() {
   if (cachedVersion) return cachedVersion;
-  let dir = import_node_path21.default.dirname((0, import_node_url4.fileURLToPath)(__gitopsLintModuleUrl));
+  let dir = import_node_path22.default.dirname((0, import_node_url4.fileURLToPath)(__gitopsLintModuleUrl));
   for (let depth = 0; depth < 5; depth++) {
-    const text = await (0, import_promises6.readFile)(import_node_path21.default.join(dir, "package.json"), "utf8").catch(() => void 0);
+    const text = await (0, import_promises6.readFile)(import_node_path22.default.join(dir, "package.json"), "utf8").catch(() => void 0);
     if (text) {
       const pkg = JSON.parse(text);
       if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
     }
-    dir = import_node_path21.default.dirname(dir);
+    dir = import_node_path22.default.dirname(dir);
   }
   return cachedVersion = "0.0.0";
 }
-var import_promises6, import_node_path21, import_node_url4, cachedVersion;
+var import_promises6, import_node_path22, import_node_url4, cachedVersion;
 var init_version2 = __esm({
   "src/version.ts"() {
     "use strict";
     import_promises6 = require("node:fs/promises");
-    import_node_path21 = __toESM2(require("node:path"), 1);
+    import_node_path22 = __toESM2(require("node:path"), 1);
     import_node_url4 = require("node:url");
   }
 });
@@ -61013,7 +61134,7 @@ var require_files = __commonJS2({
     exports2.resolveGlobalYarnPath = resolveGlobalYarnPath;
     exports2.resolveModulePath = resolveModulePath;
     var url = __importStar(require("url"));
-    var path25 = __importStar(require("path"));
+    var path26 = __importStar(require("path"));
     var fs2 = __importStar(require("fs"));
     var child_process_1 = require("child_process");
     function uriToFilePath(uri) {
@@ -61032,7 +61153,7 @@ var require_files = __commonJS2({
           segments.shift();
         }
       }
-      return path25.normalize(segments.join("/"));
+      return path26.normalize(segments.join("/"));
     }
     function isWindows() {
       return process.platform === "win32";
@@ -61062,7 +61183,7 @@ var require_files = __commonJS2({
         Object.keys(env).forEach((key2) => newEnv[key2] = env[key2]);
         if (nodePath && fs2.existsSync(nodePath)) {
           if (newEnv[nodePathKey]) {
-            newEnv[nodePathKey] = nodePath + path25.delimiter + newEnv[nodePathKey];
+            newEnv[nodePathKey] = nodePath + path26.delimiter + newEnv[nodePathKey];
           } else {
             newEnv[nodePathKey] = nodePath;
           }
@@ -61134,9 +61255,9 @@ var require_files = __commonJS2({
         }
         if (prefix.length > 0) {
           if (isWindows()) {
-            return path25.join(prefix, "node_modules");
+            return path26.join(prefix, "node_modules");
           } else {
-            return path25.join(prefix, "lib", "node_modules");
+            return path26.join(prefix, "lib", "node_modules");
           }
         }
         return void 0;
@@ -61175,7 +61296,7 @@ var require_files = __commonJS2({
           try {
             const yarn = JSON.parse(line);
             if (yarn.type === "log") {
-              return path25.join(yarn.data, "node_modules");
+              return path26.join(yarn.data, "node_modules");
             }
           } catch (e) {
           }
@@ -61204,17 +61325,17 @@ var require_files = __commonJS2({
       FileSystem2.isCaseSensitive = isCaseSensitive;
       function isParent(parent, child) {
         if (isCaseSensitive()) {
-          return path25.normalize(child).indexOf(path25.normalize(parent)) === 0;
+          return path26.normalize(child).indexOf(path26.normalize(parent)) === 0;
         } else {
-          return path25.normalize(child).toLowerCase().indexOf(path25.normalize(parent).toLowerCase()) === 0;
+          return path26.normalize(child).toLowerCase().indexOf(path26.normalize(parent).toLowerCase()) === 0;
         }
       }
       FileSystem2.isParent = isParent;
     })(FileSystem || (exports2.FileSystem = FileSystem = {}));
     function resolveModulePath(workspaceRoot, moduleName, nodePath, tracer) {
       if (nodePath) {
-        if (!path25.isAbsolute(nodePath)) {
-          nodePath = path25.join(workspaceRoot, nodePath);
+        if (!path26.isAbsolute(nodePath)) {
+          nodePath = path26.join(workspaceRoot, nodePath);
         }
         return resolve3(moduleName, nodePath, nodePath, tracer).then((value) => {
           if (FileSystem.isParent(nodePath, value)) {
@@ -61447,7 +61568,7 @@ var require_main = __commonJS2({
     exports2.createMessageConnection = createMessageConnection;
     var ril_1 = __importDefault(require_ril());
     ril_1.default.install();
-    var path25 = __importStar(require("path"));
+    var path26 = __importStar(require("path"));
     var os = __importStar(require("os"));
     var fs2 = __importStar(require("fs"));
     var crypto_1 = require("crypto");
@@ -61599,7 +61720,7 @@ var require_main = __commonJS2({
         throw new Error(`Unable to generate a random pipe name with ${randomLength} characters.`);
       }
       const randomSuffix = (0, crypto_1.randomBytes)(Math.floor(randomLength / 2)).toString("hex");
-      return path25.join(tmpDir, `lsp-${randomSuffix}.sock`);
+      return path26.join(tmpDir, `lsp-${randomSuffix}.sock`);
     }
     function createClientPipeTransport(pipeName, encoding = "utf-8") {
       let connectResolve;
@@ -62652,7 +62773,7 @@ function diagnosticsByFile(result) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of result.findings) {
     if (finding.suppressions?.length) continue;
-    const file = import_node_path22.default.join(finding.location.root, ...finding.location.file.split("/"));
+    const file = import_node_path23.default.join(finding.location.root, ...finding.location.file.split("/"));
     const list = byFile.get(file);
     if (list) list.push(toDiagnostic(finding));
     else byFile.set(file, [toDiagnostic(finding)]);
@@ -62668,11 +62789,11 @@ function configErrorDiagnostic(message, line = 1, column = 1) {
     message
   };
 }
-var import_node_path22, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
+var import_node_path23, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
 var init_diagnostics = __esm({
   "src/lsp/diagnostics.ts"() {
     "use strict";
-    import_node_path22 = __toESM2(require("node:path"), 1);
+    import_node_path23 = __toESM2(require("node:path"), 1);
     import_vscode_languageserver = __toESM2(require_api3(), 1);
     init_rule();
     DIAGNOSTIC_SOURCE = "gitops-lint";
@@ -62694,7 +62815,7 @@ __export2(server_exports, {
 function uriToPath(uri) {
   if (!uri.startsWith("file:")) return void 0;
   try {
-    return import_node_path23.default.resolve((0, import_node_url5.fileURLToPath)(uri));
+    return import_node_path24.default.resolve((0, import_node_url5.fileURLToPath)(uri));
   } catch {
     return void 0;
   }
@@ -62707,13 +62828,13 @@ function startLanguageServer() {
   const connection = (0, import_node2.createConnection)(import_node2.ProposedFeatures.all, reader, writer);
   new LanguageServer(connection).listen();
 }
-var import_node_fs7, import_promises7, import_node_path23, import_node_url5, import_node2, DEBOUNCE_MS, MAX_STALE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs8, import_promises7, import_node_path24, import_node_url5, import_node2, DEBOUNCE_MS, MAX_STALE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
-    import_node_fs7 = require("node:fs");
+    import_node_fs8 = require("node:fs");
     import_promises7 = require("node:fs/promises");
-    import_node_path23 = __toESM2(require("node:path"), 1);
+    import_node_path24 = __toESM2(require("node:path"), 1);
     import_node_url5 = require("node:url");
     import_node2 = __toESM2(require_main3(), 1);
     init_main2();
@@ -62771,11 +62892,11 @@ var init_server = __esm({
       async initialize(params) {
         const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
         this.folders = folders.flatMap((uri) => uriToPath(uri) ?? []);
-        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path23.default.resolve(params.rootPath)];
+        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path24.default.resolve(params.rootPath)];
         const options = params.initializationOptions ?? {};
         const base = this.folders[0] ?? process.cwd();
-        this.extraRoots = (options.roots ?? []).map((root) => import_node_path23.default.resolve(base, root));
-        if (options.configFile) this.configFile = import_node_path23.default.resolve(base, options.configFile);
+        this.extraRoots = (options.roots ?? []).map((root) => import_node_path24.default.resolve(base, root));
+        if (options.configFile) this.configFile = import_node_path24.default.resolve(base, options.configFile);
         this.clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
         this.supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
         return {
@@ -62817,7 +62938,7 @@ var init_server = __esm({
         this.watchers = [];
         for (const dir of this.roots()) {
           try {
-            const watcher = (0, import_node_fs7.watch)(dir, { persistent: false }, (_event, name3) => {
+            const watcher = (0, import_node_fs8.watch)(dir, { persistent: false }, (_event, name3) => {
               if (name3 === null || name3.toString() === CONFIG_FILE_NAME) this.schedule();
             });
             watcher.on("error", () => watcher.close());
@@ -62904,7 +63025,7 @@ var init_server = __esm({
         if (roots.length === 0) {
           const first2 = open.keys().next().value;
           if (first2 === void 0) return [];
-          const dir = import_node_path23.default.dirname(first2);
+          const dir = import_node_path24.default.dirname(first2);
           this.folders = [await gitTopLevel(dir) ?? dir];
           this.watchConfigFiles();
           roots = this.roots();
@@ -62935,7 +63056,7 @@ var init_server = __esm({
        */
       publishConfigError(error, open, versions) {
         if (/\.ya?ml$/i.test(error.file)) {
-          this.publish(import_node_path23.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
+          this.publish(import_node_path24.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
         } else {
           this.showOnce(`${error.file}: ${error.message}`);
         }
@@ -63134,7 +63255,7 @@ init_index();
 
 // src/cli/main.ts
 var import_promises8 = require("node:fs/promises");
-var import_node_path24 = __toESM2(require("node:path"), 1);
+var import_node_path25 = __toESM2(require("node:path"), 1);
 init_rules();
 init_load();
 init_index();
@@ -63158,15 +63279,15 @@ function palette(enabled) {
 }
 
 // src/formatters/paths.ts
-var import_node_path17 = __toESM2(require("node:path"), 1);
+var import_node_path18 = __toESM2(require("node:path"), 1);
 function toSlashes(p) {
-  return p.split(import_node_path17.default.sep).join("/");
+  return p.split(import_node_path18.default.sep).join("/");
 }
 function displayPath(location, cwd) {
-  return guard(toSlashes(import_node_path17.default.relative(cwd, import_node_path17.default.join(location.root, location.file))));
+  return guard(toSlashes(import_node_path18.default.relative(cwd, import_node_path18.default.join(location.root, location.file))));
 }
 function displayFile(file, cwd) {
-  return guard(toSlashes(import_node_path17.default.isAbsolute(file) ? import_node_path17.default.relative(cwd, file) : file));
+  return guard(toSlashes(import_node_path18.default.isAbsolute(file) ? import_node_path18.default.relative(cwd, file) : file));
 }
 function guard(p) {
   return p.startsWith("::") ? `./${p}` : p;
@@ -63228,7 +63349,7 @@ var compact = (result, { cwd }) => {
 };
 
 // src/formatters/github.ts
-var import_node_path18 = __toESM2(require("node:path"), 1);
+var import_node_path19 = __toESM2(require("node:path"), 1);
 
 // src/formatters/code-frame.ts
 var MAX_RANGE_LINES = 3;
@@ -63295,15 +63416,15 @@ function position(finding) {
 }
 function place2(absFile, rootDir, { cwd, workspace }) {
   if (workspace === void 0) return { file: displayFile(absFile, cwd) };
-  const inWorkspace = import_node_path18.default.relative(workspace, absFile);
-  if (inWorkspace !== "" && !inWorkspace.startsWith("..") && !import_node_path18.default.isAbsolute(inWorkspace)) return { file: displayFile(absFile, workspace) };
-  const from = import_node_path18.default.dirname(rootDir ?? absFile);
-  return { label: toSlashes(import_node_path18.default.relative(from, absFile)) };
+  const inWorkspace = import_node_path19.default.relative(workspace, absFile);
+  if (inWorkspace !== "" && !inWorkspace.startsWith("..") && !import_node_path19.default.isAbsolute(inWorkspace)) return { file: displayFile(absFile, workspace) };
+  const from = import_node_path19.default.dirname(rootDir ?? absFile);
+  return { label: toSlashes(import_node_path19.default.relative(from, absFile)) };
 }
 function findingPlace(finding, context) {
   const loc = finding.location;
   if (context.workspace === void 0) return { file: displayPath(loc, context.cwd) };
-  return place2(import_node_path18.default.join(loc.root, ...loc.file.split("/")), loc.root, context);
+  return place2(import_node_path19.default.join(loc.root, ...loc.file.split("/")), loc.root, context);
 }
 function annotation(finding, context) {
   const at = findingPlace(finding, context);
@@ -63319,8 +63440,8 @@ function logLine(finding, context) {
   return sanitize(`${"label" in at ? at.label : at.file}:${startLine}:${startColumn}: ${finding.level}: ${oneLine(finding.message)} [${finding.ruleId}]`);
 }
 function fileOf(file, roots, context) {
-  const absFile = import_node_path18.default.resolve(context.cwd, file);
-  const root = roots.find((r) => !import_node_path18.default.relative(r.dir, absFile).startsWith(".."));
+  const absFile = import_node_path19.default.resolve(context.cwd, file);
+  const root = roots.find((r) => !import_node_path19.default.relative(r.dir, absFile).startsWith(".."));
   return place2(absFile, root?.dir, context);
 }
 function errorAnnotation(error, roots, context) {
@@ -63517,11 +63638,11 @@ ${error.message}`)}</error>`,
 };
 
 // src/formatters/sarif.ts
-var import_node_path20 = __toESM2(require("node:path"), 1);
+var import_node_path21 = __toESM2(require("node:path"), 1);
 var import_node_url3 = require("node:url");
 
 // src/formatters/sarif-rules.ts
-var import_node_path19 = __toESM2(require("node:path"), 1);
+var import_node_path20 = __toESM2(require("node:path"), 1);
 init_rule();
 var MAX_DESCRIPTION = 1024;
 var PROBLEM_SEVERITY = { error: "error", warning: "warning", note: "recommendation" };
@@ -63547,7 +63668,7 @@ function exampleFiles(example) {
 function fenced(file, content) {
   const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const language = LANGUAGES[import_node_path19.default.extname(file).toLowerCase()] ?? "";
+  const language = LANGUAGES[import_node_path20.default.extname(file).toLowerCase()] ?? "";
   return `${fence}${language}
 ${content.replace(/\n$/, "")}
 ${fence}`;
@@ -63640,7 +63761,7 @@ function baseIds(roots) {
 function allRoots(result) {
   const roots = [...result.roots];
   for (const { location } of result.findings) {
-    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path20.default.basename(location.root), git: false });
+    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path21.default.basename(location.root), git: false });
   }
   return roots;
 }
@@ -63652,11 +63773,11 @@ function directoryUri(dir) {
   return href.endsWith("/") ? href : `${href}/`;
 }
 function isBelow(dir, absFile) {
-  const rel = import_node_path20.default.relative(dir, absFile);
-  return rel !== "" && !rel.startsWith("..") && !import_node_path20.default.isAbsolute(rel);
+  const rel = import_node_path21.default.relative(dir, absFile);
+  return rel !== "" && !rel.startsWith("..") && !import_node_path21.default.isAbsolute(rel);
 }
 function located(absFile, base) {
-  return { uri: relativeUri(import_node_path20.default.relative(base.dir, absFile).split(import_node_path20.default.sep).join("/")), uriBaseId: base.id };
+  return { uri: relativeUri(import_node_path21.default.relative(base.dir, absFile).split(import_node_path21.default.sep).join("/")), uriBaseId: base.id };
 }
 function artifactFor(absFile, ids) {
   for (const [dir, base] of ids) {
@@ -63670,13 +63791,13 @@ function notification(entry, level, ids, cwd) {
   const line = "line" in entry ? entry.line : void 0;
   const column = "column" in entry ? entry.column : void 0;
   const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
-  out2.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path20.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
+  out2.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path21.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
   return out2;
 }
 function findingArtifact(root, file, ids) {
   const base = ids.get(root);
   if (base === void 0 || base.dir === root) return { uri: relativeUri(file), uriBaseId: base?.id ?? "%SRCROOT%" };
-  return located(import_node_path20.default.join(root, ...file.split("/")), base);
+  return located(import_node_path21.default.join(root, ...file.split("/")), base);
 }
 function sarifResult(finding, ruleIndex, ids) {
   const loc = finding.location;
@@ -63880,6 +64001,8 @@ Options:
                             pipe); "-" as a PATH reads stdin too and needs this option.
       --color, --no-color   Force or disable colours (FORCE_COLOR and NO_COLOR are
                             honoured; the options win).
+      --no-cache            Parse every file again: do not read or write the parse cache
+                            (.git/gitops-lint/; also GITOPS_LINT_NO_CACHE=1).
       --kustomization NS/NAME  With build: only that Flux Kustomization's objects.
   -h, --help                Show this help.
   -v, --version             Show the version.
@@ -63917,6 +64040,7 @@ function parseCliArgs(argv) {
         root: { type: "string", multiple: true },
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
+        "no-cache": { type: "boolean" },
         stdio: { type: "boolean" },
         // Language clients (vscode-languageclient) add it; the server library reads it itself.
         clientProcessId: { type: "string" },
@@ -63998,6 +64122,7 @@ function parseCliArgs(argv) {
   if (values.kustomization !== void 0) options.kustomization = values.kustomization;
   if (maxWarnings !== void 0) options.maxWarnings = maxWarnings;
   if (values["no-color"]) options.color = false;
+  if (values["no-cache"]) options.noCache = true;
   else if (values.color) options.color = true;
   return options;
 }
@@ -64145,7 +64270,7 @@ async function runRules(options, io) {
   }
   const { config } = await configForPath(options.paths[0] ?? ".", configLookup(options, io));
   const entries = ruleListEntries(builtinRules, config);
-  const configFile = config.file === void 0 ? void 0 : import_node_path24.default.relative(io.cwd, config.file) || config.file;
+  const configFile = config.file === void 0 ? void 0 : import_node_path25.default.relative(io.cwd, config.file) || config.file;
   if (format === "json") io.stdout(`${JSON.stringify({ config: configFile ?? null, rules: entries }, null, 2)}
 `);
   else io.stdout(formatRuleList(entries, configFile, useColor(io, options)));
@@ -64155,7 +64280,7 @@ async function runPrintConfig(target, options, io) {
   const problem = unknownRule(options);
   if (problem) return usageError(io, problem);
   const { root, config } = await configForPath(target, configLookup(options, io));
-  const relative = (file) => import_node_path24.default.relative(io.cwd, file).split(import_node_path24.default.sep).join("/") || ".";
+  const relative = (file) => import_node_path25.default.relative(io.cwd, file).split(import_node_path25.default.sep).join("/") || ".";
   const printed = {
     root: relative(root),
     config: config.file === void 0 ? null : relative(config.file),
@@ -64192,13 +64317,14 @@ async function runLint(options, io) {
     if (stdin === null) return usageError(io, "--stdin-filename reads stdin, which this process does not have.");
     if (options.writeBaseline !== void 0) {
       for (const entry of options.paths) {
-        if ((await (0, import_promises8.stat)(import_node_path24.default.resolve(io.cwd, entry)).catch(() => void 0))?.isFile()) return usageError(io, `--write-baseline lints whole roots; ${entry} is a file.`);
+        if ((await (0, import_promises8.stat)(import_node_path25.default.resolve(io.cwd, entry)).catch(() => void 0))?.isFile()) return usageError(io, `--write-baseline lints whole roots; ${entry} is a file.`);
       }
     }
     const paths = options.paths.length > 0 ? options.paths : ["."];
     result = await lint2({
       roots: options.staged ? [".", ...options.roots] : stdin ? [stdin.root, ...options.paths] : paths,
       cwd: io.cwd,
+      parseCache: !options.noCache && !io.env.GITOPS_LINT_NO_CACHE,
       ...options.staged ? { staged: true, reportOnly: options.paths } : {},
       ...stdin ? { overrides: /* @__PURE__ */ new Map([[stdin.file, stdin.text]]), reportOnly: [stdin.file] } : {},
       ...options.config !== void 0 ? { configFile: options.config } : {},
@@ -64206,11 +64332,11 @@ async function runLint(options, io) {
       ...options.writeBaseline !== void 0 ? { baseline: false } : options.baseline !== void 0 ? { baseline: options.baseline } : {}
     });
     if (options.writeBaseline !== void 0) {
-      const file = import_node_path24.default.resolve(io.cwd, options.writeBaseline);
+      const file = import_node_path25.default.resolve(io.cwd, options.writeBaseline);
       const baseline = createBaseline(result.findings, file);
       await writeBaseline(file, baseline);
       const hidden = applyBaseline(result.findings, baseline, file);
-      io.stderr(`gitops-lint: wrote ${plural2(hidden, "finding")} to ${import_node_path24.default.relative(io.cwd, file) || file}.
+      io.stderr(`gitops-lint: wrote ${plural2(hidden, "finding")} to ${import_node_path25.default.relative(io.cwd, file) || file}.
 `);
     }
   } catch (error) {
@@ -64235,8 +64361,8 @@ async function runLint(options, io) {
       toStdout = true;
       io.stdout(output);
     } else {
-      const target = import_node_path24.default.resolve(io.cwd, format.file);
-      await (0, import_promises8.mkdir)(import_node_path24.default.dirname(target), { recursive: true });
+      const target = import_node_path25.default.resolve(io.cwd, format.file);
+      await (0, import_promises8.mkdir)(import_node_path25.default.dirname(target), { recursive: true });
       await (0, import_promises8.writeFile)(target, output);
     }
   }
@@ -64251,20 +64377,22 @@ async function runLint(options, io) {
     if (options.quiet) io.stderr(`${plural2(warnings, "warning")} not shown because of --quiet.
 `);
   }
-  if (io.env.TIMING) io.stderr(`${result.phases ? formatPhases(result.phases) : ""}${formatTimings(result.timings ?? {})}`);
+  if (io.env.TIMING) io.stderr(`${result.phases ? formatPhases(result.phases, result.parseCache) : ""}${formatTimings(result.timings ?? {})}`);
   return exitCodeOf(result, options.maxWarnings);
 }
 async function readStdin(name3, io) {
   if (!io.stdin) return null;
-  const file = import_node_path24.default.resolve(io.cwd, name3);
+  const file = import_node_path25.default.resolve(io.cwd, name3);
   const { dir } = await resolveRootPath(file, true);
   return { file, root: dir, text: await io.stdin() };
 }
-function formatPhases(phases) {
+function formatPhases(phases, cache7) {
   const rows = Object.entries(phases);
+  const cached = cache7 ? `Parse cache: ${cache7.hits} of ${cache7.hits + cache7.misses} files' values read back
+` : "";
   return `${"Phase".padEnd(9)}  Time (ms)
 ${rows.map(([phase, ms]) => `${phase.padEnd(9)}  ${ms.toFixed(1).padStart(9)}`).join("\n")}
-
+${cached}
 `;
 }
 function formatTimings(timings) {

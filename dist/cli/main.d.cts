@@ -1921,6 +1921,11 @@ export interface LintResult {
 	 * `report`: masking, suppressions, baselines, sorting). Shown with TIMING=1.
 	 */
 	phases?: Record<"load" | "model" | "rules" | "report", number>;
+	/** Files whose values the parse cache gave back (`hits`) or that were parsed (`misses`), when the run used it. */
+	parseCache?: {
+		hits: number;
+		misses: number;
+	};
 	/**
 	 * Source lines `startLine..endLine` (1-based, inclusive) of a file for code frames, with
 	 * every secret value replaced by `***`. `undefined` when the file has no text.
@@ -2119,11 +2124,23 @@ export interface Discovery {
 	}>;
 }
 declare function discoverFiles(dir: string, ignore: readonly string[], gitFiles?: GitFiles): Promise<Discovery>;
+export interface ParseCache {
+	/** The values of a text seen before, as fresh objects; `undefined` when not cached. */
+	values(text: string): unknown[] | undefined;
+	/** Keep the values of a text parsed now. */
+	remember(text: string, values: readonly unknown[]): void;
+	/** Write the entries of this run when they differ from what was read. Never throws. */
+	save(): void;
+	readonly stats: {
+		hits: number;
+		misses: number;
+	};
+}
 export type LoadOutcome = {
 	file: SourceFile;
 	skipped?: string;
 };
-declare function loadSourceFile(root: Root, relativePath: string, absPath: string, content: Uint8Array | string | undefined): LoadOutcome;
+declare function loadSourceFile(root: Root, relativePath: string, absPath: string, content: Uint8Array | string | undefined, cache?: ParseCache): LoadOutcome;
 /** A root whose files are given in memory (tests, docs examples, editors). */
 export interface MemoryRoot {
 	/** Absolute directory the root pretends to be at. */
@@ -2182,6 +2199,8 @@ export interface LintOptions {
 	staged?: boolean;
 	/** Replacements for reading disk roots (the language server caches discovery and parses). */
 	load?: LoadHooks;
+	/** Read and keep parsed values in each git root's parse cache (`.git/gitops-lint/`; the CLI's default). */
+	parseCache?: boolean;
 	/**
 	 * A baseline file (cwd-relative) whose findings are hidden in every root, instead of each
 	 * root config's `baseline:`; `false` applies none (to write a new one).

@@ -17,6 +17,8 @@ export interface CliOptions {
   staged: boolean;
   roots: string[];
   color?: boolean;
+  /** --no-cache: parse every file again, without the parse cache. */
+  noCache?: boolean;
   /** `build --kustomization NS/NAME`: only that Flux Kustomization's objects. */
   kustomization?: string;
   /** `--baseline FILE`: hide the findings it lists (instead of the config's `baseline:`). */
@@ -73,6 +75,8 @@ Options:
                             pipe); "-" as a PATH reads stdin too and needs this option.
       --color, --no-color   Force or disable colours (FORCE_COLOR and NO_COLOR are
                             honoured; the options win).
+      --no-cache            Parse every file again: do not read or write the parse cache
+                            (.git/gitops-lint/; also GITOPS_LINT_NO_CACHE=1).
       --kustomization NS/NAME  With build: only that Flux Kustomization's objects.
   -h, --help                Show this help.
   -v, --version             Show the version.
@@ -114,6 +118,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         root: { type: 'string', multiple: true },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
+        'no-cache': { type: 'boolean' },
         stdio: { type: 'boolean' },
         // Language clients (vscode-languageclient) add it; the server library reads it itself.
         clientProcessId: { type: 'string' },
@@ -196,6 +201,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
   if (values.kustomization !== undefined) options.kustomization = values.kustomization;
   if (maxWarnings !== undefined) options.maxWarnings = maxWarnings;
   if (values['no-color']) options.color = false;
+  if (values['no-cache']) options.noCache = true;
   else if (values.color) options.color = true;
   return options;
 }

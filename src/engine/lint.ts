@@ -10,7 +10,7 @@ import type { Model } from '../model/model.js';
 import { applyBaseline, readBaseline } from '../suppress/baseline.js';
 import { applyDirectives, parseDirectives } from '../suppress/comments.js';
 import { isInside } from '../workspace/discover.js';
-import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type RootInput } from '../workspace/load.js';
+import { loadDiskRoot, loadMemoryRoot, rootParseCache, type LoadHooks, type MemoryRoot, type RootInput } from '../workspace/load.js';
 import { gitRefusal, gitTopLevel } from '../workspace/git.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel } from '../model/build.js';
@@ -44,6 +44,8 @@ export interface LintOptions {
   staged?: boolean;
   /** Replacements for reading disk roots (the language server caches discovery and parses). */
   load?: LoadHooks;
+  /** Read and keep parsed values in each git root's parse cache (`.git/gitops-lint/`; the CLI's default). */
+  parseCache?: boolean;
   /**
    * A baseline file (cwd-relative) whose findings are hidden in every root, instead of each
    * root config's `baseline:`; `false` applies none (to write a new one).
@@ -93,6 +95,8 @@ export interface LoadedWorkspace {
   notes: RunNote[];
   /** Milliseconds spent reading and parsing (`load`) and building the model (`model`). */
   phases: { load: number; model: number };
+  /** Files whose values the parse cache gave back (`hits`) or that were parsed (`misses`), when it was used. */
+  parseCache?: { hits: number; misses: number };
 }
 
 /**
@@ -122,7 +126,7 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
         const dir = position === staged.position ? staged.index.repo : path.resolve(cwd, input);
         if (dir === staged.index.repo || (await gitTopLevel(dir)) === staged.index.repo) {
           const config = explicitConfig ?? own(await stagedConfig(dir, staged.index, rules));
-          const loadedRoot = await loadStagedRoot(dir, staged.index, config, notes);
+          const loadedRoot = await loadStagedRoot(dir, staged.index, config, notes, options.parseCache ? rootParseCache(dir) : undefined);
           for (const file of loadedRoot.forCommit) forCommit.add(file);
           return loadedRoot;
         }
@@ -130,12 +134,19 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
       const { dir, file } = await resolveRootPath(path.resolve(cwd, input));
       if (file) reportOnly.add(file);
       const config = explicitConfig ?? own(await (options.load?.config ?? loadRootConfig)(dir, rules));
-      return loadDiskRoot(dir, config, notes, { ...options.load, ...(options.overrides ? { overrides: options.overrides } : {}) });
+      return loadDiskRoot(dir, config, notes, {
+        ...options.load,
+        ...(options.overrides ? { overrides: options.overrides } : {}),
+        ...(options.parseCache ? { parseCache: true } : {}),
+      });
     }),
   );
   for (const file of options.reportOnly ?? []) reportOnly.add(path.resolve(cwd, file));
 
   const roots = loaded.map((entry) => entry.root);
+  const cacheStats: Array<{ hits: number; misses: number }> = [];
+  for (const entry of loaded) if ('parseCache' in entry && entry.parseCache) cacheStats.push(entry.parseCache as { hits: number; misses: number });
+  const parseCache = cacheStats.length === 0 ? undefined : { hits: cacheStats.reduce((sum, stats) => sum + stats.hits, 0), misses: cacheStats.reduce((sum, stats) => sum + stats.misses, 0) };
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
@@ -150,14 +161,14 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
   const modelStarted = performance.now();
   const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
 
-  return { roots, files, model, notes, phases: { load: modelStarted - started, model: performance.now() - modelStarted } };
+  return { roots, files, model, notes, phases: { load: modelStarted - started, model: performance.now() - modelStarted }, ...(parseCache ? { parseCache } : {}) };
 }
 
 /** Lint one or more roots together. Throws `ConfigError` for a bad config; never for bad input files. */
 export async function lint(options: LintOptions): Promise<LintResult> {
   const errors: RunError[] = [];
   const rules = options.rules;
-  const { roots, files, model, notes, phases } = await loadWorkspace(options);
+  const { roots, files, model, notes, phases, parseCache } = await loadWorkspace(options);
   const rulesStarted = performance.now();
   options.signal?.throwIfAborted();
   const findings: Finding[] = [];
@@ -224,6 +235,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     errors,
     timings,
     phases: { ...phases, rules: reportStarted - rulesStarted, report: performance.now() - reportStarted },
+    ...(parseCache ? { parseCache } : {}),
     sourceLines,
     frameRegion,
   };

@@ -22,6 +22,8 @@ export interface LintResult {
    * `report`: masking, suppressions, baselines, sorting). Shown with TIMING=1.
    */
   phases?: Record<'load' | 'model' | 'rules' | 'report', number>;
+  /** Files whose values the parse cache gave back (`hits`) or that were parsed (`misses`), when the run used it. */
+  parseCache?: { hits: number; misses: number };
   /**
    * Source lines `startLine..endLine` (1-based, inclusive) of a file for code frames, with
    * every secret value replaced by `***`. `undefined` when the file has no text.

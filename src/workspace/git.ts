@@ -107,7 +107,7 @@ export interface GitBranches {
 }
 
 /** The git directory and common directory (they differ in linked worktrees) of the work tree holding `dir`. */
-function gitDirsOf(dir: string): { gitDir: string; commonDir: string } | undefined {
+export function gitDirsOf(dir: string): { gitDir: string; commonDir: string } | undefined {
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
     const dotGit = path.join(current, '.git');
     let gitDir: string | undefined;

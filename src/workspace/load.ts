@@ -11,7 +11,8 @@ import { chartTemplateNotes, chartTemplates } from './chart-templates.js';
 import { resolveInside } from './confine.js';
 import { discoverFiles, isInside, type DiscoveredFile } from './discover.js';
 import { gitignoreMatcher, isGitignore } from './gitignore.js';
-import { readGitBranches, readGitFiles, workTreeTop } from './git.js';
+import { gitDirsOf, readGitBranches, readGitFiles, workTreeTop } from './git.js';
+import { openParseCache, parseCacheFile, type ParseCache } from './parse-cache.js';
 import { isSourceIgnoreFile, isTextSource, loadSourceFile, MAX_FILE_BYTES } from './source-file.js';
 
 /** A root whose files are given in memory (tests, docs examples, editors). */
@@ -59,6 +60,11 @@ export interface LoadHooks {
 export interface LoadOptions extends LoadHooks {
   /** Absolute path → text that replaces the file on disk (unsaved editor buffers). */
   overrides?: ReadonlyMap<string, string>;
+  /**
+   * Keep the values of parsed YAML files in the repository's git folder and read unchanged
+   * files' values from there on the next run (see parse-cache.ts). Off unless asked (the CLI asks).
+   */
+  parseCache?: boolean;
 }
 
 
@@ -73,8 +79,15 @@ export function needsContent(relativePath: string): boolean {
 }
 
 /** Read a disk root: its files (honouring ignores), git tracking, contents. */
-export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: RunNote[], options: LoadOptions = {}): Promise<{ root: Root; files: SourceFile[] }> {
-  const { discover = discoverFiles, readGit = readGitFiles, read = readContent, loadFile = loadSourceFile } = options;
+export async function loadDiskRoot(
+  dir: string,
+  config: ResolvedConfig,
+  notes: RunNote[],
+  options: LoadOptions = {},
+): Promise<{ root: Root; files: SourceFile[]; parseCache?: ParseCache['stats'] }> {
+  const cache = options.parseCache && !options.loadFile ? rootParseCache(dir) : undefined;
+  const { discover = discoverFiles, readGit = readGitFiles, read = readContent } = options;
+  const loadFile: typeof loadSourceFile = options.loadFile ?? ((...args) => loadSourceFile(args[0], args[1], args[2], args[3], cache));
   const [gitFiles, branches] = await Promise.all([readGit(dir), readGitBranches(dir)]);
   // In a git work tree git lists the files (its exact ignore rules; ignored folders are never walked).
   const discovery = await discover(dir, config.ignore, gitFiles);
@@ -124,7 +137,16 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
     if (outcome.skipped) notes.push({ message: `Skipped ${entry.path}: ${outcome.skipped}.`, file: entry.absPath });
     return outcome.file;
   });
-  return { root, files };
+  cache?.save();
+  return { root, files, ...(cache ? { parseCache: cache.stats } : {}) };
+}
+
+/** The parse cache of a root in a git work tree (none elsewhere: it lives in the git folder). */
+export function rootParseCache(dir: string): ParseCache | undefined {
+  const top = workTreeTop(dir);
+  const gitDir = top === undefined ? undefined : gitDirsOf(top)?.gitDir;
+  if (top === undefined || gitDir === undefined) return undefined;
+  return openParseCache(parseCacheFile(gitDir, path.relative(top, dir).split(path.sep).join('/')));
 }
 
 /**

@@ -1,7 +1,8 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import type { LineCounter } from 'yaml';
 import type { FileFormat, Root, SourceFile } from '../model/workspace.js';
-import { lineCounterOf, parseYamlText } from '../yaml/parse.js';
+import { documentsOfValues, lineCounterOf, parseYamlText } from '../yaml/parse.js';
+import type { ParseCache } from './parse-cache.js';
 
 /** Files larger than this are not parsed (generated bundles, dumps); a note says so. */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -45,8 +46,11 @@ export function isTextSource(relativePath: string): boolean {
 
 export type LoadOutcome = { file: SourceFile; skipped?: string };
 
-/** Turn raw content into a SourceFile; YAML and JSON are parsed once, here; `.sourceignore` keeps its text. */
-export function loadSourceFile(root: Root, relativePath: string, absPath: string, content: Uint8Array | string | undefined): LoadOutcome {
+/**
+ * Turn raw content into a SourceFile; YAML and JSON are parsed once, here (or their values read
+ * from `cache`); `.sourceignore` keeps its text.
+ */
+export function loadSourceFile(root: Root, relativePath: string, absPath: string, content: Uint8Array | string | undefined, cache?: ParseCache): LoadOutcome {
   const format = formatOf(relativePath);
   let lineCounter: LineCounter | undefined;
   const file: SourceFile = {
@@ -69,7 +73,13 @@ export function loadSourceFile(root: Root, relativePath: string, absPath: string
   if (typeof decoded === 'object') return { file, skipped: decoded.reason };
   file.text = decoded;
   if (format === 'other') return { file };
+  const cached = cache?.values(decoded);
+  if (cached !== undefined) {
+    file.documents = documentsOfValues(decoded, cached);
+    return { file };
+  }
   const parsed = parseYamlText(decoded);
+  if (parsed.values !== undefined) cache?.remember(decoded, parsed.values);
   file.documents = parsed.documents;
   file.problems = parsed.problems;
   return { file };

@@ -8,6 +8,7 @@ import { chartTemplateNotes, chartTemplates } from './chart-templates.js';
 import { git, readGitBranches, splitNul } from './git.js';
 import { needsContent, rootName } from './load.js';
 import { MAX_FILE_BYTES, loadSourceFile } from './source-file.js';
+import type { ParseCache } from './parse-cache.js';
 
 /** One stage-0 entry of the git index. */
 export interface IndexEntry {
@@ -140,6 +141,8 @@ export interface StagedRoot {
   files: SourceFile[];
   /** Absolute paths of this root's files that are staged for commit. */
   forCommit: Set<string>;
+  /** Files whose values the parse cache gave back or that were parsed, when one was used. */
+  parseCache?: ParseCache['stats'];
 }
 
 /**
@@ -147,7 +150,8 @@ export interface StagedRoot {
  * with its staged content, so a file deleted or changed after `git add` is linted as staged.
  * Ignore files do not apply to tracked files (as in git); the config's `ignore` globs do.
  */
-export async function loadStagedRoot(dir: string, index: StagedIndex, config: ResolvedConfig, notes: RunNote[]): Promise<StagedRoot> {
+/** @param cache Parsed values of earlier runs, by text (see parse-cache.ts); staged blobs are read through it too. */
+export async function loadStagedRoot(dir: string, index: StagedIndex, config: ResolvedConfig, notes: RunNote[], cache?: ParseCache): Promise<StagedRoot> {
   const rootPrefix = path.relative(index.repo, dir).split(path.sep).join('/');
   const relativeOf = (repoPath: string) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative: string) => (rootPrefix === '' ? relative : `${rootPrefix}/${relative}`);
@@ -211,10 +215,11 @@ export async function loadStagedRoot(dir: string, index: StagedIndex, config: Re
       files.push(loadSourceFile(root, item.relative, item.absPath, undefined).file);
       continue;
     }
-    const outcome = loadSourceFile(root, item.relative, item.absPath, Buffer.isBuffer(blob) ? blob : undefined);
+    const outcome = loadSourceFile(root, item.relative, item.absPath, Buffer.isBuffer(blob) ? blob : undefined, cache);
     if (outcome.skipped) notes.push({ message: `Skipped ${item.relative}: ${outcome.skipped}.`, file: item.absPath });
     files.push(outcome.file);
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { root, files, forCommit };
+  cache?.save();
+  return { root, files, forCommit, ...(cache ? { parseCache: cache.stats } : {}) };
 }

@@ -36,6 +36,8 @@ const QUIET = { logLevel: 'error' } as const;
 export interface ParsedText {
   documents: ParsedDocument[];
   problems: FileProblem[];
+  /** The documents' values when js-yaml gave them without a problem (what a parse cache may keep). */
+  values?: unknown[];
 }
 
 /**
@@ -55,12 +57,13 @@ export function parseYamlText(text: string): ParsedText {
     } catch {
       values = undefined;
     }
-    if (values !== undefined) return { documents: lazyDocuments(text, values), problems: [] };
+    if (values !== undefined) return { documents: documentsOfValues(text, values), problems: [], values };
   }
   return parseWithPositions(text);
 }
 
-function lazyDocuments(text: string, values: unknown[]): ParsedDocument[] {
+/** The documents of a text with these values (from js-yaml now or a parse cache): AST and positions come on first use. */
+export function documentsOfValues(text: string, values: unknown[]): ParsedDocument[] {
   let asts: Document.Parsed[] | undefined;
   let positions: DocumentPositions[] | null | undefined;
   const astAt = (index: number): Document.Parsed => {

@@ -1,0 +1,130 @@
+/**
+ * The values of YAML files parsed on an earlier run, kept in the repository's own git folder
+ * (`.git/gitops-lint/parse-cache/`), one file per linted root. Parsing is the largest part of
+ * reading a repository, and most files are unchanged from one commit or save to the next;
+ * reading values back as JSON costs a fraction of parsing YAML again. Every rule still runs on
+ * every file: only the parse is saved.
+ *
+ * An entry is keyed by the file's whole text (no hash that could collide) and holds the
+ * values as JSON, parsed again for each file that asks (two files with the same text never
+ * share objects). Only files js-yaml parsed without a problem are kept, and only when their
+ * values survive JSON (no NaN, infinities or negative zero). The cache stays inside the
+ * repository (the values of a file may be secret: they are never copied out of the repository
+ * folder), holds only the files of the last run, is written only when that set changed, and is
+ * ignored whenever it cannot be read, is of another format or is damaged.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Changes whenever the values the parser gives could change: the cache layout, the YAML
+ * schema and the js-yaml version (test/workspace/parse-cache.test.ts checks it against the
+ * installed js-yaml).
+ */
+export const PARSE_CACHE_FORMAT = 'gitops-lint parse cache 1; js-yaml 4.3.2 core+merge';
+
+export interface ParseCache {
+  /** The values of a text seen before, as fresh objects; `undefined` when not cached. */
+  values(text: string): unknown[] | undefined;
+  /** Keep the values of a text parsed now. */
+  remember(text: string, values: readonly unknown[]): void;
+  /** Write the entries of this run when they differ from what was read. Never throws. */
+  save(): void;
+  readonly stats: { hits: number; misses: number };
+}
+
+/** The cache file of a root inside its repository's git folder. */
+export function parseCacheFile(gitDir: string, rootRelative: string): string {
+  return path.join(gitDir, 'gitops-lint', 'parse-cache', `${encodeURIComponent(rootRelative === '' ? '.' : rootRelative)}.cache`);
+}
+
+/**
+ * Entries are framed by lengths, so one read and slices give every text and its values:
+ * `FORMAT\n` then, per entry, `<text length> <values length>\n<text><values>`.
+ */
+function readEntries(file: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8');
+  } catch {
+    return entries;
+  }
+  const header = `${PARSE_CACHE_FORMAT}\n`;
+  if (!content.startsWith(header)) return entries;
+  let at = header.length;
+  while (at < content.length) {
+    const newline = content.indexOf('\n', at);
+    const match = newline === -1 ? null : /^(\d+) (\d+)$/.exec(content.slice(at, newline));
+    if (!match) return new Map();
+    const textLength = Number(match[1]);
+    const valuesLength = Number(match[2]);
+    const start = newline + 1;
+    if (start + textLength + valuesLength > content.length) return new Map();
+    entries.set(content.slice(start, start + textLength), content.slice(start + textLength, start + textLength + valuesLength));
+    at = start + textLength + valuesLength;
+  }
+  return entries;
+}
+
+/** Whether JSON gives these values back unchanged: every number finite and not negative zero. */
+function survivesJson(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!survivesJson(item)) return false;
+    return true;
+  }
+  for (const key in value) if (!survivesJson((value as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
+/** Open the cache of a root; its file is read at once (one read, no parse of its values yet). */
+export function openParseCache(file: string): ParseCache {
+  const stored = readEntries(file);
+  const used = new Map<string, string>();
+  let changed = false;
+  const stats = { hits: 0, misses: 0 };
+  return {
+    stats,
+    values(text) {
+      const json = used.get(text) ?? stored.get(text);
+      if (json === undefined) {
+        stats.misses++;
+        return undefined;
+      }
+      try {
+        const values = JSON.parse(json) as unknown;
+        if (!Array.isArray(values)) throw new Error('not a list');
+        used.set(text, json);
+        stats.hits++;
+        return values;
+      } catch {
+        // A damaged entry: parsed again and replaced.
+        stored.delete(text);
+        changed = true;
+        stats.misses++;
+        return undefined;
+      }
+    },
+    remember(text, values) {
+      if (used.has(text) || !survivesJson(values)) return;
+      used.set(text, JSON.stringify(values));
+      changed = true;
+    },
+    save() {
+      // Entries of files gone since the last run are dropped.
+      if (!changed && used.size === stored.size) return;
+      const parts = [`${PARSE_CACHE_FORMAT}\n`];
+      for (const [text, json] of used) parts.push(`${text.length} ${json.length}\n`, text, json);
+      const partial = `${file}.${process.pid}`;
+      try {
+        mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+        writeFileSync(partial, parts.join(''), { mode: 0o600 });
+        renameSync(partial, file);
+      } catch {
+        // A read-only checkout: no cache this time.
+      }
+    },
+  };
+}

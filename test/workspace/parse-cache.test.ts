@@ -1,0 +1,168 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openParseCache, PARSE_CACHE_FORMAT, parseCacheFile } from '../../src/workspace/parse-cache.js';
+import { runCli, tempRepo } from '../cli/temp-repo.js';
+
+const repoDir = path.join(import.meta.dirname, '..', '..');
+const cacheFileIn = (dir: string) => parseCacheFile(path.join(dir, '.git'), '');
+const pod = (image: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: ${image}\n`;
+
+function scratchFile(): string {
+  return path.join(mkdtempSync(path.join(tmpdir(), 'gitops-lint-cache-')), 'cache', 'root.cache');
+}
+
+describe('parse cache format', () => {
+  it('names the installed js-yaml version: an upgrade must change the format, so old values are never read', () => {
+    const { version } = JSON.parse(readFileSync(path.join(repoDir, 'node_modules', 'js-yaml', 'package.json'), 'utf8')) as { version: string };
+    expect(PARSE_CACHE_FORMAT).toContain(`js-yaml ${version} `);
+  });
+});
+
+describe('openParseCache', () => {
+  it('gives back the values of a text seen on an earlier run, as new objects for every file that asks', () => {
+    const file = scratchFile();
+    const first = openParseCache(file);
+    expect(first.values('a: 1\n')).toBeUndefined();
+    first.remember('a: 1\n', [{ a: 1, list: ['x', true, null, 2.5] }]);
+    first.save();
+    const second = openParseCache(file);
+    const one = second.values('a: 1\n');
+    const other = second.values('a: 1\n');
+    expect(one).toEqual([{ a: 1, list: ['x', true, null, 2.5] }]);
+    expect(one).not.toBe(other);
+    expect((one as Array<{ list: unknown[] }>)[0]!.list).not.toBe((other as Array<{ list: unknown[] }>)[0]!.list);
+    expect(second.values('a: 2\n')).toBeUndefined();
+    expect(second.stats).toEqual({ hits: 2, misses: 1 });
+  });
+
+  it('keys entries by the whole text: a one-character change is a miss', () => {
+    const file = scratchFile();
+    const cache = openParseCache(file);
+    cache.remember('image: nginx:1.27\n', [{ image: 'nginx:1.27' }]);
+    cache.save();
+    expect(openParseCache(file).values('image: nginx:1.28\n')).toBeUndefined();
+  });
+
+  it('does not keep values JSON would change: NaN, infinities, negative zero', () => {
+    const file = scratchFile();
+    const cache = openParseCache(file);
+    cache.remember('a: .nan\n', [{ a: Number.NaN }]);
+    cache.remember('a: .inf\n', [{ a: Number.POSITIVE_INFINITY }]);
+    cache.remember('a: [-0]\n', [{ a: [-0] }]);
+    cache.remember('a: 0\n', [{ a: 0 }]);
+    cache.save();
+    const reopened = openParseCache(file);
+    expect(reopened.values('a: .nan\n')).toBeUndefined();
+    expect(reopened.values('a: .inf\n')).toBeUndefined();
+    expect(reopened.values('a: [-0]\n')).toBeUndefined();
+    expect(reopened.values('a: 0\n')).toEqual([{ a: 0 }]);
+  });
+
+  it('keeps only the entries of the last run', () => {
+    const file = scratchFile();
+    const first = openParseCache(file);
+    first.remember('old: 1\n', [{ old: 1 }]);
+    first.remember('kept: 1\n', [{ kept: 1 }]);
+    first.save();
+    const second = openParseCache(file);
+    expect(second.values('kept: 1\n')).toEqual([{ kept: 1 }]);
+    second.save();
+    const third = openParseCache(file);
+    expect(third.values('old: 1\n')).toBeUndefined();
+    expect(third.values('kept: 1\n')).toEqual([{ kept: 1 }]);
+  });
+
+  it('ignores a file of another format or a damaged one, and replaces it on save', () => {
+    for (const content of ['gitops-lint parse cache 0; js-yaml 3.0.0\n3 8\na:1[{"a":1}]', `${PARSE_CACHE_FORMAT}\n5 900\nshort`, `${PARSE_CACHE_FORMAT}\nnot a frame\n`, '\u0000\u0001binary']) {
+      const file = scratchFile();
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, content);
+      const cache = openParseCache(file);
+      expect(cache.values('a:1')).toBeUndefined();
+      cache.remember('a: 1\n', [{ a: 1 }]);
+      cache.save();
+      expect(readFileSync(file, 'utf8').startsWith(`${PARSE_CACHE_FORMAT}\n`)).toBe(true);
+      expect(openParseCache(file).values('a: 1\n')).toEqual([{ a: 1 }]);
+    }
+  });
+
+  it('treats an entry whose values are not JSON as a miss', () => {
+    const file = scratchFile();
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${PARSE_CACHE_FORMAT}\n5 4\na: 1{"a"`);
+    const cache = openParseCache(file);
+    expect(cache.values('a: 1')).toBeUndefined();
+    expect(cache.stats.misses).toBe(1);
+  });
+
+  it('saves nothing and throws nothing where the folder cannot be written', () => {
+    if (process.getuid?.() === 0) {
+      // root writes anywhere: a path under a regular file cannot be created by anyone.
+      const blocker = path.join(mkdtempSync(path.join(tmpdir(), 'gitops-lint-cache-')), 'file');
+      writeFileSync(blocker, 'x');
+      const cache = openParseCache(path.join(blocker, 'cache', 'root.cache'));
+      cache.remember('a: 1\n', [{ a: 1 }]);
+      expect(() => cache.save()).not.toThrow();
+      return;
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'gitops-lint-cache-'));
+    chmodSync(dir, 0o500);
+    const cache = openParseCache(path.join(dir, 'cache', 'root.cache'));
+    cache.remember('a: 1\n', [{ a: 1 }]);
+    expect(() => cache.save()).not.toThrow();
+    expect(existsSync(path.join(dir, 'cache'))).toBe(false);
+  });
+});
+
+describe('the CLI and the parse cache', () => {
+  it('keeps the values of a git root in its .git folder; the next run reads them back and reports the same', async () => {
+    const dir = tempRepo({ 'deploy/web.yaml': pod('nginx:latest'), 'deploy/api.yaml': pod('nginx:1.27.3') }, { git: true });
+    const first = await runCli(['-f', 'json'], dir, { TIMING: '1' });
+    expect(existsSync(cacheFileIn(dir))).toBe(true);
+    expect(first.stderr).toContain("Parse cache: 0 of 2 files' values read back");
+    const second = await runCli(['-f', 'json'], dir, { TIMING: '1' });
+    expect(second.stderr).toContain("Parse cache: 2 of 2 files' values read back");
+    expect(second.stdout).toBe(first.stdout);
+    expect(JSON.parse(second.stdout).findings.map((finding: { ruleId: string }) => finding.ruleId)).toContain('image-tag-mutable');
+  });
+
+  it('parses a file again when its text changed, and the findings follow the new text', async () => {
+    const dir = tempRepo({ 'deploy/web.yaml': pod('nginx:1.27.3') }, { git: true });
+    expect((await runCli([], dir)).stdout).toContain('0 problems');
+    writeFileSync(path.join(dir, 'deploy/web.yaml'), pod('nginx:latest'));
+    const run = await runCli([], dir, { TIMING: '1' });
+    expect(run.stderr).toContain("Parse cache: 0 of 1 files' values read back");
+    expect(run.stdout).toContain('image-tag-mutable');
+  });
+
+  it('reads staged blobs through the same cache (the pre-commit hook)', async () => {
+    const dir = tempRepo({ 'deploy/web.yaml': pod('nginx:1.27.3') }, { git: true });
+    writeFileSync(path.join(dir, 'deploy/web.yaml'), pod('nginx:latest'));
+    execFileSync('git', ['add', 'deploy/web.yaml'], { cwd: dir });
+    await runCli(['--staged'], dir);
+    const run = await runCli(['--staged'], dir, { TIMING: '1' });
+    expect(run.stderr).toContain("Parse cache: 1 of 1 files' values read back");
+    expect(run.stdout).toContain('image-tag-mutable');
+  });
+
+  it('writes no cache with --no-cache or GITOPS_LINT_NO_CACHE=1, and none outside git', async () => {
+    const dir = tempRepo({ 'deploy/web.yaml': pod('nginx:1.27.3') }, { git: true });
+    const run = await runCli(['--no-cache'], dir, { TIMING: '1' });
+    expect(run.stderr).not.toContain('Parse cache');
+    await runCli([], dir, { GITOPS_LINT_NO_CACHE: '1' });
+    expect(existsSync(path.join(dir, '.git', 'gitops-lint'))).toBe(false);
+    const plain = tempRepo({ 'deploy/web.yaml': pod('nginx:1.27.3') });
+    await runCli([], plain);
+    expect(readdirSync(plain)).toEqual(['deploy']);
+  });
+
+  it('keeps one cache file per root of a work tree, inside its git folder only', async () => {
+    const dir = tempRepo({ 'a/web.yaml': pod('nginx:1.27.3'), 'b/web.yaml': pod('nginx:1.27.4') }, { git: true });
+    await runCli(['a', 'b'], dir);
+    expect(readdirSync(path.join(dir, '.git', 'gitops-lint', 'parse-cache')).sort()).toEqual(['a.cache', 'b.cache']);
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
+  });
+});
