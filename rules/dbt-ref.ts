@@ -86,9 +86,9 @@ export default defineRule<MessageId>({
           continue;
         }
         for (const call of sql.calls) {
-          const callText = call.args.map((arg) => `'${arg}'`).join(', ');
+          // The call is worded only when it is reported (most resolve).
           const report = (messageId: MessageId, data: Record<string, string | number>) =>
-            ctx.report({ file: sql.file, offsets: call.offsets, messageId: sql.kind === 'test' && messageId !== 'arity' ? 'testMissing' : messageId, data: { call: callText, ...data } });
+            ctx.report({ file: sql.file, offsets: call.offsets, messageId: sql.kind === 'test' && messageId !== 'arity' ? 'testMissing' : messageId, data: { call: call.args.map((arg) => `'${arg}'`).join(', '), ...data } });
           if (call.fn === 'ref') {
             if (call.args.length > 2) {
               report('arity', { fn: 'ref', expected: 'one or two', count: call.args.length });

@@ -1,4 +1,4 @@
-import { terraformIndex, isHclFile } from '../src/terraform/modules.js';
+import { terraformIndex } from '../src/terraform/modules.js';
 import { defineRule } from '../src/model/rule.js';
 
 export default defineRule({
@@ -24,11 +24,10 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const index = terraformIndex(ctx.model);
-    for (const file of ctx.model.files) {
-      if (!isHclFile(file.path)) continue;
-      for (const error of index.parsed(file)?.hcl.errors ?? []) {
-        ctx.report({ file, offsets: error.offsets, messageId: 'syntax', data: { problem: error.message } });
+    // Every configuration file that parsed is in a module (templates read by file functions are not).
+    for (const module of terraformIndex(ctx.model).modules) {
+      for (const { file, hcl } of module.files) {
+        for (const error of hcl.errors) ctx.report({ file, offsets: error.offsets, messageId: 'syntax', data: { problem: error.message } });
       }
     }
   },

@@ -11,9 +11,11 @@ const WHAT: Record<TfDecl['kind'], string> = {
   module: 'Duplicate module call',
 };
 
-/** OpenTofu loads `x.tofu` instead of `x.tf` when both exist: the `.tf` twin is not loaded. */
-function shadowed(module: TfModule, path: string): boolean {
-  return path.endsWith('.tf') && module.files.some((file) => file.file.path === `${path.slice(0, -3)}.tofu`);
+/** OpenTofu loads `x.tofu` instead of `x.tf` when both exist: the `.tf` twins that are not loaded. */
+function shadowedFiles(module: TfModule): Set<string> {
+  const shadowed = new Set<string>();
+  for (const file of module.files) if (file.file.path.endsWith('.tofu')) shadowed.add(`${file.file.path.slice(0, -5)}.tf`);
+  return shadowed;
 }
 
 export default defineRule({
@@ -55,9 +57,12 @@ export default defineRule({
   check(ctx) {
     for (const module of terraformIndex(ctx.model).modules) {
       if (skipUnknownModule(ctx.model, module)) continue;
+      const shadowed = shadowedFiles(module);
       for (const map of [module.variables, module.outputs, module.locals, module.resources, module.data, module.modules]) {
         for (const [name, decls] of map) {
-          const loaded = decls.filter((decl) => !decl.file.override && !shadowed(module, decl.file.file.path));
+          // A name declared once is no duplicate (most names): nothing to filter.
+          if (decls.length < 2) continue;
+          const loaded = decls.filter((decl) => !decl.file.override && !shadowed.has(decl.file.file.path));
           const first = loaded[0];
           if (!first) continue;
           for (const later of loaded.slice(1)) {

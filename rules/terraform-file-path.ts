@@ -63,13 +63,17 @@ export default defineRule({
         const inBranch = (offsets: readonly [number, number]): boolean => file.hcl.branches.some(([start, end]) => start <= offsets[0] && offsets[1] <= end);
         for (const call of file.hcl.calls) {
           const fn = call.name;
-          if (!FILE_FUNCTIONS.has(fn) && fn !== 'fileset') continue;
-          const target = resolveStaticPath(call.args[0], module, isChild);
+          const reads = FILE_FUNCTIONS.has(fn);
+          if (!reads && fn !== 'fileset') continue;
+          // The index resolved the reads already (to tell template inputs from configuration).
+          const target = reads ? index.staticPath(module, call) : resolveStaticPath(call.args[0], module, isChild);
           if (target.status === 'unknown') continue;
           if (fn !== 'fileset') {
             if (guards.some(([start, end]) => start <= call.offsets[0] && call.offsets[1] <= end)) continue;
             if (probed.has(target.status === 'resolved' ? target.path : `\0${target.written}`)) continue;
           }
+          // Most reads find their file: nothing is worded for them.
+          if (fn !== 'fileset' && target.status === 'resolved' && tree.files.has(target.path)) continue;
           const data = { fn, written: JSON.stringify(target.written), repo: module.root.name };
           const offsets = call.args[0]?.offsets ?? call.offsets;
           if (target.status === 'outside') {
@@ -78,7 +82,6 @@ export default defineRule({
           }
           const shown = target.path === '' ? '.' : target.path;
           if (fn !== 'fileset') {
-            if (tree.files.has(target.path)) continue;
             const messageId = tree.dirs.has(target.path) ? 'directory' : inBranch(call.offsets) ? 'missingInBranch' : 'missing';
             ctx.report({ file: file.file, offsets, messageId, data: { ...data, path: shown } });
             continue;
@@ -87,7 +90,13 @@ export default defineRule({
           if (pattern === undefined) continue;
           const regexp = globToRegExp(pattern);
           const prefix = target.path === '' ? '' : `${target.path}/`;
-          const matches = [...tree.files.keys()].some((path) => path.startsWith(prefix) && regexp.test(path.slice(prefix.length)));
+          let matches = false;
+          for (const path of tree.files.keys()) {
+            if (path.startsWith(prefix) && regexp.test(path.slice(prefix.length))) {
+              matches = true;
+              break;
+            }
+          }
           if (!matches) ctx.report({ file: file.file, offsets: call.offsets, messageId: 'filesetEmpty', data: { ...data, path: shown, pattern: JSON.stringify(pattern) } });
         }
       }

@@ -53,18 +53,19 @@ export default defineRule({
       const firstUse = new Map<string, { file: TfFile; offsets: Offsets; what: string }>();
       for (const file of module.files) {
         for (const block of file.hcl.body.blocks) {
+          const label = block.labels[0];
+          if (label === undefined) continue;
           let provider: string | undefined;
-          let what = '';
-          if ((block.type === 'resource' || block.type === 'data' || block.type === 'ephemeral') && block.labels[0] !== undefined) {
+          const used = block.type === 'resource' || block.type === 'data' || block.type === 'ephemeral';
+          if (used) {
             const explicit = block.body.attributes.find((attribute) => attribute.name === 'provider');
-            provider = explicit?.value.kind === 'traversal' ? explicit.value.root : block.labels[0].split('_')[0];
-            what = `${block.type === 'resource' ? '' : `${block.type} `}${block.labels[0]}`;
-          } else if (block.type === 'provider' && block.labels[0] !== undefined) {
-            provider = block.labels[0];
-            what = `provider "${provider}"`;
-          }
+            const underscore = label.indexOf('_');
+            provider = explicit?.value.kind === 'traversal' ? explicit.value.root : underscore === -1 ? label : label.slice(0, underscore);
+          } else if (block.type === 'provider') provider = label;
           // terraform_data and terraform_remote_state come with Terraform itself.
           if (provider === undefined || provider === 'terraform' || module.requiredProviders.has(provider) || HASHICORP.has(provider) || firstUse.has(provider)) continue;
+          // Worded only for the first use of a provider that is reported.
+          const what = used ? `${block.type === 'resource' ? '' : `${block.type} `}${label}` : `provider "${provider}"`;
           firstUse.set(provider, { file, offsets: block.labelOffsets[0] ?? block.typeOffsets, what });
         }
       }

@@ -78,6 +78,8 @@ export default defineRule<MessageId, { allowedNamespaces: string[] }>({
   },
   check(ctx) {
     const { model } = ctx;
+    // Nothing to check without Terraform objects: no look at the HelmReleases either.
+    if (model.flux.terraforms.length === 0) return;
     const settings = controllerSettings(model);
     const chartNamespaces = new Set([...ctx.options.allowedNamespaces, ...settings.flatMap((entry) => entry.runnerNamespaces ?? [])]);
     const chartAccounts = new Set(['tf-runner', ...settings.flatMap((entry) => (entry.runnerServiceAccount === undefined ? [] : [entry.runnerServiceAccount]))]);

@@ -37,6 +37,8 @@ export default defineRule<'crossNamespace', { allowCrossNamespaceRefs: boolean }
     },
   },
   check(ctx) {
+    // Nothing to check without Terraform objects: no look at the HelmReleases either.
+    if (ctx.model.flux.terraforms.length === 0) return;
     const settings = controllerSettings(ctx.model);
     if (ctx.options.allowCrossNamespaceRefs || settings.some((entry) => entry.allowCrossNamespaceRefs !== false)) return;
     for (const terraform of ctx.model.flux.terraforms) {

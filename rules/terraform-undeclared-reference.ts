@@ -56,10 +56,14 @@ export default defineRule({
         // of the state, which no longer (or not yet) have a declaration: they are not references.
         const addressBlocks = file.hcl.body.blocks.filter((block) => block.type === 'moved' || block.type === 'removed').map((block) => block.offsets);
         for (const traversal of file.hcl.traversals) {
-          if (addressBlocks.some(([start, end]) => traversal.offsets[0] >= start && traversal.offsets[1] <= end)) continue;
-          const kind = KINDS[traversal.root as keyof typeof KINDS];
+          // Most traversals are other roots (each., path., resources): dismissed first.
+          const root = traversal.root;
+          if (root !== 'var' && root !== 'local' && root !== 'module') continue;
           const name = traversal.attrs[0];
-          if (!kind || name === undefined || kind.map(module).has(name)) continue;
+          if (name === undefined) continue;
+          const kind = KINDS[root];
+          if (kind.map(module).has(name)) continue;
+          if (addressBlocks.length > 0 && addressBlocks.some(([start, end]) => traversal.offsets[0] >= start && traversal.offsets[1] <= end)) continue;
           const written = `${traversal.root}.${name}`;
           const text = file.file.text ?? '';
           const end = text.startsWith(written, traversal.offsets[0]) ? traversal.offsets[0] + written.length : traversal.offsets[1];

@@ -130,11 +130,18 @@ function join(dir, relative) {
 }
 function findProjects(model) {
   const projects = [];
+  let projectFiles;
+  for (const file of model.files) {
+    if (!file.path.endsWith("dbt_project.yml") || file.path !== "dbt_project.yml" && !file.path.endsWith("/dbt_project.yml")) continue;
+    projectFiles ??= /* @__PURE__ */ new Map();
+    const list = projectFiles.get(file.root);
+    if (list) list.push(file);
+    else projectFiles.set(file.root, [file]);
+  }
+  if (!projectFiles) return projects;
   for (const root of model.roots) {
-    const files = model.rootFiles(root).files;
-    const projectFiles = [...files.values()].filter((file) => /(^|\/)dbt_project\.yml$/.test(file.path));
     const installed = /* @__PURE__ */ new Set();
-    for (const file of projectFiles) {
+    for (const file of projectFiles.get(root) ?? []) {
       const project = readProject(model, root, file);
       if (!project) continue;
       for (const pkg of project.packages.values()) installed.add(pkg.projectFile.path);
@@ -191,8 +198,13 @@ function readProject(model, root, projectFile, nested = false) {
   const macroPaths = paths("macro-paths", void 0, ["macros"]);
   const testPaths = paths("test-paths", void 0, ["tests"]);
   const packagesPath = join(dir, asString(config["packages-install-path"]) ?? "dbt_packages");
-  const under = (bases, file) => bases.some((base) => file.path.startsWith(base === "" ? "" : `${base}/`));
-  const inPackages = (file) => file.path.startsWith(`${packagesPath}/`);
+  const prefixes = (bases) => bases.map((base) => base === "" ? "" : `${base}/`);
+  const under = (bases, file) => {
+    for (const prefix of bases) if (file.path.startsWith(prefix)) return true;
+    return false;
+  };
+  const packagesPrefix = `${packagesPath}/`;
+  const inPackages = (file) => file.path.startsWith(packagesPrefix);
   const projectModels = asRecord(asRecord(config.models)?.[project.name ?? ""]) ?? void 0;
   const enabledByProject = (file) => {
     if (!projectModels) return void 0;
@@ -209,7 +221,12 @@ function readProject(model, root, projectFile, nested = false) {
   };
   const yamlEnabled = /* @__PURE__ */ new Map();
   const yamlNodes = [];
-  const propertyBases = [...modelPaths, ...seedPaths, ...snapshotPaths, ...analysisPaths, ...macroPaths, ...testPaths];
+  const propertyBases = prefixes([...modelPaths, ...seedPaths, ...snapshotPaths, ...analysisPaths, ...macroPaths, ...testPaths]);
+  const modelPrefixes = prefixes(modelPaths);
+  const seedPrefixes = prefixes(seedPaths);
+  const snapshotPrefixes = prefixes(snapshotPaths);
+  const analysisPrefixes = prefixes(analysisPaths);
+  const testPrefixes = prefixes(testPaths);
   for (const file of tree.files.values()) {
     if (inPackages(file) || file.path === projectFile.path) continue;
     if (/\.ya?ml$/.test(file.path) && under(propertyBases, file)) {
@@ -245,27 +262,27 @@ function readProject(model, root, projectFile, nested = false) {
   };
   for (const node of yamlNodes) addNode(node);
   for (const file of tree.files.values()) {
-    if (inPackages(file)) continue;
+    if (inPackages(file) || !under(propertyBases, file)) continue;
     const base = file.path.slice(file.path.lastIndexOf("/") + 1);
-    if (under(modelPaths, file) && /\.(sql|py)$/.test(base)) {
+    if (under(modelPrefixes, file) && /\.(sql|py)$/.test(base)) {
       const name3 = base.replace(/\.(sql|py)$/, "");
       const text = file.text ?? "";
       const stripped = stripJinjaComments(text);
       const enabled = enabledInFile(text, stripped) ?? yamlEnabled.get(name3) ?? enabledByProject(file) ?? true;
       addNode({ kind: "model", name: name3, file, offsets: void 0, enabled });
       if (base.endsWith(".sql")) project.sql.push(scanSql(file, "model", stripped));
-    } else if (under(seedPaths, file) && base.endsWith(".csv")) {
+    } else if (under(seedPrefixes, file) && base.endsWith(".csv")) {
       addNode({ kind: "seed", name: base.slice(0, -4), file, offsets: void 0, enabled: true });
-    } else if (under(snapshotPaths, file) && base.endsWith(".sql")) {
+    } else if (under(snapshotPrefixes, file) && base.endsWith(".sql")) {
       const text = stripJinjaComments(file.text ?? "");
       for (const match of text.matchAll(/\{%-?\s*snapshot\s+([A-Za-z_][\w]*)\s*-?%\}/g)) {
         const start2 = (match.index ?? 0) + match[0].indexOf(match[1]);
         addNode({ kind: "snapshot", name: match[1], file, offsets: [start2, start2 + match[1].length], enabled: true });
       }
       project.sql.push(scanSql(file, "snapshot", text));
-    } else if (under(analysisPaths, file) && base.endsWith(".sql")) {
+    } else if (under(analysisPrefixes, file) && base.endsWith(".sql")) {
       project.sql.push(scanSql(file, "analysis"));
-    } else if (under(testPaths, file) && base.endsWith(".sql") && !file.path.includes("/generic/") && !file.path.includes("/fixtures/")) {
+    } else if (under(testPrefixes, file) && base.endsWith(".sql") && !file.path.includes("/generic/") && !file.path.includes("/fixtures/")) {
       project.sql.push(scanSql(file, "test"));
     }
   }
@@ -298,9 +315,12 @@ function enabledInFile(text, stripped) {
   return /\benabled\s*=\s*(true|True)\b/.test(text) ? true : void 0;
 }
 function stripJinjaComments(text) {
-  if (!text.includes("{#") && !text.includes("raw")) return text;
+  const comments = text.includes("{#");
+  const raw = text.includes("raw");
+  if (!comments && !raw) return text;
   const blank = (match) => match.replace(/[^\n]/g, " ");
-  return text.replace(/\{#[\s\S]*?#\}/g, blank).replace(/\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g, blank);
+  const uncommented = comments ? text.replace(/\{#[\s\S]*?#\}/g, blank) : text;
+  return raw ? uncommented.replace(/\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g, blank) : uncommented;
 }
 function scanSql(file, kind, stripped) {
   const text = stripped ?? stripJinjaComments(file.text ?? "");
@@ -542,8 +562,7 @@ var init_dbt_ref = __esm({
               continue;
             }
             for (const call of sql.calls) {
-              const callText = call.args.map((arg) => `'${arg}'`).join(", ");
-              const report = (messageId, data) => ctx.report({ file: sql.file, offsets: call.offsets, messageId: sql.kind === "test" && messageId !== "arity" ? "testMissing" : messageId, data: { call: callText, ...data } });
+              const report = (messageId, data) => ctx.report({ file: sql.file, offsets: call.offsets, messageId: sql.kind === "test" && messageId !== "arity" ? "testMissing" : messageId, data: { call: call.args.map((arg) => `'${arg}'`).join(", "), ...data } });
               if (call.fn === "ref") {
                 if (call.args.length > 2) {
                   report("arity", { fn: "ref", expected: "one or two", count: call.args.length });
@@ -11916,6 +11935,7 @@ function loadSourceFile(root, relativePath, absPath, content, cache7) {
 function utf16Encoding(head) {
   if (head[0] === 255 && head[1] === 254) return "UTF-16LE";
   if (head[0] === 254 && head[1] === 255) return "UTF-16BE";
+  if (head[0] !== 0 && head[1] !== 0) return void 0;
   const pairs2 = Math.floor(head.length / 2);
   if (pairs2 < 2) return void 0;
   let evenZeros = 0;
@@ -28253,7 +28273,8 @@ function resolveStaticPath(expr, module2, isChild) {
   let base;
   let rest = "";
   let written2 = "";
-  for (const [index, part] of parts3.entries()) {
+  for (let index = 0; index < parts3.length; index++) {
+    const part = parts3[index];
     if (typeof part === "string") {
       rest += part;
       written2 += part;
@@ -28275,7 +28296,7 @@ function resolveStaticPath(expr, module2, isChild) {
     if (rest.startsWith("/") || /^[A-Za-z]:[\\/]/.test(rest) || rest.startsWith("~") || isChild) return { status: "unknown" };
     base = module2.dir;
   }
-  const path26 = resolvePath(base, rest.replace(/^\/+/, ""));
+  const path26 = resolvePath(base, rest.charCodeAt(0) === 47 ? rest.replace(/^\/+/, "") : rest);
   return path26 === void 0 ? { status: "outside", written: written2 } : { status: "resolved", path: path26, written: written2 };
 }
 function globToRegExp(pattern) {
@@ -33597,11 +33618,14 @@ var init_hcl = __esm({
 });
 
 // src/terraform/modules.ts
+function inTerraformCache(relativePath) {
+  return relativePath.startsWith(".terraform/") || relativePath.includes("/.terraform/");
+}
 function isHclFile(relativePath) {
-  return /\.(tf|tofu)$/.test(relativePath) && !/(^|\/)\.terraform\//.test(relativePath);
+  return (relativePath.endsWith(".tf") || relativePath.endsWith(".tofu")) && !inTerraformCache(relativePath);
 }
 function isJsonConfig(relativePath) {
-  return /\.(tf|tofu)\.json$/.test(relativePath) && !/(^|\/)\.terraform\//.test(relativePath);
+  return (relativePath.endsWith(".tf.json") || relativePath.endsWith(".tofu.json")) && !inTerraformCache(relativePath);
 }
 function isOverrideFile(relativePath) {
   return /(^|\/|_)override\.(tf|tofu)$/.test(relativePath);
@@ -33609,15 +33633,20 @@ function isOverrideFile(relativePath) {
 function skipUnknownModule(model, module2) {
   const index = terraformIndex(model);
   if (index.known(module2)) return false;
-  const folders = index.modules.filter((other) => other.root === module2.root && !index.known(other)).map((other) => other.dir || ".");
-  model.note({
-    message: `Terraform folders of ${module2.root.name} not known to be modules were not checked for undeclared references, duplicate names and required providers: ${folders.join(", ")} (no terraform {} block, no .terraform.lock.hcl, not the spec.path of a Terraform object, not called by a local module block; fragments copied into modules are declared there).`
-  });
+  let messages = unknownNotes.get(index);
+  if (!messages) unknownNotes.set(index, messages = /* @__PURE__ */ new Map());
+  let message = messages.get(module2.root);
+  if (message === void 0) {
+    const folders = index.modules.filter((other) => other.root === module2.root && !index.known(other)).map((other) => other.dir || ".");
+    message = `Terraform folders of ${module2.root.name} not known to be modules were not checked for undeclared references, duplicate names and required providers: ${folders.join(", ")} (no terraform {} block, no .terraform.lock.hcl, not the spec.path of a Terraform object, not called by a local module block; fragments copied into modules are declared there).`;
+    messages.set(module2.root, message);
+  }
+  model.note({ message });
   return true;
 }
 function terraformIndex(model) {
   let index = cache3.get(model);
-  if (!index) cache3.set(model, index = build2(model));
+  if (!index) cache3.set(model, index = model.files.some((file) => isHclFile(file.path)) ? build2(model) : NO_MODULES);
   return index;
 }
 function staticString(expr) {
@@ -33641,23 +33670,28 @@ function build2(model) {
   for (const root of model.roots) {
     const tree = model.rootFiles(root);
     for (const [dir, files] of tree.filesIn) {
-      const config = files.filter((file) => isHclFile(file.path));
-      if (config.length === 0) continue;
-      folders.push({ root, dir, files, config });
+      let config;
+      for (const file of files) if (isHclFile(file.path)) (config ??= []).push(file);
+      if (!config) continue;
+      const paths = /* @__PURE__ */ new Map();
+      folders.push({ root, dir, files, config, paths });
+      const module2 = { dir };
       for (const file of config) {
         if (file.text === void 0) continue;
         const hcl = parseHcl(file.text);
         parsedText.set(file, hcl);
         for (const call of hcl?.calls ?? []) {
           if (!FILE_FUNCTIONS.has(call.name)) continue;
-          const target = resolveStaticPath(call.args[0], { dir }, false);
+          const target = resolveStaticPath(call.args[0], module2, false);
+          paths.set(call, target);
           if (target.status === "resolved" && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
       }
     }
   }
-  for (const { root, dir, files, config: allConfig } of folders) {
-    const config = allConfig.filter((file) => !readTargets.has(`${root.dir}\0${file.path}`));
+  const rootPaths = /* @__PURE__ */ new Map();
+  for (const { root, dir, files, config: allConfig, paths } of folders) {
+    const config = readTargets.size === 0 ? allConfig : allConfig.filter((file) => !readTargets.has(`${root.dir}\0${file.path}`));
     if (config.length === 0) continue;
     const module2 = {
       root,
@@ -33703,7 +33737,9 @@ function build2(model) {
     for (const child of module2.children) childDirs.add(`${root.dir}\0${child}`);
     modules.push(module2);
     byKey.set(`${root.dir}\0${dir}`, module2);
+    rootPaths.set(module2, paths);
   }
+  for (const module2 of modules) if (childDirs.has(`${module2.root.dir}\0${module2.dir}`)) rootPaths.delete(module2);
   if (unparsed) model.note({ message: "Terraform files were not checked: the HCL parser was not loaded (call loadHclParser() before building the model)." });
   let knownKeys;
   const knownModules = () => {
@@ -33718,39 +33754,56 @@ function build2(model) {
     }
     return knownKeys = keys;
   };
+  const isChild = (root, dir) => childDirs.has(`${root.dir}\0${dir}`);
   return {
     modules,
     known: (module2) => knownModules().has(`${module2.root.dir}\0${module2.dir}`),
     at: (root, dir) => byKey.get(`${root.dir}\0${dir}`),
-    isChild: (root, dir) => childDirs.has(`${root.dir}\0${dir}`),
-    parsed: (file) => parsedFiles2.get(file)
+    isChild,
+    parsed: (file) => parsedFiles2.get(file),
+    staticPath(module2, call) {
+      const paths = rootPaths.get(module2);
+      if (!paths) return resolveStaticPath(call.args[0], module2, isChild(module2.root, module2.dir));
+      let target = paths.get(call);
+      if (!target) {
+        target = resolveStaticPath(call.args[0], module2, false);
+        paths.set(call, target);
+      }
+      return target;
+    }
   };
 }
 function collect(module2, file) {
   for (const block of file.hcl.body.blocks) {
-    const [first2, second] = block.labels;
-    const label = (index) => block.labelOffsets[index] ?? block.typeOffsets;
-    const decl = (kind, name3, offsets) => ({ kind, name: name3, file, offsets, block });
+    const labels = block.labels;
+    const first2 = labels[0];
     switch (block.type) {
-      case "variable":
+      case "variable": {
         if (first2 === void 0) break;
-        push(module2.variables, first2, {
-          ...decl("variable", first2, label(0)),
-          kind: "variable",
-          required: attribute(block, "default") === void 0,
-          type: attribute(block, "type")?.text
-        });
+        let required = true;
+        let type2;
+        for (const entry of block.body.attributes) {
+          if (entry.name === "default") required = false;
+          else if (entry.name === "type" && type2 === void 0) type2 = entry.text;
+        }
+        const variable = { kind: "variable", name: first2, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block, required, type: type2 };
+        push(module2.variables, first2, variable);
         break;
+      }
       case "output":
-        if (first2 !== void 0) push(module2.outputs, first2, decl("output", first2, label(0)));
+        if (first2 !== void 0) push(module2.outputs, first2, { kind: "output", name: first2, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
         break;
       case "resource":
-      case "data":
-        if (first2 !== void 0 && second !== void 0) push(block.type === "resource" ? module2.resources : module2.data, `${first2}.${second}`, decl(block.type, `${first2}.${second}`, label(0)));
+      case "data": {
+        const second = labels[1];
+        if (first2 === void 0 || second === void 0) break;
+        const name3 = `${first2}.${second}`;
+        push(block.type === "resource" ? module2.resources : module2.data, name3, { kind: block.type, name: name3, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
         break;
+      }
       case "module": {
         if (first2 === void 0) break;
-        push(module2.modules, first2, decl("module", first2, label(0)));
+        push(module2.modules, first2, { kind: "module", name: first2, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
         const source = staticString(attribute(block, "source")?.value);
         if (source !== void 0 && (source.startsWith("./") || source.startsWith("../"))) {
           const child = resolvePath(module2.dir, source);
@@ -33776,14 +33829,23 @@ function collect(module2, file) {
     }
   }
 }
-var cache3;
+var unknownNotes, cache3, NO_MODULES;
 var init_modules = __esm({
   "src/terraform/modules.ts"() {
     "use strict";
     init_collections();
     init_files();
     init_hcl();
+    unknownNotes = /* @__PURE__ */ new WeakMap();
     cache3 = /* @__PURE__ */ new WeakMap();
+    NO_MODULES = {
+      modules: [],
+      known: () => false,
+      at: () => void 0,
+      isChild: () => false,
+      parsed: () => void 0,
+      staticPath: (module2, call) => resolveStaticPath(call.args[0], module2, false)
+    };
   }
 });
 
@@ -33816,11 +33878,9 @@ var init_hcl_syntax = __esm({
         }
       },
       check(ctx) {
-        const index = terraformIndex(ctx.model);
-        for (const file of ctx.model.files) {
-          if (!isHclFile(file.path)) continue;
-          for (const error of index.parsed(file)?.hcl.errors ?? []) {
-            ctx.report({ file, offsets: error.offsets, messageId: "syntax", data: { problem: error.message } });
+        for (const module2 of terraformIndex(ctx.model).modules) {
+          for (const { file, hcl } of module2.files) {
+            for (const error of hcl.errors) ctx.report({ file, offsets: error.offsets, messageId: "syntax", data: { problem: error.message } });
           }
         }
       }
@@ -38221,8 +38281,10 @@ ${SOPS_BLOCK}` }
 });
 
 // rules/terraform-duplicate-name.ts
-function shadowed(module2, path26) {
-  return path26.endsWith(".tf") && module2.files.some((file) => file.file.path === `${path26.slice(0, -3)}.tofu`);
+function shadowedFiles(module2) {
+  const shadowed = /* @__PURE__ */ new Set();
+  for (const file of module2.files) if (file.file.path.endsWith(".tofu")) shadowed.add(`${file.file.path.slice(0, -5)}.tf`);
+  return shadowed;
 }
 var WHAT, terraform_duplicate_name_default;
 var init_terraform_duplicate_name = __esm({
@@ -38276,9 +38338,11 @@ var init_terraform_duplicate_name = __esm({
       check(ctx) {
         for (const module2 of terraformIndex(ctx.model).modules) {
           if (skipUnknownModule(ctx.model, module2)) continue;
+          const shadowed = shadowedFiles(module2);
           for (const map2 of [module2.variables, module2.outputs, module2.locals, module2.resources, module2.data, module2.modules]) {
             for (const [name3, decls] of map2) {
-              const loaded6 = decls.filter((decl) => !decl.file.override && !shadowed(module2, decl.file.file.path));
+              if (decls.length < 2) continue;
+              const loaded6 = decls.filter((decl) => !decl.file.override && !shadowed.has(decl.file.file.path));
               const first2 = loaded6[0];
               if (!first2) continue;
               for (const later of loaded6.slice(1)) {
@@ -38359,13 +38423,15 @@ var init_terraform_file_path = __esm({
             const inBranch = (offsets) => file.hcl.branches.some(([start2, end]) => start2 <= offsets[0] && offsets[1] <= end);
             for (const call of file.hcl.calls) {
               const fn = call.name;
-              if (!FILE_FUNCTIONS.has(fn) && fn !== "fileset") continue;
-              const target = resolveStaticPath(call.args[0], module2, isChild);
+              const reads = FILE_FUNCTIONS.has(fn);
+              if (!reads && fn !== "fileset") continue;
+              const target = reads ? index.staticPath(module2, call) : resolveStaticPath(call.args[0], module2, isChild);
               if (target.status === "unknown") continue;
               if (fn !== "fileset") {
                 if (guards.some(([start2, end]) => start2 <= call.offsets[0] && call.offsets[1] <= end)) continue;
                 if (probed.has(target.status === "resolved" ? target.path : `\0${target.written}`)) continue;
               }
+              if (fn !== "fileset" && target.status === "resolved" && tree.files.has(target.path)) continue;
               const data = { fn, written: JSON.stringify(target.written), repo: module2.root.name };
               const offsets = call.args[0]?.offsets ?? call.offsets;
               if (target.status === "outside") {
@@ -38374,7 +38440,6 @@ var init_terraform_file_path = __esm({
               }
               const shown = target.path === "" ? "." : target.path;
               if (fn !== "fileset") {
-                if (tree.files.has(target.path)) continue;
                 const messageId = tree.dirs.has(target.path) ? "directory" : inBranch(call.offsets) ? "missingInBranch" : "missing";
                 ctx.report({ file: file.file, offsets, messageId, data: { ...data, path: shown } });
                 continue;
@@ -38383,7 +38448,13 @@ var init_terraform_file_path = __esm({
               if (pattern === void 0) continue;
               const regexp = globToRegExp(pattern);
               const prefix = target.path === "" ? "" : `${target.path}/`;
-              const matches3 = [...tree.files.keys()].some((path26) => path26.startsWith(prefix) && regexp.test(path26.slice(prefix.length)));
+              let matches3 = false;
+              for (const path26 of tree.files.keys()) {
+                if (path26.startsWith(prefix) && regexp.test(path26.slice(prefix.length))) {
+                  matches3 = true;
+                  break;
+                }
+              }
               if (!matches3) ctx.report({ file: file.file, offsets: call.offsets, messageId: "filesetEmpty", data: { ...data, path: shown, pattern: JSON.stringify(pattern) } });
             }
           }
@@ -38478,17 +38549,17 @@ var init_terraform_required_provider = __esm({
           const firstUse = /* @__PURE__ */ new Map();
           for (const file of module2.files) {
             for (const block of file.hcl.body.blocks) {
+              const label = block.labels[0];
+              if (label === void 0) continue;
               let provider;
-              let what = "";
-              if ((block.type === "resource" || block.type === "data" || block.type === "ephemeral") && block.labels[0] !== void 0) {
+              const used = block.type === "resource" || block.type === "data" || block.type === "ephemeral";
+              if (used) {
                 const explicit = block.body.attributes.find((attribute2) => attribute2.name === "provider");
-                provider = explicit?.value.kind === "traversal" ? explicit.value.root : block.labels[0].split("_")[0];
-                what = `${block.type === "resource" ? "" : `${block.type} `}${block.labels[0]}`;
-              } else if (block.type === "provider" && block.labels[0] !== void 0) {
-                provider = block.labels[0];
-                what = `provider "${provider}"`;
-              }
+                const underscore = label.indexOf("_");
+                provider = explicit?.value.kind === "traversal" ? explicit.value.root : underscore === -1 ? label : label.slice(0, underscore);
+              } else if (block.type === "provider") provider = label;
               if (provider === void 0 || provider === "terraform" || module2.requiredProviders.has(provider) || HASHICORP.has(provider) || firstUse.has(provider)) continue;
+              const what = used ? `${block.type === "resource" ? "" : `${block.type} `}${label}` : `provider "${provider}"`;
               firstUse.set(provider, { file, offsets: block.labelOffsets[0] ?? block.typeOffsets, what });
             }
           }
@@ -38557,10 +38628,13 @@ var init_terraform_undeclared_reference = __esm({
           for (const file of module2.files) {
             const addressBlocks = file.hcl.body.blocks.filter((block) => block.type === "moved" || block.type === "removed").map((block) => block.offsets);
             for (const traversal of file.hcl.traversals) {
-              if (addressBlocks.some(([start2, end2]) => traversal.offsets[0] >= start2 && traversal.offsets[1] <= end2)) continue;
-              const kind = KINDS2[traversal.root];
+              const root = traversal.root;
+              if (root !== "var" && root !== "local" && root !== "module") continue;
               const name3 = traversal.attrs[0];
-              if (!kind || name3 === void 0 || kind.map(module2).has(name3)) continue;
+              if (name3 === void 0) continue;
+              const kind = KINDS2[root];
+              if (kind.map(module2).has(name3)) continue;
+              if (addressBlocks.length > 0 && addressBlocks.some(([start2, end2]) => traversal.offsets[0] >= start2 && traversal.offsets[1] <= end2)) continue;
               const written2 = `${traversal.root}.${name3}`;
               const text = file.file.text ?? "";
               const end = text.startsWith(written2, traversal.offsets[0]) ? traversal.offsets[0] + written2.length : traversal.offsets[1];
@@ -38795,6 +38869,7 @@ ${ROLE(FULL_RULES)}` } }
       },
       check(ctx) {
         const { model } = ctx;
+        if (model.flux.terraforms.length === 0) return;
         const settings = controllerSettings(model);
         const chartNamespaces = /* @__PURE__ */ new Set([...ctx.options.allowedNamespaces, ...settings.flatMap((entry) => entry.runnerNamespaces ?? [])]);
         const chartAccounts = /* @__PURE__ */ new Set(["tf-runner", ...settings.flatMap((entry) => entry.runnerServiceAccount === void 0 ? [] : [entry.runnerServiceAccount])]);
@@ -38923,6 +38998,7 @@ ${TERRAFORM2("flux-system")}` }, options: { allowCrossNamespaceRefs: true } }
         }
       },
       check(ctx) {
+        if (ctx.model.flux.terraforms.length === 0) return;
         const settings = controllerSettings(ctx.model);
         if (ctx.options.allowCrossNamespaceRefs || settings.some((entry) => entry.allowCrossNamespaceRefs !== false)) return;
         for (const terraform of ctx.model.flux.terraforms) {

@@ -78,11 +78,20 @@ function join(dir: string, relative: string): string {
 
 function findProjects(model: Model): DbtProject[] {
   const projects: DbtProject[] = [];
+  // Every file of the workspace is asked, once: a string test, no regex, no copy of the list.
+  let projectFiles: Map<Root, SourceFile[]> | undefined;
+  for (const file of model.files) {
+    if (!file.path.endsWith('dbt_project.yml') || (file.path !== 'dbt_project.yml' && !file.path.endsWith('/dbt_project.yml'))) continue;
+    projectFiles ??= new Map();
+    const list = projectFiles.get(file.root);
+    if (list) list.push(file);
+    else projectFiles.set(file.root, [file]);
+  }
+  if (!projectFiles) return projects;
   for (const root of model.roots) {
-    const files = model.rootFiles(root).files;
-    const projectFiles = [...files.values()].filter((file) => /(^|\/)dbt_project\.yml$/.test(file.path));
     const installed = new Set<string>();
-    for (const file of projectFiles) {
+    // In the order of the root's files (the model's order).
+    for (const file of projectFiles.get(root) ?? []) {
       const project = readProject(model, root, file);
       if (!project) continue;
       for (const pkg of project.packages.values()) installed.add(pkg.projectFile.path);
@@ -135,8 +144,14 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
   const macroPaths = paths('macro-paths', undefined, ['macros']);
   const testPaths = paths('test-paths', undefined, ['tests']);
   const packagesPath = join(dir, asString(config['packages-install-path']) ?? 'dbt_packages');
-  const under = (bases: string[], file: SourceFile): boolean => bases.some((base) => file.path.startsWith(base === '' ? '' : `${base}/`));
-  const inPackages = (file: SourceFile): boolean => file.path.startsWith(`${packagesPath}/`);
+  // Folder prefixes, made once (every file of the root is tested against them).
+  const prefixes = (bases: string[]): string[] => bases.map((base) => (base === '' ? '' : `${base}/`));
+  const under = (bases: string[], file: SourceFile): boolean => {
+    for (const prefix of bases) if (file.path.startsWith(prefix)) return true;
+    return false;
+  };
+  const packagesPrefix = `${packagesPath}/`;
+  const inPackages = (file: SourceFile): boolean => file.path.startsWith(packagesPrefix);
   const projectModels = asRecord(asRecord(config.models)?.[project.name ?? '']) ?? undefined;
 
   const enabledByProject = (file: SourceFile): Enabled | undefined => {
@@ -156,7 +171,12 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
 
   const yamlEnabled = new Map<string, Enabled>();
   const yamlNodes: DbtNode[] = [];
-  const propertyBases = [...modelPaths, ...seedPaths, ...snapshotPaths, ...analysisPaths, ...macroPaths, ...testPaths];
+  const propertyBases = prefixes([...modelPaths, ...seedPaths, ...snapshotPaths, ...analysisPaths, ...macroPaths, ...testPaths]);
+  const modelPrefixes = prefixes(modelPaths);
+  const seedPrefixes = prefixes(seedPaths);
+  const snapshotPrefixes = prefixes(snapshotPaths);
+  const analysisPrefixes = prefixes(analysisPaths);
+  const testPrefixes = prefixes(testPaths);
   for (const file of tree.files.values()) {
     if (inPackages(file) || file.path === projectFile.path) continue;
     if (/\.ya?ml$/.test(file.path) && under(propertyBases, file)) {
@@ -195,9 +215,10 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
   };
   for (const node of yamlNodes) addNode(node);
   for (const file of tree.files.values()) {
-    if (inPackages(file)) continue;
+    // The property bases hold every node folder: the rest of the repository is passed over at once.
+    if (inPackages(file) || !under(propertyBases, file)) continue;
     const base = file.path.slice(file.path.lastIndexOf('/') + 1);
-    if (under(modelPaths, file) && /\.(sql|py)$/.test(base)) {
+    if (under(modelPrefixes, file) && /\.(sql|py)$/.test(base)) {
       const name = base.replace(/\.(sql|py)$/, '');
       const text = file.text ?? '';
       // Comments are stripped once per file, for the config check and the ref scan alike.
@@ -205,18 +226,18 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
       const enabled = enabledInFile(text, stripped) ?? yamlEnabled.get(name) ?? enabledByProject(file) ?? true;
       addNode({ kind: 'model', name, file, offsets: undefined, enabled });
       if (base.endsWith('.sql')) project.sql.push(scanSql(file, 'model', stripped));
-    } else if (under(seedPaths, file) && base.endsWith('.csv')) {
+    } else if (under(seedPrefixes, file) && base.endsWith('.csv')) {
       addNode({ kind: 'seed', name: base.slice(0, -4), file, offsets: undefined, enabled: true });
-    } else if (under(snapshotPaths, file) && base.endsWith('.sql')) {
+    } else if (under(snapshotPrefixes, file) && base.endsWith('.sql')) {
       const text = stripJinjaComments(file.text ?? '');
       for (const match of text.matchAll(/\{%-?\s*snapshot\s+([A-Za-z_][\w]*)\s*-?%\}/g)) {
         const start = (match.index ?? 0) + match[0].indexOf(match[1] as string);
         addNode({ kind: 'snapshot', name: match[1] as string, file, offsets: [start, start + (match[1] as string).length], enabled: true });
       }
       project.sql.push(scanSql(file, 'snapshot', text));
-    } else if (under(analysisPaths, file) && base.endsWith('.sql')) {
+    } else if (under(analysisPrefixes, file) && base.endsWith('.sql')) {
       project.sql.push(scanSql(file, 'analysis'));
-    } else if (under(testPaths, file) && base.endsWith('.sql') && !file.path.includes('/generic/') && !file.path.includes('/fixtures/')) {
+    } else if (under(testPrefixes, file) && base.endsWith('.sql') && !file.path.includes('/generic/') && !file.path.includes('/fixtures/')) {
       project.sql.push(scanSql(file, 'test'));
     }
   }
@@ -259,9 +280,13 @@ function enabledInFile(text: string, stripped: string): Enabled | undefined {
 
 /** Jinja comments `{# … #}` become spaces (offsets and lines are kept); raw blocks too. */
 export function stripJinjaComments(text: string): string {
-  if (!text.includes('{#') && !text.includes('raw')) return text;
+  // Each pass only where its marker is written (blanking never adds one).
+  const comments = text.includes('{#');
+  const raw = text.includes('raw');
+  if (!comments && !raw) return text;
   const blank = (match: string) => match.replace(/[^\n]/g, ' ');
-  return text.replace(/\{#[\s\S]*?#\}/g, blank).replace(/\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g, blank);
+  const uncommented = comments ? text.replace(/\{#[\s\S]*?#\}/g, blank) : text;
+  return raw ? uncommented.replace(/\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g, blank) : uncommented;
 }
 
 /** Quoted string literal (single or double quotes, no escapes needed in dbt names). */

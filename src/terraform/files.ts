@@ -28,7 +28,8 @@ export function resolveStaticPath(expr: HclExpr | undefined, module: Pick<TfModu
   let base: string | undefined;
   let rest = '';
   let written = '';
-  for (const [index, part] of parts.entries()) {
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index] as string | HclExpr;
     if (typeof part === 'string') {
       rest += part;
       written += part;
@@ -52,7 +53,7 @@ export function resolveStaticPath(expr: HclExpr | undefined, module: Pick<TfModu
     base = module.dir;
   }
   // `${path.module}/x` leaves `/x`: the slash joins, it does not make the path absolute.
-  const path = resolvePath(base, rest.replace(/^\/+/, ''));
+  const path = resolvePath(base, rest.charCodeAt(0) === 47 ? rest.replace(/^\/+/, '') : rest);
   return path === undefined ? { status: 'outside', written } : { status: 'resolved', path, written };
 }
 

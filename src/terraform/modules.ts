@@ -6,17 +6,28 @@
 import type { Model } from '../model/model.js';
 import type { Root, SourceFile } from '../model/workspace.js';
 import { dirOf, push, resolvePath } from '../engine/collections.js';
-import { FILE_FUNCTIONS, resolveStaticPath } from './files.js';
+import { FILE_FUNCTIONS, resolveStaticPath, type StaticPath } from './files.js';
 import { parseHcl, type HclAttribute, type HclBlock, type HclExpr, type HclFile, type Offsets } from './hcl.js';
 
-/** A native-syntax configuration file (`.tf`, `.tofu`), outside `.terraform/` caches. */
+/** A function call of a configuration file. */
+type CallExpr = Extract<HclExpr, { kind: 'call' }>;
+
+/** Below a `.terraform/` cache folder (providers, downloaded modules). */
+function inTerraformCache(relativePath: string): boolean {
+  return relativePath.startsWith('.terraform/') || relativePath.includes('/.terraform/');
+}
+
+/**
+ * A native-syntax configuration file (`.tf`, `.tofu`), outside `.terraform/` caches. Called for
+ * every file of every root (the engine asks whether to load the parser): string tests, no regex.
+ */
 export function isHclFile(relativePath: string): boolean {
-  return /\.(tf|tofu)$/.test(relativePath) && !/(^|\/)\.terraform\//.test(relativePath);
+  return (relativePath.endsWith('.tf') || relativePath.endsWith('.tofu')) && !inTerraformCache(relativePath);
 }
 
 /** A JSON-syntax configuration file: read by Terraform, not checked here. */
 function isJsonConfig(relativePath: string): boolean {
-  return /\.(tf|tofu)\.json$/.test(relativePath) && !/(^|\/)\.terraform\//.test(relativePath);
+  return (relativePath.endsWith('.tf.json') || relativePath.endsWith('.tofu.json')) && !inTerraformCache(relativePath);
 }
 
 /** `override.tf`, `*_override.tf` (and `.tofu`): merged into the other files' blocks. */
@@ -87,6 +98,11 @@ export interface TerraformIndex {
    * copied into modules elsewhere (cloudposse `mixins/`), whose names are declared there.
    */
   known(module: TfModule): boolean;
+  /**
+   * Where a file function call of the module reads (`resolveStaticPath` of its first argument,
+   * with the module's folder and whether a module of its root calls it), resolved once per call.
+   */
+  staticPath(module: TfModule, call: CallExpr): StaticPath;
 }
 
 /**
@@ -96,21 +112,39 @@ export interface TerraformIndex {
 export function skipUnknownModule(model: Model, module: TfModule): boolean {
   const index = terraformIndex(model);
   if (index.known(module)) return false;
-  const folders = index.modules.filter((other) => other.root === module.root && !index.known(other)).map((other) => other.dir || '.');
-  model.note({
-    message: `Terraform folders of ${module.root.name} not known to be modules were not checked for undeclared references, duplicate names and required providers: ${folders.join(', ')} (no terraform {} block, no .terraform.lock.hcl, not the spec.path of a Terraform object, not called by a local module block; fragments copied into modules are declared there).`,
-  });
+  // Written once per root (three rules ask for every unknown folder).
+  let messages = unknownNotes.get(index);
+  if (!messages) unknownNotes.set(index, (messages = new Map()));
+  let message = messages.get(module.root);
+  if (message === undefined) {
+    const folders = index.modules.filter((other) => other.root === module.root && !index.known(other)).map((other) => other.dir || '.');
+    message = `Terraform folders of ${module.root.name} not known to be modules were not checked for undeclared references, duplicate names and required providers: ${folders.join(', ')} (no terraform {} block, no .terraform.lock.hcl, not the spec.path of a Terraform object, not called by a local module block; fragments copied into modules are declared there).`;
+    messages.set(module.root, message);
+  }
+  model.note({ message });
   return true;
 }
+
+const unknownNotes = new WeakMap<TerraformIndex, Map<Root, string>>();
 
 const cache = new WeakMap<Model, TerraformIndex>();
 
 /** The Terraform modules of the model's roots, parsed once per model. */
 export function terraformIndex(model: Model): TerraformIndex {
   let index = cache.get(model);
-  if (!index) cache.set(model, (index = build(model)));
+  if (!index) cache.set(model, (index = model.files.some((file) => isHclFile(file.path)) ? build(model) : NO_MODULES));
   return index;
 }
+
+/** The index of roots without any `.tf`/`.tofu` file (most repositories): nothing to build. */
+const NO_MODULES: TerraformIndex = {
+  modules: [],
+  known: () => false,
+  at: () => undefined,
+  isChild: () => false,
+  parsed: () => undefined,
+  staticPath: (module, call) => resolveStaticPath(call.args[0], module, false),
+};
 
 /** The string value of an expression when it is a literal or a template of literal text only. */
 export function staticString(expr: HclExpr | undefined): string | undefined {
@@ -133,14 +167,19 @@ function build(model: Model): TerraformIndex {
   // Parse every configuration file first: a `.tf` file that a module reads with templatefile()
   // or file() (`templates/backend.tf` with `%{ if }` directives) is an input, not configuration.
   const parsedText = new Map<SourceFile, HclFile | undefined>();
-  const folders: Array<{ root: Root; dir: string; files: readonly SourceFile[]; config: SourceFile[] }> = [];
+  const folders: Array<{ root: Root; dir: string; files: readonly SourceFile[]; config: SourceFile[]; paths: Map<CallExpr, StaticPath> }> = [];
   const readTargets = new Set<string>();
   for (const root of model.roots) {
     const tree = model.rootFiles(root);
     for (const [dir, files] of tree.filesIn) {
-      const config = files.filter((file) => isHclFile(file.path));
-      if (config.length === 0) continue;
-      folders.push({ root, dir, files, config });
+      let config: SourceFile[] | undefined;
+      for (const file of files) if (isHclFile(file.path)) (config ??= []).push(file);
+      if (!config) continue;
+      // Where the file functions of this folder read, as if it were a root module (the usual
+      // case); terraform-file-path asks again through `staticPath` and gets these.
+      const paths = new Map<CallExpr, StaticPath>();
+      folders.push({ root, dir, files, config, paths });
+      const module = { dir };
       for (const file of config) {
         if (file.text === undefined) continue;
         const hcl = parseHcl(file.text);
@@ -148,14 +187,16 @@ function build(model: Model): TerraformIndex {
         for (const call of hcl?.calls ?? []) {
           if (!FILE_FUNCTIONS.has(call.name)) continue;
           // Relative paths as if this were a root module: generous, it only ever skips files.
-          const target = resolveStaticPath(call.args[0], { dir }, false);
+          const target = resolveStaticPath(call.args[0], module, false);
+          paths.set(call, target);
           if (target.status === 'resolved' && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
       }
     }
   }
-  for (const { root, dir, files, config: allConfig } of folders) {
-    const config = allConfig.filter((file) => !readTargets.has(`${root.dir}\0${file.path}`));
+  const rootPaths = new Map<TfModule, Map<CallExpr, StaticPath>>();
+  for (const { root, dir, files, config: allConfig, paths } of folders) {
+    const config = readTargets.size === 0 ? allConfig : allConfig.filter((file) => !readTargets.has(`${root.dir}\0${file.path}`));
     if (config.length === 0) continue;
     const module: TfModule = {
       root, dir, files: [], complete: true, variables: new Map(), outputs: new Map(), locals: new Map(), resources: new Map(),
@@ -192,7 +233,10 @@ function build(model: Model): TerraformIndex {
     for (const child of module.children) childDirs.add(`${root.dir}\0${child}`);
     modules.push(module);
     byKey.set(`${root.dir}\0${dir}`, module);
+    rootPaths.set(module, paths);
   }
+  // A child module's relative paths depend on its caller: its calls are resolved again, as such.
+  for (const module of modules) if (childDirs.has(`${module.root.dir}\0${module.dir}`)) rootPaths.delete(module);
   if (unparsed) model.note({ message: 'Terraform files were not checked: the HCL parser was not loaded (call loadHclParser() before building the model).' });
   let knownKeys: Set<string> | undefined;
   const knownModules = (): Set<string> => {
@@ -207,40 +251,57 @@ function build(model: Model): TerraformIndex {
     }
     return (knownKeys = keys);
   };
+  const isChild = (root: Root, dir: string): boolean => childDirs.has(`${root.dir}\0${dir}`);
   return {
     modules,
     known: (module) => knownModules().has(`${module.root.dir}\0${module.dir}`),
     at: (root, dir) => byKey.get(`${root.dir}\0${dir}`),
-    isChild: (root, dir) => childDirs.has(`${root.dir}\0${dir}`),
+    isChild,
     parsed: (file) => parsedFiles.get(file),
+    staticPath(module, call) {
+      const paths = rootPaths.get(module);
+      if (!paths) return resolveStaticPath(call.args[0], module, isChild(module.root, module.dir));
+      let target = paths.get(call);
+      if (!target) {
+        target = resolveStaticPath(call.args[0], module, false);
+        paths.set(call, target);
+      }
+      return target;
+    },
   };
 }
 
 function collect(module: TfModule, file: TfFile): void {
   for (const block of file.hcl.body.blocks) {
-    const [first, second] = block.labels;
-    const label = (index: number): Offsets => block.labelOffsets[index] ?? block.typeOffsets;
-    const decl = (kind: TfDecl['kind'], name: string, offsets: Offsets): TfDecl => ({ kind, name, file, offsets, block });
+    const labels = block.labels;
+    const first = labels[0];
     switch (block.type) {
-      case 'variable':
+      case 'variable': {
         if (first === undefined) break;
-        push(module.variables, first, {
-          ...decl('variable', first, label(0)),
-          kind: 'variable',
-          required: attribute(block, 'default') === undefined,
-          type: attribute(block, 'type')?.text,
-        });
+        let required = true;
+        let type: string | undefined;
+        for (const entry of block.body.attributes) {
+          if (entry.name === 'default') required = false;
+          else if (entry.name === 'type' && type === undefined) type = entry.text;
+        }
+        const variable: TfVariable = { kind: 'variable', name: first, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block, required, type };
+        push(module.variables, first, variable);
         break;
+      }
       case 'output':
-        if (first !== undefined) push(module.outputs, first, decl('output', first, label(0)));
+        if (first !== undefined) push(module.outputs, first, { kind: 'output', name: first, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
         break;
       case 'resource':
-      case 'data':
-        if (first !== undefined && second !== undefined) push(block.type === 'resource' ? module.resources : module.data, `${first}.${second}`, decl(block.type, `${first}.${second}`, label(0)));
+      case 'data': {
+        const second = labels[1];
+        if (first === undefined || second === undefined) break;
+        const name = `${first}.${second}`;
+        push(block.type === 'resource' ? module.resources : module.data, name, { kind: block.type, name, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
         break;
+      }
       case 'module': {
         if (first === undefined) break;
-        push(module.modules, first, decl('module', first, label(0)));
+        push(module.modules, first, { kind: 'module', name: first, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
         const source = staticString(attribute(block, 'source')?.value);
         if (source !== undefined && (source.startsWith('./') || source.startsWith('../'))) {
           const child = resolvePath(module.dir, source);

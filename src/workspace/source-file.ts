@@ -93,6 +93,8 @@ export function loadSourceFile(root: Root, relativePath: string, absPath: string
 function utf16Encoding(head: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | undefined {
   if (head[0] === 0xff && head[1] === 0xfe) return 'UTF-16LE';
   if (head[0] === 0xfe && head[1] === 0xff) return 'UTF-16BE';
+  // Without a BOM, one of the first two bytes is zero (ASCII in UTF-16): most files stop here.
+  if (head[0] !== 0 && head[1] !== 0) return undefined;
   const pairs = Math.floor(head.length / 2);
   if (pairs < 2) return undefined;
   let evenZeros = 0;

@@ -128,10 +128,12 @@ describe('gitops-lint CLI', () => {
     writeFileSync(path.join(dir, 'le-bom.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
     writeFileSync(path.join(dir, 'be-bom.yaml'), Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]));
     writeFileSync(path.join(dir, 'le.yaml'), Buffer.from(text, 'utf16le'));
+    writeFileSync(path.join(dir, 'be.yaml'), Buffer.from(text, 'utf16le').swap16());
     const run = await runCli(['-f', 'json'], dir);
     const json = JSON.parse(run.stdout) as { notes: Array<{ message: string }> };
     expect(json.notes.map((note) => note.message)).toEqual([
       'Skipped be-bom.yaml: UTF-16BE text, which the linter does not read (it reads UTF-8; save the file as UTF-8).',
+      'Skipped be.yaml: UTF-16BE text, which the linter does not read (it reads UTF-8; save the file as UTF-8).',
       'Skipped le-bom.yaml: UTF-16LE text, which the linter does not read (it reads UTF-8; save the file as UTF-8).',
       'Skipped le.yaml: UTF-16LE text, which the linter does not read (it reads UTF-8; save the file as UTF-8).',
     ]);

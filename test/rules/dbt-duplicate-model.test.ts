@@ -15,8 +15,17 @@ new RuleTester().run(rule, {
         'a/models/snowflake/orders.sql': "{{ config(enabled=var('use_snowflake', false)) }}\nselect 2\n",
       },
     },
+    {
+      name: 'a file that only ends in dbt_project.yml is not a project file',
+      files: { 'x/old_dbt_project.yml': 'name: old\n', 'x/models/a/orders.sql': 'select 1\n', 'x/models/b/orders.sql': 'select 2\n' },
+    },
   ],
   invalid: [
+    {
+      name: 'a dbt_project.yml at the repository root',
+      files: { 'dbt_project.yml': PROJECT, 'models/a/orders.sql': 'select 1\n', 'models/b/orders.sql': 'select 2\n' },
+      errors: [{ messageId: 'duplicate', data: { kind: 'model', name: 'orders', first: 'models/a/orders.sql' }, file: 'models/b/orders.sql', line: 1, column: 1, endLine: 1, endColumn: 9 }],
+    },
     {
       name: 'the same model file name in two folders',
       files: { 'orchestration/dbt/dbt_project.yml': PROJECT, 'orchestration/dbt/models/staging/orders.sql': 'select 1\n', 'orchestration/dbt/models/marts/orders.sql': 'select 2 as id\n' },

@@ -24,6 +24,7 @@ new RuleTester().run(rule, {
       },
     },
     { name: 'a .tofu file and a file under .terraform/ that is not read', files: { 'infra/main.tofu': 'locals {\n  a = 1\n}\n', 'infra/.terraform/modules/x/main.tf': 'locals {\n' } },
+    { name: 'a .terraform/ cache at the repository root is not read either, nor a .tf.json file', files: { '.terraform/modules/x/main.tf': 'locals {\n', 'infra/main.tf.json': '{"locals": [' } },
     {
       name: 'a .tf template that a module reads with templatefile() is an input, not configuration',
       files: {

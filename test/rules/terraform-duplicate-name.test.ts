@@ -15,8 +15,22 @@ new RuleTester().run(rule, {
       name: 'a .tf file with a .tofu twin is not loaded by OpenTofu',
       files: { 'infra/main.tf': 'locals {\n  a = 1\n}\n', 'infra/main.tofu': 'locals {\n  a = 2\n}\n' },
     },
+    {
+      name: 'a .tf file with a .tofu twin in a module known by its terraform block',
+      files: { 'infra/versions.tf': 'terraform {}\n', 'infra/main.tf': 'locals {\n  a = 1\n}\n', 'infra/main.tofu': 'locals {\n  a = 2\n}\n' },
+    },
   ],
   invalid: [
+    {
+      name: 'a .tofu file shadows only its own .tf twin: a third file still clashes with it',
+      files: {
+        'infra/versions.tf': 'terraform {}\n',
+        'infra/extra.tf': 'locals {\n  a = 3\n}\n',
+        'infra/main.tf': 'locals {\n  a = 1\n}\n',
+        'infra/main.tofu': 'locals {\n  a = 2\n}\n',
+      },
+      errors: [{ messageId: 'duplicate', data: { kind: 'local value', name: 'a', first: 'infra/extra.tf', line: 2, what: 'Duplicate local value definition' }, file: 'infra/main.tofu', line: 2, column: 3, endLine: 2, endColumn: 4 }],
+    },
     {
       name: 'a variable and a resource declared twice across files',
       files: {

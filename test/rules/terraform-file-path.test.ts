@@ -89,5 +89,23 @@ new RuleTester().run(rule, {
         { messageId: 'filesetEmpty', data: { fn: 'fileset', written: '"${path.module}/schemas"', path: 'infra/schemas', repo: 'repo', pattern: '"*.yaml"' }, file: 'infra/main.tf', line: 4, column: 7, endLine: 4, endColumn: 50, level: 'warning' },
       ],
     },
+    {
+      name: 'two modules with the same file text: each call is resolved in its own folder',
+      files: {
+        'infra/a/read.tf': 'locals {\n  x = file("${path.module}/x.json")\n}\n',
+        'infra/a/x.json': '{}\n',
+        'infra/b/read.tf': 'locals {\n  x = file("${path.module}/x.json")\n}\n',
+      },
+      errors: [{ messageId: 'missing', data: { fn: 'file', written: '"${path.module}/x.json"', path: 'infra/b/x.json', repo: 'repo' }, file: 'infra/b/read.tf', line: 2, column: 12, endLine: 2, endColumn: 35 }],
+    },
+    {
+      name: 'the same file text in a root module and in the child it calls: path.root is checked in the root only',
+      files: {
+        'infra/main.tf': 'module "c" {\n  source = "./c"\n}\n',
+        'infra/read.tf': 'locals {\n  x = file("${path.root}/data.json")\n}\n',
+        'infra/c/read.tf': 'locals {\n  x = file("${path.root}/data.json")\n}\n',
+      },
+      errors: [{ messageId: 'missing', data: { fn: 'file', written: '"${path.root}/data.json"', path: 'infra/data.json', repo: 'repo' }, file: 'infra/read.tf', line: 2, column: 12, endLine: 2, endColumn: 36 }],
+    },
   ],
 });

@@ -16,6 +16,10 @@ new RuleTester().run(rule, {
       },
     },
     {
+      name: 'references rooted at names of plain JavaScript objects (constructor, toString) are not var., local. or module.',
+      files: { 'infra/versions.tf': 'terraform {}\n', 'infra/main.tf': 'locals {\n  a = constructor.x\n  b = toString.y\n  c = __proto__.z\n}\n' },
+    },
+    {
       name: 'a module with a .tf.json file is not checked (a note says so)',
       files: { 'infra/main.tf': 'output "x" {\n  value = var.from_json\n}\n', 'infra/variables.tf.json': '{"variable": {"from_json": {}}}\n' },
     },
@@ -74,6 +78,20 @@ describe('folders not known to be modules', () => {
     ]);
     expect(result.notes.map((note) => note.message)).toEqual([
       'Terraform folders of lotus-lake not known to be modules were not checked for undeclared references, duplicate names and required providers: mixins, snippets (no terraform {} block, no .terraform.lock.hcl, not the spec.path of a Terraform object, not called by a local module block; fragments copied into modules are declared there).',
+    ]);
+  });
+
+  it('writes the note of each root with that root\'s own folders', async () => {
+    const result = await lintExample(rule, {
+      roots: {
+        'h-kube': { 'mixins/providers.tf': MIXIN, 'infra/a/tags.tf': 'locals {\n  tags = var.tags\n}\n', 'infra/b/tags.tf': 'locals {\n  tags = var.tags\n}\n' },
+        'lotus-lake': { 'snippets/tags.tf': 'locals {\n  tags = var.tags\n}\n' },
+      },
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.notes.map((note) => note.message)).toEqual([
+      'Terraform folders of h-kube not known to be modules were not checked for undeclared references, duplicate names and required providers: infra/a, infra/b, mixins (no terraform {} block, no .terraform.lock.hcl, not the spec.path of a Terraform object, not called by a local module block; fragments copied into modules are declared there).',
+      'Terraform folders of lotus-lake not known to be modules were not checked for undeclared references, duplicate names and required providers: snippets (no terraform {} block, no .terraform.lock.hcl, not the spec.path of a Terraform object, not called by a local module block; fragments copied into modules are declared there).',
     ]);
   });
 });
