@@ -11752,8 +11752,14 @@ var init_value_positions = __esm({
 });
 
 // src/yaml/parse.ts
+function mayHaveAnchor(text) {
+  return text.includes("&") && MAY_HAVE_ANCHOR.test(text);
+}
+function mayHaveComplexKey(text) {
+  return (text.includes("?") || text.includes("[") || text.includes("{")) && MAY_HAVE_COMPLEX_KEY.test(text);
+}
 function parseYamlText(text) {
-  if (!MAY_HAVE_ANCHOR.test(text) && !MAY_HAVE_COMPLEX_KEY.test(text)) {
+  if (!mayHaveAnchor(text) && !mayHaveComplexKey(text)) {
     let values;
     try {
       values = yaml.loadAll(text, void 0, { schema: VALUE_SCHEMA });
