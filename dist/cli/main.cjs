@@ -33728,7 +33728,7 @@ function build2(model) {
       if (!hcl) {
         unparsed = true;
         module2.complete = false;
-        module2.incompleteReason ??= "the HCL parser is not loaded";
+        module2.incompleteReason ??= hclParserLoadError() === void 0 ? "the HCL parser is not loaded" : `${file.path} could not be parsed (tree-sitter could not be loaded)`;
         continue;
       }
       const tfFile = { file, hcl, override: isOverrideFile(file.path) };
@@ -33746,7 +33746,7 @@ function build2(model) {
     rootPaths.set(module2, paths);
   }
   for (const module2 of modules) if (childDirs.has(`${module2.root.dir}\0${module2.dir}`)) rootPaths.delete(module2);
-  if (unparsed) model.note({ message: "Terraform files were not checked: the HCL parser was not loaded (call loadHclParser() before building the model)." });
+  if (unparsed && hclParserLoadError() === void 0) model.note({ message: "Terraform files were not checked: the HCL parser was not loaded (call loadHclParser() before building the model)." });
   let knownKeys;
   const knownModules = () => {
     if (knownKeys) return knownKeys;
@@ -52586,11 +52586,16 @@ async function loadWorkspace(options) {
   const files = loaded6.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
-  const hclTexts = files.filter((file) => file.text !== void 0 && isHclFile(file.path)).map((file) => file.text);
-  if (hclTexts.length > 0 && hclNeedsTreeSitter(hclTexts)) {
+  const hclFiles = files.filter((file) => file.text !== void 0 && isHclFile(file.path));
+  if (hclFiles.length > 0 && hclNeedsTreeSitter(hclFiles.map((file) => file.text))) {
     await loadHclParser();
     const failed2 = hclParserLoadError();
-    if (failed2 !== void 0) notes.push({ message: `Terraform files were not checked: the HCL parser could not be loaded (${failed2}).` });
+    if (failed2 !== void 0) {
+      const unread = hclFiles.filter((file) => parseHcl(file.text) === void 0).map((file) => `${file.root.name}/${file.path}`);
+      notes.push({
+        message: `Terraform files were not checked: ${unread.join(", ")} (the JavaScript parser does not accept them, usually for a syntax error, and tree-sitter, which reads them and places their syntax errors, could not be loaded: ${failed2.split("\n")[0]}).`
+      });
+    }
   }
   const modelStarted = clock();
   const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});

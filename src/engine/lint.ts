@@ -15,7 +15,7 @@ import { gitFilesReader, gitRefusal, gitTopLevel } from '../workspace/git.js';
 import { compareRuleIds } from './collections.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel } from '../model/build.js';
-import { hclNeedsTreeSitter, hclParserLoadError, loadHclParser } from '../terraform/hcl.js';
+import { hclNeedsTreeSitter, hclParserLoadError, loadHclParser, parseHcl } from '../terraform/hcl.js';
 import { isHclFile } from '../terraform/modules.js';
 import { maskedOffset, maskFinding, redact, type Redaction } from './redact.js';
 import type { IncrementalLint } from './incremental.js';
@@ -168,11 +168,16 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
   // Terraform configuration is parsed by the JS parser here; tree-sitter (Wasm) loads only when
   // some file needs it (a syntax error, whose finding and position tree-sitter gives).
-  const hclTexts = files.filter((file) => file.text !== undefined && isHclFile(file.path)).map((file) => file.text as string);
-  if (hclTexts.length > 0 && hclNeedsTreeSitter(hclTexts)) {
+  const hclFiles = files.filter((file) => file.text !== undefined && isHclFile(file.path));
+  if (hclFiles.length > 0 && hclNeedsTreeSitter(hclFiles.map((file) => file.text as string))) {
     await loadHclParser();
     const failed = hclParserLoadError();
-    if (failed !== undefined) notes.push({ message: `Terraform files were not checked: the HCL parser could not be loaded (${failed}).` });
+    if (failed !== undefined) {
+      const unread = hclFiles.filter((file) => parseHcl(file.text as string) === undefined).map((file) => `${file.root.name}/${file.path}`);
+      notes.push({
+        message: `Terraform files were not checked: ${unread.join(', ')} (the JavaScript parser does not accept them, usually for a syntax error, and tree-sitter, which reads them and places their syntax errors, could not be loaded: ${failed.split('\n')[0]}).`,
+      });
+    }
   }
   const modelStarted = clock();
   const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});

@@ -7,7 +7,7 @@ import type { Model } from '../model/model.js';
 import type { Root, SourceFile } from '../model/workspace.js';
 import { dirOf, push, resolvePath } from '../engine/collections.js';
 import { FILE_FUNCTIONS, resolveStaticPath, type StaticPath } from './files.js';
-import { parseHcl, type HclAttribute, type HclBlock, type HclExpr, type HclFile, type Offsets } from './hcl.js';
+import { hclParserLoadError, parseHcl, type HclAttribute, type HclBlock, type HclExpr, type HclFile, type Offsets } from './hcl.js';
 
 /** A function call of a configuration file. */
 type CallExpr = Extract<HclExpr, { kind: 'call' }>;
@@ -218,7 +218,7 @@ function build(model: Model): TerraformIndex {
       if (!hcl) {
         unparsed = true;
         module.complete = false;
-        module.incompleteReason ??= 'the HCL parser is not loaded';
+        module.incompleteReason ??= hclParserLoadError() === undefined ? 'the HCL parser is not loaded' : `${file.path} could not be parsed (tree-sitter could not be loaded)`;
         continue;
       }
       const tfFile: TfFile = { file, hcl, override: isOverrideFile(file.path) };
@@ -237,7 +237,8 @@ function build(model: Model): TerraformIndex {
   }
   // A child module's relative paths depend on its caller: its calls are resolved again, as such.
   for (const module of modules) if (childDirs.has(`${module.root.dir}\0${module.dir}`)) rootPaths.delete(module);
-  if (unparsed) model.note({ message: 'Terraform files were not checked: the HCL parser was not loaded (call loadHclParser() before building the model).' });
+  // When loading failed, loadWorkspace's note names the files; this one is for a model built without loading.
+  if (unparsed && hclParserLoadError() === undefined) model.note({ message: 'Terraform files were not checked: the HCL parser was not loaded (call loadHclParser() before building the model).' });
   let knownKeys: Set<string> | undefined;
   const knownModules = (): Set<string> => {
     if (knownKeys) return knownKeys;
