@@ -11155,8 +11155,8 @@ function requireDumper() {
   function blockHeader(string, indentPerLevel) {
     const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
     const clip2 = string[string.length - 1] === "\n";
-    const keep2 = clip2 && (string[string.length - 2] === "\n" || string === "\n");
-    const chomp = keep2 ? "+" : clip2 ? "" : "-";
+    const keep3 = clip2 && (string[string.length - 2] === "\n" || string === "\n");
+    const chomp = keep3 ? "+" : clip2 ? "" : "-";
     return indentIndicator + chomp + "\n";
   }
   function dropEndingNewline(string) {
@@ -29064,21 +29064,12 @@ var init_hcl_parse = __esm({
             const start2 = pos;
             this.pos = pos + 2;
             this.skipTrivia();
-            if (this.text.charCodeAt(this.pos) === 126) {
-              this.pos++;
-              this.skipTrivia();
-            }
+            this.skipStripMarker();
             let value;
             if (this.text.charCodeAt(this.pos) !== 125 && !(this.text.charCodeAt(this.pos) === 126 && this.followedByClose(this.pos + 1))) {
               value = this.parseExpression(false);
-              this.skipTrivia();
             }
-            if (this.text.charCodeAt(this.pos) === 126) {
-              this.pos++;
-              this.skipTrivia();
-            }
-            if (this.text.charCodeAt(this.pos) !== 125) throw REJECT;
-            this.pos++;
+            this.closeSequence();
             parts3.push(value ?? { kind: "other", offsets: [start2, this.pos] });
             pos = this.pos;
             continue;
@@ -29142,10 +29133,7 @@ var init_hcl_parse = __esm({
         const comments = this.comments;
         this.pos = at + 2;
         this.skipTrivia();
-        if (this.text.charCodeAt(this.pos) === 126) {
-          this.pos++;
-          this.skipTrivia();
-        }
+        this.skipStripMarker();
         let keyword = "";
         for (const word of ["if", "for", "else", "endif", "endfor"]) if (this.atKeyword(word)) keyword = word;
         this.pos = saved;
@@ -29157,19 +29145,19 @@ var init_hcl_parse = __esm({
       directiveHead(start2, keyword) {
         this.pos = start2 + 2;
         this.skipTrivia();
-        if (this.text.charCodeAt(this.pos) === 126) {
-          this.pos++;
-          this.skipTrivia();
-        }
+        this.skipStripMarker();
         this.pos += keyword.length;
       }
-      /** The directive's closing `[~] }`. */
-      directiveTail() {
+      /** A `~` strip marker, when one is here, and the trivia after it. */
+      skipStripMarker() {
+        if (this.text.charCodeAt(this.pos) !== 126) return;
+        this.pos++;
         this.skipTrivia();
-        if (this.text.charCodeAt(this.pos) === 126) {
-          this.pos++;
-          this.skipTrivia();
-        }
+      }
+      /** The closing `[~] }` of an interpolation or a directive. */
+      closeSequence() {
+        this.skipTrivia();
+        this.skipStripMarker();
         if (this.text.charCodeAt(this.pos) !== 125) throw REJECT;
         this.pos++;
       }
@@ -29181,27 +29169,27 @@ var init_hcl_parse = __esm({
         this.directiveHead(start2, keyword);
         if (keyword === "if") {
           this.parseExpression(false);
-          this.directiveTail();
+          this.closeSequence();
           this.parseTemplate(kind, marker);
           let end = this.directiveEnd;
           if (end === "else") {
             this.directiveHead(this.pos, "else");
-            this.directiveTail();
+            this.closeSequence();
             this.parseTemplate(kind, marker);
             end = this.directiveEnd;
           }
           if (end !== "endif") throw REJECT;
           this.directiveHead(this.pos, "endif");
-          this.directiveTail();
+          this.closeSequence();
         } else {
           this.forNames();
           this.keyword("in");
           this.parseExpression(false);
-          this.directiveTail();
+          this.closeSequence();
           this.parseTemplate(kind, marker);
           if (this.directiveEnd !== "endfor") throw REJECT;
           this.directiveHead(this.pos, "endfor");
-          this.directiveTail();
+          this.closeSequence();
         }
         this.directiveEnd = "";
         return { kind: "other", offsets: [start2, this.pos] };
@@ -33315,43 +33303,42 @@ function hclParserLoadError() {
   return loadError;
 }
 function parseHcl(text) {
-  const cached = parsedByText.get(text);
-  if (cached) return cached;
-  const js = parseHclWithJs(text);
-  if (js) fromJs.add(js);
-  const out2 = js ?? parseHclWithTreeSitter(text);
-  if (!out2) return void 0;
+  const known = parsedByText.get(text);
+  if (known) return known;
+  const js = parsedWithJs(text);
+  if (js) return js;
+  const tree = parseHclWithTreeSitter(text);
+  if (tree) keep(text, tree);
+  return tree;
+}
+function keep(text, out2) {
   if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
   parsedByText.set(text, out2);
+}
+function parsedWithJs(text) {
+  const known = parsedByText.get(text);
+  if (known !== void 0) return fromJs.has(known) ? known : void 0;
+  const out2 = parseHclWithJs(text);
+  if (out2 === void 0) return void 0;
+  fromJs.add(out2);
+  keep(text, out2);
   return out2;
 }
 function hclNeedsTreeSitter(texts) {
   let needed = false;
-  for (const text of texts) {
-    if (parsedByText.has(text)) continue;
-    const out2 = parseHclWithJs(text);
-    if (!out2) {
-      needed = true;
-      continue;
-    }
-    fromJs.add(out2);
-    if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
-    parsedByText.set(text, out2);
-  }
+  for (const text of texts) if (!parsedByText.has(text) && parsedWithJs(text) === void 0) needed = true;
   return needed;
 }
 function parseHclThrough(cache7, texts) {
   for (const text of texts) {
-    let out2 = cache7.values(text)?.[0];
-    if (out2 === void 0) {
-      const known = parsedByText.get(text);
-      out2 = known !== void 0 && fromJs.has(known) ? known : known === void 0 ? parseHclWithJs(text) : void 0;
-      if (out2 === void 0) continue;
-      cache7.remember(text, [out2]);
+    const cached = cache7.values(text)?.[0];
+    if (cached !== void 0) {
+      fromJs.add(cached);
+      keep(text, cached);
+      continue;
     }
-    fromJs.add(out2);
-    if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
-    parsedByText.set(text, out2);
+    const out2 = parsedWithJs(text);
+    if (out2 !== void 0) cache7.remember(text, [out2]);
   }
 }
 function parseHclWithJs(text) {
@@ -37672,7 +37659,7 @@ function valuesMirrorAst(file) {
   return mirror2;
 }
 function mayHaveAlias(text) {
-  return text.includes("&") && text.includes("*") && MAY_HAVE_ANCHOR2.test(text) && MAY_HAVE_ALIAS.test(text);
+  return mayHaveAnchor(text) && text.includes("*") && MAY_HAVE_ALIAS.test(text);
 }
 function maySpellSops(file) {
   return file.text === void 0 || fileTextIncludes(file, "sops") || fileTextIncludes(file, "\\");
@@ -37726,15 +37713,15 @@ function mayHaveEncryptedComments(file) {
 function isPlainMap2(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
-var MAY_HAVE_ANCHOR2, MAY_HAVE_ALIAS, AST_ONLY_SYNTAX, mirrors;
+var MAY_HAVE_ALIAS, AST_ONLY_SYNTAX, mirrors;
 var init_facts = __esm({
   "src/sops/facts.ts"() {
     "use strict";
     init_text_facts();
+    init_parse();
     init_ast();
     init_document();
     init_metadata();
-    MAY_HAVE_ANCHOR2 = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
     MAY_HAVE_ALIAS = /(^|[\s[{,:-])\*[^\s,\]}]/m;
     AST_ONLY_SYNTAX = /<<|\?(\s|$)|[\]}][ \t]*:|^%/m;
     mirrors = /* @__PURE__ */ new WeakMap();
@@ -47820,12 +47807,12 @@ ${cbNode.commentBefore}` : cb;
           mapAsMap,
           maxAliasCount
         } = this.options;
-        const keep2 = keepBlobsInJSON && (typeof arg !== "string" || !(this.contents instanceof resolveSeq.Scalar));
+        const keep3 = keepBlobsInJSON && (typeof arg !== "string" || !(this.contents instanceof resolveSeq.Scalar));
         const ctx = {
           doc: this,
           indentStep: "  ",
-          keep: keep2,
-          mapAsMap: keep2 && !!mapAsMap,
+          keep: keep3,
+          mapAsMap: keep3 && !!mapAsMap,
           maxAliasCount,
           stringify: stringify2
           // Requiring directly in Pair would create circular dependencies
@@ -51371,7 +51358,6 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     return outcome.file;
   });
   cache7?.save();
-  if (cache7) parseHclCached(dir, files, cache7.stats);
   return { root, files, ...cache7 ? { parseCache: cache7.stats } : {} };
 }
 function rootParseCache(dir, kind = "yaml") {
@@ -51379,16 +51365,6 @@ function rootParseCache(dir, kind = "yaml") {
   const gitDir = top === void 0 ? void 0 : gitDirsOf(top)?.gitDir;
   if (top === void 0 || gitDir === void 0) return void 0;
   return openParseCache(parseCacheFile(gitDir, import_node_path14.default.relative(top, dir).split(import_node_path14.default.sep).join("/"), kind), kind);
-}
-function parseHclCached(dir, files, stats) {
-  const texts = files.filter((file) => file.text !== void 0 && isHclFile(file.path)).map((file) => file.text);
-  if (texts.length === 0) return;
-  const cache7 = rootParseCache(dir, "hcl");
-  if (!cache7) return;
-  parseHclThrough(cache7, texts);
-  cache7.save();
-  stats.hits += cache7.stats.hits;
-  stats.misses += cache7.stats.misses;
 }
 function trackedButIgnored(root, discovered) {
   const configIgnore = (0, import_ignore3.default)().add(root.config.ignore);
@@ -51470,8 +51446,6 @@ var init_load2 = __esm({
     init_gitignore();
     init_git();
     init_parse_cache();
-    init_hcl();
-    init_modules();
     init_source_file();
     TOO_LARGE = /* @__PURE__ */ Symbol("too large");
   }
@@ -52580,13 +52554,11 @@ async function loadWorkspace(options) {
   );
   for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path17.default.resolve(cwd, file));
   const roots = loaded6.map((entry) => entry.root);
-  const cacheStats = [];
-  for (const entry of loaded6) if ("parseCache" in entry && entry.parseCache) cacheStats.push(entry.parseCache);
-  const parseCache = cacheStats.length === 0 ? void 0 : { hits: cacheStats.reduce((sum, stats) => sum + stats.hits, 0), misses: cacheStats.reduce((sum, stats) => sum + stats.misses, 0) };
   const files = loaded6.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
   const hclFiles = files.filter((file) => file.text !== void 0 && isHclFile(file.path));
+  const parseCache = readThroughCaches(loaded6, hclFiles);
   if (hclFiles.length > 0 && hclNeedsTreeSitter(hclFiles.map((file) => file.text))) {
     await loadHclParser();
     const failed2 = hclParserLoadError();
@@ -52600,6 +52572,24 @@ async function loadWorkspace(options) {
   const modelStarted = clock();
   const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
   return { roots, files, model, notes, phases: { load: modelStarted - started, model: clock() - modelStarted }, ...parseCache ? { parseCache } : {} };
+}
+function readThroughCaches(loaded6, hclFiles) {
+  let total;
+  for (const entry of loaded6) {
+    if (!entry.parseCache) continue;
+    total ??= { hits: 0, misses: 0 };
+    const texts = hclFiles.filter((file) => file.root === entry.root).map((file) => file.text);
+    const hclCache = texts.length > 0 ? rootParseCache(entry.root.dir, "hcl") : void 0;
+    if (hclCache) {
+      parseHclThrough(hclCache, texts);
+      hclCache.save();
+    }
+    for (const stats of hclCache ? [entry.parseCache, hclCache.stats] : [entry.parseCache]) {
+      total.hits += stats.hits;
+      total.misses += stats.misses;
+    }
+  }
+  return total;
 }
 async function lint(options) {
   const errors = [];
@@ -63214,7 +63204,7 @@ function fileView(model, files, note) {
     }
   });
 }
-function keep(report, model) {
+function keep2(report, model) {
   if (!("resource" in report)) return { report };
   const { resource } = report;
   if (model.resourceAt(resource.file, resource.docIndex) !== resource) return void 0;
@@ -63246,8 +63236,7 @@ var init_incremental = __esm({
       check(rule, ctx, files, roots) {
         const id = rule.meta.id;
         if (this.whole.has(id)) {
-          this.last.set(id, { checked: files.length, kept: 0 });
-          rule.check(ctx);
+          this.runWhole(rule, ctx, files);
           return;
         }
         const configs = roots.flatMap((root) => [root.dir, root.config]);
@@ -63268,7 +63257,7 @@ var init_incremental = __esm({
             options: ctx.options,
             model,
             report: (report) => {
-              const kept2 = keep(report, ctx.model);
+              const kept2 = keep2(report, ctx.model);
               const file = "resource" in report ? report.resource.file : report.file;
               const entry = fresh.get(file);
               if (!entry || !kept2) throw new OutsideFile(`a report on ${file.path}`);
@@ -63278,9 +63267,7 @@ var init_incremental = __esm({
         } catch (error) {
           if (!(error instanceof OutsideFile)) throw error;
           this.whole.add(id);
-          this.rules.delete(id);
-          this.last.set(id, { checked: files.length, kept: 0 });
-          rule.check(ctx);
+          this.runWhole(rule, ctx, files);
           return;
         }
         const next = /* @__PURE__ */ new Map();
@@ -63296,9 +63283,7 @@ var init_incremental = __esm({
           for (const item of entry.reports) {
             const report = restore(item, file, ctx.model);
             if (!report) {
-              this.rules.delete(id);
-              this.last.set(id, { checked: files.length, kept: 0 });
-              rule.check(ctx);
+              this.runWhole(rule, ctx, files);
               return;
             }
             reports.push(report);
@@ -63308,6 +63293,12 @@ var init_incremental = __esm({
         for (const report of reports) ctx.report(report);
         this.rules.set(id, { configs, options, files: next });
         this.last.set(id, { checked: changed.length, kept });
+      }
+      /** Run `rule` on the whole workspace, keeping nothing of it for the next run. */
+      runWhole(rule, ctx, files) {
+        this.rules.delete(rule.meta.id);
+        this.last.set(rule.meta.id, { checked: files.length, kept: 0 });
+        rule.check(ctx);
       }
     };
   }

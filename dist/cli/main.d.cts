@@ -2199,6 +2199,8 @@ declare class IncrementalLint {
 	 * with the earlier reports of the others given to `ctx.report` again, in file order.
 	 */
 	check(rule: AnyRule$2, ctx: RuleContext<string, never>, files: readonly SourceFile[], roots: readonly Root[]): void;
+	/** Run `rule` on the whole workspace, keeping nothing of it for the next run. */
+	private runWhole;
 }
 type AnyRule$3 = Rule<string, never>;
 export interface LintOptions {

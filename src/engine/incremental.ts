@@ -83,8 +83,7 @@ export class IncrementalLint {
   check(rule: AnyRule, ctx: RuleContext<string, never>, files: readonly SourceFile[], roots: readonly Root[]): void {
     const id = rule.meta.id;
     if (this.whole.has(id)) {
-      this.last.set(id, { checked: files.length, kept: 0 });
-      rule.check(ctx);
+      this.runWhole(rule, ctx, files);
       return;
     }
     const configs = roots.flatMap((root) => [root.dir, root.config]);
@@ -117,9 +116,7 @@ export class IncrementalLint {
       if (!(error instanceof OutsideFile)) throw error;
       // Declared per file but it is not: correct results first, so the whole workspace, from now on.
       this.whole.add(id);
-      this.rules.delete(id);
-      this.last.set(id, { checked: files.length, kept: 0 });
-      rule.check(ctx);
+      this.runWhole(rule, ctx, files);
       return;
     }
 
@@ -137,9 +134,7 @@ export class IncrementalLint {
         const report = restore(item, file, ctx.model);
         if (!report) {
           // Cannot happen for an unchanged parse; if it did, nothing kept is trusted.
-          this.rules.delete(id);
-          this.last.set(id, { checked: files.length, kept: 0 });
-          rule.check(ctx);
+          this.runWhole(rule, ctx, files);
           return;
         }
         reports.push(report);
@@ -149,6 +144,13 @@ export class IncrementalLint {
     for (const report of reports) ctx.report(report);
     this.rules.set(id, { configs, options, files: next });
     this.last.set(id, { checked: changed.length, kept });
+  }
+
+  /** Run `rule` on the whole workspace, keeping nothing of it for the next run. */
+  private runWhole(rule: AnyRule, ctx: RuleContext<string, never>, files: readonly SourceFile[]): void {
+    this.rules.delete(rule.meta.id);
+    this.last.set(rule.meta.id, { checked: files.length, kept: 0 });
+    rule.check(ctx);
   }
 }
 

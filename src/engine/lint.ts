@@ -15,10 +15,11 @@ import { gitFilesReader, gitRefusal, gitTopLevel } from '../workspace/git.js';
 import { compareRuleIds } from './collections.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel } from '../model/build.js';
-import { hclNeedsTreeSitter, hclParserLoadError, loadHclParser, parseHcl } from '../terraform/hcl.js';
+import { hclNeedsTreeSitter, hclParserLoadError, loadHclParser, parseHcl, parseHclThrough } from '../terraform/hcl.js';
 import { isHclFile } from '../terraform/modules.js';
 import { maskedOffset, maskFinding, redact, type Redaction } from './redact.js';
 import type { IncrementalLint } from './incremental.js';
+import type { ParseCache } from '../workspace/parse-cache.js';
 import { compareFindings, reportTarget, toFinding } from './report.js';
 import { isPolicyRuleId } from '../policies/rules.js';
 
@@ -131,7 +132,7 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
   // Roots in one work tree are listed by one pair of git commands, started now.
   const readGit = options.load?.readGit ?? (staged ? undefined : gitFilesReader(options.roots.filter((input): input is string => typeof input === 'string').map((input) => path.resolve(cwd, input))));
   const loaded = await Promise.all(
-    options.roots.map(async (input, position) => {
+    options.roots.map(async (input, position): Promise<{ root: Root; files: SourceFile[]; parseCache?: ParseCache['stats'] }> => {
       if (typeof input !== 'string') {
         const config = input.config ?? explicitConfig ?? own(await memoryConfig(input, rules));
         return loadMemoryRoot(input, config, notes);
@@ -160,15 +161,14 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
   for (const file of options.reportOnly ?? []) reportOnly.add(path.resolve(cwd, file));
 
   const roots = loaded.map((entry) => entry.root);
-  const cacheStats: Array<{ hits: number; misses: number }> = [];
-  for (const entry of loaded) if ('parseCache' in entry && entry.parseCache) cacheStats.push(entry.parseCache as { hits: number; misses: number });
-  const parseCache = cacheStats.length === 0 ? undefined : { hits: cacheStats.reduce((sum, stats) => sum + stats.hits, 0), misses: cacheStats.reduce((sum, stats) => sum + stats.misses, 0) };
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
-  // Terraform configuration is parsed by the JS parser here; tree-sitter (Wasm) loads only when
-  // some file needs it (a syntax error, whose finding and position tree-sitter gives).
+  // Terraform configuration is parsed by the JS parser here (through the root's parse cache,
+  // where the root has one); tree-sitter (Wasm) loads only when some file needs it (a syntax
+  // error, whose finding and position tree-sitter gives).
   const hclFiles = files.filter((file) => file.text !== undefined && isHclFile(file.path));
+  const parseCache = readThroughCaches(loaded, hclFiles);
   if (hclFiles.length > 0 && hclNeedsTreeSitter(hclFiles.map((file) => file.text as string))) {
     await loadHclParser();
     const failed = hclParserLoadError();
@@ -183,6 +183,29 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
   const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
 
   return { roots, files, model, notes, phases: { load: modelStarted - started, model: clock() - modelStarted }, ...(parseCache ? { parseCache } : {}) };
+}
+
+/**
+ * Parse the Terraform files of each root that has a parse cache through that root's HCL cache;
+ * the counts of every cache the run used (YAML and HCL), or `undefined` when it used none.
+ */
+function readThroughCaches(loaded: ReadonlyArray<{ root: Root; parseCache?: ParseCache['stats'] }>, hclFiles: readonly SourceFile[]): ParseCache['stats'] | undefined {
+  let total: ParseCache['stats'] | undefined;
+  for (const entry of loaded) {
+    if (!entry.parseCache) continue;
+    total ??= { hits: 0, misses: 0 };
+    const texts = hclFiles.filter((file) => file.root === entry.root).map((file) => file.text as string);
+    const hclCache = texts.length > 0 ? rootParseCache(entry.root.dir, 'hcl') : undefined;
+    if (hclCache) {
+      parseHclThrough(hclCache, texts);
+      hclCache.save();
+    }
+    for (const stats of hclCache ? [entry.parseCache, hclCache.stats] : [entry.parseCache]) {
+      total.hits += stats.hits;
+      total.misses += stats.misses;
+    }
+  }
+  return total;
 }
 
 /** Lint one or more roots together. Throws `ConfigError` for a bad config; never for bad input files. */

@@ -7,16 +7,16 @@
  */
 import type { SourceFile } from '../model/workspace.js';
 import { fileTextIncludes } from '../workspace/text-facts.js';
+import { mayHaveAnchor } from '../yaml/parse.js';
 import { pairOf } from './ast.js';
 import { analyzeDocument, analyzeValue, type DuplicateKey, type ValueFact } from './document.js';
 import { cleanSopsMetadata, hasSopsKey, isSopsEncrypted, sopsMetadata, type SopsMetadata } from './metadata.js';
 
 /**
  * An alias (`*name`) needs an anchor (`&name`) before it, or the file does not parse (and has
- * problems); a file matching either test cannot have one. Both match supersets: `*` also
- * starts `"0 3 * * *"`.
+ * problems); a file failing either test (the anchor one is the YAML parser's) cannot have one.
+ * Both match supersets: `*` also starts `"0 3 * * *"`.
  */
-const MAY_HAVE_ANCHOR = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
 const MAY_HAVE_ALIAS = /(^|[\s[{,:-])\*[^\s,\]}]/m;
 /**
  * Syntax whose plain value differs from the AST's pairs: merge keys (`<<`), explicit keys
@@ -49,7 +49,7 @@ export function valuesMirrorAst(file: SourceFile): boolean {
 }
 
 function mayHaveAlias(text: string): boolean {
-  return text.includes('&') && text.includes('*') && MAY_HAVE_ANCHOR.test(text) && MAY_HAVE_ALIAS.test(text);
+  return mayHaveAnchor(text) && text.includes('*') && MAY_HAVE_ALIAS.test(text);
 }
 
 /**

@@ -814,21 +814,12 @@ class HclParser {
         const start = pos;
         this.pos = pos + 2;
         this.skipTrivia();
-        if (this.text.charCodeAt(this.pos) === 126) {
-          this.pos++;
-          this.skipTrivia();
-        }
+        this.skipStripMarker();
         let value: HclExpr | undefined;
         if (this.text.charCodeAt(this.pos) !== 125 && !(this.text.charCodeAt(this.pos) === 126 && this.followedByClose(this.pos + 1))) {
           value = this.parseExpression(false);
-          this.skipTrivia();
         }
-        if (this.text.charCodeAt(this.pos) === 126) {
-          this.pos++;
-          this.skipTrivia();
-        }
-        if (this.text.charCodeAt(this.pos) !== 125) throw REJECT;
-        this.pos++;
+        this.closeSequence();
         parts.push(value ?? { kind: 'other', offsets: [start, this.pos] });
         pos = this.pos;
         continue;
@@ -899,10 +890,7 @@ class HclParser {
     const comments = this.comments;
     this.pos = at + 2;
     this.skipTrivia();
-    if (this.text.charCodeAt(this.pos) === 126) {
-      this.pos++;
-      this.skipTrivia();
-    }
+    this.skipStripMarker();
     let keyword = '';
     for (const word of ['if', 'for', 'else', 'endif', 'endfor']) if (this.atKeyword(word)) keyword = word;
     this.pos = saved;
@@ -915,20 +903,21 @@ class HclParser {
   private directiveHead(start: number, keyword: string): void {
     this.pos = start + 2;
     this.skipTrivia();
-    if (this.text.charCodeAt(this.pos) === 126) {
-      this.pos++;
-      this.skipTrivia();
-    }
+    this.skipStripMarker();
     this.pos += keyword.length;
   }
 
-  /** The directive's closing `[~] }`. */
-  private directiveTail(): void {
+  /** A `~` strip marker, when one is here, and the trivia after it. */
+  private skipStripMarker(): void {
+    if (this.text.charCodeAt(this.pos) !== 126) return;
+    this.pos++;
     this.skipTrivia();
-    if (this.text.charCodeAt(this.pos) === 126) {
-      this.pos++;
-      this.skipTrivia();
-    }
+  }
+
+  /** The closing `[~] }` of an interpolation or a directive. */
+  private closeSequence(): void {
+    this.skipTrivia();
+    this.skipStripMarker();
     if (this.text.charCodeAt(this.pos) !== 125) throw REJECT;
     this.pos++;
   }
@@ -941,27 +930,27 @@ class HclParser {
     this.directiveHead(start, keyword);
     if (keyword === 'if') {
       this.parseExpression(false);
-      this.directiveTail();
+      this.closeSequence();
       this.parseTemplate(kind, marker);
       let end = this.directiveEnd;
       if (end === 'else') {
         this.directiveHead(this.pos, 'else');
-        this.directiveTail();
+        this.closeSequence();
         this.parseTemplate(kind, marker);
         end = this.directiveEnd;
       }
       if (end !== 'endif') throw REJECT;
       this.directiveHead(this.pos, 'endif');
-      this.directiveTail();
+      this.closeSequence();
     } else {
       this.forNames();
       this.keyword('in');
       this.parseExpression(false);
-      this.directiveTail();
+      this.closeSequence();
       this.parseTemplate(kind, marker);
       if (this.directiveEnd !== 'endfor') throw REJECT;
       this.directiveHead(this.pos, 'endfor');
-      this.directiveTail();
+      this.closeSequence();
     }
     this.directiveEnd = '';
     return { kind: 'other', offsets: [start, this.pos] };

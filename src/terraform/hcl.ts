@@ -38,6 +38,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Node as TsNode, Parser as TsParser, TreeCursor as TsTreeCursor } from 'web-tree-sitter';
 import { parseHclFile, unescape } from './hcl-parse.js';
+import type { ParseCache } from '../workspace/parse-cache.js';
 
 /** `[start, end)` character offsets into the file text. */
 export type Offsets = readonly [number, number];
@@ -164,14 +165,32 @@ const PARSED_CACHE_LIMIT = 4096;
  * bad input.
  */
 export function parseHcl(text: string): HclFile | undefined {
-  const cached = parsedByText.get(text);
-  if (cached) return cached;
-  const js = parseHclWithJs(text);
-  if (js) fromJs.add(js);
-  const out = js ?? parseHclWithTreeSitter(text);
-  if (!out) return undefined;
+  const known = parsedByText.get(text);
+  if (known) return known;
+  const js = parsedWithJs(text);
+  if (js) return js;
+  const tree = parseHclWithTreeSitter(text);
+  if (tree) keep(text, tree);
+  return tree;
+}
+
+/** Remember a file's parse for `parseHcl` (a bounded map: the LSP runs for hours). */
+function keep(text: string, out: HclFile): void {
   if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
   parsedByText.set(text, out);
+}
+
+/**
+ * The JS parser's result for a text: the one kept from earlier in this process, or a new parse
+ * (kept); `undefined` when the JS parser does not accept the text.
+ */
+function parsedWithJs(text: string): HclFile | undefined {
+  const known = parsedByText.get(text);
+  if (known !== undefined) return fromJs.has(known) ? known : undefined;
+  const out = parseHclWithJs(text);
+  if (out === undefined) return undefined;
+  fromJs.add(out);
+  keep(text, out);
   return out;
 }
 
@@ -181,17 +200,7 @@ export function parseHcl(text: string): HclFile | undefined {
  */
 export function hclNeedsTreeSitter(texts: Iterable<string>): boolean {
   let needed = false;
-  for (const text of texts) {
-    if (parsedByText.has(text)) continue;
-    const out = parseHclWithJs(text);
-    if (!out) {
-      needed = true;
-      continue;
-    }
-    fromJs.add(out);
-    if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
-    parsedByText.set(text, out);
-  }
+  for (const text of texts) if (!parsedByText.has(text) && parsedWithJs(text) === undefined) needed = true;
   return needed;
 }
 
@@ -200,19 +209,16 @@ export function hclNeedsTreeSitter(texts: Iterable<string>): boolean {
  * `cache` and keeping new ones there (src/workspace/parse-cache.ts); kept for `parseHcl` too.
  * Texts it does not accept are left to `hclNeedsTreeSitter`.
  */
-export function parseHclThrough(cache: { values(text: string): unknown[] | undefined; remember(text: string, values: readonly unknown[]): void }, texts: Iterable<string>): void {
+export function parseHclThrough(cache: Pick<ParseCache, 'values' | 'remember'>, texts: Iterable<string>): void {
   for (const text of texts) {
-    let out = cache.values(text)?.[0] as HclFile | undefined;
-    if (out === undefined) {
-      // Parsed earlier in this process, or now (tree-sitter's results are not kept).
-      const known = parsedByText.get(text);
-      out = known !== undefined && fromJs.has(known) ? known : known === undefined ? parseHclWithJs(text) : undefined;
-      if (out === undefined) continue;
-      cache.remember(text, [out]);
+    const cached = cache.values(text)?.[0] as HclFile | undefined;
+    if (cached !== undefined) {
+      fromJs.add(cached);
+      keep(text, cached);
+      continue;
     }
-    fromJs.add(out);
-    if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
-    parsedByText.set(text, out);
+    const out = parsedWithJs(text);
+    if (out !== undefined) cache.remember(text, [out]);
   }
 }
 

@@ -13,8 +13,6 @@ import { discoverFiles, isInside, type DiscoveredFile } from './discover.js';
 import { gitignoreMatcher, isGitignore } from './gitignore.js';
 import { gitDirsOf, readGitBranches, readGitFiles, workTreeTop } from './git.js';
 import { openParseCache, parseCacheFile, type ParseCache, type ParseCacheKind } from './parse-cache.js';
-import { parseHclThrough } from '../terraform/hcl.js';
-import { isHclFile } from '../terraform/modules.js';
 import { isSourceIgnoreFile, isTextSource, loadSourceFile, MAX_FILE_BYTES } from './source-file.js';
 
 /** A root whose files are given in memory (tests, docs examples, editors). */
@@ -140,7 +138,6 @@ export async function loadDiskRoot(
     return outcome.file;
   });
   cache?.save();
-  if (cache) parseHclCached(dir, files, cache.stats);
   return { root, files, ...(cache ? { parseCache: cache.stats } : {}) };
 }
 
@@ -150,18 +147,6 @@ export function rootParseCache(dir: string, kind: ParseCacheKind = 'yaml'): Pars
   const gitDir = top === undefined ? undefined : gitDirsOf(top)?.gitDir;
   if (top === undefined || gitDir === undefined) return undefined;
   return openParseCache(parseCacheFile(gitDir, path.relative(top, dir).split(path.sep).join('/'), kind), kind);
-}
-
-/** Terraform files parsed by the JS HCL parser through the root's HCL parse cache; its counts are added to `stats`. */
-function parseHclCached(dir: string, files: readonly SourceFile[], stats: ParseCache['stats']): void {
-  const texts = files.filter((file) => file.text !== undefined && isHclFile(file.path)).map((file) => file.text as string);
-  if (texts.length === 0) return;
-  const cache = rootParseCache(dir, 'hcl');
-  if (!cache) return;
-  parseHclThrough(cache, texts);
-  cache.save();
-  stats.hits += cache.stats.hits;
-  stats.misses += cache.stats.misses;
 }
 
 /**

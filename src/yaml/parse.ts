@@ -31,7 +31,7 @@ const MAY_HAVE_COMPLEX_KEY = /(^|[\s[{,])\?([ \t]|$)|^[ \t-]*[[{][^\n]*[\]}][ \t
  * The patterns above need a character most files lack; a native search for it first saves
  * running a multiline pattern over every file (~10 ms on 2,000 files).
  */
-function mayHaveAnchor(text: string): boolean {
+export function mayHaveAnchor(text: string): boolean {
   return text.includes('&') && MAY_HAVE_ANCHOR.test(text);
 }
 
