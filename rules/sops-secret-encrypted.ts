@@ -4,7 +4,7 @@ import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { Resource, SourceFile } from '../src/model/workspace.js';
 import { describePath } from '../src/sops/ast.js';
 import { coveringCreationRule } from '../src/sops/config-lookup.js';
-import { analyzeDocument, documentComments, precedingComments, type ValueFact, type ValueInfo } from '../src/sops/document.js';
+import { analyzeDocument, documentComments, onlyTopLevelHeadComments, precedingComments, type ValueFact, type ValueInfo } from '../src/sops/document.js';
 import { isSopsEncryptedAt, mayHaveComments, sopsMetadataAt, valuesAt } from '../src/sops/facts.js';
 import { describeSelection, isCommentSelection, mustEncrypt } from '../src/sops/selection.js';
 import { documentTarget, isSecret } from '../src/sops/targets.js';
@@ -145,6 +145,9 @@ function checkEncrypted(ctx: Context, file: SourceFile, docIndex: number): void 
     }
   }
   if (byComments || !mayHaveComments(file)) return;
+  // Only a header before the first key (most encrypted files): those comments sit at the top
+  // level, so the AST is needed only when the selection encrypts top-level comments.
+  if (onlyTopLevelHeadComments(file.text as string) && (docIndex > 0 || !mustEncrypt(selection, []))) return;
   for (const comment of documentComments(file.text as string, file.documents.map((d) => d.doc), docIndex)) {
     if (comment.state !== 'plain' || comment.directive || !mustEncrypt(selection, comment.keys)) continue;
     const where = comment.keys.length > 0 ? `under \`${comment.keys.join('.')}\`` : 'at the top level';

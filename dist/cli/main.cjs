@@ -8141,6 +8141,7 @@ function emittedStyle(written2) {
   return "plain";
 }
 function reparse(text) {
+  if (readsAsItself(text)) return { value: text };
   let agreed;
   let value;
   for (const version2 of ["1.1", "1.2"]) {
@@ -8154,6 +8155,9 @@ function reparse(text) {
     value = parsed.v;
   }
   return { value };
+}
+function readsAsItself(text) {
+  return /^[A-Za-z_/][\w./:@%+=~-]*$/.test(text) && !text.endsWith(":") && !/^[eE][-+]?\d/.test(text) && !RESOLVED_WORDS.has(text.toLowerCase());
 }
 function substitutedValue(written2, lookup) {
   const evaluated = evaluateSubstitution(written2, lookup);
@@ -8283,7 +8287,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
   }
   return { copies: [...byOutcome.values()], applied: true };
 }
-var import_yaml, VARIABLE_NAME, DEFAULT_OPERATORS, UNKNOWN_VARIABLE, IDENT;
+var import_yaml, VARIABLE_NAME, DEFAULT_OPERATORS, UNKNOWN_VARIABLE, IDENT, RESOLVED_WORDS;
 var init_substitution = __esm({
   "src/flux/substitution.ts"() {
     "use strict";
@@ -8294,6 +8298,7 @@ var init_substitution = __esm({
     DEFAULT_OPERATORS = [":-", ":=", ":+", ":?", "-", "=", "+", "?"];
     UNKNOWN_VARIABLE = /* @__PURE__ */ Symbol("unknown variable");
     IDENT = /[\p{L}\p{Nd}_]/u;
+    RESOLVED_WORDS = /* @__PURE__ */ new Set(["y", "yes", "n", "no", "true", "false", "on", "off", "null"]);
   }
 });
 
@@ -37299,6 +37304,19 @@ function textState(value, role) {
 function documentComments(text, docs, index) {
   return placeComments(text, docs, index).comments;
 }
+function onlyTopLevelHeadComments(text) {
+  let offset = 0;
+  while (offset < text.length) {
+    const newline = text.indexOf("\n", offset);
+    const end = newline === -1 ? text.length : newline;
+    if (text.startsWith("#", offset) || text.slice(offset, end).trim() === "") {
+      offset = end + 1;
+      continue;
+    }
+    return TOP_LEVEL_PLAIN_KEY.test(text.slice(offset, end)) && !text.includes("#", offset);
+  }
+  return false;
+}
 function precedingComments(text, docs, index, value) {
   const { groups } = placeComments(text, docs, index);
   const result = [];
@@ -37360,7 +37378,7 @@ function firstAfter(anchors, offset) {
   }
   return lo;
 }
-var import_yaml10, MAX_DEPTH2, analyses, AMBIGUOUS_KEY, valueAnalyses, commentCache;
+var import_yaml10, MAX_DEPTH2, analyses, AMBIGUOUS_KEY, valueAnalyses, commentCache, TOP_LEVEL_PLAIN_KEY;
 var init_document = __esm({
   "src/sops/document.ts"() {
     "use strict";
@@ -37373,6 +37391,7 @@ var init_document = __esm({
     AMBIGUOUS_KEY = /^(?:|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?\.?[0-9].*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
     valueAnalyses = /* @__PURE__ */ new WeakMap();
     commentCache = /* @__PURE__ */ new WeakMap();
+    TOP_LEVEL_PLAIN_KEY = /^[A-Za-z_][\w./-]*:(?:[ \t\r]|$)/;
   }
 });
 
@@ -38090,6 +38109,7 @@ function checkEncrypted(ctx, file, docIndex) {
     }
   }
   if (byComments || !mayHaveComments(file)) return;
+  if (onlyTopLevelHeadComments(file.text) && (docIndex > 0 || !mustEncrypt(selection, []))) return;
   for (const comment of documentComments(file.text, file.documents.map((d) => d.doc), docIndex)) {
     if (comment.state !== "plain" || comment.directive || !mustEncrypt(selection, comment.keys)) continue;
     const where2 = comment.keys.length > 0 ? `under \`${comment.keys.join(".")}\`` : "at the top level";

@@ -289,6 +289,7 @@ function emittedStyle(written: string): EmittedStyle | undefined {
  * single value, the result is not trusted.
  */
 function reparse(text: string): { value: unknown } | undefined {
+  if (readsAsItself(text)) return { value: text };
   let agreed: string | undefined;
   let value: unknown;
   for (const version of ['1.1', '1.2'] as const) {
@@ -302,6 +303,23 @@ function reparse(text: string): { value: unknown } | undefined {
     value = parsed.v;
   }
   return { value };
+}
+
+/**
+ * Words YAML 1.1 or 1.2 reads as a boolean or null rather than a string (compared lowercase,
+ * a superset of both schemas' spellings).
+ */
+const RESOLVED_WORDS = new Set(['y', 'yes', 'n', 'no', 'true', 'false', 'on', 'off', 'null']);
+
+/**
+ * True for the plain scalars both YAML versions read as the very same string, decided without
+ * the parser (host names, URLs, image references): a letter, `_` or `/` first (so never a
+ * number, timestamp or special float; not even `e5`, which the parser's YAML 1.1 float pattern
+ * takes for NaN), no space (so no comment, no `: ` and no flow syntax
+ * after the first character), no trailing `:`, and no boolean or null word.
+ */
+export function readsAsItself(text: string): boolean {
+  return /^[A-Za-z_/][\w./:@%+=~-]*$/.test(text) && !text.endsWith(':') && !/^[eE][-+]?\d/.test(text) && !RESOLVED_WORDS.has(text.toLowerCase());
 }
 
 /**

@@ -225,6 +225,29 @@ export function documentComments(text: string, docs: readonly Document.Parsed[],
   return placeComments(text, docs, index).comments;
 }
 
+/** A block mapping key at column 0 written plain, such as `apiVersion:`. */
+const TOP_LEVEL_PLAIN_KEY = /^[A-Za-z_][\w./-]*:(?:[ \t\r]|$)/;
+
+/**
+ * True when every comment of a file is a whole-line comment at column 0 before its first
+ * document's first key (the usual header of a Secret). SOPS files such head comments at the top
+ * level (keys `[]`, see `place`), so whether any must be encrypted is known from the selection
+ * alone, without building the AST. False whenever the text leaves any doubt.
+ */
+export function onlyTopLevelHeadComments(text: string): boolean {
+  let offset = 0;
+  while (offset < text.length) {
+    const newline = text.indexOf('\n', offset);
+    const end = newline === -1 ? text.length : newline;
+    if (text.startsWith('#', offset) || text.slice(offset, end).trim() === '') {
+      offset = end + 1;
+      continue;
+    }
+    return TOP_LEVEL_PLAIN_KEY.test(text.slice(offset, end)) && !text.includes('#', offset);
+  }
+  return false;
+}
+
 /**
  * For the comment selection modes: per level of a value's key path, the comments SOPS sees
  * just before that key (head comments and the trailing comment on its line).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UNKNOWN_VARIABLE, evaluateSubstitution, substitutedValue, type VariableLookup } from '../../src/flux/substitution.js';
+import { parseDocument } from 'yaml';
+import { UNKNOWN_VARIABLE, evaluateSubstitution, readsAsItself, substitutedValue, type VariableLookup } from '../../src/flux/substitution.js';
 
 const values: Record<string, string | typeof UNKNOWN_VARIABLE> = { NAME: 'web', EMPTY: '', N: '2', SECRET: UNKNOWN_VARIABLE, quote: '"', YES: 'yes', PAIR: 'a: b' };
 const lookup: VariableLookup = (name) => values[name];
@@ -54,5 +55,47 @@ describe('substitutedValue', () => {
   it('does not trust values that YAML 1.1 and 1.2 read differently, or that change the structure', () => {
     expect(substitutedValue('${YES}', lookup)).toBeUndefined();
     expect(substitutedValue('${PAIR}', lookup)).toBeUndefined();
+  });
+});
+
+describe('readsAsItself', () => {
+  // What the parser makes of `v: <text>` in each YAML version; readsAsItself must never disagree.
+  const parsedAs = (text: string, version: '1.1' | '1.2'): unknown => {
+    const doc = parseDocument(`v: ${text}`, { version, logLevel: 'error' });
+    return doc.errors.length > 0 ? Symbol('error') : (doc.toJS() as { v: unknown } | null)?.v;
+  };
+  const agreesWithParser = (text: string): void => {
+    expect([text, parsedAs(text, '1.1'), parsedAs(text, '1.2')]).toEqual([text, text, text]);
+  };
+
+  it('takes host names, URLs and paths as the strings they are', () => {
+    for (const text of ['homelab.example.net', 'http://seaweedfs-s3.seaweedfs.svc.cluster.local:8333', '/var/lib/data', 'ghcr.io/acme/app:v1.2@sha256', 'a~b', 'Yesterday', 'nulls']) {
+      expect(readsAsItself(text)).toBe(true);
+      agreesWithParser(text);
+    }
+  });
+
+  it('leaves numbers, booleans, nulls, flow and comment syntax to the parser', () => {
+    for (const text of ['2', '1.5', '.inf', '0x1F', '12:30', '2024-01-01', 'yes', 'Off', 'Y', 'n', 'NULL', 'True', '~', 'a b', 'a #b', 'key:', '[a]', '{a: 1}', '"q"', "'q'", '-a', '*ref', '&a', '!tag x', '']) {
+      expect(readsAsItself(text)).toBe(false);
+    }
+  });
+
+  it('agrees with the parser on every string it accepts among 20,000 random ones', () => {
+    const alphabet = 'aAyYnNoOtTfFeE_/.:@%+=~-019 #{}[],&*!|>\'"';
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    let accepted = 0;
+    for (let i = 0; i < 20000; i++) {
+      let text = '';
+      for (let length = 1 + next(6); length > 0; length--) text += alphabet[next(alphabet.length)];
+      if (!readsAsItself(text)) continue;
+      accepted++;
+      agreesWithParser(text);
+    }
+    expect(accepted).toBeGreaterThan(100);
   });
 });

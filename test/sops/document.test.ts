@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, type Document } from 'yaml';
-import { analyzeDocument, documentComments, precedingComments } from '../../src/sops/document.js';
+import { analyzeDocument, documentComments, onlyTopLevelHeadComments, precedingComments } from '../../src/sops/document.js';
 
 const ENC_STR =
   'ENC[AES256_GCM,data:zMaBkieue1959g==,iv:JSjcPuw3KJ1prBbWJ5PN1Y7+Y2eC3fLX8AgduwJfjA0=,tag:630Hx+Qq4eXFTUuvSSgL9w==,type:str]';
@@ -140,5 +140,37 @@ describe('precedingComments', () => {
       [[' sops:enc'], []],
       [[' sops:enc'], [' sops:enc', ' note']],
     ]);
+  });
+});
+
+describe('onlyTopLevelHeadComments', () => {
+  const headerOnly = {
+    'a header before apiVersion': '# Edit with sops.\n# Second line.\napiVersion: v1\nkind: Secret\nstringData:\n  a: b\n',
+    'blank lines and CRLF': '\r\n# one\r\n\r\n#two\r\napiVersion: v1\r\n',
+    'a multi-document file with the header in the first': '# head\na: 1\n---\nb: 2\n',
+    'a key with no value on its line': '# head\ndata:\n  a: b\n',
+  };
+  const doubtful = {
+    'a trailing comment': '# head\na: 1 # tail\n',
+    'a comment under a key': '# head\ndata:\n  # inner\n  a: b\n',
+    'an indented header comment': '  # head\na: 1\n',
+    'a document start marker': '# head\n---\na: 1\n',
+    'a top-level sequence': '# head\n- a\n',
+    'a quoted first key': '# head\n"a": 1\n',
+    'a hash inside a later value': '# head\nurl: http://x/#frag\n',
+    'comments only': '# head\n',
+    'a comment in a later document': '# head\na: 1\n---\n# two\nb: 2\n',
+  };
+
+  it.each(Object.entries(headerOnly))('is true for %s, where sops files every comment at the top level', (_name, text) => {
+    expect(onlyTopLevelHeadComments(text)).toBe(true);
+    const docs = parse(text);
+    const keys = docs.flatMap((_doc, index) => documentComments(text, docs, index).map((c) => [index, c.keys]));
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys).toEqual(keys.map(() => [0, []]));
+  });
+
+  it.each(Object.entries(doubtful))('is false for %s', (_name, text) => {
+    expect(onlyTopLevelHeadComments(text)).toBe(false);
   });
 });
