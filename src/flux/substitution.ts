@@ -78,12 +78,12 @@ export interface StringNode {
   text: string;
 }
 
-/** Every string in an object (keys and values) that contains a `$`, with its path. */
 /** A file without `$` has nothing to substitute: the walk below is skipped for it. */
 export function mayHoldDollar(resource: Resource): boolean {
   return resource.file.text === undefined || fileTextIncludes(resource.file, '$');
 }
 
+/** Every string in an object (keys and values) that contains a `$`, with its path. */
 export function stringsWithDollar(value: unknown, path: YamlPath = [], out: StringNode[] = []): StringNode[] {
   collectDollars(value, [...path], out);
   return out;
