@@ -28347,6 +28347,12 @@ var init_files = __esm({
 });
 
 // src/terraform/hcl-facts.ts
+function readOf(blockType, name3) {
+  if (blockType === void 0) return void 0;
+  if (blockType === "required_providers" || name3 === "source" || name3 === "provider") return "value";
+  if (blockType === "locals" || blockType === "variable" && (name3 === "default" || name3 === "type")) return "name";
+  return void 0;
+}
 function staticExpr(expr) {
   switch (expr.kind) {
     case "literal":
@@ -28361,31 +28367,36 @@ function staticExpr(expr) {
       return { kind: "other", offsets: expr.offsets };
   }
 }
-function factsBody(body2, keepValues) {
+function factsBody(body2, blockType) {
+  const attributes = [];
+  for (const attribute2 of body2.attributes) {
+    const read = readOf(blockType, attribute2.name);
+    if (read === void 0) continue;
+    const facts = { name: attribute2.name, nameOffsets: attribute2.nameOffsets, textOffsets: attribute2.textOffsets };
+    if (read === "value") facts.value = staticExpr(attribute2.value);
+    attributes.push(facts);
+  }
+  const nested = blockType === void 0 || NESTED_READ.has(blockType);
   return {
-    attributes: body2.attributes.map((attribute2) => {
-      const facts = { name: attribute2.name, nameOffsets: attribute2.nameOffsets, textOffsets: attribute2.textOffsets };
-      if (keepValues || VALUES_READ.has(attribute2.name)) facts.value = staticExpr(attribute2.value);
-      return facts;
-    }),
-    blocks: body2.blocks.map((block) => ({ type: block.type, labels: block.labels, typeOffsets: block.typeOffsets, labelOffsets: block.labelOffsets, offsets: block.offsets, body: factsBody(block.body, block.type === "required_providers") }))
+    attributes,
+    blocks: nested ? body2.blocks.map((block) => ({ type: block.type, labels: block.labels, typeOffsets: block.typeOffsets, labelOffsets: block.labelOffsets, offsets: block.offsets, body: factsBody(block.body, block.type) })) : []
   };
 }
 function hclFactsOf(hcl) {
   return {
-    body: factsBody(hcl.body, false),
+    body: factsBody(hcl.body, void 0),
     errors: hcl.errors,
     calls: hcl.calls.filter((call) => CALLS_READ.has(call.name)).map((call) => ({ name: call.name, args: call.args.map(staticExpr), offsets: call.offsets })),
     traversals: hcl.traversals.filter((traversal) => DECLARED_ROOTS.has(traversal.root)),
     branches: hcl.branches
   };
 }
-var VALUES_READ, CALLS_READ, DECLARED_ROOTS;
+var NESTED_READ, CALLS_READ, DECLARED_ROOTS;
 var init_hcl_facts = __esm({
   "src/terraform/hcl-facts.ts"() {
     "use strict";
     init_files();
-    VALUES_READ = /* @__PURE__ */ new Set(["source", "provider"]);
+    NESTED_READ = /* @__PURE__ */ new Set(["terraform"]);
     CALLS_READ = /* @__PURE__ */ new Set([...FILE_FUNCTIONS, "fileset", "fileexists", "try", "can"]);
     DECLARED_ROOTS = /* @__PURE__ */ new Set(["var", "local", "module"]);
   }

@@ -1,13 +1,14 @@
 /**
  * What the Terraform checks read of a configuration file (`HclFacts`), taken once from a parse
- * (`HclFile`, either parser): its blocks, the names and places of its attributes, the static
- * part of the values the checks read (`VALUES_READ`), the calls they read (`CALLS_READ`) with
- * the static part of their arguments, the references to variables, locals and module calls,
- * the conditional branches and the syntax error. The module index and the `terraform-*` rules
- * read only this, and the parse cache keeps only this (src/workspace/parse-cache.ts). The
- * whole `HclFile` holds every expression with every call and reference nested in it; on issue
- * 14's bench (200 generated files) its JSON was 3.0 MB that a warm run parsed back and
- * collected as garbage (~35 ms and most of the collector's ~60 ms); the facts are 1.3 MB.
+ * (`HclFile`, either parser): every top-level block (type, labels, places) with the attributes
+ * the checks read (`readOf`: names and places, and the static part of some values) and the
+ * nested blocks of `terraform` blocks; the calls they read (`CALLS_READ`) with the static part
+ * of their arguments; the references to variables, locals and module calls; the conditional
+ * branches and the syntax error. The module index and the `terraform-*` rules read only this,
+ * and the parse cache keeps only this (src/workspace/parse-cache.ts). The whole `HclFile`
+ * holds every attribute and expression, with every call and reference nested in them: on issue
+ * 14's bench (200 generated files) its JSON was 3.0 MB and 129,000 objects that a warm run
+ * parsed back (~35 ms) and then collected as garbage; the facts are a fraction of that.
  *
  * Reducing an expression to its static part (`staticExpr`) keeps literals, templates,
  * references (`a.b.c`) and objects, and turns anything else (calls, tuples, operators,
@@ -30,17 +31,27 @@ export type HclStaticExpr =
 export interface HclFactsAttribute {
   name: string;
   nameOffsets: Offsets;
-  /** The static part of the value, for the attributes whose value the checks read (`VALUES_READ`). */
+  /** The static part of the value, for the attributes whose value the checks read (`readOf`). */
   value?: HclStaticExpr;
   /** Where the value expression is written (its text is the file's text there). */
   textOffsets: Offsets;
 }
 
 /**
- * The attributes whose value is kept: a module call's `source`, a resource's `provider`, and
- * every entry of `required_providers` (keyed by the block type). The other values are not read.
+ * Whether the checks read an attribute of a block of a type (`undefined` at the top level):
+ * its name and place, or its value too. Read are the names of `locals` entries, a variable's
+ * `default` and `type`, the value of `source` (module calls) and `provider` (resources,
+ * data sources) arguments, and the entries of `required_providers`; no other attribute is kept.
  */
-const VALUES_READ = new Set(['source', 'provider']);
+function readOf(blockType: string | undefined, name: string): 'name' | 'value' | undefined {
+  if (blockType === undefined) return undefined;
+  if (blockType === 'required_providers' || name === 'source' || name === 'provider') return 'value';
+  if (blockType === 'locals' || (blockType === 'variable' && (name === 'default' || name === 'type'))) return 'name';
+  return undefined;
+}
+
+/** Blocks whose nested blocks the checks read: `terraform` (its `backend`, `cloud` and `required_providers`). */
+const NESTED_READ = new Set(['terraform']);
 
 export interface HclFactsBlock {
   type: string;
@@ -100,21 +111,27 @@ export function staticExpr(expr: HclExpr): HclStaticExpr {
   }
 }
 
-function factsBody(body: HclFile['body'], keepValues: boolean): HclFactsBody {
+/** The facts of a body: of a block of type `blockType`, or the file's (`undefined`). */
+function factsBody(body: HclFile['body'], blockType: string | undefined): HclFactsBody {
+  const attributes: HclFactsAttribute[] = [];
+  for (const attribute of body.attributes) {
+    const read = readOf(blockType, attribute.name);
+    if (read === undefined) continue;
+    const facts: HclFactsAttribute = { name: attribute.name, nameOffsets: attribute.nameOffsets, textOffsets: attribute.textOffsets };
+    if (read === 'value') facts.value = staticExpr(attribute.value);
+    attributes.push(facts);
+  }
+  const nested = blockType === undefined || NESTED_READ.has(blockType);
   return {
-    attributes: body.attributes.map((attribute) => {
-      const facts: HclFactsAttribute = { name: attribute.name, nameOffsets: attribute.nameOffsets, textOffsets: attribute.textOffsets };
-      if (keepValues || VALUES_READ.has(attribute.name)) facts.value = staticExpr(attribute.value);
-      return facts;
-    }),
-    blocks: body.blocks.map((block) => ({ type: block.type, labels: block.labels, typeOffsets: block.typeOffsets, labelOffsets: block.labelOffsets, offsets: block.offsets, body: factsBody(block.body, block.type === 'required_providers') })),
+    attributes,
+    blocks: nested ? body.blocks.map((block) => ({ type: block.type, labels: block.labels, typeOffsets: block.typeOffsets, labelOffsets: block.labelOffsets, offsets: block.offsets, body: factsBody(block.body, block.type) })) : [],
   };
 }
 
 /** The facts of a parsed file. */
 export function hclFactsOf(hcl: HclFile): HclFacts {
   return {
-    body: factsBody(hcl.body, false),
+    body: factsBody(hcl.body, undefined),
     errors: hcl.errors,
     calls: hcl.calls.filter((call) => CALLS_READ.has(call.name)).map((call) => ({ name: call.name, args: call.args.map(staticExpr), offsets: call.offsets })),
     traversals: hcl.traversals.filter((traversal) => DECLARED_ROOTS.has(traversal.root)),

@@ -59,7 +59,7 @@ beforeAll(async () => {
 });
 
 describe('hclFactsOf', () => {
-  it('keeps blocks, attribute names and places, and the values of source, provider and required_providers only', () => {
+  it('keeps the blocks, and of their attributes what the checks read: source, provider and required_providers values', () => {
     const text = [
       'terraform {',
       '  required_providers {',
@@ -98,13 +98,54 @@ describe('hclFactsOf', () => {
     expect(module).toMatchObject({ type: 'module', labels: ['net'], typeOffsets: span(text, 'module'), labelOffsets: [span(text, '"net"')], offsets: [span(text, 'module')[0], span(text, '}', 3)[1]] });
     expect(module?.body.attributes).toStrictEqual([
       { name: 'source', nameOffsets: span(text, 'source', 1), textOffsets: span(text, '"./net"'), value: { kind: 'literal', value: './net', offsets: span(text, '"./net"') } },
-      // The value of other attributes is not kept: its text is the file's text at textOffsets.
-      { name: 'zone', nameOffsets: span(text, 'zone'), textOffsets: span(text, 'upper(var.zone)') },
     ]);
     expect(resource?.body.attributes).toStrictEqual([
       { name: 'provider', nameOffsets: span(text, 'provider', 1), textOffsets: span(text, 'aws.west'), value: { kind: 'traversal', root: 'aws', attrs: ['west'], offsets: span(text, 'aws.west') } },
-      { name: 'bucket', nameOffsets: span(text, 'bucket', 1), textOffsets: span(text, '"x"') },
     ]);
+  });
+
+  it('keeps the names of locals, a variable\'s default and type, and the nested blocks of terraform blocks only', () => {
+    const text = [
+      'terraform {',
+      '  required_version = ">= 1.5"',
+      '  backend "s3" {',
+      '    bucket = "state"',
+      '  }',
+      '}',
+      'variable "zone" {',
+      '  type        = list(string)',
+      '  default     = ["a"]',
+      '  description = "zones"',
+      '  validation {',
+      '    condition     = length(var.zone) > 0',
+      '    error_message = "empty"',
+      '  }',
+      '}',
+      'locals {',
+      '  a = var.zone',
+      '}',
+      'resource "x_y" "z" {',
+      '  lifecycle {',
+      '    prevent_destroy = true',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const [terraform, variable, locals, resource] = hclFactsOf(parsed(text)).body.blocks;
+    expect(terraform?.body).toStrictEqual({
+      attributes: [],
+      blocks: [{ type: 'backend', labels: ['s3'], typeOffsets: span(text, 'backend'), labelOffsets: [span(text, '"s3"')], offsets: [span(text, 'backend')[0], span(text, '}')[1]], body: { attributes: [], blocks: [] } }],
+    });
+    expect(variable?.body).toStrictEqual({
+      attributes: [
+        { name: 'type', nameOffsets: span(text, 'type'), textOffsets: span(text, 'list(string)') },
+        { name: 'default', nameOffsets: span(text, 'default'), textOffsets: span(text, '["a"]') },
+      ],
+      blocks: [],
+    });
+    const local = text.indexOf('  a = ') + 2;
+    expect(locals?.body).toStrictEqual({ attributes: [{ name: 'a', nameOffsets: [local, local + 1], textOffsets: span(text, 'var.zone', 1) }], blocks: [] });
+    expect(resource?.body).toStrictEqual({ attributes: [], blocks: [] });
   });
 
   it('keeps the calls the checks read, with the static part of their arguments, and references to var., local. and module.', () => {
