@@ -51262,7 +51262,7 @@ function codeIdentity() {
   }
 }
 function parseCacheFormat(kind) {
-  return `${PARSE_CACHE_FORMAT}; ${kind}; code ${codeIdentity()}`;
+  return `${PARSE_CACHE_FORMAT}; ${KIND_FORMAT[kind]}; code ${codeIdentity()}`;
 }
 function parseCacheFile(gitDir, rootRelative, kind) {
   return import_node_path13.default.join(gitDir, "gitops-lint", "parse-cache", `${encodeURIComponent(rootRelative === "" ? "." : rootRelative)}.${kind}`);
@@ -51350,7 +51350,7 @@ function openParseCache(file, kind = "yaml") {
     }
   };
 }
-var import_node_fs6, import_node_path13, import_node_url3, PARSE_CACHE_FORMAT;
+var import_node_fs6, import_node_path13, import_node_url3, PARSE_CACHE_FORMAT, KIND_FORMAT;
 var init_parse_cache = __esm({
   "src/workspace/parse-cache.ts"() {
     "use strict";
@@ -51358,6 +51358,7 @@ var init_parse_cache = __esm({
     import_node_path13 = __toESM2(require("node:path"), 1);
     import_node_url3 = require("node:url");
     PARSE_CACHE_FORMAT = "gitops-lint parse cache 1; js-yaml 4.3.2 core+merge";
+    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 1" };
   }
 });
 
