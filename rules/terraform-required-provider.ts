@@ -60,7 +60,7 @@ export default defineRule({
           if (used) {
             const explicit = block.body.attributes.find((attribute) => attribute.name === 'provider');
             const underscore = label.indexOf('_');
-            provider = explicit?.value.kind === 'traversal' ? explicit.value.root : underscore === -1 ? label : label.slice(0, underscore);
+            provider = explicit?.value?.kind === 'traversal' ? explicit.value.root : underscore === -1 ? label : label.slice(0, underscore);
           } else if (block.type === 'provider') provider = label;
           // terraform_data and terraform_remote_state come with Terraform itself.
           if (provider === undefined || provider === 'terraform' || module.requiredProviders.has(provider) || HASHICORP.has(provider) || firstUse.has(provider)) continue;

@@ -28351,6 +28351,62 @@ var init_files = __esm({
   }
 });
 
+// src/terraform/hcl-facts.ts
+function readOf(blockType, name3) {
+  if (blockType === void 0) return void 0;
+  if (blockType === "required_providers" || name3 === "source" || name3 === "provider") return "value";
+  if (blockType === "locals" || blockType === "variable" && (name3 === "default" || name3 === "type")) return "name";
+  return void 0;
+}
+function staticExpr(expr) {
+  switch (expr.kind) {
+    case "literal":
+      return { kind: "literal", value: expr.value, offsets: expr.offsets };
+    case "traversal":
+      return { kind: "traversal", root: expr.root, attrs: [...expr.attrs], offsets: expr.offsets };
+    case "template":
+      return { kind: "template", parts: expr.parts.map((part) => typeof part === "string" ? part : staticExpr(part)), offsets: expr.offsets };
+    case "object":
+      return { kind: "object", items: expr.items.map((item) => ({ key: item.key, value: staticExpr(item.value), offsets: item.offsets })), offsets: expr.offsets };
+    default:
+      return { kind: "other", offsets: expr.offsets };
+  }
+}
+function factsBody(body2, blockType) {
+  const attributes = [];
+  for (const attribute2 of body2.attributes) {
+    const read = readOf(blockType, attribute2.name);
+    if (read === void 0) continue;
+    const facts = { name: attribute2.name, nameOffsets: attribute2.nameOffsets, textOffsets: attribute2.textOffsets };
+    if (read === "value") facts.value = staticExpr(attribute2.value);
+    attributes.push(facts);
+  }
+  const nested = blockType === void 0 || NESTED_READ.has(blockType);
+  return {
+    attributes,
+    blocks: nested ? body2.blocks.map((block) => ({ type: block.type, labels: block.labels, typeOffsets: block.typeOffsets, labelOffsets: block.labelOffsets, offsets: block.offsets, body: factsBody(block.body, block.type) })) : []
+  };
+}
+function hclFactsOf(hcl) {
+  return {
+    body: factsBody(hcl.body, void 0),
+    errors: hcl.errors,
+    calls: hcl.calls.filter((call) => CALLS_READ.has(call.name)).map((call) => ({ name: call.name, args: call.args.map(staticExpr), offsets: call.offsets })),
+    traversals: hcl.traversals.filter((traversal) => DECLARED_ROOTS.has(traversal.root)),
+    branches: hcl.branches
+  };
+}
+var NESTED_READ, CALLS_READ, DECLARED_ROOTS;
+var init_hcl_facts = __esm({
+  "src/terraform/hcl-facts.ts"() {
+    "use strict";
+    init_files();
+    NESTED_READ = /* @__PURE__ */ new Set(["terraform"]);
+    CALLS_READ = /* @__PURE__ */ new Set([...FILE_FUNCTIONS, "fileset", "fileexists", "try", "can"]);
+    DECLARED_ROOTS = /* @__PURE__ */ new Set(["var", "local", "module"]);
+  }
+});
+
 // src/terraform/hcl-parse.ts
 function unescape(raw) {
   if (!raw.includes("\\") && !raw.includes("$${") && !raw.includes("%%{")) return raw;
@@ -28504,7 +28560,7 @@ var init_hcl_parse = __esm({
           if (next === 61 || next === 62) throw REJECT;
           this.pos++;
           const value = this.parseExpression(false);
-          const attribute2 = { name: text.slice(nameStart, nameEnd), nameOffsets: [nameStart, nameEnd], value, text: text.slice(this.exprStart, this.exprEnd) };
+          const attribute2 = { name: text.slice(nameStart, nameEnd), nameOffsets: [nameStart, nameEnd], value, text: text.slice(this.exprStart, this.exprEnd), textOffsets: [this.exprStart, this.exprEnd] };
           body2.attributes.push(attribute2);
           return;
         }
@@ -33307,31 +33363,34 @@ function loadHclParser() {
 function hclParserLoadError() {
   return loadError;
 }
-function parseHcl(text) {
-  const known = parsedByText.get(text);
+function hclFacts(text) {
+  const known = factsByText.get(text);
   if (known) return known;
-  const js = parsedWithJs(text);
+  const js = factsWithJs(text);
   if (js) return js;
   const tree = parseHclWithTreeSitter(text);
-  if (tree) keep(text, tree);
-  return tree;
+  if (!tree) return void 0;
+  const facts = hclFactsOf(tree);
+  keep(text, facts);
+  return facts;
 }
-function keep(text, out2) {
-  if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
-  parsedByText.set(text, out2);
+function keep(text, facts) {
+  if (factsByText.size >= PARSED_CACHE_LIMIT) factsByText.clear();
+  factsByText.set(text, facts);
 }
-function parsedWithJs(text) {
-  const known = parsedByText.get(text);
+function factsWithJs(text) {
+  const known = factsByText.get(text);
   if (known !== void 0) return fromJs.has(known) ? known : void 0;
   const out2 = parseHclWithJs(text);
   if (out2 === void 0) return void 0;
-  fromJs.add(out2);
-  keep(text, out2);
-  return out2;
+  const facts = hclFactsOf(out2);
+  fromJs.add(facts);
+  keep(text, facts);
+  return facts;
 }
 function hclNeedsTreeSitter(texts) {
   let needed = false;
-  for (const text of texts) if (!parsedByText.has(text) && parsedWithJs(text) === void 0) needed = true;
+  for (const text of texts) if (!factsByText.has(text) && factsWithJs(text) === void 0) needed = true;
   return needed;
 }
 function parseHclThrough(cache7, texts) {
@@ -33342,8 +33401,8 @@ function parseHclThrough(cache7, texts) {
       keep(text, cached);
       continue;
     }
-    const out2 = parsedWithJs(text);
-    if (out2 !== void 0) cache7.remember(text, [out2]);
+    const facts = factsWithJs(text);
+    if (facts !== void 0) cache7.remember(text, [facts]);
   }
 }
 function parseHclWithJs(text) {
@@ -33437,7 +33496,7 @@ function convertBody(node, text, out2) {
       const name3 = parts3[0]?.type === "identifier" ? parts3[0] : void 0;
       const expression = parts3.find((c) => c.type === "expression");
       if (!name3 || !expression) continue;
-      body2.attributes.push({ name: textOf(name3), nameOffsets: offsetsOf(name3), value: convertExpression(expression, text, out2), text: textOf(expression) });
+      body2.attributes.push({ name: textOf(name3), nameOffsets: offsetsOf(name3), value: convertExpression(expression, text, out2), text: textOf(expression), textOffsets: offsetsOf(expression) });
     } else if (child.type === "block") {
       const parts3 = child.children;
       const type2 = parts3[0];
@@ -33598,15 +33657,16 @@ function firstSyntaxError(root, text) {
   const token = text.slice(stray.startIndex, end).trim();
   return { message: `Invalid syntax at ${token === "" ? "this point" : `"${token.length > 20 ? `${token.slice(0, 20)}\u2026` : token}"`}`, offsets: [stray.startIndex, end] };
 }
-var import_node_fs2, import_node_module, import_node_url2, parser, loading, loadError, parsedByText, fromJs, PARSED_CACHE_LIMIT, NO_CHILDREN, namedTypes, offsetsOf;
+var import_node_fs2, import_node_module, import_node_url2, parser, loading, loadError, factsByText, fromJs, PARSED_CACHE_LIMIT, NO_CHILDREN, namedTypes, offsetsOf;
 var init_hcl = __esm({
   "src/terraform/hcl.ts"() {
     "use strict";
     import_node_fs2 = require("node:fs");
     import_node_module = require("node:module");
     import_node_url2 = require("node:url");
+    init_hcl_facts();
     init_hcl_parse();
-    parsedByText = /* @__PURE__ */ new Map();
+    factsByText = /* @__PURE__ */ new Map();
     fromJs = /* @__PURE__ */ new WeakSet();
     PARSED_CACHE_LIMIT = 4096;
     NO_CHILDREN = [];
@@ -33676,7 +33736,7 @@ function build2(model) {
       const module2 = { dir };
       for (const file of config) {
         if (file.text === void 0) continue;
-        const hcl = parseHcl(file.text);
+        const hcl = hclFacts(file.text);
         parsedText.set(file, hcl);
         for (const call of hcl?.calls ?? []) {
           if (!FILE_FUNCTIONS.has(call.name)) continue;
@@ -33782,7 +33842,7 @@ function collect(module2, file) {
         let type2;
         for (const entry of block.body.attributes) {
           if (entry.name === "default") required = false;
-          else if (entry.name === "type" && type2 === void 0) type2 = entry.text;
+          else if (entry.name === "type" && type2 === void 0) type2 = file.file.text.slice(entry.textOffsets[0], entry.textOffsets[1]);
         }
         const variable = { kind: "variable", name: first2, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block, required, type: type2 };
         push(module2.variables, first2, variable);
@@ -33817,7 +33877,7 @@ function collect(module2, file) {
           if (inner.type === "backend" || inner.type === "cloud") module2.backends.push({ file, block: inner });
           if (inner.type !== "required_providers") continue;
           for (const entry of inner.body.attributes) {
-            const source = entry.value.kind === "object" ? staticString(entry.value.items.find((item) => item.key === "source")?.value) : void 0;
+            const source = entry.value?.kind === "object" ? staticString(entry.value.items.find((item) => item.key === "source")?.value) : void 0;
             module2.requiredProviders.set(entry.name, { source });
           }
         }
@@ -38569,7 +38629,7 @@ var init_terraform_required_provider = __esm({
               if (used) {
                 const explicit = block.body.attributes.find((attribute2) => attribute2.name === "provider");
                 const underscore = label.indexOf("_");
-                provider = explicit?.value.kind === "traversal" ? explicit.value.root : underscore === -1 ? label : label.slice(0, underscore);
+                provider = explicit?.value?.kind === "traversal" ? explicit.value.root : underscore === -1 ? label : label.slice(0, underscore);
               } else if (block.type === "provider") provider = label;
               if (provider === void 0 || provider === "terraform" || module2.requiredProviders.has(provider) || HASHICORP.has(provider) || firstUse.has(provider)) continue;
               const what = used ? `${block.type === "resource" ? "" : `${block.type} `}${label}` : `provider "${provider}"`;
@@ -51222,7 +51282,7 @@ function codeIdentity() {
   }
 }
 function parseCacheFormat(kind) {
-  return `${PARSE_CACHE_FORMAT}; ${kind}; code ${codeIdentity()}`;
+  return `${PARSE_CACHE_FORMAT}; ${KIND_FORMAT[kind]}; code ${codeIdentity()}`;
 }
 function parseCacheFile(gitDir, rootRelative, kind) {
   return import_node_path13.default.join(gitDir, "gitops-lint", "parse-cache", `${encodeURIComponent(rootRelative === "" ? "." : rootRelative)}.${kind}`);
@@ -51310,7 +51370,7 @@ function openParseCache(file, kind = "yaml") {
     }
   };
 }
-var import_node_fs6, import_node_path13, import_node_url3, PARSE_CACHE_FORMAT;
+var import_node_fs6, import_node_path13, import_node_url3, PARSE_CACHE_FORMAT, KIND_FORMAT;
 var init_parse_cache = __esm({
   "src/workspace/parse-cache.ts"() {
     "use strict";
@@ -51318,6 +51378,7 @@ var init_parse_cache = __esm({
     import_node_path13 = __toESM2(require("node:path"), 1);
     import_node_url3 = require("node:url");
     PARSE_CACHE_FORMAT = "gitops-lint parse cache 1; js-yaml 4.3.2 core+merge";
+    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 1" };
   }
 });
 
@@ -52583,7 +52644,7 @@ async function loadWorkspace(options) {
     await loadHclParser();
     const failed2 = hclParserLoadError();
     if (failed2 !== void 0) {
-      const unread = hclFiles.filter((file) => parseHcl(file.text) === void 0).map((file) => `${file.root.name}/${file.path}`);
+      const unread = hclFiles.filter((file) => hclFacts(file.text) === void 0).map((file) => `${file.root.name}/${file.path}`);
       notes.push({
         message: `Terraform files were not checked: ${unread.join(", ")} (the JavaScript parser does not accept them, usually for a syntax error, and tree-sitter, which reads them and places their syntax errors, could not be loaded: ${failed2.split("\n")[0]}).`
       });

@@ -15,7 +15,7 @@ import { gitFilesReader, gitRefusal, gitTopLevel } from '../workspace/git.js';
 import { compareRuleIds } from './collections.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel } from '../model/build.js';
-import { hclNeedsTreeSitter, hclParserLoadError, loadHclParser, parseHcl, parseHclThrough } from '../terraform/hcl.js';
+import { hclFacts, hclNeedsTreeSitter, hclParserLoadError, loadHclParser, parseHclThrough } from '../terraform/hcl.js';
 import { isHclFile } from '../terraform/modules.js';
 import { maskedOffset, maskFinding, redact, type Redaction } from './redact.js';
 import type { IncrementalLint } from './incremental.js';
@@ -173,7 +173,7 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
     await loadHclParser();
     const failed = hclParserLoadError();
     if (failed !== undefined) {
-      const unread = hclFiles.filter((file) => parseHcl(file.text as string) === undefined).map((file) => `${file.root.name}/${file.path}`);
+      const unread = hclFiles.filter((file) => hclFacts(file.text as string) === undefined).map((file) => `${file.root.name}/${file.path}`);
       notes.push({
         message: `Terraform files were not checked: ${unread.join(', ')} (the JavaScript parser does not accept them, usually for a syntax error, and tree-sitter, which reads them and places their syntax errors, could not be loaded: ${failed.split('\n')[0]}).`,
       });

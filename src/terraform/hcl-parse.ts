@@ -214,7 +214,7 @@ class HclParser {
       if (next === 61 || next === 62) throw REJECT;
       this.pos++;
       const value = this.parseExpression(false);
-      const attribute: HclAttribute = { name: text.slice(nameStart, nameEnd), nameOffsets: [nameStart, nameEnd], value, text: text.slice(this.exprStart, this.exprEnd) };
+      const attribute: HclAttribute = { name: text.slice(nameStart, nameEnd), nameOffsets: [nameStart, nameEnd], value, text: text.slice(this.exprStart, this.exprEnd), textOffsets: [this.exprStart, this.exprEnd] };
       body.attributes.push(attribute);
       return;
     }

@@ -27,9 +27,10 @@
  * and requires every file tree-sitter rejects to be rejected by the JS parser too (so errors
  * and their positions stay tree-sitter's).
  *
- * `loadWorkspace` parses every Terraform file with the JS parser first (`hclNeedsTreeSitter`,
- * results kept for `parseHcl`) and loads tree-sitter (`loadHclParser`, asynchronous, once per
- * process) only when some file needs it; parsing is synchronous. A tree-sitter tree is copied
+ * `loadWorkspace` parses every Terraform file with the JS parser first (`hclNeedsTreeSitter`;
+ * what the checks read of each, hcl-facts.ts, is kept for `hclFacts`) and loads tree-sitter
+ * (`loadHclParser`, asynchronous, once per process) only when some file needs it; parsing is
+ * synchronous. A tree-sitter tree is copied
  * once with a cursor (`mirror`), converted from the copy to the small plain structure below
  * and freed at once.
  */
@@ -37,6 +38,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Node as TsNode, Parser as TsParser, TreeCursor as TsTreeCursor } from 'web-tree-sitter';
+import { hclFactsOf, type HclFacts } from './hcl-facts.js';
 import { parseHclFile, unescape } from './hcl-parse.js';
 import type { ParseCache } from '../workspace/parse-cache.js';
 
@@ -62,6 +64,8 @@ export interface HclAttribute {
   value: HclExpr;
   /** The source text of the value expression. */
   text: string;
+  /** Where `text` is. */
+  textOffsets: Offsets;
 }
 
 export interface HclBlock {
@@ -144,81 +148,92 @@ export function hclParserLoadError(): string | undefined {
   return loadError;
 }
 
-/** True once `loadHclParser` has finished: `parseHcl` works from then on. */
+/** True once `loadHclParser` has finished: `parseHcl` and `hclFacts` work for every file from then on. */
 export function hclParserLoaded(): boolean {
   return parser !== undefined;
 }
 
 /**
- * Parsed files by their text: a file is parsed once per process (the LSP re-lints the same
- * unchanged files on every keystroke). The results are never mutated after conversion.
- */
-const parsedByText = new Map<string, HclFile>();
-/** The entries of parsedByText the JS parser made (what a parse cache may keep). */
-const fromJs = new WeakSet<HclFile>();
-const PARSED_CACHE_LIMIT = 4096;
-
-/**
  * Parse one file: with the JS parser (hcl-parse.ts), or, when it does not accept the file (a
  * syntax error, or a rare form it leaves to tree-sitter), with tree-sitter. Returns `undefined`
  * when the JS parser does not accept the file and tree-sitter is not loaded. Never throws on
- * bad input.
+ * bad input. Not kept: the checks read `hclFacts`.
  */
 export function parseHcl(text: string): HclFile | undefined {
-  const known = parsedByText.get(text);
-  if (known) return known;
-  const js = parsedWithJs(text);
-  if (js) return js;
-  const tree = parseHclWithTreeSitter(text);
-  if (tree) keep(text, tree);
-  return tree;
-}
-
-/** Remember a file's parse for `parseHcl` (a bounded map: the LSP runs for hours). */
-function keep(text: string, out: HclFile): void {
-  if (parsedByText.size >= PARSED_CACHE_LIMIT) parsedByText.clear();
-  parsedByText.set(text, out);
+  return parseHclWithJs(text) ?? parseHclWithTreeSitter(text);
 }
 
 /**
- * The JS parser's result for a text: the one kept from earlier in this process, or a new parse
- * (kept); `undefined` when the JS parser does not accept the text.
+ * The facts of files by their text (hcl-facts.ts): a file is parsed once per process (the LSP
+ * re-lints the same unchanged files on every keystroke). Never mutated once made.
  */
-function parsedWithJs(text: string): HclFile | undefined {
-  const known = parsedByText.get(text);
+const factsByText = new Map<string, HclFacts>();
+/** The entries of factsByText from the JS parser (what a parse cache may keep). */
+const fromJs = new WeakSet<HclFacts>();
+const PARSED_CACHE_LIMIT = 4096;
+
+/**
+ * What the checks read of one file (`hclFactsOf` of `parseHcl`), kept for the process;
+ * `undefined` when the JS parser does not accept the file and tree-sitter is not loaded.
+ */
+export function hclFacts(text: string): HclFacts | undefined {
+  const known = factsByText.get(text);
+  if (known) return known;
+  const js = factsWithJs(text);
+  if (js) return js;
+  const tree = parseHclWithTreeSitter(text);
+  if (!tree) return undefined;
+  const facts = hclFactsOf(tree);
+  keep(text, facts);
+  return facts;
+}
+
+/** Remember a file's facts for `hclFacts` (a bounded map: the LSP runs for hours). */
+function keep(text: string, facts: HclFacts): void {
+  if (factsByText.size >= PARSED_CACHE_LIMIT) factsByText.clear();
+  factsByText.set(text, facts);
+}
+
+/**
+ * The facts of the JS parser's result for a text: kept from earlier in this process, or from a
+ * new parse (kept); `undefined` when the JS parser does not accept the text.
+ */
+function factsWithJs(text: string): HclFacts | undefined {
+  const known = factsByText.get(text);
   if (known !== undefined) return fromJs.has(known) ? known : undefined;
   const out = parseHclWithJs(text);
   if (out === undefined) return undefined;
-  fromJs.add(out);
-  keep(text, out);
-  return out;
+  const facts = hclFactsOf(out);
+  fromJs.add(facts);
+  keep(text, facts);
+  return facts;
 }
 
 /**
- * Parse with the JS parser every text it accepts (kept for `parseHcl`); true when some text
+ * Parse with the JS parser every text it accepts (kept for `hclFacts`); true when some text
  * needs tree-sitter, which `loadWorkspace` then loads before the model is built.
  */
 export function hclNeedsTreeSitter(texts: Iterable<string>): boolean {
   let needed = false;
-  for (const text of texts) if (!parsedByText.has(text) && parsedWithJs(text) === undefined) needed = true;
+  for (const text of texts) if (!factsByText.has(text) && factsWithJs(text) === undefined) needed = true;
   return needed;
 }
 
 /**
- * Parse with the JS parser the texts it accepts, reading the results of earlier runs from
- * `cache` and keeping new ones there (src/workspace/parse-cache.ts); kept for `parseHcl` too.
+ * The facts of the texts the JS parser accepts, read from `cache` when an earlier run kept
+ * them and kept there otherwise (src/workspace/parse-cache.ts); kept for `hclFacts` too.
  * Texts it does not accept are left to `hclNeedsTreeSitter`.
  */
 export function parseHclThrough(cache: Pick<ParseCache, 'values' | 'remember'>, texts: Iterable<string>): void {
   for (const text of texts) {
-    const cached = cache.values(text)?.[0] as HclFile | undefined;
+    const cached = cache.values(text)?.[0] as HclFacts | undefined;
     if (cached !== undefined) {
       fromJs.add(cached);
       keep(text, cached);
       continue;
     }
-    const out = parsedWithJs(text);
-    if (out !== undefined) cache.remember(text, [out]);
+    const facts = factsWithJs(text);
+    if (facts !== undefined) cache.remember(text, [facts]);
   }
 }
 
@@ -349,7 +364,7 @@ function convertBody(node: SyntaxNode, text: string, out: HclFile): HclBody {
       const name = parts[0]?.type === 'identifier' ? parts[0] : undefined;
       const expression = parts.find((c) => c.type === 'expression');
       if (!name || !expression) continue;
-      body.attributes.push({ name: textOf(name), nameOffsets: offsetsOf(name), value: convertExpression(expression, text, out), text: textOf(expression) });
+      body.attributes.push({ name: textOf(name), nameOffsets: offsetsOf(name), value: convertExpression(expression, text, out), text: textOf(expression), textOffsets: offsetsOf(expression) });
     } else if (child.type === 'block') {
       const parts = child.children;
       const type = parts[0];

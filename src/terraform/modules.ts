@@ -7,10 +7,11 @@ import type { Model } from '../model/model.js';
 import type { Root, SourceFile } from '../model/workspace.js';
 import { dirOf, push, resolvePath } from '../engine/collections.js';
 import { FILE_FUNCTIONS, resolveStaticPath, type StaticPath } from './files.js';
-import { hclParserLoadError, parseHcl, type HclAttribute, type HclBlock, type HclExpr, type HclFile, type Offsets } from './hcl.js';
+import { hclFacts, hclParserLoadError, type HclExpr, type Offsets } from './hcl.js';
+import type { HclFacts, HclFactsAttribute, HclFactsBlock, HclFactsCall, HclStaticExpr } from './hcl-facts.js';
 
 /** A function call of a configuration file. */
-type CallExpr = Extract<HclExpr, { kind: 'call' }>;
+type CallExpr = HclFactsCall;
 
 /** Below a `.terraform/` cache folder (providers, downloaded modules). */
 function inTerraformCache(relativePath: string): boolean {
@@ -37,7 +38,8 @@ export function isOverrideFile(relativePath: string): boolean {
 
 export interface TfFile {
   file: SourceFile;
-  hcl: HclFile;
+  /** What the checks read of the file. */
+  hcl: HclFacts;
   override: boolean;
 }
 
@@ -49,7 +51,7 @@ export interface TfDecl {
   file: TfFile;
   /** Where the name is written (the label, or the local's attribute name). */
   offsets: Offsets;
-  block: HclBlock | undefined;
+  block: HclFactsBlock | undefined;
 }
 
 export interface TfVariable extends TfDecl {
@@ -78,7 +80,7 @@ export interface TfModule {
   /** `required_providers` entries by local name, with the `source` when written. */
   requiredProviders: Map<string, { source: string | undefined }>;
   /** `backend` and `cloud` blocks inside `terraform` blocks. */
-  backends: Array<{ file: TfFile; block: HclBlock }>;
+  backends: Array<{ file: TfFile; block: HclFactsBlock }>;
   /** Local child modules called from this one (`module { source = "./x" }`), root-relative. */
   children: string[];
 }
@@ -147,14 +149,14 @@ const NO_MODULES: TerraformIndex = {
 };
 
 /** The string value of an expression when it is a literal or a template of literal text only. */
-export function staticString(expr: HclExpr | undefined): string | undefined {
+export function staticString(expr: HclExpr | HclStaticExpr | undefined): string | undefined {
   if (!expr) return undefined;
   if (expr.kind === 'literal') return typeof expr.value === 'string' ? expr.value : undefined;
   if (expr.kind === 'template' && expr.parts.every((part) => typeof part === 'string')) return expr.parts.join('');
   return undefined;
 }
 
-function attribute(block: HclBlock, name: string): HclAttribute | undefined {
+function attribute(block: HclFactsBlock, name: string): HclFactsAttribute | undefined {
   return block.body.attributes.find((entry) => entry.name === name);
 }
 
@@ -166,7 +168,7 @@ function build(model: Model): TerraformIndex {
   let unparsed = false;
   // Parse every configuration file first: a `.tf` file that a module reads with templatefile()
   // or file() (`templates/backend.tf` with `%{ if }` directives) is an input, not configuration.
-  const parsedText = new Map<SourceFile, HclFile | undefined>();
+  const parsedText = new Map<SourceFile, HclFacts | undefined>();
   const folders: Array<{ root: Root; dir: string; files: readonly SourceFile[]; config: SourceFile[]; paths: Map<CallExpr, StaticPath> }> = [];
   const readTargets = new Set<string>();
   for (const root of model.roots) {
@@ -182,7 +184,7 @@ function build(model: Model): TerraformIndex {
       const module = { dir };
       for (const file of config) {
         if (file.text === undefined) continue;
-        const hcl = parseHcl(file.text);
+        const hcl = hclFacts(file.text);
         parsedText.set(file, hcl);
         for (const call of hcl?.calls ?? []) {
           if (!FILE_FUNCTIONS.has(call.name)) continue;
@@ -283,7 +285,7 @@ function collect(module: TfModule, file: TfFile): void {
         let type: string | undefined;
         for (const entry of block.body.attributes) {
           if (entry.name === 'default') required = false;
-          else if (entry.name === 'type' && type === undefined) type = entry.text;
+          else if (entry.name === 'type' && type === undefined) type = (file.file.text as string).slice(entry.textOffsets[0], entry.textOffsets[1]);
         }
         const variable: TfVariable = { kind: 'variable', name: first, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block, required, type };
         push(module.variables, first, variable);
@@ -318,7 +320,7 @@ function collect(module: TfModule, file: TfFile): void {
           if (inner.type === 'backend' || inner.type === 'cloud') module.backends.push({ file, block: inner });
           if (inner.type !== 'required_providers') continue;
           for (const entry of inner.body.attributes) {
-            const source = entry.value.kind === 'object' ? staticString(entry.value.items.find((item) => item.key === 'source')?.value) : undefined;
+            const source = entry.value?.kind === 'object' ? staticString(entry.value.items.find((item) => item.key === 'source')?.value) : undefined;
             // A bare version string (`aws = "~> 5.0"`, Terraform 0.12 style) implies hashicorp/<name>.
             module.requiredProviders.set(entry.name, { source });
           }

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
  */
 export const PARSE_CACHE_FORMAT = 'gitops-lint parse cache 1; js-yaml 4.3.2 core+merge';
 
-/** What is cached: YAML values (js-yaml), or Terraform files as the JS HCL parser reads them. */
+/** What is cached: YAML values (js-yaml), or what the Terraform checks read of the files the JS HCL parser accepts. */
 export type ParseCacheKind = 'yaml' | 'hcl';
 
 /**
@@ -40,9 +40,16 @@ function codeIdentity(): string {
   }
 }
 
+/**
+ * What the entries of a kind hold: for `hcl`, the facts the Terraform checks read
+ * (src/terraform/hcl-facts.ts), whose layout this names (a change to it changes this too: a
+ * run from the sources, whose code identity is this module's, must not read older entries).
+ */
+const KIND_FORMAT: Record<ParseCacheKind, string> = { yaml: 'yaml', hcl: 'hcl facts 1' };
+
 /** The first line of a cache file of this kind, made by this build. */
 export function parseCacheFormat(kind: ParseCacheKind): string {
-  return `${PARSE_CACHE_FORMAT}; ${kind}; code ${codeIdentity()}`;
+  return `${PARSE_CACHE_FORMAT}; ${KIND_FORMAT[kind]}; code ${codeIdentity()}`;
 }
 
 export interface ParseCache {

@@ -1,0 +1,237 @@
+/**
+ * `hclFactsOf`: what the Terraform checks read of a parsed file, and what the HCL parse cache
+ * keeps. Each case pins the facts of a small file, offsets included.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveStaticPath } from '../../src/terraform/files.js';
+import { hclFactsOf, staticExpr } from '../../src/terraform/hcl-facts.js';
+import { loadHclParser, parseHclWithJs, parseHclWithTreeSitter, type HclExpr, type HclFile } from '../../src/terraform/hcl.js';
+import { staticString } from '../../src/terraform/modules.js';
+
+function parsed(text: string): HclFile {
+  const out = parseHclWithJs(text);
+  if (!out) throw new Error('not accepted by the JS parser');
+  return out;
+}
+
+/** Every expression of a file: attribute values, call arguments, and what is nested in them. */
+function expressions(hcl: HclFile): HclExpr[] {
+  const out: HclExpr[] = [];
+  const visit = (expr: HclExpr): void => {
+    out.push(expr);
+    if (expr.kind === 'template') for (const part of expr.parts) if (typeof part !== 'string') visit(part);
+    if (expr.kind === 'object') for (const item of expr.items) visit(item.value);
+    if (expr.kind === 'tuple') expr.items.forEach(visit);
+    if (expr.kind === 'call') expr.args.forEach(visit);
+  };
+  const body = (b: HclFile['body']): void => {
+    for (const attribute of b.attributes) visit(attribute.value);
+    for (const block of b.blocks) body(block.body);
+  };
+  body(hcl.body);
+  return out;
+}
+
+/** `[start, end)` of the `occurrence`-th (from 0) `needle` in `text`. */
+function span(text: string, needle: string, occurrence = 0): [number, number] {
+  let start = -1;
+  for (let i = 0; i <= occurrence; i++) start = text.indexOf(needle, start + 1);
+  if (start === -1) throw new Error(`${needle} not found`);
+  return [start, start + needle.length];
+}
+
+const REPO = path.resolve(import.meta.dirname, '..', '..');
+
+function hclFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...hclFiles(full));
+    else if (/\.(tf|tofu)$/.test(entry.name)) out.push(full);
+  }
+  return out.sort();
+}
+
+beforeAll(async () => {
+  await loadHclParser();
+});
+
+describe('hclFactsOf', () => {
+  it('keeps the blocks, and of their attributes what the checks read: source, provider and required_providers values', () => {
+    const text = [
+      'terraform {',
+      '  required_providers {',
+      '    airbyte = { source = "airbytehq/airbyte", version = "0.6.5" }',
+      '  }',
+      '}',
+      'module "net" {',
+      '  source = "./net"',
+      '  zone   = upper(var.zone)',
+      '}',
+      'resource "aws_s3_bucket" "b" {',
+      '  provider = aws.west',
+      '  bucket   = "x"',
+      '}',
+      '',
+    ].join('\n');
+    const facts = hclFactsOf(parsed(text));
+    expect(facts.body.attributes).toEqual([]);
+    const [terraform, module, resource] = facts.body.blocks;
+    const object = span(text, '{ source = "airbytehq/airbyte", version = "0.6.5" }');
+    expect(terraform?.body.blocks[0]?.body.attributes).toStrictEqual([
+      {
+        name: 'airbyte',
+        nameOffsets: span(text, 'airbyte'),
+        textOffsets: object,
+        value: {
+          kind: 'object',
+          items: [
+            { key: 'source', value: { kind: 'literal', value: 'airbytehq/airbyte', offsets: span(text, '"airbytehq/airbyte"') }, offsets: span(text, 'source = "airbytehq/airbyte"') },
+            { key: 'version', value: { kind: 'literal', value: '0.6.5', offsets: span(text, '"0.6.5"') }, offsets: span(text, 'version = "0.6.5"') },
+          ],
+          offsets: object,
+        },
+      },
+    ]);
+    expect(module).toMatchObject({ type: 'module', labels: ['net'], typeOffsets: span(text, 'module'), labelOffsets: [span(text, '"net"')], offsets: [span(text, 'module')[0], span(text, '}', 3)[1]] });
+    expect(module?.body.attributes).toStrictEqual([
+      { name: 'source', nameOffsets: span(text, 'source', 1), textOffsets: span(text, '"./net"'), value: { kind: 'literal', value: './net', offsets: span(text, '"./net"') } },
+    ]);
+    expect(resource?.body.attributes).toStrictEqual([
+      { name: 'provider', nameOffsets: span(text, 'provider', 1), textOffsets: span(text, 'aws.west'), value: { kind: 'traversal', root: 'aws', attrs: ['west'], offsets: span(text, 'aws.west') } },
+    ]);
+  });
+
+  it('keeps the names of locals, a variable\'s default and type, and the nested blocks of terraform blocks only', () => {
+    const text = [
+      'terraform {',
+      '  required_version = ">= 1.5"',
+      '  backend "s3" {',
+      '    bucket = "state"',
+      '  }',
+      '}',
+      'variable "zone" {',
+      '  type        = list(string)',
+      '  default     = ["a"]',
+      '  description = "zones"',
+      '  validation {',
+      '    condition     = length(var.zone) > 0',
+      '    error_message = "empty"',
+      '  }',
+      '}',
+      'locals {',
+      '  a = var.zone',
+      '}',
+      'resource "x_y" "z" {',
+      '  lifecycle {',
+      '    prevent_destroy = true',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const [terraform, variable, locals, resource] = hclFactsOf(parsed(text)).body.blocks;
+    expect(terraform?.body).toStrictEqual({
+      attributes: [],
+      blocks: [{ type: 'backend', labels: ['s3'], typeOffsets: span(text, 'backend'), labelOffsets: [span(text, '"s3"')], offsets: [span(text, 'backend')[0], span(text, '}')[1]], body: { attributes: [], blocks: [] } }],
+    });
+    expect(variable?.body).toStrictEqual({
+      attributes: [
+        { name: 'type', nameOffsets: span(text, 'type'), textOffsets: span(text, 'list(string)') },
+        { name: 'default', nameOffsets: span(text, 'default'), textOffsets: span(text, '["a"]') },
+      ],
+      blocks: [],
+    });
+    const local = text.indexOf('  a = ') + 2;
+    expect(locals?.body).toStrictEqual({ attributes: [{ name: 'a', nameOffsets: [local, local + 1], textOffsets: span(text, 'var.zone', 1) }], blocks: [] });
+    expect(resource?.body).toStrictEqual({ attributes: [], blocks: [] });
+  });
+
+  it('keeps the calls the checks read, with the static part of their arguments, and references to var., local. and module.', () => {
+    const text = [
+      'locals {',
+      '  a = jsonencode({ p = file("${path.module}/x.json"), t = [for s in var.list : upper(s)] })',
+      '  b = try(file(local.path), null)',
+      '  c = fileset(path.module, "*.json")',
+      '  d = module.net.id',
+      '  e = each.key',
+      '}',
+      '',
+    ].join('\n');
+    const facts = hclFactsOf(parsed(text));
+    expect(facts.calls.map((call) => call.name)).toEqual(['file', 'try', 'file', 'fileset']);
+    expect(facts.calls[0]).toStrictEqual({
+      name: 'file',
+      args: [{ kind: 'template', parts: [{ kind: 'traversal', root: 'path', attrs: ['module'], offsets: span(text, 'path.module') }, '/x.json'], offsets: span(text, '"${path.module}/x.json"') }],
+      offsets: span(text, 'file("${path.module}/x.json")'),
+    });
+    // try's arguments are a call and a literal: the call becomes `other`, with its offsets.
+    expect(facts.calls[1]?.args).toStrictEqual([{ kind: 'other', offsets: span(text, 'file(local.path)') }, { kind: 'literal', value: null, offsets: span(text, 'null') }]);
+    expect(facts.traversals).toStrictEqual([
+      { root: 'var', attrs: ['list'], offsets: span(text, 'var.list') },
+      { root: 'local', attrs: ['path'], offsets: span(text, 'local.path') },
+      { root: 'module', attrs: ['net', 'id'], offsets: span(text, 'module.net.id') },
+    ]);
+    expect(facts.branches).toEqual([]);
+    expect(facts.errors).toEqual([]);
+  });
+
+  it('keeps the syntax error of a file only tree-sitter parses', () => {
+    const tree = parseHclWithTreeSitter('variable "a" {\n  type = string\n');
+    expect(tree).toBeDefined();
+    expect(hclFactsOf(tree as HclFile).errors).toStrictEqual([
+      { message: 'Unclosed configuration block: there is no closing brace for this block before the end of the file', offsets: [0, 14] },
+    ]);
+  });
+
+  it('survives JSON unchanged (what the parse cache stores) on every file of the repository', () => {
+    for (const file of hclFiles(path.join(REPO, 'examples'))) {
+      const hcl = parseHclWithJs(readFileSync(file, 'utf8')) ?? parseHclWithTreeSitter(readFileSync(file, 'utf8'));
+      const facts = hclFactsOf(hcl as HclFile);
+      expect(JSON.parse(JSON.stringify(facts)), path.relative(REPO, file)).toStrictEqual(facts);
+    }
+  });
+
+  it('gives every attribute the offsets of its value text, with either parser', () => {
+    for (const file of hclFiles(path.join(REPO, 'examples'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const hcl of [parseHclWithJs(text), parseHclWithTreeSitter(text)]) {
+        if (!hcl) continue;
+        const check = (body: HclFile['body']): void => {
+          for (const attribute of body.attributes) expect(text.slice(...attribute.textOffsets), path.relative(REPO, file)).toBe(attribute.text);
+          for (const block of body.blocks) check(block.body);
+        };
+        check(hcl.body);
+      }
+    }
+  });
+
+  it('answers staticString and resolveStaticPath for the static part as for the whole expression', () => {
+    const snippets = [
+      'locals {',
+      '  a = file("${path.module}/${upper("x")}.json")',
+      '  b = file("${1}/x")',
+      '  c = file("a/${path.cwd}/b")',
+      '  d = file(["a"][0])',
+      '  e = file("${path.root}/${var.x}")',
+      '  f = file("${path.module}/../../../x")',
+      '  g = file({ a = "b" })',
+      '  h = file("${path.module.x}/y")',
+      '}',
+      '',
+    ].join('\n');
+    let compared = 0;
+    for (const text of [snippets, ...[...hclFiles(path.join(REPO, 'examples')), ...hclFiles(path.join(REPO, 'test'))].map((file) => readFileSync(file, 'utf8'))]) {
+      const hcl = parseHclWithJs(text);
+      if (!hcl) continue;
+      for (const expr of expressions(hcl)) {
+        const reduced = staticExpr(expr);
+        expect(staticString(reduced)).toBe(staticString(expr));
+        for (const isChild of [false, true]) expect(resolveStaticPath(reduced, { dir: 'infra/net' }, isChild)).toStrictEqual(resolveStaticPath(expr, { dir: 'infra/net' }, isChild));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(150);
+  });
+});
