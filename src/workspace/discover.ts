@@ -16,6 +16,11 @@ export interface DiscoveredFile {
   absPath: string;
   /** A symlink (to a file inside the root): read through it. Other files are never opened through a link. */
   link?: true;
+  /**
+   * Its size in bytes, when discovery learnt it (git's index for tracked files git finds
+   * unchanged, the lstat of an untracked file): a file known to be small is read in one call.
+   */
+  size?: number;
 }
 
 export interface Discovery {
@@ -64,11 +69,11 @@ function globMatcher(globs: readonly string[]): (relative: string) => boolean {
 export async function discoverFiles(dir: string, ignore: readonly string[], gitFiles?: GitFiles): Promise<Discovery> {
   const matchers = configMatchers(ignore);
   // A root inside a folder its enclosing repository ignores gets nothing from git: walk it.
-  if (gitFiles && gitFiles.present.size > 0) return fromGit(dir, gitFiles.present, matchers);
+  if (gitFiles && gitFiles.present.size > 0) return fromGit(dir, gitFiles, matchers);
   return walk(dir, matchers);
 }
 
-function fromGit(dir: string, present: ReadonlyMap<string, string | undefined>, matchers: ReturnType<typeof configMatchers>): Discovery {
+function fromGit(dir: string, { present, sizes }: GitFiles, matchers: ReturnType<typeof configMatchers>): Discovery {
   const files: DiscoveredFile[] = [];
   const escapingLinks: string[] = [];
   const absolute = joiner(dir);
@@ -92,6 +97,7 @@ function fromGit(dir: string, present: ReadonlyMap<string, string | undefined>, 
     const slash = relative.lastIndexOf('/');
     if (matchers.file(relative) || (slash !== -1 && folderLeftOut(relative.slice(0, slash)))) continue;
     const absPath = absolute(relative);
+    let size = sizes?.get(relative);
     if (mode === undefined || mode === '120000') {
       const stat = lstatSync(absPath, { throwIfNoEntry: false });
       if (!stat) continue;
@@ -100,8 +106,9 @@ function fromGit(dir: string, present: ReadonlyMap<string, string | undefined>, 
         continue;
       }
       if (!stat.isFile()) continue;
+      size = stat.size;
     }
-    files.push({ path: relative, absPath });
+    files.push(size === undefined ? { path: relative, absPath } : { path: relative, absPath, size });
   }
   files.sort(byPath);
   return { files, escapingLinks };

@@ -16,6 +16,12 @@ export interface GitFiles {
    * ones. Ignored folders such as a `.venv` are not even listed.
    */
   present: Map<string, string | undefined>;
+  /**
+   * Sizes in bytes of tracked files that git finds unchanged in the work tree, from the stat
+   * data in its index (see `indexSizes`); absent when git did not give them. Only a hint: a
+   * file known to be small is read in one call, and its real length is checked all the same.
+   */
+  sizes?: Map<string, number>;
 }
 
 /** Run git in `cwd`; its stdout, or `undefined` when it fails (not a repository, no git). */
@@ -83,15 +89,59 @@ export async function gitTopLevel(dir: string): Promise<string | undefined> {
  */
 export async function readGitFiles(dir: string): Promise<GitFiles | undefined> {
   if (!mayBeInRepository(dir)) return undefined;
-  const [listing, ignored] = await Promise.all([git(dir, ['ls-files', ...LISTING]), git(dir, ['ls-files', ...TRACKED_IGNORED])]);
+  const [listing, ignored, debug] = await Promise.all([git(dir, ['ls-files', ...LISTING]), git(dir, ['ls-files', ...TRACKED_IGNORED]), git(dir, ['ls-files', ...SIZES])]);
   if (listing === undefined) return undefined;
-  return { ...parseListing(splitNul(listing)), trackedIgnored: new Set(splitNul(ignored ?? '')) };
+  const sizes = debug === undefined ? undefined : indexSizes(debug);
+  return { ...parseListing(splitNul(listing)), trackedIgnored: new Set(splitNul(ignored ?? '')), ...(sizes ? { sizes } : {}) };
 }
 
 // -t tags each entry: H tracked, R deleted from the work tree, ? untracked and not ignored;
 // -s adds the index mode of tracked entries.
 const LISTING = ['-z', '-t', '-s', '--cached', '--deleted', '--others', '--exclude-standard'];
 const TRACKED_IGNORED = ['-z', '--cached', '--ignored', '--exclude-per-directory=.gitignore'];
+// Every index entry (H) with the stat data git keeps for it (--debug), and again (C) each one
+// whose work-tree file differs from it (git lstats each, and compares contents when the stat
+// data cannot tell).
+const SIZES = ['-z', '-t', '--cached', '--modified', '--debug'];
+
+/**
+ * What `git ls-files --debug` prints after each entry (ls-files.c print_debug; git's manual
+ * says its format may change, so nothing else is accepted). The size is the low 32 bits of
+ * the work-tree file's size when the index was last refreshed.
+ */
+const DEBUG_BLOCK = /^ {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: (\d+)\tflags: [0-9a-f]+\n/;
+
+/**
+ * The sizes of the tracked files whose work-tree files git finds unchanged (listed `H` and not
+ * `C`), by path as git lists them, from the output of `ls-files` with SIZES; `undefined` when
+ * the output is not of the expected form. With `-z` an entry ends with NUL and its debug
+ * lines follow it, so each NUL-separated part but the first starts with the debug lines of
+ * the entry before it.
+ */
+export function indexSizes(out: string): Map<string, number> | undefined {
+  const parts = out.split('\0');
+  const sizes = new Map<string, number>();
+  const changed = new Set<string>();
+  let previous: string | undefined;
+  for (let index = 0; index < parts.length; index++) {
+    let part = parts[index]!;
+    if (index > 0) {
+      const block = DEBUG_BLOCK.exec(part);
+      if (block === null || previous === undefined) return undefined;
+      const size = Number(block[1]);
+      const tag = previous[0];
+      const file = previous.slice(2);
+      if (previous[1] !== ' ' || file === '') return undefined;
+      if (tag === 'H') sizes.set(file, size);
+      else if (tag === 'C') changed.add(file);
+      part = part.slice(block[0].length);
+    }
+    previous = part === '' ? undefined : part;
+  }
+  if (previous !== undefined) return undefined;
+  for (const file of changed) sizes.delete(file);
+  return sizes;
+}
 
 /**
  * `readGitFiles` for the roots of one run: roots in the same work tree (none inside another)
@@ -139,8 +189,18 @@ async function listTogether(reals: readonly string[]): Promise<GitFiles[] | unde
   const specs = reals.map((real) => path.relative(common, real).split(path.sep).join('/'));
   const prefixes = specs.map((spec) => `${spec}/`);
   const args = ['--', ...specs];
-  const [listing, ignored] = await Promise.all([git(common, ['--literal-pathspecs', 'ls-files', ...LISTING, ...args]), git(common, ['--literal-pathspecs', 'ls-files', ...TRACKED_IGNORED, ...args])]);
+  const [listing, ignored, debug] = await Promise.all([
+    git(common, ['--literal-pathspecs', 'ls-files', ...LISTING, ...args]),
+    git(common, ['--literal-pathspecs', 'ls-files', ...TRACKED_IGNORED, ...args]),
+    git(common, ['--literal-pathspecs', 'ls-files', ...SIZES, ...args]),
+  ]);
   if (listing === undefined || ignored === undefined) return undefined;
+  const allSizes = debug === undefined ? undefined : indexSizes(debug);
+  const sizes = prefixes.map(() => new Map<string, number>());
+  for (const [file, size] of allSizes ?? []) {
+    const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
+    if (index !== -1) sizes[index]!.set(file.slice(prefixes[index]!.length), size);
+  }
   // Entries are relative to the common folder: each goes to the root its path starts with, made relative to that root.
   const entries = prefixes.map((): string[] => []);
   for (const entry of splitNul(listing)) {
@@ -154,7 +214,7 @@ async function listTogether(reals: readonly string[]): Promise<GitFiles[] | unde
     const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
     if (index !== -1) trackedIgnored[index]!.add(file.slice(prefixes[index]!.length));
   }
-  return entries.map((list, index) => ({ ...parseListing(list), trackedIgnored: trackedIgnored[index]! }));
+  return entries.map((list, index) => ({ ...parseListing(list), trackedIgnored: trackedIgnored[index]!, ...(allSizes ? { sizes: sizes[index]! } : {}) }));
 }
 
 function parseListing(entries: readonly string[]): Pick<GitFiles, 'tracked' | 'present'> {
