@@ -89,58 +89,71 @@ export async function gitTopLevel(dir: string): Promise<string | undefined> {
  */
 export async function readGitFiles(dir: string): Promise<GitFiles | undefined> {
   if (!mayBeInRepository(dir)) return undefined;
-  const [listing, ignored, debug] = await Promise.all([git(dir, ['ls-files', ...LISTING]), git(dir, ['ls-files', ...TRACKED_IGNORED]), git(dir, ['ls-files', ...SIZES])]);
+  const [listing, ignored] = await Promise.all([listFiles(dir, []), git(dir, ['ls-files', ...TRACKED_IGNORED])]);
   if (listing === undefined) return undefined;
-  const sizes = debug === undefined ? undefined : indexSizes(debug);
-  return { ...parseListing(splitNul(listing)), trackedIgnored: new Set(splitNul(ignored ?? '')), ...(sizes ? { sizes } : {}) };
+  return { ...parseListing(listing.entries), trackedIgnored: new Set(splitNul(ignored ?? '')), ...(listing.sizes ? { sizes: listing.sizes } : {}) };
 }
 
-// -t tags each entry: H tracked, R deleted from the work tree, ? untracked and not ignored;
-// -s adds the index mode of tracked entries.
-const LISTING = ['-z', '-t', '-s', '--cached', '--deleted', '--others', '--exclude-standard'];
+// -t tags each entry: H tracked, R deleted from the work tree, C changed in the work tree (git
+// lstats each and compares contents where the stat data cannot tell), ? untracked and not
+// ignored; -s adds the index mode of tracked entries; --debug prints the stat data the index
+// keeps of an entry after it.
+const LISTING = ['-z', '-t', '-s', '--cached', '--deleted', '--modified', '--others', '--exclude-standard'];
 const TRACKED_IGNORED = ['-z', '--cached', '--ignored', '--exclude-per-directory=.gitignore'];
-// Every index entry (H) with the stat data git keeps for it (--debug), and again (C) each one
-// whose work-tree file differs from it (git lstats each, and compares contents when the stat
-// data cannot tell).
-const SIZES = ['-z', '-t', '--cached', '--modified', '--debug'];
 
 /**
- * What `git ls-files --debug` prints after each entry (ls-files.c print_debug; git's manual
- * says its format may change, so nothing else is accepted). The size is the low 32 bits of
+ * The entries of LISTING with the sizes of tracked files git finds unchanged, run in `cwd`
+ * (`args` before `ls-files`, `pathspecs` after); without the sizes when git prints its debug
+ * lines in a form `readListing` does not know.
+ */
+async function listFiles(cwd: string, args: readonly string[], pathspecs: readonly string[] = []): Promise<Listing | undefined> {
+  const out = await git(cwd, [...args, 'ls-files', ...LISTING, '--debug', ...pathspecs]);
+  if (out === undefined) return undefined;
+  const listing = readListing(out);
+  if (listing !== undefined) return listing;
+  const plain = await git(cwd, [...args, 'ls-files', ...LISTING, ...pathspecs]);
+  return plain === undefined ? undefined : { entries: splitNul(plain) };
+}
+
+interface Listing {
+  /** The entries, as `ls-files -t -s` prints them. */
+  entries: string[];
+  /** The size of each tracked file git finds unchanged (listed `H`, not `C` or `R`), by path as listed. */
+  sizes?: Map<string, number>;
+}
+
+/**
+ * What `git ls-files --debug` prints after each index entry (ls-files.c print_debug; git's
+ * manual says its form may change, so no other is accepted). The size is the low 32 bits of
  * the work-tree file's size when the index was last refreshed.
  */
 const DEBUG_BLOCK = /^ {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: (\d+)\tflags: [0-9a-f]+\n/;
 
 /**
- * The sizes of the tracked files whose work-tree files git finds unchanged (listed `H` and not
- * `C`), by path as git lists them, from the output of `ls-files` with SIZES; `undefined` when
- * the output is not of the expected form. With `-z` an entry ends with NUL and its debug
- * lines follow it, so each NUL-separated part but the first starts with the debug lines of
- * the entry before it.
+ * The output of `ls-files -z -t -s --debug …` as its entries and the sizes of the tracked files
+ * git finds unchanged; `undefined` when the debug lines are not of the form DEBUG_BLOCK. With
+ * `-z` an entry ends with NUL and the debug lines of an index entry follow it, so they start
+ * the next NUL-separated part (no entry starts with a space: each starts with its tag).
  */
-export function indexSizes(out: string): Map<string, number> | undefined {
-  const parts = out.split('\0');
+export function readListing(out: string): Listing | undefined {
+  const entries: string[] = [];
   const sizes = new Map<string, number>();
   const changed = new Set<string>();
-  let previous: string | undefined;
-  for (let index = 0; index < parts.length; index++) {
-    let part = parts[index]!;
-    if (index > 0) {
+  for (let part of out.split('\0')) {
+    if (part.startsWith(' ')) {
       const block = DEBUG_BLOCK.exec(part);
-      if (block === null || previous === undefined) return undefined;
-      const size = Number(block[1]);
-      const tag = previous[0];
-      const file = previous.slice(2);
-      if (previous[1] !== ' ' || file === '') return undefined;
-      if (tag === 'H') sizes.set(file, size);
-      else if (tag === 'C') changed.add(file);
+      const entry = entries[entries.length - 1];
+      const tab = entry?.indexOf('\t') ?? -1;
+      if (block === null || entry === undefined || tab === -1) return undefined;
+      const file = entry.slice(tab + 1);
+      if (entry[0] === 'H') sizes.set(file, Number(block[1]));
+      else changed.add(file);
       part = part.slice(block[0].length);
     }
-    previous = part === '' ? undefined : part;
+    if (part !== '') entries.push(part);
   }
-  if (previous !== undefined) return undefined;
   for (const file of changed) sizes.delete(file);
-  return sizes;
+  return { entries, sizes };
 }
 
 /**
@@ -189,21 +202,16 @@ async function listTogether(reals: readonly string[]): Promise<GitFiles[] | unde
   const specs = reals.map((real) => path.relative(common, real).split(path.sep).join('/'));
   const prefixes = specs.map((spec) => `${spec}/`);
   const args = ['--', ...specs];
-  const [listing, ignored, debug] = await Promise.all([
-    git(common, ['--literal-pathspecs', 'ls-files', ...LISTING, ...args]),
-    git(common, ['--literal-pathspecs', 'ls-files', ...TRACKED_IGNORED, ...args]),
-    git(common, ['--literal-pathspecs', 'ls-files', ...SIZES, ...args]),
-  ]);
+  const [listing, ignored] = await Promise.all([listFiles(common, ['--literal-pathspecs'], args), git(common, ['--literal-pathspecs', 'ls-files', ...TRACKED_IGNORED, ...args])]);
   if (listing === undefined || ignored === undefined) return undefined;
-  const allSizes = debug === undefined ? undefined : indexSizes(debug);
   const sizes = prefixes.map(() => new Map<string, number>());
-  for (const [file, size] of allSizes ?? []) {
+  for (const [file, size] of listing.sizes ?? []) {
     const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
     if (index !== -1) sizes[index]!.set(file.slice(prefixes[index]!.length), size);
   }
   // Entries are relative to the common folder: each goes to the root its path starts with, made relative to that root.
   const entries = prefixes.map((): string[] => []);
-  for (const entry of splitNul(listing)) {
+  for (const entry of listing.entries) {
     const start = entry[0] === '?' ? 2 : entry.indexOf('\t') + 1;
     if (start === 0) continue;
     const index = prefixes.findIndex((prefix) => entry.startsWith(prefix, start));
@@ -214,7 +222,7 @@ async function listTogether(reals: readonly string[]): Promise<GitFiles[] | unde
     const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
     if (index !== -1) trackedIgnored[index]!.add(file.slice(prefixes[index]!.length));
   }
-  return entries.map((list, index) => ({ ...parseListing(list), trackedIgnored: trackedIgnored[index]!, ...(allSizes ? { sizes: sizes[index]! } : {}) }));
+  return entries.map((list, index) => ({ ...parseListing(list), trackedIgnored: trackedIgnored[index]!, ...(listing.sizes ? { sizes: sizes[index]! } : {}) }));
 }
 
 function parseListing(entries: readonly string[]): Pick<GitFiles, 'tracked' | 'present'> {
@@ -231,6 +239,8 @@ function parseListing(entries: readonly string[]): Pick<GitFiles, 'tracked' | 'p
     const tab = entry.indexOf('\t');
     if (tab === -1) continue;
     const file = entry.slice(tab + 1);
+    // A changed file is listed H first.
+    if (tag === 'C') continue;
     if (tag === 'R') deleted.add(file);
     else {
       // Unmerged files have one entry per stage.

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gitFilesReader, gitTopLevel, indexSizes, readGitFiles, type GitFiles } from '../../src/workspace/git.js';
+import { gitFilesReader, gitTopLevel, readGitFiles, readListing, type GitFiles } from '../../src/workspace/git.js';
 import { GitRepo } from '../staged/git-repo.js';
 
 const dirs: string[] = [];
@@ -103,18 +103,23 @@ describe('git listings of several roots', () => {
   });
 });
 
-describe('index sizes', () => {
-  it('reads the size of each entry from the debug lines after it, and leaves out entries listed as changed', () => {
-    const debug = (size: number) => `  ctime: 1796560702:979223380\n  mtime: 1796560702:979223380\n  dev: 65024\tino: 4547001\n  uid: 0\tgid: 0\n  size: ${size}\tflags: 100000\n`;
-    const out = `H a.yaml\0${debug(2)}C a.yaml\0${debug(2)}H dir/new\nline.yaml\0${debug(3)}H big.json\0${debug(5000000)}`;
-    expect(indexSizes(out)).toEqual(new Map([['dir/new\nline.yaml', 3], ['big.json', 5000000]]));
-    expect(indexSizes('')).toEqual(new Map());
+describe('the listing with index sizes', () => {
+  const debug = (size: number) => `  ctime: 1796560702:979223380\n  mtime: 1796560702:979223380\n  dev: 65024\tino: 4547001\n  uid: 0\tgid: 0\n  size: ${size}\tflags: 100000\n`;
+  const entry = (tag: string, file: string) => `${tag} 100644 78981922613b2afb6025042ff6bd878ac1994e85 0\t${file}`;
+
+  it('takes the debug lines after each index entry out of the entries, and keeps the sizes of the files not listed as changed or deleted', () => {
+    const out = `? new.yaml\0${entry('H', 'a.yaml')}\0${debug(2)}${entry('C', 'a.yaml')}\0${debug(2)}${entry('H', 'dir/new\nline.yaml')}\0${debug(3)}${entry('H', 'gone.yaml')}\0${debug(4)}${entry('R', 'gone.yaml')}\0${debug(4)}${entry('H', 'big.json')}\0${debug(5000000)}`;
+    expect(readListing(out)).toEqual({
+      entries: ['? new.yaml', entry('H', 'a.yaml'), entry('C', 'a.yaml'), entry('H', 'dir/new\nline.yaml'), entry('H', 'gone.yaml'), entry('R', 'gone.yaml'), entry('H', 'big.json')],
+      sizes: new Map([['dir/new\nline.yaml', 3], ['big.json', 5000000]]),
+    });
+    expect(readListing('')).toEqual({ entries: [], sizes: new Map() });
   });
 
   it('gives nothing when the debug lines are not of the form it knows (git says they may change)', () => {
-    expect(indexSizes('H a.yaml\0  ctime: 1:2\n  size: 3\n')).toBeUndefined();
-    expect(indexSizes('H a.yaml\0H b.yaml\0')).toBeUndefined();
-    expect(indexSizes('H a.yaml')).toBeUndefined();
+    expect(readListing(`${entry('H', 'a.yaml')}\0  ctime: 1:2\n  size: 3\n`)).toBeUndefined();
+    expect(readListing(`? a.yaml\0${debug(2)}`)).toBeUndefined();
+    expect(readListing(`${debug(2)}${entry('H', 'a.yaml')}\0`)).toBeUndefined();
   });
 });
 
@@ -136,11 +141,10 @@ describe('git outside a work tree', () => {
       expect(await readGitFiles(outside)).toBeUndefined();
       expect(await gitTopLevel(outside)).toBeUndefined();
       expect(readdirSync(marks)).toEqual([]);
-      // With a .git, git is asked (and here answers with an error): the listing, the tracked
-      // files .gitignore would ignore, and the index sizes, one call each.
+      // With a .git, git is asked (and here answers with an error).
       mkdirSync(path.join(outside, '.git'));
       expect(await readGitFiles(outside)).toBeUndefined();
-      expect(readdirSync(marks)).toHaveLength(3);
+      expect(readdirSync(marks)).toHaveLength(2);
     } finally {
       process.env.PATH = saved;
     }
