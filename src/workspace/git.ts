@@ -18,7 +18,7 @@ export interface GitFiles {
   present: Map<string, string | undefined>;
   /**
    * Sizes in bytes of tracked files that git finds unchanged in the work tree, from the stat
-   * data in its index (see `indexSizes`); absent when git did not give them. Only a hint: a
+   * data in its index (see `readListing`); absent when git did not give them. Only a hint: a
    * file known to be small is read in one call, and its real length is checked all the same.
    */
   sizes?: Map<string, number>;
