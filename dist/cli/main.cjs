@@ -51064,7 +51064,8 @@ function readListing(out2) {
       const tab = entry?.indexOf("	") ?? -1;
       if (block === null || entry === void 0 || tab === -1) return void 0;
       const file = entry.slice(tab + 1);
-      if (entry[0] === "H") sizes.set(file, Number(block[1]));
+      const size = Number(block[1]);
+      if (entry[0] === "H" && size > 0) sizes.set(file, size);
       else changed.add(file);
       part = part.slice(block[0].length);
     }

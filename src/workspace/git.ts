@@ -118,7 +118,7 @@ async function listFiles(cwd: string, args: readonly string[], pathspecs: readon
 interface Listing {
   /** The entries, as `ls-files -t -s` prints them. */
   entries: string[];
-  /** The size of each tracked file git finds unchanged (listed `H`, not `C` or `R`), by path as listed. */
+  /** The size of each tracked file git finds unchanged (listed `H`, not `C` or `R`), by path as listed; none is 0. */
   sizes?: Map<string, number>;
 }
 
@@ -146,7 +146,10 @@ export function readListing(out: string): Listing | undefined {
       const tab = entry?.indexOf('\t') ?? -1;
       if (block === null || entry === undefined || tab === -1) return undefined;
       const file = entry.slice(tab + 1);
-      if (entry[0] === 'H') sizes.set(file, Number(block[1]));
+      // Git zeroes the size of an entry it cannot trust ("smudged": written in the same tick as
+      // the index), so a zero says nothing: the file is read the careful way.
+      const size = Number(block[1]);
+      if (entry[0] === 'H' && size > 0) sizes.set(file, size);
       else changed.add(file);
       part = part.slice(block[0].length);
     }

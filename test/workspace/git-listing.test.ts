@@ -107,10 +107,10 @@ describe('the listing with index sizes', () => {
   const debug = (size: number) => `  ctime: 1796560702:979223380\n  mtime: 1796560702:979223380\n  dev: 65024\tino: 4547001\n  uid: 0\tgid: 0\n  size: ${size}\tflags: 100000\n`;
   const entry = (tag: string, file: string) => `${tag} 100644 78981922613b2afb6025042ff6bd878ac1994e85 0\t${file}`;
 
-  it('takes the debug lines after each index entry out of the entries, and keeps the sizes of the files not listed as changed or deleted', () => {
-    const out = `? new.yaml\0${entry('H', 'a.yaml')}\0${debug(2)}${entry('C', 'a.yaml')}\0${debug(2)}${entry('H', 'dir/new\nline.yaml')}\0${debug(3)}${entry('H', 'gone.yaml')}\0${debug(4)}${entry('R', 'gone.yaml')}\0${debug(4)}${entry('H', 'big.json')}\0${debug(5000000)}`;
+  it('takes the debug lines after each index entry out of the entries, and keeps the sizes of the files not listed as changed or deleted (not a zero: git zeroes sizes it cannot trust)', () => {
+    const out = `? new.yaml\0${entry('H', 'a.yaml')}\0${debug(2)}${entry('C', 'a.yaml')}\0${debug(2)}${entry('H', 'dir/new\nline.yaml')}\0${debug(3)}${entry('H', 'gone.yaml')}\0${debug(4)}${entry('R', 'gone.yaml')}\0${debug(4)}${entry('H', 'big.json')}\0${debug(5000000)}${entry('H', 'smudged.yaml')}\0${debug(0)}`;
     expect(readListing(out)).toEqual({
-      entries: ['? new.yaml', entry('H', 'a.yaml'), entry('C', 'a.yaml'), entry('H', 'dir/new\nline.yaml'), entry('H', 'gone.yaml'), entry('R', 'gone.yaml'), entry('H', 'big.json')],
+      entries: ['? new.yaml', entry('H', 'a.yaml'), entry('C', 'a.yaml'), entry('H', 'dir/new\nline.yaml'), entry('H', 'gone.yaml'), entry('R', 'gone.yaml'), entry('H', 'big.json'), entry('H', 'smudged.yaml')],
       sizes: new Map([['dir/new\nline.yaml', 3], ['big.json', 5000000]]),
     });
     expect(readListing('')).toEqual({ entries: [], sizes: new Map() });
