@@ -11911,22 +11911,7 @@ function isTextSource(relativePath) {
 }
 function loadSourceFile(root, relativePath, absPath, content, cache7) {
   const format = formatOf(relativePath);
-  let lineCounter;
-  const file = {
-    root,
-    path: relativePath,
-    absPath,
-    format,
-    text: void 0,
-    documents: [],
-    // Positions are needed for few files: line offsets are computed on first use.
-    get lineCounter() {
-      lineCounter ??= lineCounterOf(file.text ?? "");
-      return lineCounter;
-    },
-    reported: true,
-    problems: []
-  };
+  const file = new LoadedFile(root, relativePath, absPath, format);
   if (content === void 0 || format === "other" && !isSourceIgnoreFile(relativePath) && !isTextSource(relativePath)) return { file };
   const decoded = decode(content);
   if (typeof decoded === "object") return { file, skipped: decoded.reason };
@@ -11973,7 +11958,7 @@ function decode(content) {
   if (text.charCodeAt(0) === 65279) text = text.slice(1);
   return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
-var import_node_buffer, MAX_FILE_BYTES, KUSTOMIZATION_FILE_NAMES;
+var import_node_buffer, MAX_FILE_BYTES, KUSTOMIZATION_FILE_NAMES, LoadedFile;
 var init_source_file = __esm({
   "src/workspace/source-file.ts"() {
     "use strict";
@@ -11981,6 +11966,28 @@ var init_source_file = __esm({
     init_parse();
     MAX_FILE_BYTES = 4 * 1024 * 1024;
     KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+    LoadedFile = class {
+      root;
+      path;
+      absPath;
+      format;
+      text = void 0;
+      documents = [];
+      reported = true;
+      problems = [];
+      #lineCounter = void 0;
+      constructor(root, relativePath, absPath, format) {
+        this.root = root;
+        this.path = relativePath;
+        this.absPath = absPath;
+        this.format = format;
+      }
+      /** Positions are needed for few files: line offsets are computed on first use. */
+      get lineCounter() {
+        this.#lineCounter ??= lineCounterOf(this.text ?? "");
+        return this.#lineCounter;
+      }
+    };
   }
 });
 
@@ -15728,7 +15735,7 @@ var init_scope = __esm({
 });
 
 // src/kustomize/host.ts
-function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText2) {
+function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText3) {
   return {
     file: (path26) => rootFiles.files.get(path26),
     isDirectory: (path26) => rootFiles.dirs.has(path26),
@@ -15742,7 +15749,7 @@ function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, r
     filesIn: (dir) => rootFiles.filesIn.get(dir) ?? [],
     dirsIn: (dir) => rootFiles.dirsIn.get(dir) ?? [],
     isClusterScoped: isClusterScoped2,
-    readText: readText2
+    readText: readText3
   };
 }
 var KUSTOMIZATION_FILES;
@@ -50885,35 +50892,41 @@ var init_gitignore = __esm({
 function configMatchers(ignore5) {
   const patterns = [...ALWAYS_IGNORED, ...ignore5];
   const deep = patterns.filter((pattern) => pattern.endsWith("**"));
-  return {
-    file: (0, import_picomatch.default)(patterns, { dot: true }),
-    dir: deep.length === 0 ? () => false : (0, import_picomatch.default)(deep, { dot: true })
+  return { file: globMatcher(patterns), dir: deep.length === 0 ? () => false : globMatcher(deep) };
+}
+function globMatcher(globs) {
+  const regexes = globs.map((glob) => import_picomatch.default.makeRe(glob, { dot: true }));
+  return (relative) => {
+    if (relative === "") return false;
+    for (let i2 = 0; i2 < globs.length; i2++) if (relative === globs[i2] || regexes[i2].test(relative)) return true;
+    return false;
   };
 }
 async function discoverFiles(dir, ignore5, gitFiles) {
   const matchers2 = configMatchers(ignore5);
-  if (gitFiles && gitFiles.present.size > 0) return fromGit(dir, gitFiles.present, matchers2);
+  if (gitFiles && gitFiles.present.size > 0) return fromGit(dir, gitFiles, matchers2);
   return walk3(dir, matchers2);
 }
-function fromGit(dir, present, matchers2) {
+function fromGit(dir, { present, sizes }, matchers2) {
   const files = [];
   const escapingLinks = [];
-  const linkedDirs = /* @__PURE__ */ new Map();
-  const underLink = (relative) => {
-    const slash = relative.lastIndexOf("/");
-    if (slash === -1) return false;
-    const parent = relative.slice(0, slash);
-    let linked = linkedDirs.get(parent);
-    if (linked === void 0) {
-      linked = underLink(parent) || (0, import_node_fs4.lstatSync)(import_node_path10.default.join(dir, parent), { throwIfNoEntry: false })?.isSymbolicLink() === true;
-      linkedDirs.set(parent, linked);
+  const absolute = joiner(dir);
+  const leftOut = /* @__PURE__ */ new Map();
+  const folderLeftOut = (folder) => {
+    let out2 = leftOut.get(folder);
+    if (out2 === void 0) {
+      const slash = folder.lastIndexOf("/");
+      out2 = slash !== -1 && folderLeftOut(folder.slice(0, slash)) || matchers2.dir(folder) || (0, import_node_fs4.lstatSync)(absolute(folder), { throwIfNoEntry: false })?.isSymbolicLink() === true;
+      leftOut.set(folder, out2);
     }
-    return linked;
+    return out2;
   };
   for (const [relative, mode] of present) {
-    if (matchers2.file(relative) || deepIgnored(relative, matchers2.dir) || underLink(relative)) continue;
-    const absPath = import_node_path10.default.join(dir, relative);
     if (mode === "160000") continue;
+    const slash = relative.lastIndexOf("/");
+    if (matchers2.file(relative) || slash !== -1 && folderLeftOut(relative.slice(0, slash))) continue;
+    const absPath = absolute(relative);
+    let size = sizes?.get(relative);
     if (mode === void 0 || mode === "120000") {
       const stat5 = (0, import_node_fs4.lstatSync)(absPath, { throwIfNoEntry: false });
       if (!stat5) continue;
@@ -50922,17 +50935,17 @@ function fromGit(dir, present, matchers2) {
         continue;
       }
       if (!stat5.isFile()) continue;
+      size = stat5.size;
     }
-    files.push({ path: relative, absPath });
+    files.push(size === void 0 ? { path: relative, absPath } : { path: relative, absPath, size });
   }
   files.sort(byPath);
   return { files, escapingLinks };
 }
-function deepIgnored(relative, dirMatcher) {
-  for (let slash = relative.indexOf("/"); slash !== -1; slash = relative.indexOf("/", slash + 1)) {
-    if (dirMatcher(relative.slice(0, slash))) return true;
-  }
-  return false;
+function joiner(dir) {
+  if (import_node_path10.default.sep !== "/" || import_node_path10.default.normalize(dir) !== dir) return (relative) => import_node_path10.default.join(dir, relative);
+  const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+  return (relative) => prefix + relative;
 }
 function walk3(dir, matchers2) {
   const gitignore = new GitignoreRules();
@@ -51108,9 +51121,38 @@ async function gitTopLevel(dir) {
 }
 async function readGitFiles(dir) {
   if (!mayBeInRepository(dir)) return void 0;
-  const [listing, ignored] = await Promise.all([git(dir, ["ls-files", ...LISTING]), git(dir, ["ls-files", ...TRACKED_IGNORED])]);
+  const [listing, ignored] = await Promise.all([listFiles(dir, []), git(dir, ["ls-files", ...TRACKED_IGNORED])]);
   if (listing === void 0) return void 0;
-  return { ...parseListing(splitNul(listing)), trackedIgnored: new Set(splitNul(ignored ?? "")) };
+  return { ...parseListing(listing.entries), trackedIgnored: new Set(splitNul(ignored ?? "")), ...listing.sizes ? { sizes: listing.sizes } : {} };
+}
+async function listFiles(cwd, args2, pathspecs = []) {
+  const out2 = await git(cwd, [...args2, "ls-files", ...LISTING, "--debug", ...pathspecs]);
+  if (out2 === void 0) return void 0;
+  const listing = readListing(out2);
+  if (listing !== void 0) return listing;
+  const plain2 = await git(cwd, [...args2, "ls-files", ...LISTING, ...pathspecs]);
+  return plain2 === void 0 ? void 0 : { entries: splitNul(plain2) };
+}
+function readListing(out2) {
+  const entries = [];
+  const sizes = /* @__PURE__ */ new Map();
+  const changed = /* @__PURE__ */ new Set();
+  for (let part of out2.split("\0")) {
+    if (part.startsWith(" ")) {
+      const block = DEBUG_BLOCK.exec(part);
+      const entry = entries[entries.length - 1];
+      const tab = entry?.indexOf("	") ?? -1;
+      if (block === null || entry === void 0 || tab === -1) return void 0;
+      const file = entry.slice(tab + 1);
+      const size = Number(block[1]);
+      if (entry[0] === "H" && size > 0) sizes.set(file, size);
+      else changed.add(file);
+      part = part.slice(block[0].length);
+    }
+    if (part !== "") entries.push(part);
+  }
+  for (const file of changed) sizes.delete(file);
+  return { entries, sizes };
 }
 function gitFilesReader(dirs) {
   const listings = /* @__PURE__ */ new Map();
@@ -51131,7 +51173,10 @@ function gitFilesReader(dirs) {
       byTop.set(top, group);
     }
     for (const group of byTop.values()) {
-      if (group.length < 2 || group.some((a) => group.some((b) => a !== b && isInside(a.real, b.real)))) continue;
+      if (group.length < 2 || group.some((a) => group.some((b) => a !== b && isInside(a.real, b.real)))) {
+        for (const root of group) listings.set(root.dir, readGitFiles(root.dir));
+        continue;
+      }
       const together = listTogether(group.map((root) => root.real));
       group.forEach((root, index) => listings.set(root.dir, together.then((all) => all?.[index] ?? readGitFiles(root.dir))));
     }
@@ -51144,10 +51189,15 @@ async function listTogether(reals) {
   const specs = reals.map((real3) => import_node_path12.default.relative(common2, real3).split(import_node_path12.default.sep).join("/"));
   const prefixes = specs.map((spec) => `${spec}/`);
   const args2 = ["--", ...specs];
-  const [listing, ignored] = await Promise.all([git(common2, ["--literal-pathspecs", "ls-files", ...LISTING, ...args2]), git(common2, ["--literal-pathspecs", "ls-files", ...TRACKED_IGNORED, ...args2])]);
+  const [listing, ignored] = await Promise.all([listFiles(common2, ["--literal-pathspecs"], args2), git(common2, ["--literal-pathspecs", "ls-files", ...TRACKED_IGNORED, ...args2])]);
   if (listing === void 0 || ignored === void 0) return void 0;
+  const sizes = prefixes.map(() => /* @__PURE__ */ new Map());
+  for (const [file, size] of listing.sizes ?? []) {
+    const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
+    if (index !== -1) sizes[index].set(file.slice(prefixes[index].length), size);
+  }
   const entries = prefixes.map(() => []);
-  for (const entry of splitNul(listing)) {
+  for (const entry of listing.entries) {
     const start2 = entry[0] === "?" ? 2 : entry.indexOf("	") + 1;
     if (start2 === 0) continue;
     const index = prefixes.findIndex((prefix) => entry.startsWith(prefix, start2));
@@ -51158,7 +51208,7 @@ async function listTogether(reals) {
     const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
     if (index !== -1) trackedIgnored[index].add(file.slice(prefixes[index].length));
   }
-  return entries.map((list, index) => ({ ...parseListing(list), trackedIgnored: trackedIgnored[index] }));
+  return entries.map((list, index) => ({ ...parseListing(list), trackedIgnored: trackedIgnored[index], ...listing.sizes ? { sizes: sizes[index] } : {} }));
 }
 function parseListing(entries) {
   const tracked = /* @__PURE__ */ new Set();
@@ -51173,6 +51223,7 @@ function parseListing(entries) {
     const tab = entry.indexOf("	");
     if (tab === -1) continue;
     const file = entry.slice(tab + 1);
+    if (tag === "C") continue;
     if (tag === "R") deleted.add(file);
     else {
       tracked.add(file);
@@ -51258,7 +51309,7 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_fs5, import_node_path12, LISTING, TRACKED_IGNORED, REMOTE_REFS;
+var import_node_fs5, import_node_path12, LISTING, TRACKED_IGNORED, DEBUG_BLOCK, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
@@ -51266,8 +51317,9 @@ var init_git = __esm({
     import_node_fs5 = require("node:fs");
     import_node_path12 = __toESM2(require("node:path"), 1);
     init_confine();
-    LISTING = ["-z", "-t", "-s", "--cached", "--deleted", "--others", "--exclude-standard"];
+    LISTING = ["-z", "-t", "-s", "--cached", "--deleted", "--modified", "--others", "--exclude-standard"];
     TRACKED_IGNORED = ["-z", "--cached", "--ignored", "--exclude-per-directory=.gitignore"];
+    DEBUG_BLOCK = /^ {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: (\d+)\tflags: [0-9a-f]+\n/;
     REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
 });
@@ -51393,6 +51445,7 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
   const cache7 = options.parseCache && !options.loadFile ? rootParseCache(dir) : void 0;
   const { discover = discoverFiles, readGit = readGitFiles, read = readContent } = options;
   const loadFile2 = options.loadFile ?? ((...args2) => loadSourceFile(args2[0], args2[1], args2[2], args2[3], cache7));
+  const small = (entry) => options.read === void 0 && entry.link !== true && entry.size !== void 0 && entry.size <= MAX_FILE_BYTES;
   const [gitFiles, branches] = await Promise.all([readGit(dir), readGitBranches(dir)]);
   const discovery = await discover(dir, config.ignore, gitFiles);
   const root = {
@@ -51425,7 +51478,7 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
   const files = entries.map((entry) => {
     if (templates.has(entry.path)) return loadFile2(root, entry.path, entry.absPath, void 0).file;
     const override = options.overrides?.get(entry.absPath);
-    const content = override ?? (needsContent(entry.path) ? read(entry.absPath, entry.link === true) : void 0);
+    const content = override ?? (needsContent(entry.path) ? small(entry) && readText2(entry.absPath) || read(entry.absPath, entry.link === true) : void 0);
     if (content === TOO_LARGE) {
       notes.push({ message: `Skipped ${entry.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB.`, file: entry.absPath });
       return loadFile2(root, entry.path, entry.absPath, void 0).file;
@@ -51485,6 +51538,18 @@ function readContent(absPath, follow = false) {
   } finally {
     if (fd !== void 0) (0, import_node_fs7.closeSync)(fd);
   }
+}
+function readText2(absPath) {
+  let text;
+  try {
+    text = (0, import_node_fs7.readFileSync)(absPath, { encoding: "utf8", flag: import_node_fs7.constants.O_RDONLY | (import_node_fs7.constants.O_NOFOLLOW ?? 0) });
+  } catch {
+    return void 0;
+  }
+  if (text.includes("\uFFFD") || text.includes("\0")) return void 0;
+  if (text.length > MAX_FILE_BYTES / 3 && Buffer.byteLength(text) > MAX_FILE_BYTES) return void 0;
+  if (text.charCodeAt(0) === 65279) text = text.slice(1);
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
 function loadMemoryRoot(input, config, notes) {
   const ignored = gitignoreMatcher(new Map(Object.entries(input.files).filter(([file]) => isGitignore(file))));

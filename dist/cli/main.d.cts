@@ -2112,6 +2112,12 @@ export interface GitFiles {
 	 * ones. Ignored folders such as a `.venv` are not even listed.
 	 */
 	present: Map<string, string | undefined>;
+	/**
+	 * Sizes in bytes of tracked files that git finds unchanged in the work tree, from the stat
+	 * data in its index (see `readListing`); absent when git did not give them. Only a hint: a
+	 * file known to be small is read in one call, and its real length is checked all the same.
+	 */
+	sizes?: Map<string, number>;
 }
 declare function readGitFiles(dir: string): Promise<GitFiles | undefined>;
 export interface DiscoveredFile {
@@ -2120,6 +2126,11 @@ export interface DiscoveredFile {
 	absPath: string;
 	/** A symlink (to a file inside the root): read through it. Other files are never opened through a link. */
 	link?: true;
+	/**
+	 * Its size in bytes, when discovery learnt it (git's index for tracked files git finds
+	 * unchanged, the lstat of an untracked file): a file known to be small is read in one call.
+	 */
+	size?: number;
 }
 export interface Discovery {
 	files: DiscoveredFile[];

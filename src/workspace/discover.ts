@@ -16,6 +16,11 @@ export interface DiscoveredFile {
   absPath: string;
   /** A symlink (to a file inside the root): read through it. Other files are never opened through a link. */
   link?: true;
+  /**
+   * Its size in bytes, when discovery learnt it (git's index for tracked files git finds
+   * unchanged, the lstat of an untracked file): a file known to be small is read in one call.
+   */
+  size?: number;
 }
 
 export interface Discovery {
@@ -34,9 +39,20 @@ export interface Discovery {
 function configMatchers(ignore: readonly string[]): { file: (relative: string) => boolean; dir: (relative: string) => boolean } {
   const patterns = [...ALWAYS_IGNORED, ...ignore];
   const deep = patterns.filter((pattern) => pattern.endsWith('**'));
-  return {
-    file: picomatch(patterns, { dot: true }),
-    dir: deep.length === 0 ? () => false : picomatch(deep, { dot: true }),
+  return { file: globMatcher(patterns), dir: deep.length === 0 ? () => false : globMatcher(deep) };
+}
+
+/**
+ * `picomatch(globs, { dot: true })` without its per-call result objects (two for each glob and
+ * path, thousands of paths a run): a path matches a glob when it is the glob itself or its
+ * regular expression matches, as picomatch decides for posix paths (ours always are).
+ */
+function globMatcher(globs: readonly string[]): (relative: string) => boolean {
+  const regexes = globs.map((glob) => picomatch.makeRe(glob, { dot: true }));
+  return (relative) => {
+    if (relative === '') return false;
+    for (let i = 0; i < globs.length; i++) if (relative === globs[i] || regexes[i]!.test(relative)) return true;
+    return false;
   };
 }
 
@@ -53,32 +69,35 @@ function configMatchers(ignore: readonly string[]): { file: (relative: string) =
 export async function discoverFiles(dir: string, ignore: readonly string[], gitFiles?: GitFiles): Promise<Discovery> {
   const matchers = configMatchers(ignore);
   // A root inside a folder its enclosing repository ignores gets nothing from git: walk it.
-  if (gitFiles && gitFiles.present.size > 0) return fromGit(dir, gitFiles.present, matchers);
+  if (gitFiles && gitFiles.present.size > 0) return fromGit(dir, gitFiles, matchers);
   return walk(dir, matchers);
 }
 
-function fromGit(dir: string, present: ReadonlyMap<string, string | undefined>, matchers: ReturnType<typeof configMatchers>): Discovery {
+function fromGit(dir: string, { present, sizes }: GitFiles, matchers: ReturnType<typeof configMatchers>): Discovery {
   const files: DiscoveredFile[] = [];
   const escapingLinks: string[] = [];
-  // Folders of tracked files may have been replaced by symlinks in the work tree: such a
-  // folder is not entered, as the walk would not enter it.
-  const linkedDirs = new Map<string, boolean>();
-  const underLink = (relative: string): boolean => {
-    const slash = relative.lastIndexOf('/');
-    if (slash === -1) return false;
-    const parent = relative.slice(0, slash);
-    let linked = linkedDirs.get(parent);
-    if (linked === undefined) {
-      linked = underLink(parent) || lstatSync(path.join(dir, parent), { throwIfNoEntry: false })?.isSymbolicLink() === true;
-      linkedDirs.set(parent, linked);
+  const absolute = joiner(dir);
+  // Whether the files of a folder are left out, by folder (files share few folders): a glob
+  // ending in `**` matches it or a folder above, or it or a folder above is a symlink in the
+  // work tree (folders of tracked files may have been replaced by links: such a folder is not
+  // entered, as the walk would not enter it).
+  const leftOut = new Map<string, boolean>();
+  const folderLeftOut = (folder: string): boolean => {
+    let out = leftOut.get(folder);
+    if (out === undefined) {
+      const slash = folder.lastIndexOf('/');
+      out = (slash !== -1 && folderLeftOut(folder.slice(0, slash))) || matchers.dir(folder) || lstatSync(absolute(folder), { throwIfNoEntry: false })?.isSymbolicLink() === true;
+      leftOut.set(folder, out);
     }
-    return linked;
+    return out;
   };
   for (const [relative, mode] of present) {
-    if (matchers.file(relative) || deepIgnored(relative, matchers.dir) || underLink(relative)) continue;
-    const absPath = path.join(dir, relative);
     // Tracked regular files are taken from the index mode; untracked entries and symlinks are looked at.
     if (mode === '160000') continue;
+    const slash = relative.lastIndexOf('/');
+    if (matchers.file(relative) || (slash !== -1 && folderLeftOut(relative.slice(0, slash)))) continue;
+    const absPath = absolute(relative);
+    let size = sizes?.get(relative);
     if (mode === undefined || mode === '120000') {
       const stat = lstatSync(absPath, { throwIfNoEntry: false });
       if (!stat) continue;
@@ -87,19 +106,23 @@ function fromGit(dir: string, present: ReadonlyMap<string, string | undefined>, 
         continue;
       }
       if (!stat.isFile()) continue;
+      size = stat.size;
     }
-    files.push({ path: relative, absPath });
+    files.push(size === undefined ? { path: relative, absPath } : { path: relative, absPath, size });
   }
   files.sort(byPath);
   return { files, escapingLinks };
 }
 
-/** Whether a glob ending in `**` matches a folder above the file. */
-function deepIgnored(relative: string, dirMatcher: (relative: string) => boolean): boolean {
-  for (let slash = relative.indexOf('/'); slash !== -1; slash = relative.indexOf('/', slash + 1)) {
-    if (dirMatcher(relative.slice(0, slash))) return true;
-  }
-  return false;
+/**
+ * `path.join(dir, relative)` for the paths git gives (`/`-separated, without `.`, `..` or
+ * empty parts, which git does not accept in its index): without the normalisation pass (a
+ * few milliseconds on thousands of files) where the separator is `/` and `dir` is normal.
+ */
+function joiner(dir: string): (relative: string) => string {
+  if (path.sep !== '/' || path.normalize(dir) !== dir) return (relative) => path.join(dir, relative);
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  return (relative) => prefix + relative;
 }
 
 function walk(dir: string, matchers: ReturnType<typeof configMatchers>): Discovery {

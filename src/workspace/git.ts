@@ -16,6 +16,12 @@ export interface GitFiles {
    * ones. Ignored folders such as a `.venv` are not even listed.
    */
   present: Map<string, string | undefined>;
+  /**
+   * Sizes in bytes of tracked files that git finds unchanged in the work tree, from the stat
+   * data in its index (see `readListing`); absent when git did not give them. Only a hint: a
+   * file known to be small is read in one call, and its real length is checked all the same.
+   */
+  sizes?: Map<string, number>;
 }
 
 /** Run git in `cwd`; its stdout, or `undefined` when it fails (not a repository, no git). */
@@ -83,20 +89,81 @@ export async function gitTopLevel(dir: string): Promise<string | undefined> {
  */
 export async function readGitFiles(dir: string): Promise<GitFiles | undefined> {
   if (!mayBeInRepository(dir)) return undefined;
-  const [listing, ignored] = await Promise.all([git(dir, ['ls-files', ...LISTING]), git(dir, ['ls-files', ...TRACKED_IGNORED])]);
+  const [listing, ignored] = await Promise.all([listFiles(dir, []), git(dir, ['ls-files', ...TRACKED_IGNORED])]);
   if (listing === undefined) return undefined;
-  return { ...parseListing(splitNul(listing)), trackedIgnored: new Set(splitNul(ignored ?? '')) };
+  return { ...parseListing(listing.entries), trackedIgnored: new Set(splitNul(ignored ?? '')), ...(listing.sizes ? { sizes: listing.sizes } : {}) };
 }
 
-// -t tags each entry: H tracked, R deleted from the work tree, ? untracked and not ignored;
-// -s adds the index mode of tracked entries.
-const LISTING = ['-z', '-t', '-s', '--cached', '--deleted', '--others', '--exclude-standard'];
+// -t tags each entry: H tracked, R deleted from the work tree, C changed in the work tree (git
+// lstats each and compares contents where the stat data cannot tell), ? untracked and not
+// ignored; -s adds the index mode of tracked entries; --debug prints the stat data the index
+// keeps of an entry after it.
+const LISTING = ['-z', '-t', '-s', '--cached', '--deleted', '--modified', '--others', '--exclude-standard'];
 const TRACKED_IGNORED = ['-z', '--cached', '--ignored', '--exclude-per-directory=.gitignore'];
+
+/**
+ * The entries of LISTING with the sizes of tracked files git finds unchanged, run in `cwd`
+ * (`args` before `ls-files`, `pathspecs` after); without the sizes when git prints its debug
+ * lines in a form `readListing` does not know.
+ */
+async function listFiles(cwd: string, args: readonly string[], pathspecs: readonly string[] = []): Promise<Listing | undefined> {
+  const out = await git(cwd, [...args, 'ls-files', ...LISTING, '--debug', ...pathspecs]);
+  if (out === undefined) return undefined;
+  const listing = readListing(out);
+  if (listing !== undefined) return listing;
+  const plain = await git(cwd, [...args, 'ls-files', ...LISTING, ...pathspecs]);
+  return plain === undefined ? undefined : { entries: splitNul(plain) };
+}
+
+interface Listing {
+  /** The entries, as `ls-files -t -s` prints them. */
+  entries: string[];
+  /** The size of each tracked file git finds unchanged (listed `H`, not `C` or `R`), by path as listed; none is 0. */
+  sizes?: Map<string, number>;
+}
+
+/**
+ * What `git ls-files --debug` prints after each index entry (ls-files.c print_debug; git's
+ * manual says its form may change, so no other is accepted). The size is the low 32 bits of
+ * the work-tree file's size when the index was last refreshed.
+ */
+const DEBUG_BLOCK = /^ {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: (\d+)\tflags: [0-9a-f]+\n/;
+
+/**
+ * The output of `ls-files -z -t -s --debug …` as its entries and the sizes of the tracked files
+ * git finds unchanged; `undefined` when the debug lines are not of the form DEBUG_BLOCK. With
+ * `-z` an entry ends with NUL and the debug lines of an index entry follow it, so they start
+ * the next NUL-separated part (no entry starts with a space: each starts with its tag).
+ */
+export function readListing(out: string): Listing | undefined {
+  const entries: string[] = [];
+  const sizes = new Map<string, number>();
+  const changed = new Set<string>();
+  for (let part of out.split('\0')) {
+    if (part.startsWith(' ')) {
+      const block = DEBUG_BLOCK.exec(part);
+      const entry = entries[entries.length - 1];
+      const tab = entry?.indexOf('\t') ?? -1;
+      if (block === null || entry === undefined || tab === -1) return undefined;
+      const file = entry.slice(tab + 1);
+      // Git zeroes the size of an entry it cannot trust ("smudged": written in the same tick as
+      // the index), so a zero says nothing: the file is read the careful way.
+      const size = Number(block[1]);
+      if (entry[0] === 'H' && size > 0) sizes.set(file, size);
+      else changed.add(file);
+      part = part.slice(block[0].length);
+    }
+    if (part !== '') entries.push(part);
+  }
+  for (const file of changed) sizes.delete(file);
+  return { entries, sizes };
+}
 
 /**
  * `readGitFiles` for the roots of one run: roots in the same work tree (none inside another)
  * are listed by one pair of git commands, run in their common folder with the roots as
- * literal pathspecs, instead of a pair per root; the commands start at once. Returns the
+ * literal pathspecs, instead of a pair per root; the commands of every root in a work tree
+ * start at once (a pair takes 10-30 ms, which the reading of configs and caches now hides). Returns the
  * reader `loadDiskRoot` takes: it hands out these listings and lists any other folder itself.
  */
 export function gitFilesReader(dirs: readonly string[]): (dir: string) => Promise<GitFiles | undefined> {
@@ -119,7 +186,11 @@ export function gitFilesReader(dirs: readonly string[]): (dir: string) => Promis
       byTop.set(top, group);
     }
     for (const group of byTop.values()) {
-      if (group.length < 2 || group.some((a) => group.some((b) => a !== b && isInside(a.real, b.real)))) continue;
+      if (group.length < 2 || group.some((a) => group.some((b) => a !== b && isInside(a.real, b.real)))) {
+        // Started now all the same: git lists while the run reads configs and caches.
+        for (const root of group) listings.set(root.dir, readGitFiles(root.dir));
+        continue;
+      }
       const together = listTogether(group.map((root) => root.real));
       group.forEach((root, index) => listings.set(root.dir, together.then((all) => all?.[index] ?? readGitFiles(root.dir))));
     }
@@ -134,11 +205,16 @@ async function listTogether(reals: readonly string[]): Promise<GitFiles[] | unde
   const specs = reals.map((real) => path.relative(common, real).split(path.sep).join('/'));
   const prefixes = specs.map((spec) => `${spec}/`);
   const args = ['--', ...specs];
-  const [listing, ignored] = await Promise.all([git(common, ['--literal-pathspecs', 'ls-files', ...LISTING, ...args]), git(common, ['--literal-pathspecs', 'ls-files', ...TRACKED_IGNORED, ...args])]);
+  const [listing, ignored] = await Promise.all([listFiles(common, ['--literal-pathspecs'], args), git(common, ['--literal-pathspecs', 'ls-files', ...TRACKED_IGNORED, ...args])]);
   if (listing === undefined || ignored === undefined) return undefined;
+  const sizes = prefixes.map(() => new Map<string, number>());
+  for (const [file, size] of listing.sizes ?? []) {
+    const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
+    if (index !== -1) sizes[index]!.set(file.slice(prefixes[index]!.length), size);
+  }
   // Entries are relative to the common folder: each goes to the root its path starts with, made relative to that root.
   const entries = prefixes.map((): string[] => []);
-  for (const entry of splitNul(listing)) {
+  for (const entry of listing.entries) {
     const start = entry[0] === '?' ? 2 : entry.indexOf('\t') + 1;
     if (start === 0) continue;
     const index = prefixes.findIndex((prefix) => entry.startsWith(prefix, start));
@@ -149,7 +225,7 @@ async function listTogether(reals: readonly string[]): Promise<GitFiles[] | unde
     const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
     if (index !== -1) trackedIgnored[index]!.add(file.slice(prefixes[index]!.length));
   }
-  return entries.map((list, index) => ({ ...parseListing(list), trackedIgnored: trackedIgnored[index]! }));
+  return entries.map((list, index) => ({ ...parseListing(list), trackedIgnored: trackedIgnored[index]!, ...(listing.sizes ? { sizes: sizes[index]! } : {}) }));
 }
 
 function parseListing(entries: readonly string[]): Pick<GitFiles, 'tracked' | 'present'> {
@@ -166,6 +242,8 @@ function parseListing(entries: readonly string[]): Pick<GitFiles, 'tracked' | 'p
     const tab = entry.indexOf('\t');
     if (tab === -1) continue;
     const file = entry.slice(tab + 1);
+    // A changed file is listed H first.
+    if (tag === 'C') continue;
     if (tag === 'R') deleted.add(file);
     else {
       // Unmerged files have one entry per stage.

@@ -1,5 +1,5 @@
 import { lstat } from 'node:fs/promises';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { loadRootConfig } from '../config/load.js';
@@ -88,6 +88,8 @@ export async function loadDiskRoot(
   const cache = options.parseCache && !options.loadFile ? rootParseCache(dir) : undefined;
   const { discover = discoverFiles, readGit = readGitFiles, read = readContent } = options;
   const loadFile: typeof loadSourceFile = options.loadFile ?? ((...args) => loadSourceFile(args[0], args[1], args[2], args[3], cache));
+  // Files discovery knows to be small are read as text in one call, unless a caller reads.
+  const small = (entry: DiscoveredFile): boolean => options.read === undefined && entry.link !== true && entry.size !== undefined && entry.size <= MAX_FILE_BYTES;
   const [gitFiles, branches] = await Promise.all([readGit(dir), readGitBranches(dir)]);
   // In a git work tree git lists the files (its exact ignore rules; ignored folders are never walked).
   const discovery = await discover(dir, config.ignore, gitFiles);
@@ -124,7 +126,7 @@ export async function loadDiskRoot(
   const files = entries.map((entry) => {
     if (templates.has(entry.path)) return loadFile(root, entry.path, entry.absPath, undefined).file;
     const override = options.overrides?.get(entry.absPath);
-    const content = override ?? (needsContent(entry.path) ? read(entry.absPath, entry.link === true) : undefined);
+    const content = override ?? (needsContent(entry.path) ? ((small(entry) && readText(entry.absPath)) || read(entry.absPath, entry.link === true)) : undefined);
     if (content === TOO_LARGE) {
       notes.push({ message: `Skipped ${entry.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB.`, file: entry.absPath });
       return loadFile(root, entry.path, entry.absPath, undefined).file;
@@ -212,6 +214,31 @@ export function readContent(absPath: string, follow = false): Uint8Array | null 
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * The text of a file that discovery knows to be small, read and decoded in one call (Node's
+ * native UTF-8 read: a third of the time of `readContent` and the decoding after it, on
+ * thousands of small files); `undefined` when only its bytes can tell what `readContent` and
+ * the decoding in source-file.ts would make of it: bytes that are not UTF-8 (the decoder
+ * made them U+FFFD), a NUL (binary or UTF-16 content), more than `MAX_FILE_BYTES` bytes (the
+ * file grew since git looked), or a read that failed. Symlinks are not opened (`O_NOFOLLOW`).
+ * A leading byte order mark is dropped, twice, as the decoding drops it.
+ */
+export function readText(absPath: string): string | undefined {
+  let text: string;
+  try {
+    // Node takes open(2) flags as a number too (its types say string); through a file
+    // descriptor instead the read costs a third more.
+    text = readFileSync(absPath, { encoding: 'utf8', flag: (constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)) as unknown as string });
+  } catch {
+    return undefined;
+  }
+  if (text.includes('\uFFFD') || text.includes('\0')) return undefined;
+  // UTF-8 takes at most three bytes for each UTF-16 code unit.
+  if (text.length > MAX_FILE_BYTES / 3 && Buffer.byteLength(text) > MAX_FILE_BYTES) return undefined;
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Build a root from in-memory files; ignore rules come from in-memory `.gitignore` files. */

@@ -1,6 +1,6 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import type { LineCounter } from 'yaml';
-import type { FileFormat, Root, SourceFile } from '../model/workspace.js';
+import type { FileFormat, FileProblem, ParsedDocument, Root, SourceFile } from '../model/workspace.js';
 import { documentsOfValues, lineCounterOf, parseYamlText } from '../yaml/parse.js';
 import type { ParseCache } from './parse-cache.js';
 
@@ -47,27 +47,43 @@ export function isTextSource(relativePath: string): boolean {
 export type LoadOutcome = { file: SourceFile; skipped?: string };
 
 /**
+ * A SourceFile as the loader makes it. A class, not an object literal: a literal with a getter
+ * that closes over its own state gets a hidden class of its own, so V8 keeps every such object
+ * as a dictionary, slower to make (a few microseconds each, thousands a run) and to read in
+ * every later phase; instances of a class share one.
+ */
+class LoadedFile implements SourceFile {
+  root: Root;
+  path: string;
+  absPath: string;
+  format: FileFormat;
+  text: string | undefined = undefined;
+  documents: ParsedDocument[] = [];
+  reported = true;
+  problems: FileProblem[] = [];
+  #lineCounter: LineCounter | undefined = undefined;
+
+  constructor(root: Root, relativePath: string, absPath: string, format: FileFormat) {
+    this.root = root;
+    this.path = relativePath;
+    this.absPath = absPath;
+    this.format = format;
+  }
+
+  /** Positions are needed for few files: line offsets are computed on first use. */
+  get lineCounter(): LineCounter {
+    this.#lineCounter ??= lineCounterOf(this.text ?? '');
+    return this.#lineCounter;
+  }
+}
+
+/**
  * Turn raw content into a SourceFile; YAML and JSON are parsed once, here (or their values read
  * from `cache`); `.sourceignore` keeps its text.
  */
 export function loadSourceFile(root: Root, relativePath: string, absPath: string, content: Uint8Array | string | undefined, cache?: ParseCache): LoadOutcome {
   const format = formatOf(relativePath);
-  let lineCounter: LineCounter | undefined;
-  const file: SourceFile = {
-    root,
-    path: relativePath,
-    absPath,
-    format,
-    text: undefined,
-    documents: [],
-    // Positions are needed for few files: line offsets are computed on first use.
-    get lineCounter() {
-      lineCounter ??= lineCounterOf(file.text ?? '');
-      return lineCounter;
-    },
-    reported: true,
-    problems: [],
-  };
+  const file = new LoadedFile(root, relativePath, absPath, format);
   if (content === undefined || (format === 'other' && !isSourceIgnoreFile(relativePath) && !isTextSource(relativePath))) return { file };
   const decoded = decode(content);
   if (typeof decoded === 'object') return { file, skipped: decoded.reason };

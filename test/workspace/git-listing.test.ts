@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gitFilesReader, gitTopLevel, readGitFiles, type GitFiles } from '../../src/workspace/git.js';
+import { gitFilesReader, gitTopLevel, readGitFiles, readListing, type GitFiles } from '../../src/workspace/git.js';
 import { GitRepo } from '../staged/git-repo.js';
 
 const dirs: string[] = [];
@@ -17,6 +17,7 @@ function plain(files: GitFiles | undefined) {
     tracked: [...files.tracked].sort(),
     trackedIgnored: [...files.trackedIgnored].sort(),
     present: [...files.present].sort(([a], [b]) => (a < b ? -1 : 1)),
+    sizes: [...(files.sizes ?? [])].sort(([a], [b]) => (a < b ? -1 : 1)),
   };
 }
 
@@ -41,7 +42,7 @@ function twoRootRepo(): GitRepo {
   });
   dirs.push(repo.dir);
   repo.link('apps[1]/deploy/link.yaml', 'app.yaml').add('.').git('add', '-f', 'apps*/infra/old.tfstate');
-  repo.commit().remove('apps[1]/deploy/gone.yaml').write({ 'apps[1]/deploy/new.yaml': 'a: 1\n', 'apps*/infra/new.tf': 'b = 2\n' });
+  repo.commit().remove('apps[1]/deploy/gone.yaml').write({ 'apps[1]/deploy/app.yaml': 'a: 22\n', 'apps[1]/deploy/new.yaml': 'a: 1\n', 'apps*/infra/new.tf': 'b = 2\n' });
   return repo;
 }
 
@@ -67,6 +68,13 @@ describe('git listings of several roots', () => {
         ['deploy/new.yaml', undefined],
         ['secrets/keep/db.yaml', '100644'],
       ],
+      // The index's sizes of tracked files git finds unchanged: not the changed app.yaml, not
+      // the deleted gone.yaml; the link's is the length of its target's name.
+      sizes: [
+        ['.gitignore', 10],
+        ['deploy/link.yaml', 8],
+        ['secrets/keep/db.yaml', 5],
+      ],
     });
     expect(plain(together2)).toEqual({
       tracked: ['infra/main.tf', 'infra/old.tfstate'],
@@ -75,6 +83,10 @@ describe('git listings of several roots', () => {
         ['infra/main.tf', '100644'],
         ['infra/new.tf', undefined],
         ['infra/old.tfstate', '100644'],
+      ],
+      sizes: [
+        ['infra/main.tf', 6],
+        ['infra/old.tfstate', 3],
       ],
     });
   });
@@ -88,6 +100,26 @@ describe('git listings of several roots', () => {
     expect(plain(await read(repo.path('apps*')))).toEqual(plain(await readGitFiles(repo.path('apps*'))));
     expect(plain(await read(repo.dir))?.tracked).toContain('apps1/decoy.yaml');
     expect(await read(outside)).toBeUndefined();
+  });
+});
+
+describe('the listing with index sizes', () => {
+  const debug = (size: number) => `  ctime: 1796560702:979223380\n  mtime: 1796560702:979223380\n  dev: 65024\tino: 4547001\n  uid: 0\tgid: 0\n  size: ${size}\tflags: 100000\n`;
+  const entry = (tag: string, file: string) => `${tag} 100644 78981922613b2afb6025042ff6bd878ac1994e85 0\t${file}`;
+
+  it('takes the debug lines after each index entry out of the entries, and keeps the sizes of the files not listed as changed or deleted (not a zero: git zeroes sizes it cannot trust)', () => {
+    const out = `? new.yaml\0${entry('H', 'a.yaml')}\0${debug(2)}${entry('C', 'a.yaml')}\0${debug(2)}${entry('H', 'dir/new\nline.yaml')}\0${debug(3)}${entry('H', 'gone.yaml')}\0${debug(4)}${entry('R', 'gone.yaml')}\0${debug(4)}${entry('H', 'big.json')}\0${debug(5000000)}${entry('H', 'smudged.yaml')}\0${debug(0)}`;
+    expect(readListing(out)).toEqual({
+      entries: ['? new.yaml', entry('H', 'a.yaml'), entry('C', 'a.yaml'), entry('H', 'dir/new\nline.yaml'), entry('H', 'gone.yaml'), entry('R', 'gone.yaml'), entry('H', 'big.json'), entry('H', 'smudged.yaml')],
+      sizes: new Map([['dir/new\nline.yaml', 3], ['big.json', 5000000]]),
+    });
+    expect(readListing('')).toEqual({ entries: [], sizes: new Map() });
+  });
+
+  it('gives nothing when the debug lines are not of the form it knows (git says they may change)', () => {
+    expect(readListing(`${entry('H', 'a.yaml')}\0  ctime: 1:2\n  size: 3\n`)).toBeUndefined();
+    expect(readListing(`? a.yaml\0${debug(2)}`)).toBeUndefined();
+    expect(readListing(`${debug(2)}${entry('H', 'a.yaml')}\0`)).toBeUndefined();
   });
 });
 
