@@ -1,0 +1,112 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { builtinRules } from '../../rules/index.js';
+import { IncrementalLint } from '../../src/engine/incremental.js';
+import { lint } from '../../src/engine/lint.js';
+import { LoadCache } from '../../src/lsp/cache.js';
+import type { Rule } from '../../src/model/rule.js';
+import type { LintResult } from '../../src/model/result.js';
+
+const rules = builtinRules as ReadonlyArray<Rule<string, never>>;
+const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples/broken');
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every finding (place, rule, level, message, fingerprint, suppressions) and every note of a run, in order. */
+function summary(result: LintResult): string[] {
+  return [
+    ...result.findings.map(
+      (f) =>
+        `${f.location.root}|${f.location.file}:${f.location.startLine}:${f.location.startColumn}-${f.location.endLine}:${f.location.endColumn} ${f.level} ${f.ruleId} ${f.fingerprint} ${JSON.stringify(f.suppressions ?? [])} ${f.message}`,
+    ),
+    ...result.notes.map((note) => `note ${note.file ?? ''} ${note.message}`),
+    ...result.errors.map((error) => `error ${error.message}`),
+    `files ${result.fileCount} resources ${result.resourceCount}`,
+  ];
+}
+
+/**
+ * One step of an editing session: open buffers (path → text, replacing the file on disk) and
+ * changes written to disk first, which the editor reports as the language server's `schedule`
+ * would (contents again, and discovery when files are created or deleted).
+ */
+interface Step {
+  name: string;
+  open?: Record<string, string>;
+  write?: Record<string, string | null>;
+}
+
+describe('the language server after each edit gives exactly what a whole run gives', () => {
+  it('on the broken examples: tag edits, added and removed resources and files, a renamed Kustomization path, broken YAML, .sops.yaml and .gitops-lint.yaml changes', async () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'gitops-lint-differential-'));
+    dirs.push(base);
+    cpSync(EXAMPLES, base, { recursive: true });
+    const roots = [path.join(base, 'lotus-lake'), path.join(base, 'h-kube')];
+    const read = (file: string): string => readFileSync(path.join(base, file), 'utf8');
+    const release = 'lotus-lake/deploy/dagster/release.yaml';
+    const deploy = 'h-kube/cluster/namespaces/lotus-lake/lotus-lake-deploy.yaml';
+    const cubeRelease = 'lotus-lake/deploy/cube/release.yaml';
+    const releaseText = read(release);
+    const deployText = read(deploy);
+    const cubeText = read(cubeRelease);
+    const sopsText = read('lotus-lake/.sops.yaml');
+    const configText = read('h-kube/.gitops-lint.yaml');
+    const extraSecret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: extra\n  namespace: lotus-lake\ntype: Opaque\nstringData:\n  password: hunter2\n';
+
+    const steps: Step[] = [
+      { name: 'first run' },
+      { name: 'nothing changed' },
+      { name: 'an image tag edited', open: { [release]: releaseText.replace('tag: latest', 'tag: "1.2.3"') } },
+      { name: 'the tag edited back', open: { [release]: releaseText } },
+      { name: 'a document added to an open file', open: { [release]: `${releaseText}---\n${extraSecret}` } },
+      { name: 'the document removed again', open: { [release]: releaseText } },
+      { name: 'a Kustomization path renamed', open: { [release]: releaseText, [deploy]: deployText.replace('path: ./deploy', 'path: ./deploy/dagster') } },
+      { name: 'a Kustomization path to nowhere', open: { [release]: releaseText, [deploy]: deployText.replace('path: ./deploy', 'path: ./deploy/missing') } },
+      { name: 'the path back', open: { [release]: releaseText, [deploy]: deployText } },
+      { name: 'broken YAML', open: { [release]: releaseText.replace('kind: HelmRelease', 'kind: [HelmRelease') } },
+      { name: 'YAML fixed', open: { [release]: releaseText } },
+      { name: 'a HelmRelease removed from its file', open: { [release]: releaseText, [cubeRelease]: '# nothing here any more\n' } },
+      { name: 'a file created on disk', open: { [release]: releaseText, [cubeRelease]: cubeText }, write: { 'lotus-lake/deploy/dagster/extra-secret.yaml': extraSecret } },
+      { name: 'the new file listed in its kustomization', write: { 'lotus-lake/deploy/dagster/kustomization.yaml': read('lotus-lake/deploy/dagster/kustomization.yaml').replace('resources:\n', 'resources:\n  - extra-secret.yaml\n') } },
+      { name: 'a file deleted on disk', write: { 'lotus-lake/deploy/dagster/extra-secret.yaml': null } },
+      { name: '.sops.yaml changed', write: { 'lotus-lake/.sops.yaml': sopsText.replace('^deploy/', '^deploy/dagster/') } },
+      { name: '.sops.yaml back', write: { 'lotus-lake/.sops.yaml': sopsText } },
+      { name: '.gitops-lint.yaml changed', write: { 'h-kube/.gitops-lint.yaml': `${configText}\nrules:\n  image-tag-mutable: error\n  duplicate-resource: "off"\n` } },
+      { name: 'an edit under the new config', open: { [release]: releaseText.replace('tag: latest', 'tag: "1.2.3"') } },
+      { name: '.gitops-lint.yaml back', write: { 'h-kube/.gitops-lint.yaml': configText } },
+      { name: 'the last edit undone', open: { [release]: releaseText } },
+    ];
+
+    const cache = new LoadCache();
+    const incremental = new IncrementalLint();
+    let open = new Map<string, string>();
+    const counts: number[] = [];
+    for (const step of steps) {
+      if (step.write) {
+        const files: string[] = [];
+        for (const [file, text] of Object.entries(step.write)) {
+          const absolute = path.join(base, file);
+          if (text === null) rmSync(absolute);
+          else writeFileSync(absolute, text);
+          files.push(absolute);
+        }
+        cache.invalidate({ files, discovery: true });
+      }
+      if (step.open) open = new Map(Object.entries(step.open).map(([file, text]) => [path.join(base, file), text]));
+      cache.beginRun({ refresh: false });
+      const incrementalResult = await lint({ roots, cwd: base, rules, overrides: open, load: cache.hooks, incremental });
+      cache.endRun();
+      const whole = await lint({ roots, cwd: base, rules, overrides: open });
+      expect(summary(incrementalResult), step.name).toEqual(summary(whole));
+      counts.push(whole.findings.length);
+    }
+    // The edits change the findings (a sequence that never changes them proves little).
+    expect(new Set(counts).size).toBeGreaterThan(4);
+  });
+});
