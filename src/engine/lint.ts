@@ -180,7 +180,10 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
     }
   }
   const modelStarted = clock();
-  const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
+  const model = buildModel(roots, files, notes, {
+    ...(options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {}),
+    ...(options.load?.modelMemo ? { modelMemo: options.load.modelMemo } : {}),
+  });
 
   return { roots, files, model, notes, phases: { load: modelStarted - started, model: clock() - modelStarted }, ...(parseCache ? { parseCache } : {}) };
 }

@@ -1,6 +1,7 @@
 import { loadRootConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { BuildMemo } from '../kustomize/memo.js';
+import { ModelMemo } from './model-memo.js';
 import type { SourceFile } from '../model/workspace.js';
 import type { Discovery } from '../workspace/discover.js';
 import { discoverFiles } from '../workspace/discover.js';
@@ -83,6 +84,7 @@ export class LoadCache {
   }
 
   private readonly buildMemo = new BuildMemo();
+  private readonly modelMemo = new ModelMemo();
 
   endRun(): void {
     this.buildMemo.sweep();
@@ -133,6 +135,7 @@ export class LoadCache {
     readGit: (dir) => this.memo(this.gitFiles, dir, () => readGitFiles(dir)),
     config: (dir, rules) => this.memo(this.configs, dir, () => loadRootConfig(dir, rules)),
     buildMemo: this.buildMemo,
+    modelMemo: this.modelMemo,
     read: (absPath, follow) => {
       this.used.add(absPath);
       const entry = this.contents.get(absPath);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,8 @@ import type { Rule } from '../../src/model/rule.js';
 import type { LintResult } from '../../src/model/result.js';
 
 const rules = builtinRules as ReadonlyArray<Rule<string, never>>;
-const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples/broken');
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const EXAMPLES = path.join(REPO, 'examples/broken');
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -40,6 +42,39 @@ interface Step {
   name: string;
   open?: Record<string, string>;
   write?: Record<string, string | null>;
+}
+
+/**
+ * Run `steps` through the language server's path (LoadCache, IncrementalLint) and through a
+ * fresh whole run each, and compare them; returns the number of findings after each step.
+ */
+async function session(base: string, roots: string[], steps: Step[]): Promise<number[]> {
+  const cache = new LoadCache();
+  const incremental = new IncrementalLint();
+  let open = new Map<string, string>();
+  const counts: number[] = [];
+  for (const [index, step] of steps.entries()) {
+    if (step.write) {
+      const files: string[] = [];
+      for (const [file, text] of Object.entries(step.write)) {
+        const absolute = path.join(base, file);
+        if (text === null) rmSync(absolute);
+        else writeFileSync(absolute, text);
+        files.push(absolute);
+      }
+      cache.invalidate({ files, discovery: true });
+    }
+    if (step.open) open = new Map(Object.entries(step.open).map(([file, text]) => [path.join(base, file), text]));
+    cache.beginRun({ refresh: false });
+    const incrementalResult = await lint({ roots, cwd: base, rules, overrides: open, load: cache.hooks, incremental });
+    cache.endRun();
+    // After the first run, unchanged files' resources, copies and containers come from the memo.
+    if (index > 0) expect(cache.hooks.modelMemo.stats.reused, step.name).toBeGreaterThan(0);
+    const whole = await lint({ roots, cwd: base, rules, overrides: open });
+    expect(summary(incrementalResult), step.name).toEqual(summary(whole));
+    counts.push(whole.findings.length);
+  }
+  return counts;
 }
 
 describe('the language server after each edit gives exactly what a whole run gives', () => {
@@ -83,30 +118,38 @@ describe('the language server after each edit gives exactly what a whole run giv
       { name: 'the last edit undone', open: { [release]: releaseText } },
     ];
 
-    const cache = new LoadCache();
-    const incremental = new IncrementalLint();
-    let open = new Map<string, string>();
-    const counts: number[] = [];
-    for (const step of steps) {
-      if (step.write) {
-        const files: string[] = [];
-        for (const [file, text] of Object.entries(step.write)) {
-          const absolute = path.join(base, file);
-          if (text === null) rmSync(absolute);
-          else writeFileSync(absolute, text);
-          files.push(absolute);
-        }
-        cache.invalidate({ files, discovery: true });
-      }
-      if (step.open) open = new Map(Object.entries(step.open).map(([file, text]) => [path.join(base, file), text]));
-      cache.beginRun({ refresh: false });
-      const incrementalResult = await lint({ roots, cwd: base, rules, overrides: open, load: cache.hooks, incremental });
-      cache.endRun();
-      const whole = await lint({ roots, cwd: base, rules, overrides: open });
-      expect(summary(incrementalResult), step.name).toEqual(summary(whole));
-      counts.push(whole.findings.length);
-    }
+    const counts = await session(base, roots, steps);
     // The edits change the findings (a sequence that never changes them proves little).
     expect(new Set(counts).size).toBeGreaterThan(4);
+  });
+
+  it('on the synthetic 200-file workspace of the bench (no Flux entry point in git, generated builds): tag edits, a renamed and a missing Kustomization path, a resource dropped from a kustomization, broken YAML', async () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'gitops-lint-differential-bench-'));
+    dirs.push(base);
+    execFileSync(process.execPath, [path.join(REPO, 'scripts/bench.mjs'), '--generate', base, '200', 'findings']);
+    const read = (file: string): string => readFileSync(path.join(base, file), 'utf8');
+    const release = 'apps/app-0/res-1.yaml';
+    const apps = 'clusters/apps.yaml';
+    const kustomization = 'apps/app-1/kustomization.yaml';
+    const releaseText = read(release);
+    const appsText = read(apps);
+    const kustomizationText = read(kustomization);
+    const tagged = releaseText.replace(/tag: "[^"]*"/, 'tag: latest');
+    expect(tagged).not.toBe(releaseText);
+    const steps: Step[] = [
+      { name: 'first run' },
+      { name: 'an image tag edited', open: { [release]: tagged } },
+      { name: 'the tag edited back', open: { [release]: releaseText } },
+      { name: 'a Kustomization path renamed', open: { [apps]: appsText.replace('path: ./apps/app-1\n', 'path: ./apps/app-2\n') } },
+      { name: 'a Kustomization path to nowhere', open: { [apps]: appsText.replace('path: ./apps/app-1\n', 'path: ./apps/missing\n') } },
+      { name: 'the path back', open: { [apps]: appsText } },
+      { name: 'a resource dropped from a kustomization', open: { [kustomization]: kustomizationText.replace('  - res-1.yaml\n', '') } },
+      { name: 'broken YAML in the kustomization', open: { [kustomization]: kustomizationText.replace('resources:', 'resources: [') } },
+      { name: 'the kustomization back', open: { [kustomization]: kustomizationText } },
+      { name: 'a file deleted on disk', write: { 'apps/app-2/res-0.yaml': null } },
+    ];
+    expect(appsText).toContain('path: ./apps/app-1\n');
+    const counts = await session(base, [base], steps);
+    expect(new Set(counts).size).toBeGreaterThan(3);
   });
 });
