@@ -8,7 +8,10 @@
  * state a fresh build gives it (what later steps of a build set on it is reset). Whatever else
  * is made again. A run therefore gives what a whole run gives, object for object in value,
  * while unchanged files cost a lookup instead of a new resource, copy and container each.
+ * (What other modules remember about a resource must hold for every run it is handed to: the
+ * one mark that depends on other objects, `hasUnknownSync`, keeps a resource from reuse.)
  */
+import { hasUnknownSync } from '../flux/synthesized.js';
 import type { AppliedDocument } from '../kustomize/build.js';
 import type { Container, ImageOverride, Resource, SourceFile } from '../model/workspace.js';
 
@@ -25,6 +28,14 @@ interface ContainersEntry {
   applied: boolean;
   overrides: readonly ImageOverride[];
   containers: Container[];
+}
+
+/**
+ * A resource that a run marked (a flux-instance release whose sync it could not read, from
+ * the other objects of that run) is not handed to another run: a fresh one is unmarked.
+ */
+function marked(resources: readonly Resource[]): boolean {
+  return resources.some(hasUnknownSync);
 }
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
@@ -54,7 +65,7 @@ export class ModelMemo {
    */
   resourcesOf(file: SourceFile, make: (file: SourceFile) => Resource[]): Resource[] {
     const kept = this.written.get(file);
-    if (kept) {
+    if (kept && !marked(kept)) {
       this.stats.reused++;
       for (const resource of kept) resource.appliedNamespace = resource.namespace;
       return kept;
@@ -74,7 +85,7 @@ export class ModelMemo {
   appliedObjects(documents: readonly AppliedDocument[], build: Resource | undefined, written: ReadonlyArray<Resource | undefined>, make: () => Resource[]): Resource[] {
     const entries = (this.objects.get(documents) ?? []).filter((entry) => entry.run >= this.run - 1);
     const entry = entries.find((candidate) => candidate.run !== this.run && candidate.build === build && sameItems(candidate.written, written));
-    if (entry) {
+    if (entry && !marked(entry.objects)) {
       entry.run = this.run;
       this.stats.reused++;
       for (const object of entry.objects) {
@@ -95,7 +106,7 @@ export class ModelMemo {
   /** A written resource applied as written (`make` copies it): the copy of the last run, reset, once per run. */
   writtenCopy(resource: Resource, build: Resource | undefined, make: () => Resource): Resource {
     const kept = this.copies.get(resource);
-    if (kept && kept.run === this.run - 1 && kept.build === build && kept.copy.applied) {
+    if (kept && kept.run === this.run - 1 && kept.build === build && kept.copy.applied && !hasUnknownSync(kept.copy)) {
       kept.run = this.run;
       this.stats.reused++;
       kept.copy.applied.build = build;

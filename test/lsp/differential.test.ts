@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,5 +154,41 @@ describe('the language server after each edit gives exactly what a whole run giv
     expect(appsText).toContain('path: ./apps/app-1\n');
     const counts = await session(base, [base], steps);
     expect(new Set(counts).size).toBeGreaterThan(3);
+  });
+
+  it('a flux-instance HelmRelease whose chart source, in a sibling build, is edited: what its unknown sync hid is checked as soon as the release is no flux-instance one', async () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'gitops-lint-differential-sync-'));
+    dirs.push(base);
+    const kustomization = (name: string, dir: string) =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ${dir}\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+    const sync = `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: ssh://git@github.com/acme/fleet\n---\n${kustomization('flux-system', './clusters')}`;
+    const oci = (chart: string) =>
+      `apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: flux-operator\n  namespace: flux-system\nspec:\n  interval: 1h\n  url: oci://ghcr.io/controlplaneio-fluxcd/charts/${chart}\n  ref:\n    tag: 0.1.0\n`;
+    // Values from a Secret: their instance.sync is never known.
+    const release = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  interval: 1h\n  chartRef:\n    kind: OCIRepository\n    name: flux-operator\n  valuesFrom:\n    - kind: Secret\n      name: flux-values\n';
+    const app = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:1.2.3\n          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef: {name: db, key: password}\n';
+    const files: Record<string, string> = {
+      '.gitops-lint.yaml': 'externalSecrets:\n  - name: flux-system\n    namespace: flux-system\n  - name: flux-values\n    namespace: flux-system\n',
+      'clusters/gotk-sync.yaml': sync,
+      'clusters/a.yaml': kustomization('a', './a'),
+      'clusters/b.yaml': kustomization('b', './b'),
+      'a/oci.yaml': oci('flux-instance'),
+      'b/flux.yaml': release,
+      'b/app.yaml': app,
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(base, file)), { recursive: true });
+      writeFileSync(path.join(base, file), text);
+    }
+    const steps: Step[] = [
+      { name: 'the flux-instance chart: its sync is unknown' },
+      { name: 'another chart: no sync at all', open: { 'a/oci.yaml': oci('other-chart') } },
+      { name: 'the flux-instance chart again', open: { 'a/oci.yaml': oci('flux-instance') } },
+      { name: 'another chart again', open: { 'a/oci.yaml': oci('other-chart') } },
+    ];
+    const counts = await session(base, [base], steps);
+    // The missing Secret db is an error only while no release creates objects nobody can name.
+    expect(counts[1]).toBeGreaterThan(counts[0] ?? 0);
+    expect(counts).toEqual([counts[0], counts[1], counts[0], counts[1]]);
   });
 });
