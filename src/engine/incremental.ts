@@ -110,7 +110,8 @@ export class IncrementalLint {
       earlier.configs.every((item, index) => item === configs[index]) &&
       sameLookups(earlier.lookups, ctx.model, roots);
     const previous = valid ? earlier.files : new Map<SourceFile, FileEntry>();
-    const lookups: Lookups = valid ? new Map(earlier.lookups) : new Map();
+    // Kept lookups stay; this run's are added (a failed run drops the whole state).
+    const lookups: Lookups = valid ? earlier.lookups : new Map();
     const changed = files.filter((file) => previous.get(file)?.reported !== file.reported);
 
     const fresh = new Map<SourceFile, FileEntry>(changed.map((file) => [file, { reported: file.reported, reports: [], notes: [] }]));
