@@ -63216,9 +63216,11 @@ var init_cache = __esm({
       discoveries = /* @__PURE__ */ new Map();
       gitFiles = /* @__PURE__ */ new Map();
       configs = /* @__PURE__ */ new Map();
+      /** Entries carry the run that last used them (`run`): the others are dropped at `endRun()`, with no key or set entry per file and run. */
       contents = /* @__PURE__ */ new Map();
+      /** Parses by root folder, then by absolute path. */
       parsed = /* @__PURE__ */ new Map();
-      used = /* @__PURE__ */ new Set();
+      run = 0;
       /** Discovery, git and config entries the run asked for (by map): the others are dropped at `endRun()`. */
       usedMemo = /* @__PURE__ */ new Map();
       /** Whether this run reads again what is older than `maxAgeMs` (see `beginRun`). */
@@ -63248,7 +63250,7 @@ var init_cache = __esm({
        * language server runs a refreshing one when the editor goes quiet (`refreshDue()`).
        */
       beginRun(options = {}) {
-        this.used.clear();
+        this.run++;
         this.usedMemo = new Map([this.discoveries, this.gitFiles, this.configs].map((map2) => [map2, /* @__PURE__ */ new Set()]));
         this.refreshing = options.refresh ?? true;
       }
@@ -63256,8 +63258,11 @@ var init_cache = __esm({
       modelMemo = new ModelMemo();
       endRun() {
         this.buildMemo.sweep();
-        for (const key2 of this.parsed.keys()) if (!this.used.has(key2)) this.parsed.delete(key2);
-        for (const key2 of this.contents.keys()) if (!this.used.has(key2)) this.contents.delete(key2);
+        for (const [dir, byPath2] of this.parsed) {
+          for (const [key2, entry] of byPath2) if (entry.run !== this.run) byPath2.delete(key2);
+          if (byPath2.size === 0) this.parsed.delete(dir);
+        }
+        for (const [key2, entry] of this.contents) if (entry.run !== this.run) this.contents.delete(key2);
         for (const [map2, keys] of this.usedMemo) for (const key2 of map2.keys()) if (!keys.has(key2)) map2.delete(key2);
         let oldest = Infinity;
         for (const map2 of [this.discoveries, this.gitFiles, this.configs, this.contents]) {
@@ -63299,26 +63304,29 @@ var init_cache = __esm({
         buildMemo: this.buildMemo,
         modelMemo: this.modelMemo,
         read: (absPath, follow) => {
-          this.used.add(absPath);
           const entry = this.contents.get(absPath);
-          if (entry && this.fresh(entry.at)) return entry.value;
+          if (entry && this.fresh(entry.at)) {
+            entry.run = this.run;
+            return entry.value;
+          }
           const value = readContent(absPath, follow);
           const kept = entry && value instanceof Uint8Array && entry.value instanceof Uint8Array && sameContent(entry.value, value) ? entry.value : value;
-          this.contents.set(absPath, { at: this.stamp(), value: kept });
+          this.contents.set(absPath, { at: this.stamp(), value: kept, run: this.run });
           return kept;
         },
         loadFile: (root, relativePath, absPath, content) => {
-          const key2 = `${root.dir}\0${absPath}`;
-          this.used.add(key2);
-          const cached = this.parsed.get(key2);
+          let byPath2 = this.parsed.get(root.dir);
+          if (!byPath2) this.parsed.set(root.dir, byPath2 = /* @__PURE__ */ new Map());
+          const cached = byPath2.get(absPath);
           if (cached && sameContent(cached.content, content)) {
+            cached.run = this.run;
             const file = cached.outcome.file;
             file.root = root;
             file.reported = true;
             return cached.outcome;
           }
           const outcome = loadSourceFile(root, relativePath, absPath, content);
-          this.parsed.set(key2, { content, outcome });
+          byPath2.set(absPath, { content, outcome, run: this.run });
           return outcome;
         }
       };
@@ -63401,7 +63409,7 @@ var init_incremental = __esm({
         const earlier = this.rules.get(id);
         const valid = earlier !== void 0 && earlier.options === options && earlier.configs.length === configs.length && earlier.configs.every((item, index) => item === configs[index]) && sameLookups(earlier.lookups, ctx.model, roots);
         const previous = valid ? earlier.files : /* @__PURE__ */ new Map();
-        const lookups = valid ? new Map(earlier.lookups) : /* @__PURE__ */ new Map();
+        const lookups = valid ? earlier.lookups : /* @__PURE__ */ new Map();
         const changed = files.filter((file) => previous.get(file)?.reported !== file.reported);
         const fresh = new Map(changed.map((file) => [file, { reported: file.reported, reports: [], notes: [] }]));
         const byPath2 = new Map(changed.map((file) => [file.absPath, file]));
