@@ -39,6 +39,8 @@ export default defineRule({
     id: 'sops-creation-rules',
     description: 'Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients',
     scope: 'repository',
+    // Each file by itself and the .sops.yaml that covers it (looked up by path).
+    dependsOn: 'file',
     category: 'reliability',
     defaultLevel: 'warning',
     recommended: true,

@@ -47,6 +47,8 @@ export default defineRule({
     id: 'sops-secret-encrypted',
     description: 'Require Secrets, and credentials in files that .sops.yaml covers, to be SOPS-encrypted, with no plaintext left inside',
     scope: 'repository',
+    // Each file by itself and the .sops.yaml that covers it (looked up by path).
+    dependsOn: 'file',
     category: 'security',
     defaultLevel: 'error',
     recommended: true,

@@ -13856,11 +13856,11 @@ function samePlace(a, b) {
   return a.file === b.file && a.docIndex === b.docIndex && a.path.length === b.path.length && a.path.every((segment, index) => segment === b.path[index]);
 }
 function cloneNode(node, at, inPlace = false) {
-  const marked = locationOf(node);
-  const own3 = marked ?? at;
+  const marked2 = locationOf(node);
+  const own3 = marked2 ?? at;
   const copy = Array.isArray(node) ? [...node] : { ...node };
   const keyed = keyMarksOf(node);
-  if (!inPlace || marked !== void 0 || keyed !== void 0) markCopy(copy, own3, keyed);
+  if (!inPlace || marked2 !== void 0 || keyed !== void 0) markCopy(copy, own3, keyed);
   if (Array.isArray(node)) {
     for (let index = 0; index < node.length; index++) {
       const child = node[index];
@@ -15964,7 +15964,16 @@ function buildOnce(input) {
       }
     }
   };
-  const objectsOf = (documents, build3) => documents.map((document2) => appliedResource(document2, input.resourceAt(document2.written.file, document2.written.docIndex), build3));
+  const objectsOf = (documents, build3) => {
+    const written2 = documents.map((document2) => input.resourceAt(document2.written.file, document2.written.docIndex));
+    const make = () => documents.map((document2, index) => appliedResource(document2, written2[index], build3));
+    return input.modelMemo ? input.modelMemo.appliedObjects(documents, build3, written2, make) : make();
+  };
+  const memoBuild = (key2, root, dir, flux, exclude) => {
+    const options = (generatedExclude) => ({ ...flux ? { flux } : {}, ...generatedExclude ? { generated: { exclude: generatedExclude } } : {} });
+    if (!input.memo) return buildKustomization(hostOf(root), dir, options(exclude));
+    return input.memo.build(key2, hostOf(root), flux, (host, recorded) => buildKustomization(host, dir, options(recorded)), exclude);
+  };
   const rawBuild = (kustomization) => {
     const target = targetOf(kustomization);
     if (!target) return void 0;
@@ -15975,7 +15984,7 @@ function buildOnce(input) {
     if (!output) {
       const exclude = excludedBy(target.root, target.source);
       const flux = overrides.flux;
-      output = input.memo && !generated2 ? input.memo.build(key2, hostOf(target.root), flux, (host) => buildKustomization(host, target.dir, { flux })) : buildKustomization(hostOf(target.root), target.dir, { flux, ...generated2 ? { generated: { exclude } } : {} });
+      output = memoBuild(`flux\0${key2}\0${generated2}`, target.root, target.dir, flux, generated2 ? exclude : void 0);
       buildCache.set(key2, output);
     }
     return { target, generated: generated2, output };
@@ -16110,7 +16119,7 @@ function buildOnce(input) {
         const file = tree.files.get(relative);
         return ignored(relative) || file !== void 0 && readByTrials.has(file) && !assumed.some((kustomization) => kustomization.file === file);
       };
-      const output = buildKustomization(hostOf(root), dir, generated2 ? { generated: { exclude } } : {});
+      const output = memoBuild(`assumed\0${root.dir}\0${dir}\0${generated2}`, root, dir, void 0, generated2 ? exclude : void 0);
       const build3 = {
         kustomization: void 0,
         root,
@@ -16140,7 +16149,7 @@ function buildOnce(input) {
     if (!assumedRoots.has(root)) {
       for (const node of input.kustomize.nodes) {
         if (node.file.root !== root || node.parents.length > 0) continue;
-        const output = buildKustomization(hostOf(root), node.dir);
+        const output = memoBuild(`tree\0${root.dir}\0${node.dir}`, root, node.dir, void 0, void 0);
         record({
           kustomization: void 0,
           root,
@@ -16163,7 +16172,7 @@ function buildOnce(input) {
     for (const resource of input.written) {
       if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== void 0 || excluded(resource.file.path) || patches.has(resource.file.path)) continue;
       if (underFluxPath(resource.file)) continue;
-      const copy = asWrittenCopy(resource, void 0);
+      const copy = input.modelMemo ? input.modelMemo.writtenCopy(resource, void 0, () => asWrittenCopy(resource, void 0)) : asWrittenCopy(resource, void 0);
       if (uncovered && copy.applied) copy.applied.assumed = true;
       resources.push(copy);
       const list = copies.get(resource);
@@ -23654,6 +23663,14 @@ function makeResource(file, docIndex) {
     get: (path26) => getIn(value, path26)
   };
 }
+function resourcesOf(file) {
+  const made = [];
+  for (let index = 0; index < file.documents.length; index++) {
+    const resource = makeResource(file, index);
+    if (resource) made.push(resource);
+  }
+  return made;
+}
 function emptyRootFiles(root) {
   return { root, files: /* @__PURE__ */ new Map(), dirs: /* @__PURE__ */ new Set([""]), filesIn: /* @__PURE__ */ new Map(), dirsIn: /* @__PURE__ */ new Map() };
 }
@@ -23676,8 +23693,14 @@ function indexRootFiles(roots, files) {
   return byRoot;
 }
 function buildModel(roots, files, notes, options = {}) {
+  const memo2 = options.modelMemo;
+  memo2?.startRun();
   const written2 = [];
   for (const file of files) {
+    if (memo2) {
+      for (const resource of memo2.resourcesOf(file, resourcesOf)) written2.push(resource);
+      continue;
+    }
     for (let index = 0; index < file.documents.length; index++) {
       const resource = makeResource(file, index);
       if (resource) written2.push(resource);
@@ -23727,7 +23750,8 @@ function buildModel(roots, files, notes, options = {}) {
     // What kustomize itself knows to be cluster-scoped (its embedded schema): it gives every other kind a namespace.
     isClusterScoped: builtInClusterScoped,
     note,
-    ...options.buildMemo ? { memo: options.buildMemo } : {}
+    ...options.buildMemo ? { memo: options.buildMemo } : {},
+    ...memo2 ? { modelMemo: memo2 } : {}
   });
   const resources = applied.resources;
   const byKind = /* @__PURE__ */ new Map();
@@ -23736,6 +23760,7 @@ function buildModel(roots, files, notes, options = {}) {
   for (const resource of resources) push(byKindName, `${resource.kind}\0${resource.name}`, resource);
   const writtenByKindName = /* @__PURE__ */ new Map();
   for (const resource of written2) push(writtenByKindName, `${resource.kind}\0${resource.name}`, resource);
+  const containersOf2 = (list, overridesFor) => memo2 ? memo2.containersOf(list, (resource) => podSpecPath(resource) !== void 0, overridesFor, extractContainers) : extractContainers(list, overridesFor);
   let containers;
   let writtenContainers;
   let configData;
@@ -23759,17 +23784,11 @@ function buildModel(roots, files, notes, options = {}) {
     applied: applied.model,
     kustomize,
     get writtenContainers() {
-      writtenContainers ??= [
-        ...model.containers,
-        ...extractContainers(
-          written2.filter((resource) => !applied.copies.has(resource)),
-          (resource) => kustomize.chain(resource.file).flatMap((node) => node.images)
-        )
-      ];
+      writtenContainers ??= [...model.containers, ...containersOf2(written2.filter((resource) => !applied.copies.has(resource)), (resource) => kustomize.chain(resource.file).flatMap((node) => node.images))];
       return writtenContainers;
     },
     get containers() {
-      containers ??= extractContainers(resources, (resource) => kustomize.chain((resource.applied?.written ?? resource).file).flatMap((node) => node.images));
+      containers ??= containersOf2(resources, (resource) => kustomize.chain((resource.applied?.written ?? resource).file).flatMap((node) => node.images));
       return containers;
     },
     get configData() {
@@ -37911,6 +37930,8 @@ ${recipients.map((r) => `        - recipient: ${r}
         id: "sops-creation-rules",
         description: "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients",
         scope: "repository",
+        // Each file by itself and the .sops.yaml that covers it (looked up by path).
+        dependsOn: "file",
         category: "reliability",
         defaultLevel: "warning",
         recommended: true,
@@ -38283,6 +38304,8 @@ type: Opaque
         id: "sops-secret-encrypted",
         description: "Require Secrets, and credentials in files that .sops.yaml covers, to be SOPS-encrypted, with no plaintext left inside",
         scope: "repository",
+        // Each file by itself and the .sops.yaml that covers it (looked up by path).
+        dependsOn: "file",
         category: "security",
         defaultLevel: "error",
         recommended: true,
@@ -52716,7 +52739,10 @@ async function loadWorkspace(options) {
     }
   }
   const modelStarted = clock();
-  const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
+  const model = buildModel(roots, files, notes, {
+    ...options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {},
+    ...options.load?.modelMemo ? { modelMemo: options.load.modelMemo } : {}
+  });
   return { roots, files, model, notes, phases: { load: modelStarted - started, model: clock() - modelStarted }, ...parseCache ? { parseCache } : {} };
 }
 function readThroughCaches(loaded6, hclFiles) {
@@ -52887,10 +52913,10 @@ function applySuppressions(findings, files) {
   }
 }
 function sourceViews(files, model) {
-  const byPath2 = new Map(files.map((file) => [import_node_path17.default.join(file.root.dir, file.path), file]));
+  const byPath2 = new Map(files.map((file) => [`${file.root.dir}\0${file.path}`, file]));
   const cache7 = /* @__PURE__ */ new Map();
   const view = (root, file) => {
-    const key2 = import_node_path17.default.join(root, file);
+    const key2 = `${root}\0${file}`;
     if (!cache7.has(key2)) {
       const source = byPath2.get(key2);
       const redaction = source ? redact(source, model) : void 0;
@@ -63154,14 +63180,15 @@ var init_memo = __esm({
       /** Builds reused and made, for tests and profiling. */
       stats = { reused: 0, built: 0 };
       /**
-       * The build for `key` (everything that decides it besides the host and the Flux overrides'
-       * places), reused when still valid, else made by `build` with a host that records its calls.
+       * The build for `key` (everything that decides it besides the host, the Flux overrides'
+       * places and the `exclude` filter of a generated kustomization), reused when still valid,
+       * else made by `build` with a host (and filter) that record their calls.
        */
-      build(key2, host, flux, build3) {
+      build(key2, host, flux, build3, exclude) {
         this.used.add(key2);
         const locations = locationsOf(flux);
         const entry = this.entries.get(key2);
-        if (entry && sameLocations(entry.locations, locations) && entry.calls.every((call) => sameAnswer(ask(host, call), call.result))) {
+        if (entry && sameLocations(entry.locations, locations) && entry.calls.every((call) => call.method === "isClusterScoped" && host.isClusterScoped === entry.isClusterScoped || sameAnswer(ask(host, call), call.result)) && (exclude ? entry.excluded.every(([relative, answer]) => exclude(relative) === answer) : entry.excluded.length === 0)) {
           this.stats.reused++;
           return entry.output;
         }
@@ -63177,14 +63204,128 @@ var init_memo = __esm({
             return result;
           };
         }
-        const output = build3(recording);
-        this.entries.set(key2, { output, calls, locations });
+        const excluded = [];
+        const recordingExclude = exclude && ((relative) => {
+          const answer = exclude(relative);
+          excluded.push([relative, answer]);
+          return answer;
+        });
+        const output = build3(recording, recordingExclude);
+        this.entries.set(key2, { output, calls, locations, excluded, isClusterScoped: host.isClusterScoped });
         return output;
       }
       /** Forget builds the last run did not ask for. */
       sweep() {
         for (const key2 of this.entries.keys()) if (!this.used.has(key2)) this.entries.delete(key2);
         this.used.clear();
+      }
+    };
+  }
+});
+
+// src/lsp/model-memo.ts
+function marked(resources) {
+  return resources.some(hasUnknownSync);
+}
+function sameItems(a, b) {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
+}
+var ModelMemo;
+var init_model_memo = __esm({
+  "src/lsp/model-memo.ts"() {
+    "use strict";
+    init_synthesized();
+    ModelMemo = class {
+      run = 0;
+      written = /* @__PURE__ */ new WeakMap();
+      objects = /* @__PURE__ */ new WeakMap();
+      copies = /* @__PURE__ */ new WeakMap();
+      containers = /* @__PURE__ */ new WeakMap();
+      /** Parts reused and made in the last run, for tests and profiling. */
+      stats = { reused: 0, made: 0 };
+      /** Start a model build: what it gets from here is handed out once. */
+      startRun() {
+        this.run++;
+        this.stats.reused = 0;
+        this.stats.made = 0;
+      }
+      /**
+       * The written resources of a file's documents (`make` builds them). A file whose content
+       * did not change is the same `SourceFile`, so its resources are the same: they get back the
+       * namespace as written, which the model then moves as kustomize does, as for new ones.
+       */
+      resourcesOf(file, make) {
+        const kept = this.written.get(file);
+        if (kept && !marked(kept)) {
+          this.stats.reused++;
+          for (const resource of kept) resource.appliedNamespace = resource.namespace;
+          return kept;
+        }
+        this.stats.made++;
+        const made = make(file);
+        this.written.set(file, made);
+        return made;
+      }
+      /**
+       * The applied copies of a kustomize build's documents for `build` (the Flux Kustomization
+       * that applies them; `written` are the documents' resources, as `make` gets them): the
+       * copies of the last run when the build's output, `build` and every written resource are
+       * the same objects, reset to what `make` gives (`applied.build` is `build`, not assumed).
+       */
+      appliedObjects(documents, build3, written2, make) {
+        const entries = (this.objects.get(documents) ?? []).filter((entry2) => entry2.run >= this.run - 1);
+        const entry = entries.find((candidate) => candidate.run !== this.run && candidate.build === build3 && sameItems(candidate.written, written2));
+        if (entry && !marked(entry.objects)) {
+          entry.run = this.run;
+          this.stats.reused++;
+          for (const object of entry.objects) {
+            if (!object.applied) continue;
+            object.applied.build = build3;
+            delete object.applied.assumed;
+          }
+          this.objects.set(documents, entries);
+          return entry.objects;
+        }
+        this.stats.made++;
+        const objects = make();
+        entries.push({ build: build3, written: written2, objects, run: this.run });
+        this.objects.set(documents, entries);
+        return objects;
+      }
+      /** A written resource applied as written (`make` copies it): the copy of the last run, reset, once per run. */
+      writtenCopy(resource, build3, make) {
+        const kept = this.copies.get(resource);
+        if (kept && kept.run === this.run - 1 && kept.build === build3 && kept.copy.applied && !hasUnknownSync(kept.copy)) {
+          kept.run = this.run;
+          this.stats.reused++;
+          kept.copy.applied.build = build3;
+          delete kept.copy.applied.assumed;
+          return kept.copy;
+        }
+        this.stats.made++;
+        const copy = make();
+        this.copies.set(resource, { build: build3, copy, run: this.run });
+        return copy;
+      }
+      /**
+       * The containers of each resource, in order (`extract` finds them in a list of resources,
+       * with the kustomize image overrides `overridesFor` gives a workload): a resource's
+       * containers of an earlier run when its namespace and overrides are the same.
+       */
+      containersOf(resources, isWorkload, overridesFor, extract) {
+        const out2 = [];
+        for (const resource of resources) {
+          const overrides = isWorkload(resource) ? overridesFor(resource) : [];
+          const kept = this.containers.get(resource);
+          if (kept && kept.namespace === resource.appliedNamespace && kept.applied === (resource.applied !== void 0) && sameItems(kept.overrides, overrides)) {
+            for (const container of kept.containers) out2.push(container);
+            continue;
+          }
+          const containers = extract([resource], () => overrides);
+          this.containers.set(resource, { namespace: resource.appliedNamespace, applied: resource.applied !== void 0, overrides, containers });
+          for (const container of containers) out2.push(container);
+        }
+        return out2;
       }
     };
   }
@@ -63202,6 +63343,7 @@ var init_cache = __esm({
     "use strict";
     init_load();
     init_memo();
+    init_model_memo();
     init_discover();
     init_git();
     init_load2();
@@ -63220,9 +63362,11 @@ var init_cache = __esm({
       discoveries = /* @__PURE__ */ new Map();
       gitFiles = /* @__PURE__ */ new Map();
       configs = /* @__PURE__ */ new Map();
+      /** Entries carry the run that last used them (`run`): the others are dropped at `endRun()`, with no key or set entry per file and run. */
       contents = /* @__PURE__ */ new Map();
+      /** Parses by root folder, then by absolute path. */
       parsed = /* @__PURE__ */ new Map();
-      used = /* @__PURE__ */ new Set();
+      run = 0;
       /** Discovery, git and config entries the run asked for (by map): the others are dropped at `endRun()`. */
       usedMemo = /* @__PURE__ */ new Map();
       /** Whether this run reads again what is older than `maxAgeMs` (see `beginRun`). */
@@ -63252,15 +63396,19 @@ var init_cache = __esm({
        * language server runs a refreshing one when the editor goes quiet (`refreshDue()`).
        */
       beginRun(options = {}) {
-        this.used.clear();
+        this.run++;
         this.usedMemo = new Map([this.discoveries, this.gitFiles, this.configs].map((map2) => [map2, /* @__PURE__ */ new Set()]));
         this.refreshing = options.refresh ?? true;
       }
       buildMemo = new BuildMemo();
+      modelMemo = new ModelMemo();
       endRun() {
         this.buildMemo.sweep();
-        for (const key2 of this.parsed.keys()) if (!this.used.has(key2)) this.parsed.delete(key2);
-        for (const key2 of this.contents.keys()) if (!this.used.has(key2)) this.contents.delete(key2);
+        for (const [dir, byPath2] of this.parsed) {
+          for (const [key2, entry] of byPath2) if (entry.run !== this.run) byPath2.delete(key2);
+          if (byPath2.size === 0) this.parsed.delete(dir);
+        }
+        for (const [key2, entry] of this.contents) if (entry.run !== this.run) this.contents.delete(key2);
         for (const [map2, keys] of this.usedMemo) for (const key2 of map2.keys()) if (!keys.has(key2)) map2.delete(key2);
         let oldest = Infinity;
         for (const map2 of [this.discoveries, this.gitFiles, this.configs, this.contents]) {
@@ -63300,27 +63448,31 @@ var init_cache = __esm({
         readGit: (dir) => this.memo(this.gitFiles, dir, () => readGitFiles(dir)),
         config: (dir, rules) => this.memo(this.configs, dir, () => loadRootConfig(dir, rules)),
         buildMemo: this.buildMemo,
+        modelMemo: this.modelMemo,
         read: (absPath, follow) => {
-          this.used.add(absPath);
           const entry = this.contents.get(absPath);
-          if (entry && this.fresh(entry.at)) return entry.value;
+          if (entry && this.fresh(entry.at)) {
+            entry.run = this.run;
+            return entry.value;
+          }
           const value = readContent(absPath, follow);
           const kept = entry && value instanceof Uint8Array && entry.value instanceof Uint8Array && sameContent(entry.value, value) ? entry.value : value;
-          this.contents.set(absPath, { at: this.stamp(), value: kept });
+          this.contents.set(absPath, { at: this.stamp(), value: kept, run: this.run });
           return kept;
         },
         loadFile: (root, relativePath, absPath, content) => {
-          const key2 = `${root.dir}\0${absPath}`;
-          this.used.add(key2);
-          const cached = this.parsed.get(key2);
+          let byPath2 = this.parsed.get(root.dir);
+          if (!byPath2) this.parsed.set(root.dir, byPath2 = /* @__PURE__ */ new Map());
+          const cached = byPath2.get(absPath);
           if (cached && sameContent(cached.content, content)) {
+            cached.run = this.run;
             const file = cached.outcome.file;
             file.root = root;
             file.reported = true;
             return cached.outcome;
           }
           const outcome = loadSourceFile(root, relativePath, absPath, content);
-          this.parsed.set(key2, { content, outcome });
+          byPath2.set(absPath, { content, outcome, run: this.run });
           return outcome;
         }
       };
@@ -63329,7 +63481,7 @@ var init_cache = __esm({
 });
 
 // src/engine/incremental.ts
-function fileView(model, files, note) {
+function fileView(model, files, note, lookups) {
   const checked = new Set(files);
   const own3 = (file) => {
     if (!checked.has(file)) throw new OutsideFile(`read ${file.path}`);
@@ -63341,6 +63493,11 @@ function fileView(model, files, note) {
     written: files.flatMap((file) => model.resourcesIn(file)),
     resourcesIn: (file) => model.resourcesIn(own3(file)),
     resourceAt: (file, docIndex) => model.resourceAt(own3(file), docIndex),
+    fileAt: (root, path26) => {
+      const found = model.fileAt(root, path26);
+      lookups.set(`${root.dir}\0${path26}`, { dir: root.dir, path: path26, found });
+      return found;
+    },
     note
   };
   return new Proxy(members, {
@@ -63349,6 +63506,14 @@ function fileView(model, files, note) {
       return Reflect.get(target, property, receiver);
     }
   });
+}
+function sameLookups(lookups, model, roots) {
+  const byDir = new Map(roots.map((root) => [root.dir, root]));
+  for (const { dir, path: path26, found } of lookups.values()) {
+    const root = byDir.get(dir);
+    if ((root === void 0 ? void 0 : model.fileAt(root, path26)) !== found) return false;
+  }
+  return true;
 }
 function keep2(report, model) {
   if (!("resource" in report)) return { report };
@@ -63368,7 +63533,7 @@ var init_incremental = __esm({
     "use strict";
     OutsideFile = class extends Error {
     };
-    ALLOWED = /* @__PURE__ */ new Set(["roots", "files", "written", "resourcesIn", "resourceAt", "note"]);
+    ALLOWED = /* @__PURE__ */ new Set(["roots", "files", "written", "resourcesIn", "resourceAt", "fileAt", "note"]);
     IncrementalLint = class {
       rules = /* @__PURE__ */ new Map();
       /** Rules caught reading beyond their files: always run whole. */
@@ -63388,17 +63553,23 @@ var init_incremental = __esm({
         const configs = roots.flatMap((root) => [root.dir, root.config]);
         const options = JSON.stringify(ctx.options) ?? "";
         const earlier = this.rules.get(id);
-        const valid = earlier !== void 0 && earlier.options === options && earlier.configs.length === configs.length && earlier.configs.every((item, index) => item === configs[index]);
+        const valid = earlier !== void 0 && earlier.options === options && earlier.configs.length === configs.length && earlier.configs.every((item, index) => item === configs[index]) && sameLookups(earlier.lookups, ctx.model, roots);
         const previous = valid ? earlier.files : /* @__PURE__ */ new Map();
+        const lookups = valid ? earlier.lookups : /* @__PURE__ */ new Map();
         const changed = files.filter((file) => previous.get(file)?.reported !== file.reported);
         const fresh = new Map(changed.map((file) => [file, { reported: file.reported, reports: [], notes: [] }]));
         const byPath2 = new Map(changed.map((file) => [file.absPath, file]));
         try {
-          const model = fileView(ctx.model, changed, (note) => {
-            const file = note.file === void 0 ? void 0 : byPath2.get(note.file);
-            if (!file) throw new OutsideFile(`a note about ${note.file ?? "no file"}`);
-            fresh.get(file)?.notes.push(note);
-          });
+          const model = fileView(
+            ctx.model,
+            changed,
+            (note) => {
+              const file = note.file === void 0 ? void 0 : byPath2.get(note.file);
+              if (!file) throw new OutsideFile(`a note about ${note.file ?? "no file"}`);
+              fresh.get(file)?.notes.push(note);
+            },
+            lookups
+          );
           rule.check({
             options: ctx.options,
             model,
@@ -63437,7 +63608,7 @@ var init_incremental = __esm({
         }
         for (const note of notes) ctx.model.note(note);
         for (const report of reports) ctx.report(report);
-        this.rules.set(id, { configs, options, files: next });
+        this.rules.set(id, { configs, options, files: next, lookups });
         this.last.set(id, { checked: changed.length, kept });
       }
       /** Run `rule` on the whole workspace, keeping nothing of it for the next run. */

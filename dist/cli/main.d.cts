@@ -1858,8 +1858,10 @@ export interface RuleMeta<M extends string = string> {
 	/**
 	 * What the rule's findings on a file depend on. `file`: only that file (its text, parse and
 	 * written resources, through `model.files`, `model.written`, `model.resourcesIn`/`resourceAt`
-	 * of that file) and the rule's config: after an edit the language server re-checks only the
-	 * files whose content changed and keeps the findings of the others (src/engine/incremental.ts).
+	 * of that file), the files it looks up by path (`model.fileAt`, such as the covering
+	 * `.sops.yaml`) and the rule's config: after an edit the language server re-checks only the
+	 * files whose content changed and keeps the findings of the others, and re-checks every file
+	 * when a lookup finds another file (src/engine/incremental.ts).
 	 * Unset: the whole workspace (every run checks every file).
 	 */
 	dependsOn?: "file";
@@ -2092,12 +2094,48 @@ declare class BuildMemo {
 		built: number;
 	};
 	/**
-	 * The build for `key` (everything that decides it besides the host and the Flux overrides'
-	 * places), reused when still valid, else made by `build` with a host that records its calls.
+	 * The build for `key` (everything that decides it besides the host, the Flux overrides'
+	 * places and the `exclude` filter of a generated kustomization), reused when still valid,
+	 * else made by `build` with a host (and filter) that record their calls.
 	 */
-	build(key: string, host: KustomizeHost, flux: FluxOverrides | undefined, build: (host: KustomizeHost) => BuildResult): BuildResult;
+	build(key: string, host: KustomizeHost, flux: FluxOverrides | undefined, build: (host: KustomizeHost, exclude?: (relative: string) => boolean) => BuildResult, exclude?: (relative: string) => boolean): BuildResult;
 	/** Forget builds the last run did not ask for. */
 	sweep(): void;
+}
+declare class ModelMemo {
+	private run;
+	private readonly written;
+	private readonly objects;
+	private readonly copies;
+	private readonly containers;
+	/** Parts reused and made in the last run, for tests and profiling. */
+	readonly stats: {
+		reused: number;
+		made: number;
+	};
+	/** Start a model build: what it gets from here is handed out once. */
+	startRun(): void;
+	/**
+	 * The written resources of a file's documents (`make` builds them). A file whose content
+	 * did not change is the same `SourceFile`, so its resources are the same: they get back the
+	 * namespace as written, which the model then moves as kustomize does, as for new ones.
+	 */
+	resourcesOf(file: SourceFile, make: (file: SourceFile) => Resource[]): Resource[];
+	/**
+	 * The applied copies of a kustomize build's documents for `build` (the Flux Kustomization
+	 * that applies them; `written` are the documents' resources, as `make` gets them): the
+	 * copies of the last run when the build's output, `build` and every written resource are
+	 * the same objects, reset to what `make` gives (`applied.build` is `build`, not assumed).
+	 */
+	appliedObjects(documents: readonly AppliedDocument[], build: Resource | undefined, written: ReadonlyArray<Resource | undefined>, make: () => Resource[]): Resource[];
+	/** A written resource applied as written (`make` copies it): the copy of the last run, reset, once per run. */
+	writtenCopy(resource: Resource, build: Resource | undefined, make: () => Resource): Resource;
+	/**
+	 * The containers of each resource, in order (`extract` finds them in a list of resources,
+	 * with the kustomize image overrides `overridesFor` gives a workload): a resource's
+	 * containers of an earlier run when its namespace and overrides are the same.
+	 */
+	containersOf(resources: readonly Resource[], isWorkload: (resource: Resource) => boolean, overridesFor: (resource: Resource) => ImageOverride[], extract: (resources: readonly Resource[], overridesFor: (resource: Resource) => ImageOverride[]) => Container[]): Container[];
 }
 export interface GitFiles {
 	/** Root-relative paths of tracked files. */
@@ -2192,6 +2230,8 @@ export interface LoadHooks {
 	config?: typeof loadRootConfig;
 	/** Kustomize builds kept between runs: a build is reused while every file it read is the same. */
 	buildMemo?: BuildMemo;
+	/** Written resources, applied copies and containers kept between runs (the language server). */
+	modelMemo?: ModelMemo;
 }
 declare const TOO_LARGE: unique symbol;
 declare function readContent(absPath: string, follow?: boolean): Uint8Array | null | typeof TOO_LARGE;

@@ -27,6 +27,7 @@ import type { RepoLink } from '../flux/types.js';
 import { fluxDir, hasKustomizationFile, includeAt, sourceIgnoreMatcher } from '../flux/tree.js';
 import { hostFromRootFiles } from '../kustomize/host.js';
 import type { BuildMemo } from '../kustomize/memo.js';
+import type { ModelMemo } from '../lsp/model-memo.js';
 import { dirOf } from '../engine/collections.js';
 import { patchPathsOf } from '../kustomize/tree.js';
 import type { AppliedBuild, AppliedModel, AppliedProblem } from './types.js';
@@ -44,6 +45,8 @@ export interface AppliedInput {
   note(note: RunNote): void;
   /** Builds of earlier runs, reused when what they read is unchanged (the language server). */
   memo?: BuildMemo;
+  /** Applied copies of earlier runs, reused when their build output, Kustomization and written resources are the same objects. */
+  modelMemo?: ModelMemo;
 }
 
 export interface AppliedResult {
@@ -190,8 +193,17 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
     }
   };
 
-  const objectsOf = (documents: readonly AppliedDocument[], build: Resource | undefined): Resource[] =>
-    documents.map((document) => appliedResource(document, input.resourceAt(document.written.file, document.written.docIndex), build));
+  const objectsOf = (documents: readonly AppliedDocument[], build: Resource | undefined): Resource[] => {
+    const written = documents.map((document) => input.resourceAt(document.written.file, document.written.docIndex));
+    const make = () => documents.map((document, index) => appliedResource(document, written[index], build));
+    return input.modelMemo ? input.modelMemo.appliedObjects(documents, build, written, make) : make();
+  };
+  /** Kustomize's build of `dir`, through the memo when there is one (`key` names what else decides it). */
+  const memoBuild = (key: string, root: Root, dir: string, flux: FluxOverrides | undefined, exclude: ((relative: string) => boolean) | undefined): ReturnType<typeof buildKustomization> => {
+    const options = (generatedExclude: ((relative: string) => boolean) | undefined) => ({ ...(flux ? { flux } : {}), ...(generatedExclude ? { generated: { exclude: generatedExclude } } : {}) });
+    if (!input.memo) return buildKustomization(hostOf(root), dir, options(exclude));
+    return input.memo.build(key, hostOf(root), flux, (host, recorded) => buildKustomization(host, dir, options(recorded)), exclude);
+  };
 
   /** Build a Flux Kustomization as Flux would; `undefined` when its source or path is not known. */
   /** kustomize's output for a Flux Kustomization as Flux would build it (cached by what decides it). */
@@ -205,11 +217,8 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
     if (!output) {
       const exclude = excludedBy(target.root, target.source);
       const flux = overrides.flux;
-      // A generated kustomization also depends on the source's ignore rules: not kept between runs.
-      output =
-        input.memo && !generated
-          ? input.memo.build(key, hostOf(target.root), flux, (host) => buildKustomization(host, target.dir, { flux }))
-          : buildKustomization(hostOf(target.root), target.dir, { flux, ...(generated ? { generated: { exclude } } : {}) });
+      // A generated kustomization also depends on the source's ignore rules: the memo keeps its answers.
+      output = memoBuild(`flux\0${key}\0${generated}`, target.root, target.dir, flux, generated ? exclude : undefined);
       buildCache.set(key, output);
     }
     return { target, generated, output };
@@ -376,7 +385,7 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
         const file = tree.files.get(relative);
         return ignored(relative) || (file !== undefined && readByTrials.has(file) && !assumed.some((kustomization) => kustomization.file === file));
       };
-      const output = buildKustomization(hostOf(root), dir, generated ? { generated: { exclude } } : {});
+      const output = memoBuild(`assumed\0${root.dir}\0${dir}\0${generated}`, root, dir, undefined, generated ? exclude : undefined);
       const build: AppliedBuild = {
         kustomization: undefined,
         root,
@@ -415,7 +424,7 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
     if (!assumedRoots.has(root)) {
       for (const node of input.kustomize.nodes) {
         if (node.file.root !== root || node.parents.length > 0) continue;
-        const output = buildKustomization(hostOf(root), node.dir);
+        const output = memoBuild(`tree\0${root.dir}\0${node.dir}`, root, node.dir, undefined, undefined);
         record({
           kustomization: undefined,
           root,
@@ -440,7 +449,7 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
     for (const resource of input.written) {
       if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== undefined || excluded(resource.file.path) || patches.has(resource.file.path)) continue;
       if (underFluxPath(resource.file)) continue;
-      const copy = asWrittenCopy(resource, undefined);
+      const copy = input.modelMemo ? input.modelMemo.writtenCopy(resource, undefined, () => asWrittenCopy(resource, undefined)) : asWrittenCopy(resource, undefined);
       if (uncovered && copy.applied) copy.applied.assumed = true;
       resources.push(copy);
       const list = copies.get(resource);

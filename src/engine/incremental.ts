@@ -10,6 +10,11 @@
  * language server's `LoadCache` gives a file whose content did not change the parse it had.
  * Another config, other rule options or other roots re-check every file.
  *
+ * Such a rule may also look other files up by path (`model.fileAt`: the `.sops.yaml` that
+ * covers a file): every lookup is kept with its answer, and when one answers otherwise in a
+ * later run (that `.sops.yaml` was edited, created or deleted) nothing kept is trusted and the
+ * rule checks every file again.
+ *
  * A rule that declares `file` but reaches beyond the checked files (another file, applied
  * objects, a note about another file) is caught: its run on the changed files is thrown
  * away, it is run on the whole workspace, and never again incrementally.
@@ -34,15 +39,19 @@ interface RuleState {
   configs: readonly unknown[];
   options: string;
   files: Map<SourceFile, FileEntry>;
+  /** Files looked up by path in the runs that made the kept entries: root folder and path → the file found. */
+  lookups: Map<string, { dir: string; path: string; found: SourceFile | undefined }>;
 }
 
 /** Thrown by the restricted model when a `dependsOn: 'file'` rule reads beyond its files. */
 class OutsideFile extends Error {}
 
 /** The members of the model a `dependsOn: 'file'` rule may read, restricted to `files`. */
-const ALLOWED = new Set<PropertyKey>(['roots', 'files', 'written', 'resourcesIn', 'resourceAt', 'note']);
+const ALLOWED = new Set<PropertyKey>(['roots', 'files', 'written', 'resourcesIn', 'resourceAt', 'fileAt', 'note']);
 
-function fileView(model: Model, files: readonly SourceFile[], note: (note: RunNote) => void): Model {
+type Lookups = RuleState['lookups'];
+
+function fileView(model: Model, files: readonly SourceFile[], note: (note: RunNote) => void, lookups: Lookups): Model {
   const checked = new Set(files);
   const own = (file: SourceFile): SourceFile => {
     if (!checked.has(file)) throw new OutsideFile(`read ${file.path}`);
@@ -54,6 +63,11 @@ function fileView(model: Model, files: readonly SourceFile[], note: (note: RunNo
     written: files.flatMap((file) => model.resourcesIn(file)),
     resourcesIn: (file) => model.resourcesIn(own(file)),
     resourceAt: (file, docIndex) => model.resourceAt(own(file), docIndex),
+    fileAt: (root, path) => {
+      const found = model.fileAt(root, path);
+      lookups.set(`${root.dir}\0${path}`, { dir: root.dir, path, found });
+      return found;
+    },
     note,
   };
   return new Proxy(members as Model, {
@@ -89,18 +103,30 @@ export class IncrementalLint {
     const configs = roots.flatMap((root) => [root.dir, root.config]);
     const options = JSON.stringify(ctx.options) ?? '';
     const earlier = this.rules.get(id);
-    const valid = earlier !== undefined && earlier.options === options && earlier.configs.length === configs.length && earlier.configs.every((item, index) => item === configs[index]);
+    const valid =
+      earlier !== undefined &&
+      earlier.options === options &&
+      earlier.configs.length === configs.length &&
+      earlier.configs.every((item, index) => item === configs[index]) &&
+      sameLookups(earlier.lookups, ctx.model, roots);
     const previous = valid ? earlier.files : new Map<SourceFile, FileEntry>();
+    // Kept lookups stay; this run's are added (a failed run drops the whole state).
+    const lookups: Lookups = valid ? earlier.lookups : new Map();
     const changed = files.filter((file) => previous.get(file)?.reported !== file.reported);
 
     const fresh = new Map<SourceFile, FileEntry>(changed.map((file) => [file, { reported: file.reported, reports: [], notes: [] }]));
     const byPath = new Map(changed.map((file) => [file.absPath, file]));
     try {
-      const model = fileView(ctx.model, changed, (note) => {
-        const file = note.file === undefined ? undefined : byPath.get(note.file);
-        if (!file) throw new OutsideFile(`a note about ${note.file ?? 'no file'}`);
-        fresh.get(file)?.notes.push(note);
-      });
+      const model = fileView(
+        ctx.model,
+        changed,
+        (note) => {
+          const file = note.file === undefined ? undefined : byPath.get(note.file);
+          if (!file) throw new OutsideFile(`a note about ${note.file ?? 'no file'}`);
+          fresh.get(file)?.notes.push(note);
+        },
+        lookups,
+      );
       rule.check({
         options: ctx.options,
         model,
@@ -142,7 +168,7 @@ export class IncrementalLint {
     }
     for (const note of notes) ctx.model.note(note);
     for (const report of reports) ctx.report(report);
-    this.rules.set(id, { configs, options, files: next });
+    this.rules.set(id, { configs, options, files: next, lookups });
     this.last.set(id, { checked: changed.length, kept });
   }
 
@@ -152,6 +178,16 @@ export class IncrementalLint {
     this.last.set(rule.meta.id, { checked: files.length, kept: 0 });
     rule.check(ctx);
   }
+}
+
+/** Whether every lookup by path of the kept entries finds the same file in this run (a root that is gone finds nothing). */
+function sameLookups(lookups: Lookups, model: Model, roots: readonly Root[]): boolean {
+  const byDir = new Map(roots.map((root) => [root.dir, root]));
+  for (const { dir, path, found } of lookups.values()) {
+    const root = byDir.get(dir);
+    if ((root === undefined ? undefined : model.fileAt(root, path)) !== found) return false;
+  }
+  return true;
 }
 
 /** A report as kept: a written resource by its document (undefined for anything else, such as an applied copy). */

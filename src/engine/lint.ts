@@ -180,7 +180,10 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
     }
   }
   const modelStarted = clock();
-  const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
+  const model = buildModel(roots, files, notes, {
+    ...(options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {}),
+    ...(options.load?.modelMemo ? { modelMemo: options.load.modelMemo } : {}),
+  });
 
   return { roots, files, model, notes, phases: { load: modelStarted - started, model: clock() - modelStarted }, ...(parseCache ? { parseCache } : {}) };
 }
@@ -389,10 +392,11 @@ function sourceViews(
   files: readonly SourceFile[],
   model: Model,
 ): Pick<LintResult, 'sourceLines' | 'frameRegion'> & { redaction(root: string, file: string): Redaction | undefined } {
-  const byPath = new Map(files.map((file) => [path.join(file.root.dir, file.path), file]));
+  // Findings name a file by its root's folder and its root-relative path, as the files do: no path.join per file.
+  const byPath = new Map(files.map((file) => [`${file.root.dir}\0${file.path}`, file]));
   const cache = new Map<string, { file: SourceFile; redaction: Redaction; lines: string[]; lineStarts: number[] } | undefined>();
   const view = (root: string, file: string) => {
-    const key = path.join(root, file);
+    const key = `${root}\0${file}`;
     if (!cache.has(key)) {
       const source = byPath.get(key);
       const redaction = source ? redact(source, model) : undefined;

@@ -22,6 +22,10 @@ interface Entry {
   output: BuildResult;
   calls: Call[];
   locations: Location[];
+  /** What the build asked of the `exclude` filter of a generated kustomization, and its answers. */
+  excluded: Array<[string, boolean]>;
+  /** The host's scope function: it answers from its arguments alone, so the same function gives the same answers. */
+  isClusterScoped: KustomizeHost['isClusterScoped'];
 }
 
 const METHODS: ReadonlyArray<keyof KustomizeHost> = ['file', 'isDirectory', 'kustomizationFile', 'filesIn', 'dirsIn', 'isClusterScoped', 'readText'];
@@ -60,14 +64,26 @@ export class BuildMemo {
   readonly stats = { reused: 0, built: 0 };
 
   /**
-   * The build for `key` (everything that decides it besides the host and the Flux overrides'
-   * places), reused when still valid, else made by `build` with a host that records its calls.
+   * The build for `key` (everything that decides it besides the host, the Flux overrides'
+   * places and the `exclude` filter of a generated kustomization), reused when still valid,
+   * else made by `build` with a host (and filter) that record their calls.
    */
-  build(key: string, host: KustomizeHost, flux: FluxOverrides | undefined, build: (host: KustomizeHost) => BuildResult): BuildResult {
+  build(
+    key: string,
+    host: KustomizeHost,
+    flux: FluxOverrides | undefined,
+    build: (host: KustomizeHost, exclude?: (relative: string) => boolean) => BuildResult,
+    exclude?: (relative: string) => boolean,
+  ): BuildResult {
     this.used.add(key);
     const locations = locationsOf(flux);
     const entry = this.entries.get(key);
-    if (entry && sameLocations(entry.locations, locations) && entry.calls.every((call) => sameAnswer(ask(host, call), call.result))) {
+    if (
+      entry &&
+      sameLocations(entry.locations, locations) &&
+      entry.calls.every((call) => (call.method === 'isClusterScoped' && host.isClusterScoped === entry.isClusterScoped) || sameAnswer(ask(host, call), call.result)) &&
+      (exclude ? entry.excluded.every(([relative, answer]) => exclude(relative) === answer) : entry.excluded.length === 0)
+    ) {
       this.stats.reused++;
       return entry.output;
     }
@@ -83,8 +99,16 @@ export class BuildMemo {
         return result;
       };
     }
-    const output = build(recording);
-    this.entries.set(key, { output, calls, locations });
+    const excluded: Array<[string, boolean]> = [];
+    const recordingExclude =
+      exclude &&
+      ((relative: string): boolean => {
+        const answer = exclude(relative);
+        excluded.push([relative, answer]);
+        return answer;
+      });
+    const output = build(recording, recordingExclude);
+    this.entries.set(key, { output, calls, locations, excluded, isClusterScoped: host.isClusterScoped });
     return output;
   }
 

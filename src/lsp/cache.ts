@@ -1,6 +1,7 @@
 import { loadRootConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { BuildMemo } from '../kustomize/memo.js';
+import { ModelMemo } from './model-memo.js';
 import type { SourceFile } from '../model/workspace.js';
 import type { Discovery } from '../workspace/discover.js';
 import { discoverFiles } from '../workspace/discover.js';
@@ -33,9 +34,11 @@ export class LoadCache {
   private discoveries = new Map<string, { at: number; git: GitFiles | undefined; value: Promise<Discovery> }>();
   private gitFiles = new Map<string, { at: number; value: Promise<GitFiles | undefined> }>();
   private configs = new Map<string, { at: number; value: Promise<ResolvedConfig> }>();
-  private contents = new Map<string, { at: number; value: ReturnType<typeof readContent> }>();
-  private parsed = new Map<string, { content: Content; outcome: LoadOutcome }>();
-  private used = new Set<string>();
+  /** Entries carry the run that last used them (`run`): the others are dropped at `endRun()`, with no key or set entry per file and run. */
+  private contents = new Map<string, { at: number; value: ReturnType<typeof readContent>; run: number }>();
+  /** Parses by root folder, then by absolute path. */
+  private parsed = new Map<string, Map<string, { content: Content; outcome: LoadOutcome; run: number }>>();
+  private run = 0;
   /** Discovery, git and config entries the run asked for (by map): the others are dropped at `endRun()`. */
   private usedMemo = new Map<Map<string, unknown>, Set<string>>();
 
@@ -77,17 +80,21 @@ export class LoadCache {
    * language server runs a refreshing one when the editor goes quiet (`refreshDue()`).
    */
   beginRun(options: { refresh?: boolean } = {}): void {
-    this.used.clear();
+    this.run++;
     this.usedMemo = new Map([this.discoveries, this.gitFiles, this.configs].map((map) => [map as Map<string, unknown>, new Set<string>()]));
     this.refreshing = options.refresh ?? true;
   }
 
   private readonly buildMemo = new BuildMemo();
+  private readonly modelMemo = new ModelMemo();
 
   endRun(): void {
     this.buildMemo.sweep();
-    for (const key of this.parsed.keys()) if (!this.used.has(key)) this.parsed.delete(key);
-    for (const key of this.contents.keys()) if (!this.used.has(key)) this.contents.delete(key);
+    for (const [dir, byPath] of this.parsed) {
+      for (const [key, entry] of byPath) if (entry.run !== this.run) byPath.delete(key);
+      if (byPath.size === 0) this.parsed.delete(dir);
+    }
+    for (const [key, entry] of this.contents) if (entry.run !== this.run) this.contents.delete(key);
     // What the run did not ask for (a removed root, an old ignore list) is not kept to grow old.
     for (const [map, keys] of this.usedMemo) for (const key of map.keys()) if (!keys.has(key)) map.delete(key);
     let oldest = Infinity;
@@ -133,28 +140,32 @@ export class LoadCache {
     readGit: (dir) => this.memo(this.gitFiles, dir, () => readGitFiles(dir)),
     config: (dir, rules) => this.memo(this.configs, dir, () => loadRootConfig(dir, rules)),
     buildMemo: this.buildMemo,
+    modelMemo: this.modelMemo,
     read: (absPath, follow) => {
-      this.used.add(absPath);
       const entry = this.contents.get(absPath);
-      if (entry && this.fresh(entry.at)) return entry.value;
+      if (entry && this.fresh(entry.at)) {
+        entry.run = this.run;
+        return entry.value;
+      }
       const value = readContent(absPath, follow);
       // An unchanged file keeps the content object it had: its parse is then reused without comparing bytes.
       const kept = entry && value instanceof Uint8Array && entry.value instanceof Uint8Array && sameContent(entry.value, value) ? entry.value : value;
-      this.contents.set(absPath, { at: this.stamp(), value: kept });
+      this.contents.set(absPath, { at: this.stamp(), value: kept, run: this.run });
       return kept;
     },
     loadFile: (root, relativePath, absPath, content) => {
-      const key = `${root.dir}\0${absPath}`;
-      this.used.add(key);
-      const cached = this.parsed.get(key);
+      let byPath = this.parsed.get(root.dir);
+      if (!byPath) this.parsed.set(root.dir, (byPath = new Map()));
+      const cached = byPath.get(absPath);
       if (cached && sameContent(cached.content, content)) {
+        cached.run = this.run;
         const file: SourceFile = cached.outcome.file;
         file.root = root;
         file.reported = true;
         return cached.outcome;
       }
       const outcome = loadSourceFile(root, relativePath, absPath, content);
-      this.parsed.set(key, { content, outcome });
+      byPath.set(absPath, { content, outcome, run: this.run });
       return outcome;
     },
   };

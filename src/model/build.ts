@@ -1,6 +1,6 @@
 import type { RunNote } from './finding.js';
 import type { Model } from './model.js';
-import type { ConfigDataIndex, Container, KustomizeIndex, Resource, Root, RootFiles, SourceFile } from './workspace.js';
+import type { ConfigDataIndex, Container, ImageOverride, KustomizeIndex, Resource, Root, RootFiles, SourceFile } from './workspace.js';
 import { buildFluxGraph } from '../flux/graph.js';
 import { buildApplied } from '../applied/build.js';
 import { builtInClusterScoped } from '../kustomize/scope.js';
@@ -9,11 +9,12 @@ import { synthesizeBootstrap, synthesizeExternalSources, synthesizeSyncObjects }
 import type { FluxGraph } from '../flux/types.js';
 import { isKustomizationFile } from '../workspace/source-file.js';
 import { compareStrings, dirOf, push } from '../engine/collections.js';
-import { extractContainers } from './containers.js';
+import { extractContainers, podSpecPath } from './containers.js';
 import { buildConfigDataIndex } from './config-data.js';
 import { buildKustomizeIndex, kustomizeNamespace } from '../kustomize/tree.js';
 import { asRecord, asString, getIn } from '../engine/values.js';
 import type { BuildMemo } from '../kustomize/memo.js';
+import type { ModelMemo } from '../lsp/model-memo.js';
 
 /** Kinds kustomize knows to be cluster-scoped: its namespace transformer leaves them alone. */
 const CLUSTER_SCOPED = new Set([
@@ -59,6 +60,16 @@ function makeResource(file: SourceFile, docIndex: number): Resource | undefined 
   };
 }
 
+/** The written resources of a file's documents. */
+function resourcesOf(file: SourceFile): Resource[] {
+  const made: Resource[] = [];
+  for (let index = 0; index < file.documents.length; index++) {
+    const resource = makeResource(file, index);
+    if (resource) made.push(resource);
+  }
+  return made;
+}
+
 interface MutableRootFiles extends RootFiles {
   files: Map<string, SourceFile>;
   dirs: Set<string>;
@@ -91,10 +102,19 @@ function indexRootFiles(roots: readonly Root[], files: readonly SourceFile[]): M
 }
 
 /** Build the read-only model rules see. Expensive views (containers, config data) are lazy. */
-/** @param options.buildMemo Kustomize builds of earlier runs to reuse where what they read is unchanged. */
-export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[], options: { buildMemo?: BuildMemo } = {}): Model {
+/**
+ * @param options.buildMemo Kustomize builds of earlier runs to reuse where what they read is unchanged.
+ * @param options.modelMemo Resources, applied copies and containers of earlier runs to reuse where what made them is unchanged.
+ */
+export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[], options: { buildMemo?: BuildMemo; modelMemo?: ModelMemo } = {}): Model {
+  const memo = options.modelMemo;
+  memo?.startRun();
   const written: Resource[] = [];
   for (const file of files) {
+    if (memo) {
+      for (const resource of memo.resourcesOf(file, resourcesOf)) written.push(resource);
+      continue;
+    }
     for (let index = 0; index < file.documents.length; index++) {
       const resource = makeResource(file, index);
       if (resource) written.push(resource);
@@ -151,6 +171,7 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
     isClusterScoped: builtInClusterScoped,
     note,
     ...(options.buildMemo ? { memo: options.buildMemo } : {}),
+    ...(memo ? { modelMemo: memo } : {}),
   });
   const resources = applied.resources;
   const byKind = new Map<string, Resource[]>();
@@ -161,6 +182,8 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
   const writtenByKindName = new Map<string, Resource[]>();
   for (const resource of written) push(writtenByKindName, `${resource.kind}\0${resource.name}`, resource);
 
+  const containersOf = (list: readonly Resource[], overridesFor: (resource: Resource) => ImageOverride[]): Container[] =>
+    memo ? memo.containersOf(list, (resource) => podSpecPath(resource) !== undefined, overridesFor, extractContainers) : extractContainers(list, overridesFor);
   let containers: Container[] | undefined;
   let writtenContainers: Container[] | undefined;
   let configData: ConfigDataIndex | undefined;
@@ -187,18 +210,12 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
     get writtenContainers() {
       // Applied copies stand for the documents they were made from (a finding lands on the written
       // line either way); only documents no build applies are extracted again.
-      writtenContainers ??= [
-        ...model.containers,
-        ...extractContainers(
-          written.filter((resource) => !applied.copies.has(resource)),
-          (resource) => kustomize.chain(resource.file).flatMap((node) => node.images),
-        ),
-      ];
+      writtenContainers ??= [...model.containers, ...containersOf(written.filter((resource) => !applied.copies.has(resource)), (resource) => kustomize.chain(resource.file).flatMap((node) => node.images))];
       return writtenContainers;
     },
     get containers() {
       // Images are final in applied objects; the chain's entries say which ones set them.
-      containers ??= extractContainers(resources, (resource) => kustomize.chain((resource.applied?.written ?? resource).file).flatMap((node) => node.images));
+      containers ??= containersOf(resources, (resource) => kustomize.chain((resource.applied?.written ?? resource).file).flatMap((node) => node.images));
       return containers;
     },
     get configData() {

@@ -56,8 +56,10 @@ export interface RuleMeta<M extends string = string> {
   /**
    * What the rule's findings on a file depend on. `file`: only that file (its text, parse and
    * written resources, through `model.files`, `model.written`, `model.resourcesIn`/`resourceAt`
-   * of that file) and the rule's config: after an edit the language server re-checks only the
-   * files whose content changed and keeps the findings of the others (src/engine/incremental.ts).
+   * of that file), the files it looks up by path (`model.fileAt`, such as the covering
+   * `.sops.yaml`) and the rule's config: after an edit the language server re-checks only the
+   * files whose content changed and keeps the findings of the others, and re-checks every file
+   * when a lookup finds another file (src/engine/incremental.ts).
    * Unset: the whole workspace (every run checks every file).
    */
   dependsOn?: 'file';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import ignore from 'ignore';
 import type { loadRootConfig } from '../config/load.js';
 import type { BuildMemo } from '../kustomize/memo.js';
+import type { ModelMemo } from '../lsp/model-memo.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { RunNote } from '../model/finding.js';
 import type { Root, SourceFile } from '../model/workspace.js';
@@ -55,6 +56,8 @@ export interface LoadHooks {
   config?: typeof loadRootConfig;
   /** Kustomize builds kept between runs: a build is reused while every file it read is the same. */
   buildMemo?: BuildMemo;
+  /** Written resources, applied copies and containers kept between runs (the language server). */
+  modelMemo?: ModelMemo;
 }
 
 export interface LoadOptions extends LoadHooks {

@@ -122,4 +122,31 @@ describe('IncrementalLint', () => {
     // a.yaml did not change, yet its finding came and went with b.yaml.
     expect(counts).toEqual([0, 2, 0]);
   });
+
+  it('keeps per-file findings that depend on the covering .sops.yaml while it is the same file, and re-checks every file when an open .sops.yaml changes', async () => {
+    const plain = (name: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\ntype: Opaque\nstringData:\n  password: hunter2-${name}\n`;
+    const sops = 'creation_rules:\n  - path_regex: ^apps/.*\\.yaml$\n    encrypted_regex: ^(data|stringData)$\n    age: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n';
+    const dir = workspace({ '.sops.yaml': sops, 'apps/a.yaml': plain('a'), 'other/b.yaml': plain('b') });
+    const lsp = server(dir, builtinRules as ReadonlyArray<Rule<string, never>>);
+    const steps: Array<Record<string, string>> = [
+      {},
+      { 'apps/a.yaml': plain('a2') },
+      // Unsaved: the config on disk is the same, the .sops.yaml the rules look up is not.
+      { 'apps/a.yaml': plain('a2'), '.sops.yaml': sops.replace('^apps/', '^(apps|other)/') },
+      { 'apps/a.yaml': plain('a2'), '.sops.yaml': sops.replace('^apps/', '^(apps|other)/') },
+    ];
+    const checked: unknown[] = [];
+    for (const step of steps) {
+      const result = await lsp.run(step);
+      expect(summary(result)).toEqual(summary(await lsp.fresh(step)));
+      checked.push(lsp.incremental.last.get('sops-creation-rules'));
+    }
+    // All three files, then the edited Secret, then all again (.sops.yaml changed), then none.
+    expect(checked).toEqual([
+      { checked: 3, kept: 0 },
+      { checked: 1, kept: 2 },
+      { checked: 3, kept: 0 },
+      { checked: 0, kept: 3 },
+    ]);
+  });
 });

@@ -1,0 +1,147 @@
+/**
+ * Parts of the model kept between the language server's runs, so that an edit rebuilds what
+ * the edited file feeds and hands back the same objects for the rest.
+ *
+ * Each part is a function of inputs compared by identity (an unchanged file is the same
+ * `SourceFile`, an unchanged kustomize build the same output, see `BuildMemo`): it is reused
+ * only when every input is the very object of the run that made it, and it is put back in the
+ * state a fresh build gives it (what later steps of a build set on it is reset). Whatever else
+ * is made again. A run therefore gives what a whole run gives, object for object in value,
+ * while unchanged files cost a lookup instead of a new resource, copy and container each.
+ * (What other modules remember about a resource must hold for every run it is handed to: the
+ * one mark that depends on other objects, `hasUnknownSync`, keeps a resource from reuse.)
+ */
+import { hasUnknownSync } from '../flux/synthesized.js';
+import type { AppliedDocument } from '../kustomize/build.js';
+import type { Container, ImageOverride, Resource, SourceFile } from '../model/workspace.js';
+
+interface ObjectsEntry {
+  build: Resource | undefined;
+  written: ReadonlyArray<Resource | undefined>;
+  objects: Resource[];
+  /** The run that last handed these objects out: a run gets them at most once (two builds of one output are two sets of copies). */
+  run: number;
+}
+
+interface ContainersEntry {
+  namespace: string | undefined;
+  applied: boolean;
+  overrides: readonly ImageOverride[];
+  containers: Container[];
+}
+
+/**
+ * A resource that a run marked (a flux-instance release whose sync it could not read, from
+ * the other objects of that run) is not handed to another run: a fresh one is unmarked.
+ */
+function marked(resources: readonly Resource[]): boolean {
+  return resources.some(hasUnknownSync);
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
+}
+
+export class ModelMemo {
+  private run = 0;
+  private readonly written = new WeakMap<SourceFile, Resource[]>();
+  private readonly objects = new WeakMap<readonly AppliedDocument[], ObjectsEntry[]>();
+  private readonly copies = new WeakMap<Resource, { build: Resource | undefined; copy: Resource; run: number }>();
+  private readonly containers = new WeakMap<Resource, ContainersEntry>();
+  /** Parts reused and made in the last run, for tests and profiling. */
+  readonly stats = { reused: 0, made: 0 };
+
+  /** Start a model build: what it gets from here is handed out once. */
+  startRun(): void {
+    this.run++;
+    this.stats.reused = 0;
+    this.stats.made = 0;
+  }
+
+  /**
+   * The written resources of a file's documents (`make` builds them). A file whose content
+   * did not change is the same `SourceFile`, so its resources are the same: they get back the
+   * namespace as written, which the model then moves as kustomize does, as for new ones.
+   */
+  resourcesOf(file: SourceFile, make: (file: SourceFile) => Resource[]): Resource[] {
+    const kept = this.written.get(file);
+    if (kept && !marked(kept)) {
+      this.stats.reused++;
+      for (const resource of kept) resource.appliedNamespace = resource.namespace;
+      return kept;
+    }
+    this.stats.made++;
+    const made = make(file);
+    this.written.set(file, made);
+    return made;
+  }
+
+  /**
+   * The applied copies of a kustomize build's documents for `build` (the Flux Kustomization
+   * that applies them; `written` are the documents' resources, as `make` gets them): the
+   * copies of the last run when the build's output, `build` and every written resource are
+   * the same objects, reset to what `make` gives (`applied.build` is `build`, not assumed).
+   */
+  appliedObjects(documents: readonly AppliedDocument[], build: Resource | undefined, written: ReadonlyArray<Resource | undefined>, make: () => Resource[]): Resource[] {
+    const entries = (this.objects.get(documents) ?? []).filter((entry) => entry.run >= this.run - 1);
+    const entry = entries.find((candidate) => candidate.run !== this.run && candidate.build === build && sameItems(candidate.written, written));
+    if (entry && !marked(entry.objects)) {
+      entry.run = this.run;
+      this.stats.reused++;
+      for (const object of entry.objects) {
+        if (!object.applied) continue;
+        object.applied.build = build;
+        delete object.applied.assumed;
+      }
+      this.objects.set(documents, entries);
+      return entry.objects;
+    }
+    this.stats.made++;
+    const objects = make();
+    entries.push({ build, written, objects, run: this.run });
+    this.objects.set(documents, entries);
+    return objects;
+  }
+
+  /** A written resource applied as written (`make` copies it): the copy of the last run, reset, once per run. */
+  writtenCopy(resource: Resource, build: Resource | undefined, make: () => Resource): Resource {
+    const kept = this.copies.get(resource);
+    if (kept && kept.run === this.run - 1 && kept.build === build && kept.copy.applied && !hasUnknownSync(kept.copy)) {
+      kept.run = this.run;
+      this.stats.reused++;
+      kept.copy.applied.build = build;
+      delete kept.copy.applied.assumed;
+      return kept.copy;
+    }
+    this.stats.made++;
+    const copy = make();
+    this.copies.set(resource, { build, copy, run: this.run });
+    return copy;
+  }
+
+  /**
+   * The containers of each resource, in order (`extract` finds them in a list of resources,
+   * with the kustomize image overrides `overridesFor` gives a workload): a resource's
+   * containers of an earlier run when its namespace and overrides are the same.
+   */
+  containersOf(
+    resources: readonly Resource[],
+    isWorkload: (resource: Resource) => boolean,
+    overridesFor: (resource: Resource) => ImageOverride[],
+    extract: (resources: readonly Resource[], overridesFor: (resource: Resource) => ImageOverride[]) => Container[],
+  ): Container[] {
+    const out: Container[] = [];
+    for (const resource of resources) {
+      const overrides = isWorkload(resource) ? overridesFor(resource) : [];
+      const kept = this.containers.get(resource);
+      if (kept && kept.namespace === resource.appliedNamespace && kept.applied === (resource.applied !== undefined) && sameItems(kept.overrides, overrides)) {
+        for (const container of kept.containers) out.push(container);
+        continue;
+      }
+      const containers = extract([resource], () => overrides);
+      this.containers.set(resource, { namespace: resource.appliedNamespace, applied: resource.applied !== undefined, overrides, containers });
+      for (const container of containers) out.push(container);
+    }
+    return out;
+  }
+}
