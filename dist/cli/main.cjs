@@ -63507,6 +63507,11 @@ function fileView(model, files, note, lookups) {
     }
   });
 }
+function appliedNamespaces(model, file) {
+  let key2 = "";
+  for (const resource of model.resourcesIn(file)) key2 += `${resource.appliedNamespace ?? ""}\0`;
+  return key2;
+}
 function sameLookups(lookups, model, roots) {
   const byDir = new Map(roots.map((root) => [root.dir, root]));
   for (const { dir, path: path26, found } of lookups.values()) {
@@ -63556,8 +63561,12 @@ var init_incremental = __esm({
         const valid = earlier !== void 0 && earlier.options === options && earlier.configs.length === configs.length && earlier.configs.every((item, index) => item === configs[index]) && sameLookups(earlier.lookups, ctx.model, roots);
         const previous = valid ? earlier.files : /* @__PURE__ */ new Map();
         const lookups = valid ? earlier.lookups : /* @__PURE__ */ new Map();
-        const changed = files.filter((file) => previous.get(file)?.reported !== file.reported);
-        const fresh = new Map(changed.map((file) => [file, { reported: file.reported, reports: [], notes: [] }]));
+        const namespaces = new Map(files.map((file) => [file, appliedNamespaces(ctx.model, file)]));
+        const changed = files.filter((file) => {
+          const entry = previous.get(file);
+          return entry?.reported !== file.reported || entry.namespaces !== namespaces.get(file);
+        });
+        const fresh = new Map(changed.map((file) => [file, { reported: file.reported, namespaces: namespaces.get(file) ?? "", reports: [], notes: [] }]));
         const byPath2 = new Map(changed.map((file) => [file.absPath, file]));
         try {
           const model = fileView(

@@ -6,8 +6,10 @@
  * ones (level, position, fingerprint, masking, suppressions are all worked out afresh). Rules
  * without it judge the whole workspace and run on every file, every time.
  *
- * A file is unchanged when the run gets the very `SourceFile` object of the earlier run: the
- * language server's `LoadCache` gives a file whose content did not change the parse it had.
+ * A file is unchanged when the run gets the very `SourceFile` object of the earlier run (the
+ * language server's `LoadCache` gives a file whose content did not change the parse it had)
+ * and its written resources have the applied namespaces they had (a kustomization.yaml above
+ * it can change those).
  * Another config, other rule options or other roots re-check every file.
  *
  * Such a rule may also look other files up by path (`model.fileAt`: the `.sops.yaml` that
@@ -31,6 +33,8 @@ type Kept = { report: Report<string>; docIndex?: number };
 
 interface FileEntry {
   reported: boolean;
+  /** The file's written resources' applied namespaces when it was checked (see appliedNamespaces). */
+  namespaces: string;
   reports: Kept[];
   notes: RunNote[];
 }
@@ -112,9 +116,13 @@ export class IncrementalLint {
     const previous = valid ? earlier.files : new Map<SourceFile, FileEntry>();
     // Kept lookups stay; this run's are added (a failed run drops the whole state).
     const lookups: Lookups = valid ? earlier.lookups : new Map();
-    const changed = files.filter((file) => previous.get(file)?.reported !== file.reported);
+    const namespaces = new Map(files.map((file) => [file, appliedNamespaces(ctx.model, file)]));
+    const changed = files.filter((file) => {
+      const entry = previous.get(file);
+      return entry?.reported !== file.reported || entry.namespaces !== namespaces.get(file);
+    });
 
-    const fresh = new Map<SourceFile, FileEntry>(changed.map((file) => [file, { reported: file.reported, reports: [], notes: [] }]));
+    const fresh = new Map<SourceFile, FileEntry>(changed.map((file) => [file, { reported: file.reported, namespaces: namespaces.get(file) ?? '', reports: [], notes: [] }]));
     const byPath = new Map(changed.map((file) => [file.absPath, file]));
     try {
       const model = fileView(
@@ -178,6 +186,17 @@ export class IncrementalLint {
     this.last.set(rule.meta.id, { checked: files.length, kept: 0 });
     rule.check(ctx);
   }
+}
+
+/**
+ * The one part of a written resource that other files decide: the namespace its kustomization
+ * tree gives it (the SOPS rules name a Secret by it in their notes). A file whose resources got
+ * another one, because a kustomization.yaml above it changed, is checked again.
+ */
+function appliedNamespaces(model: Model, file: SourceFile): string {
+  let key = '';
+  for (const resource of model.resourcesIn(file)) key += `${resource.appliedNamespace ?? ''}\0`;
+  return key;
 }
 
 /** Whether every lookup by path of the kept entries finds the same file in this run (a root that is gone finds nothing). */

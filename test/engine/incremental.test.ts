@@ -149,4 +149,28 @@ describe('IncrementalLint', () => {
       { checked: 0, kept: 3 },
     ]);
   });
+
+  it('re-checks a file whose Secret gets another namespace from a kustomization.yaml above it, so the note names the new one', async () => {
+    // A plaintext Secret of references only: sops-secret-encrypted accepts it with a note naming namespace/name.
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\nstringData:\n  token: op://vault/item/token\n';
+    const kustomization = (namespace: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${namespace}\nresources:\n  - secret.yaml\n`;
+    const dir = workspace({ 'app/secret.yaml': secret, 'app/kustomization.yaml': kustomization('team-a') });
+    const lsp = server(dir, builtinRules as ReadonlyArray<Rule<string, never>>);
+    const steps: Array<Record<string, string>> = [{}, { 'app/kustomization.yaml': kustomization('team-b') }, { 'app/kustomization.yaml': kustomization('team-b') }];
+    const notes: string[][] = [];
+    const checked: unknown[] = [];
+    for (const step of steps) {
+      const result = await lsp.run(step);
+      expect(summary(result)).toEqual(summary(await lsp.fresh(step)));
+      notes.push(result.notes.map((note) => note.message).filter((message) => message.startsWith('sops-secret-encrypted:')));
+      checked.push(lsp.incremental.last.get('sops-secret-encrypted'));
+    }
+    expect(notes.map((messages) => messages.map((message) => /Secret (\S+) is not/.exec(message)?.[1]))).toEqual([['team-a/token'], ['team-b/token'], ['team-b/token']]);
+    // Both files, then the edited kustomization.yaml and the Secret it moved, then neither.
+    expect(checked).toEqual([
+      { checked: 2, kept: 0 },
+      { checked: 2, kept: 0 },
+      { checked: 0, kept: 2 },
+    ]);
+  });
 });
