@@ -11782,7 +11782,7 @@ function documentsOfValues(text, values) {
     if (positions === void 0) positions = documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
     return positions === null ? void 0 : offsetsOfValuePath(positions[index], text, path26, key2);
   };
-  return values.map((value, index) => ({
+  const documents = values.map((value, index) => ({
     index,
     value,
     get doc() {
@@ -11790,6 +11790,15 @@ function documentsOfValues(text, values) {
     },
     offsets: (path26, key2 = false) => offsetsAt(index, path26, key2)
   }));
+  const treesOf = () => {
+    positions ??= documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+    return positions ?? void 0;
+  };
+  for (const document2 of documents) positionTrees.set(document2, treesOf);
+  return documents;
+}
+function positionTreesOf(parsed) {
+  return positionTrees.get(parsed)?.();
 }
 function astsOf(text) {
   const parsed = (0, import_yaml3.parseAllDocuments)(text, { ...QUIET, merge: true, uniqueKeys: false });
@@ -11861,7 +11870,7 @@ function firstLine(message) {
 function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
 }
-var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, MAY_HAVE_COMPLEX_KEY, QUIET, KEY_TOKEN;
+var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, MAY_HAVE_COMPLEX_KEY, QUIET, positionTrees, KEY_TOKEN;
 var init_parse = __esm({
   "src/yaml/parse.ts"() {
     "use strict";
@@ -11874,6 +11883,7 @@ var init_parse = __esm({
     MAY_HAVE_ANCHOR = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
     MAY_HAVE_COMPLEX_KEY = /(^|[\s[{,])\?([ \t]|$)|^[ \t-]*[[{][^\n]*[\]}][ \t]*:([ \t]|$)/m;
     QUIET = { logLevel: "error" };
+    positionTrees = /* @__PURE__ */ new WeakMap();
     KEY_TOKEN = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:#][^:#\n]*?)(?=[ \t]*:)/;
   }
 });
@@ -51775,8 +51785,8 @@ function looksLikeManifest(text) {
 }
 function stringSpans(text) {
   const spans = [];
-  const assignment = new RegExp(ASSIGNMENT.source, "g");
-  for (let match = assignment.exec(text); match !== null; match = assignment.exec(text)) {
+  const assignment = MAY_NAME_CREDENTIAL.test(text) ? new RegExp(ASSIGNMENT.source, "g") : void 0;
+  for (let match = assignment?.exec(text); assignment && match; match = assignment.exec(text)) {
     const [whole2, , key2, , value] = match;
     const bare = value.replace(/^["']|["']$/g, "");
     const valueStart = match.index + whole2.length - value.length;
@@ -51850,7 +51860,7 @@ function masksNothing(value) {
   });
   return !masked;
 }
-var MASK, MAX_EMBEDDING, ASSIGNMENT, URL_PASSWORD, LINE_KEY;
+var MASK, MAX_EMBEDDING, MAY_NAME_CREDENTIAL, ASSIGNMENT, URL_PASSWORD, LINE_KEY;
 var init_mask = __esm({
   "src/engine/mask.ts"() {
     "use strict";
@@ -51858,6 +51868,7 @@ var init_mask = __esm({
     init_redact3();
     MASK = "***";
     MAX_EMBEDDING = 3;
+    MAY_NAME_CREDENTIAL = /pass|secret|token|credential|key/i;
     ASSIGNMENT = /("?)([A-Za-z_][\w.-]*)\1(\s*[=:]\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"']+)/g;
     URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s@/]+)@/gi;
     LINE_KEY = /^(?:"(?:[^"\\\n]|\\.)*"\s*:|'(?:[^'\n]|'')*'\s*:|[^\s#'"{}[\],&*!|>%@`?:-][^#\n]*?:(?=\s|$)|[-?:][^\s#'"{}[\],&*!|>%@`][^#\n]*?:(?=\s|$))/;
@@ -51887,6 +51898,128 @@ var init_redact2 = __esm({
     "use strict";
     init_credential();
     ATTRIBUTE = /^[ \t]*([A-Za-z_][\w-]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.)*)"/gm;
+  }
+});
+
+// src/engine/redact-frames.ts
+function frameMasks(text, roots, collectBlockLines2, selected = []) {
+  if (roots === void 0 || NOT_PLAIN.test(text) || roots.some((root) => root === void 0)) return void 0;
+  const ranges = [];
+  const certain = [];
+  try {
+    roots.forEach((root, index) => {
+      for (const path26 of selected[index] ?? []) ranges.push(scalarSource(text, frameAt(unwrap(root), path26)));
+    });
+    ranges.sort((a, b) => a[0] - b[0]);
+    for (const root of roots) walkMasks(unwrap(root), frameTree(text, ranges, certain, collectBlockLines2));
+  } catch (error) {
+    if (error === UNSURE) return void 0;
+    throw error;
+  }
+  return { ranges, certain };
+}
+function shapeOf(frame) {
+  const value = frame.result;
+  if (frame.kind === "mapping" && value !== null && typeof value === "object" && !Array.isArray(value)) {
+    const children2 = pairFrames(frame);
+    const record = value;
+    if (!children2 || children2.length / 2 !== Object.keys(record).length) throw UNSURE;
+    const pairs2 = [];
+    for (let k = 0; k < children2.length; k += 2) {
+      const keyNode = unwrap(children2[k]);
+      if (!isScalar2(keyNode)) throw UNSURE;
+      const key2 = String(keyNode.result);
+      const child = unwrap(children2[k + 1]);
+      if (!Object.hasOwn(record, key2) || child.result !== record[key2]) throw UNSURE;
+      pairs2.push({ key: key2, keyNode, value: child });
+    }
+    return { type: "map", pairs: pairs2 };
+  }
+  if (frame.kind === "sequence" && Array.isArray(value)) {
+    if (frame.children.length !== value.length) throw UNSURE;
+    const items = frame.children.map((child, index) => {
+      const item = unwrap(child);
+      if (item.result !== value[index]) throw UNSURE;
+      return item;
+    });
+    return { type: "seq", items };
+  }
+  if (value === null || typeof value !== "object") {
+    if (frame.children.length > 0 || frame.kind !== "scalar" && value !== null) throw UNSURE;
+    return { type: "scalar", value };
+  }
+  throw UNSURE;
+}
+function frameAt(root, path26) {
+  let node = root;
+  for (const segment of path26) {
+    const shape = shapeOf(node);
+    const next = shape.type === "map" ? shape.pairs.find((pair) => pair.key === String(segment))?.value : shape.type === "seq" && typeof segment === "number" ? shape.items[segment] : void 0;
+    if (next === void 0) throw UNSURE;
+    node = next;
+  }
+  return node;
+}
+function scalarSource(text, frame) {
+  if (!isScalar2(frame)) throw UNSURE;
+  const start2 = startOf(text, frame);
+  if (start2 === void 0) throw UNSURE;
+  let end = Math.min(frame.close, text.length);
+  while (end > start2 && /\s/.test(text[end - 1] ?? "")) end--;
+  if (end <= start2 || text.slice(start2, end).includes("\n")) throw UNSURE;
+  return [start2, end];
+}
+function frameTree(text, ranges, certain, collectBlockLines2) {
+  const all = (frame) => {
+    const shape = shapeOf(frame);
+    if (shape.type === "scalar") ranges.push(scalarSource(text, frame));
+    else if (shape.type === "map") for (const pair of shape.pairs) all(pair.value);
+    else for (const item of shape.items) all(item);
+  };
+  return {
+    shape: shapeOf,
+    map() {
+    },
+    seq() {
+    },
+    keep() {
+    },
+    all(frame, secretData) {
+      const before = ranges.length;
+      all(frame);
+      if (!secretData) return;
+      certain.push(...ranges.slice(before));
+      if (frame.kind !== "mapping" && frame.kind !== "sequence") throw UNSURE;
+      const start2 = startOf(text, frame);
+      if (start2 === void 0) throw UNSURE;
+      if (text[start2] === "{" || text[start2] === "[") return;
+      let end = Math.min(frame.close, text.length);
+      while (end > start2 && /\s/.test(text[end - 1] ?? "")) end--;
+      collectBlockLines2(text, [start2, end], ranges);
+    },
+    spans(frame, value, spans) {
+      const [start2, end] = scalarSource(text, frame);
+      const source = text.slice(start2, end);
+      const quote = source[0] === '"' || source[0] === "'" ? 1 : 0;
+      const asWritten = !value.includes("\n") && source.slice(quote, source.length - quote) === value;
+      const before = ranges.length;
+      if (asWritten) for (const [from, to] of spans) ranges.push([start2 + quote + from, start2 + quote + to]);
+      else ranges.push([start2, end]);
+      certain.push(...ranges.slice(before));
+    },
+    embedded(frame) {
+      ranges.push(scalarSource(text, frame));
+    }
+  };
+}
+var UNSURE, NOT_PLAIN;
+var init_redact_frames = __esm({
+  "src/engine/redact-frames.ts"() {
+    "use strict";
+    init_mask();
+    init_value_positions();
+    UNSURE = /* @__PURE__ */ Symbol("unsure");
+    NOT_PLAIN = /[\t\r#|>!&*%?\\\uFEFF]| $|^\.\.\.|^---[ ]*\S/m;
   }
 });
 
@@ -51932,20 +52065,28 @@ function escapeRegExp2(text) {
 function redact(file, model) {
   const text = file.text;
   if (text === void 0) return void 0;
-  if (nothingToMask(file, text, model)) return { text, spans: [], certain: [] };
+  return plainRedaction(file, text, model) ?? astRedaction(file, text, model);
+}
+function astRedaction(file, text, model) {
   const docs = file.documents.map((parsed) => parsed.doc);
   const ranges = [...sopsSecretRanges(file, model)];
   if (TERRAFORM_FILE.test(file.path)) ranges.push(...hclSecretRanges(text));
   return redactYaml(text, docs, isBroken(file), ranges);
 }
-function nothingToMask(file, text, model) {
-  if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return false;
+function plainRedaction(file, text, model) {
+  if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return void 0;
   const facts = file.documents.map((parsed) => analyzeValue(parsed.value));
-  if (facts.some((values) => values === void 0) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return false;
+  if (facts.some((values) => values === void 0) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return void 0;
   const selection = model ? coveringCreationRule(model, file)?.rule.selection : void 0;
-  if (selection && facts.some((values) => values.some((value) => value.state !== "empty" && mustEncrypt(selection, value.keys)))) return false;
-  if (commentSpans(text).length > 0) return false;
-  return file.documents.every((parsed) => masksNothing(parsed.value));
+  const selected = facts.map((values) => selection ? values.filter((value) => value.state !== "empty" && mustEncrypt(selection, value.keys)).map((value) => value.path) : []);
+  const comments = commentSpans(text);
+  if (comments.length === 0 && selected.every((paths) => paths.length === 0) && file.documents.every((parsed) => masksNothing(parsed.value))) return { text, spans: [], certain: [] };
+  const masks = frameMasks(text, positionTreesOf(file.documents[0]), collectBlockLines, selected);
+  if (!masks) return void 0;
+  const { ranges, certain } = masks;
+  ranges.push(...comments);
+  certain.push(...comments);
+  return { ...applyRanges(text, ranges), certain: certain.map(([start2, end]) => text.slice(start2, end)) };
 }
 function isBroken(file) {
   return file.problems.some((problem) => !COMPOSED.has(problem.code)) || file.documents.some((parsed) => failed(parsed.doc));
@@ -52030,7 +52171,7 @@ function astTree(text, doc, ranges, certain) {
       const before = ranges.length;
       all(node);
       if (secretData) certain.push(...ranges.slice(before));
-      if (secretData && !((0, import_yaml15.isCollection)(node) && node.flow)) collectBlockLines(text, node, ranges);
+      if (secretData && !((0, import_yaml15.isCollection)(node) && node.flow) && node?.range) collectBlockLines(text, [node.range[0], node.range[2]], ranges);
     },
     spans(node, value, spans) {
       if (!(0, import_yaml15.isScalar)(node) || !node.range) return;
@@ -52065,9 +52206,7 @@ function applyRanges(text, ranges) {
   }
   return { text: out2 + text.slice(cursor), spans };
 }
-function collectBlockLines(text, node, ranges) {
-  if (!node?.range) return;
-  const [start2, end] = [node.range[0], node.range[2]];
+function collectBlockLines(text, [start2, end], ranges) {
   let lineStart = text.lastIndexOf("\n", start2 - 1) + 1;
   while (lineStart < end) {
     let lineEnd = text.indexOf("\n", lineStart);
@@ -52109,6 +52248,8 @@ var init_redact3 = __esm({
     init_facts();
     init_selection();
     init_redact2();
+    init_parse();
+    init_redact_frames();
     TERRAFORM_FILE = /\.(tf|tofu)$/;
     MIN_MESSAGE_SECRET = 6;
     certainPatterns = /* @__PURE__ */ new WeakMap();

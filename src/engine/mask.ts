@@ -190,6 +190,12 @@ export function looksLikeManifest(text: string): boolean {
   return /\bkind["']?\s*:/.test(text) && /\bapiVersion["']?\s*:/.test(text);
 }
 
+/**
+ * Every key `isMaskedValue` accepts spells one of these (its credential words and masked names
+ * all do, in any case; keys of `ASSIGNMENT` are ASCII): text without any has no sensitive
+ * assignment.
+ */
+const MAY_NAME_CREDENTIAL = /pass|secret|token|credential|key/i;
 const ASSIGNMENT = /("?)([A-Za-z_][\w.-]*)\1(\s*[=:]\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"']+)/g;
 const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s@/]+)@/gi;
 
@@ -200,8 +206,9 @@ const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s@/]+)@/gi;
  */
 export function stringSpans(text: string): Span[] {
   const spans: Span[] = [];
-  const assignment = new RegExp(ASSIGNMENT.source, 'g');
-  for (let match = assignment.exec(text); match !== null; match = assignment.exec(text)) {
+  // Most strings (image names, messages) spell no word of a sensitive key: no assignment scan.
+  const assignment = MAY_NAME_CREDENTIAL.test(text) ? new RegExp(ASSIGNMENT.source, 'g') : undefined;
+  for (let match = assignment?.exec(text); assignment && match; match = assignment.exec(text)) {
     const [whole, , key, , value] = match as unknown as [string, string, string, string, string];
     const bare = value.replace(/^["']|["']$/g, '');
     const valueStart = match.index + whole.length - value.length;

@@ -89,7 +89,7 @@ export function documentsOfValues(text: string, values: unknown[]): ParsedDocume
     if (positions === undefined) positions = documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
     return positions === null ? undefined : offsetsOfValuePath(positions[index], text, path, key);
   };
-  return values.map((value, index) => ({
+  const documents = values.map((value, index) => ({
     index,
     value,
     get doc() {
@@ -97,6 +97,23 @@ export function documentsOfValues(text: string, values: unknown[]): ParsedDocume
     },
     offsets: (path: YamlPath, key = false) => offsetsAt(index, path, key),
   }));
+  const treesOf = (): readonly DocumentPositions[] | undefined => {
+    positions ??= documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+    return positions ?? undefined;
+  };
+  for (const document of documents) positionTrees.set(document, treesOf);
+  return documents;
+}
+
+const positionTrees = new WeakMap<ParsedDocument, () => readonly DocumentPositions[] | undefined>();
+
+/**
+ * The js-yaml position trees of every document of the file `parsed` belongs to (the ones its
+ * `offsets` answer from), or undefined when the file was parsed by the `yaml` package or its
+ * tree does not line up with its values.
+ */
+export function positionTreesOf(parsed: ParsedDocument): readonly DocumentPositions[] | undefined {
+  return positionTrees.get(parsed)?.();
 }
 
 function astsOf(text: string): Document.Parsed[] {
