@@ -51781,7 +51781,7 @@ function flagName(text) {
   return /^--?([A-Za-z_][\w.-]*)$/.exec(text)?.[1];
 }
 function looksLikeManifest(text) {
-  return /\bkind["']?\s*:/.test(text) && /\bapiVersion["']?\s*:/.test(text);
+  return text.includes("apiVersion") && /\bkind["']?\s*:/.test(text) && /\bapiVersion["']?\s*:/.test(text);
 }
 function stringSpans(text) {
   const spans = [];
@@ -51793,7 +51793,7 @@ function stringSpans(text) {
     if (isMaskedValue(key2, bare)) spans.push([valueStart, match.index + whole2.length]);
     else assignment.lastIndex = valueStart;
   }
-  for (const match of text.matchAll(URL_PASSWORD)) {
+  if (text.includes("://")) for (const match of text.matchAll(URL_PASSWORD)) {
     const password = match[1];
     const end = match.index + match[0].length - 1;
     spans.push([end - password.length, end]);

@@ -187,7 +187,7 @@ export function flagName(text: string | undefined): string | undefined {
 
 /** A string that holds a Kubernetes object (YAML or JSON). */
 export function looksLikeManifest(text: string): boolean {
-  return /\bkind["']?\s*:/.test(text) && /\bapiVersion["']?\s*:/.test(text);
+  return text.includes('apiVersion') && /\bkind["']?\s*:/.test(text) && /\bapiVersion["']?\s*:/.test(text);
 }
 
 /**
@@ -216,7 +216,7 @@ export function stringSpans(text: string): Span[] {
     // `old: DB_PASSWORD=…`: an innocent key's value may hold an assignment of its own.
     else assignment.lastIndex = valueStart;
   }
-  for (const match of text.matchAll(URL_PASSWORD)) {
+  if (text.includes('://')) for (const match of text.matchAll(URL_PASSWORD)) {
     const password = match[1]!;
     const end = match.index + match[0].length - 1;
     spans.push([end - password.length, end]);
