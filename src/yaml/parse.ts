@@ -3,6 +3,7 @@ import { Document, isCollection, LineCounter, parseAllDocuments, visit } from 'y
 import type { YamlPath } from '../model/finding.js';
 import type { FileProblem, ParsedDocument } from '../model/workspace.js';
 import type { Offsets } from './position.js';
+import { blockPositions } from './block-positions.js';
 import { documentPositions, offsetsOfValuePath, type DocumentPositions } from './value-positions.js';
 
 /**
@@ -86,7 +87,7 @@ export function documentsOfValues(text: string, values: unknown[]): ParsedDocume
   // Until something needs the AST, positions come from a js-yaml pass (see value-positions.ts).
   const offsetsAt = (index: number, path: YamlPath, key: boolean): Offsets | undefined => {
     if (asts !== undefined) return undefined;
-    if (positions === undefined) positions = documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+    if (positions === undefined) positions = positionTrees(text, values);
     return positions === null ? undefined : offsetsOfValuePath(positions[index], text, path, key);
   };
   const documents = values.map((value, index) => ({
@@ -98,14 +99,19 @@ export function documentsOfValues(text: string, values: unknown[]): ParsedDocume
     offsets: (path: YamlPath, key = false) => offsetsAt(index, path, key),
   }));
   const treesOf = (): readonly DocumentPositions[] | undefined => {
-    positions ??= documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+    if (positions === undefined) positions = positionTrees(text, values);
     return positions ?? undefined;
   };
-  for (const document of documents) positionTrees.set(document, treesOf);
+  for (const document of documents) positionTreesByDocument.set(document, treesOf);
   return documents;
 }
 
-const positionTrees = new WeakMap<ParsedDocument, () => readonly DocumentPositions[] | undefined>();
+/** Read from the lines of plain block YAML when that is certain (block-positions.ts), else from a js-yaml pass. */
+function positionTrees(text: string, values: unknown[]): DocumentPositions[] | null {
+  return blockPositions(text, values) ?? documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+}
+
+const positionTreesByDocument = new WeakMap<ParsedDocument, () => readonly DocumentPositions[] | undefined>();
 
 /**
  * The js-yaml position trees of every document of the file `parsed` belongs to (the ones its
@@ -113,7 +119,7 @@ const positionTrees = new WeakMap<ParsedDocument, () => readonly DocumentPositio
  * tree does not line up with its values.
  */
 export function positionTreesOf(parsed: ParsedDocument): readonly DocumentPositions[] | undefined {
-  return positionTrees.get(parsed)?.();
+  return positionTreesByDocument.get(parsed)?.();
 }
 
 function astsOf(text: string): Document.Parsed[] {
