@@ -1,6 +1,6 @@
 /**
- * The mask walk of `redact.ts` over js-yaml's position tree (src/yaml/value-positions.ts)
- * instead of the `yaml` AST, for files that hold something to mask (a plaintext Secret, a
+ * The mask walk of `redact.ts` over a file's position tree (src/yaml/value-positions.ts, read
+ * from its lines or from js-yaml) instead of the `yaml` AST, for files that hold something to mask (a plaintext Secret, a
  * sensitive env value). A file with findings already has that tree (its findings' positions
  * came from it); building the AST for the masks cost about as much as the rest of the report.
  *

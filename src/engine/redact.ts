@@ -134,7 +134,7 @@ export function astRedaction(file: SourceFile, text: string, model?: Pick<Model,
  * document has a `sops` key (so `sopsSecretRanges` masks only what a `.sops.yaml` rule covering
  * the file selects, found by the values' paths). Then the file is left as it is when no such
  * rule selects a value, no comment holds a sensitive assignment or URL password and the mask
- * walk over the plain values masks nothing; otherwise the mask walk runs over js-yaml's
+ * walk over the plain values masks nothing; otherwise the mask walk runs over the file's
  * position tree (the one the findings' positions came from) where that tree is certain to mask
  * what the AST walk would (`redact-frames.ts`).
  */

@@ -84,7 +84,8 @@ export function documentsOfValues(text: string, values: unknown[]): ParsedDocume
     // A file of only comments is one empty document to js-yaml and none to `yaml`.
     return asts[index] ?? (new Document(null) as Document.Parsed);
   };
-  // Until something needs the AST, positions come from a js-yaml pass (see value-positions.ts).
+  // Until something needs the AST, positions come from the lines of plain block YAML
+  // (block-positions.ts) or a js-yaml pass (value-positions.ts).
   const offsetsAt = (index: number, path: YamlPath, key: boolean): Offsets | undefined => {
     if (asts !== undefined) return undefined;
     if (positions === undefined) positions = positionTrees(text, values);
@@ -114,9 +115,9 @@ function positionTrees(text: string, values: unknown[]): DocumentPositions[] | n
 const positionTreesByDocument = new WeakMap<ParsedDocument, () => readonly DocumentPositions[] | undefined>();
 
 /**
- * The js-yaml position trees of every document of the file `parsed` belongs to (the ones its
- * `offsets` answer from), or undefined when the file was parsed by the `yaml` package or its
- * tree does not line up with its values.
+ * The position trees of every document of the file `parsed` belongs to (the ones its `offsets`
+ * answer from), or undefined when the file was parsed by the `yaml` package or no tree lines up
+ * with its values.
  */
 export function positionTreesOf(parsed: ParsedDocument): readonly DocumentPositions[] | undefined {
   return positionTreesByDocument.get(parsed)?.();

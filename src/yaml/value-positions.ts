@@ -17,10 +17,11 @@ import jsYaml from 'js-yaml';
 import type { YamlPath } from '../model/finding.js';
 import { firstLineOf, type Offsets } from './position.js';
 
+/** A node of a position tree: js-yaml's listener events, or the lines read by `block-positions.ts`. */
 export interface Frame {
-  /** Where js-yaml opened the node: before the separation space that precedes it. */
+  /** Where the node opens: its first character, or (js-yaml) before the separation space that precedes it. */
   open: number;
-  /** Just past the node (trailing spaces of a plain scalar included). */
+  /** Just past the node (js-yaml: trailing spaces of a plain scalar included). */
   close: number;
   kind: string | null;
   result: unknown;
