@@ -52003,7 +52003,9 @@ function walkMasks(root, tree, embedding = 0) {
   return walk4(root);
 }
 function scalarValue(tree, node) {
-  const shape = tree.shape(tree.target?.(node) ?? node);
+  const target = tree.target?.(node) ?? node;
+  if (tree.scalar) return tree.scalar(target);
+  const shape = tree.shape(target);
   return shape.type === "scalar" ? shape.value : void 0;
 }
 function scalarText2(tree, node) {
@@ -52076,6 +52078,7 @@ function masksNothing(value) {
     masked = true;
   };
   walkMasks(value, {
+    scalar: (node) => typeof node === "object" && node !== null ? void 0 : node,
     shape(node) {
       if (Array.isArray(node)) return { type: "seq", items: node };
       if (typeof node === "object" && node !== null) {
@@ -52213,6 +52216,11 @@ function frameTree(text, ranges, certain, collectBlockLines2) {
   };
   return {
     shape: shapeOf,
+    scalar(frame2) {
+      if (frame2.kind === "mapping" || frame2.kind === "sequence") return void 0;
+      const shape = shapeOf(frame2);
+      return shape.type === "scalar" ? shape.value : void 0;
+    },
     map() {
     },
     seq() {

@@ -40,6 +40,11 @@ export type MaskShape<N> =
 export interface MaskTree<N, R> {
   shape(node: N): MaskShape<N>;
   /**
+   * What `shape` says of a scalar (its value), or `undefined` for a collection, without
+   * building the collection's shape: the walk peeks at many nodes' scalar values.
+   */
+  scalar?(node: N): unknown;
+  /**
    * The node an alias stands for, or `undefined` for any other node. The walk enters each
    * target once; `all` must follow aliases itself.
    */
@@ -169,7 +174,9 @@ export function walkMasks<N, R>(root: N, tree: MaskTree<N, R>, embedding = 0): R
 }
 
 function scalarValue<N, R>(tree: MaskTree<N, R>, node: N): unknown {
-  const shape = tree.shape(tree.target?.(node) ?? node);
+  const target = tree.target?.(node) ?? node;
+  if (tree.scalar) return tree.scalar(target);
+  const shape = tree.shape(target);
   return shape.type === 'scalar' ? shape.value : undefined;
 }
 
@@ -288,6 +295,7 @@ export function masksNothing(value: unknown): boolean {
     masked = true;
   };
   walkMasks<unknown, void>(value, {
+    scalar: (node) => (typeof node === 'object' && node !== null ? undefined : node),
     shape(node) {
       if (Array.isArray(node)) return { type: 'seq', items: node };
       if (typeof node === 'object' && node !== null) {

@@ -136,6 +136,11 @@ function frameTree(text: string, ranges: Span[], certain: Span[], collectBlockLi
   };
   return {
     shape: shapeOf,
+    scalar(frame) {
+      if (frame.kind === 'mapping' || frame.kind === 'sequence') return undefined;
+      const shape = shapeOf(frame);
+      return shape.type === 'scalar' ? shape.value : undefined;
+    },
     map() {},
     seq() {},
     keep() {},
