@@ -11574,7 +11574,17 @@ function blockPositions(text, values) {
     if (end === -1) end = text.length;
     let content = start2;
     while (content < end && text.charCodeAt(content) === 32) content++;
-    lines.push({ start: start2, content, end });
+    let contentEnd = end;
+    const hash = text.indexOf("#", content);
+    if (hash !== -1 && hash < end) {
+      const comment = hash === content ? hash : text.indexOf(" #", content);
+      if (comment !== -1 && comment < end) {
+        if (/["']/.test(text.slice(content, comment))) return void 0;
+        contentEnd = comment;
+        while (contentEnd > content && text.charCodeAt(contentEnd - 1) === 32) contentEnd--;
+      }
+    }
+    lines.push({ start: start2, content: contentEnd === content ? end : content, end: contentEnd === content ? end : contentEnd, lineEnd: end });
     start2 = end + 1;
   }
   const documents = [];
@@ -11614,7 +11624,7 @@ var NOT_PLAIN, KEY, NOT_STRING_KEY, NOT_PLAIN_START, UNSURE, Reader;
 var init_block_positions = __esm({
   "src/yaml/block-positions.ts"() {
     "use strict";
-    NOT_PLAIN = /[\t\r#|>!&*%?\\\uFEFF]| $|^\.\.\.|^---[ ]*\S/m;
+    NOT_PLAIN = /[\t\r\uFEFF]| $|^\.\.\.|^---[ ]*\S/m;
     KEY = /^([A-Za-z_][A-Za-z0-9_./-]*):(?= |$)/;
     NOT_STRING_KEY = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
     NOT_PLAIN_START = /^(?:[?:,[\]{}#&*!|>'"%@`]|- |-$)/;
@@ -11684,7 +11694,7 @@ var init_block_positions = __esm({
         }
         if (children2.length / 2 !== keys.length) throw UNSURE;
         if (next < this.lines.length && this.indent(next) > column) throw UNSURE;
-        return { frame: frame(children2[0].open, children2[children2.length - 1].close, "mapping", value, children2), next };
+        return { frame: frame(children2[0].open, this.lines[next - 1].lineEnd, "mapping", value, children2), next };
       }
       /** A block sequence: `- ` items at `column`. */
       sequence(index, column, value) {
@@ -11711,7 +11721,7 @@ var init_block_positions = __esm({
         }
         if (children2.length !== value.length || children2.length === 0) throw UNSURE;
         if (next < this.lines.length && this.indent(next) > column) throw UNSURE;
-        return { frame: frame(open, children2[children2.length - 1].close, "sequence", value, children2), next };
+        return { frame: frame(open, this.lines[next - 1].lineEnd, "sequence", value, children2), next };
       }
       /** A scalar or flow collection filling `[start, end)` of one line. */
       inline(start2, end, value) {

@@ -10,9 +10,9 @@
  * The trees must answer exactly what the `yaml` AST does (the position tests and the redaction
  * tests judge both). So this reads only text where the answer is certain, and gives `undefined`
  * for anything else (the caller then asks js-yaml):
- * - no comment, tab, carriage return, byte order mark, block scalar, tag, anchor, alias,
- *   directive, explicit key or escape, no `...` line, no content after `---`, and no line ends
- *   in a space;
+ * - no tab, carriage return or byte order mark, no `...` line, no content after `---`, and no
+ *   line ends in a space; comments on lines of their own or after the content of a line without
+ *   quotes; no node that starts with a block scalar, tag, anchor, alias or explicit key;
  * - block mappings whose keys are plain words (`name`, `app.kubernetes.io/name`; not `true`,
  *   `null` or a number) in the order of the value's keys, block sequences of `- ` items whose
  *   items are scalars, flow collections or mappings;
@@ -23,7 +23,12 @@
  */
 import type { DocumentPositions, Frame } from './value-positions.js';
 
-const NOT_PLAIN = /[\t\r#|>!&*%?\\\uFEFF]| $|^\.\.\.|^---[ ]*\S/m;
+/**
+ * Text this does not read at all. Block scalars, tags, anchors, aliases, directives and explicit
+ * keys start a node, where `NOT_PLAIN_START` and `KEY` turn them away; escapes in double quotes
+ * do not move a scalar's ends.
+ */
+const NOT_PLAIN = /[\t\r\uFEFF]| $|^\.\.\.|^---[ ]*\S/m;
 /** A plain key, followed by `:` and a space or the end of the line. */
 const KEY = /^([A-Za-z_][A-Za-z0-9_./-]*):(?= |$)/;
 /** Keys the core schema reads as something other than a string. */
@@ -36,9 +41,12 @@ const UNSURE = Symbol('unsure');
 
 interface Line {
   start: number;
-  /** Offset of the first character that is not a space (`end` for a blank line). */
+  /** Offset of the first character that is not a space (`end` for a blank or comment line). */
   content: number;
+  /** Where the content ends: before a comment and the spaces before it. */
   end: number;
+  /** Where the line ends, a comment included. */
+  lineEnd: number;
 }
 
 /** The position trees of `text`'s documents, one per value, or undefined when not certain. */
@@ -50,7 +58,19 @@ export function blockPositions(text: string, values: readonly unknown[]): Docume
     if (end === -1) end = text.length;
     let content = start;
     while (content < end && text.charCodeAt(content) === 32) content++;
-    lines.push({ start, content, end });
+    // A comment starts with `#` at the start of the content or after a space; a line with a
+    // quote and a comment is left to js-yaml (the `#` may be inside the quotes).
+    let contentEnd = end;
+    const hash = text.indexOf('#', content);
+    if (hash !== -1 && hash < end) {
+      const comment = hash === content ? hash : text.indexOf(' #', content);
+      if (comment !== -1 && comment < end) {
+        if (/["']/.test(text.slice(content, comment))) return undefined;
+        contentEnd = comment;
+        while (contentEnd > content && text.charCodeAt(contentEnd - 1) === 32) contentEnd--;
+      }
+    }
+    lines.push({ start, content: contentEnd === content ? end : content, end: contentEnd === content ? end : contentEnd, lineEnd: end });
     start = end + 1;
   }
   // Documents: the lines between `---` markers.
@@ -158,7 +178,8 @@ class Reader {
     }
     if (children.length / 2 !== keys.length) throw UNSURE;
     if (next < this.lines.length && this.indent(next) > column) throw UNSURE;
-    return { frame: frame(children[0]!.open, children[children.length - 1]!.close, 'mapping', value, children), next };
+    // A block collection ends with its last line, a trailing comment included (as the AST's range does).
+    return { frame: frame(children[0]!.open, this.lines[next - 1]!.lineEnd, 'mapping', value, children), next };
   }
 
   /** A block sequence: `- ` items at `column`. */
@@ -186,7 +207,7 @@ class Reader {
     }
     if (children.length !== value.length || children.length === 0) throw UNSURE;
     if (next < this.lines.length && this.indent(next) > column) throw UNSURE;
-    return { frame: frame(open, children[children.length - 1]!.close, 'sequence', value, children), next };
+    return { frame: frame(open, this.lines[next - 1]!.lineEnd, 'sequence', value, children), next };
   }
 
   /** A scalar or flow collection filling `[start, end)` of one line. */

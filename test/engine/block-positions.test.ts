@@ -98,9 +98,20 @@ describe('positions read from the lines of plain block YAML', () => {
     expect(checkAgainstAst(text, 'documents')).toBeGreaterThan(10);
   });
 
-  it('leaves to js-yaml what it cannot vouch for: comments, block scalars, anchors, multi-line scalars, odd keys, nested lists', () => {
+  it('reads around comments: a list item mapping shows its first line with its comment, as the AST does', () => {
+    const text = lines('# head', 'list: # the list', '  - name: app # first', '    x: 1', '  # between', '  - name: b', 'a: b#c', 'k: v # after');
+    expect(pointed(text, ['list', 0])).toBe('name: app # first');
+    expect(pointed(text, ['list', 0, 'name'])).toBe('app');
+    expect(pointed(text, ['a'])).toBe('b#c');
+    expect(pointed(text, ['k'])).toBe('v');
+    expect(checkAgainstAst(text, 'comments')).toBeGreaterThan(10);
+  });
+
+  it('leaves to js-yaml what it cannot vouch for: a comment after quotes, block scalars, tags, anchors, multi-line scalars, odd keys, nested lists', () => {
     for (const text of [
-      lines('a: 1 # note'),
+      lines('a: "x #y" # note'),
+      lines('a: !!str 1'),
+      lines('? a', ': b'),
       lines('a: |', '  text'),
       lines('a: &x 1', 'b: *x'),
       lines('a: plain', '  continued'),
