@@ -19791,13 +19791,13 @@ var require_build = __commonJS2({
       }
     };
     var AhoCorasick = class {
-      constructor(words2, alphabetSize) {
+      constructor(words, alphabetSize) {
         const edges = /* @__PURE__ */ new Map();
         const parent = [0];
         const unit = [0];
         const depth = [0];
         const terminal = [0];
-        for (const word of words2) {
+        for (const word of words) {
           let node = 0;
           for (let i2 = 0; i2 < word.length; i2++) {
             const key2 = node * alphabetSize + word[i2];
@@ -19907,12 +19907,12 @@ var require_build = __commonJS2({
       }
       automaton16() {
         if (this.ac16 === null) {
-          const words2 = this.subs.map((s) => {
+          const words = this.subs.map((s) => {
             const arr = new Array(s.str.length);
             for (let i2 = 0; i2 < s.str.length; i2++) arr[i2] = s.str.charCodeAt(i2);
             return arr;
           });
-          this.ac16 = new AhoCorasick(words2, 65536);
+          this.ac16 = new AhoCorasick(words, 65536);
         }
         return this.ac16;
       }
@@ -35550,25 +35550,25 @@ function isPublicKeyMaterial(value) {
 }
 function isCredential(key2, value, context) {
   if (typeof value !== "string") return false;
-  const words2 = credentialWords(key2);
-  if (words2 === null) return false;
+  const words = credentialWords(key2);
+  if (words === null) return false;
   const trimmed = value.trim();
   if (trimmed === "" || isReference(trimmed) || isPlaceholder(trimmed) || isPublicKeyMaterial(trimmed)) return false;
-  if (namesObject(words2, trimmed, ENV_NAME.test(key2) ? "env" : context)) return false;
+  if (namesObject(words, trimmed, ENV_NAME.test(key2) ? "env" : context)) return false;
   return !BOOLEAN.test(trimmed) && !NUMBER.test(trimmed) && !DURATION.test(trimmed) && !PLAIN_URL.test(trimmed);
 }
 function isMaskedValue(key2, value) {
   return MASKED_NAME.test(key2) && !MASK_EXEMPT_NAME.test(key2) || isCredential(key2, value, "env") || isCredential(key2, value, "setting");
 }
 function credentialWords(key2) {
-  let words2 = keyWords.get(key2);
-  if (words2 === void 0) {
+  let words = keyWords.get(key2);
+  if (words === void 0) {
     const split = key2.includes("/") ? [] : wordsOf(key2);
-    words2 = split.length > 0 && namesCredential(split) && !namesSetting(split) ? split : null;
+    words = split.length > 0 && namesCredential(split) && !namesSetting(split) ? split : null;
     if (keyWords.size >= MAX_REMEMBERED_KEYS) keyWords.clear();
-    keyWords.set(key2, words2);
+    keyWords.set(key2, words);
   }
-  return words2;
+  return words;
 }
 function wordsOf(key2) {
   return key2.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter((word) => word !== "");
@@ -35576,16 +35576,16 @@ function wordsOf(key2) {
 function isCredentialWord(word) {
   return CREDENTIAL_EXACT.has(word) || CREDENTIAL_WORD.test(word) && !NOT_CREDENTIAL_WORD.test(word);
 }
-function namesCredential(words2) {
-  return words2.some((word, index) => isCredentialWord(word) || word === "key" && KEY_QUALIFIER.has(words2[index - 1] ?? ""));
+function namesCredential(words) {
+  return words.some((word, index) => isCredentialWord(word) || word === "key" && KEY_QUALIFIER.has(words[index - 1] ?? ""));
 }
-function namesSetting(words2) {
-  return SETTING_TAIL.has(words2.at(-1) ?? "") || SETTING_HEAD.has(words2[0] ?? "");
+function namesSetting(words) {
+  return SETTING_TAIL.has(words.at(-1) ?? "") || SETTING_HEAD.has(words[0] ?? "");
 }
-function namesObject(words2, value, context) {
-  const last = words2.at(-1) ?? "";
-  const before = words2.at(-2);
-  const existing = words2[0] === "existing";
+function namesObject(words, value, context) {
+  const last = words.at(-1) ?? "";
+  const before = words.at(-2);
+  const existing = words[0] === "existing";
   if (last === "namespace" || last === "namespaces") return DNS_LABEL.test(value);
   if (isTokenLike(value)) return false;
   const keyName = KEY_TAIL.has(last) && before !== void 0 && isCredentialWord(before);
@@ -36123,145 +36123,6 @@ spec:
   }
 });
 
-// src/engine/sha256.ts
-function sha256Hex(text) {
-  const bytes = encoder.encode(text);
-  const length = (bytes.length + 8 >> 6) + 1 << 6;
-  const padded = new Uint8Array(length);
-  padded.set(bytes);
-  padded[bytes.length] = 128;
-  const view = new DataView(padded.buffer);
-  const bits = bytes.length * 8;
-  view.setUint32(length - 8, Math.floor(bits / 4294967296));
-  view.setUint32(length - 4, bits >>> 0);
-  let h0 = 1779033703;
-  let h1 = 3144134277;
-  let h2 = 1013904242;
-  let h3 = 2773480762;
-  let h4 = 1359893119;
-  let h5 = 2600822924;
-  let h6 = 528734635;
-  let h7 = 1541459225;
-  const w = words;
-  for (let block = 0; block < length; block += 64) {
-    for (let t = 0; t < 16; t++) w[t] = view.getUint32(block + t * 4);
-    for (let t = 16; t < 64; t++) {
-      const a2 = w[t - 15];
-      const b2 = w[t - 2];
-      const s0 = (a2 >>> 7 | a2 << 25) ^ (a2 >>> 18 | a2 << 14) ^ a2 >>> 3;
-      const s1 = (b2 >>> 17 | b2 << 15) ^ (b2 >>> 19 | b2 << 13) ^ b2 >>> 10;
-      w[t] = w[t - 16] + s0 + w[t - 7] + s1 | 0;
-    }
-    let a = h0;
-    let b = h1;
-    let c = h2;
-    let d = h3;
-    let e = h4;
-    let f = h5;
-    let g = h6;
-    let h = h7;
-    for (let t = 0; t < 64; t++) {
-      const s1 = (e >>> 6 | e << 26) ^ (e >>> 11 | e << 21) ^ (e >>> 25 | e << 7);
-      const choose = e & f ^ ~e & g;
-      const temp1 = h + s1 + choose + K[t] + w[t] | 0;
-      const s0 = (a >>> 2 | a << 30) ^ (a >>> 13 | a << 19) ^ (a >>> 22 | a << 10);
-      const majority = a & b ^ a & c ^ b & c;
-      const temp2 = s0 + majority | 0;
-      h = g;
-      g = f;
-      f = e;
-      e = d + temp1 | 0;
-      d = c;
-      c = b;
-      b = a;
-      a = temp1 + temp2 | 0;
-    }
-    h0 = h0 + a | 0;
-    h1 = h1 + b | 0;
-    h2 = h2 + c | 0;
-    h3 = h3 + d | 0;
-    h4 = h4 + e | 0;
-    h5 = h5 + f | 0;
-    h6 = h6 + g | 0;
-    h7 = h7 + h | 0;
-  }
-  return [h0, h1, h2, h3, h4, h5, h6, h7].map((word) => (word >>> 0).toString(16).padStart(8, "0")).join("");
-}
-var K, encoder, words;
-var init_sha256 = __esm({
-  "src/engine/sha256.ts"() {
-    "use strict";
-    K = new Uint32Array([
-      1116352408,
-      1899447441,
-      3049323471,
-      3921009573,
-      961987163,
-      1508970993,
-      2453635748,
-      2870763221,
-      3624381080,
-      310598401,
-      607225278,
-      1426881987,
-      1925078388,
-      2162078206,
-      2614888103,
-      3248222580,
-      3835390401,
-      4022224774,
-      264347078,
-      604807628,
-      770255983,
-      1249150122,
-      1555081692,
-      1996064986,
-      2554220882,
-      2821834349,
-      2952996808,
-      3210313671,
-      3336571891,
-      3584528711,
-      113926993,
-      338241895,
-      666307205,
-      773529912,
-      1294757372,
-      1396182291,
-      1695183700,
-      1986661051,
-      2177026350,
-      2456956037,
-      2730485921,
-      2820302411,
-      3259730800,
-      3345764771,
-      3516065817,
-      3600352804,
-      4094571909,
-      275423344,
-      430227734,
-      506948616,
-      659060556,
-      883997877,
-      958139571,
-      1322822218,
-      1537002063,
-      1747873779,
-      1955562222,
-      2024104815,
-      2227730452,
-      2361852424,
-      2428436474,
-      2756734187,
-      3204031479,
-      3329325298
-    ]);
-    encoder = new TextEncoder();
-    words = new Uint32Array(64);
-  }
-});
-
 // src/engine/report.ts
 function interpolate(template, data = {}) {
   return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole2, key2) => key2 in data ? String(data[key2]) : whole2);
@@ -36332,7 +36193,9 @@ function toFinding(rule, report, level, roots = []) {
 }
 function fingerprint(ruleId, file, resource, path26, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
-  return sha256Hex([ruleId, file.path, identity3, (path26 ?? []).join(""), messageId, message].join("\0")).slice(0, 32);
+  const hash = createHash("sha256");
+  hash.update([ruleId, file.path, identity3, (path26 ?? []).join(""), messageId, message].join("\0"));
+  return hash.digest("hex").slice(0, 32);
 }
 function rootNeutral(message, roots) {
   let neutral = neutralizers.get(roots);
@@ -36358,8 +36221,8 @@ var EMPTY_REGION, neutralizers;
 var init_report = __esm({
   "src/engine/report.ts"() {
     "use strict";
+    init_node_crypto();
     init_collections();
-    init_sha256();
     init_position();
     EMPTY_REGION = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
     neutralizers = /* @__PURE__ */ new WeakMap();
@@ -52486,18 +52349,18 @@ function masksEveryValue(file) {
 }
 function redactYaml(text, docs, broken, ranges = [], embedding = 0) {
   const certain = [];
-  const words2 = [];
+  const words = [];
   if (broken && mentionsSecret(text)) {
     const lines = lineSpans(text);
     ranges.push(...lines);
-    for (const [start2, end] of lines) words2.push(text.slice(start2, end), ...text.slice(start2, end).split(/[\s"',{}[\]:=@/]+/));
+    for (const [start2, end] of lines) words.push(text.slice(start2, end), ...text.slice(start2, end).split(/[\s"',{}[\]:=@/]+/));
   } else {
     for (const doc of docs) walkMasks(doc.contents, astTree(text, doc, ranges, certain), embedding);
     const comments = commentSpans(text);
     ranges.push(...comments);
     certain.push(...comments);
   }
-  return { ...applyRanges(text, ranges), certain: [...certain.map(([start2, end]) => text.slice(start2, end)), ...words2] };
+  return { ...applyRanges(text, ranges), certain: [...certain.map(([start2, end]) => text.slice(start2, end)), ...words] };
 }
 function commentSpans(text) {
   if (!text.includes("#")) return [];

@@ -1,8 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Finding, FindingResource, Level, Region, YamlPath } from '../model/finding.js';
 import type { Report, Rule } from '../model/rule.js';
 import type { Root, SourceFile } from '../model/workspace.js';
 import { compareStrings } from './collections.js';
-import { sha256Hex } from './sha256.js';
 import { firstLineOf, offsetsOfPath, regionOf, type Offsets } from '../yaml/position.js';
 
 /** Replace `{{name}}` placeholders; unknown placeholders are left visible so tests catch them. */
@@ -97,7 +97,9 @@ export function toFinding(rule: Rule<string, never>, report: Report<string>, lev
  */
 function fingerprint(ruleId: string, file: SourceFile, resource: FindingResource | undefined, path: YamlPath | undefined, messageId: string, message: string): string {
   const identity = resource ? `${resource.kind}/${resource.namespace ?? ''}/${resource.name}` : '';
-  return sha256Hex([ruleId, file.path, identity, (path ?? []).join('\u0001'), messageId, message].join('\u0000')).slice(0, 32);
+  const hash = createHash('sha256');
+  hash.update([ruleId, file.path, identity, (path ?? []).join('\u0001'), messageId, message].join('\u0000'));
+  return hash.digest('hex').slice(0, 32);
 }
 
 const neutralizers = new WeakMap<readonly Root[], (message: string) => string>();
