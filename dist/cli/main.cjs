@@ -10725,7 +10725,7 @@ function requireLoader() {
     state.depth -= 1;
     return state.tag !== null || state.anchor !== null || hasContent;
   }
-  function readDocument(state) {
+  function readDocument2(state) {
     const documentStart = state.position;
     let hasDirectives = false;
     let ch;
@@ -10821,7 +10821,7 @@ function requireLoader() {
       state.position += 1;
     }
     while (state.position < state.length - 1) {
-      readDocument(state);
+      readDocument2(state);
     }
     return state.documents;
   }
@@ -11570,6 +11570,247 @@ var init_js_yaml = __esm({
   }
 });
 
+// src/yaml/block-positions.ts
+function blockPositions(text, values) {
+  if (NOT_PLAIN.test(text)) return void 0;
+  const lines = [];
+  for (let start2 = 0; start2 <= text.length; ) {
+    let end = text.indexOf("\n", start2);
+    if (end === -1) end = text.length;
+    let content = start2;
+    while (content < end && text.charCodeAt(content) === 32) content++;
+    let contentEnd = end;
+    const hash = text.indexOf("#", content);
+    if (hash !== -1 && hash < end) {
+      const comment = hash === content ? hash : text.indexOf(" #", content);
+      if (comment !== -1 && comment < end) {
+        if (/["']/.test(text.slice(content, comment))) return void 0;
+        contentEnd = comment;
+        while (contentEnd > content && text.charCodeAt(contentEnd - 1) === 32) contentEnd--;
+      }
+    }
+    lines.push({ start: start2, content: contentEnd === content ? end : content, end: contentEnd === content ? end : contentEnd, lineEnd: end });
+    start2 = end + 1;
+  }
+  const documents = [];
+  let current = [];
+  lines.forEach((line, index) => {
+    if (line.content === line.start && text.startsWith("---", line.start) && line.end === line.start + 3) {
+      if (index > 0 || current.length > 0) documents.push(current);
+      current = [];
+    } else if (line.content < line.end) current.push(line);
+  });
+  if (current.length > 0) documents.push(current);
+  if (documents.length !== values.length) return void 0;
+  try {
+    return documents.map((document2, index) => readDocument(text, document2, values[index]));
+  } catch (error) {
+    if (error === UNSURE) return void 0;
+    throw error;
+  }
+}
+function readDocument(text, lines, value) {
+  if (lines.length === 0) throw UNSURE;
+  const reader = new Reader(text, lines);
+  const first2 = lines[0];
+  const root = reader.block(0, first2.content - first2.start, value);
+  if (root.next !== lines.length) throw UNSURE;
+  return root.frame;
+}
+function frame(open, close, kind, result, children2 = []) {
+  return { open, close, kind, result, children: children2 };
+}
+function isRecord(value) {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+var NOT_PLAIN, KEY, NOT_STRING_KEY, NOT_PLAIN_START, UNSURE, Reader;
+var init_block_positions = __esm({
+  "src/yaml/block-positions.ts"() {
+    "use strict";
+    NOT_PLAIN = /[\t\r\uFEFF]| $|^\.\.\.|^---[ ]*\S/m;
+    KEY = /^([A-Za-z_][A-Za-z0-9_./-]*):(?= |$)/;
+    NOT_STRING_KEY = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
+    NOT_PLAIN_START = /^(?:[?:,[\]{}#&*!|>'"%@`]|- |-$)/;
+    UNSURE = /* @__PURE__ */ Symbol("unsure");
+    Reader = class {
+      constructor(text, lines) {
+        this.text = text;
+        this.lines = lines;
+      }
+      text;
+      lines;
+      indent(index) {
+        const line = this.lines[index];
+        return line.content - line.start;
+      }
+      startsItem(index, column) {
+        const line = this.lines[index];
+        return line !== void 0 && this.indent(index) === column && this.text[line.content] === "-" && this.text[line.content + 1] === " ";
+      }
+      /** The block node whose first line is `index`, starting at `column` of it. */
+      block(index, column, value) {
+        const line = this.lines[index];
+        const at = line.start + column;
+        if (this.text[at] === "-" && this.text[at + 1] === " ") {
+          if (column !== this.indent(index)) throw UNSURE;
+          return this.sequence(index, column, value);
+        }
+        if (KEY.test(this.text.slice(at, line.end))) return this.mapping(index, column, value);
+        throw UNSURE;
+      }
+      /** A block mapping: its first key at `column` of line `index`, the others at that indentation. */
+      mapping(index, column, value) {
+        if (!isRecord(value)) throw UNSURE;
+        const keys = Object.keys(value);
+        const children2 = [];
+        let next = index;
+        let first2 = true;
+        while (next < this.lines.length && (first2 || this.indent(next) === column)) {
+          const line = this.lines[next];
+          const keyStart = first2 ? line.start + column : line.content;
+          const match = KEY.exec(this.text.slice(keyStart, line.end));
+          if (!match) throw UNSURE;
+          const key2 = match[1];
+          if (NOT_STRING_KEY.test(key2) || keys[children2.length / 2] !== key2) throw UNSURE;
+          const child = value[key2];
+          children2.push(frame(keyStart, keyStart + key2.length, "scalar", key2));
+          let rest = keyStart + match[0].length;
+          while (rest < line.end && this.text.charCodeAt(rest) === 32) rest++;
+          if (rest < line.end) {
+            children2.push(this.inline(rest, line.end, child));
+            next++;
+            if (next < this.lines.length && this.indent(next) > column) throw UNSURE;
+          } else if (next + 1 < this.lines.length && this.indent(next + 1) > column) {
+            const read = this.block(next + 1, this.indent(next + 1), child);
+            children2.push(read.frame);
+            next = read.next;
+          } else if (this.startsItem(next + 1, column)) {
+            const read = this.sequence(next + 1, column, child);
+            children2.push(read.frame);
+            next = read.next;
+          } else {
+            if (child !== null) throw UNSURE;
+            children2.push(frame(rest, rest, null, null));
+            next++;
+          }
+          first2 = false;
+        }
+        if (children2.length / 2 !== keys.length) throw UNSURE;
+        if (next < this.lines.length && this.indent(next) > column) throw UNSURE;
+        return { frame: frame(children2[0].open, this.lines[next - 1].lineEnd, "mapping", value, children2), next };
+      }
+      /** A block sequence: `- ` items at `column`. */
+      sequence(index, column, value) {
+        if (!Array.isArray(value)) throw UNSURE;
+        const children2 = [];
+        let next = index;
+        const open = this.lines[index].start + column;
+        while (this.startsItem(next, column)) {
+          if (children2.length >= value.length) throw UNSURE;
+          const item = value[children2.length];
+          const line = this.lines[next];
+          let at = line.content + 1;
+          while (at < line.end && this.text.charCodeAt(at) === 32) at++;
+          if (at === line.end || this.text[at] === "-" && (this.text[at + 1] === " " || at + 1 === line.end)) throw UNSURE;
+          if (KEY.test(this.text.slice(at, line.end))) {
+            const read = this.mapping(next, at - line.start, item);
+            children2.push(read.frame);
+            next = read.next;
+          } else {
+            children2.push(this.inline(at, line.end, item));
+            next++;
+            if (next < this.lines.length && this.indent(next) > column) throw UNSURE;
+          }
+        }
+        if (children2.length !== value.length || children2.length === 0) throw UNSURE;
+        if (next < this.lines.length && this.indent(next) > column) throw UNSURE;
+        return { frame: frame(open, this.lines[next - 1].lineEnd, "sequence", value, children2), next };
+      }
+      /** A scalar or flow collection filling `[start, end)` of one line. */
+      inline(start2, end, value) {
+        const first2 = this.text[start2];
+        if (first2 === "{" || first2 === "[") {
+          const read = this.flow(start2, end, value);
+          if (read.next !== end) throw UNSURE;
+          return read.frame;
+        }
+        if (value !== null && typeof value === "object") throw UNSURE;
+        if (first2 === '"') {
+          if (this.text.indexOf('"', start2 + 1) !== end - 1) throw UNSURE;
+        } else if (first2 === "'") {
+          let at = start2 + 1;
+          for (; ; ) {
+            const quote = this.text.indexOf("'", at);
+            if (quote === -1 || quote >= end) throw UNSURE;
+            if (this.text[quote + 1] === "'" && quote + 1 < end - 1) at = quote + 2;
+            else if (quote === end - 1) break;
+            else throw UNSURE;
+          }
+        } else if (NOT_PLAIN_START.test(this.text.slice(start2, Math.min(end, start2 + 2))) || this.text.slice(start2, end).includes(": ")) {
+          throw UNSURE;
+        }
+        return frame(start2, end, "scalar", value);
+      }
+      /** A flow collection of plain scalars and flow collections, from `start` on one line. */
+      flow(start2, end, value) {
+        const mapping = this.text[start2] === "{";
+        const close = mapping ? "}" : "]";
+        if (mapping ? !isRecord(value) : !Array.isArray(value)) throw UNSURE;
+        const keys = mapping ? Object.keys(value) : [];
+        const items = mapping ? [] : value;
+        const children2 = [];
+        let at = start2 + 1;
+        const skipSpaces = () => {
+          while (at < end && this.text.charCodeAt(at) === 32) at++;
+        };
+        skipSpaces();
+        let count = 0;
+        while (this.text[at] !== close) {
+          if (at >= end) throw UNSURE;
+          if (count > 0) {
+            if (this.text[at] !== ",") throw UNSURE;
+            at++;
+            skipSpaces();
+          }
+          let child;
+          if (mapping) {
+            const match = KEY.exec(this.text.slice(at, end));
+            const key2 = match?.[1];
+            if (key2 === void 0 || NOT_STRING_KEY.test(key2) || keys[count] !== key2 || this.text[at + match[0].length] !== " ") throw UNSURE;
+            children2.push(frame(at, at + key2.length, "scalar", key2));
+            at += match[0].length;
+            skipSpaces();
+            child = value[key2];
+          } else {
+            if (count >= items.length) throw UNSURE;
+            child = items[count];
+          }
+          if (this.text[at] === "{" || this.text[at] === "[") {
+            const read = this.flow(at, end, child);
+            children2.push(read.frame);
+            at = read.next;
+          } else {
+            const scalarStart = at;
+            while (at < end && !",[]{}".includes(this.text[at])) at++;
+            let scalarEnd = at;
+            while (scalarEnd > scalarStart && this.text.charCodeAt(scalarEnd - 1) === 32) scalarEnd--;
+            const source = this.text.slice(scalarStart, scalarEnd);
+            if (source === "" || NOT_PLAIN_START.test(source.slice(0, 2)) || source.includes(": ") || source.endsWith(":") || source.includes("'") || source.includes('"')) throw UNSURE;
+            if (child !== null && typeof child === "object") throw UNSURE;
+            children2.push(frame(scalarStart, scalarEnd, "scalar", child));
+          }
+          skipSpaces();
+          count++;
+        }
+        if (count !== (mapping ? keys.length : items.length)) throw UNSURE;
+        return { frame: frame(start2, at + 1, mapping ? "mapping" : "sequence", value, children2), next: at + 1 };
+      }
+    };
+  }
+});
+
 // src/yaml/position.ts
 function locate2(doc, path26) {
   let node = doc.contents;
@@ -11645,12 +11886,12 @@ function documentPositions(text, schema2, count) {
           stack.push({ open: state.position, close: state.position, kind: null, result: void 0, children: [] });
           return;
         }
-        const frame = stack.pop();
-        if (!frame) return;
-        frame.close = state.position;
-        frame.kind = state.kind;
-        frame.result = state.result;
-        (stack[stack.length - 1]?.children ?? top).push(frame);
+        const frame2 = stack.pop();
+        if (!frame2) return;
+        frame2.close = state.position;
+        frame2.kind = state.kind;
+        frame2.result = state.result;
+        (stack[stack.length - 1]?.children ?? top).push(frame2);
       }
     });
   } catch {
@@ -11659,31 +11900,31 @@ function documentPositions(text, schema2, count) {
   if (top.length !== count) return void 0;
   return top;
 }
-function unwrap(frame) {
-  let current = frame;
+function unwrap(frame2) {
+  let current = frame2;
   while (current.children.length === 1 && current.children[0].result === current.result) current = current.children[0];
   return current;
 }
-function pairFrames(frame) {
-  const children2 = frame.children;
+function pairFrames(frame2) {
+  const children2 = frame2.children;
   if (children2.length % 2 === 0) return children2;
   const last = children2[children2.length - 1];
   return last.kind === null && last.open === last.close && last.children.length === 0 ? children2.slice(0, -1) : void 0;
 }
-function startOf(text, frame) {
-  let at = frame.open;
+function startOf(text, frame2) {
+  let at = frame2.open;
   while (at < text.length && SPACE.test(text[at])) at++;
   const first2 = text[at];
   if (first2 === void 0 || first2 === "#" || first2 === "!" || first2 === "&" || first2 === "*" || first2 === "|" || first2 === ">") return void 0;
   return at;
 }
-function isScalar2(frame) {
-  return frame.kind === "scalar" && frame.children.length === 0 && frame.result !== null && typeof frame.result !== "object";
+function isScalar2(frame2) {
+  return frame2.kind === "scalar" && frame2.children.length === 0 && frame2.result !== null && typeof frame2.result !== "object";
 }
-function scalarRange(text, frame) {
-  const start2 = startOf(text, frame);
+function scalarRange(text, frame2) {
+  const start2 = startOf(text, frame2);
   if (start2 === void 0) return void 0;
-  let end = Math.min(frame.close, text.length);
+  let end = Math.min(frame2.close, text.length);
   while (end > start2 && /\s/.test(text[end - 1] ?? "")) end--;
   return end > start2 ? [start2, end] : void 0;
 }
@@ -11784,10 +12025,10 @@ function documentsOfValues(text, values) {
   };
   const offsetsAt = (index, path26, key2) => {
     if (asts !== void 0) return void 0;
-    if (positions === void 0) positions = documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+    if (positions === void 0) positions = positionTrees(text, values);
     return positions === null ? void 0 : offsetsOfValuePath(positions[index], text, path26, key2);
   };
-  return values.map((value, index) => ({
+  const documents = values.map((value, index) => ({
     index,
     value,
     get doc() {
@@ -11795,6 +12036,18 @@ function documentsOfValues(text, values) {
     },
     offsets: (path26, key2 = false) => offsetsAt(index, path26, key2)
   }));
+  const treesOf = () => {
+    if (positions === void 0) positions = positionTrees(text, values);
+    return positions ?? void 0;
+  };
+  for (const document2 of documents) positionTreesByDocument.set(document2, treesOf);
+  return documents;
+}
+function positionTrees(text, values) {
+  return blockPositions(text, values) ?? documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+}
+function positionTreesOf(parsed) {
+  return positionTreesByDocument.get(parsed)?.();
 }
 function astsOf(text) {
   const parsed = (0, import_yaml3.parseAllDocuments)(text, { ...QUIET, merge: true, uniqueKeys: false });
@@ -11866,12 +12119,13 @@ function firstLine(message) {
 function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
 }
-var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, MAY_HAVE_COMPLEX_KEY, QUIET, KEY_TOKEN;
+var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, MAY_HAVE_COMPLEX_KEY, QUIET, positionTreesByDocument, KEY_TOKEN;
 var init_parse = __esm({
   "src/yaml/parse.ts"() {
     "use strict";
     init_js_yaml();
     import_yaml3 = __toESM2(require_dist(), 1);
+    init_block_positions();
     init_value_positions();
     MAX_ALIAS_COUNT = 200;
     MERGE_TYPE = yaml.types.merge;
@@ -11879,6 +12133,7 @@ var init_parse = __esm({
     MAY_HAVE_ANCHOR = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
     MAY_HAVE_COMPLEX_KEY = /(^|[\s[{,])\?([ \t]|$)|^[ \t-]*[[{][^\n]*[\]}][ \t]*:([ \t]|$)/m;
     QUIET = { logLevel: "error" };
+    positionTreesByDocument = /* @__PURE__ */ new WeakMap();
     KEY_TOKEN = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:#][^:#\n]*?)(?=[ \t]*:)/;
   }
 });
@@ -19543,15 +19798,15 @@ var require_build = __commonJS2({
           }
           for (; ; ) {
             if (stack.length === 0) return result;
-            const frame = stack[stack.length - 1];
-            handler.child(frame.re, frame.state, result, frame.i);
-            frame.i++;
-            if (frame.state.result === void 0 && frame.i < frame.re.subs.length) {
-              re2 = frame.re.subs[frame.i];
+            const frame2 = stack[stack.length - 1];
+            handler.child(frame2.re, frame2.state, result, frame2.i);
+            frame2.i++;
+            if (frame2.state.result === void 0 && frame2.i < frame2.re.subs.length) {
+              re2 = frame2.re.subs[frame2.i];
               break;
             }
             stack.pop();
-            result = frame.state.result !== void 0 ? frame.state.result : handler.leave(frame.re, frame.state);
+            result = frame2.state.result !== void 0 ? frame2.state.result : handler.leave(frame2.re, frame2.state);
           }
         }
       }
@@ -51927,7 +52182,9 @@ function walkMasks(root, tree, embedding = 0) {
   return walk4(root);
 }
 function scalarValue(tree, node) {
-  const shape = tree.shape(tree.target?.(node) ?? node);
+  const target = tree.target?.(node) ?? node;
+  if (tree.scalar) return tree.scalar(target);
+  const shape = tree.shape(target);
   return shape.type === "scalar" ? shape.value : void 0;
 }
 function scalarText2(tree, node) {
@@ -51940,19 +52197,19 @@ function flagName(text) {
   return /^--?([A-Za-z_][\w.-]*)$/.exec(text)?.[1];
 }
 function looksLikeManifest(text) {
-  return /\bkind["']?\s*:/.test(text) && /\bapiVersion["']?\s*:/.test(text);
+  return text.includes("apiVersion") && /\bkind["']?\s*:/.test(text) && /\bapiVersion["']?\s*:/.test(text);
 }
 function stringSpans(text) {
   const spans = [];
-  const assignment = new RegExp(ASSIGNMENT.source, "g");
-  for (let match = assignment.exec(text); match !== null; match = assignment.exec(text)) {
+  const assignment = MAY_NAME_CREDENTIAL.test(text) ? new RegExp(ASSIGNMENT.source, "g") : void 0;
+  for (let match = assignment?.exec(text); assignment && match; match = assignment.exec(text)) {
     const [whole2, , key2, , value] = match;
     const bare = value.replace(/^["']|["']$/g, "");
     const valueStart = match.index + whole2.length - value.length;
     if (isMaskedValue(key2, bare)) spans.push([valueStart, match.index + whole2.length]);
     else assignment.lastIndex = valueStart;
   }
-  for (const match of text.matchAll(URL_PASSWORD)) {
+  if (text.includes("://")) for (const match of text.matchAll(URL_PASSWORD)) {
     const password = match[1];
     const end = match.index + match[0].length - 1;
     spans.push([end - password.length, end]);
@@ -52000,6 +52257,7 @@ function masksNothing(value) {
     masked = true;
   };
   walkMasks(value, {
+    scalar: (node) => typeof node === "object" && node !== null ? void 0 : node,
     shape(node) {
       if (Array.isArray(node)) return { type: "seq", items: node };
       if (typeof node === "object" && node !== null) {
@@ -52019,7 +52277,7 @@ function masksNothing(value) {
   });
   return !masked;
 }
-var MASK, MAX_EMBEDDING, ASSIGNMENT, URL_PASSWORD, LINE_KEY;
+var MASK, MAX_EMBEDDING, MAY_NAME_CREDENTIAL, ASSIGNMENT, URL_PASSWORD, LINE_KEY;
 var init_mask = __esm({
   "src/engine/mask.ts"() {
     "use strict";
@@ -52027,6 +52285,7 @@ var init_mask = __esm({
     init_redact3();
     MASK = "***";
     MAX_EMBEDDING = 3;
+    MAY_NAME_CREDENTIAL = /pass|secret|token|credential|key/i;
     ASSIGNMENT = /("?)([A-Za-z_][\w.-]*)\1(\s*[=:]\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"']+)/g;
     URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s@/]+)@/gi;
     LINE_KEY = /^(?:"(?:[^"\\\n]|\\.)*"\s*:|'(?:[^'\n]|'')*'\s*:|[^\s#'"{}[\],&*!|>%@`?:-][^#\n]*?:(?=\s|$)|[-?:][^\s#'"{}[\],&*!|>%@`][^#\n]*?:(?=\s|$))/;
@@ -52056,6 +52315,133 @@ var init_redact2 = __esm({
     "use strict";
     init_credential();
     ATTRIBUTE = /^[ \t]*([A-Za-z_][\w-]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.)*)"/gm;
+  }
+});
+
+// src/engine/redact-frames.ts
+function frameMasks(text, roots, collectBlockLines2, selected = []) {
+  if (roots === void 0 || NOT_PLAIN2.test(text) || roots.some((root) => root === void 0)) return void 0;
+  const ranges = [];
+  const certain = [];
+  try {
+    roots.forEach((root, index) => {
+      for (const path26 of selected[index] ?? []) ranges.push(scalarSource(text, frameAt(unwrap(root), path26)));
+    });
+    ranges.sort((a, b) => a[0] - b[0]);
+    for (const root of roots) walkMasks(unwrap(root), frameTree(text, ranges, certain, collectBlockLines2));
+  } catch (error) {
+    if (error === UNSURE2) return void 0;
+    throw error;
+  }
+  return { ranges, certain };
+}
+function shapeOf(frame2) {
+  const value = frame2.result;
+  if (frame2.kind === "mapping" && value !== null && typeof value === "object" && !Array.isArray(value)) {
+    const children2 = pairFrames(frame2);
+    const record = value;
+    if (!children2 || children2.length / 2 !== Object.keys(record).length) throw UNSURE2;
+    const pairs2 = [];
+    for (let k = 0; k < children2.length; k += 2) {
+      const keyNode = unwrap(children2[k]);
+      if (!isScalar2(keyNode)) throw UNSURE2;
+      const key2 = String(keyNode.result);
+      const child = unwrap(children2[k + 1]);
+      if (!Object.hasOwn(record, key2) || child.result !== record[key2]) throw UNSURE2;
+      pairs2.push({ key: key2, keyNode, value: child });
+    }
+    return { type: "map", pairs: pairs2 };
+  }
+  if (frame2.kind === "sequence" && Array.isArray(value)) {
+    if (frame2.children.length !== value.length) throw UNSURE2;
+    const items = frame2.children.map((child, index) => {
+      const item = unwrap(child);
+      if (item.result !== value[index]) throw UNSURE2;
+      return item;
+    });
+    return { type: "seq", items };
+  }
+  if (value === null || typeof value !== "object") {
+    if (frame2.children.length > 0 || frame2.kind !== "scalar" && value !== null) throw UNSURE2;
+    return { type: "scalar", value };
+  }
+  throw UNSURE2;
+}
+function frameAt(root, path26) {
+  let node = root;
+  for (const segment of path26) {
+    const shape = shapeOf(node);
+    const next = shape.type === "map" ? shape.pairs.find((pair) => pair.key === String(segment))?.value : shape.type === "seq" && typeof segment === "number" ? shape.items[segment] : void 0;
+    if (next === void 0) throw UNSURE2;
+    node = next;
+  }
+  return node;
+}
+function scalarSource(text, frame2) {
+  if (!isScalar2(frame2)) throw UNSURE2;
+  const start2 = startOf(text, frame2);
+  if (start2 === void 0) throw UNSURE2;
+  let end = Math.min(frame2.close, text.length);
+  while (end > start2 && /\s/.test(text[end - 1] ?? "")) end--;
+  if (end <= start2 || text.slice(start2, end).includes("\n")) throw UNSURE2;
+  return [start2, end];
+}
+function frameTree(text, ranges, certain, collectBlockLines2) {
+  const all = (frame2) => {
+    const shape = shapeOf(frame2);
+    if (shape.type === "scalar") ranges.push(scalarSource(text, frame2));
+    else if (shape.type === "map") for (const pair of shape.pairs) all(pair.value);
+    else for (const item of shape.items) all(item);
+  };
+  return {
+    shape: shapeOf,
+    scalar(frame2) {
+      if (frame2.kind === "mapping" || frame2.kind === "sequence") return void 0;
+      const shape = shapeOf(frame2);
+      return shape.type === "scalar" ? shape.value : void 0;
+    },
+    map() {
+    },
+    seq() {
+    },
+    keep() {
+    },
+    all(frame2, secretData) {
+      const before = ranges.length;
+      all(frame2);
+      if (!secretData) return;
+      certain.push(...ranges.slice(before));
+      if (frame2.kind !== "mapping" && frame2.kind !== "sequence") throw UNSURE2;
+      const start2 = startOf(text, frame2);
+      if (start2 === void 0) throw UNSURE2;
+      if (text[start2] === "{" || text[start2] === "[") return;
+      let end = Math.min(frame2.close, text.length);
+      while (end > start2 && /\s/.test(text[end - 1] ?? "")) end--;
+      collectBlockLines2(text, [start2, end], ranges);
+    },
+    spans(frame2, value, spans) {
+      const [start2, end] = scalarSource(text, frame2);
+      const source = text.slice(start2, end);
+      const quote = source[0] === '"' || source[0] === "'" ? 1 : 0;
+      const asWritten = !value.includes("\n") && source.slice(quote, source.length - quote) === value;
+      const before = ranges.length;
+      if (asWritten) for (const [from, to] of spans) ranges.push([start2 + quote + from, start2 + quote + to]);
+      else ranges.push([start2, end]);
+      certain.push(...ranges.slice(before));
+    },
+    embedded(frame2) {
+      ranges.push(scalarSource(text, frame2));
+    }
+  };
+}
+var UNSURE2, NOT_PLAIN2;
+var init_redact_frames = __esm({
+  "src/engine/redact-frames.ts"() {
+    "use strict";
+    init_mask();
+    init_value_positions();
+    UNSURE2 = /* @__PURE__ */ Symbol("unsure");
+    NOT_PLAIN2 = /[\t\r#|>!&*%?\\\uFEFF]| $|^\.\.\.|^---[ ]*\S/m;
   }
 });
 
@@ -52101,20 +52487,28 @@ function escapeRegExp2(text) {
 function redact(file, model) {
   const text = file.text;
   if (text === void 0) return void 0;
-  if (nothingToMask(file, text, model)) return { text, spans: [], certain: [] };
+  return plainRedaction(file, text, model) ?? astRedaction(file, text, model);
+}
+function astRedaction(file, text, model) {
   const docs = file.documents.map((parsed) => parsed.doc);
   const ranges = [...sopsSecretRanges(file, model)];
   if (TERRAFORM_FILE.test(file.path)) ranges.push(...hclSecretRanges(text));
   return redactYaml(text, docs, isBroken(file), ranges);
 }
-function nothingToMask(file, text, model) {
-  if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return false;
+function plainRedaction(file, text, model) {
+  if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return void 0;
   const facts = file.documents.map((parsed) => analyzeValue(parsed.value));
-  if (facts.some((values) => values === void 0) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return false;
+  if (facts.some((values) => values === void 0) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return void 0;
   const selection = model ? coveringCreationRule(model, file)?.rule.selection : void 0;
-  if (selection && facts.some((values) => values.some((value) => value.state !== "empty" && mustEncrypt(selection, value.keys)))) return false;
-  if (commentSpans(text).length > 0) return false;
-  return file.documents.every((parsed) => masksNothing(parsed.value));
+  const selected = facts.map((values) => selection ? values.filter((value) => value.state !== "empty" && mustEncrypt(selection, value.keys)).map((value) => value.path) : []);
+  const comments = commentSpans(text);
+  if (comments.length === 0 && selected.every((paths) => paths.length === 0) && file.documents.every((parsed) => masksNothing(parsed.value))) return { text, spans: [], certain: [] };
+  const masks = frameMasks(text, positionTreesOf(file.documents[0]), collectBlockLines, selected);
+  if (!masks) return void 0;
+  const { ranges, certain } = masks;
+  ranges.push(...comments);
+  certain.push(...comments);
+  return { ...applyRanges(text, ranges), certain: certain.map(([start2, end]) => text.slice(start2, end)) };
 }
 function isBroken(file) {
   return file.problems.some((problem) => !COMPOSED.has(problem.code)) || file.documents.some((parsed) => failed(parsed.doc));
@@ -52199,7 +52593,7 @@ function astTree(text, doc, ranges, certain) {
       const before = ranges.length;
       all(node);
       if (secretData) certain.push(...ranges.slice(before));
-      if (secretData && !((0, import_yaml15.isCollection)(node) && node.flow)) collectBlockLines(text, node, ranges);
+      if (secretData && !((0, import_yaml15.isCollection)(node) && node.flow) && node?.range) collectBlockLines(text, [node.range[0], node.range[2]], ranges);
     },
     spans(node, value, spans) {
       if (!(0, import_yaml15.isScalar)(node) || !node.range) return;
@@ -52234,9 +52628,7 @@ function applyRanges(text, ranges) {
   }
   return { text: out2 + text.slice(cursor), spans };
 }
-function collectBlockLines(text, node, ranges) {
-  if (!node?.range) return;
-  const [start2, end] = [node.range[0], node.range[2]];
+function collectBlockLines(text, [start2, end], ranges) {
   let lineStart = text.lastIndexOf("\n", start2 - 1) + 1;
   while (lineStart < end) {
     let lineEnd = text.indexOf("\n", lineStart);
@@ -52278,6 +52670,8 @@ var init_redact3 = __esm({
     init_facts();
     init_selection();
     init_redact2();
+    init_parse();
+    init_redact_frames();
     TERRAFORM_FILE = /\.(tf|tofu)$/;
     MIN_MESSAGE_SECRET = 6;
     certainPatterns = /* @__PURE__ */ new WeakMap();
@@ -52328,7 +52722,7 @@ function locationHint(result) {
   const hint = {};
   for (const key2 of ["_loc", "location"]) {
     const value = result[key2];
-    if (isRecord(value)) {
+    if (isRecord2(value)) {
       if (typeof value.file === "string" && hint.file === void 0) hint.file = value.file;
       if (typeof value.line === "number" && hint.line === void 0) hint.line = value.line;
       const pathValue = parseFieldPath(value.path);
@@ -52340,7 +52734,7 @@ function locationHint(result) {
   }
   if (!hint.path) {
     const details = result.details;
-    const pathValue = isRecord(details) ? parseFieldPath(details.path) ?? parseFieldPath(details.field) : parseFieldPath(details);
+    const pathValue = isRecord2(details) ? parseFieldPath(details.path) ?? parseFieldPath(details.field) : parseFieldPath(details);
     if (pathValue) hint.path = pathValue;
   }
   return hint;
@@ -52364,7 +52758,7 @@ function parseFieldPath(value) {
   }
   return out2.length > 0 ? out2 : void 0;
 }
-function isRecord(value) {
+function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 var init_location = __esm({
@@ -52376,11 +52770,11 @@ var init_location = __esm({
 // src/policies/scrub.ts
 function scrubSecretValues(message, input) {
   const values = /* @__PURE__ */ new Set();
-  for (const object of Array.isArray(input) ? input.map((entry) => isRecord2(entry) ? entry.contents : void 0) : [input]) {
-    if (!isRecord2(object) || object.kind !== "Secret") continue;
+  for (const object of Array.isArray(input) ? input.map((entry) => isRecord3(entry) ? entry.contents : void 0) : [input]) {
+    if (!isRecord3(object) || object.kind !== "Secret") continue;
     for (const [field, decode2] of [["data", true], ["stringData", false]]) {
       const map2 = object[field];
-      if (!isRecord2(map2)) continue;
+      if (!isRecord3(map2)) continue;
       for (const raw of Object.values(map2)) {
         if (typeof raw !== "string") continue;
         values.add(raw);
@@ -52395,7 +52789,7 @@ function scrubSecretValues(message, input) {
   }
   return out2;
 }
-function isRecord2(value) {
+function isRecord3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 var MIN_SECRET_LENGTH;
@@ -52439,7 +52833,7 @@ function describe(resource) {
   return `${resource.kind} ${namespace}${resource.name} (${resource.file.path})`;
 }
 function first(resultSet) {
-  return Array.isArray(resultSet) && isRecord3(resultSet[0]) ? resultSet[0].result : void 0;
+  return Array.isArray(resultSet) && isRecord4(resultSet[0]) ? resultSet[0].result : void 0;
 }
 function lineOffsets(file, line) {
   const text = file.text;
@@ -52454,7 +52848,7 @@ function lineOffsets(file, line) {
   while (end > from && /\s/.test(text[end - 1] ?? "")) end--;
   return [from, Math.max(end, from)];
 }
-function isRecord3(value) {
+function isRecord4(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function asArray2(value) {
@@ -52579,7 +52973,7 @@ var init_evaluate = __esm({
         const ok = this.guard(where2, () => {
           if (this.policy.entrypoints.includes(packagePath)) {
             const value = first(this.instance.evaluate(input, packagePath));
-            document2 = isRecord3(value) ? value : {};
+            document2 = isRecord4(value) ? value : {};
             return;
           }
           document2 = {};
@@ -52605,12 +52999,12 @@ var init_evaluate = __esm({
           }
           if (exempt.size > 0 && exempt.has(kind.exceptionName)) continue;
           for (const value of values) {
-            const message = typeof value === "string" ? value : isRecord3(value) && typeof value.msg === "string" ? value.msg : void 0;
+            const message = typeof value === "string" ? value : isRecord4(value) && typeof value.msg === "string" ? value.msg : void 0;
             if (message === void 0) {
-              if (isRecord3(value)) this.failures.push({ where: `data.${namespace}.${rule}`, message: '"msg" field must be present and a string' });
+              if (isRecord4(value)) this.failures.push({ where: `data.${namespace}.${rule}`, message: '"msg" field must be present and a string' });
               continue;
             }
-            const report = place3(isRecord3(value) ? locationHint(value) : {});
+            const report = place3(isRecord4(value) ? locationHint(value) : {});
             if (!report) continue;
             const ruleId = `policy/${namespace}/${rule}`;
             let entry = this.rules.get(ruleId);
@@ -52619,7 +53013,7 @@ var init_evaluate = __esm({
               this.rules.set(ruleId, entry);
             }
             const judged = "resource" in report ? report.resource.value : input;
-            const rest = isRecord3(value) ? Object.fromEntries(Object.entries(value).filter(([key2]) => key2 !== "msg" && key2 !== "_loc")) : {};
+            const rest = isRecord4(value) ? Object.fromEntries(Object.entries(value).filter(([key2]) => key2 !== "msg" && key2 !== "_loc")) : {};
             const metadata2 = { ...rest, query: entry.query };
             entry.reports.push({
               ...report,
@@ -64924,8 +65318,8 @@ function renderFinding(finding, widths, result, colors) {
   const lines = result.sourceLines(loc.root, loc.file, from, to);
   if (lines === void 0 || lines.length === 0) return head;
   const region = result.frameRegion?.(loc.root, loc.file, loc) ?? loc;
-  const frame = codeFrame({ region, lines, firstLine: from, mark: style, colors });
-  return [...head, ...frame.map((line) => `    ${line}`)];
+  const frame2 = codeFrame({ region, lines, firstLine: from, mark: style, colors });
+  return [...head, ...frame2.map((line) => `    ${line}`)];
 }
 function summaryLine(result, colors) {
   const active2 = result.findings.filter((f) => !isSuppressed(f));

@@ -40,6 +40,11 @@ export type MaskShape<N> =
 export interface MaskTree<N, R> {
   shape(node: N): MaskShape<N>;
   /**
+   * What `shape` says of a scalar (its value), or `undefined` for a collection, without
+   * building the collection's shape: the walk peeks at many nodes' scalar values.
+   */
+  scalar?(node: N): unknown;
+  /**
    * The node an alias stands for, or `undefined` for any other node. The walk enters each
    * target once; `all` must follow aliases itself.
    */
@@ -169,7 +174,9 @@ export function walkMasks<N, R>(root: N, tree: MaskTree<N, R>, embedding = 0): R
 }
 
 function scalarValue<N, R>(tree: MaskTree<N, R>, node: N): unknown {
-  const shape = tree.shape(tree.target?.(node) ?? node);
+  const target = tree.target?.(node) ?? node;
+  if (tree.scalar) return tree.scalar(target);
+  const shape = tree.shape(target);
   return shape.type === 'scalar' ? shape.value : undefined;
 }
 
@@ -187,9 +194,15 @@ export function flagName(text: string | undefined): string | undefined {
 
 /** A string that holds a Kubernetes object (YAML or JSON). */
 export function looksLikeManifest(text: string): boolean {
-  return /\bkind["']?\s*:/.test(text) && /\bapiVersion["']?\s*:/.test(text);
+  return text.includes('apiVersion') && /\bkind["']?\s*:/.test(text) && /\bapiVersion["']?\s*:/.test(text);
 }
 
+/**
+ * Every key `isMaskedValue` accepts spells one of these (its credential words and masked names
+ * all do, in any case; keys of `ASSIGNMENT` are ASCII): text without any has no sensitive
+ * assignment.
+ */
+const MAY_NAME_CREDENTIAL = /pass|secret|token|credential|key/i;
 const ASSIGNMENT = /("?)([A-Za-z_][\w.-]*)\1(\s*[=:]\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"']+)/g;
 const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s@/]+)@/gi;
 
@@ -200,8 +213,9 @@ const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s@/]+)@/gi;
  */
 export function stringSpans(text: string): Span[] {
   const spans: Span[] = [];
-  const assignment = new RegExp(ASSIGNMENT.source, 'g');
-  for (let match = assignment.exec(text); match !== null; match = assignment.exec(text)) {
+  // Most strings (image names, messages) spell no word of a sensitive key: no assignment scan.
+  const assignment = MAY_NAME_CREDENTIAL.test(text) ? new RegExp(ASSIGNMENT.source, 'g') : undefined;
+  for (let match = assignment?.exec(text); assignment && match; match = assignment.exec(text)) {
     const [whole, , key, , value] = match as unknown as [string, string, string, string, string];
     const bare = value.replace(/^["']|["']$/g, '');
     const valueStart = match.index + whole.length - value.length;
@@ -209,7 +223,7 @@ export function stringSpans(text: string): Span[] {
     // `old: DB_PASSWORD=…`: an innocent key's value may hold an assignment of its own.
     else assignment.lastIndex = valueStart;
   }
-  for (const match of text.matchAll(URL_PASSWORD)) {
+  if (text.includes('://')) for (const match of text.matchAll(URL_PASSWORD)) {
     const password = match[1]!;
     const end = match.index + match[0].length - 1;
     spans.push([end - password.length, end]);
@@ -281,6 +295,7 @@ export function masksNothing(value: unknown): boolean {
     masked = true;
   };
   walkMasks<unknown, void>(value, {
+    scalar: (node) => (typeof node === 'object' && node !== null ? undefined : node),
     shape(node) {
       if (Array.isArray(node)) return { type: 'seq', items: node };
       if (typeof node === 'object' && node !== null) {

@@ -11,6 +11,8 @@ import { analyzeValue } from '../sops/document.js';
 import { hasSopsKeyAt, valuesMirrorAst } from '../sops/facts.js';
 import { mustEncrypt } from '../sops/selection.js';
 import { hclSecretRanges } from '../terraform/redact.js';
+import { positionTreesOf } from '../yaml/parse.js';
+import { frameMasks } from './redact-frames.js';
 
 /** Terraform/OpenTofu files, wherever they are (also under `.terraform/`): credential-like attribute values are masked (src/terraform/redact.ts). */
 const TERRAFORM_FILE = /\.(tf|tofu)$/;
@@ -112,7 +114,11 @@ function escapeRegExp(text: string): string {
 export function redact(file: SourceFile, model?: Pick<Model, 'fileAt'>): Redaction | undefined {
   const text = file.text;
   if (text === undefined) return undefined;
-  if (nothingToMask(file, text, model)) return { text, spans: [], certain: [] };
+  return plainRedaction(file, text, model) ?? astRedaction(file, text, model);
+}
+
+/** `redact` over the files' `yaml` ASTs, whatever the file: what decides when its plain values cannot. */
+export function astRedaction(file: SourceFile, text: string, model?: Pick<Model, 'fileAt'>): Redaction {
   const docs = file.documents.map((parsed) => parsed.doc);
   const ranges = [...sopsSecretRanges(file, model)];
   // Terraform files: sensitive attribute values and heredocs (the YAML walk finds nothing there).
@@ -121,23 +127,32 @@ export function redact(file: SourceFile, model?: Pick<Model, 'fileAt'>): Redacti
 }
 
 /**
- * Whether `redact` would leave a file as it is, decided without its `yaml` AST (building it
- * costs about 1 ms a small file, most of what a run with findings adds to a clean one): the
- * file's plain values mirror its ASTs (`valuesMirrorAst`: no problem, alias, merge key,
- * explicit key or directive; `analyzeValue`: no ambiguous key), no document has a `sops` key,
- * a `.sops.yaml` rule covering the file selects none of its values, no comment holds a
- * sensitive assignment or URL password, and the mask walk over the plain values masks
- * nothing. Any doubt answers `false`, and the AST walk decides as before.
+ * What `redact` gives for a file, decided without its `yaml` AST (building it costs about 1 ms
+ * a small file, most of what a run with findings adds to a clean one), or undefined when the
+ * AST must decide. That needs: the file's plain values mirror its ASTs (`valuesMirrorAst`: no
+ * problem, alias, merge key, explicit key or directive; `analyzeValue`: no ambiguous key), no
+ * document has a `sops` key (so `sopsSecretRanges` masks only what a `.sops.yaml` rule covering
+ * the file selects, found by the values' paths). Then the file is left as it is when no such
+ * rule selects a value, no comment holds a sensitive assignment or URL password and the mask
+ * walk over the plain values masks nothing; otherwise the mask walk runs over the file's
+ * position tree (the one the findings' positions came from) where that tree is certain to mask
+ * what the AST walk would (`redact-frames.ts`).
  */
-function nothingToMask(file: SourceFile, text: string, model: Pick<Model, 'fileAt'> | undefined): boolean {
-  if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return false;
+function plainRedaction(file: SourceFile, text: string, model: Pick<Model, 'fileAt'> | undefined): Redaction | undefined {
+  if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return undefined;
   const facts = file.documents.map((parsed) => analyzeValue(parsed.value));
-  if (facts.some((values) => values === undefined) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return false;
-  // What `sopsSecretRanges` masks in a plaintext file that a creation rule covers.
+  if (facts.some((values) => values === undefined) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return undefined;
+  // What `sopsSecretRanges` masks in a plaintext file that a creation rule covers: these values' scalars.
   const selection = model ? coveringCreationRule(model, file)?.rule.selection : undefined;
-  if (selection && facts.some((values) => values!.some((value) => value.state !== 'empty' && mustEncrypt(selection, value.keys)))) return false;
-  if (commentSpans(text).length > 0) return false;
-  return file.documents.every((parsed) => masksNothing(parsed.value));
+  const selected = facts.map((values) => (selection ? values!.filter((value) => value.state !== 'empty' && mustEncrypt(selection, value.keys)).map((value) => value.path) : []));
+  const comments = commentSpans(text);
+  if (comments.length === 0 && selected.every((paths) => paths.length === 0) && file.documents.every((parsed) => masksNothing(parsed.value))) return { text, spans: [], certain: [] };
+  const masks = frameMasks(text, positionTreesOf(file.documents[0]!), collectBlockLines, selected);
+  if (!masks) return undefined;
+  const { ranges, certain } = masks;
+  ranges.push(...comments);
+  certain.push(...comments);
+  return { ...applyRanges(text, ranges), certain: certain.map(([start, end]) => text.slice(start, end)) };
 }
 
 /** A file with a document that does not parse or compose. */
@@ -247,7 +262,7 @@ function astTree(text: string, doc: Document.Parsed, ranges: Span[], certain: Sp
       all(node);
       if (secretData) certain.push(...ranges.slice(before));
       // Comments and leftovers between block lines; a flow collection's scalars are all there is.
-      if (secretData && !(isCollection(node) && node.flow)) collectBlockLines(text, node, ranges);
+      if (secretData && !(isCollection(node) && node.flow) && node?.range) collectBlockLines(text, [node.range[0], node.range[2]], ranges);
     },
     spans(node, value, spans) {
       // Parts of a scalar map onto the text when it is written as it reads (plain, or quoted
@@ -294,12 +309,11 @@ function applyRanges(text: string, ranges: Span[]): Omit<Redaction, 'certain'> {
 }
 
 /**
- * Everything after the key on each line of a Secret's data block, and comments there: old
- * values often survive as comments (`# was: ...`) or trail a value.
+ * Everything after the key on each line of a Secret's data block (`[start, end)` of its node,
+ * trailing comments included), and comments there: old values often survive as comments
+ * (`# was: ...`) or trail a value.
  */
-function collectBlockLines(text: string, node: Node | null, ranges: Span[]): void {
-  if (!node?.range) return;
-  const [start, end] = [node.range[0], node.range[2]];
+function collectBlockLines(text: string, [start, end]: Span, ranges: Span[]): void {
   let lineStart = text.lastIndexOf('\n', start - 1) + 1;
   while (lineStart < end) {
     let lineEnd = text.indexOf('\n', lineStart);

@@ -3,6 +3,7 @@ import { Document, isCollection, LineCounter, parseAllDocuments, visit } from 'y
 import type { YamlPath } from '../model/finding.js';
 import type { FileProblem, ParsedDocument } from '../model/workspace.js';
 import type { Offsets } from './position.js';
+import { blockPositions } from './block-positions.js';
 import { documentPositions, offsetsOfValuePath, type DocumentPositions } from './value-positions.js';
 
 /**
@@ -83,13 +84,14 @@ export function documentsOfValues(text: string, values: unknown[]): ParsedDocume
     // A file of only comments is one empty document to js-yaml and none to `yaml`.
     return asts[index] ?? (new Document(null) as Document.Parsed);
   };
-  // Until something needs the AST, positions come from a js-yaml pass (see value-positions.ts).
+  // Until something needs the AST, positions come from the lines of plain block YAML
+  // (block-positions.ts) or a js-yaml pass (value-positions.ts).
   const offsetsAt = (index: number, path: YamlPath, key: boolean): Offsets | undefined => {
     if (asts !== undefined) return undefined;
-    if (positions === undefined) positions = documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+    if (positions === undefined) positions = positionTrees(text, values);
     return positions === null ? undefined : offsetsOfValuePath(positions[index], text, path, key);
   };
-  return values.map((value, index) => ({
+  const documents = values.map((value, index) => ({
     index,
     value,
     get doc() {
@@ -97,6 +99,28 @@ export function documentsOfValues(text: string, values: unknown[]): ParsedDocume
     },
     offsets: (path: YamlPath, key = false) => offsetsAt(index, path, key),
   }));
+  const treesOf = (): readonly DocumentPositions[] | undefined => {
+    if (positions === undefined) positions = positionTrees(text, values);
+    return positions ?? undefined;
+  };
+  for (const document of documents) positionTreesByDocument.set(document, treesOf);
+  return documents;
+}
+
+/** Read from the lines of plain block YAML when that is certain (block-positions.ts), else from a js-yaml pass. */
+function positionTrees(text: string, values: unknown[]): DocumentPositions[] | null {
+  return blockPositions(text, values) ?? documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+}
+
+const positionTreesByDocument = new WeakMap<ParsedDocument, () => readonly DocumentPositions[] | undefined>();
+
+/**
+ * The position trees of every document of the file `parsed` belongs to (the ones its `offsets`
+ * answer from), or undefined when the file was parsed by the `yaml` package or no tree lines up
+ * with its values.
+ */
+export function positionTreesOf(parsed: ParsedDocument): readonly DocumentPositions[] | undefined {
+  return positionTreesByDocument.get(parsed)?.();
 }
 
 function astsOf(text: string): Document.Parsed[] {

@@ -17,10 +17,11 @@ import jsYaml from 'js-yaml';
 import type { YamlPath } from '../model/finding.js';
 import { firstLineOf, type Offsets } from './position.js';
 
-interface Frame {
-  /** Where js-yaml opened the node: before the separation space that precedes it. */
+/** A node of a position tree: js-yaml's listener events, or the lines read by `block-positions.ts`. */
+export interface Frame {
+  /** Where the node opens: its first character, or (js-yaml) before the separation space that precedes it. */
   open: number;
-  /** Just past the node (trailing spaces of a plain scalar included). */
+  /** Just past the node (js-yaml: trailing spaces of a plain scalar included). */
   close: number;
   kind: string | null;
   result: unknown;
@@ -58,7 +59,7 @@ export function documentPositions(text: string, schema: jsYaml.Schema, count: nu
 }
 
 /** A frame that only wraps the same node once more (js-yaml tries a block item as a mapping key first). */
-function unwrap(frame: Frame): Frame {
+export function unwrap(frame: Frame): Frame {
   let current = frame;
   while (current.children.length === 1 && current.children[0]!.result === current.result) current = current.children[0]!;
   return current;
@@ -69,7 +70,7 @@ function unwrap(frame: Frame): Frame {
  * `---`, js-yaml tries one more key at the end of a block mapping and finds nothing: an empty
  * frame, left out.
  */
-function pairFrames(frame: Frame): Frame[] | undefined {
+export function pairFrames(frame: Frame): Frame[] | undefined {
   const children = frame.children;
   if (children.length % 2 === 0) return children;
   const last = children[children.length - 1]!;
@@ -79,7 +80,7 @@ function pairFrames(frame: Frame): Frame[] | undefined {
 const SPACE = /[ \t\r\n]/;
 
 /** Where the node's own text starts: after the separation space, or undefined when a comment, tag or anchor comes first. */
-function startOf(text: string, frame: Frame): number | undefined {
+export function startOf(text: string, frame: Frame): number | undefined {
   let at = frame.open;
   while (at < text.length && SPACE.test(text[at]!)) at++;
   const first = text[at];
@@ -87,7 +88,7 @@ function startOf(text: string, frame: Frame): number | undefined {
   return at;
 }
 
-function isScalar(frame: Frame): boolean {
+export function isScalar(frame: Frame): boolean {
   return frame.kind === 'scalar' && frame.children.length === 0 && frame.result !== null && typeof frame.result !== 'object';
 }
 

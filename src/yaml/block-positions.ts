@@ -1,0 +1,293 @@
+/**
+ * The position trees of `value-positions.ts`, read from the text line by line for the plain
+ * block YAML most manifests are written in, without a parser.
+ *
+ * A file with findings needs the offsets of a few paths. Its values come from the parse cache,
+ * so js-yaml's code is cold when the first findings come, and its pass with a listener (the
+ * trees `documentPositions` gives) cost about a third of what such a run adds to a clean one.
+ * This reads the same trees from the lines of the text and the values it already has.
+ *
+ * The trees must answer exactly what the `yaml` AST does (the position tests and the redaction
+ * tests judge both). So this reads only text where the answer is certain, and gives `undefined`
+ * for anything else (the caller then asks js-yaml):
+ * - no tab, carriage return or byte order mark, no `...` line, no content after `---`, and no
+ *   line ends in a space; comments on lines of their own or after the content of a line without
+ *   quotes; no node that starts with a block scalar, tag, anchor, alias or explicit key;
+ * - block mappings whose keys are plain words (`name`, `app.kubernetes.io/name`; not `true`,
+ *   `null` or a number) in the order of the value's keys, block sequences of `- ` items whose
+ *   items are scalars, flow collections or mappings;
+ * - scalars on one line: plain, or quoted and closed on it; flow collections of plain scalars
+ *   and flow collections, closed on their line;
+ * - every node lines up with the document's value (the same keys, as many items), and the
+ *   documents are as many as the values.
+ */
+import type { DocumentPositions, Frame } from './value-positions.js';
+
+/**
+ * Text this does not read at all. Block scalars, tags, anchors, aliases, directives and explicit
+ * keys start a node, where `NOT_PLAIN_START` and `KEY` turn them away; escapes in double quotes
+ * do not move a scalar's ends.
+ */
+const NOT_PLAIN = /[\t\r\uFEFF]| $|^\.\.\.|^---[ ]*\S/m;
+/** A plain key, followed by `:` and a space or the end of the line. */
+const KEY = /^([A-Za-z_][A-Za-z0-9_./-]*):(?= |$)/;
+/** Keys the core schema reads as something other than a string. */
+const NOT_STRING_KEY = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
+/** Characters a plain scalar cannot start with (`-` only when a space follows). */
+const NOT_PLAIN_START = /^(?:[?:,[\]{}#&*!|>'"%@`]|- |-$)/;
+
+/** Thrown when the text is not certain to read as the values say. */
+const UNSURE = Symbol('unsure');
+
+interface Line {
+  start: number;
+  /** Offset of the first character that is not a space (`end` for a blank or comment line). */
+  content: number;
+  /** Where the content ends: before a comment and the spaces before it. */
+  end: number;
+  /** Where the line ends, a comment included. */
+  lineEnd: number;
+}
+
+/** The position trees of `text`'s documents, one per value, or undefined when not certain. */
+export function blockPositions(text: string, values: readonly unknown[]): DocumentPositions[] | undefined {
+  if (NOT_PLAIN.test(text)) return undefined;
+  const lines: Line[] = [];
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    let content = start;
+    while (content < end && text.charCodeAt(content) === 32) content++;
+    // A comment starts with `#` at the start of the content or after a space; a line with a
+    // quote and a comment is left to js-yaml (the `#` may be inside the quotes).
+    let contentEnd = end;
+    const hash = text.indexOf('#', content);
+    if (hash !== -1 && hash < end) {
+      const comment = hash === content ? hash : text.indexOf(' #', content);
+      if (comment !== -1 && comment < end) {
+        if (/["']/.test(text.slice(content, comment))) return undefined;
+        contentEnd = comment;
+        while (contentEnd > content && text.charCodeAt(contentEnd - 1) === 32) contentEnd--;
+      }
+    }
+    lines.push({ start, content: contentEnd === content ? end : content, end: contentEnd === content ? end : contentEnd, lineEnd: end });
+    start = end + 1;
+  }
+  // Documents: the lines between `---` markers.
+  const documents: Line[][] = [];
+  let current: Line[] = [];
+  lines.forEach((line, index) => {
+    if (line.content === line.start && text.startsWith('---', line.start) && line.end === line.start + 3) {
+      if (index > 0 || current.length > 0) documents.push(current);
+      current = [];
+    } else if (line.content < line.end) current.push(line);
+  });
+  if (current.length > 0) documents.push(current);
+  if (documents.length !== values.length) return undefined;
+  try {
+    return documents.map((document, index) => readDocument(text, document, values[index]));
+  } catch (error) {
+    if (error === UNSURE) return undefined;
+    throw error;
+  }
+}
+
+function readDocument(text: string, lines: Line[], value: unknown): Frame {
+  if (lines.length === 0) throw UNSURE;
+  const reader = new Reader(text, lines);
+  const first = lines[0]!;
+  const root = reader.block(0, first.content - first.start, value);
+  if (root.next !== lines.length) throw UNSURE;
+  return root.frame;
+}
+
+function frame(open: number, close: number, kind: string | null, result: unknown, children: Frame[] = []): Frame {
+  return { open, close, kind, result, children };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+class Reader {
+  constructor(
+    private readonly text: string,
+    private readonly lines: Line[],
+  ) {}
+
+  private indent(index: number): number {
+    const line = this.lines[index]!;
+    return line.content - line.start;
+  }
+
+  private startsItem(index: number, column: number): boolean {
+    const line = this.lines[index];
+    return line !== undefined && this.indent(index) === column && this.text[line.content] === '-' && this.text[line.content + 1] === ' ';
+  }
+
+  /** The block node whose first line is `index`, starting at `column` of it. */
+  block(index: number, column: number, value: unknown): { frame: Frame; next: number } {
+    const line = this.lines[index]!;
+    const at = line.start + column;
+    if (this.text[at] === '-' && this.text[at + 1] === ' ') {
+      if (column !== this.indent(index)) throw UNSURE;
+      return this.sequence(index, column, value);
+    }
+    if (KEY.test(this.text.slice(at, line.end))) return this.mapping(index, column, value);
+    throw UNSURE;
+  }
+
+  /** A block mapping: its first key at `column` of line `index`, the others at that indentation. */
+  private mapping(index: number, column: number, value: unknown): { frame: Frame; next: number } {
+    if (!isRecord(value)) throw UNSURE;
+    const keys = Object.keys(value);
+    const children: Frame[] = [];
+    let next = index;
+    let first = true;
+    while (next < this.lines.length && (first || this.indent(next) === column)) {
+      const line = this.lines[next]!;
+      const keyStart = first ? line.start + column : line.content;
+      const match = KEY.exec(this.text.slice(keyStart, line.end));
+      if (!match) throw UNSURE;
+      const key = match[1]!;
+      if (NOT_STRING_KEY.test(key) || keys[children.length / 2] !== key) throw UNSURE;
+      const child = value[key];
+      children.push(frame(keyStart, keyStart + key.length, 'scalar', key));
+      let rest = keyStart + match[0].length;
+      while (rest < line.end && this.text.charCodeAt(rest) === 32) rest++;
+      if (rest < line.end) {
+        children.push(this.inline(rest, line.end, child));
+        next++;
+        if (next < this.lines.length && this.indent(next) > column) throw UNSURE;
+      } else if (next + 1 < this.lines.length && this.indent(next + 1) > column) {
+        const read = this.block(next + 1, this.indent(next + 1), child);
+        children.push(read.frame);
+        next = read.next;
+      } else if (this.startsItem(next + 1, column)) {
+        const read = this.sequence(next + 1, column, child);
+        children.push(read.frame);
+        next = read.next;
+      } else {
+        if (child !== null) throw UNSURE;
+        children.push(frame(rest, rest, null, null));
+        next++;
+      }
+      first = false;
+    }
+    if (children.length / 2 !== keys.length) throw UNSURE;
+    if (next < this.lines.length && this.indent(next) > column) throw UNSURE;
+    // A block collection ends with its last line, a trailing comment included (as the AST's range does).
+    return { frame: frame(children[0]!.open, this.lines[next - 1]!.lineEnd, 'mapping', value, children), next };
+  }
+
+  /** A block sequence: `- ` items at `column`. */
+  private sequence(index: number, column: number, value: unknown): { frame: Frame; next: number } {
+    if (!Array.isArray(value)) throw UNSURE;
+    const children: Frame[] = [];
+    let next = index;
+    const open = this.lines[index]!.start + column;
+    while (this.startsItem(next, column)) {
+      if (children.length >= value.length) throw UNSURE;
+      const item = value[children.length];
+      const line = this.lines[next]!;
+      let at = line.content + 1;
+      while (at < line.end && this.text.charCodeAt(at) === 32) at++;
+      if (at === line.end || (this.text[at] === '-' && (this.text[at + 1] === ' ' || at + 1 === line.end))) throw UNSURE;
+      if (KEY.test(this.text.slice(at, line.end))) {
+        const read = this.mapping(next, at - line.start, item);
+        children.push(read.frame);
+        next = read.next;
+      } else {
+        children.push(this.inline(at, line.end, item));
+        next++;
+        if (next < this.lines.length && this.indent(next) > column) throw UNSURE;
+      }
+    }
+    if (children.length !== value.length || children.length === 0) throw UNSURE;
+    if (next < this.lines.length && this.indent(next) > column) throw UNSURE;
+    return { frame: frame(open, this.lines[next - 1]!.lineEnd, 'sequence', value, children), next };
+  }
+
+  /** A scalar or flow collection filling `[start, end)` of one line. */
+  private inline(start: number, end: number, value: unknown): Frame {
+    const first = this.text[start];
+    if (first === '{' || first === '[') {
+      const read = this.flow(start, end, value);
+      if (read.next !== end) throw UNSURE;
+      return read.frame;
+    }
+    if (value !== null && typeof value === 'object') throw UNSURE;
+    if (first === '"') {
+      if (this.text.indexOf('"', start + 1) !== end - 1) throw UNSURE;
+    } else if (first === "'") {
+      let at = start + 1;
+      for (;;) {
+        const quote = this.text.indexOf("'", at);
+        if (quote === -1 || quote >= end) throw UNSURE;
+        if (this.text[quote + 1] === "'" && quote + 1 < end - 1) at = quote + 2;
+        else if (quote === end - 1) break;
+        else throw UNSURE;
+      }
+    } else if (NOT_PLAIN_START.test(this.text.slice(start, Math.min(end, start + 2))) || this.text.slice(start, end).includes(': ')) {
+      throw UNSURE;
+    }
+    return frame(start, end, 'scalar', value);
+  }
+
+  /** A flow collection of plain scalars and flow collections, from `start` on one line. */
+  private flow(start: number, end: number, value: unknown): { frame: Frame; next: number } {
+    const mapping = this.text[start] === '{';
+    const close = mapping ? '}' : ']';
+    if (mapping ? !isRecord(value) : !Array.isArray(value)) throw UNSURE;
+    const keys = mapping ? Object.keys(value as object) : [];
+    const items = mapping ? [] : (value as unknown[]);
+    const children: Frame[] = [];
+    let at = start + 1;
+    const skipSpaces = () => {
+      while (at < end && this.text.charCodeAt(at) === 32) at++;
+    };
+    skipSpaces();
+    let count = 0;
+    while (this.text[at] !== close) {
+      if (at >= end) throw UNSURE;
+      if (count > 0) {
+        if (this.text[at] !== ',') throw UNSURE;
+        at++;
+        skipSpaces();
+      }
+      let child: unknown;
+      if (mapping) {
+        const match = KEY.exec(this.text.slice(at, end));
+        const key = match?.[1];
+        if (key === undefined || NOT_STRING_KEY.test(key) || keys[count] !== key || this.text[at + match![0].length] !== ' ') throw UNSURE;
+        children.push(frame(at, at + key.length, 'scalar', key));
+        at += match![0].length;
+        skipSpaces();
+        child = (value as Record<string, unknown>)[key];
+      } else {
+        if (count >= items.length) throw UNSURE;
+        child = items[count];
+      }
+      if (this.text[at] === '{' || this.text[at] === '[') {
+        const read = this.flow(at, end, child);
+        children.push(read.frame);
+        at = read.next;
+      } else {
+        const scalarStart = at;
+        while (at < end && !',[]{}'.includes(this.text[at]!)) at++;
+        let scalarEnd = at;
+        while (scalarEnd > scalarStart && this.text.charCodeAt(scalarEnd - 1) === 32) scalarEnd--;
+        const source = this.text.slice(scalarStart, scalarEnd);
+        if (source === '' || NOT_PLAIN_START.test(source.slice(0, 2)) || source.includes(': ') || source.endsWith(':') || source.includes("'") || source.includes('"')) throw UNSURE;
+        if (child !== null && typeof child === 'object') throw UNSURE;
+        children.push(frame(scalarStart, scalarEnd, 'scalar', child));
+      }
+      skipSpaces();
+      count++;
+    }
+    if (count !== (mapping ? keys.length : items.length)) throw UNSURE;
+    return { frame: frame(start, at + 1, mapping ? 'mapping' : 'sequence', value, children), next: at + 1 };
+  }
+}

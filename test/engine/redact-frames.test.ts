@@ -1,0 +1,140 @@
+/**
+ * `redact` masks a file with something to mask (a plaintext Secret, a sensitive env value, a
+ * value a `.sops.yaml` rule selects) over js-yaml's position tree instead of the `yaml` AST
+ * where both trees agree by construction (src/engine/redact-frames.ts). Each case pins the
+ * masked text and checks that it is exactly the AST walk's redaction (`astRedaction`: text,
+ * masked spans and certain values), and whether the AST was needed at all.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Root, SourceFile } from '../../src/model/workspace.js';
+import { astRedaction, redact, type Redaction } from '../../src/engine/redact.js';
+import { loadSourceFile } from '../../src/workspace/source-file.js';
+
+const root = { dir: '/repo', name: 'repo', git: false, tracked: null, trackedIgnored: new Set<string>() } as unknown as Root;
+const lines = (...text: string[]): string => `${text.join('\n')}\n`;
+
+const SOPS_CONFIG = lines('creation_rules:', '  - path_regex: deploy/.*\\.yaml$', '    encrypted_regex: ^(data|stringData)$', '    age: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p');
+
+function load(text: string, relative = 'deploy/x.yaml'): SourceFile {
+  return loadSourceFile(root, relative, `/repo/${relative}`, text).file;
+}
+
+/** A model whose only other file is `.sops.yaml` (when given). */
+function modelWith(sops: string | undefined) {
+  const config = sops === undefined ? undefined : load(sops, '.sops.yaml');
+  return { fileAt: (_root: Root, relative: string) => (relative === '.sops.yaml' ? config : undefined) };
+}
+
+/** `redact` of the text, and whether it built the `yaml` AST; checked against the AST walk's redaction. */
+function redactBoth(text: string, sops?: string): { redaction: Redaction; usedAst: boolean } {
+  const model = modelWith(sops);
+  const file = load(text);
+  const usedAst = watchAst(file);
+  const redaction = redact(file, model)!;
+  expect(redaction).toEqual(astRedaction(load(text), text, model));
+  return { redaction, usedAst: usedAst() };
+}
+
+/** Whether anything asked for one of the file's `yaml` ASTs since. */
+function watchAst(file: SourceFile): () => boolean {
+  let used = false;
+  for (const parsed of file.documents) {
+    const ast = Object.getOwnPropertyDescriptor(parsed, 'doc')?.get;
+    if (!ast) return () => true;
+    Object.defineProperty(parsed, 'doc', {
+      get() {
+        used = true;
+        return ast.call(parsed);
+      },
+    });
+  }
+  return () => used;
+}
+
+const secret = (...body: string[]): string => lines('apiVersion: v1', 'kind: Secret', 'metadata:', '  name: db', ...body);
+
+describe('redaction over the js-yaml position tree', () => {
+  it('masks a plaintext Secret as the AST walk does, without the AST', () => {
+    const { redaction, usedAst } = redactBoth(secret('type: Opaque', 'stringData:', '  password: Otter-Plain-7101', '  username: admin'));
+    expect(usedAst).toBe(false);
+    expect(redaction.text).toBe(secret('type: Opaque', 'stringData:', '  password: ***', '  username: ***'));
+    expect(redaction.certain).toEqual(['Otter-Plain-7101', 'admin']);
+  });
+
+  it('masks what a .sops.yaml creation rule selects first, then the Secret walk, without the AST', () => {
+    const { redaction, usedAst } = redactBoth(secret('stringData:', '  password: Otter-Sops-7102', 'type: Opaque'), SOPS_CONFIG);
+    expect(usedAst).toBe(false);
+    expect(redaction.text).toBe(secret('stringData:', '  password: ***', 'type: Opaque'));
+    expect(redaction.spans).toHaveLength(1);
+  });
+
+  it('masks the values a creation rule selects in a ConfigMap: flow items and nested values, not empty ones', () => {
+    const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: app', 'data:', '  mode: Otter-Selected-7103', '  list: [1, two, "", null]', '  nested: {on: true}');
+    const { redaction, usedAst } = redactBoth(text, SOPS_CONFIG);
+    expect(usedAst).toBe(false);
+    expect(redaction.text).toBe(lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: app', 'data:', '  mode: ***', '  list: [***, ***, "", null]', '  nested: {on: ***}'));
+  });
+
+  it('masks quoted values, numbers, flow data and block lists of a Secret the same way', () => {
+    const body = ['data: {password: T3R0ZXItRmxvdw==, user: YWRtaW4=}', 'stringData:', '  token: "Otter Quoted 7104"', "  name: 'ad''min'", '  port: 5432', '  list:', '    - one', '    - two: three'];
+    const { redaction, usedAst } = redactBoth(secret(...body));
+    expect(usedAst).toBe(false);
+    expect(redaction.text).toBe(secret('data: {password: ***, user: ***}', 'stringData:', '  token: ***', '  name: ***', '  port: ***', '  list:', '    - ***', '    - two: ***'));
+  });
+
+  it('masks sensitive env values, flag arguments, assignments and URL passwords of a Deployment', () => {
+    const deployment = (...container: string[]): string =>
+      lines('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: app', 'spec:', '  template:', '    spec:', '      containers:', '        - name: app', ...container);
+    const { redaction, usedAst } = redactBoth(
+      deployment('          args: [--password, Otter-Flag-7105, --db-password=Otter-Eq-7106]', '          env:', '            - name: DB_PASSWORD', '              value: Otter-Env-7107', '            - name: URL', '              value: postgres://app:Otter-Url-7108@db/app'),
+    );
+    expect(usedAst).toBe(false);
+    expect(redaction.text).toBe(
+      deployment('          args: [--password, ***, --db-password=***]', '          env:', '            - name: DB_PASSWORD', '              value: ***', '            - name: URL', '              value: postgres://app:***@db/app'),
+    );
+  });
+
+  it('masks every copy of a masked value elsewhere in the file, and each document of a multi-document file', () => {
+    const text = lines('apiVersion: v1', 'kind: Secret', 'metadata:', '  name: a', 'stringData:', '  a: Otter-Copy-7109', 'note: again Otter-Copy-7109', '---', 'apiVersion: v1', 'kind: Secret', 'metadata:', '  name: b', 'stringData:', '  b: Otter-Second-7110');
+    const { redaction, usedAst } = redactBoth(text);
+    expect(usedAst).toBe(false);
+    expect(redaction.text).not.toMatch(/Otter-/);
+  });
+
+  it('leaves to the AST what the position tree cannot vouch for: comments, block scalars, empty and null values, multi-line scalars, a scalar Secret data', () => {
+    for (const body of [
+      ['stringData:', '  password: Otter-Comment-7111 # old: was-this'],
+      ['stringData:', '  cert: |', '    Otter-Block-7112'],
+      ['stringData:', '  a:', '  b: Otter-Empty-7113'],
+      ['stringData:', '  a: null', '  b: Otter-Null-7114'],
+      ['stringData:', '  a: Otter-Multi-7115', '    continued'],
+      ['stringData: Otter-Scalar-7116'],
+      ['stringData:', '  password: Otter-Trailing-7117 '],
+    ]) {
+      const { redaction, usedAst } = redactBoth(secret(...body));
+      expect(usedAst, body.join('\n')).toBe(true);
+      expect(redaction.text).not.toMatch(/Otter-/);
+    }
+  });
+});
+
+describe('redaction of the examples', () => {
+  it("is the AST walk's redaction for every YAML file of examples/, with the .sops.yaml of its repository", () => {
+    const files = readdirSync('examples', { recursive: true, encoding: 'utf8' }).filter((name) => /\.ya?ml$/.test(name));
+    let masked = 0;
+    for (const name of files) {
+      const text = readFileSync(path.join('examples', name), 'utf8');
+      const repo = name.split('/').slice(0, name.startsWith('broken/') ? 2 : 1).join('/');
+      const sops = existsSync(path.join('examples', repo, '.sops.yaml')) ? readFileSync(path.join('examples', repo, '.sops.yaml'), 'utf8') : undefined;
+      const file = load(text);
+      const model = modelWith(sops);
+      const redaction = redact(file, model);
+      expect(redaction, name).toEqual(astRedaction(load(text), text, model));
+      if (redaction!.spans.length > 0) masked++;
+    }
+    expect(files.length).toBeGreaterThan(50);
+    expect(masked).toBeGreaterThan(10);
+  });
+});
