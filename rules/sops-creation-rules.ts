@@ -7,7 +7,7 @@ import { findSopsConfig, matchCreationRule, pathFromConfig, sopsConfigOf } from 
 import { isSopsEncryptedAt, sopsMetadataAt, valuesAt } from '../src/sops/facts.js';
 import type { SopsMetadata } from '../src/sops/metadata.js';
 import { describeRecipient, recipientKey } from '../src/sops/recipients.js';
-import { describeSelection } from '../src/sops/selection.js';
+import { describeSelection, sameSelection } from '../src/sops/selection.js';
 import { isSecret } from '../src/sops/targets.js';
 
 type MessageId = 'noRule' | 'missingRecipient' | 'extraRecipient' | 'selectionMismatch';
@@ -142,7 +142,7 @@ function compare(
   // A rule without recipients leaves them to the command line; nothing to compare.
   if (rule.recipients.length > 0 && meta.recipients.length > 0) {
     const inFile = new Set(meta.recipients.map(recipientKey));
-    const inRule = new Set(rule.recipients.map(recipientKey));
+    const inRule = ruleKeys(rule);
     for (const recipient of rule.recipients) {
       if (inFile.has(recipientKey(recipient))) continue;
       inFile.add(recipientKey(recipient));
@@ -153,7 +153,7 @@ function compare(
       ctx.report({ file, docIndex, path: recipient.path, messageId: 'extraRecipient', data: { ...data, recipient: describeRecipient(recipient) } });
     }
   }
-  if (meta.selection && rule.selection && describeSelection(meta.selection) !== describeSelection(rule.selection)) {
+  if (meta.selection && rule.selection && !sameSelection(meta.selection, rule.selection)) {
     ctx.report({
       file,
       docIndex,
@@ -163,4 +163,13 @@ function compare(
       data: { ...data, fileSelection: describeSelection(meta.selection), ruleSelection: describeSelection(rule.selection) },
     });
   }
+}
+
+const ruleKeySets = new WeakMap<CreationRule, ReadonlySet<string>>();
+
+/** The recipient keys of a creation rule, once per rule rather than once per file it covers. */
+function ruleKeys(rule: CreationRule): ReadonlySet<string> {
+  let keys = ruleKeySets.get(rule);
+  if (!keys) ruleKeySets.set(rule, (keys = new Set(rule.recipients.map(recipientKey))));
+  return keys;
 }
