@@ -1,6 +1,6 @@
 import { defineRule } from '../src/model/rule.js';
-import { readSopsConfig, type ConfigIssueCode } from '../src/sops/config.js';
-import { SOPS_CONFIG_NAME } from '../src/sops/config-lookup.js';
+import type { ConfigIssueCode } from '../src/sops/config.js';
+import { SOPS_CONFIG_NAME, sopsConfigOf } from '../src/sops/config-lookup.js';
 
 type MessageId = ConfigIssueCode | 'fileName';
 
@@ -80,9 +80,8 @@ export default defineRule({
       const sopsYml = SOPS_YML.test(file.path);
       if (!file.reported || !(sopsYml || file.path === SOPS_CONFIG_NAME || file.path.endsWith(`/${SOPS_CONFIG_NAME}`))) continue;
       if (sopsYml) ctx.report({ file, messageId: 'fileName' });
-      const doc = file.documents[0]?.doc;
-      if (!doc) continue;
-      for (const issue of readSopsConfig(doc).issues) {
+      if (!file.documents[0]) continue;
+      for (const issue of sopsConfigOf(file).issues) {
         ctx.report({ file, docIndex: 0, path: issue.path, key: issue.key ?? false, messageId: CONFIG_MESSAGES[issue.code], data: issue.data });
       }
     }

@@ -2,12 +2,12 @@ import { holdsSecretValue } from '../src/engine/credential.js';
 import { getIn } from '../src/engine/values.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { Resource, SourceFile } from '../src/model/workspace.js';
-import { readSopsConfig, type CreationRule } from '../src/sops/config.js';
-import { findSopsConfig, matchCreationRule, pathFromConfig } from '../src/sops/config-lookup.js';
+import type { CreationRule } from '../src/sops/config.js';
+import { findSopsConfig, matchCreationRule, pathFromConfig, sopsConfigOf } from '../src/sops/config-lookup.js';
 import { isSopsEncryptedAt, sopsMetadataAt, valuesAt } from '../src/sops/facts.js';
 import type { SopsMetadata } from '../src/sops/metadata.js';
 import { describeRecipient, recipientKey } from '../src/sops/recipients.js';
-import { describeSelection } from '../src/sops/selection.js';
+import { describeSelection, sameSelection } from '../src/sops/selection.js';
 import { isSecret } from '../src/sops/targets.js';
 
 type MessageId = 'noRule' | 'missingRecipient' | 'extraRecipient' | 'selectionMismatch';
@@ -91,7 +91,7 @@ export default defineRule({
       if (encrypted === -1 && secrets.length === 0 && referencesOnly.length === 0) continue;
       const configFile = findSopsConfig(ctx.model, file);
       if (!configFile) continue;
-      const config = readSopsConfig(configFile.documents[0]?.doc);
+      const config = sopsConfigOf(configFile);
       const match = matchCreationRule(config, pathFromConfig(configFile.path, file.path));
       if (match.kind === 'unknown') continue;
       const data = { file: file.path, config: configFile.path };
@@ -144,7 +144,7 @@ function compare(
   // A rule without recipients leaves them to the command line; nothing to compare.
   if (rule.recipients.length > 0 && meta.recipients.length > 0) {
     const inFile = new Set(meta.recipients.map(recipientKey));
-    const inRule = new Set(rule.recipients.map(recipientKey));
+    const inRule = ruleKeys(rule);
     for (const recipient of rule.recipients) {
       if (inFile.has(recipientKey(recipient))) continue;
       inFile.add(recipientKey(recipient));
@@ -155,7 +155,7 @@ function compare(
       ctx.report({ file, docIndex, path: recipient.path, messageId: 'extraRecipient', data: { ...data, recipient: describeRecipient(recipient) } });
     }
   }
-  if (meta.selection && rule.selection && describeSelection(meta.selection) !== describeSelection(rule.selection)) {
+  if (meta.selection && rule.selection && !sameSelection(meta.selection, rule.selection)) {
     ctx.report({
       file,
       docIndex,
@@ -165,4 +165,13 @@ function compare(
       data: { ...data, fileSelection: describeSelection(meta.selection), ruleSelection: describeSelection(rule.selection) },
     });
   }
+}
+
+const ruleKeySets = new WeakMap<CreationRule, ReadonlySet<string>>();
+
+/** The recipient keys of a creation rule, once per rule rather than once per file it covers. */
+function ruleKeys(rule: CreationRule): ReadonlySet<string> {
+  let keys = ruleKeySets.get(rule);
+  if (!keys) ruleKeySets.set(rule, (keys = new Set(rule.recipients.map(recipientKey))));
+  return keys;
 }

@@ -36880,6 +36880,9 @@ function test(regexp, text) {
 function describeSelection(selection) {
   return `${selection.key}: ${selection.value}`;
 }
+function sameSelection(a, b) {
+  return a.key === b.key && a.value === b.value;
+}
 var SELECTION_KEYS, DEFAULT_UNENCRYPTED_SUFFIX, SELECTION_KEY_SET;
 var init_selection = __esm({
   "src/sops/selection.ts"() {
@@ -36907,6 +36910,84 @@ function readSopsConfig(doc) {
     cache5.set(doc, config);
   }
   return config;
+}
+function cleanSopsConfig(value) {
+  if (!isPlainMap(value)) return void 0;
+  let config = valueCache.get(value);
+  if (config === void 0) {
+    config = readCleanConfig(value) ?? null;
+    valueCache.set(value, config);
+  }
+  return config ?? void 0;
+}
+function readCleanConfig(root) {
+  const keys = Object.keys(root);
+  const rules = root.creation_rules;
+  if (keys.length !== 1 || !Array.isArray(rules)) return void 0;
+  const config = { rules: [], issues: [] };
+  for (const [index, node] of rules.entries()) {
+    const rule = isPlainMap(node) ? readCleanRule(node, index) : void 0;
+    if (!rule) return void 0;
+    config.rules.push(rule);
+  }
+  checkUnreachable(config);
+  return config.issues.length === 0 ? config : void 0;
+}
+function readCleanRule(node, index) {
+  const path26 = ["creation_rules", index];
+  const rule = { index, path: path26, pathRegex: void 0, pathRegexp: void 0, catchAll: true, recipients: [], selection: void 0 };
+  let selected;
+  for (const key2 of Object.keys(node)) {
+    const value = node[key2];
+    if (!CLEAN_RULE_KEYS.has(key2) || typeof value !== "string" && !(Array.isArray(value) && key2 !== "path_regex")) return void 0;
+    if (isSelectionKey(key2) && value !== "") {
+      if (selected !== void 0 || typeof value !== "string") return void 0;
+      selected = key2;
+    }
+  }
+  const source = node.path_regex;
+  if (typeof source === "string") {
+    rule.pathRegex = source;
+    rule.catchAll = source === "" || MATCH_ALL.test(source);
+    if (source !== "") {
+      const compiled2 = compileGoRegexp(source);
+      if (!compiled2.ok) return void 0;
+      rule.pathRegexp = compiled2.regexp;
+    }
+  }
+  for (const key2 of RECIPIENT_KEYS) {
+    const value = node[key2];
+    if (value === void 0) continue;
+    const items = cleanRecipientStrings(value, key2 !== "hckms");
+    if (!items) return void 0;
+    for (const [text, itemPath] of items) addRecipients(rule.recipients, RULE_RECIPIENT_TYPES[key2], text, [...path26, key2, ...itemPath]);
+  }
+  if (selected === void 0) {
+    rule.selection = defaultSelection();
+    return rule;
+  }
+  const made = makeSelection(selected, node[selected]);
+  if (!made.ok) return void 0;
+  const issues = [];
+  checkIdentity(made.selection, [...path26, selected], issues);
+  if (issues.length > 0) return void 0;
+  rule.selection = made.selection;
+  return rule;
+}
+function cleanRecipientStrings(value, acceptString) {
+  if (typeof value === "string") return acceptString ? value.split(",").map((part) => [part, []]) : void 0;
+  if (!Array.isArray(value)) return void 0;
+  const items = [];
+  for (const [i2, item] of value.entries()) {
+    if (typeof item !== "string") return void 0;
+    for (const part of item.split(",")) items.push([part, [i2]]);
+  }
+  return items;
+}
+function isPlainMap(value) {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 function isMergeKey(pair) {
   const key2 = pair.key;
@@ -37184,7 +37265,7 @@ function scalarText(node) {
   const v = node.value;
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(node.source ?? v) : void 0;
 }
-var import_yaml8, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, INVALID_REGEX_EFFECT, YAML11_BOOLEANS, cache5, Nodes;
+var import_yaml8, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, INVALID_REGEX_EFFECT, YAML11_BOOLEANS, cache5, CLEAN_RULE_KEYS, valueCache, Nodes;
 var init_config = __esm({
   "src/sops/config.ts"() {
     "use strict";
@@ -37253,6 +37334,8 @@ var init_config = __esm({
     };
     YAML11_BOOLEANS = /* @__PURE__ */ new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
     cache5 = /* @__PURE__ */ new WeakMap();
+    CLEAN_RULE_KEYS = /* @__PURE__ */ new Set(["path_regex", ...RECIPIENT_KEYS, ...SELECTION_KEYS]);
+    valueCache = /* @__PURE__ */ new WeakMap();
     Nodes = class {
       constructor(doc) {
         this.doc = doc;
@@ -37295,162 +37378,6 @@ var init_config = __esm({
         return node.items.map((item) => this.deref(item));
       }
     };
-  }
-});
-
-// src/sops/config-lookup.ts
-function findSopsConfig(model, file) {
-  let dir = dirname(file.path);
-  for (; ; ) {
-    const found = model.fileAt(file.root, dir === "" ? SOPS_CONFIG_NAME : `${dir}/${SOPS_CONFIG_NAME}`);
-    if (found) return found;
-    if (dir === "") return void 0;
-    dir = dirname(dir);
-  }
-}
-function pathFromConfig(configPath, filePath) {
-  const dir = dirname(configPath);
-  return dir === "" ? filePath : filePath.slice(dir.length + 1);
-}
-function matchCreationRule(config, relativePath) {
-  for (const rule of config.rules) {
-    if (rule.catchAll) return { kind: "match", rule };
-    if (!rule.pathRegexp) return { kind: "unknown", rule };
-    if (rule.pathRegexp.test(relativePath)) return { kind: "match", rule };
-  }
-  return { kind: "none" };
-}
-function coveringCreationRule(model, file) {
-  const configFile = findSopsConfig(model, file);
-  if (!configFile || configFile === file) return void 0;
-  const match = matchCreationRule(readSopsConfig(configFile.documents[0]?.doc), pathFromConfig(configFile.path, file.path));
-  return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
-}
-function dirname(path26) {
-  const i2 = path26.lastIndexOf("/");
-  return i2 === -1 ? "" : path26.slice(0, i2);
-}
-var SOPS_CONFIG_NAME;
-var init_config_lookup = __esm({
-  "src/sops/config-lookup.ts"() {
-    "use strict";
-    init_config();
-    SOPS_CONFIG_NAME = ".sops.yaml";
-  }
-});
-
-// rules/sops-config-valid.ts
-var CONFIG_MESSAGES, SOPS_YML, AGE, sops_config_valid_default;
-var init_sops_config_valid = __esm({
-  "rules/sops-config-valid.ts"() {
-    "use strict";
-    init_rule();
-    init_config();
-    init_config_lookup();
-    CONFIG_MESSAGES = {
-      notMapping: "notMapping",
-      unknownKey: "unknownKey",
-      unknownKeySuggestion: "unknownKeySuggestion",
-      invalidType: "invalidType",
-      multipleSelection: "multipleSelection",
-      invalidPathRegex: "invalidPathRegex",
-      invalidRegex: "invalidRegex",
-      regexMatchesMetadata: "regexMatchesMetadata",
-      unreachableRule: "unreachableRule"
-    };
-    SOPS_YML = /(^|\/)\.sops\.yml$/;
-    AGE = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
-    sops_config_valid_default = defineRule({
-      meta: {
-        id: "sops-config-valid",
-        description: "Require .sops.yaml creation rules that sops reads the way they are meant",
-        scope: "repository",
-        dependsOn: "file",
-        category: "correctness",
-        defaultLevel: "warning",
-        recommended: true,
-        messages: {
-          fileName: "The name `.sops.yml` is ignored by sops, which only reads `.sops.yaml`: these creation rules are never used. Rename the file to `.sops.yaml`.",
-          notMapping: "Expected a mapping for {{what}}: sops cannot read it.",
-          unknownKey: "Unknown key `{{key}}` in {{where}}: sops ignores it without a word.",
-          unknownKeySuggestion: "Unknown key `{{key}}` in {{where}}: sops ignores it without a word. The key `{{suggestion}}` is probably meant.",
-          invalidType: "`{{key}}` must be {{expected}}: sops fails to load this .sops.yaml.",
-          multipleSelection: 'This creation rule sets more than one of {{keys}}: sops refuses it ("cannot use more than one of \u2026"). Keep one.',
-          invalidPathRegex: '`{{key}}` is not a valid RE2 regular expression ({{reason}}): sops stops with "can not compile regexp" for every file that reaches this rule.',
-          invalidRegex: "`{{key}}` is not a valid RE2 regular expression ({{reason}}): sops drops the error and the pattern matches no key, so {{effect}}.",
-          regexMatchesMetadata: "`{{key}}` also matches the key `{{field}}` (sops tests it unanchored against every key of a path): sops encrypts it and Flux cannot apply the object. Anchor the pattern, for example `encrypted_regex: ^(data|stringData)$`.",
-          unreachableRule: "Creation rule {{index}} is never used: rule {{catchAll}} before it matches every path and the first match wins. Move the catch-all rule to the end."
-        },
-        docs: {
-          rationale: "sops reads `.sops.yaml` with a plain YAML decoder: a misspelt key (`encrypted-regex`, `pathRegex`, `hc_vault_uris`) is ignored without a word, and the file is then encrypted with defaults \u2014 for a Kubernetes Secret that means `metadata` is encrypted too and Flux cannot apply it. `encrypted_regex` is an unanchored RE2 regex tested against every key, so `data|stringData` also matches `metadata`; a regex Go cannot compile stops sops when it is a `path_regex`, and silently matches nothing when it selects values. Regexes are evaluated with an RE2 implementation, and anchors, aliases and merge keys are read as the YAML decoder of sops reads them. Rules are tried in order and the first match wins, so rules after a catch-all are dead. A file named `.sops.yml` is not read at all.",
-          incorrect: [
-            {
-              title: "An unanchored encrypted_regex and a rule after the catch-all",
-              files: {
-                ".sops.yaml": `creation_rules:
-  - encrypted_regex: data|stringData
-    age: ${AGE}
-  - path_regex: prod/.*\\.yaml$
-    age: ${AGE}
-`
-              }
-            },
-            {
-              title: "A misspelt key",
-              files: { ".sops.yaml": `creation_rules:
-  - path_regex: .*\\.yaml$
-    encrypted-regex: ^(data|stringData)$
-    age: ${AGE}
-` }
-            }
-          ],
-          correct: [
-            {
-              title: "Specific rules first, an anchored regex, the catch-all last",
-              files: {
-                ".sops.yaml": `creation_rules:
-  - path_regex: prod/.*\\.yaml$
-    encrypted_regex: ^(data|stringData)$
-    age: ${AGE}
-  - encrypted_regex: ^(data|stringData)$
-    age: ${AGE}
-`
-              }
-            },
-            {
-              title: "Keys named once with anchors, shared settings merged, RE2 syntax such as (?i) in mid-pattern",
-              files: {
-                ".sops.yaml": `keys:
-  - &admin ${AGE}
-flux: &flux
-  encrypted_regex: ^(data|stringData)$
-creation_rules:
-  - path_regex: ^clusters/(?i)prod/
-    <<: *flux
-    key_groups:
-      - age:
-          - *admin
-  - <<: *flux
-    age: *admin
-`
-              }
-            }
-          ]
-        }
-      },
-      check(ctx) {
-        for (const file of ctx.model.files) {
-          const sopsYml = SOPS_YML.test(file.path);
-          if (!file.reported || !(sopsYml || file.path === SOPS_CONFIG_NAME || file.path.endsWith(`/${SOPS_CONFIG_NAME}`))) continue;
-          if (sopsYml) ctx.report({ file, messageId: "fileName" });
-          const doc = file.documents[0]?.doc;
-          if (!doc) continue;
-          for (const issue of readSopsConfig(doc).issues) {
-            ctx.report({ file, docIndex: 0, path: issue.path, key: issue.key ?? false, messageId: CONFIG_MESSAGES[issue.code], data: issue.data });
-          }
-        }
-      }
-    });
   }
 });
 
@@ -37753,12 +37680,12 @@ function sopsMetadata(doc) {
   return meta ?? void 0;
 }
 function cleanSopsMetadata(value) {
-  const sops = isPlainMap(value) ? own2(value, "sops") : void 0;
-  if (!isPlainMap(sops)) return void 0;
-  let meta = valueCache.get(sops);
+  const sops = isPlainMap2(value) ? own2(value, "sops") : void 0;
+  if (!isPlainMap2(sops)) return void 0;
+  let meta = valueCache2.get(sops);
   if (meta === void 0) {
     meta = readCleanMetadata(sops) ?? null;
-    valueCache.set(sops, meta);
+    valueCache2.set(sops, meta);
   }
   return meta ?? void 0;
 }
@@ -37775,7 +37702,7 @@ function readCleanMetadata(sops) {
   let keyGroupCount = 1;
   if (Array.isArray(groups) && groups.length > 0) {
     for (const [i2, group] of groups.entries()) {
-      if (!isPlainMap(group) || !readCleanKeyLists(group, ["sops", "key_groups", i2], recipients)) return void 0;
+      if (!isPlainMap2(group) || !readCleanKeyLists(group, ["sops", "key_groups", i2], recipients)) return void 0;
     }
     keyGroupCount = groups.length;
   } else if (groups != null && !Array.isArray(groups) || !readCleanKeyLists(sops, SOPS, recipients)) {
@@ -37793,7 +37720,7 @@ function readCleanKeyLists(group, base, recipients) {
     if (!Array.isArray(entries)) return false;
     for (const [i2, entry] of entries.entries()) {
       const entryId = keyEntryId(type2, (field) => {
-        const value = isPlainMap(entry) ? own2(entry, field) : void 0;
+        const value = isPlainMap2(entry) ? own2(entry, field) : void 0;
         return typeof value === "string" ? value : void 0;
       });
       if (!entryId.ok) return false;
@@ -37811,7 +37738,7 @@ function readCleanSelection(sops) {
   const made = makeSelection(key2, value);
   return made.ok ? made.selection : void 0;
 }
-function isPlainMap(value) {
+function isPlainMap2(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 function own2(map2, key2) {
@@ -37982,7 +37909,7 @@ function weakInteger(node) {
 function isNullScalar(node) {
   return (0, import_yaml11.isScalar)(node) && node.value == null;
 }
-var import_yaml11, ID_FIELDS, RFC3339, VERSION, SOPS, cache6, valueCache;
+var import_yaml11, ID_FIELDS, RFC3339, VERSION, SOPS, cache6, valueCache2;
 var init_metadata = __esm({
   "src/sops/metadata.ts"() {
     "use strict";
@@ -38004,7 +37931,7 @@ var init_metadata = __esm({
     VERSION = /^\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?$/;
     SOPS = ["sops"];
     cache6 = /* @__PURE__ */ new WeakMap();
-    valueCache = /* @__PURE__ */ new WeakMap();
+    valueCache2 = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -38022,25 +37949,30 @@ function mayHaveAlias(text) {
   return mayHaveAnchor(text) && text.includes("*") && MAY_HAVE_ALIAS.test(text);
 }
 function maySpellSops(file) {
-  return file.text === void 0 || fileTextIncludes(file, "sops") || fileTextIncludes(file, "\\");
+  let spells = spellings.get(file);
+  if (spells === void 0) {
+    spells = file.text === void 0 || fileTextIncludes(file, "sops") || fileTextIncludes(file, "\\");
+    spellings.set(file, spells);
+  }
+  return spells;
 }
 function hasSopsKeyAt(file, index) {
   const parsed = file.documents[index];
   if (!parsed || !maySpellSops(file)) return false;
   if (!valuesMirrorAst(file)) return hasSopsKey(parsed.doc);
-  return isPlainMap2(parsed.value) && Object.hasOwn(parsed.value, "sops");
+  return isPlainMap3(parsed.value) && Object.hasOwn(parsed.value, "sops");
 }
 function isSopsEncryptedAt(file, index) {
   const parsed = file.documents[index];
   if (!parsed || !maySpellSops(file)) return false;
   if (!valuesMirrorAst(file)) return isSopsEncrypted(parsed.doc);
-  return isPlainMap2(parsed.value) && Object.hasOwn(parsed.value, "sops") && isPlainMap2(parsed.value.sops);
+  return isPlainMap3(parsed.value) && Object.hasOwn(parsed.value, "sops") && isPlainMap3(parsed.value.sops);
 }
 function hasTopLevelKeyAt(file, index, key2) {
   const parsed = file.documents[index];
   if (!parsed) return false;
   if (!valuesMirrorAst(file)) return pairOf(parsed.doc.contents, key2) !== void 0;
-  return isPlainMap2(parsed.value) && Object.hasOwn(parsed.value, key2);
+  return isPlainMap3(parsed.value) && Object.hasOwn(parsed.value, key2);
 }
 function sopsMetadataAt(file, index) {
   const parsed = file.documents[index];
@@ -38070,10 +38002,10 @@ function mayHaveComments(file) {
 function mayHaveEncryptedComments(file) {
   return fileTextIncludes(file, "#ENC[");
 }
-function isPlainMap2(value) {
+function isPlainMap3(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
-var MAY_HAVE_ALIAS, AST_ONLY_SYNTAX, mirrors;
+var MAY_HAVE_ALIAS, AST_ONLY_SYNTAX, mirrors, spellings;
 var init_facts = __esm({
   "src/sops/facts.ts"() {
     "use strict";
@@ -38085,6 +38017,167 @@ var init_facts = __esm({
     MAY_HAVE_ALIAS = /(^|[\s[{,:-])\*[^\s,\]}]/m;
     AST_ONLY_SYNTAX = /<<|\?(\s|$)|[\]}][ \t]*:|^%/m;
     mirrors = /* @__PURE__ */ new WeakMap();
+    spellings = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/sops/config-lookup.ts
+function findSopsConfig(model, file) {
+  let dir = dirname(file.path);
+  for (; ; ) {
+    const found = model.fileAt(file.root, dir === "" ? SOPS_CONFIG_NAME : `${dir}/${SOPS_CONFIG_NAME}`);
+    if (found) return found;
+    if (dir === "") return void 0;
+    dir = dirname(dir);
+  }
+}
+function sopsConfigOf(file) {
+  const parsed = file.documents[0];
+  const clean = parsed && valuesMirrorAst(file) ? cleanSopsConfig(parsed.value) : void 0;
+  return clean ?? readSopsConfig(parsed?.doc);
+}
+function pathFromConfig(configPath, filePath) {
+  const dir = dirname(configPath);
+  return dir === "" ? filePath : filePath.slice(dir.length + 1);
+}
+function matchCreationRule(config, relativePath) {
+  for (const rule of config.rules) {
+    if (rule.catchAll) return { kind: "match", rule };
+    if (!rule.pathRegexp) return { kind: "unknown", rule };
+    if (rule.pathRegexp.test(relativePath)) return { kind: "match", rule };
+  }
+  return { kind: "none" };
+}
+function coveringCreationRule(model, file) {
+  const configFile = findSopsConfig(model, file);
+  if (!configFile || configFile === file) return void 0;
+  const match = matchCreationRule(sopsConfigOf(configFile), pathFromConfig(configFile.path, file.path));
+  return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
+}
+function dirname(path26) {
+  const i2 = path26.lastIndexOf("/");
+  return i2 === -1 ? "" : path26.slice(0, i2);
+}
+var SOPS_CONFIG_NAME;
+var init_config_lookup = __esm({
+  "src/sops/config-lookup.ts"() {
+    "use strict";
+    init_config();
+    init_facts();
+    SOPS_CONFIG_NAME = ".sops.yaml";
+  }
+});
+
+// rules/sops-config-valid.ts
+var CONFIG_MESSAGES, SOPS_YML, AGE, sops_config_valid_default;
+var init_sops_config_valid = __esm({
+  "rules/sops-config-valid.ts"() {
+    "use strict";
+    init_rule();
+    init_config_lookup();
+    CONFIG_MESSAGES = {
+      notMapping: "notMapping",
+      unknownKey: "unknownKey",
+      unknownKeySuggestion: "unknownKeySuggestion",
+      invalidType: "invalidType",
+      multipleSelection: "multipleSelection",
+      invalidPathRegex: "invalidPathRegex",
+      invalidRegex: "invalidRegex",
+      regexMatchesMetadata: "regexMatchesMetadata",
+      unreachableRule: "unreachableRule"
+    };
+    SOPS_YML = /(^|\/)\.sops\.yml$/;
+    AGE = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+    sops_config_valid_default = defineRule({
+      meta: {
+        id: "sops-config-valid",
+        description: "Require .sops.yaml creation rules that sops reads the way they are meant",
+        scope: "repository",
+        dependsOn: "file",
+        category: "correctness",
+        defaultLevel: "warning",
+        recommended: true,
+        messages: {
+          fileName: "The name `.sops.yml` is ignored by sops, which only reads `.sops.yaml`: these creation rules are never used. Rename the file to `.sops.yaml`.",
+          notMapping: "Expected a mapping for {{what}}: sops cannot read it.",
+          unknownKey: "Unknown key `{{key}}` in {{where}}: sops ignores it without a word.",
+          unknownKeySuggestion: "Unknown key `{{key}}` in {{where}}: sops ignores it without a word. The key `{{suggestion}}` is probably meant.",
+          invalidType: "`{{key}}` must be {{expected}}: sops fails to load this .sops.yaml.",
+          multipleSelection: 'This creation rule sets more than one of {{keys}}: sops refuses it ("cannot use more than one of \u2026"). Keep one.',
+          invalidPathRegex: '`{{key}}` is not a valid RE2 regular expression ({{reason}}): sops stops with "can not compile regexp" for every file that reaches this rule.',
+          invalidRegex: "`{{key}}` is not a valid RE2 regular expression ({{reason}}): sops drops the error and the pattern matches no key, so {{effect}}.",
+          regexMatchesMetadata: "`{{key}}` also matches the key `{{field}}` (sops tests it unanchored against every key of a path): sops encrypts it and Flux cannot apply the object. Anchor the pattern, for example `encrypted_regex: ^(data|stringData)$`.",
+          unreachableRule: "Creation rule {{index}} is never used: rule {{catchAll}} before it matches every path and the first match wins. Move the catch-all rule to the end."
+        },
+        docs: {
+          rationale: "sops reads `.sops.yaml` with a plain YAML decoder: a misspelt key (`encrypted-regex`, `pathRegex`, `hc_vault_uris`) is ignored without a word, and the file is then encrypted with defaults \u2014 for a Kubernetes Secret that means `metadata` is encrypted too and Flux cannot apply it. `encrypted_regex` is an unanchored RE2 regex tested against every key, so `data|stringData` also matches `metadata`; a regex Go cannot compile stops sops when it is a `path_regex`, and silently matches nothing when it selects values. Regexes are evaluated with an RE2 implementation, and anchors, aliases and merge keys are read as the YAML decoder of sops reads them. Rules are tried in order and the first match wins, so rules after a catch-all are dead. A file named `.sops.yml` is not read at all.",
+          incorrect: [
+            {
+              title: "An unanchored encrypted_regex and a rule after the catch-all",
+              files: {
+                ".sops.yaml": `creation_rules:
+  - encrypted_regex: data|stringData
+    age: ${AGE}
+  - path_regex: prod/.*\\.yaml$
+    age: ${AGE}
+`
+              }
+            },
+            {
+              title: "A misspelt key",
+              files: { ".sops.yaml": `creation_rules:
+  - path_regex: .*\\.yaml$
+    encrypted-regex: ^(data|stringData)$
+    age: ${AGE}
+` }
+            }
+          ],
+          correct: [
+            {
+              title: "Specific rules first, an anchored regex, the catch-all last",
+              files: {
+                ".sops.yaml": `creation_rules:
+  - path_regex: prod/.*\\.yaml$
+    encrypted_regex: ^(data|stringData)$
+    age: ${AGE}
+  - encrypted_regex: ^(data|stringData)$
+    age: ${AGE}
+`
+              }
+            },
+            {
+              title: "Keys named once with anchors, shared settings merged, RE2 syntax such as (?i) in mid-pattern",
+              files: {
+                ".sops.yaml": `keys:
+  - &admin ${AGE}
+flux: &flux
+  encrypted_regex: ^(data|stringData)$
+creation_rules:
+  - path_regex: ^clusters/(?i)prod/
+    <<: *flux
+    key_groups:
+      - age:
+          - *admin
+  - <<: *flux
+    age: *admin
+`
+              }
+            }
+          ]
+        }
+      },
+      check(ctx) {
+        for (const file of ctx.model.files) {
+          const sopsYml = SOPS_YML.test(file.path);
+          if (!file.reported || !(sopsYml || file.path === SOPS_CONFIG_NAME || file.path.endsWith(`/${SOPS_CONFIG_NAME}`))) continue;
+          if (sopsYml) ctx.report({ file, messageId: "fileName" });
+          if (!file.documents[0]) continue;
+          for (const issue of sopsConfigOf(file).issues) {
+            ctx.report({ file, docIndex: 0, path: issue.path, key: issue.key ?? false, messageId: CONFIG_MESSAGES[issue.code], data: issue.data });
+          }
+        }
+      }
+    });
   }
 });
 
@@ -38120,7 +38213,7 @@ function compare(ctx, file, docIndex, meta, rule, base) {
   const data = { ...base, rule: rule.index + 1 };
   if (rule.recipients.length > 0 && meta.recipients.length > 0) {
     const inFile = new Set(meta.recipients.map(recipientKey));
-    const inRule = new Set(rule.recipients.map(recipientKey));
+    const inRule = ruleKeys(rule);
     for (const recipient of rule.recipients) {
       if (inFile.has(recipientKey(recipient))) continue;
       inFile.add(recipientKey(recipient));
@@ -38131,7 +38224,7 @@ function compare(ctx, file, docIndex, meta, rule, base) {
       ctx.report({ file, docIndex, path: recipient.path, messageId: "extraRecipient", data: { ...data, recipient: describeRecipient(recipient) } });
     }
   }
-  if (meta.selection && rule.selection && describeSelection(meta.selection) !== describeSelection(rule.selection)) {
+  if (meta.selection && rule.selection && !sameSelection(meta.selection, rule.selection)) {
     ctx.report({
       file,
       docIndex,
@@ -38142,14 +38235,18 @@ function compare(ctx, file, docIndex, meta, rule, base) {
     });
   }
 }
-var AGE_A, AGE_B, SOPS_CONFIG, encryptedSecret, sops_creation_rules_default;
+function ruleKeys(rule) {
+  let keys = ruleKeySets.get(rule);
+  if (!keys) ruleKeySets.set(rule, keys = new Set(rule.recipients.map(recipientKey)));
+  return keys;
+}
+var AGE_A, AGE_B, SOPS_CONFIG, encryptedSecret, sops_creation_rules_default, ruleKeySets;
 var init_sops_creation_rules = __esm({
   "rules/sops-creation-rules.ts"() {
     "use strict";
     init_credential();
     init_values();
     init_rule();
-    init_config();
     init_config_lookup();
     init_facts();
     init_recipients();
@@ -38232,7 +38329,7 @@ ${recipients.map((r) => `        - recipient: ${r}
           if (encrypted === -1 && secrets.length === 0 && referencesOnly.length === 0) continue;
           const configFile = findSopsConfig(ctx.model, file);
           if (!configFile) continue;
-          const config = readSopsConfig(configFile.documents[0]?.doc);
+          const config = sopsConfigOf(configFile);
           const match = matchCreationRule(config, pathFromConfig(configFile.path, file.path));
           if (match.kind === "unknown") continue;
           const data = { file: file.path, config: configFile.path };
@@ -38253,6 +38350,7 @@ ${recipients.map((r) => `        - recipient: ${r}
         }
       }
     });
+    ruleKeySets = /* @__PURE__ */ new WeakMap();
   }
 });
 

@@ -5,7 +5,8 @@
  */
 import type { SourceFile } from '../model/workspace.js';
 import type { Model } from '../model/model.js';
-import { readSopsConfig, type CreationRule, type SopsConfig } from './config.js';
+import { cleanSopsConfig, readSopsConfig, type CreationRule, type SopsConfig } from './config.js';
+import { valuesMirrorAst } from './facts.js';
 
 /** The file name SOPS looks for; `.sops.yml` is ignored. */
 export const SOPS_CONFIG_NAME = '.sops.yaml';
@@ -29,6 +30,17 @@ export function findSopsConfig(model: Pick<Model, 'fileAt'>, file: SourceFile): 
     if (dir === '') return undefined;
     dir = dirname(dir);
   }
+}
+
+/**
+ * {@link readSopsConfig} of a `.sops.yaml` file: from its plain value when that holds a usual
+ * config without issues, from the AST otherwise. The same config either way; most runs then
+ * build no `yaml` AST at all.
+ */
+export function sopsConfigOf(file: SourceFile): SopsConfig {
+  const parsed = file.documents[0];
+  const clean = parsed && valuesMirrorAst(file) ? cleanSopsConfig(parsed.value) : undefined;
+  return clean ?? readSopsConfig(parsed?.doc);
 }
 
 /** Path of a file relative to the folder of a `.sops.yaml` in the same root. */
@@ -57,7 +69,7 @@ export function coveringCreationRule(
 ): { rule: CreationRule; configFile: SourceFile } | undefined {
   const configFile = findSopsConfig(model, file);
   if (!configFile || configFile === file) return undefined;
-  const match = matchCreationRule(readSopsConfig(configFile.documents[0]?.doc), pathFromConfig(configFile.path, file.path));
+  const match = matchCreationRule(sopsConfigOf(configFile), pathFromConfig(configFile.path, file.path));
   return match.kind === 'match' && !match.rule.catchAll ? { rule: match.rule, configFile } : undefined;
 }
 

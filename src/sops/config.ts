@@ -127,6 +127,106 @@ export function readSopsConfig(doc: Document.Parsed | undefined): SopsConfig {
   return config;
 }
 
+type PlainMap = Record<string, unknown>;
+/** Keys of a creation rule the plain-value reader knows; any other sends it to the AST. */
+const CLEAN_RULE_KEYS: ReadonlySet<string> = new Set(['path_regex', ...RECIPIENT_KEYS, ...SELECTION_KEYS]);
+const valueCache = new WeakMap<object, SopsConfig | null>();
+
+/**
+ * {@link readSopsConfig} from a document's plain JS value, for the usual `.sops.yaml` (only
+ * `creation_rules`, each rule with string `path_regex`, per-rule recipients and a selection
+ * key) that has no issue: what the AST reader returns, read without building the AST.
+ * `undefined` for any other shape or any issue: the caller then reads the AST, which says why.
+ * Only meaningful for a value that mirrors its AST (see `valuesMirrorAst`: no aliases, merge
+ * keys or duplicate keys). Cached per value.
+ */
+export function cleanSopsConfig(value: unknown): SopsConfig | undefined {
+  if (!isPlainMap(value)) return undefined;
+  let config = valueCache.get(value);
+  if (config === undefined) {
+    config = readCleanConfig(value) ?? null;
+    valueCache.set(value, config);
+  }
+  return config ?? undefined;
+}
+
+/** Mirrors {@link parse} on a plain value; `undefined` at anything it does not cover. */
+function readCleanConfig(root: PlainMap): SopsConfig | undefined {
+  const keys = Object.keys(root);
+  const rules = root.creation_rules;
+  if (keys.length !== 1 || !Array.isArray(rules)) return undefined;
+  const config: SopsConfig = { rules: [], issues: [] };
+  for (const [index, node] of rules.entries()) {
+    const rule = isPlainMap(node) ? readCleanRule(node, index) : undefined;
+    if (!rule) return undefined;
+    config.rules.push(rule);
+  }
+  checkUnreachable(config);
+  return config.issues.length === 0 ? config : undefined;
+}
+
+/** Mirrors {@link readRule} for string values only; `undefined` where it would report an issue. */
+function readCleanRule(node: PlainMap, index: number): CreationRule | undefined {
+  const path: YamlPath = ['creation_rules', index];
+  const rule: CreationRule = { index, path, pathRegex: undefined, pathRegexp: undefined, catchAll: true, recipients: [], selection: undefined };
+  let selected: SelectionKey | undefined;
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    // Numbers and booleans are read from their source text by the AST reader; null is skipped.
+    if (!CLEAN_RULE_KEYS.has(key) || (typeof value !== 'string' && !(Array.isArray(value) && key !== 'path_regex'))) return undefined;
+    if (isSelectionKey(key) && value !== '') {
+      if (selected !== undefined || typeof value !== 'string') return undefined;
+      selected = key;
+    }
+  }
+  const source = node.path_regex;
+  if (typeof source === 'string') {
+    rule.pathRegex = source;
+    rule.catchAll = source === '' || MATCH_ALL.test(source);
+    if (source !== '') {
+      const compiled = compileGoRegexp(source);
+      if (!compiled.ok) return undefined;
+      rule.pathRegexp = compiled.regexp;
+    }
+  }
+  for (const key of RECIPIENT_KEYS) {
+    const value = node[key];
+    if (value === undefined) continue;
+    const items = cleanRecipientStrings(value, key !== 'hckms');
+    if (!items) return undefined;
+    for (const [text, itemPath] of items) addRecipients(rule.recipients, RULE_RECIPIENT_TYPES[key] as RecipientType, text, [...path, key, ...itemPath]);
+  }
+  if (selected === undefined) {
+    rule.selection = defaultSelection();
+    return rule;
+  }
+  const made = makeSelection(selected, node[selected] as string);
+  if (!made.ok) return undefined;
+  const issues: ConfigIssue[] = [];
+  checkIdentity(made.selection, [...path, selected], issues);
+  if (issues.length > 0) return undefined;
+  rule.selection = made.selection;
+  return rule;
+}
+
+/** Mirrors {@link recipientStrings} on a plain value. */
+function cleanRecipientStrings(value: unknown, acceptString: boolean): Array<[string, YamlPath]> | undefined {
+  if (typeof value === 'string') return acceptString ? value.split(',').map((part) => [part, []]) : undefined;
+  if (!Array.isArray(value)) return undefined;
+  const items: Array<[string, YamlPath]> = [];
+  for (const [i, item] of value.entries()) {
+    if (typeof item !== 'string') return undefined;
+    for (const part of item.split(',')) items.push([part, [i]]);
+  }
+  return items;
+}
+
+function isPlainMap(value: unknown): value is PlainMap {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /** A mapping entry as sops' YAML decoder sees it: aliases followed, merge keys expanded. */
 interface Entry {
   key: string;

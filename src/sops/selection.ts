@@ -92,3 +92,12 @@ function test(regexp: GoRegexp | undefined, text: string): boolean {
 export function describeSelection(selection: Selection): string {
   return `${selection.key}: ${selection.value}`;
 }
+
+/**
+ * Whether two selections are written the same ({@link describeSelection} equal), without
+ * building the two texts: no selection key holds a `:`, so the texts are equal exactly when
+ * the keys and the values are.
+ */
+export function sameSelection(a: Selection, b: Selection): boolean {
+  return a.key === b.key && a.value === b.value;
+}

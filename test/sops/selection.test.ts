@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSelection, makeSelection, mustEncrypt, type Selection } from '../../src/sops/selection.js';
+import { SELECTION_KEYS, defaultSelection, describeSelection, makeSelection, mustEncrypt, sameSelection, type Selection } from '../../src/sops/selection.js';
 
 function selection(key: Parameters<typeof makeSelection>[0], value: string): Selection {
   const made = makeSelection(key, value);
@@ -65,5 +65,20 @@ describe('mustEncrypt with RE2 selection regexes', () => {
 describe('makeSelection', () => {
   it('reports a regex Go cannot compile instead of throwing', () => {
     expect(makeSelection('encrypted_regex', '^(?=data)')).toEqual({ ok: false, reason: 'invalid or unsupported Perl syntax: `(?=`' });
+  });
+});
+
+describe('sameSelection', () => {
+  it('says what comparing the two describeSelection texts says, for every key and tricky values', () => {
+    const values = ['', '_unencrypted', '^(data|stringData)$', 'x: y', ': _unencrypted', 'regex: x', 'suffix: encrypted_regex: x'];
+    const all = [defaultSelection(), ...SELECTION_KEYS.flatMap((key) => values.map((value) => ({ key, value })))];
+    let same = 0;
+    for (const a of all) {
+      for (const b of all) {
+        expect(sameSelection(a, b)).toBe(describeSelection(a) === describeSelection(b));
+        if (sameSelection(a, b)) same++;
+      }
+    }
+    expect(same).toBeGreaterThan(all.length);
   });
 });
