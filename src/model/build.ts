@@ -1,10 +1,10 @@
-import type { RunNote } from './finding.js';
+import type { Document } from 'yaml';
+import type { RunNote, YamlPath } from './finding.js';
 import type { Model } from './model.js';
-import type { ConfigDataIndex, Container, KustomizeIndex, Resource, Root, RootFiles, SourceFile } from './workspace.js';
+import type { ConfigDataIndex, Container, KustomizeIndex, ParsedDocument, Resource, Root, RootFiles, SourceFile } from './workspace.js';
 import { buildFluxGraph } from '../flux/graph.js';
 import { buildApplied } from '../applied/build.js';
 import { builtInClusterScoped } from '../kustomize/scope.js';
-import { splitApiVersion } from '../kustomize/resource.js';
 import { synthesizeBootstrap, synthesizeExternalSources, synthesizeSyncObjects } from '../flux/synthesized.js';
 import type { FluxGraph } from '../flux/types.js';
 import { isKustomizationFile } from '../workspace/source-file.js';
@@ -32,6 +32,43 @@ function isKustomizeConfig(file: SourceFile, value: Record<string, unknown>): bo
   return isKustomizationFile(file.path) || apiVersion.startsWith('kustomize.config.k8s.io/');
 }
 
+/**
+ * A document as written. A class rather than an object literal: a large repository has
+ * thousands of documents, and prototype members spare each of them its own closure and getter.
+ * `applied` and `synthetic` are never set on written resources (declared only, no own fields).
+ */
+class WrittenResource implements Resource {
+  group: string;
+  version: string;
+  declare applied?: Resource['applied'];
+  declare synthetic?: string;
+  constructor(
+    public file: SourceFile,
+    public docIndex: number,
+    public apiVersion: string,
+    public kind: string,
+    public name: string,
+    public namespace: string | undefined,
+    public appliedNamespace: string | undefined,
+    public encrypted: boolean,
+    readonly value: Record<string, unknown>,
+    private readonly parsed: ParsedDocument,
+  ) {
+    // As splitApiVersion, without an object per document.
+    const slash = apiVersion.indexOf('/');
+    this.group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    this.version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+  }
+
+  get doc(): Document.Parsed {
+    return this.parsed.doc;
+  }
+
+  get(path: YamlPath): unknown {
+    return getIn(this.value, path);
+  }
+}
+
 function makeResource(file: SourceFile, docIndex: number): Resource | undefined {
   const parsed = file.documents[docIndex];
   const value = asRecord(parsed?.value);
@@ -41,22 +78,7 @@ function makeResource(file: SourceFile, docIndex: number): Resource | undefined 
   if (apiVersion === undefined || kind === undefined || isKustomizeConfig(file, value)) return undefined;
   const metadata = asRecord(value.metadata) ?? {};
   const namespace = asString(metadata.namespace);
-  return {
-    file,
-    docIndex,
-    get doc() {
-      return parsed.doc;
-    },
-    apiVersion,
-    ...splitApiVersion(apiVersion),
-    kind,
-    name: asString(metadata.name) ?? '',
-    namespace,
-    appliedNamespace: namespace,
-    encrypted: asRecord(value.sops) !== undefined,
-    value,
-    get: (path) => getIn(value, path),
-  };
+  return new WrittenResource(file, docIndex, apiVersion, kind, asString(metadata.name) ?? '', namespace, namespace, asRecord(value.sops) !== undefined, value, parsed);
 }
 
 interface MutableRootFiles extends RootFiles {
