@@ -1,7 +1,7 @@
 import type { Document } from 'yaml';
 import type { RunNote, YamlPath } from './finding.js';
 import type { Model } from './model.js';
-import type { ConfigDataIndex, Container, KustomizeIndex, ParsedDocument, Resource, Root, RootFiles, SourceFile } from './workspace.js';
+import type { ConfigDataIndex, Container, ImageOverride, KustomizeIndex, ParsedDocument, Resource, Root, RootFiles, SourceFile } from './workspace.js';
 import { buildFluxGraph } from '../flux/graph.js';
 import { buildApplied } from '../applied/build.js';
 import { builtInClusterScoped } from '../kustomize/scope.js';
@@ -183,6 +183,13 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
   const writtenByKindName = new Map<string, Resource[]>();
   for (const resource of written) push(writtenByKindName, `${resource.kind}\0${resource.name}`, resource);
 
+  // The kustomize `images:` entries that apply to a file's objects, innermost first, once per file.
+  const imagesByFile = new Map<SourceFile, ImageOverride[]>();
+  const imagesOf = (file: SourceFile): ImageOverride[] => {
+    let images = imagesByFile.get(file);
+    if (!images) imagesByFile.set(file, (images = kustomize.chain(file).flatMap((node) => node.images)));
+    return images;
+  };
   let containers: Container[] | undefined;
   let writtenContainers: Container[] | undefined;
   let configData: ConfigDataIndex | undefined;
@@ -213,14 +220,14 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
         ...model.containers,
         ...extractContainers(
           written.filter((resource) => !applied.copies.has(resource)),
-          (resource) => kustomize.chain(resource.file).flatMap((node) => node.images),
+          (resource) => imagesOf(resource.file),
         ),
       ];
       return writtenContainers;
     },
     get containers() {
       // Images are final in applied objects; the chain's entries say which ones set them.
-      containers ??= extractContainers(resources, (resource) => kustomize.chain((resource.applied?.written ?? resource).file).flatMap((node) => node.images));
+      containers ??= extractContainers(resources, (resource) => imagesOf((resource.applied?.written ?? resource).file));
       return containers;
     },
     get configData() {
