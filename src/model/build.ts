@@ -81,6 +81,12 @@ function makeResource(file: SourceFile, docIndex: number): Resource | undefined 
   return new WrittenResource(file, docIndex, apiVersion, kind, asString(metadata.name) ?? '', namespace, namespace, asRecord(value.sops) !== undefined, value, parsed);
 }
 
+function indexByKindName(index: Map<string, Map<string, Resource[]>>, resource: Resource): void {
+  let byName = index.get(resource.kind);
+  if (!byName) index.set(resource.kind, (byName = new Map()));
+  push(byName, resource.name, resource);
+}
+
 interface MutableRootFiles extends RootFiles {
   files: Map<string, SourceFile>;
   dirs: Set<string>;
@@ -116,10 +122,22 @@ function indexRootFiles(roots: readonly Root[], files: readonly SourceFile[]): M
 /** @param options.buildMemo Kustomize builds of earlier runs to reuse where what they read is unchanged. */
 export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[], options: { buildMemo?: BuildMemo } = {}): Model {
   const written: Resource[] = [];
+  const byFile = new Map<SourceFile, Resource[]>();
+  // By document index, so a file with thousands of documents costs no more per document.
+  const byDocument = new Map<SourceFile, Array<Resource | undefined>>();
   for (const file of files) {
+    let ofFile: Resource[] | undefined;
+    let atIndex: Array<Resource | undefined> | undefined;
     for (let index = 0; index < file.documents.length; index++) {
       const resource = makeResource(file, index);
-      if (resource) written.push(resource);
+      if (!resource) continue;
+      written.push(resource);
+      if (!ofFile) {
+        byFile.set(file, (ofFile = []));
+        byDocument.set(file, (atIndex = []));
+      }
+      ofFile.push(resource);
+      atIndex![index] = resource;
     }
   }
 
@@ -137,16 +155,7 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
     if (resource.kind === 'Namespace') continue;
     if (!isClusterScoped(resource.kind)) resource.appliedNamespace = namespace;
   }
-  const byFile = new Map<SourceFile, Resource[]>();
-  for (const resource of written) push(byFile, resource.file, resource);
-  // By document index, so a file with thousands of documents costs no more per document.
-  const byDocument = new Map<SourceFile, Map<number, Resource>>();
-  for (const resource of written) {
-    let documents = byDocument.get(resource.file);
-    if (!documents) byDocument.set(resource.file, (documents = new Map()));
-    documents.set(resource.docIndex, resource);
-  }
-  const resourceAt = (file: SourceFile, docIndex: number): Resource | undefined => byDocument.get(file)?.get(docIndex);
+  const resourceAt = (file: SourceFile, docIndex: number): Resource | undefined => byDocument.get(file)?.[docIndex];
 
   const noteMessages = new Set(notes.map((note) => note.message));
   const note = (runNote: RunNote): void => {
@@ -176,12 +185,15 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
   });
   const resources = applied.resources;
   const byKind = new Map<string, Resource[]>();
-  for (const resource of resources) push(byKind, resource.kind, resource);
   // By kind and name: a lookup per reference costs the matches, not every object of the kind.
-  const byKindName = new Map<string, Resource[]>();
-  for (const resource of resources) push(byKindName, `${resource.kind}\0${resource.name}`, resource);
-  const writtenByKindName = new Map<string, Resource[]>();
-  for (const resource of written) push(writtenByKindName, `${resource.kind}\0${resource.name}`, resource);
+  // Nested maps rather than a joined key: no string is made per object or per lookup.
+  const byKindName = new Map<string, Map<string, Resource[]>>();
+  for (const resource of resources) {
+    push(byKind, resource.kind, resource);
+    indexByKindName(byKindName, resource);
+  }
+  const writtenByKindName = new Map<string, Map<string, Resource[]>>();
+  for (const resource of written) indexByKindName(writtenByKindName, resource);
 
   // The kustomize `images:` entries that apply to a file's objects, innermost first, once per file.
   const imagesByFile = new Map<SourceFile, ImageOverride[]>();
@@ -201,7 +213,7 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
     written,
     ofKind: (kind, group) => (byKind.get(kind) ?? []).filter((resource) => group === undefined || resource.group === group),
     find: ({ kind, name, namespace, group }) =>
-      (byKindName.get(`${kind}\0${name}`) ?? []).filter(
+      (byKindName.get(kind)?.get(name) ?? []).filter(
         (resource) => (namespace === undefined || resource.appliedNamespace === namespace) && (group === undefined || resource.group === group),
       ),
     fileAt: (root, path) => rootFilesMap.get(root)?.files.get(path),
@@ -210,7 +222,7 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
     resourceAt,
     copiesOf: (resource) => applied.copies.get(resource) ?? [],
     appliedStatus: applied.status,
-    unapplied: (kind, name) => (writtenByKindName.get(`${kind}\0${name}`) ?? []).filter((resource) => !applied.copies.has(resource)),
+    unapplied: (kind, name) => (writtenByKindName.get(kind)?.get(name) ?? []).filter((resource) => !applied.copies.has(resource)),
     applied: applied.model,
     kustomize,
     get writtenContainers() {
