@@ -62,6 +62,8 @@ class Compiled {
   readonly items: Schema | undefined;
   /** allOf, anyOf, oneOf or not. */
   readonly combined: boolean;
+  /** A scalar here is checked for its type only (no enum, no string or number checks, no combinators). */
+  readonly typeOnly: boolean;
   /** Compiled children by mapping key: `null` for a key with no schema (unknown or free-form). */
   readonly children = new Map<string, Compiled | null>();
   private itemNode: Compiled | undefined;
@@ -81,6 +83,7 @@ class Compiled {
     this.extra = schema.additionalProperties;
     this.items = schema.items;
     this.combined = schema.allOf !== undefined || schema.anyOf !== undefined || schema.oneOf !== undefined || schema.not !== undefined;
+    this.typeOnly = this.enum === undefined && !this.stringChecks && !this.numberChecks && !this.combined;
   }
 
   /** The compiled schema of a mapping key; `null` when the key has none; `undefined` when its `$ref` does not resolve. */
@@ -319,7 +322,15 @@ class Walker {
         }
       } else if (child !== undefined) {
         const childValue = value[key];
-        if (childValue !== null) {
+        const type = typeof childValue;
+        if (child.typeOnly && (type === 'string' || type === 'number' || type === 'boolean')) {
+          // Most values are scalars checked for their type only: what visit() would do, without the call.
+          if (child.types !== undefined && (child.typeMask & typeBit(childValue)) === 0 && path.length < MAX_DEPTH && !this.full) {
+            path.push(key);
+            this.report('type', path, { expected: describeTypes(child.types), path: this.name(path), actual: describeFound(childValue) });
+            path.pop();
+          }
+        } else if (childValue !== null) {
           path.push(key);
           this.visit(childValue, child, path);
           path.pop();
