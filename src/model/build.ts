@@ -101,7 +101,8 @@ function emptyRootFiles(root: Root): MutableRootFiles {
 /** Index every root's files by path and by folder, once. */
 function indexRootFiles(roots: readonly Root[], files: readonly SourceFile[]): Map<Root, RootFiles> {
   const byRoot = new Map<Root, MutableRootFiles>(roots.map((root) => [root, emptyRootFiles(root)]));
-  for (const file of files) {
+  for (let at = 0; at < files.length; at++) {
+    const file = files[at]!;
     let index = byRoot.get(file.root);
     if (!index) byRoot.set(file.root, (index = emptyRootFiles(file.root)));
     index.files.set(file.path, file);
@@ -125,7 +126,8 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
   const byFile = new Map<SourceFile, Resource[]>();
   // By document index, so a file with thousands of documents costs no more per document.
   const byDocument = new Map<SourceFile, Array<Resource | undefined>>();
-  for (const file of files) {
+  for (let at = 0; at < files.length; at++) {
+    const file = files[at]!;
     let ofFile: Resource[] | undefined;
     let atIndex: Array<Resource | undefined> | undefined;
     for (let index = 0; index < file.documents.length; index++) {
@@ -149,7 +151,8 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
   };
   const kustomize: KustomizeIndex = buildKustomizeIndex(files, rootFiles);
   // Written resources get the namespace their kustomization trees give them (no Flux transform).
-  for (const resource of written) {
+  for (let at = 0; at < written.length; at++) {
+    const resource = written[at]!;
     const namespace = kustomizeNamespace(kustomize.chain(resource.file));
     if (namespace === undefined) continue;
     if (resource.kind === 'Namespace') continue;
@@ -188,12 +191,13 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
   // By kind and name: a lookup per reference costs the matches, not every object of the kind.
   // Nested maps rather than a joined key: no string is made per object or per lookup.
   const byKindName = new Map<string, Map<string, Resource[]>>();
-  for (const resource of resources) {
+  for (let at = 0; at < resources.length; at++) {
+    const resource = resources[at]!;
     push(byKind, resource.kind, resource);
     indexByKindName(byKindName, resource);
   }
   const writtenByKindName = new Map<string, Map<string, Resource[]>>();
-  for (const resource of written) indexByKindName(writtenByKindName, resource);
+  for (let at = 0; at < written.length; at++) indexByKindName(writtenByKindName, written[at]!);
 
   // The kustomize `images:` entries that apply to a file's objects, innermost first, once per file.
   const imagesByFile = new Map<SourceFile, ImageOverride[]>();
