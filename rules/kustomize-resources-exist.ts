@@ -145,8 +145,8 @@ function notAnObject(value: unknown, file: SourceFile, docIndex: number): { text
   if (Array.isArray(value)) return value.length === 0 ? undefined : { text: 'is a list, not a mapping', path: [] };
   if (typeof value !== 'object') return { text: `is ${TYPE_NAMES[typeof value] ?? 'a scalar'}, not a mapping`, path: [] };
   const object = value as Record<string, unknown>;
-  if (Object.keys(object).length === 0) return undefined;
-  for (const field of ['apiVersion', 'kind'] as const) {
+  if (!hasOwnKey(object)) return undefined;
+  for (const field of TYPE_FIELDS) {
     const fieldValue = object[field];
     if (fieldValue !== undefined && fieldValue !== null && typeof fieldValue !== 'string') return { text: `its ${field} is not a string`, path: [field] };
   }
@@ -159,6 +159,14 @@ function notAnObject(value: unknown, file: SourceFile, docIndex: number): { text
   if (name !== undefined && name !== null && typeof name !== 'string') return { text: 'its metadata.name is not a string', path: ['metadata', 'name'] };
   if (typeof name !== 'string' || name === '') return { text: 'has no metadata.name', path: metadata === undefined || metadata === null ? [] : ['metadata'] };
   return undefined;
+}
+
+const TYPE_FIELDS = ['apiVersion', 'kind'] as const;
+
+/** Whether a mapping has a key (as `Object.keys(object).length > 0`, without making the list for every document). */
+function hasOwnKey(object: Record<string, unknown>): boolean {
+  for (const key in object) if (Object.prototype.hasOwnProperty.call(object, key)) return true;
+  return false;
 }
 
 function hasSyntaxError(file: SourceFile, docIndex: number): boolean {

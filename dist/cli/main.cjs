@@ -34909,8 +34909,8 @@ function notAnObject(value, file, docIndex) {
   if (Array.isArray(value)) return value.length === 0 ? void 0 : { text: "is a list, not a mapping", path: [] };
   if (typeof value !== "object") return { text: `is ${TYPE_NAMES[typeof value] ?? "a scalar"}, not a mapping`, path: [] };
   const object = value;
-  if (Object.keys(object).length === 0) return void 0;
-  for (const field of ["apiVersion", "kind"]) {
+  if (!hasOwnKey(object)) return void 0;
+  for (const field of TYPE_FIELDS) {
     const fieldValue = object[field];
     if (fieldValue !== void 0 && fieldValue !== null && typeof fieldValue !== "string") return { text: `its ${field} is not a string`, path: [field] };
   }
@@ -34924,11 +34924,15 @@ function notAnObject(value, file, docIndex) {
   if (typeof name3 !== "string" || name3 === "") return { text: "has no metadata.name", path: metadata2 === void 0 || metadata2 === null ? [] : ["metadata"] };
   return void 0;
 }
+function hasOwnKey(object) {
+  for (const key2 in object) if (Object.prototype.hasOwnProperty.call(object, key2)) return true;
+  return false;
+}
 function hasSyntaxError(file, docIndex) {
   if (file.problems.length === 0) return false;
   return (file.documents[docIndex]?.doc.errors ?? []).some((error) => error.code !== "DUPLICATE_KEY");
 }
-var KUSTOMIZATION3, CUBE, kustomize_resources_exist_default, TYPE_NAMES;
+var KUSTOMIZATION3, CUBE, kustomize_resources_exist_default, TYPE_NAMES, TYPE_FIELDS;
 var init_kustomize_resources_exist = __esm({
   "rules/kustomize-resources-exist.ts"() {
     "use strict";
@@ -35052,6 +35056,7 @@ resources:
       }
     });
     TYPE_NAMES = { string: "a string", number: "a number", boolean: "a boolean" };
+    TYPE_FIELDS = ["apiVersion", "kind"];
   }
 });
 
@@ -35618,19 +35623,20 @@ function dottedOf(path26) {
 }
 function walkValues2(ctx, release, value, path26, parentKey) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => {
+    for (let index = 0; index < value.length; index++) {
+      const item = value[index];
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
         if (isCredential(variable, item.slice(item.indexOf("=") + 1), "env")) {
           const itemPath = [...path26, index];
           ctx.report({ resource: release, path: itemPath, messageId: "helmEnv", data: { variable, key: dottedOf(itemPath), release: release.name } });
         }
-        return;
+        continue;
       }
       path26.push(index);
       walkValues2(ctx, release, item, path26, void 0);
       path26.pop();
-    });
+    }
     return;
   }
   const object = asRecord(value);
@@ -35638,7 +35644,10 @@ function walkValues2(ctx, release, value, path26, parentKey) {
   if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
     ctx.report({ resource: release, path: [...path26, "value"], messageId: "helmEnv", data: { variable: object.name, key: dottedOf(path26), release: release.name } });
   }
-  for (const [key2, child] of Object.entries(object)) {
+  const keys = Object.keys(object);
+  for (let at = 0; at < keys.length; at++) {
+    const key2 = keys[at];
+    const child = object[key2];
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
       if (!isCredential(key2, child, isEnv ? "env" : "setting")) continue;
