@@ -13617,8 +13617,14 @@ function buildFluxGraph(model) {
     named,
     data(kind, name3, namespace) {
       const all = model.configData.named(kind, name3);
-      const matches3 = all.filter((data) => namespaceMatches(data.namespace, namespace));
-      return { matches: matches3, elsewhere: all.filter((data) => !matches3.includes(data)) };
+      const matches3 = [];
+      const elsewhere2 = [];
+      for (let index = 0; index < all.length; index++) {
+        const data = all[index];
+        if (namespaceMatches(data.namespace, namespace)) matches3.push(data);
+        else elsewhere2.push(data);
+      }
+      return { matches: matches3, elsewhere: elsewhere2 };
     },
     gap(referrer, namespace) {
       const root = referrer.file.root;
@@ -34603,20 +34609,21 @@ function podSpecRefs(model, resolveName) {
         if (projectedConfigMap) refs.push(...volumeSourceRefs(resource, namespace, projectedConfigMap, [...sourcePath, "configMap"], "ConfigMap", "name", resolveName));
       });
     });
-    refs.push(...pullSecretRefs(resource, spec, specPath, resolveName));
+    pullSecretRefs(resource, spec, specPath, resolveName, refs);
   }
   for (const account of model.ofKind("ServiceAccount", "")) {
-    refs.push(...pullSecretRefs(account, account.value, [], resolveName));
+    pullSecretRefs(account, account.value, [], resolveName, refs);
   }
   return refs;
 }
-function pullSecretRefs(resource, holder, path26, resolveName) {
-  const refs = [];
-  asArray(holder.imagePullSecrets).forEach((raw, index) => {
-    const written2 = asString(asRecord(raw)?.name);
-    if (written2 === void 0 || written2 === "") return;
+function pullSecretRefs(resource, holder, path26, resolveName, refs) {
+  const secrets = holder.imagePullSecrets;
+  if (!Array.isArray(secrets)) return;
+  for (let index = 0; index < secrets.length; index++) {
+    const written2 = asString(asRecord(secrets[index])?.name);
+    if (written2 === void 0 || written2 === "") continue;
     const name3 = resolveName(resource, written2, "manifest");
-    if (name3 === void 0) return;
+    if (name3 === void 0) continue;
     refs.push({
       referrer: resource,
       kind: "Secret",
@@ -34629,8 +34636,7 @@ function pullSecretRefs(resource, holder, path26, resolveName) {
       effect: PULL_EFFECT,
       scope: POD_SCOPE
     });
-  });
-  return refs;
+  }
 }
 var POD_EFFECT, VOLUME_EFFECT, PULL_EFFECT, KEY_REFS;
 var init_pods = __esm({

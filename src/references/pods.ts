@@ -93,25 +93,26 @@ export function podSpecRefs(model: Model, resolveName: NameResolver): DataRef[] 
         if (projectedConfigMap) refs.push(...volumeSourceRefs(resource, namespace, projectedConfigMap, [...sourcePath, 'configMap'], 'ConfigMap', 'name', resolveName));
       });
     });
-    refs.push(...pullSecretRefs(resource, spec, specPath, resolveName));
+    pullSecretRefs(resource, spec, specPath, resolveName, refs);
   }
   for (const account of model.ofKind('ServiceAccount', '')) {
-    refs.push(...pullSecretRefs(account, account.value, [], resolveName));
+    pullSecretRefs(account, account.value, [], resolveName, refs);
   }
   return refs;
 }
 
-function pullSecretRefs(resource: Resource, holder: Record<string, unknown>, path: YamlPath, resolveName: NameResolver): DataRef[] {
-  const refs: DataRef[] = [];
-  asArray(holder.imagePullSecrets).forEach((raw, index) => {
-    const written = asString(asRecord(raw)?.name);
-    if (written === undefined || written === '') return;
+/** `imagePullSecrets` of a pod spec or ServiceAccount, added to `refs` (most have none: nothing is made for them). */
+function pullSecretRefs(resource: Resource, holder: Record<string, unknown>, path: YamlPath, resolveName: NameResolver, refs: DataRef[]): void {
+  const secrets = holder.imagePullSecrets;
+  if (!Array.isArray(secrets)) return;
+  for (let index = 0; index < secrets.length; index++) {
+    const written = asString(asRecord(secrets[index])?.name);
+    if (written === undefined || written === '') continue;
     const name = resolveName(resource, written, 'manifest');
-    if (name === undefined) return;
+    if (name === undefined) continue;
     refs.push({
       referrer: resource, kind: 'Secret', name, namespace: resource.appliedNamespace, path: [...path, 'imagePullSecrets', index, 'name'],
       optional: false, optionalKey: false, pullSecret: true, effect: PULL_EFFECT, scope: POD_SCOPE,
     });
-  });
-  return refs;
+  }
 }
