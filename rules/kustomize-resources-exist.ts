@@ -145,7 +145,7 @@ function notAnObject(value: unknown, file: SourceFile, docIndex: number): { text
   if (Array.isArray(value)) return value.length === 0 ? undefined : { text: 'is a list, not a mapping', path: [] };
   if (typeof value !== 'object') return { text: `is ${TYPE_NAMES[typeof value] ?? 'a scalar'}, not a mapping`, path: [] };
   const object = value as Record<string, unknown>;
-  if (!hasOwnKey(object)) return undefined;
+  if (Object.keys(object).length === 0) return undefined;
   for (const field of TYPE_FIELDS) {
     const fieldValue = object[field];
     if (fieldValue !== undefined && fieldValue !== null && typeof fieldValue !== 'string') return { text: `its ${field} is not a string`, path: [field] };
@@ -162,12 +162,6 @@ function notAnObject(value: unknown, file: SourceFile, docIndex: number): { text
 }
 
 const TYPE_FIELDS = ['apiVersion', 'kind'] as const;
-
-/** Whether a mapping has a key (as `Object.keys(object).length > 0`, without making the list for every document). */
-function hasOwnKey(object: Record<string, unknown>): boolean {
-  for (const key in object) if (Object.prototype.hasOwnProperty.call(object, key)) return true;
-  return false;
-}
 
 function hasSyntaxError(file: SourceFile, docIndex: number): boolean {
   if (file.problems.length === 0) return false;

@@ -34915,7 +34915,7 @@ function notAnObject(value, file, docIndex) {
   if (Array.isArray(value)) return value.length === 0 ? void 0 : { text: "is a list, not a mapping", path: [] };
   if (typeof value !== "object") return { text: `is ${TYPE_NAMES[typeof value] ?? "a scalar"}, not a mapping`, path: [] };
   const object = value;
-  if (!hasOwnKey(object)) return void 0;
+  if (Object.keys(object).length === 0) return void 0;
   for (const field of TYPE_FIELDS) {
     const fieldValue = object[field];
     if (fieldValue !== void 0 && fieldValue !== null && typeof fieldValue !== "string") return { text: `its ${field} is not a string`, path: [field] };
@@ -34929,10 +34929,6 @@ function notAnObject(value, file, docIndex) {
   if (name3 !== void 0 && name3 !== null && typeof name3 !== "string") return { text: "its metadata.name is not a string", path: ["metadata", "name"] };
   if (typeof name3 !== "string" || name3 === "") return { text: "has no metadata.name", path: metadata2 === void 0 || metadata2 === null ? [] : ["metadata"] };
   return void 0;
-}
-function hasOwnKey(object) {
-  for (const key2 in object) if (Object.prototype.hasOwnProperty.call(object, key2)) return true;
-  return false;
 }
 function hasSyntaxError(file, docIndex) {
   if (file.problems.length === 0) return false;
