@@ -21,6 +21,7 @@ const PATTERN_SETS: Record<string, string[]> = {
     'codeship-steps.yml', '**/.goreleaser.yml', '**/.sops.yaml', '**/.flux.yaml',
   ],
   'names with wildcards': ['secret/', 'tmp.*', '?.b', '*.yaml/', '**/f/'],
+  'wildcards only': ['**/', '.*', '*.'],
   'a pattern with a slash': ['secret/', 'apps/x/'],
   'a negation': ['*.yaml', '!a.yaml'],
   'a leading slash': ['/a.yaml', 'tmp.yaml'],
