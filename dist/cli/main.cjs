@@ -15820,11 +15820,11 @@ function asWrittenCopy(written2, build3) {
     written2.encrypted,
     written2.value
   );
-  resource.applied = new Applied(written2, build3, [], void 0);
+  resource.applied = new Applied(written2, build3, NO_PATCHES, void 0);
   if (written2.synthetic !== void 0) resource.synthetic = written2.synthetic;
   return resource;
 }
-var Applied, AppliedObject;
+var Applied, AppliedObject, NO_PATCHES;
 var init_resource2 = __esm({
   "src/applied/resource.ts"() {
     "use strict";
@@ -15883,6 +15883,7 @@ var init_resource2 = __esm({
         return getIn(this.value, path26);
       }
     };
+    NO_PATCHES = Object.freeze([]);
   }
 });
 
