@@ -23703,6 +23703,19 @@ function makeResource(file, docIndex) {
   const namespace = asString(metadata2.namespace);
   return new WrittenResource(file, docIndex, apiVersion, kind, asString(metadata2.name) ?? "", namespace, namespace, asRecord(value.sops) !== void 0, value, parsed);
 }
+function atDocument(ofFile, docIndex) {
+  if (!ofFile) return void 0;
+  let low = 0;
+  let high = ofFile.length - 1;
+  while (low <= high) {
+    const middle = low + high >>> 1;
+    const found = ofFile[middle];
+    if (found.docIndex === docIndex) return found;
+    if (found.docIndex < docIndex) low = middle + 1;
+    else high = middle - 1;
+  }
+  return void 0;
+}
 function indexByKindName(index, resource) {
   let byName = index.get(resource.kind);
   if (!byName) index.set(resource.kind, byName = /* @__PURE__ */ new Map());
@@ -23733,21 +23746,15 @@ function indexRootFiles(roots, files) {
 function buildModel(roots, files, notes, options = {}) {
   const written2 = [];
   const byFile = /* @__PURE__ */ new Map();
-  const byDocument = /* @__PURE__ */ new Map();
   for (let at = 0; at < files.length; at++) {
     const file = files[at];
     let ofFile;
-    let atIndex;
     for (let index = 0; index < file.documents.length; index++) {
       const resource = makeResource(file, index);
       if (!resource) continue;
       written2.push(resource);
-      if (!ofFile) {
-        byFile.set(file, ofFile = []);
-        byDocument.set(file, atIndex = []);
-      }
+      if (!ofFile) byFile.set(file, ofFile = []);
       ofFile.push(resource);
-      atIndex[index] = resource;
     }
   }
   const rootFilesMap = indexRootFiles(roots, files);
@@ -23764,7 +23771,7 @@ function buildModel(roots, files, notes, options = {}) {
     if (resource.kind === "Namespace") continue;
     if (!isClusterScoped(resource.kind)) resource.appliedNamespace = namespace;
   }
-  const resourceAt = (file, docIndex) => byDocument.get(file)?.[docIndex];
+  const resourceAt = (file, docIndex) => atDocument(byFile.get(file), docIndex);
   const noteMessages = new Set(notes.map((note2) => note2.message));
   const note = (runNote) => {
     if (noteMessages.has(runNote.message)) return;

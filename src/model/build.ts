@@ -81,6 +81,25 @@ function makeResource(file: SourceFile, docIndex: number): Resource | undefined 
   return new WrittenResource(file, docIndex, apiVersion, kind, asString(metadata.name) ?? '', namespace, namespace, asRecord(value.sops) !== undefined, value, parsed);
 }
 
+/**
+ * The resource made from a document, found in its file's list (in document order) by binary
+ * search: a file with thousands of documents costs no more per document, and no index beside
+ * the list is kept for each file.
+ */
+function atDocument(ofFile: readonly Resource[] | undefined, docIndex: number): Resource | undefined {
+  if (!ofFile) return undefined;
+  let low = 0;
+  let high = ofFile.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const found = ofFile[middle]!;
+    if (found.docIndex === docIndex) return found;
+    if (found.docIndex < docIndex) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
+}
+
 function indexByKindName(index: Map<string, Map<string, Resource[]>>, resource: Resource): void {
   let byName = index.get(resource.kind);
   if (!byName) index.set(resource.kind, (byName = new Map()));
@@ -123,23 +142,17 @@ function indexRootFiles(roots: readonly Root[], files: readonly SourceFile[]): M
 /** @param options.buildMemo Kustomize builds of earlier runs to reuse where what they read is unchanged. */
 export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[], options: { buildMemo?: BuildMemo } = {}): Model {
   const written: Resource[] = [];
+  // A file's resources in document order (made in that order here).
   const byFile = new Map<SourceFile, Resource[]>();
-  // By document index, so a file with thousands of documents costs no more per document.
-  const byDocument = new Map<SourceFile, Array<Resource | undefined>>();
   for (let at = 0; at < files.length; at++) {
     const file = files[at]!;
     let ofFile: Resource[] | undefined;
-    let atIndex: Array<Resource | undefined> | undefined;
     for (let index = 0; index < file.documents.length; index++) {
       const resource = makeResource(file, index);
       if (!resource) continue;
       written.push(resource);
-      if (!ofFile) {
-        byFile.set(file, (ofFile = []));
-        byDocument.set(file, (atIndex = []));
-      }
+      if (!ofFile) byFile.set(file, (ofFile = []));
       ofFile.push(resource);
-      atIndex![index] = resource;
     }
   }
 
@@ -158,7 +171,7 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
     if (resource.kind === 'Namespace') continue;
     if (!isClusterScoped(resource.kind)) resource.appliedNamespace = namespace;
   }
-  const resourceAt = (file: SourceFile, docIndex: number): Resource | undefined => byDocument.get(file)?.[docIndex];
+  const resourceAt = (file: SourceFile, docIndex: number): Resource | undefined => atDocument(byFile.get(file), docIndex);
 
   const noteMessages = new Set(notes.map((note) => note.message));
   const note = (runNote: RunNote): void => {
