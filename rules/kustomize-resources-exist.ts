@@ -146,7 +146,7 @@ function notAnObject(value: unknown, file: SourceFile, docIndex: number): { text
   if (typeof value !== 'object') return { text: `is ${TYPE_NAMES[typeof value] ?? 'a scalar'}, not a mapping`, path: [] };
   const object = value as Record<string, unknown>;
   if (Object.keys(object).length === 0) return undefined;
-  for (const field of ['apiVersion', 'kind'] as const) {
+  for (const field of TYPE_FIELDS) {
     const fieldValue = object[field];
     if (fieldValue !== undefined && fieldValue !== null && typeof fieldValue !== 'string') return { text: `its ${field} is not a string`, path: [field] };
   }
@@ -160,6 +160,8 @@ function notAnObject(value: unknown, file: SourceFile, docIndex: number): { text
   if (typeof name !== 'string' || name === '') return { text: 'has no metadata.name', path: metadata === undefined || metadata === null ? [] : ['metadata'] };
   return undefined;
 }
+
+const TYPE_FIELDS = ['apiVersion', 'kind'] as const;
 
 function hasSyntaxError(file: SourceFile, docIndex: number): boolean {
   if (file.problems.length === 0) return false;

@@ -95,7 +95,8 @@ function dottedOf(path: YamlPath): string {
 /** `path` is one array pushed and popped as the walk goes (copied for a finding): every value of every release is visited. */
 function walkValues(ctx: RuleContext<MessageId>, release: Resource, value: unknown, path: Array<string | number>, parentKey: string | undefined): void {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => {
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
       // Dagster k8sRunLauncher `envVars`: `KEY=VALUE` strings.
       if (parentKey === 'envVars' && typeof item === 'string' && item.includes('=')) {
         const variable = item.slice(0, item.indexOf('='));
@@ -103,12 +104,12 @@ function walkValues(ctx: RuleContext<MessageId>, release: Resource, value: unkno
           const itemPath = [...path, index];
           ctx.report({ resource: release, path: itemPath, messageId: 'helmEnv', data: { variable, key: dottedOf(itemPath), release: release.name } });
         }
-        return;
+        continue;
       }
       path.push(index);
       walkValues(ctx, release, item, path, undefined);
       path.pop();
-    });
+    }
     return;
   }
   const object = asRecord(value);
@@ -117,7 +118,10 @@ function walkValues(ctx: RuleContext<MessageId>, release: Resource, value: unkno
   if (typeof object.name === 'string' && isCredential(object.name, object.value, 'env')) {
     ctx.report({ resource: release, path: [...path, 'value'], messageId: 'helmEnv', data: { variable: object.name, key: dottedOf(path), release: release.name } });
   }
-  for (const [key, child] of Object.entries(object)) {
+  const keys = Object.keys(object);
+  for (let at = 0; at < keys.length; at++) {
+    const key = keys[at]!;
+    const child = object[key];
     if (typeof child === 'string') {
       // Map-form env (Dagster `env: {NAME: value}`) holds variables, not chart settings.
       const isEnv = parentKey === 'env';

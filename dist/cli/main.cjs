@@ -100,7 +100,8 @@ function asScalarString(value) {
 }
 function getIn(value, path26) {
   let current = value;
-  for (const segment of path26) {
+  for (let index = 0; index < path26.length; index++) {
+    const segment = path26[index];
     if (Array.isArray(current) && typeof segment === "number") current = current[segment];
     else if (typeof current === "object" && current !== null) current = current[String(segment)];
     else return void 0;
@@ -8241,7 +8242,8 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
     dynamicKeys: []
   });
   const kustomizations = graph.appliedBy(resource);
-  const nodes = mayHoldDollar(resource) ? stringsWithDollar(resource.value) : [];
+  if (!mayHoldDollar(resource)) return kustomizations.length === 0 ? { copies: [written2([])], applied: false } : { copies: [written2(kustomizations)], applied: true };
+  const nodes = stringsWithDollar(resource.value);
   const withExpressions = (text) => scanSubstitutions(text).expressions.length > 0;
   const values = nodes.filter((node) => !node.key && (withExpressions(node.text) || node.text.includes("$$")));
   const dynamicKeys = nodes.filter((node) => node.key && withExpressions(node.text)).map((node) => node.path);
@@ -8516,19 +8518,31 @@ function childLocation(at, key2) {
   return { file: at.file, docIndex: at.docIndex, path: [...at.path, key2] };
 }
 function locate(root, rootAt, path26) {
-  let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
+  let base = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
+  let from = 0;
   let node = root;
   for (let index = 0; index < path26.length; index++) {
     const segment = path26[index];
     if (typeof node !== "object" || node === null) {
+      const at = below(base, path26, from, index);
       return { ...at, path: [...at.path, ...path26.slice(index)] };
     }
     const child = node[segment];
     const own3 = typeof child === "object" && child !== null ? marks.get(child)?.at : void 0;
-    at = own3 ?? keyMark(marks.get(node), segment) ?? childLocation(at, segment);
+    const marked2 = own3 ?? keyMark(marks.get(node), segment);
+    if (marked2) {
+      base = marked2;
+      from = index + 1;
+    }
     node = child;
   }
-  return at;
+  return below(base, path26, from, path26.length);
+}
+function below(base, path26, from, to) {
+  if (from === to) return base;
+  const joined = base.path.slice();
+  for (let index = from; index < to; index++) joined.push(path26[index]);
+  return { file: base.file, docIndex: base.docIndex, path: joined };
 }
 function markFileText(at, file) {
   fileTexts.set(at, { file });
@@ -13609,11 +13623,26 @@ function sourceIgnoreMatcher(tree, gitRepository) {
     if (patterns === void 0 || patterns.length > 0) userPatterns = true;
     if (!patterns || patterns.length === 0) continue;
     const base = dirOf(file.path);
-    const matcher2 = (0, import_ignore.default)().add(patterns);
-    nested.push({ base: base === "" ? "" : `${base}/`, matches: (relative) => matcher2.ignores(relative) });
+    nested.push({ base: base === "" ? "" : `${base}/`, matches: ignoreMatcher(patterns) });
   }
-  const top = (0, import_ignore.default)().add(VCS_PATTERNS).add(userPatterns ? specPatterns : DEFAULT_PATTERNS);
-  return (relative) => top.ignores(relative) || nested.some(({ base, matches: matches3 }) => relative.startsWith(base) && matches3(relative.slice(base.length)));
+  const top = ignoreMatcher([...VCS_PATTERNS, ...userPatterns ? specPatterns : DEFAULT_PATTERNS]);
+  return (relative) => top(relative) || nested.some(({ base, matches: matches3 }) => relative.startsWith(base) && matches3(relative.slice(base.length)));
+}
+function ignoreMatcher(patterns) {
+  const matcher2 = (0, import_ignore.default)().add(patterns);
+  if (!patterns.every((pattern) => NAME_PATTERN.test(pattern) && !(pattern.startsWith("**/") ? pattern.slice(3) : pattern).includes("**"))) return (relative) => matcher2.ignores(relative);
+  const known = /* @__PURE__ */ new Map();
+  const ignores = (part) => {
+    let answer = known.get(part);
+    if (answer === void 0) known.set(part, answer = matcher2.ignores(part));
+    return answer;
+  };
+  return (relative) => {
+    const end = relative.endsWith("/") ? relative.length - 1 : relative.length;
+    const slash = relative.lastIndexOf("/", end - 1);
+    if (slash <= 0) return matcher2.ignores(relative);
+    return ignores(relative.slice(0, slash + 1)) || ignores(relative.slice(slash + 1));
+  };
 }
 function hasKustomizationFile(tree, dir) {
   return kustomizationIn(tree.filesIn.get(dir) ?? []) !== void 0;
@@ -13633,7 +13662,7 @@ function includeAt(source, dir) {
   const rest = dir.slice(best.to.length).replace(/^\//, "");
   return { name: best.name, to: best.to, dir: best.from === "" ? rest : rest === "" ? best.from : `${best.from}/${rest}` };
 }
-var import_node_path3, import_ignore, UNNORMALIZED, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles;
+var import_node_path3, import_ignore, UNNORMALIZED, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles, NAME_PATTERN;
 var init_tree = __esm({
   "src/flux/tree.ts"() {
     "use strict";
@@ -13667,6 +13696,7 @@ var init_tree = __esm({
       "**/.flux.yaml"
     ];
     sourceIgnoreFiles = /* @__PURE__ */ new WeakMap();
+    NAME_PATTERN = /^(?:\*\*\/)?[^/\\!#[\s]+\/?$/;
   }
 });
 
@@ -13854,8 +13884,14 @@ function buildFluxGraph(model) {
     named,
     data(kind, name3, namespace) {
       const all = model.configData.named(kind, name3);
-      const matches3 = all.filter((data) => namespaceMatches(data.namespace, namespace));
-      return { matches: matches3, elsewhere: all.filter((data) => !matches3.includes(data)) };
+      const matches3 = [];
+      const elsewhere2 = [];
+      for (let index = 0; index < all.length; index++) {
+        const data = all[index];
+        if (namespaceMatches(data.namespace, namespace)) matches3.push(data);
+        else elsewhere2.push(data);
+      }
+      return { matches: matches3, elsewhere: elsewhere2 };
     },
     gap(referrer, namespace) {
       const root = referrer.file.root;
@@ -13984,15 +14020,17 @@ function buildKustomizeIndex(files, rootFiles) {
       let cached = chainCache.get(file);
       if (cached) return cached;
       cached = [];
-      const seen2 = /* @__PURE__ */ new Set();
+      let seen2;
       let frontier = index.owners(file);
       while (frontier.length > 0) {
         const next = [];
-        for (const node of frontier) {
-          if (seen2.has(node)) continue;
-          seen2.add(node);
+        for (let at = 0; at < frontier.length; at++) {
+          const node = frontier[at];
+          if (seen2 ? seen2.has(node) : cached.includes(node)) continue;
           cached.push(node);
-          next.push(...node.parents);
+          if (seen2) seen2.add(node);
+          else if (cached.length > 16) seen2 = new Set(cached);
+          for (const parent of node.parents) next.push(parent);
         }
         frontier = next;
       }
@@ -14024,7 +14062,7 @@ function imageOverrides(file, images) {
 }
 function kustomizeNamespace(chain) {
   let namespace;
-  for (const node of chain) if (node.namespace !== void 0) namespace = node.namespace;
+  for (let index = 0; index < chain.length; index++) if (chain[index].namespace !== void 0) namespace = chain[index].namespace;
   return namespace;
 }
 function patchPathsOf(node) {
@@ -16049,11 +16087,11 @@ function asWrittenCopy(written2, build3) {
     written2.encrypted,
     written2.value
   );
-  resource.applied = new Applied(written2, build3, [], void 0);
+  resource.applied = new Applied(written2, build3, NO_PATCHES, void 0);
   if (written2.synthetic !== void 0) resource.synthetic = written2.synthetic;
   return resource;
 }
-var Applied, AppliedObject;
+var Applied, AppliedObject, NO_PATCHES;
 var init_resource2 = __esm({
   "src/applied/resource.ts"() {
     "use strict";
@@ -16112,6 +16150,7 @@ var init_resource2 = __esm({
         return getIn(this.value, path26);
       }
     };
+    NO_PATCHES = Object.freeze([]);
   }
 });
 
@@ -16423,8 +16462,13 @@ function buildOnce(input) {
     const excluded = uncovered ? excludedBy(root, void 0) : () => false;
     const patches = patchFilesOf(input.kustomize, root);
     const fluxPaths = builds.filter((build3) => build3.kustomization !== void 0 && build3.root === root).map((build3) => build3.dir);
-    const underFluxPath = (file) => fluxPaths.some((dir) => dir === "" || file.path.startsWith(`${dir}/`));
-    for (const resource of input.written) {
+    const fluxPrefixes = fluxPaths.map((dir) => dir === "" ? "" : `${dir}/`);
+    const underFluxPath = (file) => {
+      for (let at = 0; at < fluxPrefixes.length; at++) if (file.path.startsWith(fluxPrefixes[at])) return true;
+      return false;
+    };
+    for (let at = 0; at < input.written.length; at++) {
+      const resource = input.written[at];
       if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== void 0 || excluded(resource.file.path) || patches.has(resource.file.path)) continue;
       if (underFluxPath(resource.file)) continue;
       const copy = input.modelMemo ? input.modelMemo.writtenCopy(resource, void 0, () => asWrittenCopy(resource, void 0)) : asWrittenCopy(resource, void 0);
@@ -23460,7 +23504,7 @@ function extractContainers(resources, overridesFor) {
     } else if (resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io") {
       const values = getIn(resource.value, ["spec", "values"]);
       const namespace = asString(getIn(resource.value, ["spec", "targetNamespace"])) ?? resource.appliedNamespace;
-      walkValues(resource, values, ["spec", "values"], "", namespace, containers);
+      walkValues(resource, values, ["spec", "values"], namespace, containers);
     }
   }
   return containers;
@@ -23469,12 +23513,15 @@ function podSpecContainers(resource, specPath, overrides, out2) {
   const spec = asRecord(getIn(resource.value, specPath));
   if (!spec) return;
   for (const list of CONTAINER_LISTS2) {
-    asArray(spec[list]).forEach((raw, index) => {
-      const item = asRecord(raw);
-      if (!item) return;
+    const items = spec[list];
+    if (!Array.isArray(items)) continue;
+    for (let index = 0; index < items.length; index++) {
+      const item = asRecord(items[index]);
+      if (!item) continue;
       const path26 = [...specPath, list, index];
+      const imagePath = [...path26, "image"];
       const image = asScalarString(item.image);
-      const written2 = writtenImage(resource, [...path26, "image"], image);
+      const written2 = writtenImage(resource, imagePath, image);
       const transformed = written2 === void 0 ? void 0 : applyImageOverrides(written2, overrides);
       const effective = resource.applied && image !== void 0 ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
@@ -23486,8 +23533,8 @@ function podSpecContainers(resource, specPath, overrides, out2) {
         namespace: resource.appliedNamespace,
         image: {
           written: written2,
-          path: [...path26, "image"],
-          tagPath: [...path26, "image"],
+          path: imagePath,
+          tagPath: [...imagePath],
           effective,
           overrides: transformed?.applied ?? []
         },
@@ -23496,11 +23543,11 @@ function podSpecContainers(resource, specPath, overrides, out2) {
           explicit: explicitPolicy !== void 0,
           path: explicitPolicy !== void 0 ? [...path26, "imagePullPolicy"] : void 0
         },
-        env: envEntries(item.env, [...path26, "env"]),
+        env: envEntries(item.env, path26),
         envPath: item.env !== void 0 ? [...path26, "env"] : void 0,
         envFrom: envFromSources(item, path26)
       });
-    });
+    }
   }
 }
 function writtenImage(resource, path26, applied) {
@@ -23510,27 +23557,44 @@ function writtenImage(resource, path26, applied) {
   if (container.file !== info2.written.file || container.docIndex !== info2.written.docIndex) return applied;
   return asScalarString(getIn(info2.written.value, [...container.path, path26[path26.length - 1]])) ?? applied;
 }
-function walkValues(resource, value, path26, dotted, namespace, out2) {
+function walkValues(resource, value, path26, namespace, out2) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(resource, item, [...path26, index], `${dotted}[${index}]`, namespace, out2));
+    for (let index = 0; index < value.length; index++) {
+      path26.push(index);
+      walkValues(resource, value[index], path26, namespace, out2);
+      path26.pop();
+    }
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path26, dotted, namespace);
+  const container = valuesContainer(resource, object, path26, namespace);
   if (container) out2.push(container);
-  for (const [key2, child] of Object.entries(object)) {
+  for (const key2 of Object.keys(object)) {
+    const child = object[key2];
     if (key2 === "image" || typeof child !== "object" || child === null) continue;
-    walkValues(resource, child, [...path26, key2], dotted === "" ? key2 : `${dotted}.${key2}`, namespace, out2);
+    path26.push(key2);
+    walkValues(resource, child, path26, namespace, out2);
+    path26.pop();
   }
 }
-function valuesContainer(resource, object, path26, dotted, namespace) {
+function dottedValuesPath(path26) {
+  let dotted = "";
+  for (let index = 2; index < path26.length; index++) {
+    const segment = path26[index];
+    dotted = typeof segment === "number" ? `${dotted}[${segment}]` : dotted === "" ? segment : `${dotted}.${segment}`;
+  }
+  return dotted;
+}
+function valuesContainer(resource, object, walked, namespace) {
   const image = object.image;
+  const mapping = asRecord(image);
+  if (typeof image !== "string" && typeof mapping?.repository !== "string") return void 0;
+  const path26 = [...walked];
   let written2;
   let tagPath = [...path26, "image"];
   let policyPath;
   let policy;
-  const mapping = asRecord(image);
   if (typeof image === "string") {
     written2 = image;
     const siblingTag = asScalarString(object.tag);
@@ -23560,24 +23624,24 @@ function valuesContainer(resource, object, path26, dotted, namespace) {
     origin: "helmValues",
     path: path26,
     name: asString(object.name),
-    valuesPath: dotted,
+    valuesPath: dottedValuesPath(path26),
     namespace,
     image: { written: formatImageRef(ref), path: [...path26, "image"], tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== void 0, path: policyPath },
-    env: envEntries(object.env, [...path26, "env"]),
+    env: envEntries(object.env, path26),
     envPath: object.env !== void 0 ? [...path26, "env"] : void 0,
     envFrom: envFromSources(object, path26)
   };
 }
-function envEntries(env, path26) {
+function envEntries(env, parent) {
   if (Array.isArray(env)) {
     const entries = [];
-    env.forEach((raw, index) => {
-      const item = asRecord(raw);
+    for (let index = 0; index < env.length; index++) {
+      const item = asRecord(env[index]);
       const name3 = asString(item?.name);
-      if (!item || name3 === void 0) return;
-      const entry = { name: name3, hasValue: "value" in item, path: [...path26, index] };
+      if (!item || name3 === void 0) continue;
+      const entry = { name: name3, hasValue: "value" in item, path: [...parent, "env", index] };
       const literal = asScalarString(item.value);
       if (literal !== void 0) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -23589,14 +23653,14 @@ function envEntries(env, path26) {
         else entry.otherSource = Object.keys(valueFrom)[0] ?? "valueFrom";
       }
       entries.push(entry);
-    });
+    }
     return entries;
   }
   const map2 = asRecord(env);
   if (!map2) return [];
-  return Object.entries(map2).map(([name3, value]) => {
-    const entry = { name: name3, hasValue: true, path: [...path26, name3] };
-    const literal = asScalarString(value);
+  return Object.keys(map2).map((name3) => {
+    const entry = { name: name3, hasValue: true, path: [...parent, "env", name3] };
+    const literal = asScalarString(map2[name3]);
     if (literal !== void 0) entry.value = literal;
     return entry;
   });
@@ -23606,29 +23670,35 @@ function keyRef(ref) {
 }
 function envFromSources(object, path26) {
   const sources = [];
-  asArray(object.envFrom).forEach((raw, index) => {
-    const item = asRecord(raw);
-    if (!item) return;
-    const secret = asRecord(item.secretRef);
-    const configMap = asRecord(item.configMapRef);
-    const ref = secret ?? configMap;
-    const name3 = asString(ref?.name);
-    if (!ref || name3 === void 0) return;
-    const source = { kind: secret ? "Secret" : "ConfigMap", name: name3, optional: ref.optional === true, via: "envFrom", path: [...path26, "envFrom", index] };
-    const prefix = asString(item.prefix);
-    if (prefix !== void 0) source.prefix = prefix;
-    sources.push(source);
-  });
-  for (const [field, kind] of [["envSecrets", "Secret"], ["envConfigMaps", "ConfigMap"]]) {
-    asArray(object[field]).forEach((raw, index) => {
+  const envFrom = object.envFrom;
+  if (Array.isArray(envFrom)) {
+    for (let index = 0; index < envFrom.length; index++) {
+      const item = asRecord(envFrom[index]);
+      if (!item) continue;
+      const secret = asRecord(item.secretRef);
+      const configMap = asRecord(item.configMapRef);
+      const ref = secret ?? configMap;
+      const name3 = asString(ref?.name);
+      if (!ref || name3 === void 0) continue;
+      const source = { kind: secret ? "Secret" : "ConfigMap", name: name3, optional: ref.optional === true, via: "envFrom", path: [...path26, "envFrom", index] };
+      const prefix = asString(item.prefix);
+      if (prefix !== void 0) source.prefix = prefix;
+      sources.push(source);
+    }
+  }
+  for (const [field, kind] of NAME_LISTS) {
+    const list = object[field];
+    if (!Array.isArray(list)) continue;
+    for (let index = 0; index < list.length; index++) {
+      const raw = list[index];
       const name3 = typeof raw === "string" ? raw : asString(asRecord(raw)?.name);
-      if (name3 === void 0) return;
+      if (name3 === void 0) continue;
       sources.push({ kind, name: name3, optional: asRecord(raw)?.optional === true, via: field, path: [...path26, field, index] });
-    });
+    }
   }
   return sources;
 }
-var POD_SPEC_PATHS2, CONTAINER_LISTS2;
+var POD_SPEC_PATHS2, CONTAINER_LISTS2, NAME_LISTS;
 var init_containers = __esm({
   "src/model/containers.ts"() {
     "use strict";
@@ -23645,6 +23715,7 @@ var init_containers = __esm({
       PodTemplate: ["template", "spec"]
     };
     CONTAINER_LISTS2 = ["initContainers", "containers", "ephemeralContainers"];
+    NAME_LISTS = [["envSecrets", "Secret"], ["envConfigMaps", "ConfigMap"]];
   }
 });
 
@@ -23789,22 +23860,15 @@ function kyvernoGenerated(policy) {
   return out2;
 }
 function createdAnnotations(resource) {
-  const paths = {
-    Secret: ["metadata", "annotations"],
-    ConfigMap: ["metadata", "annotations"],
-    Certificate: ["spec", "secretTemplate", "annotations"],
-    ExternalSecret: ["spec", "target", "template", "metadata", "annotations"],
-    SealedSecret: ["spec", "template", "metadata", "annotations"]
-  };
-  const path26 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
+  const path26 = Object.hasOwn(ANNOTATION_PATHS, resource.kind) ? ANNOTATION_PATHS[resource.kind] : void 0;
   return (path26 && asRecord(getIn(resource.value, path26))) ?? {};
 }
 function replicas(data) {
   if (!data.resource) return [];
   const annotations = createdAnnotations(data.resource);
   let targets;
-  if (String(annotations[`${REFLECTOR}reflection-auto-enabled`]) === "true") targets = asString(annotations[`${REFLECTOR}reflection-auto-namespaces`]) ?? "";
-  else targets = asString(annotations[`${REPLICATOR}replicate-to`]);
+  if (String(annotations[AUTO_ENABLED]) === "true") targets = asString(annotations[AUTO_NAMESPACES]) ?? "";
+  else targets = asString(annotations[REPLICATE_TO]);
   if (targets === void 0) return [];
   const names = targets.split(",").map((name3) => name3.trim()).filter((name3) => name3 !== "");
   const copy = { ...data, origin: "controller" };
@@ -23813,7 +23877,7 @@ function replicas(data) {
 }
 function isReplicaTarget(resource) {
   const annotations = createdAnnotations(resource);
-  return annotations[`${REFLECTOR}reflects`] !== void 0 || annotations[`${REPLICATOR}replicate-from`] !== void 0;
+  return annotations[REFLECTS] !== void 0 || annotations[REPLICATE_FROM] !== void 0;
 }
 function buildConfigDataIndex(resources, kustomize, external) {
   const all = [];
@@ -23855,7 +23919,7 @@ function buildConfigDataIndex(resources, kustomize, external) {
     }
   };
 }
-var CNPG_GROUP, CNPG_SECRET_KEYS, CONTROLLER_KINDS, SERVICE_ACCOUNT_TOKEN_KEYS, REFLECTOR, REPLICATOR;
+var CNPG_GROUP, CNPG_SECRET_KEYS, CONTROLLER_KINDS, SERVICE_ACCOUNT_TOKEN_KEYS, REFLECTOR, REPLICATOR, ANNOTATION_PATHS, AUTO_ENABLED, AUTO_NAMESPACES, REPLICATE_TO, REFLECTS, REPLICATE_FROM;
 var init_config_data = __esm({
   "src/model/config-data.ts"() {
     "use strict";
@@ -23881,6 +23945,18 @@ var init_config_data = __esm({
     SERVICE_ACCOUNT_TOKEN_KEYS = ["token", "ca.crt", "namespace"];
     REFLECTOR = "reflector.v1.k8s.emberstack.com/";
     REPLICATOR = "replicator.v1.mittwald.de/";
+    ANNOTATION_PATHS = {
+      Secret: ["metadata", "annotations"],
+      ConfigMap: ["metadata", "annotations"],
+      Certificate: ["spec", "secretTemplate", "annotations"],
+      ExternalSecret: ["spec", "target", "template", "metadata", "annotations"],
+      SealedSecret: ["spec", "template", "metadata", "annotations"]
+    };
+    AUTO_ENABLED = `${REFLECTOR}reflection-auto-enabled`;
+    AUTO_NAMESPACES = `${REFLECTOR}reflection-auto-namespaces`;
+    REPLICATE_TO = `${REPLICATOR}replicate-to`;
+    REFLECTS = `${REFLECTOR}reflects`;
+    REPLICATE_FROM = `${REPLICATOR}replicate-from`;
   }
 });
 
@@ -23901,22 +23977,25 @@ function makeResource(file, docIndex) {
   if (apiVersion === void 0 || kind === void 0 || isKustomizeConfig(file, value)) return void 0;
   const metadata2 = asRecord(value.metadata) ?? {};
   const namespace = asString(metadata2.namespace);
-  return {
-    file,
-    docIndex,
-    get doc() {
-      return parsed.doc;
-    },
-    apiVersion,
-    ...splitApiVersion(apiVersion),
-    kind,
-    name: asString(metadata2.name) ?? "",
-    namespace,
-    appliedNamespace: namespace,
-    encrypted: asRecord(value.sops) !== void 0,
-    value,
-    get: (path26) => getIn(value, path26)
-  };
+  return new WrittenResource(file, docIndex, apiVersion, kind, asString(metadata2.name) ?? "", namespace, namespace, asRecord(value.sops) !== void 0, value, parsed);
+}
+function atDocument(ofFile, docIndex) {
+  if (!ofFile) return void 0;
+  let low = 0;
+  let high = ofFile.length - 1;
+  while (low <= high) {
+    const middle = low + high >>> 1;
+    const found = ofFile[middle];
+    if (found.docIndex === docIndex) return found;
+    if (found.docIndex < docIndex) low = middle + 1;
+    else high = middle - 1;
+  }
+  return void 0;
+}
+function indexByKindName(index, resource) {
+  let byName = index.get(resource.kind);
+  if (!byName) index.set(resource.kind, byName = /* @__PURE__ */ new Map());
+  push(byName, resource.name, resource);
 }
 function resourcesOf(file) {
   const made = [];
@@ -23931,7 +24010,8 @@ function emptyRootFiles(root) {
 }
 function indexRootFiles(roots, files) {
   const byRoot = new Map(roots.map((root) => [root, emptyRootFiles(root)]));
-  for (const file of files) {
+  for (let at = 0; at < files.length; at++) {
+    const file = files[at];
     let index = byRoot.get(file.root);
     if (!index) byRoot.set(file.root, index = emptyRootFiles(file.root));
     index.files.set(file.path, file);
@@ -23951,14 +24031,23 @@ function buildModel(roots, files, notes, options = {}) {
   const memo2 = options.modelMemo;
   memo2?.startRun();
   const written2 = [];
-  for (const file of files) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (let at = 0; at < files.length; at++) {
+    const file = files[at];
     if (memo2) {
-      for (const resource of memo2.resourcesOf(file, resourcesOf)) written2.push(resource);
+      const kept = memo2.resourcesOf(file, resourcesOf);
+      if (kept.length === 0) continue;
+      byFile.set(file, kept);
+      for (let index = 0; index < kept.length; index++) written2.push(kept[index]);
       continue;
     }
+    let ofFile;
     for (let index = 0; index < file.documents.length; index++) {
       const resource = makeResource(file, index);
-      if (resource) written2.push(resource);
+      if (!resource) continue;
+      written2.push(resource);
+      if (!ofFile) byFile.set(file, ofFile = []);
+      ofFile.push(resource);
     }
   }
   const rootFilesMap = indexRootFiles(roots, files);
@@ -23968,21 +24057,14 @@ function buildModel(roots, files, notes, options = {}) {
     return index;
   };
   const kustomize = buildKustomizeIndex(files, rootFiles);
-  for (const resource of written2) {
+  for (let at = 0; at < written2.length; at++) {
+    const resource = written2[at];
     const namespace = kustomizeNamespace(kustomize.chain(resource.file));
     if (namespace === void 0) continue;
     if (resource.kind === "Namespace") continue;
     if (!isClusterScoped(resource.kind)) resource.appliedNamespace = namespace;
   }
-  const byFile = /* @__PURE__ */ new Map();
-  for (const resource of written2) push(byFile, resource.file, resource);
-  const byDocument = /* @__PURE__ */ new Map();
-  for (const resource of written2) {
-    let documents = byDocument.get(resource.file);
-    if (!documents) byDocument.set(resource.file, documents = /* @__PURE__ */ new Map());
-    documents.set(resource.docIndex, resource);
-  }
-  const resourceAt = (file, docIndex) => byDocument.get(file)?.get(docIndex);
+  const resourceAt = (file, docIndex) => atDocument(byFile.get(file), docIndex);
   const noteMessages = new Set(notes.map((note2) => note2.message));
   const note = (runNote) => {
     if (noteMessages.has(runNote.message)) return;
@@ -24010,11 +24092,20 @@ function buildModel(roots, files, notes, options = {}) {
   });
   const resources = applied.resources;
   const byKind = /* @__PURE__ */ new Map();
-  for (const resource of resources) push(byKind, resource.kind, resource);
   const byKindName = /* @__PURE__ */ new Map();
-  for (const resource of resources) push(byKindName, `${resource.kind}\0${resource.name}`, resource);
+  for (let at = 0; at < resources.length; at++) {
+    const resource = resources[at];
+    push(byKind, resource.kind, resource);
+    indexByKindName(byKindName, resource);
+  }
   const writtenByKindName = /* @__PURE__ */ new Map();
-  for (const resource of written2) push(writtenByKindName, `${resource.kind}\0${resource.name}`, resource);
+  for (let at = 0; at < written2.length; at++) indexByKindName(writtenByKindName, written2[at]);
+  const imagesByFile = /* @__PURE__ */ new Map();
+  const imagesOf = (file) => {
+    let images = imagesByFile.get(file);
+    if (!images) imagesByFile.set(file, images = kustomize.chain(file).flatMap((node) => node.images));
+    return images;
+  };
   const containersOf2 = (list, overridesFor) => memo2 ? memo2.containersOf(list, (resource) => podSpecPath(resource) !== void 0, overridesFor, extractContainers) : extractContainers(list, overridesFor);
   let containers;
   let writtenContainers;
@@ -24026,7 +24117,7 @@ function buildModel(roots, files, notes, options = {}) {
     resources,
     written: written2,
     ofKind: (kind, group) => (byKind.get(kind) ?? []).filter((resource) => group === void 0 || resource.group === group),
-    find: ({ kind, name: name3, namespace, group }) => (byKindName.get(`${kind}\0${name3}`) ?? []).filter(
+    find: ({ kind, name: name3, namespace, group }) => (byKindName.get(kind)?.get(name3) ?? []).filter(
       (resource) => (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
     ),
     fileAt: (root, path26) => rootFilesMap.get(root)?.files.get(path26),
@@ -24035,15 +24126,21 @@ function buildModel(roots, files, notes, options = {}) {
     resourceAt,
     copiesOf: (resource) => applied.copies.get(resource) ?? [],
     appliedStatus: applied.status,
-    unapplied: (kind, name3) => (writtenByKindName.get(`${kind}\0${name3}`) ?? []).filter((resource) => !applied.copies.has(resource)),
+    unapplied: (kind, name3) => (writtenByKindName.get(kind)?.get(name3) ?? []).filter((resource) => !applied.copies.has(resource)),
     applied: applied.model,
     kustomize,
     get writtenContainers() {
-      writtenContainers ??= [...model.containers, ...containersOf2(written2.filter((resource) => !applied.copies.has(resource)), (resource) => kustomize.chain(resource.file).flatMap((node) => node.images))];
+      writtenContainers ??= [
+        ...model.containers,
+        ...containersOf2(
+          written2.filter((resource) => !applied.copies.has(resource)),
+          (resource) => imagesOf(resource.file)
+        )
+      ];
       return writtenContainers;
     },
     get containers() {
-      containers ??= containersOf2(resources, (resource) => kustomize.chain((resource.applied?.written ?? resource).file).flatMap((node) => node.images));
+      containers ??= containersOf2(resources, (resource) => imagesOf((resource.applied?.written ?? resource).file));
       return containers;
     },
     get configData() {
@@ -24062,14 +24159,13 @@ function buildModel(roots, files, notes, options = {}) {
   };
   return model;
 }
-var CLUSTER_SCOPED2;
+var CLUSTER_SCOPED2, WrittenResource;
 var init_build3 = __esm({
   "src/model/build.ts"() {
     "use strict";
     init_graph();
     init_build2();
     init_scope();
-    init_resource();
     init_synthesized();
     init_source_file();
     init_collections();
@@ -24095,6 +24191,41 @@ var init_build3 = __esm({
       "VolumeSnapshotClass",
       "ClusterIssuer"
     ]);
+    WrittenResource = class {
+      constructor(file, docIndex, apiVersion, kind, name3, namespace, appliedNamespace, encrypted, value, parsed) {
+        this.file = file;
+        this.docIndex = docIndex;
+        this.apiVersion = apiVersion;
+        this.kind = kind;
+        this.name = name3;
+        this.namespace = namespace;
+        this.appliedNamespace = appliedNamespace;
+        this.encrypted = encrypted;
+        this.value = value;
+        this.parsed = parsed;
+        const slash = apiVersion.indexOf("/");
+        this.group = slash < 0 ? "" : apiVersion.slice(0, slash);
+        this.version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+      }
+      file;
+      docIndex;
+      apiVersion;
+      kind;
+      name;
+      namespace;
+      appliedNamespace;
+      encrypted;
+      value;
+      parsed;
+      group;
+      version;
+      get doc() {
+        return this.parsed.doc;
+      }
+      get(path26) {
+        return getIn(this.value, path26);
+      }
+    };
   }
 });
 
@@ -27219,6 +27350,10 @@ function codePoints(value) {
 function onlyRequired(schema2) {
   return Object.keys(schema2).every((key2) => key2 === "required");
 }
+function isAllowed(allowed, value) {
+  for (let index = 0; index < allowed.length; index++) if (equal(allowed[index], value)) return true;
+  return false;
+}
 function equal(a, b) {
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
@@ -27253,6 +27388,7 @@ var init_validate = __esm({
         this.extra = schema2.additionalProperties;
         this.items = schema2.items;
         this.combined = schema2.allOf !== void 0 || schema2.anyOf !== void 0 || schema2.oneOf !== void 0 || schema2.not !== void 0;
+        this.typeOnly = this.enum === void 0 && !this.stringChecks && !this.numberChecks && !this.combined;
       }
       schema;
       types;
@@ -27270,6 +27406,8 @@ var init_validate = __esm({
       items;
       /** allOf, anyOf, oneOf or not. */
       combined;
+      /** A scalar here is checked for its type only (no enum, no string or number checks, no combinators). */
+      typeOnly;
       /** Compiled children by mapping key: `null` for a key with no schema (unknown or free-form). */
       children = /* @__PURE__ */ new Map();
       itemNode;
@@ -27382,7 +27520,7 @@ var init_validate = __esm({
           return;
         }
         const allowed = node.enum;
-        if (allowed && !allowed.some((option) => equal(option, value)) && !containsUnknown(value)) {
+        if (allowed && !isAllowed(allowed, value) && !containsUnknown(value)) {
           this.report("enum", path26, { path: this.name(path26), allowed: formatAllowed(allowed) });
         }
         if (typeof value === "string") {
@@ -27456,15 +27594,18 @@ var init_validate = __esm({
             this.report("maxProperties", path26, { path: this.name(path26), limit: String(schema2.maxProperties) });
           }
         }
-        if (node.required) {
-          for (const field of node.required) {
+        const required = node.required;
+        if (required) {
+          for (let index = 0; index < required.length; index++) {
+            const field = required[index];
             if (value[field] === void 0 || value[field] === null) {
               const at = path26.length === 0 && "kind" in value ? ["kind"] : path26;
               this.report("required", at, { field, parent: this.name(path26) });
             }
           }
         }
-        for (const key2 of keys) {
+        for (let index = 0; index < keys.length; index++) {
+          const key2 = keys[index];
           const child = node.children.get(key2) ?? node.child(key2, this.compiler);
           if (child === null) {
             if (node.extra === false) {
@@ -27475,7 +27616,14 @@ var init_validate = __esm({
             }
           } else if (child !== void 0) {
             const childValue = value[key2];
-            if (childValue !== null) {
+            const type2 = typeof childValue;
+            if (child.typeOnly && (type2 === "string" || type2 === "number" || type2 === "boolean")) {
+              if (child.types !== void 0 && (child.typeMask & typeBit(childValue)) === 0 && path26.length < MAX_DEPTH && !this.full) {
+                path26.push(key2);
+                this.report("type", path26, { expected: describeTypes(child.types), path: this.name(path26), actual: describeFound(childValue) });
+                path26.pop();
+              }
+            } else if (childValue !== null) {
               path26.push(key2);
               this.visit(childValue, child, path26);
               path26.pop();
@@ -34750,24 +34898,36 @@ var init_helm_values = __esm({
 function containerRefs(containers, resolveName) {
   const refs = [];
   for (const container of containers) {
-    const base = { referrer: container.resource, namespace: container.namespace, effect: POD_EFFECT, scope: POD_SCOPE, optionalKey: true };
+    const referrer = container.resource;
+    const namespace = container.namespace;
     for (const entry of container.env) {
       if (!entry.secretKeyRef && !entry.configMapKeyRef) continue;
       for (const [field, kind] of KEY_REFS) {
         const ref = entry[field];
         if (!ref || ref.name === "") continue;
-        const name3 = resolveName(container.resource, ref.name, container.origin);
+        const name3 = resolveName(referrer, ref.name, container.origin);
         if (name3 === void 0) continue;
         const path26 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: name3, path: [...path26, "name"], key: { name: ref.key, path: [...path26, "key"] }, optional: ref.optional });
+        refs.push({
+          referrer,
+          namespace,
+          effect: POD_EFFECT,
+          scope: POD_SCOPE,
+          optionalKey: true,
+          kind,
+          name: name3,
+          path: [...path26, "name"],
+          key: { name: ref.key, path: [...path26, "key"] },
+          optional: ref.optional
+        });
       }
     }
     for (const source of container.envFrom) {
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path26 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
-      const name3 = resolveName(container.resource, source.name, container.origin);
+      const path26 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof referrer.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      const name3 = resolveName(referrer, source.name, container.origin);
       if (name3 === void 0) continue;
-      refs.push({ ...base, kind: source.kind, name: name3, path: path26, optional: source.optional });
+      refs.push({ referrer, namespace, effect: POD_EFFECT, scope: POD_SCOPE, optionalKey: true, kind: source.kind, name: name3, path: path26, optional: source.optional });
     }
   }
   return refs;
@@ -34812,20 +34972,21 @@ function podSpecRefs(model, resolveName) {
         if (projectedConfigMap) refs.push(...volumeSourceRefs(resource, namespace, projectedConfigMap, [...sourcePath, "configMap"], "ConfigMap", "name", resolveName));
       });
     });
-    refs.push(...pullSecretRefs(resource, spec, specPath, resolveName));
+    pullSecretRefs(resource, spec, specPath, resolveName, refs);
   }
   for (const account of model.ofKind("ServiceAccount", "")) {
-    refs.push(...pullSecretRefs(account, account.value, [], resolveName));
+    pullSecretRefs(account, account.value, [], resolveName, refs);
   }
   return refs;
 }
-function pullSecretRefs(resource, holder, path26, resolveName) {
-  const refs = [];
-  asArray(holder.imagePullSecrets).forEach((raw, index) => {
-    const written2 = asString(asRecord(raw)?.name);
-    if (written2 === void 0 || written2 === "") return;
+function pullSecretRefs(resource, holder, path26, resolveName, refs) {
+  const secrets = holder.imagePullSecrets;
+  if (!Array.isArray(secrets)) return;
+  for (let index = 0; index < secrets.length; index++) {
+    const written2 = asString(asRecord(secrets[index])?.name);
+    if (written2 === void 0 || written2 === "") continue;
     const name3 = resolveName(resource, written2, "manifest");
-    if (name3 === void 0) return;
+    if (name3 === void 0) continue;
     refs.push({
       referrer: resource,
       kind: "Secret",
@@ -34838,8 +34999,7 @@ function pullSecretRefs(resource, holder, path26, resolveName) {
       effect: PULL_EFFECT,
       scope: POD_SCOPE
     });
-  });
-  return refs;
+  }
 }
 var POD_EFFECT, VOLUME_EFFECT, PULL_EFFECT, KEY_REFS;
 var init_pods = __esm({
@@ -35119,7 +35279,7 @@ function notAnObject(value, file, docIndex) {
   if (typeof value !== "object") return { text: `is ${TYPE_NAMES[typeof value] ?? "a scalar"}, not a mapping`, path: [] };
   const object = value;
   if (Object.keys(object).length === 0) return void 0;
-  for (const field of ["apiVersion", "kind"]) {
+  for (const field of TYPE_FIELDS) {
     const fieldValue = object[field];
     if (fieldValue !== void 0 && fieldValue !== null && typeof fieldValue !== "string") return { text: `its ${field} is not a string`, path: [field] };
   }
@@ -35137,7 +35297,7 @@ function hasSyntaxError(file, docIndex) {
   if (file.problems.length === 0) return false;
   return (file.documents[docIndex]?.doc.errors ?? []).some((error) => error.code !== "DUPLICATE_KEY");
 }
-var KUSTOMIZATION3, CUBE, kustomize_resources_exist_default, TYPE_NAMES;
+var KUSTOMIZATION3, CUBE, kustomize_resources_exist_default, TYPE_NAMES, TYPE_FIELDS;
 var init_kustomize_resources_exist = __esm({
   "rules/kustomize-resources-exist.ts"() {
     "use strict";
@@ -35261,6 +35421,7 @@ resources:
       }
     });
     TYPE_NAMES = { string: "a string", number: "a number", boolean: "a boolean" };
+    TYPE_FIELDS = ["apiVersion", "kind"];
   }
 });
 
@@ -35827,19 +35988,20 @@ function dottedOf(path26) {
 }
 function walkValues2(ctx, release, value, path26, parentKey) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => {
+    for (let index = 0; index < value.length; index++) {
+      const item = value[index];
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
         if (isCredential(variable, item.slice(item.indexOf("=") + 1), "env")) {
           const itemPath = [...path26, index];
           ctx.report({ resource: release, path: itemPath, messageId: "helmEnv", data: { variable, key: dottedOf(itemPath), release: release.name } });
         }
-        return;
+        continue;
       }
       path26.push(index);
       walkValues2(ctx, release, item, path26, void 0);
       path26.pop();
-    });
+    }
     return;
   }
   const object = asRecord(value);
@@ -35847,7 +36009,10 @@ function walkValues2(ctx, release, value, path26, parentKey) {
   if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
     ctx.report({ resource: release, path: [...path26, "value"], messageId: "helmEnv", data: { variable: object.name, key: dottedOf(path26), release: release.name } });
   }
-  for (const [key2, child] of Object.entries(object)) {
+  const keys = Object.keys(object);
+  for (let at = 0; at < keys.length; at++) {
+    const key2 = keys[at];
+    const child = object[key2];
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
       if (!isCredential(key2, child, isEnv ? "env" : "setting")) continue;

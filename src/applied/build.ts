@@ -445,8 +445,13 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
     // the path of a Flux Kustomization whose build is known, that the build leaves out, is not applied.
     const patches = patchFilesOf(input.kustomize, root);
     const fluxPaths = builds.filter((build) => build.kustomization !== undefined && build.root === root).map((build) => build.dir);
-    const underFluxPath = (file: SourceFile): boolean => fluxPaths.some((dir) => dir === '' || file.path.startsWith(`${dir}/`));
-    for (const resource of input.written) {
+    const fluxPrefixes = fluxPaths.map((dir) => (dir === '' ? '' : `${dir}/`));
+    const underFluxPath = (file: SourceFile): boolean => {
+      for (let at = 0; at < fluxPrefixes.length; at++) if (file.path.startsWith(fluxPrefixes[at]!)) return true;
+      return false;
+    };
+    for (let at = 0; at < input.written.length; at++) {
+      const resource = input.written[at]!;
       if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== undefined || excluded(resource.file.path) || patches.has(resource.file.path)) continue;
       if (underFluxPath(resource.file)) continue;
       const copy = input.modelMemo ? input.modelMemo.writtenCopy(resource, undefined, () => asWrittenCopy(resource, undefined)) : asWrittenCopy(resource, undefined);

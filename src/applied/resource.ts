@@ -83,6 +83,9 @@ export function appliedResource(document: AppliedDocument, written: Resource | u
   return resource;
 }
 
+/** What patched a copy applied as written: nothing, one frozen list for all of them. */
+const NO_PATCHES: readonly Location[] = Object.freeze([]);
+
 /** An object applied exactly as written (no build transformed it). */
 export function asWrittenCopy(written: Resource, build: Resource | undefined): Resource {
   const resource = new AppliedObject(
@@ -96,7 +99,7 @@ export function asWrittenCopy(written: Resource, build: Resource | undefined): R
     written.encrypted,
     written.value,
   );
-  resource.applied = new Applied(written, build, [], undefined);
+  resource.applied = new Applied(written, build, NO_PATCHES, undefined);
   if (written.synthetic !== undefined) resource.synthetic = written.synthetic;
   return resource;
 }

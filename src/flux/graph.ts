@@ -1,5 +1,5 @@
 import type { YamlPath } from '../model/finding.js';
-import type { KustomizeNode, Resource, Root, RootFiles, SourceFile } from '../model/workspace.js';
+import type { ConfigData, KustomizeNode, Resource, Root, RootFiles, SourceFile } from '../model/workspace.js';
 import type { Model } from '../model/model.js';
 import { push } from '../engine/collections.js';
 import { asArray, asRecord, asString, getIn } from '../engine/values.js';
@@ -233,9 +233,16 @@ export function buildFluxGraph(model: Model): FluxGraph {
     resolve,
     named,
     data(kind, name, namespace): DataLookup {
+      // One pass: asked once per reference.
       const all = model.configData.named(kind, name);
-      const matches = all.filter((data) => namespaceMatches(data.namespace, namespace));
-      return { matches, elsewhere: all.filter((data) => !matches.includes(data)) };
+      const matches: ConfigData[] = [];
+      const elsewhere: ConfigData[] = [];
+      for (let index = 0; index < all.length; index++) {
+        const data = all[index]!;
+        if (namespaceMatches(data.namespace, namespace)) matches.push(data);
+        else elsewhere.push(data);
+      }
+      return { matches, elsewhere };
     },
     gap(referrer, namespace) {
       const root = referrer.file.root;

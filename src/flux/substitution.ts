@@ -462,7 +462,9 @@ export function appliedCopies(
     value: resource.value, kustomizations, substituted: false, changed: [], unknown: [], dynamicKeys: [],
   });
   const kustomizations = graph.appliedBy(resource);
-  const nodes = mayHoldDollar(resource) ? stringsWithDollar(resource.value) : [];
+  // Most objects hold no `$` at all: applied as written, with nothing more made for them.
+  if (!mayHoldDollar(resource)) return kustomizations.length === 0 ? { copies: [written([])], applied: false } : { copies: [written(kustomizations)], applied: true };
+  const nodes = stringsWithDollar(resource.value);
   const withExpressions = (text: string): boolean => scanSubstitutions(text).expressions.length > 0;
   const values = nodes.filter((node) => !node.key && (withExpressions(node.text) || node.text.includes('$$')));
   const dynamicKeys = nodes.filter((node) => node.key && withExpressions(node.text)).map((node) => node.path);

@@ -134,11 +134,41 @@ export function sourceIgnoreMatcher(tree: RootFiles, gitRepository: Resource | u
     if (patterns === undefined || patterns.length > 0) userPatterns = true;
     if (!patterns || patterns.length === 0) continue;
     const base = dirOf(file.path);
-    const matcher = ignore().add(patterns);
-    nested.push({ base: base === '' ? '' : `${base}/`, matches: (relative) => matcher.ignores(relative) });
+    nested.push({ base: base === '' ? '' : `${base}/`, matches: ignoreMatcher(patterns) });
   }
-  const top = ignore().add(VCS_PATTERNS).add(userPatterns ? specPatterns : DEFAULT_PATTERNS);
-  return (relative) => top.ignores(relative) || nested.some(({ base, matches }) => relative.startsWith(base) && matches(relative.slice(base.length)));
+  const top = ignoreMatcher([...VCS_PATTERNS, ...(userPatterns ? specPatterns : DEFAULT_PATTERNS)]);
+  return (relative) => top(relative) || nested.some(({ base, matches }) => relative.startsWith(base) && matches(relative.slice(base.length)));
+}
+
+/**
+ * A pattern without a slash (but a trailing one, or a leading `**\/`), negation, escape,
+ * bracket or space: it matches a name at any depth, by that name alone (gitignore; the
+ * `ignore` package anchors it at a slash or the start and lets it match no slash).
+ */
+const NAME_PATTERN = /^(?:\*\*\/)?[^/\\!#[\s]+\/?$/;
+
+/**
+ * `ignore().add(patterns).ignores`, for root-relative paths (`dir/` for a folder). When every
+ * pattern is a name pattern, whether a path is ignored depends only on its folder (ignored as
+ * a whole) and its last name, so the answer is asked (and kept) for those two: a tree of
+ * thousands of files with a few distinct names tests each folder and name once instead of
+ * every path.
+ */
+export function ignoreMatcher(patterns: readonly string[]): (relative: string) => boolean {
+  const matcher = ignore().add(patterns);
+  if (!patterns.every((pattern) => NAME_PATTERN.test(pattern) && !(pattern.startsWith('**/') ? pattern.slice(3) : pattern).includes('**'))) return (relative) => matcher.ignores(relative);
+  const known = new Map<string, boolean>();
+  const ignores = (part: string): boolean => {
+    let answer = known.get(part);
+    if (answer === undefined) known.set(part, (answer = matcher.ignores(part)));
+    return answer;
+  };
+  return (relative) => {
+    const end = relative.endsWith('/') ? relative.length - 1 : relative.length;
+    const slash = relative.lastIndexOf('/', end - 1);
+    if (slash <= 0) return matcher.ignores(relative);
+    return ignores(relative.slice(0, slash + 1)) || ignores(relative.slice(slash + 1));
+  };
 }
 
 /** True when a folder has a kustomization file (Flux then uses it as is). */

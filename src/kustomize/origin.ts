@@ -92,19 +92,35 @@ export function childLocation(at: Location, key: string | number): Location {
  * position lookup falls back to the closest existing parent as it does for written files.
  */
 export function locate(root: unknown, rootAt: Location, path: YamlPath): Location {
-  let at = (typeof root === 'object' && root !== null ? locationOf(root) : undefined) ?? rootAt;
+  // The last marked place on the way, and from which segment on the path continues below it
+  // unmarked: the place is made once, at the end, not once per segment.
+  let base = (typeof root === 'object' && root !== null ? locationOf(root) : undefined) ?? rootAt;
+  let from = 0;
   let node: unknown = root;
   for (let index = 0; index < path.length; index++) {
     const segment = path[index]!;
     if (typeof node !== 'object' || node === null) {
+      const at = below(base, path, from, index);
       return { ...at, path: [...at.path, ...path.slice(index)] };
     }
     const child: unknown = (node as Record<string | number, unknown>)[segment];
     const own = typeof child === 'object' && child !== null ? marks.get(child)?.at : undefined;
-    at = own ?? keyMark(marks.get(node), segment) ?? childLocation(at, segment);
+    const marked = own ?? keyMark(marks.get(node), segment);
+    if (marked) {
+      base = marked;
+      from = index + 1;
+    }
     node = child;
   }
-  return at;
+  return below(base, path, from, path.length);
+}
+
+/** `base` itself, or the place `path[from..to)` below it (as childLocation makes it, one segment at a time). */
+function below(base: Location, path: YamlPath, from: number, to: number): Location {
+  if (from === to) return base;
+  const joined = base.path.slice();
+  for (let index = from; index < to; index++) joined.push(path[index]!);
+  return { file: base.file, docIndex: base.docIndex, path: joined };
 }
 
 /**

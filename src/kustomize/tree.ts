@@ -97,15 +97,19 @@ export function buildKustomizeIndex(files: readonly SourceFile[], rootFiles: (ro
       let cached = chainCache.get(file);
       if (cached) return cached;
       cached = [];
-      const seen = new Set<KustomizeNode>();
+      // Chains are short (a file's kustomization and the few above it): the chain itself is
+      // the seen-list until it grows long, and no Set is made for each file.
+      let seen: Set<KustomizeNode> | undefined;
       let frontier = index.owners(file);
       while (frontier.length > 0) {
         const next: KustomizeNode[] = [];
-        for (const node of frontier) {
-          if (seen.has(node)) continue;
-          seen.add(node);
+        for (let at = 0; at < frontier.length; at++) {
+          const node = frontier[at]!;
+          if (seen ? seen.has(node) : cached.includes(node)) continue;
           cached.push(node);
-          next.push(...node.parents);
+          if (seen) seen.add(node);
+          else if (cached.length > 16) seen = new Set(cached);
+          for (const parent of node.parents) next.push(parent);
         }
         frontier = next;
       }
@@ -143,7 +147,7 @@ function imageOverrides(file: SourceFile, images: unknown): ImageOverride[] {
  */
 export function kustomizeNamespace(chain: readonly KustomizeNode[]): string | undefined {
   let namespace: string | undefined;
-  for (const node of chain) if (node.namespace !== undefined) namespace = node.namespace;
+  for (let index = 0; index < chain.length; index++) if (chain[index]!.namespace !== undefined) namespace = chain[index]!.namespace;
   return namespace;
 }
 

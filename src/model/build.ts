@@ -1,10 +1,10 @@
-import type { RunNote } from './finding.js';
+import type { Document } from 'yaml';
+import type { RunNote, YamlPath } from './finding.js';
 import type { Model } from './model.js';
-import type { ConfigDataIndex, Container, ImageOverride, KustomizeIndex, Resource, Root, RootFiles, SourceFile } from './workspace.js';
+import type { ConfigDataIndex, Container, ImageOverride, KustomizeIndex, ParsedDocument, Resource, Root, RootFiles, SourceFile } from './workspace.js';
 import { buildFluxGraph } from '../flux/graph.js';
 import { buildApplied } from '../applied/build.js';
 import { builtInClusterScoped } from '../kustomize/scope.js';
-import { splitApiVersion } from '../kustomize/resource.js';
 import { synthesizeBootstrap, synthesizeExternalSources, synthesizeSyncObjects } from '../flux/synthesized.js';
 import type { FluxGraph } from '../flux/types.js';
 import { isKustomizationFile } from '../workspace/source-file.js';
@@ -33,6 +33,43 @@ function isKustomizeConfig(file: SourceFile, value: Record<string, unknown>): bo
   return isKustomizationFile(file.path) || apiVersion.startsWith('kustomize.config.k8s.io/');
 }
 
+/**
+ * A document as written. A class rather than an object literal: a large repository has
+ * thousands of documents, and prototype members spare each of them its own closure and getter.
+ * `applied` and `synthetic` are never set on written resources (declared only, no own fields).
+ */
+class WrittenResource implements Resource {
+  group: string;
+  version: string;
+  declare applied?: Resource['applied'];
+  declare synthetic?: string;
+  constructor(
+    public file: SourceFile,
+    public docIndex: number,
+    public apiVersion: string,
+    public kind: string,
+    public name: string,
+    public namespace: string | undefined,
+    public appliedNamespace: string | undefined,
+    public encrypted: boolean,
+    readonly value: Record<string, unknown>,
+    private readonly parsed: ParsedDocument,
+  ) {
+    // As splitApiVersion, without an object per document.
+    const slash = apiVersion.indexOf('/');
+    this.group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    this.version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+  }
+
+  get doc(): Document.Parsed {
+    return this.parsed.doc;
+  }
+
+  get(path: YamlPath): unknown {
+    return getIn(this.value, path);
+  }
+}
+
 function makeResource(file: SourceFile, docIndex: number): Resource | undefined {
   const parsed = file.documents[docIndex];
   const value = asRecord(parsed?.value);
@@ -42,25 +79,35 @@ function makeResource(file: SourceFile, docIndex: number): Resource | undefined 
   if (apiVersion === undefined || kind === undefined || isKustomizeConfig(file, value)) return undefined;
   const metadata = asRecord(value.metadata) ?? {};
   const namespace = asString(metadata.namespace);
-  return {
-    file,
-    docIndex,
-    get doc() {
-      return parsed.doc;
-    },
-    apiVersion,
-    ...splitApiVersion(apiVersion),
-    kind,
-    name: asString(metadata.name) ?? '',
-    namespace,
-    appliedNamespace: namespace,
-    encrypted: asRecord(value.sops) !== undefined,
-    value,
-    get: (path) => getIn(value, path),
-  };
+  return new WrittenResource(file, docIndex, apiVersion, kind, asString(metadata.name) ?? '', namespace, namespace, asRecord(value.sops) !== undefined, value, parsed);
 }
 
-/** The written resources of a file's documents. */
+/**
+ * The resource made from a document, found in its file's list (in document order) by binary
+ * search: a file with thousands of documents costs no more per document, and no index beside
+ * the list is kept for each file.
+ */
+function atDocument(ofFile: readonly Resource[] | undefined, docIndex: number): Resource | undefined {
+  if (!ofFile) return undefined;
+  let low = 0;
+  let high = ofFile.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const found = ofFile[middle]!;
+    if (found.docIndex === docIndex) return found;
+    if (found.docIndex < docIndex) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
+}
+
+function indexByKindName(index: Map<string, Map<string, Resource[]>>, resource: Resource): void {
+  let byName = index.get(resource.kind);
+  if (!byName) index.set(resource.kind, (byName = new Map()));
+  push(byName, resource.name, resource);
+}
+
+/** The written resources of a file's documents, in document order. */
 function resourcesOf(file: SourceFile): Resource[] {
   const made: Resource[] = [];
   for (let index = 0; index < file.documents.length; index++) {
@@ -84,7 +131,8 @@ function emptyRootFiles(root: Root): MutableRootFiles {
 /** Index every root's files by path and by folder, once. */
 function indexRootFiles(roots: readonly Root[], files: readonly SourceFile[]): Map<Root, RootFiles> {
   const byRoot = new Map<Root, MutableRootFiles>(roots.map((root) => [root, emptyRootFiles(root)]));
-  for (const file of files) {
+  for (let at = 0; at < files.length; at++) {
+    const file = files[at]!;
     let index = byRoot.get(file.root);
     if (!index) byRoot.set(file.root, (index = emptyRootFiles(file.root)));
     index.files.set(file.path, file);
@@ -110,14 +158,24 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
   const memo = options.modelMemo;
   memo?.startRun();
   const written: Resource[] = [];
-  for (const file of files) {
+  // A file's resources in document order (made in that order, or kept in it by the memo).
+  const byFile = new Map<SourceFile, Resource[]>();
+  for (let at = 0; at < files.length; at++) {
+    const file = files[at]!;
     if (memo) {
-      for (const resource of memo.resourcesOf(file, resourcesOf)) written.push(resource);
+      const kept = memo.resourcesOf(file, resourcesOf);
+      if (kept.length === 0) continue;
+      byFile.set(file, kept);
+      for (let index = 0; index < kept.length; index++) written.push(kept[index]!);
       continue;
     }
+    let ofFile: Resource[] | undefined;
     for (let index = 0; index < file.documents.length; index++) {
       const resource = makeResource(file, index);
-      if (resource) written.push(resource);
+      if (!resource) continue;
+      written.push(resource);
+      if (!ofFile) byFile.set(file, (ofFile = []));
+      ofFile.push(resource);
     }
   }
 
@@ -129,22 +187,14 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
   };
   const kustomize: KustomizeIndex = buildKustomizeIndex(files, rootFiles);
   // Written resources get the namespace their kustomization trees give them (no Flux transform).
-  for (const resource of written) {
+  for (let at = 0; at < written.length; at++) {
+    const resource = written[at]!;
     const namespace = kustomizeNamespace(kustomize.chain(resource.file));
     if (namespace === undefined) continue;
     if (resource.kind === 'Namespace') continue;
     if (!isClusterScoped(resource.kind)) resource.appliedNamespace = namespace;
   }
-  const byFile = new Map<SourceFile, Resource[]>();
-  for (const resource of written) push(byFile, resource.file, resource);
-  // By document index, so a file with thousands of documents costs no more per document.
-  const byDocument = new Map<SourceFile, Map<number, Resource>>();
-  for (const resource of written) {
-    let documents = byDocument.get(resource.file);
-    if (!documents) byDocument.set(resource.file, (documents = new Map()));
-    documents.set(resource.docIndex, resource);
-  }
-  const resourceAt = (file: SourceFile, docIndex: number): Resource | undefined => byDocument.get(file)?.get(docIndex);
+  const resourceAt = (file: SourceFile, docIndex: number): Resource | undefined => atDocument(byFile.get(file), docIndex);
 
   const noteMessages = new Set(notes.map((note) => note.message));
   const note = (runNote: RunNote): void => {
@@ -175,13 +225,24 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
   });
   const resources = applied.resources;
   const byKind = new Map<string, Resource[]>();
-  for (const resource of resources) push(byKind, resource.kind, resource);
   // By kind and name: a lookup per reference costs the matches, not every object of the kind.
-  const byKindName = new Map<string, Resource[]>();
-  for (const resource of resources) push(byKindName, `${resource.kind}\0${resource.name}`, resource);
-  const writtenByKindName = new Map<string, Resource[]>();
-  for (const resource of written) push(writtenByKindName, `${resource.kind}\0${resource.name}`, resource);
+  // Nested maps rather than a joined key: no string is made per object or per lookup.
+  const byKindName = new Map<string, Map<string, Resource[]>>();
+  for (let at = 0; at < resources.length; at++) {
+    const resource = resources[at]!;
+    push(byKind, resource.kind, resource);
+    indexByKindName(byKindName, resource);
+  }
+  const writtenByKindName = new Map<string, Map<string, Resource[]>>();
+  for (let at = 0; at < written.length; at++) indexByKindName(writtenByKindName, written[at]!);
 
+  // The kustomize `images:` entries that apply to a file's objects, innermost first, once per file.
+  const imagesByFile = new Map<SourceFile, ImageOverride[]>();
+  const imagesOf = (file: SourceFile): ImageOverride[] => {
+    let images = imagesByFile.get(file);
+    if (!images) imagesByFile.set(file, (images = kustomize.chain(file).flatMap((node) => node.images)));
+    return images;
+  };
   const containersOf = (list: readonly Resource[], overridesFor: (resource: Resource) => ImageOverride[]): Container[] =>
     memo ? memo.containersOf(list, (resource) => podSpecPath(resource) !== undefined, overridesFor, extractContainers) : extractContainers(list, overridesFor);
   let containers: Container[] | undefined;
@@ -195,7 +256,7 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
     written,
     ofKind: (kind, group) => (byKind.get(kind) ?? []).filter((resource) => group === undefined || resource.group === group),
     find: ({ kind, name, namespace, group }) =>
-      (byKindName.get(`${kind}\0${name}`) ?? []).filter(
+      (byKindName.get(kind)?.get(name) ?? []).filter(
         (resource) => (namespace === undefined || resource.appliedNamespace === namespace) && (group === undefined || resource.group === group),
       ),
     fileAt: (root, path) => rootFilesMap.get(root)?.files.get(path),
@@ -204,18 +265,24 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
     resourceAt,
     copiesOf: (resource) => applied.copies.get(resource) ?? [],
     appliedStatus: applied.status,
-    unapplied: (kind, name) => (writtenByKindName.get(`${kind}\0${name}`) ?? []).filter((resource) => !applied.copies.has(resource)),
+    unapplied: (kind, name) => (writtenByKindName.get(kind)?.get(name) ?? []).filter((resource) => !applied.copies.has(resource)),
     applied: applied.model,
     kustomize,
     get writtenContainers() {
       // Applied copies stand for the documents they were made from (a finding lands on the written
       // line either way); only documents no build applies are extracted again.
-      writtenContainers ??= [...model.containers, ...containersOf(written.filter((resource) => !applied.copies.has(resource)), (resource) => kustomize.chain(resource.file).flatMap((node) => node.images))];
+      writtenContainers ??= [
+        ...model.containers,
+        ...containersOf(
+          written.filter((resource) => !applied.copies.has(resource)),
+          (resource) => imagesOf(resource.file),
+        ),
+      ];
       return writtenContainers;
     },
     get containers() {
       // Images are final in applied objects; the chain's entries say which ones set them.
-      containers ??= containersOf(resources, (resource) => kustomize.chain((resource.applied?.written ?? resource).file).flatMap((node) => node.images));
+      containers ??= containersOf(resources, (resource) => imagesOf((resource.applied?.written ?? resource).file));
       return containers;
     },
     get configData() {

@@ -198,15 +198,23 @@ const REFLECTOR = 'reflector.v1.k8s.emberstack.com/';
 const REPLICATOR = 'replicator.v1.mittwald.de/';
 
 /** Annotations of the Secret an object becomes: its own, or the template a controller writes it from. */
+/** Where each kind keeps the annotations of the Secret or ConfigMap it makes (made once: asked twice per Secret and ConfigMap). */
+const ANNOTATION_PATHS: Readonly<Record<string, readonly (string | number)[]>> = {
+  Secret: ['metadata', 'annotations'],
+  ConfigMap: ['metadata', 'annotations'],
+  Certificate: ['spec', 'secretTemplate', 'annotations'],
+  ExternalSecret: ['spec', 'target', 'template', 'metadata', 'annotations'],
+  SealedSecret: ['spec', 'template', 'metadata', 'annotations'],
+};
+
+const AUTO_ENABLED = `${REFLECTOR}reflection-auto-enabled`;
+const AUTO_NAMESPACES = `${REFLECTOR}reflection-auto-namespaces`;
+const REPLICATE_TO = `${REPLICATOR}replicate-to`;
+const REFLECTS = `${REFLECTOR}reflects`;
+const REPLICATE_FROM = `${REPLICATOR}replicate-from`;
+
 function createdAnnotations(resource: Resource): Record<string, unknown> {
-  const paths: Record<string, (string | number)[]> = {
-    Secret: ['metadata', 'annotations'],
-    ConfigMap: ['metadata', 'annotations'],
-    Certificate: ['spec', 'secretTemplate', 'annotations'],
-    ExternalSecret: ['spec', 'target', 'template', 'metadata', 'annotations'],
-    SealedSecret: ['spec', 'template', 'metadata', 'annotations'],
-  };
-  const path = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : undefined;
+  const path = Object.hasOwn(ANNOTATION_PATHS, resource.kind) ? ANNOTATION_PATHS[resource.kind] : undefined;
   return (path && asRecord(getIn(resource.value, path))) ?? {};
 }
 
@@ -220,8 +228,8 @@ function replicas(data: ConfigData): ConfigData[] {
   if (!data.resource) return [];
   const annotations = createdAnnotations(data.resource);
   let targets: string | undefined;
-  if (String(annotations[`${REFLECTOR}reflection-auto-enabled`]) === 'true') targets = asString(annotations[`${REFLECTOR}reflection-auto-namespaces`]) ?? '';
-  else targets = asString(annotations[`${REPLICATOR}replicate-to`]);
+  if (String(annotations[AUTO_ENABLED]) === 'true') targets = asString(annotations[AUTO_NAMESPACES]) ?? '';
+  else targets = asString(annotations[REPLICATE_TO]);
   if (targets === undefined) return [];
   const names = targets.split(',').map((name) => name.trim()).filter((name) => name !== '');
   const copy = { ...data, origin: 'controller' as const };
@@ -232,7 +240,7 @@ function replicas(data: ConfigData): ConfigData[] {
 /** A Secret or ConfigMap in git that a replication controller fills from another one: its keys are not in git. */
 function isReplicaTarget(resource: Resource): boolean {
   const annotations = createdAnnotations(resource);
-  return annotations[`${REFLECTOR}reflects`] !== undefined || annotations[`${REPLICATOR}replicate-from`] !== undefined;
+  return annotations[REFLECTS] !== undefined || annotations[REPLICATE_FROM] !== undefined;
 }
 
 export function buildConfigDataIndex(resources: readonly Resource[], kustomize: KustomizeIndex, external: readonly ExternalSecret[]): ConfigDataIndex {

@@ -1,7 +1,7 @@
 import type { YamlPath } from './finding.js';
 import type { Container, EnvEntry, EnvSource, ImageOverride, Resource } from './workspace.js';
 import { applyImageOverrides, defaultPullPolicy, formatImageRef, parseImageRef } from '../engine/images.js';
-import { asArray, asRecord, asScalarString, asString, getIn } from '../engine/values.js';
+import { asRecord, asScalarString, asString, getIn } from '../engine/values.js';
 
 /** Where each workload kind keeps its pod spec (reference §8). */
 const POD_SPEC_PATHS: Record<string, YamlPath> = {
@@ -33,7 +33,7 @@ export function extractContainers(resources: readonly Resource[], overridesFor: 
     } else if (resource.kind === 'HelmRelease' && resource.group === 'helm.toolkit.fluxcd.io') {
       const values = getIn(resource.value, ['spec', 'values']);
       const namespace = asString(getIn(resource.value, ['spec', 'targetNamespace'])) ?? resource.appliedNamespace;
-      walkValues(resource, values, ['spec', 'values'], '', namespace, containers);
+      walkValues(resource, values, ['spec', 'values'], namespace, containers);
     }
   }
   return containers;
@@ -43,12 +43,15 @@ function podSpecContainers(resource: Resource, specPath: YamlPath, overrides: Im
   const spec = asRecord(getIn(resource.value, specPath));
   if (!spec) return;
   for (const list of CONTAINER_LISTS) {
-    asArray(spec[list]).forEach((raw, index) => {
-      const item = asRecord(raw);
-      if (!item) return;
+    const items = spec[list];
+    if (!Array.isArray(items)) continue;
+    for (let index = 0; index < items.length; index++) {
+      const item = asRecord(items[index]);
+      if (!item) continue;
       const path: YamlPath = [...specPath, list, index];
+      const imagePath: YamlPath = [...path, 'image'];
       const image = asScalarString(item.image);
-      const written = writtenImage(resource, [...path, 'image'], image);
+      const written = writtenImage(resource, imagePath, image);
       // An applied object's image is final; the overrides found again from what was written say which entries set it.
       const transformed = written === undefined ? undefined : applyImageOverrides(written, overrides);
       const effective = resource.applied && image !== undefined ? parseImageRef(image) : transformed?.ref;
@@ -61,8 +64,8 @@ function podSpecContainers(resource: Resource, specPath: YamlPath, overrides: Im
         namespace: resource.appliedNamespace,
         image: {
           written,
-          path: [...path, 'image'],
-          tagPath: [...path, 'image'],
+          path: imagePath,
+          tagPath: [...imagePath],
           effective,
           overrides: transformed?.applied ?? [],
         },
@@ -71,11 +74,11 @@ function podSpecContainers(resource: Resource, specPath: YamlPath, overrides: Im
           explicit: explicitPolicy !== undefined,
           path: explicitPolicy !== undefined ? [...path, 'imagePullPolicy'] : undefined,
         },
-        env: envEntries(item.env, [...path, 'env']),
+        env: envEntries(item.env, path),
         envPath: item.env !== undefined ? [...path, 'env'] : undefined,
         envFrom: envFromSources(item, path),
       });
-    });
+    }
   }
 }
 
@@ -95,29 +98,52 @@ function writtenImage(resource: Resource, path: YamlPath, applied: string | unde
 /**
  * Helm values: any object with an `image` string (with its sibling `tag`, when the string has
  * none: charts join them as `image:tag`), or an `image` mapping with `repository`.
+ *
+ * `path` is one array, pushed and popped along the walk: a copy (and the dotted values path)
+ * is made only for an object that holds an image.
  */
-function walkValues(resource: Resource, value: unknown, path: YamlPath, dotted: string, namespace: string | undefined, out: Container[]): void {
+function walkValues(resource: Resource, value: unknown, path: Array<string | number>, namespace: string | undefined, out: Container[]): void {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(resource, item, [...path, index], `${dotted}[${index}]`, namespace, out));
+    for (let index = 0; index < value.length; index++) {
+      path.push(index);
+      walkValues(resource, value[index], path, namespace, out);
+      path.pop();
+    }
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path, dotted, namespace);
+  const container = valuesContainer(resource, object, path, namespace);
   if (container) out.push(container);
-  for (const [key, child] of Object.entries(object)) {
+  for (const key of Object.keys(object)) {
+    const child = object[key];
     if (key === 'image' || typeof child !== 'object' || child === null) continue;
-    walkValues(resource, child, [...path, key], dotted === '' ? key : `${dotted}.${key}`, namespace, out);
+    path.push(key);
+    walkValues(resource, child, path, namespace, out);
+    path.pop();
   }
 }
 
-function valuesContainer(resource: Resource, object: Record<string, unknown>, path: YamlPath, dotted: string, namespace: string | undefined): Container | undefined {
+/** The values path of a place under `spec.values` as Helm users write it: `image.tag`, `containers[0].image`. */
+function dottedValuesPath(path: YamlPath): string {
+  let dotted = '';
+  for (let index = 2; index < path.length; index++) {
+    const segment = path[index]!;
+    dotted = typeof segment === 'number' ? `${dotted}[${segment}]` : dotted === '' ? segment : `${dotted}.${segment}`;
+  }
+  return dotted;
+}
+
+function valuesContainer(resource: Resource, object: Record<string, unknown>, walked: YamlPath, namespace: string | undefined): Container | undefined {
   const image = object.image;
+  const mapping = asRecord(image);
+  // Most objects of a values tree hold no image: nothing is made for them.
+  if (typeof image !== 'string' && typeof mapping?.repository !== 'string') return undefined;
+  const path = [...walked];
   let written: string | undefined;
   let tagPath: YamlPath = [...path, 'image'];
   let policyPath: YamlPath | undefined;
   let policy: string | undefined;
-  const mapping = asRecord(image);
   if (typeof image === 'string') {
     written = image;
     const siblingTag = asScalarString(object.tag);
@@ -147,26 +173,26 @@ function valuesContainer(resource: Resource, object: Record<string, unknown>, pa
     origin: 'helmValues',
     path,
     name: asString(object.name),
-    valuesPath: dotted,
+    valuesPath: dottedValuesPath(path),
     namespace,
     image: { written: formatImageRef(ref), path: [...path, 'image'], tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== undefined, path: policyPath },
-    env: envEntries(object.env, [...path, 'env']),
+    env: envEntries(object.env, path),
     envPath: object.env !== undefined ? [...path, 'env'] : undefined,
     envFrom: envFromSources(object, path),
   };
 }
 
-/** `env` as a list of EnvVar, or (Helm charts such as Dagster) a map of name to value. */
-function envEntries(env: unknown, path: YamlPath): EnvEntry[] {
+/** `env` (at `parent`'s `env`) as a list of EnvVar, or (Helm charts such as Dagster) a map of name to value. */
+function envEntries(env: unknown, parent: YamlPath): EnvEntry[] {
   if (Array.isArray(env)) {
     const entries: EnvEntry[] = [];
-    env.forEach((raw, index) => {
-      const item = asRecord(raw);
+    for (let index = 0; index < env.length; index++) {
+      const item = asRecord(env[index]);
       const name = asString(item?.name);
-      if (!item || name === undefined) return;
-      const entry: EnvEntry = { name, hasValue: 'value' in item, path: [...path, index] };
+      if (!item || name === undefined) continue;
+      const entry: EnvEntry = { name, hasValue: 'value' in item, path: [...parent, 'env', index] };
       const literal = asScalarString(item.value);
       if (literal !== undefined) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -178,14 +204,14 @@ function envEntries(env: unknown, path: YamlPath): EnvEntry[] {
         else entry.otherSource = Object.keys(valueFrom)[0] ?? 'valueFrom';
       }
       entries.push(entry);
-    });
+    }
     return entries;
   }
   const map = asRecord(env);
   if (!map) return [];
-  return Object.entries(map).map(([name, value]) => {
-    const entry: EnvEntry = { name, hasValue: true, path: [...path, name] };
-    const literal = asScalarString(value);
+  return Object.keys(map).map((name) => {
+    const entry: EnvEntry = { name, hasValue: true, path: [...parent, 'env', name] };
+    const literal = asScalarString(map[name]);
     if (literal !== undefined) entry.value = literal;
     return entry;
   });
@@ -195,28 +221,37 @@ function keyRef(ref: Record<string, unknown>): { name: string; key: string; opti
   return { name: asString(ref.name) ?? '', key: asScalarString(ref.key) ?? '', optional: ref.optional === true };
 }
 
+/** Dagster-style lists of Secret and ConfigMap names whose keys become environment variables. */
+const NAME_LISTS = [['envSecrets', 'Secret'], ['envConfigMaps', 'ConfigMap']] as const;
+
 function envFromSources(object: Record<string, unknown>, path: YamlPath): EnvSource[] {
   const sources: EnvSource[] = [];
-  asArray(object.envFrom).forEach((raw, index) => {
-    const item = asRecord(raw);
-    if (!item) return;
-    const secret = asRecord(item.secretRef);
-    const configMap = asRecord(item.configMapRef);
-    const ref = secret ?? configMap;
-    const name = asString(ref?.name);
-    if (!ref || name === undefined) return;
-    const source: EnvSource = { kind: secret ? 'Secret' : 'ConfigMap', name, optional: ref.optional === true, via: 'envFrom', path: [...path, 'envFrom', index] };
-    const prefix = asString(item.prefix);
-    if (prefix !== undefined) source.prefix = prefix;
-    sources.push(source);
-  });
-  for (const [field, kind] of [['envSecrets', 'Secret'], ['envConfigMaps', 'ConfigMap']] as const) {
-    asArray(object[field]).forEach((raw, index) => {
+  const envFrom = object.envFrom;
+  if (Array.isArray(envFrom)) {
+    for (let index = 0; index < envFrom.length; index++) {
+      const item = asRecord(envFrom[index]);
+      if (!item) continue;
+      const secret = asRecord(item.secretRef);
+      const configMap = asRecord(item.configMapRef);
+      const ref = secret ?? configMap;
+      const name = asString(ref?.name);
+      if (!ref || name === undefined) continue;
+      const source: EnvSource = { kind: secret ? 'Secret' : 'ConfigMap', name, optional: ref.optional === true, via: 'envFrom', path: [...path, 'envFrom', index] };
+      const prefix = asString(item.prefix);
+      if (prefix !== undefined) source.prefix = prefix;
+      sources.push(source);
+    }
+  }
+  for (const [field, kind] of NAME_LISTS) {
+    const list = object[field];
+    if (!Array.isArray(list)) continue;
+    for (let index = 0; index < list.length; index++) {
+      const raw = list[index];
       // Current Dagster charts take `- name: x`; very old ones took plain strings.
       const name = typeof raw === 'string' ? raw : asString(asRecord(raw)?.name);
-      if (name === undefined) return;
+      if (name === undefined) continue;
       sources.push({ kind, name, optional: asRecord(raw)?.optional === true, via: field, path: [...path, field, index] });
-    });
+    }
   }
   return sources;
 }

@@ -19,25 +19,30 @@ const KEY_REFS = [['secretKeyRef', 'Secret'], ['configMapKeyRef', 'ConfigMap']] 
 export function containerRefs(containers: readonly Container[], resolveName: NameResolver): DataRef[] {
   const refs: DataRef[] = [];
   for (const container of containers) {
-    const base = { referrer: container.resource, namespace: container.namespace, effect: POD_EFFECT, scope: POD_SCOPE, optionalKey: true };
+    const referrer = container.resource;
+    const namespace = container.namespace;
+    // Written out rather than spread from a common part: thousands of containers, most with a reference or two.
     for (const entry of container.env) {
       // Most entries are literal values.
       if (!entry.secretKeyRef && !entry.configMapKeyRef) continue;
       for (const [field, kind] of KEY_REFS) {
         const ref = entry[field];
         if (!ref || ref.name === '') continue;
-        const name = resolveName(container.resource, ref.name, container.origin);
+        const name = resolveName(referrer, ref.name, container.origin);
         if (name === undefined) continue;
         const path = [...entry.path, 'valueFrom', field];
-        refs.push({ ...base, kind, name, path: [...path, 'name'], key: { name: ref.key, path: [...path, 'key'] }, optional: ref.optional });
+        refs.push({
+          referrer, namespace, effect: POD_EFFECT, scope: POD_SCOPE, optionalKey: true,
+          kind, name, path: [...path, 'name'], key: { name: ref.key, path: [...path, 'key'] }, optional: ref.optional,
+        });
       }
     }
     for (const source of container.envFrom) {
       const field = source.kind === 'Secret' ? 'secretRef' : 'configMapRef';
-      const path = source.via === 'envFrom' ? [...source.path, field, 'name'] : typeof container.resource.get(source.path) === 'string' ? source.path : [...source.path, 'name'];
-      const name = resolveName(container.resource, source.name, container.origin);
+      const path = source.via === 'envFrom' ? [...source.path, field, 'name'] : typeof referrer.get(source.path) === 'string' ? source.path : [...source.path, 'name'];
+      const name = resolveName(referrer, source.name, container.origin);
       if (name === undefined) continue;
-      refs.push({ ...base, kind: source.kind, name, path, optional: source.optional });
+      refs.push({ referrer, namespace, effect: POD_EFFECT, scope: POD_SCOPE, optionalKey: true, kind: source.kind, name, path, optional: source.optional });
     }
   }
   return refs;
@@ -88,25 +93,26 @@ export function podSpecRefs(model: Model, resolveName: NameResolver): DataRef[] 
         if (projectedConfigMap) refs.push(...volumeSourceRefs(resource, namespace, projectedConfigMap, [...sourcePath, 'configMap'], 'ConfigMap', 'name', resolveName));
       });
     });
-    refs.push(...pullSecretRefs(resource, spec, specPath, resolveName));
+    pullSecretRefs(resource, spec, specPath, resolveName, refs);
   }
   for (const account of model.ofKind('ServiceAccount', '')) {
-    refs.push(...pullSecretRefs(account, account.value, [], resolveName));
+    pullSecretRefs(account, account.value, [], resolveName, refs);
   }
   return refs;
 }
 
-function pullSecretRefs(resource: Resource, holder: Record<string, unknown>, path: YamlPath, resolveName: NameResolver): DataRef[] {
-  const refs: DataRef[] = [];
-  asArray(holder.imagePullSecrets).forEach((raw, index) => {
-    const written = asString(asRecord(raw)?.name);
-    if (written === undefined || written === '') return;
+/** `imagePullSecrets` of a pod spec or ServiceAccount, added to `refs` (most have none: nothing is made for them). */
+function pullSecretRefs(resource: Resource, holder: Record<string, unknown>, path: YamlPath, resolveName: NameResolver, refs: DataRef[]): void {
+  const secrets = holder.imagePullSecrets;
+  if (!Array.isArray(secrets)) return;
+  for (let index = 0; index < secrets.length; index++) {
+    const written = asString(asRecord(secrets[index])?.name);
+    if (written === undefined || written === '') continue;
     const name = resolveName(resource, written, 'manifest');
-    if (name === undefined) return;
+    if (name === undefined) continue;
     refs.push({
       referrer: resource, kind: 'Secret', name, namespace: resource.appliedNamespace, path: [...path, 'imagePullSecrets', index, 'name'],
       optional: false, optionalKey: false, pullSecret: true, effect: PULL_EFFECT, scope: POD_SCOPE,
     });
-  });
-  return refs;
+  }
 }

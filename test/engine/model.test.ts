@@ -76,6 +76,8 @@ describe('indexes by file and by folder', () => {
     expect(model.resourcesIn(app).map((resource) => [resource.docIndex, resource.name])).toEqual([[0, 'a'], [2, 'c']]);
     expect(model.resourceAt(app, 2)?.name).toBe('c');
     expect(model.resourceAt(app, 1)).toBeUndefined();
+    expect(model.resourceAt(app, 0)?.name).toBe('a');
+    expect(model.resourceAt(app, 3)).toBeUndefined();
     expect(model.resourcesIn(model.fileAt(root, 'deploy/kustomization.yaml')!)).toEqual([]);
   });
 
