@@ -11643,7 +11643,7 @@ var NOT_PLAIN, KEY, NOT_STRING_KEY, NOT_PLAIN_START, UNSURE, Reader;
 var init_block_positions = __esm({
   "src/yaml/block-positions.ts"() {
     "use strict";
-    NOT_PLAIN = /[\t\r\uFEFF]| $|^\.\.\.|^---[ ]*\S/m;
+    NOT_PLAIN = /[\t\r\uFEFF\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]| $|^\.\.\.|^---[ ]*\S/m;
     KEY = /^([A-Za-z_][A-Za-z0-9_./-]*):(?= |$)/;
     NOT_STRING_KEY = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
     NOT_PLAIN_START = /^(?:[?:,[\]{}#&*!|>'"%@`]|- |-$)/;
@@ -11752,7 +11752,7 @@ var init_block_positions = __esm({
         }
         if (value !== null && typeof value === "object") throw UNSURE;
         if (first2 === '"') {
-          if (this.text.indexOf('"', start2 + 1) !== end - 1) throw UNSURE;
+          if (this.text.indexOf('"', start2 + 1) !== end - 1 || this.text.lastIndexOf("\\", end - 1) > start2) throw UNSURE;
         } else if (first2 === "'") {
           let at = start2 + 1;
           for (; ; ) {
@@ -12058,7 +12058,15 @@ function documentsOfValues(text, values) {
   return documents;
 }
 function positionTrees(text, values) {
-  return blockPositions(text, values) ?? documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+  const fromLines = blockPositions(text, values);
+  if (fromLines) {
+    readFromLines.add(fromLines);
+    return fromLines;
+  }
+  return documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+}
+function treesReadFromLines(trees) {
+  return readFromLines.has(trees);
 }
 function positionTreesOf(parsed) {
   return positionTreesByDocument.get(parsed)?.();
@@ -12133,7 +12141,7 @@ function firstLine(message) {
 function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
 }
-var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, MAY_HAVE_COMPLEX_KEY, QUIET, positionTreesByDocument, KEY_TOKEN;
+var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, MAY_HAVE_COMPLEX_KEY, QUIET, readFromLines, positionTreesByDocument, KEY_TOKEN;
 var init_parse = __esm({
   "src/yaml/parse.ts"() {
     "use strict";
@@ -12147,6 +12155,7 @@ var init_parse = __esm({
     MAY_HAVE_ANCHOR = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
     MAY_HAVE_COMPLEX_KEY = /(^|[\s[{,])\?([ \t]|$)|^[ \t-]*[[{][^\n]*[\]}][ \t]*:([ \t]|$)/m;
     QUIET = { logLevel: "error" };
+    readFromLines = /* @__PURE__ */ new WeakSet();
     positionTreesByDocument = /* @__PURE__ */ new WeakMap();
     KEY_TOKEN = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:#][^:#\n]*?)(?=[ \t]*:)/;
   }
@@ -52760,13 +52769,15 @@ function astRedaction(file, text, model) {
 }
 function plainRedaction(file, text, model) {
   if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return void 0;
+  const trees = positionTreesOf(file.documents[0]);
+  if (!trees || !treesReadFromLines(trees) || VALUES_MAY_DIFFER.test(text)) return void 0;
   const facts = file.documents.map((parsed) => analyzeValue(parsed.value));
   if (facts.some((values) => values === void 0) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return void 0;
   const selection = model ? coveringCreationRule(model, file)?.rule.selection : void 0;
   const selected = facts.map((values) => selection ? values.filter((value) => value.state !== "empty" && mustEncrypt(selection, value.keys)).map((value) => value.path) : []);
   const comments = commentSpans(text);
   if (comments.length === 0 && selected.every((paths) => paths.length === 0) && file.documents.every((parsed) => masksNothing(parsed.value))) return { text, spans: [], certain: [] };
-  const masks = frameMasks(text, positionTreesOf(file.documents[0]), collectBlockLines, selected);
+  const masks = frameMasks(text, trees, collectBlockLines, selected);
   if (!masks) return void 0;
   const { ranges, certain } = masks;
   ranges.push(...comments);
@@ -52919,7 +52930,7 @@ function maskKeepingLines(value) {
   const lines = value.split("\n");
   return [MASK, ...lines.slice(1).map(() => "")].join("\n");
 }
-var import_yaml15, TERRAFORM_FILE, MIN_MESSAGE_SECRET, certainPatterns, COMPOSED, MIN_KNOWN_SECRET, MAX_KNOWN_SECRETS;
+var import_yaml15, TERRAFORM_FILE, MIN_MESSAGE_SECRET, certainPatterns, VALUES_MAY_DIFFER, COMPOSED, MIN_KNOWN_SECRET, MAX_KNOWN_SECRETS;
 var init_redact3 = __esm({
   "src/engine/redact.ts"() {
     "use strict";
@@ -52938,6 +52949,7 @@ var init_redact3 = __esm({
     TERRAFORM_FILE = /\.(tf|tofu)$/;
     MIN_MESSAGE_SECRET = 6;
     certainPatterns = /* @__PURE__ */ new WeakMap();
+    VALUES_MAY_DIFFER = /(?:^|[\s[{,:])(?:[-+]?0[bB]|[-+]0[xXoO]|[-+]?\.?[0-9][0-9.]*_)|^[^\n:]{1024}|[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/m;
     COMPOSED = /* @__PURE__ */ new Set(["DUPLICATE_KEY", "COMPLEX_KEY"]);
     MIN_KNOWN_SECRET = 8;
     MAX_KNOWN_SECRETS = 64;

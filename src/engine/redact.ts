@@ -11,7 +11,7 @@ import { analyzeValue } from '../sops/document.js';
 import { hasSopsKeyAt, valuesMirrorAst } from '../sops/facts.js';
 import { mustEncrypt } from '../sops/selection.js';
 import { hclSecretRanges } from '../terraform/redact.js';
-import { positionTreesOf } from '../yaml/parse.js';
+import { positionTreesOf, treesReadFromLines } from '../yaml/parse.js';
 import { frameMasks } from './redact-frames.js';
 
 /** Terraform/OpenTofu files, wherever they are (also under `.terraform/`): credential-like attribute values are masked (src/terraform/redact.ts). */
@@ -138,8 +138,22 @@ export function astRedaction(file: SourceFile, text: string, model?: Pick<Model,
  * position tree (the one the findings' positions came from) where that tree is certain to mask
  * what the AST walk would (`redact-frames.ts`).
  */
+/**
+ * Text where js-yaml's values may not be what the `yaml` package reads: numbers js-yaml takes and
+ * the YAML 1.2 core schema reads as strings (`0b1011`, `+0x1F`, `-0o17`, `1_000`), a line of 1,024
+ * characters before any `:` (a key too long for the `yaml` package), and Unicode spaces, which
+ * js-yaml and the AST trim differently at the end of a scalar.
+ */
+const VALUES_MAY_DIFFER = /(?:^|[\s[{,:])(?:[-+]?0[bB]|[-+]0[xXoO]|[-+]?\.?[0-9][0-9.]*_)|^[^\n:]{1024}|[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/m;
+
 function plainRedaction(file: SourceFile, text: string, model: Pick<Model, 'fileAt'> | undefined): Redaction | undefined {
   if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return undefined;
+  // js-yaml accepts text the `yaml` package rejects (a quoted scalar or flow collection continued
+  // on a line indented too little, a key over 1024 characters), which the AST path then masks
+  // line by line, and types some scalars differently. Only text read line by line (one-line
+  // scalars and flow collections, plain keys) without those forms is left to the values.
+  const trees = positionTreesOf(file.documents[0]!);
+  if (!trees || !treesReadFromLines(trees) || VALUES_MAY_DIFFER.test(text)) return undefined;
   const facts = file.documents.map((parsed) => analyzeValue(parsed.value));
   if (facts.some((values) => values === undefined) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return undefined;
   // What `sopsSecretRanges` masks in a plaintext file that a creation rule covers: these values' scalars.
@@ -147,7 +161,7 @@ function plainRedaction(file: SourceFile, text: string, model: Pick<Model, 'file
   const selected = facts.map((values) => (selection ? values!.filter((value) => value.state !== 'empty' && mustEncrypt(selection, value.keys)).map((value) => value.path) : []));
   const comments = commentSpans(text);
   if (comments.length === 0 && selected.every((paths) => paths.length === 0) && file.documents.every((parsed) => masksNothing(parsed.value))) return { text, spans: [], certain: [] };
-  const masks = frameMasks(text, positionTreesOf(file.documents[0]!), collectBlockLines, selected);
+  const masks = frameMasks(text, trees, collectBlockLines, selected);
   if (!masks) return undefined;
   const { ranges, certain } = masks;
   ranges.push(...comments);

@@ -10,7 +10,7 @@
  * The trees must answer exactly what the `yaml` AST does (the position tests and the redaction
  * tests judge both). So this reads only text where the answer is certain, and gives `undefined`
  * for anything else (the caller then asks js-yaml):
- * - no tab, carriage return or byte order mark, no `...` line, no content after `---`, and no
+ * - no tab, carriage return, byte order mark or other Unicode space, no `...` line, no content after `---`, and no
  *   line ends in a space; comments on lines of their own or after the content of a line without
  *   quotes; no node that starts with a block scalar, tag, anchor, alias or explicit key;
  * - block mappings whose keys are plain words (`name`, `app.kubernetes.io/name`; not `true`,
@@ -28,7 +28,7 @@ import type { DocumentPositions, Frame } from './value-positions.js';
  * keys start a node, where `NOT_PLAIN_START` and `KEY` turn them away; escapes in double quotes
  * do not move a scalar's ends.
  */
-const NOT_PLAIN = /[\t\r\uFEFF]| $|^\.\.\.|^---[ ]*\S/m;
+const NOT_PLAIN = /[\t\r\uFEFF\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]| $|^\.\.\.|^---[ ]*\S/m;
 /** A plain key, followed by `:` and a space or the end of the line. */
 const KEY = /^([A-Za-z_][A-Za-z0-9_./-]*):(?= |$)/;
 /** Keys the core schema reads as something other than a string. */
@@ -220,7 +220,8 @@ class Reader {
     }
     if (value !== null && typeof value === 'object') throw UNSURE;
     if (first === '"') {
-      if (this.text.indexOf('"', start + 1) !== end - 1) throw UNSURE;
+      // An escaped quote (`"x\\"`) does not close the scalar: any backslash leaves it to js-yaml.
+      if (this.text.indexOf('"', start + 1) !== end - 1 || this.text.lastIndexOf('\\', end - 1) > start) throw UNSURE;
     } else if (first === "'") {
       let at = start + 1;
       for (;;) {

@@ -107,9 +107,25 @@ export function documentsOfValues(text: string, values: unknown[]): ParsedDocume
   return documents;
 }
 
+/** Position trees read from the lines of the text (block-positions.ts), not from a js-yaml pass. */
+const readFromLines = new WeakSet<readonly DocumentPositions[]>();
+
 /** Read from the lines of plain block YAML when that is certain (block-positions.ts), else from a js-yaml pass. */
 function positionTrees(text: string, values: unknown[]): DocumentPositions[] | null {
-  return blockPositions(text, values) ?? documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+  const fromLines = blockPositions(text, values);
+  if (fromLines) {
+    readFromLines.add(fromLines);
+    return fromLines;
+  }
+  return documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+}
+
+/**
+ * Whether position trees were read from the lines of the text: it is then plain block YAML whose
+ * quoted scalars and flow collections each close on their line and whose keys are plain words.
+ */
+export function treesReadFromLines(trees: readonly DocumentPositions[]): boolean {
+  return readFromLines.has(trees);
 }
 
 const positionTreesByDocument = new WeakMap<ParsedDocument, () => readonly DocumentPositions[] | undefined>();

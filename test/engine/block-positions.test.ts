@@ -123,6 +123,10 @@ describe('positions read from the lines of plain block YAML', () => {
       lines('a: [b, "c"]'),
       lines('key : spaced'),
       lines('a: 1 '),
+      // An escaped quote does not close a scalar; the next line (a comment to the line reader) goes on with it.
+      lines('p:', '  a: "x\\"', '   # y"', 'q: 1'),
+      lines('- "x\\"', '  # y"'),
+      lines('a: Otter\u00a0'),
     ]) {
       expect(treesOf(text).trees, text).toBeUndefined();
     }
