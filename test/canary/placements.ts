@@ -206,6 +206,20 @@ export const PLACEMENTS: readonly Placement[] = [
     file: (v, id) =>
       lines('apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'secretGenerator:', `  - name: g-${id}`, '    literals:', `      - notes=${v}`, '      - username=admin'),
   },
+  // Text js-yaml reads but the `yaml` package rejects (so the document is masked line by line):
+  // the canary must not come out through js-yaml's reading of it, under an innocent name.
+  {
+    name: 'Secret with a quoted scalar continued on a line indented too little',
+    file: (v, id) => lines('apiVersion: v1', 'kind: Secret', 'metadata:', `  name: "s-${id}`, 'data:', `  blob: ${v}"`, 'type: Opaque'),
+  },
+  {
+    name: 'Secret with a flow mapping continued at column 0',
+    file: (v, id) => lines('apiVersion: v1', 'kind: Secret', 'metadata:', `  name: s-${id}`, '  labels: {a: b,', `c: ${v}}`),
+  },
+  {
+    name: 'Secret with a key over 1,024 characters',
+    file: (v, id) => lines('apiVersion: v1', 'kind: Secret', 'metadata:', `  name: s-${id}`, `  ${'k'.repeat(1030)}: ${v}`),
+  },
   {
     name: 'Secret annotation',
     file: (v, id) =>
