@@ -4,7 +4,8 @@
 //
 // Usage: npm run bundle && node scripts/lsp-latency.mjs [--edits N] [--file FILE] [--bin BIN] [ROOT...]
 // Defaults: the two example repositories, then the 2,000-file synthetic workspace of
-// `npm run bench` (generated in a temporary folder); 20 edits of a HelmRelease, which toggle its
+// `npm run bench` (generated in a temporary folder), as a plain folder and then as a git work
+// tree (a cloned repository, where git lists the files); 20 edits of a HelmRelease, which toggle its
 // image tag between what it is and `latest` (so findings change every time). `--bin` times
 // another build (for example the main branch's bin/gitops-lint.js) the same way.
 import { execFileSync, spawn } from 'node:child_process';
@@ -135,6 +136,15 @@ if (positionals.length > 0) {
     execFileSync(process.execPath, [path.join(repo, 'scripts/bench.mjs'), '--generate', dir, '2000']);
     console.log('');
     // A HelmRelease of the first app folder: its build, the Flux Kustomization applying it and the HelmRepository it names depend on it.
+    console.log('2,000 files in a plain folder (no git):');
+    await measure([dir], path.join(dir, 'apps/app-0/res-1.yaml'));
+    // The same files as a git work tree, as a cloned Flux repository is (files listed by git).
+    const git = (...args) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+    git('init', '-q');
+    git('add', '.');
+    git('-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'bench');
+    console.log('');
+    console.log('2,000 files in a git work tree:');
     await measure([dir], path.join(dir, 'apps/app-0/res-1.yaml'));
   } finally {
     rmSync(base, { recursive: true, force: true });

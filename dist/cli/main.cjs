@@ -64181,6 +64181,15 @@ function appliedNamespaces(model, file) {
   for (const resource of model.resourcesIn(file)) key2 += `${resource.appliedNamespace ?? ""}\0`;
   return key2;
 }
+function appliedNamespacesOf(model, files) {
+  let namespaces = namespacesByModel.get(model);
+  if (!namespaces) {
+    namespaces = /* @__PURE__ */ new Map();
+    for (const file of files) namespaces.set(file, appliedNamespaces(model, file));
+    namespacesByModel.set(model, namespaces);
+  }
+  return namespaces;
+}
 function sameLookups(lookups, model, roots) {
   const byDir = new Map(roots.map((root) => [root.dir, root]));
   for (const { dir, path: path26, found } of lookups.values()) {
@@ -64201,7 +64210,7 @@ function restore(kept, file, model) {
   if (!resource) return void 0;
   return { ...kept.report, resource };
 }
-var OutsideFile, ALLOWED, IncrementalLint;
+var OutsideFile, ALLOWED, IncrementalLint, namespacesByModel;
 var init_incremental = __esm({
   "src/engine/incremental.ts"() {
     "use strict";
@@ -64230,7 +64239,7 @@ var init_incremental = __esm({
         const valid = earlier !== void 0 && earlier.options === options && earlier.configs.length === configs.length && earlier.configs.every((item, index) => item === configs[index]) && sameLookups(earlier.lookups, ctx.model, roots);
         const previous = valid ? earlier.files : /* @__PURE__ */ new Map();
         const lookups = valid ? earlier.lookups : /* @__PURE__ */ new Map();
-        const namespaces = new Map(files.map((file) => [file, appliedNamespaces(ctx.model, file)]));
+        const namespaces = appliedNamespacesOf(ctx.model, files);
         const changed = files.filter((file) => {
           const entry = previous.get(file);
           return entry?.reported !== file.reported || entry.namespaces !== namespaces.get(file);
@@ -64296,6 +64305,7 @@ var init_incremental = __esm({
         rule.check(ctx);
       }
     };
+    namespacesByModel = /* @__PURE__ */ new WeakMap();
   }
 });
 

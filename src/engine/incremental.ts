@@ -116,7 +116,7 @@ export class IncrementalLint {
     const previous = valid ? earlier.files : new Map<SourceFile, FileEntry>();
     // Kept lookups stay; this run's are added (a failed run drops the whole state).
     const lookups: Lookups = valid ? earlier.lookups : new Map();
-    const namespaces = new Map(files.map((file) => [file, appliedNamespaces(ctx.model, file)]));
+    const namespaces = appliedNamespacesOf(ctx.model, files);
     const changed = files.filter((file) => {
       const entry = previous.get(file);
       return entry?.reported !== file.reported || entry.namespaces !== namespaces.get(file);
@@ -197,6 +197,19 @@ function appliedNamespaces(model: Model, file: SourceFile): string {
   let key = '';
   for (const resource of model.resourcesIn(file)) key += `${resource.appliedNamespace ?? ''}\0`;
   return key;
+}
+
+/** {@link appliedNamespaces} of every file, once per model: every per-file rule of a run asks. */
+const namespacesByModel = new WeakMap<Model, Map<SourceFile, string>>();
+
+function appliedNamespacesOf(model: Model, files: readonly SourceFile[]): Map<SourceFile, string> {
+  let namespaces = namespacesByModel.get(model);
+  if (!namespaces) {
+    namespaces = new Map();
+    for (const file of files) namespaces.set(file, appliedNamespaces(model, file));
+    namespacesByModel.set(model, namespaces);
+  }
+  return namespaces;
 }
 
 /** Whether every lookup by path of the kept entries finds the same file in this run (a root that is gone finds nothing). */
