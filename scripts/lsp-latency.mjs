@@ -141,6 +141,8 @@ if (positionals.length > 0) {
     // The same files as a git work tree, as a cloned Flux repository is (files listed by git).
     const git = (...args) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
     git('init', '-q');
+    // Branch main, which the workspace's GitRepository fetches (on another branch its builds are skipped).
+    git('symbolic-ref', 'HEAD', 'refs/heads/main');
     git('add', '.');
     git('-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'bench');
     console.log('');

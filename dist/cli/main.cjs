@@ -8019,7 +8019,32 @@ function scanSubstitutions(text) {
   return scan;
 }
 function mayHoldDollar(resource) {
-  return resource.file.text === void 0 || fileTextIncludes(resource.file, "$");
+  const { file } = resource;
+  if (file.text === void 0) return true;
+  if (!fileTextIncludes(file, "$")) return false;
+  let answer = dollarOutsideSops.get(file);
+  if (answer === void 0) dollarOutsideSops.set(file, answer = !dollarsOnlyInSopsBlocks(file.text, file.documents.map((parsed) => parsed.value)));
+  return answer;
+}
+function dollarsOnlyInSopsBlocks(text, values) {
+  for (let at = text.indexOf("$"); at !== -1; at = text.indexOf("$", at + 1)) {
+    let line = text.lastIndexOf("\n", at - 1) + 1;
+    if (line === 0 || text[line] !== " ") return false;
+    for (; ; ) {
+      line = text.lastIndexOf("\n", line - 2) + 1;
+      const first2 = text[line];
+      if (first2 !== " " && first2 !== "\n" && first2 !== "\r" && first2 !== "#") break;
+      if (line === 0) return false;
+    }
+    const end = text.indexOf("\n", line);
+    if (!SOPS_BLOCK_KEY.test(text.slice(line, end === -1 ? text.length : end))) return false;
+  }
+  const blocks = text.split("\n").filter((line) => SOPS_BLOCK_KEY.test(line)).length;
+  const withSops = values.filter((value) => {
+    const record = asRecord(value);
+    return record !== void 0 && Object.hasOwn(record, "sops") && asRecord(record.sops) !== void 0;
+  }).length;
+  return blocks === withSops;
 }
 function stringsWithDollar(value, path26 = [], out2 = []) {
   collectDollars(value, [...path26], out2);
@@ -8289,7 +8314,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
   }
   return { copies: [...byOutcome.values()], applied: true };
 }
-var import_yaml, VARIABLE_NAME, DEFAULT_OPERATORS, UNKNOWN_VARIABLE, IDENT, RESOLVED_WORDS;
+var import_yaml, VARIABLE_NAME, DEFAULT_OPERATORS, dollarOutsideSops, SOPS_BLOCK_KEY, UNKNOWN_VARIABLE, IDENT, RESOLVED_WORDS;
 var init_substitution = __esm({
   "src/flux/substitution.ts"() {
     "use strict";
@@ -8298,6 +8323,8 @@ var init_substitution = __esm({
     init_values();
     VARIABLE_NAME = /^[_A-Za-z][_A-Za-z0-9]*$/;
     DEFAULT_OPERATORS = [":-", ":=", ":+", ":?", "-", "=", "+", "?"];
+    dollarOutsideSops = /* @__PURE__ */ new WeakMap();
+    SOPS_BLOCK_KEY = /^sops:[ \t]*(?:#.*)?\r?$/;
     UNKNOWN_VARIABLE = /* @__PURE__ */ Symbol("unknown variable");
     IDENT = /[\p{L}\p{Nd}_]/u;
     RESOLVED_WORDS = /* @__PURE__ */ new Set(["y", "yes", "n", "no", "true", "false", "on", "off", "null"]);

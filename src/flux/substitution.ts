@@ -78,9 +78,51 @@ export interface StringNode {
   text: string;
 }
 
-/** A file without `$` has nothing to substitute: the walk below is skipped for it. */
+/**
+ * A file without `$` has nothing to substitute: the walk below is skipped for it. Nor has one
+ * whose every `$` is in a top-level `sops:` block, which the walk skips (kustomize-controller
+ * drops it before substituting): sops writes `encrypted_regex: ^(data|stringData)$` there, so
+ * nearly every encrypted file has a `$`.
+ */
 export function mayHoldDollar(resource: Resource): boolean {
-  return resource.file.text === undefined || fileTextIncludes(resource.file, '$');
+  const { file } = resource;
+  if (file.text === undefined) return true;
+  if (!fileTextIncludes(file, '$')) return false;
+  let answer = dollarOutsideSops.get(file);
+  if (answer === undefined) dollarOutsideSops.set(file, (answer = !dollarsOnlyInSopsBlocks(file.text, file.documents.map((parsed) => parsed.value))));
+  return answer;
+}
+
+const dollarOutsideSops = new WeakMap<Resource['file'], boolean>();
+
+/** A top-level `sops:` key opening a block mapping (nothing but a comment after it on its line). */
+const SOPS_BLOCK_KEY = /^sops:[ \t]*(?:#.*)?\r?$/;
+
+/**
+ * True when every `$` of `text` is on an indented line under a column-0 `sops:` line (before the
+ * next column-0 line), and the file has as many such lines as documents whose value has a
+ * top-level `sops` mapping (so each is that mapping, not a pair inside a flow collection).
+ */
+export function dollarsOnlyInSopsBlocks(text: string, values: readonly unknown[]): boolean {
+  for (let at = text.indexOf('$'); at !== -1; at = text.indexOf('$', at + 1)) {
+    let line = text.lastIndexOf('\n', at - 1) + 1;
+    if (line === 0 || text[line] !== ' ') return false;
+    // Back to the column-0 line this one is under.
+    for (;;) {
+      line = text.lastIndexOf('\n', line - 2) + 1;
+      const first = text[line];
+      if (first !== ' ' && first !== '\n' && first !== '\r' && first !== '#') break;
+      if (line === 0) return false;
+    }
+    const end = text.indexOf('\n', line);
+    if (!SOPS_BLOCK_KEY.test(text.slice(line, end === -1 ? text.length : end))) return false;
+  }
+  const blocks = text.split('\n').filter((line) => SOPS_BLOCK_KEY.test(line)).length;
+  const withSops = values.filter((value) => {
+    const record = asRecord(value);
+    return record !== undefined && Object.hasOwn(record, 'sops') && asRecord(record.sops) !== undefined;
+  }).length;
+  return blocks === withSops;
 }
 
 /** Every string in an object (keys and values) that contains a `$`, with its path. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { UNKNOWN_VARIABLE, evaluateSubstitution, readsAsItself, substitutedValue, type VariableLookup } from '../../src/flux/substitution.js';
+import jsYaml from 'js-yaml';
+import { UNKNOWN_VARIABLE, dollarsOnlyInSopsBlocks, evaluateSubstitution, readsAsItself, substitutedValue, type VariableLookup } from '../../src/flux/substitution.js';
 
 const values: Record<string, string | typeof UNKNOWN_VARIABLE> = { NAME: 'web', EMPTY: '', N: '2', SECRET: UNKNOWN_VARIABLE, quote: '"', YES: 'yes', PAIR: 'a: b' };
 const lookup: VariableLookup = (name) => values[name];
@@ -97,5 +98,37 @@ describe('readsAsItself', () => {
       agreesWithParser(text);
     }
     expect(accepted).toBeGreaterThan(100);
+  });
+});
+
+describe('dollarsOnlyInSopsBlocks', () => {
+  const SOPS = ['sops:', '    age: []', '    lastmodified: "2026-11-01T10:00:00Z"', '    # the selection', '    encrypted_regex: ^(data|stringData)$', '    version: 3.10.2'];
+  const secret = (...body: string[]): string => ['apiVersion: v1', 'kind: Secret', 'metadata:', '    name: db', ...body, ''].join('\n');
+  const answer = (text: string): boolean => {
+    let values: unknown[] = [];
+    try {
+      values = jsYaml.loadAll(text);
+    } catch {
+      // Text js-yaml refuses has no values: only the text decides.
+    }
+    return dollarsOnlyInSopsBlocks(text, values);
+  };
+
+  it('is true when the only $ is in the sops metadata, in each document of a file', () => {
+    expect(answer(secret('stringData:', '    password: ENC[AES256_GCM,data:Zm9v,type:str]', ...SOPS))).toBe(true);
+    expect(answer(`${secret('data: {}', ...SOPS)}---\n${secret('data: {}', ...SOPS)}`)).toBe(true);
+  });
+
+  it('is false for a $ anywhere else, or where the text leaves any doubt', () => {
+    // A value to substitute beside the metadata.
+    expect(answer(secret('stringData:', '    url: https://${DOMAIN}/', ...SOPS))).toBe(false);
+    // After the sops block, at the top level.
+    expect(answer(secret(...SOPS, 'note: ${NOTE}'))).toBe(false);
+    // Flow-style metadata, a tab-indented line, a $ at column 0.
+    expect(answer(secret('sops: {encrypted_regex: ^(data)$}'))).toBe(false);
+    expect(answer(secret('sops:', '\tencrypted_regex: ^(data)$'))).toBe(false);
+    expect(answer(['a: "x', '$y"', ...SOPS, ''].join('\n'))).toBe(false);
+    // A pair named sops inside a flow collection continued at column 0 is not the top-level mapping.
+    expect(answer(['list: [a,', 'sops:', '    b$]', ''].join('\n'))).toBe(false);
   });
 });
