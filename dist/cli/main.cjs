@@ -8039,7 +8039,7 @@ function dollarsOnlyInSopsBlocks(text, values) {
     const end = text.indexOf("\n", line);
     if (!SOPS_BLOCK_KEY.test(text.slice(line, end === -1 ? text.length : end))) return false;
   }
-  const blocks = text.split("\n").filter((line) => SOPS_BLOCK_KEY.test(line)).length;
+  const blocks = text.match(new RegExp(SOPS_BLOCK_KEY.source, "gm"))?.length ?? 0;
   const withSops = values.filter((value) => {
     const record = asRecord(value);
     return record !== void 0 && Object.hasOwn(record, "sops") && asRecord(record.sops) !== void 0;
@@ -16090,6 +16090,45 @@ var init_host = __esm({
   }
 });
 
+// src/model/resource-object.ts
+var ResourceObject;
+var init_resource_object = __esm({
+  "src/model/resource-object.ts"() {
+    "use strict";
+    init_values();
+    ResourceObject = class {
+      constructor(file, docIndex, apiVersion, kind, name3, namespace, appliedNamespace, encrypted, value) {
+        this.file = file;
+        this.docIndex = docIndex;
+        this.apiVersion = apiVersion;
+        this.kind = kind;
+        this.name = name3;
+        this.namespace = namespace;
+        this.appliedNamespace = appliedNamespace;
+        this.encrypted = encrypted;
+        this.value = value;
+        const slash = apiVersion.indexOf("/");
+        this.group = slash < 0 ? "" : apiVersion.slice(0, slash);
+        this.version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+      }
+      file;
+      docIndex;
+      apiVersion;
+      kind;
+      name;
+      namespace;
+      appliedNamespace;
+      encrypted;
+      value;
+      group;
+      version;
+      get(path26) {
+        return getIn(this.value, path26);
+      }
+    };
+  }
+});
+
 // src/applied/resource.ts
 function appliedResource(document2, written2, build3) {
   const value = document2.value;
@@ -16133,6 +16172,7 @@ var init_resource2 = __esm({
     "use strict";
     init_origin();
     init_values();
+    init_resource_object();
     Applied = class {
       constructor(written2, build3, patchedBy, document2) {
         this.written = written2;
@@ -16151,39 +16191,11 @@ var init_resource2 = __esm({
         return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path26);
       }
     };
-    AppliedObject = class {
-      constructor(file, docIndex, apiVersion, kind, name3, namespace, appliedNamespace, encrypted, value) {
-        this.file = file;
-        this.docIndex = docIndex;
-        this.apiVersion = apiVersion;
-        this.kind = kind;
-        this.name = name3;
-        this.namespace = namespace;
-        this.appliedNamespace = appliedNamespace;
-        this.encrypted = encrypted;
-        this.value = value;
-        const slash = apiVersion.indexOf("/");
-        this.group = slash < 0 ? "" : apiVersion.slice(0, slash);
-        this.version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-      }
-      file;
-      docIndex;
-      apiVersion;
-      kind;
-      name;
-      namespace;
-      appliedNamespace;
-      encrypted;
-      value;
-      group;
-      version;
-      applied;
-      synthetic;
+    AppliedObject = class extends ResourceObject {
+      applied = void 0;
+      synthetic = void 0;
       get doc() {
         return this.file.documents[this.docIndex]?.doc;
-      }
-      get(path26) {
-        return getIn(this.value, path26);
       }
     };
     NO_PATCHES = Object.freeze([]);
@@ -24209,6 +24221,7 @@ var init_build3 = __esm({
     init_config_data();
     init_tree2();
     init_values();
+    init_resource_object();
     CLUSTER_SCOPED2 = /* @__PURE__ */ new Set([
       "Namespace",
       "ClusterRole",
@@ -24227,39 +24240,14 @@ var init_build3 = __esm({
       "VolumeSnapshotClass",
       "ClusterIssuer"
     ]);
-    WrittenResource = class {
+    WrittenResource = class extends ResourceObject {
       constructor(file, docIndex, apiVersion, kind, name3, namespace, appliedNamespace, encrypted, value, parsed) {
-        this.file = file;
-        this.docIndex = docIndex;
-        this.apiVersion = apiVersion;
-        this.kind = kind;
-        this.name = name3;
-        this.namespace = namespace;
-        this.appliedNamespace = appliedNamespace;
-        this.encrypted = encrypted;
-        this.value = value;
+        super(file, docIndex, apiVersion, kind, name3, namespace, appliedNamespace, encrypted, value);
         this.parsed = parsed;
-        const slash = apiVersion.indexOf("/");
-        this.group = slash < 0 ? "" : apiVersion.slice(0, slash);
-        this.version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
       }
-      file;
-      docIndex;
-      apiVersion;
-      kind;
-      name;
-      namespace;
-      appliedNamespace;
-      encrypted;
-      value;
       parsed;
-      group;
-      version;
       get doc() {
         return this.parsed.doc;
-      }
-      get(path26) {
-        return getIn(this.value, path26);
       }
     };
   }

@@ -5,10 +5,11 @@
  */
 import type { Document } from 'yaml';
 import type { YamlPath } from '../model/finding.js';
-import type { AppliedInfo, Location, Resource, SourceFile } from '../model/workspace.js';
+import type { AppliedInfo, Location, Resource } from '../model/workspace.js';
 import type { AppliedDocument } from '../kustomize/build.js';
 import { locate } from '../kustomize/origin.js';
-import { asRecord, asString, getIn } from '../engine/values.js';
+import { asRecord, asString } from '../engine/values.js';
+import { ResourceObject } from '../model/resource-object.js';
 
 class Applied implements AppliedInfo {
   assumed?: boolean;
@@ -26,35 +27,13 @@ class Applied implements AppliedInfo {
   }
 }
 
-class AppliedObject implements Resource {
-  group: string;
-  version: string;
-  applied: AppliedInfo | undefined;
-  synthetic?: string;
-  constructor(
-    public file: SourceFile,
-    public docIndex: number,
-    public apiVersion: string,
-    public kind: string,
-    public name: string,
-    public namespace: string | undefined,
-    public appliedNamespace: string | undefined,
-    public encrypted: boolean,
-    readonly value: Record<string, unknown>,
-  ) {
-    // As splitApiVersion, without an object per copy.
-    const slash = apiVersion.indexOf('/');
-    this.group = slash < 0 ? '' : apiVersion.slice(0, slash);
-    this.version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-  }
+class AppliedObject extends ResourceObject {
+  applied: AppliedInfo | undefined = undefined;
+  synthetic?: string = undefined;
 
   get doc(): Document.Parsed {
     // A config file outside the linted files (externalSources) has no documents: positions fall back.
     return this.file.documents[this.docIndex]?.doc as Document.Parsed;
-  }
-
-  get(path: YamlPath): unknown {
-    return getIn(this.value, path);
   }
 }
 

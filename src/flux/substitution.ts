@@ -117,7 +117,7 @@ export function dollarsOnlyInSopsBlocks(text: string, values: readonly unknown[]
     const end = text.indexOf('\n', line);
     if (!SOPS_BLOCK_KEY.test(text.slice(line, end === -1 ? text.length : end))) return false;
   }
-  const blocks = text.split('\n').filter((line) => SOPS_BLOCK_KEY.test(line)).length;
+  const blocks = text.match(new RegExp(SOPS_BLOCK_KEY.source, 'gm'))?.length ?? 0;
   const withSops = values.filter((value) => {
     const record = asRecord(value);
     return record !== undefined && Object.hasOwn(record, 'sops') && asRecord(record.sops) !== undefined;

@@ -1,5 +1,5 @@
 import type { Document } from 'yaml';
-import type { RunNote, YamlPath } from './finding.js';
+import type { RunNote } from './finding.js';
 import type { Model } from './model.js';
 import type { ConfigDataIndex, Container, ImageOverride, KustomizeIndex, ParsedDocument, Resource, Root, RootFiles, SourceFile } from './workspace.js';
 import { buildFluxGraph } from '../flux/graph.js';
@@ -12,7 +12,8 @@ import { compareStrings, dirOf, push } from '../engine/collections.js';
 import { extractContainers, podSpecPath } from './containers.js';
 import { buildConfigDataIndex } from './config-data.js';
 import { buildKustomizeIndex, kustomizeNamespace } from '../kustomize/tree.js';
-import { asRecord, asString, getIn } from '../engine/values.js';
+import { asRecord, asString } from '../engine/values.js';
+import { ResourceObject } from './resource-object.js';
 import type { BuildMemo } from '../kustomize/memo.js';
 import type { ModelMemo } from '../lsp/model-memo.js';
 
@@ -34,39 +35,29 @@ function isKustomizeConfig(file: SourceFile, value: Record<string, unknown>): bo
 }
 
 /**
- * A document as written. A class rather than an object literal: a large repository has
- * thousands of documents, and prototype members spare each of them its own closure and getter.
- * `applied` and `synthetic` are never set on written resources (declared only, no own fields).
+ * A document as written. `applied` and `synthetic` are never set on written resources
+ * (declared only, no own fields).
  */
-class WrittenResource implements Resource {
-  group: string;
-  version: string;
+class WrittenResource extends ResourceObject {
   declare applied?: Resource['applied'];
   declare synthetic?: string;
   constructor(
-    public file: SourceFile,
-    public docIndex: number,
-    public apiVersion: string,
-    public kind: string,
-    public name: string,
-    public namespace: string | undefined,
-    public appliedNamespace: string | undefined,
-    public encrypted: boolean,
-    readonly value: Record<string, unknown>,
+    file: SourceFile,
+    docIndex: number,
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace: string | undefined,
+    appliedNamespace: string | undefined,
+    encrypted: boolean,
+    value: Record<string, unknown>,
     private readonly parsed: ParsedDocument,
   ) {
-    // As splitApiVersion, without an object per document.
-    const slash = apiVersion.indexOf('/');
-    this.group = slash < 0 ? '' : apiVersion.slice(0, slash);
-    this.version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+    super(file, docIndex, apiVersion, kind, name, namespace, appliedNamespace, encrypted, value);
   }
 
   get doc(): Document.Parsed {
     return this.parsed.doc;
-  }
-
-  get(path: YamlPath): unknown {
-    return getIn(this.value, path);
   }
 }
 
