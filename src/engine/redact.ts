@@ -7,7 +7,7 @@ import type { Finding } from '../model/finding.js';
 import { isReference } from './credential.js';
 import { applySpans, lineSpans, MASK, masksNothing, mentionsSecret, stringSpans, walkMasks, type MaskTree, type Span } from './mask.js';
 import { coveringCreationRule } from '../sops/config-lookup.js';
-import { analyzeValue } from '../sops/document.js';
+import { analyzeValue, valueAnalyzable } from '../sops/document.js';
 import { hasSopsKeyAt, valuesMirrorAst } from '../sops/facts.js';
 import { mustEncrypt } from '../sops/selection.js';
 import { hclSecretRanges } from '../terraform/redact.js';
@@ -154,11 +154,12 @@ function plainRedaction(file: SourceFile, text: string, model: Pick<Model, 'file
   // scalars and flow collections, plain keys) without those forms is left to the values.
   const trees = positionTreesOf(file.documents[0]!);
   if (!trees || !treesReadFromLines(trees) || VALUES_MAY_DIFFER.test(text)) return undefined;
-  const facts = file.documents.map((parsed) => analyzeValue(parsed.value));
-  if (facts.some((values) => values === undefined) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return undefined;
+  if (file.documents.some((parsed, index) => !valueAnalyzable(parsed.value) || hasSopsKeyAt(file, index))) return undefined;
   // What `sopsSecretRanges` masks in a plaintext file that a creation rule covers: these values' scalars.
   const selection = model ? coveringCreationRule(model, file)?.rule.selection : undefined;
-  const selected = facts.map((values) => (selection ? values!.filter((value) => value.state !== 'empty' && mustEncrypt(selection, value.keys)).map((value) => value.path) : []));
+  const selected = file.documents.map((parsed) =>
+    selection ? analyzeValue(parsed.value)!.filter((value) => value.state !== 'empty' && mustEncrypt(selection, value.keys)).map((value) => value.path) : [],
+  );
   const comments = commentSpans(text);
   if (comments.length === 0 && selected.every((paths) => paths.length === 0) && file.documents.every((parsed) => masksNothing(parsed.value))) return { text, spans: [], certain: [] };
   const masks = frameMasks(text, trees, collectBlockLines, selected);
