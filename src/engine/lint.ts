@@ -238,10 +238,11 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       options: ruleOptions(rule, roots) as never,
       model,
       report(report: Report<string>) {
-        const file = reportTarget(report).file;
+        const target = reportTarget(report);
+        const file = target.file;
         const configured = levelFor(file.root);
         if (configured === 'off' || !file.reported) return;
-        const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]), roots);
+        const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]), roots, target);
         const key = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
         const build = 'resource' in report ? buildName(report.resource) : undefined;
         const earlier = seen.get(key);
