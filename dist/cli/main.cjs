@@ -36416,11 +36416,11 @@ function reportTarget(report) {
   }
   return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
 }
-function offsetsOf2(report, file) {
+function offsetsOf2(report, target) {
+  const file = target.file;
   const text = file.text;
   if (text === void 0) return void 0;
   if ("resource" in report) {
-    const target = reportTarget(report);
     const parsed = target.docIndex === void 0 ? void 0 : target.file.documents[target.docIndex];
     const fast = parsed?.offsets?.(target.path, report.key ?? false);
     if (fast) return fast;
@@ -36445,9 +36445,9 @@ function fileLevelOffsets(text) {
   const indent = comment[1]?.length ?? 0;
   return [start2 + indent, start2 + comment[0].length];
 }
-function toFinding(rule, report, level, roots = []) {
-  const file = reportTarget(report).file;
-  const offsets = offsetsOf2(report, file);
+function toFinding(rule, report, level, roots = [], target = reportTarget(report)) {
+  const file = target.file;
+  const offsets = offsetsOf2(report, target);
   const region = offsets ? regionOf(file.lineCounter, offsets) : EMPTY_REGION;
   const template = rule.meta.messages[report.messageId] ?? report.messageId;
   const message = interpolate(template, report.data);
@@ -37703,6 +37703,11 @@ function analyzeValue(value) {
     valueAnalyses.set(value, facts);
   }
   return facts ?? void 0;
+}
+function valueAnalyzable(value) {
+  if (value === null || typeof value !== "object") return true;
+  const facts = valueAnalyses.get(value);
+  return facts === void 0 ? keysClear(value, 0) : facts !== null;
 }
 function walkValue(node, path26, keys, depth, out2) {
   if (depth > MAX_DEPTH2) return false;
@@ -52539,30 +52544,77 @@ function lineSpans(text, from = 0, to = text.length) {
   return spans;
 }
 function masksNothing(value) {
-  let masked = false;
-  const hit = () => {
-    masked = true;
-  };
-  walkMasks(value, {
-    scalar: (node) => typeof node === "object" && node !== null ? void 0 : node,
-    shape(node) {
-      if (Array.isArray(node)) return { type: "seq", items: node };
-      if (typeof node === "object" && node !== null) {
-        return { type: "map", pairs: Object.entries(node).map(([key2, item]) => ({ key: key2, keyNode: key2, value: item })) };
+  return !masksPlain(value);
+}
+function masksPlain(node) {
+  if (Array.isArray(node)) {
+    for (let index = 0; index < node.length; index++) {
+      const item = node[index];
+      if (index > 0 && typeof item === "string") {
+        const previous = node[index - 1];
+        const flag = flagName(typeof previous === "string" ? previous : void 0);
+        if (flag !== void 0 && isMaskedValue(flag, item)) return true;
       }
-      return { type: "scalar", value: node };
-    },
-    map() {
-    },
-    seq() {
-    },
-    keep() {
-    },
-    all: hit,
-    spans: hit,
-    embedded: hit
-  });
-  return !masked;
+      if (masksPlain(item)) return true;
+    }
+    return false;
+  }
+  if (typeof node === "string") return masksString(node);
+  if (typeof node !== "object" || node === null) return false;
+  const entries = Object.entries(node);
+  const textOf = (key2) => {
+    for (const [name3, item] of entries) if (name3 === key2) return typeof item === "string" ? item : void 0;
+    return void 0;
+  };
+  const isSecret2 = textOf("kind") === "Secret";
+  const entryName = textOf("name");
+  const sensitiveEntry = entryName !== void 0 && isMaskedValue(entryName, textOf("value") ?? "x");
+  for (const [key2, value] of entries) {
+    if (masksString(key2)) return true;
+    if (isSecret2 && (key2 === "data" || key2 === "stringData") || sensitiveEntry && key2 === "value") return true;
+    if (key2 === "secretGenerator") {
+      if (masksGenerators(value)) return true;
+      continue;
+    }
+    if (isMaskedValue(key2, typeof value === "object" && value !== null ? void 0 : value)) return true;
+    if (isSecret2 && key2 === "metadata") {
+      if (masksMetadata(value)) return true;
+      continue;
+    }
+    if (masksPlain(value)) return true;
+  }
+  return false;
+}
+function masksString(text) {
+  if (looksLikeManifest(text) && maskYamlText(text, 1) !== text) return true;
+  return stringSpans(text).length > 0;
+}
+function masksGenerators(generators) {
+  if (!Array.isArray(generators)) return true;
+  for (const entry of generators) {
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return true;
+    for (const [key2, value] of Object.entries(entry)) {
+      if (masksString(key2)) return true;
+      if (key2 === "literals") {
+        if (!Array.isArray(value)) return true;
+        for (const literal of value) {
+          if (typeof literal !== "string") return true;
+          const equals = literal.indexOf("=");
+          if (equals === -1 || equals + 1 < literal.length) return true;
+        }
+      } else if (key2 !== "files" && key2 !== "envs" && masksPlain(value)) return true;
+    }
+  }
+  return false;
+}
+function masksMetadata(metadata2) {
+  if (typeof metadata2 !== "object" || metadata2 === null || Array.isArray(metadata2)) return masksPlain(metadata2);
+  for (const key2 of Object.keys(metadata2)) {
+    if (masksString(key2)) return true;
+    if (key2 === "annotations") return true;
+    if (masksPlain(metadata2[key2])) return true;
+  }
+  return false;
 }
 var MASK, MAX_EMBEDDING, MAY_NAME_CREDENTIAL, ASSIGNMENT, URL_PASSWORD, LINE_KEY;
 var init_mask = __esm({
@@ -52786,10 +52838,9 @@ function plainRedaction(file, text, model) {
   if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return void 0;
   const trees = positionTreesOf(file.documents[0]);
   if (!trees || !treesReadFromLines(trees) || VALUES_MAY_DIFFER.test(text)) return void 0;
-  const facts = file.documents.map((parsed) => analyzeValue(parsed.value));
-  if (facts.some((values) => values === void 0) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return void 0;
+  if (file.documents.some((parsed, index) => !valueAnalyzable(parsed.value) || hasSopsKeyAt(file, index))) return void 0;
   const selection = model ? coveringCreationRule(model, file)?.rule.selection : void 0;
-  const selected = facts.map((values) => selection ? values.filter((value) => value.state !== "empty" && mustEncrypt(selection, value.keys)).map((value) => value.path) : []);
+  const selected = file.documents.map((parsed) => selection ? selectedPaths(parsed.value, selection) : []);
   const comments = commentSpans(text);
   if (comments.length === 0 && selected.every((paths) => paths.length === 0) && file.documents.every((parsed) => masksNothing(parsed.value))) return { text, spans: [], certain: [] };
   const masks = frameMasks(text, trees, collectBlockLines, selected);
@@ -52798,6 +52849,33 @@ function plainRedaction(file, text, model) {
   ranges.push(...comments);
   certain.push(...comments);
   return { ...applyRanges(text, ranges), certain: certain.map(([start2, end]) => text.slice(start2, end)) };
+}
+function selectedPaths(value, selection) {
+  const out2 = [];
+  const path26 = [];
+  const keys = [];
+  const walk4 = (node, depth) => {
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index++) {
+        path26.push(index);
+        walk4(node[index], depth + 1);
+        path26.pop();
+      }
+    } else if (node !== null && typeof node === "object") {
+      for (const key2 of Object.keys(node)) {
+        if (depth === 0 && key2 === "sops") continue;
+        path26.push(key2);
+        keys.push(key2);
+        walk4(node[key2], depth + 1);
+        path26.pop();
+        keys.pop();
+      }
+    } else if (depth > 0 && node != null && node !== "" && mustEncrypt(selection, keys)) {
+      out2.push([...path26]);
+    }
+  };
+  walk4(value, 0);
+  return out2;
 }
 function isBroken(file) {
   return file.problems.some((problem) => !COMPOSED.has(problem.code)) || file.documents.some((parsed) => failed(parsed.doc));
@@ -53469,10 +53547,11 @@ async function lint(options) {
       options: ruleOptions(rule, roots),
       model,
       report(report) {
-        const file = reportTarget(report).file;
+        const target = reportTarget(report);
+        const file = target.file;
         const configured = levelFor(file.root);
         if (configured === "off" || !file.reported) return;
-        const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]), roots);
+        const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]), roots, target);
         const key2 = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
         const build3 = "resource" in report ? buildName(report.resource) : void 0;
         const earlier = seen2.get(key2);
@@ -53604,34 +53683,38 @@ function sourceViews(files, model) {
     if (!cache7.has(key2)) {
       const source = byPath2.get(key2);
       const redaction = source ? redact(source, model) : void 0;
-      if (!source || !redaction) cache7.set(key2, void 0);
-      else {
-        const lineStarts = [0];
-        for (let i2 = redaction.text.indexOf("\n"); i2 !== -1; i2 = redaction.text.indexOf("\n", i2 + 1)) lineStarts.push(i2 + 1);
-        cache7.set(key2, { file: source, redaction, lines: redaction.text.split(/\r?\n/), lineStarts });
-      }
+      cache7.set(key2, source && redaction ? { file: source, redaction } : void 0);
     }
     return cache7.get(key2);
+  };
+  const lineStartsOf = (text) => {
+    const lineStarts = [0];
+    for (let i2 = text.indexOf("\n"); i2 !== -1; i2 = text.indexOf("\n", i2 + 1)) lineStarts.push(i2 + 1);
+    return lineStarts;
   };
   return {
     redaction(root, file) {
       return view(root, file)?.redaction;
     },
     sourceLines(root, file, startLine, endLine) {
-      return view(root, file)?.lines.slice(Math.max(0, startLine - 1), Math.max(0, endLine));
+      const found = view(root, file);
+      if (!found) return void 0;
+      found.lines ??= found.redaction.text.split(/\r?\n/);
+      return found.lines.slice(Math.max(0, startLine - 1), Math.max(0, endLine));
     },
     frameRegion(root, file, region) {
       const found = view(root, file);
       if (!found || found.redaction.spans.length === 0) return region;
       const originalStarts = found.file.lineCounter.lineStarts;
+      const lineStarts = found.lineStarts ??= lineStartsOf(found.redaction.text);
       const at = (line, column, side) => {
         const lineStart = originalStarts[line - 1];
         if (lineStart === void 0) return { line, column };
         const masked = maskedOffset(found.redaction, lineStart + column - 1, side);
-        let maskedLine = Math.min(line - 1, found.lineStarts.length - 1);
-        while (maskedLine > 0 && (found.lineStarts[maskedLine] ?? 0) > masked) maskedLine--;
-        while (maskedLine + 1 < found.lineStarts.length && (found.lineStarts[maskedLine + 1] ?? Infinity) <= masked) maskedLine++;
-        return { line: maskedLine + 1, column: masked - (found.lineStarts[maskedLine] ?? 0) + 1 };
+        let maskedLine = Math.min(line - 1, lineStarts.length - 1);
+        while (maskedLine > 0 && (lineStarts[maskedLine] ?? 0) > masked) maskedLine--;
+        while (maskedLine + 1 < lineStarts.length && (lineStarts[maskedLine + 1] ?? Infinity) <= masked) maskedLine++;
+        return { line: maskedLine + 1, column: masked - (lineStarts[maskedLine] ?? 0) + 1 };
       };
       const start2 = at(region.startLine, region.startColumn, "start");
       const end = at(region.endLine, region.endColumn, "end");

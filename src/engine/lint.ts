@@ -238,10 +238,11 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       options: ruleOptions(rule, roots) as never,
       model,
       report(report: Report<string>) {
-        const file = reportTarget(report).file;
+        const target = reportTarget(report);
+        const file = target.file;
         const configured = levelFor(file.root);
         if (configured === 'off' || !file.reported) return;
-        const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]), roots);
+        const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]), roots, target);
         const key = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
         const build = 'resource' in report ? buildName(report.resource) : undefined;
         const earlier = seen.get(key);
@@ -394,40 +395,46 @@ function sourceViews(
 ): Pick<LintResult, 'sourceLines' | 'frameRegion'> & { redaction(root: string, file: string): Redaction | undefined } {
   // Findings name a file by its root's folder and its root-relative path, as the files do: no path.join per file.
   const byPath = new Map(files.map((file) => [`${file.root.dir}\0${file.path}`, file]));
-  const cache = new Map<string, { file: SourceFile; redaction: Redaction; lines: string[]; lineStarts: number[] } | undefined>();
+  // The lines and line starts of a redacted text are cut on first use: only code frames need
+  // them, and a run printing JSON or SARIF redacts every file with findings for the messages alone.
+  const cache = new Map<string, { file: SourceFile; redaction: Redaction; lines?: string[]; lineStarts?: number[] } | undefined>();
   const view = (root: string, file: string) => {
     const key = `${root}\0${file}`;
     if (!cache.has(key)) {
       const source = byPath.get(key);
       const redaction = source ? redact(source, model) : undefined;
-      if (!source || !redaction) cache.set(key, undefined);
-      else {
-        const lineStarts = [0];
-        for (let i = redaction.text.indexOf('\n'); i !== -1; i = redaction.text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-        cache.set(key, { file: source, redaction, lines: redaction.text.split(/\r?\n/), lineStarts });
-      }
+      cache.set(key, source && redaction ? { file: source, redaction } : undefined);
     }
     return cache.get(key);
+  };
+  const lineStartsOf = (text: string): number[] => {
+    const lineStarts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    return lineStarts;
   };
   return {
     redaction(root, file) {
       return view(root, file)?.redaction;
     },
     sourceLines(root, file, startLine, endLine) {
-      return view(root, file)?.lines.slice(Math.max(0, startLine - 1), Math.max(0, endLine));
+      const found = view(root, file);
+      if (!found) return undefined;
+      found.lines ??= found.redaction.text.split(/\r?\n/);
+      return found.lines.slice(Math.max(0, startLine - 1), Math.max(0, endLine));
     },
     frameRegion(root, file, region) {
       const found = view(root, file);
       if (!found || found.redaction.spans.length === 0) return region;
       const originalStarts = found.file.lineCounter.lineStarts;
+      const lineStarts = (found.lineStarts ??= lineStartsOf(found.redaction.text));
       const at = (line: number, column: number, side: 'start' | 'end'): { line: number; column: number } => {
         const lineStart = originalStarts[line - 1];
         if (lineStart === undefined) return { line, column };
         const masked = maskedOffset(found.redaction, lineStart + column - 1, side);
-        let maskedLine = Math.min(line - 1, found.lineStarts.length - 1);
-        while (maskedLine > 0 && (found.lineStarts[maskedLine] ?? 0) > masked) maskedLine--;
-        while (maskedLine + 1 < found.lineStarts.length && (found.lineStarts[maskedLine + 1] ?? Infinity) <= masked) maskedLine++;
-        return { line: maskedLine + 1, column: masked - (found.lineStarts[maskedLine] ?? 0) + 1 };
+        let maskedLine = Math.min(line - 1, lineStarts.length - 1);
+        while (maskedLine > 0 && (lineStarts[maskedLine] ?? 0) > masked) maskedLine--;
+        while (maskedLine + 1 < lineStarts.length && (lineStarts[maskedLine + 1] ?? Infinity) <= masked) maskedLine++;
+        return { line: maskedLine + 1, column: masked - (lineStarts[maskedLine] ?? 0) + 1 };
       };
       const start = at(region.startLine, region.startColumn, 'start');
       const end = at(region.endLine, region.endColumn, 'end');

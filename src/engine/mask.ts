@@ -288,28 +288,91 @@ export function lineSpans(text: string, from = 0, to = text.length): Span[] {
  * Whether `walkMasks` masks nothing in a plain value (js-yaml's, without anchors or merge
  * keys): the same decisions as on the `yaml` AST of the same text, without building it. Any
  * mask at all (even of an empty value, which the AST walk would leave alone) answers `false`.
+ *
+ * This is `walkMasks` over plain values (a mapping's pairs are `Object.entries`, a string key is
+ * its own node, a scalar is itself) written out for them: it stops at the first mask and builds
+ * no shape objects, as it runs over every file with a finding (`masksNothingByWalk` in the
+ * tests is the walk itself, and both answer the same on every value there).
  */
 export function masksNothing(value: unknown): boolean {
-  let masked = false;
-  const hit = (): void => {
-    masked = true;
-  };
-  walkMasks<unknown, void>(value, {
-    scalar: (node) => (typeof node === 'object' && node !== null ? undefined : node),
-    shape(node) {
-      if (Array.isArray(node)) return { type: 'seq', items: node };
-      if (typeof node === 'object' && node !== null) {
-        // Keys are strings in js-yaml's values, and the walk reads a string key as its own node.
-        return { type: 'map', pairs: Object.entries(node).map(([key, item]) => ({ key, keyNode: key, value: item as unknown })) };
+  return !masksPlain(value);
+}
+
+/** `walk` of `walkMasks` over a plain value: true as soon as something would be masked. */
+function masksPlain(node: unknown): boolean {
+  if (Array.isArray(node)) {
+    for (let index = 0; index < node.length; index++) {
+      const item: unknown = node[index];
+      if (index > 0 && typeof item === 'string') {
+        const previous: unknown = node[index - 1];
+        const flag = flagName(typeof previous === 'string' ? previous : undefined);
+        if (flag !== undefined && isMaskedValue(flag, item)) return true;
       }
-      return { type: 'scalar', value: node };
-    },
-    map() {},
-    seq() {},
-    keep() {},
-    all: hit,
-    spans: hit,
-    embedded: hit,
-  });
-  return !masked;
+      if (masksPlain(item)) return true;
+    }
+    return false;
+  }
+  if (typeof node === 'string') return masksString(node);
+  if (typeof node !== 'object' || node === null) return false;
+  const entries = Object.entries(node);
+  const textOf = (key: string): string | undefined => {
+    for (const [name, item] of entries) if (name === key) return typeof item === 'string' ? item : undefined;
+    return undefined;
+  };
+  const isSecret = textOf('kind') === 'Secret';
+  const entryName = textOf('name');
+  const sensitiveEntry = entryName !== undefined && isMaskedValue(entryName, textOf('value') ?? 'x');
+  for (const [key, value] of entries) {
+    if (masksString(key)) return true;
+    if ((isSecret && (key === 'data' || key === 'stringData')) || (sensitiveEntry && key === 'value')) return true;
+    if (key === 'secretGenerator') {
+      if (masksGenerators(value)) return true;
+      continue;
+    }
+    if (isMaskedValue(key, typeof value === 'object' && value !== null ? undefined : value)) return true;
+    if (isSecret && key === 'metadata') {
+      if (masksMetadata(value)) return true;
+      continue;
+    }
+    if (masksPlain(value)) return true;
+  }
+  return false;
+}
+
+/** `maskString` of `walkMasks`: an embedded manifest that masking changes, or a sensitive part. */
+function masksString(text: string): boolean {
+  if (looksLikeManifest(text) && maskYamlText(text, 1) !== text) return true;
+  return stringSpans(text).length > 0;
+}
+
+/** `walkGenerators` of `walkMasks` over a plain value. */
+function masksGenerators(generators: unknown): boolean {
+  if (!Array.isArray(generators)) return true;
+  for (const entry of generators as unknown[]) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return true;
+    for (const [key, value] of Object.entries(entry)) {
+      if (masksString(key)) return true;
+      if (key === 'literals') {
+        if (!Array.isArray(value)) return true;
+        for (const literal of value as unknown[]) {
+          // Every literal but a string `name=` masks something (`all` or `spans`).
+          if (typeof literal !== 'string') return true;
+          const equals = literal.indexOf('=');
+          if (equals === -1 || equals + 1 < literal.length) return true;
+        }
+      } else if (key !== 'files' && key !== 'envs' && masksPlain(value)) return true;
+    }
+  }
+  return false;
+}
+
+/** `walkMetadata` of `walkMasks` over a plain value: a Secret's annotations are masked whole. */
+function masksMetadata(metadata: unknown): boolean {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return masksPlain(metadata);
+  for (const key of Object.keys(metadata)) {
+    if (masksString(key)) return true;
+    if (key === 'annotations') return true;
+    if (masksPlain((metadata as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }

@@ -3,13 +3,13 @@ import type { SourceFile } from '../model/workspace.js';
 import type { Model } from '../model/model.js';
 import { rawComments } from '../sops/comments.js';
 import { sopsSecretRanges } from '../sops/redact.js';
-import type { Finding } from '../model/finding.js';
+import type { Finding, YamlPath } from '../model/finding.js';
 import { isReference } from './credential.js';
 import { applySpans, lineSpans, MASK, masksNothing, mentionsSecret, stringSpans, walkMasks, type MaskTree, type Span } from './mask.js';
 import { coveringCreationRule } from '../sops/config-lookup.js';
-import { analyzeValue } from '../sops/document.js';
+import { valueAnalyzable } from '../sops/document.js';
 import { hasSopsKeyAt, valuesMirrorAst } from '../sops/facts.js';
-import { mustEncrypt } from '../sops/selection.js';
+import { mustEncrypt, type Selection } from '../sops/selection.js';
 import { hclSecretRanges } from '../terraform/redact.js';
 import { positionTreesOf, treesReadFromLines } from '../yaml/parse.js';
 import { frameMasks } from './redact-frames.js';
@@ -154,11 +154,10 @@ function plainRedaction(file: SourceFile, text: string, model: Pick<Model, 'file
   // scalars and flow collections, plain keys) without those forms is left to the values.
   const trees = positionTreesOf(file.documents[0]!);
   if (!trees || !treesReadFromLines(trees) || VALUES_MAY_DIFFER.test(text)) return undefined;
-  const facts = file.documents.map((parsed) => analyzeValue(parsed.value));
-  if (facts.some((values) => values === undefined) || file.documents.some((_, index) => hasSopsKeyAt(file, index))) return undefined;
+  if (file.documents.some((parsed, index) => !valueAnalyzable(parsed.value) || hasSopsKeyAt(file, index))) return undefined;
   // What `sopsSecretRanges` masks in a plaintext file that a creation rule covers: these values' scalars.
   const selection = model ? coveringCreationRule(model, file)?.rule.selection : undefined;
-  const selected = facts.map((values) => (selection ? values!.filter((value) => value.state !== 'empty' && mustEncrypt(selection, value.keys)).map((value) => value.path) : []));
+  const selected = file.documents.map((parsed) => (selection ? selectedPaths(parsed.value, selection) : []));
   const comments = commentSpans(text);
   if (comments.length === 0 && selected.every((paths) => paths.length === 0) && file.documents.every((parsed) => masksNothing(parsed.value))) return { text, spans: [], certain: [] };
   const masks = frameMasks(text, trees, collectBlockLines, selected);
@@ -167,6 +166,41 @@ function plainRedaction(file: SourceFile, text: string, model: Pick<Model, 'file
   ranges.push(...comments);
   certain.push(...comments);
   return { ...applyRanges(text, ranges), certain: certain.map(([start, end]) => text.slice(start, end)) };
+}
+
+/**
+ * The paths of the values of a document that `selection` makes sops encrypt: those of
+ * `analyzeValue`'s facts that are not empty and that `mustEncrypt` selects by their keys, in its
+ * order, for a value it analyzes (`valueAnalyzable`), found without listing every fact (the walk
+ * keeps one path and one list of keys, copied for a selected value only).
+ */
+export function selectedPaths(value: unknown, selection: Selection): YamlPath[] {
+  const out: YamlPath[] = [];
+  const path: Array<string | number> = [];
+  const keys: string[] = [];
+  const walk = (node: unknown, depth: number): void => {
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index++) {
+        path.push(index);
+        walk(node[index], depth + 1);
+        path.pop();
+      }
+    } else if (node !== null && typeof node === 'object') {
+      for (const key of Object.keys(node)) {
+        // The `sops` block has no values to list.
+        if (depth === 0 && key === 'sops') continue;
+        path.push(key);
+        keys.push(key);
+        walk((node as Record<string, unknown>)[key], depth + 1);
+        path.pop();
+        keys.pop();
+      }
+    } else if (depth > 0 && node != null && node !== '' && mustEncrypt(selection, keys)) {
+      out.push([...path]);
+    }
+  };
+  walk(value, 0);
+  return out;
 }
 
 /** A file with a document that does not parse or compose. */

@@ -24,11 +24,11 @@ export function reportTarget(report: Report<string>): { file: SourceFile; docInd
   return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
 }
 
-function offsetsOf(report: Report<string>, file: SourceFile): Offsets | undefined {
+function offsetsOf(report: Report<string>, target: ReturnType<typeof reportTarget>): Offsets | undefined {
+  const file = target.file;
   const text = file.text;
   if (text === undefined) return undefined;
   if ('resource' in report) {
-    const target = reportTarget(report);
     const parsed = target.docIndex === undefined ? undefined : target.file.documents[target.docIndex];
     const fast = parsed?.offsets?.(target.path, report.key ?? false);
     if (fast) return fast;
@@ -61,10 +61,13 @@ function fileLevelOffsets(text: string): Offsets {
 
 const EMPTY_REGION: Region = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
 
-/** Turn a rule's report into a finding: position, message and fingerprint are decided here. */
-export function toFinding(rule: Rule<string, never>, report: Report<string>, level: Level, roots: readonly Root[] = []): Finding {
-  const file = reportTarget(report).file;
-  const offsets = offsetsOf(report, file);
+/**
+ * Turn a rule's report into a finding: position, message and fingerprint are decided here.
+ * `target` is `reportTarget(report)`, when the caller has it already.
+ */
+export function toFinding(rule: Rule<string, never>, report: Report<string>, level: Level, roots: readonly Root[] = [], target = reportTarget(report)): Finding {
+  const file = target.file;
+  const offsets = offsetsOf(report, target);
   const region = offsets ? regionOf(file.lineCounter, offsets) : EMPTY_REGION;
   const template = rule.meta.messages[report.messageId] ?? report.messageId;
   const message = interpolate(template, report.data);

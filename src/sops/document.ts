@@ -143,6 +143,17 @@ export function analyzeValue(value: unknown): readonly ValueFact[] | undefined {
   return facts ?? undefined;
 }
 
+/**
+ * Whether {@link analyzeValue} gives facts for the value (not `undefined`), without listing them:
+ * its walk fails exactly where this one does (a key that is not plainly a string, a mapping that
+ * is not a plain object, nesting too deep), as the `sops` block's check does for every node.
+ */
+export function valueAnalyzable(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  const facts = valueAnalyses.get(value);
+  return facts === undefined ? keysClear(value, 0) : facts !== null;
+}
+
 /** Mirrors {@link walk}; false when the result might differ from it. */
 function walkValue(node: unknown, path: YamlPath, keys: readonly string[], depth: number, out: ValueFact[]): boolean {
   if (depth > MAX_DEPTH) return false;
