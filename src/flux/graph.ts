@@ -27,17 +27,33 @@ export function refAt(resource: Resource, path: YamlPath, kind: { fallback?: str
   const value = asRecord(getIn(resource.value, path));
   const name = asString(value?.name);
   if (!value || name === undefined) return undefined;
-  const namespace = asString(value.namespace);
-  return {
-    kind: kind.fixed ?? asString(value.kind) ?? kind.fallback ?? '',
-    name,
-    namespace,
-    get resolvedNamespace() {
-      return namespace ?? resource.appliedNamespace;
-    },
-    apiVersion: asString(value.apiVersion),
-    path,
-  };
+  return new Ref(kind.fixed ?? asString(value.kind) ?? kind.fallback ?? '', name, asString(value.namespace), asString(value.apiVersion), path, resource);
+}
+
+/**
+ * A class, not an object literal with a getter: a literal with an accessor of its own is kept
+ * as a dictionary with a closure and context each (several hundred bytes, thousands a run).
+ */
+class Ref implements FluxRef {
+  kind: string;
+  name: string;
+  namespace: string | undefined;
+  apiVersion: string | undefined;
+  path: YamlPath;
+  readonly #holder: Resource;
+
+  constructor(kind: string, name: string, namespace: string | undefined, apiVersion: string | undefined, path: YamlPath, holder: Resource) {
+    this.kind = kind;
+    this.name = name;
+    this.namespace = namespace;
+    this.apiVersion = apiVersion;
+    this.path = path;
+    this.#holder = holder;
+  }
+
+  get resolvedNamespace(): string | undefined {
+    return this.namespace ?? this.#holder.appliedNamespace;
+  }
 }
 
 function dependsOnRefs(resource: Resource): FluxRef[] {

@@ -563,8 +563,9 @@ class BuiltDocument implements AppliedDocument {
   constructor(res: KResource) {
     this.value = res.value;
     this.written = res.written;
-    this.patchedBy = res.patchedBy;
-    this.via = res.via;
+    // Copies of exactly their length: the build's lists grew by push (room for 17 places each).
+    this.patchedBy = res.patchedBy.slice();
+    this.via = res.via.slice();
     this.nameUnknown = res.nameUnknown;
     this.at = res.at;
   }
