@@ -75,9 +75,19 @@ export function buildFluxGraph(model: Model): FluxGraph {
     return model.find(group === undefined ? { kind, name } : { kind, name, group });
   };
   const resolve = (kind: string, name: string, namespace: string | undefined): Resource[] => {
-    const found = named(kind, name).filter((resource) => namespaceMatches(resource.appliedNamespace, namespace));
-    // Exact namespace matches first, so consumers pick the object the controller would.
-    return namespace === undefined ? found : [...found.filter((r) => r.appliedNamespace === namespace), ...found.filter((r) => r.appliedNamespace !== namespace)];
+    const all = named(kind, name);
+    // Every object matches a reference without a namespace (a fresh list: callers may keep it).
+    if (namespace === undefined) return all.slice();
+    // Exact namespace matches first, so consumers pick the object the controller would; then
+    // the objects without one. One pass, lists of their length (no filters and spread).
+    const exact: Resource[] = [];
+    let unknown: Resource[] | undefined;
+    for (let index = 0; index < all.length; index++) {
+      const resource = all[index]!;
+      if (resource.appliedNamespace === namespace) exact.push(resource);
+      else if (resource.appliedNamespace === undefined) (unknown ??= []).push(resource);
+    }
+    return unknown === undefined ? exact : exact.concat(unknown);
   };
 
   const sources: FluxSource[] = [];

@@ -26,7 +26,7 @@ import { applyNamespace } from './namespace.js';
 import { locate, type Location } from './origin.js';
 import { applyPatchEntry, patchEntries, type PatchEntry } from './patches.js';
 import { applyReplicas, type ReplicaEntry } from './replicas.js';
-import { currentId, describeId, isMap, newResource, type KResource, type ResId, type Value } from './resource.js';
+import { currentId, describeId, isMap, newResource, type KResource, type Value } from './resource.js';
 import { parseTarget } from './select.js';
 
 export { isNote, type BuildProblem, type BuildProblemCode, type KustomizeHost } from './context.js';
@@ -297,15 +297,25 @@ function applyOverrides(spec: Spec, flux: FluxOverrides): void {
   for (const component of flux.components ?? []) spec.components.push({ value: component.path, at: component.at });
 }
 
-function effectiveNamespace(state: State, id: ResId): string {
-  const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
-  return state.host.isClusterScoped(apiVersion, id.kind) === true ? '' : (id.namespace ?? 'default');
-}
-
-/** Append objects, rejecting an id already present (kustomize `ResMap.Append`). */
+/**
+ * The id an object is appended under (kustomize `ResMap.Append`): group/version/kind, the
+ * effective namespace and the name, read straight from its value (what `currentId` and
+ * `effectiveNamespace` give, without their objects and the apiVersion joined again).
+ */
 function idKey(state: State, res: KResource): string {
-  const id = currentId(res);
-  return `${id.group}/${id.version}/${id.kind}|${effectiveNamespace(state, id)}|${id.name}`;
+  const value = res.value;
+  const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
+  const kind = typeof value.kind === 'string' ? value.kind : '';
+  const metadata = isMap(value.metadata) ? value.metadata : undefined;
+  const name = metadata !== undefined && typeof metadata.name === 'string' ? metadata.name : '';
+  const written = metadata !== undefined && typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : undefined;
+  const slash = apiVersion.indexOf('/');
+  // `${group}/${version}` is the apiVersion itself, or `/${version}` without a group; a
+  // leading slash ("/v1") is an empty group, looked up as its version alone.
+  const groupVersion = slash < 0 ? `/${apiVersion}` : apiVersion;
+  const lookup = slash === 0 ? apiVersion.slice(1) : apiVersion;
+  const namespace = state.host.isClusterScoped(lookup, kind) === true ? '' : (written ?? 'default');
+  return `${groupVersion}/${kind}|${namespace}|${name}`;
 }
 
 /** Append objects, rejecting an id already present (kustomize `ResMap.Append`); each batch comes with the entry it is reported at. */
@@ -411,7 +421,8 @@ function buildDirectory(state: State, dir: string, file: SourceFile, entryAt: Lo
   const resmap: KResource[] = [];
   const result = accumulate(state, spec, resmap);
   state.stack.pop();
-  for (let index = 0; index < result.length; index++) result[index]!.via.push(file);
+  // concat: a list of its length (a push onto an empty list makes room for 17 files).
+  for (let index = 0; index < result.length; index++) result[index]!.via = result[index]!.via.concat(file);
   return result;
 }
 
@@ -464,7 +475,7 @@ function runComponent(state: State, includer: Spec, entry: Entry, resmap: KResou
   state.stack.push(dir);
   const result = accumulate(state, spec, resmap);
   state.stack.pop();
-  for (const res of result) if (!before.has(res)) res.via.push(file);
+  for (const res of result) if (!before.has(res)) res.via = res.via.concat(file);
   return result;
 }
 
@@ -568,9 +579,8 @@ class BuiltDocument implements AppliedDocument {
   constructor(res: KResource) {
     this.value = res.value;
     this.written = res.written;
-    // Copies of exactly their length: the build's lists grew by push (room for 17 places each).
-    this.patchedBy = res.patchedBy.slice();
-    this.via = res.via.slice();
+    this.patchedBy = res.patchedBy;
+    this.via = res.via;
     this.nameUnknown = res.nameUnknown;
     this.at = res.at;
   }

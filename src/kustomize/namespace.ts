@@ -31,7 +31,8 @@ export function applyNamespace(resources: readonly KResource[], namespace: strin
       const metadata = value.metadata;
       const current = isMap(metadata) ? metadata.namespace : undefined;
       if (current === namespace || context.isClusterScoped(apiVersion, kind) === true) continue;
-      res.previousNamespaces.push(typeof current === 'string' && current !== '' ? current : undefined);
+      // concat: a list of its length (a push onto an empty list makes room for 17).
+      res.previousNamespaces = res.previousNamespaces.concat(typeof current === 'string' && current !== '' ? current : undefined);
       setIn(res, ['metadata', 'namespace'], namespace, at);
       if (at) notePatched(res, at);
       continue;

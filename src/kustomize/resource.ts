@@ -193,7 +193,8 @@ export function getPath(value: unknown, path: YamlPath): unknown {
 
 /** Record that `at` changed the object (once). */
 export function notePatched(res: KResource, at: Location): void {
-  if (!res.patchedBy.some((seen) => samePlace(seen, at))) res.patchedBy.push(at);
+  // concat: a list of its length (a push onto an empty list makes room for 17 places).
+  if (!res.patchedBy.some((seen) => samePlace(seen, at))) res.patchedBy = res.patchedBy.concat(at);
 }
 
 export function currentId(res: KResource): ResId {
