@@ -78,7 +78,8 @@ export function newResource(value: Value, at: Location, via: SourceFile[]): KRes
   return {
     value,
     at,
-    written: { file: at.file, docIndex: at.docIndex },
+    // The place the object entered the build names its file and document (no object of its own).
+    written: at,
     orgId,
     previousNames: [],
     previousNamespaces: [],
