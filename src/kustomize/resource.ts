@@ -78,8 +78,7 @@ export function newResource(value: Value, at: Location, via: SourceFile[]): KRes
   return {
     value,
     at,
-    // The place the object entered the build names its file and document (no object of its own).
-    written: at,
+    written: { file: at.file, docIndex: at.docIndex },
     orgId,
     previousNames: [],
     previousNamespaces: [],
