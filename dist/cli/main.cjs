@@ -13857,7 +13857,12 @@ function buildFluxGraph(model) {
     const base = consumer(resource);
     const decryption = asRecord(getIn(resource.value, ["spec", "decryption"]));
     const entry = {
-      ...base,
+      resource: base.resource,
+      sourceRef: base.sourceRef,
+      source: base.source,
+      link: base.link,
+      path: base.path,
+      dependsOn: base.dependsOn,
       targetNamespace: asString(getIn(resource.value, ["spec", "targetNamespace"])),
       kustomization: void 0,
       known: false,
@@ -13869,6 +13874,7 @@ function buildFluxGraph(model) {
       decrypts: asString(decryption?.provider) === "sops",
       postBuild: asRecord(getIn(resource.value, ["spec", "postBuild"])) !== void 0
     };
+    if (base.includedFrom) entry.includedFrom = base.includedFrom;
     const { link, path: path26 } = base;
     if (link.status !== "linked" || path26.status !== "directory" || path26.dir === void 0) return entry;
     const tree = treeOf(link.root);

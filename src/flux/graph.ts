@@ -166,8 +166,15 @@ export function buildFluxGraph(model: Model): FluxGraph {
   const kustomizations: FluxKustomization[] = model.ofKind('Kustomization', KUSTOMIZE_GROUP).map((resource) => {
     const base = consumer(resource);
     const decryption = asRecord(getIn(resource.value, ['spec', 'decryption']));
+    // Fields written out, not spread from `base`: a spread followed by more fields makes V8 build
+    // the object's shape anew each time (~5 KB an object, in code not yet optimised).
     const entry: FluxKustomization = {
-      ...base,
+      resource: base.resource,
+      sourceRef: base.sourceRef,
+      source: base.source,
+      link: base.link,
+      path: base.path,
+      dependsOn: base.dependsOn,
       targetNamespace: asString(getIn(resource.value, ['spec', 'targetNamespace'])),
       kustomization: undefined,
       known: false,
@@ -179,6 +186,7 @@ export function buildFluxGraph(model: Model): FluxGraph {
       decrypts: asString(decryption?.provider) === 'sops',
       postBuild: asRecord(getIn(resource.value, ['spec', 'postBuild'])) !== undefined,
     };
+    if (base.includedFrom) entry.includedFrom = base.includedFrom;
     const { link, path } = base;
     if (link.status !== 'linked' || path.status !== 'directory' || path.dir === undefined) return entry;
     const tree = treeOf(link.root);
