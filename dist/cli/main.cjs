@@ -24125,8 +24125,9 @@ function indexRootFiles(roots, files) {
     let index = byRoot.get(file.root);
     if (!index) byRoot.set(file.root, index = emptyRootFiles(file.root));
     index.files.set(file.path, file);
-    push(index.filesIn, dirOf(file.path), file);
-    for (let dir = dirOf(file.path); dir !== "" && !index.dirs.has(dir); dir = dirOf(dir)) {
+    const folder = dirOf(file.path);
+    push(index.filesIn, folder, file);
+    for (let dir = folder; dir !== "" && !index.dirs.has(dir); dir = dirOf(dir)) {
       index.dirs.add(dir);
       push(index.dirsIn, dirOf(dir), dir);
     }
@@ -24226,10 +24227,16 @@ function buildModel(roots, files, notes, options = {}) {
     files,
     resources,
     written: written2,
-    ofKind: (kind, group) => (byKind.get(kind) ?? []).filter((resource) => group === void 0 || resource.group === group),
-    find: ({ kind, name: name3, namespace, group }) => (byKindName.get(kind)?.get(name3) ?? []).filter(
-      (resource) => (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
-    ),
+    // Fresh lists (callers may keep or change them); a copy when nothing filters (one allocation of its length).
+    ofKind: (kind, group) => {
+      const all = byKind.get(kind) ?? [];
+      return group === void 0 ? all.slice() : all.filter((resource) => resource.group === group);
+    },
+    find: ({ kind, name: name3, namespace, group }) => {
+      const all = byKindName.get(kind)?.get(name3) ?? [];
+      if (namespace === void 0 && group === void 0) return all.slice();
+      return all.filter((resource) => (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group));
+    },
     fileAt: (root, path26) => rootFilesMap.get(root)?.files.get(path26),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
