@@ -8521,7 +8521,7 @@ function markKey(node, key2, at) {
       return;
     }
   }
-  keys.push(key2, at);
+  mark2.keys = keys.concat(key2, at);
 }
 function markCopy(node, at, keys) {
   marks.set(node, { at, keys: keys ? keys.slice() : void 0 });
@@ -8542,7 +8542,7 @@ function locationOf(node) {
   return marks.get(node)?.at;
 }
 function childLocation(at, key2) {
-  return { file: at.file, docIndex: at.docIndex, path: [...at.path, key2] };
+  return { file: at.file, docIndex: at.docIndex, path: at.path.concat(key2) };
 }
 function locate(root, rootAt, path26) {
   let base = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
@@ -8552,7 +8552,7 @@ function locate(root, rootAt, path26) {
     const segment = path26[index];
     if (typeof node !== "object" || node === null) {
       const at = below(base, path26, from, index);
-      return { ...at, path: [...at.path, ...path26.slice(index)] };
+      return { ...at, path: at.path.concat(path26.slice(index)) };
     }
     const child = node[segment];
     const own3 = typeof child === "object" && child !== null ? marks.get(child)?.at : void 0;
@@ -8567,8 +8567,10 @@ function locate(root, rootAt, path26) {
 }
 function below(base, path26, from, to) {
   if (from === to) return base;
-  const joined = base.path.slice();
-  for (let index = from; index < to; index++) joined.push(path26[index]);
+  const length = base.path.length;
+  const joined = new Array(length + to - from);
+  for (let index = 0; index < length; index++) joined[index] = base.path[index];
+  for (let index = from; index < to; index++) joined[length + index - from] = path26[index];
   return { file: base.file, docIndex: base.docIndex, path: joined };
 }
 function markFileText(at, file) {
@@ -12058,30 +12060,9 @@ function parseYamlText(text) {
   return parseWithPositions(text);
 }
 function documentsOfValues(text, values) {
-  let asts;
-  let positions;
-  const astAt = (index) => {
-    asts ??= astsOf(text);
-    return asts[index] ?? new import_yaml3.Document(null);
-  };
-  const offsetsAt = (index, path26, key2) => {
-    if (asts !== void 0) return void 0;
-    if (positions === void 0) positions = positionTrees(text, values);
-    return positions === null ? void 0 : offsetsOfValuePath(positions[index], text, path26, key2);
-  };
-  const documents = values.map((value, index) => ({
-    index,
-    value,
-    get doc() {
-      return astAt(index);
-    },
-    offsets: (path26, key2 = false) => offsetsAt(index, path26, key2)
-  }));
-  const treesOf = () => {
-    if (positions === void 0) positions = positionTrees(text, values);
-    return positions ?? void 0;
-  };
-  for (const document2 of documents) positionTreesByDocument.set(document2, treesOf);
+  const file = new ValuesFile(text, values);
+  const documents = new Array(values.length);
+  for (let index = 0; index < values.length; index++) documents[index] = new ValueDocument(file, index, values[index]);
   return documents;
 }
 function positionTrees(text, values) {
@@ -12096,7 +12077,7 @@ function treesReadFromLines(trees) {
   return readFromLines.has(trees);
 }
 function positionTreesOf(parsed) {
-  return positionTreesByDocument.get(parsed)?.();
+  return parsed instanceof ValueDocument ? parsed.file.trees() ?? void 0 : void 0;
 }
 function astsOf(text) {
   const parsed = (0, import_yaml3.parseAllDocuments)(text, { ...QUIET, merge: true, uniqueKeys: false });
@@ -12168,7 +12149,7 @@ function firstLine(message) {
 function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
 }
-var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, MAY_HAVE_COMPLEX_KEY, QUIET, readFromLines, positionTreesByDocument, KEY_TOKEN;
+var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, MAY_HAVE_COMPLEX_KEY, QUIET, ValuesFile, ValueDocument, readFromLines, KEY_TOKEN;
 var init_parse = __esm({
   "src/yaml/parse.ts"() {
     "use strict";
@@ -12182,8 +12163,47 @@ var init_parse = __esm({
     MAY_HAVE_ANCHOR = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
     MAY_HAVE_COMPLEX_KEY = /(^|[\s[{,])\?([ \t]|$)|^[ \t-]*[[{][^\n]*[\]}][ \t]*:([ \t]|$)/m;
     QUIET = { logLevel: "error" };
+    ValuesFile = class {
+      text;
+      values;
+      asts = void 0;
+      /** `undefined`: not built yet; `null`: no tree lines up with the values. */
+      positions = void 0;
+      constructor(text, values) {
+        this.text = text;
+        this.values = values;
+      }
+      astAt(index) {
+        this.asts ??= astsOf(this.text);
+        return this.asts[index] ?? new import_yaml3.Document(null);
+      }
+      trees() {
+        if (this.positions === void 0) this.positions = positionTrees(this.text, this.values);
+        return this.positions;
+      }
+    };
+    ValueDocument = class {
+      index;
+      value;
+      file;
+      constructor(file, index, value) {
+        this.file = file;
+        this.index = index;
+        this.value = value;
+      }
+      get doc() {
+        return this.file.astAt(this.index);
+      }
+      // Until something needs the AST, positions come from the lines of plain block YAML
+      // (block-positions.ts) or a js-yaml pass (value-positions.ts).
+      offsets(path26, key2 = false) {
+        const file = this.file;
+        if (file.asts !== void 0) return void 0;
+        const positions = file.trees();
+        return positions === null ? void 0 : offsetsOfValuePath(positions[this.index], file.text, path26, key2);
+      }
+    };
     readFromLines = /* @__PURE__ */ new WeakSet();
-    positionTreesByDocument = /* @__PURE__ */ new WeakMap();
     KEY_TOKEN = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:#][^:#\n]*?)(?=[ \t]*:)/;
   }
 });
@@ -13744,17 +13764,7 @@ function refAt(resource, path26, kind = {}) {
   const value = asRecord(getIn(resource.value, path26));
   const name3 = asString(value?.name);
   if (!value || name3 === void 0) return void 0;
-  const namespace = asString(value.namespace);
-  return {
-    kind: kind.fixed ?? asString(value.kind) ?? kind.fallback ?? "",
-    name: name3,
-    namespace,
-    get resolvedNamespace() {
-      return namespace ?? resource.appliedNamespace;
-    },
-    apiVersion: asString(value.apiVersion),
-    path: path26
-  };
+  return new Ref(kind.fixed ?? asString(value.kind) ?? kind.fallback ?? "", name3, asString(value.namespace), asString(value.apiVersion), path26, resource);
 }
 function dependsOnRefs(resource) {
   const refs = [];
@@ -13771,8 +13781,16 @@ function buildFluxGraph(model) {
     return model.find(group === void 0 ? { kind, name: name3 } : { kind, name: name3, group });
   };
   const resolve3 = (kind, name3, namespace) => {
-    const found = named(kind, name3).filter((resource) => namespaceMatches(resource.appliedNamespace, namespace));
-    return namespace === void 0 ? found : [...found.filter((r) => r.appliedNamespace === namespace), ...found.filter((r) => r.appliedNamespace !== namespace)];
+    const all = named(kind, name3);
+    if (namespace === void 0) return all.slice();
+    const exact = [];
+    let unknown;
+    for (let index = 0; index < all.length; index++) {
+      const resource = all[index];
+      if (resource.appliedNamespace === namespace) exact.push(resource);
+      else if (resource.appliedNamespace === void 0) (unknown ??= []).push(resource);
+    }
+    return unknown === void 0 ? exact : exact.concat(unknown);
   };
   const sources = [];
   const sourceByResource = /* @__PURE__ */ new Map();
@@ -13839,7 +13857,12 @@ function buildFluxGraph(model) {
     const base = consumer(resource);
     const decryption = asRecord(getIn(resource.value, ["spec", "decryption"]));
     const entry = {
-      ...base,
+      resource: base.resource,
+      sourceRef: base.sourceRef,
+      source: base.source,
+      link: base.link,
+      path: base.path,
+      dependsOn: base.dependsOn,
       targetNamespace: asString(getIn(resource.value, ["spec", "targetNamespace"])),
       kustomization: void 0,
       known: false,
@@ -13851,6 +13874,7 @@ function buildFluxGraph(model) {
       decrypts: asString(decryption?.provider) === "sops",
       postBuild: asRecord(getIn(resource.value, ["spec", "postBuild"])) !== void 0
     };
+    if (base.includedFrom) entry.includedFrom = base.includedFrom;
     const { link, path: path26 } = base;
     if (link.status !== "linked" || path26.status !== "directory" || path26.dir === void 0) return entry;
     const tree = treeOf(link.root);
@@ -13968,6 +13992,7 @@ function buildFluxGraph(model) {
   };
   return graph;
 }
+var Ref;
 var init_graph = __esm({
   "src/flux/graph.ts"() {
     "use strict";
@@ -13978,6 +14003,25 @@ var init_graph = __esm({
     init_repos();
     init_synthesized();
     init_tree();
+    Ref = class {
+      kind;
+      name;
+      namespace;
+      apiVersion;
+      path;
+      #holder;
+      constructor(kind, name3, namespace, apiVersion, path26, holder) {
+        this.kind = kind;
+        this.name = name3;
+        this.namespace = namespace;
+        this.apiVersion = apiVersion;
+        this.path = path26;
+        this.#holder = holder;
+      }
+      get resolvedNamespace() {
+        return this.namespace ?? this.#holder.appliedNamespace;
+      }
+    };
   }
 });
 
@@ -13994,7 +14038,8 @@ function resolveInRoot(dir, entry) {
 function buildKustomizeIndex(files, rootFiles) {
   const nodes = [];
   const byDir = /* @__PURE__ */ new Map();
-  for (const file of files) {
+  for (let index2 = 0; index2 < files.length; index2++) {
+    const file = files[index2];
     if (!isKustomizationFile(file.path)) continue;
     const value = asRecord(file.documents[0]?.value);
     if (!value) continue;
@@ -14214,7 +14259,8 @@ function writable(res, path26) {
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
-  for (const segment of path26) {
+  for (let index = 0; index < path26.length; index++) {
+    const segment = path26[index];
     const existing = node[segment];
     if (isObject2(existing) && owns(res, existing)) {
       at = locationOf(existing) ?? keyMarkOf(node, segment) ?? childLocation(at, segment);
@@ -14248,7 +14294,7 @@ function getPath(value, path26) {
   return node;
 }
 function notePatched(res, at) {
-  if (!res.patchedBy.some((seen2) => samePlace(seen2, at))) res.patchedBy.push(at);
+  if (!res.patchedBy.some((seen2) => samePlace(seen2, at))) res.patchedBy = res.patchedBy.concat(at);
 }
 function currentId(res) {
   return idOf2(res.value);
@@ -14962,17 +15008,17 @@ function applyNamespace(resources, namespace, at, context) {
     const kind = typeof value.kind === "string" ? value.kind : "";
     const rawApiVersion = typeof value.apiVersion === "string" ? value.apiVersion : "";
     const slash = rawApiVersion.indexOf("/");
-    const group = slash < 0 ? "" : rawApiVersion.slice(0, slash);
     const apiVersion = slash === 0 ? rawApiVersion.slice(1) : rawApiVersion;
     if (!SPECIAL_KINDS.has(kind)) {
       const metadata2 = value.metadata;
       const current = isMap2(metadata2) ? metadata2.namespace : void 0;
       if (current === namespace || context.isClusterScoped(apiVersion, kind) === true) continue;
-      res.previousNamespaces.push(typeof current === "string" && current !== "" ? current : void 0);
-      setIn(res, ["metadata", "namespace"], namespace, at);
+      res.previousNamespaces = res.previousNamespaces.concat(typeof current === "string" && current !== "" ? current : void 0);
+      setIn(res, METADATA_NAMESPACE, namespace, at);
       if (at) notePatched(res, at);
       continue;
     }
+    const group = slash < 0 ? "" : rawApiVersion.slice(0, slash);
     const id = currentId(res);
     let changed = false;
     const set2 = (path26) => {
@@ -15011,12 +15057,13 @@ function applyNamespace(resources, namespace, at, context) {
     if (changed && at) notePatched(res, at);
   }
 }
-var SPECIAL_KINDS;
+var SPECIAL_KINDS, METADATA_NAMESPACE;
 var init_namespace = __esm({
   "src/kustomize/namespace.ts"() {
     "use strict";
     init_resource();
     SPECIAL_KINDS = /* @__PURE__ */ new Set(["Namespace", "RoleBinding", "ClusterRoleBinding", "APIService", "CustomResourceDefinition"]);
+    METADATA_NAMESPACE = ["metadata", "namespace"];
   }
 });
 
@@ -15727,18 +15774,25 @@ function applyOverrides(spec, flux) {
   }
   for (const component of flux.components ?? []) spec.components.push({ value: component.path, at: component.at });
 }
-function effectiveNamespace(state, id) {
-  const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
-  return state.host.isClusterScoped(apiVersion, id.kind) === true ? "" : id.namespace ?? "default";
-}
 function idKey(state, res) {
-  const id = currentId(res);
-  return `${id.group}/${id.version}/${id.kind}|${effectiveNamespace(state, id)}|${id.name}`;
+  const value = res.value;
+  const apiVersion = typeof value.apiVersion === "string" ? value.apiVersion : "";
+  const kind = typeof value.kind === "string" ? value.kind : "";
+  const metadata2 = isMap2(value.metadata) ? value.metadata : void 0;
+  const name3 = metadata2 !== void 0 && typeof metadata2.name === "string" ? metadata2.name : "";
+  const written2 = metadata2 !== void 0 && typeof metadata2.namespace === "string" && metadata2.namespace !== "" ? metadata2.namespace : void 0;
+  const slash = apiVersion.indexOf("/");
+  const groupVersion = slash < 0 ? `/${apiVersion}` : apiVersion;
+  const lookup = slash === 0 ? apiVersion.slice(1) : apiVersion;
+  const namespace = state.host.isClusterScoped(lookup, kind) === true ? "" : written2 ?? "default";
+  return `${groupVersion}/${kind}|${namespace}|${name3}`;
 }
 function append(state, resmap, batches) {
   const seen2 = new Set(resmap.map((res) => idKey(state, res)));
-  for (const { added, at } of batches) {
-    for (const res of added) {
+  for (let batch = 0; batch < batches.length; batch++) {
+    const { added, at } = batches[batch];
+    for (let index = 0; index < added.length; index++) {
+      const res = added[index];
       const key2 = idKey(state, res);
       if (seen2.has(key2)) state.problem("duplicate-id", `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
       else {
@@ -15759,7 +15813,8 @@ function loadFile(state, file, entryAt) {
     state.problem("unknown-input", `${file.path} was not read, so its objects are unknown`, entryAt);
     return out2;
   }
-  for (const document2 of file.documents) {
+  for (let index = 0; index < file.documents.length; index++) {
+    const document2 = file.documents[index];
     const value = document2.value;
     if (value === null || value === void 0) continue;
     const at = { file, docIndex: document2.index, path: [] };
@@ -15769,9 +15824,9 @@ function loadFile(state, file, entryAt) {
     }
     if (isKustomizeDocument(value) || value.kind === void 0 && Object.keys(value).length === 0) continue;
     if (typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items)) {
-      value.items.forEach((item, index) => {
-        const itemAt = locate(value, at, ["items", index]);
-        if (!isMap2(item) || typeof item.kind !== "string") state.problem("invalid-object", `${file.path}: item ${index} of the list is not a Kubernetes object`, itemAt);
+      value.items.forEach((item, index2) => {
+        const itemAt = locate(value, at, ["items", index2]);
+        if (!isMap2(item) || typeof item.kind !== "string") state.problem("invalid-object", `${file.path}: item ${index2} of the list is not a Kubernetes object`, itemAt);
         else out2.push(newResource(item, itemAt, []));
       });
       continue;
@@ -15824,7 +15879,7 @@ function buildDirectory(state, dir, file, entryAt, root, flux) {
   const resmap = [];
   const result = accumulate(state, spec, resmap);
   state.stack.pop();
-  for (const res of result) res.via.push(file);
+  for (let index = 0; index < result.length; index++) result[index].via = result[index].via.concat(file);
   return result;
 }
 function accumulate(state, spec, resmap) {
@@ -15873,7 +15928,7 @@ function runComponent(state, includer, entry, resmap) {
   state.stack.push(dir);
   const result = accumulate(state, spec, resmap);
   state.stack.pop();
-  for (const res of result) if (!before.has(res)) res.via.push(file);
+  for (const res of result) if (!before.has(res)) res.via = res.via.concat(file);
   return result;
 }
 function generatedRoot(state, dir) {
@@ -16295,8 +16350,9 @@ function buildOnce(input) {
   const touched = /* @__PURE__ */ new Set();
   const record = (build3) => {
     builds.push(build3);
-    for (const file of [...build3.resourceFiles, ...build3.patchFiles, ...build3.kustomizations]) touched.add(file);
-    for (const object of build3.objects) {
+    for (const files of [build3.resourceFiles, build3.patchFiles, build3.kustomizations]) for (let index = 0; index < files.length; index++) touched.add(files[index]);
+    for (let index = 0; index < build3.objects.length; index++) {
+      const object = build3.objects[index];
       resources.push(object);
       const written2 = object.applied?.written;
       if (written2) {
@@ -23840,7 +23896,12 @@ function fromController(resource) {
 function manifestData(resource) {
   const fields = resource.kind === "Secret" ? ["data", "stringData"] : ["data", "binaryData"];
   const keys = /* @__PURE__ */ new Set();
-  for (const field of fields) for (const key2 of Object.keys(asRecord(resource.value[field]) ?? {})) keys.add(key2);
+  for (const field of fields) {
+    const data = asRecord(resource.value[field]);
+    if (data) {
+      for (const key2 in data) if (Object.hasOwn(data, key2)) keys.add(key2);
+    }
+  }
   if (resource.kind === "Secret" && resource.value.type === "kubernetes.io/service-account-token") for (const key2 of SERVICE_ACCOUNT_TOKEN_KEYS) keys.add(key2);
   return {
     kind: resource.kind,
@@ -23930,7 +23991,8 @@ function isReplicaTarget(resource) {
 function buildConfigDataIndex(resources, kustomize, external) {
   const all = [];
   const written2 = new Map(CONTROLLER_KINDS.map((kind) => [kind, []]));
-  for (const resource of resources) {
+  for (let index = 0; index < resources.length; index++) {
+    const resource = resources[index];
     if ((resource.kind === "Secret" || resource.kind === "ConfigMap") && resource.group === "") {
       const data = manifestData(resource);
       if (isReplicaTarget(resource)) data.keysKnown = false;
@@ -24063,8 +24125,9 @@ function indexRootFiles(roots, files) {
     let index = byRoot.get(file.root);
     if (!index) byRoot.set(file.root, index = emptyRootFiles(file.root));
     index.files.set(file.path, file);
-    push(index.filesIn, dirOf(file.path), file);
-    for (let dir = dirOf(file.path); dir !== "" && !index.dirs.has(dir); dir = dirOf(dir)) {
+    const folder = dirOf(file.path);
+    push(index.filesIn, folder, file);
+    for (let dir = folder; dir !== "" && !index.dirs.has(dir); dir = dirOf(dir)) {
       index.dirs.add(dir);
       push(index.dirsIn, dirOf(dir), dir);
     }
@@ -24164,10 +24227,16 @@ function buildModel(roots, files, notes, options = {}) {
     files,
     resources,
     written: written2,
-    ofKind: (kind, group) => (byKind.get(kind) ?? []).filter((resource) => group === void 0 || resource.group === group),
-    find: ({ kind, name: name3, namespace, group }) => (byKindName.get(kind)?.get(name3) ?? []).filter(
-      (resource) => (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
-    ),
+    // Fresh lists (callers may keep or change them); a copy when nothing filters (one allocation of its length).
+    ofKind: (kind, group) => {
+      const all = byKind.get(kind) ?? [];
+      return group === void 0 ? all.slice() : all.filter((resource) => resource.group === group);
+    },
+    find: ({ kind, name: name3, namespace, group }) => {
+      const all = byKindName.get(kind)?.get(name3) ?? [];
+      if (namespace === void 0 && group === void 0) return all.slice();
+      return all.filter((resource) => (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group));
+    },
     fileAt: (root, path26) => rootFilesMap.get(root)?.files.get(path26),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
@@ -51491,24 +51560,24 @@ function fromGit(dir, { present, sizes }, matchers2) {
     }
     return out2;
   };
-  for (const [relative, mode] of present) {
-    if (mode === "160000") continue;
+  present.forEach((mode, relative) => {
+    if (mode === "160000") return;
     const slash = relative.lastIndexOf("/");
-    if (matchers2.file(relative) || slash !== -1 && folderLeftOut(relative.slice(0, slash))) continue;
+    if (matchers2.file(relative) || slash !== -1 && folderLeftOut(relative.slice(0, slash))) return;
     const absPath = absolute(relative);
     let size = sizes?.get(relative);
     if (mode === void 0 || mode === "120000") {
       const stat5 = (0, import_node_fs4.lstatSync)(absPath, { throwIfNoEntry: false });
-      if (!stat5) continue;
+      if (!stat5) return;
       if (stat5.isSymbolicLink()) {
         addLink(dir, relative, files, escapingLinks);
-        continue;
+        return;
       }
-      if (!stat5.isFile()) continue;
+      if (!stat5.isFile()) return;
       size = stat5.size;
     }
     files.push(size === void 0 ? { path: relative, absPath } : { path: relative, absPath, size });
-  }
+  });
   files.sort(byPath);
   return { files, escapingLinks };
 }
@@ -51922,17 +51991,24 @@ function readEntries(file, format) {
   if (!content.startsWith(header)) return entries;
   let at = header.length;
   while (at < content.length) {
-    const newline = content.indexOf("\n", at);
-    const match = newline === -1 ? null : /^(\d+) (\d+)$/.exec(content.slice(at, newline));
-    if (!match) return /* @__PURE__ */ new Map();
-    const textLength = Number(match[1]);
-    const valuesLength = Number(match[2]);
-    const start2 = newline + 1;
-    if (start2 + textLength + valuesLength > content.length) return /* @__PURE__ */ new Map();
-    entries.set(content.slice(start2, start2 + textLength), content.slice(start2 + textLength, start2 + textLength + valuesLength));
-    at = start2 + textLength + valuesLength;
+    const textLength = digitsAt(content, at);
+    if (textLength === void 0 || content.charCodeAt(textLength.end) !== 32) return /* @__PURE__ */ new Map();
+    const valuesLength = digitsAt(content, textLength.end + 1);
+    if (valuesLength === void 0 || content.charCodeAt(valuesLength.end) !== 10) return /* @__PURE__ */ new Map();
+    const start2 = valuesLength.end + 1;
+    const textEnd = start2 + textLength.value;
+    const end = textEnd + valuesLength.value;
+    if (end > content.length) return /* @__PURE__ */ new Map();
+    entries.set(content.slice(start2, textEnd), content.slice(textEnd, end));
+    at = end;
   }
   return entries;
+}
+function digitsAt(content, at) {
+  let value = 0;
+  let end = at;
+  for (let code = content.charCodeAt(end); code >= 48 && code <= 57; code = content.charCodeAt(++end)) value = value * 10 + (code - 48);
+  return end === at ? void 0 : { value, end };
 }
 function survivesJson(value) {
   if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
@@ -52014,7 +52090,7 @@ function needsContent(relativePath) {
 async function loadDiskRoot(dir, config, notes, options = {}) {
   const cache7 = options.parseCache && !options.loadFile ? rootParseCache(dir) : void 0;
   const { discover = discoverFiles, readGit = readGitFiles, read = readContent } = options;
-  const loadFile2 = options.loadFile ?? ((...args2) => loadSourceFile(args2[0], args2[1], args2[2], args2[3], cache7));
+  const loadFile2 = options.loadFile ?? ((fileRoot, relativePath, absPath, content) => loadSourceFile(fileRoot, relativePath, absPath, content, cache7));
   const small = (entry) => options.read === void 0 && entry.link !== true && entry.size !== void 0 && entry.size <= MAX_FILE_BYTES;
   const [gitFiles, branches] = await Promise.all([readGit(dir), readGitBranches(dir)]);
   const discovery = await discover(dir, config.ignore, gitFiles);
@@ -52036,7 +52112,7 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
   }
   const unread = [...discovery.escapingLinks, ...(discovery.unreadableDirs ?? []).map((folder) => folder.path)];
   if (unread.length > 0) root.unread = new Set(unread);
-  const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
+  const entries = root.trackedIgnored.size === 0 ? discovery.files.slice() : [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
     if (!isInside(dir, absPath)) continue;
     const relative = import_node_path14.default.relative(dir, absPath).split(import_node_path14.default.sep).join("/");

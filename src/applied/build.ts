@@ -181,8 +181,9 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
 
   const record = (build: AppliedBuild): void => {
     builds.push(build);
-    for (const file of [...build.resourceFiles, ...build.patchFiles, ...build.kustomizations]) touched.add(file);
-    for (const object of build.objects) {
+    for (const files of [build.resourceFiles, build.patchFiles, build.kustomizations]) for (let index = 0; index < files.length; index++) touched.add(files[index]!);
+    for (let index = 0; index < build.objects.length; index++) {
+      const object = build.objects[index]!;
       resources.push(object);
       const written = object.applied?.written;
       if (written) {

@@ -27,17 +27,33 @@ export function refAt(resource: Resource, path: YamlPath, kind: { fallback?: str
   const value = asRecord(getIn(resource.value, path));
   const name = asString(value?.name);
   if (!value || name === undefined) return undefined;
-  const namespace = asString(value.namespace);
-  return {
-    kind: kind.fixed ?? asString(value.kind) ?? kind.fallback ?? '',
-    name,
-    namespace,
-    get resolvedNamespace() {
-      return namespace ?? resource.appliedNamespace;
-    },
-    apiVersion: asString(value.apiVersion),
-    path,
-  };
+  return new Ref(kind.fixed ?? asString(value.kind) ?? kind.fallback ?? '', name, asString(value.namespace), asString(value.apiVersion), path, resource);
+}
+
+/**
+ * A class, not an object literal with a getter: a literal with an accessor of its own is kept
+ * as a dictionary with a closure and context each (several hundred bytes, thousands a run).
+ */
+class Ref implements FluxRef {
+  kind: string;
+  name: string;
+  namespace: string | undefined;
+  apiVersion: string | undefined;
+  path: YamlPath;
+  readonly #holder: Resource;
+
+  constructor(kind: string, name: string, namespace: string | undefined, apiVersion: string | undefined, path: YamlPath, holder: Resource) {
+    this.kind = kind;
+    this.name = name;
+    this.namespace = namespace;
+    this.apiVersion = apiVersion;
+    this.path = path;
+    this.#holder = holder;
+  }
+
+  get resolvedNamespace(): string | undefined {
+    return this.namespace ?? this.#holder.appliedNamespace;
+  }
 }
 
 function dependsOnRefs(resource: Resource): FluxRef[] {
@@ -59,9 +75,19 @@ export function buildFluxGraph(model: Model): FluxGraph {
     return model.find(group === undefined ? { kind, name } : { kind, name, group });
   };
   const resolve = (kind: string, name: string, namespace: string | undefined): Resource[] => {
-    const found = named(kind, name).filter((resource) => namespaceMatches(resource.appliedNamespace, namespace));
-    // Exact namespace matches first, so consumers pick the object the controller would.
-    return namespace === undefined ? found : [...found.filter((r) => r.appliedNamespace === namespace), ...found.filter((r) => r.appliedNamespace !== namespace)];
+    const all = named(kind, name);
+    // Every object matches a reference without a namespace (a fresh list: callers may keep it).
+    if (namespace === undefined) return all.slice();
+    // Exact namespace matches first, so consumers pick the object the controller would; then
+    // the objects without one. One pass, lists of their length (no filters and spread).
+    const exact: Resource[] = [];
+    let unknown: Resource[] | undefined;
+    for (let index = 0; index < all.length; index++) {
+      const resource = all[index]!;
+      if (resource.appliedNamespace === namespace) exact.push(resource);
+      else if (resource.appliedNamespace === undefined) (unknown ??= []).push(resource);
+    }
+    return unknown === undefined ? exact : exact.concat(unknown);
   };
 
   const sources: FluxSource[] = [];
@@ -140,8 +166,15 @@ export function buildFluxGraph(model: Model): FluxGraph {
   const kustomizations: FluxKustomization[] = model.ofKind('Kustomization', KUSTOMIZE_GROUP).map((resource) => {
     const base = consumer(resource);
     const decryption = asRecord(getIn(resource.value, ['spec', 'decryption']));
+    // Fields written out, not spread from `base`: a spread followed by more fields makes V8 build
+    // the object's shape anew each time (~5 KB an object, in code not yet optimised).
     const entry: FluxKustomization = {
-      ...base,
+      resource: base.resource,
+      sourceRef: base.sourceRef,
+      source: base.source,
+      link: base.link,
+      path: base.path,
+      dependsOn: base.dependsOn,
       targetNamespace: asString(getIn(resource.value, ['spec', 'targetNamespace'])),
       kustomization: undefined,
       known: false,
@@ -153,6 +186,7 @@ export function buildFluxGraph(model: Model): FluxGraph {
       decrypts: asString(decryption?.provider) === 'sops',
       postBuild: asRecord(getIn(resource.value, ['spec', 'postBuild'])) !== undefined,
     };
+    if (base.includedFrom) entry.includedFrom = base.includedFrom;
     const { link, path } = base;
     if (link.status !== 'linked' || path.status !== 'directory' || path.dir === undefined) return entry;
     const tree = treeOf(link.root);

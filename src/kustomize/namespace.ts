@@ -13,6 +13,9 @@ import { currentId, getPath, isMap, notePatched, setIn, type KResource } from '.
 /** Kinds with a field spec besides `metadata.namespace` (or renamed): they take the full pass. */
 const SPECIAL_KINDS = new Set(['Namespace', 'RoleBinding', 'ClusterRoleBinding', 'APIService', 'CustomResourceDefinition']);
 
+/** The path of the common case, made once (`setIn` only reads it). */
+const METADATA_NAMESPACE = ['metadata', 'namespace'] as const;
+
 export interface NamespaceContext {
   isClusterScoped(apiVersion: string, kind: string): boolean | undefined;
 }
@@ -24,18 +27,19 @@ export function applyNamespace(resources: readonly KResource[], namespace: strin
     const rawApiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
     // Split and joined again as kustomize's ResId does ("/v1" is "v1").
     const slash = rawApiVersion.indexOf('/');
-    const group = slash < 0 ? '' : rawApiVersion.slice(0, slash);
     const apiVersion = slash === 0 ? rawApiVersion.slice(1) : rawApiVersion;
     // The common case first: a namespaced object of a kind no other field spec names.
     if (!SPECIAL_KINDS.has(kind)) {
       const metadata = value.metadata;
       const current = isMap(metadata) ? metadata.namespace : undefined;
       if (current === namespace || context.isClusterScoped(apiVersion, kind) === true) continue;
-      res.previousNamespaces.push(typeof current === 'string' && current !== '' ? current : undefined);
-      setIn(res, ['metadata', 'namespace'], namespace, at);
+      // concat: a list of its length (a push onto an empty list makes room for 17).
+      res.previousNamespaces = res.previousNamespaces.concat(typeof current === 'string' && current !== '' ? current : undefined);
+      setIn(res, METADATA_NAMESPACE, namespace, at);
       if (at) notePatched(res, at);
       continue;
     }
+    const group = slash < 0 ? '' : rawApiVersion.slice(0, slash);
     const id = currentId(res);
     let changed = false;
     const set = (path: Array<string | number>): void => {

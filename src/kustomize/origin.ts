@@ -52,7 +52,8 @@ export function markKey(node: object, key: string | number, at: Location): void 
       return;
     }
   }
-  keys.push(key, at);
+  // concat: a list of its length (a push makes room for 17 more).
+  mark.keys = keys.concat(key, at);
 }
 
 /** Mark a node made just now (never marked before) with its place and its children's key marks. */
@@ -83,7 +84,8 @@ export function locationOf(node: object): Location | undefined {
 }
 
 export function childLocation(at: Location, key: string | number): Location {
-  return { file: at.file, docIndex: at.docIndex, path: [...at.path, key] };
+  // concat makes a list of exactly its length; a spread into a literal leaves room to grow.
+  return { file: at.file, docIndex: at.docIndex, path: at.path.concat(key) };
 }
 
 /**
@@ -101,7 +103,7 @@ export function locate(root: unknown, rootAt: Location, path: YamlPath): Locatio
     const segment = path[index]!;
     if (typeof node !== 'object' || node === null) {
       const at = below(base, path, from, index);
-      return { ...at, path: [...at.path, ...path.slice(index)] };
+      return { ...at, path: at.path.concat(path.slice(index)) };
     }
     const child: unknown = (node as Record<string | number, unknown>)[segment];
     const own = typeof child === 'object' && child !== null ? marks.get(child)?.at : undefined;
@@ -118,8 +120,11 @@ export function locate(root: unknown, rootAt: Location, path: YamlPath): Locatio
 /** `base` itself, or the place `path[from..to)` below it (as childLocation makes it, one segment at a time). */
 function below(base: Location, path: YamlPath, from: number, to: number): Location {
   if (from === to) return base;
-  const joined = base.path.slice();
-  for (let index = from; index < to; index++) joined.push(path[index]!);
+  // Made at its final length (a list grown by push keeps room for 17 segments).
+  const length = base.path.length;
+  const joined = new Array<string | number>(length + to - from);
+  for (let index = 0; index < length; index++) joined[index] = base.path[index]!;
+  for (let index = from; index < to; index++) joined[length + index - from] = path[index]!;
   return { file: base.file, docIndex: base.docIndex, path: joined };
 }
 

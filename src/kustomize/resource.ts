@@ -144,7 +144,8 @@ export function writable(res: KResource, path: YamlPath): Record<string | number
   let node: Record<string | number, unknown> = res.value;
   // Every owned node is a marked clone; an unowned one is located only when it is cloned or made.
   let at = locationOf(node) ?? res.at;
-  for (const segment of path) {
+  for (let index = 0; index < path.length; index++) {
+    const segment = path[index]!;
     const existing = node[segment];
     if (isObject(existing) && owns(res, existing)) {
       at = locationOf(existing) ?? keyMarkOf(node, segment) ?? childLocation(at, segment);
@@ -192,7 +193,8 @@ export function getPath(value: unknown, path: YamlPath): unknown {
 
 /** Record that `at` changed the object (once). */
 export function notePatched(res: KResource, at: Location): void {
-  if (!res.patchedBy.some((seen) => samePlace(seen, at))) res.patchedBy.push(at);
+  // concat: a list of its length (a push onto an empty list makes room for 17 places).
+  if (!res.patchedBy.some((seen) => samePlace(seen, at))) res.patchedBy = res.patchedBy.concat(at);
 }
 
 export function currentId(res: KResource): ResId {

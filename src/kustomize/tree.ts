@@ -32,7 +32,8 @@ export function resolveInRoot(dir: string, entry: string): string | undefined {
 export function buildKustomizeIndex(files: readonly SourceFile[], rootFiles: (root: Root) => RootFiles): KustomizeIndex {
   const nodes: KustomizeNode[] = [];
   const byDir = new Map<Root, Map<string, KustomizeNode>>();
-  for (const file of files) {
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index]!;
     if (!isKustomizationFile(file.path)) continue;
     const value = asRecord(file.documents[0]?.value);
     if (!value) continue;

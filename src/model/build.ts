@@ -127,8 +127,9 @@ function indexRootFiles(roots: readonly Root[], files: readonly SourceFile[]): M
     let index = byRoot.get(file.root);
     if (!index) byRoot.set(file.root, (index = emptyRootFiles(file.root)));
     index.files.set(file.path, file);
-    push(index.filesIn, dirOf(file.path), file);
-    for (let dir = dirOf(file.path); dir !== '' && !index.dirs.has(dir); dir = dirOf(dir)) {
+    const folder = dirOf(file.path);
+    push(index.filesIn, folder, file);
+    for (let dir = folder; dir !== '' && !index.dirs.has(dir); dir = dirOf(dir)) {
       index.dirs.add(dir);
       push(index.dirsIn, dirOf(dir), dir);
     }
@@ -245,11 +246,16 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
     files,
     resources,
     written,
-    ofKind: (kind, group) => (byKind.get(kind) ?? []).filter((resource) => group === undefined || resource.group === group),
-    find: ({ kind, name, namespace, group }) =>
-      (byKindName.get(kind)?.get(name) ?? []).filter(
-        (resource) => (namespace === undefined || resource.appliedNamespace === namespace) && (group === undefined || resource.group === group),
-      ),
+    // Fresh lists (callers may keep or change them); a copy when nothing filters (one allocation of its length).
+    ofKind: (kind, group) => {
+      const all = byKind.get(kind) ?? [];
+      return group === undefined ? all.slice() : all.filter((resource) => resource.group === group);
+    },
+    find: ({ kind, name, namespace, group }) => {
+      const all = byKindName.get(kind)?.get(name) ?? [];
+      if (namespace === undefined && group === undefined) return all.slice();
+      return all.filter((resource) => (namespace === undefined || resource.appliedNamespace === namespace) && (group === undefined || resource.group === group));
+    },
     fileAt: (root, path) => rootFilesMap.get(root)?.files.get(path),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],

@@ -116,7 +116,11 @@ const SERVICE_ACCOUNT_TOKEN_KEYS = ['token', 'ca.crt', 'namespace'];
 function manifestData(resource: Resource): ConfigData {
   const fields = resource.kind === 'Secret' ? ['data', 'stringData'] : ['data', 'binaryData'];
   const keys = new Set<string>();
-  for (const field of fields) for (const key of Object.keys(asRecord(resource.value[field]) ?? {})) keys.add(key);
+  for (const field of fields) {
+    const data = asRecord(resource.value[field]);
+    // for-in: no key array (nor iterator results) per mapping; these are plain parsed mappings.
+    if (data) for (const key in data) if (Object.hasOwn(data, key)) keys.add(key);
+  }
   if (resource.kind === 'Secret' && resource.value.type === 'kubernetes.io/service-account-token') for (const key of SERVICE_ACCOUNT_TOKEN_KEYS) keys.add(key);
   return {
     kind: resource.kind as 'Secret' | 'ConfigMap',
@@ -246,7 +250,8 @@ function isReplicaTarget(resource: Resource): boolean {
 export function buildConfigDataIndex(resources: readonly Resource[], kustomize: KustomizeIndex, external: readonly ExternalSecret[]): ConfigDataIndex {
   const all: ConfigData[] = [];
   const written = new Map<string, ConfigData[]>(CONTROLLER_KINDS.map((kind) => [kind, []]));
-  for (const resource of resources) {
+  for (let index = 0; index < resources.length; index++) {
+    const resource = resources[index]!;
     if ((resource.kind === 'Secret' || resource.kind === 'ConfigMap') && resource.group === '') {
       const data = manifestData(resource);
       if (isReplicaTarget(resource)) data.keysKnown = false;

@@ -91,25 +91,26 @@ function fromGit(dir: string, { present, sizes }: GitFiles, matchers: ReturnType
     }
     return out;
   };
-  for (const [relative, mode] of present) {
+  // forEach, not for-of: no entry array and iterator result per file.
+  present.forEach((mode, relative) => {
     // Tracked regular files are taken from the index mode; untracked entries and symlinks are looked at.
-    if (mode === '160000') continue;
+    if (mode === '160000') return;
     const slash = relative.lastIndexOf('/');
-    if (matchers.file(relative) || (slash !== -1 && folderLeftOut(relative.slice(0, slash)))) continue;
+    if (matchers.file(relative) || (slash !== -1 && folderLeftOut(relative.slice(0, slash)))) return;
     const absPath = absolute(relative);
     let size = sizes?.get(relative);
     if (mode === undefined || mode === '120000') {
       const stat = lstatSync(absPath, { throwIfNoEntry: false });
-      if (!stat) continue;
+      if (!stat) return;
       if (stat.isSymbolicLink()) {
         addLink(dir, relative, files, escapingLinks);
-        continue;
+        return;
       }
-      if (!stat.isFile()) continue;
+      if (!stat.isFile()) return;
       size = stat.size;
     }
     files.push(size === undefined ? { path: relative, absPath } : { path: relative, absPath, size });
-  }
+  });
   files.sort(byPath);
   return { files, escapingLinks };
 }

@@ -90,7 +90,7 @@ export async function loadDiskRoot(
 ): Promise<{ root: Root; files: SourceFile[]; parseCache?: ParseCache['stats'] }> {
   const cache = options.parseCache && !options.loadFile ? rootParseCache(dir) : undefined;
   const { discover = discoverFiles, readGit = readGitFiles, read = readContent } = options;
-  const loadFile: typeof loadSourceFile = options.loadFile ?? ((...args) => loadSourceFile(args[0], args[1], args[2], args[3], cache));
+  const loadFile: typeof loadSourceFile = options.loadFile ?? ((fileRoot, relativePath, absPath, content) => loadSourceFile(fileRoot, relativePath, absPath, content, cache));
   // Files discovery knows to be small are read as text in one call, unless a caller reads.
   const small = (entry: DiscoveredFile): boolean => options.read === undefined && entry.link !== true && entry.size !== undefined && entry.size <= MAX_FILE_BYTES;
   const [gitFiles, branches] = await Promise.all([readGit(dir), readGitBranches(dir)]);
@@ -114,7 +114,8 @@ export async function loadDiskRoot(
   }
   const unread = [...discovery.escapingLinks, ...(discovery.unreadableDirs ?? []).map((folder) => folder.path)];
   if (unread.length > 0) root.unread = new Set(unread);
-  const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
+  // The set of discovered paths is made only when git tracks ignored files (rarely).
+  const entries = root.trackedIgnored.size === 0 ? discovery.files.slice() : [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
     if (!isInside(dir, absPath)) continue;
     const relative = path.relative(dir, absPath).split(path.sep).join('/');

@@ -83,17 +83,27 @@ function readEntries(file: string, format: string): Map<string, string> {
   if (!content.startsWith(header)) return entries;
   let at = header.length;
   while (at < content.length) {
-    const newline = content.indexOf('\n', at);
-    const match = newline === -1 ? null : /^(\d+) (\d+)$/.exec(content.slice(at, newline));
-    if (!match) return new Map();
-    const textLength = Number(match[1]);
-    const valuesLength = Number(match[2]);
-    const start = newline + 1;
-    if (start + textLength + valuesLength > content.length) return new Map();
-    entries.set(content.slice(start, start + textLength), content.slice(start + textLength, start + textLength + valuesLength));
-    at = start + textLength + valuesLength;
+    // `<text length> <values length>\n`, read digit by digit (no match array or substring per entry).
+    const textLength = digitsAt(content, at);
+    if (textLength === undefined || content.charCodeAt(textLength.end) !== 32) return new Map();
+    const valuesLength = digitsAt(content, textLength.end + 1);
+    if (valuesLength === undefined || content.charCodeAt(valuesLength.end) !== 10) return new Map();
+    const start = valuesLength.end + 1;
+    const textEnd = start + textLength.value;
+    const end = textEnd + valuesLength.value;
+    if (end > content.length) return new Map();
+    entries.set(content.slice(start, textEnd), content.slice(textEnd, end));
+    at = end;
   }
   return entries;
+}
+
+/** The decimal number written at `at` (one digit or more) and where it ends, or undefined. */
+function digitsAt(content: string, at: number): { value: number; end: number } | undefined {
+  let value = 0;
+  let end = at;
+  for (let code = content.charCodeAt(end); code >= 48 && code <= 57; code = content.charCodeAt(++end)) value = value * 10 + (code - 48);
+  return end === at ? undefined : { value, end };
 }
 
 /** Whether JSON gives these values back unchanged: every number finite and not negative zero. */

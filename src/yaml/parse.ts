@@ -75,35 +75,69 @@ export function parseYamlText(text: string): ParsedText {
   return parseWithPositions(text);
 }
 
-/** The documents of a text with these values (from js-yaml now or a parse cache): AST and positions come on first use. */
-export function documentsOfValues(text: string, values: unknown[]): ParsedDocument[] {
-  let asts: Document.Parsed[] | undefined;
-  let positions: DocumentPositions[] | null | undefined;
-  const astAt = (index: number): Document.Parsed => {
-    asts ??= astsOf(text);
+/**
+ * What the documents of one file parsed by js-yaml (or read from a parse cache) share: the
+ * text and values, the `yaml` ASTs and the position trees, each built on first use.
+ */
+class ValuesFile {
+  readonly text: string;
+  readonly values: unknown[];
+  asts: Document.Parsed[] | undefined = undefined;
+  /** `undefined`: not built yet; `null`: no tree lines up with the values. */
+  positions: DocumentPositions[] | null | undefined = undefined;
+
+  constructor(text: string, values: unknown[]) {
+    this.text = text;
+    this.values = values;
+  }
+
+  astAt(index: number): Document.Parsed {
+    this.asts ??= astsOf(this.text);
     // A file of only comments is one empty document to js-yaml and none to `yaml`.
-    return asts[index] ?? (new Document(null) as Document.Parsed);
-  };
+    return this.asts[index] ?? (new Document(null) as Document.Parsed);
+  }
+
+  trees(): DocumentPositions[] | null {
+    if (this.positions === undefined) this.positions = positionTrees(this.text, this.values);
+    return this.positions;
+  }
+}
+
+/**
+ * A document of a file parsed by js-yaml. A class, not an object literal with a getter and a
+ * closure: thousands are made a run, and literals with accessors of their own are kept as
+ * dictionaries (each with its closures and their context), a few hundred bytes more each.
+ */
+class ValueDocument implements ParsedDocument {
+  readonly index: number;
+  readonly value: unknown;
+  readonly file: ValuesFile;
+
+  constructor(file: ValuesFile, index: number, value: unknown) {
+    this.file = file;
+    this.index = index;
+    this.value = value;
+  }
+
+  get doc(): Document.Parsed {
+    return this.file.astAt(this.index);
+  }
+
   // Until something needs the AST, positions come from the lines of plain block YAML
   // (block-positions.ts) or a js-yaml pass (value-positions.ts).
-  const offsetsAt = (index: number, path: YamlPath, key: boolean): Offsets | undefined => {
-    if (asts !== undefined) return undefined;
-    if (positions === undefined) positions = positionTrees(text, values);
-    return positions === null ? undefined : offsetsOfValuePath(positions[index], text, path, key);
-  };
-  const documents = values.map((value, index) => ({
-    index,
-    value,
-    get doc() {
-      return astAt(index);
-    },
-    offsets: (path: YamlPath, key = false) => offsetsAt(index, path, key),
-  }));
-  const treesOf = (): readonly DocumentPositions[] | undefined => {
-    if (positions === undefined) positions = positionTrees(text, values);
-    return positions ?? undefined;
-  };
-  for (const document of documents) positionTreesByDocument.set(document, treesOf);
+  offsets(path: YamlPath, key = false): Offsets | undefined {
+    const file = this.file;
+    if (file.asts !== undefined) return undefined;
+    const positions = file.trees();
+    return positions === null ? undefined : offsetsOfValuePath(positions[this.index], file.text, path, key);
+  }
+}
+
+/** The documents of a text with these values (from js-yaml now or a parse cache): AST and positions come on first use. */
+export function documentsOfValues(text: string, values: unknown[]): ParsedDocument[] {
+  const file = new ValuesFile(text, values);
+  const documents: ParsedDocument[] = new Array(values.length);
+  for (let index = 0; index < values.length; index++) documents[index] = new ValueDocument(file, index, values[index]);
   return documents;
 }
 
@@ -128,15 +162,13 @@ export function treesReadFromLines(trees: readonly DocumentPositions[]): boolean
   return readFromLines.has(trees);
 }
 
-const positionTreesByDocument = new WeakMap<ParsedDocument, () => readonly DocumentPositions[] | undefined>();
-
 /**
  * The position trees of every document of the file `parsed` belongs to (the ones its `offsets`
  * answer from), or undefined when the file was parsed by the `yaml` package or no tree lines up
  * with its values.
  */
 export function positionTreesOf(parsed: ParsedDocument): readonly DocumentPositions[] | undefined {
-  return positionTreesByDocument.get(parsed)?.();
+  return parsed instanceof ValueDocument ? (parsed.file.trees() ?? undefined) : undefined;
 }
 
 function astsOf(text: string): Document.Parsed[] {

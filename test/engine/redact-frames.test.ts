@@ -41,7 +41,8 @@ function redactBoth(text: string, sops?: string): { redaction: Redaction; usedAs
 function watchAst(file: SourceFile): () => boolean {
   let used = false;
   for (const parsed of file.documents) {
-    const ast = Object.getOwnPropertyDescriptor(parsed, 'doc')?.get;
+    // The getter is the document's own, or its class's.
+    const ast = (Object.getOwnPropertyDescriptor(parsed, 'doc') ?? Object.getOwnPropertyDescriptor(Object.getPrototypeOf(parsed) as object, 'doc'))?.get;
     if (!ast) return () => true;
     Object.defineProperty(parsed, 'doc', {
       get() {

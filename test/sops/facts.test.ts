@@ -125,7 +125,8 @@ function runCounting(rules: CheckedRule[], files: Record<string, string>): { rep
   const built = new Set<string>();
   for (const file of model.files) {
     for (const parsed of file.documents) {
-      const get = Object.getOwnPropertyDescriptor(parsed, 'doc')?.get;
+      // The getter is the document's own, or its class's.
+      const get = (Object.getOwnPropertyDescriptor(parsed, 'doc') ?? Object.getOwnPropertyDescriptor(Object.getPrototypeOf(parsed) as object, 'doc'))?.get;
       if (!get) continue;
       Object.defineProperty(parsed, 'doc', {
         get() {
