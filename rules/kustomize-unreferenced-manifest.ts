@@ -51,6 +51,15 @@ spec:
 const POLICY = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-ingress\n  namespace: lotus-lake\nspec:\n  podSelector: {}\n';
 const NAMESPACE = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: lotus-lake\n';
 
+/** Whether a file is under one of the folders kustomization files read as inputs (usually none: no closure per file). */
+function isUnderInputDir(inputDirs: ReadonlyArray<{ root: SourceFile['root']; dir: string }>, file: SourceFile): boolean {
+  for (let index = 0; index < inputDirs.length; index++) {
+    const input = inputDirs[index]!;
+    if (input.root === file.root && isUnder(file, input.dir)) return true;
+  }
+  return false;
+}
+
 function isUnder(file: SourceFile, dir: string): boolean {
   return dir === '' || file.path.startsWith(`${dir}/`);
 }
@@ -227,14 +236,16 @@ export default defineRule<'notListed' | 'notApplied' | 'neverApplied' | 'emptyKu
       return true;
     };
 
-    for (const file of model.files) {
+    const files = model.files;
+    for (let index = 0; index < files.length; index++) {
+      const file = files[index]!;
       const resources = model.resourcesIn(file);
-      const [first] = resources;
+      // Indexed, not destructured: no iterator per file.
+      const first = resources[0];
       if (!first) continue;
+      if (inputs.has(file) || isUnderInputDir(inputDirs, file)) continue;
       // Worded only for a file that is reported (most are included).
       const objects = (): string => (resources.length === 1 ? describeObject(first) : `${describeObject(first)} and ${resources.length - 1} more`);
-      const isInput = inputs.has(file) || inputDirs.some(({ root, dir }) => root === file.root && isUnder(file, dir));
-      if (isInput) continue;
       if (!included.has(file)) {
         const kustomizationFile = kustomizationIn(model.rootFiles(file.root).filesIn.get(dirOf(file.path)) ?? []);
         // A kustomization no build reads (an ignored archive folder) leaves nothing out of the cluster.

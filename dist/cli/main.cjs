@@ -20877,10 +20877,10 @@ var require_build = __commonJS2({
         const order = new Array(n);
         for (let i2 = 0; i2 < n; i2++) order[i2] = i2;
         order.sort((a, b) => array[2 * a] - array[2 * b] || array[2 * b + 1] - array[2 * a + 1]);
-        const sorted2 = array.slice(0, len);
+        const sorted = array.slice(0, len);
         for (let i2 = 0; i2 < n; i2++) {
-          array[2 * i2] = sorted2[2 * order[i2]];
-          array[2 * i2 + 1] = sorted2[2 * order[i2] + 1];
+          array[2 * i2] = sorted[2 * order[i2]];
+          array[2 * i2 + 1] = sorted[2 * order[i2] + 1];
         }
       }
       /**
@@ -23731,7 +23731,9 @@ function envFromSources(object, path26) {
       sources.push(source);
     }
   }
-  for (const [field, kind] of NAME_LISTS) {
+  for (let which = 0; which < NAME_LISTS.length; which++) {
+    const field = NAME_LISTS[which][0];
+    const kind = NAME_LISTS[which][1];
     const list = object[field];
     if (!Array.isArray(list)) continue;
     for (let index = 0; index < list.length; index++) {
@@ -34611,7 +34613,7 @@ function checkReference(model, ref) {
   }
   const problems = [];
   const hasKey = (key2) => lookup.matches.some((data) => !data.keysKnown || data.keys.has(key2));
-  const [first2] = lookup.matches;
+  const first2 = lookup.matches[0];
   if (!first2) return problems;
   if (ref.key && !(ref.optional && ref.optionalKey) && !hasKey(ref.key.name)) {
     problems.push({ messageId: "missingKey", path: ref.key.path, data: { ...common2(), key: ref.key.name, keys: listKeys(first2) } });
@@ -34928,7 +34930,9 @@ function containerRefs(containers, resolveName) {
     const namespace = container.namespace;
     for (const entry of container.env) {
       if (!entry.secretKeyRef && !entry.configMapKeyRef) continue;
-      for (const [field, kind] of KEY_REFS) {
+      for (let which = 0; which < KEY_REFS.length; which++) {
+        const field = KEY_REFS[which][0];
+        const kind = KEY_REFS[which][1];
         const ref = entry[field];
         if (!ref || ref.name === "") continue;
         const name3 = resolveName(referrer, ref.name, container.origin);
@@ -35452,6 +35456,13 @@ resources:
 });
 
 // rules/kustomize-unreferenced-manifest.ts
+function isUnderInputDir(inputDirs, file) {
+  for (let index = 0; index < inputDirs.length; index++) {
+    const input = inputDirs[index];
+    if (input.root === file.root && isUnder(file, input.dir)) return true;
+  }
+  return false;
+}
 function isUnder(file, dir) {
   return dir === "" || file.path.startsWith(`${dir}/`);
 }
@@ -35684,13 +35695,14 @@ spec:
           }
           return true;
         };
-        for (const file of model.files) {
+        const files = model.files;
+        for (let index = 0; index < files.length; index++) {
+          const file = files[index];
           const resources = model.resourcesIn(file);
-          const [first2] = resources;
+          const first2 = resources[0];
           if (!first2) continue;
+          if (inputs.has(file) || isUnderInputDir(inputDirs, file)) continue;
           const objects = () => resources.length === 1 ? describeObject(first2) : `${describeObject(first2)} and ${resources.length - 1} more`;
-          const isInput = inputs.has(file) || inputDirs.some(({ root, dir }) => root === file.root && isUnder(file, dir));
-          if (isInput) continue;
           if (!included.has(file)) {
             const kustomizationFile = kustomizationIn(model.rootFiles(file.root).filesIn.get(dirOf(file.path)) ?? []);
             if (kustomizationFile && model.appliedStatus(kustomizationFile) === "not-applied") continue;
@@ -35728,9 +35740,6 @@ var init_terraform_artifacts = __esm({
 });
 
 // rules/no-committed-terraform-state.ts
-function sorted(paths) {
-  return [...paths].sort(compareStrings);
-}
 var IGNORE_LINES, no_committed_terraform_state_default;
 var init_no_committed_terraform_state = __esm({
   "rules/no-committed-terraform-state.ts"() {
@@ -35786,11 +35795,16 @@ var init_no_committed_terraform_state = __esm({
         const { model } = ctx;
         for (const root of model.roots) {
           const tracked = root.tracked !== null;
-          const paths = sorted(root.tracked ?? model.files.filter((file) => file.root === root).map((file) => file.path));
-          const directories = /* @__PURE__ */ new Map();
-          for (const file of paths) {
+          const found = [];
+          const collect4 = (file) => {
             const artifact = terraformArtifact(file);
-            if (!artifact) continue;
+            if (artifact) found.push({ file, artifact });
+          };
+          if (root.tracked) root.tracked.forEach(collect4);
+          else for (const file of model.files) if (file.root === root) collect4(file.path);
+          found.sort((a, b) => compareStrings(a.file, b.file));
+          const directories = /* @__PURE__ */ new Map();
+          for (const { file, artifact } of found) {
             if (artifact.kind === "directory") {
               push(directories, artifact.dir, file);
               continue;
@@ -38401,18 +38415,23 @@ var init_targets = __esm({
 });
 
 // rules/sops-creation-rules.ts
+function encryptedDocument(file) {
+  for (let docIndex = 0; docIndex < file.documents.length; docIndex++) if (isSopsEncryptedAt(file, docIndex)) return docIndex;
+  return -1;
+}
 function plainSecrets(ctx, file) {
-  const secrets = [];
-  const referencesOnly = [];
-  file.documents.forEach((parsed, docIndex) => {
+  let secrets;
+  let referencesOnly;
+  for (let docIndex = 0; docIndex < file.documents.length; docIndex++) {
     const resource = ctx.model.resourceAt(file, docIndex);
-    if (!isSecret(resource)) return;
+    if (!isSecret(resource)) continue;
+    const parsed = file.documents[docIndex];
     const plain2 = valuesAt(file, docIndex).filter((value) => value.state === "plain" && (value.keys[0] === "data" || value.keys[0] === "stringData"));
     const field = plain2.find((value) => holdsSecretValue(getIn(parsed.value, value.path)))?.keys[0];
-    if (field) secrets.push({ resource, field });
-    else if (plain2.length > 0) referencesOnly.push(resource);
-  });
-  return { secrets, referencesOnly };
+    if (field) (secrets ??= []).push({ resource, field });
+    else if (plain2.length > 0) (referencesOnly ??= []).push(resource);
+  }
+  return secrets || referencesOnly ? { secrets: secrets ?? [], referencesOnly: referencesOnly ?? [] } : void 0;
 }
 function compare(ctx, file, docIndex, meta, rule, base) {
   const data = { ...base, rule: rule.index + 1 };
@@ -38445,7 +38464,7 @@ function ruleKeys(rule) {
   if (!keys) ruleKeySets.set(rule, keys = new Set(rule.recipients.map(recipientKey)));
   return keys;
 }
-var AGE_A, AGE_B, SOPS_CONFIG, encryptedSecret, sops_creation_rules_default, ruleKeySets;
+var AGE_A, AGE_B, SOPS_CONFIG, encryptedSecret, sops_creation_rules_default, NO_PLAIN_SECRETS, ruleKeySets;
 var init_sops_creation_rules = __esm({
   "rules/sops-creation-rules.ts"() {
     "use strict";
@@ -38529,9 +38548,10 @@ ${recipients.map((r) => `        - recipient: ${r}
       check(ctx) {
         for (const file of ctx.model.files) {
           if (!file.reported || file.text === void 0) continue;
-          const encrypted = file.documents.findIndex((_parsed, docIndex) => isSopsEncryptedAt(file, docIndex));
-          const { secrets, referencesOnly } = encrypted === -1 ? plainSecrets(ctx, file) : { secrets: [], referencesOnly: [] };
-          if (encrypted === -1 && secrets.length === 0 && referencesOnly.length === 0) continue;
+          const encrypted = encryptedDocument(file);
+          const plain2 = encrypted === -1 ? plainSecrets(ctx, file) : NO_PLAIN_SECRETS;
+          if (plain2 === void 0) continue;
+          const { secrets, referencesOnly } = plain2;
           const configFile = findSopsConfig(ctx.model, file);
           if (!configFile) continue;
           const config = sopsConfigOf(configFile);
@@ -38555,6 +38575,7 @@ ${recipients.map((r) => `        - recipient: ${r}
         }
       }
     });
+    NO_PLAIN_SECRETS = { secrets: [], referencesOnly: [] };
     ruleKeySets = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -39876,6 +39897,23 @@ var init_terraform_variables = __esm({
 });
 
 // rules/yaml-syntax.ts
+function reportProblems(ctx, file) {
+  const reported = /* @__PURE__ */ new Set();
+  for (const problem of [...file.problems].sort((a, b) => a.offsets[0] - b.offsets[0])) {
+    const messageId = MESSAGES[problem.code] ?? "syntax";
+    if (/maximum call stack/i.test(problem.message)) {
+      ctx.model.note({ message: `Skipped ${file.path}: nested too deeply for the YAML parser (about 900 levels), so it was not checked.`, file: file.absPath });
+      continue;
+    }
+    if (messageId === "syntax") {
+      const document2 = documentAt(file, problem.offsets[0]);
+      if (reported.has(document2)) continue;
+      reported.add(document2);
+    }
+    const problemText = problem.message.replace(/\.$/, "");
+    ctx.report({ file, offsets: problem.offsets, messageId, data: { problem: problemText } });
+  }
+}
 function repeatedMergeKeys(doc) {
   const found = [];
   (0, import_yaml12.visit)(doc, {
@@ -39934,22 +39972,10 @@ var init_yaml_syntax = __esm({
         }
       },
       check(ctx) {
-        for (const file of ctx.model.files) {
-          const reported = /* @__PURE__ */ new Set();
-          for (const problem of [...file.problems].sort((a, b) => a.offsets[0] - b.offsets[0])) {
-            const messageId = MESSAGES[problem.code] ?? "syntax";
-            if (/maximum call stack/i.test(problem.message)) {
-              ctx.model.note({ message: `Skipped ${file.path}: nested too deeply for the YAML parser (about 900 levels), so it was not checked.`, file: file.absPath });
-              continue;
-            }
-            if (messageId === "syntax") {
-              const document2 = documentAt(file, problem.offsets[0]);
-              if (reported.has(document2)) continue;
-              reported.add(document2);
-            }
-            const problemText = problem.message.replace(/\.$/, "");
-            ctx.report({ file, offsets: problem.offsets, messageId, data: { problem: problemText } });
-          }
+        const files = ctx.model.files;
+        for (let index = 0; index < files.length; index++) {
+          const file = files[index];
+          if (file.problems.length > 0) reportProblems(ctx, file);
           if (!fileTextIncludes(file, "<<")) continue;
           for (const document2 of file.documents) {
             for (const offsets of repeatedMergeKeys(document2.doc)) ctx.report({ file, offsets, messageId: "duplicateKey" });
@@ -49538,10 +49564,10 @@ function createBaseline(findings, baselineFile) {
     if (existing) existing.count++;
     else entries.set(key(file, finding.fingerprint), { rule: finding.ruleId, file, fingerprint: finding.fingerprint, count: 1, message: finding.message });
   }
-  const sorted2 = [...entries.values()].sort(
+  const sorted = [...entries.values()].sort(
     (a, b) => compareStrings(a.file, b.file) || compareStrings(a.rule, b.rule) || compareStrings(a.fingerprint, b.fingerprint)
   );
-  return { version: 1, findings: sorted2 };
+  return { version: 1, findings: sorted };
 }
 function formatBaseline(baseline) {
   return `${JSON.stringify(baseline, null, 2)}

@@ -25,7 +25,9 @@ export function containerRefs(containers: readonly Container[], resolveName: Nam
     for (const entry of container.env) {
       // Most entries are literal values.
       if (!entry.secretKeyRef && !entry.configMapKeyRef) continue;
-      for (const [field, kind] of KEY_REFS) {
+      for (let which = 0; which < KEY_REFS.length; which++) {
+        const field = KEY_REFS[which]![0];
+        const kind = KEY_REFS[which]![1];
         const ref = entry[field];
         if (!ref || ref.name === '') continue;
         const name = resolveName(referrer, ref.name, container.origin);
