@@ -34925,10 +34925,12 @@ var init_helm_values = __esm({
 // src/references/pods.ts
 function containerRefs(containers, resolveName) {
   const refs = [];
-  for (const container of containers) {
+  for (let containerIndex = 0; containerIndex < containers.length; containerIndex++) {
+    const container = containers[containerIndex];
     const referrer = container.resource;
     const namespace = container.namespace;
-    for (const entry of container.env) {
+    for (let entryIndex = 0; entryIndex < container.env.length; entryIndex++) {
+      const entry = container.env[entryIndex];
       if (!entry.secretKeyRef && !entry.configMapKeyRef) continue;
       for (let which = 0; which < KEY_REFS.length; which++) {
         const field = KEY_REFS[which][0];
@@ -34952,7 +34954,8 @@ function containerRefs(containers, resolveName) {
         });
       }
     }
-    for (const source of container.envFrom) {
+    for (let sourceIndex = 0; sourceIndex < container.envFrom.length; sourceIndex++) {
+      const source = container.envFrom[sourceIndex];
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
       const path26 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof referrer.get(source.path) === "string" ? source.path : [...source.path, "name"];
       const name3 = resolveName(referrer, source.name, container.origin);
@@ -35308,8 +35311,9 @@ function notAnObject(value, file, docIndex) {
   if (Array.isArray(value)) return value.length === 0 ? void 0 : { text: "is a list, not a mapping", path: [] };
   if (typeof value !== "object") return { text: `is ${TYPE_NAMES[typeof value] ?? "a scalar"}, not a mapping`, path: [] };
   const object = value;
-  if (Object.keys(object).length === 0) return void 0;
-  for (const field of TYPE_FIELDS) {
+  if (isEmptyMapping(object)) return void 0;
+  for (let index = 0; index < TYPE_FIELDS.length; index++) {
+    const field = TYPE_FIELDS[index];
     const fieldValue = object[field];
     if (fieldValue !== void 0 && fieldValue !== null && typeof fieldValue !== "string") return { text: `its ${field} is not a string`, path: [field] };
   }
@@ -35322,6 +35326,10 @@ function notAnObject(value, file, docIndex) {
   if (name3 !== void 0 && name3 !== null && typeof name3 !== "string") return { text: "its metadata.name is not a string", path: ["metadata", "name"] };
   if (typeof name3 !== "string" || name3 === "") return { text: "has no metadata.name", path: metadata2 === void 0 || metadata2 === null ? [] : ["metadata"] };
   return void 0;
+}
+function isEmptyMapping(object) {
+  for (const key2 in object) if (Object.hasOwn(object, key2)) return false;
+  return true;
 }
 function hasSyntaxError(file, docIndex) {
   if (file.problems.length === 0) return false;
