@@ -185,8 +185,13 @@ export default defineRule<'notListed' | 'notApplied' | 'neverApplied' | 'emptyKu
     /** Patches, generator inputs and other files a kustomization reads that are not manifests. */
     const inputs = new Set<SourceFile>();
     const inputDirs: Array<{ root: SourceFile['root']; dir: string }> = [];
+    // Indexed loops over every node's and Kustomization's files: thousands of steps, mostly before
+    // V8 optimises this, where a for-of step makes an iterator result.
+    const addAll = (set: Set<SourceFile>, files: readonly SourceFile[]): void => {
+      for (let index = 0; index < files.length; index++) set.add(files[index]!);
+    };
     for (const node of model.kustomize.nodes) {
-      for (const file of node.files) included.add(file);
+      addAll(included, node.files);
       for (const reference of kustomizationFileReferences(node)) {
         if (reference.target === undefined) continue;
         const file = model.fileAt(node.file.root, reference.target);
@@ -196,7 +201,7 @@ export default defineRule<'notListed' | 'notApplied' | 'neverApplied' | 'emptyKu
         } else inputDirs.push({ root: node.file.root, dir: reference.target });
       }
     }
-    for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
+    for (const kustomization of graph.kustomizations) addAll(included, kustomization.files);
 
     // Flux paths by root and folder, so each file only looks at its own ancestors.
     const fluxPaths = new Map<SourceFile['root'], Map<string, FluxKustomization[]>>();
@@ -217,7 +222,10 @@ export default defineRule<'notListed' | 'notApplied' | 'neverApplied' | 'emptyKu
     };
     // Roots with a Flux entry point: a linked Flux Kustomization applies some of their files.
     const entered = new Set<SourceFile['root']>();
-    for (const kustomization of graph.kustomizations) for (const file of kustomization.files) entered.add(file.root);
+    for (const kustomization of graph.kustomizations) {
+      const files = kustomization.files;
+      for (let index = 0; index < files.length; index++) entered.add(files[index]!.root);
+    }
     const syncOutsideGit = hasSyncOutsideGit(model);
     let skippedNote = false;
     /** A Flux Kustomization file no build applies (and not an entry point that defines its own source). */

@@ -26951,8 +26951,8 @@ metadata:
             if (file) for (const written2 of model.resourcesIn(file)) patchDocuments2.add(written2);
           }
         }
-        for (const resource of [...model.resources, ...patchDocuments2]) {
-          if (resource.synthetic !== void 0) continue;
+        const checkResource = (resource) => {
+          if (resource.synthetic !== void 0) return;
           const removed = removedApiVersion(resource.apiVersion, resource.kind);
           if (removed) {
             const data = { apiVersion: resource.apiVersion, kind: resource.kind, removedIn: removed.removedIn, replacement: removed.replacement };
@@ -26960,7 +26960,7 @@ metadata:
             const messageId = !found ? "removed" : found.serving === "served" ? "stillServed" : "notServed";
             ctx.report({ resource, path: ["apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
-          if (!resource.group.endsWith(".fluxcd.io")) continue;
+          if (!resource.group.endsWith(".fluxcd.io")) return;
           for (const path26 of REFERENCE_PATHS) {
             const reference = resource.get(path26);
             const fields = typeof reference === "object" && reference !== null ? reference : void 0;
@@ -26973,7 +26973,10 @@ metadata:
             const messageId = !found ? "removedInReference" : found.serving === "served" ? "stillServedInReference" : "notServedInReference";
             ctx.report({ resource, path: [...path26, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
-        }
+        };
+        const resources = model.resources;
+        for (let index = 0; index < resources.length; index++) checkResource(resources[index]);
+        patchDocuments2.forEach((resource) => checkResource(resource));
       }
     });
   }
@@ -35658,8 +35661,11 @@ spec:
         const included = /* @__PURE__ */ new Set();
         const inputs = /* @__PURE__ */ new Set();
         const inputDirs = [];
+        const addAll = (set2, files2) => {
+          for (let index = 0; index < files2.length; index++) set2.add(files2[index]);
+        };
         for (const node of model.kustomize.nodes) {
-          for (const file of node.files) included.add(file);
+          addAll(included, node.files);
           for (const reference of kustomizationFileReferences(node)) {
             if (reference.target === void 0) continue;
             const file = model.fileAt(node.file.root, reference.target);
@@ -35669,7 +35675,7 @@ spec:
             } else inputDirs.push({ root: node.file.root, dir: reference.target });
           }
         }
-        for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
+        for (const kustomization of graph.kustomizations) addAll(included, kustomization.files);
         const fluxPaths = /* @__PURE__ */ new Map();
         for (const kustomization of graph.kustomizations) {
           const { link, path: path26 } = kustomization;
@@ -35687,7 +35693,10 @@ spec:
           }
         };
         const entered = /* @__PURE__ */ new Set();
-        for (const kustomization of graph.kustomizations) for (const file of kustomization.files) entered.add(file.root);
+        for (const kustomization of graph.kustomizations) {
+          const files2 = kustomization.files;
+          for (let index = 0; index < files2.length; index++) entered.add(files2[index].root);
+        }
         const syncOutsideGit = hasSyncOutsideGit(model);
         let skippedNote = false;
         const neverApplied = (file) => {
