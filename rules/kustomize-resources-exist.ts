@@ -145,8 +145,9 @@ function notAnObject(value: unknown, file: SourceFile, docIndex: number): { text
   if (Array.isArray(value)) return value.length === 0 ? undefined : { text: 'is a list, not a mapping', path: [] };
   if (typeof value !== 'object') return { text: `is ${TYPE_NAMES[typeof value] ?? 'a scalar'}, not a mapping`, path: [] };
   const object = value as Record<string, unknown>;
-  if (Object.keys(object).length === 0) return undefined;
-  for (const field of TYPE_FIELDS) {
+  if (isEmptyMapping(object)) return undefined;
+  for (let index = 0; index < TYPE_FIELDS.length; index++) {
+    const field = TYPE_FIELDS[index]!;
     const fieldValue = object[field];
     if (fieldValue !== undefined && fieldValue !== null && typeof fieldValue !== 'string') return { text: `its ${field} is not a string`, path: [field] };
   }
@@ -162,6 +163,12 @@ function notAnObject(value: unknown, file: SourceFile, docIndex: number): { text
 }
 
 const TYPE_FIELDS = ['apiVersion', 'kind'] as const;
+
+/** `Object.keys(object).length === 0` without making the key list (asked of every document of every listed file). */
+function isEmptyMapping(object: Record<string, unknown>): boolean {
+  for (const key in object) if (Object.hasOwn(object, key)) return false;
+  return true;
+}
 
 function hasSyntaxError(file: SourceFile, docIndex: number): boolean {
   if (file.problems.length === 0) return false;

@@ -2,10 +2,6 @@ import { compareStrings, push } from '../src/engine/collections.js';
 import { terraformArtifact } from '../src/engine/terraform-artifacts.js';
 import { defineRule } from '../src/model/rule.js';
 
-function sorted(paths: Iterable<string>): string[] {
-  return [...paths].sort(compareStrings);
-}
-
 const IGNORE_LINES = '`*.tfstate`, `*.tfstate.*` and `.terraform/`';
 
 export default defineRule({
@@ -56,11 +52,17 @@ export default defineRule({
     const { model } = ctx;
     for (const root of model.roots) {
       const tracked = root.tracked !== null;
-      const paths = sorted(root.tracked ?? model.files.filter((file) => file.root === root).map((file) => file.path));
-      const directories = new Map<string, string[]>();
-      for (const file of paths) {
+      // Only the (rare) Terraform artifacts are sorted, not every path of the root: the same order for them.
+      const found: Array<{ file: string; artifact: NonNullable<ReturnType<typeof terraformArtifact>> }> = [];
+      const collect = (file: string): void => {
         const artifact = terraformArtifact(file);
-        if (!artifact) continue;
+        if (artifact) found.push({ file, artifact });
+      };
+      if (root.tracked) root.tracked.forEach(collect);
+      else for (const file of model.files) if (file.root === root) collect(file.path);
+      found.sort((a, b) => compareStrings(a.file, b.file));
+      const directories = new Map<string, string[]>();
+      for (const { file, artifact } of found) {
         if (artifact.kind === 'directory') {
           push(directories, artifact.dir, file);
           continue;

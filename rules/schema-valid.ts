@@ -202,8 +202,11 @@ export default defineRule<MessageId>({
     // The Flux Operator patches the notification CRDs to accept its own kinds as event sources.
     const fluxOperator = ctx.model.written.some((resource) => resource.kind === 'FluxInstance') || ctx.model.resources.some((resource) => resource.synthetic !== undefined && /FluxInstance|flux-instance/.test(resource.synthetic));
     // Copies of one written document (a file two builds apply) are judged together, reported once.
-    const byDocument = new Map<Resource, Resource[]>();
-    for (const resource of ctx.model.resources) {
+    // A document applied once (most) is held alone, without an array of one.
+    const byDocument = new Map<Resource, Resource | Resource[]>();
+    const resources = ctx.model.resources;
+    for (let index = 0; index < resources.length; index++) {
+      const resource = resources[index]!;
       // Synthesized objects (FluxInstance sync, externalSources) are not written text to validate.
       if (resource.synthetic !== undefined) continue;
       const written = resource.applied?.written ?? resource;
@@ -211,28 +214,41 @@ export default defineRule<MessageId>({
       // from it (a misplaced block read as another field) would only add false schema errors.
       if (hasSyntaxError(written)) continue;
       const members = byDocument.get(written);
-      if (members) members.push(resource);
-      else byDocument.set(written, [resource]);
+      if (members === undefined) byDocument.set(written, resource);
+      else if (Array.isArray(members)) members.push(resource);
+      // Setting a key again keeps its place in the map's order.
+      else byDocument.set(written, [members, resource]);
     }
-    for (const members of byDocument.values()) {
-      const resource = members[0]!;
+    byDocument.forEach((group) => {
+      const resource = Array.isArray(group) ? group[0]! : group;
       if (!registry.lookup(resource.apiVersion, resource.kind)) {
         const key = `${resource.apiVersion} ${resource.kind}`;
         unknownKinds.set(key, (unknownKinds.get(key) ?? 0) + 1);
-        continue;
+        return;
       }
       // Each distinct value the object is applied with is checked; a problem several copies share is reported once.
-      const mayBeCompleted = resource.group.endsWith('.toolkit.fluxcd.io') && members.every((member) => member.applied?.assumed === true);
-      const each = members.map((member) => appliedCopies(member, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
+      let mayBeCompleted: boolean;
+      let copies: SubstitutedCopy[];
+      let applied: boolean;
       // Most documents are applied once, with no unknown value and no problem: nothing more is allocated for them.
-      const copies = each.length === 1 ? each[0]!.copies : each.flatMap((entry) => entry.copies);
-      const applied = each.some((entry) => entry.applied);
+      if (!Array.isArray(group)) {
+        mayBeCompleted = resource.group.endsWith('.toolkit.fluxcd.io') && resource.applied?.assumed === true;
+        ({ copies, applied } = appliedCopies(resource, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
+      } else {
+        mayBeCompleted = resource.group.endsWith('.toolkit.fluxcd.io') && group.every((member) => member.applied?.assumed === true);
+        const each = group.map((member) => appliedCopies(member, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
+        copies = each.flatMap((one) => one.copies);
+        applied = each.some((one) => one.applied);
+      }
       let found: Map<string, Found> | undefined;
       let unknownPaths: Set<string> | undefined;
-      for (const copy of copies) {
+      for (let copyIndex = 0; copyIndex < copies.length; copyIndex++) {
+        const copy = copies[copyIndex]!;
         for (const path of copy.unknown) (unknownPaths ??= new Set()).add(JSON.stringify(path));
         const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
-        for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
+        const problems = validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE);
+        if (problems === undefined || problems.length === 0) continue;
+        for (const problem of problems) {
           if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
           // An applier the linter cannot see (an entry point outside git) commonly patches
           // defaults (interval, prune, sourceRef) into every Flux object it applies.
@@ -251,7 +267,7 @@ export default defineRule<MessageId>({
       }
       if (applied) unknownFields += unknownPaths?.size ?? 0;
       else unappliedFields += unknownPaths?.size ?? 0;
-      if (!found) continue;
+      if (!found) return;
       for (const { problem, mode, kustomizations } of found.values()) {
         const where = { resource, path: problem.path, key: problem.key === true };
         if (mode === 'plain') {
@@ -261,7 +277,7 @@ export default defineRule<MessageId>({
           ctx.report({ ...where, messageId: mode === 'substituted' ? 'substituted' : 'notSubstituted', data: { kustomizations: describeKustomizations(kustomizations), problem: text } });
         }
       }
-    }
+    });
 
     if (unappliedFields > 0) {
       ctx.model.note({

@@ -86,9 +86,11 @@ export default defineRule({
   check(ctx) {
     for (const file of ctx.model.files) {
       if (!file.reported || file.text === undefined) continue;
-      const encrypted = file.documents.findIndex((_parsed, docIndex) => isSopsEncryptedAt(file, docIndex));
-      const { secrets, referencesOnly } = encrypted === -1 ? plainSecrets(ctx, file) : { secrets: [], referencesOnly: [] };
-      if (encrypted === -1 && secrets.length === 0 && referencesOnly.length === 0) continue;
+      const encrypted = encryptedDocument(file);
+      const plain = encrypted === -1 ? plainSecrets(ctx, file) : NO_PLAIN_SECRETS;
+      // Most files are neither encrypted nor a Secret.
+      if (plain === undefined) continue;
+      const { secrets, referencesOnly } = plain;
       const configFile = findSopsConfig(ctx.model, file);
       if (!configFile) continue;
       const config = sopsConfigOf(configFile);
@@ -118,18 +120,33 @@ export default defineRule({
  * cover them. Secrets whose values are all references (`op://…`, Flux `${VAR}`) hold no
  * secret and need no rule; they are returned apart, for a run note.
  */
-function plainSecrets(ctx: Context, file: SourceFile): { secrets: Array<{ resource: Resource; field: string }>; referencesOnly: Resource[] } {
-  const secrets: Array<{ resource: Resource; field: string }> = [];
-  const referencesOnly: Resource[] = [];
-  file.documents.forEach((parsed, docIndex) => {
+interface PlainSecrets {
+  secrets: ReadonlyArray<{ resource: Resource; field: string }>;
+  referencesOnly: readonly Resource[];
+}
+
+const NO_PLAIN_SECRETS: PlainSecrets = { secrets: [], referencesOnly: [] };
+
+/** The first SOPS-encrypted document of a file, or -1. */
+function encryptedDocument(file: SourceFile): number {
+  for (let docIndex = 0; docIndex < file.documents.length; docIndex++) if (isSopsEncryptedAt(file, docIndex)) return docIndex;
+  return -1;
+}
+
+/** Plaintext Secrets of a file, or `undefined` when it has none (most files: nothing is made for them). */
+function plainSecrets(ctx: Context, file: SourceFile): PlainSecrets | undefined {
+  let secrets: Array<{ resource: Resource; field: string }> | undefined;
+  let referencesOnly: Resource[] | undefined;
+  for (let docIndex = 0; docIndex < file.documents.length; docIndex++) {
     const resource = ctx.model.resourceAt(file, docIndex);
-    if (!isSecret(resource)) return;
+    if (!isSecret(resource)) continue;
+    const parsed = file.documents[docIndex]!;
     const plain = valuesAt(file, docIndex).filter((value) => value.state === 'plain' && (value.keys[0] === 'data' || value.keys[0] === 'stringData'));
     const field = plain.find((value) => holdsSecretValue(getIn(parsed.value, value.path)))?.keys[0];
-    if (field) secrets.push({ resource, field });
-    else if (plain.length > 0) referencesOnly.push(resource);
-  });
-  return { secrets, referencesOnly };
+    if (field) (secrets ??= []).push({ resource, field });
+    else if (plain.length > 0) (referencesOnly ??= []).push(resource);
+  }
+  return secrets || referencesOnly ? { secrets: secrets ?? [], referencesOnly: referencesOnly ?? [] } : undefined;
 }
 
 function compare(

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/model/rule.js';
+import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { SourceFile } from '../src/model/workspace.js';
 import { fileTextIncludes } from '../src/workspace/text-facts.js';
 import { isScalar, visit, type Document, type Scalar } from 'yaml';
@@ -36,26 +36,10 @@ export default defineRule({
     },
   },
   check(ctx) {
-    for (const file of ctx.model.files) {
-      // One syntax error per document: the parser reports every line a misplaced block or
-      // unclosed collection throws off (dozens for one wrong indent); the first is the cause.
-      const reported = new Set<number>();
-      for (const problem of [...file.problems].sort((a, b) => a.offsets[0] - b.offsets[0])) {
-        const messageId = MESSAGES[problem.code] ?? 'syntax';
-        // Nesting deeper than the parser's recursion (~900 levels) is valid YAML (go-yaml allows
-        // 10,000): the linter cannot read it, which is not an error of the file.
-        if (/maximum call stack/i.test(problem.message)) {
-          ctx.model.note({ message: `Skipped ${file.path}: nested too deeply for the YAML parser (about 900 levels), so it was not checked.`, file: file.absPath });
-          continue;
-        }
-        if (messageId === 'syntax') {
-          const document = documentAt(file, problem.offsets[0]);
-          if (reported.has(document)) continue;
-          reported.add(document);
-        }
-        const problemText = problem.message.replace(/\.$/, '');
-        ctx.report({ file, offsets: problem.offsets, messageId, data: { problem: problemText } });
-      }
+    const files = ctx.model.files;
+    for (let index = 0; index < files.length; index++) {
+      const file = files[index]!;
+      if (file.problems.length > 0) reportProblems(ctx, file);
       // The parsers merge every `<<` of a mapping without a word, but YAML keys are unique and
       // go-yaml (kustomize, kubectl) refuses the repeated key.
       if (!fileTextIncludes(file, '<<')) continue;
@@ -65,6 +49,29 @@ export default defineRule({
     }
   },
 });
+
+/** A file's syntax problems (most files have none: nothing is made for them). */
+function reportProblems(ctx: RuleContext<'syntax' | 'duplicateKey' | 'aliasLimit' | 'complexKey', unknown>, file: SourceFile): void {
+  // One syntax error per document: the parser reports every line a misplaced block or
+  // unclosed collection throws off (dozens for one wrong indent); the first is the cause.
+  const reported = new Set<number>();
+  for (const problem of [...file.problems].sort((a, b) => a.offsets[0] - b.offsets[0])) {
+    const messageId = MESSAGES[problem.code] ?? 'syntax';
+    // Nesting deeper than the parser's recursion (~900 levels) is valid YAML (go-yaml allows
+    // 10,000): the linter cannot read it, which is not an error of the file.
+    if (/maximum call stack/i.test(problem.message)) {
+      ctx.model.note({ message: `Skipped ${file.path}: nested too deeply for the YAML parser (about 900 levels), so it was not checked.`, file: file.absPath });
+      continue;
+    }
+    if (messageId === 'syntax') {
+      const document = documentAt(file, problem.offsets[0]);
+      if (reported.has(document)) continue;
+      reported.add(document);
+    }
+    const problemText = problem.message.replace(/\.$/, '');
+    ctx.report({ file, offsets: problem.offsets, messageId, data: { problem: problemText } });
+  }
+}
 
 /** The second and later `<<` keys of each mapping of a document. */
 function repeatedMergeKeys(doc: Document.Parsed): Array<[number, number]> {

@@ -8086,8 +8086,8 @@ function kustomizationVariables(kustomization, graph) {
       variables.complete = false;
       return;
     }
-    const matches3 = graph.data(kind, name3, namespace).matches;
-    const data = matches3.find((candidate) => candidate.namespace === namespace) ?? matches3[0];
+    const matches4 = graph.data(kind, name3, namespace).matches;
+    const data = matches4.find((candidate) => candidate.namespace === namespace) ?? matches4[0];
     const optional = item.optional === true;
     variables.sources.push({ index, kind, name: name3, optional, data });
     if (!data) {
@@ -8230,9 +8230,9 @@ function kustomizationSubstitution(kustomization, graph) {
         if (!source.optional || graph.gap(resource, namespace) !== void 0) return UNKNOWN_VARIABLE;
         continue;
       }
-      const { matches: matches3 } = graph.data(source.kind, source.name, namespace);
-      const exact = matches3.filter((candidate) => candidate.namespace === namespace);
-      const value = sourceValue(exact.length > 0 ? exact : matches3, name3);
+      const { matches: matches4 } = graph.data(source.kind, source.name, namespace);
+      const exact = matches4.filter((candidate) => candidate.namespace === namespace);
+      const value = sourceValue(exact.length > 0 ? exact : matches4, name3);
       if (value !== "absent") return value;
     }
     return void 0;
@@ -8257,17 +8257,13 @@ function replaceAt(value, path26, index, replacement) {
   const record = value;
   return { ...record, [segment]: replaceAt(record[segment], path26, index + 1, replacement) };
 }
+function writtenCopy(value, kustomizations) {
+  return { value, kustomizations, substituted: false, changed: NO_PATHS, unknown: NO_PATHS, dynamicKeys: NO_PATHS };
+}
 function appliedCopies(resource, graph, substitutionOf, unknown) {
-  const written2 = (kustomizations2) => ({
-    value: resource.value,
-    kustomizations: kustomizations2,
-    substituted: false,
-    changed: [],
-    unknown: [],
-    dynamicKeys: []
-  });
   const kustomizations = graph.appliedBy(resource);
-  if (!mayHoldDollar(resource)) return kustomizations.length === 0 ? { copies: [written2([])], applied: false } : { copies: [written2(kustomizations)], applied: true };
+  if (!mayHoldDollar(resource)) return { copies: [writtenCopy(resource.value, kustomizations)], applied: kustomizations.length > 0 };
+  const written2 = (kustomizations2) => writtenCopy(resource.value, kustomizations2);
   const nodes = stringsWithDollar(resource.value);
   const withExpressions = (text) => scanSubstitutions(text).expressions.length > 0;
   const values = nodes.filter((node) => !node.key && (withExpressions(node.text) || node.text.includes("$$")));
@@ -8314,7 +8310,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
   }
   return { copies: [...byOutcome.values()], applied: true };
 }
-var import_yaml, VARIABLE_NAME, DEFAULT_OPERATORS, dollarOutsideSops, SOPS_BLOCK_KEY, UNKNOWN_VARIABLE, IDENT, RESOLVED_WORDS;
+var import_yaml, VARIABLE_NAME, DEFAULT_OPERATORS, dollarOutsideSops, SOPS_BLOCK_KEY, UNKNOWN_VARIABLE, IDENT, RESOLVED_WORDS, NO_PATHS;
 var init_substitution = __esm({
   "src/flux/substitution.ts"() {
     "use strict";
@@ -8328,6 +8324,7 @@ var init_substitution = __esm({
     UNKNOWN_VARIABLE = /* @__PURE__ */ Symbol("unknown variable");
     IDENT = /[\p{L}\p{Nd}_]/u;
     RESOLVED_WORDS = /* @__PURE__ */ new Set(["y", "yes", "n", "no", "true", "false", "on", "off", "null"]);
+    NO_PATHS = Object.freeze([]);
   }
 });
 
@@ -13682,7 +13679,7 @@ function sourceIgnoreMatcher(tree, gitRepository) {
     nested.push({ base: base === "" ? "" : `${base}/`, matches: ignoreMatcher(patterns) });
   }
   const top = ignoreMatcher([...VCS_PATTERNS, ...userPatterns ? specPatterns : DEFAULT_PATTERNS]);
-  return (relative) => top(relative) || nested.some(({ base, matches: matches3 }) => relative.startsWith(base) && matches3(relative.slice(base.length)));
+  return (relative) => top(relative) || nested.some(({ base, matches: matches4 }) => relative.startsWith(base) && matches4(relative.slice(base.length)));
 }
 function ignoreMatcher(patterns) {
   const matcher2 = (0, import_ignore.default)().add(patterns);
@@ -13944,14 +13941,14 @@ function buildFluxGraph(model) {
     named,
     data(kind, name3, namespace) {
       const all = model.configData.named(kind, name3);
-      const matches3 = [];
+      const matches4 = [];
       const elsewhere2 = [];
       for (let index = 0; index < all.length; index++) {
         const data = all[index];
-        if (namespaceMatches(data.namespace, namespace)) matches3.push(data);
+        if (namespaceMatches(data.namespace, namespace)) matches4.push(data);
         else elsewhere2.push(data);
       }
-      return { matches: matches3, elsewhere: elsewhere2 };
+      return { matches: matches4, elsewhere: elsewhere2 };
     },
     gap(referrer, namespace) {
       const root = referrer.file.root;
@@ -15565,13 +15562,13 @@ function applyPatchEntry(context, dir, resources, entry) {
   let left = resources;
   for (const document2 of documents) {
     const id = idOf2(document2.value);
-    const matches3 = matchingById(left, id);
-    if (matches3.length !== 1) {
-      const message = matches3.length === 0 ? `no resource matches strategic merge patch "${describeId(id)}"` : `multiple matches for id ${describeId(id)}`;
-      context.problem(matches3.length === 0 ? "patch-no-match" : "patch-multiple-matches", message, entry.path !== void 0 ? document2.at : entry.at);
+    const matches4 = matchingById(left, id);
+    if (matches4.length !== 1) {
+      const message = matches4.length === 0 ? `no resource matches strategic merge patch "${describeId(id)}"` : `multiple matches for id ${describeId(id)}`;
+      context.problem(matches4.length === 0 ? "patch-no-match" : "patch-multiple-matches", message, entry.path !== void 0 ? document2.at : entry.at);
       continue;
     }
-    const target = matches3[0];
+    const target = matches4[0];
     if (!applySmp(target, document2, entry)) left = left.filter((res) => res !== target);
   }
   return left;
@@ -16312,10 +16309,10 @@ function buildOnce(input) {
   const sourceCluster = /* @__PURE__ */ new Map();
   let currentCluster;
   const findSource = (name3, namespace, root) => {
-    const matches3 = (source) => source.kind === "GitRepository" && source.name === name3 && (namespace === void 0 || source.appliedNamespace === void 0 || source.appliedNamespace === namespace);
-    const own3 = currentCluster === void 0 ? void 0 : appliedSources.find((source) => sourceCluster.get(source) === currentCluster && matches3(source));
-    const sameRoot = root === void 0 ? void 0 : appliedSources.find((source) => source.file.root === root && matches3(source)) ?? writtenSources.find((source) => source.file.root === root && matches3(source));
-    return own3 ?? sameRoot ?? appliedSources.find(matches3) ?? writtenSources.find(matches3);
+    const matches4 = (source) => source.kind === "GitRepository" && source.name === name3 && (namespace === void 0 || source.appliedNamespace === void 0 || source.appliedNamespace === namespace);
+    const own3 = currentCluster === void 0 ? void 0 : appliedSources.find((source) => sourceCluster.get(source) === currentCluster && matches4(source));
+    const sameRoot = root === void 0 ? void 0 : appliedSources.find((source) => source.file.root === root && matches4(source)) ?? writtenSources.find((source) => source.file.root === root && matches4(source));
+    return own3 ?? sameRoot ?? appliedSources.find(matches4) ?? writtenSources.find(matches4);
   };
   const targetOf = (kustomization) => {
     const ref = asRecord(getIn(kustomization.value, ["spec", "sourceRef"]));
@@ -18591,7 +18588,7 @@ var require_build = __commonJS2({
           width1 = r & 7;
         }
         let flag = currentPos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(currentPos);
-        const matches3 = /* @__PURE__ */ new Set();
+        const matches4 = /* @__PURE__ */ new Set();
         if (this.prog.numLb > 0) this.spawnLookbehinds(runq, currentPos, flag);
         while (true) {
           if (runq.mainThreads === 0) {
@@ -18611,7 +18608,7 @@ var require_build = __commonJS2({
             switch (i2.op) {
               case Inst.MATCH:
                 if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
-                matches3.add(i2.arg);
+                matches4.add(i2.arg);
                 break;
               case Inst.RUNE:
                 add2 = i2.matchRune(rune);
@@ -18645,7 +18642,7 @@ var require_build = __commonJS2({
           nextq = tmpq;
         }
         nextq.clear();
-        return Array.from(matches3).sort((a, b) => a - b);
+        return Array.from(matches4).sort((a, b) => a - b);
       }
       step(runq, nextq, pos, nextPos, c, nextCond, anchor, atEnd) {
         const longest = this.re2.longest;
@@ -19076,13 +19073,13 @@ var require_build = __commonJS2({
         if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
         const startState = this.start(input, pos);
         if (startState === null) return null;
-        const matches3 = /* @__PURE__ */ new Set();
+        const matches4 = /* @__PURE__ */ new Set();
         const collect4 = (state, atEnd) => {
-          if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches3.add(state.matchIDs[k]);
+          if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches4.add(state.matchIDs[k]);
           return false;
         };
         if (this.run(input, pos, anchor, startState, collect4) === null) return null;
-        return Array.from(matches3).sort((a, b) => a - b);
+        return Array.from(matches4).sort((a, b) => a - b);
       }
     };
     var VISITED_BITS = 32;
@@ -20936,10 +20933,10 @@ var require_build = __commonJS2({
         const order = new Array(n);
         for (let i2 = 0; i2 < n; i2++) order[i2] = i2;
         order.sort((a, b) => array[2 * a] - array[2 * b] || array[2 * b + 1] - array[2 * a + 1]);
-        const sorted2 = array.slice(0, len);
+        const sorted = array.slice(0, len);
         for (let i2 = 0; i2 < n; i2++) {
-          array[2 * i2] = sorted2[2 * order[i2]];
-          array[2 * i2 + 1] = sorted2[2 * order[i2] + 1];
+          array[2 * i2] = sorted[2 * order[i2]];
+          array[2 * i2 + 1] = sorted[2 * order[i2] + 1];
         }
       }
       /**
@@ -22494,18 +22491,18 @@ var require_build = __commonJS2({
         let prevMatchEnd = -1;
         const lbState = this.createLookbehindState();
         while (i2 < n && pos <= end) {
-          const matches3 = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
-          if (matches3 === null || matches3.length === 0) break;
+          const matches4 = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
+          if (matches4 === null || matches4.length === 0) break;
           let accept = true;
-          if (matches3[1] === pos) {
-            if (matches3[0] === prevMatchEnd) accept = false;
+          if (matches4[1] === pos) {
+            if (matches4[0] === prevMatchEnd) accept = false;
             const r = input.step(pos);
             if (r < 0) pos = end + 1;
             else pos += r & 7;
-          } else pos = matches3[1];
-          prevMatchEnd = matches3[1];
+          } else pos = matches4[1];
+          prevMatchEnd = matches4[1];
           if (accept) {
-            result.push(deliverFun(this.pad(matches3)));
+            result.push(deliverFun(this.pad(matches4)));
             i2++;
           }
         }
@@ -23790,7 +23787,9 @@ function envFromSources(object, path26) {
       sources.push(source);
     }
   }
-  for (const [field, kind] of NAME_LISTS) {
+  for (let which = 0; which < NAME_LISTS.length; which++) {
+    const field = NAME_LISTS[which][0];
+    const kind = NAME_LISTS[which][1];
     const list = object[field];
     if (!Array.isArray(list)) continue;
     for (let index = 0; index < list.length; index++) {
@@ -27021,8 +27020,8 @@ metadata:
             if (file) for (const written2 of model.resourcesIn(file)) patchDocuments2.add(written2);
           }
         }
-        for (const resource of [...model.resources, ...patchDocuments2]) {
-          if (resource.synthetic !== void 0) continue;
+        const checkResource = (resource) => {
+          if (resource.synthetic !== void 0) return;
           const removed = removedApiVersion(resource.apiVersion, resource.kind);
           if (removed) {
             const data = { apiVersion: resource.apiVersion, kind: resource.kind, removedIn: removed.removedIn, replacement: removed.replacement };
@@ -27030,7 +27029,7 @@ metadata:
             const messageId = !found ? "removed" : found.serving === "served" ? "stillServed" : "notServed";
             ctx.report({ resource, path: ["apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
-          if (!resource.group.endsWith(".fluxcd.io")) continue;
+          if (!resource.group.endsWith(".fluxcd.io")) return;
           for (const path26 of REFERENCE_PATHS) {
             const reference = resource.get(path26);
             const fields = typeof reference === "object" && reference !== null ? reference : void 0;
@@ -27043,7 +27042,10 @@ metadata:
             const messageId = !found ? "removedInReference" : found.serving === "served" ? "stillServedInReference" : "notServedInReference";
             ctx.report({ resource, path: [...path26, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
-        }
+        };
+        const resources = model.resources;
+        for (let index = 0; index < resources.length; index++) checkResource(resources[index]);
+        patchDocuments2.forEach((resource) => checkResource(resource));
       }
     });
   }
@@ -27677,8 +27679,8 @@ var init_validate = __esm({
         }
       }
       checkObject(value, node, path26) {
-        const keys = Object.keys(value);
         if (node.objectCounts) {
+          const keys = Object.keys(value);
           const schema2 = node.schema;
           if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
             this.report("minProperties", path26, { path: this.name(path26), limit: String(schema2.minProperties) });
@@ -27697,8 +27699,7 @@ var init_validate = __esm({
             }
           }
         }
-        for (let index = 0; index < keys.length; index++) {
-          const key2 = keys[index];
+        for (const key2 in value) {
           const child = node.children.get(key2) ?? node.child(key2, this.compiler);
           if (child === null) {
             if (node.extra === false) {
@@ -28115,6 +28116,9 @@ var init_registry = __esm({
 });
 
 // src/schema/index.ts
+function matches2(entry, inputs, object, encrypted, maxProblems) {
+  return entry.inputs === inputs && entry.apiVersion === object.apiVersion && entry.kind === object.kind && entry.encrypted === encrypted && entry.maxProblems === maxProblems;
+}
 function inputsOf(registry) {
   const known = canonical.get(registry);
   if (known && known.length === registry.inputs.crds.length) return known.inputs;
@@ -28129,12 +28133,15 @@ function validateObject(registry, object, maxProblems) {
   const inputs = inputsOf(registry);
   const encrypted = object.encrypted === true;
   const earlier = validated.get(object.value);
-  const found = earlier?.find((entry2) => entry2.inputs === inputs && entry2.apiVersion === object.apiVersion && entry2.kind === object.kind && entry2.encrypted === encrypted && entry2.maxProblems === maxProblems);
-  if (found) return found.problems;
+  if (earlier !== void 0) {
+    const found = Array.isArray(earlier) ? earlier.find((entry2) => matches2(entry2, inputs, object, encrypted, maxProblems)) : matches2(earlier, inputs, object, encrypted, maxProblems) ? earlier : void 0;
+    if (found) return found.problems;
+  }
   const problems = validateUncached(registry, object, maxProblems);
   const entry = { inputs, apiVersion: object.apiVersion, kind: object.kind, encrypted, maxProblems, problems };
-  if (earlier) earlier.splice(0, earlier.length - 3, entry);
-  else validated.set(object.value, [entry]);
+  if (earlier === void 0) validated.set(object.value, entry);
+  else if (Array.isArray(earlier)) earlier.splice(0, earlier.length - 3, entry);
+  else validated.set(object.value, [earlier, entry]);
   return problems;
 }
 function validateUncached(registry, object, maxProblems) {
@@ -33269,14 +33276,14 @@ ${JSON.stringify(symbolNames, null, 2)}`);
       } else {
         const captureName = steps[1].name;
         const stringValue2 = steps[2].value;
-        const matches3 = /* @__PURE__ */ __name((n) => n.text === stringValue2, "matches");
+        const matches4 = /* @__PURE__ */ __name((n) => n.text === stringValue2, "matches");
         const doesNotMatch = /* @__PURE__ */ __name((n) => n.text !== stringValue2, "doesNotMatch");
         textPredicates[index].push((captures) => {
           const nodes = [];
           for (const c of captures) {
             if (c.name === captureName) nodes.push(c.node);
           }
-          const test2 = isPositive ? matches3 : doesNotMatch;
+          const test2 = isPositive ? matches4 : doesNotMatch;
           return matchAll ? nodes.every(test2) : nodes.some(test2);
         });
       }
@@ -34678,7 +34685,7 @@ function checkReference(model, ref) {
   }
   const problems = [];
   const hasKey = (key2) => lookup.matches.some((data) => !data.keysKnown || data.keys.has(key2));
-  const [first2] = lookup.matches;
+  const first2 = lookup.matches[0];
   if (!first2) return problems;
   if (ref.key && !(ref.optional && ref.optionalKey) && !hasKey(ref.key.name)) {
     problems.push({ messageId: "missingKey", path: ref.key.path, data: { ...common2(), key: ref.key.name, keys: listKeys(first2) } });
@@ -34990,12 +34997,16 @@ var init_helm_values = __esm({
 // src/references/pods.ts
 function containerRefs(containers, resolveName) {
   const refs = [];
-  for (const container of containers) {
+  for (let containerIndex = 0; containerIndex < containers.length; containerIndex++) {
+    const container = containers[containerIndex];
     const referrer = container.resource;
     const namespace = container.namespace;
-    for (const entry of container.env) {
+    for (let entryIndex = 0; entryIndex < container.env.length; entryIndex++) {
+      const entry = container.env[entryIndex];
       if (!entry.secretKeyRef && !entry.configMapKeyRef) continue;
-      for (const [field, kind] of KEY_REFS) {
+      for (let which = 0; which < KEY_REFS.length; which++) {
+        const field = KEY_REFS[which][0];
+        const kind = KEY_REFS[which][1];
         const ref = entry[field];
         if (!ref || ref.name === "") continue;
         const name3 = resolveName(referrer, ref.name, container.origin);
@@ -35015,7 +35026,8 @@ function containerRefs(containers, resolveName) {
         });
       }
     }
-    for (const source of container.envFrom) {
+    for (let sourceIndex = 0; sourceIndex < container.envFrom.length; sourceIndex++) {
+      const source = container.envFrom[sourceIndex];
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
       const path26 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof referrer.get(source.path) === "string" ? source.path : [...source.path, "name"];
       const name3 = resolveName(referrer, source.name, container.origin);
@@ -35371,8 +35383,9 @@ function notAnObject(value, file, docIndex) {
   if (Array.isArray(value)) return value.length === 0 ? void 0 : { text: "is a list, not a mapping", path: [] };
   if (typeof value !== "object") return { text: `is ${TYPE_NAMES[typeof value] ?? "a scalar"}, not a mapping`, path: [] };
   const object = value;
-  if (Object.keys(object).length === 0) return void 0;
-  for (const field of TYPE_FIELDS) {
+  if (isEmptyMapping(object)) return void 0;
+  for (let index = 0; index < TYPE_FIELDS.length; index++) {
+    const field = TYPE_FIELDS[index];
     const fieldValue = object[field];
     if (fieldValue !== void 0 && fieldValue !== null && typeof fieldValue !== "string") return { text: `its ${field} is not a string`, path: [field] };
   }
@@ -35385,6 +35398,10 @@ function notAnObject(value, file, docIndex) {
   if (name3 !== void 0 && name3 !== null && typeof name3 !== "string") return { text: "its metadata.name is not a string", path: ["metadata", "name"] };
   if (typeof name3 !== "string" || name3 === "") return { text: "has no metadata.name", path: metadata2 === void 0 || metadata2 === null ? [] : ["metadata"] };
   return void 0;
+}
+function isEmptyMapping(object) {
+  for (const key2 in object) if (Object.hasOwn(object, key2)) return false;
+  return true;
 }
 function hasSyntaxError(file, docIndex) {
   if (file.problems.length === 0) return false;
@@ -35519,6 +35536,13 @@ resources:
 });
 
 // rules/kustomize-unreferenced-manifest.ts
+function isUnderInputDir(inputDirs, file) {
+  for (let index = 0; index < inputDirs.length; index++) {
+    const input = inputDirs[index];
+    if (input.root === file.root && isUnder(file, input.dir)) return true;
+  }
+  return false;
+}
 function isUnder(file, dir) {
   return dir === "" || file.path.startsWith(`${dir}/`);
 }
@@ -35706,8 +35730,11 @@ spec:
         const included = /* @__PURE__ */ new Set();
         const inputs = /* @__PURE__ */ new Set();
         const inputDirs = [];
+        const addAll = (set2, files2) => {
+          for (let index = 0; index < files2.length; index++) set2.add(files2[index]);
+        };
         for (const node of model.kustomize.nodes) {
-          for (const file of node.files) included.add(file);
+          addAll(included, node.files);
           for (const reference of kustomizationFileReferences(node)) {
             if (reference.target === void 0) continue;
             const file = model.fileAt(node.file.root, reference.target);
@@ -35717,7 +35744,7 @@ spec:
             } else inputDirs.push({ root: node.file.root, dir: reference.target });
           }
         }
-        for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
+        for (const kustomization of graph.kustomizations) addAll(included, kustomization.files);
         const fluxPaths = /* @__PURE__ */ new Map();
         for (const kustomization of graph.kustomizations) {
           const { link, path: path26 } = kustomization;
@@ -35735,7 +35762,10 @@ spec:
           }
         };
         const entered = /* @__PURE__ */ new Set();
-        for (const kustomization of graph.kustomizations) for (const file of kustomization.files) entered.add(file.root);
+        for (const kustomization of graph.kustomizations) {
+          const files2 = kustomization.files;
+          for (let index = 0; index < files2.length; index++) entered.add(files2[index].root);
+        }
         const syncOutsideGit = hasSyncOutsideGit(model);
         let skippedNote = false;
         const neverApplied = (file) => {
@@ -35751,13 +35781,14 @@ spec:
           }
           return true;
         };
-        for (const file of model.files) {
+        const files = model.files;
+        for (let index = 0; index < files.length; index++) {
+          const file = files[index];
           const resources = model.resourcesIn(file);
-          const [first2] = resources;
+          const first2 = resources[0];
           if (!first2) continue;
+          if (inputs.has(file) || isUnderInputDir(inputDirs, file)) continue;
           const objects = () => resources.length === 1 ? describeObject(first2) : `${describeObject(first2)} and ${resources.length - 1} more`;
-          const isInput = inputs.has(file) || inputDirs.some(({ root, dir }) => root === file.root && isUnder(file, dir));
-          if (isInput) continue;
           if (!included.has(file)) {
             const kustomizationFile = kustomizationIn(model.rootFiles(file.root).filesIn.get(dirOf(file.path)) ?? []);
             if (kustomizationFile && model.appliedStatus(kustomizationFile) === "not-applied") continue;
@@ -35795,9 +35826,6 @@ var init_terraform_artifacts = __esm({
 });
 
 // rules/no-committed-terraform-state.ts
-function sorted(paths) {
-  return [...paths].sort(compareStrings);
-}
 var IGNORE_LINES, no_committed_terraform_state_default;
 var init_no_committed_terraform_state = __esm({
   "rules/no-committed-terraform-state.ts"() {
@@ -35853,11 +35881,16 @@ var init_no_committed_terraform_state = __esm({
         const { model } = ctx;
         for (const root of model.roots) {
           const tracked = root.tracked !== null;
-          const paths = sorted(root.tracked ?? model.files.filter((file) => file.root === root).map((file) => file.path));
-          const directories = /* @__PURE__ */ new Map();
-          for (const file of paths) {
+          const found = [];
+          const collect4 = (file) => {
             const artifact = terraformArtifact(file);
-            if (!artifact) continue;
+            if (artifact) found.push({ file, artifact });
+          };
+          if (root.tracked) root.tracked.forEach(collect4);
+          else for (const file of model.files) if (file.root === root) collect4(file.path);
+          found.sort((a, b) => compareStrings(a.file, b.file));
+          const directories = /* @__PURE__ */ new Map();
+          for (const { file, artifact } of found) {
             if (artifact.kind === "directory") {
               push(directories, artifact.dir, file);
               continue;
@@ -36758,31 +36791,45 @@ var init_schema_valid = __esm({
         let unseenApplierFields = 0;
         const fluxOperator = ctx.model.written.some((resource) => resource.kind === "FluxInstance") || ctx.model.resources.some((resource) => resource.synthetic !== void 0 && /FluxInstance|flux-instance/.test(resource.synthetic));
         const byDocument = /* @__PURE__ */ new Map();
-        for (const resource of ctx.model.resources) {
+        const resources = ctx.model.resources;
+        for (let index = 0; index < resources.length; index++) {
+          const resource = resources[index];
           if (resource.synthetic !== void 0) continue;
           const written2 = resource.applied?.written ?? resource;
           if (hasSyntaxError2(written2)) continue;
           const members = byDocument.get(written2);
-          if (members) members.push(resource);
-          else byDocument.set(written2, [resource]);
+          if (members === void 0) byDocument.set(written2, resource);
+          else if (Array.isArray(members)) members.push(resource);
+          else byDocument.set(written2, [members, resource]);
         }
-        for (const members of byDocument.values()) {
-          const resource = members[0];
+        byDocument.forEach((group) => {
+          const resource = Array.isArray(group) ? group[0] : group;
           if (!registry.lookup(resource.apiVersion, resource.kind)) {
             const key2 = `${resource.apiVersion} ${resource.kind}`;
             unknownKinds.set(key2, (unknownKinds.get(key2) ?? 0) + 1);
-            continue;
+            return;
           }
-          const mayBeCompleted = resource.group.endsWith(".toolkit.fluxcd.io") && members.every((member) => member.applied?.assumed === true);
-          const each = members.map((member) => appliedCopies(member, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
-          const copies = each.length === 1 ? each[0].copies : each.flatMap((entry) => entry.copies);
-          const applied = each.some((entry) => entry.applied);
+          let mayBeCompleted;
+          let copies;
+          let applied;
+          if (!Array.isArray(group)) {
+            mayBeCompleted = resource.group.endsWith(".toolkit.fluxcd.io") && resource.applied?.assumed === true;
+            ({ copies, applied } = appliedCopies(resource, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
+          } else {
+            mayBeCompleted = resource.group.endsWith(".toolkit.fluxcd.io") && group.every((member) => member.applied?.assumed === true);
+            const each = group.map((member) => appliedCopies(member, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
+            copies = each.flatMap((one) => one.copies);
+            applied = each.some((one) => one.applied);
+          }
           let found;
           let unknownPaths;
-          for (const copy of copies) {
+          for (let copyIndex = 0; copyIndex < copies.length; copyIndex++) {
+            const copy = copies[copyIndex];
             for (const path26 of copy.unknown) (unknownPaths ??= /* @__PURE__ */ new Set()).add(JSON.stringify(path26));
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
-            for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
+            const problems = validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE);
+            if (problems === void 0 || problems.length === 0) continue;
+            for (const problem of problems) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
               if (operatorKind(resource, copy.value, problem.path, fluxOperator)) continue;
               if (problem.messageId === "required" && mayBeCompleted) {
@@ -36799,7 +36846,7 @@ var init_schema_valid = __esm({
           }
           if (applied) unknownFields += unknownPaths?.size ?? 0;
           else unappliedFields += unknownPaths?.size ?? 0;
-          if (!found) continue;
+          if (!found) return;
           for (const { problem, mode, kustomizations } of found.values()) {
             const where2 = { resource, path: problem.path, key: problem.key === true };
             if (mode === "plain") {
@@ -36809,7 +36856,7 @@ var init_schema_valid = __esm({
               ctx.report({ ...where2, messageId: mode === "substituted" ? "substituted" : "notSubstituted", data: { kustomizations: describeKustomizations2(kustomizations), problem: text } });
             }
           }
-        }
+        });
         if (unappliedFields > 0) {
           ctx.model.note({
             message: `schema-valid: ${plural(unappliedFields, "field", "fields")} holding \${\u2026} in objects that no linted Flux Kustomization applies ${unappliedFields === 1 ? "was" : "were"} not checked: post-build substitution sets their values, and the Kustomization that would define them is not in the linted roots`
@@ -36829,9 +36876,9 @@ var init_schema_valid = __esm({
           const count = [...unknownKinds.values()].reduce((sum, n) => sum + n, 0);
           const kinds2 = [...unknownKinds.keys()].sort();
           const shown = kinds2.slice(0, MAX_KINDS_IN_NOTE).join(", ") + (kinds2.length > MAX_KINDS_IN_NOTE ? ", \u2026" : "");
-          const resources = count === 1 ? "resource" : "resources";
+          const resources2 = count === 1 ? "resource" : "resources";
           const kindWord = kinds2.length === 1 ? "kind has" : "kinds have";
-          ctx.model.note({ message: `schema-valid: ${count} ${resources} of ${kinds2.length} ${kindWord} no schema (kinds: ${shown})` });
+          ctx.model.note({ message: `schema-valid: ${count} ${resources2} of ${kinds2.length} ${kindWord} no schema (kinds: ${shown})` });
         }
       }
     });
@@ -38459,18 +38506,23 @@ var init_targets = __esm({
 });
 
 // rules/sops-creation-rules.ts
+function encryptedDocument(file) {
+  for (let docIndex = 0; docIndex < file.documents.length; docIndex++) if (isSopsEncryptedAt(file, docIndex)) return docIndex;
+  return -1;
+}
 function plainSecrets(ctx, file) {
-  const secrets = [];
-  const referencesOnly = [];
-  file.documents.forEach((parsed, docIndex) => {
+  let secrets;
+  let referencesOnly;
+  for (let docIndex = 0; docIndex < file.documents.length; docIndex++) {
     const resource = ctx.model.resourceAt(file, docIndex);
-    if (!isSecret(resource)) return;
+    if (!isSecret(resource)) continue;
+    const parsed = file.documents[docIndex];
     const plain2 = valuesAt(file, docIndex).filter((value) => value.state === "plain" && (value.keys[0] === "data" || value.keys[0] === "stringData"));
     const field = plain2.find((value) => holdsSecretValue(getIn(parsed.value, value.path)))?.keys[0];
-    if (field) secrets.push({ resource, field });
-    else if (plain2.length > 0) referencesOnly.push(resource);
-  });
-  return { secrets, referencesOnly };
+    if (field) (secrets ??= []).push({ resource, field });
+    else if (plain2.length > 0) (referencesOnly ??= []).push(resource);
+  }
+  return secrets || referencesOnly ? { secrets: secrets ?? [], referencesOnly: referencesOnly ?? [] } : void 0;
 }
 function compare(ctx, file, docIndex, meta, rule, base) {
   const data = { ...base, rule: rule.index + 1 };
@@ -38503,7 +38555,7 @@ function ruleKeys(rule) {
   if (!keys) ruleKeySets.set(rule, keys = new Set(rule.recipients.map(recipientKey)));
   return keys;
 }
-var AGE_A, AGE_B, SOPS_CONFIG, encryptedSecret, sops_creation_rules_default, ruleKeySets;
+var AGE_A, AGE_B, SOPS_CONFIG, encryptedSecret, sops_creation_rules_default, NO_PLAIN_SECRETS, ruleKeySets;
 var init_sops_creation_rules = __esm({
   "rules/sops-creation-rules.ts"() {
     "use strict";
@@ -38587,9 +38639,10 @@ ${recipients.map((r) => `        - recipient: ${r}
       check(ctx) {
         for (const file of ctx.model.files) {
           if (!file.reported || file.text === void 0) continue;
-          const encrypted = file.documents.findIndex((_parsed, docIndex) => isSopsEncryptedAt(file, docIndex));
-          const { secrets, referencesOnly } = encrypted === -1 ? plainSecrets(ctx, file) : { secrets: [], referencesOnly: [] };
-          if (encrypted === -1 && secrets.length === 0 && referencesOnly.length === 0) continue;
+          const encrypted = encryptedDocument(file);
+          const plain2 = encrypted === -1 ? plainSecrets(ctx, file) : NO_PLAIN_SECRETS;
+          if (plain2 === void 0) continue;
+          const { secrets, referencesOnly } = plain2;
           const configFile = findSopsConfig(ctx.model, file);
           if (!configFile) continue;
           const config = sopsConfigOf(configFile);
@@ -38613,6 +38666,7 @@ ${recipients.map((r) => `        - recipient: ${r}
         }
       }
     });
+    NO_PLAIN_SECRETS = { secrets: [], referencesOnly: [] };
     ruleKeySets = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -39167,14 +39221,14 @@ var init_terraform_file_path = __esm({
               if (pattern === void 0) continue;
               const regexp = globToRegExp(pattern);
               const prefix = target.path === "" ? "" : `${target.path}/`;
-              let matches3 = false;
+              let matches4 = false;
               for (const path26 of tree.files.keys()) {
                 if (path26.startsWith(prefix) && regexp.test(path26.slice(prefix.length))) {
-                  matches3 = true;
+                  matches4 = true;
                   break;
                 }
               }
-              if (!matches3) ctx.report({ file: file.file, offsets: call.offsets, messageId: "filesetEmpty", data: { ...data, path: shown, pattern: JSON.stringify(pattern) } });
+              if (!matches4) ctx.report({ file: file.file, offsets: call.offsets, messageId: "filesetEmpty", data: { ...data, path: shown, pattern: JSON.stringify(pattern) } });
             }
           }
         }
@@ -39934,6 +39988,23 @@ var init_terraform_variables = __esm({
 });
 
 // rules/yaml-syntax.ts
+function reportProblems(ctx, file) {
+  const reported = /* @__PURE__ */ new Set();
+  for (const problem of [...file.problems].sort((a, b) => a.offsets[0] - b.offsets[0])) {
+    const messageId = MESSAGES[problem.code] ?? "syntax";
+    if (/maximum call stack/i.test(problem.message)) {
+      ctx.model.note({ message: `Skipped ${file.path}: nested too deeply for the YAML parser (about 900 levels), so it was not checked.`, file: file.absPath });
+      continue;
+    }
+    if (messageId === "syntax") {
+      const document2 = documentAt(file, problem.offsets[0]);
+      if (reported.has(document2)) continue;
+      reported.add(document2);
+    }
+    const problemText = problem.message.replace(/\.$/, "");
+    ctx.report({ file, offsets: problem.offsets, messageId, data: { problem: problemText } });
+  }
+}
 function repeatedMergeKeys(doc) {
   const found = [];
   (0, import_yaml12.visit)(doc, {
@@ -39992,22 +40063,10 @@ var init_yaml_syntax = __esm({
         }
       },
       check(ctx) {
-        for (const file of ctx.model.files) {
-          const reported = /* @__PURE__ */ new Set();
-          for (const problem of [...file.problems].sort((a, b) => a.offsets[0] - b.offsets[0])) {
-            const messageId = MESSAGES[problem.code] ?? "syntax";
-            if (/maximum call stack/i.test(problem.message)) {
-              ctx.model.note({ message: `Skipped ${file.path}: nested too deeply for the YAML parser (about 900 levels), so it was not checked.`, file: file.absPath });
-              continue;
-            }
-            if (messageId === "syntax") {
-              const document2 = documentAt(file, problem.offsets[0]);
-              if (reported.has(document2)) continue;
-              reported.add(document2);
-            }
-            const problemText = problem.message.replace(/\.$/, "");
-            ctx.report({ file, offsets: problem.offsets, messageId, data: { problem: problemText } });
-          }
+        const files = ctx.model.files;
+        for (let index = 0; index < files.length; index++) {
+          const file = files[index];
+          if (file.problems.length > 0) reportProblems(ctx, file);
           if (!fileTextIncludes(file, "<<")) continue;
           for (const document2 of file.documents) {
             for (const offsets of repeatedMergeKeys(document2.doc)) ctx.report({ file, offsets, messageId: "duplicateKey" });
@@ -49596,10 +49655,10 @@ function createBaseline(findings, baselineFile) {
     if (existing) existing.count++;
     else entries.set(key(file, finding.fingerprint), { rule: finding.ruleId, file, fingerprint: finding.fingerprint, count: 1, message: finding.message });
   }
-  const sorted2 = [...entries.values()].sort(
+  const sorted = [...entries.values()].sort(
     (a, b) => compareStrings(a.file, b.file) || compareStrings(a.rule, b.rule) || compareStrings(a.fingerprint, b.fingerprint)
   );
-  return { version: 1, findings: sorted2 };
+  return { version: 1, findings: sorted };
 }
 function formatBaseline(baseline) {
   return `${JSON.stringify(baseline, null, 2)}
@@ -64970,13 +65029,13 @@ function buildLabel(build3) {
   }
   return `kustomize build ${build3.root.name}/${build3.dir === "" ? "." : build3.dir}`;
 }
-function matches2(build3, wanted) {
+function matches3(build3, wanted) {
   const kustomization = build3.kustomization;
   if (!kustomization) return false;
   return wanted.includes("/") ? `${kustomization.appliedNamespace ?? ""}/${kustomization.name}` === wanted : kustomization.name === wanted;
 }
 function renderApplied(model, options = {}) {
-  const builds = options.kustomization === void 0 ? model.applied.builds : model.applied.builds.filter((build3) => matches2(build3, options.kustomization));
+  const builds = options.kustomization === void 0 ? model.applied.builds : model.applied.builds.filter((build3) => matches3(build3, options.kustomization));
   if (options.kustomization !== void 0 && builds.length === 0) {
     const known = model.applied.builds.flatMap((build3) => build3.kustomization ? [`${build3.kustomization.appliedNamespace ?? ""}/${build3.kustomization.name}`] : []);
     throw new UnknownKustomizationError(

@@ -462,11 +462,11 @@ export interface SubstitutedCopy {
   /** True when substitution ran on this copy (values at `changed` are substituted ones). */
   substituted: boolean;
   /** Paths of string values that hold `${…}` or `$$`: substituted, set to `unknown`, or applied as written. */
-  changed: YamlPath[];
+  changed: readonly YamlPath[];
   /** Paths of values set to the `unknown` marker. */
-  unknown: YamlPath[];
+  unknown: readonly YamlPath[];
   /** Paths of mapping keys holding `${…}`, which substitution may rename. */
-  dynamicKeys: YamlPath[];
+  dynamicKeys: readonly YamlPath[];
 }
 
 export interface AppliedCopies {
@@ -487,6 +487,13 @@ function replaceAt(value: unknown, path: YamlPath, index: number, replacement: u
   return { ...record, [segment]: replaceAt(record[segment], path, index + 1, replacement) };
 }
 
+/** No paths: shared by the copies applied as written (one per object), which are read, never added to. */
+const NO_PATHS: readonly YamlPath[] = Object.freeze([]);
+
+function writtenCopy(value: Record<string, unknown>, kustomizations: FluxKustomization[]): SubstitutedCopy {
+  return { value, kustomizations, substituted: false, changed: NO_PATHS, unknown: NO_PATHS, dynamicKeys: NO_PATHS };
+}
+
 /**
  * The distinct values an object is applied with after post-build substitution, one per
  * distinct outcome over the Flux Kustomizations that apply it. A copy applied without
@@ -500,12 +507,10 @@ export function appliedCopies(
   substitutionOf: (kustomization: FluxKustomization) => KustomizationSubstitution,
   unknown: unknown,
 ): AppliedCopies {
-  const written = (kustomizations: FluxKustomization[]): SubstitutedCopy => ({
-    value: resource.value, kustomizations, substituted: false, changed: [], unknown: [], dynamicKeys: [],
-  });
   const kustomizations = graph.appliedBy(resource);
   // Most objects hold no `$` at all: applied as written, with nothing more made for them.
-  if (!mayHoldDollar(resource)) return kustomizations.length === 0 ? { copies: [written([])], applied: false } : { copies: [written(kustomizations)], applied: true };
+  if (!mayHoldDollar(resource)) return { copies: [writtenCopy(resource.value, kustomizations)], applied: kustomizations.length > 0 };
+  const written = (kustomizations: FluxKustomization[]): SubstitutedCopy => writtenCopy(resource.value, kustomizations);
   const nodes = stringsWithDollar(resource.value);
   const withExpressions = (text: string): boolean => scanSubstitutions(text).expressions.length > 0;
   const values = nodes.filter((node) => !node.key && (withExpressions(node.text) || node.text.includes('$$')));

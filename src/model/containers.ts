@@ -242,7 +242,11 @@ function envFromSources(object: Record<string, unknown>, path: YamlPath): EnvSou
       sources.push(source);
     }
   }
-  for (const [field, kind] of NAME_LISTS) {
+  // Indexed, without destructuring: run for every container, mostly before V8 optimises it,
+  // where each step and each destructured pair would make iterator objects.
+  for (let which = 0; which < NAME_LISTS.length; which++) {
+    const field = NAME_LISTS[which]![0];
+    const kind = NAME_LISTS[which]![1];
     const list = object[field];
     if (!Array.isArray(list)) continue;
     for (let index = 0; index < list.length; index++) {

@@ -119,7 +119,8 @@ export function checkReference(model: Model, ref: DataRef): ReferenceProblem[] {
   const problems: ReferenceProblem[] = [];
   // Keys of an object not written in git (an external Secret without `keys`, an env file) are unknown.
   const hasKey = (key: string): boolean => lookup.matches.some((data) => !data.keysKnown || data.keys.has(key));
-  const [first] = lookup.matches;
+  // Indexed, not destructured: no iterator per reference.
+  const first = lookup.matches[0];
   if (!first) return problems;
   if (ref.key && !(ref.optional && ref.optionalKey) && !hasKey(ref.key.name)) {
     problems.push({ messageId: 'missingKey', path: ref.key.path, data: { ...common(), key: ref.key.name, keys: listKeys(first) } });

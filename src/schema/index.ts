@@ -24,7 +24,20 @@ export interface ObjectToValidate {
  * kind, apiVersion, encryption, the problem limit, and the registry's inputs (its schema
  * folder and the very CRD objects it was given, in order).
  */
-const validated = new WeakMap<object, Array<{ inputs: RegistryInputs; apiVersion: string; kind: string; encrypted: boolean; maxProblems: number | undefined; problems: SchemaProblem[] | undefined }>>();
+const validated = new WeakMap<object, Validated | Validated[]>();
+
+interface Validated {
+  inputs: RegistryInputs;
+  apiVersion: string;
+  kind: string;
+  encrypted: boolean;
+  maxProblems: number | undefined;
+  problems: SchemaProblem[] | undefined;
+}
+
+function matches(entry: Validated, inputs: RegistryInputs, object: ObjectToValidate, encrypted: boolean, maxProblems: number | undefined): boolean {
+  return entry.inputs === inputs && entry.apiVersion === object.apiVersion && entry.kind === object.kind && entry.encrypted === encrypted && entry.maxProblems === maxProblems;
+}
 
 type RegistryInputs = SchemaRegistry['inputs'];
 
@@ -47,14 +60,18 @@ function inputsOf(registry: SchemaRegistry): RegistryInputs {
 export function validateObject(registry: SchemaRegistry, object: ObjectToValidate, maxProblems?: number): SchemaProblem[] | undefined {
   const inputs = inputsOf(registry);
   const encrypted = object.encrypted === true;
+  // One entry per value (most values are validated once), a list once there are more.
   const earlier = validated.get(object.value);
-  const found = earlier?.find((entry) => entry.inputs === inputs && entry.apiVersion === object.apiVersion && entry.kind === object.kind && entry.encrypted === encrypted && entry.maxProblems === maxProblems);
-  if (found) return found.problems;
+  if (earlier !== undefined) {
+    const found = Array.isArray(earlier) ? earlier.find((entry) => matches(entry, inputs, object, encrypted, maxProblems)) : matches(earlier, inputs, object, encrypted, maxProblems) ? earlier : undefined;
+    if (found) return found.problems;
+  }
   const problems = validateUncached(registry, object, maxProblems);
-  const entry = { inputs, apiVersion: object.apiVersion, kind: object.kind, encrypted, maxProblems, problems };
+  const entry: Validated = { inputs, apiVersion: object.apiVersion, kind: object.kind, encrypted, maxProblems, problems };
   // A few entries per value: an edited CRD makes new registry inputs, and the old ones are done with.
-  if (earlier) earlier.splice(0, earlier.length - 3, entry);
-  else validated.set(object.value, [entry]);
+  if (earlier === undefined) validated.set(object.value, entry);
+  else if (Array.isArray(earlier)) earlier.splice(0, earlier.length - 3, entry);
+  else validated.set(object.value, [earlier, entry]);
   return problems;
 }
 

@@ -287,8 +287,8 @@ class Walker {
   }
 
   private checkObject(value: Record<string, unknown>, node: Compiled, path: Path): void {
-    const keys = Object.keys(value);
     if (node.objectCounts) {
+      const keys = Object.keys(value);
       const schema = node.schema;
       if (schema.minProperties !== undefined && keys.length < schema.minProperties) {
         this.report('minProperties', path, { path: this.name(path), limit: String(schema.minProperties) });
@@ -310,8 +310,11 @@ class Walker {
         }
       }
     }
-    for (let index = 0; index < keys.length; index++) {
-      const key = keys[index]!;
+    // for-in rather than Object.keys: no key array per mapping, and V8 reads `value[key]` by the
+    // object's enum cache instead of a generic keyed lookup. Parsed values are plain objects
+    // (JSON.parse, js-yaml, copies), with no enumerable inherited property, so the keys and their
+    // order are those of Object.keys.
+    for (const key in value) {
       const child = node.children.get(key) ?? node.child(key, this.compiler);
       if (child === null) {
         if (node.extra === false) {
