@@ -2316,16 +2316,16 @@ var require_merge = __commonJS2({
     "use strict";
     var identity3 = require_identity();
     var Scalar3 = require_Scalar();
-    var MERGE_KEY = "<<";
+    var MERGE_KEY2 = "<<";
     var merge2 = {
-      identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
+      identify: (value) => value === MERGE_KEY2 || typeof value === "symbol" && value.description === MERGE_KEY2,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar3.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar3.Scalar(Symbol(MERGE_KEY2)), {
         addToJSMap: addMergeToJSMap
       }),
-      stringify: () => MERGE_KEY
+      stringify: () => MERGE_KEY2
     };
     var isMergeKey2 = (ctx, key2) => (merge2.identify(key2) || identity3.isScalar(key2) && (!key2.type || key2.type === Scalar3.Scalar.PLAIN) && merge2.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
@@ -45998,7 +45998,7 @@ ${ctx.indent}`;
         }, onComment, onChompKeep);
       }
     };
-    var MERGE_KEY = "<<";
+    var MERGE_KEY2 = "<<";
     var Merge = class extends Pair {
       constructor(pair) {
         if (pair instanceof Pair) {
@@ -46011,7 +46011,7 @@ ${ctx.indent}`;
           super(pair.key, seq2);
           this.range = pair.range;
         } else {
-          super(new Scalar3(MERGE_KEY), new YAMLSeq());
+          super(new Scalar3(MERGE_KEY2), new YAMLSeq());
         }
         this.type = Pair.Type.MERGE_PAIR;
       }
@@ -46836,7 +46836,7 @@ ${ca}` : ca;
           key: iKey
         } = items[i2];
         if (iKey instanceof Collection) hasCollectionKey = true;
-        if (doc.schema.merge && iKey && iKey.value === MERGE_KEY) {
+        if (doc.schema.merge && iKey && iKey.value === MERGE_KEY2) {
           items[i2] = new Merge(items[i2]);
           const sources = items[i2].value.items;
           let error = null;
@@ -52529,13 +52529,22 @@ function walkMasks(root, tree, embedding = 0) {
       if (typeof shape.value !== "string") return tree.keep(node);
       return maskString(node, shape.value);
     }
-    const textOf = (key2) => {
-      const pair = shape.pairs.find((entry) => entry.key === key2);
-      return pair ? scalarText2(tree, pair.value) : void 0;
+    const merged = mergeSources(tree, shape.pairs);
+    const textsOf = (key2) => {
+      const texts = [];
+      for (const pairs2 of [shape.pairs, ...merged]) {
+        for (const pair of pairs2) {
+          if (pair.key !== key2) continue;
+          const text = scalarText2(tree, pair.value);
+          if (text !== void 0) texts.push(text);
+        }
+      }
+      return texts;
     };
-    const isSecret2 = textOf("kind") === "Secret";
-    const entryName = textOf("name");
-    const sensitiveEntry = entryName !== void 0 && isMaskedValue(entryName, textOf("value") ?? "x");
+    const isSecret2 = textsOf("kind").includes("Secret");
+    const entryNames = textsOf("name");
+    const entryValues = entryNames.length > 0 ? textsOf("value") : [];
+    const sensitiveEntry = entryNames.some((name3) => entryValues.length === 0 ? isMaskedValue(name3, "x") : entryValues.some((text) => isMaskedValue(name3, text)));
     return tree.map(
       node,
       shape.pairs.map(({ key: key2, keyNode, value }) => {
@@ -52543,6 +52552,7 @@ function walkMasks(root, tree, embedding = 0) {
         if (key2 !== void 0 && (isSecret2 && (key2 === "data" || key2 === "stringData") || sensitiveEntry && key2 === "value")) {
           return { key: keyOut, keyText: key2, value: tree.all(value, isSecret2) };
         }
+        if (key2 === MERGE_KEY && (isSecret2 || sensitiveEntry)) return { key: keyOut, keyText: key2, value: tree.all(value, false) };
         if (key2 === "secretGenerator") return { key: keyOut, keyText: key2, value: walkGenerators(value) };
         if (key2 !== void 0 && isMaskedValue(key2, scalarValue(tree, value))) {
           return { key: keyOut, keyText: key2, value: tree.all(value, false) };
@@ -52607,6 +52617,21 @@ function walkMasks(root, tree, embedding = 0) {
     return spans.length > 0 ? tree.spans(node, text, spans) : tree.keep(node);
   };
   return walk4(root);
+}
+function mergeSources(tree, pairs2) {
+  const sources = [];
+  const add2 = (node) => {
+    const shape = tree.shape(tree.target?.(node) ?? node);
+    if (shape.type === "map") sources.push(shape.pairs);
+    else if (shape.type === "seq") {
+      for (const item of shape.items) {
+        const itemShape = tree.shape(tree.target?.(item) ?? item);
+        if (itemShape.type === "map") sources.push(itemShape.pairs);
+      }
+    }
+  };
+  for (const pair of pairs2) if (pair.key === MERGE_KEY) add2(pair.value);
+  return sources;
 }
 function scalarValue(tree, node) {
   const target = tree.target?.(node) ?? node;
@@ -52696,17 +52721,25 @@ function masksPlain(node) {
   }
   if (typeof node === "string") return masksString(node);
   if (typeof node !== "object" || node === null) return false;
-  const entries = Object.entries(node);
-  const textOf = (key2) => {
-    for (const [name3, item] of entries) if (name3 === key2) return typeof item === "string" ? item : void 0;
-    return void 0;
+  const record = node;
+  const merge2 = Object.hasOwn(record, MERGE_KEY) ? record[MERGE_KEY] : void 0;
+  const merged = (Array.isArray(merge2) ? merge2 : [merge2]).filter((item) => typeof item === "object" && item !== null && !Array.isArray(item));
+  const textsOf = (key2) => {
+    const texts = [];
+    for (const source of [record, ...merged]) {
+      const item = Object.hasOwn(source, key2) ? source[key2] : void 0;
+      if (typeof item === "string") texts.push(item);
+    }
+    return texts;
   };
-  const isSecret2 = textOf("kind") === "Secret";
-  const entryName = textOf("name");
-  const sensitiveEntry = entryName !== void 0 && isMaskedValue(entryName, textOf("value") ?? "x");
-  for (const [key2, value] of entries) {
+  const isSecret2 = textsOf("kind").includes("Secret");
+  const entryNames = textsOf("name");
+  const entryValues = entryNames.length > 0 ? textsOf("value") : [];
+  const sensitiveEntry = entryNames.some((name3) => entryValues.length === 0 ? isMaskedValue(name3, "x") : entryValues.some((text) => isMaskedValue(name3, text)));
+  for (const [key2, value] of Object.entries(record)) {
     if (masksString(key2)) return true;
     if (isSecret2 && (key2 === "data" || key2 === "stringData") || sensitiveEntry && key2 === "value") return true;
+    if (key2 === MERGE_KEY && (isSecret2 || sensitiveEntry)) return true;
     if (key2 === "secretGenerator") {
       if (masksGenerators(value)) return true;
       continue;
@@ -52751,7 +52784,7 @@ function masksMetadata(metadata2) {
   }
   return false;
 }
-var MASK, MAX_EMBEDDING, MAY_NAME_CREDENTIAL, ASSIGNMENT, URL_PASSWORD, LINE_KEY;
+var MASK, MAX_EMBEDDING, MERGE_KEY, MAY_NAME_CREDENTIAL, ASSIGNMENT, URL_PASSWORD, LINE_KEY;
 var init_mask = __esm({
   "src/engine/mask.ts"() {
     "use strict";
@@ -52759,6 +52792,7 @@ var init_mask = __esm({
     init_redact3();
     MASK = "***";
     MAX_EMBEDDING = 3;
+    MERGE_KEY = "<<";
     MAY_NAME_CREDENTIAL = /pass|secret|token|credential|key/i;
     ASSIGNMENT = /("?)([A-Za-z_][\w.-]*)\1(\s*[=:]\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"']+)/g;
     URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s@/]+)@/gi;
@@ -52864,8 +52898,23 @@ function frameTree(text, ranges, certain, collectBlockLines2) {
   const all = (frame2) => {
     const shape = shapeOf(frame2);
     if (shape.type === "scalar") ranges.push(scalarSource(text, frame2));
-    else if (shape.type === "map") for (const pair of shape.pairs) all(pair.value);
-    else for (const item of shape.items) all(item);
+    else if (shape.type === "map") {
+      for (const pair of shape.pairs) {
+        const keySpans = stringSpans(pair.key);
+        if (keySpans.length > 0) maskSpans(pair.keyNode, pair.key, keySpans);
+        all(pair.value);
+      }
+    } else for (const item of shape.items) all(item);
+  };
+  const maskSpans = (frame2, value, spans) => {
+    const [start2, end] = scalarSource(text, frame2);
+    const source = text.slice(start2, end);
+    const quote = source[0] === '"' || source[0] === "'" ? 1 : 0;
+    const asWritten = !value.includes("\n") && source.slice(quote, source.length - quote) === value;
+    const before = ranges.length;
+    if (asWritten) for (const [from, to] of spans) ranges.push([start2 + quote + from, start2 + quote + to]);
+    else ranges.push([start2, end]);
+    certain.push(...ranges.slice(before));
   };
   return {
     shape: shapeOf,
@@ -52893,16 +52942,7 @@ function frameTree(text, ranges, certain, collectBlockLines2) {
       while (end > start2 && /\s/.test(text[end - 1] ?? "")) end--;
       collectBlockLines2(text, [start2, end], ranges);
     },
-    spans(frame2, value, spans) {
-      const [start2, end] = scalarSource(text, frame2);
-      const source = text.slice(start2, end);
-      const quote = source[0] === '"' || source[0] === "'" ? 1 : 0;
-      const asWritten = !value.includes("\n") && source.slice(quote, source.length - quote) === value;
-      const before = ranges.length;
-      if (asWritten) for (const [from, to] of spans) ranges.push([start2 + quote + from, start2 + quote + to]);
-      else ranges.push([start2, end]);
-      certain.push(...ranges.slice(before));
-    },
+    spans: maskSpans,
     embedded(frame2) {
       ranges.push(scalarSource(text, frame2));
     }
@@ -53054,6 +53094,16 @@ function astTree(text, doc, ranges, certain) {
   const whole2 = (node) => {
     if (node?.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
   };
+  const maskSpans = (node, value, spans) => {
+    if (!(0, import_yaml15.isScalar)(node) || !node.range) return;
+    const source = text.slice(node.range[0], node.range[1]);
+    const quote = node.type === import_yaml15.Scalar.QUOTE_SINGLE || node.type === import_yaml15.Scalar.QUOTE_DOUBLE ? 1 : 0;
+    const asWritten = (node.type === import_yaml15.Scalar.PLAIN || quote === 1) && !value.includes("\n") && source.slice(quote, source.length - quote) === value;
+    const before = ranges.length;
+    if (asWritten) for (const [start2, end] of spans) ranges.push([node.range[0] + quote + start2, node.range[0] + quote + end]);
+    else whole2(node);
+    certain.push(...ranges.slice(before));
+  };
   const all = (node) => {
     if (node === null || masked.has(node)) return;
     masked.add(node);
@@ -53063,6 +53113,10 @@ function astTree(text, doc, ranges, certain) {
       for (const item of node.items) {
         if ((0, import_yaml15.isPair)(item)) {
           if ((0, import_yaml15.isCollection)(item.key)) all(item.key);
+          else if ((0, import_yaml15.isScalar)(item.key) && typeof item.key.value === "string") {
+            const keySpans = stringSpans(item.key.value);
+            if (keySpans.length > 0) maskSpans(item.key, item.key.value, keySpans);
+          }
           all(item.value);
         } else all(item);
       }
@@ -53075,7 +53129,7 @@ function astTree(text, doc, ranges, certain) {
           type: "map",
           pairs: node.items.map((pair) => {
             const key2 = pair.key;
-            return { key: (0, import_yaml15.isScalar)(key2) ? String(key2.value) : void 0, keyNode: key2 ?? void 0, value: pair.value };
+            return { key: (0, import_yaml15.isScalar)(key2) ? typeof key2.value === "symbol" ? "<<" : String(key2.value) : void 0, keyNode: key2 ?? void 0, value: pair.value };
           })
         };
       }
@@ -53097,16 +53151,7 @@ function astTree(text, doc, ranges, certain) {
       if (secretData) certain.push(...ranges.slice(before));
       if (secretData && !((0, import_yaml15.isCollection)(node) && node.flow) && node?.range) collectBlockLines(text, [node.range[0], node.range[2]], ranges);
     },
-    spans(node, value, spans) {
-      if (!(0, import_yaml15.isScalar)(node) || !node.range) return;
-      const source = text.slice(node.range[0], node.range[1]);
-      const quote = node.type === import_yaml15.Scalar.QUOTE_SINGLE || node.type === import_yaml15.Scalar.QUOTE_DOUBLE ? 1 : 0;
-      const asWritten = (node.type === import_yaml15.Scalar.PLAIN || quote === 1) && !value.includes("\n") && source.slice(quote, source.length - quote) === value;
-      const before = ranges.length;
-      if (asWritten) for (const [start2, end] of spans) ranges.push([node.range[0] + quote + start2, node.range[0] + quote + end]);
-      else whole2(node);
-      certain.push(...ranges.slice(before));
-    },
+    spans: maskSpans,
     embedded(node) {
       whole2(node);
     }
@@ -65087,9 +65132,14 @@ function maskedCopy(object, tree) {
   const { sops: _sops, ...applied } = value;
   return walkMasks(applied, tree);
 }
+function maskKey(key2, secrets) {
+  const spans = stringSpans(key2);
+  for (const [start2, end] of spans) secrets.add(key2.slice(start2, end).replace(/^["']|["']$/g, ""));
+  return spans.length > 0 ? applySpans(key2, spans) : key2;
+}
 function maskAll(value, secrets) {
   if (Array.isArray(value)) return value.map((item) => maskAll(item, secrets));
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key2, child]) => [key2, maskAll(child, secrets)]));
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key2, child]) => [maskKey(key2, secrets), maskAll(child, secrets)]));
   if (typeof value === "string") secrets.add(value);
   return value === null || value === void 0 ? value : MASK;
 }

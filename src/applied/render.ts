@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import type { Resource } from '../model/workspace.js';
 import type { Model } from '../model/model.js';
 import { isReference } from '../engine/credential.js';
-import { applySpans, MASK, walkMasks, type MaskTree } from '../engine/mask.js';
+import { applySpans, MASK, stringSpans, walkMasks, type MaskTree } from '../engine/mask.js';
 import { maskedOffset, masksEveryValue, redact } from '../engine/redact.js';
 import type { AppliedBuild } from './types.js';
 
@@ -130,9 +130,16 @@ const valuesTree = (secrets: Set<string>): MaskTree<unknown, unknown> => ({
   },
 });
 
+/** A key under a masked value is a name, with its sensitive parts masked as anywhere else (a registry URL with a password). */
+function maskKey(key: string, secrets: Set<string>): string {
+  const spans = stringSpans(key);
+  for (const [start, end] of spans) secrets.add(key.slice(start, end).replace(/^["']|["']$/g, ''));
+  return spans.length > 0 ? applySpans(key, spans) : key;
+}
+
 function maskAll(value: unknown, secrets: Set<string>): unknown {
   if (Array.isArray(value)) return value.map((item) => maskAll(item, secrets));
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, maskAll(child, secrets)]));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, child]) => [maskKey(key, secrets), maskAll(child, secrets)]));
   if (typeof value === 'string') secrets.add(value);
   return value === null || value === undefined ? value : MASK;
 }

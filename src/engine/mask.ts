@@ -27,9 +27,11 @@ export const MASK = '***';
 /** A string span `[start, end)` to mask. */
 export type Span = [number, number];
 
+type MaskPairs<N> = ReadonlyArray<{ key: string | undefined; keyNode: N | undefined; value: N }>;
+
 /** The shape of one node, as the tree being masked sees it. */
 export type MaskShape<N> =
-  | { type: 'map'; pairs: ReadonlyArray<{ key: string | undefined; keyNode: N | undefined; value: N }> }
+  | { type: 'map'; pairs: MaskPairs<N> }
   | { type: 'seq'; items: readonly N[] }
   | { type: 'scalar'; value: unknown };
 
@@ -90,13 +92,25 @@ export function walkMasks<N, R>(root: N, tree: MaskTree<N, R>, embedding = 0): R
       if (typeof shape.value !== 'string') return tree.keep(node);
       return maskString(node, shape.value);
     }
-    const textOf = (key: string): string | undefined => {
-      const pair = shape.pairs.find((entry) => entry.key === key);
-      return pair ? scalarText(tree, pair.value) : undefined;
+    // Every value a key has: a duplicate key (which tools resolve differently) and the mappings
+    // a merge key (`<<: {name: DB_PASSWORD}`, `<<: *entry`) brings in count as well, so an
+    // object is a Secret, or an env entry sensitive, when any reading makes it one.
+    const merged = mergeSources(tree, shape.pairs);
+    const textsOf = (key: string): string[] => {
+      const texts: string[] = [];
+      for (const pairs of [shape.pairs, ...merged]) {
+        for (const pair of pairs) {
+          if (pair.key !== key) continue;
+          const text = scalarText(tree, pair.value);
+          if (text !== undefined) texts.push(text);
+        }
+      }
+      return texts;
     };
-    const isSecret = textOf('kind') === 'Secret';
-    const entryName = textOf('name');
-    const sensitiveEntry = entryName !== undefined && isMaskedValue(entryName, textOf('value') ?? 'x');
+    const isSecret = textsOf('kind').includes('Secret');
+    const entryNames = textsOf('name');
+    const entryValues = entryNames.length > 0 ? textsOf('value') : [];
+    const sensitiveEntry = entryNames.some((name) => (entryValues.length === 0 ? isMaskedValue(name, 'x') : entryValues.some((text) => isMaskedValue(name, text))));
     return tree.map(
       node,
       shape.pairs.map(({ key, keyNode, value }) => {
@@ -105,6 +119,8 @@ export function walkMasks<N, R>(root: N, tree: MaskTree<N, R>, embedding = 0): R
         if (key !== undefined && ((isSecret && (key === 'data' || key === 'stringData')) || (sensitiveEntry && key === 'value'))) {
           return { key: keyOut, keyText: key, value: tree.all(value, isSecret) };
         }
+        // What a merge key brings into a Secret or a sensitive env entry may be its data or value.
+        if (key === MERGE_KEY && (isSecret || sensitiveEntry)) return { key: keyOut, keyText: key, value: tree.all(value, false) };
         if (key === 'secretGenerator') return { key: keyOut, keyText: key, value: walkGenerators(value) };
         if (key !== undefined && isMaskedValue(key, scalarValue(tree, value))) {
           return { key: keyOut, keyText: key, value: tree.all(value, false) };
@@ -171,6 +187,26 @@ export function walkMasks<N, R>(root: N, tree: MaskTree<N, R>, embedding = 0): R
     return spans.length > 0 ? tree.spans(node, text, spans) : tree.keep(node);
   };
   return walk(root);
+}
+
+/** The key of a YAML merge (`<<: …`); a quoted `"<<"` is read as one too, which only masks more. */
+const MERGE_KEY = '<<';
+
+/** The pairs of the mappings that the merge keys among `pairs` bring in (a mapping, or a list of them, aliases followed). */
+function mergeSources<N, R>(tree: MaskTree<N, R>, pairs: MaskPairs<N>): Array<MaskPairs<N>> {
+  const sources: Array<MaskPairs<N>> = [];
+  const add = (node: N): void => {
+    const shape = tree.shape(tree.target?.(node) ?? node);
+    if (shape.type === 'map') sources.push(shape.pairs);
+    else if (shape.type === 'seq') {
+      for (const item of shape.items) {
+        const itemShape = tree.shape(tree.target?.(item) ?? item);
+        if (itemShape.type === 'map') sources.push(itemShape.pairs);
+      }
+    }
+  };
+  for (const pair of pairs) if (pair.key === MERGE_KEY) add(pair.value);
+  return sources;
 }
 
 function scalarValue<N, R>(tree: MaskTree<N, R>, node: N): unknown {
@@ -314,17 +350,26 @@ function masksPlain(node: unknown): boolean {
   }
   if (typeof node === 'string') return masksString(node);
   if (typeof node !== 'object' || node === null) return false;
-  const entries = Object.entries(node);
-  const textOf = (key: string): string | undefined => {
-    for (const [name, item] of entries) if (name === key) return typeof item === 'string' ? item : undefined;
-    return undefined;
+  const record = node as Record<string, unknown>;
+  // A plain mapping has each key once; a `<<` key (quoted, as js-yaml resolves plain merges) brings in mappings as the walk reads them.
+  const merge = Object.hasOwn(record, MERGE_KEY) ? record[MERGE_KEY] : undefined;
+  const merged = (Array.isArray(merge) ? merge : [merge]).filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null && !Array.isArray(item));
+  const textsOf = (key: string): string[] => {
+    const texts: string[] = [];
+    for (const source of [record, ...merged]) {
+      const item = Object.hasOwn(source, key) ? source[key] : undefined;
+      if (typeof item === 'string') texts.push(item);
+    }
+    return texts;
   };
-  const isSecret = textOf('kind') === 'Secret';
-  const entryName = textOf('name');
-  const sensitiveEntry = entryName !== undefined && isMaskedValue(entryName, textOf('value') ?? 'x');
-  for (const [key, value] of entries) {
+  const isSecret = textsOf('kind').includes('Secret');
+  const entryNames = textsOf('name');
+  const entryValues = entryNames.length > 0 ? textsOf('value') : [];
+  const sensitiveEntry = entryNames.some((name) => (entryValues.length === 0 ? isMaskedValue(name, 'x') : entryValues.some((text) => isMaskedValue(name, text))));
+  for (const [key, value] of Object.entries(record)) {
     if (masksString(key)) return true;
     if ((isSecret && (key === 'data' || key === 'stringData')) || (sensitiveEntry && key === 'value')) return true;
+    if (key === MERGE_KEY && (isSecret || sensitiveEntry)) return true;
     if (key === 'secretGenerator') {
       if (masksGenerators(value)) return true;
       continue;

@@ -21,7 +21,7 @@
  * given by their paths (`selected`), and their scalars are masked first.
  */
 import type { YamlPath } from '../model/finding.js';
-import { walkMasks, type MaskTree, type Span } from './mask.js';
+import { stringSpans, walkMasks, type MaskTree, type Span } from './mask.js';
 import { isScalar, pairFrames, startOf, unwrap, type DocumentPositions, type Frame } from '../yaml/value-positions.js';
 
 /** Thrown inside the walk when a node is not certain here; the walk is then left to the AST. */
@@ -131,8 +131,24 @@ function frameTree(text: string, ranges: Span[], certain: Span[], collectBlockLi
   const all = (frame: Frame): void => {
     const shape = shapeOf(frame);
     if (shape.type === 'scalar') ranges.push(scalarSource(text, frame));
-    else if (shape.type === 'map') for (const pair of shape.pairs) all(pair.value);
-    else for (const item of shape.items) all(item);
+    else if (shape.type === 'map') {
+      for (const pair of shape.pairs) {
+        // A key is a name, with its sensitive parts masked as anywhere else (a registry URL with a password).
+        const keySpans = stringSpans(pair.key);
+        if (keySpans.length > 0) maskSpans(pair.keyNode, pair.key, keySpans);
+        all(pair.value);
+      }
+    } else for (const item of shape.items) all(item);
+  };
+  const maskSpans = (frame: Frame, value: string, spans: Span[]): void => {
+    const [start, end] = scalarSource(text, frame);
+    const source = text.slice(start, end);
+    const quote = source[0] === '"' || source[0] === "'" ? 1 : 0;
+    const asWritten = !value.includes('\n') && source.slice(quote, source.length - quote) === value;
+    const before = ranges.length;
+    if (asWritten) for (const [from, to] of spans) ranges.push([start + quote + from, start + quote + to]);
+    else ranges.push([start, end]);
+    certain.push(...ranges.slice(before));
   };
   return {
     shape: shapeOf,
@@ -158,16 +174,7 @@ function frameTree(text: string, ranges: Span[], certain: Span[], collectBlockLi
       while (end > start && /\s/.test(text[end - 1] ?? '')) end--;
       collectBlockLines(text, [start, end], ranges);
     },
-    spans(frame, value, spans) {
-      const [start, end] = scalarSource(text, frame);
-      const source = text.slice(start, end);
-      const quote = source[0] === '"' || source[0] === "'" ? 1 : 0;
-      const asWritten = !value.includes('\n') && source.slice(quote, source.length - quote) === value;
-      const before = ranges.length;
-      if (asWritten) for (const [from, to] of spans) ranges.push([start + quote + from, start + quote + to]);
-      else ranges.push([start, end]);
-      certain.push(...ranges.slice(before));
-    },
+    spans: maskSpans,
     embedded(frame) {
       ranges.push(scalarSource(text, frame));
     },

@@ -270,6 +270,18 @@ function astTree(text: string, doc: Document.Parsed, ranges: Span[], certain: Sp
   const whole = (node: Node | null): void => {
     if (node?.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
   };
+  // Parts of a scalar map onto the text when it is written as it reads (plain, or quoted
+  // without escapes on one line); otherwise the whole scalar is masked.
+  const maskSpans = (node: Node | null, value: string, spans: Span[]): void => {
+    if (!isScalar(node) || !node.range) return;
+    const source = text.slice(node.range[0], node.range[1]);
+    const quote = node.type === Scalar.QUOTE_SINGLE || node.type === Scalar.QUOTE_DOUBLE ? 1 : 0;
+    const asWritten = (node.type === Scalar.PLAIN || quote === 1) && !value.includes('\n') && source.slice(quote, source.length - quote) === value;
+    const before = ranges.length;
+    if (asWritten) for (const [start, end] of spans) ranges.push([node.range[0] + quote + start, node.range[0] + quote + end]);
+    else whole(node);
+    certain.push(...ranges.slice(before));
+  };
   const all = (node: Node | null): void => {
     if (node === null || masked.has(node)) return;
     masked.add(node);
@@ -278,8 +290,13 @@ function astTree(text: string, doc: Document.Parsed, ranges: Span[], certain: Sp
     else if (isMap(node) || isSeq(node)) {
       for (const item of node.items) {
         if (isPair(item)) {
-          // A complex key (`? {token: …}`) is part of the value; a scalar key is a name.
+          // A complex key (`? {token: …}`) is part of the value; a scalar key is a name, with
+          // its sensitive parts masked as anywhere else (a registry URL with a password).
           if (isCollection(item.key)) all(item.key as Node);
+          else if (isScalar(item.key) && typeof item.key.value === 'string') {
+            const keySpans = stringSpans(item.key.value);
+            if (keySpans.length > 0) maskSpans(item.key, item.key.value, keySpans);
+          }
           all(item.value as Node | null);
         } else all(item as Node);
       }
@@ -292,7 +309,8 @@ function astTree(text: string, doc: Document.Parsed, ranges: Span[], certain: Sp
           type: 'map',
           pairs: node.items.map((pair) => {
             const key = pair.key as Node | null;
-            return { key: isScalar(key) ? String(key.value) : undefined, keyNode: key ?? undefined, value: pair.value as Node | null };
+            // A merge key (`<<` with `merge: true`) holds a symbol: the walk knows it by its text.
+            return { key: isScalar(key) ? (typeof key.value === 'symbol' ? '<<' : String(key.value)) : undefined, keyNode: key ?? undefined, value: pair.value as Node | null };
           }),
         };
       }
@@ -312,18 +330,7 @@ function astTree(text: string, doc: Document.Parsed, ranges: Span[], certain: Sp
       // Comments and leftovers between block lines; a flow collection's scalars are all there is.
       if (secretData && !(isCollection(node) && node.flow) && node?.range) collectBlockLines(text, [node.range[0], node.range[2]], ranges);
     },
-    spans(node, value, spans) {
-      // Parts of a scalar map onto the text when it is written as it reads (plain, or quoted
-      // without escapes on one line); otherwise the whole scalar is masked.
-      if (!isScalar(node) || !node.range) return;
-      const source = text.slice(node.range[0], node.range[1]);
-      const quote = node.type === Scalar.QUOTE_SINGLE || node.type === Scalar.QUOTE_DOUBLE ? 1 : 0;
-      const asWritten = (node.type === Scalar.PLAIN || quote === 1) && !value.includes('\n') && source.slice(quote, source.length - quote) === value;
-      const before = ranges.length;
-      if (asWritten) for (const [start, end] of spans) ranges.push([node.range[0] + quote + start, node.range[0] + quote + end]);
-      else whole(node);
-      certain.push(...ranges.slice(before));
-    },
+    spans: maskSpans,
     embedded(node) {
       whole(node);
     },

@@ -221,6 +221,19 @@ export const PLACEMENTS: readonly Placement[] = [
     file: (v, id) => lines('apiVersion: v1', 'kind: Secret', 'metadata:', `  name: s-${id}`, `  ${'k'.repeat(1030)}: ${v}`),
   },
   {
+    name: 'env entry named through a merge key',
+    file: (v, id, o) => deployment(id, ['          env:', `            - <<: {name: ${o.env}}`, `              value: ${o.w(v)}`]),
+  },
+  {
+    name: 'Secret with a second kind key',
+    file: (v, id, o) => lines('apiVersion: v1', 'kind: ConfigMap', 'kind: Secret', 'metadata:', `  name: s-${id}`, 'stringData:', `  notes: ${o.w(v)}`),
+  },
+  {
+    name: 'URL password in a key under a sensitive name',
+    file: (v, id) =>
+      lines('apiVersion: helm.toolkit.fluxcd.io/v2', 'kind: HelmRelease', 'metadata:', `  name: h-${id}`, 'spec:', '  values:', '    registryCredentials:', `      https://bot:${v}@registry.example.com: enabled`),
+  },
+  {
     name: 'Secret annotation',
     file: (v, id) =>
       lines('apiVersion: v1', 'kind: Secret', 'metadata:', `  name: s-${id}`, '  annotations:', `    kubectl.kubernetes.io/last-applied-configuration: ${q(JSON.stringify({ stringData: { notes: v } }))}`),

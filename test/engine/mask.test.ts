@@ -146,6 +146,37 @@ describe('code frames of well-formed documents', () => {
     expect((await frame(text)).slice(5, 7)).toEqual(['  mode: fast # old: DB_PASSWORD=***', '  # dsn: postgres://app:***@db/app']);
   });
 
+  it('masks the value of an env entry whose sensitive name a merge key brings in, inline or by alias', async () => {
+    const text = lines(
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: app',
+      '  labels: &named {name: DB_PASSWORD}',
+      'data:',
+      '  env:',
+      '    - <<: {name: DB_PASSWORD}',
+      '      value: Lynx-Merge-01',
+      '    - <<: *named',
+      '      value: Lynx-Merge-02',
+      '    - name: API_TOKEN',
+      '      <<: {value: Lynx-Merge-03}',
+    );
+    const framed = await frame(text);
+    // What the merge key brings into a sensitive entry is masked whole: its name too.
+    expect(framed.slice(7, 13)).toEqual(['    - <<: {name: ***}', '      value: ***', '    - <<: *named', '      value: ***', '    - name: API_TOKEN', '      <<: {value: ***}']);
+  });
+
+  it('masks the data of an object that any of its duplicate kind keys makes a Secret', async () => {
+    const text = lines('apiVersion: v1', 'kind: ConfigMap', 'kind: Secret', 'metadata:', '  name: db', 'stringData:', '  username: Lynx-Dup-02');
+    expect((await frame(text))[6]).toBe('  username: ***');
+  });
+
+  it('masks a URL password in a key under a sensitive name, whose values are masked whole', async () => {
+    const text = lines('apiVersion: helm.toolkit.fluxcd.io/v2', 'kind: HelmRelease', 'metadata:', '  name: app', 'spec:', '  values:', '    registryCredentials:', '      https://bot:Lynx-KeyUrl-1@registry.example.com: enabled');
+    expect((await frame(text))[7]).toBe('      https://bot:***@registry.example.com: ***');
+  });
+
   it('masks the sensitive parts of a complex key', async () => {
     const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: app', 'data:', '  ? {token: Heron-Complex-9902}', '  : enabled');
     expect((await frame(text))[5]).toBe('  ? {token: ***}');
