@@ -52695,7 +52695,10 @@ function lineSpans(text, from = 0, to = text.length) {
     if (!/^(---|\.\.\.)(\s|$)/.test(line.slice(at)) && !/^%/.test(line.slice(at))) {
       for (let indicator = /^[-?:](?:[ \t]+|$)/.exec(line.slice(at)); indicator; indicator = /^[-?:](?:[ \t]+|$)/.exec(line.slice(at))) at += indicator[0].length;
       const key2 = LINE_KEY.exec(line.slice(at));
-      if (key2) at += key2[0].length + /^[ \t]*/.exec(line.slice(at + key2[0].length))[0].length;
+      if (key2) {
+        for (const [start2, end2] of stringSpans(key2[0])) spans.push([lineStart + at + start2, lineStart + at + end2]);
+        at += key2[0].length + /^[ \t]*/.exec(line.slice(at + key2[0].length))[0].length;
+      }
       if (line[at] === "#") at += /^#[ \t]*/.exec(line.slice(at))[0].length;
       if (at < line.length) spans.push([lineStart + at, lineStart + line.length]);
     }

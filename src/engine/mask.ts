@@ -311,7 +311,11 @@ export function lineSpans(text: string, from = 0, to = text.length): Span[] {
       for (let indicator = /^[-?:](?:[ \t]+|$)/.exec(line.slice(at)); indicator; indicator = /^[-?:](?:[ \t]+|$)/.exec(line.slice(at))) at += indicator[0].length;
       // One key per line: in `password: a: b` everything after `password:` is the value.
       const key = LINE_KEY.exec(line.slice(at));
-      if (key) at += key[0].length + /^[ \t]*/.exec(line.slice(at + key[0].length))![0].length;
+      if (key) {
+        // A key stays, but not its sensitive parts (a registry URL with a password).
+        for (const [start, end] of stringSpans(key[0])) spans.push([lineStart + at + start, lineStart + at + end]);
+        at += key[0].length + /^[ \t]*/.exec(line.slice(at + key[0].length))![0].length;
+      }
       if (line[at] === '#') at += /^#[ \t]*/.exec(line.slice(at))![0].length;
       if (at < line.length) spans.push([lineStart + at, lineStart + line.length]);
     }

@@ -54,6 +54,11 @@ describe('code frames of documents that do not parse or compose', () => {
     expect(framed.slice(0, 6)).toEqual(['\uFEFFapiVersion: ***', 'kind: ***', 'metadata:', '  name: ***', 'stringData:', '  notes: ***']);
   });
 
+  it('masks a URL password in a key of a document masked line by line', async () => {
+    const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: app', 'data:', '  registryCredentials: *missing', '  https://bot:Lynx-KeyUrl-2@registry.example.com: enabled');
+    expect((await frame(text))[6]).toBe('  https://bot:***@registry.example.com: ***');
+  });
+
   it('keeps the values of a broken document that mentions no Secret and no sensitive key', async () => {
     const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: app', 'data:', '  mode: [fast');
     expect((await frame(text))[1]).toBe('kind: ConfigMap');
