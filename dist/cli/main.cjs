@@ -28808,8 +28808,12 @@ var init_files = __esm({
 function readOf(blockType, name3) {
   if (blockType === void 0) return void 0;
   if (blockType === "required_providers" || name3 === "source" || name3 === "provider") return "value";
-  if (blockType === "locals" || blockType === "variable" && (name3 === "default" || name3 === "type")) return "name";
+  if (blockType === "locals") return "place";
+  if (blockType === "variable") return name3 === "default" ? "name" : name3 === "type" ? "text" : void 0;
   return void 0;
+}
+function typeOffsetsOf(block) {
+  return [block.offsets[0], block.offsets[0] + block.type.length];
 }
 function staticExpr(expr) {
   switch (expr.kind) {
@@ -28830,14 +28834,15 @@ function factsBody(body2, blockType) {
   for (const attribute2 of body2.attributes) {
     const read = readOf(blockType, attribute2.name);
     if (read === void 0) continue;
-    const facts = { name: attribute2.name, nameOffsets: attribute2.nameOffsets, textOffsets: attribute2.textOffsets };
-    if (read === "value") facts.value = staticExpr(attribute2.value);
-    attributes.push(facts);
+    if (read === "name") attributes.push({ name: attribute2.name });
+    else if (read === "place") attributes.push({ name: attribute2.name, nameOffsets: attribute2.nameOffsets });
+    else if (read === "text") attributes.push({ name: attribute2.name, textOffsets: attribute2.textOffsets });
+    else attributes.push({ name: attribute2.name, nameOffsets: attribute2.nameOffsets, textOffsets: attribute2.textOffsets, value: staticExpr(attribute2.value) });
   }
   const nested = blockType === void 0 || NESTED_READ.has(blockType);
   return {
     attributes,
-    blocks: nested ? body2.blocks.map((block) => ({ type: block.type, labels: block.labels, typeOffsets: block.typeOffsets, labelOffsets: block.labelOffsets, offsets: block.offsets, body: factsBody(block.body, block.type) })) : []
+    blocks: nested ? body2.blocks.map((block) => ({ type: block.type, labels: block.labels, labelOffsets: block.labelOffsets, offsets: block.offsets, body: factsBody(block.body, block.type) })) : []
   };
 }
 function hclFactsOf(hcl) {
@@ -28845,9 +28850,17 @@ function hclFactsOf(hcl) {
     body: factsBody(hcl.body, void 0),
     errors: hcl.errors,
     calls: hcl.calls.filter((call) => CALLS_READ.has(call.name)).map((call) => ({ name: call.name, args: call.args.map(staticExpr), offsets: call.offsets })),
-    traversals: hcl.traversals.filter((traversal) => DECLARED_ROOTS.has(traversal.root)),
+    references: referenceList(hcl.traversals),
     branches: hcl.branches
   };
+}
+function referenceList(traversals) {
+  const out2 = [];
+  for (const traversal of traversals) {
+    const name3 = traversal.attrs[0];
+    if (DECLARED_ROOTS.has(traversal.root) && name3 !== void 0) out2.push(traversal.root, name3, traversal.offsets[0], traversal.offsets[1]);
+  }
+  return out2;
 }
 var NESTED_READ, CALLS_READ, DECLARED_ROOTS;
 var init_hcl_facts = __esm({
@@ -34295,26 +34308,26 @@ function collect(module2, file) {
         let type2;
         for (const entry of block.body.attributes) {
           if (entry.name === "default") required = false;
-          else if (entry.name === "type" && type2 === void 0) type2 = file.file.text.slice(entry.textOffsets[0], entry.textOffsets[1]);
+          else if (entry.name === "type" && type2 === void 0 && entry.textOffsets !== void 0) type2 = file.file.text.slice(entry.textOffsets[0], entry.textOffsets[1]);
         }
-        const variable = { kind: "variable", name: first2, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block, required, type: type2 };
+        const variable = { kind: "variable", name: first2, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block, required, type: type2 };
         push(module2.variables, first2, variable);
         break;
       }
       case "output":
-        if (first2 !== void 0) push(module2.outputs, first2, { kind: "output", name: first2, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
+        if (first2 !== void 0) push(module2.outputs, first2, { kind: "output", name: first2, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
         break;
       case "resource":
       case "data": {
         const second = labels[1];
         if (first2 === void 0 || second === void 0) break;
         const name3 = `${first2}.${second}`;
-        push(block.type === "resource" ? module2.resources : module2.data, name3, { kind: block.type, name: name3, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
+        push(block.type === "resource" ? module2.resources : module2.data, name3, { kind: block.type, name: name3, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
         break;
       }
       case "module": {
         if (first2 === void 0) break;
-        push(module2.modules, first2, { kind: "module", name: first2, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
+        push(module2.modules, first2, { kind: "module", name: first2, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
         const source = staticString(attribute(block, "source")?.value);
         if (source !== void 0 && (source.startsWith("./") || source.startsWith("../"))) {
           const child = resolvePath(module2.dir, source);
@@ -34323,7 +34336,7 @@ function collect(module2, file) {
         break;
       }
       case "locals":
-        for (const entry of block.body.attributes) push(module2.locals, entry.name, { kind: "local", name: entry.name, file, offsets: entry.nameOffsets, block: void 0 });
+        for (const entry of block.body.attributes) push(module2.locals, entry.name, { kind: "local", name: entry.name, file, offsets: entry.nameOffsets ?? typeOffsetsOf(block), block: void 0 });
         break;
       case "terraform":
         for (const inner of block.body.blocks) {
@@ -34347,6 +34360,7 @@ var init_modules = __esm({
     init_collections();
     init_files();
     init_hcl();
+    init_hcl_facts();
     unknownNotes = /* @__PURE__ */ new WeakMap();
     cache3 = /* @__PURE__ */ new WeakMap();
     NO_MODULES = {
@@ -39115,6 +39129,7 @@ var init_terraform_required_provider = __esm({
   "rules/terraform-required-provider.ts"() {
     "use strict";
     init_rule();
+    init_hcl_facts();
     init_modules();
     HASHICORP = /* @__PURE__ */ new Set([
       "ad",
@@ -39205,7 +39220,7 @@ var init_terraform_required_provider = __esm({
               } else if (block.type === "provider") provider = label;
               if (provider === void 0 || provider === "terraform" || module2.requiredProviders.has(provider) || HASHICORP.has(provider) || firstUse.has(provider)) continue;
               const what = used ? `${block.type === "resource" ? "" : `${block.type} `}${label}` : `provider "${provider}"`;
-              firstUse.set(provider, { file, offsets: block.labelOffsets[0] ?? block.typeOffsets, what });
+              firstUse.set(provider, { file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), what });
             }
           }
           for (const [provider, use] of firstUse) ctx.report({ file: use.file.file, offsets: use.offsets, messageId: "undeclared", data: { provider, what: use.what } });
@@ -39272,18 +39287,19 @@ var init_terraform_undeclared_reference = __esm({
           }
           for (const file of module2.files) {
             const addressBlocks = file.hcl.body.blocks.filter((block) => block.type === "moved" || block.type === "removed").map((block) => block.offsets);
-            for (const traversal of file.hcl.traversals) {
-              const root = traversal.root;
-              if (root !== "var" && root !== "local" && root !== "module") continue;
-              const name3 = traversal.attrs[0];
-              if (name3 === void 0) continue;
+            const references = file.hcl.references;
+            for (let index = 0; index + 3 < references.length; index += 4) {
+              const root = references[index];
+              const name3 = references[index + 1];
               const kind = KINDS2[root];
               if (kind.map(module2).has(name3)) continue;
-              if (addressBlocks.length > 0 && addressBlocks.some(([start2, end2]) => traversal.offsets[0] >= start2 && traversal.offsets[1] <= end2)) continue;
-              const written2 = `${traversal.root}.${name3}`;
+              const start2 = references[index + 2];
+              const referenceEnd = references[index + 3];
+              if (addressBlocks.length > 0 && addressBlocks.some(([blockStart, blockEnd]) => start2 >= blockStart && referenceEnd <= blockEnd)) continue;
+              const written2 = `${root}.${name3}`;
               const text = file.file.text ?? "";
-              const end = text.startsWith(written2, traversal.offsets[0]) ? traversal.offsets[0] + written2.length : traversal.offsets[1];
-              ctx.report({ file: file.file, offsets: [traversal.offsets[0], end], messageId: kind.messageId, data: { name: name3 } });
+              const end = text.startsWith(written2, start2) ? start2 + written2.length : referenceEnd;
+              ctx.report({ file: file.file, offsets: [start2, end], messageId: kind.messageId, data: { name: name3 } });
             }
           }
         }
@@ -39335,6 +39351,7 @@ var init_terraform_backend_override = __esm({
     init_values();
     init_rule();
     init_controller();
+    init_hcl_facts();
     terraform_backend_override_default = defineRule({
       meta: {
         id: "terraform-backend-override",
@@ -39386,7 +39403,7 @@ var init_terraform_backend_override = __esm({
           for (const { file, block } of module2.backends) {
             if (file.override) continue;
             const label = block.labels[0];
-            const offsets = [block.typeOffsets[0], (block.labelOffsets[0] ?? block.typeOffsets)[1]];
+            const offsets = [block.offsets[0], (block.labelOffsets[0] ?? typeOffsetsOf(block))[1]];
             const blockData = { ...data, block: label === void 0 ? block.type : `${block.type} "${label}"` };
             if (spec.cloud !== void 0) ctx.report({ file: file.file, offsets, messageId: "cloud", data: blockData });
             else if (!backendConfig) ctx.report({ file: file.file, offsets, messageId: "defaultBackend", data: blockData });
@@ -51995,7 +52012,7 @@ var init_parse_cache = __esm({
     import_node_path13 = __toESM2(require("node:path"), 1);
     import_node_url3 = require("node:url");
     PARSE_CACHE_FORMAT = "gitops-lint parse cache 1; js-yaml 4.3.2 core+merge";
-    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 1" };
+    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 2" };
   }
 });
 

@@ -8,7 +8,7 @@ import type { Root, SourceFile } from '../model/workspace.js';
 import { dirOf, push, resolvePath } from '../engine/collections.js';
 import { FILE_FUNCTIONS, resolveStaticPath, type StaticPath } from './files.js';
 import { hclFacts, hclParserLoadError, type HclExpr, type Offsets } from './hcl.js';
-import type { HclFacts, HclFactsAttribute, HclFactsBlock, HclFactsCall, HclStaticExpr } from './hcl-facts.js';
+import { typeOffsetsOf, type HclFacts, type HclFactsAttribute, type HclFactsBlock, type HclFactsCall, type HclStaticExpr } from './hcl-facts.js';
 
 /** A function call of a configuration file. */
 type CallExpr = HclFactsCall;
@@ -285,26 +285,26 @@ function collect(module: TfModule, file: TfFile): void {
         let type: string | undefined;
         for (const entry of block.body.attributes) {
           if (entry.name === 'default') required = false;
-          else if (entry.name === 'type' && type === undefined) type = (file.file.text as string).slice(entry.textOffsets[0], entry.textOffsets[1]);
+          else if (entry.name === 'type' && type === undefined && entry.textOffsets !== undefined) type = (file.file.text as string).slice(entry.textOffsets[0], entry.textOffsets[1]);
         }
-        const variable: TfVariable = { kind: 'variable', name: first, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block, required, type };
+        const variable: TfVariable = { kind: 'variable', name: first, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block, required, type };
         push(module.variables, first, variable);
         break;
       }
       case 'output':
-        if (first !== undefined) push(module.outputs, first, { kind: 'output', name: first, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
+        if (first !== undefined) push(module.outputs, first, { kind: 'output', name: first, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
         break;
       case 'resource':
       case 'data': {
         const second = labels[1];
         if (first === undefined || second === undefined) break;
         const name = `${first}.${second}`;
-        push(block.type === 'resource' ? module.resources : module.data, name, { kind: block.type, name, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
+        push(block.type === 'resource' ? module.resources : module.data, name, { kind: block.type, name, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
         break;
       }
       case 'module': {
         if (first === undefined) break;
-        push(module.modules, first, { kind: 'module', name: first, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
+        push(module.modules, first, { kind: 'module', name: first, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
         const source = staticString(attribute(block, 'source')?.value);
         if (source !== undefined && (source.startsWith('./') || source.startsWith('../'))) {
           const child = resolvePath(module.dir, source);
@@ -313,7 +313,7 @@ function collect(module: TfModule, file: TfFile): void {
         break;
       }
       case 'locals':
-        for (const entry of block.body.attributes) push(module.locals, entry.name, { kind: 'local', name: entry.name, file, offsets: entry.nameOffsets, block: undefined });
+        for (const entry of block.body.attributes) push(module.locals, entry.name, { kind: 'local', name: entry.name, file, offsets: entry.nameOffsets ?? typeOffsetsOf(block), block: undefined });
         break;
       case 'terraform':
         for (const inner of block.body.blocks) {
