@@ -59,7 +59,7 @@ export default defineRule({
           let provider: string | undefined;
           const used = block.type === 'resource' || block.type === 'data' || block.type === 'ephemeral';
           if (used) {
-            const explicit = block.body.attributes.find((attribute) => attribute.name === 'provider');
+            const explicit = block.attributes.find((attribute) => attribute.name === 'provider');
             const underscore = label.indexOf('_');
             provider = explicit?.value?.kind === 'traversal' ? explicit.value.root : underscore === -1 ? label : label.slice(0, underscore);
           } else if (block.type === 'provider') provider = label;

@@ -28816,17 +28816,20 @@ function typeOffsetsOf(block) {
   return [block.offsets[0], block.offsets[0] + block.type.length];
 }
 function staticExpr(expr) {
+  return { ...staticValue(expr), offsets: expr.offsets };
+}
+function staticValue(expr) {
   switch (expr.kind) {
     case "literal":
-      return { kind: "literal", value: expr.value, offsets: expr.offsets };
+      return { kind: "literal", value: expr.value };
     case "traversal":
-      return { kind: "traversal", root: expr.root, attrs: [...expr.attrs], offsets: expr.offsets };
+      return { kind: "traversal", root: expr.root, attrs: [...expr.attrs] };
     case "template":
-      return { kind: "template", parts: expr.parts.map((part) => typeof part === "string" ? part : staticExpr(part)), offsets: expr.offsets };
+      return { kind: "template", parts: expr.parts.map((part) => typeof part === "string" ? part : staticValue(part)) };
     case "object":
-      return { kind: "object", items: expr.items.map((item) => ({ key: item.key, value: staticExpr(item.value), offsets: item.offsets })), offsets: expr.offsets };
+      return { kind: "object", items: expr.items.map((item) => ({ key: item.key, value: staticValue(item.value) })) };
     default:
-      return { kind: "other", offsets: expr.offsets };
+      return { kind: "other" };
   }
 }
 function factsBody(body2, blockType) {
@@ -28842,7 +28845,7 @@ function factsBody(body2, blockType) {
   const nested = blockType === void 0 || NESTED_READ.has(blockType);
   return {
     attributes,
-    blocks: nested ? body2.blocks.map((block) => ({ type: block.type, labels: block.labels, labelOffsets: block.labelOffsets, offsets: block.offsets, body: factsBody(block.body, block.type) })) : []
+    blocks: nested ? body2.blocks.map((block) => ({ type: block.type, labels: block.labels, labelOffsets: block.labelOffsets, offsets: block.offsets, ...factsBody(block.body, block.type) })) : []
   };
 }
 function hclFactsOf(hcl) {
@@ -34180,7 +34183,7 @@ function staticString(expr) {
   return void 0;
 }
 function attribute(block, name3) {
-  return block.body.attributes.find((entry) => entry.name === name3);
+  return block.attributes.find((entry) => entry.name === name3);
 }
 function build2(model) {
   const modules = [];
@@ -34306,7 +34309,7 @@ function collect(module2, file) {
         if (first2 === void 0) break;
         let required = true;
         let type2;
-        for (const entry of block.body.attributes) {
+        for (const entry of block.attributes) {
           if (entry.name === "default") required = false;
           else if (entry.name === "type" && type2 === void 0 && entry.textOffsets !== void 0) type2 = file.file.text.slice(entry.textOffsets[0], entry.textOffsets[1]);
         }
@@ -34336,13 +34339,13 @@ function collect(module2, file) {
         break;
       }
       case "locals":
-        for (const entry of block.body.attributes) push(module2.locals, entry.name, { kind: "local", name: entry.name, file, offsets: entry.nameOffsets ?? typeOffsetsOf(block), block: void 0 });
+        for (const entry of block.attributes) push(module2.locals, entry.name, { kind: "local", name: entry.name, file, offsets: entry.nameOffsets ?? typeOffsetsOf(block), block: void 0 });
         break;
       case "terraform":
-        for (const inner of block.body.blocks) {
+        for (const inner of block.blocks) {
           if (inner.type === "backend" || inner.type === "cloud") module2.backends.push({ file, block: inner });
           if (inner.type !== "required_providers") continue;
-          for (const entry of inner.body.attributes) {
+          for (const entry of inner.attributes) {
             const source = entry.value?.kind === "object" ? staticString(entry.value.items.find((item) => item.key === "source")?.value) : void 0;
             module2.requiredProviders.set(entry.name, { source });
           }
@@ -39214,7 +39217,7 @@ var init_terraform_required_provider = __esm({
               let provider;
               const used = block.type === "resource" || block.type === "data" || block.type === "ephemeral";
               if (used) {
-                const explicit = block.body.attributes.find((attribute2) => attribute2.name === "provider");
+                const explicit = block.attributes.find((attribute2) => attribute2.name === "provider");
                 const underscore = label.indexOf("_");
                 provider = explicit?.value?.kind === "traversal" ? explicit.value.root : underscore === -1 ? label : label.slice(0, underscore);
               } else if (block.type === "provider") provider = label;
@@ -52012,7 +52015,7 @@ var init_parse_cache = __esm({
     import_node_path13 = __toESM2(require("node:path"), 1);
     import_node_url3 = require("node:url");
     PARSE_CACHE_FORMAT = "gitops-lint parse cache 1; js-yaml 4.3.2 core+merge";
-    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 2" };
+    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 3" };
   }
 });
 

@@ -18,20 +18,27 @@
  * of a file adds it here (the parse cache is keyed by the build, so old entries are dropped).
  *
  * Only the places the checks read are kept (no type keyword offsets, no value offsets of
- * attributes whose value is not read, references as one flat list): on the bench's 200 files
- * the cached facts went from 1.14 MB of JSON to ~0.7 MB, and the objects a warm run parses
- * back and keeps (the garbage collector copies each of them) by about a third.
+ * attributes whose value is not read, no offsets of nested parts of values, references as one
+ * flat list, a block's attributes and nested blocks on the block itself): on the bench's 200
+ * files the cached facts went from 1.14 MB of JSON to 0.79 MB, and the objects a warm run
+ * parses back and keeps (the garbage collector copies each of them) from ~300 to ~190 a file.
  */
 import { FILE_FUNCTIONS } from './files.js';
 import type { HclExpr, HclFile, HclSyntaxError, HclTraversal, Offsets } from './hcl.js';
 
-/** The static part of an expression; computed parts are `other`. */
-export type HclStaticExpr =
-  | { kind: 'literal'; value: string | number | boolean | null; offsets: Offsets }
-  | { kind: 'template'; parts: Array<string | HclStaticExpr>; offsets: Offsets }
-  | { kind: 'traversal'; root: string; attrs: string[]; offsets: Offsets }
-  | { kind: 'object'; items: Array<{ key: string | undefined; value: HclStaticExpr; offsets: Offsets }>; offsets: Offsets }
-  | { kind: 'other'; offsets: Offsets };
+/**
+ * The static part of an expression inside another one (a template part, an object item's
+ * value): what it is, without where (the checks place findings on whole arguments and values).
+ */
+export type HclStaticValue =
+  | { kind: 'literal'; value: string | number | boolean | null }
+  | { kind: 'template'; parts: Array<string | HclStaticValue> }
+  | { kind: 'traversal'; root: string; attrs: string[] }
+  | { kind: 'object'; items: Array<{ key: string | undefined; value: HclStaticValue }> }
+  | { kind: 'other' };
+
+/** The static part of an expression, with its offsets; computed parts are `other`. */
+export type HclStaticExpr = HclStaticValue & { offsets: Offsets };
 
 /** An attribute the checks read; only the places they read are kept (`readOf`). */
 export interface HclFactsAttribute {
@@ -64,14 +71,17 @@ function readOf(blockType: string | undefined, name: string): 'name' | 'place' |
 /** Blocks whose nested blocks the checks read: `terraform` (its `backend`, `cloud` and `required_providers`). */
 const NESTED_READ = new Set(['terraform']);
 
-/** A block; where its type keyword is written is `typeOffsetsOf` (not stored: it is where the block starts). */
-export interface HclFactsBlock {
+/**
+ * A block with what the checks read of its body (its attributes and nested blocks, on the
+ * block itself: no object per body); where its type keyword is written is `typeOffsetsOf`
+ * (not stored: it is where the block starts).
+ */
+export interface HclFactsBlock extends HclFactsBody {
   type: string;
   labels: string[];
   labelOffsets: Offsets[];
   /** From the type keyword to the closing brace. */
   offsets: Offsets;
-  body: HclFactsBody;
 }
 
 /** Where a block's type keyword is written: the block starts with it (both parsers). */
@@ -118,19 +128,24 @@ export interface HclFacts {
   branches: Offsets[];
 }
 
-/** The static part of an expression (a new object; the parse is not shared). */
+/** The static part of an expression, with its offsets (a new object; the parse is not shared). */
 export function staticExpr(expr: HclExpr): HclStaticExpr {
+  return { ...staticValue(expr), offsets: expr.offsets };
+}
+
+/** The static part of an expression nested in another one, without offsets. */
+function staticValue(expr: HclExpr): HclStaticValue {
   switch (expr.kind) {
     case 'literal':
-      return { kind: 'literal', value: expr.value, offsets: expr.offsets };
+      return { kind: 'literal', value: expr.value };
     case 'traversal':
-      return { kind: 'traversal', root: expr.root, attrs: [...expr.attrs], offsets: expr.offsets };
+      return { kind: 'traversal', root: expr.root, attrs: [...expr.attrs] };
     case 'template':
-      return { kind: 'template', parts: expr.parts.map((part) => (typeof part === 'string' ? part : staticExpr(part))), offsets: expr.offsets };
+      return { kind: 'template', parts: expr.parts.map((part) => (typeof part === 'string' ? part : staticValue(part))) };
     case 'object':
-      return { kind: 'object', items: expr.items.map((item) => ({ key: item.key, value: staticExpr(item.value), offsets: item.offsets })), offsets: expr.offsets };
+      return { kind: 'object', items: expr.items.map((item) => ({ key: item.key, value: staticValue(item.value) })) };
     default:
-      return { kind: 'other', offsets: expr.offsets };
+      return { kind: 'other' };
   }
 }
 
@@ -148,7 +163,7 @@ function factsBody(body: HclFile['body'], blockType: string | undefined): HclFac
   const nested = blockType === undefined || NESTED_READ.has(blockType);
   return {
     attributes,
-    blocks: nested ? body.blocks.map((block) => ({ type: block.type, labels: block.labels, labelOffsets: block.labelOffsets, offsets: block.offsets, body: factsBody(block.body, block.type) })) : [],
+    blocks: nested ? body.blocks.map((block) => ({ type: block.type, labels: block.labels, labelOffsets: block.labelOffsets, offsets: block.offsets, ...factsBody(block.body, block.type) })) : [],
   };
 }
 

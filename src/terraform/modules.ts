@@ -8,7 +8,7 @@ import type { Root, SourceFile } from '../model/workspace.js';
 import { dirOf, push, resolvePath } from '../engine/collections.js';
 import { FILE_FUNCTIONS, resolveStaticPath, type StaticPath } from './files.js';
 import { hclFacts, hclParserLoadError, type HclExpr, type Offsets } from './hcl.js';
-import { typeOffsetsOf, type HclFacts, type HclFactsAttribute, type HclFactsBlock, type HclFactsCall, type HclStaticExpr } from './hcl-facts.js';
+import { typeOffsetsOf, type HclFacts, type HclFactsAttribute, type HclFactsBlock, type HclFactsCall, type HclStaticValue } from './hcl-facts.js';
 
 /** A function call of a configuration file. */
 type CallExpr = HclFactsCall;
@@ -149,7 +149,7 @@ const NO_MODULES: TerraformIndex = {
 };
 
 /** The string value of an expression when it is a literal or a template of literal text only. */
-export function staticString(expr: HclExpr | HclStaticExpr | undefined): string | undefined {
+export function staticString(expr: HclExpr | HclStaticValue | undefined): string | undefined {
   if (!expr) return undefined;
   if (expr.kind === 'literal') return typeof expr.value === 'string' ? expr.value : undefined;
   if (expr.kind === 'template' && expr.parts.every((part) => typeof part === 'string')) return expr.parts.join('');
@@ -157,7 +157,7 @@ export function staticString(expr: HclExpr | HclStaticExpr | undefined): string 
 }
 
 function attribute(block: HclFactsBlock, name: string): HclFactsAttribute | undefined {
-  return block.body.attributes.find((entry) => entry.name === name);
+  return block.attributes.find((entry) => entry.name === name);
 }
 
 function build(model: Model): TerraformIndex {
@@ -283,7 +283,7 @@ function collect(module: TfModule, file: TfFile): void {
         if (first === undefined) break;
         let required = true;
         let type: string | undefined;
-        for (const entry of block.body.attributes) {
+        for (const entry of block.attributes) {
           if (entry.name === 'default') required = false;
           else if (entry.name === 'type' && type === undefined && entry.textOffsets !== undefined) type = (file.file.text as string).slice(entry.textOffsets[0], entry.textOffsets[1]);
         }
@@ -313,13 +313,13 @@ function collect(module: TfModule, file: TfFile): void {
         break;
       }
       case 'locals':
-        for (const entry of block.body.attributes) push(module.locals, entry.name, { kind: 'local', name: entry.name, file, offsets: entry.nameOffsets ?? typeOffsetsOf(block), block: undefined });
+        for (const entry of block.attributes) push(module.locals, entry.name, { kind: 'local', name: entry.name, file, offsets: entry.nameOffsets ?? typeOffsetsOf(block), block: undefined });
         break;
       case 'terraform':
-        for (const inner of block.body.blocks) {
+        for (const inner of block.blocks) {
           if (inner.type === 'backend' || inner.type === 'cloud') module.backends.push({ file, block: inner });
           if (inner.type !== 'required_providers') continue;
-          for (const entry of inner.body.attributes) {
+          for (const entry of inner.attributes) {
             const source = entry.value?.kind === 'object' ? staticString(entry.value.items.find((item) => item.key === 'source')?.value) : undefined;
             // A bare version string (`aws = "~> 5.0"`, Terraform 0.12 style) implies hashicorp/<name>.
             module.requiredProviders.set(entry.name, { source });

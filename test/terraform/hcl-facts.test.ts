@@ -80,7 +80,7 @@ describe('hclFactsOf', () => {
     expect(facts.body.attributes).toEqual([]);
     const [terraform, module, resource] = facts.body.blocks;
     const object = span(text, '{ source = "airbytehq/airbyte", version = "0.6.5" }');
-    expect(terraform?.body.blocks[0]?.body.attributes).toStrictEqual([
+    expect(terraform?.blocks[0]?.attributes).toStrictEqual([
       {
         name: 'airbyte',
         nameOffsets: span(text, 'airbyte'),
@@ -88,8 +88,9 @@ describe('hclFactsOf', () => {
         value: {
           kind: 'object',
           items: [
-            { key: 'source', value: { kind: 'literal', value: 'airbytehq/airbyte', offsets: span(text, '"airbytehq/airbyte"') }, offsets: span(text, 'source = "airbytehq/airbyte"') },
-            { key: 'version', value: { kind: 'literal', value: '0.6.5', offsets: span(text, '"0.6.5"') }, offsets: span(text, 'version = "0.6.5"') },
+            // Nested parts keep what they are, not where: findings are placed on whole values.
+            { key: 'source', value: { kind: 'literal', value: 'airbytehq/airbyte' } },
+            { key: 'version', value: { kind: 'literal', value: '0.6.5' } },
           ],
           offsets: object,
         },
@@ -97,10 +98,10 @@ describe('hclFactsOf', () => {
     ]);
     expect(module).toMatchObject({ type: 'module', labels: ['net'], labelOffsets: [span(text, '"net"')], offsets: [span(text, 'module')[0], span(text, '}', 3)[1]] });
     expect(typeOffsetsOf(module as NonNullable<typeof module>)).toEqual(span(text, 'module'));
-    expect(module?.body.attributes).toStrictEqual([
+    expect(module?.attributes).toStrictEqual([
       { name: 'source', nameOffsets: span(text, 'source', 1), textOffsets: span(text, '"./net"'), value: { kind: 'literal', value: './net', offsets: span(text, '"./net"') } },
     ]);
-    expect(resource?.body.attributes).toStrictEqual([
+    expect(resource?.attributes).toStrictEqual([
       { name: 'provider', nameOffsets: span(text, 'provider', 1), textOffsets: span(text, 'aws.west'), value: { kind: 'traversal', root: 'aws', attrs: ['west'], offsets: span(text, 'aws.west') } },
     ]);
   });
@@ -133,20 +134,15 @@ describe('hclFactsOf', () => {
       '',
     ].join('\n');
     const [terraform, variable, locals, resource] = hclFactsOf(parsed(text)).body.blocks;
-    expect(terraform?.body).toStrictEqual({
-      attributes: [],
-      blocks: [{ type: 'backend', labels: ['s3'], labelOffsets: [span(text, '"s3"')], offsets: [span(text, 'backend')[0], span(text, '}')[1]], body: { attributes: [], blocks: [] } }],
-    });
-    expect(variable?.body).toStrictEqual({
-      attributes: [
-        { name: 'type', textOffsets: span(text, 'list(string)') },
-        { name: 'default' },
-      ],
-      blocks: [],
-    });
+    expect(terraform?.attributes).toStrictEqual([]);
+    expect(terraform?.blocks).toStrictEqual([{ type: 'backend', labels: ['s3'], labelOffsets: [span(text, '"s3"')], offsets: [span(text, 'backend')[0], span(text, '}')[1]], attributes: [], blocks: [] }]);
+    expect(variable?.attributes).toStrictEqual([{ name: 'type', textOffsets: span(text, 'list(string)') }, { name: 'default' }]);
+    expect(variable?.blocks).toStrictEqual([]);
     const local = text.indexOf('  a = ') + 2;
-    expect(locals?.body).toStrictEqual({ attributes: [{ name: 'a', nameOffsets: [local, local + 1] }], blocks: [] });
-    expect(resource?.body).toStrictEqual({ attributes: [], blocks: [] });
+    expect(locals?.attributes).toStrictEqual([{ name: 'a', nameOffsets: [local, local + 1] }]);
+    expect(locals?.blocks).toStrictEqual([]);
+    expect(resource?.attributes).toStrictEqual([]);
+    expect(resource?.blocks).toStrictEqual([]);
   });
 
   it('keeps the calls the checks read, with the static part of their arguments, and references to var., local. and module.', () => {
@@ -164,7 +160,7 @@ describe('hclFactsOf', () => {
     expect(facts.calls.map((call) => call.name)).toEqual(['file', 'try', 'file', 'fileset']);
     expect(facts.calls[0]).toStrictEqual({
       name: 'file',
-      args: [{ kind: 'template', parts: [{ kind: 'traversal', root: 'path', attrs: ['module'], offsets: span(text, 'path.module') }, '/x.json'], offsets: span(text, '"${path.module}/x.json"') }],
+      args: [{ kind: 'template', parts: [{ kind: 'traversal', root: 'path', attrs: ['module'] }, '/x.json'], offsets: span(text, '"${path.module}/x.json"') }],
       offsets: span(text, 'file("${path.module}/x.json")'),
     });
     // try's arguments are a call and a literal: the call becomes `other`, with its offsets.
