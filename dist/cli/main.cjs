@@ -34203,13 +34203,21 @@ function build2(model) {
       const paths = /* @__PURE__ */ new Map();
       folders.push({ root, dir, files, config, paths });
       const module2 = { dir };
+      const byText = /* @__PURE__ */ new Map();
       for (const file of config) {
-        if (file.text === void 0) continue;
-        const hcl = hclFacts(file.text);
+        const text = file.text;
+        if (text === void 0) continue;
+        const hcl = hclFacts(text);
         parsedText.set(file, hcl);
         for (const call of hcl?.calls ?? []) {
           if (!FILE_FUNCTIONS.has(call.name)) continue;
-          const target = resolveStaticPath(call.args[0], module2, false);
+          const arg = call.args[0];
+          const written2 = arg === void 0 ? void 0 : text.slice(arg.offsets[0], arg.offsets[1]);
+          let target = written2 === void 0 ? void 0 : byText.get(written2);
+          if (target === void 0) {
+            target = resolveStaticPath(arg, module2, false);
+            if (written2 !== void 0) byText.set(written2, target);
+          }
           paths.set(call, target);
           if (target.status === "resolved" && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }

@@ -182,14 +182,24 @@ function build(model: Model): TerraformIndex {
       const paths = new Map<CallExpr, StaticPath>();
       folders.push({ root, dir, files, config, paths });
       const module = { dir };
+      // Where an argument resolves depends only on its text (and the folder): the same path
+      // written in many files of a folder (`"${path.module}/files/policy.json"`) is resolved once.
+      const byText = new Map<string, StaticPath>();
       for (const file of config) {
-        if (file.text === undefined) continue;
-        const hcl = hclFacts(file.text);
+        const text = file.text;
+        if (text === undefined) continue;
+        const hcl = hclFacts(text);
         parsedText.set(file, hcl);
         for (const call of hcl?.calls ?? []) {
           if (!FILE_FUNCTIONS.has(call.name)) continue;
           // Relative paths as if this were a root module: generous, it only ever skips files.
-          const target = resolveStaticPath(call.args[0], module, false);
+          const arg = call.args[0];
+          const written = arg === undefined ? undefined : text.slice(arg.offsets[0], arg.offsets[1]);
+          let target = written === undefined ? undefined : byText.get(written);
+          if (target === undefined) {
+            target = resolveStaticPath(arg, module, false);
+            if (written !== undefined) byText.set(written, target);
+          }
           paths.set(call, target);
           if (target.status === 'resolved' && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
