@@ -2,6 +2,7 @@ import { describeObject } from '../src/flux/describe.js';
 import { asRecord, asString } from '../src/engine/values.js';
 import { defineRule } from '../src/model/rule.js';
 import { moduleOf } from '../src/terraform/controller.js';
+import { typeOffsetsOf } from '../src/terraform/hcl-facts.js';
 
 export default defineRule({
   meta: {
@@ -57,7 +58,7 @@ export default defineRule({
       for (const { file, block } of module.backends) {
         if (file.override) continue;
         const label = block.labels[0];
-        const offsets = [block.typeOffsets[0], (block.labelOffsets[0] ?? block.typeOffsets)[1]] as const;
+        const offsets = [block.offsets[0], (block.labelOffsets[0] ?? typeOffsetsOf(block))[1]] as const;
         const blockData = { ...data, block: label === undefined ? block.type : `${block.type} "${label}"` };
         if (spec.cloud !== undefined) ctx.report({ file: file.file, offsets, messageId: 'cloud', data: blockData });
         else if (!backendConfig) ctx.report({ file: file.file, offsets, messageId: 'defaultBackend', data: blockData });

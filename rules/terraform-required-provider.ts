@@ -1,5 +1,6 @@
 import { defineRule } from '../src/model/rule.js';
 import type { Offsets } from '../src/terraform/hcl.js';
+import { typeOffsetsOf } from '../src/terraform/hcl-facts.js';
 import { skipUnknownModule, terraformIndex, type TfFile } from '../src/terraform/modules.js';
 
 /**
@@ -58,7 +59,7 @@ export default defineRule({
           let provider: string | undefined;
           const used = block.type === 'resource' || block.type === 'data' || block.type === 'ephemeral';
           if (used) {
-            const explicit = block.body.attributes.find((attribute) => attribute.name === 'provider');
+            const explicit = block.attributes.find((attribute) => attribute.name === 'provider');
             const underscore = label.indexOf('_');
             provider = explicit?.value?.kind === 'traversal' ? explicit.value.root : underscore === -1 ? label : label.slice(0, underscore);
           } else if (block.type === 'provider') provider = label;
@@ -66,7 +67,7 @@ export default defineRule({
           if (provider === undefined || provider === 'terraform' || module.requiredProviders.has(provider) || HASHICORP.has(provider) || firstUse.has(provider)) continue;
           // Worded only for the first use of a provider that is reported.
           const what = used ? `${block.type === 'resource' ? '' : `${block.type} `}${label}` : `provider "${provider}"`;
-          firstUse.set(provider, { file, offsets: block.labelOffsets[0] ?? block.typeOffsets, what });
+          firstUse.set(provider, { file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), what });
         }
       }
       for (const [provider, use] of firstUse) ctx.report({ file: use.file.file, offsets: use.offsets, messageId: 'undeclared', data: { provider, what: use.what } });

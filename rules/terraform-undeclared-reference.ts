@@ -55,19 +55,20 @@ export default defineRule({
         // `moved { from = module.old  to = module.new }` and `removed { from = … }` name addresses
         // of the state, which no longer (or not yet) have a declaration: they are not references.
         const addressBlocks = file.hcl.body.blocks.filter((block) => block.type === 'moved' || block.type === 'removed').map((block) => block.offsets);
-        for (const traversal of file.hcl.traversals) {
-          // Most traversals are other roots (each., path., resources): dismissed first.
-          const root = traversal.root;
-          if (root !== 'var' && root !== 'local' && root !== 'module') continue;
-          const name = traversal.attrs[0];
-          if (name === undefined) continue;
+        // Four entries per reference (hcl-facts.ts): root, name, start, end.
+        const references = file.hcl.references;
+        for (let index = 0; index + 3 < references.length; index += 4) {
+          const root = references[index] as keyof typeof KINDS;
+          const name = references[index + 1] as string;
           const kind = KINDS[root];
           if (kind.map(module).has(name)) continue;
-          if (addressBlocks.length > 0 && addressBlocks.some(([start, end]) => traversal.offsets[0] >= start && traversal.offsets[1] <= end)) continue;
-          const written = `${traversal.root}.${name}`;
+          const start = references[index + 2] as number;
+          const referenceEnd = references[index + 3] as number;
+          if (addressBlocks.length > 0 && addressBlocks.some(([blockStart, blockEnd]) => start >= blockStart && referenceEnd <= blockEnd)) continue;
+          const written = `${root}.${name}`;
           const text = file.file.text ?? '';
-          const end = text.startsWith(written, traversal.offsets[0]) ? traversal.offsets[0] + written.length : traversal.offsets[1];
-          ctx.report({ file: file.file, offsets: [traversal.offsets[0], end], messageId: kind.messageId, data: { name } });
+          const end = text.startsWith(written, start) ? start + written.length : referenceEnd;
+          ctx.report({ file: file.file, offsets: [start, end], messageId: kind.messageId, data: { name } });
         }
       }
     }

@@ -28884,21 +28884,28 @@ var init_files = __esm({
 function readOf(blockType, name3) {
   if (blockType === void 0) return void 0;
   if (blockType === "required_providers" || name3 === "source" || name3 === "provider") return "value";
-  if (blockType === "locals" || blockType === "variable" && (name3 === "default" || name3 === "type")) return "name";
+  if (blockType === "locals") return "place";
+  if (blockType === "variable") return name3 === "default" ? "name" : name3 === "type" ? "text" : void 0;
   return void 0;
 }
+function typeOffsetsOf(block) {
+  return [block.offsets[0], block.offsets[0] + block.type.length];
+}
 function staticExpr(expr) {
+  return { ...staticValue(expr), offsets: expr.offsets };
+}
+function staticValue(expr) {
   switch (expr.kind) {
     case "literal":
-      return { kind: "literal", value: expr.value, offsets: expr.offsets };
+      return { kind: "literal", value: expr.value };
     case "traversal":
-      return { kind: "traversal", root: expr.root, attrs: [...expr.attrs], offsets: expr.offsets };
+      return { kind: "traversal", root: expr.root, attrs: [...expr.attrs] };
     case "template":
-      return { kind: "template", parts: expr.parts.map((part) => typeof part === "string" ? part : staticExpr(part)), offsets: expr.offsets };
+      return { kind: "template", parts: expr.parts.map((part) => typeof part === "string" ? part : staticValue(part)) };
     case "object":
-      return { kind: "object", items: expr.items.map((item) => ({ key: item.key, value: staticExpr(item.value), offsets: item.offsets })), offsets: expr.offsets };
+      return { kind: "object", items: expr.items.map((item) => ({ key: item.key, value: staticValue(item.value) })) };
     default:
-      return { kind: "other", offsets: expr.offsets };
+      return { kind: "other" };
   }
 }
 function factsBody(body2, blockType) {
@@ -28906,14 +28913,15 @@ function factsBody(body2, blockType) {
   for (const attribute2 of body2.attributes) {
     const read = readOf(blockType, attribute2.name);
     if (read === void 0) continue;
-    const facts = { name: attribute2.name, nameOffsets: attribute2.nameOffsets, textOffsets: attribute2.textOffsets };
-    if (read === "value") facts.value = staticExpr(attribute2.value);
-    attributes.push(facts);
+    if (read === "name") attributes.push({ name: attribute2.name });
+    else if (read === "place") attributes.push({ name: attribute2.name, nameOffsets: attribute2.nameOffsets });
+    else if (read === "text") attributes.push({ name: attribute2.name, textOffsets: attribute2.textOffsets });
+    else attributes.push({ name: attribute2.name, nameOffsets: attribute2.nameOffsets, textOffsets: attribute2.textOffsets, value: staticExpr(attribute2.value) });
   }
   const nested = blockType === void 0 || NESTED_READ.has(blockType);
   return {
     attributes,
-    blocks: nested ? body2.blocks.map((block) => ({ type: block.type, labels: block.labels, typeOffsets: block.typeOffsets, labelOffsets: block.labelOffsets, offsets: block.offsets, body: factsBody(block.body, block.type) })) : []
+    blocks: nested ? body2.blocks.map((block) => ({ type: block.type, labels: block.labels, labelOffsets: block.labelOffsets, offsets: block.offsets, ...factsBody(block.body, block.type) })) : []
   };
 }
 function hclFactsOf(hcl) {
@@ -28921,9 +28929,17 @@ function hclFactsOf(hcl) {
     body: factsBody(hcl.body, void 0),
     errors: hcl.errors,
     calls: hcl.calls.filter((call) => CALLS_READ.has(call.name)).map((call) => ({ name: call.name, args: call.args.map(staticExpr), offsets: call.offsets })),
-    traversals: hcl.traversals.filter((traversal) => DECLARED_ROOTS.has(traversal.root)),
+    references: referenceList(hcl.traversals),
     branches: hcl.branches
   };
+}
+function referenceList(traversals) {
+  const out2 = [];
+  for (const traversal of traversals) {
+    const name3 = traversal.attrs[0];
+    if (DECLARED_ROOTS.has(traversal.root) && name3 !== void 0) out2.push(traversal.root, name3, traversal.offsets[0], traversal.offsets[1]);
+  }
+  return out2;
 }
 var NESTED_READ, CALLS_READ, DECLARED_ROOTS;
 var init_hcl_facts = __esm({
@@ -34243,7 +34259,7 @@ function staticString(expr) {
   return void 0;
 }
 function attribute(block, name3) {
-  return block.body.attributes.find((entry) => entry.name === name3);
+  return block.attributes.find((entry) => entry.name === name3);
 }
 function build2(model) {
   const modules = [];
@@ -34263,13 +34279,21 @@ function build2(model) {
       const paths = /* @__PURE__ */ new Map();
       folders.push({ root, dir, files, config, paths });
       const module2 = { dir };
+      const byText = /* @__PURE__ */ new Map();
       for (const file of config) {
-        if (file.text === void 0) continue;
-        const hcl = hclFacts(file.text);
+        const text = file.text;
+        if (text === void 0) continue;
+        const hcl = hclFacts(text);
         parsedText.set(file, hcl);
         for (const call of hcl?.calls ?? []) {
           if (!FILE_FUNCTIONS.has(call.name)) continue;
-          const target = resolveStaticPath(call.args[0], module2, false);
+          const arg = call.args[0];
+          const written2 = arg === void 0 ? void 0 : text.slice(arg.offsets[0], arg.offsets[1]);
+          let target = written2 === void 0 ? void 0 : byText.get(written2);
+          if (target === void 0) {
+            target = resolveStaticPath(arg, module2, false);
+            if (written2 !== void 0) byText.set(written2, target);
+          }
           paths.set(call, target);
           if (target.status === "resolved" && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
@@ -34369,28 +34393,28 @@ function collect(module2, file) {
         if (first2 === void 0) break;
         let required = true;
         let type2;
-        for (const entry of block.body.attributes) {
+        for (const entry of block.attributes) {
           if (entry.name === "default") required = false;
-          else if (entry.name === "type" && type2 === void 0) type2 = file.file.text.slice(entry.textOffsets[0], entry.textOffsets[1]);
+          else if (entry.name === "type" && type2 === void 0 && entry.textOffsets !== void 0) type2 = file.file.text.slice(entry.textOffsets[0], entry.textOffsets[1]);
         }
-        const variable = { kind: "variable", name: first2, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block, required, type: type2 };
+        const variable = { kind: "variable", name: first2, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block, required, type: type2 };
         push(module2.variables, first2, variable);
         break;
       }
       case "output":
-        if (first2 !== void 0) push(module2.outputs, first2, { kind: "output", name: first2, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
+        if (first2 !== void 0) push(module2.outputs, first2, { kind: "output", name: first2, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
         break;
       case "resource":
       case "data": {
         const second = labels[1];
         if (first2 === void 0 || second === void 0) break;
         const name3 = `${first2}.${second}`;
-        push(block.type === "resource" ? module2.resources : module2.data, name3, { kind: block.type, name: name3, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
+        push(block.type === "resource" ? module2.resources : module2.data, name3, { kind: block.type, name: name3, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
         break;
       }
       case "module": {
         if (first2 === void 0) break;
-        push(module2.modules, first2, { kind: "module", name: first2, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
+        push(module2.modules, first2, { kind: "module", name: first2, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
         const source = staticString(attribute(block, "source")?.value);
         if (source !== void 0 && (source.startsWith("./") || source.startsWith("../"))) {
           const child = resolvePath(module2.dir, source);
@@ -34399,13 +34423,13 @@ function collect(module2, file) {
         break;
       }
       case "locals":
-        for (const entry of block.body.attributes) push(module2.locals, entry.name, { kind: "local", name: entry.name, file, offsets: entry.nameOffsets, block: void 0 });
+        for (const entry of block.attributes) push(module2.locals, entry.name, { kind: "local", name: entry.name, file, offsets: entry.nameOffsets ?? typeOffsetsOf(block), block: void 0 });
         break;
       case "terraform":
-        for (const inner of block.body.blocks) {
+        for (const inner of block.blocks) {
           if (inner.type === "backend" || inner.type === "cloud") module2.backends.push({ file, block: inner });
           if (inner.type !== "required_providers") continue;
-          for (const entry of inner.body.attributes) {
+          for (const entry of inner.attributes) {
             const source = entry.value?.kind === "object" ? staticString(entry.value.items.find((item) => item.key === "source")?.value) : void 0;
             module2.requiredProviders.set(entry.name, { source });
           }
@@ -34423,6 +34447,7 @@ var init_modules = __esm({
     init_collections();
     init_files();
     init_hcl();
+    init_hcl_facts();
     unknownNotes = /* @__PURE__ */ new WeakMap();
     cache3 = /* @__PURE__ */ new WeakMap();
     NO_MODULES = {
@@ -39243,6 +39268,7 @@ var init_terraform_required_provider = __esm({
   "rules/terraform-required-provider.ts"() {
     "use strict";
     init_rule();
+    init_hcl_facts();
     init_modules();
     HASHICORP = /* @__PURE__ */ new Set([
       "ad",
@@ -39327,13 +39353,13 @@ var init_terraform_required_provider = __esm({
               let provider;
               const used = block.type === "resource" || block.type === "data" || block.type === "ephemeral";
               if (used) {
-                const explicit = block.body.attributes.find((attribute2) => attribute2.name === "provider");
+                const explicit = block.attributes.find((attribute2) => attribute2.name === "provider");
                 const underscore = label.indexOf("_");
                 provider = explicit?.value?.kind === "traversal" ? explicit.value.root : underscore === -1 ? label : label.slice(0, underscore);
               } else if (block.type === "provider") provider = label;
               if (provider === void 0 || provider === "terraform" || module2.requiredProviders.has(provider) || HASHICORP.has(provider) || firstUse.has(provider)) continue;
               const what = used ? `${block.type === "resource" ? "" : `${block.type} `}${label}` : `provider "${provider}"`;
-              firstUse.set(provider, { file, offsets: block.labelOffsets[0] ?? block.typeOffsets, what });
+              firstUse.set(provider, { file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), what });
             }
           }
           for (const [provider, use] of firstUse) ctx.report({ file: use.file.file, offsets: use.offsets, messageId: "undeclared", data: { provider, what: use.what } });
@@ -39400,18 +39426,19 @@ var init_terraform_undeclared_reference = __esm({
           }
           for (const file of module2.files) {
             const addressBlocks = file.hcl.body.blocks.filter((block) => block.type === "moved" || block.type === "removed").map((block) => block.offsets);
-            for (const traversal of file.hcl.traversals) {
-              const root = traversal.root;
-              if (root !== "var" && root !== "local" && root !== "module") continue;
-              const name3 = traversal.attrs[0];
-              if (name3 === void 0) continue;
+            const references = file.hcl.references;
+            for (let index = 0; index + 3 < references.length; index += 4) {
+              const root = references[index];
+              const name3 = references[index + 1];
               const kind = KINDS2[root];
               if (kind.map(module2).has(name3)) continue;
-              if (addressBlocks.length > 0 && addressBlocks.some(([start2, end2]) => traversal.offsets[0] >= start2 && traversal.offsets[1] <= end2)) continue;
-              const written2 = `${traversal.root}.${name3}`;
+              const start2 = references[index + 2];
+              const referenceEnd = references[index + 3];
+              if (addressBlocks.length > 0 && addressBlocks.some(([blockStart, blockEnd]) => start2 >= blockStart && referenceEnd <= blockEnd)) continue;
+              const written2 = `${root}.${name3}`;
               const text = file.file.text ?? "";
-              const end = text.startsWith(written2, traversal.offsets[0]) ? traversal.offsets[0] + written2.length : traversal.offsets[1];
-              ctx.report({ file: file.file, offsets: [traversal.offsets[0], end], messageId: kind.messageId, data: { name: name3 } });
+              const end = text.startsWith(written2, start2) ? start2 + written2.length : referenceEnd;
+              ctx.report({ file: file.file, offsets: [start2, end], messageId: kind.messageId, data: { name: name3 } });
             }
           }
         }
@@ -39463,6 +39490,7 @@ var init_terraform_backend_override = __esm({
     init_values();
     init_rule();
     init_controller();
+    init_hcl_facts();
     terraform_backend_override_default = defineRule({
       meta: {
         id: "terraform-backend-override",
@@ -39514,7 +39542,7 @@ var init_terraform_backend_override = __esm({
           for (const { file, block } of module2.backends) {
             if (file.override) continue;
             const label = block.labels[0];
-            const offsets = [block.typeOffsets[0], (block.labelOffsets[0] ?? block.typeOffsets)[1]];
+            const offsets = [block.offsets[0], (block.labelOffsets[0] ?? typeOffsetsOf(block))[1]];
             const blockData = { ...data, block: label === void 0 ? block.type : `${block.type} "${label}"` };
             if (spec.cloud !== void 0) ctx.report({ file: file.file, offsets, messageId: "cloud", data: blockData });
             else if (!backendConfig) ctx.report({ file: file.file, offsets, messageId: "defaultBackend", data: blockData });
@@ -52135,7 +52163,7 @@ var init_parse_cache = __esm({
     import_node_path13 = __toESM2(require("node:path"), 1);
     import_node_url3 = require("node:url");
     PARSE_CACHE_FORMAT = "gitops-lint parse cache 1; js-yaml 4.3.2 core+merge";
-    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 1" };
+    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 3" };
   }
 });
 

@@ -3,7 +3,7 @@
  * VALIDATE-STAGE §1.6 "path.* and file functions"), and fileset's glob patterns.
  */
 import type { HclExpr } from './hcl.js';
-import type { HclStaticExpr } from './hcl-facts.js';
+import type { HclStaticValue } from './hcl-facts.js';
 import { resolvePath } from '../engine/collections.js';
 import type { TfModule } from './modules.js';
 
@@ -23,14 +23,14 @@ export type StaticPath =
  * module's folder; `path.root`, `path.cwd` and relative paths are the root module's folder,
  * which is the module itself unless another module calls it (then it depends on the caller).
  */
-export function resolveStaticPath(expr: HclExpr | HclStaticExpr | undefined, module: Pick<TfModule, 'dir'>, isChild: boolean): StaticPath {
+export function resolveStaticPath(expr: HclExpr | HclStaticValue | undefined, module: Pick<TfModule, 'dir'>, isChild: boolean): StaticPath {
   if (!expr) return { status: 'unknown' };
   const parts = expr.kind === 'template' ? expr.parts : [expr];
   let base: string | undefined;
   let rest = '';
   let written = '';
   for (let index = 0; index < parts.length; index++) {
-    const part = parts[index] as string | HclExpr | HclStaticExpr;
+    const part = parts[index] as string | HclExpr | HclStaticValue;
     if (typeof part === 'string') {
       rest += part;
       written += part;

@@ -8,7 +8,7 @@ import type { Root, SourceFile } from '../model/workspace.js';
 import { dirOf, push, resolvePath } from '../engine/collections.js';
 import { FILE_FUNCTIONS, resolveStaticPath, type StaticPath } from './files.js';
 import { hclFacts, hclParserLoadError, type HclExpr, type Offsets } from './hcl.js';
-import type { HclFacts, HclFactsAttribute, HclFactsBlock, HclFactsCall, HclStaticExpr } from './hcl-facts.js';
+import { typeOffsetsOf, type HclFacts, type HclFactsAttribute, type HclFactsBlock, type HclFactsCall, type HclStaticValue } from './hcl-facts.js';
 
 /** A function call of a configuration file. */
 type CallExpr = HclFactsCall;
@@ -149,7 +149,7 @@ const NO_MODULES: TerraformIndex = {
 };
 
 /** The string value of an expression when it is a literal or a template of literal text only. */
-export function staticString(expr: HclExpr | HclStaticExpr | undefined): string | undefined {
+export function staticString(expr: HclExpr | HclStaticValue | undefined): string | undefined {
   if (!expr) return undefined;
   if (expr.kind === 'literal') return typeof expr.value === 'string' ? expr.value : undefined;
   if (expr.kind === 'template' && expr.parts.every((part) => typeof part === 'string')) return expr.parts.join('');
@@ -157,7 +157,7 @@ export function staticString(expr: HclExpr | HclStaticExpr | undefined): string 
 }
 
 function attribute(block: HclFactsBlock, name: string): HclFactsAttribute | undefined {
-  return block.body.attributes.find((entry) => entry.name === name);
+  return block.attributes.find((entry) => entry.name === name);
 }
 
 function build(model: Model): TerraformIndex {
@@ -182,14 +182,24 @@ function build(model: Model): TerraformIndex {
       const paths = new Map<CallExpr, StaticPath>();
       folders.push({ root, dir, files, config, paths });
       const module = { dir };
+      // Where an argument resolves depends only on its text (and the folder): the same path
+      // written in many files of a folder (`"${path.module}/files/policy.json"`) is resolved once.
+      const byText = new Map<string, StaticPath>();
       for (const file of config) {
-        if (file.text === undefined) continue;
-        const hcl = hclFacts(file.text);
+        const text = file.text;
+        if (text === undefined) continue;
+        const hcl = hclFacts(text);
         parsedText.set(file, hcl);
         for (const call of hcl?.calls ?? []) {
           if (!FILE_FUNCTIONS.has(call.name)) continue;
           // Relative paths as if this were a root module: generous, it only ever skips files.
-          const target = resolveStaticPath(call.args[0], module, false);
+          const arg = call.args[0];
+          const written = arg === undefined ? undefined : text.slice(arg.offsets[0], arg.offsets[1]);
+          let target = written === undefined ? undefined : byText.get(written);
+          if (target === undefined) {
+            target = resolveStaticPath(arg, module, false);
+            if (written !== undefined) byText.set(written, target);
+          }
           paths.set(call, target);
           if (target.status === 'resolved' && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
@@ -283,28 +293,28 @@ function collect(module: TfModule, file: TfFile): void {
         if (first === undefined) break;
         let required = true;
         let type: string | undefined;
-        for (const entry of block.body.attributes) {
+        for (const entry of block.attributes) {
           if (entry.name === 'default') required = false;
-          else if (entry.name === 'type' && type === undefined) type = (file.file.text as string).slice(entry.textOffsets[0], entry.textOffsets[1]);
+          else if (entry.name === 'type' && type === undefined && entry.textOffsets !== undefined) type = (file.file.text as string).slice(entry.textOffsets[0], entry.textOffsets[1]);
         }
-        const variable: TfVariable = { kind: 'variable', name: first, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block, required, type };
+        const variable: TfVariable = { kind: 'variable', name: first, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block, required, type };
         push(module.variables, first, variable);
         break;
       }
       case 'output':
-        if (first !== undefined) push(module.outputs, first, { kind: 'output', name: first, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
+        if (first !== undefined) push(module.outputs, first, { kind: 'output', name: first, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
         break;
       case 'resource':
       case 'data': {
         const second = labels[1];
         if (first === undefined || second === undefined) break;
         const name = `${first}.${second}`;
-        push(block.type === 'resource' ? module.resources : module.data, name, { kind: block.type, name, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
+        push(block.type === 'resource' ? module.resources : module.data, name, { kind: block.type, name, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
         break;
       }
       case 'module': {
         if (first === undefined) break;
-        push(module.modules, first, { kind: 'module', name: first, file, offsets: block.labelOffsets[0] ?? block.typeOffsets, block });
+        push(module.modules, first, { kind: 'module', name: first, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
         const source = staticString(attribute(block, 'source')?.value);
         if (source !== undefined && (source.startsWith('./') || source.startsWith('../'))) {
           const child = resolvePath(module.dir, source);
@@ -313,13 +323,13 @@ function collect(module: TfModule, file: TfFile): void {
         break;
       }
       case 'locals':
-        for (const entry of block.body.attributes) push(module.locals, entry.name, { kind: 'local', name: entry.name, file, offsets: entry.nameOffsets, block: undefined });
+        for (const entry of block.attributes) push(module.locals, entry.name, { kind: 'local', name: entry.name, file, offsets: entry.nameOffsets ?? typeOffsetsOf(block), block: undefined });
         break;
       case 'terraform':
-        for (const inner of block.body.blocks) {
+        for (const inner of block.blocks) {
           if (inner.type === 'backend' || inner.type === 'cloud') module.backends.push({ file, block: inner });
           if (inner.type !== 'required_providers') continue;
-          for (const entry of inner.body.attributes) {
+          for (const entry of inner.attributes) {
             const source = entry.value?.kind === 'object' ? staticString(entry.value.items.find((item) => item.key === 'source')?.value) : undefined;
             // A bare version string (`aws = "~> 5.0"`, Terraform 0.12 style) implies hashicorp/<name>.
             module.requiredProviders.set(entry.name, { source });

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveStaticPath } from '../../src/terraform/files.js';
-import { hclFactsOf, staticExpr } from '../../src/terraform/hcl-facts.js';
+import { hclFactsOf, referencesOf, staticExpr, typeOffsetsOf } from '../../src/terraform/hcl-facts.js';
 import { loadHclParser, parseHclWithJs, parseHclWithTreeSitter, type HclExpr, type HclFile } from '../../src/terraform/hcl.js';
 import { staticString } from '../../src/terraform/modules.js';
 
@@ -80,7 +80,7 @@ describe('hclFactsOf', () => {
     expect(facts.body.attributes).toEqual([]);
     const [terraform, module, resource] = facts.body.blocks;
     const object = span(text, '{ source = "airbytehq/airbyte", version = "0.6.5" }');
-    expect(terraform?.body.blocks[0]?.body.attributes).toStrictEqual([
+    expect(terraform?.blocks[0]?.attributes).toStrictEqual([
       {
         name: 'airbyte',
         nameOffsets: span(text, 'airbyte'),
@@ -88,23 +88,25 @@ describe('hclFactsOf', () => {
         value: {
           kind: 'object',
           items: [
-            { key: 'source', value: { kind: 'literal', value: 'airbytehq/airbyte', offsets: span(text, '"airbytehq/airbyte"') }, offsets: span(text, 'source = "airbytehq/airbyte"') },
-            { key: 'version', value: { kind: 'literal', value: '0.6.5', offsets: span(text, '"0.6.5"') }, offsets: span(text, 'version = "0.6.5"') },
+            // Nested parts keep what they are, not where: findings are placed on whole values.
+            { key: 'source', value: { kind: 'literal', value: 'airbytehq/airbyte' } },
+            { key: 'version', value: { kind: 'literal', value: '0.6.5' } },
           ],
           offsets: object,
         },
       },
     ]);
-    expect(module).toMatchObject({ type: 'module', labels: ['net'], typeOffsets: span(text, 'module'), labelOffsets: [span(text, '"net"')], offsets: [span(text, 'module')[0], span(text, '}', 3)[1]] });
-    expect(module?.body.attributes).toStrictEqual([
+    expect(module).toMatchObject({ type: 'module', labels: ['net'], labelOffsets: [span(text, '"net"')], offsets: [span(text, 'module')[0], span(text, '}', 3)[1]] });
+    expect(typeOffsetsOf(module as NonNullable<typeof module>)).toEqual(span(text, 'module'));
+    expect(module?.attributes).toStrictEqual([
       { name: 'source', nameOffsets: span(text, 'source', 1), textOffsets: span(text, '"./net"'), value: { kind: 'literal', value: './net', offsets: span(text, '"./net"') } },
     ]);
-    expect(resource?.body.attributes).toStrictEqual([
+    expect(resource?.attributes).toStrictEqual([
       { name: 'provider', nameOffsets: span(text, 'provider', 1), textOffsets: span(text, 'aws.west'), value: { kind: 'traversal', root: 'aws', attrs: ['west'], offsets: span(text, 'aws.west') } },
     ]);
   });
 
-  it('keeps the names of locals, a variable\'s default and type, and the nested blocks of terraform blocks only', () => {
+  it('keeps the names of locals with their places, a variable\'s default (by name) and type (with its text), and the nested blocks of terraform blocks only', () => {
     const text = [
       'terraform {',
       '  required_version = ">= 1.5"',
@@ -132,20 +134,15 @@ describe('hclFactsOf', () => {
       '',
     ].join('\n');
     const [terraform, variable, locals, resource] = hclFactsOf(parsed(text)).body.blocks;
-    expect(terraform?.body).toStrictEqual({
-      attributes: [],
-      blocks: [{ type: 'backend', labels: ['s3'], typeOffsets: span(text, 'backend'), labelOffsets: [span(text, '"s3"')], offsets: [span(text, 'backend')[0], span(text, '}')[1]], body: { attributes: [], blocks: [] } }],
-    });
-    expect(variable?.body).toStrictEqual({
-      attributes: [
-        { name: 'type', nameOffsets: span(text, 'type'), textOffsets: span(text, 'list(string)') },
-        { name: 'default', nameOffsets: span(text, 'default'), textOffsets: span(text, '["a"]') },
-      ],
-      blocks: [],
-    });
+    expect(terraform?.attributes).toStrictEqual([]);
+    expect(terraform?.blocks).toStrictEqual([{ type: 'backend', labels: ['s3'], labelOffsets: [span(text, '"s3"')], offsets: [span(text, 'backend')[0], span(text, '}')[1]], attributes: [], blocks: [] }]);
+    expect(variable?.attributes).toStrictEqual([{ name: 'type', textOffsets: span(text, 'list(string)') }, { name: 'default' }]);
+    expect(variable?.blocks).toStrictEqual([]);
     const local = text.indexOf('  a = ') + 2;
-    expect(locals?.body).toStrictEqual({ attributes: [{ name: 'a', nameOffsets: [local, local + 1], textOffsets: span(text, 'var.zone', 1) }], blocks: [] });
-    expect(resource?.body).toStrictEqual({ attributes: [], blocks: [] });
+    expect(locals?.attributes).toStrictEqual([{ name: 'a', nameOffsets: [local, local + 1] }]);
+    expect(locals?.blocks).toStrictEqual([]);
+    expect(resource?.attributes).toStrictEqual([]);
+    expect(resource?.blocks).toStrictEqual([]);
   });
 
   it('keeps the calls the checks read, with the static part of their arguments, and references to var., local. and module.', () => {
@@ -163,15 +160,16 @@ describe('hclFactsOf', () => {
     expect(facts.calls.map((call) => call.name)).toEqual(['file', 'try', 'file', 'fileset']);
     expect(facts.calls[0]).toStrictEqual({
       name: 'file',
-      args: [{ kind: 'template', parts: [{ kind: 'traversal', root: 'path', attrs: ['module'], offsets: span(text, 'path.module') }, '/x.json'], offsets: span(text, '"${path.module}/x.json"') }],
+      args: [{ kind: 'template', parts: [{ kind: 'traversal', root: 'path', attrs: ['module'] }, '/x.json'], offsets: span(text, '"${path.module}/x.json"') }],
       offsets: span(text, 'file("${path.module}/x.json")'),
     });
     // try's arguments are a call and a literal: the call becomes `other`, with its offsets.
     expect(facts.calls[1]?.args).toStrictEqual([{ kind: 'other', offsets: span(text, 'file(local.path)') }, { kind: 'literal', value: null, offsets: span(text, 'null') }]);
-    expect(facts.traversals).toStrictEqual([
-      { root: 'var', attrs: ['list'], offsets: span(text, 'var.list') },
-      { root: 'local', attrs: ['path'], offsets: span(text, 'local.path') },
-      { root: 'module', attrs: ['net', 'id'], offsets: span(text, 'module.net.id') },
+    expect(facts.references).toStrictEqual(['var', 'list', ...span(text, 'var.list'), 'local', 'path', ...span(text, 'local.path'), 'module', 'net', ...span(text, 'module.net.id')]);
+    expect(referencesOf(facts)).toStrictEqual([
+      { root: 'var', name: 'list', offsets: span(text, 'var.list') },
+      { root: 'local', name: 'path', offsets: span(text, 'local.path') },
+      { root: 'module', name: 'net', offsets: span(text, 'module.net.id') },
     ]);
     expect(facts.branches).toEqual([]);
     expect(facts.errors).toEqual([]);
@@ -205,6 +203,31 @@ describe('hclFactsOf', () => {
         check(hcl.body);
       }
     }
+  });
+
+  it('places every block\'s type keyword where the parse does (typeOffsetsOf), with either parser', () => {
+    let compared = 0;
+    for (const file of [...hclFiles(path.join(REPO, 'examples')), ...hclFiles(path.join(REPO, 'test'))]) {
+      const text = readFileSync(file, 'utf8');
+      for (const hcl of [parseHclWithJs(text), parseHclWithTreeSitter(text)]) {
+        if (!hcl) continue;
+        const check = (body: HclFile['body']): void => {
+          for (const block of body.blocks) {
+            expect(typeOffsetsOf(block), path.relative(REPO, file)).toEqual(block.typeOffsets);
+            compared++;
+            check(block.body);
+          }
+        };
+        check(hcl.body);
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('keeps a reference only with a name: a bare var, local or module is not one', () => {
+    const text = 'locals {\n  a = var\n  b = local.b.c\n}\n';
+    const facts = hclFactsOf(parsed(text));
+    expect(facts.references).toStrictEqual(['local', 'b', ...span(text, 'local.b.c')]);
   });
 
   it('answers staticString and resolveStaticPath for the static part as for the whole expression', () => {

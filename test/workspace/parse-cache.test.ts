@@ -90,15 +90,17 @@ describe('openParseCache', () => {
     }
   });
 
-  it('does not read HCL entries of the layout before HclFacts (whole parsed files) as facts', () => {
+  it('does not read HCL entries of earlier layouts (whole parsed files; facts with every place, a reference per object, a body per block) as facts', () => {
     const file = scratchFile();
     mkdirSync(path.dirname(file), { recursive: true });
-    const before = parseCacheFormat('hcl').replace('; hcl facts 1; ', '; hcl; ');
-    expect(before).not.toBe(parseCacheFormat('hcl'));
-    writeFileSync(file, `${before}\n2 2\nx\n[]`);
-    const cache = openParseCache(file, 'hcl');
-    expect(cache.values('x\n')).toBeUndefined();
-    expect(cache.stats.misses).toBe(1);
+    for (const layout of ['hcl', 'hcl facts 1', 'hcl facts 2']) {
+      const before = parseCacheFormat('hcl').replace('; hcl facts 3; ', `; ${layout}; `);
+      expect(before).not.toBe(parseCacheFormat('hcl'));
+      writeFileSync(file, `${before}\n2 2\nx\n[]`);
+      const cache = openParseCache(file, 'hcl');
+      expect(cache.values('x\n')).toBeUndefined();
+      expect(cache.stats.misses).toBe(1);
+    }
     // The same entry under this build's header is read.
     writeFileSync(file, `${parseCacheFormat('hcl')}\n2 2\nx\n[]`);
     expect(openParseCache(file, 'hcl').values('x\n')).toEqual([]);
