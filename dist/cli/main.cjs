@@ -63827,6 +63827,166 @@ var init_main2 = __esm({
   }
 });
 
+// src/engine/incremental.ts
+function fileView(model, files, note, lookups) {
+  const checked = new Set(files);
+  const own3 = (file) => {
+    if (!checked.has(file)) throw new OutsideFile(`read ${file.path}`);
+    return file;
+  };
+  const members = {
+    roots: model.roots,
+    files: [...files],
+    written: files.flatMap((file) => model.resourcesIn(file)),
+    resourcesIn: (file) => model.resourcesIn(own3(file)),
+    resourceAt: (file, docIndex) => model.resourceAt(own3(file), docIndex),
+    fileAt: (root, path26) => {
+      const found = model.fileAt(root, path26);
+      lookups.set(`${root.dir}\0${path26}`, { dir: root.dir, path: path26, found });
+      return found;
+    },
+    note
+  };
+  return new Proxy(members, {
+    get(target, property, receiver) {
+      if (!ALLOWED.has(property)) throw new OutsideFile(`read model.${String(property)}`);
+      return Reflect.get(target, property, receiver);
+    }
+  });
+}
+function appliedNamespaces(model, file) {
+  let key2 = "";
+  for (const resource of model.resourcesIn(file)) key2 += `${resource.appliedNamespace ?? ""}\0`;
+  return key2;
+}
+function appliedNamespacesOf(model, files) {
+  let namespaces = namespacesByModel.get(model);
+  if (!namespaces) {
+    namespaces = /* @__PURE__ */ new Map();
+    for (const file of files) namespaces.set(file, appliedNamespaces(model, file));
+    namespacesByModel.set(model, namespaces);
+  }
+  return namespaces;
+}
+function sameLookups(lookups, model, roots) {
+  const byDir = new Map(roots.map((root) => [root.dir, root]));
+  for (const { dir, path: path26, found } of lookups.values()) {
+    const root = byDir.get(dir);
+    if ((root === void 0 ? void 0 : model.fileAt(root, path26)) !== found) return false;
+  }
+  return true;
+}
+function keep2(report, model) {
+  if (!("resource" in report)) return { report };
+  const { resource } = report;
+  if (model.resourceAt(resource.file, resource.docIndex) !== resource) return void 0;
+  return { report, docIndex: resource.docIndex };
+}
+function restore(kept, file, model) {
+  if (kept.docIndex === void 0) return kept.report;
+  const resource = model.resourceAt(file, kept.docIndex);
+  if (!resource) return void 0;
+  return { ...kept.report, resource };
+}
+var OutsideFile, ALLOWED, IncrementalLint, namespacesByModel;
+var init_incremental = __esm({
+  "src/engine/incremental.ts"() {
+    "use strict";
+    OutsideFile = class extends Error {
+    };
+    ALLOWED = /* @__PURE__ */ new Set(["roots", "files", "written", "resourcesIn", "resourceAt", "fileAt", "note"]);
+    IncrementalLint = class {
+      rules = /* @__PURE__ */ new Map();
+      /** Rules caught reading beyond their files: always run whole. */
+      whole = /* @__PURE__ */ new Set();
+      /** What the last `check` of each rule did, for tests and profiling. */
+      last = /* @__PURE__ */ new Map();
+      /**
+       * Run `rule` (its meta says `dependsOn: 'file'`) for this run's `files`: on the changed ones,
+       * with the earlier reports of the others given to `ctx.report` again, in file order.
+       */
+      check(rule, ctx, files, roots) {
+        const id = rule.meta.id;
+        if (this.whole.has(id)) {
+          this.runWhole(rule, ctx, files);
+          return;
+        }
+        const configs = roots.flatMap((root) => [root.dir, root.config]);
+        const options = JSON.stringify(ctx.options) ?? "";
+        const earlier = this.rules.get(id);
+        const valid = earlier !== void 0 && earlier.options === options && earlier.configs.length === configs.length && earlier.configs.every((item, index) => item === configs[index]) && sameLookups(earlier.lookups, ctx.model, roots);
+        const previous = valid ? earlier.files : /* @__PURE__ */ new Map();
+        const lookups = valid ? earlier.lookups : /* @__PURE__ */ new Map();
+        const namespaces = appliedNamespacesOf(ctx.model, files);
+        const changed = files.filter((file) => {
+          const entry = previous.get(file);
+          return entry?.reported !== file.reported || entry.namespaces !== namespaces.get(file);
+        });
+        const fresh = new Map(changed.map((file) => [file, { reported: file.reported, namespaces: namespaces.get(file) ?? "", reports: [], notes: [] }]));
+        const byPath2 = new Map(changed.map((file) => [file.absPath, file]));
+        try {
+          const model = fileView(
+            ctx.model,
+            changed,
+            (note) => {
+              const file = note.file === void 0 ? void 0 : byPath2.get(note.file);
+              if (!file) throw new OutsideFile(`a note about ${note.file ?? "no file"}`);
+              fresh.get(file)?.notes.push(note);
+            },
+            lookups
+          );
+          rule.check({
+            options: ctx.options,
+            model,
+            report: (report) => {
+              const kept2 = keep2(report, ctx.model);
+              const file = "resource" in report ? report.resource.file : report.file;
+              const entry = fresh.get(file);
+              if (!entry || !kept2) throw new OutsideFile(`a report on ${file.path}`);
+              entry.reports.push(kept2);
+            }
+          });
+        } catch (error) {
+          if (!(error instanceof OutsideFile)) throw error;
+          this.whole.add(id);
+          this.runWhole(rule, ctx, files);
+          return;
+        }
+        const next = /* @__PURE__ */ new Map();
+        const notes = [];
+        const reports = [];
+        let kept = 0;
+        for (const file of files) {
+          const entry = fresh.get(file) ?? previous.get(file);
+          if (!entry) continue;
+          next.set(file, entry);
+          if (!fresh.has(file)) kept++;
+          notes.push(...entry.notes);
+          for (const item of entry.reports) {
+            const report = restore(item, file, ctx.model);
+            if (!report) {
+              this.runWhole(rule, ctx, files);
+              return;
+            }
+            reports.push(report);
+          }
+        }
+        for (const note of notes) ctx.model.note(note);
+        for (const report of reports) ctx.report(report);
+        this.rules.set(id, { configs, options, files: next, lookups });
+        this.last.set(id, { checked: changed.length, kept });
+      }
+      /** Run `rule` on the whole workspace, keeping nothing of it for the next run. */
+      runWhole(rule, ctx, files) {
+        this.rules.delete(rule.meta.id);
+        this.last.set(rule.meta.id, { checked: files.length, kept: 0 });
+        rule.check(ctx);
+      }
+    };
+    namespacesByModel = /* @__PURE__ */ new WeakMap();
+  }
+});
+
 // src/kustomize/memo.ts
 function sameAnswer(a, b) {
   if (a === b) return true;
@@ -64164,163 +64324,214 @@ var init_cache = __esm({
   }
 });
 
-// src/engine/incremental.ts
-function fileView(model, files, note, lookups) {
-  const checked = new Set(files);
-  const own3 = (file) => {
-    if (!checked.has(file)) throw new OutsideFile(`read ${file.path}`);
-    return file;
+// src/lsp/diagnostics.ts
+function toSeverity(level) {
+  return SEVERITY2[level];
+}
+function toRange(region) {
+  return {
+    start: { line: Math.max(0, region.startLine - 1), character: Math.max(0, region.startColumn - 1) },
+    end: { line: Math.max(0, region.endLine - 1), character: Math.max(0, region.endColumn - 1) }
   };
-  const members = {
-    roots: model.roots,
-    files: [...files],
-    written: files.flatMap((file) => model.resourcesIn(file)),
-    resourcesIn: (file) => model.resourcesIn(own3(file)),
-    resourceAt: (file, docIndex) => model.resourceAt(own3(file), docIndex),
-    fileAt: (root, path26) => {
-      const found = model.fileAt(root, path26);
-      lookups.set(`${root.dir}\0${path26}`, { dir: root.dir, path: path26, found });
-      return found;
-    },
-    note
+}
+function toDiagnostic(finding) {
+  return {
+    range: toRange(finding.location),
+    severity: toSeverity(finding.level),
+    code: finding.ruleId,
+    codeDescription: { href: ruleDocsUrl(finding.ruleId) },
+    source: DIAGNOSTIC_SOURCE,
+    message: finding.message
   };
-  return new Proxy(members, {
-    get(target, property, receiver) {
-      if (!ALLOWED.has(property)) throw new OutsideFile(`read model.${String(property)}`);
-      return Reflect.get(target, property, receiver);
+}
+function diagnosticsByFile(result) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const finding of result.findings) {
+    if (finding.suppressions?.length) continue;
+    const file = import_node_path23.default.join(finding.location.root, ...finding.location.file.split("/"));
+    const list = byFile.get(file);
+    if (list) list.push(toDiagnostic(finding));
+    else byFile.set(file, [toDiagnostic(finding)]);
+  }
+  return byFile;
+}
+function configErrorDiagnostic(message, line = 1, column = 1) {
+  return {
+    range: { start: { line: Math.max(0, line - 1), character: Math.max(0, column - 1) }, end: { line: Math.max(1, line), character: 0 } },
+    severity: import_vscode_languageserver.DiagnosticSeverity.Error,
+    code: "config",
+    source: DIAGNOSTIC_SOURCE,
+    message
+  };
+}
+var import_node_path23, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
+var init_diagnostics = __esm({
+  "src/lsp/diagnostics.ts"() {
+    "use strict";
+    import_node_path23 = __toESM2(require("node:path"), 1);
+    import_vscode_languageserver = __toESM2(require_api3(), 1);
+    init_rule();
+    DIAGNOSTIC_SOURCE = "gitops-lint";
+    SEVERITY2 = {
+      error: import_vscode_languageserver.DiagnosticSeverity.Error,
+      warning: import_vscode_languageserver.DiagnosticSeverity.Warning,
+      note: import_vscode_languageserver.DiagnosticSeverity.Information
+    };
+  }
+});
+
+// src/lsp/lint-session.ts
+var lint_session_exports = {};
+__export2(lint_session_exports, {
+  LintSession: () => LintSession,
+  LintWorker: () => LintWorker,
+  YOUNG_GENERATION_MB: () => YOUNG_GENERATION_MB,
+  serveLintWorker: () => serveLintWorker
+});
+function errorText(error) {
+  return error instanceof Error ? error.stack ?? error.message : String(error);
+}
+function minorCollector() {
+  try {
+    (0, import_node_v8.setFlagsFromString)("--expose-gc");
+    const gc = (0, import_node_vm.runInNewContext)("gc");
+    if (typeof gc !== "function") return void 0;
+    return () => gc({ type: "minor" });
+  } catch {
+    return void 0;
+  }
+}
+function serveLintWorker() {
+  const port = import_node_worker_threads.parentPort;
+  if (import_node_worker_threads.isMainThread || !port) return;
+  const session = new LintSession();
+  const collect4 = minorCollector();
+  let queue = Promise.resolve();
+  port.on("message", (message) => {
+    if (message.type === "abort") {
+      session.abort();
+      return;
     }
+    queue = queue.then(async () => {
+      const response = await session.run(message.request);
+      port.postMessage({ id: message.id, response });
+      collect4?.();
+    });
   });
 }
-function appliedNamespaces(model, file) {
-  let key2 = "";
-  for (const resource of model.resourcesIn(file)) key2 += `${resource.appliedNamespace ?? ""}\0`;
-  return key2;
-}
-function appliedNamespacesOf(model, files) {
-  let namespaces = namespacesByModel.get(model);
-  if (!namespaces) {
-    namespaces = /* @__PURE__ */ new Map();
-    for (const file of files) namespaces.set(file, appliedNamespaces(model, file));
-    namespacesByModel.set(model, namespaces);
-  }
-  return namespaces;
-}
-function sameLookups(lookups, model, roots) {
-  const byDir = new Map(roots.map((root) => [root.dir, root]));
-  for (const { dir, path: path26, found } of lookups.values()) {
-    const root = byDir.get(dir);
-    if ((root === void 0 ? void 0 : model.fileAt(root, path26)) !== found) return false;
-  }
-  return true;
-}
-function keep2(report, model) {
-  if (!("resource" in report)) return { report };
-  const { resource } = report;
-  if (model.resourceAt(resource.file, resource.docIndex) !== resource) return void 0;
-  return { report, docIndex: resource.docIndex };
-}
-function restore(kept, file, model) {
-  if (kept.docIndex === void 0) return kept.report;
-  const resource = model.resourceAt(file, kept.docIndex);
-  if (!resource) return void 0;
-  return { ...kept.report, resource };
-}
-var OutsideFile, ALLOWED, IncrementalLint, namespacesByModel;
-var init_incremental = __esm({
-  "src/engine/incremental.ts"() {
+var import_node_v8, import_node_vm, import_node_worker_threads, LintSession, WORKER_ENV, YOUNG_GENERATION_MB, LintWorker;
+var init_lint_session = __esm({
+  "src/lsp/lint-session.ts"() {
     "use strict";
-    OutsideFile = class extends Error {
-    };
-    ALLOWED = /* @__PURE__ */ new Set(["roots", "files", "written", "resourcesIn", "resourceAt", "fileAt", "note"]);
-    IncrementalLint = class {
-      rules = /* @__PURE__ */ new Map();
-      /** Rules caught reading beyond their files: always run whole. */
-      whole = /* @__PURE__ */ new Set();
-      /** What the last `check` of each rule did, for tests and profiling. */
-      last = /* @__PURE__ */ new Map();
-      /**
-       * Run `rule` (its meta says `dependsOn: 'file'`) for this run's `files`: on the changed ones,
-       * with the earlier reports of the others given to `ctx.report` again, in file order.
-       */
-      check(rule, ctx, files, roots) {
-        const id = rule.meta.id;
-        if (this.whole.has(id)) {
-          this.runWhole(rule, ctx, files);
-          return;
-        }
-        const configs = roots.flatMap((root) => [root.dir, root.config]);
-        const options = JSON.stringify(ctx.options) ?? "";
-        const earlier = this.rules.get(id);
-        const valid = earlier !== void 0 && earlier.options === options && earlier.configs.length === configs.length && earlier.configs.every((item, index) => item === configs[index]) && sameLookups(earlier.lookups, ctx.model, roots);
-        const previous = valid ? earlier.files : /* @__PURE__ */ new Map();
-        const lookups = valid ? earlier.lookups : /* @__PURE__ */ new Map();
-        const namespaces = appliedNamespacesOf(ctx.model, files);
-        const changed = files.filter((file) => {
-          const entry = previous.get(file);
-          return entry?.reported !== file.reported || entry.namespaces !== namespaces.get(file);
-        });
-        const fresh = new Map(changed.map((file) => [file, { reported: file.reported, namespaces: namespaces.get(file) ?? "", reports: [], notes: [] }]));
-        const byPath2 = new Map(changed.map((file) => [file.absPath, file]));
+    import_node_v8 = require("node:v8");
+    import_node_vm = require("node:vm");
+    import_node_worker_threads = require("node:worker_threads");
+    init_load();
+    init_index();
+    init_incremental();
+    init_cache();
+    init_diagnostics();
+    LintSession = class {
+      cache = new LoadCache();
+      /** Findings of per-file rules, kept for the files an edit did not change. */
+      incremental = new IncrementalLint();
+      controller;
+      async run(request) {
+        for (const invalidation of request.invalidations) this.cache.invalidate(invalidation);
+        const controller = this.controller = new AbortController();
+        const { signal } = controller;
         try {
-          const model = fileView(
-            ctx.model,
-            changed,
-            (note) => {
-              const file = note.file === void 0 ? void 0 : byPath2.get(note.file);
-              if (!file) throw new OutsideFile(`a note about ${note.file ?? "no file"}`);
-              fresh.get(file)?.notes.push(note);
-            },
-            lookups
-          );
-          rule.check({
-            options: ctx.options,
-            model,
-            report: (report) => {
-              const kept2 = keep2(report, ctx.model);
-              const file = "resource" in report ? report.resource.file : report.file;
-              const entry = fresh.get(file);
-              if (!entry || !kept2) throw new OutsideFile(`a report on ${file.path}`);
-              entry.reports.push(kept2);
-            }
+          return { ...await this.lintOnce(request, signal), refreshDue: this.cache.refreshDue() };
+        } catch (error) {
+          if (signal.aborted) return { kind: "aborted", refreshDue: this.cache.refreshDue() };
+          return { kind: "failed", error: errorText(error), refreshDue: this.cache.refreshDue() };
+        } finally {
+          if (this.controller === controller) this.controller = void 0;
+        }
+      }
+      async lintOnce(request, signal) {
+        this.cache.beginRun({ refresh: request.refresh });
+        let result;
+        try {
+          result = await lint2({
+            roots: request.roots,
+            cwd: request.roots[0],
+            overrides: new Map(request.overrides),
+            load: this.cache.hooks,
+            signal,
+            incremental: this.incremental,
+            ...request.configFile ? { configFile: request.configFile } : {}
           });
         } catch (error) {
-          if (!(error instanceof OutsideFile)) throw error;
-          this.whole.add(id);
-          this.runWhole(rule, ctx, files);
-          return;
-        }
-        const next = /* @__PURE__ */ new Map();
-        const notes = [];
-        const reports = [];
-        let kept = 0;
-        for (const file of files) {
-          const entry = fresh.get(file) ?? previous.get(file);
-          if (!entry) continue;
-          next.set(file, entry);
-          if (!fresh.has(file)) kept++;
-          notes.push(...entry.notes);
-          for (const item of entry.reports) {
-            const report = restore(item, file, ctx.model);
-            if (!report) {
-              this.runWhole(rule, ctx, files);
-              return;
-            }
-            reports.push(report);
+          if (error instanceof ConfigError) {
+            return {
+              kind: "config",
+              message: error.message,
+              file: error.file,
+              ...error.line === void 0 ? {} : { line: error.line },
+              ...error.column === void 0 ? {} : { column: error.column },
+              refreshDue: false
+            };
           }
+          throw error;
         }
-        for (const note of notes) ctx.model.note(note);
-        for (const report of reports) ctx.report(report);
-        this.rules.set(id, { configs, options, files: next, lookups });
-        this.last.set(id, { checked: changed.length, kept });
+        this.cache.endRun();
+        return { kind: "done", diagnostics: [...diagnosticsByFile(result)], errors: result.errors.map((error) => error.message), refreshDue: false };
       }
-      /** Run `rule` on the whole workspace, keeping nothing of it for the next run. */
-      runWhole(rule, ctx, files) {
-        this.rules.delete(rule.meta.id);
-        this.last.set(rule.meta.id, { checked: files.length, kept: 0 });
-        rule.check(ctx);
+      abort() {
+        this.controller?.abort();
+      }
+      close() {
       }
     };
-    namespacesByModel = /* @__PURE__ */ new WeakMap();
+    WORKER_ENV = "GITOPS_LINT_LSP_WORKER";
+    YOUNG_GENERATION_MB = 192;
+    LintWorker = class {
+      worker;
+      pending = /* @__PURE__ */ new Map();
+      next = 0;
+      failure;
+      constructor(file) {
+        this.worker = new import_node_worker_threads.Worker(file, {
+          env: { ...process.env, [WORKER_ENV]: "1" },
+          resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+          // Standard output is the protocol's: whatever the worker prints goes to standard error.
+          stdout: true
+        });
+        this.worker.stdout.pipe(process.stderr);
+        this.worker.unref();
+        this.worker.on("message", ({ id, response }) => {
+          const resolve3 = this.pending.get(id);
+          this.pending.delete(id);
+          resolve3?.(response);
+        });
+        const fail2 = (reason) => {
+          this.failure ??= reason;
+          for (const resolve3 of this.pending.values()) resolve3({ kind: "failed", error: reason, refreshDue: false });
+          this.pending.clear();
+        };
+        this.worker.on("error", (error) => fail2(`the lint worker failed: ${errorText(error)}`));
+        this.worker.on("exit", (code) => fail2(`the lint worker stopped (exit code ${code})`));
+      }
+      /** Whether the worker stopped: the caller lints on its own thread from then on. */
+      get failed() {
+        return this.failure !== void 0;
+      }
+      run(request) {
+        if (this.failure !== void 0) return Promise.resolve({ kind: "failed", error: this.failure, refreshDue: false });
+        const id = this.next++;
+        return new Promise((resolve3) => {
+          this.pending.set(id, resolve3);
+          this.worker.postMessage({ type: "run", id, request });
+        });
+      }
+      abort() {
+        if (this.failure === void 0) this.worker.postMessage({ type: "abort" });
+      }
+      close() {
+        void this.worker.terminate();
+      }
+    };
   }
 });
 
@@ -64458,62 +64669,6 @@ var init_transport = __esm({
   }
 });
 
-// src/lsp/diagnostics.ts
-function toSeverity(level) {
-  return SEVERITY2[level];
-}
-function toRange(region) {
-  return {
-    start: { line: Math.max(0, region.startLine - 1), character: Math.max(0, region.startColumn - 1) },
-    end: { line: Math.max(0, region.endLine - 1), character: Math.max(0, region.endColumn - 1) }
-  };
-}
-function toDiagnostic(finding) {
-  return {
-    range: toRange(finding.location),
-    severity: toSeverity(finding.level),
-    code: finding.ruleId,
-    codeDescription: { href: ruleDocsUrl(finding.ruleId) },
-    source: DIAGNOSTIC_SOURCE,
-    message: finding.message
-  };
-}
-function diagnosticsByFile(result) {
-  const byFile = /* @__PURE__ */ new Map();
-  for (const finding of result.findings) {
-    if (finding.suppressions?.length) continue;
-    const file = import_node_path23.default.join(finding.location.root, ...finding.location.file.split("/"));
-    const list = byFile.get(file);
-    if (list) list.push(toDiagnostic(finding));
-    else byFile.set(file, [toDiagnostic(finding)]);
-  }
-  return byFile;
-}
-function configErrorDiagnostic(message, line = 1, column = 1) {
-  return {
-    range: { start: { line: Math.max(0, line - 1), character: Math.max(0, column - 1) }, end: { line: Math.max(1, line), character: 0 } },
-    severity: import_vscode_languageserver.DiagnosticSeverity.Error,
-    code: "config",
-    source: DIAGNOSTIC_SOURCE,
-    message
-  };
-}
-var import_node_path23, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
-var init_diagnostics = __esm({
-  "src/lsp/diagnostics.ts"() {
-    "use strict";
-    import_node_path23 = __toESM2(require("node:path"), 1);
-    import_vscode_languageserver = __toESM2(require_api3(), 1);
-    init_rule();
-    DIAGNOSTIC_SOURCE = "gitops-lint";
-    SEVERITY2 = {
-      error: import_vscode_languageserver.DiagnosticSeverity.Error,
-      warning: import_vscode_languageserver.DiagnosticSeverity.Warning,
-      note: import_vscode_languageserver.DiagnosticSeverity.Information
-    };
-  }
-});
-
 // src/lsp/server.ts
 var server_exports = {};
 __export2(server_exports, {
@@ -64530,13 +64685,22 @@ function uriToPath(uri) {
     return void 0;
   }
 }
-function errorText(error) {
+function errorText2(error) {
   return error instanceof Error ? error.stack ?? error.message : String(error);
 }
 function startLanguageServer() {
   const { reader, writer } = stdioTransport();
   const connection = (0, import_node2.createConnection)(import_node2.ProposedFeatures.all, reader, writer);
   new LanguageServer(connection).listen();
+}
+function makeLinter() {
+  const file = (0, import_node_url6.fileURLToPath)(__gitopsLintModuleUrl);
+  if (!file.endsWith(".cjs")) return new LintSession();
+  try {
+    return new LintWorker(file);
+  } catch {
+    return new LintSession();
+  }
 }
 var import_node_fs8, import_promises7, import_node_path24, import_node_url6, import_node2, DEBOUNCE_MS, MAX_STALE_MS, REFRESH_AFTER_IDLE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
@@ -64550,11 +64714,9 @@ var init_server = __esm({
     init_main2();
     init_version2();
     init_load();
-    init_index();
     init_discover();
     init_git();
-    init_cache();
-    init_incremental();
+    init_lint_session();
     init_transport();
     init_diagnostics();
     DEBOUNCE_MS = 1;
@@ -64567,9 +64729,12 @@ var init_server = __esm({
       }
       connection;
       documents = new import_node2.TextDocuments(TextDocument2);
-      cache = new LoadCache();
-      /** Findings of per-file rules, kept for the files an edit did not change. */
-      incremental = new IncrementalLint();
+      /** Runs lints and keeps what they read, parsed and found between edits. */
+      linter = makeLinter();
+      /** What may have changed on disk since the last run started: applied before the next one. */
+      invalidations = [];
+      /** What the last run said: something kept is old enough for a refreshing run. */
+      refreshDue = false;
       /** Workspace folders and `initializationOptions.roots`, absolute. */
       folders = [];
       extraRoots = [];
@@ -64588,7 +64753,6 @@ var init_server = __esm({
       running = false;
       rerun = false;
       /** Aborts the current run when a newer edit makes it stale. */
-      abort;
       lastPublishAt = performance.now();
       shuttingDown = false;
       /** Messages already shown, so a broken root does not pop up on every keystroke. */
@@ -64630,7 +64794,7 @@ var init_server = __esm({
       initialized() {
         this.schedule();
         if (this.clientWatchesFiles) {
-          this.connection.client.register(import_node2.DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) }).catch((error) => this.connection.console.error(`gitops-lint: cannot register file watchers: ${errorText(error)}`));
+          this.connection.client.register(import_node2.DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) }).catch((error) => this.connection.console.error(`gitops-lint: cannot register file watchers: ${errorText2(error)}`));
         }
         if (this.supportsFolderEvents) {
           this.connection.workspace.onDidChangeWorkspaceFolders((event) => {
@@ -64648,6 +64812,7 @@ var init_server = __esm({
         if (this.refreshTimer) clearTimeout(this.refreshTimer);
         for (const watcher of this.watchers) watcher.close();
         this.watchers = [];
+        this.linter.close();
       }
       /**
        * A config change must reach the server even when the editor does not report file changes:
@@ -64679,12 +64844,12 @@ var init_server = __esm({
        */
       schedule(changed = {}) {
         if (this.shuttingDown) return;
-        this.cache.invalidate(changed);
+        this.invalidations.push(changed);
         if (this.refreshTimer) clearTimeout(this.refreshTimer);
         this.refreshTimer = void 0;
         if (this.running) {
           this.rerun = true;
-          if (performance.now() - this.lastPublishAt < MAX_STALE_MS) this.abort?.abort();
+          if (performance.now() - this.lastPublishAt < MAX_STALE_MS) this.linter.abort();
           return;
         }
         if (this.timer) return;
@@ -64698,19 +64863,14 @@ var init_server = __esm({
         try {
           do {
             this.rerun = false;
-            this.abort = new AbortController();
-            try {
-              await this.lintOnce(this.abort.signal);
-            } catch (error) {
-              if (!this.abort.signal.aborted) throw error;
-            }
+            await this.lintOnce();
           } while (this.rerun && !this.shuttingDown);
         } catch (error) {
-          this.connection.console.error(`gitops-lint: internal error: ${errorText(error)}`);
+          this.connection.console.error(`gitops-lint: internal error: ${errorText2(error)}`);
         } finally {
           this.running = false;
         }
-        if (!this.shuttingDown && !this.timer && !this.refreshedLast && this.cache.refreshDue()) {
+        if (!this.shuttingDown && !this.timer && !this.refreshedLast && this.refreshDue) {
           this.refreshTimer = setTimeout(() => {
             this.refreshTimer = void 0;
             this.refreshNext = true;
@@ -64718,7 +64878,7 @@ var init_server = __esm({
           }, REFRESH_AFTER_IDLE_MS);
         }
       }
-      async lintOnce(signal) {
+      async lintOnce() {
         const open = /* @__PURE__ */ new Map();
         for (const document2 of this.documents.all()) {
           const file = uriToPath(document2.uri);
@@ -64726,31 +64886,35 @@ var init_server = __esm({
         }
         const roots = await this.existingRoots(open);
         if (roots.length === 0) return;
-        const overrides = new Map([...open].map(([file, document2]) => [file, document2.getText()]));
+        const overrides = [...open].map(([file, document2]) => [file, document2.getText()]);
         const versions = new Map([...open].map(([file, document2]) => [file, document2.version]));
-        let result;
-        this.cache.beginRun({ refresh: this.refreshNext });
-        this.refreshedLast = this.refreshNext;
+        const invalidations = this.invalidations;
+        this.invalidations = [];
+        const refresh = this.refreshNext;
+        this.refreshedLast = refresh;
         this.refreshNext = false;
-        try {
-          result = await lint2({
-            roots,
-            cwd: roots[0],
-            overrides,
-            load: this.cache.hooks,
-            signal,
-            incremental: this.incremental,
-            ...this.configFile ? { configFile: this.configFile } : {}
-          });
-        } catch (error) {
-          if (error instanceof ConfigError) return this.publishConfigError(error, open, versions);
-          throw error;
+        let response = await this.linter.run({ roots, overrides, refresh, invalidations, ...this.configFile ? { configFile: this.configFile } : {} });
+        if (response.kind === "failed" && this.linter instanceof LintWorker && this.linter.failed) {
+          this.connection.console.error(`gitops-lint: ${response.error}; linting on the main thread from now on.`);
+          this.linter = new LintSession();
+          response = await this.linter.run({ roots, overrides, refresh, invalidations: [], ...this.configFile ? { configFile: this.configFile } : {} });
         }
-        this.cache.endRun();
-        for (const error of result.errors) this.showOnce(error.message);
-        const next = diagnosticsByFile(result);
-        this.publishAll(next, open, versions);
-        this.lastPublishAt = performance.now();
+        this.refreshDue = response.refreshDue;
+        switch (response.kind) {
+          case "aborted":
+            return;
+          case "failed": {
+            const error = new Error(response.error);
+            error.stack = response.error;
+            throw error;
+          }
+          case "config":
+            return this.publishConfigError(response, open, versions);
+          case "done":
+            for (const message of response.errors) this.showOnce(message);
+            this.publishAll(new Map(response.diagnostics), open, versions);
+            this.lastPublishAt = performance.now();
+        }
       }
       /** Roots that exist; with no workspace folder, the repository of the first open document. */
       async existingRoots(open) {
@@ -66136,6 +66300,9 @@ function formatTimings(timings) {
 ${rows.map(([id, ms]) => `${id.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`).join("\n")}
 `;
 }
+
+// src/package.ts
+if (process.env.GITOPS_LINT_LSP_WORKER === "1") void Promise.resolve().then(() => (init_lint_session(), lint_session_exports)).then((module2) => module2.serveLintWorker());
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   ConfigError,

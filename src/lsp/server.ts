@@ -31,7 +31,7 @@ import { isInside } from '../workspace/discover.js';
 import { gitTopLevel } from '../workspace/git.js';
 import { LintSession, LintWorker, type Invalidation, type Linter, type LintResponse } from './lint-session.js';
 import { stdioTransport } from './transport.js';
-import { configErrorDiagnostic, diagnosticsByFile } from './diagnostics.js';
+import { configErrorDiagnostic } from './diagnostics.js';
 
 /**
  * Wait this long after a change before linting: changes the editor sends together (one read
