@@ -13226,7 +13226,7 @@ var require_ignore = __commonJS2({
       );
       return index < 0 ? path26 : path26.slice(index + 1);
     };
-    var parentOf = (path26) => {
+    var parentOf2 = (path26) => {
       if (path26.charCodeAt(0) === SLASH_CODE || path26.indexOf(DOUBLE_SLASH) >= 0) {
         const slices = path26.split(SLASH).filter(Boolean);
         slices.pop();
@@ -13541,7 +13541,7 @@ var require_ignore = __commonJS2({
         if (path26 in cache7) {
           return cache7[path26];
         }
-        const parentPath = parentOf(path26);
+        const parentPath = parentOf2(path26);
         const parent = parentPath ? this._t(parentPath, cache7) : UNDEFINED;
         return cache7[path26] = parent && parent.ignored ? parent : this._rules.test(path26, MODE_IGNORE);
       }
@@ -16314,7 +16314,7 @@ function buildOnce(input) {
   const memoBuild = (key2, root, dir, flux, exclude) => {
     const options = (generatedExclude) => ({ ...flux ? { flux } : {}, ...generatedExclude ? { generated: { exclude: generatedExclude } } : {} });
     if (!input.memo) return buildKustomization(hostOf(root), dir, options(exclude));
-    return input.memo.build(key2, hostOf(root), flux, (host, recorded) => buildKustomization(host, dir, options(recorded)), exclude);
+    return input.memo.build(key2, hostOf(root), flux, (host, recorded) => buildKustomization(host, dir, options(recorded)), exclude, input.rootFiles(root));
   };
   const rawBuild = (kustomization) => {
     const target = targetOf(kustomization);
@@ -63988,6 +63988,48 @@ var init_incremental = __esm({
 });
 
 // src/kustomize/memo.ts
+function parentOf(path26) {
+  const slash = path26.lastIndexOf("/");
+  return slash < 0 ? "" : path26.slice(0, slash);
+}
+function dependencies(call) {
+  const arg = call.args[0];
+  if (typeof arg !== "string") return void 0;
+  switch (call.method) {
+    case "file":
+      return [`f\0${arg}`];
+    case "kustomizationFile":
+    case "filesIn":
+      return [`d\0${arg}`];
+    case "isDirectory":
+      return [`x\0${arg}`];
+    case "dirsIn":
+      return [`s\0${arg}`];
+    default:
+      return void 0;
+  }
+}
+function changedKeys(before, after) {
+  const keys = /* @__PURE__ */ new Set();
+  const changed = (path26, moved) => {
+    keys.add(`f\0${path26}`);
+    keys.add(`d\0${parentOf(path26)}`);
+    if (!moved) return;
+    for (let dir = parentOf(path26); ; dir = parentOf(dir)) {
+      keys.add(`x\0${dir}`);
+      keys.add(`s\0${dir}`);
+      keys.add(`d\0${dir}`);
+      if (dir === "") break;
+      keys.add(`s\0${parentOf(dir)}`);
+    }
+  };
+  for (const [path26, file] of after) {
+    const earlier = before.get(path26);
+    if (earlier !== file) changed(path26, earlier === void 0);
+  }
+  for (const path26 of before.keys()) if (!after.has(path26)) changed(path26, true);
+  return keys;
+}
 function sameAnswer(a, b) {
   if (a === b) return true;
   if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
@@ -64023,16 +64065,35 @@ var init_memo = __esm({
       used = /* @__PURE__ */ new Set();
       /** Builds reused and made, for tests and profiling. */
       stats = { reused: 0, built: 0 };
+      /** What changed from an earlier index to `current` (the index of the last call with one), by earlier index. */
+      changes = { current: void 0, since: /* @__PURE__ */ new Map() };
+      changedSince(seen2, current) {
+        if (this.changes.current !== current) this.changes = { current, since: /* @__PURE__ */ new Map() };
+        let keys = this.changes.since.get(seen2);
+        if (!keys) this.changes.since.set(seen2, keys = changedKeys(seen2, current));
+        return keys;
+      }
+      valid(entry, host, tree) {
+        const again = (call) => call.method === "isClusterScoped" && host.isClusterScoped === entry.isClusterScoped || sameAnswer(ask(host, call), call.result);
+        const indexed = entry.indexed;
+        if (!tree || !indexed) return entry.calls.every(again);
+        if (indexed.seen !== tree.files) {
+          for (const key2 of this.changedSince(indexed.seen, tree.files)) if (indexed.on.has(key2)) return false;
+        }
+        if (!indexed.others.every(again)) return false;
+        indexed.seen = tree.files;
+        return true;
+      }
       /**
        * The build for `key` (everything that decides it besides the host, the Flux overrides'
        * places and the `exclude` filter of a generated kustomization), reused when still valid,
        * else made by `build` with a host (and filter) that record their calls.
        */
-      build(key2, host, flux, build3, exclude) {
+      build(key2, host, flux, build3, exclude, tree) {
         this.used.add(key2);
         const locations = locationsOf(flux);
         const entry = this.entries.get(key2);
-        if (entry && sameLocations(entry.locations, locations) && entry.calls.every((call) => call.method === "isClusterScoped" && host.isClusterScoped === entry.isClusterScoped || sameAnswer(ask(host, call), call.result)) && (exclude ? entry.excluded.every(([relative, answer]) => exclude(relative) === answer) : entry.excluded.length === 0)) {
+        if (entry && sameLocations(entry.locations, locations) && this.valid(entry, host, tree) && (exclude ? entry.excluded.every(([relative, answer]) => exclude(relative) === answer) : entry.excluded.length === 0)) {
           this.stats.reused++;
           return entry.output;
         }
@@ -64055,7 +64116,18 @@ var init_memo = __esm({
           return answer;
         });
         const output = build3(recording, recordingExclude);
-        this.entries.set(key2, { output, calls, locations, excluded, isClusterScoped: host.isClusterScoped });
+        const made = { output, calls, locations, excluded, isClusterScoped: host.isClusterScoped };
+        if (tree) {
+          const on = /* @__PURE__ */ new Set();
+          const others = [];
+          for (const call of calls) {
+            const keys = dependencies(call);
+            if (keys) for (const item of keys) on.add(item);
+            else others.push(call);
+          }
+          made.indexed = { seen: tree.files, on, others };
+        }
+        this.entries.set(key2, made);
         return output;
       }
       /** Forget builds the last run did not ask for. */

@@ -2093,12 +2093,18 @@ declare class BuildMemo {
 		reused: number;
 		built: number;
 	};
+	/** What changed from an earlier index to `current` (the index of the last call with one), by earlier index. */
+	private changes;
+	private changedSince;
+	private valid;
 	/**
 	 * The build for `key` (everything that decides it besides the host, the Flux overrides'
 	 * places and the `exclude` filter of a generated kustomization), reused when still valid,
 	 * else made by `build` with a host (and filter) that record their calls.
 	 */
-	build(key: string, host: KustomizeHost, flux: FluxOverrides | undefined, build: (host: KustomizeHost, exclude?: (relative: string) => boolean) => BuildResult, exclude?: (relative: string) => boolean): BuildResult;
+	build(key: string, host: KustomizeHost, flux: FluxOverrides | undefined, build: (host: KustomizeHost, exclude?: (relative: string) => boolean) => BuildResult, exclude?: (relative: string) => boolean, 
+	/** The file index `host` answers from (`hostFromRootFiles`), if it does. */
+	tree?: RootFiles): BuildResult;
 	/** Forget builds the last run did not ask for. */
 	sweep(): void;
 }
