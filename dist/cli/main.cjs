@@ -63859,15 +63859,6 @@ function appliedNamespaces(model, file) {
   for (const resource of model.resourcesIn(file)) key2 += `${resource.appliedNamespace ?? ""}\0`;
   return key2;
 }
-function appliedNamespacesOf(model, files) {
-  let namespaces = namespacesByModel.get(model);
-  if (!namespaces) {
-    namespaces = /* @__PURE__ */ new Map();
-    for (const file of files) namespaces.set(file, appliedNamespaces(model, file));
-    namespacesByModel.set(model, namespaces);
-  }
-  return namespaces;
-}
 function sameLookups(lookups, model, roots) {
   const byDir = new Map(roots.map((root) => [root.dir, root]));
   for (const { dir, path: path26, found } of lookups.values()) {
@@ -63888,7 +63879,7 @@ function restore(kept, file, model) {
   if (!resource) return void 0;
   return { ...kept.report, resource };
 }
-var OutsideFile, ALLOWED, IncrementalLint, namespacesByModel;
+var OutsideFile, ALLOWED, IncrementalLint;
 var init_incremental = __esm({
   "src/engine/incremental.ts"() {
     "use strict";
@@ -63897,6 +63888,12 @@ var init_incremental = __esm({
     ALLOWED = /* @__PURE__ */ new Set(["roots", "files", "written", "resourcesIn", "resourceAt", "fileAt", "note"]);
     IncrementalLint = class {
       rules = /* @__PURE__ */ new Map();
+      /** Each rule's place in `FileRecord.entries`. */
+      slots = /* @__PURE__ */ new Map();
+      /** The records of the files of the last run, by file. */
+      records = /* @__PURE__ */ new Map();
+      /** This run's records, in file order, once per model (the first per-file rule of a run makes them). */
+      aligned = /* @__PURE__ */ new WeakMap();
       /** Rules caught reading beyond their files: always run whole. */
       whole = /* @__PURE__ */ new Set();
       /** What the last `check` of each rule did, for tests and profiling. */
@@ -63915,14 +63912,16 @@ var init_incremental = __esm({
         const options = JSON.stringify(ctx.options) ?? "";
         const earlier = this.rules.get(id);
         const valid = earlier !== void 0 && earlier.options === options && earlier.configs.length === configs.length && earlier.configs.every((item, index) => item === configs[index]) && sameLookups(earlier.lookups, ctx.model, roots);
-        const previous = valid ? earlier.files : /* @__PURE__ */ new Map();
         const lookups = valid ? earlier.lookups : /* @__PURE__ */ new Map();
-        const namespaces = appliedNamespacesOf(ctx.model, files);
-        const changed = files.filter((file) => {
-          const entry = previous.get(file);
-          return entry?.reported !== file.reported || entry.namespaces !== namespaces.get(file);
-        });
-        const fresh = new Map(changed.map((file) => [file, { reported: file.reported, namespaces: namespaces.get(file) ?? "", reports: [], notes: [] }]));
+        let slot = this.slots.get(id);
+        if (slot === void 0) this.slots.set(id, slot = this.slots.size);
+        const records = this.recordsFor(ctx.model, files);
+        const changed = [];
+        for (let at = 0; at < records.length; at++) {
+          const record = records[at];
+          if (!valid || record.entries[slot] === void 0) changed.push(record.file);
+        }
+        const fresh = new Map(changed.map((file) => [file, { reports: [], notes: [] }]));
         const byPath2 = new Map(changed.map((file) => [file.absPath, file]));
         try {
           const model = fileView(
@@ -63952,18 +63951,19 @@ var init_incremental = __esm({
           this.runWhole(rule, ctx, files);
           return;
         }
-        const next = /* @__PURE__ */ new Map();
         const notes = [];
         const reports = [];
         let kept = 0;
-        for (const file of files) {
-          const entry = fresh.get(file) ?? previous.get(file);
+        for (let at = 0; at < records.length; at++) {
+          const record = records[at];
+          const made = fresh.get(record.file);
+          if (made) record.entries[slot] = made;
+          else kept++;
+          const entry = made ?? record.entries[slot];
           if (!entry) continue;
-          next.set(file, entry);
-          if (!fresh.has(file)) kept++;
-          notes.push(...entry.notes);
+          for (const note of entry.notes) notes.push(note);
           for (const item of entry.reports) {
-            const report = restore(item, file, ctx.model);
+            const report = restore(item, record.file, ctx.model);
             if (!report) {
               this.runWhole(rule, ctx, files);
               return;
@@ -63973,8 +63973,29 @@ var init_incremental = __esm({
         }
         for (const note of notes) ctx.model.note(note);
         for (const report of reports) ctx.report(report);
-        this.rules.set(id, { configs, options, files: next, lookups });
+        this.rules.set(id, { configs, options, lookups });
         this.last.set(id, { checked: changed.length, kept });
+      }
+      /**
+       * The records of `files`, in order: the last run's for a file that is the same object with
+       * the same `reported` flag and applied namespaces, a new one (nothing kept) otherwise.
+       */
+      recordsFor(model, files) {
+        const known = this.aligned.get(model);
+        if (known && known.files === files) return known.records;
+        const records = [];
+        const next = /* @__PURE__ */ new Map();
+        for (let at = 0; at < files.length; at++) {
+          const file = files[at];
+          const namespaces = appliedNamespaces(model, file);
+          let record = this.records.get(file);
+          if (!record || record.reported !== file.reported || record.namespaces !== namespaces) record = { file, reported: file.reported, namespaces, entries: [] };
+          records.push(record);
+          next.set(file, record);
+        }
+        this.records = next;
+        this.aligned.set(model, { files, records });
+        return records;
       }
       /** Run `rule` on the whole workspace, keeping nothing of it for the next run. */
       runWhole(rule, ctx, files) {
@@ -63983,7 +64004,6 @@ var init_incremental = __esm({
         rule.check(ctx);
       }
     };
-    namespacesByModel = /* @__PURE__ */ new WeakMap();
   }
 });
 
