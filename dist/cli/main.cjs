@@ -64217,7 +64217,7 @@ var init_model_memo = __esm({
           for (const object of entry.objects) {
             if (!object.applied) continue;
             object.applied.build = build3;
-            delete object.applied.assumed;
+            object.applied.assumed = void 0;
           }
           this.objects.set(documents, entries);
           return entry.objects;
@@ -64235,7 +64235,7 @@ var init_model_memo = __esm({
           kept.run = this.run;
           this.stats.reused++;
           kept.copy.applied.build = build3;
-          delete kept.copy.applied.assumed;
+          kept.copy.applied.assumed = void 0;
           return kept.copy;
         }
         this.stats.made++;
