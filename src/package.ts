@@ -6,3 +6,8 @@
 export * from './index.js';
 export { main } from './cli/main.js';
 export type { CliIo } from './cli/io.js';
+
+// The language server lints on a worker thread that loads this bundle (src/lsp/lint-session.ts):
+// there it serves lint runs. An environment variable, not worker_threads: that module costs
+// milliseconds of every CLI start.
+if (process.env.GITOPS_LINT_LSP_WORKER === '1') void import('./lsp/lint-session.js').then((module) => module.serveLintWorker());

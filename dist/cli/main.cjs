@@ -13243,7 +13243,7 @@ var require_ignore = __commonJS2({
       );
       return index < 0 ? path26 : path26.slice(index + 1);
     };
-    var parentOf = (path26) => {
+    var parentOf2 = (path26) => {
       if (path26.charCodeAt(0) === SLASH_CODE || path26.indexOf(DOUBLE_SLASH) >= 0) {
         const slices = path26.split(SLASH).filter(Boolean);
         slices.pop();
@@ -13558,7 +13558,7 @@ var require_ignore = __commonJS2({
         if (path26 in cache7) {
           return cache7[path26];
         }
-        const parentPath = parentOf(path26);
+        const parentPath = parentOf2(path26);
         const parent = parentPath ? this._t(parentPath, cache7) : UNDEFINED;
         return cache7[path26] = parent && parent.ignored ? parent : this._rules.test(path26, MODE_IGNORE);
       }
@@ -16367,7 +16367,7 @@ function buildOnce(input) {
   const memoBuild = (key2, root, dir, flux, exclude) => {
     const options = (generatedExclude) => ({ ...flux ? { flux } : {}, ...generatedExclude ? { generated: { exclude: generatedExclude } } : {} });
     if (!input.memo) return buildKustomization(hostOf(root), dir, options(exclude));
-    return input.memo.build(key2, hostOf(root), flux, (host, recorded) => buildKustomization(host, dir, options(recorded)), exclude);
+    return input.memo.build(key2, hostOf(root), flux, (host, recorded) => buildKustomization(host, dir, options(recorded)), exclude, input.rootFiles(root));
   };
   const rawBuild = (kustomization) => {
     const target = targetOf(kustomization);
@@ -64121,7 +64121,229 @@ var init_main2 = __esm({
   }
 });
 
+// src/engine/incremental.ts
+function fileView(model, files, note, lookups) {
+  const checked = new Set(files);
+  const own3 = (file) => {
+    if (!checked.has(file)) throw new OutsideFile(`read ${file.path}`);
+    return file;
+  };
+  const members = {
+    roots: model.roots,
+    files: [...files],
+    written: files.flatMap((file) => model.resourcesIn(file)),
+    resourcesIn: (file) => model.resourcesIn(own3(file)),
+    resourceAt: (file, docIndex) => model.resourceAt(own3(file), docIndex),
+    fileAt: (root, path26) => {
+      const found = model.fileAt(root, path26);
+      lookups.set(`${root.dir}\0${path26}`, { dir: root.dir, path: path26, found });
+      return found;
+    },
+    note
+  };
+  return new Proxy(members, {
+    get(target, property, receiver) {
+      if (!ALLOWED.has(property)) throw new OutsideFile(`read model.${String(property)}`);
+      return Reflect.get(target, property, receiver);
+    }
+  });
+}
+function appliedNamespaces(model, file) {
+  let key2 = "";
+  for (const resource of model.resourcesIn(file)) key2 += `${resource.appliedNamespace ?? ""}\0`;
+  return key2;
+}
+function sameLookups(lookups, model, roots) {
+  const byDir = new Map(roots.map((root) => [root.dir, root]));
+  for (const { dir, path: path26, found } of lookups.values()) {
+    const root = byDir.get(dir);
+    if ((root === void 0 ? void 0 : model.fileAt(root, path26)) !== found) return false;
+  }
+  return true;
+}
+function keep2(report, model) {
+  if (!("resource" in report)) return { report };
+  const { resource } = report;
+  if (model.resourceAt(resource.file, resource.docIndex) !== resource) return void 0;
+  return { report, docIndex: resource.docIndex };
+}
+function restore(kept, file, model) {
+  if (kept.docIndex === void 0) return kept.report;
+  const resource = model.resourceAt(file, kept.docIndex);
+  if (!resource) return void 0;
+  return { ...kept.report, resource };
+}
+var OutsideFile, ALLOWED, IncrementalLint;
+var init_incremental = __esm({
+  "src/engine/incremental.ts"() {
+    "use strict";
+    OutsideFile = class extends Error {
+    };
+    ALLOWED = /* @__PURE__ */ new Set(["roots", "files", "written", "resourcesIn", "resourceAt", "fileAt", "note"]);
+    IncrementalLint = class {
+      rules = /* @__PURE__ */ new Map();
+      /** Each rule's place in `FileRecord.entries`. */
+      slots = /* @__PURE__ */ new Map();
+      /** The records of the files of the last run, by file. */
+      records = /* @__PURE__ */ new Map();
+      /** This run's records, in file order, once per model (the first per-file rule of a run makes them). */
+      aligned = /* @__PURE__ */ new WeakMap();
+      /** Rules caught reading beyond their files: always run whole. */
+      whole = /* @__PURE__ */ new Set();
+      /** What the last `check` of each rule did, for tests and profiling. */
+      last = /* @__PURE__ */ new Map();
+      /**
+       * Run `rule` (its meta says `dependsOn: 'file'`) for this run's `files`: on the changed ones,
+       * with the earlier reports of the others given to `ctx.report` again, in file order.
+       */
+      check(rule, ctx, files, roots) {
+        const id = rule.meta.id;
+        if (this.whole.has(id)) {
+          this.runWhole(rule, ctx, files);
+          return;
+        }
+        const configs = roots.flatMap((root) => [root.dir, root.config]);
+        const options = JSON.stringify(ctx.options) ?? "";
+        const earlier = this.rules.get(id);
+        const valid = earlier !== void 0 && earlier.options === options && earlier.configs.length === configs.length && earlier.configs.every((item, index) => item === configs[index]) && sameLookups(earlier.lookups, ctx.model, roots);
+        const lookups = valid ? earlier.lookups : /* @__PURE__ */ new Map();
+        let slot = this.slots.get(id);
+        if (slot === void 0) this.slots.set(id, slot = this.slots.size);
+        const records = this.recordsFor(ctx.model, files);
+        const changed = [];
+        for (let at = 0; at < records.length; at++) {
+          const record = records[at];
+          if (!valid || record.entries[slot] === void 0) changed.push(record.file);
+        }
+        const fresh = new Map(changed.map((file) => [file, { reports: [], notes: [] }]));
+        const byPath2 = new Map(changed.map((file) => [file.absPath, file]));
+        try {
+          const model = fileView(
+            ctx.model,
+            changed,
+            (note) => {
+              const file = note.file === void 0 ? void 0 : byPath2.get(note.file);
+              if (!file) throw new OutsideFile(`a note about ${note.file ?? "no file"}`);
+              fresh.get(file)?.notes.push(note);
+            },
+            lookups
+          );
+          rule.check({
+            options: ctx.options,
+            model,
+            report: (report) => {
+              const kept2 = keep2(report, ctx.model);
+              const file = "resource" in report ? report.resource.file : report.file;
+              const entry = fresh.get(file);
+              if (!entry || !kept2) throw new OutsideFile(`a report on ${file.path}`);
+              entry.reports.push(kept2);
+            }
+          });
+        } catch (error) {
+          if (!(error instanceof OutsideFile)) throw error;
+          this.whole.add(id);
+          this.runWhole(rule, ctx, files);
+          return;
+        }
+        const notes = [];
+        const reports = [];
+        let kept = 0;
+        for (let at = 0; at < records.length; at++) {
+          const record = records[at];
+          const made = fresh.get(record.file);
+          if (made) record.entries[slot] = made;
+          else kept++;
+          const entry = made ?? record.entries[slot];
+          if (!entry) continue;
+          for (const note of entry.notes) notes.push(note);
+          for (const item of entry.reports) {
+            const report = restore(item, record.file, ctx.model);
+            if (!report) {
+              this.runWhole(rule, ctx, files);
+              return;
+            }
+            reports.push(report);
+          }
+        }
+        for (const note of notes) ctx.model.note(note);
+        for (const report of reports) ctx.report(report);
+        this.rules.set(id, { configs, options, lookups });
+        this.last.set(id, { checked: changed.length, kept });
+      }
+      /**
+       * The records of `files`, in order: the last run's for a file that is the same object with
+       * the same `reported` flag and applied namespaces, a new one (nothing kept) otherwise.
+       */
+      recordsFor(model, files) {
+        const known = this.aligned.get(model);
+        if (known && known.files === files) return known.records;
+        const records = [];
+        const next = /* @__PURE__ */ new Map();
+        for (let at = 0; at < files.length; at++) {
+          const file = files[at];
+          const namespaces = appliedNamespaces(model, file);
+          let record = this.records.get(file);
+          if (!record || record.reported !== file.reported || record.namespaces !== namespaces) record = { file, reported: file.reported, namespaces, entries: [] };
+          records.push(record);
+          next.set(file, record);
+        }
+        this.records = next;
+        this.aligned.set(model, { files, records });
+        return records;
+      }
+      /** Run `rule` on the whole workspace, keeping nothing of it for the next run. */
+      runWhole(rule, ctx, files) {
+        this.rules.delete(rule.meta.id);
+        this.last.set(rule.meta.id, { checked: files.length, kept: 0 });
+        rule.check(ctx);
+      }
+    };
+  }
+});
+
 // src/kustomize/memo.ts
+function parentOf(path26) {
+  const slash = path26.lastIndexOf("/");
+  return slash < 0 ? "" : path26.slice(0, slash);
+}
+function dependencies(call) {
+  const arg = call.args[0];
+  if (typeof arg !== "string") return void 0;
+  switch (call.method) {
+    case "file":
+      return [`f\0${arg}`];
+    case "kustomizationFile":
+    case "filesIn":
+      return [`d\0${arg}`];
+    case "isDirectory":
+      return [`x\0${arg}`];
+    case "dirsIn":
+      return [`s\0${arg}`];
+    default:
+      return void 0;
+  }
+}
+function changedKeys(before, after) {
+  const keys = /* @__PURE__ */ new Set();
+  const changed = (path26, moved) => {
+    keys.add(`f\0${path26}`);
+    keys.add(`d\0${parentOf(path26)}`);
+    if (!moved) return;
+    for (let dir = parentOf(path26); ; dir = parentOf(dir)) {
+      keys.add(`x\0${dir}`);
+      keys.add(`s\0${dir}`);
+      keys.add(`d\0${dir}`);
+      if (dir === "") break;
+      keys.add(`s\0${parentOf(dir)}`);
+    }
+  };
+  for (const [path26, file] of after) {
+    const earlier = before.get(path26);
+    if (earlier !== file) changed(path26, earlier === void 0);
+  }
+  for (const path26 of before.keys()) if (!after.has(path26)) changed(path26, true);
+  return keys;
+}
 function sameAnswer(a, b) {
   if (a === b) return true;
   if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
@@ -64157,16 +64379,35 @@ var init_memo = __esm({
       used = /* @__PURE__ */ new Set();
       /** Builds reused and made, for tests and profiling. */
       stats = { reused: 0, built: 0 };
+      /** What changed from an earlier index to `current` (the index of the last call with one), by earlier index. */
+      changes = { current: void 0, since: /* @__PURE__ */ new Map() };
+      changedSince(seen2, current) {
+        if (this.changes.current !== current) this.changes = { current, since: /* @__PURE__ */ new Map() };
+        let keys = this.changes.since.get(seen2);
+        if (!keys) this.changes.since.set(seen2, keys = changedKeys(seen2, current));
+        return keys;
+      }
+      valid(entry, host, tree) {
+        const again = (call) => call.method === "isClusterScoped" && host.isClusterScoped === entry.isClusterScoped || sameAnswer(ask(host, call), call.result);
+        const indexed = entry.indexed;
+        if (!tree || !indexed) return entry.calls.every(again);
+        if (indexed.seen !== tree.files) {
+          for (const key2 of this.changedSince(indexed.seen, tree.files)) if (indexed.on.has(key2)) return false;
+        }
+        if (!indexed.others.every(again)) return false;
+        indexed.seen = tree.files;
+        return true;
+      }
       /**
        * The build for `key` (everything that decides it besides the host, the Flux overrides'
        * places and the `exclude` filter of a generated kustomization), reused when still valid,
        * else made by `build` with a host (and filter) that record their calls.
        */
-      build(key2, host, flux, build3, exclude) {
+      build(key2, host, flux, build3, exclude, tree) {
         this.used.add(key2);
         const locations = locationsOf(flux);
         const entry = this.entries.get(key2);
-        if (entry && sameLocations(entry.locations, locations) && entry.calls.every((call) => call.method === "isClusterScoped" && host.isClusterScoped === entry.isClusterScoped || sameAnswer(ask(host, call), call.result)) && (exclude ? entry.excluded.every(([relative, answer]) => exclude(relative) === answer) : entry.excluded.length === 0)) {
+        if (entry && sameLocations(entry.locations, locations) && this.valid(entry, host, tree) && (exclude ? entry.excluded.every(([relative, answer]) => exclude(relative) === answer) : entry.excluded.length === 0)) {
           this.stats.reused++;
           return entry.output;
         }
@@ -64189,7 +64430,18 @@ var init_memo = __esm({
           return answer;
         });
         const output = build3(recording, recordingExclude);
-        this.entries.set(key2, { output, calls, locations, excluded, isClusterScoped: host.isClusterScoped });
+        const made = { output, calls, locations, excluded, isClusterScoped: host.isClusterScoped };
+        if (tree) {
+          const on = /* @__PURE__ */ new Set();
+          const others = [];
+          for (const call of calls) {
+            const keys = dependencies(call);
+            if (keys) for (const item of keys) on.add(item);
+            else others.push(call);
+          }
+          made.indexed = { seen: tree.files, on, others };
+        }
+        this.entries.set(key2, made);
         return output;
       }
       /** Forget builds the last run did not ask for. */
@@ -64259,7 +64511,7 @@ var init_model_memo = __esm({
           for (const object of entry.objects) {
             if (!object.applied) continue;
             object.applied.build = build3;
-            delete object.applied.assumed;
+            object.applied.assumed = void 0;
           }
           this.objects.set(documents, entries);
           return entry.objects;
@@ -64277,7 +64529,7 @@ var init_model_memo = __esm({
           kept.run = this.run;
           this.stats.reused++;
           kept.copy.applied.build = build3;
-          delete kept.copy.applied.assumed;
+          kept.copy.applied.assumed = void 0;
           return kept.copy;
         }
         this.stats.made++;
@@ -64458,163 +64710,214 @@ var init_cache = __esm({
   }
 });
 
-// src/engine/incremental.ts
-function fileView(model, files, note, lookups) {
-  const checked = new Set(files);
-  const own3 = (file) => {
-    if (!checked.has(file)) throw new OutsideFile(`read ${file.path}`);
-    return file;
+// src/lsp/diagnostics.ts
+function toSeverity(level) {
+  return SEVERITY2[level];
+}
+function toRange(region) {
+  return {
+    start: { line: Math.max(0, region.startLine - 1), character: Math.max(0, region.startColumn - 1) },
+    end: { line: Math.max(0, region.endLine - 1), character: Math.max(0, region.endColumn - 1) }
   };
-  const members = {
-    roots: model.roots,
-    files: [...files],
-    written: files.flatMap((file) => model.resourcesIn(file)),
-    resourcesIn: (file) => model.resourcesIn(own3(file)),
-    resourceAt: (file, docIndex) => model.resourceAt(own3(file), docIndex),
-    fileAt: (root, path26) => {
-      const found = model.fileAt(root, path26);
-      lookups.set(`${root.dir}\0${path26}`, { dir: root.dir, path: path26, found });
-      return found;
-    },
-    note
+}
+function toDiagnostic(finding) {
+  return {
+    range: toRange(finding.location),
+    severity: toSeverity(finding.level),
+    code: finding.ruleId,
+    codeDescription: { href: ruleDocsUrl(finding.ruleId) },
+    source: DIAGNOSTIC_SOURCE,
+    message: finding.message
   };
-  return new Proxy(members, {
-    get(target, property, receiver) {
-      if (!ALLOWED.has(property)) throw new OutsideFile(`read model.${String(property)}`);
-      return Reflect.get(target, property, receiver);
+}
+function diagnosticsByFile(result) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const finding of result.findings) {
+    if (finding.suppressions?.length) continue;
+    const file = import_node_path23.default.join(finding.location.root, ...finding.location.file.split("/"));
+    const list = byFile.get(file);
+    if (list) list.push(toDiagnostic(finding));
+    else byFile.set(file, [toDiagnostic(finding)]);
+  }
+  return byFile;
+}
+function configErrorDiagnostic(message, line = 1, column = 1) {
+  return {
+    range: { start: { line: Math.max(0, line - 1), character: Math.max(0, column - 1) }, end: { line: Math.max(1, line), character: 0 } },
+    severity: import_vscode_languageserver.DiagnosticSeverity.Error,
+    code: "config",
+    source: DIAGNOSTIC_SOURCE,
+    message
+  };
+}
+var import_node_path23, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
+var init_diagnostics = __esm({
+  "src/lsp/diagnostics.ts"() {
+    "use strict";
+    import_node_path23 = __toESM2(require("node:path"), 1);
+    import_vscode_languageserver = __toESM2(require_api3(), 1);
+    init_rule();
+    DIAGNOSTIC_SOURCE = "gitops-lint";
+    SEVERITY2 = {
+      error: import_vscode_languageserver.DiagnosticSeverity.Error,
+      warning: import_vscode_languageserver.DiagnosticSeverity.Warning,
+      note: import_vscode_languageserver.DiagnosticSeverity.Information
+    };
+  }
+});
+
+// src/lsp/lint-session.ts
+var lint_session_exports = {};
+__export2(lint_session_exports, {
+  LintSession: () => LintSession,
+  LintWorker: () => LintWorker,
+  YOUNG_GENERATION_MB: () => YOUNG_GENERATION_MB,
+  serveLintWorker: () => serveLintWorker
+});
+function errorText(error) {
+  return error instanceof Error ? error.stack ?? error.message : String(error);
+}
+function minorCollector() {
+  try {
+    (0, import_node_v8.setFlagsFromString)("--expose-gc");
+    const gc = (0, import_node_vm.runInNewContext)("gc");
+    if (typeof gc !== "function") return void 0;
+    return () => gc({ type: "minor" });
+  } catch {
+    return void 0;
+  }
+}
+function serveLintWorker() {
+  const port = import_node_worker_threads.parentPort;
+  if (import_node_worker_threads.isMainThread || !port) return;
+  const session = new LintSession();
+  const collect4 = minorCollector();
+  let queue = Promise.resolve();
+  port.on("message", (message) => {
+    if (message.type === "abort") {
+      session.abort();
+      return;
     }
+    queue = queue.then(async () => {
+      const response = await session.run(message.request);
+      port.postMessage({ id: message.id, response });
+      collect4?.();
+    });
   });
 }
-function appliedNamespaces(model, file) {
-  let key2 = "";
-  for (const resource of model.resourcesIn(file)) key2 += `${resource.appliedNamespace ?? ""}\0`;
-  return key2;
-}
-function appliedNamespacesOf(model, files) {
-  let namespaces = namespacesByModel.get(model);
-  if (!namespaces) {
-    namespaces = /* @__PURE__ */ new Map();
-    for (const file of files) namespaces.set(file, appliedNamespaces(model, file));
-    namespacesByModel.set(model, namespaces);
-  }
-  return namespaces;
-}
-function sameLookups(lookups, model, roots) {
-  const byDir = new Map(roots.map((root) => [root.dir, root]));
-  for (const { dir, path: path26, found } of lookups.values()) {
-    const root = byDir.get(dir);
-    if ((root === void 0 ? void 0 : model.fileAt(root, path26)) !== found) return false;
-  }
-  return true;
-}
-function keep2(report, model) {
-  if (!("resource" in report)) return { report };
-  const { resource } = report;
-  if (model.resourceAt(resource.file, resource.docIndex) !== resource) return void 0;
-  return { report, docIndex: resource.docIndex };
-}
-function restore(kept, file, model) {
-  if (kept.docIndex === void 0) return kept.report;
-  const resource = model.resourceAt(file, kept.docIndex);
-  if (!resource) return void 0;
-  return { ...kept.report, resource };
-}
-var OutsideFile, ALLOWED, IncrementalLint, namespacesByModel;
-var init_incremental = __esm({
-  "src/engine/incremental.ts"() {
+var import_node_v8, import_node_vm, import_node_worker_threads, LintSession, WORKER_ENV, YOUNG_GENERATION_MB, LintWorker;
+var init_lint_session = __esm({
+  "src/lsp/lint-session.ts"() {
     "use strict";
-    OutsideFile = class extends Error {
-    };
-    ALLOWED = /* @__PURE__ */ new Set(["roots", "files", "written", "resourcesIn", "resourceAt", "fileAt", "note"]);
-    IncrementalLint = class {
-      rules = /* @__PURE__ */ new Map();
-      /** Rules caught reading beyond their files: always run whole. */
-      whole = /* @__PURE__ */ new Set();
-      /** What the last `check` of each rule did, for tests and profiling. */
-      last = /* @__PURE__ */ new Map();
-      /**
-       * Run `rule` (its meta says `dependsOn: 'file'`) for this run's `files`: on the changed ones,
-       * with the earlier reports of the others given to `ctx.report` again, in file order.
-       */
-      check(rule, ctx, files, roots) {
-        const id = rule.meta.id;
-        if (this.whole.has(id)) {
-          this.runWhole(rule, ctx, files);
-          return;
-        }
-        const configs = roots.flatMap((root) => [root.dir, root.config]);
-        const options = JSON.stringify(ctx.options) ?? "";
-        const earlier = this.rules.get(id);
-        const valid = earlier !== void 0 && earlier.options === options && earlier.configs.length === configs.length && earlier.configs.every((item, index) => item === configs[index]) && sameLookups(earlier.lookups, ctx.model, roots);
-        const previous = valid ? earlier.files : /* @__PURE__ */ new Map();
-        const lookups = valid ? earlier.lookups : /* @__PURE__ */ new Map();
-        const namespaces = appliedNamespacesOf(ctx.model, files);
-        const changed = files.filter((file) => {
-          const entry = previous.get(file);
-          return entry?.reported !== file.reported || entry.namespaces !== namespaces.get(file);
-        });
-        const fresh = new Map(changed.map((file) => [file, { reported: file.reported, namespaces: namespaces.get(file) ?? "", reports: [], notes: [] }]));
-        const byPath2 = new Map(changed.map((file) => [file.absPath, file]));
+    import_node_v8 = require("node:v8");
+    import_node_vm = require("node:vm");
+    import_node_worker_threads = require("node:worker_threads");
+    init_load();
+    init_index();
+    init_incremental();
+    init_cache();
+    init_diagnostics();
+    LintSession = class {
+      cache = new LoadCache();
+      /** Findings of per-file rules, kept for the files an edit did not change. */
+      incremental = new IncrementalLint();
+      controller;
+      async run(request) {
+        for (const invalidation of request.invalidations) this.cache.invalidate(invalidation);
+        const controller = this.controller = new AbortController();
+        const { signal } = controller;
         try {
-          const model = fileView(
-            ctx.model,
-            changed,
-            (note) => {
-              const file = note.file === void 0 ? void 0 : byPath2.get(note.file);
-              if (!file) throw new OutsideFile(`a note about ${note.file ?? "no file"}`);
-              fresh.get(file)?.notes.push(note);
-            },
-            lookups
-          );
-          rule.check({
-            options: ctx.options,
-            model,
-            report: (report) => {
-              const kept2 = keep2(report, ctx.model);
-              const file = "resource" in report ? report.resource.file : report.file;
-              const entry = fresh.get(file);
-              if (!entry || !kept2) throw new OutsideFile(`a report on ${file.path}`);
-              entry.reports.push(kept2);
-            }
+          return { ...await this.lintOnce(request, signal), refreshDue: this.cache.refreshDue() };
+        } catch (error) {
+          if (signal.aborted) return { kind: "aborted", refreshDue: this.cache.refreshDue() };
+          return { kind: "failed", error: errorText(error), refreshDue: this.cache.refreshDue() };
+        } finally {
+          if (this.controller === controller) this.controller = void 0;
+        }
+      }
+      async lintOnce(request, signal) {
+        this.cache.beginRun({ refresh: request.refresh });
+        let result;
+        try {
+          result = await lint2({
+            roots: request.roots,
+            cwd: request.roots[0],
+            overrides: new Map(request.overrides),
+            load: this.cache.hooks,
+            signal,
+            incremental: this.incremental,
+            ...request.configFile ? { configFile: request.configFile } : {}
           });
         } catch (error) {
-          if (!(error instanceof OutsideFile)) throw error;
-          this.whole.add(id);
-          this.runWhole(rule, ctx, files);
-          return;
-        }
-        const next = /* @__PURE__ */ new Map();
-        const notes = [];
-        const reports = [];
-        let kept = 0;
-        for (const file of files) {
-          const entry = fresh.get(file) ?? previous.get(file);
-          if (!entry) continue;
-          next.set(file, entry);
-          if (!fresh.has(file)) kept++;
-          notes.push(...entry.notes);
-          for (const item of entry.reports) {
-            const report = restore(item, file, ctx.model);
-            if (!report) {
-              this.runWhole(rule, ctx, files);
-              return;
-            }
-            reports.push(report);
+          if (error instanceof ConfigError) {
+            return {
+              kind: "config",
+              message: error.message,
+              file: error.file,
+              ...error.line === void 0 ? {} : { line: error.line },
+              ...error.column === void 0 ? {} : { column: error.column },
+              refreshDue: false
+            };
           }
+          throw error;
         }
-        for (const note of notes) ctx.model.note(note);
-        for (const report of reports) ctx.report(report);
-        this.rules.set(id, { configs, options, files: next, lookups });
-        this.last.set(id, { checked: changed.length, kept });
+        this.cache.endRun();
+        return { kind: "done", diagnostics: [...diagnosticsByFile(result)], errors: result.errors.map((error) => error.message), refreshDue: false };
       }
-      /** Run `rule` on the whole workspace, keeping nothing of it for the next run. */
-      runWhole(rule, ctx, files) {
-        this.rules.delete(rule.meta.id);
-        this.last.set(rule.meta.id, { checked: files.length, kept: 0 });
-        rule.check(ctx);
+      abort() {
+        this.controller?.abort();
+      }
+      close() {
       }
     };
-    namespacesByModel = /* @__PURE__ */ new WeakMap();
+    WORKER_ENV = "GITOPS_LINT_LSP_WORKER";
+    YOUNG_GENERATION_MB = 192;
+    LintWorker = class {
+      worker;
+      pending = /* @__PURE__ */ new Map();
+      next = 0;
+      failure;
+      constructor(file) {
+        this.worker = new import_node_worker_threads.Worker(file, {
+          env: { ...process.env, [WORKER_ENV]: "1" },
+          resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+          // Standard output is the protocol's: whatever the worker prints goes to standard error.
+          stdout: true
+        });
+        this.worker.stdout.pipe(process.stderr);
+        this.worker.unref();
+        this.worker.on("message", ({ id, response }) => {
+          const resolve3 = this.pending.get(id);
+          this.pending.delete(id);
+          resolve3?.(response);
+        });
+        const fail2 = (reason) => {
+          this.failure ??= reason;
+          for (const resolve3 of this.pending.values()) resolve3({ kind: "failed", error: reason, refreshDue: false });
+          this.pending.clear();
+        };
+        this.worker.on("error", (error) => fail2(`the lint worker failed: ${errorText(error)}`));
+        this.worker.on("exit", (code) => fail2(`the lint worker stopped (exit code ${code})`));
+      }
+      /** Whether the worker stopped: the caller lints on its own thread from then on. */
+      get failed() {
+        return this.failure !== void 0;
+      }
+      run(request) {
+        if (this.failure !== void 0) return Promise.resolve({ kind: "failed", error: this.failure, refreshDue: false });
+        const id = this.next++;
+        return new Promise((resolve3) => {
+          this.pending.set(id, resolve3);
+          this.worker.postMessage({ type: "run", id, request });
+        });
+      }
+      abort() {
+        if (this.failure === void 0) this.worker.postMessage({ type: "abort" });
+      }
+      close() {
+        void this.worker.terminate();
+      }
+    };
   }
 });
 
@@ -64752,62 +65055,6 @@ var init_transport = __esm({
   }
 });
 
-// src/lsp/diagnostics.ts
-function toSeverity(level) {
-  return SEVERITY2[level];
-}
-function toRange(region) {
-  return {
-    start: { line: Math.max(0, region.startLine - 1), character: Math.max(0, region.startColumn - 1) },
-    end: { line: Math.max(0, region.endLine - 1), character: Math.max(0, region.endColumn - 1) }
-  };
-}
-function toDiagnostic(finding) {
-  return {
-    range: toRange(finding.location),
-    severity: toSeverity(finding.level),
-    code: finding.ruleId,
-    codeDescription: { href: ruleDocsUrl(finding.ruleId) },
-    source: DIAGNOSTIC_SOURCE,
-    message: finding.message
-  };
-}
-function diagnosticsByFile(result) {
-  const byFile = /* @__PURE__ */ new Map();
-  for (const finding of result.findings) {
-    if (finding.suppressions?.length) continue;
-    const file = import_node_path23.default.join(finding.location.root, ...finding.location.file.split("/"));
-    const list = byFile.get(file);
-    if (list) list.push(toDiagnostic(finding));
-    else byFile.set(file, [toDiagnostic(finding)]);
-  }
-  return byFile;
-}
-function configErrorDiagnostic(message, line = 1, column = 1) {
-  return {
-    range: { start: { line: Math.max(0, line - 1), character: Math.max(0, column - 1) }, end: { line: Math.max(1, line), character: 0 } },
-    severity: import_vscode_languageserver.DiagnosticSeverity.Error,
-    code: "config",
-    source: DIAGNOSTIC_SOURCE,
-    message
-  };
-}
-var import_node_path23, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
-var init_diagnostics = __esm({
-  "src/lsp/diagnostics.ts"() {
-    "use strict";
-    import_node_path23 = __toESM2(require("node:path"), 1);
-    import_vscode_languageserver = __toESM2(require_api3(), 1);
-    init_rule();
-    DIAGNOSTIC_SOURCE = "gitops-lint";
-    SEVERITY2 = {
-      error: import_vscode_languageserver.DiagnosticSeverity.Error,
-      warning: import_vscode_languageserver.DiagnosticSeverity.Warning,
-      note: import_vscode_languageserver.DiagnosticSeverity.Information
-    };
-  }
-});
-
 // src/lsp/server.ts
 var server_exports = {};
 __export2(server_exports, {
@@ -64824,13 +65071,22 @@ function uriToPath(uri) {
     return void 0;
   }
 }
-function errorText(error) {
+function errorText2(error) {
   return error instanceof Error ? error.stack ?? error.message : String(error);
 }
 function startLanguageServer() {
   const { reader, writer } = stdioTransport();
   const connection = (0, import_node2.createConnection)(import_node2.ProposedFeatures.all, reader, writer);
   new LanguageServer(connection).listen();
+}
+function makeLinter() {
+  const file = (0, import_node_url6.fileURLToPath)(__gitopsLintModuleUrl);
+  if (!file.endsWith(".cjs")) return new LintSession();
+  try {
+    return new LintWorker(file);
+  } catch {
+    return new LintSession();
+  }
 }
 var import_node_fs8, import_promises7, import_node_path24, import_node_url6, import_node2, DEBOUNCE_MS, MAX_STALE_MS, REFRESH_AFTER_IDLE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
@@ -64844,11 +65100,9 @@ var init_server = __esm({
     init_main2();
     init_version2();
     init_load();
-    init_index();
     init_discover();
     init_git();
-    init_cache();
-    init_incremental();
+    init_lint_session();
     init_transport();
     init_diagnostics();
     DEBOUNCE_MS = 1;
@@ -64861,9 +65115,12 @@ var init_server = __esm({
       }
       connection;
       documents = new import_node2.TextDocuments(TextDocument2);
-      cache = new LoadCache();
-      /** Findings of per-file rules, kept for the files an edit did not change. */
-      incremental = new IncrementalLint();
+      /** Runs lints and keeps what they read, parsed and found between edits. */
+      linter = makeLinter();
+      /** What may have changed on disk since the last run started: applied before the next one. */
+      invalidations = [];
+      /** What the last run said: something kept is old enough for a refreshing run. */
+      refreshDue = false;
       /** Workspace folders and `initializationOptions.roots`, absolute. */
       folders = [];
       extraRoots = [];
@@ -64882,7 +65139,6 @@ var init_server = __esm({
       running = false;
       rerun = false;
       /** Aborts the current run when a newer edit makes it stale. */
-      abort;
       lastPublishAt = performance.now();
       shuttingDown = false;
       /** Messages already shown, so a broken root does not pop up on every keystroke. */
@@ -64924,7 +65180,7 @@ var init_server = __esm({
       initialized() {
         this.schedule();
         if (this.clientWatchesFiles) {
-          this.connection.client.register(import_node2.DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) }).catch((error) => this.connection.console.error(`gitops-lint: cannot register file watchers: ${errorText(error)}`));
+          this.connection.client.register(import_node2.DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) }).catch((error) => this.connection.console.error(`gitops-lint: cannot register file watchers: ${errorText2(error)}`));
         }
         if (this.supportsFolderEvents) {
           this.connection.workspace.onDidChangeWorkspaceFolders((event) => {
@@ -64942,6 +65198,7 @@ var init_server = __esm({
         if (this.refreshTimer) clearTimeout(this.refreshTimer);
         for (const watcher of this.watchers) watcher.close();
         this.watchers = [];
+        this.linter.close();
       }
       /**
        * A config change must reach the server even when the editor does not report file changes:
@@ -64973,12 +65230,12 @@ var init_server = __esm({
        */
       schedule(changed = {}) {
         if (this.shuttingDown) return;
-        this.cache.invalidate(changed);
+        this.invalidations.push(changed);
         if (this.refreshTimer) clearTimeout(this.refreshTimer);
         this.refreshTimer = void 0;
         if (this.running) {
           this.rerun = true;
-          if (performance.now() - this.lastPublishAt < MAX_STALE_MS) this.abort?.abort();
+          if (performance.now() - this.lastPublishAt < MAX_STALE_MS) this.linter.abort();
           return;
         }
         if (this.timer) return;
@@ -64992,19 +65249,14 @@ var init_server = __esm({
         try {
           do {
             this.rerun = false;
-            this.abort = new AbortController();
-            try {
-              await this.lintOnce(this.abort.signal);
-            } catch (error) {
-              if (!this.abort.signal.aborted) throw error;
-            }
+            await this.lintOnce();
           } while (this.rerun && !this.shuttingDown);
         } catch (error) {
-          this.connection.console.error(`gitops-lint: internal error: ${errorText(error)}`);
+          this.connection.console.error(`gitops-lint: internal error: ${errorText2(error)}`);
         } finally {
           this.running = false;
         }
-        if (!this.shuttingDown && !this.timer && !this.refreshedLast && this.cache.refreshDue()) {
+        if (!this.shuttingDown && !this.timer && !this.refreshedLast && this.refreshDue) {
           this.refreshTimer = setTimeout(() => {
             this.refreshTimer = void 0;
             this.refreshNext = true;
@@ -65012,7 +65264,7 @@ var init_server = __esm({
           }, REFRESH_AFTER_IDLE_MS);
         }
       }
-      async lintOnce(signal) {
+      async lintOnce() {
         const open = /* @__PURE__ */ new Map();
         for (const document2 of this.documents.all()) {
           const file = uriToPath(document2.uri);
@@ -65020,31 +65272,35 @@ var init_server = __esm({
         }
         const roots = await this.existingRoots(open);
         if (roots.length === 0) return;
-        const overrides = new Map([...open].map(([file, document2]) => [file, document2.getText()]));
+        const overrides = [...open].map(([file, document2]) => [file, document2.getText()]);
         const versions = new Map([...open].map(([file, document2]) => [file, document2.version]));
-        let result;
-        this.cache.beginRun({ refresh: this.refreshNext });
-        this.refreshedLast = this.refreshNext;
+        const invalidations = this.invalidations;
+        this.invalidations = [];
+        const refresh = this.refreshNext;
+        this.refreshedLast = refresh;
         this.refreshNext = false;
-        try {
-          result = await lint2({
-            roots,
-            cwd: roots[0],
-            overrides,
-            load: this.cache.hooks,
-            signal,
-            incremental: this.incremental,
-            ...this.configFile ? { configFile: this.configFile } : {}
-          });
-        } catch (error) {
-          if (error instanceof ConfigError) return this.publishConfigError(error, open, versions);
-          throw error;
+        let response = await this.linter.run({ roots, overrides, refresh, invalidations, ...this.configFile ? { configFile: this.configFile } : {} });
+        if (response.kind === "failed" && this.linter instanceof LintWorker && this.linter.failed) {
+          this.connection.console.error(`gitops-lint: ${response.error}; linting on the main thread from now on.`);
+          this.linter = new LintSession();
+          response = await this.linter.run({ roots, overrides, refresh, invalidations: [], ...this.configFile ? { configFile: this.configFile } : {} });
         }
-        this.cache.endRun();
-        for (const error of result.errors) this.showOnce(error.message);
-        const next = diagnosticsByFile(result);
-        this.publishAll(next, open, versions);
-        this.lastPublishAt = performance.now();
+        this.refreshDue = response.refreshDue;
+        switch (response.kind) {
+          case "aborted":
+            return;
+          case "failed": {
+            const error = new Error(response.error);
+            error.stack = response.error;
+            throw error;
+          }
+          case "config":
+            return this.publishConfigError(response, open, versions);
+          case "done":
+            for (const message of response.errors) this.showOnce(message);
+            this.publishAll(new Map(response.diagnostics), open, versions);
+            this.lastPublishAt = performance.now();
+        }
       }
       /** Roots that exist; with no workspace folder, the repository of the first open document. */
       async existingRoots(open) {
@@ -66435,6 +66691,9 @@ function formatTimings(timings) {
 ${rows.map(([id, ms]) => `${id.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`).join("\n")}
 `;
 }
+
+// src/package.ts
+if (process.env.GITOPS_LINT_LSP_WORKER === "1") void Promise.resolve().then(() => (init_lint_session(), lint_session_exports)).then((module2) => module2.serveLintWorker());
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   ConfigError,

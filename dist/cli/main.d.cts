@@ -2093,12 +2093,18 @@ declare class BuildMemo {
 		reused: number;
 		built: number;
 	};
+	/** What changed from an earlier index to `current` (the index of the last call with one), by earlier index. */
+	private changes;
+	private changedSince;
+	private valid;
 	/**
 	 * The build for `key` (everything that decides it besides the host, the Flux overrides'
 	 * places and the `exclude` filter of a generated kustomization), reused when still valid,
 	 * else made by `build` with a host (and filter) that record their calls.
 	 */
-	build(key: string, host: KustomizeHost, flux: FluxOverrides | undefined, build: (host: KustomizeHost, exclude?: (relative: string) => boolean) => BuildResult, exclude?: (relative: string) => boolean): BuildResult;
+	build(key: string, host: KustomizeHost, flux: FluxOverrides | undefined, build: (host: KustomizeHost, exclude?: (relative: string) => boolean) => BuildResult, exclude?: (relative: string) => boolean, 
+	/** The file index `host` answers from (`hostFromRootFiles`), if it does. */
+	tree?: RootFiles): BuildResult;
 	/** Forget builds the last run did not ask for. */
 	sweep(): void;
 }
@@ -2238,6 +2244,12 @@ declare function readContent(absPath: string, follow?: boolean): Uint8Array | nu
 type AnyRule$2 = Rule<string, never>;
 declare class IncrementalLint {
 	private readonly rules;
+	/** Each rule's place in `FileRecord.entries`. */
+	private readonly slots;
+	/** The records of the files of the last run, by file. */
+	private records;
+	/** This run's records, in file order, once per model (the first per-file rule of a run makes them). */
+	private readonly aligned;
 	/** Rules caught reading beyond their files: always run whole. */
 	private readonly whole;
 	/** What the last `check` of each rule did, for tests and profiling. */
@@ -2250,6 +2262,11 @@ declare class IncrementalLint {
 	 * with the earlier reports of the others given to `ctx.report` again, in file order.
 	 */
 	check(rule: AnyRule$2, ctx: RuleContext<string, never>, files: readonly SourceFile[], roots: readonly Root[]): void;
+	/**
+	 * The records of `files`, in order: the last run's for a file that is the same object with
+	 * the same `reported` flag and applied namespaces, a new one (nothing kept) otherwise.
+	 */
+	private recordsFor;
 	/** Run `rule` on the whole workspace, keeping nothing of it for the next run. */
 	private runWhole;
 }

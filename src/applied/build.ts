@@ -203,7 +203,8 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
   const memoBuild = (key: string, root: Root, dir: string, flux: FluxOverrides | undefined, exclude: ((relative: string) => boolean) | undefined): ReturnType<typeof buildKustomization> => {
     const options = (generatedExclude: ((relative: string) => boolean) | undefined) => ({ ...(flux ? { flux } : {}), ...(generatedExclude ? { generated: { exclude: generatedExclude } } : {}) });
     if (!input.memo) return buildKustomization(hostOf(root), dir, options(exclude));
-    return input.memo.build(key, hostOf(root), flux, (host, recorded) => buildKustomization(host, dir, options(recorded)), exclude);
+    // The host answers from the root's file index: the memo checks a build against what changed in it.
+    return input.memo.build(key, hostOf(root), flux, (host, recorded) => buildKustomization(host, dir, options(recorded)), exclude, input.rootFiles(root));
   };
 
   /** Build a Flux Kustomization as Flux would; `undefined` when its source or path is not known. */

@@ -32,17 +32,26 @@ type AnyRule = Rule<string, never>;
 type Kept = { report: Report<string>; docIndex?: number };
 
 interface FileEntry {
-  reported: boolean;
-  /** The file's written resources' applied namespaces when it was checked (see appliedNamespaces). */
-  namespaces: string;
   reports: Kept[];
   notes: RunNote[];
+}
+
+/**
+ * A file as the per-file rules last judged it, shared by all of them: what they reported on
+ * it, by rule (`entries[slot]`, see `IncrementalLint.slots`), for this very `SourceFile` with
+ * this `reported` flag and these applied namespaces. When either differs, all are dropped.
+ */
+interface FileRecord {
+  file: SourceFile;
+  reported: boolean;
+  /** The file's written resources' applied namespaces (see appliedNamespaces). */
+  namespaces: string;
+  entries: Array<FileEntry | undefined>;
 }
 
 interface RuleState {
   configs: readonly unknown[];
   options: string;
-  files: Map<SourceFile, FileEntry>;
   /** Files looked up by path in the runs that made the kept entries: root folder and path → the file found. */
   lookups: Map<string, { dir: string; path: string; found: SourceFile | undefined }>;
 }
@@ -89,6 +98,12 @@ function fileView(model: Model, files: readonly SourceFile[], note: (note: RunNo
  */
 export class IncrementalLint {
   private readonly rules = new Map<string, RuleState>();
+  /** Each rule's place in `FileRecord.entries`. */
+  private readonly slots = new Map<string, number>();
+  /** The records of the files of the last run, by file. */
+  private records = new Map<SourceFile, FileRecord>();
+  /** This run's records, in file order, once per model (the first per-file rule of a run makes them). */
+  private readonly aligned = new WeakMap<Model, { files: readonly SourceFile[]; records: FileRecord[] }>();
   /** Rules caught reading beyond their files: always run whole. */
   private readonly whole = new Set<string>();
   /** What the last `check` of each rule did, for tests and profiling. */
@@ -113,16 +128,18 @@ export class IncrementalLint {
       earlier.configs.length === configs.length &&
       earlier.configs.every((item, index) => item === configs[index]) &&
       sameLookups(earlier.lookups, ctx.model, roots);
-    const previous = valid ? earlier.files : new Map<SourceFile, FileEntry>();
     // Kept lookups stay; this run's are added (a failed run drops the whole state).
     const lookups: Lookups = valid ? earlier.lookups : new Map();
-    const namespaces = appliedNamespacesOf(ctx.model, files);
-    const changed = files.filter((file) => {
-      const entry = previous.get(file);
-      return entry?.reported !== file.reported || entry.namespaces !== namespaces.get(file);
-    });
+    let slot = this.slots.get(id);
+    if (slot === undefined) this.slots.set(id, (slot = this.slots.size));
+    const records = this.recordsFor(ctx.model, files);
+    const changed: SourceFile[] = [];
+    for (let at = 0; at < records.length; at++) {
+      const record = records[at]!;
+      if (!valid || record.entries[slot] === undefined) changed.push(record.file);
+    }
 
-    const fresh = new Map<SourceFile, FileEntry>(changed.map((file) => [file, { reported: file.reported, namespaces: namespaces.get(file) ?? '', reports: [], notes: [] }]));
+    const fresh = new Map<SourceFile, FileEntry>(changed.map((file) => [file, { reports: [], notes: [] }]));
     const byPath = new Map(changed.map((file) => [file.absPath, file]));
     try {
       const model = fileView(
@@ -154,18 +171,19 @@ export class IncrementalLint {
       return;
     }
 
-    const next = new Map<SourceFile, FileEntry>();
     const notes: RunNote[] = [];
     const reports: Array<Report<string>> = [];
     let kept = 0;
-    for (const file of files) {
-      const entry = fresh.get(file) ?? previous.get(file);
+    for (let at = 0; at < records.length; at++) {
+      const record = records[at]!;
+      const made = fresh.get(record.file);
+      if (made) record.entries[slot] = made;
+      else kept++;
+      const entry = made ?? record.entries[slot];
       if (!entry) continue;
-      next.set(file, entry);
-      if (!fresh.has(file)) kept++;
-      notes.push(...entry.notes);
+      for (const note of entry.notes) notes.push(note);
       for (const item of entry.reports) {
-        const report = restore(item, file, ctx.model);
+        const report = restore(item, record.file, ctx.model);
         if (!report) {
           // Cannot happen for an unchanged parse; if it did, nothing kept is trusted.
           this.runWhole(rule, ctx, files);
@@ -176,8 +194,30 @@ export class IncrementalLint {
     }
     for (const note of notes) ctx.model.note(note);
     for (const report of reports) ctx.report(report);
-    this.rules.set(id, { configs, options, files: next, lookups });
+    this.rules.set(id, { configs, options, lookups });
     this.last.set(id, { checked: changed.length, kept });
+  }
+
+  /**
+   * The records of `files`, in order: the last run's for a file that is the same object with
+   * the same `reported` flag and applied namespaces, a new one (nothing kept) otherwise.
+   */
+  private recordsFor(model: Model, files: readonly SourceFile[]): FileRecord[] {
+    const known = this.aligned.get(model);
+    if (known && known.files === files) return known.records;
+    const records: FileRecord[] = [];
+    const next = new Map<SourceFile, FileRecord>();
+    for (let at = 0; at < files.length; at++) {
+      const file = files[at]!;
+      const namespaces = appliedNamespaces(model, file);
+      let record = this.records.get(file);
+      if (!record || record.reported !== file.reported || record.namespaces !== namespaces) record = { file, reported: file.reported, namespaces, entries: [] };
+      records.push(record);
+      next.set(file, record);
+    }
+    this.records = next;
+    this.aligned.set(model, { files, records });
+    return records;
   }
 
   /** Run `rule` on the whole workspace, keeping nothing of it for the next run. */
@@ -197,19 +237,6 @@ function appliedNamespaces(model: Model, file: SourceFile): string {
   let key = '';
   for (const resource of model.resourcesIn(file)) key += `${resource.appliedNamespace ?? ''}\0`;
   return key;
-}
-
-/** {@link appliedNamespaces} of every file, once per model: every per-file rule of a run asks. */
-const namespacesByModel = new WeakMap<Model, Map<SourceFile, string>>();
-
-function appliedNamespacesOf(model: Model, files: readonly SourceFile[]): Map<SourceFile, string> {
-  let namespaces = namespacesByModel.get(model);
-  if (!namespaces) {
-    namespaces = new Map();
-    for (const file of files) namespaces.set(file, appliedNamespaces(model, file));
-    namespacesByModel.set(model, namespaces);
-  }
-  return namespaces;
 }
 
 /** Whether every lookup by path of the kept entries finds the same file in this run (a root that is gone finds nothing). */

@@ -7,7 +7,16 @@
  * reused only when every call, asked again of this run's host, gets the same answer (the same
  * `SourceFile` objects: a file whose content changed is a new object) and when the Flux
  * overrides point at the same places. Anything else builds again.
+ *
+ * A caller whose host answers from a root's file index (`RootFiles`) passes that index: the
+ * memo compares it with the index that last gave a build its answers (the last run's, for
+ * most builds), path by path, once per pair of indexes, and a build is valid when none of
+ * the files and folders it asked about is among those that changed (usually the one edited
+ * file), instead of asking every call again (thousands on a
+ * 2,000-file workspace, every edit). Calls that the index does not answer (`readText`, read
+ * from disk; `isClusterScoped` through another function) are still asked again.
  */
+import type { RootFiles, SourceFile } from '../model/workspace.js';
 import type { BuildResult, FluxOverrides } from './build.js';
 import type { KustomizeHost } from './context.js';
 import type { Location } from './origin.js';
@@ -26,6 +35,67 @@ interface Entry {
   excluded: Array<[string, boolean]>;
   /** The host's scope function: it answers from its arguments alone, so the same function gives the same answers. */
   isClusterScoped: KustomizeHost['isClusterScoped'];
+  /**
+   * With a file index: what the calls that it answers asked about (see `dependencies`), the
+   * index (its `files`) that last gave those answers, and the other calls, to ask again.
+   */
+  indexed?: { seen: ReadonlyMap<string, SourceFile>; on: Set<string>; others: Call[] };
+}
+
+/** The parent folder of a root-relative path (`''` for the root). */
+function parentOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+/**
+ * What a call's answer depends on, as keys of `changedKeys`: `f` a path's file, `d` the files
+ * directly in a folder, `x` whether a folder exists, `s` the folders directly in a folder.
+ * `undefined` for a call the index does not answer.
+ */
+function dependencies(call: Call): string[] | undefined {
+  const arg = call.args[0];
+  if (typeof arg !== 'string') return undefined;
+  switch (call.method) {
+    case 'file':
+      return [`f\0${arg}`];
+    case 'kustomizationFile':
+    case 'filesIn':
+      return [`d\0${arg}`];
+    case 'isDirectory':
+      return [`x\0${arg}`];
+    case 'dirsIn':
+      return [`s\0${arg}`];
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The keys of `dependencies` whose answers may differ between two indexes of a root: a file
+ * whose `SourceFile` changed changes its path's file and its folder's list; a file added or
+ * removed also the folders above it, which may have appeared or gone.
+ */
+function changedKeys(before: ReadonlyMap<string, SourceFile>, after: ReadonlyMap<string, SourceFile>): Set<string> {
+  const keys = new Set<string>();
+  const changed = (path: string, moved: boolean) => {
+    keys.add(`f\0${path}`);
+    keys.add(`d\0${parentOf(path)}`);
+    if (!moved) return;
+    for (let dir = parentOf(path); ; dir = parentOf(dir)) {
+      keys.add(`x\0${dir}`);
+      keys.add(`s\0${dir}`);
+      keys.add(`d\0${dir}`);
+      if (dir === '') break;
+      keys.add(`s\0${parentOf(dir)}`);
+    }
+  };
+  for (const [path, file] of after) {
+    const earlier = before.get(path);
+    if (earlier !== file) changed(path, earlier === undefined);
+  }
+  for (const path of before.keys()) if (!after.has(path)) changed(path, true);
+  return keys;
 }
 
 const METHODS: ReadonlyArray<keyof KustomizeHost> = ['file', 'isDirectory', 'kustomizationFile', 'filesIn', 'dirsIn', 'isClusterScoped', 'readText'];
@@ -62,6 +132,28 @@ export class BuildMemo {
   private used = new Set<string>();
   /** Builds reused and made, for tests and profiling. */
   readonly stats = { reused: 0, built: 0 };
+  /** What changed from an earlier index to `current` (the index of the last call with one), by earlier index. */
+  private changes: { current: ReadonlyMap<string, SourceFile> | undefined; since: Map<ReadonlyMap<string, SourceFile>, Set<string>> } = { current: undefined, since: new Map() };
+
+  private changedSince(seen: ReadonlyMap<string, SourceFile>, current: ReadonlyMap<string, SourceFile>): Set<string> {
+    if (this.changes.current !== current) this.changes = { current, since: new Map() };
+    let keys = this.changes.since.get(seen);
+    if (!keys) this.changes.since.set(seen, (keys = changedKeys(seen, current)));
+    return keys;
+  }
+
+  private valid(entry: Entry, host: KustomizeHost, tree: RootFiles | undefined): boolean {
+    const again = (call: Call) => (call.method === 'isClusterScoped' && host.isClusterScoped === entry.isClusterScoped) || sameAnswer(ask(host, call), call.result);
+    const indexed = entry.indexed;
+    if (!tree || !indexed) return entry.calls.every(again);
+    if (indexed.seen !== tree.files) {
+      // Most builds were last checked against the same index (the last run's): its changes are worked out once.
+      for (const key of this.changedSince(indexed.seen, tree.files)) if (indexed.on.has(key)) return false;
+    }
+    if (!indexed.others.every(again)) return false;
+    indexed.seen = tree.files;
+    return true;
+  }
 
   /**
    * The build for `key` (everything that decides it besides the host, the Flux overrides'
@@ -74,6 +166,8 @@ export class BuildMemo {
     flux: FluxOverrides | undefined,
     build: (host: KustomizeHost, exclude?: (relative: string) => boolean) => BuildResult,
     exclude?: (relative: string) => boolean,
+    /** The file index `host` answers from (`hostFromRootFiles`), if it does. */
+    tree?: RootFiles,
   ): BuildResult {
     this.used.add(key);
     const locations = locationsOf(flux);
@@ -81,7 +175,7 @@ export class BuildMemo {
     if (
       entry &&
       sameLocations(entry.locations, locations) &&
-      entry.calls.every((call) => (call.method === 'isClusterScoped' && host.isClusterScoped === entry.isClusterScoped) || sameAnswer(ask(host, call), call.result)) &&
+      this.valid(entry, host, tree) &&
       (exclude ? entry.excluded.every(([relative, answer]) => exclude(relative) === answer) : entry.excluded.length === 0)
     ) {
       this.stats.reused++;
@@ -108,7 +202,18 @@ export class BuildMemo {
         return answer;
       });
     const output = build(recording, recordingExclude);
-    this.entries.set(key, { output, calls, locations, excluded, isClusterScoped: host.isClusterScoped });
+    const made: Entry = { output, calls, locations, excluded, isClusterScoped: host.isClusterScoped };
+    if (tree) {
+      const on = new Set<string>();
+      const others: Call[] = [];
+      for (const call of calls) {
+        const keys = dependencies(call);
+        if (keys) for (const item of keys) on.add(item);
+        else others.push(call);
+      }
+      made.indexed = { seen: tree.files, on, others };
+    }
+    this.entries.set(key, made);
     return output;
   }
 

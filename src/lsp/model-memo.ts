@@ -91,7 +91,7 @@ export class ModelMemo {
       for (const object of entry.objects) {
         if (!object.applied) continue;
         object.applied.build = build;
-        delete object.applied.assumed;
+        object.applied.assumed = undefined;
       }
       this.objects.set(documents, entries);
       return entry.objects;
@@ -110,7 +110,7 @@ export class ModelMemo {
       kept.run = this.run;
       this.stats.reused++;
       kept.copy.applied.build = build;
-      delete kept.copy.applied.assumed;
+      kept.copy.applied.assumed = undefined;
       return kept.copy;
     }
     this.stats.made++;

@@ -4,7 +4,9 @@
  * files and repositories resolve) with the text of open documents in place of the files on
  * disk. An edit reads nothing from disk and parses only the edited document: discovery, file
  * contents and parses are kept until the editor reports a file changed on disk (see
- * `LoadCache`). A run that a newer edit makes stale is abandoned between two rules.
+ * `LoadCache`). A run that a newer edit makes stale is abandoned between two rules. Runs are
+ * made on a worker thread (see `lint-session.ts`: its young generation holds a whole run);
+ * this thread speaks the protocol.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -24,15 +26,12 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { toolVersion } from '../version.js';
-import { CONFIG_FILE_NAME, ConfigError } from '../config/load.js';
-import { lint } from '../index.js';
-import type { LintResult } from '../model/result.js';
+import { CONFIG_FILE_NAME } from '../config/load.js';
 import { isInside } from '../workspace/discover.js';
 import { gitTopLevel } from '../workspace/git.js';
-import { LoadCache } from './cache.js';
-import { IncrementalLint } from '../engine/incremental.js';
+import { LintSession, LintWorker, type Invalidation, type Linter, type LintResponse } from './lint-session.js';
 import { stdioTransport } from './transport.js';
-import { configErrorDiagnostic, diagnosticsByFile } from './diagnostics.js';
+import { configErrorDiagnostic } from './diagnostics.js';
 
 /**
  * Wait this long after a change before linting: changes the editor sends together (one read
@@ -95,11 +94,28 @@ interface Published {
   version: number | undefined;
 }
 
+/**
+ * Where runs are made: a worker thread when this is the bundle (the worker loads it), else
+ * (the sources run directly) this thread.
+ */
+function makeLinter(): Linter {
+  const file = fileURLToPath(import.meta.url);
+  if (!file.endsWith('.cjs')) return new LintSession();
+  try {
+    return new LintWorker(file);
+  } catch {
+    return new LintSession();
+  }
+}
+
 class LanguageServer {
   private readonly documents = new TextDocuments(TextDocument);
-  private readonly cache = new LoadCache();
-  /** Findings of per-file rules, kept for the files an edit did not change. */
-  private readonly incremental = new IncrementalLint();
+  /** Runs lints and keeps what they read, parsed and found between edits. */
+  private linter: Linter = makeLinter();
+  /** What may have changed on disk since the last run started: applied before the next one. */
+  private invalidations: Invalidation[] = [];
+  /** What the last run said: something kept is old enough for a refreshing run. */
+  private refreshDue = false;
   /** Workspace folders and `initializationOptions.roots`, absolute. */
   private folders: string[] = [];
   private extraRoots: string[] = [];
@@ -118,7 +134,6 @@ class LanguageServer {
   private running = false;
   private rerun = false;
   /** Aborts the current run when a newer edit makes it stale. */
-  private abort: AbortController | undefined;
   private lastPublishAt = performance.now();
   private shuttingDown = false;
   /** Messages already shown, so a broken root does not pop up on every keystroke. */
@@ -188,6 +203,7 @@ class LanguageServer {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const watcher of this.watchers) watcher.close();
     this.watchers = [];
+    this.linter.close();
   }
 
   /**
@@ -223,12 +239,12 @@ class LanguageServer {
    */
   private schedule(changed: { files?: string[]; discovery?: boolean } = {}): void {
     if (this.shuttingDown) return;
-    this.cache.invalidate(changed);
+    this.invalidations.push(changed);
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
     if (this.running) {
       this.rerun = true;
-      if (performance.now() - this.lastPublishAt < MAX_STALE_MS) this.abort?.abort();
+      if (performance.now() - this.lastPublishAt < MAX_STALE_MS) this.linter.abort();
       return;
     }
     if (this.timer) return;
@@ -243,19 +259,14 @@ class LanguageServer {
     try {
       do {
         this.rerun = false;
-        this.abort = new AbortController();
-        try {
-          await this.lintOnce(this.abort.signal);
-        } catch (error) {
-          if (!this.abort.signal.aborted) throw error;
-        }
+        await this.lintOnce();
       } while (this.rerun && !this.shuttingDown);
     } catch (error) {
       this.connection.console.error(`gitops-lint: internal error: ${errorText(error)}`);
     } finally {
       this.running = false;
     }
-    if (!this.shuttingDown && !this.timer && !this.refreshedLast && this.cache.refreshDue()) {
+    if (!this.shuttingDown && !this.timer && !this.refreshedLast && this.refreshDue) {
       this.refreshTimer = setTimeout(() => {
         this.refreshTimer = undefined;
         this.refreshNext = true;
@@ -264,7 +275,7 @@ class LanguageServer {
     }
   }
 
-  private async lintOnce(signal: AbortSignal): Promise<void> {
+  private async lintOnce(): Promise<void> {
     const open = new Map<string, TextDocument>();
     for (const document of this.documents.all()) {
       const file = uriToPath(document.uri);
@@ -272,33 +283,37 @@ class LanguageServer {
     }
     const roots = await this.existingRoots(open);
     if (roots.length === 0) return;
-    const overrides = new Map([...open].map(([file, document]) => [file, document.getText()]));
+    const overrides = [...open].map(([file, document]): [string, string] => [file, document.getText()]);
     const versions = new Map([...open].map(([file, document]) => [file, document.version]));
 
-    let result: LintResult;
-    this.cache.beginRun({ refresh: this.refreshNext });
-    this.refreshedLast = this.refreshNext;
+    const invalidations = this.invalidations;
+    this.invalidations = [];
+    const refresh = this.refreshNext;
+    this.refreshedLast = refresh;
     this.refreshNext = false;
-    try {
-      result = await lint({
-        roots,
-        cwd: roots[0],
-        overrides,
-        load: this.cache.hooks,
-        signal,
-        incremental: this.incremental,
-        ...(this.configFile ? { configFile: this.configFile } : {}),
-      });
-    } catch (error) {
-      if (error instanceof ConfigError) return this.publishConfigError(error, open, versions);
-      throw error;
+    let response: LintResponse = await this.linter.run({ roots, overrides, refresh, invalidations, ...(this.configFile ? { configFile: this.configFile } : {}) });
+    if (response.kind === 'failed' && this.linter instanceof LintWorker && this.linter.failed) {
+      // The worker is gone (it cannot be started, or it ran out of memory): lint here from now on, from scratch.
+      this.connection.console.error(`gitops-lint: ${response.error}; linting on the main thread from now on.`);
+      this.linter = new LintSession();
+      response = await this.linter.run({ roots, overrides, refresh, invalidations: [], ...(this.configFile ? { configFile: this.configFile } : {}) });
     }
-    this.cache.endRun();
-    for (const error of result.errors) this.showOnce(error.message);
-
-    const next = diagnosticsByFile(result);
-    this.publishAll(next, open, versions);
-    this.lastPublishAt = performance.now();
+    this.refreshDue = response.refreshDue;
+    switch (response.kind) {
+      case 'aborted':
+        return;
+      case 'failed': {
+        const error = new Error(response.error);
+        error.stack = response.error;
+        throw error;
+      }
+      case 'config':
+        return this.publishConfigError(response, open, versions);
+      case 'done':
+        for (const message of response.errors) this.showOnce(message);
+        this.publishAll(new Map(response.diagnostics), open, versions);
+        this.lastPublishAt = performance.now();
+    }
   }
 
   /** Roots that exist; with no workspace folder, the repository of the first open document. */
@@ -339,7 +354,7 @@ class LanguageServer {
    * A bad config stops the run: show the error on the config file (when it is one) and leave
    * the other diagnostics as they were until the config is fixed.
    */
-  private publishConfigError(error: ConfigError, open: ReadonlyMap<string, TextDocument>, versions: ReadonlyMap<string, number>): void {
+  private publishConfigError(error: { message: string; file: string; line?: number; column?: number }, open: ReadonlyMap<string, TextDocument>, versions: ReadonlyMap<string, number>): void {
     if (/\.ya?ml$/i.test(error.file)) {
       this.publish(path.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
     } else {

@@ -6,10 +6,10 @@ import { lint } from '../../src/index.js';
 import type { LintResult } from '../../src/model/result.js';
 import { BuildMemo } from '../../src/kustomize/memo.js';
 import { buildKustomization } from '../../src/kustomize/build.js';
-import { hostFromFiles } from '../../src/kustomize/host.js';
+import { hostFromFiles, hostFromRootFiles } from '../../src/kustomize/host.js';
 import { LoadCache } from '../../src/lsp/cache.js';
 import { loadSourceFile } from '../../src/workspace/source-file.js';
-import type { Root } from '../../src/model/workspace.js';
+import type { Root, RootFiles, SourceFile } from '../../src/model/workspace.js';
 
 const FLUX = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
@@ -163,5 +163,60 @@ describe('BuildMemo', () => {
     expect(builds).toBe(3);
     expect(missing.problems.map((problem) => problem.code)).toEqual(['missing-file']);
     expect(memo.stats).toEqual({ reused: 2, built: 3 });
+  });
+
+  /** A root's file index, as the model makes one. */
+  const index = (files: readonly SourceFile[]): RootFiles => {
+    const parent = (relative: string) => (relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '');
+    const tree = { root, files: new Map<string, SourceFile>(), dirs: new Set<string>(['']), filesIn: new Map<string, SourceFile[]>(), dirsIn: new Map<string, string[]>() };
+    for (const item of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+      tree.files.set(item.path, item);
+      tree.filesIn.set(parent(item.path), [...(tree.filesIn.get(parent(item.path)) ?? []), item]);
+      for (let dir = parent(item.path); dir !== '' && !tree.dirs.has(dir); dir = parent(dir)) {
+        tree.dirs.add(dir);
+        tree.dirsIn.set(parent(dir), [...(tree.dirsIn.get(parent(dir)) ?? []), dir].sort());
+      }
+    }
+    return tree;
+  };
+
+  it('checks a build against what changed in the file index its host answers from, also after runs that did not ask for it', () => {
+    const memo = new BuildMemo();
+    const kustomization = file('deploy/kustomization.yaml', KUSTOMIZATION);
+    const app = file('deploy/app.yaml', APP);
+    const other = file('other/app.yaml', APP);
+    let builds = 0;
+    const run = (files: SourceFile[], dir = 'deploy') => {
+      const tree = index(files);
+      return memo.build(dir, hostFromRootFiles(tree), undefined, (host) => {
+        builds++;
+        return buildKustomization(host, dir);
+      }, undefined, tree);
+    };
+
+    const first = run([kustomization, app, other]);
+    expect(run([kustomization, app, other])).toBe(first);
+    // Another folder's file changed, was added, or a folder appeared: the same build.
+    expect(run([kustomization, app, file('other/app.yaml', `${APP}# edited\n`)])).toBe(first);
+    expect(run([kustomization, app, other, file('other/more/app.yaml', APP)])).toBe(first);
+    expect(builds).toBe(1);
+
+    // A file added next to the kustomization (its folder's list changed): built again.
+    run([kustomization, app, other, file('deploy/extra.yaml', APP)]);
+    expect(builds).toBe(2);
+
+    // An index that another build was checked against in between (a run that did not ask for
+    // this one, or was abandoned): what changed since this build's own last check counts.
+    const edited = file('deploy/app.yaml', APP.replace(':latest', ':1.0.0'));
+    const files = [kustomization, edited, other];
+    run(files, 'other');
+    const second = run(files);
+    expect(builds).toBe(4);
+    expect(second.objects.map((object) => object.written.file)).toEqual([edited]);
+
+    // The kustomization file is gone: built again.
+    expect(run([edited, other])).not.toBe(second);
+    expect(builds).toBe(5);
+    expect(memo.stats).toEqual({ reused: 3, built: 5 });
   });
 });
