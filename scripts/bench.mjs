@@ -330,6 +330,21 @@ function commitAll(dir) {
   git('-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'bench');
 }
 
+/**
+ * The runs' environment: a V8 code cache of the bench's own (XDG_CACHE_HOME in a temporary
+ * folder), so that what other runs of this machine wrote in ~/.cache (another build, a run that
+ * compiled less) is not what the first rows find, and BENCH_BIN's build and this one never
+ * replace each other's cache.
+ */
+let cacheHome;
+function benchEnv() {
+  if (cacheHome === undefined) {
+    cacheHome = mkdtempSync(path.join(tmpdir(), 'gitops-lint-bench-cache-'));
+    process.on('exit', () => rmSync(cacheHome, { recursive: true, force: true }));
+  }
+  return { ...process.env, XDG_CACHE_HOME: cacheHome };
+}
+
 function measure(args, cwd) {
   return measureAlternating([{ args, cwd }])[0];
 }
@@ -340,13 +355,13 @@ function measure(args, cwd) {
  * the machine or of the V8 code cache during the series falls on every workspace alike.
  */
 function measureAlternating(cases) {
-  for (const { args, cwd } of cases) spawnSync(process.execPath, [bin, ...args], { cwd, stdio: 'ignore' });
+  for (const { args, cwd } of cases) spawnSync(process.execPath, [bin, ...args], { cwd, stdio: 'ignore', env: benchEnv() });
   const results = cases.map(() => ({ samples: [], cpu: [], rssKiB: 0, summary: {} }));
   for (let run = 0; run < runs; run++) {
     cases.forEach(({ args, cwd }, index) => {
       const result = results[index];
       const start = process.hrtime.bigint();
-      const child = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, bin, '-f', 'json', ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+      const child = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, bin, '-f', 'json', ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: benchEnv() });
       const wall = Number(process.hrtime.bigint() - start) / 1e9;
       if (child.status !== 0 && child.status !== 1) throw new Error(`gitops-lint exited ${child.status}: ${child.stderr}`);
       result.samples.push(wall);
