@@ -160,7 +160,8 @@ function valuesFromRefs(model: Model): DataRef[] {
 function terraformRefs(model: Model): DataRef[] {
   const refs: DataRef[] = [];
   for (const resource of model.ofKind('Terraform', TERRAFORM_GROUP)) {
-    const base = { referrer: resource, namespace: resource.appliedNamespace, scope: SAME_NAMESPACE, optionalKey: true };
+    // Field by field, no spread of shared fields (see kustomizationRefs).
+    const namespace = resource.appliedNamespace;
     for (const field of ['varsFrom', 'backendConfigsFrom'] as const) {
       const keysField = field === 'varsFrom' ? 'varsKeys' : 'keys';
       asArray(resource.get(['spec', field])).forEach((_, index) => {
@@ -169,12 +170,12 @@ function terraformRefs(model: Model): DataRef[] {
         if (!ref) return;
         const { kind, name, item } = ref;
         const effect = field === 'varsFrom' ? 'the Terraform run fails' : 'the Terraform backend cannot be configured';
-        refs.push({ ...base, kind, name, path: [...path, 'name'], optional: item.optional === true, effect });
+        refs.push({ referrer: resource, namespace, scope: SAME_NAMESPACE, optionalKey: true, kind, name, path: [...path, 'name'], optional: item.optional === true, effect });
         asArray(item[keysField]).forEach((key, keyIndex) => {
           // `key:variable` renames; the part before the colon is the data key.
           if (typeof key !== 'string') return;
           refs.push({
-            ...base, kind, name, path: [...path, 'name'], optional: item.optional === true, keyOnly: true,
+            referrer: resource, namespace, scope: SAME_NAMESPACE, optionalKey: true, kind, name, path: [...path, 'name'], optional: item.optional === true, keyOnly: true,
             key: { name: key.split(':')[0] ?? key, path: [...path, keysField, keyIndex] },
             effect: field === 'varsFrom' ? 'the variable is silently left empty or unset' : effect,
           });
@@ -189,7 +190,7 @@ function terraformRefs(model: Model): DataRef[] {
         const name = asString(ref?.name);
         if (!ref || name === undefined) continue;
         const path = [...runner, 'env', index, 'valueFrom', field];
-        refs.push({ ...base, kind, name, path: [...path, 'name'], key: { name: asScalarString(ref.key) ?? '', path: [...path, 'key'] }, optional: ref.optional === true, effect: 'the runner pod does not start' });
+        refs.push({ referrer: resource, namespace, scope: SAME_NAMESPACE, optionalKey: true, kind, name, path: [...path, 'name'], key: { name: asScalarString(ref.key) ?? '', path: [...path, 'key'] }, optional: ref.optional === true, effect: 'the runner pod does not start' });
       }
     });
   }
@@ -221,15 +222,20 @@ function identitiesOf(build: AppliedBuild): Set<string> {
 function kustomizationRefs(model: Model): DataRef[] {
   const refs: DataRef[] = [];
   for (const resource of model.ofKind('Kustomization', KUSTOMIZE_GROUP)) {
-    const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
+    // Each reference written out field by field: an object spread of shared fields (`{...base, kind}`)
+    // made this function ten times slower (2 ms of every run on 200 Kustomizations).
+    const namespace = resource.appliedNamespace;
     asArray(resource.get(['spec', 'postBuild', 'substituteFrom'])).forEach((_, index) => {
       const path = ['spec', 'postBuild', 'substituteFrom', index];
       const ref = typedRef(resource, path);
-      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path, 'name'], optional: ref.item.optional === true, effect: 'the Kustomization fails to build' });
+      if (ref) refs.push({ referrer: resource, namespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true, kind: ref.kind, name: ref.name, path: [...path, 'name'], optional: ref.item.optional === true, effect: 'the Kustomization fails to build' });
     });
     const secret = asString(resource.get(['spec', 'decryption', 'secretRef', 'name']));
     if (secret !== undefined) {
-      const ref: DataRef = { ...base, kind: 'Secret', name: secret, path: ['spec', 'decryption', 'secretRef', 'name'], optional: false, decryptionKey: true, effect: 'Flux cannot decrypt the SOPS files it applies' };
+      const ref: DataRef = {
+        referrer: resource, namespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true,
+        kind: 'Secret', name: secret, path: ['spec', 'decryption', 'secretRef', 'name'], optional: false, decryptionKey: true, effect: 'Flux cannot decrypt the SOPS files it applies',
+      };
       // The Kustomization that syncs the cluster (bootstrap's, a FluxInstance's) cannot decrypt its
       // own key: that key is put in the cluster at bootstrap, outside git.
       if (isEntry(model, resource)) {
