@@ -1222,4 +1222,52 @@ describe('secret-ref-exists and Secrets created outside git by nature', () => {
       'Secret cluster-kubeconfig in namespace production (read by Kustomization production/tenants) was not checked: kubeconfig Secrets for remote clusters are created outside git (flux create secret, a script, Cluster API). Declare it in externalSecrets of .gitops-lint.yaml to check its keys.',
     );
   });
+
+  // The entry point is found by kind, name and namespace among the objects of the Kustomization's own build.
+  const decrypting = (name: string, path: string) => yaml`
+    apiVersion: kustomize.toolkit.fluxcd.io/v1
+    kind: Kustomization
+    metadata:
+      name: ${name}
+      namespace: flux-system
+    spec:
+      interval: 10m
+      path: ${path}
+      prune: true
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+      decryption:
+        provider: sops
+        secretRef:
+          name: sops-age
+  `;
+
+  it('notes the decryption Secret of the Kustomization whose build applies itself (what bootstrap commits)', async () => {
+    const result = await lintExample(rule, {
+      files: {
+        'clusters/homelab/flux-system/gotk-sync.yaml': `${gotkSync}  decryption:\n    provider: sops\n    secretRef:\n      name: sops-age\n`,
+      },
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.notes.map((note) => note.message)).toContain(
+      'Secret sops-age in namespace flux-system (read by Kustomization flux-system/flux-system) was not checked: the decryption key of the Kustomization that syncs the cluster is created at bootstrap, outside git. Declare it in externalSecrets of .gitops-lint.yaml to check its keys.',
+    );
+  });
+
+  it('checks the decryption Secret of a Kustomization whose build holds one of its name in another namespace', async () => {
+    const result = await lintExample(rule, {
+      files: {
+        'clusters/homelab/flux-system/gotk-sync.yaml': gotkSync,
+        'clusters/homelab/apps.yaml': decrypting('apps', './apps'),
+        'apps/apps.yaml': decrypting('apps', './tenants').replace('namespace: flux-system', 'namespace: tenants'),
+      },
+    });
+    expect(result.notes.map((note) => note.message).filter((message) => message.includes('created at bootstrap'))).toEqual([]);
+    // flux-system/apps is no entry point: its build applies tenants/apps, not itself.
+    expect(result.findings.map((finding) => `${finding.location.file}:${finding.location.startLine}:${finding.location.startColumn} ${finding.messageId} ${finding.resource?.namespace}`)).toEqual([
+      'apps/apps.yaml:16:13 missing tenants',
+      'clusters/homelab/apps.yaml:16:13 missing flux-system',
+    ]);
+  });
 });
