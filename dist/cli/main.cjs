@@ -34872,7 +34872,7 @@ function valuesFromRefs(model) {
 function terraformRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("Terraform", TERRAFORM_GROUP)) {
-    const base = { referrer: resource, namespace: resource.appliedNamespace, scope: SAME_NAMESPACE, optionalKey: true };
+    const namespace = resource.appliedNamespace;
     for (const field of ["varsFrom", "backendConfigsFrom"]) {
       const keysField = field === "varsFrom" ? "varsKeys" : "keys";
       asArray(resource.get(["spec", field])).forEach((_, index) => {
@@ -34881,11 +34881,14 @@ function terraformRefs(model) {
         if (!ref) return;
         const { kind, name: name3, item } = ref;
         const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name3, path: [...path26, "name"], optional: item.optional === true, effect });
+        refs.push({ referrer: resource, namespace, scope: SAME_NAMESPACE, optionalKey: true, kind, name: name3, path: [...path26, "name"], optional: item.optional === true, effect });
         asArray(item[keysField]).forEach((key2, keyIndex) => {
           if (typeof key2 !== "string") return;
           refs.push({
-            ...base,
+            referrer: resource,
+            namespace,
+            scope: SAME_NAMESPACE,
+            optionalKey: true,
             kind,
             name: name3,
             path: [...path26, "name"],
@@ -34905,7 +34908,7 @@ function terraformRefs(model) {
         const name3 = asString(ref?.name);
         if (!ref || name3 === void 0) continue;
         const path26 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name3, path: [...path26, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path26, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+        refs.push({ referrer: resource, namespace, scope: SAME_NAMESPACE, optionalKey: true, kind, name: name3, path: [...path26, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path26, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
       }
     });
   }
@@ -34914,25 +34917,40 @@ function terraformRefs(model) {
 function isEntry(model, resource) {
   if (resource.synthetic !== void 0) return true;
   const build3 = model.applied.buildOf(resource);
-  return build3 !== void 0 && identitiesOf(build3).has(identityKey(resource));
+  return build3 !== void 0 && applies(build3, resource);
 }
-function identitiesOf(build3) {
-  let identities = buildIdentities.get(build3);
-  if (!identities) buildIdentities.set(build3, identities = new Set(build3.objects.map(identityKey)));
-  return identities;
+function applies(build3, resource) {
+  const { kind, name: name3, appliedNamespace } = resource;
+  const objects = build3.objects;
+  for (let index = 0; index < objects.length; index++) {
+    const object = objects[index];
+    if (object.kind === kind && object.name === name3 && object.appliedNamespace === appliedNamespace) return true;
+  }
+  return false;
 }
 function kustomizationRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("Kustomization", KUSTOMIZE_GROUP)) {
-    const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
+    const namespace = resource.appliedNamespace;
     asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((_, index) => {
       const path26 = ["spec", "postBuild", "substituteFrom", index];
       const ref = typedRef(resource, path26);
-      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path26, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
+      if (ref) refs.push({ referrer: resource, namespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true, kind: ref.kind, name: ref.name, path: [...path26, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
     });
     const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
     if (secret !== void 0) {
-      const ref = { ...base, kind: "Secret", name: secret, path: ["spec", "decryption", "secretRef", "name"], optional: false, decryptionKey: true, effect: "Flux cannot decrypt the SOPS files it applies" };
+      const ref = {
+        referrer: resource,
+        namespace,
+        scope: KUSTOMIZATION_SCOPE,
+        optionalKey: true,
+        kind: "Secret",
+        name: secret,
+        path: ["spec", "decryption", "secretRef", "name"],
+        optional: false,
+        decryptionKey: true,
+        effect: "Flux cannot decrypt the SOPS files it applies"
+      };
       if (isEntry(model, resource)) {
         ref.outOfBand = "the decryption key of the Kustomization that syncs the cluster is created at bootstrap, outside git";
         ref.outOfBandAnywhere = true;
@@ -34945,7 +34963,7 @@ function kustomizationRefs(model) {
 function fluxRefs(model) {
   return [...valuesFromRefs(model), ...terraformRefs(model), ...kustomizationRefs(model), ...sourceRefs(model), ...kubeConfigRefs(model), ...notificationAndImageRefs(model), ...fluxInstanceRefs(model)];
 }
-var NOTIFICATION_GROUP2, IMAGE_GROUP2, OPERATOR_GROUP2, PROXY_KEYS, identityKey, buildIdentities;
+var NOTIFICATION_GROUP2, IMAGE_GROUP2, OPERATOR_GROUP2, PROXY_KEYS;
 var init_flux = __esm({
   "src/references/flux.ts"() {
     "use strict";
@@ -34956,11 +34974,6 @@ var init_flux = __esm({
     IMAGE_GROUP2 = "image.toolkit.fluxcd.io";
     OPERATOR_GROUP2 = "fluxcd.controlplane.io";
     PROXY_KEYS = [{ anyOf: ["address"], reason: "it holds the proxy URL" }];
-    identityKey = (resource) => {
-      const namespace = resource.appliedNamespace;
-      return `${resource.kind.length}:${resource.kind}${resource.name.length}:${resource.name}${namespace === void 0 ? "-" : `+${namespace}`}`;
-    };
-    buildIdentities = /* @__PURE__ */ new WeakMap();
   }
 });
 
