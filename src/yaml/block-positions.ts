@@ -86,7 +86,7 @@ export function blockPositions(text: string, values: readonly unknown[]): Docume
     // The indentation, matched natively (spaces cannot run past the line break).
     INDENT.lastIndex = start;
     INDENT.test(text);
-    let content = INDENT.lastIndex;
+    const content = INDENT.lastIndex;
     // A comment starts with `#` at the start of the content or after a space; a line with a
     // quote and a comment is left to js-yaml (the `#` may be inside the quotes).
     let contentEnd = end;
