@@ -11611,16 +11611,22 @@ var init_js_yaml = __esm({
 });
 
 // src/yaml/block-positions.ts
+function keyLengthAt(text, at) {
+  KEY.lastIndex = at;
+  return KEY.test(text) ? KEY.lastIndex - at : -1;
+}
 function blockPositions(text, values) {
   if (NOT_PLAIN.test(text)) return void 0;
   const lines = [];
+  let hash = text.indexOf("#");
   for (let start2 = 0; start2 <= text.length; ) {
     let end = text.indexOf("\n", start2);
     if (end === -1) end = text.length;
-    let content = start2;
-    while (content < end && text.charCodeAt(content) === 32) content++;
+    INDENT.lastIndex = start2;
+    INDENT.test(text);
+    const content = INDENT.lastIndex;
     let contentEnd = end;
-    const hash = text.indexOf("#", content);
+    if (hash !== -1 && hash < content) hash = text.indexOf("#", content);
     if (hash !== -1 && hash < end) {
       const comment = hash === content ? hash : text.indexOf(" #", content);
       if (comment !== -1 && comment < end) {
@@ -11634,12 +11640,13 @@ function blockPositions(text, values) {
   }
   const documents = [];
   let current = [];
-  lines.forEach((line, index) => {
-    if (line.content === line.start && text.startsWith("---", line.start) && line.end === line.start + 3) {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index];
+    if (line.content === line.start && line.end === line.start + 3 && text.startsWith("---", line.start)) {
       if (index > 0 || current.length > 0) documents.push(current);
       current = [];
     } else if (line.content < line.end) current.push(line);
-  });
+  }
   if (current.length > 0) documents.push(current);
   if (documents.length !== values.length) return void 0;
   try {
@@ -11665,12 +11672,20 @@ function isRecord(value) {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
-var NOT_PLAIN, KEY, NOT_STRING_KEY, NOT_PLAIN_START, UNSURE, Reader;
+var NOT_PLAIN, KEY, INDENT, SPACE, DASH, COMMA, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE, NOT_STRING_KEY, NOT_PLAIN_START, UNSURE, Reader;
 var init_block_positions = __esm({
   "src/yaml/block-positions.ts"() {
     "use strict";
     NOT_PLAIN = /[\t\r\uFEFF\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]| $|^\.\.\.|^---[ ]*\S/m;
-    KEY = /^([A-Za-z_][A-Za-z0-9_./-]*):(?= |$)/;
+    KEY = /[A-Za-z_][A-Za-z0-9_./-]*:(?=[ \n]|$)/y;
+    INDENT = / */y;
+    SPACE = 32;
+    DASH = 45;
+    COMMA = 44;
+    OPEN_BRACKET = 91;
+    CLOSE_BRACKET = 93;
+    OPEN_BRACE = 123;
+    CLOSE_BRACE = 125;
     NOT_STRING_KEY = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
     NOT_PLAIN_START = /^(?:[?:,[\]{}#&*!|>'"%@`]|- |-$)/;
     UNSURE = /* @__PURE__ */ Symbol("unsure");
@@ -11687,17 +11702,17 @@ var init_block_positions = __esm({
       }
       startsItem(index, column) {
         const line = this.lines[index];
-        return line !== void 0 && this.indent(index) === column && this.text[line.content] === "-" && this.text[line.content + 1] === " ";
+        return line !== void 0 && line.content - line.start === column && this.text.charCodeAt(line.content) === DASH && this.text.charCodeAt(line.content + 1) === SPACE;
       }
       /** The block node whose first line is `index`, starting at `column` of it. */
       block(index, column, value) {
         const line = this.lines[index];
         const at = line.start + column;
-        if (this.text[at] === "-" && this.text[at + 1] === " ") {
+        if (this.text.charCodeAt(at) === DASH && this.text.charCodeAt(at + 1) === SPACE) {
           if (column !== this.indent(index)) throw UNSURE;
           return this.sequence(index, column, value);
         }
-        if (KEY.test(this.text.slice(at, line.end))) return this.mapping(index, column, value);
+        if (keyLengthAt(this.text, at) !== -1) return this.mapping(index, column, value);
         throw UNSURE;
       }
       /** A block mapping: its first key at `column` of line `index`, the others at that indentation. */
@@ -11710,13 +11725,13 @@ var init_block_positions = __esm({
         while (next < this.lines.length && (first2 || this.indent(next) === column)) {
           const line = this.lines[next];
           const keyStart = first2 ? line.start + column : line.content;
-          const match = KEY.exec(this.text.slice(keyStart, line.end));
-          if (!match) throw UNSURE;
-          const key2 = match[1];
+          const length = keyLengthAt(this.text, keyStart);
+          if (length === -1) throw UNSURE;
+          const key2 = this.text.slice(keyStart, keyStart + length - 1);
           if (NOT_STRING_KEY.test(key2) || keys[children2.length / 2] !== key2) throw UNSURE;
           const child = value[key2];
           children2.push(frame(keyStart, keyStart + key2.length, "scalar", key2));
-          let rest = keyStart + match[0].length;
+          let rest = keyStart + length;
           while (rest < line.end && this.text.charCodeAt(rest) === 32) rest++;
           if (rest < line.end) {
             children2.push(this.inline(rest, line.end, child));
@@ -11753,8 +11768,8 @@ var init_block_positions = __esm({
           const line = this.lines[next];
           let at = line.content + 1;
           while (at < line.end && this.text.charCodeAt(at) === 32) at++;
-          if (at === line.end || this.text[at] === "-" && (this.text[at + 1] === " " || at + 1 === line.end)) throw UNSURE;
-          if (KEY.test(this.text.slice(at, line.end))) {
+          if (at === line.end || this.text.charCodeAt(at) === DASH && (this.text.charCodeAt(at + 1) === SPACE || at + 1 === line.end)) throw UNSURE;
+          if (keyLengthAt(this.text, at) !== -1) {
             const read = this.mapping(next, at - line.start, item);
             children2.push(read.frame);
             next = read.next;
@@ -11795,53 +11810,55 @@ var init_block_positions = __esm({
       }
       /** A flow collection of plain scalars and flow collections, from `start` on one line. */
       flow(start2, end, value) {
-        const mapping = this.text[start2] === "{";
-        const close = mapping ? "}" : "]";
+        const text = this.text;
+        const mapping = text.charCodeAt(start2) === OPEN_BRACE;
+        const close = mapping ? CLOSE_BRACE : CLOSE_BRACKET;
         if (mapping ? !isRecord(value) : !Array.isArray(value)) throw UNSURE;
         const keys = mapping ? Object.keys(value) : [];
         const items = mapping ? [] : value;
         const children2 = [];
         let at = start2 + 1;
-        const skipSpaces = () => {
-          while (at < end && this.text.charCodeAt(at) === 32) at++;
-        };
-        skipSpaces();
+        while (at < end && text.charCodeAt(at) === SPACE) at++;
         let count = 0;
-        while (this.text[at] !== close) {
+        while (text.charCodeAt(at) !== close) {
           if (at >= end) throw UNSURE;
           if (count > 0) {
-            if (this.text[at] !== ",") throw UNSURE;
+            if (text.charCodeAt(at) !== COMMA) throw UNSURE;
             at++;
-            skipSpaces();
+            while (at < end && text.charCodeAt(at) === SPACE) at++;
           }
           let child;
           if (mapping) {
-            const match = KEY.exec(this.text.slice(at, end));
-            const key2 = match?.[1];
-            if (key2 === void 0 || NOT_STRING_KEY.test(key2) || keys[count] !== key2 || this.text[at + match[0].length] !== " ") throw UNSURE;
+            const length = keyLengthAt(text, at);
+            const key2 = length === -1 ? void 0 : text.slice(at, at + length - 1);
+            if (key2 === void 0 || NOT_STRING_KEY.test(key2) || keys[count] !== key2 || text.charCodeAt(at + length) !== SPACE) throw UNSURE;
             children2.push(frame(at, at + key2.length, "scalar", key2));
-            at += match[0].length;
-            skipSpaces();
+            at += length;
+            while (at < end && text.charCodeAt(at) === SPACE) at++;
             child = value[key2];
           } else {
             if (count >= items.length) throw UNSURE;
             child = items[count];
           }
-          if (this.text[at] === "{" || this.text[at] === "[") {
+          const first2 = text.charCodeAt(at);
+          if (first2 === OPEN_BRACE || first2 === OPEN_BRACKET) {
             const read = this.flow(at, end, child);
             children2.push(read.frame);
             at = read.next;
           } else {
             const scalarStart = at;
-            while (at < end && !",[]{}".includes(this.text[at])) at++;
+            for (; at < end; at++) {
+              const code = text.charCodeAt(at);
+              if (code === COMMA || code === OPEN_BRACKET || code === CLOSE_BRACKET || code === OPEN_BRACE || code === CLOSE_BRACE) break;
+            }
             let scalarEnd = at;
-            while (scalarEnd > scalarStart && this.text.charCodeAt(scalarEnd - 1) === 32) scalarEnd--;
-            const source = this.text.slice(scalarStart, scalarEnd);
+            while (scalarEnd > scalarStart && text.charCodeAt(scalarEnd - 1) === SPACE) scalarEnd--;
+            const source = text.slice(scalarStart, scalarEnd);
             if (source === "" || NOT_PLAIN_START.test(source.slice(0, 2)) || source.includes(": ") || source.endsWith(":") || source.includes("'") || source.includes('"')) throw UNSURE;
             if (child !== null && typeof child === "object") throw UNSURE;
             children2.push(frame(scalarStart, scalarEnd, "scalar", child));
           }
-          skipSpaces();
+          while (at < end && text.charCodeAt(at) === SPACE) at++;
           count++;
         }
         if (count !== (mapping ? keys.length : items.length)) throw UNSURE;
@@ -11953,7 +11970,7 @@ function pairFrames(frame2) {
 }
 function startOf(text, frame2) {
   let at = frame2.open;
-  while (at < text.length && SPACE.test(text[at])) at++;
+  while (at < text.length && SPACE2.test(text[at])) at++;
   const first2 = text[at];
   if (first2 === void 0 || first2 === "#" || first2 === "!" || first2 === "&" || first2 === "*" || first2 === "|" || first2 === ">") return void 0;
   return at;
@@ -12027,13 +12044,13 @@ function offsetsOfValuePath(root, text, path26, key2 = false) {
   if (start2 === void 0) return void 0;
   return firstLineOf(text, start2, node.close);
 }
-var SPACE;
+var SPACE2;
 var init_value_positions = __esm({
   "src/yaml/value-positions.ts"() {
     "use strict";
     init_js_yaml();
     init_position();
-    SPACE = /[ \t\r\n]/;
+    SPACE2 = /[ \t\r\n]/;
   }
 });
 
@@ -12741,7 +12758,7 @@ var require_ignore = __commonJS2({
     }
     var UNDEFINED = void 0;
     var EMPTY = "";
-    var SPACE2 = " ";
+    var SPACE3 = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
     var BOM = "\uFEFF";
@@ -12875,7 +12892,7 @@ var require_ignore = __commonJS2({
           const escaped = pattern[index + 1];
           if (escaped === SLASH && index + 2 === length) {
             out2 += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE3) {
             out2 += pattern.slice(index, index + 2);
           } else {
             out2 += hold(
@@ -12921,8 +12938,8 @@ var require_ignore = __commonJS2({
         //   ever starts again inside it -- `(\\+?) ` did, which made a long run
         //   quadratic.
         /(\\+)( ?)/g,
-        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE2 : run2,
-        ESCAPE + SPACE2
+        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE3 : run2,
+        ESCAPE + SPACE3
       ],
       // git's wildmatch() reads a run of two or more asterisks as one globstar
       //   whenever the run fills a path segment: it starts the pattern or follows
@@ -13313,7 +13330,7 @@ var require_ignore = __commonJS2({
           lineEnd--;
         }
         end = lineEnd;
-        while (body2[end - 1] === SPACE2) {
+        while (body2[end - 1] === SPACE3) {
           end--;
         }
         if (!stripLineEnd || body2[end - 1] !== "\n") {
@@ -13328,7 +13345,7 @@ var require_ignore = __commonJS2({
       while (body2[end - backslashes - 1] === ESCAPE) {
         backslashes++;
       }
-      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE2 : body2.slice(0, end);
+      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE3 : body2.slice(0, end);
     };
     var createRule = (pattern, mark2, ignoreCase, stripLineEnd, stripBOM) => {
       let body2 = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
@@ -13341,7 +13358,7 @@ var require_ignore = __commonJS2({
         body2 = body2.slice(1);
       }
       const last = body2[body2.length - 1];
-      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
+      if (last === SPACE3 || stripLineEnd && (last === "\r" || last === "\n")) {
         body2 = trimEnd2(body2, stripLineEnd);
       }
       if (!body2 || hasTrailingBackslash(body2)) {

@@ -29,8 +29,32 @@ import type { DocumentPositions, Frame } from './value-positions.js';
  * do not move a scalar's ends.
  */
 const NOT_PLAIN = /[\t\r\uFEFF\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]| $|^\.\.\.|^---[ ]*\S/m;
-/** A plain key, followed by `:` and a space or the end of the line. */
-const KEY = /^([A-Za-z_][A-Za-z0-9_./-]*):(?= |$)/;
+/**
+ * A plain key, followed by `:` and a space or the end of the line's content, matched at an
+ * offset of the whole text (sticky: no slice of the line per key). The text at the end of a
+ * line's content is a space (before a comment), a line break or the end of the text (there is
+ * no `\r`), which neither a key character nor `:` can cross: the match is the one on the
+ * line's content alone.
+ */
+const KEY = /[A-Za-z_][A-Za-z0-9_./-]*:(?=[ \n]|$)/y;
+
+/** The length of the key and its `:` at `at`, or -1 when no plain key starts there. */
+function keyLengthAt(text: string, at: number): number {
+  KEY.lastIndex = at;
+  return KEY.test(text) ? KEY.lastIndex - at : -1;
+}
+
+/** Spaces at an offset (sticky); always matches. */
+const INDENT = / */y;
+
+const SPACE = 32;
+const DASH = 45;
+const COMMA = 44;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+
 /** Keys the core schema reads as something other than a string. */
 const NOT_STRING_KEY = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
 /** Characters a plain scalar cannot start with (`-` only when a space follows). */
@@ -53,15 +77,20 @@ interface Line {
 export function blockPositions(text: string, values: readonly unknown[]): DocumentPositions[] | undefined {
   if (NOT_PLAIN.test(text)) return undefined;
   const lines: Line[] = [];
+  // The first `#` at or after the line's content: searched again only once a line passes it
+  // (one search per `#`, not one to the end of the text per line).
+  let hash = text.indexOf('#');
   for (let start = 0; start <= text.length; ) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
-    let content = start;
-    while (content < end && text.charCodeAt(content) === 32) content++;
+    // The indentation, matched natively (spaces cannot run past the line break).
+    INDENT.lastIndex = start;
+    INDENT.test(text);
+    const content = INDENT.lastIndex;
     // A comment starts with `#` at the start of the content or after a space; a line with a
     // quote and a comment is left to js-yaml (the `#` may be inside the quotes).
     let contentEnd = end;
-    const hash = text.indexOf('#', content);
+    if (hash !== -1 && hash < content) hash = text.indexOf('#', content);
     if (hash !== -1 && hash < end) {
       const comment = hash === content ? hash : text.indexOf(' #', content);
       if (comment !== -1 && comment < end) {
@@ -76,12 +105,13 @@ export function blockPositions(text: string, values: readonly unknown[]): Docume
   // Documents: the lines between `---` markers.
   const documents: Line[][] = [];
   let current: Line[] = [];
-  lines.forEach((line, index) => {
-    if (line.content === line.start && text.startsWith('---', line.start) && line.end === line.start + 3) {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (line.content === line.start && line.end === line.start + 3 && text.startsWith('---', line.start)) {
       if (index > 0 || current.length > 0) documents.push(current);
       current = [];
     } else if (line.content < line.end) current.push(line);
-  });
+  }
   if (current.length > 0) documents.push(current);
   if (documents.length !== values.length) return undefined;
   try {
@@ -124,18 +154,18 @@ class Reader {
 
   private startsItem(index: number, column: number): boolean {
     const line = this.lines[index];
-    return line !== undefined && this.indent(index) === column && this.text[line.content] === '-' && this.text[line.content + 1] === ' ';
+    return line !== undefined && line.content - line.start === column && this.text.charCodeAt(line.content) === DASH && this.text.charCodeAt(line.content + 1) === SPACE;
   }
 
   /** The block node whose first line is `index`, starting at `column` of it. */
   block(index: number, column: number, value: unknown): { frame: Frame; next: number } {
     const line = this.lines[index]!;
     const at = line.start + column;
-    if (this.text[at] === '-' && this.text[at + 1] === ' ') {
+    if (this.text.charCodeAt(at) === DASH && this.text.charCodeAt(at + 1) === SPACE) {
       if (column !== this.indent(index)) throw UNSURE;
       return this.sequence(index, column, value);
     }
-    if (KEY.test(this.text.slice(at, line.end))) return this.mapping(index, column, value);
+    if (keyLengthAt(this.text, at) !== -1) return this.mapping(index, column, value);
     throw UNSURE;
   }
 
@@ -149,13 +179,13 @@ class Reader {
     while (next < this.lines.length && (first || this.indent(next) === column)) {
       const line = this.lines[next]!;
       const keyStart = first ? line.start + column : line.content;
-      const match = KEY.exec(this.text.slice(keyStart, line.end));
-      if (!match) throw UNSURE;
-      const key = match[1]!;
+      const length = keyLengthAt(this.text, keyStart);
+      if (length === -1) throw UNSURE;
+      const key = this.text.slice(keyStart, keyStart + length - 1);
       if (NOT_STRING_KEY.test(key) || keys[children.length / 2] !== key) throw UNSURE;
       const child = value[key];
       children.push(frame(keyStart, keyStart + key.length, 'scalar', key));
-      let rest = keyStart + match[0].length;
+      let rest = keyStart + length;
       while (rest < line.end && this.text.charCodeAt(rest) === 32) rest++;
       if (rest < line.end) {
         children.push(this.inline(rest, line.end, child));
@@ -194,8 +224,8 @@ class Reader {
       const line = this.lines[next]!;
       let at = line.content + 1;
       while (at < line.end && this.text.charCodeAt(at) === 32) at++;
-      if (at === line.end || (this.text[at] === '-' && (this.text[at + 1] === ' ' || at + 1 === line.end))) throw UNSURE;
-      if (KEY.test(this.text.slice(at, line.end))) {
+      if (at === line.end || (this.text.charCodeAt(at) === DASH && (this.text.charCodeAt(at + 1) === SPACE || at + 1 === line.end))) throw UNSURE;
+      if (keyLengthAt(this.text, at) !== -1) {
         const read = this.mapping(next, at - line.start, item);
         children.push(read.frame);
         next = read.next;
@@ -239,53 +269,57 @@ class Reader {
 
   /** A flow collection of plain scalars and flow collections, from `start` on one line. */
   private flow(start: number, end: number, value: unknown): { frame: Frame; next: number } {
-    const mapping = this.text[start] === '{';
-    const close = mapping ? '}' : ']';
+    // Loops of char codes, no closure over `at` and no slice per key: this runs cold (once per
+    // file with findings), where each builtin call and context slot costs.
+    const text = this.text;
+    const mapping = text.charCodeAt(start) === OPEN_BRACE;
+    const close = mapping ? CLOSE_BRACE : CLOSE_BRACKET;
     if (mapping ? !isRecord(value) : !Array.isArray(value)) throw UNSURE;
     const keys = mapping ? Object.keys(value as object) : [];
     const items = mapping ? [] : (value as unknown[]);
     const children: Frame[] = [];
     let at = start + 1;
-    const skipSpaces = () => {
-      while (at < end && this.text.charCodeAt(at) === 32) at++;
-    };
-    skipSpaces();
+    while (at < end && text.charCodeAt(at) === SPACE) at++;
     let count = 0;
-    while (this.text[at] !== close) {
+    while (text.charCodeAt(at) !== close) {
       if (at >= end) throw UNSURE;
       if (count > 0) {
-        if (this.text[at] !== ',') throw UNSURE;
+        if (text.charCodeAt(at) !== COMMA) throw UNSURE;
         at++;
-        skipSpaces();
+        while (at < end && text.charCodeAt(at) === SPACE) at++;
       }
       let child: unknown;
       if (mapping) {
-        const match = KEY.exec(this.text.slice(at, end));
-        const key = match?.[1];
-        if (key === undefined || NOT_STRING_KEY.test(key) || keys[count] !== key || this.text[at + match![0].length] !== ' ') throw UNSURE;
+        const length = keyLengthAt(text, at);
+        const key = length === -1 ? undefined : text.slice(at, at + length - 1);
+        if (key === undefined || NOT_STRING_KEY.test(key) || keys[count] !== key || text.charCodeAt(at + length) !== SPACE) throw UNSURE;
         children.push(frame(at, at + key.length, 'scalar', key));
-        at += match![0].length;
-        skipSpaces();
+        at += length;
+        while (at < end && text.charCodeAt(at) === SPACE) at++;
         child = (value as Record<string, unknown>)[key];
       } else {
         if (count >= items.length) throw UNSURE;
         child = items[count];
       }
-      if (this.text[at] === '{' || this.text[at] === '[') {
+      const first = text.charCodeAt(at);
+      if (first === OPEN_BRACE || first === OPEN_BRACKET) {
         const read = this.flow(at, end, child);
         children.push(read.frame);
         at = read.next;
       } else {
         const scalarStart = at;
-        while (at < end && !',[]{}'.includes(this.text[at]!)) at++;
+        for (; at < end; at++) {
+          const code = text.charCodeAt(at);
+          if (code === COMMA || code === OPEN_BRACKET || code === CLOSE_BRACKET || code === OPEN_BRACE || code === CLOSE_BRACE) break;
+        }
         let scalarEnd = at;
-        while (scalarEnd > scalarStart && this.text.charCodeAt(scalarEnd - 1) === 32) scalarEnd--;
-        const source = this.text.slice(scalarStart, scalarEnd);
+        while (scalarEnd > scalarStart && text.charCodeAt(scalarEnd - 1) === SPACE) scalarEnd--;
+        const source = text.slice(scalarStart, scalarEnd);
         if (source === '' || NOT_PLAIN_START.test(source.slice(0, 2)) || source.includes(': ') || source.endsWith(':') || source.includes("'") || source.includes('"')) throw UNSURE;
         if (child !== null && typeof child === 'object') throw UNSURE;
         children.push(frame(scalarStart, scalarEnd, 'scalar', child));
       }
-      skipSpaces();
+      while (at < end && text.charCodeAt(at) === SPACE) at++;
       count++;
     }
     if (count !== (mapping ? keys.length : items.length)) throw UNSURE;

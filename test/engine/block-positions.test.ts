@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { YamlPath } from '../../src/model/finding.js';
 import { blockPositions } from '../../src/yaml/block-positions.js';
 import { offsetsOfPath } from '../../src/yaml/position.js';
-import { offsetsOfValuePath } from '../../src/yaml/value-positions.js';
+import { documentPositions, offsetsOfValuePath } from '../../src/yaml/value-positions.js';
 
 const SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge] });
 const lines = (...text: string[]): string => `${text.join('\n')}\n`;
@@ -150,5 +150,71 @@ describe('positions read from the lines of plain block YAML', () => {
     }
     expect(read).toBeGreaterThan(10);
     expect(answers).toBeGreaterThan(400);
+  });
+
+  it('places keys before comments, flow mappings closed before a comment and `#` inside values on later lines as the AST does', () => {
+    // The reader looks for the next `#` once per `#`, not once per line: lines before, between and after them.
+    const text = lines(
+      'a: b#c',
+      'key: # nothing',
+      'm: {x: y} # flow',
+      'list:',
+      '  - p#q',
+      '  - {k: v}   # spaced',
+      '# own line',
+      'tail: end#',
+      'z: [1, 2]',
+    );
+    expect(pointed(text, ['a'])).toBe('b#c');
+    expect(treesOf(text).trees).toHaveLength(1);
+    // An empty value: the tree reads it, and the AST answers for it.
+    expect(pointed(text, ['key'])).toBeUndefined();
+    expect(pointed(text, ['m', 'x'])).toBe('y');
+    expect(pointed(text, ['list', 0])).toBe('p#q');
+    expect(pointed(text, ['list', 1, 'k'])).toBe('v');
+    expect(pointed(text, ['tail'])).toBe('end#');
+    expect(pointed(text, ['z', 1])).toBe('2');
+    expect(checkAgainstAst(text, 'hashes')).toBeGreaterThan(30);
+  });
+
+  it('answers as the AST and as js-yaml\'s pass do for every path of every YAML file of examples/ and test/fixtures/', () => {
+    let read = 0;
+    let compared = 0;
+    for (const dir of ['examples', 'test/fixtures']) {
+      for (const name of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => /\.ya?ml$/.test(file))) {
+        const file = path.join(dir, name);
+        const text = readFileSync(file, 'utf8');
+        let values: unknown[];
+        try {
+          values = jsYaml.loadAll(text, undefined, { schema: SCHEMA });
+        } catch (error) {
+          if (error instanceof jsYaml.YAMLException) continue;
+          throw error;
+        }
+        const trees = blockPositions(text, values);
+        if (!trees) continue;
+        read++;
+        expect(trees, file).toHaveLength(values.length);
+        const parsed = parseAllDocuments(text, { merge: true, uniqueKeys: false });
+        const asts = (Array.isArray(parsed) ? parsed : [parsed]) as Document.Parsed[];
+        const passed = documentPositions(text, SCHEMA, values.length);
+        values.forEach((value, index) => {
+          for (const at of everyPath(value)) {
+            for (const key of [false, true]) {
+              const offsets = offsetsOfValuePath(trees[index], text, at, key);
+              if (offsets === undefined) continue;
+              expect(offsets, `${file} ${JSON.stringify(at)} key=${key}`).toEqual(offsetsOfPath(asts[index]!, text, at, key));
+              const fromPass = passed && offsetsOfValuePath(passed[index], text, at, key);
+              if (fromPass) {
+                compared++;
+                expect(offsets, `${file} ${JSON.stringify(at)} key=${key} (js-yaml pass)`).toEqual(fromPass);
+              }
+            }
+          }
+        });
+      }
+    }
+    expect(read).toBeGreaterThan(30);
+    expect(compared).toBeGreaterThan(1000);
   });
 });
