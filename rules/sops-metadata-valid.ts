@@ -143,14 +143,20 @@ export default defineRule({
 function checkDocument(ctx: Context, file: SourceFile, docIndex: number, meta: SopsMetadata): void {
   if (!file.documents[docIndex]) return;
   const target = documentTarget(ctx.model, file, docIndex);
-  for (const issue of meta.issues) {
+  const issues = meta.issues;
+  for (let issueIndex = 0; issueIndex < issues.length; issueIndex++) {
+    const issue = issues[issueIndex]!;
     ctx.report({ ...target, path: issue.path, key: issue.key ?? false, messageId: METADATA_MESSAGES[issue.code], data: issue.data });
   }
-  for (const duplicate of duplicatesAt(file, docIndex)) {
+  const duplicates = duplicatesAt(file, docIndex);
+  for (let duplicateIndex = 0; duplicateIndex < duplicates.length; duplicateIndex++) {
+    const duplicate = duplicates[duplicateIndex]!;
     ctx.report({ file, offsets: duplicate.range, messageId: 'duplicateKey', data: { key: describePath([...duplicate.mapPath, duplicate.key]) } });
   }
   const manifest = hasTopLevelKeyAt(file, docIndex, 'apiVersion') && hasTopLevelKeyAt(file, docIndex, 'kind');
-  for (const value of valuesAt(file, docIndex)) {
+  const values = valuesAt(file, docIndex);
+  for (let valueIndex = 0; valueIndex < values.length; valueIndex++) {
+    const value = values[valueIndex]!;
     // Plain and empty values have nothing to check here; the rest are worded only when reported.
     if (value.state === 'malformed') {
       ctx.report({ ...target, path: value.path, messageId: 'malformedValue', data: { key: describePath(value.path), problem: value.problem ?? '' } });

@@ -135,7 +135,9 @@ function checkEncrypted(ctx: Context, file: SourceFile, docIndex: number): void 
   const target = documentTarget(ctx.model, file, docIndex);
   const secret = isSecret(resource);
   const byComments = isCommentSelection(selection);
-  for (const value of selectionValues(file, docIndex, byComments)) {
+  const values = selectionValues(file, docIndex, byComments);
+  for (let valueIndex = 0; valueIndex < values.length; valueIndex++) {
+    const value = values[valueIndex]!;
     if (value.state !== 'plain') continue;
     const comments = precedingCommentsOf(file, docIndex, value, byComments);
     // Most plain values (apiVersion, kind, metadata) are left plain on purpose: worded only when reported.

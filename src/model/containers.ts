@@ -26,7 +26,8 @@ export function podSpecPath(resource: Resource): YamlPath | undefined {
 /** Every container of every workload and every image-bearing object in HelmRelease values. */
 export function extractContainers(resources: readonly Resource[], overridesFor: (resource: Resource) => ImageOverride[]): Container[] {
   const containers: Container[] = [];
-  for (const resource of resources) {
+  for (let resourceIndex = 0; resourceIndex < resources.length; resourceIndex++) {
+    const resource = resources[resourceIndex]!;
     const specPath = podSpecPath(resource);
     if (specPath) {
       podSpecContainers(resource, specPath, overridesFor(resource), containers);
@@ -42,7 +43,8 @@ export function extractContainers(resources: readonly Resource[], overridesFor: 
 function podSpecContainers(resource: Resource, specPath: YamlPath, overrides: ImageOverride[], out: Container[]): void {
   const spec = asRecord(getIn(resource.value, specPath));
   if (!spec) return;
-  for (const list of CONTAINER_LISTS) {
+  for (let listIndex = 0; listIndex < CONTAINER_LISTS.length; listIndex++) {
+    const list = CONTAINER_LISTS[listIndex]!;
     const items = spec[list];
     if (!Array.isArray(items)) continue;
     for (let index = 0; index < items.length; index++) {
@@ -115,7 +117,9 @@ function walkValues(resource: Resource, value: unknown, path: Array<string | num
   if (!object) return;
   const container = valuesContainer(resource, object, path, namespace);
   if (container) out.push(container);
-  for (const key of Object.keys(object)) {
+  const keys = Object.keys(object);
+  for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
+    const key = keys[keyIndex]!;
     const child = object[key];
     if (key === 'image' || typeof child !== 'object' || child === null) continue;
     path.push(key);

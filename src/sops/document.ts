@@ -200,10 +200,16 @@ function walkValue(node: unknown, path: Array<string | number>, keys: readonly s
 /** True when every mapping key below a node is unambiguous (see {@link walkValue}). */
 function keysClear(node: unknown, depth: number): boolean {
   if (depth > MAX_DEPTH) return false;
-  if (Array.isArray(node)) return node.every((item) => keysClear(item, depth + 1));
+  // Indexed loops: no callback or iterator result per node.
+  if (Array.isArray(node)) {
+    for (let index = 0; index < node.length; index++) if (!keysClear(node[index], depth + 1)) return false;
+    return true;
+  }
   if (node === null || typeof node !== 'object') return true;
   if (!isPlainObject(node)) return false;
-  for (const key of Object.keys(node)) {
+  const keys = Object.keys(node);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
     if (ambiguousKey(key) || !keysClear(node[key], depth + 1)) return false;
   }
   return true;
