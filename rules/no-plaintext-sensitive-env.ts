@@ -64,10 +64,14 @@ export default defineRule<MessageId>({
   },
   check(ctx) {
     // A plaintext credential in git is readable whether or not a build applies the file.
-    for (const container of ctx.model.writtenContainers) {
+    const containers = ctx.model.writtenContainers;
+    for (let containerIndex = 0; containerIndex < containers.length; containerIndex++) {
+      const container = containers[containerIndex]!;
       // Helm values are walked as a whole below, env lists included.
       if (container.origin !== 'podSpec') continue;
-      for (const entry of container.env) {
+      const entries = container.env;
+      for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+        const entry = entries[entryIndex]!;
         if (!isCredential(entry.name, entry.value, 'env')) continue;
         const path = typeof entry.path.at(-1) === 'number' ? [...entry.path, 'value'] : entry.path;
         ctx.report({ resource: container.resource, path, messageId: 'envLiteral', data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });

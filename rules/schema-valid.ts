@@ -244,7 +244,9 @@ export default defineRule<MessageId>({
       let unknownPaths: Set<string> | undefined;
       for (let copyIndex = 0; copyIndex < copies.length; copyIndex++) {
         const copy = copies[copyIndex]!;
-        for (const path of copy.unknown) (unknownPaths ??= new Set()).add(JSON.stringify(path));
+        // Indexed: most copies have no unknown value, and no iterator is made for them.
+        const unknown = copy.unknown;
+        for (let unknownIndex = 0; unknownIndex < unknown.length; unknownIndex++) (unknownPaths ??= new Set()).add(JSON.stringify(unknown[unknownIndex]));
         const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
         const problems = validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE);
         if (problems === undefined || problems.length === 0) continue;

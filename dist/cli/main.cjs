@@ -12757,7 +12757,7 @@ var require_ignore = __commonJS2({
       return Array.isArray(subject) ? subject : [subject];
     }
     var UNDEFINED = void 0;
-    var EMPTY = "";
+    var EMPTY2 = "";
     var SPACE3 = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
@@ -12809,14 +12809,14 @@ var require_ignore = __commonJS2({
     var scanBracket = (pattern, start2) => {
       const { length } = pattern;
       let index = start2 + 1;
-      let negated = EMPTY;
+      let negated = EMPTY2;
       const lead = pattern[index];
       if (lead === "!" || lead === "^") {
         negated = "^";
         index++;
       }
-      let body2 = EMPTY;
-      let prev = EMPTY;
+      let body2 = EMPTY2;
+      let prev = EMPTY2;
       for (; ; ) {
         const char = pattern[index];
         if (char === UNDEFINED) {
@@ -12835,7 +12835,7 @@ var require_ignore = __commonJS2({
           if (prev <= to) {
             body2 += `-${escapeMember(to)}`;
           }
-          prev = EMPTY;
+          prev = EMPTY2;
         } else if (char === "[" && pattern[index + 1] === ":") {
           const nameStart = index + 2;
           let end = nameStart;
@@ -12851,7 +12851,7 @@ var require_ignore = __commonJS2({
               return null;
             }
             body2 += POSIX_CLASSES[name3];
-            prev = EMPTY;
+            prev = EMPTY2;
             index = end;
           } else {
             body2 += escapeMember("[");
@@ -12884,7 +12884,7 @@ var require_ignore = __commonJS2({
       const sources = [];
       const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
       const { length } = pattern;
-      let out2 = EMPTY;
+      let out2 = EMPTY2;
       let index = 0;
       while (index < length) {
         const char = pattern[index];
@@ -13061,7 +13061,7 @@ var require_ignore = __commonJS2({
         //   two are still distinct, before the unescape steps below collapse the
         //   literal onto the very `\*` a wildcard leaves behind.
         /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        (match, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match,
         "*"
       ],
       [
@@ -13124,7 +13124,7 @@ var require_ignore = __commonJS2({
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
     var separatorAfter = (run2, at) => {
-      let separator = EMPTY;
+      let separator = EMPTY2;
       for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
         separator += run2[index].single;
       }
@@ -13185,7 +13185,7 @@ var require_ignore = __commonJS2({
           index++;
         }
       }
-      let out2 = EMPTY;
+      let out2 = EMPTY2;
       let run2 = [];
       const flush = () => {
         let lastWildcard;
@@ -13264,14 +13264,14 @@ var require_ignore = __commonJS2({
       if (path26.charCodeAt(0) === SLASH_CODE || path26.indexOf(DOUBLE_SLASH) >= 0) {
         const slices = path26.split(SLASH).filter(Boolean);
         slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY2;
       }
       const end = path26.length - 1;
       const cut = path26.lastIndexOf(
         SLASH,
         path26.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path26.slice(0, cut + 1);
+      return cut < 0 ? EMPTY2 : path26.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -23615,7 +23615,8 @@ function podSpecPath(resource) {
 }
 function extractContainers(resources, overridesFor) {
   const containers = [];
-  for (const resource of resources) {
+  for (let resourceIndex = 0; resourceIndex < resources.length; resourceIndex++) {
+    const resource = resources[resourceIndex];
     const specPath = podSpecPath(resource);
     if (specPath) {
       podSpecContainers(resource, specPath, overridesFor(resource), containers);
@@ -23630,14 +23631,15 @@ function extractContainers(resources, overridesFor) {
 function podSpecContainers(resource, specPath, overrides, out2) {
   const spec = asRecord(getIn(resource.value, specPath));
   if (!spec) return;
-  for (const list of CONTAINER_LISTS2) {
+  for (let listIndex = 0; listIndex < CONTAINER_LISTS2.length; listIndex++) {
+    const list = CONTAINER_LISTS2[listIndex];
     const items = spec[list];
     if (!Array.isArray(items)) continue;
     for (let index = 0; index < items.length; index++) {
       const item = asRecord(items[index]);
       if (!item) continue;
-      const path26 = [...specPath, list, index];
-      const imagePath = [...path26, "image"];
+      const path26 = specPath.concat(list, index);
+      const imagePath = path26.concat("image");
       const image = asScalarString(item.image);
       const written2 = writtenImage(resource, imagePath, image);
       const transformed = written2 === void 0 ? void 0 : applyImageOverrides(written2, overrides);
@@ -23652,17 +23654,17 @@ function podSpecContainers(resource, specPath, overrides, out2) {
         image: {
           written: written2,
           path: imagePath,
-          tagPath: [...imagePath],
+          tagPath: imagePath.slice(),
           effective,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
           value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : void 0),
           explicit: explicitPolicy !== void 0,
-          path: explicitPolicy !== void 0 ? [...path26, "imagePullPolicy"] : void 0
+          path: explicitPolicy !== void 0 ? path26.concat("imagePullPolicy") : void 0
         },
         env: envEntries(item.env, path26),
-        envPath: item.env !== void 0 ? [...path26, "env"] : void 0,
+        envPath: item.env !== void 0 ? path26.concat("env") : void 0,
         envFrom: envFromSources(item, path26)
       });
     }
@@ -23673,7 +23675,7 @@ function writtenImage(resource, path26, applied) {
   if (!info2 || applied === void 0) return applied;
   const container = info2.locate(path26.slice(0, -1));
   if (container.file !== info2.written.file || container.docIndex !== info2.written.docIndex) return applied;
-  return asScalarString(getIn(info2.written.value, [...container.path, path26[path26.length - 1]])) ?? applied;
+  return asScalarString(getIn(info2.written.value, container.path.concat(path26[path26.length - 1]))) ?? applied;
 }
 function walkValues(resource, value, path26, namespace, out2) {
   if (Array.isArray(value)) {
@@ -23688,7 +23690,9 @@ function walkValues(resource, value, path26, namespace, out2) {
   if (!object) return;
   const container = valuesContainer(resource, object, path26, namespace);
   if (container) out2.push(container);
-  for (const key2 of Object.keys(object)) {
+  const keys = Object.keys(object);
+  for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
+    const key2 = keys[keyIndex];
     const child = object[key2];
     if (key2 === "image" || typeof child !== "object" || child === null) continue;
     path26.push(key2);
@@ -23708,9 +23712,9 @@ function valuesContainer(resource, object, walked, namespace) {
   const image = object.image;
   const mapping = asRecord(image);
   if (typeof image !== "string" && typeof mapping?.repository !== "string") return void 0;
-  const path26 = [...walked];
+  const path26 = walked.slice();
   let written2;
-  let tagPath = [...path26, "image"];
+  let tagPath = path26.concat("image");
   let policyPath;
   let policy;
   if (typeof image === "string") {
@@ -23718,23 +23722,23 @@ function valuesContainer(resource, object, walked, namespace) {
     const siblingTag = asScalarString(object.tag);
     if (siblingTag !== void 0 && siblingTag !== "" && parseImageRef(image).tag === void 0 && !image.includes("@")) {
       written2 = `${image}:${siblingTag}`;
-      tagPath = [...path26, "tag"];
+      tagPath = path26.concat("tag");
       policy = asString(object.pullPolicy);
-      if (policy !== void 0) policyPath = [...path26, "pullPolicy"];
+      if (policy !== void 0) policyPath = path26.concat("pullPolicy");
     }
   } else if (mapping && typeof mapping.repository === "string") {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
     written2 = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-    if (mapping.tag !== void 0) tagPath = [...path26, "image", "tag"];
+    if (mapping.tag !== void 0) tagPath = path26.concat("image", "tag");
     policy = asString(mapping.pullPolicy);
-    if (policy !== void 0) policyPath = [...path26, "image", "pullPolicy"];
+    if (policy !== void 0) policyPath = path26.concat("image", "pullPolicy");
   } else {
     return void 0;
   }
   if (policy === void 0 && typeof object.imagePullPolicy === "string") {
     policy = object.imagePullPolicy;
-    policyPath = [...path26, "imagePullPolicy"];
+    policyPath = path26.concat("imagePullPolicy");
   }
   const ref = parseImageRef(written2);
   return {
@@ -23744,11 +23748,11 @@ function valuesContainer(resource, object, walked, namespace) {
     name: asString(object.name),
     valuesPath: dottedValuesPath(path26),
     namespace,
-    image: { written: formatImageRef(ref), path: [...path26, "image"], tagPath, effective: ref, overrides: [] },
+    image: { written: formatImageRef(ref), path: path26.concat("image"), tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== void 0, path: policyPath },
     env: envEntries(object.env, path26),
-    envPath: object.env !== void 0 ? [...path26, "env"] : void 0,
+    envPath: object.env !== void 0 ? path26.concat("env") : void 0,
     envFrom: envFromSources(object, path26)
   };
 }
@@ -23759,7 +23763,7 @@ function envEntries(env, parent) {
       const item = asRecord(env[index]);
       const name3 = asString(item?.name);
       if (!item || name3 === void 0) continue;
-      const entry = { name: name3, hasValue: "value" in item, path: [...parent, "env", index] };
+      const entry = { name: name3, hasValue: "value" in item, path: parent.concat("env", index) };
       const literal = asScalarString(item.value);
       if (literal !== void 0) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -23777,7 +23781,7 @@ function envEntries(env, parent) {
   const map2 = asRecord(env);
   if (!map2) return [];
   return Object.keys(map2).map((name3) => {
-    const entry = { name: name3, hasValue: true, path: [...parent, "env", name3] };
+    const entry = { name: name3, hasValue: true, path: parent.concat("env", name3) };
     const literal = asScalarString(map2[name3]);
     if (literal !== void 0) entry.value = literal;
     return entry;
@@ -23798,7 +23802,7 @@ function envFromSources(object, path26) {
       const ref = secret ?? configMap;
       const name3 = asString(ref?.name);
       if (!ref || name3 === void 0) continue;
-      const source = { kind: secret ? "Secret" : "ConfigMap", name: name3, optional: ref.optional === true, via: "envFrom", path: [...path26, "envFrom", index] };
+      const source = { kind: secret ? "Secret" : "ConfigMap", name: name3, optional: ref.optional === true, via: "envFrom", path: path26.concat("envFrom", index) };
       const prefix = asString(item.prefix);
       if (prefix !== void 0) source.prefix = prefix;
       sources.push(source);
@@ -23813,7 +23817,7 @@ function envFromSources(object, path26) {
       const raw = list[index];
       const name3 = typeof raw === "string" ? raw : asString(asRecord(raw)?.name);
       if (name3 === void 0) continue;
-      sources.push({ kind, name: name3, optional: asRecord(raw)?.optional === true, via: field, path: [...path26, field, index] });
+      sources.push({ kind, name: name3, optional: asRecord(raw)?.optional === true, via: field, path: path26.concat(field, index) });
     }
   }
   return sources;
@@ -27473,10 +27477,11 @@ function equal(a, b) {
 }
 function validateValue(value, schema2, options) {
   const walker = new Walker(options, options.maxProblems ?? 50);
-  walker.walk(value, schema2, []);
+  walkPath.length = 0;
+  walker.walk(value, schema2, walkPath);
   return walker.problems;
 }
-var UNKNOWN_VALUE, MAX_DEPTH, Compiled2, Compiler, compilers, Walker, TYPE_BITS;
+var UNKNOWN_VALUE, MAX_DEPTH, Compiled2, Compiler, compilers, Walker, TYPE_BITS, walkPath;
 var init_validate = __esm({
   "src/schema/validate.ts"() {
     "use strict";
@@ -27598,7 +27603,7 @@ var init_validate = __esm({
       }
       report(messageId, path26, data, key2 = false) {
         if (this.full) return;
-        const problem = { path: [...path26], messageId, data };
+        const problem = { path: path26.slice(), messageId, data };
         if (key2) problem.key = true;
         this.problems.push(problem);
       }
@@ -27761,6 +27766,7 @@ var init_validate = __esm({
       }
     };
     TYPE_BITS = { string: 1, number: 2, integer: 4, boolean: 8, object: 16, array: 32, null: 64 };
+    walkPath = [];
   }
 });
 
@@ -34679,67 +34685,83 @@ function releasesByNamespace(model) {
   return byNamespace;
 }
 function checkReference(model, ref) {
-  const graph = model.flux;
-  const lookup = graph.data(ref.kind, ref.name, ref.namespace);
-  let described;
-  const referrer = () => described ??= describeObject(ref.referrer);
-  const common2 = () => ({ kind: ref.kind, name: ref.name, referrer: referrer(), effect: ref.effect });
-  if (lookup.matches.length === 0) {
-    if (ref.optional || ref.keyOnly) return [];
-    const gap = graph.gap(ref.referrer, ref.namespace);
-    if (gap) {
-      model.note({ message: gap, file: ref.referrer.file.absPath });
-      return [];
-    }
-    if (ref.outOfBand !== void 0 && (ref.outOfBandAnywhere === true || lookup.elsewhere.length === 0 && model.unapplied(ref.kind, ref.name).length === 0)) {
-      model.note({
-        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer()}) was not checked: ${ref.outOfBand}. Declare it in externalSecrets of .gitops-lint.yaml to check its keys.`,
-        file: ref.referrer.file.absPath
-      });
-      return [];
-    }
-    const chart = chartMayCreate(model, ref);
-    if (chart) {
-      model.note({
-        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer()}) was not checked: the chart of ${describeObject(chart)} may create it, and charts are not rendered.`,
-        file: ref.referrer.file.absPath
-      });
-      return [];
-    }
-    const generated2 = ref.kind === "Secret" && !ref.pullSecret ? cnpgCluster(model, ref.name, ref.namespace) : void 0;
-    if (generated2?.suffix === "superuser") {
-      return [{ messageId: "cnpgSuperuser", path: ref.path, data: { ...common2(), cluster: generated2.cluster.name } }];
-    }
-    const bootstrap = generated2 ? cnpgBootstrapSecret(generated2.cluster) : void 0;
-    if (generated2 && bootstrap !== void 0) {
-      return [{ messageId: "cnpgApp", path: ref.path, data: { ...common2(), cluster: generated2.cluster.name, secret: bootstrap } }];
-    }
-    const elsewhere2 = lookup.elsewhere[0];
-    if (elsewhere2?.namespace !== void 0 && ref.namespace !== void 0) {
-      return [{ messageId: "otherNamespace", path: ref.path, data: { ...common2(), found: elsewhere2.namespace, namespace: ref.namespace, scope: ref.scope } }];
-    }
-    const where2 = describeNamespace(ref.namespace);
-    const unapplied = model.unapplied(ref.kind, ref.name).find((resource) => ref.namespace === void 0 || resource.appliedNamespace === void 0 || resource.appliedNamespace === ref.namespace);
-    if (unapplied) return [{ messageId: "notApplied", path: ref.path, data: { ...common2(), where: where2, file: `${unapplied.file.root.name}/${unapplied.file.path}` } }];
-    if (ref.kind === "ConfigMap") return [{ messageId: "missingConfigMap", path: ref.path, data: { ...common2(), where: where2 } }];
-    const declare = ref.namespace === void 0 ? "without a namespace" : `with namespace: ${ref.namespace}`;
-    return [{ messageId: "missing", path: ref.path, data: { ...common2(), where: where2, declare } }];
-  }
+  const lookup = model.flux.data(ref.kind, ref.name, ref.namespace);
+  if (lookup.matches.length === 0) return missingObject(model, ref, lookup);
   const problems = [];
-  const hasKey = (key2) => lookup.matches.some((data) => !data.keysKnown || data.keys.has(key2));
-  const first2 = lookup.matches[0];
+  const matches4 = lookup.matches;
+  const first2 = matches4[0];
   if (!first2) return problems;
-  if (ref.key && !(ref.optional && ref.optionalKey) && !hasKey(ref.key.name)) {
-    problems.push({ messageId: "missingKey", path: ref.key.path, data: { ...common2(), key: ref.key.name, keys: listKeys(first2) } });
+  let common2;
+  if (ref.key && !(ref.optional && ref.optionalKey) && !hasKey(matches4, ref.key.name)) {
+    common2 ??= commonData(ref);
+    problems.push({ messageId: "missingKey", path: ref.key.path, data: { ...common2, key: ref.key.name, keys: listKeys(first2) } });
   }
-  for (const required of ref.requiredKeys ?? []) {
-    if (required.anyOf.some(hasKey)) continue;
-    problems.push({ messageId: "missingRequiredKey", path: ref.path, data: { ...common2(), key: required.anyOf.join(" or "), keys: listKeys(first2), reason: required.reason } });
+  const requiredKeys = ref.requiredKeys;
+  for (let index = 0; requiredKeys !== void 0 && index < requiredKeys.length; index++) {
+    const required = requiredKeys[index];
+    if (required.anyOf.some((key2) => hasKey(matches4, key2))) continue;
+    common2 ??= commonData(ref);
+    problems.push({ messageId: "missingRequiredKey", path: ref.path, data: { ...common2, key: required.anyOf.join(" or "), keys: listKeys(first2), reason: required.reason } });
   }
-  if (ref.decryptionKey && !lookup.matches.some((data) => !data.keysKnown || [...data.keys].some((key2) => DECRYPTION_KEY.test(key2)))) {
+  if (ref.decryptionKey && !matches4.some((data) => !data.keysKnown || [...data.keys].some((key2) => DECRYPTION_KEY.test(key2)))) {
     problems.push({ messageId: "noDecryptionKey", path: ref.path, data: { name: ref.name, keys: listKeys(first2) } });
   }
   return problems;
+}
+function commonData(ref) {
+  return { kind: ref.kind, name: ref.name, referrer: describeObject(ref.referrer), effect: ref.effect };
+}
+function hasKey(matches4, key2) {
+  for (let index = 0; index < matches4.length; index++) {
+    const data = matches4[index];
+    if (!data.keysKnown || data.keys.has(key2)) return true;
+  }
+  return false;
+}
+function missingObject(model, ref, lookup) {
+  const graph = model.flux;
+  let described;
+  const referrer = () => described ??= describeObject(ref.referrer);
+  const common2 = () => ({ kind: ref.kind, name: ref.name, referrer: referrer(), effect: ref.effect });
+  if (ref.optional || ref.keyOnly) return [];
+  const gap = graph.gap(ref.referrer, ref.namespace);
+  if (gap) {
+    model.note({ message: gap, file: ref.referrer.file.absPath });
+    return [];
+  }
+  if (ref.outOfBand !== void 0 && (ref.outOfBandAnywhere === true || lookup.elsewhere.length === 0 && model.unapplied(ref.kind, ref.name).length === 0)) {
+    model.note({
+      message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer()}) was not checked: ${ref.outOfBand}. Declare it in externalSecrets of .gitops-lint.yaml to check its keys.`,
+      file: ref.referrer.file.absPath
+    });
+    return [];
+  }
+  const chart = chartMayCreate(model, ref);
+  if (chart) {
+    model.note({
+      message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer()}) was not checked: the chart of ${describeObject(chart)} may create it, and charts are not rendered.`,
+      file: ref.referrer.file.absPath
+    });
+    return [];
+  }
+  const generated2 = ref.kind === "Secret" && !ref.pullSecret ? cnpgCluster(model, ref.name, ref.namespace) : void 0;
+  if (generated2?.suffix === "superuser") {
+    return [{ messageId: "cnpgSuperuser", path: ref.path, data: { ...common2(), cluster: generated2.cluster.name } }];
+  }
+  const bootstrap = generated2 ? cnpgBootstrapSecret(generated2.cluster) : void 0;
+  if (generated2 && bootstrap !== void 0) {
+    return [{ messageId: "cnpgApp", path: ref.path, data: { ...common2(), cluster: generated2.cluster.name, secret: bootstrap } }];
+  }
+  const elsewhere2 = lookup.elsewhere[0];
+  if (elsewhere2?.namespace !== void 0 && ref.namespace !== void 0) {
+    return [{ messageId: "otherNamespace", path: ref.path, data: { ...common2(), found: elsewhere2.namespace, namespace: ref.namespace, scope: ref.scope } }];
+  }
+  const where2 = describeNamespace(ref.namespace);
+  const unapplied = model.unapplied(ref.kind, ref.name).find((resource) => ref.namespace === void 0 || resource.appliedNamespace === void 0 || resource.appliedNamespace === ref.namespace);
+  if (unapplied) return [{ messageId: "notApplied", path: ref.path, data: { ...common2(), where: where2, file: `${unapplied.file.root.name}/${unapplied.file.path}` } }];
+  if (ref.kind === "ConfigMap") return [{ messageId: "missingConfigMap", path: ref.path, data: { ...common2(), where: where2 } }];
+  const declare = ref.namespace === void 0 ? "without a namespace" : `with namespace: ${ref.namespace}`;
+  return [{ messageId: "missing", path: ref.path, data: { ...common2(), where: where2, declare } }];
 }
 var DECRYPTION_KEY, releaseCache;
 var init_check = __esm({
@@ -35028,9 +35050,11 @@ function walk(value, path26, found) {
   }
   const object = asRecord(value);
   if (!object || object.enabled === false) return;
-  for (const key2 of Object.keys(object)) {
+  const keys = Object.keys(object);
+  for (let index = 0; index < keys.length; index++) {
+    const key2 = keys[index];
     const child = object[key2];
-    if (key2 === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path26, key2], child);
+    if (key2 === "existingSecret" && typeof child === "string" && child.trim() !== "") found(path26.concat(key2), child);
     else if (typeof child === "object" && child !== null) {
       path26.push(key2);
       walk(child, path26, found);
@@ -35066,7 +35090,6 @@ function containerRefs(containers, resolveName) {
         if (!ref || ref.name === "") continue;
         const name3 = resolveName(referrer, ref.name, container.origin);
         if (name3 === void 0) continue;
-        const path26 = [...entry.path, "valueFrom", field];
         refs.push({
           referrer,
           namespace,
@@ -35075,8 +35098,8 @@ function containerRefs(containers, resolveName) {
           optionalKey: true,
           kind,
           name: name3,
-          path: [...path26, "name"],
-          key: { name: ref.key, path: [...path26, "key"] },
+          path: entry.path.concat("valueFrom", field, "name"),
+          key: { name: ref.key, path: entry.path.concat("valueFrom", field, "key") },
           optional: ref.optional
         });
       }
@@ -35084,7 +35107,7 @@ function containerRefs(containers, resolveName) {
     for (let sourceIndex = 0; sourceIndex < container.envFrom.length; sourceIndex++) {
       const source = container.envFrom[sourceIndex];
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path26 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof referrer.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      const path26 = source.via === "envFrom" ? source.path.concat(field, "name") : typeof referrer.get(source.path) === "string" ? source.path : source.path.concat("name");
       const name3 = resolveName(referrer, source.name, container.origin);
       if (name3 === void 0) continue;
       refs.push({ referrer, namespace, effect: POD_EFFECT, scope: POD_SCOPE, optionalKey: true, kind: source.kind, name: name3, path: path26, optional: source.optional });
@@ -35092,46 +35115,64 @@ function containerRefs(containers, resolveName) {
   }
   return refs;
 }
-function itemKeys(source, path26) {
-  const keys = [];
-  asArray(source.items).forEach((raw, index) => {
-    const key2 = asScalarString(asRecord(raw)?.key);
-    if (key2 !== void 0) keys.push({ name: key2, path: [...path26, "items", index, "key"] });
-  });
-  return keys;
-}
-function volumeSourceRefs(resource, namespace, source, path26, kind, nameField, resolveName) {
+function volumeSourceRefs(resource, namespace, source, path26, kind, nameField, resolveName, refs) {
   const raw = asString(source[nameField]);
-  if (raw === void 0 || raw === "") return [];
+  if (raw === void 0 || raw === "") return;
   const name3 = resolveName(resource, raw, "manifest");
-  if (name3 === void 0) return [];
-  const base = { referrer: resource, kind, name: name3, namespace, path: [...path26, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
-  return [base, ...itemKeys(source, path26).map((key2) => ({ ...base, key: key2, keyOnly: true }))];
+  if (name3 === void 0) return;
+  const namePath = path26.concat(nameField);
+  const optional = source.optional === true;
+  refs.push({ referrer: resource, kind, name: name3, namespace, path: namePath, optional, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE });
+  const items = source.items;
+  if (!Array.isArray(items)) return;
+  for (let index = 0; index < items.length; index++) {
+    const key2 = asScalarString(asRecord(items[index])?.key);
+    if (key2 === void 0) continue;
+    refs.push({
+      referrer: resource,
+      kind,
+      name: name3,
+      namespace,
+      path: namePath,
+      optional,
+      optionalKey: true,
+      effect: VOLUME_EFFECT,
+      scope: POD_SCOPE,
+      key: { name: key2, path: path26.concat("items", index, "key") },
+      keyOnly: true
+    });
+  }
 }
 function podSpecRefs(model, resolveName) {
   const refs = [];
-  for (const resource of model.resources) {
+  const resources = model.resources;
+  for (let resourceIndex = 0; resourceIndex < resources.length; resourceIndex++) {
+    const resource = resources[resourceIndex];
     const specPath = podSpecPath(resource);
     const spec = specPath ? asRecord(resource.get(specPath)) : void 0;
     if (!specPath || !spec) continue;
     const namespace = resource.appliedNamespace;
-    asArray(spec.volumes).forEach((raw, index) => {
-      const volume = asRecord(raw);
-      if (!volume) return;
-      const path26 = [...specPath, "volumes", index];
+    const volumes = spec.volumes;
+    const volumeCount = Array.isArray(volumes) ? volumes.length : 0;
+    for (let index = 0; index < volumeCount; index++) {
+      const volume = asRecord(volumes[index]);
+      if (!volume) continue;
+      const path26 = specPath.concat("volumes", index);
       const secret = asRecord(volume.secret);
-      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path26, "secret"], "Secret", "secretName", resolveName));
+      if (secret) volumeSourceRefs(resource, namespace, secret, path26.concat("secret"), "Secret", "secretName", resolveName, refs);
       const configMap = asRecord(volume.configMap);
-      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path26, "configMap"], "ConfigMap", "name", resolveName));
-      asArray(asRecord(volume.projected)?.sources).forEach((rawSource, sourceIndex) => {
-        const projected = asRecord(rawSource);
-        const sourcePath = [...path26, "projected", "sources", sourceIndex];
+      if (configMap) volumeSourceRefs(resource, namespace, configMap, path26.concat("configMap"), "ConfigMap", "name", resolveName, refs);
+      const sources = asRecord(volume.projected)?.sources;
+      if (!Array.isArray(sources)) continue;
+      for (let sourceIndex = 0; sourceIndex < sources.length; sourceIndex++) {
+        const projected = asRecord(sources[sourceIndex]);
+        const sourcePath = path26.concat("projected", "sources", sourceIndex);
         const projectedSecret = asRecord(projected?.secret);
-        if (projectedSecret) refs.push(...volumeSourceRefs(resource, namespace, projectedSecret, [...sourcePath, "secret"], "Secret", "name", resolveName));
+        if (projectedSecret) volumeSourceRefs(resource, namespace, projectedSecret, sourcePath.concat("secret"), "Secret", "name", resolveName, refs);
         const projectedConfigMap = asRecord(projected?.configMap);
-        if (projectedConfigMap) refs.push(...volumeSourceRefs(resource, namespace, projectedConfigMap, [...sourcePath, "configMap"], "ConfigMap", "name", resolveName));
-      });
-    });
+        if (projectedConfigMap) volumeSourceRefs(resource, namespace, projectedConfigMap, sourcePath.concat("configMap"), "ConfigMap", "name", resolveName, refs);
+      }
+    }
     pullSecretRefs(resource, spec, specPath, resolveName, refs);
   }
   for (const account of model.ofKind("ServiceAccount", "")) {
@@ -35152,7 +35193,7 @@ function pullSecretRefs(resource, holder, path26, resolveName, refs) {
       kind: "Secret",
       name: name3,
       namespace: resource.appliedNamespace,
-      path: [...path26, "imagePullSecrets", index, "name"],
+      path: path26.concat("imagePullSecrets", index, "name"),
       optional: false,
       optionalKey: false,
       pullSecret: true,
@@ -36263,9 +36304,13 @@ var init_no_plaintext_sensitive_env = __esm({
         }
       },
       check(ctx) {
-        for (const container of ctx.model.writtenContainers) {
+        const containers = ctx.model.writtenContainers;
+        for (let containerIndex = 0; containerIndex < containers.length; containerIndex++) {
+          const container = containers[containerIndex];
           if (container.origin !== "podSpec") continue;
-          for (const entry of container.env) {
+          const entries = container.env;
+          for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+            const entry = entries[entryIndex];
             if (!isCredential(entry.name, entry.value, "env")) continue;
             const path26 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
             ctx.report({ resource: container.resource, path: path26, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
@@ -36880,7 +36925,8 @@ var init_schema_valid = __esm({
           let unknownPaths;
           for (let copyIndex = 0; copyIndex < copies.length; copyIndex++) {
             const copy = copies[copyIndex];
-            for (const path26 of copy.unknown) (unknownPaths ??= /* @__PURE__ */ new Set()).add(JSON.stringify(path26));
+            const unknown = copy.unknown;
+            for (let unknownIndex = 0; unknownIndex < unknown.length; unknownIndex++) (unknownPaths ??= /* @__PURE__ */ new Set()).add(JSON.stringify(unknown[unknownIndex]));
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             const problems = validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE);
             if (problems === void 0 || problems.length === 0) continue;
@@ -37801,7 +37847,10 @@ function looksEncrypted(text) {
 function parseEncryptedValue(text, role = "value") {
   const m = SHAPE.exec(text);
   if (!m) return fail("the value does not have the form ENC[AES256_GCM,data:\u2026,iv:\u2026,tag:\u2026,type:\u2026]");
-  const [, data = "", iv = "", tag = "", type2 = ""] = m;
+  const data = m[1] ?? "";
+  const iv = m[2] ?? "";
+  const tag = m[3] ?? "";
+  const type2 = m[4] ?? "";
   if (data === "" || !BASE64.test(data)) return fail("the data is not base64");
   if (!BASE64.test(iv) || base64Length(iv) !== 32) return fail("the iv is not 32 bytes of base64");
   if (!BASE64.test(tag) || base64Length(tag) !== 16) return fail("the tag is not 16 bytes of base64");
@@ -37870,7 +37919,8 @@ function analyzeValue(value) {
   let facts = valueAnalyses.get(value);
   if (facts === void 0) {
     const out2 = [];
-    facts = walkValue(value, [], [], 0, out2) ? out2 : null;
+    walkPath2.length = 0;
+    facts = walkValue(value, walkPath2, [], 0, out2) ? out2 : null;
     valueAnalyses.set(value, facts);
   }
   return facts ?? void 0;
@@ -37884,28 +37934,46 @@ function walkValue(node, path26, keys, depth, out2) {
   if (depth > MAX_DEPTH2) return false;
   if (Array.isArray(node)) {
     for (let i2 = 0; i2 < node.length; i2++) {
-      if (!walkValue(node[i2], [...path26, i2], keys, depth + 1, out2)) return false;
+      path26.push(i2);
+      const clear = walkValue(node[i2], path26, keys, depth + 1, out2);
+      path26.pop();
+      if (!clear) return false;
     }
   } else if (node !== null && typeof node === "object") {
     if (!isPlainObject(node)) return false;
-    for (const key2 of Object.keys(node)) {
+    const names = Object.keys(node);
+    for (let index = 0; index < names.length; index++) {
+      const key2 = names[index];
       if (ambiguousKey(key2)) return false;
       const child = node[key2];
-      const clear = depth === 0 && key2 === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path26, key2], [...keys, key2], depth + 1, out2);
+      let clear;
+      if (depth === 0 && key2 === "sops") {
+        clear = keysClear(child, depth + 1);
+      } else {
+        path26.push(key2);
+        clear = walkValue(child, path26, keys.concat(key2), depth + 1, out2);
+        path26.pop();
+      }
       if (!clear) return false;
     }
   } else if (depth > 0) {
     const { state, problem } = textState(node, "value");
-    out2.push(problem === void 0 ? { path: path26, keys, state } : { path: path26, keys, state, problem });
+    const at = path26.slice();
+    out2.push(problem === void 0 ? { path: at, keys, state } : { path: at, keys, state, problem });
   }
   return true;
 }
 function keysClear(node, depth) {
   if (depth > MAX_DEPTH2) return false;
-  if (Array.isArray(node)) return node.every((item) => keysClear(item, depth + 1));
+  if (Array.isArray(node)) {
+    for (let index = 0; index < node.length; index++) if (!keysClear(node[index], depth + 1)) return false;
+    return true;
+  }
   if (node === null || typeof node !== "object") return true;
   if (!isPlainObject(node)) return false;
-  for (const key2 of Object.keys(node)) {
+  const keys = Object.keys(node);
+  for (let index = 0; index < keys.length; index++) {
+    const key2 = keys[index];
     if (ambiguousKey(key2) || !keysClear(node[key2], depth + 1)) return false;
   }
   return true;
@@ -37925,14 +37993,14 @@ function addAnchor(out2, offset, keys, parent, inSops) {
   return anchor;
 }
 function valueState(node) {
-  if (!(0, import_yaml10.isScalar)(node)) return { state: "plain" };
+  if (!(0, import_yaml10.isScalar)(node)) return PLAIN;
   return textState(node.value, "value");
 }
 function textState(value, role) {
-  if (value == null || value === "") return { state: "empty" };
-  if (typeof value !== "string" || !looksEncrypted(value)) return { state: "plain" };
+  if (value == null || value === "") return EMPTY;
+  if (typeof value !== "string" || !looksEncrypted(value)) return PLAIN;
   const parsed = parseEncryptedValue(value, role);
-  return parsed.ok ? { state: "encrypted" } : { state: "malformed", problem: parsed.problem };
+  return parsed.ok ? ENCRYPTED : { state: "malformed", problem: parsed.problem };
 }
 function documentComments(text, docs, index) {
   return placeComments(text, docs, index).comments;
@@ -38011,7 +38079,7 @@ function firstAfter(anchors, offset) {
   }
   return lo;
 }
-var import_yaml10, MAX_DEPTH2, analyses, AMBIGUOUS_KEY, valueAnalyses, commentCache, TOP_LEVEL_PLAIN_KEY;
+var import_yaml10, MAX_DEPTH2, analyses, AMBIGUOUS_KEY, valueAnalyses, walkPath2, EMPTY, PLAIN, ENCRYPTED, commentCache, TOP_LEVEL_PLAIN_KEY;
 var init_document = __esm({
   "src/sops/document.ts"() {
     "use strict";
@@ -38023,6 +38091,10 @@ var init_document = __esm({
     analyses = /* @__PURE__ */ new WeakMap();
     AMBIGUOUS_KEY = /^(?:|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?\.?[0-9].*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
     valueAnalyses = /* @__PURE__ */ new WeakMap();
+    walkPath2 = [];
+    EMPTY = Object.freeze({ state: "empty" });
+    PLAIN = Object.freeze({ state: "plain" });
+    ENCRYPTED = Object.freeze({ state: "encrypted" });
     commentCache = /* @__PURE__ */ new WeakMap();
     TOP_LEVEL_PLAIN_KEY = /^[A-Za-z_][\w./-]*:(?:[ \t\r]|$)/;
   }
@@ -38066,7 +38138,8 @@ function readCleanMetadata(sops) {
   const groups = own2(sops, "key_groups");
   let keyGroupCount = 1;
   if (Array.isArray(groups) && groups.length > 0) {
-    for (const [i2, group] of groups.entries()) {
+    for (let i2 = 0; i2 < groups.length; i2++) {
+      const group = groups[i2];
       if (!isPlainMap2(group) || !readCleanKeyLists(group, ["sops", "key_groups", i2], recipients)) return void 0;
     }
     keyGroupCount = groups.length;
@@ -38079,17 +38152,19 @@ function readCleanMetadata(sops) {
   return { mac, lastModified, version: version2, recipients, keyGroupCount, selection, issues: [] };
 }
 function readCleanKeyLists(group, base, recipients) {
-  for (const type2 of RECIPIENT_TYPES) {
+  for (let typeIndex = 0; typeIndex < RECIPIENT_TYPES.length; typeIndex++) {
+    const type2 = RECIPIENT_TYPES[typeIndex];
     const entries = own2(group, type2);
     if (entries == null) continue;
     if (!Array.isArray(entries)) return false;
-    for (const [i2, entry] of entries.entries()) {
+    for (let i2 = 0; i2 < entries.length; i2++) {
+      const entry = entries[i2];
       const entryId = keyEntryId(type2, (field) => {
         const value = isPlainMap2(entry) ? own2(entry, field) : void 0;
         return typeof value === "string" ? value : void 0;
       });
       if (!entryId.ok) return false;
-      if (entryId.id !== void 0) recipients.push({ type: type2, id: entryId.id, path: [...base, type2, i2] });
+      if (entryId.id !== void 0) recipients.push({ type: type2, id: entryId.id, path: base.concat(type2, i2) });
     }
   }
   return true;
@@ -38730,14 +38805,20 @@ ${recipients.map((r) => `        - recipient: ${r}
 function checkDocument(ctx, file, docIndex, meta) {
   if (!file.documents[docIndex]) return;
   const target = documentTarget(ctx.model, file, docIndex);
-  for (const issue of meta.issues) {
+  const issues = meta.issues;
+  for (let issueIndex = 0; issueIndex < issues.length; issueIndex++) {
+    const issue = issues[issueIndex];
     ctx.report({ ...target, path: issue.path, key: issue.key ?? false, messageId: METADATA_MESSAGES[issue.code], data: issue.data });
   }
-  for (const duplicate of duplicatesAt(file, docIndex)) {
+  const duplicates = duplicatesAt(file, docIndex);
+  for (let duplicateIndex = 0; duplicateIndex < duplicates.length; duplicateIndex++) {
+    const duplicate = duplicates[duplicateIndex];
     ctx.report({ file, offsets: duplicate.range, messageId: "duplicateKey", data: { key: describePath([...duplicate.mapPath, duplicate.key]) } });
   }
   const manifest = hasTopLevelKeyAt(file, docIndex, "apiVersion") && hasTopLevelKeyAt(file, docIndex, "kind");
-  for (const value of valuesAt(file, docIndex)) {
+  const values = valuesAt(file, docIndex);
+  for (let valueIndex = 0; valueIndex < values.length; valueIndex++) {
+    const value = values[valueIndex];
     if (value.state === "malformed") {
       ctx.report({ ...target, path: value.path, messageId: "malformedValue", data: { key: describePath(value.path), problem: value.problem ?? "" } });
     } else if (value.state === "encrypted" && manifest && IDENTITY_KEYS2.includes(value.keys[0] ?? "")) {
@@ -38877,13 +38958,15 @@ ${AGE2}    lastmodified: "2024-03-01T10:00:00Z"
         }
       },
       check(ctx) {
-        for (const file of ctx.model.files) {
+        const files = ctx.model.files;
+        for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
+          const file = files[fileIndex];
           if (!file.reported || file.text === void 0 || file.documents.length === 0) continue;
           let first2;
-          file.documents.forEach((_parsed, docIndex) => {
+          for (let docIndex = 0; docIndex < file.documents.length; docIndex++) {
             if (!hasSopsKeyAt(file, docIndex)) {
               if (fileTextIncludes(file, "ENC[")) checkMissingMetadata(ctx, file, docIndex);
-              return;
+              continue;
             }
             const meta = sopsMetadataAt(file, docIndex);
             checkDocument(ctx, file, docIndex, meta);
@@ -38891,7 +38974,7 @@ ${AGE2}    lastmodified: "2024-03-01T10:00:00Z"
             else if (first2.mac !== meta.mac || first2.lastModified !== meta.lastModified) {
               ctx.report({ file, docIndex, path: ["sops"], key: true, messageId: "inconsistentMetadata", data: { index: docIndex + 1 } });
             }
-          });
+          }
         }
       }
     });
@@ -38907,7 +38990,9 @@ function checkEncrypted(ctx, file, docIndex) {
   const target = documentTarget(ctx.model, file, docIndex);
   const secret = isSecret(resource);
   const byComments = isCommentSelection(selection);
-  for (const value of selectionValues(file, docIndex, byComments)) {
+  const values = selectionValues(file, docIndex, byComments);
+  for (let valueIndex = 0; valueIndex < values.length; valueIndex++) {
+    const value = values[valueIndex];
     if (value.state !== "plain") continue;
     const comments = precedingCommentsOf(file, docIndex, value, byComments);
     if (mustEncrypt(selection, value.keys, comments)) {
@@ -39094,14 +39179,17 @@ ${SOPS_BLOCK}` }
         }
       },
       check(ctx) {
-        for (const file of ctx.model.files) {
+        const files = ctx.model.files;
+        for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
+          const file = files[fileIndex];
           if (!file.reported || file.text === void 0) continue;
           let covering;
           const coveringRule = () => covering ??= coveringCreationRule(ctx.model, file) ?? null;
-          file.documents.forEach((_parsed, docIndex) => {
+          const documents = file.documents;
+          for (let docIndex = 0; docIndex < documents.length; docIndex++) {
             if (isSopsEncryptedAt(file, docIndex)) checkEncrypted(ctx, file, docIndex);
             else checkPlain(ctx, file, docIndex, coveringRule);
-          });
+          }
         }
       }
     });

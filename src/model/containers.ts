@@ -26,7 +26,8 @@ export function podSpecPath(resource: Resource): YamlPath | undefined {
 /** Every container of every workload and every image-bearing object in HelmRelease values. */
 export function extractContainers(resources: readonly Resource[], overridesFor: (resource: Resource) => ImageOverride[]): Container[] {
   const containers: Container[] = [];
-  for (const resource of resources) {
+  for (let resourceIndex = 0; resourceIndex < resources.length; resourceIndex++) {
+    const resource = resources[resourceIndex]!;
     const specPath = podSpecPath(resource);
     if (specPath) {
       podSpecContainers(resource, specPath, overridesFor(resource), containers);
@@ -42,14 +43,15 @@ export function extractContainers(resources: readonly Resource[], overridesFor: 
 function podSpecContainers(resource: Resource, specPath: YamlPath, overrides: ImageOverride[], out: Container[]): void {
   const spec = asRecord(getIn(resource.value, specPath));
   if (!spec) return;
-  for (const list of CONTAINER_LISTS) {
+  for (let listIndex = 0; listIndex < CONTAINER_LISTS.length; listIndex++) {
+    const list = CONTAINER_LISTS[listIndex]!;
     const items = spec[list];
     if (!Array.isArray(items)) continue;
     for (let index = 0; index < items.length; index++) {
       const item = asRecord(items[index]);
       if (!item) continue;
-      const path: YamlPath = [...specPath, list, index];
-      const imagePath: YamlPath = [...path, 'image'];
+      const path: YamlPath = specPath.concat(list, index);
+      const imagePath: YamlPath = path.concat('image');
       const image = asScalarString(item.image);
       const written = writtenImage(resource, imagePath, image);
       // An applied object's image is final; the overrides found again from what was written say which entries set it.
@@ -65,17 +67,17 @@ function podSpecContainers(resource: Resource, specPath: YamlPath, overrides: Im
         image: {
           written,
           path: imagePath,
-          tagPath: [...imagePath],
+          tagPath: imagePath.slice(),
           effective,
           overrides: transformed?.applied ?? [],
         },
         pullPolicy: {
           value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : undefined),
           explicit: explicitPolicy !== undefined,
-          path: explicitPolicy !== undefined ? [...path, 'imagePullPolicy'] : undefined,
+          path: explicitPolicy !== undefined ? path.concat('imagePullPolicy') : undefined,
         },
         env: envEntries(item.env, path),
-        envPath: item.env !== undefined ? [...path, 'env'] : undefined,
+        envPath: item.env !== undefined ? path.concat('env') : undefined,
         envFrom: envFromSources(item, path),
       });
     }
@@ -92,7 +94,7 @@ function writtenImage(resource: Resource, path: YamlPath, applied: string | unde
   // The container decides: kustomize's images transformer points the image itself at its entry.
   const container = info.locate(path.slice(0, -1));
   if (container.file !== info.written.file || container.docIndex !== info.written.docIndex) return applied;
-  return asScalarString(getIn(info.written.value, [...container.path, path[path.length - 1]!])) ?? applied;
+  return asScalarString(getIn(info.written.value, container.path.concat(path[path.length - 1]!))) ?? applied;
 }
 
 /**
@@ -115,7 +117,9 @@ function walkValues(resource: Resource, value: unknown, path: Array<string | num
   if (!object) return;
   const container = valuesContainer(resource, object, path, namespace);
   if (container) out.push(container);
-  for (const key of Object.keys(object)) {
+  const keys = Object.keys(object);
+  for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
+    const key = keys[keyIndex]!;
     const child = object[key];
     if (key === 'image' || typeof child !== 'object' || child === null) continue;
     path.push(key);
@@ -139,9 +143,9 @@ function valuesContainer(resource: Resource, object: Record<string, unknown>, wa
   const mapping = asRecord(image);
   // Most objects of a values tree hold no image: nothing is made for them.
   if (typeof image !== 'string' && typeof mapping?.repository !== 'string') return undefined;
-  const path = [...walked];
+  const path = walked.slice();
   let written: string | undefined;
-  let tagPath: YamlPath = [...path, 'image'];
+  let tagPath: YamlPath = path.concat('image');
   let policyPath: YamlPath | undefined;
   let policy: string | undefined;
   if (typeof image === 'string') {
@@ -149,23 +153,23 @@ function valuesContainer(resource: Resource, object: Record<string, unknown>, wa
     const siblingTag = asScalarString(object.tag);
     if (siblingTag !== undefined && siblingTag !== '' && parseImageRef(image).tag === undefined && !image.includes('@')) {
       written = `${image}:${siblingTag}`;
-      tagPath = [...path, 'tag'];
+      tagPath = path.concat('tag');
       policy = asString(object.pullPolicy);
-      if (policy !== undefined) policyPath = [...path, 'pullPolicy'];
+      if (policy !== undefined) policyPath = path.concat('pullPolicy');
     }
   } else if (mapping && typeof mapping.repository === 'string') {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
     written = `${mapping.repository}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
-    if (mapping.tag !== undefined) tagPath = [...path, 'image', 'tag'];
+    if (mapping.tag !== undefined) tagPath = path.concat('image', 'tag');
     policy = asString(mapping.pullPolicy);
-    if (policy !== undefined) policyPath = [...path, 'image', 'pullPolicy'];
+    if (policy !== undefined) policyPath = path.concat('image', 'pullPolicy');
   } else {
     return undefined;
   }
   if (policy === undefined && typeof object.imagePullPolicy === 'string') {
     policy = object.imagePullPolicy;
-    policyPath = [...path, 'imagePullPolicy'];
+    policyPath = path.concat('imagePullPolicy');
   }
   const ref = parseImageRef(written);
   return {
@@ -175,11 +179,11 @@ function valuesContainer(resource: Resource, object: Record<string, unknown>, wa
     name: asString(object.name),
     valuesPath: dottedValuesPath(path),
     namespace,
-    image: { written: formatImageRef(ref), path: [...path, 'image'], tagPath, effective: ref, overrides: [] },
+    image: { written: formatImageRef(ref), path: path.concat('image'), tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== undefined, path: policyPath },
     env: envEntries(object.env, path),
-    envPath: object.env !== undefined ? [...path, 'env'] : undefined,
+    envPath: object.env !== undefined ? path.concat('env') : undefined,
     envFrom: envFromSources(object, path),
   };
 }
@@ -192,7 +196,7 @@ function envEntries(env: unknown, parent: YamlPath): EnvEntry[] {
       const item = asRecord(env[index]);
       const name = asString(item?.name);
       if (!item || name === undefined) continue;
-      const entry: EnvEntry = { name, hasValue: 'value' in item, path: [...parent, 'env', index] };
+      const entry: EnvEntry = { name, hasValue: 'value' in item, path: parent.concat('env', index) };
       const literal = asScalarString(item.value);
       if (literal !== undefined) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -210,7 +214,7 @@ function envEntries(env: unknown, parent: YamlPath): EnvEntry[] {
   const map = asRecord(env);
   if (!map) return [];
   return Object.keys(map).map((name) => {
-    const entry: EnvEntry = { name, hasValue: true, path: [...parent, 'env', name] };
+    const entry: EnvEntry = { name, hasValue: true, path: parent.concat('env', name) };
     const literal = asScalarString(map[name]);
     if (literal !== undefined) entry.value = literal;
     return entry;
@@ -236,7 +240,7 @@ function envFromSources(object: Record<string, unknown>, path: YamlPath): EnvSou
       const ref = secret ?? configMap;
       const name = asString(ref?.name);
       if (!ref || name === undefined) continue;
-      const source: EnvSource = { kind: secret ? 'Secret' : 'ConfigMap', name, optional: ref.optional === true, via: 'envFrom', path: [...path, 'envFrom', index] };
+      const source: EnvSource = { kind: secret ? 'Secret' : 'ConfigMap', name, optional: ref.optional === true, via: 'envFrom', path: path.concat('envFrom', index) };
       const prefix = asString(item.prefix);
       if (prefix !== undefined) source.prefix = prefix;
       sources.push(source);
@@ -254,7 +258,7 @@ function envFromSources(object: Record<string, unknown>, path: YamlPath): EnvSou
       // Current Dagster charts take `- name: x`; very old ones took plain strings.
       const name = typeof raw === 'string' ? raw : asString(asRecord(raw)?.name);
       if (name === undefined) continue;
-      sources.push({ kind, name, optional: asRecord(raw)?.optional === true, via: field, path: [...path, field, index] });
+      sources.push({ kind, name, optional: asRecord(raw)?.optional === true, via: field, path: path.concat(field, index) });
     }
   }
   return sources;

@@ -42,9 +42,12 @@ function walk(value: unknown, path: Array<string | number>, found: (path: YamlPa
   }
   const object = asRecord(value);
   if (!object || object.enabled === false) return;
-  for (const key of Object.keys(object)) {
+  // Indexed: every mapping of every values tree, mostly before V8 optimises this, where for-of makes an iterator result per key.
+  const keys = Object.keys(object);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
     const child = object[key];
-    if (key === 'existingSecret' && typeof child === 'string' && child.trim() !== '') found([...path, key], child);
+    if (key === 'existingSecret' && typeof child === 'string' && child.trim() !== '') found(path.concat(key), child);
     else if (typeof child === 'object' && child !== null) {
       path.push(key);
       walk(child, path, found);

@@ -178,7 +178,7 @@ class Walker {
 
   report(messageId: SchemaMessageId, path: Path, data: Record<string, string>, key = false): void {
     if (this.full) return;
-    const problem: SchemaProblem = { path: [...path], messageId, data };
+    const problem: SchemaProblem = { path: path.slice(), messageId, data };
     if (key) problem.key = true;
     this.problems.push(problem);
   }
@@ -408,6 +408,11 @@ function equal(a: unknown, b: unknown): boolean {
 /** Validates a plain JS value (a parsed YAML document) against a schema. */
 export function validateValue(value: unknown, schema: Schema, options: ValidateOptions): SchemaProblem[] {
   const walker = new Walker(options, options.maxProblems ?? 50);
-  walker.walk(value, schema, []);
+  // Every walk pushes and pops one path (a problem copies it), so one array serves them all
+  // instead of one grown per object; a walk never starts another validateValue.
+  walkPath.length = 0;
+  walker.walk(value, schema, walkPath);
   return walker.problems;
 }
+
+const walkPath: Path = [];

@@ -122,6 +122,8 @@ export type ValueFact = Pick<ValueInfo, 'path' | 'keys' | 'state' | 'problem'>;
  */
 const AMBIGUOUS_KEY = /^(?:|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?\.?[0-9].*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 const valueAnalyses = new WeakMap<object, ValueFact[] | null>();
+/** The path {@link walkValue} pushes and pops: one array for every walk (a walk never starts another). */
+const walkPath: Array<string | number> = [];
 
 /**
  * {@link analyzeDocument} over a document's plain JS value instead of its AST: the same values
@@ -137,7 +139,8 @@ export function analyzeValue(value: unknown): readonly ValueFact[] | undefined {
   let facts = valueAnalyses.get(value);
   if (facts === undefined) {
     const out: ValueFact[] = [];
-    facts = walkValue(value, [], [], 0, out) ? out : null;
+    walkPath.length = 0;
+    facts = walkValue(value, walkPath, [], 0, out) ? out : null;
     valueAnalyses.set(value, facts);
   }
   return facts ?? undefined;
@@ -154,25 +157,42 @@ export function valueAnalyzable(value: unknown): boolean {
   return facts === undefined ? keysClear(value, 0) : facts !== null;
 }
 
-/** Mirrors {@link walk}; false when the result might differ from it. */
-function walkValue(node: unknown, path: YamlPath, keys: readonly string[], depth: number, out: ValueFact[]): boolean {
+/**
+ * Mirrors {@link walk}; false when the result might differ from it. `path` is one array,
+ * pushed and popped along the walk and copied (at its exact length) for each value listed;
+ * `keys` is shared by the values of one branch.
+ */
+function walkValue(node: unknown, path: Array<string | number>, keys: readonly string[], depth: number, out: ValueFact[]): boolean {
   if (depth > MAX_DEPTH) return false;
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) {
-      if (!walkValue(node[i], [...path, i], keys, depth + 1, out)) return false;
+      path.push(i);
+      const clear = walkValue(node[i], path, keys, depth + 1, out);
+      path.pop();
+      if (!clear) return false;
     }
   } else if (node !== null && typeof node === 'object') {
     if (!isPlainObject(node)) return false;
-    for (const key of Object.keys(node)) {
+    const names = Object.keys(node);
+    for (let index = 0; index < names.length; index++) {
+      const key = names[index]!;
       if (ambiguousKey(key)) return false;
       const child = node[key];
       // The `sops` block has no values to list, but repeated keys count there too.
-      const clear = depth === 0 && key === 'sops' ? keysClear(child, depth + 1) : walkValue(child, [...path, key], [...keys, key], depth + 1, out);
+      let clear: boolean;
+      if (depth === 0 && key === 'sops') {
+        clear = keysClear(child, depth + 1);
+      } else {
+        path.push(key);
+        clear = walkValue(child, path, keys.concat(key), depth + 1, out);
+        path.pop();
+      }
       if (!clear) return false;
     }
   } else if (depth > 0) {
     const { state, problem } = textState(node, 'value');
-    out.push(problem === undefined ? { path, keys, state } : { path, keys, state, problem });
+    const at = path.slice();
+    out.push(problem === undefined ? { path: at, keys, state } : { path: at, keys, state, problem });
   }
   return true;
 }
@@ -180,10 +200,16 @@ function walkValue(node: unknown, path: YamlPath, keys: readonly string[], depth
 /** True when every mapping key below a node is unambiguous (see {@link walkValue}). */
 function keysClear(node: unknown, depth: number): boolean {
   if (depth > MAX_DEPTH) return false;
-  if (Array.isArray(node)) return node.every((item) => keysClear(item, depth + 1));
+  // Indexed loops: no callback or iterator result per node.
+  if (Array.isArray(node)) {
+    for (let index = 0; index < node.length; index++) if (!keysClear(node[index], depth + 1)) return false;
+    return true;
+  }
   if (node === null || typeof node !== 'object') return true;
   if (!isPlainObject(node)) return false;
-  for (const key of Object.keys(node)) {
+  const keys = Object.keys(node);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
     if (ambiguousKey(key) || !keysClear(node[key], depth + 1)) return false;
   }
   return true;
@@ -215,15 +241,20 @@ function addAnchor(
 }
 
 function valueState(node: unknown): Pick<ValueInfo, 'state' | 'problem'> {
-  if (!isScalar(node)) return { state: 'plain' };
+  if (!isScalar(node)) return PLAIN;
   return textState(node.value, 'value');
 }
 
+/** The states without a problem, shared: every caller copies or destructures them. */
+const EMPTY: Pick<ValueInfo, 'state'> = Object.freeze({ state: 'empty' });
+const PLAIN: Pick<ValueInfo, 'state'> = Object.freeze({ state: 'plain' });
+const ENCRYPTED: Pick<ValueInfo, 'state'> = Object.freeze({ state: 'encrypted' });
+
 function textState(value: unknown, role: 'value' | 'comment'): Pick<ValueInfo, 'state' | 'problem'> {
-  if (value == null || value === '') return { state: 'empty' };
-  if (typeof value !== 'string' || !looksEncrypted(value)) return { state: 'plain' };
+  if (value == null || value === '') return EMPTY;
+  if (typeof value !== 'string' || !looksEncrypted(value)) return PLAIN;
   const parsed = parseEncryptedValue(value, role);
-  return parsed.ok ? { state: 'encrypted' } : { state: 'malformed', problem: parsed.problem };
+  return parsed.ok ? ENCRYPTED : { state: 'malformed', problem: parsed.problem };
 }
 
 const commentCache = new WeakMap<Document.Parsed, { comments: CommentInfo[]; groups: Map<Anchor, string[]> }>();

@@ -124,7 +124,8 @@ function readCleanMetadata(sops: PlainMap): SopsMetadata | undefined {
   const groups = own(sops, 'key_groups');
   let keyGroupCount = 1;
   if (Array.isArray(groups) && groups.length > 0) {
-    for (const [i, group] of groups.entries()) {
+    for (let i = 0; i < groups.length; i++) {
+      const group: unknown = groups[i];
       if (!isPlainMap(group) || !readCleanKeyLists(group, ['sops', 'key_groups', i], recipients)) return undefined;
     }
     keyGroupCount = groups.length;
@@ -137,18 +138,21 @@ function readCleanMetadata(sops: PlainMap): SopsMetadata | undefined {
   return { mac, lastModified, version, recipients, keyGroupCount, selection, issues: [] };
 }
 
+// Indexed loops: run for every SOPS file, mostly before V8 optimises this, where for-of over entries() makes an iterator result and a pair per step.
 function readCleanKeyLists(group: PlainMap, base: YamlPath, recipients: Recipient[]): boolean {
-  for (const type of RECIPIENT_TYPES) {
+  for (let typeIndex = 0; typeIndex < RECIPIENT_TYPES.length; typeIndex++) {
+    const type = RECIPIENT_TYPES[typeIndex]!;
     const entries = own(group, type);
     if (entries == null) continue;
     if (!Array.isArray(entries)) return false;
-    for (const [i, entry] of entries.entries()) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry: unknown = entries[i];
       const entryId = keyEntryId(type, (field) => {
         const value = isPlainMap(entry) ? own(entry, field) : undefined;
         return typeof value === 'string' ? value : undefined;
       });
       if (!entryId.ok) return false;
-      if (entryId.id !== undefined) recipients.push({ type, id: entryId.id, path: [...base, type, i] });
+      if (entryId.id !== undefined) recipients.push({ type, id: entryId.id, path: base.concat(type, i) });
     }
   }
   return true;
