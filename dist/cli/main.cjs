@@ -52687,10 +52687,7 @@ function walkMasks(root, tree, embedding = 0) {
       }
       return texts;
     };
-    const isSecret2 = textsOf("kind").includes("Secret");
-    const entryNames = textsOf("name");
-    const entryValues = entryNames.length > 0 ? textsOf("value") : [];
-    const sensitiveEntry = entryNames.some((name3) => entryValues.length === 0 ? isMaskedValue(name3, "x") : entryValues.some((text) => isMaskedValue(name3, text)));
+    const { isSecret: isSecret2, sensitiveEntry } = mappingRole(textsOf);
     return tree.map(
       node,
       shape.pairs.map(({ key: key2, keyNode, value }) => {
@@ -52763,6 +52760,14 @@ function walkMasks(root, tree, embedding = 0) {
     return spans.length > 0 ? tree.spans(node, text, spans) : tree.keep(node);
   };
   return walk4(root);
+}
+function mappingRole(textsOf) {
+  const entryNames = textsOf("name");
+  const entryValues = entryNames.length > 0 ? textsOf("value") : [];
+  return {
+    isSecret: textsOf("kind").includes("Secret"),
+    sensitiveEntry: entryNames.some((name3) => entryValues.length === 0 ? isMaskedValue(name3, "x") : entryValues.some((text) => isMaskedValue(name3, text)))
+  };
 }
 function mergeSources(tree, pairs2) {
   const sources = [];
@@ -52881,10 +52886,7 @@ function masksPlain(node) {
     }
     return texts;
   };
-  const isSecret2 = textsOf("kind").includes("Secret");
-  const entryNames = textsOf("name");
-  const entryValues = entryNames.length > 0 ? textsOf("value") : [];
-  const sensitiveEntry = entryNames.some((name3) => entryValues.length === 0 ? isMaskedValue(name3, "x") : entryValues.some((text) => isMaskedValue(name3, text)));
+  const { isSecret: isSecret2, sensitiveEntry } = mappingRole(textsOf);
   for (const [key2, value] of Object.entries(record)) {
     if (masksString(key2)) return true;
     if (isSecret2 && (key2 === "data" || key2 === "stringData") || sensitiveEntry && key2 === "value") return true;

@@ -107,10 +107,7 @@ export function walkMasks<N, R>(root: N, tree: MaskTree<N, R>, embedding = 0): R
       }
       return texts;
     };
-    const isSecret = textsOf('kind').includes('Secret');
-    const entryNames = textsOf('name');
-    const entryValues = entryNames.length > 0 ? textsOf('value') : [];
-    const sensitiveEntry = entryNames.some((name) => (entryValues.length === 0 ? isMaskedValue(name, 'x') : entryValues.some((text) => isMaskedValue(name, text))));
+    const { isSecret, sensitiveEntry } = mappingRole(textsOf);
     return tree.map(
       node,
       shape.pairs.map(({ key, keyNode, value }) => {
@@ -187,6 +184,19 @@ export function walkMasks<N, R>(root: N, tree: MaskTree<N, R>, embedding = 0): R
     return spans.length > 0 ? tree.spans(node, text, spans) : tree.keep(node);
   };
   return walk(root);
+}
+
+/**
+ * Whether a mapping is a Secret, or an env entry with a sensitive name, from every string its
+ * `kind`, `name` and `value` keys have (`textsOf`): one reading that makes it one is enough.
+ */
+function mappingRole(textsOf: (key: string) => string[]): { isSecret: boolean; sensitiveEntry: boolean } {
+  const entryNames = textsOf('name');
+  const entryValues = entryNames.length > 0 ? textsOf('value') : [];
+  return {
+    isSecret: textsOf('kind').includes('Secret'),
+    sensitiveEntry: entryNames.some((name) => (entryValues.length === 0 ? isMaskedValue(name, 'x') : entryValues.some((text) => isMaskedValue(name, text)))),
+  };
 }
 
 /** The key of a YAML merge (`<<: …`); a quoted `"<<"` is read as one too, which only masks more. */
@@ -366,10 +376,7 @@ function masksPlain(node: unknown): boolean {
     }
     return texts;
   };
-  const isSecret = textsOf('kind').includes('Secret');
-  const entryNames = textsOf('name');
-  const entryValues = entryNames.length > 0 ? textsOf('value') : [];
-  const sensitiveEntry = entryNames.some((name) => (entryValues.length === 0 ? isMaskedValue(name, 'x') : entryValues.some((text) => isMaskedValue(name, text))));
+  const { isSecret, sensitiveEntry } = mappingRole(textsOf);
   for (const [key, value] of Object.entries(record)) {
     if (masksString(key)) return true;
     if ((isSecret && (key === 'data' || key === 'stringData')) || (sensitiveEntry && key === 'value')) return true;
