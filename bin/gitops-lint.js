@@ -17,15 +17,8 @@ const vm = require('node:vm');
 
 const bundle = path.join(__dirname, '..', 'dist', 'cli', 'main.cjs');
 
-// Before anything is compiled: the code cache below is made and read under the same flags.
-const flags = require('./v8-flags.js').v8Flags(process.argv.slice(2));
-if (flags.length > 0) {
-  try {
-    require('node:v8').setFlagsFromString(flags.join(' '));
-  } catch {
-    // V8's defaults, then.
-  }
-}
+// V8's defaults until discovery says the run is large (see v8-flags.js).
+const budget = require('./v8-flags.js').interruptBudget(process.argv.slice(2));
 
 /**
  * Create `dir` one level at a time, at most a few levels: `mkdirSync(..., {recursive: true})`
@@ -124,6 +117,7 @@ const io = {
   cwd: process.cwd(),
   env: process.env,
   isTTY: Boolean(process.stdout.isTTY),
+  onFilesListed: budget.onFilesListed,
   stdin: async () => {
     const chunks = [];
     for await (const chunk of process.stdin) chunks.push(chunk);
@@ -137,6 +131,7 @@ loaded.main(process.argv.slice(2), io).then((code) => {
 
 // Written after the run, so the cache also holds the functions the run compiled.
 function writeCache() {
+  budget.restore();
   if (!(script && cache && (cachedData === undefined || script.cachedDataRejected || (measured && bytecode() - loadedBytecode > REFRESH)))) return;
   try {
     const temporary = `${cache}.${process.pid}`;

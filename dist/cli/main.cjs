@@ -52324,6 +52324,7 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     if (entries.some((entry) => entry.path === relative)) continue;
     if (!await (0, import_promises4.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
   }
+  options.onListed?.(entries.map((entry) => entry.path));
   const templates = chartTemplates(entries.map((entry) => entry.path));
   notes.push(...chartTemplateNotes(dir, templates));
   const files = entries.map((entry) => {
@@ -52529,7 +52530,7 @@ function resolveLink(index, linkTargets, start2, rootPrefix) {
   }
   return void 0;
 }
-async function loadStagedRoot(dir, index, config, notes, cache7) {
+async function loadStagedRoot(dir, index, config, notes, cache7, onListed) {
   const rootPrefix = import_node_path15.default.relative(index.repo, dir).split(import_node_path15.default.sep).join("/");
   const relativeOf = (repoPath) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative) => rootPrefix === "" ? relative : `${rootPrefix}/${relative}`;
@@ -52557,6 +52558,7 @@ async function loadStagedRoot(dir, index, config, notes, cache7) {
     if (entry.mode === "120000") links.set(repoPath, entry.object);
     plan.push({ relative, absPath: import_node_path15.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
+  onListed?.(plan.map((item) => item.relative));
   const templates = chartTemplates(plan.map((item) => item.relative));
   notes.push(...chartTemplateNotes(dir, templates));
   for (const item of plan) if (templates.has(item.relative)) item.object = null;
@@ -53798,7 +53800,7 @@ async function loadWorkspace(options) {
         const dir2 = position2 === staged.position ? staged.index.repo : import_node_path17.default.resolve(cwd, input);
         if (dir2 === staged.index.repo || await gitTopLevel(dir2) === staged.index.repo) {
           const config2 = explicitConfig ?? own3(await stagedConfig(dir2, staged.index, rules));
-          const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes, options.parseCache ? rootParseCache(dir2) : void 0);
+          const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes, options.parseCache ? rootParseCache(dir2) : void 0, options.onFilesListed);
           for (const file2 of loadedRoot.forCommit) forCommit.add(file2);
           return loadedRoot;
         }
@@ -53810,7 +53812,8 @@ async function loadWorkspace(options) {
         ...options.load,
         ...readGit ? { readGit } : {},
         ...options.overrides ? { overrides: options.overrides } : {},
-        ...options.parseCache ? { parseCache: true } : {}
+        ...options.parseCache ? { parseCache: true } : {},
+        ...options.onFilesListed ? { onListed: options.onFilesListed } : {}
       });
     })
   );
@@ -65616,6 +65619,7 @@ async function runBuild(options, io) {
       roots: options.paths.length > 0 ? options.paths : ["."],
       cwd: io.cwd,
       rules: builtinRules,
+      ...io.onFilesListed ? { onFilesListed: io.onFilesListed } : {},
       ...options.config !== void 0 ? { configFile: options.config } : {}
     });
     io.stdout(renderApplied(model, options.kustomization === void 0 ? {} : { kustomization: options.kustomization }));
@@ -66734,6 +66738,7 @@ async function runLint(options, io) {
       roots: options.staged ? [".", ...options.roots] : stdin ? [stdin.root, ...options.paths] : paths,
       cwd: io.cwd,
       parseCache: !options.noCache && !io.env.GITOPS_LINT_NO_CACHE,
+      ...io.onFilesListed ? { onFilesListed: io.onFilesListed } : {},
       ...options.staged ? { staged: true, reportOnly: options.paths } : {},
       ...stdin ? { overrides: /* @__PURE__ */ new Map([[stdin.file, stdin.text]]), reportOnly: [stdin.file] } : {},
       ...options.config !== void 0 ? { configFile: options.config } : {},

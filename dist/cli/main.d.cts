@@ -2293,6 +2293,8 @@ export interface LintOptions {
 	staged?: boolean;
 	/** Replacements for reading disk roots (the language server caches discovery and parses). */
 	load?: LoadHooks;
+	/** Called with each disk root's files once they are listed, before any is read (the bin tunes V8 by the run's size). */
+	onFilesListed?: (paths: readonly string[]) => void;
 	/** Read and keep parsed values in each git root's parse cache (`.git/gitops-lint/`; the CLI's default). */
 	parseCache?: boolean;
 	/**
@@ -2330,6 +2332,8 @@ export interface CliIo {
 	isTTY: boolean;
 	/** The whole of stdin (for `--stdin-filename`); absent when the process has none to give. */
 	stdin?: () => Promise<string>;
+	/** Called with each disk root's listed files before they are read (the bin tunes V8 by the run's size). */
+	onFilesListed?: (paths: readonly string[]) => void;
 }
 /** Run the CLI; returns the exit code (0 clean, 1 findings, 2 usage/config/internal error). */
 export declare function main(argv: string[], io: CliIo): Promise<number>;

@@ -12,6 +12,7 @@ export async function runBuild(options: CliOptions, io: CliIo): Promise<number> 
       roots: options.paths.length > 0 ? options.paths : ['.'],
       cwd: io.cwd,
       rules: builtinRules,
+      ...(io.onFilesListed ? { onFilesListed: io.onFilesListed } : {}),
       ...(options.config !== undefined ? { configFile: options.config } : {}),
     });
     io.stdout(renderApplied(model, options.kustomization === undefined ? {} : { kustomization: options.kustomization }));

@@ -171,6 +171,7 @@ async function runLint(options: CliOptions, io: CliIo): Promise<number> {
       roots: options.staged ? ['.', ...options.roots] : stdin ? [stdin.root, ...options.paths] : paths,
       cwd: io.cwd,
       parseCache: !options.noCache && !io.env.GITOPS_LINT_NO_CACHE,
+      ...(io.onFilesListed ? { onFilesListed: io.onFilesListed } : {}),
       ...(options.staged ? { staged: true, reportOnly: options.paths } : {}),
       ...(stdin ? { overrides: new Map([[stdin.file, stdin.text]]), reportOnly: [stdin.file] } : {}),
       ...(options.config !== undefined ? { configFile: options.config } : {}),

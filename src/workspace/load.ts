@@ -68,6 +68,8 @@ export interface LoadOptions extends LoadHooks {
    * files' values from there on the next run (see parse-cache.ts). Off unless asked (the CLI asks).
    */
   parseCache?: boolean;
+  /** Called with the root's files once discovery has listed them, before any is read. */
+  onListed?: (paths: readonly string[]) => void;
 }
 
 
@@ -123,6 +125,7 @@ export async function loadDiskRoot(
     // A new, unsaved file is added; one on disk that discovery left out (ignored) stays out.
     if (!(await lstat(absPath).then(() => true, () => false))) entries.push({ path: relative, absPath });
   }
+  options.onListed?.(entries.map((entry) => entry.path));
   // Helm chart templates are not read: Helm renders them, nothing applies them as written.
   const templates = chartTemplates(entries.map((entry) => entry.path));
   notes.push(...chartTemplateNotes(dir, templates));

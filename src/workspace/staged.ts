@@ -151,7 +151,14 @@ export interface StagedRoot {
  * Ignore files do not apply to tracked files (as in git); the config's `ignore` globs do.
  */
 /** @param cache Parsed values of earlier runs, by text (see parse-cache.ts); staged blobs are read through it too. */
-export async function loadStagedRoot(dir: string, index: StagedIndex, config: ResolvedConfig, notes: RunNote[], cache?: ParseCache): Promise<StagedRoot> {
+export async function loadStagedRoot(
+  dir: string,
+  index: StagedIndex,
+  config: ResolvedConfig,
+  notes: RunNote[],
+  cache?: ParseCache,
+  onListed?: (paths: readonly string[]) => void,
+): Promise<StagedRoot> {
   const rootPrefix = path.relative(index.repo, dir).split(path.sep).join('/');
   const relativeOf = (repoPath: string) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative: string) => (rootPrefix === '' ? relative : `${rootPrefix}/${relative}`);
@@ -181,6 +188,7 @@ export async function loadStagedRoot(dir: string, index: StagedIndex, config: Re
     if (entry.mode === '120000') links.set(repoPath, entry.object);
     plan.push({ relative, absPath: path.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
+  onListed?.(plan.map((item) => item.relative));
   // Helm chart templates are not read, as in the working tree (see chartTemplates).
   const templates = chartTemplates(plan.map((item) => item.relative));
   notes.push(...chartTemplateNotes(dir, templates));

@@ -1,27 +1,116 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { tempRepo } from './temp-repo.js';
 
-const { v8Flags } = createRequire(import.meta.url)('../../bin/v8-flags.js') as { v8Flags(args: string[]): string[] };
+interface Budget {
+  onFilesListed(paths: readonly string[]): void;
+  restore(): void;
+  readonly raised: boolean;
+}
 
-describe('the V8 flags the bin sets before compiling the bundle', () => {
-  it('raises the interrupt budget fourfold for lint runs and the other one-shot commands', () => {
-    const raised = ['--interrupt-budget=270336'];
-    expect(v8Flags([])).toEqual(raised);
-    expect(v8Flags(['-f', 'json', 'examples/lotus-lake'])).toEqual(raised);
-    expect(v8Flags(['--staged'])).toEqual(raised);
-    expect(v8Flags(['build', 'examples/h-kube'])).toEqual(raised);
-    expect(v8Flags(['rules'])).toEqual(raised);
+const flags = createRequire(import.meta.url)('../../bin/v8-flags.js') as {
+  interruptBudget(args: string[], set?: (flags: string) => boolean): Budget;
+  DEFAULT_INTERRUPT_BUDGET: number;
+  LARGE_RUN_YAML_FILES: number;
+};
+
+/** A budget whose flag changes are recorded instead of made (`accept: false` as when V8 refuses them). */
+function recorded(args: string[], accept = true) {
+  const set: string[] = [];
+  const budget = flags.interruptBudget(args, (value) => {
+    set.push(value);
+    return accept;
+  });
+  return { budget, set };
+}
+
+const yamlFiles = (count: number, folder = 'apps') => Array.from({ length: count }, (_, index) => `${folder}/app-${index}/release.yaml`);
+const RAISED = `--interrupt-budget=${4 * flags.DEFAULT_INTERRUPT_BUDGET}`;
+const DEFAULTS = `--interrupt-budget=${flags.DEFAULT_INTERRUPT_BUDGET}`;
+
+describe("the bin's V8 interrupt budget", () => {
+  it("keeps V8's defaults for a run that lists fewer YAML files than a large run", () => {
+    const { budget, set } = recorded(['-f', 'json', 'examples/lotus-lake']);
+    budget.onFilesListed([...yamlFiles(flags.LARGE_RUN_YAML_FILES - 1), ...Array.from({ length: 3000 }, (_, index) => `modules/m${index}/main.tf`)]);
+    budget.restore();
+    expect(set).toEqual([]);
+    expect(budget.raised).toBe(false);
   });
 
-  it("keeps V8's defaults for the language server, where optimizing pays over a session", () => {
-    expect(v8Flags(['lsp', '--stdio'])).toEqual([]);
+  it('raises the budget fourfold, once, when the YAML files listed so far reach a large run, across roots', () => {
+    const { budget, set } = recorded([]);
+    budget.onFilesListed(yamlFiles(300, 'app-repo'));
+    expect(set).toEqual([]);
+    budget.onFilesListed(['cluster/flux-system/gotk-sync.YML', ...yamlFiles(flags.LARGE_RUN_YAML_FILES - 301, 'cluster')]);
+    expect(set).toEqual([RAISED]);
+    expect(budget.raised).toBe(true);
+    budget.onFilesListed(yamlFiles(2000, 'third'));
+    expect(set).toEqual([RAISED]);
   });
 
-  it("is four times the running V8's default interrupt budget, a flag this V8 knows", () => {
+  it("puts V8's defaults back before the code cache is written", () => {
+    const { budget, set } = recorded(['build', '.']);
+    budget.onFilesListed(yamlFiles(flags.LARGE_RUN_YAML_FILES));
+    budget.restore();
+    expect(set).toEqual([RAISED, DEFAULTS]);
+    expect(budget.raised).toBe(false);
+    budget.restore();
+    expect(set).toEqual([RAISED, DEFAULTS]);
+  });
+
+  it('never raises it for the language server, where optimizing pays over a session', () => {
+    const { budget, set } = recorded(['lsp', '--stdio']);
+    budget.onFilesListed(yamlFiles(20_000));
+    budget.restore();
+    expect(set).toEqual([]);
+  });
+
+  it('has nothing to restore when V8 refused the flag', () => {
+    const { budget, set } = recorded([], false);
+    budget.onFilesListed(yamlFiles(flags.LARGE_RUN_YAML_FILES));
+    expect(budget.raised).toBe(false);
+    budget.restore();
+    expect(set).toEqual([RAISED]);
+  });
+
+  it("knows the running V8's default budget, so restoring it restores what the run started with", () => {
     const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
     const current = /--interrupt-budget \(.*\)\n\s+type: int\s+default: --interrupt-budget=(\d+)/.exec(options);
     expect(current).not.toBeNull();
-    expect(v8Flags([])).toEqual([`--interrupt-budget=${4 * Number(current![1])}`]);
+    expect(flags.DEFAULT_INTERRUPT_BUDGET).toBe(Number(current![1]));
+  });
+});
+
+describe('the CLI tells its io what each root lists, before reading', () => {
+  const files = {
+    'apps/podinfo/release.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo\n  namespace: apps\n',
+    'apps/podinfo/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release.yaml\n',
+    'infra/main.tf': 'variable "name" {\n  type = string\n}\n',
+    'README.md': '# cluster\n',
+  };
+
+  async function listed(argv: string[], cwd: string): Promise<string[][]> {
+    const calls: string[][] = [];
+    await main(argv, { stdout: () => {}, stderr: () => {}, cwd, env: {}, isTTY: false, onFilesListed: (paths) => calls.push([...paths].sort()) });
+    // Roots load concurrently: in the order of their first path.
+    return calls.sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? ''));
+  }
+
+  it('lists a work tree root as discovery found it (ignored files left out)', async () => {
+    const dir = tempRepo({ ...files, '.gitignore': 'build/\n', 'build/out.yaml': 'kind: ConfigMap\n' }, { git: true });
+    expect(await listed(['-f', 'json', '.'], dir)).toEqual([['.gitignore', 'README.md', 'apps/podinfo/kustomization.yaml', 'apps/podinfo/release.yaml', 'infra/main.tf']]);
+  });
+
+  it('lists each root of a multi-root run, and the staged files in a pre-commit run', async () => {
+    const app = tempRepo(files, { git: true });
+    const cluster = tempRepo({ 'clusters/home/apps.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n' }, { git: true });
+    expect(await listed(['build', app, cluster], app)).toEqual([['clusters/home/apps.yaml'], ['README.md', 'apps/podinfo/kustomization.yaml', 'apps/podinfo/release.yaml', 'infra/main.tf']]);
+    writeFileSync(path.join(app, 'apps/podinfo/new.yaml'), 'kind: ConfigMap\n');
+    execFileSync('git', ['add', 'apps/podinfo/new.yaml'], { cwd: app });
+    expect(await listed(['--staged', '-f', 'json'], app)).toEqual([['README.md', 'apps/podinfo/kustomization.yaml', 'apps/podinfo/new.yaml', 'apps/podinfo/release.yaml', 'infra/main.tf']]);
   });
 });
