@@ -6,7 +6,7 @@
 // positions, code frames and masking is measured too.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -394,6 +394,36 @@ if (process.argv[2] === '--scaling') {
 
 if (!existsSync(path.join(repoRoot, 'dist', 'cli', 'main.cjs'))) execFileSync('npm', ['run', 'bundle'], { cwd: repoRoot, stdio: 'inherit' });
 
+/**
+ * How fast this machine is right now: the CPU time of a fixed integer loop, and the load
+ * average. The machine is shared and has quiet and slow spells (the same build's 2,000-file
+ * run has measured 0.29 s in one and 0.55 s in another), so the table says which it ran in.
+ */
+function machineSpeed() {
+  const start = process.cpuUsage();
+  let x = 0;
+  for (let i = 0; i < 1e8; i++) x = (x + i * 7) % 1000003;
+  const { user, system } = process.cpuUsage(start);
+  // Memory too: dependent reads along one random cycle through 32 MiB (Sattolo's shuffle, a
+  // fixed seed), each mostly a cache miss: a run's heap walks are pointer-chasing of this kind.
+  const cells = new Int32Array(8 * 1024 * 1024);
+  for (let i = 0; i < cells.length; i++) cells[i] = i;
+  let seed = 12345;
+  for (let i = cells.length - 1; i > 0; i--) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const j = seed % i;
+    const swap = cells[i];
+    cells[i] = cells[j];
+    cells[j] = swap;
+  }
+  const memoryStart = process.cpuUsage();
+  let at = 0;
+  for (let i = 0; i < 2e6; i++) at = cells[at];
+  const memory = process.cpuUsage(memoryStart);
+  return { cpuMs: (user + system) / 1000 + (x < 0 ? 1 : 0), memoryMs: (memory.user + memory.system) / 1000 + (at < 0 ? 1 : 0), load: loadavg()[0] };
+}
+const speedBefore = machineSpeed();
+
 const rows = [];
 if (process.env.BENCH_EXAMPLES !== '0') rows.push({ name: 'examples (lotus-lake + h-kube)', target: '≤ 0.20 s', ...measure(['examples/lotus-lake', 'examples/h-kube'], repoRoot) });
 const base = mkdtempSync(path.join(tmpdir(), 'gitops-lint-bench-'));
@@ -434,7 +464,11 @@ try {
   rmSync(base, { recursive: true, force: true });
 }
 
+const speedAfter = machineSpeed();
 console.log(`gitops-lint bench — node ${process.version}, ${cpus().length} cores, median of ${runs} runs (whole process)\n`);
+console.log(
+  `Machine speed, before the runs and after: a fixed loop ${speedBefore.cpuMs.toFixed(0)} and ${speedAfter.cpuMs.toFixed(0)} ms of CPU, 2 million dependent reads from memory ${speedBefore.memoryMs.toFixed(0)} and ${speedAfter.memoryMs.toFixed(0)} ms; load average ${speedBefore.load.toFixed(1)} and ${speedAfter.load.toFixed(1)}.\n`,
+);
 console.log('| workspace | files | resources | findings | wall (s) | CPU user+sys (s) | files/s | peak RSS (MiB) | target |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const row of rows) {
