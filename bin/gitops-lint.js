@@ -27,6 +27,10 @@ if (flags.length > 0) {
   }
 }
 
+// git lists the work tree while the bundle loads (bin/early-git.js): the run takes the output
+// only of a command it would run itself.
+const startedGit = require('./early-git.js').startGit(process.argv.slice(2), process.cwd(), process.env);
+
 /**
  * Create `dir` one level at a time, at most a few levels: `mkdirSync(..., {recursive: true})`
  * loops forever where mkdir answers ENOENT for a parent that exists (anything under /proc).
@@ -130,6 +134,7 @@ const io = {
     return Buffer.concat(chunks).toString('utf8');
   },
 };
+if (startedGit.size > 0) loaded.adoptStartedGit?.(startedGit);
 loaded.main(process.argv.slice(2), io).then((code) => {
   process.exitCode = code;
   writeCache();

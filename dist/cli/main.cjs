@@ -51928,7 +51928,21 @@ var init_node_child_process = __esm({
 });
 
 // src/workspace/git.ts
+function startedKey(cwd, args2) {
+  return `${cwd}\0${args2.join("\0")}`;
+}
+function adoptStartedGit(commands) {
+  for (const [key2, output] of commands) started.set(key2, output);
+}
 function git(cwd, args2) {
+  if (started.size > 0) {
+    const key2 = startedKey(cwd, args2);
+    const early = started.get(key2);
+    if (early !== void 0) {
+      started.delete(key2);
+      return early;
+    }
+  }
   return new Promise((resolve3) => {
     execFile("git", ["-c", "core.quotepath=off", ...args2], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
       resolve3(error ? void 0 : stdout);
@@ -52153,7 +52167,7 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_fs5, import_node_path12, LISTING, TRACKED_IGNORED, DEBUG_BLOCK, REMOTE_REFS;
+var import_node_fs5, import_node_path12, started, LISTING, TRACKED_IGNORED, DEBUG_BLOCK, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
@@ -52161,6 +52175,7 @@ var init_git = __esm({
     import_node_fs5 = require("node:fs");
     import_node_path12 = __toESM2(require("node:path"), 1);
     init_confine();
+    started = /* @__PURE__ */ new Map();
     LISTING = ["-z", "-t", "-s", "--cached", "--deleted", "--modified", "--others", "--exclude-standard"];
     TRACKED_IGNORED = ["-z", "--cached", "--ignored", "--exclude-per-directory=.gitignore"];
     DEBUG_BLOCK = /^ {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: (\d+)\tflags: [0-9a-f]+\n/;
@@ -53777,7 +53792,7 @@ async function configForPath(target, options) {
   return { root: dir, config: withOverrides2(explicit ?? await loadRootConfig(dir, options.rules), options.configOverrides) };
 }
 async function loadWorkspace(options) {
-  const started = clock();
+  const started2 = clock();
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
   const rules = options.rules;
@@ -53836,7 +53851,7 @@ async function loadWorkspace(options) {
     ...options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {},
     ...options.load?.modelMemo ? { modelMemo: options.load.modelMemo } : {}
   });
-  return { roots, files, model, notes, phases: { load: modelStarted - started, model: clock() - modelStarted }, ...parseCache ? { parseCache } : {} };
+  return { roots, files, model, notes, phases: { load: modelStarted - started2, model: clock() - modelStarted }, ...parseCache ? { parseCache } : {} };
 }
 function readThroughCaches(loaded6, hclFiles) {
   let total;
@@ -53894,14 +53909,14 @@ async function lint(options) {
         findings.push(finding);
       }
     };
-    const started = clock();
+    const started2 = clock();
     try {
       if (options.incremental && rule.meta.dependsOn === "file") options.incremental.check(rule, ctx, files, roots);
       else rule.check(ctx);
     } catch (error) {
       errors.push({ message: `Rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}. Please report this.` });
     }
-    timings[rule.meta.id] = clock() - started;
+    timings[rule.meta.id] = clock() - started2;
     for (const { finding, builds } of seen2.values()) {
       if (builds.size > 1) finding.message = `${finding.message} (Applied by ${[...builds].sort().join(", ")}.)`;
     }
@@ -65652,6 +65667,7 @@ var init_build4 = __esm({
 var package_exports = {};
 __export2(package_exports, {
   ConfigError: () => ConfigError,
+  adoptStartedGit: () => adoptStartedGit,
   builtinRules: () => builtinRules,
   defineRule: () => defineRule,
   lint: () => lint2,
@@ -66813,10 +66829,12 @@ ${rows.map(([id, ms]) => `${id.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`).jo
 }
 
 // src/package.ts
+init_git();
 if (process.env.GITOPS_LINT_LSP_WORKER === "1") void Promise.resolve().then(() => (init_lint_session(), lint_session_exports)).then((module2) => module2.serveLintWorker());
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   ConfigError,
+  adoptStartedGit,
   builtinRules,
   defineRule,
   lint,
