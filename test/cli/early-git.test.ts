@@ -4,12 +4,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adoptStartedGit, LISTING, readGitFiles, TRACKED_IGNORED, type GitFiles } from '../../src/workspace/git.js';
+import { adoptStartedGit, gitFilesReader, LISTING, readGitFiles, TRACKED_IGNORED, type GitFiles } from '../../src/workspace/git.js';
 import { tempRepo } from './temp-repo.js';
 
 interface EarlyGit {
   startGit(args: string[], cwd: string, env: Record<string, string | undefined>): Map<string, Promise<string | undefined>>;
-  lintedFolder(args: string[], cwd: string): string | undefined;
+  lintedPaths(args: string[], cwd: string): string[] | undefined;
   LISTING: string[];
   TRACKED_IGNORED: string[];
 }
@@ -50,19 +50,35 @@ describe('the git commands the bin starts before loading the bundle', () => {
     expect(early.TRACKED_IGNORED).toEqual(TRACKED_IGNORED);
   });
 
-  it('are started only for a plain run of one folder, with options that do not change what is listed', () => {
+  it('are started only for a plain run, with options that do not change what is listed', () => {
     const cwd = '/work/here';
-    expect(early.lintedFolder([], cwd)).toBe(cwd);
-    expect(early.lintedFolder(['apps'], cwd)).toBe('/work/here/apps');
-    expect(early.lintedFolder(['-f', 'json', '--quiet', '--format=sarif=out.sarif', '--rule', 'yaml-syntax:off', '/repo'], cwd)).toBe('/repo');
-    expect(early.lintedFolder(['--staged'], cwd)).toBeUndefined();
-    expect(early.lintedFolder(['--stdin-filename', 'a.yaml', '-'], cwd)).toBeUndefined();
-    expect(early.lintedFolder(['--print-config', 'a.yaml'], cwd)).toBeUndefined();
-    expect(early.lintedFolder(['examples/lotus-lake', 'examples/h-kube'], cwd)).toBeUndefined();
-    expect(early.lintedFolder(['rules'], cwd)).toBeUndefined();
-    expect(early.lintedFolder(['lsp', '--stdio'], cwd)).toBeUndefined();
-    expect(early.lintedFolder(['build', 'apps'], cwd)).toBeUndefined();
-    expect(early.lintedFolder(['--format'], cwd)).toBeUndefined();
+    expect(early.lintedPaths([], cwd)).toEqual([cwd]);
+    expect(early.lintedPaths(['apps'], cwd)).toEqual(['/work/here/apps']);
+    expect(early.lintedPaths(['-f', 'json', '--quiet', '--format=sarif=out.sarif', '--rule', 'yaml-syntax:off', '/repo'], cwd)).toEqual(['/repo']);
+    expect(early.lintedPaths(['examples/lotus-lake', 'examples/h-kube'], cwd)).toEqual(['/work/here/examples/lotus-lake', '/work/here/examples/h-kube']);
+    expect(early.lintedPaths(['--staged'], cwd)).toBeUndefined();
+    expect(early.lintedPaths(['--stdin-filename', 'a.yaml', '-'], cwd)).toBeUndefined();
+    expect(early.lintedPaths(['--print-config', 'a.yaml'], cwd)).toBeUndefined();
+    expect(early.lintedPaths(['rules'], cwd)).toBeUndefined();
+    expect(early.lintedPaths(['lsp', '--stdio'], cwd)).toBeUndefined();
+    expect(early.lintedPaths(['build', 'apps'], cwd)).toBeUndefined();
+    expect(early.lintedPaths(['--format'], cwd)).toBeUndefined();
+  });
+
+  it('for several roots in one work tree are the one pair gitFilesReader runs for them together', async () => {
+    const dir = tempRepo({ 'a/app.yaml': 'a: 1\n', 'b/app.yaml': 'b: 1\n', 'a/nested/x.yaml': 'x: 1\n' }, { git: true });
+    dirs.push(dir);
+    const started = early.startGit(['a', 'b'], dir, {});
+    expect(started.size).toBe(2);
+    await Promise.all(started.values());
+    writeFileSync(path.join(dir, 'a', 'later.yaml'), 'a: 2\n');
+    adoptStartedGit(started);
+    const read = gitFilesReader([path.join(dir, 'a'), path.join(dir, 'b')]);
+    expect(present(await read(path.join(dir, 'a')))).toEqual(['app.yaml', 'nested/x.yaml']);
+    expect(present(await read(path.join(dir, 'b')))).toEqual(['app.yaml']);
+    expect(present(await gitFilesReader([path.join(dir, 'a'), path.join(dir, 'b')])(path.join(dir, 'a')))).toEqual(['app.yaml', 'later.yaml', 'nested/x.yaml']);
+    // A root inside another: each is listed alone, as gitFilesReader lists them.
+    expect(early.startGit(['a', 'a/nested'], dir, {}).size).toBe(4);
   });
 
   it('are not started outside a git work tree, for a file, or where GIT_DIR or GIT_WORK_TREE point git elsewhere', () => {
