@@ -15,17 +15,29 @@ const { existsSync, realpathSync, statSync } = require('node:fs');
 const path = require('node:path');
 
 /** Options that take no value and do not change which folders are listed. */
-const FLAGS = new Set(['--quiet', '--color', '--no-color', '--no-cache']);
+const FLAGS = new Set(['--quiet', '--color', '--no-color', '--no-cache', '--staged']);
 /** Options that take a value (the next argument, or `--name=value`) and do not change which folders are listed. */
 const WITH_VALUE = new Set(['--format', '-f', '--output-file', '-o', '--config', '-c', '--max-warnings', '--baseline', '--rule', '--ignore-pattern']);
 
-// As src/workspace/git.ts: its LISTING and TRACKED_IGNORED (test/cli/early-git.test.ts checks they agree).
+// As src/workspace/git.ts (its LISTING, TRACKED_IGNORED and TOP_LEVEL) and src/workspace/staged.ts
+// (its INDEX_COMMANDS): test/cli/early-git.test.ts checks they agree.
 const LISTING = ['-z', '-t', '-s', '--cached', '--deleted', '--modified', '--others', '--exclude-standard'];
 const TRACKED_IGNORED = ['-z', '--cached', '--ignored', '--exclude-per-directory=.gitignore'];
+const TOP_LEVEL = ['rev-parse', '--show-toplevel'];
+const INDEX_COMMANDS = [
+  ['ls-files', '--stage', '-z'],
+  ['diff', '--cached', '--name-only', '-z', '--no-ext-diff', '--diff-filter=ACMRTUXB'],
+  ['ls-files', '-z', '--cached', '--ignored', '--exclude-standard'],
+];
 
-/** The folders (or files) a run with these arguments lints, when the arguments say so plainly; else `undefined`. */
-function lintedPaths(args, cwd) {
+/**
+ * What a run with these arguments reads, when the arguments say so plainly: the paths it lints
+ * (absolute), and whether it reads the git index (`--staged`, whose paths only narrow the
+ * report); `undefined` for anything else.
+ */
+function plainRun(args, cwd) {
   const positionals = [];
+  let staged = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '-' || arg === '--') return undefined;
@@ -33,18 +45,21 @@ function lintedPaths(args, cwd) {
       positionals.push(arg);
       continue;
     }
-    if (FLAGS.has(arg)) continue;
+    if (FLAGS.has(arg)) {
+      if (arg === '--staged') staged = true;
+      continue;
+    }
     const equals = arg.indexOf('=');
     if (arg.startsWith('--') && equals !== -1 && WITH_VALUE.has(arg.slice(0, equals))) continue;
     if (WITH_VALUE.has(arg) && i + 1 < args.length) {
       i++;
       continue;
     }
-    // --staged, --stdin-filename, --print-config, --write-baseline, --help, …: not a plain run.
+    // --root, --stdin-filename, --print-config, --write-baseline, --help, …: not a plain run.
     return undefined;
   }
   if (['rules', 'lsp', 'build'].includes(positionals[0])) return undefined;
-  return (positionals.length > 0 ? positionals : ['.']).map((positional) => path.resolve(cwd, positional));
+  return { staged, paths: (staged || positionals.length === 0 ? ['.'] : positionals).map((positional) => path.resolve(cwd, positional)) };
 }
 
 /** As src/workspace/confine.ts isInside. */
@@ -71,11 +86,22 @@ function workTreeTop(dir) {
 function listingCommands(dirs) {
   const commands = [];
   const byTop = new Map();
+  const tops = new Set();
   for (const dir of new Set(dirs)) {
     let real;
     try {
       real = realpathSync.native(dir);
-      if (!statSync(real).isDirectory()) continue;
+      if (!statSync(real).isDirectory()) {
+        // A file: src/engine/lint.ts resolveRootPath asks git for the work tree around its
+        // folder, whose top level is then the root, listed alone (git's answer is the real path
+        // the folders say, unless git is told otherwise: then these go unused).
+        const top = workTreeTop(path.dirname(real));
+        if (top === undefined) continue;
+        commands.push([path.dirname(dir), TOP_LEVEL]);
+        if (!tops.has(top)) commands.push([top, ['ls-files', ...LISTING, '--debug']], [top, ['ls-files', ...TRACKED_IGNORED]]);
+        tops.add(top);
+        continue;
+      }
     } catch {
       continue;
     }
@@ -97,6 +123,22 @@ function listingCommands(dirs) {
     commands.push([common, ['--literal-pathspecs', 'ls-files', ...LISTING, '--debug', ...specs]], [common, ['--literal-pathspecs', 'ls-files', ...TRACKED_IGNORED, ...specs]]);
   }
   return commands;
+}
+
+/**
+ * The git commands of `--staged` (src/engine/lint.ts openStagedRepo): the work tree's top
+ * level from the working folder, then the index of the repository there, which is started at
+ * once at the top level the folders say (git's answer, when it differs, runs its own).
+ */
+function stagedCommands(cwd) {
+  let top;
+  try {
+    top = workTreeTop(realpathSync.native(cwd));
+  } catch {
+    return [];
+  }
+  if (top === undefined) return [];
+  return [[cwd, TOP_LEVEL], ...INDEX_COMMANDS.map((command) => [top, command])];
 }
 
 /** How git.ts names a command: its folder and arguments. */
@@ -121,10 +163,10 @@ function run(cwd, args) {
 function startGit(args, cwd, env) {
   const started = new Map();
   if (env.GIT_DIR !== undefined || env.GIT_WORK_TREE !== undefined) return started;
-  const dirs = lintedPaths(args, cwd);
-  if (dirs === undefined) return started;
-  for (const [dir, command] of listingCommands(dirs)) started.set(commandKey(dir, command), run(dir, command));
+  const plain = plainRun(args, cwd);
+  if (plain === undefined) return started;
+  for (const [dir, command] of plain.staged ? stagedCommands(plain.paths[0]) : listingCommands(plain.paths)) started.set(commandKey(dir, command), run(dir, command));
   return started;
 }
 
-module.exports = { startGit, lintedPaths, LISTING, TRACKED_IGNORED };
+module.exports = { startGit, plainRun, LISTING, TRACKED_IGNORED, TOP_LEVEL, INDEX_COMMANDS };

@@ -51974,7 +51974,7 @@ function mayBeInRepository(dir) {
 }
 async function gitTopLevel(dir) {
   if (!mayBeInRepository(dir)) return void 0;
-  const out2 = await git(dir, ["rev-parse", "--show-toplevel"]);
+  const out2 = await git(dir, TOP_LEVEL);
   return out2 === void 0 ? void 0 : import_node_path12.default.resolve(out2.trim());
 }
 async function readGitFiles(dir) {
@@ -52167,7 +52167,7 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_fs5, import_node_path12, started, LISTING, TRACKED_IGNORED, DEBUG_BLOCK, REMOTE_REFS;
+var import_node_fs5, import_node_path12, started, TOP_LEVEL, LISTING, TRACKED_IGNORED, DEBUG_BLOCK, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
@@ -52176,6 +52176,7 @@ var init_git = __esm({
     import_node_path12 = __toESM2(require("node:path"), 1);
     init_confine();
     started = /* @__PURE__ */ new Map();
+    TOP_LEVEL = ["rev-parse", "--show-toplevel"];
     LISTING = ["-z", "-t", "-s", "--cached", "--deleted", "--modified", "--others", "--exclude-standard"];
     TRACKED_IGNORED = ["-z", "--cached", "--ignored", "--exclude-per-directory=.gitignore"];
     DEBUG_BLOCK = /^ {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: (\d+)\tflags: [0-9a-f]+\n/;
@@ -52465,11 +52466,7 @@ var init_load2 = __esm({
 
 // src/workspace/staged.ts
 async function readStagedIndex(repo) {
-  const [listing, forCommit, ignored] = await Promise.all([
-    git(repo, ["ls-files", "--stage", "-z"]),
-    git(repo, ["diff", "--cached", "--name-only", "-z", "--no-ext-diff", "--diff-filter=ACMRTUXB"]),
-    git(repo, ["ls-files", "-z", "--cached", "--ignored", "--exclude-standard"])
-  ]);
+  const [listing, forCommit, ignored] = await Promise.all(INDEX_COMMANDS.map((command) => git(repo, [...command])));
   if (listing === void 0 || forCommit === void 0) throw new Error(`Cannot read the git index of ${repo}.`);
   const entries = /* @__PURE__ */ new Map();
   const conflicted = /* @__PURE__ */ new Set();
@@ -52609,7 +52606,7 @@ async function loadStagedRoot(dir, index, config, notes, cache7) {
   cache7?.save();
   return { root, files, forCommit, ...cache7 ? { parseCache: cache7.stats } : {} };
 }
-var import_node_path15, import_ignore4, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
+var import_node_path15, import_ignore4, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS, INDEX_COMMANDS;
 var init_staged = __esm({
   "src/workspace/staged.ts"() {
     "use strict";
@@ -52622,6 +52619,11 @@ var init_staged = __esm({
     init_source_file();
     ALWAYS_IGNORED2 = (0, import_ignore4.default)().add([".git/", "node_modules/"]);
     MAX_SYMLINK_HOPS = 8;
+    INDEX_COMMANDS = [
+      ["ls-files", "--stage", "-z"],
+      ["diff", "--cached", "--name-only", "-z", "--no-ext-diff", "--diff-filter=ACMRTUXB"],
+      ["ls-files", "-z", "--cached", "--ignored", "--exclude-standard"]
+    ];
   }
 });
 

@@ -41,7 +41,7 @@ export function adoptStartedGit(commands: ReadonlyMap<string, Promise<string | u
 }
 
 /** Run git in `cwd`; its stdout, or `undefined` when it fails (not a repository, no git). */
-export function git(cwd: string, args: string[]): Promise<string | undefined> {
+export function git(cwd: string, args: readonly string[]): Promise<string | undefined> {
   if (started.size > 0) {
     const key = startedKey(cwd, args);
     const early = started.get(key);
@@ -99,10 +99,13 @@ function mayBeInRepository(dir: string): boolean {
   return workTreeTop(real) !== undefined;
 }
 
+/** The command `gitTopLevel` runs (bin/early-git.js starts it before the bundle loads). */
+export const TOP_LEVEL: readonly string[] = ['rev-parse', '--show-toplevel'];
+
 /** Top-level directory of the git work tree containing `dir`, or `undefined` outside one. */
 export async function gitTopLevel(dir: string): Promise<string | undefined> {
   if (!mayBeInRepository(dir)) return undefined;
-  const out = await git(dir, ['rev-parse', '--show-toplevel']);
+  const out = await git(dir, TOP_LEVEL);
   return out === undefined ? undefined : path.resolve(out.trim());
 }
 

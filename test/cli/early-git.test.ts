@@ -4,14 +4,18 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adoptStartedGit, gitFilesReader, LISTING, readGitFiles, TRACKED_IGNORED, type GitFiles } from '../../src/workspace/git.js';
+import { execFileSync } from 'node:child_process';
+import { adoptStartedGit, gitFilesReader, gitTopLevel, LISTING, readGitFiles, TOP_LEVEL, TRACKED_IGNORED, type GitFiles } from '../../src/workspace/git.js';
+import { INDEX_COMMANDS, readStagedIndex } from '../../src/workspace/staged.js';
 import { tempRepo } from './temp-repo.js';
 
 interface EarlyGit {
   startGit(args: string[], cwd: string, env: Record<string, string | undefined>): Map<string, Promise<string | undefined>>;
-  lintedPaths(args: string[], cwd: string): string[] | undefined;
+  plainRun(args: string[], cwd: string): { staged: boolean; paths: string[] } | undefined;
   LISTING: string[];
   TRACKED_IGNORED: string[];
+  TOP_LEVEL: string[];
+  INDEX_COMMANDS: string[][];
 }
 const early = createRequire(import.meta.url)('../../bin/early-git.js') as EarlyGit;
 const BIN = path.resolve(import.meta.dirname, '../../bin/gitops-lint.js');
@@ -45,24 +49,57 @@ describe('the git commands the bin starts before loading the bundle', () => {
     expect(present(await readGitFiles(dir))).toEqual(['.gitignore', 'apps/app.yaml', 'apps/later.yaml']);
   });
 
-  it('use the arguments of git.ts', () => {
+  it('use the arguments of git.ts and staged.ts', () => {
     expect(early.LISTING).toEqual(LISTING);
     expect(early.TRACKED_IGNORED).toEqual(TRACKED_IGNORED);
+    expect(early.TOP_LEVEL).toEqual(TOP_LEVEL);
+    expect(early.INDEX_COMMANDS).toEqual(INDEX_COMMANDS);
+  });
+
+  it('for --staged are the top-level question and the three reads of the index, all at once', async () => {
+    const dir = repo();
+    writeFileSync(path.join(dir, 'apps', 'app.yaml'), 'a: 2\n');
+    execFileSync('git', ['add', 'apps/app.yaml'], { cwd: dir });
+    const started = early.startGit(['--staged', '-f', 'json'], dir, {});
+    expect(started.size).toBe(4);
+    await Promise.all(started.values());
+    // Staged after the early commands finished: only an index read started now sees it.
+    writeFileSync(path.join(dir, 'apps', 'new.yaml'), 'n: 1\n');
+    execFileSync('git', ['add', 'apps/new.yaml'], { cwd: dir });
+    adoptStartedGit(started);
+    expect(await gitTopLevel(dir)).toBe(realpathSync(dir));
+    expect([...(await readStagedIndex(realpathSync(dir))).forCommit]).toEqual(['apps/app.yaml']);
+    expect([...(await readStagedIndex(realpathSync(dir))).forCommit].sort()).toEqual(['apps/app.yaml', 'apps/new.yaml']);
+  });
+
+  it('for a file are the top-level question its root is found by, and the listing of that root', async () => {
+    const dir = repo();
+    const file = path.join(dir, 'apps', 'app.yaml');
+    const started = early.startGit([file], '/', {});
+    expect(started.size).toBe(3);
+    adoptStartedGit(started);
+    expect(await gitTopLevel(path.dirname(file))).toBe(realpathSync(dir));
+    expect(present(await readGitFiles(realpathSync(dir)))).toEqual(['.gitignore', 'apps/app.yaml']);
+    // Each was taken: nothing is left to take.
+    writeFileSync(path.join(dir, 'apps', 'later.yaml'), 'a: 1\n');
+    expect(present(await readGitFiles(realpathSync(dir)))).toEqual(['.gitignore', 'apps/app.yaml', 'apps/later.yaml']);
   });
 
   it('are started only for a plain run, with options that do not change what is listed', () => {
     const cwd = '/work/here';
-    expect(early.lintedPaths([], cwd)).toEqual([cwd]);
-    expect(early.lintedPaths(['apps'], cwd)).toEqual(['/work/here/apps']);
-    expect(early.lintedPaths(['-f', 'json', '--quiet', '--format=sarif=out.sarif', '--rule', 'yaml-syntax:off', '/repo'], cwd)).toEqual(['/repo']);
-    expect(early.lintedPaths(['examples/lotus-lake', 'examples/h-kube'], cwd)).toEqual(['/work/here/examples/lotus-lake', '/work/here/examples/h-kube']);
-    expect(early.lintedPaths(['--staged'], cwd)).toBeUndefined();
-    expect(early.lintedPaths(['--stdin-filename', 'a.yaml', '-'], cwd)).toBeUndefined();
-    expect(early.lintedPaths(['--print-config', 'a.yaml'], cwd)).toBeUndefined();
-    expect(early.lintedPaths(['rules'], cwd)).toBeUndefined();
-    expect(early.lintedPaths(['lsp', '--stdio'], cwd)).toBeUndefined();
-    expect(early.lintedPaths(['build', 'apps'], cwd)).toBeUndefined();
-    expect(early.lintedPaths(['--format'], cwd)).toBeUndefined();
+    expect(early.plainRun([], cwd)).toEqual({ staged: false, paths: [cwd] });
+    expect(early.plainRun(['apps'], cwd)).toEqual({ staged: false, paths: ['/work/here/apps'] });
+    expect(early.plainRun(['-f', 'json', '--quiet', '--format=sarif=out.sarif', '--rule', 'yaml-syntax:off', '/repo'], cwd)).toEqual({ staged: false, paths: ['/repo'] });
+    expect(early.plainRun(['examples/lotus-lake', 'examples/h-kube'], cwd)).toEqual({ staged: false, paths: ['/work/here/examples/lotus-lake', '/work/here/examples/h-kube'] });
+    // --staged reads the repository of the working folder; its paths only narrow the report.
+    expect(early.plainRun(['--staged', 'apps/a.yaml'], cwd)).toEqual({ staged: true, paths: [cwd] });
+    expect(early.plainRun(['--staged', '--root', '../other'], cwd)).toBeUndefined();
+    expect(early.plainRun(['--stdin-filename', 'a.yaml', '-'], cwd)).toBeUndefined();
+    expect(early.plainRun(['--print-config', 'a.yaml'], cwd)).toBeUndefined();
+    expect(early.plainRun(['rules'], cwd)).toBeUndefined();
+    expect(early.plainRun(['lsp', '--stdio'], cwd)).toBeUndefined();
+    expect(early.plainRun(['build', 'apps'], cwd)).toBeUndefined();
+    expect(early.plainRun(['--format'], cwd)).toBeUndefined();
   });
 
   it('for several roots in one work tree are the one pair gitFilesReader runs for them together', async () => {
@@ -81,12 +118,14 @@ describe('the git commands the bin starts before loading the bundle', () => {
     expect(early.startGit(['a', 'a/nested'], dir, {}).size).toBe(4);
   });
 
-  it('are not started outside a git work tree, for a file, or where GIT_DIR or GIT_WORK_TREE point git elsewhere', () => {
+  it('are not started outside a git work tree, or where GIT_DIR or GIT_WORK_TREE point git elsewhere', () => {
     const plain = mkdtempSync(path.join(tmpdir(), 'gitops-lint-'));
     dirs.push(plain);
+    writeFileSync(path.join(plain, 'a.yaml'), 'a: 1\n');
     expect(early.startGit([plain], '/', {}).size).toBe(0);
+    expect(early.startGit([path.join(plain, 'a.yaml')], '/', {}).size).toBe(0);
+    expect(early.startGit(['--staged'], plain, {}).size).toBe(0);
     const dir = repo();
-    expect(early.startGit([path.join(dir, 'apps', 'app.yaml')], '/', {}).size).toBe(0);
     expect(early.startGit([dir], '/', { GIT_DIR: path.join(dir, '.git') }).size).toBe(0);
     expect(early.startGit([dir], '/', { GIT_WORK_TREE: dir }).size).toBe(0);
   });
