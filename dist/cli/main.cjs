@@ -52203,7 +52203,8 @@ function readEntries(file, format) {
   const entries = /* @__PURE__ */ new Map();
   let content;
   try {
-    content = (0, import_node_fs6.readFileSync)(file, "utf8");
+    const bytes = (0, import_node_fs6.readFileSync)(file);
+    content = bytes.toString((0, import_node_buffer2.isAscii)(bytes) ? "latin1" : "utf8");
   } catch {
     return entries;
   }
@@ -52289,10 +52290,11 @@ function openParseCache(file, kind = "yaml") {
     }
   };
 }
-var import_node_fs6, import_node_path13, import_node_url3, PARSE_CACHE_FORMAT, KIND_FORMAT;
+var import_node_buffer2, import_node_fs6, import_node_path13, import_node_url3, PARSE_CACHE_FORMAT, KIND_FORMAT;
 var init_parse_cache = __esm({
   "src/workspace/parse-cache.ts"() {
     "use strict";
+    import_node_buffer2 = require("node:buffer");
     import_node_fs6 = require("node:fs");
     import_node_path13 = __toESM2(require("node:path"), 1);
     import_node_url3 = require("node:url");
