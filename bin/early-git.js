@@ -165,7 +165,11 @@ function startGit(args, cwd, env) {
   if (env.GIT_DIR !== undefined || env.GIT_WORK_TREE !== undefined) return started;
   const plain = plainRun(args, cwd);
   if (plain === undefined) return started;
-  for (const [dir, command] of plain.staged ? stagedCommands(plain.paths[0]) : listingCommands(plain.paths)) started.set(commandKey(dir, command), run(dir, command));
+  for (const [dir, command] of plain.staged ? stagedCommands(plain.paths[0]) : listingCommands(plain.paths)) {
+    // Two files in one folder ask the same question: git.ts takes a started command once, and runs it again for the second.
+    const key = commandKey(dir, command);
+    if (!started.has(key)) started.set(key, run(dir, command));
+  }
   return started;
 }
 

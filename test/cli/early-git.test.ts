@@ -75,14 +75,18 @@ describe('the git commands the bin starts before loading the bundle', () => {
   it('for a file are the top-level question its root is found by, and the listing of that root', async () => {
     const dir = repo();
     const file = path.join(dir, 'apps', 'app.yaml');
+    // A second file in the same folder asks nothing more.
+    writeFileSync(path.join(dir, 'apps', 'other.yaml'), 'o: 1\n');
+    expect(early.startGit([file, path.join(dir, 'apps', 'other.yaml')], '/', {}).size).toBe(3);
     const started = early.startGit([file], '/', {});
     expect(started.size).toBe(3);
+    await Promise.all(started.values());
+    writeFileSync(path.join(dir, 'apps', 'later.yaml'), 'a: 1\n');
     adoptStartedGit(started);
     expect(await gitTopLevel(path.dirname(file))).toBe(realpathSync(dir));
-    expect(present(await readGitFiles(realpathSync(dir)))).toEqual(['.gitignore', 'apps/app.yaml']);
+    expect(present(await readGitFiles(realpathSync(dir)))).toEqual(['.gitignore', 'apps/app.yaml', 'apps/other.yaml']);
     // Each was taken: nothing is left to take.
-    writeFileSync(path.join(dir, 'apps', 'later.yaml'), 'a: 1\n');
-    expect(present(await readGitFiles(realpathSync(dir)))).toEqual(['.gitignore', 'apps/app.yaml', 'apps/later.yaml']);
+    expect(present(await readGitFiles(realpathSync(dir)))).toEqual(['.gitignore', 'apps/app.yaml', 'apps/later.yaml', 'apps/other.yaml']);
   });
 
   it('are started only for a plain run, with options that do not change what is listed', () => {
