@@ -28,8 +28,13 @@ if (flags.length > 0) {
 }
 
 // git lists the work tree while the bundle loads (bin/early-git.js): the run takes the output
-// only of a command it would run itself.
-const startedGit = require('./early-git.js').startGit(process.argv.slice(2), process.cwd(), process.env);
+// only of a command it would run itself. Only a head start: should it fail, the run starts git itself.
+let startedGit = new Map();
+try {
+  startedGit = require('./early-git.js').startGit(process.argv.slice(2), process.cwd(), process.env);
+} catch {
+  // The run lists as it would without it.
+}
 
 /**
  * Create `dir` one level at a time, at most a few levels: `mkdirSync(..., {recursive: true})`
