@@ -20,6 +20,15 @@ const bundle = path.join(__dirname, '..', 'dist', 'cli', 'main.cjs');
 // V8's defaults until discovery says the run is large (see v8-flags.js).
 const budget = require('./v8-flags.js').interruptBudget(process.argv.slice(2));
 
+// git lists the work tree while the bundle loads (bin/early-git.js): the run takes the output
+// only of a command it would run itself. Only a head start: should it fail, the run starts git itself.
+let startedGit = new Map();
+try {
+  startedGit = require('./early-git.js').startGit(process.argv.slice(2), process.cwd(), process.env);
+} catch {
+  // The run lists as it would without it.
+}
+
 /**
  * Create `dir` one level at a time, at most a few levels: `mkdirSync(..., {recursive: true})`
  * loops forever where mkdir answers ENOENT for a parent that exists (anything under /proc).
@@ -102,11 +111,22 @@ if (builtIn) {
   } catch {
     cachedData = undefined;
   }
-  // The bundle is pure ASCII (scripts/bundle.mjs makes it so): latin1 reads it as UTF-8 would, in a third of the time.
-  script = new vm.Script(nodeModule.wrap(readFileSync(bundle, 'latin1')), { filename: bundle, cachedData });
+  script = new vm.Script(wrappedSource(), { filename: bundle, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, nodeModule.createRequire(bundle), module, bundle, path.dirname(bundle));
   loaded = module.exports;
+}
+/**
+ * The bundle in CommonJS's function wrapper, as one string outside V8's heap. The bundle is
+ * pure ASCII (scripts/bundle.mjs makes it so), so latin1 decodes it as UTF-8 would, in a
+ * third of the time; and Node keeps a latin1 string of more than about a megabyte as an
+ * external string. Wrapped by string concatenation instead, V8 would flatten it into a copy in
+ * its own heap (2.8 MB), which every later garbage collection of the old generation counts
+ * and the run's one full collection, near its end, then marks.
+ */
+function wrappedSource() {
+  const [head, tail] = nodeModule.wrapper;
+  return Buffer.concat([Buffer.from(head, 'latin1'), readFileSync(bundle), Buffer.from(tail, 'latin1')]).latin1Slice();
 }
 const measured = cachedData !== undefined && (cachedData.length < PARTIAL * statSync(bundle).size || Math.random() * SAMPLE < 1);
 const loadedBytecode = measured ? bytecode() : 0;
@@ -124,6 +144,7 @@ const io = {
     return Buffer.concat(chunks).toString('utf8');
   },
 };
+if (startedGit.size > 0) loaded.adoptStartedGit?.(startedGit);
 loaded.main(process.argv.slice(2), io).then((code) => {
   process.exitCode = code;
   writeCache();

@@ -5,6 +5,8 @@
  */
 export * from './index.js';
 export { main } from './cli/main.js';
+// For the bin only (bin/early-git.js): the git commands it started before this bundle was loaded.
+export { adoptStartedGit } from './workspace/git.js';
 export type { CliIo } from './cli/io.js';
 
 // The language server lints on a worker thread that loads this bundle (src/lsp/lint-session.ts):

@@ -51928,7 +51928,21 @@ var init_node_child_process = __esm({
 });
 
 // src/workspace/git.ts
+function startedKey(cwd, args2) {
+  return `${cwd}\0${args2.join("\0")}`;
+}
+function adoptStartedGit(commands) {
+  for (const [key2, output] of commands) started.set(key2, output);
+}
 function git(cwd, args2) {
+  if (started.size > 0) {
+    const key2 = startedKey(cwd, args2);
+    const early = started.get(key2);
+    if (early !== void 0) {
+      started.delete(key2);
+      return early;
+    }
+  }
   return new Promise((resolve3) => {
     execFile("git", ["-c", "core.quotepath=off", ...args2], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
       resolve3(error ? void 0 : stdout);
@@ -51960,7 +51974,7 @@ function mayBeInRepository(dir) {
 }
 async function gitTopLevel(dir) {
   if (!mayBeInRepository(dir)) return void 0;
-  const out2 = await git(dir, ["rev-parse", "--show-toplevel"]);
+  const out2 = await git(dir, TOP_LEVEL);
   return out2 === void 0 ? void 0 : import_node_path12.default.resolve(out2.trim());
 }
 async function readGitFiles(dir) {
@@ -52153,7 +52167,7 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_fs5, import_node_path12, LISTING, TRACKED_IGNORED, DEBUG_BLOCK, REMOTE_REFS;
+var import_node_fs5, import_node_path12, started, TOP_LEVEL, LISTING, TRACKED_IGNORED, DEBUG_BLOCK, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
@@ -52161,6 +52175,8 @@ var init_git = __esm({
     import_node_fs5 = require("node:fs");
     import_node_path12 = __toESM2(require("node:path"), 1);
     init_confine();
+    started = /* @__PURE__ */ new Map();
+    TOP_LEVEL = ["rev-parse", "--show-toplevel"];
     LISTING = ["-z", "-t", "-s", "--cached", "--deleted", "--modified", "--others", "--exclude-standard"];
     TRACKED_IGNORED = ["-z", "--cached", "--ignored", "--exclude-per-directory=.gitignore"];
     DEBUG_BLOCK = /^ {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: (\d+)\tflags: [0-9a-f]+\n/;
@@ -52187,7 +52203,8 @@ function readEntries(file, format) {
   const entries = /* @__PURE__ */ new Map();
   let content;
   try {
-    content = (0, import_node_fs6.readFileSync)(file, "utf8");
+    const bytes = (0, import_node_fs6.readFileSync)(file);
+    content = bytes.toString((0, import_node_buffer2.isAscii)(bytes) ? "latin1" : "utf8");
   } catch {
     return entries;
   }
@@ -52273,10 +52290,11 @@ function openParseCache(file, kind = "yaml") {
     }
   };
 }
-var import_node_fs6, import_node_path13, import_node_url3, PARSE_CACHE_FORMAT, KIND_FORMAT;
+var import_node_buffer2, import_node_fs6, import_node_path13, import_node_url3, PARSE_CACHE_FORMAT, KIND_FORMAT;
 var init_parse_cache = __esm({
   "src/workspace/parse-cache.ts"() {
     "use strict";
+    import_node_buffer2 = require("node:buffer");
     import_node_fs6 = require("node:fs");
     import_node_path13 = __toESM2(require("node:path"), 1);
     import_node_url3 = require("node:url");
@@ -52451,11 +52469,7 @@ var init_load2 = __esm({
 
 // src/workspace/staged.ts
 async function readStagedIndex(repo) {
-  const [listing, forCommit, ignored] = await Promise.all([
-    git(repo, ["ls-files", "--stage", "-z"]),
-    git(repo, ["diff", "--cached", "--name-only", "-z", "--no-ext-diff", "--diff-filter=ACMRTUXB"]),
-    git(repo, ["ls-files", "-z", "--cached", "--ignored", "--exclude-standard"])
-  ]);
+  const [listing, forCommit, ignored] = await Promise.all(INDEX_COMMANDS.map((command) => git(repo, [...command])));
   if (listing === void 0 || forCommit === void 0) throw new Error(`Cannot read the git index of ${repo}.`);
   const entries = /* @__PURE__ */ new Map();
   const conflicted = /* @__PURE__ */ new Set();
@@ -52596,7 +52610,7 @@ async function loadStagedRoot(dir, index, config, notes, cache7, onListed) {
   cache7?.save();
   return { root, files, forCommit, ...cache7 ? { parseCache: cache7.stats } : {} };
 }
-var import_node_path15, import_ignore4, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
+var import_node_path15, import_ignore4, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS, INDEX_COMMANDS;
 var init_staged = __esm({
   "src/workspace/staged.ts"() {
     "use strict";
@@ -52609,6 +52623,11 @@ var init_staged = __esm({
     init_source_file();
     ALWAYS_IGNORED2 = (0, import_ignore4.default)().add([".git/", "node_modules/"]);
     MAX_SYMLINK_HOPS = 8;
+    INDEX_COMMANDS = [
+      ["ls-files", "--stage", "-z"],
+      ["diff", "--cached", "--name-only", "-z", "--no-ext-diff", "--diff-filter=ACMRTUXB"],
+      ["ls-files", "-z", "--cached", "--ignored", "--exclude-standard"]
+    ];
   }
 });
 
@@ -53779,7 +53798,7 @@ async function configForPath(target, options) {
   return { root: dir, config: withOverrides2(explicit ?? await loadRootConfig(dir, options.rules), options.configOverrides) };
 }
 async function loadWorkspace(options) {
-  const started = clock();
+  const started2 = clock();
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
   const rules = options.rules;
@@ -53839,7 +53858,7 @@ async function loadWorkspace(options) {
     ...options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {},
     ...options.load?.modelMemo ? { modelMemo: options.load.modelMemo } : {}
   });
-  return { roots, files, model, notes, phases: { load: modelStarted - started, model: clock() - modelStarted }, ...parseCache ? { parseCache } : {} };
+  return { roots, files, model, notes, phases: { load: modelStarted - started2, model: clock() - modelStarted }, ...parseCache ? { parseCache } : {} };
 }
 function readThroughCaches(loaded6, hclFiles) {
   let total;
@@ -53897,14 +53916,14 @@ async function lint(options) {
         findings.push(finding);
       }
     };
-    const started = clock();
+    const started2 = clock();
     try {
       if (options.incremental && rule.meta.dependsOn === "file") options.incremental.check(rule, ctx, files, roots);
       else rule.check(ctx);
     } catch (error) {
       errors.push({ message: `Rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}. Please report this.` });
     }
-    timings[rule.meta.id] = clock() - started;
+    timings[rule.meta.id] = clock() - started2;
     for (const { finding, builds } of seen2.values()) {
       if (builds.size > 1) finding.message = `${finding.message} (Applied by ${[...builds].sort().join(", ")}.)`;
     }
@@ -65656,6 +65675,7 @@ var init_build4 = __esm({
 var package_exports = {};
 __export2(package_exports, {
   ConfigError: () => ConfigError,
+  adoptStartedGit: () => adoptStartedGit,
   builtinRules: () => builtinRules,
   defineRule: () => defineRule,
   lint: () => lint2,
@@ -66818,10 +66838,12 @@ ${rows.map(([id, ms]) => `${id.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`).jo
 }
 
 // src/package.ts
+init_git();
 if (process.env.GITOPS_LINT_LSP_WORKER === "1") void Promise.resolve().then(() => (init_lint_session(), lint_session_exports)).then((module2) => module2.serveLintWorker());
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   ConfigError,
+  adoptStartedGit,
   builtinRules,
   defineRule,
   lint,

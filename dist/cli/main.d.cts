@@ -2163,6 +2163,8 @@ export interface GitFiles {
 	 */
 	sizes?: Map<string, number>;
 }
+/** Hand over the git commands the bin started early (bin/early-git.js `startGit`). */
+export declare function adoptStartedGit(commands: ReadonlyMap<string, Promise<string | undefined>>): void;
 declare function readGitFiles(dir: string): Promise<GitFiles | undefined>;
 export interface DiscoveredFile {
 	/** Root-relative path with forward slashes. */

@@ -24,8 +24,32 @@ export interface GitFiles {
   sizes?: Map<string, number>;
 }
 
+/**
+ * Commands the bin started before the bundle was loaded (bin/early-git.js), by folder and
+ * arguments (`startedKey`): each is taken once, by the first `git` call that runs exactly that
+ * command, so its output is what that call would have got; the rest are never looked at.
+ */
+const started = new Map<string, Promise<string | undefined>>();
+
+function startedKey(cwd: string, args: readonly string[]): string {
+  return `${cwd}\0${args.join('\0')}`;
+}
+
+/** Hand over the git commands the bin started early (bin/early-git.js `startGit`). */
+export function adoptStartedGit(commands: ReadonlyMap<string, Promise<string | undefined>>): void {
+  for (const [key, output] of commands) started.set(key, output);
+}
+
 /** Run git in `cwd`; its stdout, or `undefined` when it fails (not a repository, no git). */
-export function git(cwd: string, args: string[]): Promise<string | undefined> {
+export function git(cwd: string, args: readonly string[]): Promise<string | undefined> {
+  if (started.size > 0) {
+    const key = startedKey(cwd, args);
+    const early = started.get(key);
+    if (early !== undefined) {
+      started.delete(key);
+      return early;
+    }
+  }
   return new Promise((resolve) => {
     execFile('git', ['-c', 'core.quotepath=off', ...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout) => {
       resolve(error ? undefined : stdout);
@@ -75,10 +99,13 @@ function mayBeInRepository(dir: string): boolean {
   return workTreeTop(real) !== undefined;
 }
 
+/** The command `gitTopLevel` runs (bin/early-git.js starts it before the bundle loads). */
+export const TOP_LEVEL: readonly string[] = ['rev-parse', '--show-toplevel'];
+
 /** Top-level directory of the git work tree containing `dir`, or `undefined` outside one. */
 export async function gitTopLevel(dir: string): Promise<string | undefined> {
   if (!mayBeInRepository(dir)) return undefined;
-  const out = await git(dir, ['rev-parse', '--show-toplevel']);
+  const out = await git(dir, TOP_LEVEL);
   return out === undefined ? undefined : path.resolve(out.trim());
 }
 
@@ -98,8 +125,8 @@ export async function readGitFiles(dir: string): Promise<GitFiles | undefined> {
 // lstats each and compares contents where the stat data cannot tell), ? untracked and not
 // ignored; -s adds the index mode of tracked entries; --debug prints the stat data the index
 // keeps of an entry after it.
-const LISTING = ['-z', '-t', '-s', '--cached', '--deleted', '--modified', '--others', '--exclude-standard'];
-const TRACKED_IGNORED = ['-z', '--cached', '--ignored', '--exclude-per-directory=.gitignore'];
+export const LISTING = ['-z', '-t', '-s', '--cached', '--deleted', '--modified', '--others', '--exclude-standard'];
+export const TRACKED_IGNORED = ['-z', '--cached', '--ignored', '--exclude-per-directory=.gitignore'];
 
 /**
  * The entries of LISTING with the sizes of tracked files git finds unchanged, run in `cwd`

@@ -13,6 +13,7 @@
  * folder), holds only the files of the last run, is written only when that set changed, and is
  * ignored whenever it cannot be read, is of another format or is damaged.
  */
+import { isAscii } from 'node:buffer';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,7 +76,11 @@ function readEntries(file: string, format: string): Map<string, string> {
   const entries = new Map<string, string>();
   let content: string;
   try {
-    content = readFileSync(file, 'utf8');
+    // Most caches are ASCII (manifests and their JSON): decoded as latin1, which gives the same
+    // text without UTF-8 decoding, in a third of the time, and for a file over a megabyte into
+    // a string Node keeps outside V8's heap (the entries are slices of it).
+    const bytes = readFileSync(file);
+    content = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   } catch {
     return entries;
   }

@@ -38,15 +38,21 @@ const ALWAYS_IGNORED = ignore().add(['.git/', 'node_modules/']);
 const MAX_SYMLINK_HOPS = 8;
 
 /**
+ * The commands `readStagedIndex` runs: the index entries, the files staged for commit and the
+ * tracked files ignore rules ignore (bin/early-git.js starts them before the bundle loads).
+ */
+export const INDEX_COMMANDS: ReadonlyArray<readonly string[]> = [
+  ['ls-files', '--stage', '-z'],
+  ['diff', '--cached', '--name-only', '-z', '--no-ext-diff', '--diff-filter=ACMRTUXB'],
+  ['ls-files', '-z', '--cached', '--ignored', '--exclude-standard'],
+];
+
+/**
  * Read the index of the repository at `repo` (its top level): entries, the files staged for
  * commit (the set pre-commit passes by default) and the tracked files ignore rules ignore.
  */
 export async function readStagedIndex(repo: string): Promise<StagedIndex> {
-  const [listing, forCommit, ignored] = await Promise.all([
-    git(repo, ['ls-files', '--stage', '-z']),
-    git(repo, ['diff', '--cached', '--name-only', '-z', '--no-ext-diff', '--diff-filter=ACMRTUXB']),
-    git(repo, ['ls-files', '-z', '--cached', '--ignored', '--exclude-standard']),
-  ]);
+  const [listing, forCommit, ignored] = await Promise.all(INDEX_COMMANDS.map((command) => git(repo, [...command])));
   if (listing === undefined || forCommit === undefined) throw new Error(`Cannot read the git index of ${repo}.`);
   const entries = new Map<string, IndexEntry>();
   const conflicted = new Set<string>();

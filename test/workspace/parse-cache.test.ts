@@ -38,6 +38,27 @@ describe('openParseCache', () => {
     expect(second.stats).toEqual({ hits: 2, misses: 1 });
   });
 
+  it('reads back texts and values beyond ASCII, and a cache of ASCII only, alike', () => {
+    const file = scratchFile();
+    const first = openParseCache(file);
+    first.remember('plain: ascii\n', [{ plain: 'ascii' }]);
+    first.remember('name: café ☕ 🚀\n', [{ name: 'café ☕ 🚀' }]);
+    first.save();
+    const second = openParseCache(file);
+    expect(second.values('name: café ☕ 🚀\n')).toEqual([{ name: 'café ☕ 🚀' }]);
+    expect(second.values('name: cafe ☕ 🚀\n')).toBeUndefined();
+    expect(second.values('plain: ascii\n')).toEqual([{ plain: 'ascii' }]);
+    // A run that reads only the ASCII text keeps only its entry: the file is all ASCII then.
+    const third = openParseCache(file);
+    expect(third.values('plain: ascii\n')).toEqual([{ plain: 'ascii' }]);
+    third.save();
+    expect(readFileSync(file).every((byte) => byte < 0x80)).toBe(true);
+    const fourth = openParseCache(file);
+    expect(fourth.values('plain: ascii\n')).toEqual([{ plain: 'ascii' }]);
+    expect(fourth.values('name: café ☕ 🚀\n')).toBeUndefined();
+    expect(fourth.stats).toEqual({ hits: 1, misses: 1 });
+  });
+
   it('keys entries by the whole text: a one-character change is a miss', () => {
     const file = scratchFile();
     const cache = openParseCache(file);
