@@ -78,13 +78,26 @@ export function toFinding(rule: Rule<string, never>, report: Report<string>, lev
     if (appliedNamespace !== undefined) resource.namespace = appliedNamespace;
   }
   const path: YamlPath | undefined = report.path ?? ('docIndex' in report && report.docIndex !== undefined ? [] : undefined);
+  // The fingerprint is worked out on first read, from the finding as reported here (before the
+  // engine masks or extends its message): most runs print no fingerprint (the default stylish
+  // output, the editor) and read no baseline, and hashing loads node:crypto (~10 ms) and costs
+  // a hash per finding. An enumerable accessor, so spreads, JSON and deep equality see a string.
+  const ruleId = rule.meta.id;
+  const messageId = report.messageId;
+  const pathKey = (path ?? []).join('\u0001');
+  let hashed: string | undefined;
   const finding: Finding = {
-    ruleId: rule.meta.id,
+    ruleId,
     level,
     message,
-    messageId: report.messageId,
+    messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path, report.messageId, rootNeutral(message, roots.includes(file.root) ? roots : [file.root, ...roots])),
+    get fingerprint(): string {
+      return (hashed ??= fingerprint(ruleId, file, resource, pathKey, messageId, rootNeutral(message, roots.includes(file.root) ? roots : [file.root, ...roots])));
+    },
+    set fingerprint(value: string) {
+      hashed = value;
+    },
   };
   if (resource) finding.resource = resource;
   if (path) finding.path = path;
@@ -98,10 +111,10 @@ export function toFinding(rule: Rule<string, never>, report: Report<string>, lev
  * same repository checked out under another folder name (a fork, a CI workspace) keeps every
  * fingerprint, so the message enters with root folders and names replaced (`rootNeutral`).
  */
-function fingerprint(ruleId: string, file: SourceFile, resource: FindingResource | undefined, path: YamlPath | undefined, messageId: string, message: string): string {
+function fingerprint(ruleId: string, file: SourceFile, resource: FindingResource | undefined, pathKey: string, messageId: string, message: string): string {
   const identity = resource ? `${resource.kind}/${resource.namespace ?? ''}/${resource.name}` : '';
   const hash = createHash('sha256');
-  hash.update([ruleId, file.path, identity, (path ?? []).join('\u0001'), messageId, message].join('\u0000'));
+  hash.update([ruleId, file.path, identity, pathKey, messageId, message].join('\u0000'));
   return hash.digest('hex').slice(0, 32);
 }
 
