@@ -9,7 +9,7 @@ import { applySpans, lineSpans, MASK, masksNothing, mentionsSecret, stringSpans,
 import { coveringCreationRule } from '../sops/config-lookup.js';
 import { valueAnalyzable } from '../sops/document.js';
 import { hasSopsKeyAt, valuesMirrorAst } from '../sops/facts.js';
-import { mustEncrypt, type Selection } from '../sops/selection.js';
+import { isCommentSelection, keyMatches, mustEncrypt, type Selection } from '../sops/selection.js';
 import { hclSecretRanges } from '../terraform/redact.js';
 import { positionTreesOf, treesReadFromLines } from '../yaml/parse.js';
 import { frameMasks } from './redact-frames.js';
@@ -145,6 +145,17 @@ export function astRedaction(file: SourceFile, text: string, model?: Pick<Model,
  * js-yaml and the AST trim differently at the end of a scalar.
  */
 const VALUES_MAY_DIFFER = /(?:^|[\s[{,:])(?:[-+]?0[bB]|[-+]0[xXoO]|[-+]?\.?[0-9][0-9.]*_)|^[^\n:]{1024}|[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/m;
+/**
+ * What every match of {@link VALUES_MAY_DIFFER} contains: `0b`/`0x`/`0o` (either case), a digit
+ * or dot before `_`, or one of its spaces; or, for the long line, 1,024 characters of text. These
+ * are one character class or a two-character sequence, scanned far faster than the pattern,
+ * which tries its alternatives at every offset: most files contain none and skip it.
+ */
+const MAY_DIFFER_HINT = /0[bBxXoO]|[0-9.]_|[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+
+function valuesMayDiffer(text: string): boolean {
+  return (text.length >= 1024 || MAY_DIFFER_HINT.test(text)) && VALUES_MAY_DIFFER.test(text);
+}
 
 function plainRedaction(file: SourceFile, text: string, model: Pick<Model, 'fileAt'> | undefined): Redaction | undefined {
   if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return undefined;
@@ -153,7 +164,7 @@ function plainRedaction(file: SourceFile, text: string, model: Pick<Model, 'file
   // line by line, and types some scalars differently. Only text read line by line (one-line
   // scalars and flow collections, plain keys) without those forms is left to the values.
   const trees = positionTreesOf(file.documents[0]!);
-  if (!trees || !treesReadFromLines(trees) || VALUES_MAY_DIFFER.test(text)) return undefined;
+  if (!trees || !treesReadFromLines(trees) || valuesMayDiffer(text)) return undefined;
   if (file.documents.some((parsed, index) => !valueAnalyzable(parsed.value) || hasSopsKeyAt(file, index))) return undefined;
   // What `sopsSecretRanges` masks in a plaintext file that a creation rule covers: these values' scalars.
   const selection = model ? coveringCreationRule(model, file)?.rule.selection : undefined;
@@ -172,17 +183,22 @@ function plainRedaction(file: SourceFile, text: string, model: Pick<Model, 'file
  * The paths of the values of a document that `selection` makes sops encrypt: those of
  * `analyzeValue`'s facts that are not empty and that `mustEncrypt` selects by their keys, in its
  * order, for a value it analyzes (`valueAnalyzable`), found without listing every fact (the walk
- * keeps one path and one list of keys, copied for a selected value only).
+ * keeps one path, copied for a selected value only). The key modes decide by whether any key on
+ * the path matches (`keyMatches`): each key is tested once where the walk enters it, and the walk
+ * counts the matching keys above it, instead of testing every key of the path again at each value.
  */
 export function selectedPaths(value: unknown, selection: Selection): YamlPath[] {
   const out: YamlPath[] = [];
   const path: Array<string | number> = [];
-  const keys: string[] = [];
-  const walk = (node: unknown, depth: number): void => {
+  const byKeys = !isCommentSelection(selection);
+  // The comment modes, whose preceding comments are none here, select all values or none.
+  const byComments = byKeys ? false : mustEncrypt(selection, []);
+  const encryptMatching = selection.key === 'encrypted_regex' || selection.key === 'encrypted_suffix';
+  const walk = (node: unknown, depth: number, matching: number): void => {
     if (Array.isArray(node)) {
       for (let index = 0; index < node.length; index++) {
         path.push(index);
-        walk(node[index], depth + 1);
+        walk(node[index], depth + 1, matching);
         path.pop();
       }
     } else if (node !== null && typeof node === 'object') {
@@ -190,16 +206,14 @@ export function selectedPaths(value: unknown, selection: Selection): YamlPath[] 
         // The `sops` block has no values to list.
         if (depth === 0 && key === 'sops') continue;
         path.push(key);
-        keys.push(key);
-        walk((node as Record<string, unknown>)[key], depth + 1);
+        walk((node as Record<string, unknown>)[key], depth + 1, byKeys && keyMatches(selection, key) ? matching + 1 : matching);
         path.pop();
-        keys.pop();
       }
-    } else if (depth > 0 && node != null && node !== '' && mustEncrypt(selection, keys)) {
+    } else if (depth > 0 && node != null && node !== '' && (byKeys ? (matching > 0) === encryptMatching : byComments)) {
       out.push([...path]);
     }
   };
-  walk(value, 0);
+  walk(value, 0, 0);
   return out;
 }
 

@@ -84,6 +84,24 @@ export function mustEncrypt(
   }
 }
 
+/**
+ * For the four key modes, whether one mapping key is the kind `mustEncrypt` looks for on the
+ * path: it ends in the suffix, or the regex matches it. A value is then encrypted when some key
+ * of its path matches (`encrypted_*`) or none does (`unencrypted_*`). False for the comment modes.
+ */
+export function keyMatches(selection: Selection, key: string): boolean {
+  switch (selection.key) {
+    case 'unencrypted_suffix':
+    case 'encrypted_suffix':
+      return key.endsWith(selection.value);
+    case 'unencrypted_regex':
+    case 'encrypted_regex':
+      return test(selection.regexp, key);
+    default:
+      return false;
+  }
+}
+
 function test(regexp: GoRegexp | undefined, text: string): boolean {
   return regexp !== undefined && regexp.test(text);
 }
