@@ -370,6 +370,10 @@ function typeBit(value: unknown): number {
   if (typeof value === 'string') return TYPE_BITS.string;
   if (typeof value === 'number') return Number.isInteger(value) ? TYPE_BITS.integer : TYPE_BITS.number;
   if (typeof value === 'boolean') return TYPE_BITS.boolean;
+  // Mappings and lists (every collection of every object) answered here, without typeOf's call and switch.
+  if (value === null || value === undefined) return TYPE_BITS.null;
+  if (Array.isArray(value)) return TYPE_BITS.array;
+  if (typeof value === 'object') return TYPE_BITS.object;
   return TYPE_BITS[typeOf(value)];
 }
 
