@@ -327,8 +327,10 @@ class Walker {
         const childValue = value[key];
         const type = typeof childValue;
         if (child.typeOnly && (type === 'string' || type === 'number' || type === 'boolean')) {
-          // Most values are scalars checked for their type only: what visit() would do, without the call.
-          if (child.types !== undefined && (child.typeMask & typeBit(childValue)) === 0 && path.length < MAX_DEPTH && !this.full) {
+          // Most values are scalars checked for their type only: what visit() would do, without
+          // the call (typeBit's answer for the three scalar types written out, without its call either).
+          const bit = type === 'string' ? TYPE_BITS.string : type === 'boolean' ? TYPE_BITS.boolean : Number.isInteger(childValue) ? TYPE_BITS.integer : TYPE_BITS.number;
+          if (child.types !== undefined && (child.typeMask & bit) === 0 && path.length < MAX_DEPTH && !this.full) {
             path.push(key);
             this.report('type', path, { expected: describeTypes(child.types), path: this.name(path), actual: describeFound(childValue) });
             path.pop();
