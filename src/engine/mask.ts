@@ -259,8 +259,9 @@ const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s@/]+)@/gi;
  */
 export function stringSpans(text: string): Span[] {
   const spans: Span[] = [];
-  // Most strings (image names, messages) spell no word of a sensitive key: no assignment scan.
-  const assignment = MAY_NAME_CREDENTIAL.test(text) ? new RegExp(ASSIGNMENT.source, 'g') : undefined;
+  // Most strings (image names, messages) spell no word of a sensitive key, and most that do
+  // (`DB_PASSWORD`, `secretKeyRef`) hold no `=` or `:`, which every assignment needs: no scan.
+  const assignment = MAY_NAME_CREDENTIAL.test(text) && (text.includes('=') || text.includes(':')) ? new RegExp(ASSIGNMENT.source, 'g') : undefined;
   for (let match = assignment?.exec(text); assignment && match; match = assignment.exec(text)) {
     const [whole, , key, , value] = match as unknown as [string, string, string, string, string];
     const bare = value.replace(/^["']|["']$/g, '');

@@ -79,29 +79,45 @@ const MIN_MESSAGE_SECRET = 6;
  * document that does not parse a "key" may be a whole line of a Secret.
  */
 export function maskFinding(finding: Finding, redaction: Redaction | undefined): void {
-  const pattern = redaction ? certainPattern(redaction) : undefined;
+  const known = redaction ? certainValues(redaction) : NO_VALUES;
   const mask = (text: string): string => {
-    const inner = pattern ? text.replace(pattern, MASK) : text;
+    // The pattern (one per file, built on first use) replaces only where a value occurs: text
+    // without any (most messages) is left as it is without building or running it.
+    const inner = known.some((value) => text.includes(value)) ? text.replace(certainPattern(redaction!, known)!, MASK) : text;
     return applySpans(inner, stringSpans(inner));
   };
   finding.message = mask(finding.message);
   if (finding.path) finding.path = finding.path.map((segment) => (typeof segment === 'string' ? mask(segment) : segment));
 }
 
-/** One pattern per file for `maskFinding`, built on first use. */
+const NO_VALUES: readonly string[] = [];
+
+/** The values `maskFinding` masks in messages, longest first: one list per file, made on first use. */
+const certainLists = new WeakMap<Redaction, readonly string[]>();
+
+function certainValues(redaction: Redaction): readonly string[] {
+  let list = certainLists.get(redaction);
+  if (list === undefined) {
+    const known = new Set<string>();
+    for (const certain of redaction.certain) {
+      const value = certain.trim();
+      for (const part of [value, value.replace(/^(["'])(.*)\1$/, '$2')]) {
+        // sops-encrypted values and other references are not secrets (and messages quote them).
+        if (part.length >= MIN_MESSAGE_SECRET && !isReference(part)) known.add(part);
+      }
+    }
+    list = [...known].sort((a, b) => b.length - a.length);
+    certainLists.set(redaction, list);
+  }
+  return list;
+}
+
+/** One pattern per file for `maskFinding`, built on first use: the values of `certainValues`. */
 const certainPatterns = new WeakMap<Redaction, RegExp | undefined>();
 
-function certainPattern(redaction: Redaction): RegExp | undefined {
+function certainPattern(redaction: Redaction, known: readonly string[]): RegExp | undefined {
   if (certainPatterns.has(redaction)) return certainPatterns.get(redaction);
-  const known = new Set<string>();
-  for (const certain of redaction.certain) {
-    const value = certain.trim();
-    for (const part of [value, value.replace(/^(["'])(.*)\1$/, '$2')]) {
-      // sops-encrypted values and other references are not secrets (and messages quote them).
-      if (part.length >= MIN_MESSAGE_SECRET && !isReference(part)) known.add(part);
-    }
-  }
-  const pattern = known.size > 0 ? new RegExp([...known].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g') : undefined;
+  const pattern = known.length > 0 ? new RegExp(known.map(escapeRegExp).join('|'), 'g') : undefined;
   certainPatterns.set(redaction, pattern);
   return pattern;
 }
@@ -407,6 +423,16 @@ function elsewhere(text: string, ranges: readonly Span[]): Span[] {
     if (known.size >= MAX_KNOWN_SECRETS) break;
   }
   if (known.size === 0) return [];
+  // A value found once is found only where it was masked (it is part of its range), and such a
+  // match masks nothing more: when every value occurs once, the pattern is not built or run.
+  let copies = false;
+  for (const value of known) {
+    if (text.indexOf(value) !== text.lastIndexOf(value)) {
+      copies = true;
+      break;
+    }
+  }
+  if (!copies) return [];
   const pattern = new RegExp([...known].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
   return [...text.matchAll(pattern)].map((match): Span => [match.index, match.index + match[0].length]);
 }
