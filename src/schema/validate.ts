@@ -335,6 +335,16 @@ class Walker {
             this.report('type', path, { expected: describeTypes(child.types), path: this.name(path), actual: describeFound(childValue) });
             path.pop();
           }
+        } else if (child.typeOnly && type === 'object' && childValue !== null && !Array.isArray(childValue)) {
+          // A mapping whose schema has no check of its own beyond its type (most): what visit()
+          // would do for it, without the call and its tests for scalars, enums and combinators.
+          path.push(key);
+          if (!this.full && path.length <= MAX_DEPTH) {
+            if (child.types !== undefined && (child.typeMask & TYPE_BITS.object) === 0) {
+              this.report('type', path, { expected: describeTypes(child.types), path: this.name(path), actual: describeFound(childValue) });
+            } else this.checkObject(childValue as Record<string, unknown>, child, path);
+          }
+          path.pop();
         } else if (childValue !== null) {
           path.push(key);
           this.visit(childValue, child, path);
