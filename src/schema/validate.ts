@@ -275,12 +275,19 @@ class Walker {
       }
     }
     if (node.items) {
+      // The items' schema is compiled once per node (the same answer for every item).
+      const item = value.length > 0 ? node.item(this.compiler) : undefined;
+      if (!item) return;
+      // Items that are mappings whose schema checks only their type (containers, env entries,
+      // ports) go straight into checkObject, as in checkObject's own loop.
+      const mappings = item.typeOnly && (item.types === undefined || (item.typeMask & TYPE_BITS.object) !== 0);
       for (let index = 0; index < value.length; index++) {
         if (this.full) return;
-        const item = node.item(this.compiler);
-        if (!item) continue;
+        const element = value[index];
         path.push(index);
-        this.visit(value[index], item, path);
+        if (mappings && typeof element === 'object' && element !== null && !Array.isArray(element)) {
+          if (path.length <= MAX_DEPTH) this.checkObject(element as Record<string, unknown>, item, path);
+        } else this.visit(element, item, path);
         path.pop();
       }
     }
