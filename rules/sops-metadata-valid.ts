@@ -1,5 +1,4 @@
 import { defineRule, type RuleContext } from '../src/model/rule.js';
-import { fileTextIncludes } from '../src/workspace/text-facts.js';
 import type { SourceFile } from '../src/model/workspace.js';
 import { describePath } from '../src/sops/ast.js';
 import { documentComments, type ValueFact } from '../src/sops/document.js';
@@ -124,9 +123,11 @@ export default defineRule({
       const file = files[fileIndex]!;
       if (!file.reported || file.text === undefined || file.documents.length === 0) continue;
       let first: SopsMetadata | undefined;
+      // Whether the text holds an encrypted value at all: scanned once per file, when a document without metadata asks.
+      let mayHoldEncrypted: boolean | undefined;
       for (let docIndex = 0; docIndex < file.documents.length; docIndex++) {
         if (!hasSopsKeyAt(file, docIndex)) {
-          if (fileTextIncludes(file, 'ENC[')) checkMissingMetadata(ctx, file, docIndex);
+          if ((mayHoldEncrypted ??= file.text.includes('ENC['))) checkMissingMetadata(ctx, file, docIndex);
           continue;
         }
         const meta = sopsMetadataAt(file, docIndex) as SopsMetadata;

@@ -1,6 +1,5 @@
 import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { SourceFile } from '../src/model/workspace.js';
-import { fileTextIncludes } from '../src/workspace/text-facts.js';
 import { isScalar, visit, type Document, type Scalar } from 'yaml';
 
 const MESSAGES: Record<string, 'duplicateKey' | 'aliasLimit' | 'complexKey'> = {
@@ -42,7 +41,8 @@ export default defineRule({
       if (file.problems.length > 0) reportProblems(ctx, file);
       // The parsers merge every `<<` of a mapping without a word, but YAML keys are unique and
       // go-yaml (kustomize, kubectl) refuses the repeated key.
-      if (!fileTextIncludes(file, '<<')) continue;
+      // Asked once per file, here only: a plain scan, not a cached text fact.
+      if (file.text === undefined || !file.text.includes('<<')) continue;
       for (const document of file.documents) {
         for (const offsets of repeatedMergeKeys(document.doc)) ctx.report({ file, offsets, messageId: 'duplicateKey' });
       }

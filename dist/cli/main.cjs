@@ -12872,17 +12872,17 @@ var require_ignore = __commonJS2({
       }
     };
     var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
+    var PLACEHOLDER2 = "\0";
     var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      `${PLACEHOLDER2}(\\d+)${PLACEHOLDER2}`,
       "g"
     );
     var TRAILING_WILDCARD = "\uE000";
     var TRAILING_DOUBLESTAR = "\uE001";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var isReserved = (char) => char === PLACEHOLDER2 || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
     var extractBrackets = (pattern) => {
       const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const hold = (source) => `${PLACEHOLDER2}${sources.push(source) - 1}${PLACEHOLDER2}`;
       const { length } = pattern;
       let out2 = EMPTY2;
       let index = 0;
@@ -23688,8 +23688,11 @@ function walkValues(resource, value, path26, namespace, out2) {
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path26, namespace);
-  if (container) out2.push(container);
+  const image = object.image;
+  if (typeof image === "string" || typeof image === "object" && image !== null && typeof image.repository === "string") {
+    const container = valuesContainer(resource, object, path26, namespace);
+    if (container) out2.push(container);
+  }
   const keys = Object.keys(object);
   for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
     const key2 = keys[keyIndex];
@@ -27447,6 +27450,9 @@ function typeBit(value) {
   if (typeof value === "string") return TYPE_BITS.string;
   if (typeof value === "number") return Number.isInteger(value) ? TYPE_BITS.integer : TYPE_BITS.number;
   if (typeof value === "boolean") return TYPE_BITS.boolean;
+  if (value === null || value === void 0) return TYPE_BITS.null;
+  if (Array.isArray(value)) return TYPE_BITS.array;
+  if (typeof value === "object") return TYPE_BITS.object;
   return TYPE_BITS[typeOf(value)];
 }
 function codePoints(value) {
@@ -27690,12 +27696,16 @@ var init_validate = __esm({
           }
         }
         if (node.items) {
+          const item = value.length > 0 ? node.item(this.compiler) : void 0;
+          if (!item) return;
+          const mappings = item.typeOnly && (item.types === void 0 || (item.typeMask & TYPE_BITS.object) !== 0);
           for (let index = 0; index < value.length; index++) {
             if (this.full) return;
-            const item = node.item(this.compiler);
-            if (!item) continue;
+            const element = value[index];
             path26.push(index);
-            this.visit(value[index], item, path26);
+            if (mappings && typeof element === "object" && element !== null && !Array.isArray(element)) {
+              if (path26.length <= MAX_DEPTH) this.checkObject(element, item, path26);
+            } else this.visit(element, item, path26);
             path26.pop();
           }
         }
@@ -27734,11 +27744,20 @@ var init_validate = __esm({
             const childValue = value[key2];
             const type2 = typeof childValue;
             if (child.typeOnly && (type2 === "string" || type2 === "number" || type2 === "boolean")) {
-              if (child.types !== void 0 && (child.typeMask & typeBit(childValue)) === 0 && path26.length < MAX_DEPTH && !this.full) {
+              const bit = type2 === "string" ? TYPE_BITS.string : type2 === "boolean" ? TYPE_BITS.boolean : Number.isInteger(childValue) ? TYPE_BITS.integer : TYPE_BITS.number;
+              if (child.types !== void 0 && (child.typeMask & bit) === 0 && path26.length < MAX_DEPTH && !this.full) {
                 path26.push(key2);
                 this.report("type", path26, { expected: describeTypes(child.types), path: this.name(path26), actual: describeFound(childValue) });
                 path26.pop();
               }
+            } else if (child.typeOnly && type2 === "object" && childValue !== null && !Array.isArray(childValue)) {
+              path26.push(key2);
+              if (!this.full && path26.length <= MAX_DEPTH) {
+                if (child.types !== void 0 && (child.typeMask & TYPE_BITS.object) === 0) {
+                  this.report("type", path26, { expected: describeTypes(child.types), path: this.name(path26), actual: describeFound(childValue) });
+                } else this.checkObject(childValue, child, path26);
+              }
+              path26.pop();
             } else if (childValue !== null) {
               path26.push(key2);
               this.visit(childValue, child, path26);
@@ -36606,8 +36625,30 @@ spec:
 });
 
 // src/engine/report.ts
+function partsOf(template) {
+  let parts3 = templateParts.get(template);
+  if (parts3 === void 0) {
+    const cut = [];
+    let at = 0;
+    for (const match of template.matchAll(PLACEHOLDER)) {
+      cut.push(template.slice(at, match.index), match[1], match[0]);
+      at = match.index + match[0].length;
+    }
+    cut.push(template.slice(at));
+    parts3 = cut;
+    if (templateParts.size >= MAX_TEMPLATES) templateParts.clear();
+    templateParts.set(template, parts3);
+  }
+  return parts3;
+}
 function interpolate(template, data = {}) {
-  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole2, key2) => key2 in data ? String(data[key2]) : whole2);
+  const parts3 = partsOf(template);
+  let out2 = parts3[0];
+  for (let index = 1; index < parts3.length; index += 3) {
+    const key2 = parts3[index];
+    out2 += (key2 in data ? String(data[key2]) : parts3[index + 1]) + parts3[index + 2];
+  }
+  return out2;
 }
 function reportTarget(report) {
   if ("resource" in report) {
@@ -36660,23 +36701,32 @@ function toFinding(rule, report, level, roots = [], target = reportTarget(report
     if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
   }
   const path26 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
+  const ruleId = rule.meta.id;
+  const messageId = report.messageId;
+  const pathKey = (path26 ?? []).join("");
+  let hashed;
   const finding = {
-    ruleId: rule.meta.id,
+    ruleId,
     level,
     message,
-    messageId: report.messageId,
+    messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path26, report.messageId, rootNeutral(message, roots.includes(file.root) ? roots : [file.root, ...roots]))
+    get fingerprint() {
+      return hashed ??= fingerprint(ruleId, file, resource, pathKey, messageId, rootNeutral(message, roots.includes(file.root) ? roots : [file.root, ...roots]));
+    },
+    set fingerprint(value) {
+      hashed = value;
+    }
   };
   if (resource) finding.resource = resource;
   if (path26) finding.path = path26;
   if (report.metadata) finding.metadata = report.metadata;
   return finding;
 }
-function fingerprint(ruleId, file, resource, path26, messageId, message) {
+function fingerprint(ruleId, file, resource, pathKey, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
   const hash = createHash("sha256");
-  hash.update([ruleId, file.path, identity3, (path26 ?? []).join(""), messageId, message].join("\0"));
+  hash.update([ruleId, file.path, identity3, pathKey, messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
 function rootNeutral(message, roots) {
@@ -36699,13 +36749,16 @@ function rootNeutral(message, roots) {
 function compareFindings(a, b) {
   return compareStrings(a.location.root, b.location.root) || compareStrings(a.location.file, b.location.file) || a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
 }
-var EMPTY_REGION, neutralizers;
+var PLACEHOLDER, templateParts, MAX_TEMPLATES, EMPTY_REGION, neutralizers;
 var init_report = __esm({
   "src/engine/report.ts"() {
     "use strict";
     init_node_crypto();
     init_collections();
     init_position();
+    PLACEHOLDER = /\{\{\s*([\w.-]+)\s*\}\}/g;
+    templateParts = /* @__PURE__ */ new Map();
+    MAX_TEMPLATES = 4096;
     EMPTY_REGION = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
     neutralizers = /* @__PURE__ */ new WeakMap();
   }
@@ -37263,21 +37316,41 @@ function makeSelection(key2, value) {
   if (!compiled2.ok) return { ok: false, reason: compiled2.reason };
   return { ok: true, selection: { key: key2, value, regexp: compiled2.regexp } };
 }
-function mustEncrypt(selection, keys, comments = []) {
-  const { key: key2, value, regexp } = selection;
-  switch (key2) {
+function mustEncrypt(selection, keys, comments = NO_COMMENTS) {
+  switch (selection.key) {
     case "unencrypted_suffix":
-      return !keys.some((k) => k.endsWith(value));
-    case "encrypted_suffix":
-      return keys.some((k) => k.endsWith(value));
     case "unencrypted_regex":
-      return !keys.some((k) => test(regexp, k));
+      return !anyKeyMatches(selection, keys);
+    case "encrypted_suffix":
     case "encrypted_regex":
-      return keys.some((k) => test(regexp, k));
+      return anyKeyMatches(selection, keys);
     case "unencrypted_comment_regex":
-      return !comments.some((group) => group.some((c) => test(regexp, c)));
+      return !anyCommentMatches(selection.regexp, comments);
     case "encrypted_comment_regex":
-      return comments.some((group) => group.some((c) => test(regexp, c)));
+      return anyCommentMatches(selection.regexp, comments);
+  }
+}
+function anyKeyMatches(selection, keys) {
+  for (let index = 0; index < keys.length; index++) if (keyMatches(selection, keys[index])) return true;
+  return false;
+}
+function anyCommentMatches(regexp, comments) {
+  for (let group = 0; group < comments.length; group++) {
+    const texts = comments[group];
+    for (let index = 0; index < texts.length; index++) if (test(regexp, texts[index])) return true;
+  }
+  return false;
+}
+function keyMatches(selection, key2) {
+  switch (selection.key) {
+    case "unencrypted_suffix":
+    case "encrypted_suffix":
+      return key2.endsWith(selection.value);
+    case "unencrypted_regex":
+    case "encrypted_regex":
+      return test(selection.regexp, key2);
+    default:
+      return false;
   }
 }
 function test(regexp, text) {
@@ -37289,7 +37362,7 @@ function describeSelection(selection) {
 function sameSelection(a, b) {
   return a.key === b.key && a.value === b.value;
 }
-var SELECTION_KEYS, DEFAULT_UNENCRYPTED_SUFFIX, SELECTION_KEY_SET;
+var SELECTION_KEYS, DEFAULT_UNENCRYPTED_SUFFIX, SELECTION_KEY_SET, NO_COMMENTS;
 var init_selection = __esm({
   "src/sops/selection.ts"() {
     "use strict";
@@ -37304,6 +37377,7 @@ var init_selection = __esm({
     ];
     DEFAULT_UNENCRYPTED_SUFFIX = "_unencrypted";
     SELECTION_KEY_SET = new Set(SELECTION_KEYS);
+    NO_COMMENTS = [];
   }
 });
 
@@ -38391,7 +38465,8 @@ function mayHaveAlias(text) {
 function maySpellSops(file) {
   let spells = spellings.get(file);
   if (spells === void 0) {
-    spells = file.text === void 0 || fileTextIncludes(file, "sops") || fileTextIncludes(file, "\\");
+    const text = file.text;
+    spells = text === void 0 || text.includes("sops") || text.includes("\\");
     spellings.set(file, spells);
   }
   return spells;
@@ -38852,7 +38927,6 @@ var init_sops_metadata_valid = __esm({
   "rules/sops-metadata-valid.ts"() {
     "use strict";
     init_rule();
-    init_text_facts();
     init_ast();
     init_document();
     init_facts();
@@ -38963,9 +39037,10 @@ ${AGE2}    lastmodified: "2024-03-01T10:00:00Z"
           const file = files[fileIndex];
           if (!file.reported || file.text === void 0 || file.documents.length === 0) continue;
           let first2;
+          let mayHoldEncrypted;
           for (let docIndex = 0; docIndex < file.documents.length; docIndex++) {
             if (!hasSopsKeyAt(file, docIndex)) {
-              if (fileTextIncludes(file, "ENC[")) checkMissingMetadata(ctx, file, docIndex);
+              if (mayHoldEncrypted ??= file.text.includes("ENC[")) checkMissingMetadata(ctx, file, docIndex);
               continue;
             }
             const meta = sopsMetadataAt(file, docIndex);
@@ -40176,7 +40251,6 @@ var init_yaml_syntax = __esm({
   "rules/yaml-syntax.ts"() {
     "use strict";
     init_rule();
-    init_text_facts();
     import_yaml12 = __toESM2(require_dist(), 1);
     MESSAGES = {
       DUPLICATE_KEY: "duplicateKey",
@@ -40213,7 +40287,7 @@ var init_yaml_syntax = __esm({
         for (let index = 0; index < files.length; index++) {
           const file = files[index];
           if (file.problems.length > 0) reportProblems(ctx, file);
-          if (!fileTextIncludes(file, "<<")) continue;
+          if (file.text === void 0 || !file.text.includes("<<")) continue;
           for (const document2 of file.documents) {
             for (const offsets of repeatedMergeKeys(document2.doc)) ctx.report({ file, offsets, messageId: "duplicateKey" });
           }
@@ -52825,7 +52899,7 @@ function looksLikeManifest(text) {
 }
 function stringSpans(text) {
   const spans = [];
-  const assignment = MAY_NAME_CREDENTIAL.test(text) ? new RegExp(ASSIGNMENT.source, "g") : void 0;
+  const assignment = MAY_NAME_CREDENTIAL.test(text) && (text.includes("=") || text.includes(":")) ? new RegExp(ASSIGNMENT.source, "g") : void 0;
   for (let match = assignment?.exec(text); assignment && match; match = assignment.exec(text)) {
     const [whole2, , key2, , value] = match;
     const bare = value.replace(/^["']|["']$/g, "");
@@ -52897,18 +52971,31 @@ function masksPlain(node) {
   if (typeof node === "string") return masksString(node);
   if (typeof node !== "object" || node === null) return false;
   const record = node;
-  const merge2 = Object.hasOwn(record, MERGE_KEY) ? record[MERGE_KEY] : void 0;
-  const merged = (Array.isArray(merge2) ? merge2 : [merge2]).filter((item) => typeof item === "object" && item !== null && !Array.isArray(item));
-  const textsOf = (key2) => {
-    const texts = [];
-    for (const source of [record, ...merged]) {
-      const item = Object.hasOwn(source, key2) ? source[key2] : void 0;
-      if (typeof item === "string") texts.push(item);
-    }
-    return texts;
-  };
-  const { isSecret: isSecret2, sensitiveEntry } = mappingRole(textsOf);
-  for (const [key2, value] of Object.entries(record)) {
+  let isSecret2;
+  let sensitiveEntry;
+  if (Object.hasOwn(record, MERGE_KEY)) {
+    const merge2 = record[MERGE_KEY];
+    const merged = (Array.isArray(merge2) ? merge2 : [merge2]).filter((item) => typeof item === "object" && item !== null && !Array.isArray(item));
+    const textsOf = (key2) => {
+      const texts = [];
+      for (const source of [record, ...merged]) {
+        const item = Object.hasOwn(source, key2) ? source[key2] : void 0;
+        if (typeof item === "string") texts.push(item);
+      }
+      return texts;
+    };
+    ({ isSecret: isSecret2, sensitiveEntry } = mappingRole(textsOf));
+  } else {
+    const kind = Object.hasOwn(record, "kind") ? record.kind : void 0;
+    const name3 = Object.hasOwn(record, "name") ? record.name : void 0;
+    const entryValue = Object.hasOwn(record, "value") ? record.value : void 0;
+    isSecret2 = kind === "Secret";
+    sensitiveEntry = typeof name3 === "string" && isMaskedValue(name3, typeof entryValue === "string" ? entryValue : "x");
+  }
+  const keys = Object.keys(record);
+  for (let index = 0; index < keys.length; index++) {
+    const key2 = keys[index];
+    const value = record[key2];
     if (masksString(key2)) return true;
     if (isSecret2 && (key2 === "data" || key2 === "stringData") || sensitiveEntry && key2 === "value") return true;
     if (key2 === MERGE_KEY && (isSecret2 || sensitiveEntry)) return true;
@@ -52927,6 +53014,7 @@ function masksPlain(node) {
 }
 function masksString(text) {
   if (looksLikeManifest(text) && maskYamlText(text, 1) !== text) return true;
+  if (!MAY_NAME_CREDENTIAL.test(text) && !text.includes("://")) return false;
   return stringSpans(text).length > 0;
 }
 function masksGenerators(generators) {
@@ -53146,24 +53234,32 @@ function firstLineEnd(text, span) {
   return newline === -1 || newline > span.maskedEnd ? span.maskedEnd : newline;
 }
 function maskFinding(finding, redaction) {
-  const pattern = redaction ? certainPattern(redaction) : void 0;
+  const known = redaction ? certainValues(redaction) : NO_VALUES;
   const mask = (text) => {
-    const inner = pattern ? text.replace(pattern, MASK) : text;
+    const inner = known.some((value) => text.includes(value)) ? text.replace(certainPattern(redaction, known), MASK) : text;
     return applySpans(inner, stringSpans(inner));
   };
   finding.message = mask(finding.message);
   if (finding.path) finding.path = finding.path.map((segment) => typeof segment === "string" ? mask(segment) : segment);
 }
-function certainPattern(redaction) {
-  if (certainPatterns.has(redaction)) return certainPatterns.get(redaction);
-  const known = /* @__PURE__ */ new Set();
-  for (const certain of redaction.certain) {
-    const value = certain.trim();
-    for (const part of [value, value.replace(/^(["'])(.*)\1$/, "$2")]) {
-      if (part.length >= MIN_MESSAGE_SECRET && !isReference(part)) known.add(part);
+function certainValues(redaction) {
+  let list = certainLists.get(redaction);
+  if (list === void 0) {
+    const known = /* @__PURE__ */ new Set();
+    for (const certain of redaction.certain) {
+      const value = certain.trim();
+      for (const part of [value, value.replace(/^(["'])(.*)\1$/, "$2")]) {
+        if (part.length >= MIN_MESSAGE_SECRET && !isReference(part)) known.add(part);
+      }
     }
+    list = [...known].sort((a, b) => b.length - a.length);
+    certainLists.set(redaction, list);
   }
-  const pattern = known.size > 0 ? new RegExp([...known].sort((a, b) => b.length - a.length).map(escapeRegExp2).join("|"), "g") : void 0;
+  return list;
+}
+function certainPattern(redaction, known) {
+  if (certainPatterns.has(redaction)) return certainPatterns.get(redaction);
+  const pattern = known.length > 0 ? new RegExp(known.map(escapeRegExp2).join("|"), "g") : void 0;
   certainPatterns.set(redaction, pattern);
   return pattern;
 }
@@ -53181,10 +53277,13 @@ function astRedaction(file, text, model) {
   if (TERRAFORM_FILE.test(file.path)) ranges.push(...hclSecretRanges(text));
   return redactYaml(text, docs, isBroken(file), ranges);
 }
+function valuesMayDiffer(text) {
+  return (text.length >= 1024 || MAY_DIFFER_HINT.test(text)) && VALUES_MAY_DIFFER.test(text);
+}
 function plainRedaction(file, text, model) {
   if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return void 0;
   const trees = positionTreesOf(file.documents[0]);
-  if (!trees || !treesReadFromLines(trees) || VALUES_MAY_DIFFER.test(text)) return void 0;
+  if (!trees || !treesReadFromLines(trees) || valuesMayDiffer(text)) return void 0;
   if (file.documents.some((parsed, index) => !valueAnalyzable(parsed.value) || hasSopsKeyAt(file, index))) return void 0;
   const selection = model ? coveringCreationRule(model, file)?.rule.selection : void 0;
   const selected = file.documents.map((parsed) => selection ? selectedPaths(parsed.value, selection) : []);
@@ -53200,28 +53299,28 @@ function plainRedaction(file, text, model) {
 function selectedPaths(value, selection) {
   const out2 = [];
   const path26 = [];
-  const keys = [];
-  const walk4 = (node, depth) => {
+  const byKeys = !isCommentSelection(selection);
+  const byComments = byKeys ? false : mustEncrypt(selection, []);
+  const encryptMatching = selection.key === "encrypted_regex" || selection.key === "encrypted_suffix";
+  const walk4 = (node, depth, matching) => {
     if (Array.isArray(node)) {
       for (let index = 0; index < node.length; index++) {
         path26.push(index);
-        walk4(node[index], depth + 1);
+        walk4(node[index], depth + 1, matching);
         path26.pop();
       }
     } else if (node !== null && typeof node === "object") {
       for (const key2 of Object.keys(node)) {
         if (depth === 0 && key2 === "sops") continue;
         path26.push(key2);
-        keys.push(key2);
-        walk4(node[key2], depth + 1);
+        walk4(node[key2], depth + 1, byKeys && keyMatches(selection, key2) ? matching + 1 : matching);
         path26.pop();
-        keys.pop();
       }
-    } else if (depth > 0 && node != null && node !== "" && mustEncrypt(selection, keys)) {
+    } else if (depth > 0 && node != null && node !== "" && (byKeys ? matching > 0 === encryptMatching : byComments)) {
       out2.push([...path26]);
     }
   };
-  walk4(value, 0);
+  walk4(value, 0, 0);
   return out2;
 }
 function isBroken(file) {
@@ -53368,6 +53467,14 @@ function elsewhere(text, ranges) {
     if (known.size >= MAX_KNOWN_SECRETS) break;
   }
   if (known.size === 0) return [];
+  let copies = false;
+  for (const value of known) {
+    if (text.indexOf(value) !== text.lastIndexOf(value)) {
+      copies = true;
+      break;
+    }
+  }
+  if (!copies) return [];
   const pattern = new RegExp([...known].sort((a, b) => b.length - a.length).map(escapeRegExp2).join("|"), "g");
   return [...text.matchAll(pattern)].map((match) => [match.index, match.index + match[0].length]);
 }
@@ -53375,7 +53482,7 @@ function maskKeepingLines(value) {
   const lines = value.split("\n");
   return [MASK, ...lines.slice(1).map(() => "")].join("\n");
 }
-var import_yaml15, TERRAFORM_FILE, MIN_MESSAGE_SECRET, certainPatterns, VALUES_MAY_DIFFER, COMPOSED, MIN_KNOWN_SECRET, MAX_KNOWN_SECRETS;
+var import_yaml15, TERRAFORM_FILE, MIN_MESSAGE_SECRET, NO_VALUES, certainLists, certainPatterns, VALUES_MAY_DIFFER, MAY_DIFFER_HINT, COMPOSED, MIN_KNOWN_SECRET, MAX_KNOWN_SECRETS;
 var init_redact3 = __esm({
   "src/engine/redact.ts"() {
     "use strict";
@@ -53393,8 +53500,11 @@ var init_redact3 = __esm({
     init_redact_frames();
     TERRAFORM_FILE = /\.(tf|tofu)$/;
     MIN_MESSAGE_SECRET = 6;
+    NO_VALUES = [];
+    certainLists = /* @__PURE__ */ new WeakMap();
     certainPatterns = /* @__PURE__ */ new WeakMap();
     VALUES_MAY_DIFFER = /(?:^|[\s[{,:])(?:[-+]?0[bB]|[-+]0[xXoO]|[-+]?\.?[0-9][0-9.]*_)|^[^\n:]{1024}|[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/m;
+    MAY_DIFFER_HINT = /0[bBxXoO]|[0-9.]_|[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
     COMPOSED = /* @__PURE__ */ new Set(["DUPLICATE_KEY", "COMPLEX_KEY"]);
     MIN_KNOWN_SECRET = 8;
     MAX_KNOWN_SECRETS = 64;

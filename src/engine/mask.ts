@@ -259,8 +259,9 @@ const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s@/]+)@/gi;
  */
 export function stringSpans(text: string): Span[] {
   const spans: Span[] = [];
-  // Most strings (image names, messages) spell no word of a sensitive key: no assignment scan.
-  const assignment = MAY_NAME_CREDENTIAL.test(text) ? new RegExp(ASSIGNMENT.source, 'g') : undefined;
+  // Most strings (image names, messages) spell no word of a sensitive key, and most that do
+  // (`DB_PASSWORD`, `secretKeyRef`) hold no `=` or `:`, which every assignment needs: no scan.
+  const assignment = MAY_NAME_CREDENTIAL.test(text) && (text.includes('=') || text.includes(':')) ? new RegExp(ASSIGNMENT.source, 'g') : undefined;
   for (let match = assignment?.exec(text); assignment && match; match = assignment.exec(text)) {
     const [whole, , key, , value] = match as unknown as [string, string, string, string, string];
     const bare = value.replace(/^["']|["']$/g, '');
@@ -365,19 +366,35 @@ function masksPlain(node: unknown): boolean {
   if (typeof node === 'string') return masksString(node);
   if (typeof node !== 'object' || node === null) return false;
   const record = node as Record<string, unknown>;
-  // A plain mapping has each key once; a `<<` key (quoted, as js-yaml resolves plain merges) brings in mappings as the walk reads them.
-  const merge = Object.hasOwn(record, MERGE_KEY) ? record[MERGE_KEY] : undefined;
-  const merged = (Array.isArray(merge) ? merge : [merge]).filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null && !Array.isArray(item));
-  const textsOf = (key: string): string[] => {
-    const texts: string[] = [];
-    for (const source of [record, ...merged]) {
-      const item = Object.hasOwn(source, key) ? source[key] : undefined;
-      if (typeof item === 'string') texts.push(item);
-    }
-    return texts;
-  };
-  const { isSecret, sensitiveEntry } = mappingRole(textsOf);
-  for (const [key, value] of Object.entries(record)) {
+  let isSecret: boolean;
+  let sensitiveEntry: boolean;
+  if (Object.hasOwn(record, MERGE_KEY)) {
+    // A plain mapping has each key once; a `<<` key (quoted, as js-yaml resolves plain merges) brings in mappings as the walk reads them.
+    const merge = record[MERGE_KEY];
+    const merged = (Array.isArray(merge) ? merge : [merge]).filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null && !Array.isArray(item));
+    const textsOf = (key: string): string[] => {
+      const texts: string[] = [];
+      for (const source of [record, ...merged]) {
+        const item = Object.hasOwn(source, key) ? source[key] : undefined;
+        if (typeof item === 'string') texts.push(item);
+      }
+      return texts;
+    };
+    ({ isSecret, sensitiveEntry } = mappingRole(textsOf));
+  } else {
+    // Without a merge key `mappingRole` reads each of `kind`, `name` and `value` from this
+    // mapping alone (one string at most): what it answers, without its arrays and closure.
+    const kind = Object.hasOwn(record, 'kind') ? record.kind : undefined;
+    const name = Object.hasOwn(record, 'name') ? record.name : undefined;
+    const entryValue = Object.hasOwn(record, 'value') ? record.value : undefined;
+    isSecret = kind === 'Secret';
+    sensitiveEntry = typeof name === 'string' && isMaskedValue(name, typeof entryValue === 'string' ? entryValue : 'x');
+  }
+  // Object.keys, not entries: no pair array per key (the walk runs over every file with a finding).
+  const keys = Object.keys(record);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
+    const value = record[key];
     if (masksString(key)) return true;
     if ((isSecret && (key === 'data' || key === 'stringData')) || (sensitiveEntry && key === 'value')) return true;
     if (key === MERGE_KEY && (isSecret || sensitiveEntry)) return true;
@@ -398,6 +415,8 @@ function masksPlain(node: unknown): boolean {
 /** `maskString` of `walkMasks`: an embedded manifest that masking changes, or a sensitive part. */
 function masksString(text: string): boolean {
   if (looksLikeManifest(text) && maskYamlText(text, 1) !== text) return true;
+  // `stringSpans` finds nothing in a string without a credential word or a URL (most of them).
+  if (!MAY_NAME_CREDENTIAL.test(text) && !text.includes('://')) return false;
   return stringSpans(text).length > 0;
 }
 

@@ -9,7 +9,7 @@ import { applySpans, lineSpans, MASK, masksNothing, mentionsSecret, stringSpans,
 import { coveringCreationRule } from '../sops/config-lookup.js';
 import { valueAnalyzable } from '../sops/document.js';
 import { hasSopsKeyAt, valuesMirrorAst } from '../sops/facts.js';
-import { mustEncrypt, type Selection } from '../sops/selection.js';
+import { isCommentSelection, keyMatches, mustEncrypt, type Selection } from '../sops/selection.js';
 import { hclSecretRanges } from '../terraform/redact.js';
 import { positionTreesOf, treesReadFromLines } from '../yaml/parse.js';
 import { frameMasks } from './redact-frames.js';
@@ -79,29 +79,45 @@ const MIN_MESSAGE_SECRET = 6;
  * document that does not parse a "key" may be a whole line of a Secret.
  */
 export function maskFinding(finding: Finding, redaction: Redaction | undefined): void {
-  const pattern = redaction ? certainPattern(redaction) : undefined;
+  const known = redaction ? certainValues(redaction) : NO_VALUES;
   const mask = (text: string): string => {
-    const inner = pattern ? text.replace(pattern, MASK) : text;
+    // The pattern (one per file, built on first use) replaces only where a value occurs: text
+    // without any (most messages) is left as it is without building or running it.
+    const inner = known.some((value) => text.includes(value)) ? text.replace(certainPattern(redaction!, known)!, MASK) : text;
     return applySpans(inner, stringSpans(inner));
   };
   finding.message = mask(finding.message);
   if (finding.path) finding.path = finding.path.map((segment) => (typeof segment === 'string' ? mask(segment) : segment));
 }
 
-/** One pattern per file for `maskFinding`, built on first use. */
+const NO_VALUES: readonly string[] = [];
+
+/** The values `maskFinding` masks in messages, longest first: one list per file, made on first use. */
+const certainLists = new WeakMap<Redaction, readonly string[]>();
+
+function certainValues(redaction: Redaction): readonly string[] {
+  let list = certainLists.get(redaction);
+  if (list === undefined) {
+    const known = new Set<string>();
+    for (const certain of redaction.certain) {
+      const value = certain.trim();
+      for (const part of [value, value.replace(/^(["'])(.*)\1$/, '$2')]) {
+        // sops-encrypted values and other references are not secrets (and messages quote them).
+        if (part.length >= MIN_MESSAGE_SECRET && !isReference(part)) known.add(part);
+      }
+    }
+    list = [...known].sort((a, b) => b.length - a.length);
+    certainLists.set(redaction, list);
+  }
+  return list;
+}
+
+/** One pattern per file for `maskFinding`, built on first use: the values of `certainValues`. */
 const certainPatterns = new WeakMap<Redaction, RegExp | undefined>();
 
-function certainPattern(redaction: Redaction): RegExp | undefined {
+function certainPattern(redaction: Redaction, known: readonly string[]): RegExp | undefined {
   if (certainPatterns.has(redaction)) return certainPatterns.get(redaction);
-  const known = new Set<string>();
-  for (const certain of redaction.certain) {
-    const value = certain.trim();
-    for (const part of [value, value.replace(/^(["'])(.*)\1$/, '$2')]) {
-      // sops-encrypted values and other references are not secrets (and messages quote them).
-      if (part.length >= MIN_MESSAGE_SECRET && !isReference(part)) known.add(part);
-    }
-  }
-  const pattern = known.size > 0 ? new RegExp([...known].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g') : undefined;
+  const pattern = known.length > 0 ? new RegExp(known.map(escapeRegExp).join('|'), 'g') : undefined;
   certainPatterns.set(redaction, pattern);
   return pattern;
 }
@@ -145,6 +161,17 @@ export function astRedaction(file: SourceFile, text: string, model?: Pick<Model,
  * js-yaml and the AST trim differently at the end of a scalar.
  */
 const VALUES_MAY_DIFFER = /(?:^|[\s[{,:])(?:[-+]?0[bB]|[-+]0[xXoO]|[-+]?\.?[0-9][0-9.]*_)|^[^\n:]{1024}|[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/m;
+/**
+ * What every match of {@link VALUES_MAY_DIFFER} contains: `0b`/`0x`/`0o` (either case), a digit
+ * or dot before `_`, or one of its spaces; or, for the long line, 1,024 characters of text. These
+ * are one character class or a two-character sequence, scanned far faster than the pattern,
+ * which tries its alternatives at every offset: most files contain none and skip it.
+ */
+const MAY_DIFFER_HINT = /0[bBxXoO]|[0-9.]_|[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+
+function valuesMayDiffer(text: string): boolean {
+  return (text.length >= 1024 || MAY_DIFFER_HINT.test(text)) && VALUES_MAY_DIFFER.test(text);
+}
 
 function plainRedaction(file: SourceFile, text: string, model: Pick<Model, 'fileAt'> | undefined): Redaction | undefined {
   if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return undefined;
@@ -153,7 +180,7 @@ function plainRedaction(file: SourceFile, text: string, model: Pick<Model, 'file
   // line by line, and types some scalars differently. Only text read line by line (one-line
   // scalars and flow collections, plain keys) without those forms is left to the values.
   const trees = positionTreesOf(file.documents[0]!);
-  if (!trees || !treesReadFromLines(trees) || VALUES_MAY_DIFFER.test(text)) return undefined;
+  if (!trees || !treesReadFromLines(trees) || valuesMayDiffer(text)) return undefined;
   if (file.documents.some((parsed, index) => !valueAnalyzable(parsed.value) || hasSopsKeyAt(file, index))) return undefined;
   // What `sopsSecretRanges` masks in a plaintext file that a creation rule covers: these values' scalars.
   const selection = model ? coveringCreationRule(model, file)?.rule.selection : undefined;
@@ -172,17 +199,22 @@ function plainRedaction(file: SourceFile, text: string, model: Pick<Model, 'file
  * The paths of the values of a document that `selection` makes sops encrypt: those of
  * `analyzeValue`'s facts that are not empty and that `mustEncrypt` selects by their keys, in its
  * order, for a value it analyzes (`valueAnalyzable`), found without listing every fact (the walk
- * keeps one path and one list of keys, copied for a selected value only).
+ * keeps one path, copied for a selected value only). The key modes decide by whether any key on
+ * the path matches (`keyMatches`): each key is tested once where the walk enters it, and the walk
+ * counts the matching keys above it, instead of testing every key of the path again at each value.
  */
 export function selectedPaths(value: unknown, selection: Selection): YamlPath[] {
   const out: YamlPath[] = [];
   const path: Array<string | number> = [];
-  const keys: string[] = [];
-  const walk = (node: unknown, depth: number): void => {
+  const byKeys = !isCommentSelection(selection);
+  // The comment modes, whose preceding comments are none here, select all values or none.
+  const byComments = byKeys ? false : mustEncrypt(selection, []);
+  const encryptMatching = selection.key === 'encrypted_regex' || selection.key === 'encrypted_suffix';
+  const walk = (node: unknown, depth: number, matching: number): void => {
     if (Array.isArray(node)) {
       for (let index = 0; index < node.length; index++) {
         path.push(index);
-        walk(node[index], depth + 1);
+        walk(node[index], depth + 1, matching);
         path.pop();
       }
     } else if (node !== null && typeof node === 'object') {
@@ -190,16 +222,14 @@ export function selectedPaths(value: unknown, selection: Selection): YamlPath[] 
         // The `sops` block has no values to list.
         if (depth === 0 && key === 'sops') continue;
         path.push(key);
-        keys.push(key);
-        walk((node as Record<string, unknown>)[key], depth + 1);
+        walk((node as Record<string, unknown>)[key], depth + 1, byKeys && keyMatches(selection, key) ? matching + 1 : matching);
         path.pop();
-        keys.pop();
       }
-    } else if (depth > 0 && node != null && node !== '' && mustEncrypt(selection, keys)) {
+    } else if (depth > 0 && node != null && node !== '' && (byKeys ? (matching > 0) === encryptMatching : byComments)) {
       out.push([...path]);
     }
   };
-  walk(value, 0);
+  walk(value, 0, 0);
   return out;
 }
 
@@ -393,6 +423,16 @@ function elsewhere(text: string, ranges: readonly Span[]): Span[] {
     if (known.size >= MAX_KNOWN_SECRETS) break;
   }
   if (known.size === 0) return [];
+  // A value found once is found only where it was masked (it is part of its range), and such a
+  // match masks nothing more: when every value occurs once, the pattern is not built or run.
+  let copies = false;
+  for (const value of known) {
+    if (text.indexOf(value) !== text.lastIndexOf(value)) {
+      copies = true;
+      break;
+    }
+  }
+  if (!copies) return [];
   const pattern = new RegExp([...known].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
   return [...text.matchAll(pattern)].map((match): Span => [match.index, match.index + match[0].length]);
 }

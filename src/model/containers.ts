@@ -115,8 +115,12 @@ function walkValues(resource: Resource, value: unknown, path: Array<string | num
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path, namespace);
-  if (container) out.push(container);
+  // Most objects of a values tree hold no image: they are told apart here, without a call.
+  const image = object.image;
+  if (typeof image === 'string' || (typeof image === 'object' && image !== null && typeof (image as Record<string, unknown>).repository === 'string')) {
+    const container = valuesContainer(resource, object, path, namespace);
+    if (container) out.push(container);
+  }
   const keys = Object.keys(object);
   for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
     const key = keys[keyIndex]!;

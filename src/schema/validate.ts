@@ -275,12 +275,19 @@ class Walker {
       }
     }
     if (node.items) {
+      // The items' schema is compiled once per node (the same answer for every item).
+      const item = value.length > 0 ? node.item(this.compiler) : undefined;
+      if (!item) return;
+      // Items that are mappings whose schema checks only their type (containers, env entries,
+      // ports) go straight into checkObject, as in checkObject's own loop.
+      const mappings = item.typeOnly && (item.types === undefined || (item.typeMask & TYPE_BITS.object) !== 0);
       for (let index = 0; index < value.length; index++) {
         if (this.full) return;
-        const item = node.item(this.compiler);
-        if (!item) continue;
+        const element = value[index];
         path.push(index);
-        this.visit(value[index], item, path);
+        if (mappings && typeof element === 'object' && element !== null && !Array.isArray(element)) {
+          if (path.length <= MAX_DEPTH) this.checkObject(element as Record<string, unknown>, item, path);
+        } else this.visit(element, item, path);
         path.pop();
       }
     }
@@ -327,12 +334,24 @@ class Walker {
         const childValue = value[key];
         const type = typeof childValue;
         if (child.typeOnly && (type === 'string' || type === 'number' || type === 'boolean')) {
-          // Most values are scalars checked for their type only: what visit() would do, without the call.
-          if (child.types !== undefined && (child.typeMask & typeBit(childValue)) === 0 && path.length < MAX_DEPTH && !this.full) {
+          // Most values are scalars checked for their type only: what visit() would do, without
+          // the call (typeBit's answer for the three scalar types written out, without its call either).
+          const bit = type === 'string' ? TYPE_BITS.string : type === 'boolean' ? TYPE_BITS.boolean : Number.isInteger(childValue) ? TYPE_BITS.integer : TYPE_BITS.number;
+          if (child.types !== undefined && (child.typeMask & bit) === 0 && path.length < MAX_DEPTH && !this.full) {
             path.push(key);
             this.report('type', path, { expected: describeTypes(child.types), path: this.name(path), actual: describeFound(childValue) });
             path.pop();
           }
+        } else if (child.typeOnly && type === 'object' && childValue !== null && !Array.isArray(childValue)) {
+          // A mapping whose schema has no check of its own beyond its type (most): what visit()
+          // would do for it, without the call and its tests for scalars, enums and combinators.
+          path.push(key);
+          if (!this.full && path.length <= MAX_DEPTH) {
+            if (child.types !== undefined && (child.typeMask & TYPE_BITS.object) === 0) {
+              this.report('type', path, { expected: describeTypes(child.types), path: this.name(path), actual: describeFound(childValue) });
+            } else this.checkObject(childValue as Record<string, unknown>, child, path);
+          }
+          path.pop();
         } else if (childValue !== null) {
           path.push(key);
           this.visit(childValue, child, path);
@@ -370,6 +389,10 @@ function typeBit(value: unknown): number {
   if (typeof value === 'string') return TYPE_BITS.string;
   if (typeof value === 'number') return Number.isInteger(value) ? TYPE_BITS.integer : TYPE_BITS.number;
   if (typeof value === 'boolean') return TYPE_BITS.boolean;
+  // Mappings and lists (every collection of every object) answered here, without typeOf's call and switch.
+  if (value === null || value === undefined) return TYPE_BITS.null;
+  if (Array.isArray(value)) return TYPE_BITS.array;
+  if (typeof value === 'object') return TYPE_BITS.object;
   return TYPE_BITS[typeOf(value)];
 }
 

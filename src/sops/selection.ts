@@ -55,6 +55,8 @@ export function makeSelection(key: SelectionKey, value: string): SelectionResult
   return { ok: true, selection: { key, value, regexp: compiled.regexp } };
 }
 
+const NO_COMMENTS: ReadonlyArray<readonly string[]> = [];
+
 /**
  * Whether SOPS encrypts the value at this key path.
  *
@@ -65,22 +67,52 @@ export function makeSelection(key: SelectionKey, value: string): SelectionResult
 export function mustEncrypt(
   selection: Selection,
   keys: readonly string[],
-  comments: ReadonlyArray<readonly string[]> = [],
+  comments: ReadonlyArray<readonly string[]> = NO_COMMENTS,
 ): boolean {
-  const { key, value, regexp } = selection;
-  switch (key) {
+  // Loops rather than `some` with a closure: asked for every value of every SOPS file, mostly
+  // before V8 optimises this, where each call made a closure (and a default array).
+  switch (selection.key) {
     case 'unencrypted_suffix':
-      return !keys.some((k) => k.endsWith(value));
-    case 'encrypted_suffix':
-      return keys.some((k) => k.endsWith(value));
     case 'unencrypted_regex':
-      return !keys.some((k) => test(regexp, k));
+      return !anyKeyMatches(selection, keys);
+    case 'encrypted_suffix':
     case 'encrypted_regex':
-      return keys.some((k) => test(regexp, k));
+      return anyKeyMatches(selection, keys);
     case 'unencrypted_comment_regex':
-      return !comments.some((group) => group.some((c) => test(regexp, c)));
+      return !anyCommentMatches(selection.regexp, comments);
     case 'encrypted_comment_regex':
-      return comments.some((group) => group.some((c) => test(regexp, c)));
+      return anyCommentMatches(selection.regexp, comments);
+  }
+}
+
+function anyKeyMatches(selection: Selection, keys: readonly string[]): boolean {
+  for (let index = 0; index < keys.length; index++) if (keyMatches(selection, keys[index]!)) return true;
+  return false;
+}
+
+function anyCommentMatches(regexp: GoRegexp | undefined, comments: ReadonlyArray<readonly string[]>): boolean {
+  for (let group = 0; group < comments.length; group++) {
+    const texts = comments[group]!;
+    for (let index = 0; index < texts.length; index++) if (test(regexp, texts[index]!)) return true;
+  }
+  return false;
+}
+
+/**
+ * For the four key modes, whether one mapping key is the kind `mustEncrypt` looks for on the
+ * path: it ends in the suffix, or the regex matches it. A value is then encrypted when some key
+ * of its path matches (`encrypted_*`) or none does (`unencrypted_*`). False for the comment modes.
+ */
+export function keyMatches(selection: Selection, key: string): boolean {
+  switch (selection.key) {
+    case 'unencrypted_suffix':
+    case 'encrypted_suffix':
+      return key.endsWith(selection.value);
+    case 'unencrypted_regex':
+    case 'encrypted_regex':
+      return test(selection.regexp, key);
+    default:
+      return false;
   }
 }
 

@@ -35,3 +35,31 @@ describe('fingerprints', () => {
     expect(fork.map(([, , fingerprint]) => fingerprint)).toEqual(original.map(([, , fingerprint]) => fingerprint));
   });
 });
+
+// A fingerprint is hashed when it is first read (most runs print none): these values are what the
+// build before that change gave for the same files, so baselines written by it keep matching.
+const WORKLOADS = {
+  'deploy/app.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:latest\n          imagePullPolicy: IfNotPresent\n',
+  'deploy/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: Lynx-Fingerprint-1\n',
+};
+
+describe('fingerprints read after the run', () => {
+  it('are those hashed from each finding as it was reported', async () => {
+    const result = await lint({ roots: [{ dir: '/work/fleet', files: WORKLOADS }] });
+    expect(result.findings.map((finding) => [finding.ruleId, finding.location.startLine, finding.fingerprint])).toEqual([
+      ['schema-valid', 5, '20f74c9fe570f4750c9ca8b647a769ea'],
+      ['image-tag-mutable', 10, '81e64b2761d4096eeb0630fb3ae45486'],
+      ['image-pull-policy-mutable-tag', 11, '00d7fa10c3787cb309c35fca1a909840'],
+      ['sops-secret-encrypted', 5, 'a6d0a6102bbf3886ef7dd66ff004bd3c'],
+    ]);
+  });
+
+  it('are plain properties to JSON and to copies', async () => {
+    const result = await lint({ roots: [{ dir: '/work/fleet', files: WORKLOADS }] });
+    const finding = result.findings[0]!;
+    expect((JSON.parse(JSON.stringify(finding)) as { fingerprint: string }).fingerprint).toBe('20f74c9fe570f4750c9ca8b647a769ea');
+    expect({ ...finding }.fingerprint).toBe('20f74c9fe570f4750c9ca8b647a769ea');
+    expect(structuredClone(finding).fingerprint).toBe('20f74c9fe570f4750c9ca8b647a769ea');
+  });
+});

@@ -108,6 +108,14 @@ describe('redaction over the js-yaml position tree', () => {
     expect(redaction.text).not.toMatch(/Otter-/);
   });
 
+  it('masks a value found once as one span over its scalar, quotes included, and a value found twice at both places', () => {
+    const once = redactBoth(lines('apiVersion: v1', 'kind: Secret', 'metadata:', '  name: a', 'stringData:', '  a: "Otter-Once-7120"'));
+    expect(once.redaction.text).toBe(lines('apiVersion: v1', 'kind: Secret', 'metadata:', '  name: a', 'stringData:', '  a: ***'));
+    expect(once.redaction.spans).toEqual([{ start: 65, end: 82, maskedStart: 65, maskedEnd: 68 }]);
+    const twice = redactBoth(lines('apiVersion: v1', 'kind: Secret', 'metadata:', '  name: a', 'stringData:', '  a: Otter-Twice-7121', '  b: Otter-Twice-7121-and-more'));
+    expect(twice.redaction.text).toBe(lines('apiVersion: v1', 'kind: Secret', 'metadata:', '  name: a', 'stringData:', '  a: ***', '  b: ***'));
+  });
+
   it('leaves to the AST what the position tree cannot vouch for: comments, block scalars, empty and null values, multi-line scalars, a scalar Secret data', () => {
     for (const body of [
       ['stringData:', '  password: Otter-Comment-7111 # old: was-this'],

@@ -45,6 +45,8 @@ const CASES: ReadonlyArray<{ name: string; yaml: string; key: SelectionKey; valu
       ['spec', 'paused'],
     ],
   },
+  { name: 'a Secret under unencrypted_regex matching keys at two depths', yaml: SECRET, key: 'unencrypted_regex', value: '^(metadata|name|list)$', paths: [['apiVersion'], ['kind'], ['stringData', 'password']] },
+  { name: 'a Secret under encrypted_regex matching a key and a key below it', yaml: SECRET, key: 'encrypted_regex', value: '^(data|list|deep_enc)$', paths: [['data', 'list', 0], ['data', 'list', 2, 'deep_enc']] },
   { name: 'a Secret under encrypted_suffix', yaml: SECRET, key: 'encrypted_suffix', value: '_enc', paths: [['data', 'list', 2, 'deep_enc']] },
   { name: 'a Secret under unencrypted_suffix', yaml: SECRET, key: 'unencrypted_suffix', value: 'Version', paths: [['kind'], ['metadata', 'name'], ['stringData', 'password'], ['data', 'list', 0], ['data', 'list', 2, 'deep_enc']] },
   { name: 'a Deployment under unencrypted_comment_regex (no comments: every value)', yaml: DEPLOYMENT, key: 'unencrypted_comment_regex', value: 'plain', paths: [['apiVersion'], ['kind'], ['spec', 'containers', 0, 'name'], ['spec', 'containers', 0, 'env', 0, 'name'], ['spec', 'containers', 0, 'env', 0, 'value'], ['spec', 'replicas'], ['spec', 'paused']] },
