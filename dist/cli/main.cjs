@@ -28905,14 +28905,89 @@ var init_files = __esm({
 
 // src/terraform/hcl-facts.ts
 function readOf(blockType, name3) {
-  if (blockType === void 0) return void 0;
-  if (blockType === "required_providers" || name3 === "source" || name3 === "provider") return "value";
-  if (blockType === "locals") return "place";
-  if (blockType === "variable") return name3 === "default" ? "name" : name3 === "type" ? "text" : void 0;
+  if (blockType === "required_providers" || name3 === "source" || name3 === "provider") return VALUE;
+  if (blockType === "locals") return PLACE;
+  if (blockType === "variable") return name3 === "default" ? NAME : name3 === "type" ? TEXT : void 0;
   return void 0;
 }
+function blockTypeOf(block) {
+  return block[0];
+}
+function blockOffsetsOf(block) {
+  return [block[1], block[2]];
+}
+function labelCountOf(block) {
+  return block[3];
+}
+function labelOf(block, index) {
+  return index < block[3] ? block[4 + 3 * index] : void 0;
+}
+function labelOffsetsOf(block, index) {
+  return index < block[3] ? [block[5 + 3 * index], block[6 + 3 * index]] : void 0;
+}
+function entriesStart(block) {
+  return 4 + 3 * block[3];
+}
+function nextEntry(block, at) {
+  if (typeof block[at] !== "string") return at + 1;
+  const mode = block[at + 1];
+  return at + (mode === NAME ? 2 : mode === VALUE ? 7 : 4);
+}
+function attributeAt(block, at) {
+  const name3 = block[at];
+  const mode = block[at + 1];
+  const pair = (index) => [block[index], block[index + 1]];
+  if (mode === NAME) return { name: name3 };
+  if (mode === PLACE) return { name: name3, nameOffsets: pair(at + 2) };
+  if (mode === TEXT) return { name: name3, textOffsets: pair(at + 2) };
+  return { name: name3, nameOffsets: pair(at + 2), textOffsets: pair(at + 4), value: block[at + 6] };
+}
+function attributeValueOf(block, name3) {
+  for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
+    if (block[at] === name3 && block[at + 1] === VALUE) return block[at + 6];
+  }
+  return void 0;
+}
+function blockOf(block) {
+  const labels = [];
+  const labelOffsets = [];
+  for (let index = 0; index < labelCountOf(block); index++) {
+    labels.push(labelOf(block, index));
+    labelOffsets.push(labelOffsetsOf(block, index));
+  }
+  const attributes = [];
+  const blocks = [];
+  for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
+    if (typeof block[at] === "string") attributes.push(attributeAt(block, at));
+    else blocks.push(blockOf(block[at]));
+  }
+  return { type: blockTypeOf(block), labels, labelOffsets, offsets: blockOffsetsOf(block), attributes, blocks };
+}
 function typeOffsetsOf(block) {
-  return [block.offsets[0], block.offsets[0] + block.type.length];
+  if (Array.isArray(block)) return [block[1], block[1] + block[0].length];
+  const { type: type2, offsets } = block;
+  return [offsets[0], offsets[0] + type2.length];
+}
+function callList(calls) {
+  const out2 = [];
+  for (const call of calls) {
+    if (!CALLS_READ.has(call.name)) continue;
+    out2.push(call.name, call.offsets[0], call.offsets[1], call.args.length);
+    for (const arg of call.args) out2.push(staticExpr(arg));
+  }
+  return out2;
+}
+function nextCall(calls, at) {
+  return at + 4 + calls[at + 3];
+}
+function callNameAt(calls, at) {
+  return calls[at];
+}
+function callOffsetsAt(calls, at) {
+  return [calls[at + 1], calls[at + 2]];
+}
+function callArgAt(calls, at, index) {
+  return index < calls[at + 3] ? calls[at + 4 + index] : void 0;
 }
 function staticExpr(expr) {
   return { ...staticValue(expr), offsets: expr.offsets };
@@ -28931,27 +29006,30 @@ function staticValue(expr) {
       return { kind: "other" };
   }
 }
-function factsBody(body2, blockType) {
-  const attributes = [];
-  for (const attribute2 of body2.attributes) {
-    const read = readOf(blockType, attribute2.name);
-    if (read === void 0) continue;
-    if (read === "name") attributes.push({ name: attribute2.name });
-    else if (read === "place") attributes.push({ name: attribute2.name, nameOffsets: attribute2.nameOffsets });
-    else if (read === "text") attributes.push({ name: attribute2.name, textOffsets: attribute2.textOffsets });
-    else attributes.push({ name: attribute2.name, nameOffsets: attribute2.nameOffsets, textOffsets: attribute2.textOffsets, value: staticExpr(attribute2.value) });
+function recordOf(block) {
+  const labels = block.labels;
+  const record = [block.type, block.offsets[0], block.offsets[1], labels.length];
+  for (let index = 0; index < labels.length; index++) {
+    const offsets = block.labelOffsets[index];
+    record.push(labels[index], offsets[0], offsets[1]);
   }
-  const nested = blockType === void 0 || NESTED_READ.has(blockType);
-  return {
-    attributes,
-    blocks: nested ? body2.blocks.map((block) => ({ type: block.type, labels: block.labels, labelOffsets: block.labelOffsets, offsets: block.offsets, ...factsBody(block.body, block.type) })) : []
-  };
+  for (const attribute of block.body.attributes) {
+    const mode = readOf(block.type, attribute.name);
+    if (mode === void 0) continue;
+    record.push(attribute.name, mode);
+    if (mode === PLACE) record.push(attribute.nameOffsets[0], attribute.nameOffsets[1]);
+    else if (mode === TEXT) record.push(attribute.textOffsets[0], attribute.textOffsets[1]);
+    else if (mode === VALUE) record.push(attribute.nameOffsets[0], attribute.nameOffsets[1], attribute.textOffsets[0], attribute.textOffsets[1], staticExpr(attribute.value));
+  }
+  if (NESTED_READ.has(block.type)) for (const inner of block.body.blocks) record.push(recordOf(inner));
+  return record;
 }
 function hclFactsOf(hcl) {
   return {
-    body: factsBody(hcl.body, void 0),
+    // Attributes at the top level of a file are not read (Terraform allows none).
+    blocks: hcl.body.blocks.map(recordOf),
     errors: hcl.errors,
-    calls: hcl.calls.filter((call) => CALLS_READ.has(call.name)).map((call) => ({ name: call.name, args: call.args.map(staticExpr), offsets: call.offsets })),
+    calls: callList(hcl.calls),
     references: referenceList(hcl.traversals),
     branches: hcl.branches
   };
@@ -28964,11 +29042,15 @@ function referenceList(traversals) {
   }
   return out2;
 }
-var NESTED_READ, CALLS_READ, DECLARED_ROOTS;
+var NAME, PLACE, TEXT, VALUE, NESTED_READ, CALLS_READ, DECLARED_ROOTS;
 var init_hcl_facts = __esm({
   "src/terraform/hcl-facts.ts"() {
     "use strict";
     init_files();
+    NAME = 0;
+    PLACE = 1;
+    TEXT = 2;
+    VALUE = 3;
     NESTED_READ = /* @__PURE__ */ new Set(["terraform"]);
     CALLS_READ = /* @__PURE__ */ new Set([...FILE_FUNCTIONS, "fileset", "fileexists", "try", "can"]);
     DECLARED_ROOTS = /* @__PURE__ */ new Set(["var", "local", "module"]);
@@ -29128,8 +29210,8 @@ var init_hcl_parse = __esm({
           if (next === 61 || next === 62) throw REJECT;
           this.pos++;
           const value = this.parseExpression(false);
-          const attribute2 = { name: text.slice(nameStart, nameEnd), nameOffsets: [nameStart, nameEnd], value, text: text.slice(this.exprStart, this.exprEnd), textOffsets: [this.exprStart, this.exprEnd] };
-          body2.attributes.push(attribute2);
+          const attribute = { name: text.slice(nameStart, nameEnd), nameOffsets: [nameStart, nameEnd], value, text: text.slice(this.exprStart, this.exprEnd), textOffsets: [this.exprStart, this.exprEnd] };
+          body2.attributes.push(attribute);
           return;
         }
         const labels = [];
@@ -34281,9 +34363,6 @@ function staticString(expr) {
   if (expr.kind === "template" && expr.parts.every((part) => typeof part === "string")) return expr.parts.join("");
   return void 0;
 }
-function attribute(block, name3) {
-  return block.attributes.find((entry) => entry.name === name3);
-}
 function build2(model) {
   const modules = [];
   const byKey = /* @__PURE__ */ new Map();
@@ -34302,22 +34381,16 @@ function build2(model) {
       const paths = /* @__PURE__ */ new Map();
       folders.push({ root, dir, files, config, paths });
       const module2 = { dir };
-      const byText = /* @__PURE__ */ new Map();
       for (const file of config) {
         const text = file.text;
         if (text === void 0) continue;
         const hcl = hclFacts(text);
         parsedText.set(file, hcl);
-        for (const call of hcl?.calls ?? []) {
-          if (!FILE_FUNCTIONS.has(call.name)) continue;
-          const arg = call.args[0];
-          const written2 = arg === void 0 ? void 0 : text.slice(arg.offsets[0], arg.offsets[1]);
-          let target = written2 === void 0 ? void 0 : byText.get(written2);
-          if (target === void 0) {
-            target = resolveStaticPath(arg, module2, false);
-            if (written2 !== void 0) byText.set(written2, target);
-          }
-          paths.set(call, target);
+        const calls = hcl?.calls;
+        if (calls === void 0) continue;
+        for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
+          if (!FILE_FUNCTIONS.has(callNameAt(calls, at))) continue;
+          const target = pathOf(paths, callArgAt(calls, at, 0), text, module2);
           if (target.status === "resolved" && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
       }
@@ -34384,7 +34457,7 @@ function build2(model) {
     }
     for (const module2 of modules) {
       const lock = module2.dir === "" ? ".terraform.lock.hcl" : `${module2.dir}/.terraform.lock.hcl`;
-      if (module2.files.some((file) => file.hcl.body.blocks.some((block) => block.type === "terraform")) || model.rootFiles(module2.root).files.has(lock)) keys.add(`${module2.root.dir}\0${module2.dir}`);
+      if (module2.files.some((file) => file.hcl.blocks.some((block) => blockTypeOf(block) === "terraform")) || model.rootFiles(module2.root).files.has(lock)) keys.add(`${module2.root.dir}\0${module2.dir}`);
     }
     return knownKeys = keys;
   };
@@ -34395,50 +34468,59 @@ function build2(model) {
     at: (root, dir) => byKey.get(`${root.dir}\0${dir}`),
     isChild,
     parsed: (file) => parsedFiles2.get(file),
-    staticPath(module2, call) {
+    staticPath(module2, file, arg) {
       const paths = rootPaths.get(module2);
-      if (!paths) return resolveStaticPath(call.args[0], module2, isChild(module2.root, module2.dir));
-      let target = paths.get(call);
-      if (!target) {
-        target = resolveStaticPath(call.args[0], module2, false);
-        paths.set(call, target);
-      }
-      return target;
+      if (!paths) return resolveStaticPath(arg, module2, isChild(module2.root, module2.dir));
+      return pathOf(paths, arg, file.file.text, module2);
     }
   };
 }
+function pathOf(paths, arg, text, module2) {
+  if (arg === void 0) return resolveStaticPath(arg, module2, false);
+  const written2 = text.slice(arg.offsets[0], arg.offsets[1]);
+  let target = paths.get(written2);
+  if (target === void 0) {
+    target = resolveStaticPath(arg, module2, false);
+    paths.set(written2, target);
+  }
+  return target;
+}
 function collect(module2, file) {
-  for (const block of file.hcl.body.blocks) {
-    const labels = block.labels;
-    const first2 = labels[0];
-    switch (block.type) {
+  for (const block of file.hcl.blocks) {
+    const type2 = blockTypeOf(block);
+    const first2 = labelOf(block, 0);
+    switch (type2) {
       case "variable": {
         if (first2 === void 0) break;
         let required = true;
-        let type2;
-        for (const entry of block.attributes) {
-          if (entry.name === "default") required = false;
-          else if (entry.name === "type" && type2 === void 0 && entry.textOffsets !== void 0) type2 = file.file.text.slice(entry.textOffsets[0], entry.textOffsets[1]);
+        let typeText;
+        for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
+          const name3 = block[at];
+          if (name3 === "default") required = false;
+          else if (name3 === "type" && typeText === void 0) {
+            const { textOffsets } = attributeAt(block, at);
+            if (textOffsets !== void 0) typeText = file.file.text.slice(textOffsets[0], textOffsets[1]);
+          }
         }
-        const variable = { kind: "variable", name: first2, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block, required, type: type2 };
+        const variable = { kind: "variable", name: first2, file, offsets: labelOffsetsOf(block, 0), required, type: typeText };
         push(module2.variables, first2, variable);
         break;
       }
       case "output":
-        if (first2 !== void 0) push(module2.outputs, first2, { kind: "output", name: first2, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
+        if (first2 !== void 0) push(module2.outputs, first2, { kind: "output", name: first2, file, offsets: labelOffsetsOf(block, 0) });
         break;
       case "resource":
       case "data": {
-        const second = labels[1];
+        const second = labelOf(block, 1);
         if (first2 === void 0 || second === void 0) break;
         const name3 = `${first2}.${second}`;
-        push(block.type === "resource" ? module2.resources : module2.data, name3, { kind: block.type, name: name3, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
+        push(type2 === "resource" ? module2.resources : module2.data, name3, { kind: type2, name: name3, file, offsets: labelOffsetsOf(block, 0) });
         break;
       }
       case "module": {
         if (first2 === void 0) break;
-        push(module2.modules, first2, { kind: "module", name: first2, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
-        const source = staticString(attribute(block, "source")?.value);
+        push(module2.modules, first2, { kind: "module", name: first2, file, offsets: labelOffsetsOf(block, 0) });
+        const source = staticString(attributeValueOf(block, "source"));
         if (source !== void 0 && (source.startsWith("./") || source.startsWith("../"))) {
           const child = resolvePath(module2.dir, source);
           if (child !== void 0) module2.children.push(child);
@@ -34446,15 +34528,26 @@ function collect(module2, file) {
         break;
       }
       case "locals":
-        for (const entry of block.attributes) push(module2.locals, entry.name, { kind: "local", name: entry.name, file, offsets: entry.nameOffsets ?? typeOffsetsOf(block), block: void 0 });
+        for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
+          const name3 = block[at];
+          if (typeof name3 !== "string") continue;
+          push(module2.locals, name3, { kind: "local", name: name3, file, offsets: attributeAt(block, at).nameOffsets ?? typeOffsetsOf(block) });
+        }
         break;
       case "terraform":
-        for (const inner of block.blocks) {
-          if (inner.type === "backend" || inner.type === "cloud") module2.backends.push({ file, block: inner });
-          if (inner.type !== "required_providers") continue;
-          for (const entry of inner.attributes) {
-            const source = entry.value?.kind === "object" ? staticString(entry.value.items.find((item) => item.key === "source")?.value) : void 0;
-            module2.requiredProviders.set(entry.name, { source });
+        for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
+          const entry = block[at];
+          if (!Array.isArray(entry)) continue;
+          const inner = entry;
+          const innerType = blockTypeOf(inner);
+          if (innerType === "backend" || innerType === "cloud") module2.backends.push({ file, block: blockOf(inner) });
+          if (innerType !== "required_providers") continue;
+          for (let innerAt = entriesStart(inner); innerAt < inner.length; innerAt = nextEntry(inner, innerAt)) {
+            const name3 = inner[innerAt];
+            if (typeof name3 !== "string") continue;
+            const value = attributeAt(inner, innerAt).value;
+            const source = value?.kind === "object" ? staticString(value.items.find((item) => item.key === "source")?.value) : void 0;
+            module2.requiredProviders.set(name3, { source });
           }
         }
         break;
@@ -34479,7 +34572,7 @@ var init_modules = __esm({
       at: () => void 0,
       isChild: () => false,
       parsed: () => void 0,
-      staticPath: (module2, call) => resolveStaticPath(call.args[0], module2, false)
+      staticPath: (module2, _file, arg) => resolveStaticPath(arg, module2, false)
     };
   }
 });
@@ -39281,6 +39374,7 @@ var init_terraform_file_path = __esm({
     "use strict";
     init_rule();
     init_files();
+    init_hcl_facts();
     init_modules();
     terraform_file_path_default = defineRule({
       meta: {
@@ -39328,39 +39422,49 @@ var init_terraform_file_path = __esm({
           const isChild = index.isChild(module2.root, module2.dir);
           const probed = /* @__PURE__ */ new Set();
           for (const file of module2.files) {
-            for (const call of file.hcl.calls) {
-              if (call.name !== "fileexists") continue;
-              const target = resolveStaticPath(call.args[0], module2, isChild);
+            const calls = file.hcl.calls;
+            for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
+              if (callNameAt(calls, at) !== "fileexists") continue;
+              const target = resolveStaticPath(callArgAt(calls, at, 0), module2, isChild);
               if (target.status !== "unknown") probed.add(target.status === "resolved" ? target.path : `\0${target.written}`);
             }
           }
           for (const file of module2.files) {
-            const guards = file.hcl.calls.filter((call) => call.name === "try" || call.name === "can").map((call) => call.offsets);
+            const calls = file.hcl.calls;
+            let guards;
+            for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
+              const fn = callNameAt(calls, at);
+              if (fn === "try" || fn === "can") (guards ??= []).push(callOffsetsAt(calls, at));
+            }
             const inBranch = (offsets) => file.hcl.branches.some(([start2, end]) => start2 <= offsets[0] && offsets[1] <= end);
-            for (const call of file.hcl.calls) {
-              const fn = call.name;
+            for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
+              const fn = callNameAt(calls, at);
               const reads = FILE_FUNCTIONS.has(fn);
               if (!reads && fn !== "fileset") continue;
-              const target = reads ? index.staticPath(module2, call) : resolveStaticPath(call.args[0], module2, isChild);
+              const arg = callArgAt(calls, at, 0);
+              const target = reads ? index.staticPath(module2, file, arg) : resolveStaticPath(arg, module2, isChild);
               if (target.status === "unknown") continue;
+              const callStart = calls[at + 1];
+              const callEnd = calls[at + 2];
               if (fn !== "fileset") {
-                if (guards.some(([start2, end]) => start2 <= call.offsets[0] && call.offsets[1] <= end)) continue;
+                if (guards !== void 0 && guards.some(([start2, end]) => start2 <= callStart && callEnd <= end)) continue;
                 if (probed.has(target.status === "resolved" ? target.path : `\0${target.written}`)) continue;
               }
               if (fn !== "fileset" && target.status === "resolved" && tree.files.has(target.path)) continue;
               const data = { fn, written: JSON.stringify(target.written), repo: module2.root.name };
-              const offsets = call.args[0]?.offsets ?? call.offsets;
+              const call = callOffsetsAt(calls, at);
+              const offsets = arg?.offsets ?? call;
               if (target.status === "outside") {
                 ctx.report({ file: file.file, offsets, messageId: "outside", data });
                 continue;
               }
               const shown = target.path === "" ? "." : target.path;
               if (fn !== "fileset") {
-                const messageId = tree.dirs.has(target.path) ? "directory" : inBranch(call.offsets) ? "missingInBranch" : "missing";
+                const messageId = tree.dirs.has(target.path) ? "directory" : inBranch(call) ? "missingInBranch" : "missing";
                 ctx.report({ file: file.file, offsets, messageId, data: { ...data, path: shown } });
                 continue;
               }
-              const pattern = staticString(call.args[1]);
+              const pattern = staticString(callArgAt(calls, at, 1));
               if (pattern === void 0) continue;
               const regexp = globToRegExp(pattern);
               const prefix = target.path === "" ? "" : `${target.path}/`;
@@ -39371,7 +39475,7 @@ var init_terraform_file_path = __esm({
                   break;
                 }
               }
-              if (!matches4) ctx.report({ file: file.file, offsets: call.offsets, messageId: "filesetEmpty", data: { ...data, path: shown, pattern: JSON.stringify(pattern) } });
+              if (!matches4) ctx.report({ file: file.file, offsets: call, messageId: "filesetEmpty", data: { ...data, path: shown, pattern: JSON.stringify(pattern) } });
             }
           }
         }
@@ -39465,19 +39569,20 @@ var init_terraform_required_provider = __esm({
           if (!module2.complete) continue;
           const firstUse = /* @__PURE__ */ new Map();
           for (const file of module2.files) {
-            for (const block of file.hcl.body.blocks) {
-              const label = block.labels[0];
+            for (const block of file.hcl.blocks) {
+              const label = labelOf(block, 0);
               if (label === void 0) continue;
+              const type2 = blockTypeOf(block);
               let provider;
-              const used = block.type === "resource" || block.type === "data" || block.type === "ephemeral";
+              const used = type2 === "resource" || type2 === "data" || type2 === "ephemeral";
               if (used) {
-                const explicit = block.attributes.find((attribute2) => attribute2.name === "provider");
+                const explicit = attributeValueOf(block, "provider");
                 const underscore = label.indexOf("_");
-                provider = explicit?.value?.kind === "traversal" ? explicit.value.root : underscore === -1 ? label : label.slice(0, underscore);
-              } else if (block.type === "provider") provider = label;
+                provider = explicit?.kind === "traversal" ? explicit.root : underscore === -1 ? label : label.slice(0, underscore);
+              } else if (type2 === "provider") provider = label;
               if (provider === void 0 || provider === "terraform" || module2.requiredProviders.has(provider) || HASHICORP.has(provider) || firstUse.has(provider)) continue;
-              const what = used ? `${block.type === "resource" ? "" : `${block.type} `}${label}` : `provider "${provider}"`;
-              firstUse.set(provider, { file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), what });
+              const what = used ? `${type2 === "resource" ? "" : `${type2} `}${label}` : `provider "${provider}"`;
+              firstUse.set(provider, { file, offsets: labelOffsetsOf(block, 0) ?? typeOffsetsOf(block), what });
             }
           }
           for (const [provider, use] of firstUse) ctx.report({ file: use.file.file, offsets: use.offsets, messageId: "undeclared", data: { provider, what: use.what } });
@@ -39493,6 +39598,7 @@ var init_terraform_undeclared_reference = __esm({
   "rules/terraform-undeclared-reference.ts"() {
     "use strict";
     init_rule();
+    init_hcl_facts();
     init_modules();
     KINDS2 = {
       var: { messageId: "variable", map: (module2) => module2.variables },
@@ -39543,7 +39649,11 @@ var init_terraform_undeclared_reference = __esm({
             continue;
           }
           for (const file of module2.files) {
-            const addressBlocks = file.hcl.body.blocks.filter((block) => block.type === "moved" || block.type === "removed").map((block) => block.offsets);
+            let addressBlocks;
+            for (const block of file.hcl.blocks) {
+              const type2 = blockTypeOf(block);
+              if (type2 === "moved" || type2 === "removed") (addressBlocks ??= []).push(blockOffsetsOf(block));
+            }
             const references = file.hcl.references;
             for (let index = 0; index + 3 < references.length; index += 4) {
               const root = references[index];
@@ -39552,7 +39662,7 @@ var init_terraform_undeclared_reference = __esm({
               if (kind.map(module2).has(name3)) continue;
               const start2 = references[index + 2];
               const referenceEnd = references[index + 3];
-              if (addressBlocks.length > 0 && addressBlocks.some(([blockStart, blockEnd]) => start2 >= blockStart && referenceEnd <= blockEnd)) continue;
+              if (addressBlocks !== void 0 && addressBlocks.some(([blockStart, blockEnd]) => start2 >= blockStart && referenceEnd <= blockEnd)) continue;
               const written2 = `${root}.${name3}`;
               const text = file.file.text ?? "";
               const end = text.startsWith(written2, start2) ? start2 + written2.length : referenceEnd;
@@ -52281,7 +52391,7 @@ var init_parse_cache = __esm({
     import_node_path13 = __toESM2(require("node:path"), 1);
     import_node_url3 = require("node:url");
     PARSE_CACHE_FORMAT = "gitops-lint parse cache 1; js-yaml 4.3.2 core+merge";
-    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 3" };
+    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 4" };
   }
 });
 

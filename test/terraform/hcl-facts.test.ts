@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveStaticPath } from '../../src/terraform/files.js';
-import { hclFactsOf, referencesOf, staticExpr, typeOffsetsOf } from '../../src/terraform/hcl-facts.js';
+import { blocksOf, callsOf, hclFactsOf, referencesOf, staticExpr, typeOffsetsOf } from '../../src/terraform/hcl-facts.js';
 import { loadHclParser, parseHclWithJs, parseHclWithTreeSitter, type HclExpr, type HclFile } from '../../src/terraform/hcl.js';
 import { staticString } from '../../src/terraform/modules.js';
 
@@ -77,8 +77,7 @@ describe('hclFactsOf', () => {
       '',
     ].join('\n');
     const facts = hclFactsOf(parsed(text));
-    expect(facts.body.attributes).toEqual([]);
-    const [terraform, module, resource] = facts.body.blocks;
+    const [terraform, module, resource] = blocksOf(facts);
     const object = span(text, '{ source = "airbytehq/airbyte", version = "0.6.5" }');
     expect(terraform?.blocks[0]?.attributes).toStrictEqual([
       {
@@ -133,7 +132,7 @@ describe('hclFactsOf', () => {
       '}',
       '',
     ].join('\n');
-    const [terraform, variable, locals, resource] = hclFactsOf(parsed(text)).body.blocks;
+    const [terraform, variable, locals, resource] = blocksOf(hclFactsOf(parsed(text)));
     expect(terraform?.attributes).toStrictEqual([]);
     expect(terraform?.blocks).toStrictEqual([{ type: 'backend', labels: ['s3'], labelOffsets: [span(text, '"s3"')], offsets: [span(text, 'backend')[0], span(text, '}')[1]], attributes: [], blocks: [] }]);
     expect(variable?.attributes).toStrictEqual([{ name: 'type', textOffsets: span(text, 'list(string)') }, { name: 'default' }]);
@@ -157,14 +156,15 @@ describe('hclFactsOf', () => {
       '',
     ].join('\n');
     const facts = hclFactsOf(parsed(text));
-    expect(facts.calls.map((call) => call.name)).toEqual(['file', 'try', 'file', 'fileset']);
-    expect(facts.calls[0]).toStrictEqual({
+    const calls = callsOf(facts);
+    expect(calls.map((call) => call.name)).toEqual(['file', 'try', 'file', 'fileset']);
+    expect(calls[0]).toStrictEqual({
       name: 'file',
       args: [{ kind: 'template', parts: [{ kind: 'traversal', root: 'path', attrs: ['module'] }, '/x.json'], offsets: span(text, '"${path.module}/x.json"') }],
       offsets: span(text, 'file("${path.module}/x.json")'),
     });
     // try's arguments are a call and a literal: the call becomes `other`, with its offsets.
-    expect(facts.calls[1]?.args).toStrictEqual([{ kind: 'other', offsets: span(text, 'file(local.path)') }, { kind: 'literal', value: null, offsets: span(text, 'null') }]);
+    expect(calls[1]?.args).toStrictEqual([{ kind: 'other', offsets: span(text, 'file(local.path)') }, { kind: 'literal', value: null, offsets: span(text, 'null') }]);
     expect(facts.references).toStrictEqual(['var', 'list', ...span(text, 'var.list'), 'local', 'path', ...span(text, 'local.path'), 'module', 'net', ...span(text, 'module.net.id')]);
     expect(referencesOf(facts)).toStrictEqual([
       { root: 'var', name: 'list', offsets: span(text, 'var.list') },
