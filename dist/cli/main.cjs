@@ -230,7 +230,7 @@ function readProject(model, root, projectFile, nested = false) {
   const testPrefixes = prefixes(testPaths);
   for (const file of tree.files.values()) {
     if (inPackages(file) || file.path === projectFile.path) continue;
-    if (/\.ya?ml$/.test(file.path) && under(propertyBases, file)) {
+    if ((file.path.endsWith(".yml") || file.path.endsWith(".yaml")) && under(propertyBases, file)) {
       const doc = asRecord(file.documents[0]?.value);
       for (const source of asArray(doc?.sources)) {
         const entry = asRecord(source);
@@ -265,13 +265,14 @@ function readProject(model, root, projectFile, nested = false) {
   for (const file of tree.files.values()) {
     if (inPackages(file) || !under(propertyBases, file)) continue;
     const base = file.path.slice(file.path.lastIndexOf("/") + 1);
-    if (under(modelPrefixes, file) && /\.(sql|py)$/.test(base)) {
-      const name3 = base.replace(/\.(sql|py)$/, "");
+    const sql = base.endsWith(".sql");
+    if (under(modelPrefixes, file) && (sql || base.endsWith(".py"))) {
+      const name3 = base.slice(0, -(sql ? 4 : 3));
       const text = file.text ?? "";
       const stripped = stripJinjaComments(text);
       const enabled = enabledInFile(text, stripped) ?? yamlEnabled.get(name3) ?? enabledByProject(file) ?? true;
       addNode({ kind: "model", name: name3, file, offsets: void 0, enabled });
-      if (base.endsWith(".sql")) project.sql.push(scanSql(file, "model", stripped));
+      if (sql) project.sql.push(scanSql(file, "model", stripped));
     } else if (under(seedPrefixes, file) && base.endsWith(".csv")) {
       addNode({ kind: "seed", name: base.slice(0, -4), file, offsets: void 0, enabled: true });
     } else if (under(snapshotPrefixes, file) && base.endsWith(".sql")) {
@@ -316,63 +317,124 @@ function enabledInFile(text, stripped) {
   return /\benabled\s*=\s*(true|True)\b/.test(text) ? true : void 0;
 }
 function stripJinjaComments(text) {
-  const comments = text.includes("{#");
-  const raw = text.includes("raw");
-  if (!comments && !raw) return text;
-  const blank = (match) => match.replace(/[^\n]/g, " ");
-  const uncommented = comments ? text.replace(/\{#[\s\S]*?#\}/g, blank) : text;
-  return raw ? uncommented.replace(/\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g, blank) : uncommented;
+  const uncommented = text.includes("{#") ? blankComments(text) : text;
+  return uncommented.includes("endraw") ? uncommented.replace(RAW_BLOCK, blankMatch) : uncommented;
+}
+function blankMatch(match) {
+  return match.replace(/[^\n]/g, " ");
+}
+function blankComments(text) {
+  let out2 = "";
+  let last = 0;
+  for (let open = text.indexOf("{#"); open !== -1; open = text.indexOf("{#", last)) {
+    const close = text.indexOf("#}", open + 2);
+    if (close === -1) break;
+    out2 += text.slice(last, open);
+    const end = close + 2;
+    let at = open;
+    for (let newline = text.indexOf("\n", at); newline !== -1 && newline < end; newline = text.indexOf("\n", at)) {
+      out2 += `${" ".repeat(newline - at)}
+`;
+      at = newline + 1;
+    }
+    out2 += " ".repeat(end - at);
+    last = end;
+  }
+  return last === 0 ? text : out2 + text.slice(last);
+}
+function isSpace(code) {
+  return code === 32 || code >= 9 && code <= 13 || code === 160 || code === 5760 || code >= 8192 && code <= 8202 || code === 8232 || code === 8233 || code === 8239 || code === 8287 || code === 12288 || code === 65279;
+}
+function isWord(code) {
+  return code >= 48 && code <= 57 || code >= 65 && code <= 90 || code >= 97 && code <= 122 || code === 95;
+}
+function skipSpaces(text, at, end) {
+  while (at < end && isSpace(text.charCodeAt(at))) at++;
+  return at;
 }
 function scanSql(file, kind, stripped) {
   const text = stripped ?? stripJinjaComments(file.text ?? "");
   const out2 = { file, kind, calls: [], dynamic: 0 };
-  if (!/(?<![\w.])(ref|source)\s*\(/.test(text)) return out2;
-  for (const block of text.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
-    const start2 = block.index ?? 0;
-    const inner = block[0];
-    for (const call of inner.matchAll(/(?<![\w.])(ref|source)\s*\(/g)) {
-      const fn = call[1];
-      let cursor = (call.index ?? 0) + call[0].length;
-      const args2 = [];
-      let literal = true;
-      for (; ; ) {
-        ARG.lastIndex = cursor;
-        const arg = ARG.exec(inner);
-        if (!arg) {
-          literal = false;
-          break;
-        }
-        args2.push(arg[1] ?? arg[2]);
-        cursor += arg[0].length;
-        if (inner[cursor] === ",") {
-          cursor++;
-          if (/^\s*\w+\s*=/.test(inner.slice(cursor))) {
-            const close = inner.indexOf(")", cursor);
-            if (close === -1) literal = false;
-            else cursor = close;
-            break;
-          }
-          continue;
-        }
-        break;
-      }
-      if (!literal || inner[cursor] !== ")" || args2.length === 0) {
-        out2.dynamic++;
-        continue;
-      }
-      out2.calls.push({ fn, args: args2, offsets: [start2 + (call.index ?? 0), start2 + cursor + 1] });
+  if (!text.includes("ref") && !text.includes("source")) return out2;
+  const next = { ref: -2, source: -2 };
+  let from = 0;
+  for (; ; ) {
+    const open = text.indexOf("{", from);
+    if (open === -1) break;
+    const second = text.charCodeAt(open + 1);
+    const close = second === 123 ? text.indexOf("}}", open + 2) : second === 37 ? text.indexOf("%}", open + 2) : -1;
+    if (close === -1) {
+      from = open + 1;
+      continue;
     }
+    from = close + 2;
+    scanBlock(text, open, from, next, out2);
   }
   return out2;
 }
-var cache, ARG;
+function scanBlock(text, start2, end, next, out2) {
+  let from = start2;
+  for (; ; ) {
+    if (next.ref !== -1 && next.ref < from) next.ref = text.indexOf("ref", from);
+    if (next.source !== -1 && next.source < from) next.source = text.indexOf("source", from);
+    const { ref, source } = next;
+    const at = ref === -1 || source !== -1 && source < ref ? source : ref;
+    const fn = at === ref ? "ref" : "source";
+    if (at === -1 || at + fn.length > end) return;
+    const before = at > start2 ? text.charCodeAt(at - 1) : -1;
+    const paren = skipSpaces(text, at + fn.length, end);
+    if (before !== -1 && (isWord(before) || before === 46) || paren >= end || text.charCodeAt(paren) !== 40) {
+      from = at + 1;
+      continue;
+    }
+    from = paren + 1;
+    const args2 = [];
+    let cursor = paren + 1;
+    let literal = true;
+    for (; ; ) {
+      const quoteAt = skipSpaces(text, cursor, end);
+      const quote = text.charCodeAt(quoteAt);
+      let closing = quoteAt + 1;
+      if (quoteAt < end && (quote === 39 || quote === 34)) {
+        for (let code = text.charCodeAt(closing); closing < end && code !== quote && code !== 92; code = text.charCodeAt(++closing)) ;
+      }
+      if (quoteAt >= end || quote !== 39 && quote !== 34 || closing >= end || text.charCodeAt(closing) !== quote) {
+        literal = false;
+        break;
+      }
+      args2.push(text.slice(quoteAt + 1, closing));
+      cursor = skipSpaces(text, closing + 1, end);
+      if (cursor < end && text.charCodeAt(cursor) === 44) {
+        cursor++;
+        const name3 = skipSpaces(text, cursor, end);
+        let nameEnd = name3;
+        while (nameEnd < end && isWord(text.charCodeAt(nameEnd))) nameEnd++;
+        const equals = skipSpaces(text, nameEnd, end);
+        if (nameEnd > name3 && equals < end && text.charCodeAt(equals) === 61) {
+          const close = text.indexOf(")", cursor);
+          if (close === -1 || close >= end) literal = false;
+          else cursor = close;
+          break;
+        }
+        continue;
+      }
+      break;
+    }
+    if (!literal || cursor >= end || text.charCodeAt(cursor) !== 41 || args2.length === 0) {
+      out2.dynamic++;
+      continue;
+    }
+    out2.calls.push({ fn, args: args2, offsets: [at, cursor + 1] });
+  }
+}
+var cache, RAW_BLOCK;
 var init_project = __esm({
   "src/dbt/project.ts"() {
     "use strict";
     init_collections();
     init_values();
     cache = /* @__PURE__ */ new WeakMap();
-    ARG = /\s*(?:'([^'\\]*)'|"([^"\\]*)")\s*/y;
+    RAW_BLOCK = /\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g;
   }
 });
 
@@ -420,6 +482,7 @@ var init_dbt_duplicate_model = __esm({
         for (const project of dbtProjects(ctx.model)) {
           const unknown = [];
           for (const [name3, nodes] of project.nodes) {
+            if (nodes.length < 2) continue;
             for (const kind of ["model", "seed", "snapshot"]) {
               const copies = nodes.filter((node) => node.kind === kind && !node.declaredOnly);
               if (copies.length > 1 && copies.some((node) => node.enabled === "unknown")) {
@@ -29071,7 +29134,7 @@ function parseHclFile(text) {
     throw error;
   }
 }
-var Reject, REJECT, ID_START, ID_CONTINUE, NON_ASCII_SPACE, QUOTED_TEXT, LABEL_TEXT, HEREDOC_TEXT, SIMPLE_STRING, ASCII_IDENTIFIER, isAsciiIdStart, isAsciiIdContinue, isDigit, isHexDigit, isSpace, KEYWORD_NAMES, HclParser;
+var Reject, REJECT, ID_START, ID_CONTINUE, NON_ASCII_SPACE, QUOTED_TEXT, LABEL_TEXT, HEREDOC_TEXT, SIMPLE_STRING, ASCII_IDENTIFIER, isAsciiIdStart, isAsciiIdContinue, isDigit, isHexDigit, isSpace2, KEYWORD_NAMES, HclParser;
 var init_hcl_parse = __esm({
   "src/terraform/hcl-parse.ts"() {
     "use strict";
@@ -29090,7 +29153,7 @@ var init_hcl_parse = __esm({
     isAsciiIdContinue = (c) => c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 95 || c === 45;
     isDigit = (c) => c >= 48 && c <= 57;
     isHexDigit = (c) => isDigit(c) || c >= 97 && c <= 102 || c >= 65 && c <= 70;
-    isSpace = (c) => c === 32 || c >= 9 && c <= 13;
+    isSpace2 = (c) => c === 32 || c >= 9 && c <= 13;
     KEYWORD_NAMES = /* @__PURE__ */ new Set(["for", "if", "in", "else", "endif", "endfor"]);
     HclParser = class {
       constructor(text) {
@@ -29127,7 +29190,7 @@ var init_hcl_parse = __esm({
         if (first2 > 32 && first2 < 127 && first2 !== 35 && first2 !== 47) return;
         for (; ; ) {
           const c = text.charCodeAt(pos);
-          if (isSpace(c)) {
+          if (isSpace2(c)) {
             pos++;
           } else if (c === 35 || c === 47 && text.charCodeAt(pos + 1) === 47) {
             const newline = text.indexOf("\n", pos);
@@ -29699,8 +29762,8 @@ var init_hcl_parse = __esm({
           const end2 = SIMPLE_STRING.lastIndex;
           let from = start2 + 1;
           let to = end2 - 1;
-          while (from < to && isSpace(text.charCodeAt(from))) from++;
-          while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
+          while (from < to && isSpace2(text.charCodeAt(from))) from++;
+          while (to > from && isSpace2(text.charCodeAt(to - 1))) to--;
           this.pos = end2;
           return { kind: "literal", value: text.slice(from, to), offsets: [start2, end2] };
         }
@@ -29757,7 +29820,7 @@ var init_hcl_parse = __esm({
             } else if (c2 === 13) {
               if (kind !== "heredoc") throw REJECT;
               pos++;
-            } else if (isSpace(c2)) pos++;
+            } else if (isSpace2(c2)) pos++;
             else break;
           }
           if (pos >= text.length) throw REJECT;
@@ -29800,7 +29863,7 @@ var init_hcl_parse = __esm({
           }
           if (kind === "heredoc" && newline && text.startsWith(marker, pos)) {
             let after = pos + marker.length;
-            while (text.charCodeAt(after) !== 10 && isSpace(text.charCodeAt(after))) after++;
+            while (text.charCodeAt(after) !== 10 && isSpace2(text.charCodeAt(after))) after++;
             if (text.charCodeAt(after) === 10) {
               if (runStart !== -1) parts3.push(text.slice(runStart, runEnd));
               this.pos = pos + marker.length;
