@@ -34441,7 +34441,7 @@ function build2(model) {
       let config;
       for (const file of files) if (isHclFile(file.path)) (config ??= []).push(file);
       if (!config) continue;
-      const paths = /* @__PURE__ */ new Map();
+      const paths = { byText: /* @__PURE__ */ new Map() };
       folders.push({ root, dir, files, config, paths });
       const module2 = { dir };
       for (const file of config) {
@@ -34540,12 +34540,16 @@ function build2(model) {
 }
 function pathOf(paths, arg, text, module2) {
   if (arg === void 0) return resolveStaticPath(arg, module2, false);
-  const written2 = text.slice(arg.offsets[0], arg.offsets[1]);
-  let target = paths.get(written2);
+  const [start2, end] = arg.offsets;
+  const last = paths.last;
+  if (last !== void 0 && last.written.length === end - start2 && text.startsWith(last.written, start2)) return last.target;
+  const written2 = text.slice(start2, end);
+  let target = paths.byText.get(written2);
   if (target === void 0) {
     target = resolveStaticPath(arg, module2, false);
-    paths.set(written2, target);
+    paths.byText.set(written2, target);
   }
+  paths.last = { written: written2, target };
   return target;
 }
 function collect(module2, file) {
@@ -34565,24 +34569,23 @@ function collect(module2, file) {
             if (textOffsets !== void 0) typeText = file.file.text.slice(textOffsets[0], textOffsets[1]);
           }
         }
-        const variable = { kind: "variable", name: first2, file, offsets: labelOffsetsOf(block, 0), required, type: typeText };
-        push(module2.variables, first2, variable);
+        push(module2.variables, first2, new Variable(first2, file, block, required, typeText));
         break;
       }
       case "output":
-        if (first2 !== void 0) push(module2.outputs, first2, { kind: "output", name: first2, file, offsets: labelOffsetsOf(block, 0) });
+        if (first2 !== void 0) push(module2.outputs, first2, new Declaration("output", first2, file, block, LABEL_START));
         break;
       case "resource":
       case "data": {
         const second = labelOf(block, 1);
         if (first2 === void 0 || second === void 0) break;
         const name3 = `${first2}.${second}`;
-        push(type2 === "resource" ? module2.resources : module2.data, name3, { kind: type2, name: name3, file, offsets: labelOffsetsOf(block, 0) });
+        push(type2 === "resource" ? module2.resources : module2.data, name3, new Declaration(type2, name3, file, block, LABEL_START));
         break;
       }
       case "module": {
         if (first2 === void 0) break;
-        push(module2.modules, first2, { kind: "module", name: first2, file, offsets: labelOffsetsOf(block, 0) });
+        push(module2.modules, first2, new Declaration("module", first2, file, block, LABEL_START));
         const source = staticString(attributeValueOf(block, "source"));
         if (source !== void 0 && (source.startsWith("./") || source.startsWith("../"))) {
           const child = resolvePath(module2.dir, source);
@@ -34594,7 +34597,7 @@ function collect(module2, file) {
         for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
           const name3 = block[at];
           if (typeof name3 !== "string") continue;
-          push(module2.locals, name3, { kind: "local", name: name3, file, offsets: attributeAt(block, at).nameOffsets ?? typeOffsetsOf(block) });
+          push(module2.locals, name3, new Declaration("local", name3, file, block, at + 2));
         }
         break;
       case "terraform":
@@ -34619,7 +34622,7 @@ function collect(module2, file) {
     }
   }
 }
-var unknownNotes, cache3, NO_MODULES;
+var Declaration, Variable, LABEL_START, unknownNotes, cache3, NO_MODULES;
 var init_modules = __esm({
   "src/terraform/modules.ts"() {
     "use strict";
@@ -34627,6 +34630,33 @@ var init_modules = __esm({
     init_files();
     init_hcl();
     init_hcl_facts();
+    Declaration = class {
+      constructor(kind, name3, file, record, at) {
+        this.kind = kind;
+        this.name = name3;
+        this.file = file;
+        this.record = record;
+        this.at = at;
+      }
+      kind;
+      name;
+      file;
+      record;
+      at;
+      get offsets() {
+        return [this.record[this.at], this.record[this.at + 1]];
+      }
+    };
+    Variable = class extends Declaration {
+      constructor(name3, file, record, required, type2) {
+        super("variable", name3, file, record, LABEL_START);
+        this.required = required;
+        this.type = type2;
+      }
+      required;
+      type;
+    };
+    LABEL_START = 5;
     unknownNotes = /* @__PURE__ */ new WeakMap();
     cache3 = /* @__PURE__ */ new WeakMap();
     NO_MODULES = {
@@ -39412,8 +39442,9 @@ var init_terraform_duplicate_name = __esm({
           if (skipUnknownModule(ctx.model, module2)) continue;
           const shadowed = shadowedFiles(module2);
           for (const map2 of [module2.variables, module2.outputs, module2.locals, module2.resources, module2.data, module2.modules]) {
-            for (const [name3, decls] of map2) {
+            for (const decls of map2.values()) {
               if (decls.length < 2) continue;
+              const name3 = decls[0].name;
               const loaded6 = decls.filter((decl) => !decl.file.override && !shadowed.has(decl.file.file.path));
               const first2 = loaded6[0];
               if (!first2) continue;
@@ -39711,6 +39742,7 @@ var init_terraform_undeclared_reference = __esm({
             if (module2.incompleteReason) ctx.model.note({ message: `References in the Terraform module ${module2.root.name}/${module2.dir || "."} were not checked: ${module2.incompleteReason}.` });
             continue;
           }
+          const { variables, locals, modules } = module2;
           for (const file of module2.files) {
             let addressBlocks;
             for (const block of file.hcl.blocks) {
@@ -39721,8 +39753,8 @@ var init_terraform_undeclared_reference = __esm({
             for (let index = 0; index + 3 < references.length; index += 4) {
               const root = references[index];
               const name3 = references[index + 1];
+              if ((root === "var" ? variables : root === "local" ? locals : modules).has(name3)) continue;
               const kind = KINDS2[root];
-              if (kind.map(module2).has(name3)) continue;
               const start2 = references[index + 2];
               const referenceEnd = references[index + 3];
               if (addressBlocks !== void 0 && addressBlocks.some(([blockStart, blockEnd]) => start2 >= blockStart && referenceEnd <= blockEnd)) continue;

@@ -9,7 +9,7 @@ import { dirOf, push, resolvePath } from '../engine/collections.js';
 import { FILE_FUNCTIONS, resolveStaticPath, type StaticPath } from './files.js';
 import { hclFacts, hclParserLoadError, type HclExpr, type Offsets } from './hcl.js';
 import {
-  attributeAt, attributeValueOf, blockOf, blockTypeOf, callArgAt, callNameAt, entriesStart, labelOf, labelOffsetsOf, nextCall, nextEntry, typeOffsetsOf,
+  attributeAt, attributeValueOf, blockOf, blockTypeOf, callArgAt, callNameAt, entriesStart, labelOf, nextCall, nextEntry,
   type HclFacts, type HclFactsBlock, type HclFactsBlockRecord, type HclStaticExpr, type HclStaticValue,
 } from './hcl-facts.js';
 
@@ -45,21 +45,57 @@ export interface TfFile {
 
 /** A declared name: a `variable`, `output`, `locals` entry, `resource`, `data`, `module` or provider. */
 export interface TfDecl {
-  kind: 'variable' | 'output' | 'local' | 'resource' | 'data' | 'module';
+  readonly kind: 'variable' | 'output' | 'local' | 'resource' | 'data' | 'module';
   /** `name` for most; `type.name` for resources and data sources. */
-  name: string;
-  file: TfFile;
+  readonly name: string;
+  readonly file: TfFile;
   /** Where the name is written (the label, or the local's attribute name). */
-  offsets: Offsets;
+  readonly offsets: Offsets;
 }
 
 export interface TfVariable extends TfDecl {
-  kind: 'variable';
+  readonly kind: 'variable';
   /** No `default` argument (reference §1.6: `default = null` makes it optional). */
-  required: boolean;
+  readonly required: boolean;
   /** The `type` expression as written, if any. */
-  type: string | undefined;
+  readonly type: string | undefined;
 }
+
+/**
+ * A declaration made by `collect`: where its name is written is read from its block's record
+ * when asked (only findings ask), not kept as a pair per declaration for the run.
+ */
+class Declaration implements TfDecl {
+  constructor(
+    readonly kind: TfDecl['kind'],
+    readonly name: string,
+    readonly file: TfFile,
+    /** The block's record and the index of the name's start in it (its end follows). */
+    private readonly record: HclFactsBlockRecord,
+    private readonly at: number,
+  ) {}
+
+  get offsets(): Offsets {
+    return [this.record[this.at] as number, this.record[this.at + 1] as number];
+  }
+}
+
+class Variable extends Declaration implements TfVariable {
+  declare readonly kind: 'variable';
+
+  constructor(
+    name: string,
+    file: TfFile,
+    record: HclFactsBlockRecord,
+    readonly required: boolean,
+    readonly type: string | undefined,
+  ) {
+    super('variable', name, file, record, LABEL_START);
+  }
+}
+
+/** Where the first label's start is in a block's record (hcl-facts.ts). */
+const LABEL_START = 5;
 
 export interface TfModule {
   root: Root;
@@ -165,7 +201,7 @@ function build(model: Model): TerraformIndex {
   // Parse every configuration file first: a `.tf` file that a module reads with templatefile()
   // or file() (`templates/backend.tf` with `%{ if }` directives) is an input, not configuration.
   const parsedText = new Map<SourceFile, HclFacts | undefined>();
-  const folders: Array<{ root: Root; dir: string; files: readonly SourceFile[]; config: SourceFile[]; paths: Map<string, StaticPath> }> = [];
+  const folders: Array<{ root: Root; dir: string; files: readonly SourceFile[]; config: SourceFile[]; paths: FolderPaths }> = [];
   const readTargets = new Set<string>();
   for (const root of model.roots) {
     const tree = model.rootFiles(root);
@@ -176,7 +212,7 @@ function build(model: Model): TerraformIndex {
       // Where the file functions of this folder read, as if it were a root module (the usual
       // case), by the argument's text (`pathOf`); terraform-file-path asks again through
       // `staticPath` and gets these.
-      const paths = new Map<string, StaticPath>();
+      const paths: FolderPaths = { byText: new Map() };
       folders.push({ root, dir, files, config, paths });
       const module = { dir };
       for (const file of config) {
@@ -195,7 +231,7 @@ function build(model: Model): TerraformIndex {
       }
     }
   }
-  const rootPaths = new Map<TfModule, Map<string, StaticPath>>();
+  const rootPaths = new Map<TfModule, FolderPaths>();
   for (const { root, dir, files, config: allConfig, paths } of folders) {
     const config = readTargets.size === 0 ? allConfig : allConfig.filter((file) => !readTargets.has(`${root.dir}\0${file.path}`));
     if (config.length === 0) continue;
@@ -274,15 +310,26 @@ function build(model: Model): TerraformIndex {
  * so the same path written in many files of a folder (`"${path.module}/files/policy.json"`)
  * is resolved once.
  */
-function pathOf(paths: Map<string, StaticPath>, arg: HclStaticExpr | undefined, text: string, module: Pick<TfModule, 'dir'>): StaticPath {
+function pathOf(paths: FolderPaths, arg: HclStaticExpr | undefined, text: string, module: Pick<TfModule, 'dir'>): StaticPath {
   if (arg === undefined) return resolveStaticPath(arg, module, false);
-  const written = text.slice(arg.offsets[0], arg.offsets[1]);
-  let target = paths.get(written);
+  const [start, end] = arg.offsets;
+  // The argument the folder's last call had, compared in place (most calls of a folder repeat it).
+  const last = paths.last;
+  if (last !== undefined && last.written.length === end - start && text.startsWith(last.written, start)) return last.target;
+  const written = text.slice(start, end);
+  let target = paths.byText.get(written);
   if (target === undefined) {
     target = resolveStaticPath(arg, module, false);
-    paths.set(written, target);
+    paths.byText.set(written, target);
   }
+  paths.last = { written, target };
   return target;
+}
+
+/** Where the file-function arguments of a folder point, by their text (`pathOf`). */
+interface FolderPaths {
+  byText: Map<string, StaticPath>;
+  last?: { written: string; target: StaticPath };
 }
 
 function collect(module: TfModule, file: TfFile): void {
@@ -303,24 +350,23 @@ function collect(module: TfModule, file: TfFile): void {
             if (textOffsets !== undefined) typeText = (file.file.text as string).slice(textOffsets[0], textOffsets[1]);
           }
         }
-        const variable: TfVariable = { kind: 'variable', name: first, file, offsets: labelOffsetsOf(block, 0) as Offsets, required, type: typeText };
-        push(module.variables, first, variable);
+        push(module.variables, first, new Variable(first, file, block, required, typeText));
         break;
       }
       case 'output':
-        if (first !== undefined) push(module.outputs, first, { kind: 'output', name: first, file, offsets: labelOffsetsOf(block, 0) as Offsets });
+        if (first !== undefined) push(module.outputs, first, new Declaration('output', first, file, block, LABEL_START));
         break;
       case 'resource':
       case 'data': {
         const second = labelOf(block, 1);
         if (first === undefined || second === undefined) break;
         const name = `${first}.${second}`;
-        push(type === 'resource' ? module.resources : module.data, name, { kind: type, name, file, offsets: labelOffsetsOf(block, 0) as Offsets });
+        push(type === 'resource' ? module.resources : module.data, name, new Declaration(type, name, file, block, LABEL_START));
         break;
       }
       case 'module': {
         if (first === undefined) break;
-        push(module.modules, first, { kind: 'module', name: first, file, offsets: labelOffsetsOf(block, 0) as Offsets });
+        push(module.modules, first, new Declaration('module', first, file, block, LABEL_START));
         const source = staticString(attributeValueOf(block, 'source'));
         if (source !== undefined && (source.startsWith('./') || source.startsWith('../'))) {
           const child = resolvePath(module.dir, source);
@@ -332,7 +378,8 @@ function collect(module: TfModule, file: TfFile): void {
         for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
           const name = block[at];
           if (typeof name !== 'string') continue;
-          push(module.locals, name, { kind: 'local', name, file, offsets: attributeAt(block, at).nameOffsets ?? typeOffsetsOf(block) });
+          // A `locals` entry keeps where its name is written (mode PLACE: name, mode, start, end).
+          push(module.locals, name, new Declaration('local', name, file, block, at + 2));
         }
         break;
       case 'terraform':
