@@ -557,6 +557,10 @@ function candidates(project, name3, pkg) {
   }
   return [];
 }
+function modelName(path26) {
+  const base = path26.includes("\n") ? path26.replace(/^.*\//, "") : path26.slice(path26.lastIndexOf("/") + 1);
+  return base.endsWith(".sql") ? base.slice(0, -4) : base;
+}
 function hasSource(project, source) {
   return project.sources.get(source) ?? [...project.packages.values()].map((pkg) => pkg.sources.get(source)).find((tables) => tables !== void 0);
 }
@@ -619,7 +623,7 @@ var init_dbt_ref = __esm({
           let skipped2 = 0;
           let skippedJinja = 0;
           for (const sql of project.sql) {
-            const own3 = sql.kind === "model" ? (project.nodes.get(sql.file.path.replace(/^.*\//, "").replace(/\.sql$/, "")) ?? []).find((node) => node.file === sql.file) : void 0;
+            const own3 = sql.kind === "model" ? (project.nodes.get(modelName(sql.file.path)) ?? []).find((node) => node.file === sql.file) : void 0;
             if (own3?.enabled === false) continue;
             if (own3?.enabled === "unknown") {
               skippedJinja += sql.calls.length;
@@ -34399,7 +34403,10 @@ function isJsonConfig(relativePath) {
   return (relativePath.endsWith(".tf.json") || relativePath.endsWith(".tofu.json")) && !inTerraformCache(relativePath);
 }
 function isOverrideFile(relativePath) {
-  return /(^|\/|_)override\.(tf|tofu)$/.test(relativePath);
+  const stem = relativePath.endsWith("override.tf") ? relativePath.length - 11 : relativePath.endsWith("override.tofu") ? relativePath.length - 13 : -1;
+  if (stem === -1) return false;
+  const before = relativePath.charCodeAt(stem - 1);
+  return stem === 0 || before === 47 || before === 95;
 }
 function skipUnknownModule(model, module2) {
   const index = terraformIndex(model);

@@ -175,6 +175,35 @@ describe('hclFactsOf', () => {
     expect(facts.errors).toEqual([]);
   });
 
+  it('keeps each block as one flat record and the calls as one flat list (the layout the parse cache stores)', () => {
+    const text = [
+      'terraform {',
+      '  backend "s3" {}',
+      '}',
+      'variable "zone" {',
+      '  type    = string',
+      '  default = "a"',
+      '}',
+      'locals {',
+      '  p = file("${path.module}/x.json")',
+      '}',
+      '',
+    ].join('\n');
+    const facts = hclFactsOf(parsed(text));
+    const [backend, variable, local, call, arg] = [span(text, 'backend'), span(text, 'variable'), span(text, 'p ='), span(text, 'file("${path.module}/x.json")'), span(text, '"${path.module}/x.json"')];
+    expect(facts.blocks).toStrictEqual([
+      // type, start, end, label count, then (label, start, end) per label, attributes read, nested blocks.
+      ['terraform', 0, span(text, '}\nvariable')[0] + 1, 0, ['backend', backend[0], span(text, '{}')[1], 1, 's3', ...span(text, '"s3"')]],
+      // A variable's type by the offsets of its text (mode 2), its default by name only (mode 0).
+      ['variable', variable[0], span(text, '}\nlocals')[0] + 1, 1, 'zone', ...span(text, '"zone"'), 'type', 2, ...span(text, 'string'), 'default', 0],
+      // A local by the place of its name (mode 1).
+      ['locals', span(text, 'locals')[0], text.length - 1, 0, 'p', 1, local[0], local[0] + 1],
+    ]);
+    // name, start, end, argument count, then the static part of each argument.
+    expect(facts.calls).toStrictEqual(['file', ...call, 1, { kind: 'template', parts: [{ kind: 'traversal', root: 'path', attrs: ['module'] }, '/x.json'], offsets: arg }]);
+    expect(JSON.parse(JSON.stringify(facts))).toStrictEqual(facts);
+  });
+
   it('keeps the syntax error of a file only tree-sitter parses', () => {
     const tree = parseHclWithTreeSitter('variable "a" {\n  type = string\n');
     expect(tree).toBeDefined();
