@@ -26,6 +26,8 @@ export default defineRule({
     for (const project of dbtProjects(ctx.model)) {
       const unknown: string[] = [];
       for (const [name, nodes] of project.nodes) {
+        // A name with one node (most) has no copies to compare.
+        if (nodes.length < 2) continue;
         for (const kind of ['model', 'seed', 'snapshot'] as const) {
           const copies = nodes.filter((node) => node.kind === kind && !node.declaredOnly);
           // Jinja decides whether a copy is enabled: whether two of them clash is not known here.

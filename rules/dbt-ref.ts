@@ -21,6 +21,12 @@ function candidates(project: DbtProject, name: string, pkg: string | undefined):
   return [];
 }
 
+/** `path.replace(/^.*\//, '').replace(/\.sql$/, '')`, without regular expressions where the path has no line break. */
+function modelName(path: string): string {
+  const base = path.includes('\n') ? path.replace(/^.*\//, '') : path.slice(path.lastIndexOf('/') + 1);
+  return base.endsWith('.sql') ? base.slice(0, -4) : base;
+}
+
 function hasSource(project: DbtProject, source: string): Set<string> | undefined {
   return project.sources.get(source) ?? [...project.packages.values()].map((pkg) => pkg.sources.get(source)).find((tables) => tables !== undefined);
 }
@@ -79,7 +85,7 @@ export default defineRule<MessageId>({
       let skippedJinja = 0;
       for (const sql of project.sql) {
         // A disabled node is not resolved, so its own refs do not matter; whether Jinja enables it is not known here.
-        const own = sql.kind === 'model' ? (project.nodes.get(sql.file.path.replace(/^.*\//, '').replace(/\.sql$/, '')) ?? []).find((node) => node.file === sql.file) : undefined;
+        const own = sql.kind === 'model' ? (project.nodes.get(modelName(sql.file.path)) ?? []).find((node) => node.file === sql.file) : undefined;
         if (own?.enabled === false) continue;
         if (own?.enabled === 'unknown') {
           skippedJinja += sql.calls.length;

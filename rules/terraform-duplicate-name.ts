@@ -59,9 +59,10 @@ export default defineRule({
       if (skipUnknownModule(ctx.model, module)) continue;
       const shadowed = shadowedFiles(module);
       for (const map of [module.variables, module.outputs, module.locals, module.resources, module.data, module.modules]) {
-        for (const [name, decls] of map) {
+        for (const decls of map.values()) {
           // A name declared once is no duplicate (most names): nothing to filter.
           if (decls.length < 2) continue;
+          const name = (decls[0] as TfDecl).name;
           const loaded = decls.filter((decl) => !decl.file.override && !shadowed.has(decl.file.file.path));
           const first = loaded[0];
           if (!first) continue;

@@ -1,5 +1,7 @@
 import { defineRule } from '../src/model/rule.js';
 import { FILE_FUNCTIONS, globToRegExp, resolveStaticPath } from '../src/terraform/files.js';
+import { callArgAt, callNameAt, callOffsetsAt, nextCall } from '../src/terraform/hcl-facts.js';
+import type { Offsets } from '../src/terraform/hcl.js';
 import { staticString, terraformIndex } from '../src/terraform/modules.js';
 
 export default defineRule({
@@ -51,42 +53,52 @@ export default defineRule({
       // Paths the module probes with fileexists(): a read of them is meant to be optional.
       const probed = new Set<string>();
       for (const file of module.files) {
-        for (const call of file.hcl.calls) {
-          if (call.name !== 'fileexists') continue;
-          const target = resolveStaticPath(call.args[0], module, isChild);
+        const calls = file.hcl.calls;
+        for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
+          if (callNameAt(calls, at) !== 'fileexists') continue;
+          const target = resolveStaticPath(callArgAt(calls, at, 0), module, isChild);
           if (target.status !== 'unknown') probed.add(target.status === 'resolved' ? target.path : `\0${target.written}`);
         }
       }
       for (const file of module.files) {
+        const calls = file.hcl.calls;
         // try(…) and can(…) turn a read error into a fallback value or `false`.
-        const guards = file.hcl.calls.filter((call) => call.name === 'try' || call.name === 'can').map((call) => call.offsets);
+        let guards: Offsets[] | undefined;
+        for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
+          const fn = callNameAt(calls, at);
+          if (fn === 'try' || fn === 'can') (guards ??= []).push(callOffsetsAt(calls, at));
+        }
         const inBranch = (offsets: readonly [number, number]): boolean => file.hcl.branches.some(([start, end]) => start <= offsets[0] && offsets[1] <= end);
-        for (const call of file.hcl.calls) {
-          const fn = call.name;
+        for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
+          const fn = callNameAt(calls, at);
           const reads = FILE_FUNCTIONS.has(fn);
           if (!reads && fn !== 'fileset') continue;
+          const arg = callArgAt(calls, at, 0);
           // The index resolved the reads already (to tell template inputs from configuration).
-          const target = reads ? index.staticPath(module, call) : resolveStaticPath(call.args[0], module, isChild);
+          const target = reads ? index.staticPath(module, file, arg) : resolveStaticPath(arg, module, isChild);
           if (target.status === 'unknown') continue;
+          const callStart = calls[at + 1] as number;
+          const callEnd = calls[at + 2] as number;
           if (fn !== 'fileset') {
-            if (guards.some(([start, end]) => start <= call.offsets[0] && call.offsets[1] <= end)) continue;
+            if (guards !== undefined && guards.some(([start, end]) => start <= callStart && callEnd <= end)) continue;
             if (probed.has(target.status === 'resolved' ? target.path : `\0${target.written}`)) continue;
           }
           // Most reads find their file: nothing is worded for them.
           if (fn !== 'fileset' && target.status === 'resolved' && tree.files.has(target.path)) continue;
           const data = { fn, written: JSON.stringify(target.written), repo: module.root.name };
-          const offsets = call.args[0]?.offsets ?? call.offsets;
+          const call = callOffsetsAt(calls, at);
+          const offsets = arg?.offsets ?? call;
           if (target.status === 'outside') {
             ctx.report({ file: file.file, offsets, messageId: 'outside', data });
             continue;
           }
           const shown = target.path === '' ? '.' : target.path;
           if (fn !== 'fileset') {
-            const messageId = tree.dirs.has(target.path) ? 'directory' : inBranch(call.offsets) ? 'missingInBranch' : 'missing';
+            const messageId = tree.dirs.has(target.path) ? 'directory' : inBranch(call) ? 'missingInBranch' : 'missing';
             ctx.report({ file: file.file, offsets, messageId, data: { ...data, path: shown } });
             continue;
           }
-          const pattern = staticString(call.args[1]);
+          const pattern = staticString(callArgAt(calls, at, 1));
           if (pattern === undefined) continue;
           const regexp = globToRegExp(pattern);
           const prefix = target.path === '' ? '' : `${target.path}/`;
@@ -97,7 +109,7 @@ export default defineRule({
               break;
             }
           }
-          if (!matches) ctx.report({ file: file.file, offsets: call.offsets, messageId: 'filesetEmpty', data: { ...data, path: shown, pattern: JSON.stringify(pattern) } });
+          if (!matches) ctx.report({ file: file.file, offsets: call, messageId: 'filesetEmpty', data: { ...data, path: shown, pattern: JSON.stringify(pattern) } });
         }
       }
     }

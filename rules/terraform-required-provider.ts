@@ -1,6 +1,6 @@
 import { defineRule } from '../src/model/rule.js';
 import type { Offsets } from '../src/terraform/hcl.js';
-import { typeOffsetsOf } from '../src/terraform/hcl-facts.js';
+import { attributeValueOf, blockTypeOf, labelOf, labelOffsetsOf, typeOffsetsOf } from '../src/terraform/hcl-facts.js';
 import { skipUnknownModule, terraformIndex, type TfFile } from '../src/terraform/modules.js';
 
 /**
@@ -53,21 +53,22 @@ export default defineRule({
       if (!module.complete) continue;
       const firstUse = new Map<string, { file: TfFile; offsets: Offsets; what: string }>();
       for (const file of module.files) {
-        for (const block of file.hcl.body.blocks) {
-          const label = block.labels[0];
+        for (const block of file.hcl.blocks) {
+          const label = labelOf(block, 0);
           if (label === undefined) continue;
+          const type = blockTypeOf(block);
           let provider: string | undefined;
-          const used = block.type === 'resource' || block.type === 'data' || block.type === 'ephemeral';
+          const used = type === 'resource' || type === 'data' || type === 'ephemeral';
           if (used) {
-            const explicit = block.attributes.find((attribute) => attribute.name === 'provider');
+            const explicit = attributeValueOf(block, 'provider');
             const underscore = label.indexOf('_');
-            provider = explicit?.value?.kind === 'traversal' ? explicit.value.root : underscore === -1 ? label : label.slice(0, underscore);
-          } else if (block.type === 'provider') provider = label;
+            provider = explicit?.kind === 'traversal' ? explicit.root : underscore === -1 ? label : label.slice(0, underscore);
+          } else if (type === 'provider') provider = label;
           // terraform_data and terraform_remote_state come with Terraform itself.
           if (provider === undefined || provider === 'terraform' || module.requiredProviders.has(provider) || HASHICORP.has(provider) || firstUse.has(provider)) continue;
           // Worded only for the first use of a provider that is reported.
-          const what = used ? `${block.type === 'resource' ? '' : `${block.type} `}${label}` : `provider "${provider}"`;
-          firstUse.set(provider, { file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), what });
+          const what = used ? `${type === 'resource' ? '' : `${type} `}${label}` : `provider "${provider}"`;
+          firstUse.set(provider, { file, offsets: labelOffsetsOf(block, 0) ?? typeOffsetsOf(block), what });
         }
       }
       for (const [provider, use] of firstUse) ctx.report({ file: use.file.file, offsets: use.offsets, messageId: 'undeclared', data: { provider, what: use.what } });

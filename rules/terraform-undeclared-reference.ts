@@ -1,4 +1,6 @@
 import { defineRule } from '../src/model/rule.js';
+import { blockOffsetsOf, blockTypeOf } from '../src/terraform/hcl-facts.js';
+import type { Offsets } from '../src/terraform/hcl.js';
 import { skipUnknownModule, terraformIndex, type TfModule } from '../src/terraform/modules.js';
 
 const KINDS = {
@@ -51,20 +53,25 @@ export default defineRule({
         if (module.incompleteReason) ctx.model.note({ message: `References in the Terraform module ${module.root.name}/${module.dir || '.'} were not checked: ${module.incompleteReason}.` });
         continue;
       }
+      const { variables, locals, modules } = module;
       for (const file of module.files) {
         // `moved { from = module.old  to = module.new }` and `removed { from = … }` name addresses
         // of the state, which no longer (or not yet) have a declaration: they are not references.
-        const addressBlocks = file.hcl.body.blocks.filter((block) => block.type === 'moved' || block.type === 'removed').map((block) => block.offsets);
-        // Four entries per reference (hcl-facts.ts): root, name, start, end.
+        let addressBlocks: Offsets[] | undefined;
+        for (const block of file.hcl.blocks) {
+          const type = blockTypeOf(block);
+          if (type === 'moved' || type === 'removed') (addressBlocks ??= []).push(blockOffsetsOf(block));
+        }
+        // Four entries per reference (hcl-facts.ts): root, name, start, end; `var`, `local` or `module`.
         const references = file.hcl.references;
         for (let index = 0; index + 3 < references.length; index += 4) {
           const root = references[index] as keyof typeof KINDS;
           const name = references[index + 1] as string;
+          if ((root === 'var' ? variables : root === 'local' ? locals : modules).has(name)) continue;
           const kind = KINDS[root];
-          if (kind.map(module).has(name)) continue;
           const start = references[index + 2] as number;
           const referenceEnd = references[index + 3] as number;
-          if (addressBlocks.length > 0 && addressBlocks.some(([blockStart, blockEnd]) => start >= blockStart && referenceEnd <= blockEnd)) continue;
+          if (addressBlocks !== undefined && addressBlocks.some(([blockStart, blockEnd]) => start >= blockStart && referenceEnd <= blockEnd)) continue;
           const written = `${root}.${name}`;
           const text = file.file.text ?? '';
           const end = text.startsWith(written, start) ? start + written.length : referenceEnd;

@@ -230,7 +230,7 @@ function readProject(model, root, projectFile, nested = false) {
   const testPrefixes = prefixes(testPaths);
   for (const file of tree.files.values()) {
     if (inPackages(file) || file.path === projectFile.path) continue;
-    if (/\.ya?ml$/.test(file.path) && under(propertyBases, file)) {
+    if ((file.path.endsWith(".yml") || file.path.endsWith(".yaml")) && under(propertyBases, file)) {
       const doc = asRecord(file.documents[0]?.value);
       for (const source of asArray(doc?.sources)) {
         const entry = asRecord(source);
@@ -265,13 +265,14 @@ function readProject(model, root, projectFile, nested = false) {
   for (const file of tree.files.values()) {
     if (inPackages(file) || !under(propertyBases, file)) continue;
     const base = file.path.slice(file.path.lastIndexOf("/") + 1);
-    if (under(modelPrefixes, file) && /\.(sql|py)$/.test(base)) {
-      const name3 = base.replace(/\.(sql|py)$/, "");
+    const sql = base.endsWith(".sql");
+    if (under(modelPrefixes, file) && (sql || base.endsWith(".py"))) {
+      const name3 = base.slice(0, -(sql ? 4 : 3));
       const text = file.text ?? "";
       const stripped = stripJinjaComments(text);
       const enabled = enabledInFile(text, stripped) ?? yamlEnabled.get(name3) ?? enabledByProject(file) ?? true;
       addNode({ kind: "model", name: name3, file, offsets: void 0, enabled });
-      if (base.endsWith(".sql")) project.sql.push(scanSql(file, "model", stripped));
+      if (sql) project.sql.push(scanSql(file, "model", stripped));
     } else if (under(seedPrefixes, file) && base.endsWith(".csv")) {
       addNode({ kind: "seed", name: base.slice(0, -4), file, offsets: void 0, enabled: true });
     } else if (under(snapshotPrefixes, file) && base.endsWith(".sql")) {
@@ -316,63 +317,124 @@ function enabledInFile(text, stripped) {
   return /\benabled\s*=\s*(true|True)\b/.test(text) ? true : void 0;
 }
 function stripJinjaComments(text) {
-  const comments = text.includes("{#");
-  const raw = text.includes("raw");
-  if (!comments && !raw) return text;
-  const blank = (match) => match.replace(/[^\n]/g, " ");
-  const uncommented = comments ? text.replace(/\{#[\s\S]*?#\}/g, blank) : text;
-  return raw ? uncommented.replace(/\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g, blank) : uncommented;
+  const uncommented = text.includes("{#") ? blankComments(text) : text;
+  return uncommented.includes("endraw") ? uncommented.replace(RAW_BLOCK, blankMatch) : uncommented;
+}
+function blankMatch(match) {
+  return match.replace(/[^\n]/g, " ");
+}
+function blankComments(text) {
+  let out2 = "";
+  let last = 0;
+  for (let open = text.indexOf("{#"); open !== -1; open = text.indexOf("{#", last)) {
+    const close = text.indexOf("#}", open + 2);
+    if (close === -1) break;
+    out2 += text.slice(last, open);
+    const end = close + 2;
+    let at = open;
+    for (let newline = text.indexOf("\n", at); newline !== -1 && newline < end; newline = text.indexOf("\n", at)) {
+      out2 += `${" ".repeat(newline - at)}
+`;
+      at = newline + 1;
+    }
+    out2 += " ".repeat(end - at);
+    last = end;
+  }
+  return last === 0 ? text : out2 + text.slice(last);
+}
+function isSpace(code) {
+  return code === 32 || code >= 9 && code <= 13 || code === 160 || code === 5760 || code >= 8192 && code <= 8202 || code === 8232 || code === 8233 || code === 8239 || code === 8287 || code === 12288 || code === 65279;
+}
+function isWord(code) {
+  return code >= 48 && code <= 57 || code >= 65 && code <= 90 || code >= 97 && code <= 122 || code === 95;
+}
+function skipSpaces(text, at, end) {
+  while (at < end && isSpace(text.charCodeAt(at))) at++;
+  return at;
 }
 function scanSql(file, kind, stripped) {
   const text = stripped ?? stripJinjaComments(file.text ?? "");
   const out2 = { file, kind, calls: [], dynamic: 0 };
-  if (!/(?<![\w.])(ref|source)\s*\(/.test(text)) return out2;
-  for (const block of text.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
-    const start2 = block.index ?? 0;
-    const inner = block[0];
-    for (const call of inner.matchAll(/(?<![\w.])(ref|source)\s*\(/g)) {
-      const fn = call[1];
-      let cursor = (call.index ?? 0) + call[0].length;
-      const args2 = [];
-      let literal = true;
-      for (; ; ) {
-        ARG.lastIndex = cursor;
-        const arg = ARG.exec(inner);
-        if (!arg) {
-          literal = false;
-          break;
-        }
-        args2.push(arg[1] ?? arg[2]);
-        cursor += arg[0].length;
-        if (inner[cursor] === ",") {
-          cursor++;
-          if (/^\s*\w+\s*=/.test(inner.slice(cursor))) {
-            const close = inner.indexOf(")", cursor);
-            if (close === -1) literal = false;
-            else cursor = close;
-            break;
-          }
-          continue;
-        }
-        break;
-      }
-      if (!literal || inner[cursor] !== ")" || args2.length === 0) {
-        out2.dynamic++;
-        continue;
-      }
-      out2.calls.push({ fn, args: args2, offsets: [start2 + (call.index ?? 0), start2 + cursor + 1] });
+  if (!text.includes("ref") && !text.includes("source")) return out2;
+  const next = { ref: -2, source: -2 };
+  let from = 0;
+  for (; ; ) {
+    const open = text.indexOf("{", from);
+    if (open === -1) break;
+    const second = text.charCodeAt(open + 1);
+    const close = second === 123 ? text.indexOf("}}", open + 2) : second === 37 ? text.indexOf("%}", open + 2) : -1;
+    if (close === -1) {
+      from = open + 1;
+      continue;
     }
+    from = close + 2;
+    scanBlock(text, open, from, next, out2);
   }
   return out2;
 }
-var cache, ARG;
+function scanBlock(text, start2, end, next, out2) {
+  let from = start2;
+  for (; ; ) {
+    if (next.ref !== -1 && next.ref < from) next.ref = text.indexOf("ref", from);
+    if (next.source !== -1 && next.source < from) next.source = text.indexOf("source", from);
+    const { ref, source } = next;
+    const at = ref === -1 || source !== -1 && source < ref ? source : ref;
+    const fn = at === ref ? "ref" : "source";
+    if (at === -1 || at + fn.length > end) return;
+    const before = at > start2 ? text.charCodeAt(at - 1) : -1;
+    const paren = skipSpaces(text, at + fn.length, end);
+    if (before !== -1 && (isWord(before) || before === 46) || paren >= end || text.charCodeAt(paren) !== 40) {
+      from = at + 1;
+      continue;
+    }
+    from = paren + 1;
+    const args2 = [];
+    let cursor = paren + 1;
+    let literal = true;
+    for (; ; ) {
+      const quoteAt = skipSpaces(text, cursor, end);
+      const quote = text.charCodeAt(quoteAt);
+      let closing = quoteAt + 1;
+      if (quoteAt < end && (quote === 39 || quote === 34)) {
+        for (let code = text.charCodeAt(closing); closing < end && code !== quote && code !== 92; code = text.charCodeAt(++closing)) ;
+      }
+      if (quoteAt >= end || quote !== 39 && quote !== 34 || closing >= end || text.charCodeAt(closing) !== quote) {
+        literal = false;
+        break;
+      }
+      args2.push(text.slice(quoteAt + 1, closing));
+      cursor = skipSpaces(text, closing + 1, end);
+      if (cursor < end && text.charCodeAt(cursor) === 44) {
+        cursor++;
+        const name3 = skipSpaces(text, cursor, end);
+        let nameEnd = name3;
+        while (nameEnd < end && isWord(text.charCodeAt(nameEnd))) nameEnd++;
+        const equals = skipSpaces(text, nameEnd, end);
+        if (nameEnd > name3 && equals < end && text.charCodeAt(equals) === 61) {
+          const close = text.indexOf(")", cursor);
+          if (close === -1 || close >= end) literal = false;
+          else cursor = close;
+          break;
+        }
+        continue;
+      }
+      break;
+    }
+    if (!literal || cursor >= end || text.charCodeAt(cursor) !== 41 || args2.length === 0) {
+      out2.dynamic++;
+      continue;
+    }
+    out2.calls.push({ fn, args: args2, offsets: [at, cursor + 1] });
+  }
+}
+var cache, RAW_BLOCK;
 var init_project = __esm({
   "src/dbt/project.ts"() {
     "use strict";
     init_collections();
     init_values();
     cache = /* @__PURE__ */ new WeakMap();
-    ARG = /\s*(?:'([^'\\]*)'|"([^"\\]*)")\s*/y;
+    RAW_BLOCK = /\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g;
   }
 });
 
@@ -420,6 +482,7 @@ var init_dbt_duplicate_model = __esm({
         for (const project of dbtProjects(ctx.model)) {
           const unknown = [];
           for (const [name3, nodes] of project.nodes) {
+            if (nodes.length < 2) continue;
             for (const kind of ["model", "seed", "snapshot"]) {
               const copies = nodes.filter((node) => node.kind === kind && !node.declaredOnly);
               if (copies.length > 1 && copies.some((node) => node.enabled === "unknown")) {
@@ -494,6 +557,10 @@ function candidates(project, name3, pkg) {
   }
   return [];
 }
+function modelName(path26) {
+  const base = path26.includes("\n") ? path26.replace(/^.*\//, "") : path26.slice(path26.lastIndexOf("/") + 1);
+  return base.endsWith(".sql") ? base.slice(0, -4) : base;
+}
 function hasSource(project, source) {
   return project.sources.get(source) ?? [...project.packages.values()].map((pkg) => pkg.sources.get(source)).find((tables) => tables !== void 0);
 }
@@ -556,7 +623,7 @@ var init_dbt_ref = __esm({
           let skipped2 = 0;
           let skippedJinja = 0;
           for (const sql of project.sql) {
-            const own3 = sql.kind === "model" ? (project.nodes.get(sql.file.path.replace(/^.*\//, "").replace(/\.sql$/, "")) ?? []).find((node) => node.file === sql.file) : void 0;
+            const own3 = sql.kind === "model" ? (project.nodes.get(modelName(sql.file.path)) ?? []).find((node) => node.file === sql.file) : void 0;
             if (own3?.enabled === false) continue;
             if (own3?.enabled === "unknown") {
               skippedJinja += sql.calls.length;
@@ -28924,14 +28991,89 @@ var init_files = __esm({
 
 // src/terraform/hcl-facts.ts
 function readOf(blockType, name3) {
-  if (blockType === void 0) return void 0;
-  if (blockType === "required_providers" || name3 === "source" || name3 === "provider") return "value";
-  if (blockType === "locals") return "place";
-  if (blockType === "variable") return name3 === "default" ? "name" : name3 === "type" ? "text" : void 0;
+  if (blockType === "required_providers" || name3 === "source" || name3 === "provider") return VALUE;
+  if (blockType === "locals") return PLACE;
+  if (blockType === "variable") return name3 === "default" ? NAME : name3 === "type" ? TEXT : void 0;
   return void 0;
 }
+function blockTypeOf(block) {
+  return block[0];
+}
+function blockOffsetsOf(block) {
+  return [block[1], block[2]];
+}
+function labelCountOf(block) {
+  return block[3];
+}
+function labelOf(block, index) {
+  return index < block[3] ? block[4 + 3 * index] : void 0;
+}
+function labelOffsetsOf(block, index) {
+  return index < block[3] ? [block[5 + 3 * index], block[6 + 3 * index]] : void 0;
+}
+function entriesStart(block) {
+  return 4 + 3 * block[3];
+}
+function nextEntry(block, at) {
+  if (typeof block[at] !== "string") return at + 1;
+  const mode = block[at + 1];
+  return at + (mode === NAME ? 2 : mode === VALUE ? 7 : 4);
+}
+function attributeAt(block, at) {
+  const name3 = block[at];
+  const mode = block[at + 1];
+  const pair = (index) => [block[index], block[index + 1]];
+  if (mode === NAME) return { name: name3 };
+  if (mode === PLACE) return { name: name3, nameOffsets: pair(at + 2) };
+  if (mode === TEXT) return { name: name3, textOffsets: pair(at + 2) };
+  return { name: name3, nameOffsets: pair(at + 2), textOffsets: pair(at + 4), value: block[at + 6] };
+}
+function attributeValueOf(block, name3) {
+  for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
+    if (block[at] === name3 && block[at + 1] === VALUE) return block[at + 6];
+  }
+  return void 0;
+}
+function blockOf(block) {
+  const labels = [];
+  const labelOffsets = [];
+  for (let index = 0; index < labelCountOf(block); index++) {
+    labels.push(labelOf(block, index));
+    labelOffsets.push(labelOffsetsOf(block, index));
+  }
+  const attributes = [];
+  const blocks = [];
+  for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
+    if (typeof block[at] === "string") attributes.push(attributeAt(block, at));
+    else blocks.push(blockOf(block[at]));
+  }
+  return { type: blockTypeOf(block), labels, labelOffsets, offsets: blockOffsetsOf(block), attributes, blocks };
+}
 function typeOffsetsOf(block) {
-  return [block.offsets[0], block.offsets[0] + block.type.length];
+  if (Array.isArray(block)) return [block[1], block[1] + block[0].length];
+  const { type: type2, offsets } = block;
+  return [offsets[0], offsets[0] + type2.length];
+}
+function callList(calls) {
+  const out2 = [];
+  for (const call of calls) {
+    if (!CALLS_READ.has(call.name)) continue;
+    out2.push(call.name, call.offsets[0], call.offsets[1], call.args.length);
+    for (const arg of call.args) out2.push(staticExpr(arg));
+  }
+  return out2;
+}
+function nextCall(calls, at) {
+  return at + 4 + calls[at + 3];
+}
+function callNameAt(calls, at) {
+  return calls[at];
+}
+function callOffsetsAt(calls, at) {
+  return [calls[at + 1], calls[at + 2]];
+}
+function callArgAt(calls, at, index) {
+  return index < calls[at + 3] ? calls[at + 4 + index] : void 0;
 }
 function staticExpr(expr) {
   return { ...staticValue(expr), offsets: expr.offsets };
@@ -28950,27 +29092,30 @@ function staticValue(expr) {
       return { kind: "other" };
   }
 }
-function factsBody(body2, blockType) {
-  const attributes = [];
-  for (const attribute2 of body2.attributes) {
-    const read = readOf(blockType, attribute2.name);
-    if (read === void 0) continue;
-    if (read === "name") attributes.push({ name: attribute2.name });
-    else if (read === "place") attributes.push({ name: attribute2.name, nameOffsets: attribute2.nameOffsets });
-    else if (read === "text") attributes.push({ name: attribute2.name, textOffsets: attribute2.textOffsets });
-    else attributes.push({ name: attribute2.name, nameOffsets: attribute2.nameOffsets, textOffsets: attribute2.textOffsets, value: staticExpr(attribute2.value) });
+function recordOf(block) {
+  const labels = block.labels;
+  const record = [block.type, block.offsets[0], block.offsets[1], labels.length];
+  for (let index = 0; index < labels.length; index++) {
+    const offsets = block.labelOffsets[index];
+    record.push(labels[index], offsets[0], offsets[1]);
   }
-  const nested = blockType === void 0 || NESTED_READ.has(blockType);
-  return {
-    attributes,
-    blocks: nested ? body2.blocks.map((block) => ({ type: block.type, labels: block.labels, labelOffsets: block.labelOffsets, offsets: block.offsets, ...factsBody(block.body, block.type) })) : []
-  };
+  for (const attribute of block.body.attributes) {
+    const mode = readOf(block.type, attribute.name);
+    if (mode === void 0) continue;
+    record.push(attribute.name, mode);
+    if (mode === PLACE) record.push(attribute.nameOffsets[0], attribute.nameOffsets[1]);
+    else if (mode === TEXT) record.push(attribute.textOffsets[0], attribute.textOffsets[1]);
+    else if (mode === VALUE) record.push(attribute.nameOffsets[0], attribute.nameOffsets[1], attribute.textOffsets[0], attribute.textOffsets[1], staticExpr(attribute.value));
+  }
+  if (NESTED_READ.has(block.type)) for (const inner of block.body.blocks) record.push(recordOf(inner));
+  return record;
 }
 function hclFactsOf(hcl) {
   return {
-    body: factsBody(hcl.body, void 0),
+    // Attributes at the top level of a file are not read (Terraform allows none).
+    blocks: hcl.body.blocks.map(recordOf),
     errors: hcl.errors,
-    calls: hcl.calls.filter((call) => CALLS_READ.has(call.name)).map((call) => ({ name: call.name, args: call.args.map(staticExpr), offsets: call.offsets })),
+    calls: callList(hcl.calls),
     references: referenceList(hcl.traversals),
     branches: hcl.branches
   };
@@ -28983,11 +29128,15 @@ function referenceList(traversals) {
   }
   return out2;
 }
-var NESTED_READ, CALLS_READ, DECLARED_ROOTS;
+var NAME, PLACE, TEXT, VALUE, NESTED_READ, CALLS_READ, DECLARED_ROOTS;
 var init_hcl_facts = __esm({
   "src/terraform/hcl-facts.ts"() {
     "use strict";
     init_files();
+    NAME = 0;
+    PLACE = 1;
+    TEXT = 2;
+    VALUE = 3;
     NESTED_READ = /* @__PURE__ */ new Set(["terraform"]);
     CALLS_READ = /* @__PURE__ */ new Set([...FILE_FUNCTIONS, "fileset", "fileexists", "try", "can"]);
     DECLARED_ROOTS = /* @__PURE__ */ new Set(["var", "local", "module"]);
@@ -29008,7 +29157,7 @@ function parseHclFile(text) {
     throw error;
   }
 }
-var Reject, REJECT, ID_START, ID_CONTINUE, NON_ASCII_SPACE, QUOTED_TEXT, LABEL_TEXT, HEREDOC_TEXT, SIMPLE_STRING, ASCII_IDENTIFIER, isAsciiIdStart, isAsciiIdContinue, isDigit, isHexDigit, isSpace, KEYWORD_NAMES, HclParser;
+var Reject, REJECT, ID_START, ID_CONTINUE, NON_ASCII_SPACE, QUOTED_TEXT, LABEL_TEXT, HEREDOC_TEXT, SIMPLE_STRING, ASCII_IDENTIFIER, isAsciiIdStart, isAsciiIdContinue, isDigit, isHexDigit, isSpace2, KEYWORD_NAMES, HclParser;
 var init_hcl_parse = __esm({
   "src/terraform/hcl-parse.ts"() {
     "use strict";
@@ -29027,7 +29176,7 @@ var init_hcl_parse = __esm({
     isAsciiIdContinue = (c) => c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 95 || c === 45;
     isDigit = (c) => c >= 48 && c <= 57;
     isHexDigit = (c) => isDigit(c) || c >= 97 && c <= 102 || c >= 65 && c <= 70;
-    isSpace = (c) => c === 32 || c >= 9 && c <= 13;
+    isSpace2 = (c) => c === 32 || c >= 9 && c <= 13;
     KEYWORD_NAMES = /* @__PURE__ */ new Set(["for", "if", "in", "else", "endif", "endfor"]);
     HclParser = class {
       constructor(text) {
@@ -29064,7 +29213,7 @@ var init_hcl_parse = __esm({
         if (first2 > 32 && first2 < 127 && first2 !== 35 && first2 !== 47) return;
         for (; ; ) {
           const c = text.charCodeAt(pos);
-          if (isSpace(c)) {
+          if (isSpace2(c)) {
             pos++;
           } else if (c === 35 || c === 47 && text.charCodeAt(pos + 1) === 47) {
             const newline = text.indexOf("\n", pos);
@@ -29147,8 +29296,8 @@ var init_hcl_parse = __esm({
           if (next === 61 || next === 62) throw REJECT;
           this.pos++;
           const value = this.parseExpression(false);
-          const attribute2 = { name: text.slice(nameStart, nameEnd), nameOffsets: [nameStart, nameEnd], value, text: text.slice(this.exprStart, this.exprEnd), textOffsets: [this.exprStart, this.exprEnd] };
-          body2.attributes.push(attribute2);
+          const attribute = { name: text.slice(nameStart, nameEnd), nameOffsets: [nameStart, nameEnd], value, text: text.slice(this.exprStart, this.exprEnd), textOffsets: [this.exprStart, this.exprEnd] };
+          body2.attributes.push(attribute);
           return;
         }
         const labels = [];
@@ -29636,8 +29785,8 @@ var init_hcl_parse = __esm({
           const end2 = SIMPLE_STRING.lastIndex;
           let from = start2 + 1;
           let to = end2 - 1;
-          while (from < to && isSpace(text.charCodeAt(from))) from++;
-          while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
+          while (from < to && isSpace2(text.charCodeAt(from))) from++;
+          while (to > from && isSpace2(text.charCodeAt(to - 1))) to--;
           this.pos = end2;
           return { kind: "literal", value: text.slice(from, to), offsets: [start2, end2] };
         }
@@ -29694,7 +29843,7 @@ var init_hcl_parse = __esm({
             } else if (c2 === 13) {
               if (kind !== "heredoc") throw REJECT;
               pos++;
-            } else if (isSpace(c2)) pos++;
+            } else if (isSpace2(c2)) pos++;
             else break;
           }
           if (pos >= text.length) throw REJECT;
@@ -29737,7 +29886,7 @@ var init_hcl_parse = __esm({
           }
           if (kind === "heredoc" && newline && text.startsWith(marker, pos)) {
             let after = pos + marker.length;
-            while (text.charCodeAt(after) !== 10 && isSpace(text.charCodeAt(after))) after++;
+            while (text.charCodeAt(after) !== 10 && isSpace2(text.charCodeAt(after))) after++;
             if (text.charCodeAt(after) === 10) {
               if (runStart !== -1) parts3.push(text.slice(runStart, runEnd));
               this.pos = pos + marker.length;
@@ -34273,7 +34422,10 @@ function isJsonConfig(relativePath) {
   return (relativePath.endsWith(".tf.json") || relativePath.endsWith(".tofu.json")) && !inTerraformCache(relativePath);
 }
 function isOverrideFile(relativePath) {
-  return /(^|\/|_)override\.(tf|tofu)$/.test(relativePath);
+  const stem = relativePath.endsWith("override.tf") ? relativePath.length - 11 : relativePath.endsWith("override.tofu") ? relativePath.length - 13 : -1;
+  if (stem === -1) return false;
+  const before = relativePath.charCodeAt(stem - 1);
+  return stem === 0 || before === 47 || before === 95;
 }
 function skipUnknownModule(model, module2) {
   const index = terraformIndex(model);
@@ -34300,9 +34452,6 @@ function staticString(expr) {
   if (expr.kind === "template" && expr.parts.every((part) => typeof part === "string")) return expr.parts.join("");
   return void 0;
 }
-function attribute(block, name3) {
-  return block.attributes.find((entry) => entry.name === name3);
-}
 function build2(model) {
   const modules = [];
   const byKey = /* @__PURE__ */ new Map();
@@ -34318,25 +34467,19 @@ function build2(model) {
       let config;
       for (const file of files) if (isHclFile(file.path)) (config ??= []).push(file);
       if (!config) continue;
-      const paths = /* @__PURE__ */ new Map();
+      const paths = { byText: /* @__PURE__ */ new Map() };
       folders.push({ root, dir, files, config, paths });
       const module2 = { dir };
-      const byText = /* @__PURE__ */ new Map();
       for (const file of config) {
         const text = file.text;
         if (text === void 0) continue;
         const hcl = hclFacts(text);
         parsedText.set(file, hcl);
-        for (const call of hcl?.calls ?? []) {
-          if (!FILE_FUNCTIONS.has(call.name)) continue;
-          const arg = call.args[0];
-          const written2 = arg === void 0 ? void 0 : text.slice(arg.offsets[0], arg.offsets[1]);
-          let target = written2 === void 0 ? void 0 : byText.get(written2);
-          if (target === void 0) {
-            target = resolveStaticPath(arg, module2, false);
-            if (written2 !== void 0) byText.set(written2, target);
-          }
-          paths.set(call, target);
+        const calls = hcl?.calls;
+        if (calls === void 0) continue;
+        for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
+          if (!FILE_FUNCTIONS.has(callNameAt(calls, at))) continue;
+          const target = pathOf(paths, callArgAt(calls, at, 0), text, module2);
           if (target.status === "resolved" && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
       }
@@ -34403,7 +34546,7 @@ function build2(model) {
     }
     for (const module2 of modules) {
       const lock = module2.dir === "" ? ".terraform.lock.hcl" : `${module2.dir}/.terraform.lock.hcl`;
-      if (module2.files.some((file) => file.hcl.body.blocks.some((block) => block.type === "terraform")) || model.rootFiles(module2.root).files.has(lock)) keys.add(`${module2.root.dir}\0${module2.dir}`);
+      if (module2.files.some((file) => file.hcl.blocks.some((block) => blockTypeOf(block) === "terraform")) || model.rootFiles(module2.root).files.has(lock)) keys.add(`${module2.root.dir}\0${module2.dir}`);
     }
     return knownKeys = keys;
   };
@@ -34414,50 +34557,62 @@ function build2(model) {
     at: (root, dir) => byKey.get(`${root.dir}\0${dir}`),
     isChild,
     parsed: (file) => parsedFiles2.get(file),
-    staticPath(module2, call) {
+    staticPath(module2, file, arg) {
       const paths = rootPaths.get(module2);
-      if (!paths) return resolveStaticPath(call.args[0], module2, isChild(module2.root, module2.dir));
-      let target = paths.get(call);
-      if (!target) {
-        target = resolveStaticPath(call.args[0], module2, false);
-        paths.set(call, target);
-      }
-      return target;
+      if (!paths) return resolveStaticPath(arg, module2, isChild(module2.root, module2.dir));
+      return pathOf(paths, arg, file.file.text, module2);
     }
   };
 }
+function pathOf(paths, arg, text, module2) {
+  if (arg === void 0) return resolveStaticPath(arg, module2, false);
+  const [start2, end] = arg.offsets;
+  const last = paths.last;
+  if (last !== void 0 && last.written.length === end - start2 && text.startsWith(last.written, start2)) return last.target;
+  const written2 = text.slice(start2, end);
+  let target = paths.byText.get(written2);
+  if (target === void 0) {
+    target = resolveStaticPath(arg, module2, false);
+    paths.byText.set(written2, target);
+  }
+  paths.last = { written: written2, target };
+  return target;
+}
 function collect(module2, file) {
-  for (const block of file.hcl.body.blocks) {
-    const labels = block.labels;
-    const first2 = labels[0];
-    switch (block.type) {
+  for (const block of file.hcl.blocks) {
+    const type2 = blockTypeOf(block);
+    const first2 = labelOf(block, 0);
+    switch (type2) {
       case "variable": {
         if (first2 === void 0) break;
         let required = true;
-        let type2;
-        for (const entry of block.attributes) {
-          if (entry.name === "default") required = false;
-          else if (entry.name === "type" && type2 === void 0 && entry.textOffsets !== void 0) type2 = file.file.text.slice(entry.textOffsets[0], entry.textOffsets[1]);
+        let typeText;
+        for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
+          const name3 = block[at];
+          if (name3 === "default") required = false;
+          else if (name3 === "type" && typeText === void 0) {
+            const { textOffsets } = attributeAt(block, at);
+            if (textOffsets !== void 0) typeText = file.file.text.slice(textOffsets[0], textOffsets[1]);
+          }
         }
-        const variable = { kind: "variable", name: first2, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block, required, type: type2 };
-        push(module2.variables, first2, variable);
+        push(module2.variables, first2, new Variable(first2, file, block, required, typeText));
         break;
       }
       case "output":
-        if (first2 !== void 0) push(module2.outputs, first2, { kind: "output", name: first2, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
+        if (first2 !== void 0) push(module2.outputs, first2, new Declaration("output", first2, file, block, LABEL_START));
         break;
       case "resource":
       case "data": {
-        const second = labels[1];
+        const second = labelOf(block, 1);
         if (first2 === void 0 || second === void 0) break;
         const name3 = `${first2}.${second}`;
-        push(block.type === "resource" ? module2.resources : module2.data, name3, { kind: block.type, name: name3, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
+        push(type2 === "resource" ? module2.resources : module2.data, name3, new Declaration(type2, name3, file, block, LABEL_START));
         break;
       }
       case "module": {
         if (first2 === void 0) break;
-        push(module2.modules, first2, { kind: "module", name: first2, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
-        const source = staticString(attribute(block, "source")?.value);
+        push(module2.modules, first2, new Declaration("module", first2, file, block, LABEL_START));
+        const source = staticString(attributeValueOf(block, "source"));
         if (source !== void 0 && (source.startsWith("./") || source.startsWith("../"))) {
           const child = resolvePath(module2.dir, source);
           if (child !== void 0) module2.children.push(child);
@@ -34465,15 +34620,26 @@ function collect(module2, file) {
         break;
       }
       case "locals":
-        for (const entry of block.attributes) push(module2.locals, entry.name, { kind: "local", name: entry.name, file, offsets: entry.nameOffsets ?? typeOffsetsOf(block), block: void 0 });
+        for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
+          const name3 = block[at];
+          if (typeof name3 !== "string") continue;
+          push(module2.locals, name3, new Declaration("local", name3, file, block, at + 2));
+        }
         break;
       case "terraform":
-        for (const inner of block.blocks) {
-          if (inner.type === "backend" || inner.type === "cloud") module2.backends.push({ file, block: inner });
-          if (inner.type !== "required_providers") continue;
-          for (const entry of inner.attributes) {
-            const source = entry.value?.kind === "object" ? staticString(entry.value.items.find((item) => item.key === "source")?.value) : void 0;
-            module2.requiredProviders.set(entry.name, { source });
+        for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
+          const entry = block[at];
+          if (!Array.isArray(entry)) continue;
+          const inner = entry;
+          const innerType = blockTypeOf(inner);
+          if (innerType === "backend" || innerType === "cloud") module2.backends.push({ file, block: blockOf(inner) });
+          if (innerType !== "required_providers") continue;
+          for (let innerAt = entriesStart(inner); innerAt < inner.length; innerAt = nextEntry(inner, innerAt)) {
+            const name3 = inner[innerAt];
+            if (typeof name3 !== "string") continue;
+            const value = attributeAt(inner, innerAt).value;
+            const source = value?.kind === "object" ? staticString(value.items.find((item) => item.key === "source")?.value) : void 0;
+            module2.requiredProviders.set(name3, { source });
           }
         }
         break;
@@ -34482,7 +34648,7 @@ function collect(module2, file) {
     }
   }
 }
-var unknownNotes, cache3, NO_MODULES;
+var Declaration, Variable, LABEL_START, unknownNotes, cache3, NO_MODULES;
 var init_modules = __esm({
   "src/terraform/modules.ts"() {
     "use strict";
@@ -34490,6 +34656,33 @@ var init_modules = __esm({
     init_files();
     init_hcl();
     init_hcl_facts();
+    Declaration = class {
+      constructor(kind, name3, file, record, at) {
+        this.kind = kind;
+        this.name = name3;
+        this.file = file;
+        this.record = record;
+        this.at = at;
+      }
+      kind;
+      name;
+      file;
+      record;
+      at;
+      get offsets() {
+        return [this.record[this.at], this.record[this.at + 1]];
+      }
+    };
+    Variable = class extends Declaration {
+      constructor(name3, file, record, required, type2) {
+        super("variable", name3, file, record, LABEL_START);
+        this.required = required;
+        this.type = type2;
+      }
+      required;
+      type;
+    };
+    LABEL_START = 5;
     unknownNotes = /* @__PURE__ */ new WeakMap();
     cache3 = /* @__PURE__ */ new WeakMap();
     NO_MODULES = {
@@ -34498,7 +34691,7 @@ var init_modules = __esm({
       at: () => void 0,
       isChild: () => false,
       parsed: () => void 0,
-      staticPath: (module2, call) => resolveStaticPath(call.args[0], module2, false)
+      staticPath: (module2, _file, arg) => resolveStaticPath(arg, module2, false)
     };
   }
 });
@@ -39331,8 +39524,9 @@ var init_terraform_duplicate_name = __esm({
           if (skipUnknownModule(ctx.model, module2)) continue;
           const shadowed = shadowedFiles(module2);
           for (const map2 of [module2.variables, module2.outputs, module2.locals, module2.resources, module2.data, module2.modules]) {
-            for (const [name3, decls] of map2) {
+            for (const decls of map2.values()) {
               if (decls.length < 2) continue;
+              const name3 = decls[0].name;
               const loaded6 = decls.filter((decl) => !decl.file.override && !shadowed.has(decl.file.file.path));
               const first2 = loaded6[0];
               if (!first2) continue;
@@ -39356,6 +39550,7 @@ var init_terraform_file_path = __esm({
     "use strict";
     init_rule();
     init_files();
+    init_hcl_facts();
     init_modules();
     terraform_file_path_default = defineRule({
       meta: {
@@ -39403,39 +39598,49 @@ var init_terraform_file_path = __esm({
           const isChild = index.isChild(module2.root, module2.dir);
           const probed = /* @__PURE__ */ new Set();
           for (const file of module2.files) {
-            for (const call of file.hcl.calls) {
-              if (call.name !== "fileexists") continue;
-              const target = resolveStaticPath(call.args[0], module2, isChild);
+            const calls = file.hcl.calls;
+            for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
+              if (callNameAt(calls, at) !== "fileexists") continue;
+              const target = resolveStaticPath(callArgAt(calls, at, 0), module2, isChild);
               if (target.status !== "unknown") probed.add(target.status === "resolved" ? target.path : `\0${target.written}`);
             }
           }
           for (const file of module2.files) {
-            const guards = file.hcl.calls.filter((call) => call.name === "try" || call.name === "can").map((call) => call.offsets);
+            const calls = file.hcl.calls;
+            let guards;
+            for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
+              const fn = callNameAt(calls, at);
+              if (fn === "try" || fn === "can") (guards ??= []).push(callOffsetsAt(calls, at));
+            }
             const inBranch = (offsets) => file.hcl.branches.some(([start2, end]) => start2 <= offsets[0] && offsets[1] <= end);
-            for (const call of file.hcl.calls) {
-              const fn = call.name;
+            for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
+              const fn = callNameAt(calls, at);
               const reads = FILE_FUNCTIONS.has(fn);
               if (!reads && fn !== "fileset") continue;
-              const target = reads ? index.staticPath(module2, call) : resolveStaticPath(call.args[0], module2, isChild);
+              const arg = callArgAt(calls, at, 0);
+              const target = reads ? index.staticPath(module2, file, arg) : resolveStaticPath(arg, module2, isChild);
               if (target.status === "unknown") continue;
+              const callStart = calls[at + 1];
+              const callEnd = calls[at + 2];
               if (fn !== "fileset") {
-                if (guards.some(([start2, end]) => start2 <= call.offsets[0] && call.offsets[1] <= end)) continue;
+                if (guards !== void 0 && guards.some(([start2, end]) => start2 <= callStart && callEnd <= end)) continue;
                 if (probed.has(target.status === "resolved" ? target.path : `\0${target.written}`)) continue;
               }
               if (fn !== "fileset" && target.status === "resolved" && tree.files.has(target.path)) continue;
               const data = { fn, written: JSON.stringify(target.written), repo: module2.root.name };
-              const offsets = call.args[0]?.offsets ?? call.offsets;
+              const call = callOffsetsAt(calls, at);
+              const offsets = arg?.offsets ?? call;
               if (target.status === "outside") {
                 ctx.report({ file: file.file, offsets, messageId: "outside", data });
                 continue;
               }
               const shown = target.path === "" ? "." : target.path;
               if (fn !== "fileset") {
-                const messageId = tree.dirs.has(target.path) ? "directory" : inBranch(call.offsets) ? "missingInBranch" : "missing";
+                const messageId = tree.dirs.has(target.path) ? "directory" : inBranch(call) ? "missingInBranch" : "missing";
                 ctx.report({ file: file.file, offsets, messageId, data: { ...data, path: shown } });
                 continue;
               }
-              const pattern = staticString(call.args[1]);
+              const pattern = staticString(callArgAt(calls, at, 1));
               if (pattern === void 0) continue;
               const regexp = globToRegExp(pattern);
               const prefix = target.path === "" ? "" : `${target.path}/`;
@@ -39446,7 +39651,7 @@ var init_terraform_file_path = __esm({
                   break;
                 }
               }
-              if (!matches4) ctx.report({ file: file.file, offsets: call.offsets, messageId: "filesetEmpty", data: { ...data, path: shown, pattern: JSON.stringify(pattern) } });
+              if (!matches4) ctx.report({ file: file.file, offsets: call, messageId: "filesetEmpty", data: { ...data, path: shown, pattern: JSON.stringify(pattern) } });
             }
           }
         }
@@ -39540,19 +39745,20 @@ var init_terraform_required_provider = __esm({
           if (!module2.complete) continue;
           const firstUse = /* @__PURE__ */ new Map();
           for (const file of module2.files) {
-            for (const block of file.hcl.body.blocks) {
-              const label = block.labels[0];
+            for (const block of file.hcl.blocks) {
+              const label = labelOf(block, 0);
               if (label === void 0) continue;
+              const type2 = blockTypeOf(block);
               let provider;
-              const used = block.type === "resource" || block.type === "data" || block.type === "ephemeral";
+              const used = type2 === "resource" || type2 === "data" || type2 === "ephemeral";
               if (used) {
-                const explicit = block.attributes.find((attribute2) => attribute2.name === "provider");
+                const explicit = attributeValueOf(block, "provider");
                 const underscore = label.indexOf("_");
-                provider = explicit?.value?.kind === "traversal" ? explicit.value.root : underscore === -1 ? label : label.slice(0, underscore);
-              } else if (block.type === "provider") provider = label;
+                provider = explicit?.kind === "traversal" ? explicit.root : underscore === -1 ? label : label.slice(0, underscore);
+              } else if (type2 === "provider") provider = label;
               if (provider === void 0 || provider === "terraform" || module2.requiredProviders.has(provider) || HASHICORP.has(provider) || firstUse.has(provider)) continue;
-              const what = used ? `${block.type === "resource" ? "" : `${block.type} `}${label}` : `provider "${provider}"`;
-              firstUse.set(provider, { file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), what });
+              const what = used ? `${type2 === "resource" ? "" : `${type2} `}${label}` : `provider "${provider}"`;
+              firstUse.set(provider, { file, offsets: labelOffsetsOf(block, 0) ?? typeOffsetsOf(block), what });
             }
           }
           for (const [provider, use] of firstUse) ctx.report({ file: use.file.file, offsets: use.offsets, messageId: "undeclared", data: { provider, what: use.what } });
@@ -39568,6 +39774,7 @@ var init_terraform_undeclared_reference = __esm({
   "rules/terraform-undeclared-reference.ts"() {
     "use strict";
     init_rule();
+    init_hcl_facts();
     init_modules();
     KINDS2 = {
       var: { messageId: "variable", map: (module2) => module2.variables },
@@ -39617,17 +39824,22 @@ var init_terraform_undeclared_reference = __esm({
             if (module2.incompleteReason) ctx.model.note({ message: `References in the Terraform module ${module2.root.name}/${module2.dir || "."} were not checked: ${module2.incompleteReason}.` });
             continue;
           }
+          const { variables, locals, modules } = module2;
           for (const file of module2.files) {
-            const addressBlocks = file.hcl.body.blocks.filter((block) => block.type === "moved" || block.type === "removed").map((block) => block.offsets);
+            let addressBlocks;
+            for (const block of file.hcl.blocks) {
+              const type2 = blockTypeOf(block);
+              if (type2 === "moved" || type2 === "removed") (addressBlocks ??= []).push(blockOffsetsOf(block));
+            }
             const references = file.hcl.references;
             for (let index = 0; index + 3 < references.length; index += 4) {
               const root = references[index];
               const name3 = references[index + 1];
+              if ((root === "var" ? variables : root === "local" ? locals : modules).has(name3)) continue;
               const kind = KINDS2[root];
-              if (kind.map(module2).has(name3)) continue;
               const start2 = references[index + 2];
               const referenceEnd = references[index + 3];
-              if (addressBlocks.length > 0 && addressBlocks.some(([blockStart, blockEnd]) => start2 >= blockStart && referenceEnd <= blockEnd)) continue;
+              if (addressBlocks !== void 0 && addressBlocks.some(([blockStart, blockEnd]) => start2 >= blockStart && referenceEnd <= blockEnd)) continue;
               const written2 = `${root}.${name3}`;
               const text = file.file.text ?? "";
               const end = text.startsWith(written2, start2) ? start2 + written2.length : referenceEnd;
@@ -52373,7 +52585,7 @@ var init_parse_cache = __esm({
     import_node_path13 = __toESM2(require("node:path"), 1);
     import_node_url3 = require("node:url");
     PARSE_CACHE_FORMAT = "gitops-lint parse cache 1; js-yaml 4.3.2 core+merge";
-    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 3" };
+    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 4" };
   }
 });
 

@@ -179,7 +179,7 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
   const testPrefixes = prefixes(testPaths);
   for (const file of tree.files.values()) {
     if (inPackages(file) || file.path === projectFile.path) continue;
-    if (/\.ya?ml$/.test(file.path) && under(propertyBases, file)) {
+    if ((file.path.endsWith('.yml') || file.path.endsWith('.yaml')) && under(propertyBases, file)) {
       const doc = asRecord(file.documents[0]?.value);
       for (const source of asArray(doc?.sources)) {
         const entry = asRecord(source);
@@ -218,14 +218,15 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
     // The property bases hold every node folder: the rest of the repository is passed over at once.
     if (inPackages(file) || !under(propertyBases, file)) continue;
     const base = file.path.slice(file.path.lastIndexOf('/') + 1);
-    if (under(modelPrefixes, file) && /\.(sql|py)$/.test(base)) {
-      const name = base.replace(/\.(sql|py)$/, '');
+    const sql = base.endsWith('.sql');
+    if (under(modelPrefixes, file) && (sql || base.endsWith('.py'))) {
+      const name = base.slice(0, -(sql ? 4 : 3));
       const text = file.text ?? '';
       // Comments are stripped once per file, for the config check and the ref scan alike.
       const stripped = stripJinjaComments(text);
       const enabled = enabledInFile(text, stripped) ?? yamlEnabled.get(name) ?? enabledByProject(file) ?? true;
       addNode({ kind: 'model', name, file, offsets: undefined, enabled });
-      if (base.endsWith('.sql')) project.sql.push(scanSql(file, 'model', stripped));
+      if (sql) project.sql.push(scanSql(file, 'model', stripped));
     } else if (under(seedPrefixes, file) && base.endsWith('.csv')) {
       addNode({ kind: 'seed', name: base.slice(0, -4), file, offsets: undefined, enabled: true });
     } else if (under(snapshotPrefixes, file) && base.endsWith('.sql')) {
@@ -280,63 +281,148 @@ function enabledInFile(text: string, stripped: string): Enabled | undefined {
 
 /** Jinja comments `{# … #}` become spaces (offsets and lines are kept); raw blocks too. */
 export function stripJinjaComments(text: string): string {
-  // Each pass only where its marker is written (blanking never adds one).
-  const comments = text.includes('{#');
-  const raw = text.includes('raw');
-  if (!comments && !raw) return text;
-  const blank = (match: string) => match.replace(/[^\n]/g, ' ');
-  const uncommented = comments ? text.replace(/\{#[\s\S]*?#\}/g, blank) : text;
-  return raw ? uncommented.replace(/\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g, blank) : uncommented;
+  // Each pass only where its markers are written (blanking never adds one).
+  const uncommented = text.includes('{#') ? blankComments(text) : text;
+  return uncommented.includes('endraw') ? uncommented.replace(RAW_BLOCK, blankMatch) : uncommented;
 }
 
-/** Quoted string literal (single or double quotes, no escapes needed in dbt names). */
-const ARG = /\s*(?:'([^'\\]*)'|"([^"\\]*)")\s*/y;
+/** `{% raw %}…{% endraw %}` (rare: a regular expression). */
+const RAW_BLOCK = /\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g;
+
+function blankMatch(match: string): string {
+  return match.replace(/[^\n]/g, ' ');
+}
+
+/**
+ * Every `{# … #}` (from `{#` to the first `#}` after it) as spaces, line breaks kept: what
+ * `text.replace(/\{#[\s\S]*?#\}/g, …)` gives, with string searches (most dbt models carry a
+ * comment, and a regular expression with a callback per match cost more than the scan).
+ */
+function blankComments(text: string): string {
+  let out = '';
+  let last = 0;
+  for (let open = text.indexOf('{#'); open !== -1; open = text.indexOf('{#', last)) {
+    const close = text.indexOf('#}', open + 2);
+    // No `#}` after this `{#`: none after a later one either.
+    if (close === -1) break;
+    out += text.slice(last, open);
+    const end = close + 2;
+    let at = open;
+    for (let newline = text.indexOf('\n', at); newline !== -1 && newline < end; newline = text.indexOf('\n', at)) {
+      out += `${' '.repeat(newline - at)}\n`;
+      at = newline + 1;
+    }
+    out += ' '.repeat(end - at);
+    last = end;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+/** JavaScript's `\s`. */
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
+/** JavaScript's `\w`. */
+function isWord(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
+
+/** The first index at or after `at` (below `end`) that is not a `\s`, or `end`. */
+function skipSpaces(text: string, at: number, end: number): number {
+  while (at < end && isSpace(text.charCodeAt(at))) at++;
+  return at;
+}
 
 /**
  * Static `ref()`/`source()` calls inside Jinja expressions and statements. SQL comments are
  * not skipped: Jinja renders them too, so dbt still resolves a ref written in `-- {{ ref('x') }}`.
+ *
+ * A block is `{{` to the first `}}` after it, or `{%` to the first `%}` (scanning on after
+ * it); a call is `ref` or `source` not preceded by a word character or `.` inside the block,
+ * then `(` after optional spaces; its arguments are quoted strings without backslashes,
+ * separated by commas, up to `)`, or up to a keyword argument (`v=2`), which ends them.
+ * Written with string searches rather than regular expressions: the scan runs on every SQL
+ * file of a dbt project on every run.
  */
 export function scanSql(file: SourceFile, kind: DbtSqlFile['kind'], stripped?: string): DbtSqlFile {
   const text = stripped ?? stripJinjaComments(file.text ?? '');
   const out: DbtSqlFile = { file, kind, calls: [], dynamic: 0 };
-  // Most SQL holds no call at all: one search before the block scan.
-  if (!/(?<![\w.])(ref|source)\s*\(/.test(text)) return out;
-  for (const block of text.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
-    const start = block.index ?? 0;
-    const inner = block[0];
-    for (const call of inner.matchAll(/(?<![\w.])(ref|source)\s*\(/g)) {
-      const fn = call[1] as 'ref' | 'source';
-      let cursor = (call.index ?? 0) + call[0].length;
-      const args: string[] = [];
-      let literal = true;
-      for (;;) {
-        ARG.lastIndex = cursor;
-        const arg = ARG.exec(inner);
-        if (!arg) {
-          literal = false;
-          break;
-        }
-        args.push((arg[1] ?? arg[2]) as string);
-        cursor += arg[0].length;
-        if (inner[cursor] === ',') {
-          cursor++;
-          // A keyword argument (`v=2`, `version=2`) ends the positional ones.
-          if (/^\s*\w+\s*=/.test(inner.slice(cursor))) {
-            const close = inner.indexOf(')', cursor);
-            if (close === -1) literal = false;
-            else cursor = close;
-            break;
-          }
-          continue;
-        }
-        break;
-      }
-      if (!literal || inner[cursor] !== ')' || args.length === 0) {
-        out.dynamic++;
-        continue;
-      }
-      out.calls.push({ fn, args, offsets: [start + (call.index ?? 0), start + cursor + 1] });
+  // Most SQL outside models holds no call at all.
+  if (!text.includes('ref') && !text.includes('source')) return out;
+  // Where the next `ref` and `source` are (searched again only once passed: a file with many
+  // blocks is not searched to its end for each).
+  const next = { ref: -2, source: -2 };
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('{', from);
+    if (open === -1) break;
+    const second = text.charCodeAt(open + 1);
+    const close = second === 123 ? text.indexOf('}}', open + 2) : second === 37 ? text.indexOf('%}', open + 2) : -1;
+    if (close === -1) {
+      from = open + 1;
+      continue;
     }
+    from = close + 2;
+    scanBlock(text, open, from, next, out);
   }
   return out;
+}
+
+/** The calls of the block `[start, end)` of `text`; `next` holds the next `ref` and `source` found (-1: none left, -2: not searched yet). */
+function scanBlock(text: string, start: number, end: number, next: { ref: number; source: number }, out: DbtSqlFile): void {
+  let from = start;
+  for (;;) {
+    if (next.ref !== -1 && next.ref < from) next.ref = text.indexOf('ref', from);
+    if (next.source !== -1 && next.source < from) next.source = text.indexOf('source', from);
+    const { ref, source } = next;
+    const at = ref === -1 || (source !== -1 && source < ref) ? source : ref;
+    const fn = at === ref ? 'ref' : 'source';
+    if (at === -1 || at + fn.length > end) return;
+    const before = at > start ? text.charCodeAt(at - 1) : -1;
+    const paren = skipSpaces(text, at + fn.length, end);
+    if ((before !== -1 && (isWord(before) || before === 46)) || paren >= end || text.charCodeAt(paren) !== 40) {
+      from = at + 1;
+      continue;
+    }
+    from = paren + 1;
+    const args: string[] = [];
+    let cursor = paren + 1;
+    let literal = true;
+    for (;;) {
+      const quoteAt = skipSpaces(text, cursor, end);
+      const quote = text.charCodeAt(quoteAt);
+      let closing = quoteAt + 1;
+      if (quoteAt < end && (quote === 39 || quote === 34)) {
+        for (let code = text.charCodeAt(closing); closing < end && code !== quote && code !== 92; code = text.charCodeAt(++closing));
+      }
+      if (quoteAt >= end || (quote !== 39 && quote !== 34) || closing >= end || text.charCodeAt(closing) !== quote) {
+        literal = false;
+        break;
+      }
+      args.push(text.slice(quoteAt + 1, closing));
+      cursor = skipSpaces(text, closing + 1, end);
+      if (cursor < end && text.charCodeAt(cursor) === 44) {
+        cursor++;
+        // A keyword argument (`v=2`, `version=2`) ends the positional ones.
+        const name = skipSpaces(text, cursor, end);
+        let nameEnd = name;
+        while (nameEnd < end && isWord(text.charCodeAt(nameEnd))) nameEnd++;
+        const equals = skipSpaces(text, nameEnd, end);
+        if (nameEnd > name && equals < end && text.charCodeAt(equals) === 61) {
+          const close = text.indexOf(')', cursor);
+          if (close === -1 || close >= end) literal = false;
+          else cursor = close;
+          break;
+        }
+        continue;
+      }
+      break;
+    }
+    if (!literal || cursor >= end || text.charCodeAt(cursor) !== 41 || args.length === 0) {
+      out.dynamic++;
+      continue;
+    }
+    out.calls.push({ fn, args, offsets: [at, cursor + 1] });
+  }
 }

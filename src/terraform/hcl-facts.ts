@@ -18,13 +18,17 @@
  * of a file adds it here (the parse cache is keyed by the build, so old entries are dropped).
  *
  * Only the places the checks read are kept (no type keyword offsets, no value offsets of
- * attributes whose value is not read, no offsets of nested parts of values, references as one
- * flat list, a block's attributes and nested blocks on the block itself): on the bench's 200
- * files the cached facts went from 1.14 MB of JSON to 0.79 MB, and the objects a warm run
- * parses back and keeps (the garbage collector copies each of them) from ~300 to ~190 a file.
+ * attributes whose value is not read, no offsets of nested parts of values). Blocks, calls and
+ * references are flat lists (`HclFactsBlockRecord`, `HclFactsCallList`, `references`) rather
+ * than an object, array or pair per block, label, place, attribute and call: every object of
+ * the facts is one that a warm run parses back from the cache, keeps for the run and has the
+ * garbage collector copy. On the bench's 200 files the cached facts went from 1.14 MB of JSON
+ * to 0.79 MB (~190 objects a file) with the places trimmed, then to 0.47 MB (~46 objects a
+ * file) as flat lists; the checks read the lists in place (`blockTypeOf`, `labelOf`,
+ * `entriesStart`/`nextEntry`, `nextCall`/`callArgAt`), and `blocksOf`/`callsOf` decode them.
  */
 import { FILE_FUNCTIONS } from './files.js';
-import type { HclExpr, HclFile, HclSyntaxError, HclTraversal, Offsets } from './hcl.js';
+import type { HclBlock, HclExpr, HclFile, HclSyntaxError, HclTraversal, Offsets } from './hcl.js';
 
 /**
  * The static part of an expression inside another one (a template part, an object item's
@@ -57,41 +61,141 @@ export interface HclFactsAttribute {
  * written (`locals` entries, declarations), its name and the text of its value (a variable's
  * `type`), or everything with the static part of its value (`source` of module calls,
  * `provider` of resources and data sources, the entries of `required_providers`). No other
- * attribute is kept. Each place is a JSON array a warm run parses back from the cache and
+ * attribute is kept. Each place is a pair of numbers a warm run parses back from the cache and
  * keeps: only the ones read are stored.
  */
-function readOf(blockType: string | undefined, name: string): 'name' | 'place' | 'text' | 'value' | undefined {
-  if (blockType === undefined) return undefined;
-  if (blockType === 'required_providers' || name === 'source' || name === 'provider') return 'value';
-  if (blockType === 'locals') return 'place';
-  if (blockType === 'variable') return name === 'default' ? 'name' : name === 'type' ? 'text' : undefined;
+function readOf(blockType: string, name: string): AttributeMode | undefined {
+  if (blockType === 'required_providers' || name === 'source' || name === 'provider') return VALUE;
+  if (blockType === 'locals') return PLACE;
+  if (blockType === 'variable') return name === 'default' ? NAME : name === 'type' ? TEXT : undefined;
   return undefined;
 }
+
+/** How much of an attribute a block's record keeps (`readOf`), written after its name. */
+type AttributeMode = typeof NAME | typeof PLACE | typeof TEXT | typeof VALUE;
+/** The name only. */
+const NAME = 0;
+/** The name and its start and end. */
+const PLACE = 1;
+/** The name and the start and end of the value's text. */
+const TEXT = 2;
+/** The name, its start and end, the value text's start and end, and the static part of the value. */
+const VALUE = 3;
 
 /** Blocks whose nested blocks the checks read: `terraform` (its `backend`, `cloud` and `required_providers`). */
 const NESTED_READ = new Set(['terraform']);
 
 /**
- * A block with what the checks read of its body (its attributes and nested blocks, on the
- * block itself: no object per body); where its type keyword is written is `typeOffsetsOf`
- * (not stored: it is where the block starts).
+ * A block as the facts keep it: one flat list, no object per label, place, attribute or body
+ * (each of those was a JSON object or array that every warm run parsed back from the cache and
+ * kept for the run; on issue 14's bench a block is now one array instead of eight to ten):
+ *
+ *     type, start, end, label count, (label, label start, label end) per label,
+ *     then the attributes read, each: name, mode (`readOf`), then by mode nothing | name start,
+ *     name end | text start, text end | name start, name end, text start, text end, static value;
+ *     then the nested blocks read (`terraform` blocks only), each a list of its own.
+ *
+ * `start` is where the type keyword is written (`typeOffsetsOf`), `end` after the closing
+ * brace. Read it with `blockTypeOf`, `labelOf`, `labelOffsetsOf`, `blockOffsetsOf` and the
+ * entry walk (`entriesStart`, `nextEntry`), or decode it whole with `blockOf` (tests, rare
+ * blocks).
  */
-export interface HclFactsBlock extends HclFactsBody {
+export type HclFactsBlockRecord = Array<string | number | HclStaticExpr | HclFactsBlockRecord>;
+
+/** A block's type. */
+export function blockTypeOf(block: HclFactsBlockRecord): string {
+  return block[0] as string;
+}
+
+/** From the type keyword to the closing brace (a new pair). */
+export function blockOffsetsOf(block: HclFactsBlockRecord): Offsets {
+  return [block[1] as number, block[2] as number];
+}
+
+/** The number of labels. */
+export function labelCountOf(block: HclFactsBlockRecord): number {
+  return block[3] as number;
+}
+
+/** The label at `index` (from 0), if the block has one. */
+export function labelOf(block: HclFactsBlockRecord, index: number): string | undefined {
+  return index < (block[3] as number) ? (block[4 + 3 * index] as string) : undefined;
+}
+
+/** Where the label at `index` is written, quotes included (a new pair), if the block has one. */
+export function labelOffsetsOf(block: HclFactsBlockRecord, index: number): Offsets | undefined {
+  return index < (block[3] as number) ? [block[5 + 3 * index] as number, block[6 + 3 * index] as number] : undefined;
+}
+
+/** Where the first entry (attribute or nested block) of a block's record is; `block.length` when it has none. */
+export function entriesStart(block: HclFactsBlockRecord): number {
+  return 4 + 3 * (block[3] as number);
+}
+
+/** Where the entry after the one at `at` is. An entry is an attribute when `block[at]` is a string (its name), else a nested block. */
+export function nextEntry(block: HclFactsBlockRecord, at: number): number {
+  if (typeof block[at] !== 'string') return at + 1;
+  const mode = block[at + 1] as AttributeMode;
+  return at + (mode === NAME ? 2 : mode === VALUE ? 7 : 4);
+}
+
+/** The attribute entry at `at`, decoded (a new object with the places its mode keeps). */
+export function attributeAt(block: HclFactsBlockRecord, at: number): HclFactsAttribute {
+  const name = block[at] as string;
+  const mode = block[at + 1] as AttributeMode;
+  const pair = (index: number): Offsets => [block[index] as number, block[index + 1] as number];
+  if (mode === NAME) return { name };
+  if (mode === PLACE) return { name, nameOffsets: pair(at + 2) };
+  if (mode === TEXT) return { name, textOffsets: pair(at + 2) };
+  return { name, nameOffsets: pair(at + 2), textOffsets: pair(at + 4), value: block[at + 6] as HclStaticExpr };
+}
+
+/** The static value of the attribute `name` of a block, when the facts keep it (`readOf`). */
+export function attributeValueOf(block: HclFactsBlockRecord, name: string): HclStaticExpr | undefined {
+  for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
+    if (block[at] === name && block[at + 1] === VALUE) return block[at + 6] as HclStaticExpr;
+  }
+  return undefined;
+}
+
+/** A block's record decoded whole: for tests and the few blocks kept as objects (backends). */
+export function blockOf(block: HclFactsBlockRecord): HclFactsBlock {
+  const labels: string[] = [];
+  const labelOffsets: Offsets[] = [];
+  for (let index = 0; index < labelCountOf(block); index++) {
+    labels.push(labelOf(block, index) as string);
+    labelOffsets.push(labelOffsetsOf(block, index) as Offsets);
+  }
+  const attributes: HclFactsAttribute[] = [];
+  const blocks: HclFactsBlock[] = [];
+  for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
+    if (typeof block[at] === 'string') attributes.push(attributeAt(block, at));
+    else blocks.push(blockOf(block[at] as HclFactsBlockRecord));
+  }
+  return { type: blockTypeOf(block), labels, labelOffsets, offsets: blockOffsetsOf(block), attributes, blocks };
+}
+
+/** Every top-level block of a file's facts, decoded (`blockOf`). */
+export function blocksOf(facts: Pick<HclFacts, 'blocks'>): HclFactsBlock[] {
+  return facts.blocks.map(blockOf);
+}
+
+/** A block decoded from its record (`blockOf`): what the checks read of it, as objects. */
+export interface HclFactsBlock {
   type: string;
   labels: string[];
   labelOffsets: Offsets[];
   /** From the type keyword to the closing brace. */
   offsets: Offsets;
+  attributes: HclFactsAttribute[];
+  blocks: HclFactsBlock[];
 }
 
 /** Where a block's type keyword is written: the block starts with it (both parsers). */
-export function typeOffsetsOf(block: Pick<HclFactsBlock, 'type' | 'offsets'>): Offsets {
-  return [block.offsets[0], block.offsets[0] + block.type.length];
-}
-
-export interface HclFactsBody {
-  attributes: HclFactsAttribute[];
-  blocks: HclFactsBlock[];
+export function typeOffsetsOf(block: Pick<HclFactsBlock, 'type' | 'offsets'> | HclFactsBlockRecord): Offsets {
+  if (Array.isArray(block)) return [block[1] as number, (block[1] as number) + (block[0] as string).length];
+  const { type, offsets } = block as Pick<HclFactsBlock, 'type' | 'offsets'>;
+  return [offsets[0], offsets[0] + type.length];
 }
 
 /**
@@ -100,22 +204,72 @@ export interface HclFactsBody {
  */
 export const CALLS_READ = new Set([...FILE_FUNCTIONS, 'fileset', 'fileexists', 'try', 'can']);
 
-/** A function call; its arguments reduced to their static part. */
+/** A function call decoded from `HclFacts.calls` (`callsOf`); its arguments reduced to their static part. */
 export interface HclFactsCall {
   name: string;
   args: HclStaticExpr[];
   offsets: Offsets;
 }
 
+/** `HclFacts.calls`: per call, name, start, end, argument count, then the arguments. */
+export type HclFactsCallList = Array<string | number | HclStaticExpr>;
+
+/** The flat call list of a file's calls: those named in `CALLS_READ`. */
+function callList(calls: HclFile['calls']): HclFactsCallList {
+  const out: HclFactsCallList = [];
+  for (const call of calls) {
+    if (!CALLS_READ.has(call.name)) continue;
+    out.push(call.name, call.offsets[0], call.offsets[1], call.args.length);
+    for (const arg of call.args) out.push(staticExpr(arg));
+  }
+  return out;
+}
+
+/** Where the call after the one at `at` starts in a call list (`calls.length` after the last). */
+export function nextCall(calls: HclFactsCallList, at: number): number {
+  return at + 4 + (calls[at + 3] as number);
+}
+
+/** The name of the call at `at`. */
+export function callNameAt(calls: HclFactsCallList, at: number): string {
+  return calls[at] as string;
+}
+
+/** Where the call at `at` is written, from its name to the closing parenthesis (a new pair). */
+export function callOffsetsAt(calls: HclFactsCallList, at: number): Offsets {
+  return [calls[at + 1] as number, calls[at + 2] as number];
+}
+
+/** The static part of argument `index` (from 0) of the call at `at`, if it has one. */
+export function callArgAt(calls: HclFactsCallList, at: number, index: number): HclStaticExpr | undefined {
+  return index < (calls[at + 3] as number) ? (calls[at + 4 + index] as HclStaticExpr) : undefined;
+}
+
+/** A file's calls decoded, one object each (tests, and checks that report). */
+export function callsOf(facts: Pick<HclFacts, 'calls'>): HclFactsCall[] {
+  const out: HclFactsCall[] = [];
+  const calls = facts.calls;
+  for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
+    out.push({ name: callNameAt(calls, at), args: calls.slice(at + 4, nextCall(calls, at)) as HclStaticExpr[], offsets: callOffsetsAt(calls, at) });
+  }
+  return out;
+}
+
 /** Roots of the references kept: what a module declares (`var.x`, `local.y`, `module.z`). */
 const DECLARED_ROOTS = new Set(['var', 'local', 'module']);
 
 export interface HclFacts {
-  body: HclFactsBody;
+  /** The top-level blocks, one record each (`HclFactsBlockRecord`), in source order. */
+  blocks: HclFactsBlockRecord[];
   /** The first syntax error, if any. */
   errors: HclSyntaxError[];
-  /** The calls named in `CALLS_READ`, in source order. */
-  calls: HclFactsCall[];
+  /**
+   * The calls named in `CALLS_READ`, in source order, as one flat list: per call its name, start,
+   * end, the number of its arguments and the static part of each (read with `nextCall`,
+   * `callArgAt`, `callOffsetsAt`, or decoded with `callsOf`). Flat, not an object, an argument
+   * list and a pair per call: a module reads a file in many of its files.
+   */
+  calls: HclFactsCallList;
   /**
    * The references to variables, locals and module calls by name (`var.x`, `local.y`,
    * `module.z.out`), in source order, as one flat list of four entries each: the root (`var`,
@@ -149,30 +303,33 @@ function staticValue(expr: HclExpr): HclStaticValue {
   }
 }
 
-/** The facts of a body: of a block of type `blockType`, or the file's (`undefined`). */
-function factsBody(body: HclFile['body'], blockType: string | undefined): HclFactsBody {
-  const attributes: HclFactsAttribute[] = [];
-  for (const attribute of body.attributes) {
-    const read = readOf(blockType, attribute.name);
-    if (read === undefined) continue;
-    if (read === 'name') attributes.push({ name: attribute.name });
-    else if (read === 'place') attributes.push({ name: attribute.name, nameOffsets: attribute.nameOffsets });
-    else if (read === 'text') attributes.push({ name: attribute.name, textOffsets: attribute.textOffsets });
-    else attributes.push({ name: attribute.name, nameOffsets: attribute.nameOffsets, textOffsets: attribute.textOffsets, value: staticExpr(attribute.value) });
+/** The record of a block (`HclFactsBlockRecord`): what the checks read of it. */
+function recordOf(block: HclBlock): HclFactsBlockRecord {
+  const labels = block.labels;
+  const record: HclFactsBlockRecord = [block.type, block.offsets[0], block.offsets[1], labels.length];
+  for (let index = 0; index < labels.length; index++) {
+    const offsets = block.labelOffsets[index] as Offsets;
+    record.push(labels[index] as string, offsets[0], offsets[1]);
   }
-  const nested = blockType === undefined || NESTED_READ.has(blockType);
-  return {
-    attributes,
-    blocks: nested ? body.blocks.map((block) => ({ type: block.type, labels: block.labels, labelOffsets: block.labelOffsets, offsets: block.offsets, ...factsBody(block.body, block.type) })) : [],
-  };
+  for (const attribute of block.body.attributes) {
+    const mode = readOf(block.type, attribute.name);
+    if (mode === undefined) continue;
+    record.push(attribute.name, mode);
+    if (mode === PLACE) record.push(attribute.nameOffsets[0], attribute.nameOffsets[1]);
+    else if (mode === TEXT) record.push(attribute.textOffsets[0], attribute.textOffsets[1]);
+    else if (mode === VALUE) record.push(attribute.nameOffsets[0], attribute.nameOffsets[1], attribute.textOffsets[0], attribute.textOffsets[1], staticExpr(attribute.value));
+  }
+  if (NESTED_READ.has(block.type)) for (const inner of block.body.blocks) record.push(recordOf(inner));
+  return record;
 }
 
 /** The facts of a parsed file. */
 export function hclFactsOf(hcl: HclFile): HclFacts {
   return {
-    body: factsBody(hcl.body, undefined),
+    // Attributes at the top level of a file are not read (Terraform allows none).
+    blocks: hcl.body.blocks.map(recordOf),
     errors: hcl.errors,
-    calls: hcl.calls.filter((call) => CALLS_READ.has(call.name)).map((call) => ({ name: call.name, args: call.args.map(staticExpr), offsets: call.offsets })),
+    calls: callList(hcl.calls),
     references: referenceList(hcl.traversals),
     branches: hcl.branches,
   };

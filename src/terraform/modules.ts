@@ -8,10 +8,10 @@ import type { Root, SourceFile } from '../model/workspace.js';
 import { dirOf, push, resolvePath } from '../engine/collections.js';
 import { FILE_FUNCTIONS, resolveStaticPath, type StaticPath } from './files.js';
 import { hclFacts, hclParserLoadError, type HclExpr, type Offsets } from './hcl.js';
-import { typeOffsetsOf, type HclFacts, type HclFactsAttribute, type HclFactsBlock, type HclFactsCall, type HclStaticValue } from './hcl-facts.js';
-
-/** A function call of a configuration file. */
-type CallExpr = HclFactsCall;
+import {
+  attributeAt, attributeValueOf, blockOf, blockTypeOf, callArgAt, callNameAt, entriesStart, labelOf, nextCall, nextEntry,
+  type HclFacts, type HclFactsBlock, type HclFactsBlockRecord, type HclStaticExpr, type HclStaticValue,
+} from './hcl-facts.js';
 
 /** Below a `.terraform/` cache folder (providers, downloaded modules). */
 function inTerraformCache(relativePath: string): boolean {
@@ -33,7 +33,11 @@ function isJsonConfig(relativePath: string): boolean {
 
 /** `override.tf`, `*_override.tf` (and `.tofu`): merged into the other files' blocks. */
 export function isOverrideFile(relativePath: string): boolean {
-  return /(^|\/|_)override\.(tf|tofu)$/.test(relativePath);
+  // `(^|/|_)override\.(tf|tofu)$`, with string tests (asked for every configuration file).
+  const stem = relativePath.endsWith('override.tf') ? relativePath.length - 11 : relativePath.endsWith('override.tofu') ? relativePath.length - 13 : -1;
+  if (stem === -1) return false;
+  const before = relativePath.charCodeAt(stem - 1);
+  return stem === 0 || before === 47 || before === 95;
 }
 
 export interface TfFile {
@@ -45,22 +49,57 @@ export interface TfFile {
 
 /** A declared name: a `variable`, `output`, `locals` entry, `resource`, `data`, `module` or provider. */
 export interface TfDecl {
-  kind: 'variable' | 'output' | 'local' | 'resource' | 'data' | 'module';
+  readonly kind: 'variable' | 'output' | 'local' | 'resource' | 'data' | 'module';
   /** `name` for most; `type.name` for resources and data sources. */
-  name: string;
-  file: TfFile;
+  readonly name: string;
+  readonly file: TfFile;
   /** Where the name is written (the label, or the local's attribute name). */
-  offsets: Offsets;
-  block: HclFactsBlock | undefined;
+  readonly offsets: Offsets;
 }
 
 export interface TfVariable extends TfDecl {
-  kind: 'variable';
+  readonly kind: 'variable';
   /** No `default` argument (reference §1.6: `default = null` makes it optional). */
-  required: boolean;
+  readonly required: boolean;
   /** The `type` expression as written, if any. */
-  type: string | undefined;
+  readonly type: string | undefined;
 }
+
+/**
+ * A declaration made by `collect`: where its name is written is read from its block's record
+ * when asked (only findings ask), not kept as a pair per declaration for the run.
+ */
+class Declaration implements TfDecl {
+  constructor(
+    readonly kind: TfDecl['kind'],
+    readonly name: string,
+    readonly file: TfFile,
+    /** The block's record and the index of the name's start in it (its end follows). */
+    private readonly record: HclFactsBlockRecord,
+    private readonly at: number,
+  ) {}
+
+  get offsets(): Offsets {
+    return [this.record[this.at] as number, this.record[this.at + 1] as number];
+  }
+}
+
+class Variable extends Declaration implements TfVariable {
+  declare readonly kind: 'variable';
+
+  constructor(
+    name: string,
+    file: TfFile,
+    record: HclFactsBlockRecord,
+    readonly required: boolean,
+    readonly type: string | undefined,
+  ) {
+    super('variable', name, file, record, LABEL_START);
+  }
+}
+
+/** Where the first label's start is in a block's record (hcl-facts.ts). */
+const LABEL_START = 5;
 
 export interface TfModule {
   root: Root;
@@ -101,10 +140,11 @@ export interface TerraformIndex {
    */
   known(module: TfModule): boolean;
   /**
-   * Where a file function call of the module reads (`resolveStaticPath` of its first argument,
-   * with the module's folder and whether a module of its root calls it), resolved once per call.
+   * Where a file function call of one of the module's files reads, given its first argument
+   * (`resolveStaticPath`, with the module's folder and whether a module of its root calls it),
+   * resolved once per folder and argument text.
    */
-  staticPath(module: TfModule, call: CallExpr): StaticPath;
+  staticPath(module: TfModule, file: TfFile, arg: HclStaticExpr | undefined): StaticPath;
 }
 
 /**
@@ -145,7 +185,7 @@ const NO_MODULES: TerraformIndex = {
   at: () => undefined,
   isChild: () => false,
   parsed: () => undefined,
-  staticPath: (module, call) => resolveStaticPath(call.args[0], module, false),
+  staticPath: (module, _file, arg) => resolveStaticPath(arg, module, false),
 };
 
 /** The string value of an expression when it is a literal or a template of literal text only. */
@@ -154,10 +194,6 @@ export function staticString(expr: HclExpr | HclStaticValue | undefined): string
   if (expr.kind === 'literal') return typeof expr.value === 'string' ? expr.value : undefined;
   if (expr.kind === 'template' && expr.parts.every((part) => typeof part === 'string')) return expr.parts.join('');
   return undefined;
-}
-
-function attribute(block: HclFactsBlock, name: string): HclFactsAttribute | undefined {
-  return block.attributes.find((entry) => entry.name === name);
 }
 
 function build(model: Model): TerraformIndex {
@@ -169,7 +205,7 @@ function build(model: Model): TerraformIndex {
   // Parse every configuration file first: a `.tf` file that a module reads with templatefile()
   // or file() (`templates/backend.tf` with `%{ if }` directives) is an input, not configuration.
   const parsedText = new Map<SourceFile, HclFacts | undefined>();
-  const folders: Array<{ root: Root; dir: string; files: readonly SourceFile[]; config: SourceFile[]; paths: Map<CallExpr, StaticPath> }> = [];
+  const folders: Array<{ root: Root; dir: string; files: readonly SourceFile[]; config: SourceFile[]; paths: FolderPaths }> = [];
   const readTargets = new Set<string>();
   for (const root of model.roots) {
     const tree = model.rootFiles(root);
@@ -178,35 +214,28 @@ function build(model: Model): TerraformIndex {
       for (const file of files) if (isHclFile(file.path)) (config ??= []).push(file);
       if (!config) continue;
       // Where the file functions of this folder read, as if it were a root module (the usual
-      // case); terraform-file-path asks again through `staticPath` and gets these.
-      const paths = new Map<CallExpr, StaticPath>();
+      // case), by the argument's text (`pathOf`); terraform-file-path asks again through
+      // `staticPath` and gets these.
+      const paths: FolderPaths = { byText: new Map() };
       folders.push({ root, dir, files, config, paths });
       const module = { dir };
-      // Where an argument resolves depends only on its text (and the folder): the same path
-      // written in many files of a folder (`"${path.module}/files/policy.json"`) is resolved once.
-      const byText = new Map<string, StaticPath>();
       for (const file of config) {
         const text = file.text;
         if (text === undefined) continue;
         const hcl = hclFacts(text);
         parsedText.set(file, hcl);
-        for (const call of hcl?.calls ?? []) {
-          if (!FILE_FUNCTIONS.has(call.name)) continue;
+        const calls = hcl?.calls;
+        if (calls === undefined) continue;
+        for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
+          if (!FILE_FUNCTIONS.has(callNameAt(calls, at))) continue;
           // Relative paths as if this were a root module: generous, it only ever skips files.
-          const arg = call.args[0];
-          const written = arg === undefined ? undefined : text.slice(arg.offsets[0], arg.offsets[1]);
-          let target = written === undefined ? undefined : byText.get(written);
-          if (target === undefined) {
-            target = resolveStaticPath(arg, module, false);
-            if (written !== undefined) byText.set(written, target);
-          }
-          paths.set(call, target);
+          const target = pathOf(paths, callArgAt(calls, at, 0), text, module);
           if (target.status === 'resolved' && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
       }
     }
   }
-  const rootPaths = new Map<TfModule, Map<CallExpr, StaticPath>>();
+  const rootPaths = new Map<TfModule, FolderPaths>();
   for (const { root, dir, files, config: allConfig, paths } of folders) {
     const config = readTargets.size === 0 ? allConfig : allConfig.filter((file) => !readTargets.has(`${root.dir}\0${file.path}`));
     if (config.length === 0) continue;
@@ -260,7 +289,7 @@ function build(model: Model): TerraformIndex {
     }
     for (const module of modules) {
       const lock = module.dir === '' ? '.terraform.lock.hcl' : `${module.dir}/.terraform.lock.hcl`;
-      if (module.files.some((file) => file.hcl.body.blocks.some((block) => block.type === 'terraform')) || model.rootFiles(module.root).files.has(lock)) keys.add(`${module.root.dir}\0${module.dir}`);
+      if (module.files.some((file) => file.hcl.blocks.some((block) => blockTypeOf(block) === 'terraform')) || model.rootFiles(module.root).files.has(lock)) keys.add(`${module.root.dir}\0${module.dir}`);
     }
     return (knownKeys = keys);
   };
@@ -271,51 +300,78 @@ function build(model: Model): TerraformIndex {
     at: (root, dir) => byKey.get(`${root.dir}\0${dir}`),
     isChild,
     parsed: (file) => parsedFiles.get(file),
-    staticPath(module, call) {
+    staticPath(module, file, arg) {
       const paths = rootPaths.get(module);
-      if (!paths) return resolveStaticPath(call.args[0], module, isChild(module.root, module.dir));
-      let target = paths.get(call);
-      if (!target) {
-        target = resolveStaticPath(call.args[0], module, false);
-        paths.set(call, target);
-      }
-      return target;
+      if (!paths) return resolveStaticPath(arg, module, isChild(module.root, module.dir));
+      return pathOf(paths, arg, file.file.text as string, module);
     },
   };
 }
 
+/**
+ * Where a file function's argument points when the module is a root module, kept by the
+ * argument's text in `paths` (one map per folder): it depends only on that text and the folder,
+ * so the same path written in many files of a folder (`"${path.module}/files/policy.json"`)
+ * is resolved once.
+ */
+function pathOf(paths: FolderPaths, arg: HclStaticExpr | undefined, text: string, module: Pick<TfModule, 'dir'>): StaticPath {
+  if (arg === undefined) return resolveStaticPath(arg, module, false);
+  const [start, end] = arg.offsets;
+  // The argument the folder's last call had, compared in place (most calls of a folder repeat it).
+  const last = paths.last;
+  if (last !== undefined && last.written.length === end - start && text.startsWith(last.written, start)) return last.target;
+  const written = text.slice(start, end);
+  let target = paths.byText.get(written);
+  if (target === undefined) {
+    target = resolveStaticPath(arg, module, false);
+    paths.byText.set(written, target);
+  }
+  paths.last = { written, target };
+  return target;
+}
+
+/** Where the file-function arguments of a folder point, by their text (`pathOf`). */
+interface FolderPaths {
+  byText: Map<string, StaticPath>;
+  last?: { written: string; target: StaticPath };
+}
+
 function collect(module: TfModule, file: TfFile): void {
-  for (const block of file.hcl.body.blocks) {
-    const labels = block.labels;
-    const first = labels[0];
-    switch (block.type) {
+  // One walk over each block's record (hcl-facts.ts): no object per block, label or attribute.
+  for (const block of file.hcl.blocks) {
+    const type = blockTypeOf(block);
+    const first = labelOf(block, 0);
+    switch (type) {
       case 'variable': {
         if (first === undefined) break;
         let required = true;
-        let type: string | undefined;
-        for (const entry of block.attributes) {
-          if (entry.name === 'default') required = false;
-          else if (entry.name === 'type' && type === undefined && entry.textOffsets !== undefined) type = (file.file.text as string).slice(entry.textOffsets[0], entry.textOffsets[1]);
+        let typeText: string | undefined;
+        for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
+          const name = block[at];
+          if (name === 'default') required = false;
+          else if (name === 'type' && typeText === undefined) {
+            const { textOffsets } = attributeAt(block, at);
+            if (textOffsets !== undefined) typeText = (file.file.text as string).slice(textOffsets[0], textOffsets[1]);
+          }
         }
-        const variable: TfVariable = { kind: 'variable', name: first, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block, required, type };
-        push(module.variables, first, variable);
+        push(module.variables, first, new Variable(first, file, block, required, typeText));
         break;
       }
       case 'output':
-        if (first !== undefined) push(module.outputs, first, { kind: 'output', name: first, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
+        if (first !== undefined) push(module.outputs, first, new Declaration('output', first, file, block, LABEL_START));
         break;
       case 'resource':
       case 'data': {
-        const second = labels[1];
+        const second = labelOf(block, 1);
         if (first === undefined || second === undefined) break;
         const name = `${first}.${second}`;
-        push(block.type === 'resource' ? module.resources : module.data, name, { kind: block.type, name, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
+        push(type === 'resource' ? module.resources : module.data, name, new Declaration(type, name, file, block, LABEL_START));
         break;
       }
       case 'module': {
         if (first === undefined) break;
-        push(module.modules, first, { kind: 'module', name: first, file, offsets: block.labelOffsets[0] ?? typeOffsetsOf(block), block });
-        const source = staticString(attribute(block, 'source')?.value);
+        push(module.modules, first, new Declaration('module', first, file, block, LABEL_START));
+        const source = staticString(attributeValueOf(block, 'source'));
         if (source !== undefined && (source.startsWith('./') || source.startsWith('../'))) {
           const child = resolvePath(module.dir, source);
           if (child !== undefined) module.children.push(child);
@@ -323,16 +379,28 @@ function collect(module: TfModule, file: TfFile): void {
         break;
       }
       case 'locals':
-        for (const entry of block.attributes) push(module.locals, entry.name, { kind: 'local', name: entry.name, file, offsets: entry.nameOffsets ?? typeOffsetsOf(block), block: undefined });
+        for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
+          const name = block[at];
+          if (typeof name !== 'string') continue;
+          // A `locals` entry keeps where its name is written (mode PLACE: name, mode, start, end).
+          push(module.locals, name, new Declaration('local', name, file, block, at + 2));
+        }
         break;
       case 'terraform':
-        for (const inner of block.blocks) {
-          if (inner.type === 'backend' || inner.type === 'cloud') module.backends.push({ file, block: inner });
-          if (inner.type !== 'required_providers') continue;
-          for (const entry of inner.attributes) {
-            const source = entry.value?.kind === 'object' ? staticString(entry.value.items.find((item) => item.key === 'source')?.value) : undefined;
+        for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
+          const entry = block[at];
+          if (!Array.isArray(entry)) continue;
+          const inner = entry as HclFactsBlockRecord;
+          const innerType = blockTypeOf(inner);
+          if (innerType === 'backend' || innerType === 'cloud') module.backends.push({ file, block: blockOf(inner) });
+          if (innerType !== 'required_providers') continue;
+          for (let innerAt = entriesStart(inner); innerAt < inner.length; innerAt = nextEntry(inner, innerAt)) {
+            const name = inner[innerAt];
+            if (typeof name !== 'string') continue;
+            const value = attributeAt(inner, innerAt).value;
+            const source = value?.kind === 'object' ? staticString(value.items.find((item) => item.key === 'source')?.value) : undefined;
             // A bare version string (`aws = "~> 5.0"`, Terraform 0.12 style) implies hashicorp/<name>.
-            module.requiredProviders.set(entry.name, { source });
+            module.requiredProviders.set(name, { source });
           }
         }
         break;

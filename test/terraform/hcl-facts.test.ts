@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveStaticPath } from '../../src/terraform/files.js';
-import { hclFactsOf, referencesOf, staticExpr, typeOffsetsOf } from '../../src/terraform/hcl-facts.js';
+import { blocksOf, callsOf, hclFactsOf, referencesOf, staticExpr, typeOffsetsOf } from '../../src/terraform/hcl-facts.js';
 import { loadHclParser, parseHclWithJs, parseHclWithTreeSitter, type HclExpr, type HclFile } from '../../src/terraform/hcl.js';
 import { staticString } from '../../src/terraform/modules.js';
 
@@ -77,8 +77,7 @@ describe('hclFactsOf', () => {
       '',
     ].join('\n');
     const facts = hclFactsOf(parsed(text));
-    expect(facts.body.attributes).toEqual([]);
-    const [terraform, module, resource] = facts.body.blocks;
+    const [terraform, module, resource] = blocksOf(facts);
     const object = span(text, '{ source = "airbytehq/airbyte", version = "0.6.5" }');
     expect(terraform?.blocks[0]?.attributes).toStrictEqual([
       {
@@ -133,7 +132,7 @@ describe('hclFactsOf', () => {
       '}',
       '',
     ].join('\n');
-    const [terraform, variable, locals, resource] = hclFactsOf(parsed(text)).body.blocks;
+    const [terraform, variable, locals, resource] = blocksOf(hclFactsOf(parsed(text)));
     expect(terraform?.attributes).toStrictEqual([]);
     expect(terraform?.blocks).toStrictEqual([{ type: 'backend', labels: ['s3'], labelOffsets: [span(text, '"s3"')], offsets: [span(text, 'backend')[0], span(text, '}')[1]], attributes: [], blocks: [] }]);
     expect(variable?.attributes).toStrictEqual([{ name: 'type', textOffsets: span(text, 'list(string)') }, { name: 'default' }]);
@@ -157,14 +156,15 @@ describe('hclFactsOf', () => {
       '',
     ].join('\n');
     const facts = hclFactsOf(parsed(text));
-    expect(facts.calls.map((call) => call.name)).toEqual(['file', 'try', 'file', 'fileset']);
-    expect(facts.calls[0]).toStrictEqual({
+    const calls = callsOf(facts);
+    expect(calls.map((call) => call.name)).toEqual(['file', 'try', 'file', 'fileset']);
+    expect(calls[0]).toStrictEqual({
       name: 'file',
       args: [{ kind: 'template', parts: [{ kind: 'traversal', root: 'path', attrs: ['module'] }, '/x.json'], offsets: span(text, '"${path.module}/x.json"') }],
       offsets: span(text, 'file("${path.module}/x.json")'),
     });
     // try's arguments are a call and a literal: the call becomes `other`, with its offsets.
-    expect(facts.calls[1]?.args).toStrictEqual([{ kind: 'other', offsets: span(text, 'file(local.path)') }, { kind: 'literal', value: null, offsets: span(text, 'null') }]);
+    expect(calls[1]?.args).toStrictEqual([{ kind: 'other', offsets: span(text, 'file(local.path)') }, { kind: 'literal', value: null, offsets: span(text, 'null') }]);
     expect(facts.references).toStrictEqual(['var', 'list', ...span(text, 'var.list'), 'local', 'path', ...span(text, 'local.path'), 'module', 'net', ...span(text, 'module.net.id')]);
     expect(referencesOf(facts)).toStrictEqual([
       { root: 'var', name: 'list', offsets: span(text, 'var.list') },
@@ -173,6 +173,35 @@ describe('hclFactsOf', () => {
     ]);
     expect(facts.branches).toEqual([]);
     expect(facts.errors).toEqual([]);
+  });
+
+  it('keeps each block as one flat record and the calls as one flat list (the layout the parse cache stores)', () => {
+    const text = [
+      'terraform {',
+      '  backend "s3" {}',
+      '}',
+      'variable "zone" {',
+      '  type    = string',
+      '  default = "a"',
+      '}',
+      'locals {',
+      '  p = file("${path.module}/x.json")',
+      '}',
+      '',
+    ].join('\n');
+    const facts = hclFactsOf(parsed(text));
+    const [backend, variable, local, call, arg] = [span(text, 'backend'), span(text, 'variable'), span(text, 'p ='), span(text, 'file("${path.module}/x.json")'), span(text, '"${path.module}/x.json"')];
+    expect(facts.blocks).toStrictEqual([
+      // type, start, end, label count, then (label, start, end) per label, attributes read, nested blocks.
+      ['terraform', 0, span(text, '}\nvariable')[0] + 1, 0, ['backend', backend[0], span(text, '{}')[1], 1, 's3', ...span(text, '"s3"')]],
+      // A variable's type by the offsets of its text (mode 2), its default by name only (mode 0).
+      ['variable', variable[0], span(text, '}\nlocals')[0] + 1, 1, 'zone', ...span(text, '"zone"'), 'type', 2, ...span(text, 'string'), 'default', 0],
+      // A local by the place of its name (mode 1).
+      ['locals', span(text, 'locals')[0], text.length - 1, 0, 'p', 1, local[0], local[0] + 1],
+    ]);
+    // name, start, end, argument count, then the static part of each argument.
+    expect(facts.calls).toStrictEqual(['file', ...call, 1, { kind: 'template', parts: [{ kind: 'traversal', root: 'path', attrs: ['module'] }, '/x.json'], offsets: arg }]);
+    expect(JSON.parse(JSON.stringify(facts))).toStrictEqual(facts);
   });
 
   it('keeps the syntax error of a file only tree-sitter parses', () => {
