@@ -106,7 +106,8 @@ export class ModelMemo {
   /** A written resource applied as written (`make` copies it): the copy of the last run, reset, once per run. */
   writtenCopy(resource: Resource, build: Resource | undefined, make: () => Resource): Resource {
     const kept = this.copies.get(resource);
-    if (kept && kept.run === this.run - 1 && kept.build === build && kept.copy.applied && !hasUnknownSync(kept.copy)) {
+    // A copy carries the applied namespace its written resource had (a kustomization above the file may have changed it since).
+    if (kept && kept.run === this.run - 1 && kept.build === build && kept.copy.appliedNamespace === resource.appliedNamespace && kept.copy.applied && !hasUnknownSync(kept.copy)) {
       kept.run = this.run;
       this.stats.reused++;
       kept.copy.applied.build = build;
