@@ -38,6 +38,9 @@ function marked(resources: readonly Resource[]): boolean {
   return resources.some(hasUnknownSync);
 }
 
+/** The overrides of what is no workload: one frozen empty list, not one per resource and run. */
+const NO_OVERRIDES: ImageOverride[] = Object.freeze([]) as unknown as ImageOverride[];
+
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((item, index) => item === b[index]);
 }
@@ -132,11 +135,12 @@ export class ModelMemo {
     extract: (resources: readonly Resource[], overridesFor: (resource: Resource) => ImageOverride[]) => Container[],
   ): Container[] {
     const out: Container[] = [];
-    for (const resource of resources) {
-      const overrides = isWorkload(resource) ? overridesFor(resource) : [];
+    for (let at = 0; at < resources.length; at++) {
+      const resource = resources[at]!;
+      const overrides = isWorkload(resource) ? overridesFor(resource) : NO_OVERRIDES;
       const kept = this.containers.get(resource);
       if (kept && kept.namespace === resource.appliedNamespace && kept.applied === (resource.applied !== undefined) && sameItems(kept.overrides, overrides)) {
-        for (const container of kept.containers) out.push(container);
+        for (let index = 0; index < kept.containers.length; index++) out.push(kept.containers[index]!);
         continue;
       }
       const containers = extract([resource], () => overrides);
