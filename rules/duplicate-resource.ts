@@ -14,18 +14,18 @@ const CLUSTER = (name: string, instances: number): string =>
   `apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: ${name}\nspec:\n  instances: ${instances}\n  storage:\n    size: 10Gi\n`;
 
 /**
- * Each object's identity string, kept with the applied namespace it was made for: the language
+ * Each object's identity string, kept with the applied namespace and name it was made for: the language
  * server hands unchanged objects to the next run, where the same string is found again
  * instead of made (a lookup instead of a string and its hash, for thousands of objects an edit).
  */
-const identities = new WeakMap<Resource, { namespace: string | undefined; key: string }>();
+const identities = new WeakMap<Resource, { namespace: string | undefined; name: string; key: string }>();
 
 function identity(resource: Resource): string {
   const kept = reuse.enabled ? identities.get(resource) : undefined;
-  if (kept !== undefined && kept.namespace === resource.appliedNamespace) return kept.key;
+  if (kept !== undefined && kept.namespace === resource.appliedNamespace && kept.name === resource.name) return kept.key;
   const namespace = isClusterScoped(resource.kind) ? '' : (resource.appliedNamespace ?? '');
   const key = `${resource.group}\0${resource.kind}\0${namespace}\0${resource.name}`;
-  if (reuse.enabled) identities.set(resource, { namespace: resource.appliedNamespace, key });
+  if (reuse.enabled) identities.set(resource, { namespace: resource.appliedNamespace, name: resource.name, key });
   return key;
 }
 
