@@ -1,8 +1,10 @@
+import { reuse } from '../src/engine/reuse.js';
 import { describeObject, qualified } from '../src/flux/describe.js';
 import type { FluxGraph, FluxKustomization } from '../src/flux/types.js';
 import { evaluateSubstitution, kustomizationSubstitution, substitutionDisabled, type KustomizationSubstitution } from '../src/flux/substitution.js';
 import { isClusterScoped } from '../src/model/build.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
+import type { Model } from '../src/model/model.js';
 import type { KustomizeNode, Resource, SourceFile } from '../src/model/workspace.js';
 import { offsetsOfPath } from '../src/yaml/position.js';
 
@@ -11,9 +13,20 @@ type MessageId = 'duplicateInGeneratedBuild' | 'duplicateInBuild' | 'duplicateIn
 const CLUSTER = (name: string, instances: number): string =>
   `apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: ${name}\nspec:\n  instances: ${instances}\n  storage:\n    size: 10Gi\n`;
 
+/**
+ * Each object's identity string, kept with the applied namespace and name it was made for: the language
+ * server hands unchanged objects to the next run, where the same string is found again
+ * instead of made (a lookup instead of a string and its hash, for thousands of objects an edit).
+ */
+const identities = new WeakMap<Resource, { namespace: string | undefined; name: string; key: string }>();
+
 function identity(resource: Resource): string {
+  const kept = reuse.enabled ? identities.get(resource) : undefined;
+  if (kept !== undefined && kept.namespace === resource.appliedNamespace && kept.name === resource.name) return kept.key;
   const namespace = isClusterScoped(resource.kind) ? '' : (resource.appliedNamespace ?? '');
-  return `${resource.group}\0${resource.kind}\0${namespace}\0${resource.name}`;
+  const key = `${resource.group}\0${resource.kind}\0${namespace}\0${resource.name}`;
+  if (reuse.enabled) identities.set(resource, { namespace: resource.appliedNamespace, name: resource.name, key });
+  return key;
 }
 
 /** `file:line` of an object's `metadata.name`, with the repo name when it is in another root. */
@@ -108,7 +121,7 @@ export default defineRule<MessageId>({
       const build = graph.kustomizeBuild(node);
       reportRepeats(build.repeats);
       // The build is named only for a finding: finding its Flux Kustomizations walks all of them.
-      checkBuild(ctx, build.files.flatMap((file) => model.resourcesIn(file)), () => buildOf(graph, node), reported);
+      checkBuild(ctx, model, node.file, build.files, () => buildOf(graph, node), reported);
     }
 
     // Flux's generated kustomizations (a path without kustomization.yaml): kustomize refuses a repeated id.
@@ -213,16 +226,73 @@ function writtenOf(resource: Resource): Resource {
   return resource.applied?.written ?? resource;
 }
 
-function checkBuild(ctx: RuleContext<MessageId>, resources: readonly Resource[], build: () => string, reported: Set<Resource>): void {
-  const first = new Map<string, Resource>();
-  for (const resource of resources) {
-    if (resource.name === '' || resource.synthetic !== undefined) continue;
-    const key = identity(resource);
-    const earlier = first.get(key);
-    if (!earlier) {
-      first.set(key, resource);
-      continue;
+/**
+ * What `checkBuild` found in one kustomize build, for the next run (the language server): the
+ * files it read, each file's resources with their applied namespaces, and the pairs of
+ * objects with one identity (by their place in that list). The same files, resources and
+ * namespaces have the same identities, hence the same pairs; anything else is checked again.
+ */
+interface BuildCheck {
+  files: readonly SourceFile[];
+  resources: Resource[];
+  namespaces: Array<string | undefined>;
+  /** Flat pairs: index of the duplicate, then of the first object with its identity. */
+  pairs: number[];
+}
+
+/** By the kustomization file the build starts from (a changed file is a new object, so a new entry). */
+const buildChecks = new WeakMap<SourceFile, BuildCheck>();
+
+/** The kept check of this build when every file, resource and namespace it saw is the same. */
+function keptCheck(kept: BuildCheck | undefined, model: Model, files: readonly SourceFile[]): BuildCheck | undefined {
+  if (kept === undefined || kept.files.length !== files.length) return undefined;
+  let at = 0;
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index]!;
+    if (kept.files[index] !== file) return undefined;
+    const resources = model.resourcesIn(file);
+    for (let position = 0; position < resources.length; position++, at++) {
+      const resource = resources[position]!;
+      if (kept.resources[at] !== resource || kept.namespaces[at] !== resource.appliedNamespace) return undefined;
     }
+  }
+  return at === kept.resources.length ? kept : undefined;
+}
+
+/** The objects with one identity in the build of `files` (see `BuildCheck`). */
+function findPairs(model: Model, files: readonly SourceFile[]): BuildCheck {
+  const resources: Resource[] = [];
+  const namespaces: Array<string | undefined> = [];
+  const pairs: number[] = [];
+  const first = new Map<string, number>();
+  for (let index = 0; index < files.length; index++) {
+    const ofFile = model.resourcesIn(files[index]!);
+    for (let position = 0; position < ofFile.length; position++) {
+      const resource = ofFile[position]!;
+      const at = resources.length;
+      resources.push(resource);
+      namespaces.push(resource.appliedNamespace);
+      if (resource.name === '' || resource.synthetic !== undefined) continue;
+      const key = identity(resource);
+      const earlier = first.get(key);
+      if (earlier === undefined) first.set(key, at);
+      else pairs.push(at, earlier);
+    }
+  }
+  return { files: files.slice(), resources, namespaces, pairs };
+}
+
+/** Duplicates among the objects of one kustomize build (the written resources of `files`, in order). */
+function checkBuild(ctx: RuleContext<MessageId>, model: Model, start: SourceFile, files: readonly SourceFile[], build: () => string, reported: Set<Resource>): void {
+  let check = reuse.enabled ? keptCheck(buildChecks.get(start), model, files) : undefined;
+  if (!check) {
+    check = findPairs(model, files);
+    if (reuse.enabled) buildChecks.set(start, check);
+  }
+  const { resources, pairs } = check;
+  for (let index = 0; index < pairs.length; index += 2) {
+    const resource = resources[pairs[index]!]!;
+    const earlier = resources[pairs[index + 1]!]!;
     if (writtenOf(earlier) === writtenOf(resource) || reported.has(writtenOf(resource))) continue;
     reported.add(writtenOf(resource));
     ctx.report({ resource, path: ['metadata', 'name'], messageId: 'duplicateInBuild', data: { object: describeObject(resource), other: where(earlier, resource.file), build: build() } });

@@ -682,6 +682,15 @@ var init_dbt_ref = __esm({
   }
 });
 
+// src/engine/reuse.ts
+var reuse;
+var init_reuse = __esm({
+  "src/engine/reuse.ts"() {
+    "use strict";
+    reuse = { enabled: false };
+  }
+});
+
 // src/flux/describe.ts
 function qualified(namespace, name3) {
   return namespace === void 0 ? name3 : `${namespace}/${name3}`;
@@ -13752,6 +13761,16 @@ function patternLines(text) {
 }
 function sourceIgnoreMatcher(tree, gitRepository) {
   const specIgnore = gitRepository ? asString(getIn(gitRepository.value, ["spec", "ignore"])) : void 0;
+  if (!reuse.enabled) return makeIgnoreMatcher(tree, specIgnore);
+  const key2 = `${tree.root.dir}\0${specIgnore === void 0 ? "" : `=${specIgnore}`}`;
+  const files = sourceIgnoresIn(tree);
+  const kept = matchers.get(key2);
+  if (kept && kept.files.length === files.length && kept.files.every((file, index) => file === files[index])) return kept.matcher;
+  const matcher2 = makeIgnoreMatcher(tree, specIgnore);
+  matchers.set(key2, { files, matcher: matcher2 });
+  return matcher2;
+}
+function makeIgnoreMatcher(tree, specIgnore) {
   const specPatterns = specIgnore === void 0 ? [] : patternLines(specIgnore);
   const nested = [];
   let userPatterns = specPatterns.length > 0;
@@ -13799,13 +13818,14 @@ function includeAt(source, dir) {
   const rest = dir.slice(best.to.length).replace(/^\//, "");
   return { name: best.name, to: best.to, dir: best.from === "" ? rest : rest === "" ? best.from : `${best.from}/${rest}` };
 }
-var import_node_path3, import_ignore, UNNORMALIZED, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles, NAME_PATTERN;
+var import_node_path3, import_ignore, UNNORMALIZED, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles, matchers, NAME_PATTERN;
 var init_tree = __esm({
   "src/flux/tree.ts"() {
     "use strict";
     import_node_path3 = __toESM2(require("node:path"), 1);
     import_ignore = __toESM2(require_ignore(), 1);
     init_collections();
+    init_reuse();
     init_values();
     init_source_file();
     UNNORMALIZED = /(?:^|\/)\.{0,2}(?:\/|$)/;
@@ -13833,6 +13853,7 @@ var init_tree = __esm({
       "**/.flux.yaml"
     ];
     sourceIgnoreFiles = /* @__PURE__ */ new WeakMap();
+    matchers = /* @__PURE__ */ new Map();
     NAME_PATTERN = /^(?:\*\*\/)?[^/\\!#[\s]+\/?$/;
   }
 });
@@ -13934,6 +13955,12 @@ function buildFluxGraph(model) {
     const reason = included.link.status === "unlinked" ? included.link.reason : "it is not a git repository";
     return { link: { status: "unlinked", reason: `${where2}, and ${reason}` }, dir: target, source: included };
   };
+  const buildCache = /* @__PURE__ */ new Map();
+  const buildOf2 = (node) => {
+    let build3 = buildCache.get(node);
+    if (!build3) buildCache.set(node, build3 = kustomizeBuild(node, model.kustomize, treeOf(node.file.root)));
+    return build3;
+  };
   const kustomizations = model.ofKind("Kustomization", KUSTOMIZE_GROUP).map((resource) => {
     const base = consumer(resource);
     const decryption = asRecord(getIn(resource.value, ["spec", "decryption"]));
@@ -13963,7 +13990,7 @@ function buildFluxGraph(model) {
     let build3;
     if (hasKustomizationFile(tree, path26.dir)) {
       entry.kustomization = model.kustomize.at(link.root, path26.dir);
-      if (entry.kustomization) build3 = kustomizeBuild(entry.kustomization, model.kustomize, tree);
+      if (entry.kustomization) build3 = buildOf2(entry.kustomization);
     } else {
       build3 = generatedBuild(path26.dir, model.kustomize, tree, entry.excluded);
     }
@@ -14005,7 +14032,6 @@ function buildFluxGraph(model) {
     for (const file of kustomization.files) anchored2.add(file.root);
   }
   const opaque = kustomizations.filter((k) => !k.known && (k.link.status === "unlinked" || k.link.status === "external"));
-  const buildCache = /* @__PURE__ */ new Map();
   let unknownSyncCreator;
   const graph = {
     sources,
@@ -14051,11 +14077,7 @@ function buildFluxGraph(model) {
       }
       return void 0;
     },
-    kustomizeBuild(node) {
-      let build3 = buildCache.get(node);
-      if (!build3) buildCache.set(node, build3 = kustomizeBuild(node, model.kustomize, treeOf(node.file.root)));
-      return build3;
-    },
+    kustomizeBuild: buildOf2,
     entryAt(root, relative) {
       const tree = treeOf(root);
       return tree.files.has(relative) ? "file" : tree.dirs.has(relative) ? "directory" : void 0;
@@ -14630,11 +14652,11 @@ function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 function imageMatches(image, name3) {
-  let matcher2 = matchers.get(name3);
+  let matcher2 = matchers2.get(name3);
   if (!matcher2) {
     matcher2 = new RegExp(`^${escapeRegExp(name3)}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`);
-    if (matchers.size > 1e4) matchers.clear();
-    matchers.set(name3, matcher2);
+    if (matchers2.size > 1e4) matchers2.clear();
+    matchers2.set(name3, matcher2);
   }
   return matcher2.test(image);
 }
@@ -14692,12 +14714,12 @@ function applyImages(resources, { entry, at }) {
     if (changed) notePatched(res, at);
   }
 }
-var matchers;
+var matchers2;
 var init_images = __esm({
   "src/kustomize/images.ts"() {
     "use strict";
     init_resource();
-    matchers = /* @__PURE__ */ new Map();
+    matchers2 = /* @__PURE__ */ new Map();
   }
 });
 
@@ -16686,6 +16708,12 @@ function patchFilesOf(kustomize, root) {
   return new Set(kustomize.nodes.filter((node) => node.file.root === root).flatMap(patchPathsOf));
 }
 function fluxOverrides(kustomization) {
+  if (!reuse.enabled) return readOverrides(kustomization);
+  let overrides = overridesOf.get(kustomization);
+  if (!overrides) overridesOf.set(kustomization, overrides = readOverrides(kustomization));
+  return overrides;
+}
+function readOverrides(kustomization) {
   const spec = asRecord(kustomization.value.spec) ?? {};
   const at = (path26) => kustomization.applied?.locate(["spec", ...path26]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path26] };
   const flux = {};
@@ -16713,7 +16741,7 @@ function fluxOverrides(kustomization) {
   const key2 = JSON.stringify([targetNamespace, namePrefix, nameSuffix, spec.patches, spec.images, spec.components]);
   return { flux, key: key2 };
 }
-var MAX_BUILDS, MAX_SYNC_PASSES;
+var MAX_BUILDS, MAX_SYNC_PASSES, overridesOf;
 var init_build2 = __esm({
   "src/applied/build.ts"() {
     "use strict";
@@ -16725,10 +16753,12 @@ var init_build2 = __esm({
     init_tree();
     init_host();
     init_collections();
+    init_reuse();
     init_tree2();
     init_resource2();
     MAX_BUILDS = 1e4;
     MAX_SYNC_PASSES = 3;
+    overridesOf = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -21796,8 +21826,8 @@ var require_build = __commonJS2({
           else {
             const prefix = first2;
             for (let j = start2; j < i2; j++) {
-              const reuse = j !== start2;
-              array[s + j] = this.removeLeadingRegexp(array[s + j], reuse);
+              const reuse2 = j !== start2;
+              array[s + j] = this.removeLeadingRegexp(array[s + j], reuse2);
               this.checkLimits(array[s + j]);
             }
             const suffix = this.collapse(array.slice(s + start2, s + i2), Regexp.Op.ALTERNATE);
@@ -21878,9 +21908,9 @@ var require_build = __commonJS2({
         }
         return re2;
       }
-      removeLeadingRegexp(re2, reuse) {
+      removeLeadingRegexp(re2, reuse2) {
         if (re2.op === Regexp.Op.CONCAT && re2.subs.length > 0) {
-          if (reuse) this.reuse(re2.subs[0]);
+          if (reuse2) this.reuse(re2.subs[0]);
           re2.subs = re2.subs.slice(1, re2.subs.length);
           switch (re2.subs.length) {
             case 0:
@@ -21896,7 +21926,7 @@ var require_build = __commonJS2({
           }
           return re2;
         }
-        if (reuse) this.reuse(re2);
+        if (reuse2) this.reuse(re2);
         return this.newRegexp(Regexp.Op.EMPTY_MATCH);
       }
       parseInternal() {
@@ -24091,7 +24121,7 @@ function buildConfigDataIndex(resources, kustomize, external) {
     else if ((resource.kind === "ClusterPolicy" || resource.kind === "Policy") && resource.group === "kyverno.io") all.push(...kyvernoGenerated(resource));
     else if (written2.has(resource.kind)) {
       const data = fromController(resource);
-      if (data) for (const each of [data, ...replicas(data)]) push(written2, resource.kind, each);
+      if (data) for (const each2 of [data, ...replicas(data)]) push(written2, resource.kind, each2);
     }
   }
   all.push(...generated(kustomize));
@@ -24272,10 +24302,10 @@ function buildModel(roots, files, notes, options = {}) {
     noteMessages.add(runNote.message);
     notes.push(runNote);
   };
-  const filesByPath = new Map(files.map((file) => [file.absPath, file]));
+  let filesByPath;
   const synthetic = [
     ...synthesizeSyncObjects(written2, (message, file) => note({ message, file })),
-    ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath)),
+    ...synthesizeExternalSources(roots, (absPath) => (filesByPath ??= new Map(files.map((file) => [file.absPath, file]))).get(absPath)),
     ...synthesizeBootstrap(files, (file) => (byFile.get(file) ?? []).length > 0)
   ];
   const applied = buildApplied({
@@ -24414,8 +24444,12 @@ var init_build3 = __esm({
 
 // rules/duplicate-resource.ts
 function identity2(resource) {
+  const kept = reuse.enabled ? identities.get(resource) : void 0;
+  if (kept !== void 0 && kept.namespace === resource.appliedNamespace && kept.name === resource.name) return kept.key;
   const namespace = isClusterScoped(resource.kind) ? "" : resource.appliedNamespace ?? "";
-  return `${resource.group}\0${resource.kind}\0${namespace}\0${resource.name}`;
+  const key2 = `${resource.group}\0${resource.kind}\0${namespace}\0${resource.name}`;
+  if (reuse.enabled) identities.set(resource, { namespace: resource.appliedNamespace, name: resource.name, key: key2 });
+  return key2;
 }
 function where(resource, from) {
   const file = resource.file.root === from.root ? resource.file.path : `${resource.file.root.name}/${resource.file.path}`;
@@ -24450,25 +24484,61 @@ function remoteCluster(kustomization) {
 function writtenOf(resource) {
   return resource.applied?.written ?? resource;
 }
-function checkBuild(ctx, resources, build3, reported) {
-  const first2 = /* @__PURE__ */ new Map();
-  for (const resource of resources) {
-    if (resource.name === "" || resource.synthetic !== void 0) continue;
-    const key2 = identity2(resource);
-    const earlier = first2.get(key2);
-    if (!earlier) {
-      first2.set(key2, resource);
-      continue;
+function keptCheck(kept, model, files) {
+  if (kept === void 0 || kept.files.length !== files.length) return void 0;
+  let at = 0;
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index];
+    if (kept.files[index] !== file) return void 0;
+    const resources = model.resourcesIn(file);
+    for (let position2 = 0; position2 < resources.length; position2++, at++) {
+      const resource = resources[position2];
+      if (kept.resources[at] !== resource || kept.namespaces[at] !== resource.appliedNamespace) return void 0;
     }
+  }
+  return at === kept.resources.length ? kept : void 0;
+}
+function findPairs(model, files) {
+  const resources = [];
+  const namespaces = [];
+  const pairs2 = [];
+  const first2 = /* @__PURE__ */ new Map();
+  for (let index = 0; index < files.length; index++) {
+    const ofFile = model.resourcesIn(files[index]);
+    for (let position2 = 0; position2 < ofFile.length; position2++) {
+      const resource = ofFile[position2];
+      const at = resources.length;
+      resources.push(resource);
+      namespaces.push(resource.appliedNamespace);
+      if (resource.name === "" || resource.synthetic !== void 0) continue;
+      const key2 = identity2(resource);
+      const earlier = first2.get(key2);
+      if (earlier === void 0) first2.set(key2, at);
+      else pairs2.push(at, earlier);
+    }
+  }
+  return { files: files.slice(), resources, namespaces, pairs: pairs2 };
+}
+function checkBuild(ctx, model, start2, files, build3, reported) {
+  let check = reuse.enabled ? keptCheck(buildChecks.get(start2), model, files) : void 0;
+  if (!check) {
+    check = findPairs(model, files);
+    if (reuse.enabled) buildChecks.set(start2, check);
+  }
+  const { resources, pairs: pairs2 } = check;
+  for (let index = 0; index < pairs2.length; index += 2) {
+    const resource = resources[pairs2[index]];
+    const earlier = resources[pairs2[index + 1]];
     if (writtenOf(earlier) === writtenOf(resource) || reported.has(writtenOf(resource))) continue;
     reported.add(writtenOf(resource));
     ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object: describeObject(resource), other: where(earlier, resource.file), build: build3() } });
   }
 }
-var CLUSTER, duplicate_resource_default, substitutions;
+var CLUSTER, identities, duplicate_resource_default, substitutions, buildChecks;
 var init_duplicate_resource = __esm({
   "rules/duplicate-resource.ts"() {
     "use strict";
+    init_reuse();
     init_describe();
     init_substitution();
     init_build3();
@@ -24483,6 +24553,7 @@ spec:
   storage:
     size: 10Gi
 `;
+    identities = /* @__PURE__ */ new WeakMap();
     duplicate_resource_default = defineRule({
       meta: {
         id: "duplicate-resource",
@@ -24547,7 +24618,7 @@ spec:
           if (node.parents.length > 0) continue;
           const build3 = graph.kustomizeBuild(node);
           reportRepeats(build3.repeats);
-          checkBuild(ctx, build3.files.flatMap((file) => model.resourcesIn(file)), () => buildOf(graph, node), reported);
+          checkBuild(ctx, model, node.file, build3.files, () => buildOf(graph, node), reported);
         }
         for (const build3 of model.applied.builds) {
           if (!build3.generated || !build3.kustomization) continue;
@@ -24619,6 +24690,7 @@ spec:
       }
     });
     substitutions = /* @__PURE__ */ new WeakMap();
+    buildChecks = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -35021,50 +35093,52 @@ function push2(refs, ref) {
 function sourceRefs(model) {
   const refs = [];
   for (const kind of SOURCE_KINDS) {
-    for (const resource of model.ofKind(kind, SOURCE_GROUP)) {
+    each(memos.source, model.ofKind(kind, SOURCE_GROUP), refs, (resource, refs2) => {
       const effect = `source-controller cannot fetch the ${kind}`;
       const url = asString(resource.get(["spec", "url"])) ?? "";
       const ssh = kind === "GitRepository" && url.startsWith("ssh://");
       const auth = ssh ? [{ anyOf: ["identity"], reason: "its ssh:// URL authenticates with this private key" }, { anyOf: ["known_hosts"], reason: "its ssh:// URL checks the server against these host keys" }] : void 0;
-      push2(refs, localSecret(resource, ["spec", "secretRef"], effect, auth));
-      push2(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
-      push2(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
-      push2(refs, localSecret(resource, ["spec", "verify", "secretRef"], `source-controller cannot verify the ${kind}, so it is not used`));
-    }
+      push2(refs2, localSecret(resource, ["spec", "secretRef"], effect, auth));
+      push2(refs2, localSecret(resource, ["spec", "certSecretRef"], effect));
+      push2(refs2, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
+      push2(refs2, localSecret(resource, ["spec", "verify", "secretRef"], `source-controller cannot verify the ${kind}, so it is not used`));
+    });
   }
   return refs;
 }
-function kubeConfigRefs(model) {
+function kubeConfigRefs(kinds2) {
   const refs = [];
-  for (const resource of [...model.ofKind("Kustomization", KUSTOMIZE_GROUP), ...model.ofKind("HelmRelease", HELM_GROUP)]) {
+  const find = (resource, refs2) => {
     const path26 = ["spec", "kubeConfig", "secretRef"];
     const ref = localSecret(resource, path26, "the controller cannot connect to the remote cluster");
-    if (!ref) continue;
+    if (!ref) return;
     ref.outOfBand = "kubeconfig Secrets for remote clusters are created outside git (flux create secret, a script, Cluster API)";
     const key2 = asScalarString(resource.get([...path26, "key"]));
     if (key2 !== void 0 && key2 !== "") ref.key = { name: key2, path: [...path26, "key"] };
     else ref.requiredKeys = [{ anyOf: ["value", "value.yaml"], reason: "kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml" }];
-    refs.push(ref);
-  }
+    refs2.push(ref);
+  };
+  each(memos.kubeConfig, kinds2.kustomizations, refs, find);
+  each(memos.kubeConfig, kinds2.helmReleases, refs, find);
   return refs;
 }
 function notificationAndImageRefs(model) {
   const refs = [];
-  for (const resource of model.ofKind("Provider", NOTIFICATION_GROUP2)) {
+  each(memos.notification, model.ofKind("Provider", NOTIFICATION_GROUP2), refs, (resource, refs2) => {
     const effect = "notification-controller cannot send alerts through this Provider";
-    push2(refs, localSecret(resource, ["spec", "secretRef"], effect));
-    push2(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
-    push2(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
-  }
-  for (const resource of model.ofKind("Receiver", NOTIFICATION_GROUP2)) {
-    push2(refs, localSecret(resource, ["spec", "secretRef"], "the Receiver is not ready and its webhook rejects every call", [{ anyOf: ["token"], reason: "it validates webhook calls with it" }]));
-  }
-  for (const resource of model.ofKind("ImageRepository", IMAGE_GROUP2)) {
+    push2(refs2, localSecret(resource, ["spec", "secretRef"], effect));
+    push2(refs2, localSecret(resource, ["spec", "certSecretRef"], effect));
+    push2(refs2, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
+  });
+  each(memos.notification, model.ofKind("Receiver", NOTIFICATION_GROUP2), refs, (resource, refs2) => {
+    push2(refs2, localSecret(resource, ["spec", "secretRef"], "the Receiver is not ready and its webhook rejects every call", [{ anyOf: ["token"], reason: "it validates webhook calls with it" }]));
+  });
+  each(memos.notification, model.ofKind("ImageRepository", IMAGE_GROUP2), refs, (resource, refs2) => {
     const effect = "image-reflector-controller cannot scan the registry";
-    push2(refs, localSecret(resource, ["spec", "secretRef"], effect));
-    push2(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
-    push2(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
-  }
+    push2(refs2, localSecret(resource, ["spec", "secretRef"], effect));
+    push2(refs2, localSecret(resource, ["spec", "certSecretRef"], effect));
+    push2(refs2, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
+  });
   return refs;
 }
 function namedSecret(resource, path26, namespace, effect, extra = {}) {
@@ -35072,39 +35146,39 @@ function namedSecret(resource, path26, namespace, effect, extra = {}) {
   if (name3 === void 0 || name3 === "") return void 0;
   return { referrer: resource, kind: "Secret", name: name3, namespace, path: path26, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
 }
-function fluxInstanceRefs(model) {
+function fluxInstanceRefs(model, kinds2) {
   const refs = [];
-  const syncRefs = (resource, base, namespace) => {
+  const syncRefs = (resource, base, namespace, refs2) => {
     const sync = asRecord(resource.get(base));
     if (!sync) return;
     const url = asString(sync.url) ?? "";
     const ssh = (sync.kind === void 0 || sync.kind === "GitRepository") && url.startsWith("ssh://");
     const required = ssh ? { requiredKeys: [{ anyOf: ["identity"], reason: "its ssh:// URL authenticates with this private key" }, { anyOf: ["known_hosts"], reason: "its ssh:// URL checks the server against these host keys" }] } : {};
-    push2(refs, namedSecret(resource, [...base, "pullSecret"], namespace, "source-controller cannot fetch the sync source, so the cluster is not reconciled", required));
+    push2(refs2, namedSecret(resource, [...base, "pullSecret"], namespace, "source-controller cannot fetch the sync source, so the cluster is not reconciled", required));
   };
-  for (const resource of model.ofKind("FluxInstance", OPERATOR_GROUP2)) {
+  each(memos.fluxInstance, model.ofKind("FluxInstance", OPERATOR_GROUP2), refs, (resource, refs2) => {
     const namespace = resource.appliedNamespace;
-    syncRefs(resource, ["spec", "sync"], namespace);
-    push2(refs, namedSecret(resource, ["spec", "distribution", "artifactPullSecret"], namespace, "the Flux Operator cannot pull the distribution manifests"));
-    push2(refs, namedSecret(resource, ["spec", "distribution", "imagePullSecret"], namespace, "the kubelet pulls the Flux controller images without it, so pulls from a private registry fail", { pullSecret: true, scope: POD_SCOPE }));
-  }
-  for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
+    syncRefs(resource, ["spec", "sync"], namespace, refs2);
+    push2(refs2, namedSecret(resource, ["spec", "distribution", "artifactPullSecret"], namespace, "the Flux Operator cannot pull the distribution manifests"));
+    push2(refs2, namedSecret(resource, ["spec", "distribution", "imagePullSecret"], namespace, "the kubelet pulls the Flux controller images without it, so pulls from a private registry fail", { pullSecret: true, scope: POD_SCOPE }));
+  });
+  each(memos.fluxInstance, kinds2.helmReleases, refs, (resource, refs2) => {
     const chart = asString(resource.get(["spec", "chart", "spec", "chart"])) ?? asString(resource.get(["spec", "chartRef", "name"]));
-    if (chart !== "flux-instance") continue;
+    if (chart !== "flux-instance") return;
     const namespace = asString(resource.get(["spec", "targetNamespace"])) ?? resource.appliedNamespace;
-    syncRefs(resource, ["spec", "values", "instance", "sync"], namespace);
-  }
+    syncRefs(resource, ["spec", "values", "instance", "sync"], namespace, refs2);
+  });
   return refs;
 }
-function valuesFromRefs(model) {
+function valuesFromRefs(kinds2) {
   const refs = [];
-  for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
+  each(memos.valuesFrom, kinds2.helmReleases, refs, (resource, refs2) => {
     asArray(resource.get(["spec", "valuesFrom"])).forEach((_, index) => {
       const path26 = ["spec", "valuesFrom", index];
       const ref = typedRef(resource, path26);
       if (!ref) return;
       const keyPath = ref.item.valuesKey === void 0 ? [...path26, "name"] : [...path26, "valuesKey"];
-      refs.push({
+      refs2.push({
         referrer: resource,
         kind: ref.kind,
         name: ref.name,
@@ -35117,12 +35191,12 @@ function valuesFromRefs(model) {
         scope: SAME_NAMESPACE
       });
     });
-  }
+  });
   return refs;
 }
 function terraformRefs(model) {
   const refs = [];
-  for (const resource of model.ofKind("Terraform", TERRAFORM_GROUP)) {
+  each(memos.terraform, model.ofKind("Terraform", TERRAFORM_GROUP), refs, (resource, refs2) => {
     const namespace = resource.appliedNamespace;
     for (const field of ["varsFrom", "backendConfigsFrom"]) {
       const keysField = field === "varsFrom" ? "varsKeys" : "keys";
@@ -35132,10 +35206,10 @@ function terraformRefs(model) {
         if (!ref) return;
         const { kind, name: name3, item } = ref;
         const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ referrer: resource, namespace, scope: SAME_NAMESPACE, optionalKey: true, kind, name: name3, path: [...path26, "name"], optional: item.optional === true, effect });
+        refs2.push({ referrer: resource, namespace, scope: SAME_NAMESPACE, optionalKey: true, kind, name: name3, path: [...path26, "name"], optional: item.optional === true, effect });
         asArray(item[keysField]).forEach((key2, keyIndex) => {
           if (typeof key2 !== "string") return;
-          refs.push({
+          refs2.push({
             referrer: resource,
             namespace,
             scope: SAME_NAMESPACE,
@@ -35159,10 +35233,10 @@ function terraformRefs(model) {
         const name3 = asString(ref?.name);
         if (!ref || name3 === void 0) continue;
         const path26 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ referrer: resource, namespace, scope: SAME_NAMESPACE, optionalKey: true, kind, name: name3, path: [...path26, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path26, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+        refs2.push({ referrer: resource, namespace, scope: SAME_NAMESPACE, optionalKey: true, kind, name: name3, path: [...path26, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path26, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
       }
     });
-  }
+  });
   return refs;
 }
 function isEntry(model, resource) {
@@ -35179,14 +35253,16 @@ function applies(build3, resource) {
   }
   return false;
 }
-function kustomizationRefs(model) {
+function kustomizationRefs(model, kinds2) {
   const refs = [];
-  for (const resource of model.ofKind("Kustomization", KUSTOMIZE_GROUP)) {
+  for (const resource of kinds2.kustomizations) {
     const namespace = resource.appliedNamespace;
-    asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((_, index) => {
-      const path26 = ["spec", "postBuild", "substituteFrom", index];
-      const ref = typedRef(resource, path26);
-      if (ref) refs.push({ referrer: resource, namespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true, kind: ref.kind, name: ref.name, path: [...path26, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
+    each(memos.substituteFrom, [resource], refs, (resource2, refs2) => {
+      asArray(resource2.get(["spec", "postBuild", "substituteFrom"])).forEach((_, index) => {
+        const path26 = ["spec", "postBuild", "substituteFrom", index];
+        const ref = typedRef(resource2, path26);
+        if (ref) refs2.push({ referrer: resource2, namespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true, kind: ref.kind, name: ref.name, path: [...path26, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
+      });
     });
     const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
     if (secret !== void 0) {
@@ -35212,44 +35288,72 @@ function kustomizationRefs(model) {
   return refs;
 }
 function fluxRefs(model) {
-  return [...valuesFromRefs(model), ...terraformRefs(model), ...kustomizationRefs(model), ...sourceRefs(model), ...kubeConfigRefs(model), ...notificationAndImageRefs(model), ...fluxInstanceRefs(model)];
+  const kinds2 = { helmReleases: model.ofKind("HelmRelease", HELM_GROUP), kustomizations: model.ofKind("Kustomization", KUSTOMIZE_GROUP) };
+  return [...valuesFromRefs(kinds2), ...terraformRefs(model), ...kustomizationRefs(model, kinds2), ...sourceRefs(model), ...kubeConfigRefs(kinds2), ...notificationAndImageRefs(model), ...fluxInstanceRefs(model, kinds2)];
 }
-var NOTIFICATION_GROUP2, IMAGE_GROUP2, OPERATOR_GROUP2, PROXY_KEYS;
+function each(memo2, resources, refs, find) {
+  for (let index = 0; index < resources.length; index++) {
+    const resource = resources[index];
+    if (!reuse.enabled) {
+      find(resource, refs);
+      continue;
+    }
+    let kept = memo2.get(resource);
+    if (kept === void 0 || kept.namespace !== resource.appliedNamespace) {
+      kept = { namespace: resource.appliedNamespace, refs: [] };
+      find(resource, kept.refs);
+      memo2.set(resource, kept);
+    }
+    for (let at = 0; at < kept.refs.length; at++) refs.push(kept.refs[at]);
+  }
+}
+var NOTIFICATION_GROUP2, IMAGE_GROUP2, OPERATOR_GROUP2, PROXY_KEYS, memos;
 var init_flux = __esm({
   "src/references/flux.ts"() {
     "use strict";
     init_kinds();
     init_values();
+    init_reuse();
     init_types();
     NOTIFICATION_GROUP2 = "notification.toolkit.fluxcd.io";
     IMAGE_GROUP2 = "image.toolkit.fluxcd.io";
     OPERATOR_GROUP2 = "fluxcd.controlplane.io";
     PROXY_KEYS = [{ anyOf: ["address"], reason: "it holds the proxy URL" }];
+    memos = {
+      source: /* @__PURE__ */ new WeakMap(),
+      kubeConfig: /* @__PURE__ */ new WeakMap(),
+      notification: /* @__PURE__ */ new WeakMap(),
+      fluxInstance: /* @__PURE__ */ new WeakMap(),
+      valuesFrom: /* @__PURE__ */ new WeakMap(),
+      terraform: /* @__PURE__ */ new WeakMap(),
+      substituteFrom: /* @__PURE__ */ new WeakMap()
+    };
   }
 });
 
 // src/references/helm-values.ts
 function helmValuesRefs(model, resolveName) {
   const refs = [];
-  for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
-    const namespace = helmReleaseTarget(resource).namespace;
-    walk(resource.get(["spec", "values"]), ["spec", "values"], (path26, raw) => {
-      const name3 = resolveName(resource, raw, "helmValues");
-      if (name3 === void 0) return;
-      refs.push({
-        referrer: resource,
-        kind: "Secret",
-        name: name3,
-        namespace,
-        path: path26,
-        optional: false,
-        optionalKey: false,
-        effect: "the chart's pods that read it do not start",
-        scope: RELEASE_SCOPE
-      });
-    });
-  }
+  for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) helmValuesRefsOf(resource, resolveName, refs);
   return refs;
+}
+function helmValuesRefsOf(resource, resolveName, refs) {
+  const namespace = helmReleaseTarget(resource).namespace;
+  walk(resource.get(["spec", "values"]), ["spec", "values"], (path26, raw) => {
+    const name3 = resolveName(resource, raw, "helmValues");
+    if (name3 === void 0) return;
+    refs.push({
+      referrer: resource,
+      kind: "Secret",
+      name: name3,
+      namespace,
+      path: path26,
+      optional: false,
+      optionalKey: false,
+      effect: "the chart's pods that read it do not start",
+      scope: RELEASE_SCOPE
+    });
+  });
 }
 function walk(value, path26, found) {
   if (Array.isArray(value)) {
@@ -35358,39 +35462,42 @@ function volumeSourceRefs(resource, namespace, source, path26, kind, nameField, 
 function podSpecRefs(model, resolveName) {
   const refs = [];
   const resources = model.resources;
-  for (let resourceIndex = 0; resourceIndex < resources.length; resourceIndex++) {
-    const resource = resources[resourceIndex];
-    const specPath = podSpecPath(resource);
-    const spec = specPath ? asRecord(resource.get(specPath)) : void 0;
-    if (!specPath || !spec) continue;
-    const namespace = resource.appliedNamespace;
-    const volumes = spec.volumes;
-    const volumeCount = Array.isArray(volumes) ? volumes.length : 0;
-    for (let index = 0; index < volumeCount; index++) {
-      const volume = asRecord(volumes[index]);
-      if (!volume) continue;
-      const path26 = specPath.concat("volumes", index);
-      const secret = asRecord(volume.secret);
-      if (secret) volumeSourceRefs(resource, namespace, secret, path26.concat("secret"), "Secret", "secretName", resolveName, refs);
-      const configMap = asRecord(volume.configMap);
-      if (configMap) volumeSourceRefs(resource, namespace, configMap, path26.concat("configMap"), "ConfigMap", "name", resolveName, refs);
-      const sources = asRecord(volume.projected)?.sources;
-      if (!Array.isArray(sources)) continue;
-      for (let sourceIndex = 0; sourceIndex < sources.length; sourceIndex++) {
-        const projected = asRecord(sources[sourceIndex]);
-        const sourcePath = path26.concat("projected", "sources", sourceIndex);
-        const projectedSecret = asRecord(projected?.secret);
-        if (projectedSecret) volumeSourceRefs(resource, namespace, projectedSecret, sourcePath.concat("secret"), "Secret", "name", resolveName, refs);
-        const projectedConfigMap = asRecord(projected?.configMap);
-        if (projectedConfigMap) volumeSourceRefs(resource, namespace, projectedConfigMap, sourcePath.concat("configMap"), "ConfigMap", "name", resolveName, refs);
-      }
+  for (let resourceIndex = 0; resourceIndex < resources.length; resourceIndex++) podSpecRefsOf(resources[resourceIndex], resolveName, refs);
+  serviceAccountRefs(model, resolveName, refs);
+  return refs;
+}
+function podSpecRefsOf(resource, resolveName, refs) {
+  const specPath = podSpecPath(resource);
+  const spec = specPath ? asRecord(resource.get(specPath)) : void 0;
+  if (!specPath || !spec) return;
+  const namespace = resource.appliedNamespace;
+  const volumes = spec.volumes;
+  const volumeCount = Array.isArray(volumes) ? volumes.length : 0;
+  for (let index = 0; index < volumeCount; index++) {
+    const volume = asRecord(volumes[index]);
+    if (!volume) continue;
+    const path26 = specPath.concat("volumes", index);
+    const secret = asRecord(volume.secret);
+    if (secret) volumeSourceRefs(resource, namespace, secret, path26.concat("secret"), "Secret", "secretName", resolveName, refs);
+    const configMap = asRecord(volume.configMap);
+    if (configMap) volumeSourceRefs(resource, namespace, configMap, path26.concat("configMap"), "ConfigMap", "name", resolveName, refs);
+    const sources = asRecord(volume.projected)?.sources;
+    if (!Array.isArray(sources)) continue;
+    for (let sourceIndex = 0; sourceIndex < sources.length; sourceIndex++) {
+      const projected = asRecord(sources[sourceIndex]);
+      const sourcePath = path26.concat("projected", "sources", sourceIndex);
+      const projectedSecret = asRecord(projected?.secret);
+      if (projectedSecret) volumeSourceRefs(resource, namespace, projectedSecret, sourcePath.concat("secret"), "Secret", "name", resolveName, refs);
+      const projectedConfigMap = asRecord(projected?.configMap);
+      if (projectedConfigMap) volumeSourceRefs(resource, namespace, projectedConfigMap, sourcePath.concat("configMap"), "ConfigMap", "name", resolveName, refs);
     }
-    pullSecretRefs(resource, spec, specPath, resolveName, refs);
   }
+  pullSecretRefs(resource, spec, specPath, resolveName, refs);
+}
+function serviceAccountRefs(model, resolveName, refs) {
   for (const account of model.ofKind("ServiceAccount", "")) {
     pullSecretRefs(account, account.value, [], resolveName, refs);
   }
-  return refs;
 }
 function pullSecretRefs(resource, holder, path26, resolveName, refs) {
   const secrets = holder.imagePullSecrets;
@@ -35448,8 +35555,50 @@ function dataReferences(model) {
   return refs;
 }
 function collect2(model) {
-  const resolveName = nameResolver(model);
-  const all = [...containerRefs(model.containers, resolveName), ...podSpecRefs(model, resolveName), ...fluxRefs(model), ...helmValuesRefs(model, resolveName)];
+  if (!reuse.enabled) {
+    const resolveName2 = nameResolver(model);
+    return usable(model, [...containerRefs(model.containers, resolveName2), ...podSpecRefs(model, resolveName2), ...fluxRefs(model), ...helmValuesRefs(model, resolveName2)]);
+  }
+  let made;
+  const resolveName = nameResolver({
+    note: (note) => {
+      made?.push(note);
+      model.note(note);
+    }
+  });
+  const all = [];
+  const kept = (memo2, key2, referrer, find) => {
+    const namespace = referrer.appliedNamespace;
+    let entry = memo2.get(key2);
+    if (entry !== void 0 && entry.namespace === namespace) {
+      for (let index = 0; index < entry.notes.length; index++) model.note(entry.notes[index]);
+    } else {
+      made = [];
+      entry = { namespace, refs: [], notes: made };
+      find(entry.refs);
+      made = void 0;
+      memo2.set(key2, entry);
+    }
+    for (let index = 0; index < entry.refs.length; index++) all.push(entry.refs[index]);
+  };
+  const containers = model.containers;
+  for (let index = 0; index < containers.length; index++) {
+    const container = containers[index];
+    kept(byContainer, container, container.resource, (refs) => {
+      for (const ref of containerRefs([container], resolveName)) refs.push(ref);
+    });
+  }
+  const resources = model.resources;
+  for (let index = 0; index < resources.length; index++) {
+    const resource = resources[index];
+    kept(byPodSpec, resource, resource, (refs) => podSpecRefsOf(resource, resolveName, refs));
+  }
+  serviceAccountRefs(model, resolveName, all);
+  for (const ref of fluxRefs(model)) all.push(ref);
+  for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) kept(byValues, resource, resource, (refs) => helmValuesRefsOf(resource, resolveName, refs));
+  return usable(model, all);
+}
+function usable(model, all) {
   return all.filter((ref) => {
     if (ref.referrer.synthetic !== void 0 && ref.referrer.kind !== "Kustomization") return false;
     if (!ref.name.includes("${")) return true;
@@ -35457,7 +35606,7 @@ function collect2(model) {
     return false;
   });
 }
-var cache4;
+var cache4, byContainer, byPodSpec, byValues;
 var init_references = __esm({
   "src/references/index.ts"() {
     "use strict";
@@ -35466,8 +35615,13 @@ var init_references = __esm({
     init_helm_release();
     init_helm_values();
     init_pods();
+    init_reuse();
+    init_kinds();
     init_helm_release();
     cache4 = /* @__PURE__ */ new WeakMap();
+    byContainer = /* @__PURE__ */ new WeakMap();
+    byPodSpec = /* @__PURE__ */ new WeakMap();
+    byValues = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -37163,9 +37317,9 @@ var init_schema_valid = __esm({
             ({ copies, applied } = appliedCopies(resource, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
           } else {
             mayBeCompleted = resource.group.endsWith(".toolkit.fluxcd.io") && group.every((member) => member.applied?.assumed === true);
-            const each = group.map((member) => appliedCopies(member, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
-            copies = each.flatMap((one) => one.copies);
-            applied = each.some((one) => one.applied);
+            const each2 = group.map((member) => appliedCopies(member, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
+            copies = each2.flatMap((one) => one.copies);
+            applied = each2.some((one) => one.applied);
           }
           let found;
           let unknownPaths;
@@ -52033,11 +52187,11 @@ function globMatcher(globs) {
   };
 }
 async function discoverFiles(dir, ignore5, gitFiles) {
-  const matchers2 = configMatchers(ignore5);
-  if (gitFiles && gitFiles.present.size > 0) return fromGit(dir, gitFiles, matchers2);
-  return walk3(dir, matchers2);
+  const matchers3 = configMatchers(ignore5);
+  if (gitFiles && gitFiles.present.size > 0) return fromGit(dir, gitFiles, matchers3);
+  return walk3(dir, matchers3);
 }
-function fromGit(dir, { present, sizes }, matchers2) {
+function fromGit(dir, { present, sizes }, matchers3) {
   const files = [];
   const escapingLinks = [];
   const absolute = joiner(dir);
@@ -52046,7 +52200,7 @@ function fromGit(dir, { present, sizes }, matchers2) {
     let out2 = leftOut.get(folder);
     if (out2 === void 0) {
       const slash = folder.lastIndexOf("/");
-      out2 = slash !== -1 && folderLeftOut(folder.slice(0, slash)) || matchers2.dir(folder) || (0, import_node_fs4.lstatSync)(absolute(folder), { throwIfNoEntry: false })?.isSymbolicLink() === true;
+      out2 = slash !== -1 && folderLeftOut(folder.slice(0, slash)) || matchers3.dir(folder) || (0, import_node_fs4.lstatSync)(absolute(folder), { throwIfNoEntry: false })?.isSymbolicLink() === true;
       leftOut.set(folder, out2);
     }
     return out2;
@@ -52054,7 +52208,7 @@ function fromGit(dir, { present, sizes }, matchers2) {
   present.forEach((mode, relative) => {
     if (mode === "160000") return;
     const slash = relative.lastIndexOf("/");
-    if (matchers2.file(relative) || slash !== -1 && folderLeftOut(relative.slice(0, slash))) return;
+    if (matchers3.file(relative) || slash !== -1 && folderLeftOut(relative.slice(0, slash))) return;
     const absPath = absolute(relative);
     let size = sizes?.get(relative);
     if (mode === void 0 || mode === "120000") {
@@ -52077,7 +52231,7 @@ function joiner(dir) {
   const prefix = dir.endsWith("/") ? dir : `${dir}/`;
   return (relative) => prefix + relative;
 }
-function walk3(dir, matchers2) {
+function walk3(dir, matchers3) {
   const gitignore = new GitignoreRules();
   const files = [];
   const escapingLinks = [];
@@ -52100,11 +52254,11 @@ function walk3(dir, matchers2) {
     for (const entry of entries) {
       const relative = prefix + entry.name;
       if (entry.isDirectory()) {
-        if (matchers2.dir(relative) || gitignore.excludes(relative, true)) continue;
+        if (matchers3.dir(relative) || gitignore.excludes(relative, true)) continue;
         visit3(relative);
         continue;
       }
-      if (matchers2.file(relative) || gitignore.excludes(relative, false)) continue;
+      if (matchers3.file(relative) || gitignore.excludes(relative, false)) continue;
       const absPath = import_node_path10.default.join(dir, relative);
       if (entry.isSymbolicLink()) {
         addLink(dir, relative, files, escapingLinks);
@@ -54351,12 +54505,24 @@ function applySuppressions(findings, files) {
   }
 }
 function sourceViews(files, model) {
-  const byPath2 = new Map(files.map((file) => [`${file.root.dir}\0${file.path}`, file]));
+  let byPath2;
+  let lookups = 0;
+  const sourceAt = (root, relative, key2) => {
+    if (byPath2 === void 0 && ++lookups <= 8) {
+      for (let at = files.length - 1; at >= 0; at--) {
+        const candidate = files[at];
+        if (candidate.path === relative && candidate.root.dir === root) return candidate;
+      }
+      return void 0;
+    }
+    byPath2 ??= new Map(files.map((candidate) => [`${candidate.root.dir}\0${candidate.path}`, candidate]));
+    return byPath2.get(key2);
+  };
   const cache7 = /* @__PURE__ */ new Map();
   const view = (root, file) => {
     const key2 = `${root}\0${file}`;
     if (!cache7.has(key2)) {
-      const source = byPath2.get(key2);
+      const source = sourceAt(root, file, key2);
       const redaction = source ? redact(source, model) : void 0;
       cache7.set(key2, source && redaction ? { file: source, redaction } : void 0);
     }
@@ -64612,10 +64778,11 @@ function fileView(model, files, note, lookups) {
     }
   });
 }
-function appliedNamespaces(model, file) {
-  let key2 = "";
-  for (const resource of model.resourcesIn(file)) key2 += `${resource.appliedNamespace ?? ""}\0`;
-  return key2;
+function sameNamespaces(record, resources) {
+  const { namespaces } = record;
+  if (namespaces.length !== resources.length) return false;
+  for (let at = 0; at < resources.length; at++) if (resources[at].appliedNamespace !== namespaces[at]) return false;
+  return true;
 }
 function sameLookups(lookups, model, roots) {
   const byDir = new Map(roots.map((root) => [root.dir, root]));
@@ -64675,9 +64842,12 @@ var init_incremental = __esm({
         if (slot === void 0) this.slots.set(id, slot = this.slots.size);
         const records = this.recordsFor(ctx.model, files);
         const changed = [];
+        const changedAt = [];
         for (let at = 0; at < records.length; at++) {
           const record = records[at];
-          if (!valid || record.entries[slot] === void 0) changed.push(record.file);
+          if (valid && record.entries[slot] !== void 0) continue;
+          changed.push(record.file);
+          changedAt.push(at);
         }
         const fresh = new Map(changed.map((file) => [file, { reports: [], notes: [] }]));
         const byPath2 = new Map(changed.map((file) => [file.absPath, file]));
@@ -64712,13 +64882,16 @@ var init_incremental = __esm({
         const notes = [];
         const reports = [];
         let kept = 0;
+        let next = 0;
         for (let at = 0; at < records.length; at++) {
           const record = records[at];
-          const made = fresh.get(record.file);
-          if (made) record.entries[slot] = made;
-          else kept++;
+          const made = changedAt[next] === at ? fresh.get(record.file) : void 0;
+          if (made) {
+            next++;
+            record.entries[slot] = made;
+          } else kept++;
           const entry = made ?? record.entries[slot];
-          if (!entry) continue;
+          if (!entry || entry.notes.length === 0 && entry.reports.length === 0) continue;
           for (const note of entry.notes) notes.push(note);
           for (const item of entry.reports) {
             const report = restore(item, record.file, ctx.model);
@@ -64745,9 +64918,11 @@ var init_incremental = __esm({
         const next = /* @__PURE__ */ new Map();
         for (let at = 0; at < files.length; at++) {
           const file = files[at];
-          const namespaces = appliedNamespaces(model, file);
+          const resources = model.resourcesIn(file);
           let record = this.records.get(file);
-          if (!record || record.reported !== file.reported || record.namespaces !== namespaces) record = { file, reported: file.reported, namespaces, entries: [] };
+          if (!record || record.reported !== file.reported || !sameNamespaces(record, resources)) {
+            record = { file, reported: file.reported, namespaces: resources.map((resource) => resource.appliedNamespace), entries: [] };
+          }
           records.push(record);
           next.set(file, record);
         }
@@ -64924,11 +65099,12 @@ function marked(resources) {
 function sameItems(a, b) {
   return a.length === b.length && a.every((item, index) => item === b[index]);
 }
-var ModelMemo;
+var NO_OVERRIDES, ModelMemo;
 var init_model_memo = __esm({
   "src/lsp/model-memo.ts"() {
     "use strict";
     init_synthesized();
+    NO_OVERRIDES = Object.freeze([]);
     ModelMemo = class {
       run = 0;
       written = /* @__PURE__ */ new WeakMap();
@@ -64989,7 +65165,7 @@ var init_model_memo = __esm({
       /** A written resource applied as written (`make` copies it): the copy of the last run, reset, once per run. */
       writtenCopy(resource, build3, make) {
         const kept = this.copies.get(resource);
-        if (kept && kept.run === this.run - 1 && kept.build === build3 && kept.copy.applied && !hasUnknownSync(kept.copy)) {
+        if (kept && kept.run === this.run - 1 && kept.build === build3 && kept.copy.appliedNamespace === resource.appliedNamespace && kept.copy.applied && !hasUnknownSync(kept.copy)) {
           kept.run = this.run;
           this.stats.reused++;
           kept.copy.applied.build = build3;
@@ -65008,11 +65184,12 @@ var init_model_memo = __esm({
        */
       containersOf(resources, isWorkload, overridesFor, extract) {
         const out2 = [];
-        for (const resource of resources) {
-          const overrides = isWorkload(resource) ? overridesFor(resource) : [];
+        for (let at = 0; at < resources.length; at++) {
+          const resource = resources[at];
+          const overrides = isWorkload(resource) ? overridesFor(resource) : NO_OVERRIDES;
           const kept = this.containers.get(resource);
           if (kept && kept.namespace === resource.appliedNamespace && kept.applied === (resource.applied !== void 0) && sameItems(kept.overrides, overrides)) {
-            for (const container of kept.containers) out2.push(container);
+            for (let index = 0; index < kept.containers.length; index++) out2.push(kept.containers[index]);
             continue;
           }
           const containers = extract([resource], () => overrides);
@@ -65036,6 +65213,7 @@ var init_cache = __esm({
   "src/lsp/cache.ts"() {
     "use strict";
     init_load();
+    init_reuse();
     init_memo();
     init_model_memo();
     init_discover();
@@ -65051,6 +65229,7 @@ var init_cache = __esm({
        */
       constructor(maxAgeMs = 5e3) {
         this.maxAgeMs = maxAgeMs;
+        reuse.enabled = true;
       }
       maxAgeMs;
       discoveries = /* @__PURE__ */ new Map();

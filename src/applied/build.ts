@@ -29,6 +29,7 @@ import { hostFromRootFiles } from '../kustomize/host.js';
 import type { BuildMemo } from '../kustomize/memo.js';
 import type { ModelMemo } from '../lsp/model-memo.js';
 import { dirOf } from '../engine/collections.js';
+import { reuse } from '../engine/reuse.js';
 import { patchPathsOf } from '../kustomize/tree.js';
 import type { AppliedBuild, AppliedModel, AppliedProblem } from './types.js';
 import { appliedResource, asWrittenCopy } from './resource.js';
@@ -490,8 +491,22 @@ function patchFilesOf(kustomize: KustomizeIndex, root: Root): Set<string> {
   return new Set(kustomize.nodes.filter((node) => node.file.root === root).flatMap(patchPathsOf));
 }
 
-/** The parts of a Flux Kustomization's spec that Flux writes into the root kustomization (FLUX-LAYOUTS §1). */
+/**
+ * `fluxOverrides` of each Kustomization object, for the language server's next run (see
+ * `reuse`): they are read from the object alone (its value and where its fields are), which an
+ * object handed to another run keeps.
+ */
+const overridesOf = new WeakMap<Resource, { flux: FluxOverrides; key: string }>();
+
 function fluxOverrides(kustomization: Resource): { flux: FluxOverrides; key: string } {
+  if (!reuse.enabled) return readOverrides(kustomization);
+  let overrides = overridesOf.get(kustomization);
+  if (!overrides) overridesOf.set(kustomization, (overrides = readOverrides(kustomization)));
+  return overrides;
+}
+
+/** The parts of a Flux Kustomization's spec that Flux writes into the root kustomization (FLUX-LAYOUTS §1). */
+function readOverrides(kustomization: Resource): { flux: FluxOverrides; key: string } {
   const spec = asRecord(kustomization.value.spec) ?? {};
   const at = (path: (string | number)[]): Location =>
     kustomization.applied?.locate(['spec', ...path]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ['spec', ...path] };

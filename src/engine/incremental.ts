@@ -24,7 +24,7 @@
 import type { RunNote } from '../model/finding.js';
 import type { Model } from '../model/model.js';
 import type { Report, Rule, RuleContext } from '../model/rule.js';
-import type { Root, SourceFile } from '../model/workspace.js';
+import type { Resource, Root, SourceFile } from '../model/workspace.js';
 
 type AnyRule = Rule<string, never>;
 
@@ -44,8 +44,8 @@ interface FileEntry {
 interface FileRecord {
   file: SourceFile;
   reported: boolean;
-  /** The file's written resources' applied namespaces (see appliedNamespaces). */
-  namespaces: string;
+  /** The applied namespaces of the file's written resources, in order (see sameNamespaces). */
+  namespaces: Array<string | undefined>;
   entries: Array<FileEntry | undefined>;
 }
 
@@ -134,9 +134,13 @@ export class IncrementalLint {
     if (slot === undefined) this.slots.set(id, (slot = this.slots.size));
     const records = this.recordsFor(ctx.model, files);
     const changed: SourceFile[] = [];
+    /** Where the changed files are in `records`, in order. */
+    const changedAt: number[] = [];
     for (let at = 0; at < records.length; at++) {
       const record = records[at]!;
-      if (!valid || record.entries[slot] === undefined) changed.push(record.file);
+      if (valid && record.entries[slot] !== undefined) continue;
+      changed.push(record.file);
+      changedAt.push(at);
     }
 
     const fresh = new Map<SourceFile, FileEntry>(changed.map((file) => [file, { reports: [], notes: [] }]));
@@ -174,13 +178,17 @@ export class IncrementalLint {
     const notes: RunNote[] = [];
     const reports: Array<Report<string>> = [];
     let kept = 0;
+    let next = 0;
     for (let at = 0; at < records.length; at++) {
       const record = records[at]!;
-      const made = fresh.get(record.file);
-      if (made) record.entries[slot] = made;
-      else kept++;
+      // The changed files are the ones at `changedAt`, in order: no lookup per file.
+      const made = changedAt[next] === at ? fresh.get(record.file) : undefined;
+      if (made) {
+        next++;
+        record.entries[slot] = made;
+      } else kept++;
       const entry = made ?? record.entries[slot];
-      if (!entry) continue;
+      if (!entry || (entry.notes.length === 0 && entry.reports.length === 0)) continue;
       for (const note of entry.notes) notes.push(note);
       for (const item of entry.reports) {
         const report = restore(item, record.file, ctx.model);
@@ -209,9 +217,11 @@ export class IncrementalLint {
     const next = new Map<SourceFile, FileRecord>();
     for (let at = 0; at < files.length; at++) {
       const file = files[at]!;
-      const namespaces = appliedNamespaces(model, file);
+      const resources = model.resourcesIn(file);
       let record = this.records.get(file);
-      if (!record || record.reported !== file.reported || record.namespaces !== namespaces) record = { file, reported: file.reported, namespaces, entries: [] };
+      if (!record || record.reported !== file.reported || !sameNamespaces(record, resources)) {
+        record = { file, reported: file.reported, namespaces: resources.map((resource) => resource.appliedNamespace), entries: [] };
+      }
       records.push(record);
       next.set(file, record);
     }
@@ -233,10 +243,11 @@ export class IncrementalLint {
  * tree gives it (the SOPS rules name a Secret by it in their notes). A file whose resources got
  * another one, because a kustomization.yaml above it changed, is checked again.
  */
-function appliedNamespaces(model: Model, file: SourceFile): string {
-  let key = '';
-  for (const resource of model.resourcesIn(file)) key += `${resource.appliedNamespace ?? ''}\0`;
-  return key;
+function sameNamespaces(record: FileRecord, resources: readonly Resource[]): boolean {
+  const { namespaces } = record;
+  if (namespaces.length !== resources.length) return false;
+  for (let at = 0; at < resources.length; at++) if (resources[at]!.appliedNamespace !== namespaces[at]) return false;
+  return true;
 }
 
 /** Whether every lookup by path of the kept entries finds the same file in this run (a root that is gone finds nothing). */

@@ -397,14 +397,28 @@ function sourceViews(
   model: Model,
 ): Pick<LintResult, 'sourceLines' | 'frameRegion'> & { redaction(root: string, file: string): Redaction | undefined } {
   // Findings name a file by its root's folder and its root-relative path, as the files do: no path.join per file.
-  const byPath = new Map(files.map((file) => [`${file.root.dir}\0${file.path}`, file]));
+  // The index is made from the ninth file with findings on: a run with findings in a few files
+  // (an editor's run) looks those up in the list instead (as the index would: the last match).
+  let byPath: Map<string, SourceFile> | undefined;
+  let lookups = 0;
+  const sourceAt = (root: string, relative: string, key: string): SourceFile | undefined => {
+    if (byPath === undefined && ++lookups <= 8) {
+      for (let at = files.length - 1; at >= 0; at--) {
+        const candidate = files[at]!;
+        if (candidate.path === relative && candidate.root.dir === root) return candidate;
+      }
+      return undefined;
+    }
+    byPath ??= new Map(files.map((candidate) => [`${candidate.root.dir}\0${candidate.path}`, candidate]));
+    return byPath.get(key);
+  };
   // The lines and line starts of a redacted text are cut on first use: only code frames need
   // them, and a run printing JSON or SARIF redacts every file with findings for the messages alone.
   const cache = new Map<string, { file: SourceFile; redaction: Redaction; lines?: string[]; lineStarts?: number[] } | undefined>();
   const view = (root: string, file: string) => {
     const key = `${root}\0${file}`;
     if (!cache.has(key)) {
-      const source = byPath.get(key);
+      const source = sourceAt(root, file, key);
       const redaction = source ? redact(source, model) : undefined;
       cache.set(key, source && redaction ? { file: source, redaction } : undefined);
     }

@@ -163,6 +163,14 @@ export function buildFluxGraph(model: Model): FluxGraph {
     return { link: { status: 'unlinked', reason: `${where}, and ${reason}` }, dir: target, source: included };
   };
 
+  // One kustomize build per kustomization and run: the Kustomizations' entries and rules (`kustomizeBuild`) share them.
+  const buildCache = new Map<KustomizeNode, Build>();
+  const buildOf = (node: KustomizeNode): Build => {
+    let build = buildCache.get(node);
+    if (!build) buildCache.set(node, (build = kustomizeBuild(node, model.kustomize, treeOf(node.file.root))));
+    return build;
+  };
+
   const kustomizations: FluxKustomization[] = model.ofKind('Kustomization', KUSTOMIZE_GROUP).map((resource) => {
     const base = consumer(resource);
     const decryption = asRecord(getIn(resource.value, ['spec', 'decryption']));
@@ -194,7 +202,7 @@ export function buildFluxGraph(model: Model): FluxGraph {
     let build: Build | undefined;
     if (hasKustomizationFile(tree, path.dir)) {
       entry.kustomization = model.kustomize.at(link.root, path.dir);
-      if (entry.kustomization) build = kustomizeBuild(entry.kustomization, model.kustomize, tree);
+      if (entry.kustomization) build = buildOf(entry.kustomization);
     } else {
       build = generatedBuild(path.dir, model.kustomize, tree, entry.excluded);
     }
@@ -247,7 +255,6 @@ export function buildFluxGraph(model: Model): FluxGraph {
   // whose source or path does not resolve applies nothing (and is reported for that).
   const opaque = kustomizations.filter((k) => !k.known && (k.link.status === 'unlinked' || k.link.status === 'external'));
 
-  const buildCache = new Map<KustomizeNode, Build>();
   let unknownSyncCreator: { resource: Resource | undefined } | undefined;
   const graph: FluxGraph = {
     sources,
@@ -296,11 +303,7 @@ export function buildFluxGraph(model: Model): FluxGraph {
       }
       return undefined;
     },
-    kustomizeBuild(node) {
-      let build = buildCache.get(node);
-      if (!build) buildCache.set(node, (build = kustomizeBuild(node, model.kustomize, treeOf(node.file.root))));
-      return build;
-    },
+    kustomizeBuild: buildOf,
     entryAt(root, relative) {
       const tree = treeOf(root);
       return tree.files.has(relative) ? 'file' : tree.dirs.has(relative) ? 'directory' : undefined;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import ignore from 'ignore';
 import type { KustomizeIndex, KustomizeNode, Resource, RootFiles, SourceFile } from '../model/workspace.js';
 import { dirOf } from '../engine/collections.js';
+import { reuse } from '../engine/reuse.js';
 import { asArray, asRecord, asString, getIn } from '../engine/values.js';
 import { isSourceIgnoreFile, kustomizationIn } from '../workspace/source-file.js';
 import type { RepeatedInclusion } from './types.js';
@@ -125,6 +126,21 @@ function patternLines(text: string): string[] {
  */
 export function sourceIgnoreMatcher(tree: RootFiles, gitRepository: Resource | undefined): (relative: string) => boolean {
   const specIgnore = gitRepository ? asString(getIn(gitRepository.value, ['spec', 'ignore'])) : undefined;
+  if (!reuse.enabled) return makeIgnoreMatcher(tree, specIgnore);
+  // The language server's next run: the same patterns and `.sourceignore` files give the same matcher (and its answers so far).
+  const key = `${tree.root.dir}\0${specIgnore === undefined ? '' : `=${specIgnore}`}`;
+  const files = sourceIgnoresIn(tree);
+  const kept = matchers.get(key);
+  if (kept && kept.files.length === files.length && kept.files.every((file, index) => file === files[index])) return kept.matcher;
+  const matcher = makeIgnoreMatcher(tree, specIgnore);
+  matchers.set(key, { files, matcher });
+  return matcher;
+}
+
+/** Matchers by root folder and `spec.ignore`, with the `.sourceignore` files they were made from (see `reuse`). */
+const matchers = new Map<string, { files: readonly SourceFile[]; matcher: (relative: string) => boolean }>();
+
+function makeIgnoreMatcher(tree: RootFiles, specIgnore: string | undefined): (relative: string) => boolean {
   const specPatterns = specIgnore === undefined ? [] : patternLines(specIgnore);
   const nested: Array<{ base: string; matches: (relative: string) => boolean }> = [];
   let userPatterns = specPatterns.length > 0;

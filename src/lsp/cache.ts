@@ -1,5 +1,6 @@
 import { loadRootConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
+import { reuse } from '../engine/reuse.js';
 import { BuildMemo } from '../kustomize/memo.js';
 import { ModelMemo } from './model-memo.js';
 import type { SourceFile } from '../model/workspace.js';
@@ -53,7 +54,10 @@ export class LoadCache {
    *   a safety net for changes nobody reported (a `git add`, a checkout in an editor that does
    *   not watch files).
    */
-  constructor(private readonly maxAgeMs = 5000) {}
+  constructor(private readonly maxAgeMs = 5000) {
+    // Unchanged objects reach the next run: what was derived from one alone is kept by it.
+    reuse.enabled = true;
+  }
 
   /** True when some entry is older than `maxAgeMs`: a refreshing run would read it again. */
   refreshDue(): boolean {

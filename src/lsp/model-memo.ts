@@ -38,6 +38,9 @@ function marked(resources: readonly Resource[]): boolean {
   return resources.some(hasUnknownSync);
 }
 
+/** The overrides of what is no workload: one frozen empty list, not one per resource and run. */
+const NO_OVERRIDES: ImageOverride[] = Object.freeze([]) as unknown as ImageOverride[];
+
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((item, index) => item === b[index]);
 }
@@ -106,7 +109,8 @@ export class ModelMemo {
   /** A written resource applied as written (`make` copies it): the copy of the last run, reset, once per run. */
   writtenCopy(resource: Resource, build: Resource | undefined, make: () => Resource): Resource {
     const kept = this.copies.get(resource);
-    if (kept && kept.run === this.run - 1 && kept.build === build && kept.copy.applied && !hasUnknownSync(kept.copy)) {
+    // A copy carries the applied namespace its written resource had (a kustomization above the file may have changed it since).
+    if (kept && kept.run === this.run - 1 && kept.build === build && kept.copy.appliedNamespace === resource.appliedNamespace && kept.copy.applied && !hasUnknownSync(kept.copy)) {
       kept.run = this.run;
       this.stats.reused++;
       kept.copy.applied.build = build;
@@ -131,11 +135,12 @@ export class ModelMemo {
     extract: (resources: readonly Resource[], overridesFor: (resource: Resource) => ImageOverride[]) => Container[],
   ): Container[] {
     const out: Container[] = [];
-    for (const resource of resources) {
-      const overrides = isWorkload(resource) ? overridesFor(resource) : [];
+    for (let at = 0; at < resources.length; at++) {
+      const resource = resources[at]!;
+      const overrides = isWorkload(resource) ? overridesFor(resource) : NO_OVERRIDES;
       const kept = this.containers.get(resource);
       if (kept && kept.namespace === resource.appliedNamespace && kept.applied === (resource.applied !== undefined) && sameItems(kept.overrides, overrides)) {
-        for (const container of kept.containers) out.push(container);
+        for (let index = 0; index < kept.containers.length; index++) out.push(kept.containers[index]!);
         continue;
       }
       const containers = extract([resource], () => overrides);

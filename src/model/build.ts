@@ -196,10 +196,11 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
   };
   // Objects Flux creates outside git: the FluxInstance sync (from the creators as written; the
   // applied creators are synthesized again in the build) and config externalSources.
-  const filesByPath = new Map(files.map((file) => [file.absPath, file]));
+  // Made when a config names an external source's file (a lookup by path), not for every run.
+  let filesByPath: Map<string, SourceFile> | undefined;
   const synthetic = [
     ...synthesizeSyncObjects(written, (message, file) => note({ message, file })),
-    ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath)),
+    ...synthesizeExternalSources(roots, (absPath) => (filesByPath ??= new Map(files.map((file) => [file.absPath, file]))).get(absPath)),
     ...synthesizeBootstrap(files, (file) => (byFile.get(file) ?? []).length > 0),
   ];
   const applied = buildApplied({

@@ -5,6 +5,7 @@ import type { YamlPath } from '../model/finding.js';
 import type { Resource } from '../model/workspace.js';
 import type { Model } from '../model/model.js';
 import type { AppliedBuild } from '../applied/types.js';
+import { reuse } from '../engine/reuse.js';
 import { KUSTOMIZATION_SCOPE, POD_SCOPE, SAME_NAMESPACE, type DataRef, type RequiredKey } from './types.js';
 
 export const NOTIFICATION_GROUP = 'notification.toolkit.fluxcd.io';
@@ -43,7 +44,7 @@ const PROXY_KEYS: RequiredKey[] = [{ anyOf: ['address'], reason: 'it holds the p
 function sourceRefs(model: Model): DataRef[] {
   const refs: DataRef[] = [];
   for (const kind of SOURCE_KINDS) {
-    for (const resource of model.ofKind(kind, SOURCE_GROUP)) {
+    each(memos.source, model.ofKind(kind, SOURCE_GROUP), refs, (resource, refs) => {
       const effect = `source-controller cannot fetch the ${kind}`;
       const url = asString(resource.get(['spec', 'url'])) ?? '';
       const ssh = kind === 'GitRepository' && url.startsWith('ssh://');
@@ -54,46 +55,48 @@ function sourceRefs(model: Model): DataRef[] {
       push(refs, localSecret(resource, ['spec', 'certSecretRef'], effect));
       push(refs, localSecret(resource, ['spec', 'proxySecretRef'], effect, PROXY_KEYS));
       push(refs, localSecret(resource, ['spec', 'verify', 'secretRef'], `source-controller cannot verify the ${kind}, so it is not used`));
-    }
+    });
   }
   return refs;
 }
 
 /** `kubeConfig.secretRef` of Kustomizations and HelmReleases (fluxcd/pkg runtime/client `Impersonator`). */
-function kubeConfigRefs(model: Model): DataRef[] {
+function kubeConfigRefs(kinds: FluxKinds): DataRef[] {
   const refs: DataRef[] = [];
-  for (const resource of [...model.ofKind('Kustomization', KUSTOMIZE_GROUP), ...model.ofKind('HelmRelease', HELM_GROUP)]) {
+  const find = (resource: Resource, refs: DataRef[]): void => {
     const path = ['spec', 'kubeConfig', 'secretRef'];
     const ref = localSecret(resource, path, 'the controller cannot connect to the remote cluster');
-    if (!ref) continue;
+    if (!ref) return;
     ref.outOfBand = 'kubeconfig Secrets for remote clusters are created outside git (flux create secret, a script, Cluster API)';
     const key = asScalarString(resource.get([...path, 'key']));
     if (key !== undefined && key !== '') ref.key = { name: key, path: [...path, 'key'] };
     else ref.requiredKeys = [{ anyOf: ['value', 'value.yaml'], reason: 'kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml' }];
     refs.push(ref);
-  }
+  };
+  each(memos.kubeConfig, kinds.kustomizations, refs, find);
+  each(memos.kubeConfig, kinds.helmReleases, refs, find);
   return refs;
 }
 
 /** Notification `Provider` and `Receiver` Secrets, and image automation `ImageRepository` Secrets. */
 function notificationAndImageRefs(model: Model): DataRef[] {
   const refs: DataRef[] = [];
-  for (const resource of model.ofKind('Provider', NOTIFICATION_GROUP)) {
+  each(memos.notification, model.ofKind('Provider', NOTIFICATION_GROUP), refs, (resource, refs) => {
     const effect = 'notification-controller cannot send alerts through this Provider';
     push(refs, localSecret(resource, ['spec', 'secretRef'], effect));
     push(refs, localSecret(resource, ['spec', 'certSecretRef'], effect));
     push(refs, localSecret(resource, ['spec', 'proxySecretRef'], effect, PROXY_KEYS));
-  }
-  for (const resource of model.ofKind('Receiver', NOTIFICATION_GROUP)) {
+  });
+  each(memos.notification, model.ofKind('Receiver', NOTIFICATION_GROUP), refs, (resource, refs) => {
     // notification-controller ReceiverReconciler.token: "required fields 'token'".
     push(refs, localSecret(resource, ['spec', 'secretRef'], 'the Receiver is not ready and its webhook rejects every call', [{ anyOf: ['token'], reason: 'it validates webhook calls with it' }]));
-  }
-  for (const resource of model.ofKind('ImageRepository', IMAGE_GROUP)) {
+  });
+  each(memos.notification, model.ofKind('ImageRepository', IMAGE_GROUP), refs, (resource, refs) => {
     const effect = 'image-reflector-controller cannot scan the registry';
     push(refs, localSecret(resource, ['spec', 'secretRef'], effect));
     push(refs, localSecret(resource, ['spec', 'certSecretRef'], effect));
     push(refs, localSecret(resource, ['spec', 'proxySecretRef'], effect, PROXY_KEYS));
-  }
+  });
   return refs;
 }
 
@@ -112,9 +115,9 @@ function namedSecret(resource: Resource, path: YamlPath, namespace: string | und
  * `distribution.artifactPullSecret` authenticates the operator's manifests pull. The same
  * `sync` block in the values of a flux-instance chart HelmRelease is read in the release namespace.
  */
-function fluxInstanceRefs(model: Model): DataRef[] {
+function fluxInstanceRefs(model: Model, kinds: FluxKinds): DataRef[] {
   const refs: DataRef[] = [];
-  const syncRefs = (resource: Resource, base: YamlPath, namespace: string | undefined): void => {
+  const syncRefs = (resource: Resource, base: YamlPath, namespace: string | undefined, refs: DataRef[]): void => {
     const sync = asRecord(resource.get(base));
     if (!sync) return;
     const url = asString(sync.url) ?? '';
@@ -122,25 +125,25 @@ function fluxInstanceRefs(model: Model): DataRef[] {
     const required = ssh ? { requiredKeys: [{ anyOf: ['identity'], reason: 'its ssh:// URL authenticates with this private key' }, { anyOf: ['known_hosts'], reason: 'its ssh:// URL checks the server against these host keys' }] } : {};
     push(refs, namedSecret(resource, [...base, 'pullSecret'], namespace, 'source-controller cannot fetch the sync source, so the cluster is not reconciled', required));
   };
-  for (const resource of model.ofKind('FluxInstance', OPERATOR_GROUP)) {
+  each(memos.fluxInstance, model.ofKind('FluxInstance', OPERATOR_GROUP), refs, (resource, refs) => {
     const namespace = resource.appliedNamespace;
-    syncRefs(resource, ['spec', 'sync'], namespace);
+    syncRefs(resource, ['spec', 'sync'], namespace, refs);
     push(refs, namedSecret(resource, ['spec', 'distribution', 'artifactPullSecret'], namespace, 'the Flux Operator cannot pull the distribution manifests'));
     push(refs, namedSecret(resource, ['spec', 'distribution', 'imagePullSecret'], namespace, 'the kubelet pulls the Flux controller images without it, so pulls from a private registry fail', { pullSecret: true, scope: POD_SCOPE }));
-  }
-  for (const resource of model.ofKind('HelmRelease', HELM_GROUP)) {
+  });
+  each(memos.fluxInstance, kinds.helmReleases, refs, (resource, refs) => {
     const chart = asString(resource.get(['spec', 'chart', 'spec', 'chart'])) ?? asString(resource.get(['spec', 'chartRef', 'name']));
-    if (chart !== 'flux-instance') continue;
+    if (chart !== 'flux-instance') return;
     const namespace = asString(resource.get(['spec', 'targetNamespace'])) ?? resource.appliedNamespace;
-    syncRefs(resource, ['spec', 'values', 'instance', 'sync'], namespace);
-  }
+    syncRefs(resource, ['spec', 'values', 'instance', 'sync'], namespace, refs);
+  });
   return refs;
 }
 
 /** HelmRelease `valuesFrom` (with `valuesKey`). */
-function valuesFromRefs(model: Model): DataRef[] {
+function valuesFromRefs(kinds: FluxKinds): DataRef[] {
   const refs: DataRef[] = [];
-  for (const resource of model.ofKind('HelmRelease', HELM_GROUP)) {
+  each(memos.valuesFrom, kinds.helmReleases, refs, (resource, refs) => {
     asArray(resource.get(['spec', 'valuesFrom'])).forEach((_, index) => {
       const path = ['spec', 'valuesFrom', index];
       const ref = typedRef(resource, path);
@@ -152,14 +155,14 @@ function valuesFromRefs(model: Model): DataRef[] {
         optional: ref.item.optional === true, optionalKey: false, effect: 'the Helm release fails', scope: SAME_NAMESPACE,
       });
     });
-  }
+  });
   return refs;
 }
 
 /** tofu-controller `varsFrom` (with `varsKeys`), `backendConfigsFrom` and runner pod env. */
 function terraformRefs(model: Model): DataRef[] {
   const refs: DataRef[] = [];
-  for (const resource of model.ofKind('Terraform', TERRAFORM_GROUP)) {
+  each(memos.terraform, model.ofKind('Terraform', TERRAFORM_GROUP), refs, (resource, refs) => {
     // Field by field, no spread of shared fields (see kustomizationRefs).
     const namespace = resource.appliedNamespace;
     for (const field of ['varsFrom', 'backendConfigsFrom'] as const) {
@@ -193,7 +196,7 @@ function terraformRefs(model: Model): DataRef[] {
         refs.push({ referrer: resource, namespace, scope: SAME_NAMESPACE, optionalKey: true, kind, name, path: [...path, 'name'], key: { name: asScalarString(ref.key) ?? '', path: [...path, 'key'] }, optional: ref.optional === true, effect: 'the runner pod does not start' });
       }
     });
-  }
+  });
   return refs;
 }
 
@@ -221,17 +224,20 @@ function applies(build: AppliedBuild, resource: Resource): boolean {
 }
 
 /** Kustomization `postBuild.substituteFrom` and `decryption.secretRef`: the Kustomization's own namespace. */
-function kustomizationRefs(model: Model): DataRef[] {
+function kustomizationRefs(model: Model, kinds: FluxKinds): DataRef[] {
   const refs: DataRef[] = [];
-  for (const resource of model.ofKind('Kustomization', KUSTOMIZE_GROUP)) {
+  for (const resource of kinds.kustomizations) {
     // Each reference written out field by field: an object spread of shared fields (`{...base, kind}`)
     // made this function ten times slower (2 ms of every run on 200 Kustomizations).
     const namespace = resource.appliedNamespace;
-    asArray(resource.get(['spec', 'postBuild', 'substituteFrom'])).forEach((_, index) => {
-      const path = ['spec', 'postBuild', 'substituteFrom', index];
-      const ref = typedRef(resource, path);
-      if (ref) refs.push({ referrer: resource, namespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true, kind: ref.kind, name: ref.name, path: [...path, 'name'], optional: ref.item.optional === true, effect: 'the Kustomization fails to build' });
+    each(memos.substituteFrom, [resource], refs, (resource, refs) => {
+      asArray(resource.get(['spec', 'postBuild', 'substituteFrom'])).forEach((_, index) => {
+        const path = ['spec', 'postBuild', 'substituteFrom', index];
+        const ref = typedRef(resource, path);
+        if (ref) refs.push({ referrer: resource, namespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true, kind: ref.kind, name: ref.name, path: [...path, 'name'], optional: ref.item.optional === true, effect: 'the Kustomization fails to build' });
+      });
     });
+    // Made in every run: whether the Kustomization is an entry point depends on the other objects.
     const secret = asString(resource.get(['spec', 'decryption', 'secretRef', 'name']));
     if (secret !== undefined) {
       const ref: DataRef = {
@@ -250,6 +256,51 @@ function kustomizationRefs(model: Model): DataRef[] {
   return refs;
 }
 
+/** The HelmReleases and Flux Kustomizations of the model, listed once for all the functions above. */
+interface FluxKinds {
+  helmReleases: readonly Resource[];
+  kustomizations: readonly Resource[];
+}
+
 export function fluxRefs(model: Model): DataRef[] {
-  return [...valuesFromRefs(model), ...terraformRefs(model), ...kustomizationRefs(model), ...sourceRefs(model), ...kubeConfigRefs(model), ...notificationAndImageRefs(model), ...fluxInstanceRefs(model)];
+  const kinds: FluxKinds = { helmReleases: model.ofKind('HelmRelease', HELM_GROUP), kustomizations: model.ofKind('Kustomization', KUSTOMIZE_GROUP) };
+  return [...valuesFromRefs(kinds), ...terraformRefs(model), ...kustomizationRefs(model, kinds), ...sourceRefs(model), ...kubeConfigRefs(kinds), ...notificationAndImageRefs(model), ...fluxInstanceRefs(model, kinds)];
+}
+
+/**
+ * The references an object gives by itself (its value and applied namespace), kept by object
+ * for the language server's next run (see `reuse`), one memo per kind of reference: an
+ * unchanged object is the same object there.
+ */
+interface KeptRefs {
+  namespace: string | undefined;
+  refs: DataRef[];
+}
+
+const memos = {
+  source: new WeakMap<Resource, KeptRefs>(),
+  kubeConfig: new WeakMap<Resource, KeptRefs>(),
+  notification: new WeakMap<Resource, KeptRefs>(),
+  fluxInstance: new WeakMap<Resource, KeptRefs>(),
+  valuesFrom: new WeakMap<Resource, KeptRefs>(),
+  terraform: new WeakMap<Resource, KeptRefs>(),
+  substituteFrom: new WeakMap<Resource, KeptRefs>(),
+};
+
+/** `find` the references of each resource, into `refs`: kept ones when the resource and its namespace are the same. */
+function each(memo: WeakMap<Resource, KeptRefs>, resources: readonly Resource[], refs: DataRef[], find: (resource: Resource, refs: DataRef[]) => void): void {
+  for (let index = 0; index < resources.length; index++) {
+    const resource = resources[index]!;
+    if (!reuse.enabled) {
+      find(resource, refs);
+      continue;
+    }
+    let kept = memo.get(resource);
+    if (kept === undefined || kept.namespace !== resource.appliedNamespace) {
+      kept = { namespace: resource.appliedNamespace, refs: [] };
+      find(resource, kept.refs);
+      memo.set(resource, kept);
+    }
+    for (let at = 0; at < kept.refs.length; at++) refs.push(kept.refs[at]!);
+  }
 }

@@ -3,6 +3,7 @@ import { HELM_GROUP } from '../flux/kinds.js';
 import { asRecord } from '../engine/values.js';
 import type { YamlPath } from '../model/finding.js';
 import type { Model } from '../model/model.js';
+import type { Resource } from '../model/workspace.js';
 import { helmReleaseTarget } from './helm-release.js';
 import type { NameResolver } from './pods.js';
 import type { DataRef } from './types.js';
@@ -16,18 +17,21 @@ const RELEASE_SCOPE = 'a chart reads an existing Secret from the namespace it in
  */
 export function helmValuesRefs(model: Model, resolveName: NameResolver): DataRef[] {
   const refs: DataRef[] = [];
-  for (const resource of model.ofKind('HelmRelease', HELM_GROUP)) {
-    const namespace = helmReleaseTarget(resource).namespace;
-    walk(resource.get(['spec', 'values']), ['spec', 'values'], (path, raw) => {
-      const name = resolveName(resource, raw, 'helmValues');
-      if (name === undefined) return;
-      refs.push({
-        referrer: resource, kind: 'Secret', name, namespace, path, optional: false, optionalKey: false,
-        effect: "the chart's pods that read it do not start", scope: RELEASE_SCOPE,
-      });
-    });
-  }
+  for (const resource of model.ofKind('HelmRelease', HELM_GROUP)) helmValuesRefsOf(resource, resolveName, refs);
   return refs;
+}
+
+/** The `existingSecret` references in one HelmRelease's values, added to `refs`. */
+export function helmValuesRefsOf(resource: Resource, resolveName: NameResolver, refs: DataRef[]): void {
+  const namespace = helmReleaseTarget(resource).namespace;
+  walk(resource.get(['spec', 'values']), ['spec', 'values'], (path, raw) => {
+    const name = resolveName(resource, raw, 'helmValues');
+    if (name === undefined) return;
+    refs.push({
+      referrer: resource, kind: 'Secret', name, namespace, path, optional: false, optionalKey: false,
+      effect: "the chart's pods that read it do not start", scope: RELEASE_SCOPE,
+    });
+  });
 }
 
 /** `path` is one array pushed and popped as the walk goes, copied for each name found. */

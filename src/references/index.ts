@@ -6,8 +6,12 @@ import { describeObject } from '../flux/describe.js';
 import type { Model } from '../model/model.js';
 import { fluxRefs } from './flux.js';
 import { helmReleaseTarget, renderReleaseTemplate } from './helm-release.js';
-import { helmValuesRefs } from './helm-values.js';
-import { containerRefs, podSpecRefs, type NameResolver } from './pods.js';
+import { helmValuesRefs, helmValuesRefsOf } from './helm-values.js';
+import { containerRefs, podSpecRefs, podSpecRefsOf, serviceAccountRefs, type NameResolver } from './pods.js';
+import { reuse } from '../engine/reuse.js';
+import { HELM_GROUP } from '../flux/kinds.js';
+import type { RunNote } from '../model/finding.js';
+import type { Container, Resource } from '../model/workspace.js';
 import type { DataRef } from './types.js';
 
 export type { DataRef, RequiredKey } from './types.js';
@@ -18,7 +22,7 @@ export { helmReleaseTarget, renderReleaseTemplate } from './helm-release.js';
  * and `{{ .Release.Namespace }}` are rendered; references with other expressions, and names
  * holding a Flux substitution variable, are skipped with one note per object.
  */
-function nameResolver(model: Model): NameResolver {
+function nameResolver(model: Pick<Model, 'note'>): NameResolver {
   return (referrer, raw, origin) => {
     if (origin !== 'helmValues' || !raw.includes('{{')) return raw;
     const rendered = renderReleaseTemplate(raw, helmReleaseTarget(referrer));
@@ -41,9 +45,70 @@ export function dataReferences(model: Model): readonly DataRef[] {
   return refs;
 }
 
+/**
+ * The references one object gives (a container, a pod spec, a HelmRelease's values) and the
+ * notes made finding them, for the language server's next run: an unchanged object is the
+ * same object there, and its references are the same while its referrer's applied namespace
+ * (which the release namespace and template rendering read) is too. Notes are made again, in
+ * their place.
+ */
+interface KeptRefs {
+  namespace: string | undefined;
+  refs: DataRef[];
+  notes: RunNote[];
+}
+
+const byContainer = new WeakMap<Container, KeptRefs>();
+const byPodSpec = new WeakMap<Resource, KeptRefs>();
+const byValues = new WeakMap<Resource, KeptRefs>();
+
 function collect(model: Model): DataRef[] {
-  const resolveName = nameResolver(model);
-  const all = [...containerRefs(model.containers, resolveName), ...podSpecRefs(model, resolveName), ...fluxRefs(model), ...helmValuesRefs(model, resolveName)];
+  if (!reuse.enabled) {
+    const resolveName = nameResolver(model);
+    return usable(model, [...containerRefs(model.containers, resolveName), ...podSpecRefs(model, resolveName), ...fluxRefs(model), ...helmValuesRefs(model, resolveName)]);
+  }
+  let made: RunNote[] | undefined;
+  const resolveName = nameResolver({
+    note: (note) => {
+      made?.push(note);
+      model.note(note);
+    },
+  });
+  const all: DataRef[] = [];
+  const kept = <K extends object>(memo: WeakMap<K, KeptRefs>, key: K, referrer: Resource, find: (refs: DataRef[]) => void): void => {
+    const namespace = referrer.appliedNamespace;
+    let entry = memo.get(key);
+    if (entry !== undefined && entry.namespace === namespace) {
+      for (let index = 0; index < entry.notes.length; index++) model.note(entry.notes[index]!);
+    } else {
+      made = [];
+      entry = { namespace, refs: [], notes: made };
+      find(entry.refs);
+      made = undefined;
+      memo.set(key, entry);
+    }
+    for (let index = 0; index < entry.refs.length; index++) all.push(entry.refs[index]!);
+  };
+  const containers = model.containers;
+  for (let index = 0; index < containers.length; index++) {
+    const container = containers[index]!;
+    kept(byContainer, container, container.resource, (refs) => {
+      for (const ref of containerRefs([container], resolveName)) refs.push(ref);
+    });
+  }
+  const resources = model.resources;
+  for (let index = 0; index < resources.length; index++) {
+    const resource = resources[index]!;
+    kept(byPodSpec, resource, resource, (refs) => podSpecRefsOf(resource, resolveName, refs));
+  }
+  serviceAccountRefs(model, resolveName, all);
+  for (const ref of fluxRefs(model)) all.push(ref);
+  for (const resource of model.ofKind('HelmRelease', HELM_GROUP)) kept(byValues, resource, resource, (refs) => helmValuesRefsOf(resource, resolveName, refs));
+  return usable(model, all);
+}
+
+/** The references that are checked: the others are noted. */
+function usable(model: Model, all: DataRef[]): DataRef[] {
   return all.filter((ref) => {
     // A sync source the linter made is checked through the FluxInstance (its pullSecret); the sync
     // Kustomization is not: what the FluxInstance's patches add to it (decryption) is checked there.

@@ -83,39 +83,46 @@ export function podSpecRefs(model: Model, resolveName: NameResolver): DataRef[] 
   const refs: DataRef[] = [];
   // Indexed loops: thousands of resources, mostly before V8 optimises this (no iterator results, closures or path spreads).
   const resources = model.resources;
-  for (let resourceIndex = 0; resourceIndex < resources.length; resourceIndex++) {
-    const resource = resources[resourceIndex]!;
-    const specPath = podSpecPath(resource);
-    const spec = specPath ? asRecord(resource.get(specPath)) : undefined;
-    if (!specPath || !spec) continue;
-    const namespace = resource.appliedNamespace;
-    const volumes = spec.volumes;
-    const volumeCount = Array.isArray(volumes) ? volumes.length : 0;
-    for (let index = 0; index < volumeCount; index++) {
-      const volume = asRecord((volumes as unknown[])[index]);
-      if (!volume) continue;
-      const path = specPath.concat('volumes', index);
-      const secret = asRecord(volume.secret);
-      if (secret) volumeSourceRefs(resource, namespace, secret, path.concat('secret'), 'Secret', 'secretName', resolveName, refs);
-      const configMap = asRecord(volume.configMap);
-      if (configMap) volumeSourceRefs(resource, namespace, configMap, path.concat('configMap'), 'ConfigMap', 'name', resolveName, refs);
-      const sources = asRecord(volume.projected)?.sources;
-      if (!Array.isArray(sources)) continue;
-      for (let sourceIndex = 0; sourceIndex < sources.length; sourceIndex++) {
-        const projected = asRecord(sources[sourceIndex]);
-        const sourcePath = path.concat('projected', 'sources', sourceIndex);
-        const projectedSecret = asRecord(projected?.secret);
-        if (projectedSecret) volumeSourceRefs(resource, namespace, projectedSecret, sourcePath.concat('secret'), 'Secret', 'name', resolveName, refs);
-        const projectedConfigMap = asRecord(projected?.configMap);
-        if (projectedConfigMap) volumeSourceRefs(resource, namespace, projectedConfigMap, sourcePath.concat('configMap'), 'ConfigMap', 'name', resolveName, refs);
-      }
+  for (let resourceIndex = 0; resourceIndex < resources.length; resourceIndex++) podSpecRefsOf(resources[resourceIndex]!, resolveName, refs);
+  serviceAccountRefs(model, resolveName, refs);
+  return refs;
+}
+
+/** The references of one resource's pod spec (none when it has none), added to `refs`. */
+export function podSpecRefsOf(resource: Resource, resolveName: NameResolver, refs: DataRef[]): void {
+  const specPath = podSpecPath(resource);
+  const spec = specPath ? asRecord(resource.get(specPath)) : undefined;
+  if (!specPath || !spec) return;
+  const namespace = resource.appliedNamespace;
+  const volumes = spec.volumes;
+  const volumeCount = Array.isArray(volumes) ? volumes.length : 0;
+  for (let index = 0; index < volumeCount; index++) {
+    const volume = asRecord((volumes as unknown[])[index]);
+    if (!volume) continue;
+    const path = specPath.concat('volumes', index);
+    const secret = asRecord(volume.secret);
+    if (secret) volumeSourceRefs(resource, namespace, secret, path.concat('secret'), 'Secret', 'secretName', resolveName, refs);
+    const configMap = asRecord(volume.configMap);
+    if (configMap) volumeSourceRefs(resource, namespace, configMap, path.concat('configMap'), 'ConfigMap', 'name', resolveName, refs);
+    const sources = asRecord(volume.projected)?.sources;
+    if (!Array.isArray(sources)) continue;
+    for (let sourceIndex = 0; sourceIndex < sources.length; sourceIndex++) {
+      const projected = asRecord(sources[sourceIndex]);
+      const sourcePath = path.concat('projected', 'sources', sourceIndex);
+      const projectedSecret = asRecord(projected?.secret);
+      if (projectedSecret) volumeSourceRefs(resource, namespace, projectedSecret, sourcePath.concat('secret'), 'Secret', 'name', resolveName, refs);
+      const projectedConfigMap = asRecord(projected?.configMap);
+      if (projectedConfigMap) volumeSourceRefs(resource, namespace, projectedConfigMap, sourcePath.concat('configMap'), 'ConfigMap', 'name', resolveName, refs);
     }
-    pullSecretRefs(resource, spec, specPath, resolveName, refs);
   }
+  pullSecretRefs(resource, spec, specPath, resolveName, refs);
+}
+
+/** `imagePullSecrets` of every ServiceAccount, added to `refs`. */
+export function serviceAccountRefs(model: Model, resolveName: NameResolver, refs: DataRef[]): void {
   for (const account of model.ofKind('ServiceAccount', '')) {
     pullSecretRefs(account, account.value, [], resolveName, refs);
   }
-  return refs;
 }
 
 /** `imagePullSecrets` of a pod spec or ServiceAccount, added to `refs` (most have none: nothing is made for them). */

@@ -156,6 +156,73 @@ describe('the language server after each edit gives exactly what a whole run giv
     expect(new Set(counts).size).toBeGreaterThan(3);
   });
 
+  it('edits of one file that change findings on another: references (pull Secrets, env, volumes, Helm values), duplicates in a build and in a cluster, namespaces from a kustomization and a Flux Kustomization, notes of kept references', async () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'gitops-lint-differential-cross-'));
+    dirs.push(base);
+    const fluxKustomization = (targetNamespace: string) =>
+      `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: ssh://git@github.com/acme/fleet\n---\n` +
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./clusters\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n---\n` +
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: web\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./apps/web\n${targetNamespace}  sourceRef:\n    kind: GitRepository\n    name: flux-system\n---\n` +
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: jobs\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./apps/jobs\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+    const kustomization = (namespace: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${namespace}\nresources:\n  - deploy.yaml\n  - secrets.yaml\n  - config.yaml\n  - release.yaml\n`;
+    const deploy =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      imagePullSecrets:\n        - name: regcred\n' +
+      '      volumes:\n        - name: certs\n          secret:\n            secretName: certs\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:1.2.3\n          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef: {name: db, key: password}\n';
+    const secret = (name: string, namespace?: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n${namespace === undefined ? '' : `  namespace: ${namespace}\n`}type: Opaque\ndata:\n  password: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\nsops:\n  mac: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\n`;
+    const secrets = (pullName: string) => [secret(pullName), secret('db'), secret('certs'), secret('app-secret')].join('---\n');
+    const config = (name: string, namespace?: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${namespace === undefined ? '' : `  namespace: ${namespace}\n`}data:\n  mode: production\n`;
+    const release =
+      'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web-chart\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: web\n      sourceRef:\n        kind: HelmRepository\n        name: charts\n        namespace: flux-system\n' +
+      '  values:\n    auth:\n      existingSecret: app-secret\n    cache:\n      existingSecret: "{{ .Values.cacheSecret }}"\n';
+    // In namespace web as written (no kustomization): it reads the Secrets of apps/web from there.
+    const jobs = (configName: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: jobs\n  namespace: web\nspec:\n  selector:\n    matchLabels: {app: jobs}\n  template:\n    metadata:\n      labels: {app: jobs}\n    spec:\n      imagePullSecrets:\n        - name: regcred\n` +
+      `      containers:\n        - name: jobs\n          image: ghcr.io/acme/jobs:1.0.0\n          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef: {name: db, key: password}\n---\n${config(configName, 'web')}`;
+    const files: Record<string, string> = {
+      // The Secrets here are stand-ins: what the SOPS rules say of them is not what this test is about.
+      '.gitops-lint.yaml': 'rules:\n  sops-secret-encrypted: "off"\n  sops-metadata-valid: "off"\n  flux-decryption-required: "off"\n',
+      'clusters/flux.yaml': fluxKustomization(''),
+      'clusters/charts.yaml': 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: charts\n  namespace: flux-system\nspec:\n  interval: 1h\n  url: https://charts.example.com\n',
+      'apps/web/kustomization.yaml': kustomization('web'),
+      'apps/web/deploy.yaml': deploy,
+      'apps/web/secrets.yaml': secrets('regcred'),
+      'apps/web/config.yaml': config('settings'),
+      'apps/web/release.yaml': release,
+      'apps/jobs/jobs.yaml': jobs('jobs-settings'),
+      // A build whose own kustomization file never changes, while a kustomization it includes moves one of its objects.
+      'apps/batch/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - shared.yaml\n  - sub\n',
+      'apps/batch/shared.yaml': config('shared', 'two'),
+      'apps/batch/sub/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: one\nresources:\n  - shared.yaml\n',
+      'apps/batch/sub/shared.yaml': config('shared'),
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(base, file)), { recursive: true });
+      writeFileSync(path.join(base, file), text);
+    }
+    const steps: Step[] = [
+      { name: 'first run' },
+      { name: 'the pull Secret renamed in its own file: the Deployment in another file misses it', open: { 'apps/web/secrets.yaml': secrets('other-regcred') } },
+      { name: 'the pull Secret back', open: { 'apps/web/secrets.yaml': secrets('regcred') } },
+      { name: 'the kustomization moves its objects to another namespace: the Deployment of apps/jobs misses its Secrets there', open: { 'apps/web/kustomization.yaml': kustomization('shop') } },
+      { name: 'the kustomization back', open: {} },
+      { name: 'the Flux Kustomization sets a target namespace', open: { 'clusters/flux.yaml': fluxKustomization('  targetNamespace: flux-system\n') } },
+      { name: 'the target namespace removed again', open: { 'clusters/flux.yaml': fluxKustomization('') } },
+      { name: 'a ConfigMap renamed to the name of one in the same build', open: { 'apps/web/config.yaml': `${config('settings')}---\n${config('settings')}` } },
+      { name: 'the duplicate removed', open: { 'apps/web/config.yaml': config('settings') } },
+      { name: 'a ConfigMap in another Kustomization of the cluster gets the same name and namespace', open: { 'apps/jobs/jobs.yaml': jobs('settings') } },
+      { name: 'the kustomization namespace no longer meets it', open: { 'apps/jobs/jobs.yaml': jobs('settings'), 'apps/web/kustomization.yaml': kustomization('shop') } },
+      { name: 'the namespace back: the two meet again', open: { 'apps/jobs/jobs.yaml': jobs('settings'), 'apps/web/kustomization.yaml': kustomization('web') } },
+      { name: 'an unrelated edit: kept references, their notes and duplicates stand', open: { 'apps/jobs/jobs.yaml': jobs('settings'), 'apps/web/deploy.yaml': deploy.replace('web:1.2.3', 'web:1.2.4') } },
+      { name: 'the Helm values Secret removed from its file', open: { 'apps/web/secrets.yaml': [secret('regcred'), secret('db'), secret('certs')].join('---\n') } },
+      { name: 'an included kustomization moves its object to the namespace of another one in the same build', open: { 'apps/batch/sub/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: two\nresources:\n  - shared.yaml\n' } },
+      { name: 'everything back', open: {} },
+    ];
+    const counts = await session(base, [base], steps);
+    // Each edit changes findings on another file than the edited one (or takes them back).
+    expect(counts).toEqual([0, 2, 0, 2, 0, 2, 0, 1, 0, 1, 2, 1, 1, 1, 1, 0]);
+  });
+
   it('a flux-instance HelmRelease whose chart source, in a sibling build, is edited: what its unknown sync hid is checked as soon as the release is no flux-instance one', async () => {
     const base = mkdtempSync(path.join(tmpdir(), 'gitops-lint-differential-sync-'));
     dirs.push(base);
