@@ -17,8 +17,8 @@ const vm = require('node:vm');
 
 const bundle = path.join(__dirname, '..', 'dist', 'cli', 'main.cjs');
 
-// V8's defaults until discovery says the run is large (see v8-flags.js).
-const budget = require('./v8-flags.js').interruptBudget(process.argv.slice(2));
+// V8's flags for this run (v8-flags.js): set after the bundle is compiled, or once discovery says the run is large.
+const tuning = require('./v8-flags.js').v8Tuning(process.argv.slice(2));
 
 // git lists the work tree while the bundle loads (bin/early-git.js): the run takes the output
 // only of a command it would run itself. Only a head start: should it fail, the run starts git itself.
@@ -137,7 +137,7 @@ const io = {
   cwd: process.cwd(),
   env: process.env,
   isTTY: Boolean(process.stdout.isTTY),
-  onFilesListed: budget.onFilesListed,
+  onFilesListed: tuning.onFilesListed,
   stdin: async () => {
     const chunks = [];
     for await (const chunk of process.stdin) chunks.push(chunk);
@@ -145,6 +145,7 @@ const io = {
   },
 };
 if (startedGit.size > 0) loaded.adoptStartedGit?.(startedGit);
+tuning.loaded();
 loaded.main(process.argv.slice(2), io).then((code) => {
   process.exitCode = code;
   writeCache();
@@ -152,7 +153,7 @@ loaded.main(process.argv.slice(2), io).then((code) => {
 
 // Written after the run, so the cache also holds the functions the run compiled.
 function writeCache() {
-  budget.restore();
+  tuning.restore();
   if (!(script && cache && (cachedData === undefined || script.cachedDataRejected || (measured && bytecode() - loadedBytecode > REFRESH)))) return;
   try {
     const temporary = `${cache}.${process.pid}`;

@@ -7,21 +7,23 @@ import { main } from '../../src/cli/main.js';
 import { tempRepo } from './temp-repo.js';
 
 interface Budget {
+  loaded(): void;
   onFilesListed(paths: readonly string[]): void;
   restore(): void;
   readonly raised: boolean;
 }
 
 const flags = createRequire(import.meta.url)('../../bin/v8-flags.js') as {
-  interruptBudget(args: string[], set?: (flags: string) => boolean): Budget;
+  v8Tuning(args: string[], set?: (flags: string) => boolean): Budget;
   DEFAULT_INTERRUPT_BUDGET: number;
+  DEFAULT_INLINED_BYTECODE_CUMULATIVE: number;
   LARGE_RUN_YAML_FILES: number;
 };
 
 /** A budget whose flag changes are recorded instead of made (`accept: false` as when V8 refuses them). */
 function recorded(args: string[], accept = true) {
   const set: string[] = [];
-  const budget = flags.interruptBudget(args, (value) => {
+  const budget = flags.v8Tuning(args, (value) => {
     set.push(value);
     return accept;
   });
@@ -32,9 +34,17 @@ const yamlFiles = (count: number, folder = 'apps') => Array.from({ length: count
 const RAISED = `--interrupt-budget=${4 * flags.DEFAULT_INTERRUPT_BUDGET}`;
 const DEFAULTS = `--interrupt-budget=${flags.DEFAULT_INTERRUPT_BUDGET}`;
 
+const defaultOf = (flag: string): number => {
+  const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+  const current = new RegExp(`${flag} \\(.*\\)\\n\\s+type: int\\s+default: ${flag}=(\\d+)`).exec(options);
+  expect(current, flag).not.toBeNull();
+  return Number(current![1]);
+};
+
 describe("the bin's V8 interrupt budget", () => {
   it("keeps V8's defaults for a run that lists fewer YAML files than a large run", () => {
     const { budget, set } = recorded(['-f', 'json', 'examples/lotus-lake']);
+    budget.loaded();
     budget.onFilesListed([...yamlFiles(flags.LARGE_RUN_YAML_FILES - 1), ...Array.from({ length: 3000 }, (_, index) => `modules/m${index}/main.tf`)]);
     budget.restore();
     expect(set).toEqual([]);
@@ -65,7 +75,6 @@ describe("the bin's V8 interrupt budget", () => {
   it('never raises it for the language server, where optimizing pays over a session', () => {
     const { budget, set } = recorded(['lsp', '--stdio']);
     budget.onFilesListed(yamlFiles(20_000));
-    budget.restore();
     expect(set).toEqual([]);
   });
 
@@ -77,11 +86,30 @@ describe("the bin's V8 interrupt budget", () => {
     expect(set).toEqual([RAISED]);
   });
 
-  it("knows the running V8's default budget, so restoring it restores what the run started with", () => {
-    const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
-    const current = /--interrupt-budget \(.*\)\n\s+type: int\s+default: --interrupt-budget=(\d+)/.exec(options);
-    expect(current).not.toBeNull();
-    expect(flags.DEFAULT_INTERRUPT_BUDGET).toBe(Number(current![1]));
+  it("knows the running V8's defaults, so restoring them restores what the run started with", () => {
+    expect(flags.DEFAULT_INTERRUPT_BUDGET).toBe(defaultOf('--interrupt-budget'));
+    expect(flags.DEFAULT_INLINED_BYTECODE_CUMULATIVE).toBe(defaultOf('--max-inlined-bytecode-size-cumulative'));
+  });
+});
+
+describe("the language server's V8 inlining budget", () => {
+  const SMALLER = `--max-inlined-bytecode-size-cumulative=${flags.DEFAULT_INLINED_BYTECODE_CUMULATIVE / 8}`;
+
+  it('is an eighth of the default once the bundle is loaded, and the default again before the code cache is written', () => {
+    const { budget, set } = recorded(['lsp', '--stdio']);
+    budget.loaded();
+    expect(set).toEqual([SMALLER]);
+    budget.restore();
+    expect(set).toEqual([SMALLER, `--max-inlined-bytecode-size-cumulative=${flags.DEFAULT_INLINED_BYTECODE_CUMULATIVE}`]);
+  });
+
+  it('is left alone by lint runs, build and rules', () => {
+    for (const args of [[], ['-f', 'json', '.'], ['build', '.'], ['rules'], ['--staged']]) {
+      const { budget, set } = recorded(args);
+      budget.loaded();
+      budget.restore();
+      expect(set, args.join(' ')).toEqual([]);
+    }
   });
 });
 
