@@ -258,4 +258,79 @@ describe('the language server after each edit gives exactly what a whole run giv
     expect(counts[1]).toBeGreaterThan(counts[0] ?? 0);
     expect(counts).toEqual([counts[0], counts[1], counts[0], counts[1]]);
   });
+
+  it('.sourceignore files and spec.ignore edited on disk and in the editor: the files a generated build applies, and the references they satisfy', async () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'gitops-lint-differential-ignore-'));
+    dirs.push(base);
+    const sync = (ignore: string) =>
+      `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: ssh://git@github.com/acme/fleet\n${ignore}---\n` +
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./clusters\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n---\n` +
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: web\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./apps/web\n  targetNamespace: web\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+    // No kustomization.yaml in apps/web: Flux generates one from the files its artifact keeps.
+    const deploy =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:1.2.3\n          envFrom:\n            - configMapRef: {name: settings}\n          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef: {name: db, key: password}\n';
+    const files: Record<string, string> = {
+      '.gitops-lint.yaml': 'rules:\n  sops-secret-encrypted: "off"\n  sops-metadata-valid: "off"\n  flux-decryption-required: "off"\n',
+      '.sourceignore': '# nothing\n',
+      'clusters/flux.yaml': sync(''),
+      'apps/web/deploy.yaml': deploy,
+      'apps/web/secrets.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\nstringData:\n  password: x\n',
+      'apps/web/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: production\n',
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(base, file)), { recursive: true });
+      writeFileSync(path.join(base, file), text);
+    }
+    const steps: Step[] = [
+      { name: 'first run' },
+      { name: '.sourceignore leaves the Secret out, on disk', write: { '.sourceignore': '/apps/web/secrets.yaml\n' } },
+      { name: '.sourceignore back, on disk', write: { '.sourceignore': '# nothing\n' } },
+      { name: '.sourceignore leaves the ConfigMap out, in the editor', open: { '.sourceignore': '/apps/web/config.yaml\n' } },
+      { name: 'the editor buffer edited again: both out', open: { '.sourceignore': '/apps/web/config.yaml\n/apps/web/secrets.yaml\n' } },
+      { name: 'the buffer closed', open: {} },
+      { name: 'a nested .sourceignore created', write: { 'apps/web/.sourceignore': 'secrets.yaml\n' } },
+      { name: 'the nested one deleted', write: { 'apps/web/.sourceignore': null } },
+      { name: 'spec.ignore leaves the Secret out', open: { 'clusters/flux.yaml': sync('  ignore: |\n    /apps/web/secrets.yaml\n') } },
+      { name: 'spec.ignore leaves the ConfigMap out', open: { 'clusters/flux.yaml': sync('  ignore: |\n    /apps/web/config.yaml\n') } },
+      { name: 'spec.ignore removed', open: {} },
+    ];
+    const counts = await session(base, [base], steps);
+    expect(counts).toEqual([0, 1, 0, 1, 2, 0, 1, 0, 1, 1, 0]);
+  });
+
+  it('Flux Kustomization overrides (namePrefix, targetNamespace, patches) and duplicates across builds, edited in the Flux file and in the files it applies', async () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'gitops-lint-differential-overrides-'));
+    dirs.push(base);
+    const fluxKustomization = (name: string, dir: string, extra: string) =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ${dir}\n${extra}  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+    const sync = (webExtra: string) =>
+      `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: ssh://git@github.com/acme/fleet\n---\n` +
+      `${fluxKustomization('flux-system', './clusters', '')}---\n${fluxKustomization('web', './apps/web', webExtra)}---\n${fluxKustomization('jobs', './apps/jobs', '  targetNamespace: web\n')}`;
+    const config = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  mode: production\n`;
+    const role = (name: string) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: ${name}\nrules: []\n`;
+    const files: Record<string, string> = {
+      'clusters/flux.yaml': sync('  targetNamespace: web\n'),
+      'apps/web/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - a.yaml\n  - b.yaml\n',
+      'apps/web/a.yaml': `${config('x')}---\n${role('reader')}`,
+      'apps/web/b.yaml': config('y'),
+      'apps/jobs/jobs.yaml': `${config('p-z')}---\n${role('writer')}`,
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(base, file)), { recursive: true });
+      writeFileSync(path.join(base, file), text);
+    }
+    const steps: Step[] = [
+      { name: 'first run' },
+      { name: 'a ConfigMap of the build renamed to the name of the other', open: { 'apps/web/b.yaml': config('x') } },
+      { name: 'the Flux Kustomization adds a name prefix: the prefixed name meets one in the other Kustomization', open: { 'apps/web/b.yaml': config('z'), 'clusters/flux.yaml': sync('  targetNamespace: web\n  namePrefix: p-\n') } },
+      { name: 'the target namespace moves: they no longer meet', open: { 'apps/web/b.yaml': config('z'), 'clusters/flux.yaml': sync('  targetNamespace: shop\n  namePrefix: p-\n') } },
+      { name: 'a cluster-scoped object of the same name in both, whatever the namespace', open: { 'apps/web/b.yaml': config('z'), 'clusters/flux.yaml': sync('  targetNamespace: shop\n  namePrefix: p-\n'), 'apps/jobs/jobs.yaml': `${config('p-z')}---\n${role('p-reader')}` } },
+      { name: 'a Flux patch renames the ConfigMap', open: { 'apps/web/b.yaml': config('z'), 'clusters/flux.yaml': sync('  targetNamespace: web\n  patches:\n    - target: {kind: ConfigMap, name: y}\n      patch: |\n        - op: replace\n          path: /metadata/name\n          value: x\n') } },
+      { name: 'only the applied file edited under the patch', open: { 'apps/web/b.yaml': `${config('y')}# edited\n`, 'clusters/flux.yaml': sync('  targetNamespace: web\n  patches:\n    - target: {kind: ConfigMap, name: y}\n      patch: |\n        - op: replace\n          path: /metadata/name\n          value: x\n') } },
+      { name: 'everything back', open: {} },
+    ];
+    const counts = await session(base, [base], steps);
+    // Each Flux-side edit changes the duplicates found in files it did not touch (or takes them back).
+    expect(counts).toEqual([0, 1, 1, 0, 1, 0, 1, 0]);
+  });
 });
