@@ -13767,6 +13767,8 @@ function sourceIgnoreMatcher(tree, gitRepository) {
   const kept = matchers.get(key2);
   if (kept && kept.files.length === files.length && kept.files.every((file, index) => file === files[index])) return kept.matcher;
   const matcher2 = makeIgnoreMatcher(tree, specIgnore);
+  matchers.delete(key2);
+  if (matchers.size >= MAX_KEPT_MATCHERS) matchers.delete(matchers.keys().next().value);
   matchers.set(key2, { files, matcher: matcher2 });
   return matcher2;
 }
@@ -13818,7 +13820,7 @@ function includeAt(source, dir) {
   const rest = dir.slice(best.to.length).replace(/^\//, "");
   return { name: best.name, to: best.to, dir: best.from === "" ? rest : rest === "" ? best.from : `${best.from}/${rest}` };
 }
-var import_node_path3, import_ignore, UNNORMALIZED, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles, matchers, NAME_PATTERN;
+var import_node_path3, import_ignore, UNNORMALIZED, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles, matchers, MAX_KEPT_MATCHERS, NAME_PATTERN;
 var init_tree = __esm({
   "src/flux/tree.ts"() {
     "use strict";
@@ -13854,6 +13856,7 @@ var init_tree = __esm({
     ];
     sourceIgnoreFiles = /* @__PURE__ */ new WeakMap();
     matchers = /* @__PURE__ */ new Map();
+    MAX_KEPT_MATCHERS = 256;
     NAME_PATTERN = /^(?:\*\*\/)?[^/\\!#[\s]+\/?$/;
   }
 });

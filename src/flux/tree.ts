@@ -133,12 +133,23 @@ export function sourceIgnoreMatcher(tree: RootFiles, gitRepository: Resource | u
   const kept = matchers.get(key);
   if (kept && kept.files.length === files.length && kept.files.every((file, index) => file === files[index])) return kept.matcher;
   const matcher = makeIgnoreMatcher(tree, specIgnore);
+  // Every `spec.ignore` typed in the editor is a new key: the least recently made go first.
+  matchers.delete(key);
+  if (matchers.size >= MAX_KEPT_MATCHERS) matchers.delete(matchers.keys().next().value as string);
   matchers.set(key, { files, matcher });
   return matcher;
 }
 
 /** Matchers by root folder and `spec.ignore`, with the `.sourceignore` files they were made from (see `reuse`). */
 const matchers = new Map<string, { files: readonly SourceFile[]; matcher: (relative: string) => boolean }>();
+
+/** Far more GitRepositories than a workspace has, few enough that a long editing session keeps no garbage to speak of. */
+const MAX_KEPT_MATCHERS = 256;
+
+/** How many source-ignore matchers the language server keeps (for tests). */
+export function keptSourceIgnoreMatchers(): number {
+  return matchers.size;
+}
 
 function makeIgnoreMatcher(tree: RootFiles, specIgnore: string | undefined): (relative: string) => boolean {
   const specPatterns = specIgnore === undefined ? [] : patternLines(specIgnore);

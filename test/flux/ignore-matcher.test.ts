@@ -5,7 +5,9 @@
  */
 import ignore from 'ignore';
 import { describe, expect, it } from 'vitest';
-import { ignoreMatcher } from '../../src/flux/tree.js';
+import { reuse } from '../../src/engine/reuse.js';
+import { ignoreMatcher, keptSourceIgnoreMatchers, sourceIgnoreMatcher } from '../../src/flux/tree.js';
+import type { Resource, RootFiles } from '../../src/model/workspace.js';
 
 const PATHS = [
   'a.yaml', 'apps/a.yaml', 'apps/x/b.yml', 'apps/x/', 'apps/', '.git/', '.git/config', 'sub/.git/HEAD', '.github/', 'x/.github/workflows/ci.yaml',
@@ -41,4 +43,31 @@ describe('ignoreMatcher', () => {
       expect(expected.some((line) => line.endsWith('false'))).toBe(true);
     });
   }
+});
+
+describe('the source-ignore matchers the language server keeps between runs', () => {
+  const tree = { root: { dir: '/repo' }, files: new Map(), dirs: new Set(['']), filesIn: new Map(), dirsIn: new Map() } as unknown as RootFiles;
+  const repository = (ignored: string) => ({ value: { spec: { ignore: ignored } } }) as unknown as Resource;
+
+  it('hands back the same matcher for the same spec.ignore, and keeps at most 256 as one is typed', () => {
+    reuse.enabled = true;
+    try {
+      const first = sourceIgnoreMatcher(tree, repository('/secret/\n'));
+      expect(sourceIgnoreMatcher(tree, repository('/secret/\n'))).toBe(first);
+      expect(first('secret/a.yaml')).toBe(true);
+      // Every keystroke in the editor is a new spec.ignore.
+      for (let length = 1; length <= 400; length++) sourceIgnoreMatcher(tree, repository(`/${'x'.repeat(length)}/\n`));
+      expect(keptSourceIgnoreMatchers()).toBe(256);
+      const latest = sourceIgnoreMatcher(tree, repository(`/${'x'.repeat(400)}/\n`));
+      expect(sourceIgnoreMatcher(tree, repository(`/${'x'.repeat(400)}/\n`))).toBe(latest);
+      // The oldest went first: the first one is made again, and answers as before.
+      const again = sourceIgnoreMatcher(tree, repository('/secret/\n'));
+      expect(again).not.toBe(first);
+      expect(again('secret/a.yaml')).toBe(true);
+      expect(again('apps/a.yaml')).toBe(false);
+      expect(keptSourceIgnoreMatchers()).toBe(256);
+    } finally {
+      reuse.enabled = false;
+    }
+  });
 });
