@@ -59,22 +59,22 @@ function setFlags(flags) {
  * under any others (the next run starts with the defaults).
  */
 function v8Tuning(args, set = setFlags) {
-  const never = args[0] === 'lsp';
+  const languageServer = args[0] === 'lsp';
   let yamlFiles = 0;
   let raised = false;
-  let server = false;
+  let inliningLowered = false;
   return {
     loaded() {
-      if (never && !server) server = set(SERVER_INLINING);
+      if (languageServer && !inliningLowered) inliningLowered = set(SERVER_INLINING);
     },
     onFilesListed(paths) {
-      if (never || raised) return;
+      if (languageServer || raised) return;
       for (let index = 0; index < paths.length; index++) if (YAML.test(paths[index])) yamlFiles++;
       if (yamlFiles >= LARGE_RUN_YAML_FILES) raised = set(RAISED);
     },
     restore() {
       if (raised && set(DEFAULTS)) raised = false;
-      if (server && set(DEFAULT_INLINING)) server = false;
+      if (inliningLowered && set(DEFAULT_INLINING)) inliningLowered = false;
     },
     get raised() {
       return raised;

@@ -52785,8 +52785,9 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     if (entries.some((entry) => entry.path === relative)) continue;
     if (!await (0, import_promises4.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
   }
-  options.onListed?.(entries.map((entry) => entry.path));
-  const templates = chartTemplates(entries.map((entry) => entry.path));
+  const listed = entries.map((entry) => entry.path);
+  options.onListed?.(listed);
+  const templates = chartTemplates(listed);
   notes.push(...chartTemplateNotes(dir, templates));
   const files = entries.map((entry) => {
     if (templates.has(entry.path)) return loadFile2(root, entry.path, entry.absPath, void 0).file;
@@ -53015,8 +53016,9 @@ async function loadStagedRoot(dir, index, config, notes, cache7, onListed) {
     if (entry.mode === "120000") links.set(repoPath, entry.object);
     plan.push({ relative, absPath: import_node_path15.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
-  onListed?.(plan.map((item) => item.relative));
-  const templates = chartTemplates(plan.map((item) => item.relative));
+  const listed = plan.map((item) => item.relative);
+  onListed?.(listed);
+  const templates = chartTemplates(listed);
   notes.push(...chartTemplateNotes(dir, templates));
   for (const item of plan) if (templates.has(item.relative)) item.object = null;
   const linkBlobs = await readBlobs(index.repo, links.values());

@@ -125,9 +125,10 @@ export async function loadDiskRoot(
     // A new, unsaved file is added; one on disk that discovery left out (ignored) stays out.
     if (!(await lstat(absPath).then(() => true, () => false))) entries.push({ path: relative, absPath });
   }
-  options.onListed?.(entries.map((entry) => entry.path));
+  const listed = entries.map((entry) => entry.path);
+  options.onListed?.(listed);
   // Helm chart templates are not read: Helm renders them, nothing applies them as written.
-  const templates = chartTemplates(entries.map((entry) => entry.path));
+  const templates = chartTemplates(listed);
   notes.push(...chartTemplateNotes(dir, templates));
   // Reads are synchronous: see readContent.
   const files = entries.map((entry) => {

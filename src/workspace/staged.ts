@@ -194,9 +194,10 @@ export async function loadStagedRoot(
     if (entry.mode === '120000') links.set(repoPath, entry.object);
     plan.push({ relative, absPath: path.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
-  onListed?.(plan.map((item) => item.relative));
+  const listed = plan.map((item) => item.relative);
+  onListed?.(listed);
   // Helm chart templates are not read, as in the working tree (see chartTemplates).
-  const templates = chartTemplates(plan.map((item) => item.relative));
+  const templates = chartTemplates(listed);
   notes.push(...chartTemplateNotes(dir, templates));
   for (const item of plan) if (templates.has(item.relative)) item.object = null;
 
