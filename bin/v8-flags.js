@@ -1,4 +1,4 @@
-// V8's interrupt budget for a run of the bin, raised once the run is known to be large.
+// V8's flags for a run of the bin: the interrupt budget, raised once the run is known to be large, the marking task and the server's inlining budget.
 //
 // In a run of a fraction of a second V8's optimizing compiler (TurboFan) costs more than it
 // saves on a large repository: functions that run a few thousand times (the YAML position
@@ -21,6 +21,18 @@
 // inlining budget makes each of those compilations smaller: the 20-edit median fell from
 // ~62 to ~47 ms, and warm edits (100) stayed at ~37 ms.
 //
+// A lint run ends within a second and its heap goes with the process, so it turns off V8's
+// incremental-marking task. V8 starts marking the old generation in one of two ways: at its
+// soft limit (free old space at or below the young generation's size) it posts a task that
+// starts marking when the event loop next turns; at the hard limit (no free old space) it
+// starts marking on the allocation itself. Without the task only the hard limit starts it, so a
+// run whose heap would outgrow it is still collected (20,000 files: the same peak RSS), and a
+// run that ends between the two limits no longer pays a collection whose memory the exit frees
+// anyway. Measured: the validate-stage workspace (examples + 200 .tf + 300 dbt models, whose
+// old generation crosses the soft limit at ~12.6 MB in about half its runs) ran 29 ms less CPU
+// and 77 ms less wall (paired medians of 16 alternating runs, loaded machine); the 2,000-file
+// runs the same or better.
+//
 // Flags are set after the bundle is compiled and V8's defaults are put back before the code
 // cache is written: where V8 tags a cache with the flags in force, lint runs and the server
 // share one cache.
@@ -39,6 +51,8 @@ const RAISED = `--interrupt-budget=${4 * DEFAULT_INTERRUPT_BUDGET}`;
 const DEFAULTS = `--interrupt-budget=${DEFAULT_INTERRUPT_BUDGET}`;
 const SERVER_INLINING = `--max-inlined-bytecode-size-cumulative=${DEFAULT_INLINED_BYTECODE_CUMULATIVE / 8}`;
 const DEFAULT_INLINING = `--max-inlined-bytecode-size-cumulative=${DEFAULT_INLINED_BYTECODE_CUMULATIVE}`;
+const NO_MARKING_TASK = '--no-incremental-marking-task';
+const MARKING_TASK = '--incremental-marking-task';
 
 const YAML = /\.ya?ml$/i;
 
@@ -63,9 +77,12 @@ function v8Tuning(args, set = setFlags) {
   let yamlFiles = 0;
   let raised = false;
   let inliningLowered = false;
+  let markingTaskOff = false;
   return {
     loaded() {
-      if (languageServer && !inliningLowered) inliningLowered = set(SERVER_INLINING);
+      if (languageServer) {
+        if (!inliningLowered) inliningLowered = set(SERVER_INLINING);
+      } else if (!markingTaskOff) markingTaskOff = set(NO_MARKING_TASK);
     },
     onFilesListed(paths) {
       if (languageServer || raised) return;
@@ -75,6 +92,7 @@ function v8Tuning(args, set = setFlags) {
     restore() {
       if (raised && set(DEFAULTS)) raised = false;
       if (inliningLowered && set(DEFAULT_INLINING)) inliningLowered = false;
+      if (markingTaskOff && set(MARKING_TASK)) markingTaskOff = false;
     },
     get raised() {
       return raised;

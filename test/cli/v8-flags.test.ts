@@ -33,6 +33,10 @@ function recorded(args: string[], accept = true) {
 const yamlFiles = (count: number, folder = 'apps') => Array.from({ length: count }, (_, index) => `${folder}/app-${index}/release.yaml`);
 const RAISED = `--interrupt-budget=${4 * flags.DEFAULT_INTERRUPT_BUDGET}`;
 const DEFAULTS = `--interrupt-budget=${flags.DEFAULT_INTERRUPT_BUDGET}`;
+const NO_MARKING_TASK = '--no-incremental-marking-task';
+const MARKING_TASK = '--incremental-marking-task';
+/** The flags of one kind among those a tuning set. */
+const only = (set: string[], flag: string) => set.filter((value) => value.startsWith(flag));
 
 const defaultOf = (flag: string): number => {
   const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
@@ -47,7 +51,7 @@ describe("the bin's V8 interrupt budget", () => {
     budget.loaded();
     budget.onFilesListed([...yamlFiles(flags.LARGE_RUN_YAML_FILES - 1), ...Array.from({ length: 3000 }, (_, index) => `modules/m${index}/main.tf`)]);
     budget.restore();
-    expect(set).toEqual([]);
+    expect(only(set, '--interrupt-budget')).toEqual([]);
     expect(budget.raised).toBe(false);
   });
 
@@ -108,8 +112,65 @@ describe("the language server's V8 inlining budget", () => {
       const { budget, set } = recorded(args);
       budget.loaded();
       budget.restore();
-      expect(set, args.join(' ')).toEqual([]);
+      expect(only(set, '--max-inlined'), args.join(' ')).toEqual([]);
     }
+  });
+});
+
+describe("lint runs without V8's incremental-marking task", () => {
+  it('turn the task off once the bundle is loaded, and on again before the code cache is written', () => {
+    for (const args of [[], ['-f', 'json', '.'], ['build', '.'], ['rules'], ['--staged']]) {
+      const { budget, set } = recorded(args);
+      budget.loaded();
+      budget.loaded();
+      expect(set, args.join(' ')).toEqual([NO_MARKING_TASK]);
+      budget.restore();
+      budget.restore();
+      expect(set, args.join(' ')).toEqual([NO_MARKING_TASK, MARKING_TASK]);
+    }
+  });
+
+  it('leave it to the language server, whose heap lives as long as the editor', () => {
+    const { budget, set } = recorded(['lsp', '--stdio']);
+    budget.loaded();
+    budget.restore();
+    expect(only(set, NO_MARKING_TASK)).toEqual([]);
+    expect(only(set, MARKING_TASK)).toEqual([]);
+  });
+
+  it('have nothing to restore when V8 refused the flag', () => {
+    const { budget, set } = recorded([], false);
+    budget.loaded();
+    budget.restore();
+    expect(set).toEqual([NO_MARKING_TASK]);
+  });
+
+  it("is V8's default, and setting it mid-run stops marking from starting on a task while the hard limit still starts it", () => {
+    const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+    expect(options).toMatch(/--incremental-marking-task \(.*\)\n\s+type: bool\s+default: --incremental-marking-task\n/);
+    // A heap that keeps growing across turns of the event loop: past the soft limit V8 posts
+    // its marking task, which runs at the next turn; past the hard limit it marks at once.
+    const grow = (flag: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--trace-incremental-marking',
+          '-e',
+          `${flag ? `require('node:v8').setFlagsFromString('${flag}');` : ''}
+          const kept = [];
+          (async () => {
+            for (let round = 0; round < 60; round++) {
+              for (let i = 0; i < 20000; i++) kept.push({ round, i, text: 'value ' + round + ' ' + i });
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+          })();`,
+        ],
+        { encoding: 'utf8' },
+      ).stdout;
+    expect(grow('')).toContain('[IncrementalMarking] Start (task)');
+    const withoutTask = grow(NO_MARKING_TASK);
+    expect(withoutTask).not.toContain('[IncrementalMarking] Start (task)');
+    expect(withoutTask).toContain('[IncrementalMarking] Start (allocation limit)');
   });
 });
 
