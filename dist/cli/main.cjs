@@ -16537,8 +16537,8 @@ function buildOnce(input) {
   };
   const done = /* @__PURE__ */ new Set();
   let count = 0;
-  const follow = (start2) => {
-    const queue = [...start2];
+  const follow = (start3) => {
+    const queue = [...start3];
     while (queue.length > 0) {
       if (count >= MAX_BUILDS) {
         input.note({ message: `More than ${MAX_BUILDS} Flux Kustomizations apply each other: the rest were not built, and what they apply was not checked.` });
@@ -16573,33 +16573,16 @@ function buildOnce(input) {
   };
   const clusterOf = (resource) => `${resource.file.absPath}#${resource.docIndex}`;
   const fluxKustomizations = input.written.filter(isFluxKustomization);
-  const selfApplied = [];
-  const includedByOther = /* @__PURE__ */ new Set();
-  const readByTrials = /* @__PURE__ */ new Set();
-  for (const kustomization of fluxKustomizations) {
-    const trial = rawBuild(kustomization);
-    if (!trial) continue;
-    for (const file of trial.output.resourceFiles) readByTrials.add(file);
-    for (const document2 of trial.output.objects) {
-      const written2 = input.resourceAt(document2.written.file, document2.written.docIndex);
-      if (!written2 || !isFluxKustomization(written2)) continue;
-      if (written2 !== kustomization) includedByOther.add(written2);
-      else if (!selfApplied.includes(kustomization)) selfApplied.push(kustomization);
-    }
-  }
-  const syntheticEntries = input.synthetic.flatMap((resource) => {
+  const { selfApplied, includedByOther, readByTrials } = trialBuilds(fluxKustomizations, rawBuild, input.resourceAt);
+  const start2 = [];
+  for (const kustomization of selfApplied) if (!includedByOther.has(kustomization)) start2.push({ kustomization, cluster: clusterOf(kustomization) });
+  for (const resource of input.synthetic) {
     const copy = addSynthetic(resource);
-    return copy && isFluxKustomization(copy) ? [{ kustomization: copy, cluster: clusterOf(resource) }] : [];
-  });
-  const entries = selfApplied.filter((kustomization) => !includedByOther.has(kustomization));
-  follow([...entries.map((kustomization) => ({ kustomization, cluster: clusterOf(kustomization) })), ...syntheticEntries]);
-  const reached = new Set([...touched].map((file) => file.root));
-  const assumed = [];
-  for (const kustomization of fluxKustomizations) {
-    const root = kustomization.file.root;
-    if (reached.has(root) || includedByOther.has(kustomization) || kustomization.synthetic !== void 0) continue;
-    assumed.push(kustomization);
+    if (copy && isFluxKustomization(copy)) start2.push({ kustomization: copy, cluster: clusterOf(resource) });
   }
+  follow(start2);
+  const reached = rootsOf(touched);
+  const assumed = fluxKustomizations.filter((kustomization) => !reached.has(kustomization.file.root) && !includedByOther.has(kustomization) && kustomization.synthetic === void 0);
   const folders = /* @__PURE__ */ new Map();
   for (const kustomization of assumed) {
     const dir = dirOf(kustomization.file.path);
@@ -16646,7 +16629,8 @@ function buildOnce(input) {
   }
   follow(assumedEntries.map((kustomization) => ({ kustomization, cluster: `root:${kustomization.file.root.dir}` })));
   const assumedRoots = new Set(folders.keys());
-  const entryRoots = new Set([...touched].map((file) => file.root).filter((root) => !assumedRoots.has(root)));
+  const entryRoots = rootsOf(touched);
+  for (const root of assumedRoots) entryRoots.delete(root);
   for (const root of input.roots) {
     if (entryRoots.has(root)) continue;
     const read = new Set([...touched].filter((file) => file.root === root));
@@ -16677,18 +16661,7 @@ function buildOnce(input) {
       for (let at = 0; at < fluxPrefixes.length; at++) if (file.path.startsWith(fluxPrefixes[at])) return true;
       return false;
     };
-    for (let at = 0; at < input.written.length; at++) {
-      const resource = input.written[at];
-      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== void 0 || excluded(resource.file.path) || patches.has(resource.file.path)) continue;
-      if (underFluxPath(resource.file)) continue;
-      const copy = input.modelMemo ? input.modelMemo.writtenCopy(resource, void 0, () => asWrittenCopy(resource, void 0)) : asWrittenCopy(resource, void 0);
-      if (uncovered && copy.applied) copy.applied.assumed = true;
-      resources.push(copy);
-      const list = copies.get(resource);
-      if (list) list.push(copy);
-      else copies.set(resource, [copy]);
-      touched.add(resource.file);
-    }
+    addUnread(input, root, (resource) => !read.has(resource.file) && !excluded(resource.file.path) && !patches.has(resource.file.path) && !underFluxPath(resource.file), uncovered, resources, copies, touched);
   }
   const model = {
     builds,
@@ -16706,6 +16679,45 @@ function buildOnce(input) {
     },
     createdBySync
   };
+}
+function trialBuilds(fluxKustomizations, rawBuild, resourceAt) {
+  const selfApplied = [];
+  const includedByOther = /* @__PURE__ */ new Set();
+  const readByTrials = /* @__PURE__ */ new Set();
+  for (let at = 0; at < fluxKustomizations.length; at++) {
+    const kustomization = fluxKustomizations[at];
+    const trial = rawBuild(kustomization);
+    if (!trial) continue;
+    const { resourceFiles, objects } = trial.output;
+    for (let index = 0; index < resourceFiles.length; index++) readByTrials.add(resourceFiles[index]);
+    for (let index = 0; index < objects.length; index++) {
+      const document2 = objects[index];
+      const written2 = resourceAt(document2.written.file, document2.written.docIndex);
+      if (!written2 || !isFluxKustomization(written2)) continue;
+      if (written2 !== kustomization) includedByOther.add(written2);
+      else if (!selfApplied.includes(kustomization)) selfApplied.push(kustomization);
+    }
+  }
+  return { selfApplied, includedByOther, readByTrials };
+}
+function rootsOf(files) {
+  const roots = /* @__PURE__ */ new Set();
+  for (const file of files) roots.add(file.root);
+  return roots;
+}
+function addUnread(input, root, unread, uncovered, resources, copies, touched) {
+  const { written: written2, modelMemo } = input;
+  for (let at = 0; at < written2.length; at++) {
+    const resource = written2[at];
+    if (resource.file.root !== root || resource.synthetic !== void 0 || !unread(resource)) continue;
+    const copy = modelMemo ? modelMemo.writtenCopy(resource, void 0, () => asWrittenCopy(resource, void 0)) : asWrittenCopy(resource, void 0);
+    if (uncovered && copy.applied) copy.applied.assumed = true;
+    resources.push(copy);
+    const list = copies.get(resource);
+    if (list) list.push(copy);
+    else copies.set(resource, [copy]);
+    touched.add(resource.file);
+  }
 }
 function patchFilesOf(kustomize, root) {
   return new Set(kustomize.nodes.filter((node) => node.file.root === root).flatMap(patchPathsOf));
