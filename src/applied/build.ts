@@ -90,7 +90,21 @@ export function buildApplied(input: AppliedInput): AppliedResult {
   // Only the last pass's notes stand: an earlier pass may have lacked the entry point.
   const pass = (next: AppliedInput): { result: ReturnType<typeof buildOnce>; notes: RunNote[] } => {
     const notes: RunNote[] = [];
-    return { result: buildOnce({ ...next, note: (note) => notes.push(note) }), notes };
+    // Every field written out, not spread: the shape of a spread copy depends on how the caller
+    // made its object (interpreted or optimized), and every closure of buildOnce reads `input`.
+    const once: AppliedInput = {
+      roots: next.roots,
+      written: next.written,
+      synthetic: next.synthetic,
+      rootFiles: next.rootFiles,
+      kustomize: next.kustomize,
+      resourceAt: next.resourceAt,
+      isClusterScoped: next.isClusterScoped,
+      note: (note) => notes.push(note),
+      memo: next.memo,
+      modelMemo: next.modelMemo,
+    };
+    return { result: buildOnce(once), notes };
   };
   let { result, notes } = pass(input);
   // A creator whose sync only its build knows (a release's valuesFrom ConfigMap) is an entry point from the next pass,
@@ -196,8 +210,15 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
   };
 
   const objectsOf = (documents: readonly AppliedDocument[], build: Resource | undefined): Resource[] => {
-    const written = documents.map((document) => input.resourceAt(document.written.file, document.written.docIndex));
-    const make = () => documents.map((document, index) => appliedResource(document, written[index], build));
+    // Loops, not `map`: an inlined `map` makes holey arrays, the interpreter's packed ones, and
+    // the code that later reads them was thrown away for the other kind (the language server's first edits).
+    const written: Array<Resource | undefined> = [];
+    for (let index = 0; index < documents.length; index++) written.push(input.resourceAt(documents[index]!.written.file, documents[index]!.written.docIndex));
+    const make = (): Resource[] => {
+      const objects: Resource[] = [];
+      for (let index = 0; index < documents.length; index++) objects.push(appliedResource(documents[index]!, written[index], build));
+      return objects;
+    };
     return input.modelMemo ? input.modelMemo.appliedObjects(documents, build, written, make) : make();
   };
   /** Kustomize's build of `dir`, through the memo when there is one (`key` names what else decides it). */
