@@ -171,7 +171,7 @@ export function buildFluxGraph(model: Model): FluxGraph {
     return build;
   };
 
-  const kustomizations: FluxKustomization[] = model.ofKind('Kustomization', KUSTOMIZE_GROUP).map((resource) => {
+  const kustomizationEntry = (resource: Resource): FluxKustomization => {
     const base = consumer(resource);
     const decryption = asRecord(getIn(resource.value, ['spec', 'decryption']));
     // Fields written out, not spread from `base`: a spread followed by more fields makes V8 build
@@ -215,23 +215,31 @@ export function buildFluxGraph(model: Model): FluxGraph {
     entry.files = applied ? applied.resourceFiles : [];
     entry.resources = applied ? applied.objects : [];
     return entry;
-  });
+  };
+  // Lists made by loops, not `map`: an inlined `map` makes a holey array, the interpreter a packed
+  // one, and every rule's loop over the list was thrown away once buildFluxGraph got optimized.
+  const kustomizations: FluxKustomization[] = [];
+  for (const resource of model.ofKind('Kustomization', KUSTOMIZE_GROUP)) kustomizations.push(kustomizationEntry(resource));
 
-  const terraforms: FluxTerraform[] = model.ofKind('Terraform', TERRAFORM_GROUP).map((resource) => {
+  const terraforms: FluxTerraform[] = [];
+  for (const resource of model.ofKind('Terraform', TERRAFORM_GROUP)) {
     const base = consumer(resource);
     let hasTerraformFiles = false;
     if (base.link.status === 'linked' && base.path.status === 'directory' && base.path.dir !== undefined) {
       hasTerraformFiles = (treeOf(base.link.root).filesIn.get(base.path.dir) ?? []).some((file) => /\.tf(\.json)?$/.test(file.path));
     }
-    return { ...base, hasTerraformFiles };
-  });
+    terraforms.push({ ...base, hasTerraformFiles });
+  }
 
-  const helmReleases: FluxHelmRelease[] = model.ofKind('HelmRelease', HELM_GROUP).map((resource) => ({
-    resource,
-    chartSourceRef: refAt(resource, ['spec', 'chart', 'spec', 'sourceRef']),
-    chartRef: refAt(resource, ['spec', 'chartRef']),
-    dependsOn: dependsOnRefs(resource),
-  }));
+  const helmReleases: FluxHelmRelease[] = [];
+  for (const resource of model.ofKind('HelmRelease', HELM_GROUP)) {
+    helmReleases.push({
+      resource,
+      chartSourceRef: refAt(resource, ['spec', 'chart', 'spec', 'sourceRef']),
+      chartRef: refAt(resource, ['spec', 'chartRef']),
+      dependsOn: dependsOnRefs(resource),
+    });
+  }
 
   const byFile = new Map<SourceFile, FluxKustomization[]>();
   const byResource = new Map<Resource, FluxKustomization>();
