@@ -35,7 +35,9 @@ interface ContainersEntry {
  * the other objects of that run) is not handed to another run: a fresh one is unmarked.
  */
 function marked(resources: readonly Resource[]): boolean {
-  return resources.some(hasUnknownSync);
+  // A loop, not `some` (see sameItems).
+  for (let index = 0; index < resources.length; index++) if (hasUnknownSync(resources[index]!)) return true;
+  return false;
 }
 
 /** The overrides of what is no workload: one frozen empty list, not one per resource and run. */
@@ -78,7 +80,7 @@ export class ModelMemo {
     const kept = this.written.get(file);
     if (kept && !marked(kept)) {
       this.stats.reused++;
-      for (const resource of kept) resource.appliedNamespace = resource.namespace;
+      for (let index = 0; index < kept.length; index++) kept[index]!.appliedNamespace = kept[index]!.namespace;
       return kept;
     }
     this.stats.made++;
