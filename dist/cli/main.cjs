@@ -13879,6 +13879,32 @@ function dependsOnRefs(resource) {
   });
   return refs;
 }
+function identityOf(resource) {
+  return `${resource.appliedNamespace ?? ""}/${resource.name}`;
+}
+function eachOf(items, make, out2 = []) {
+  for (let index = 0; index < items.length; index++) out2.push(make(items[index]));
+  return out2;
+}
+function indexKustomizations(kustomizations) {
+  const byFile = /* @__PURE__ */ new Map();
+  const byResource = /* @__PURE__ */ new Map();
+  const byIdentity = /* @__PURE__ */ new Map();
+  const anchored2 = /* @__PURE__ */ new Set();
+  for (let at = 0; at < kustomizations.length; at++) {
+    const kustomization = kustomizations[at];
+    byResource.set(kustomization.resource, kustomization);
+    const identity3 = identityOf(kustomization.resource);
+    if (!byIdentity.has(identity3)) byIdentity.set(identity3, kustomization);
+    anchored2.add(kustomization.resource.file.root);
+    const { files } = kustomization;
+    for (let index = 0; index < files.length; index++) {
+      push(byFile, files[index], kustomization);
+      anchored2.add(files[index].root);
+    }
+  }
+  return { byFile, byResource, byIdentity, anchored: anchored2 };
+}
 function buildFluxGraph(model) {
   const treeOf = (root) => model.rootFiles(root);
   const named = (kind, name3) => {
@@ -13901,14 +13927,14 @@ function buildFluxGraph(model) {
   const sourceByResource = /* @__PURE__ */ new Map();
   const gitLinks = linkGitRepositories(model.ofKind("GitRepository", SOURCE_GROUP), model.roots);
   for (const kind of SOURCE_KINDS) {
-    for (const resource of model.ofKind(kind, SOURCE_GROUP)) {
+    eachOf(model.ofKind(kind, SOURCE_GROUP), (resource) => {
       const url = asString(getIn(resource.value, ["spec", kind === "Bucket" ? "endpoint" : "url"]));
       const link = gitLinks.get(resource) ?? { status: "external", kind };
       if (link.status === "linked" && link.note !== void 0) model.note({ message: link.note, file: resource.file.absPath });
       const source = { resource, kind, url, link };
-      sources.push(source);
       sourceByResource.set(resource, source);
-    }
+      return source;
+    }, sources);
   }
   const ignoreCache = /* @__PURE__ */ new Map();
   const ignoredFor = (tree, source) => {
@@ -13964,7 +13990,7 @@ function buildFluxGraph(model) {
     if (!build3) buildCache.set(node, build3 = kustomizeBuild(node, model.kustomize, treeOf(node.file.root)));
     return build3;
   };
-  const kustomizations = model.ofKind("Kustomization", KUSTOMIZE_GROUP).map((resource) => {
+  const kustomizationEntry = (resource) => {
     const base = consumer(resource);
     const decryption = asRecord(getIn(resource.value, ["spec", "decryption"]));
     const entry = {
@@ -14005,8 +14031,9 @@ function buildFluxGraph(model) {
     entry.files = applied ? applied.resourceFiles : [];
     entry.resources = applied ? applied.objects : [];
     return entry;
-  });
-  const terraforms = model.ofKind("Terraform", TERRAFORM_GROUP).map((resource) => {
+  };
+  const kustomizations = eachOf(model.ofKind("Kustomization", KUSTOMIZE_GROUP), kustomizationEntry);
+  const terraforms = eachOf(model.ofKind("Terraform", TERRAFORM_GROUP), (resource) => {
     const base = consumer(resource);
     let hasTerraformFiles = false;
     if (base.link.status === "linked" && base.path.status === "directory" && base.path.dir !== void 0) {
@@ -14014,26 +14041,13 @@ function buildFluxGraph(model) {
     }
     return { ...base, hasTerraformFiles };
   });
-  const helmReleases = model.ofKind("HelmRelease", HELM_GROUP).map((resource) => ({
+  const helmReleases = eachOf(model.ofKind("HelmRelease", HELM_GROUP), (resource) => ({
     resource,
     chartSourceRef: refAt(resource, ["spec", "chart", "spec", "sourceRef"]),
     chartRef: refAt(resource, ["spec", "chartRef"]),
     dependsOn: dependsOnRefs(resource)
   }));
-  const byFile = /* @__PURE__ */ new Map();
-  const byResource = /* @__PURE__ */ new Map();
-  const identityOf = (resource) => `${resource.appliedNamespace ?? ""}/${resource.name}`;
-  const byIdentity = /* @__PURE__ */ new Map();
-  for (const kustomization of kustomizations) {
-    byResource.set(kustomization.resource, kustomization);
-    if (!byIdentity.has(identityOf(kustomization.resource))) byIdentity.set(identityOf(kustomization.resource), kustomization);
-    for (const file of kustomization.files) push(byFile, file, kustomization);
-  }
-  const anchored2 = /* @__PURE__ */ new Set();
-  for (const kustomization of kustomizations) {
-    anchored2.add(kustomization.resource.file.root);
-    for (const file of kustomization.files) anchored2.add(file.root);
-  }
+  const { byFile, byResource, byIdentity, anchored: anchored2 } = indexKustomizations(kustomizations);
   const opaque = kustomizations.filter((k) => !k.known && (k.link.status === "unlinked" || k.link.status === "external"));
   let unknownSyncCreator;
   const graph = {
@@ -16380,7 +16394,19 @@ function buildApplied(input) {
   let synthetic = input.synthetic;
   const pass = (next) => {
     const notes2 = [];
-    return { result: buildOnce({ ...next, note: (note) => notes2.push(note) }), notes: notes2 };
+    const once = {
+      roots: next.roots,
+      written: next.written,
+      synthetic: next.synthetic,
+      rootFiles: next.rootFiles,
+      kustomize: next.kustomize,
+      resourceAt: next.resourceAt,
+      isClusterScoped: next.isClusterScoped,
+      note: (note) => notes2.push(note),
+      memo: next.memo,
+      modelMemo: next.modelMemo
+    };
+    return { result: buildOnce(once), notes: notes2 };
   };
   let { result, notes } = pass(input);
   for (let count = 0; count < MAX_SYNC_PASSES; count++) {
@@ -16469,8 +16495,13 @@ function buildOnce(input) {
     }
   };
   const objectsOf = (documents, build3) => {
-    const written2 = documents.map((document2) => input.resourceAt(document2.written.file, document2.written.docIndex));
-    const make = () => documents.map((document2, index) => appliedResource(document2, written2[index], build3));
+    const written2 = [];
+    for (let index = 0; index < documents.length; index++) written2.push(input.resourceAt(documents[index].written.file, documents[index].written.docIndex));
+    const make = () => {
+      const objects = [];
+      for (let index = 0; index < documents.length; index++) objects.push(appliedResource(documents[index], written2[index], build3));
+      return objects;
+    };
     return input.modelMemo ? input.modelMemo.appliedObjects(documents, build3, written2, make) : make();
   };
   const memoBuild = (key2, root, dir, flux, exclude) => {
@@ -16537,8 +16568,8 @@ function buildOnce(input) {
   };
   const done = /* @__PURE__ */ new Set();
   let count = 0;
-  const follow = (start2) => {
-    const queue = [...start2];
+  const follow = (start3) => {
+    const queue = [...start3];
     while (queue.length > 0) {
       if (count >= MAX_BUILDS) {
         input.note({ message: `More than ${MAX_BUILDS} Flux Kustomizations apply each other: the rest were not built, and what they apply was not checked.` });
@@ -16573,33 +16604,16 @@ function buildOnce(input) {
   };
   const clusterOf = (resource) => `${resource.file.absPath}#${resource.docIndex}`;
   const fluxKustomizations = input.written.filter(isFluxKustomization);
-  const selfApplied = [];
-  const includedByOther = /* @__PURE__ */ new Set();
-  const readByTrials = /* @__PURE__ */ new Set();
-  for (const kustomization of fluxKustomizations) {
-    const trial = rawBuild(kustomization);
-    if (!trial) continue;
-    for (const file of trial.output.resourceFiles) readByTrials.add(file);
-    for (const document2 of trial.output.objects) {
-      const written2 = input.resourceAt(document2.written.file, document2.written.docIndex);
-      if (!written2 || !isFluxKustomization(written2)) continue;
-      if (written2 !== kustomization) includedByOther.add(written2);
-      else if (!selfApplied.includes(kustomization)) selfApplied.push(kustomization);
-    }
-  }
-  const syntheticEntries = input.synthetic.flatMap((resource) => {
+  const { selfApplied, includedByOther, readByTrials } = trialBuilds(fluxKustomizations, rawBuild, input.resourceAt);
+  const start2 = [];
+  for (const kustomization of selfApplied) if (!includedByOther.has(kustomization)) start2.push({ kustomization, cluster: clusterOf(kustomization) });
+  for (const resource of input.synthetic) {
     const copy = addSynthetic(resource);
-    return copy && isFluxKustomization(copy) ? [{ kustomization: copy, cluster: clusterOf(resource) }] : [];
-  });
-  const entries = selfApplied.filter((kustomization) => !includedByOther.has(kustomization));
-  follow([...entries.map((kustomization) => ({ kustomization, cluster: clusterOf(kustomization) })), ...syntheticEntries]);
-  const reached = new Set([...touched].map((file) => file.root));
-  const assumed = [];
-  for (const kustomization of fluxKustomizations) {
-    const root = kustomization.file.root;
-    if (reached.has(root) || includedByOther.has(kustomization) || kustomization.synthetic !== void 0) continue;
-    assumed.push(kustomization);
+    if (copy && isFluxKustomization(copy)) start2.push({ kustomization: copy, cluster: clusterOf(resource) });
   }
+  follow(start2);
+  const reached = rootsOf(touched);
+  const assumed = fluxKustomizations.filter((kustomization) => !reached.has(kustomization.file.root) && !includedByOther.has(kustomization) && kustomization.synthetic === void 0);
   const folders = /* @__PURE__ */ new Map();
   for (const kustomization of assumed) {
     const dir = dirOf(kustomization.file.path);
@@ -16646,7 +16660,8 @@ function buildOnce(input) {
   }
   follow(assumedEntries.map((kustomization) => ({ kustomization, cluster: `root:${kustomization.file.root.dir}` })));
   const assumedRoots = new Set(folders.keys());
-  const entryRoots = new Set([...touched].map((file) => file.root).filter((root) => !assumedRoots.has(root)));
+  const entryRoots = rootsOf(touched);
+  for (const root of assumedRoots) entryRoots.delete(root);
   for (const root of input.roots) {
     if (entryRoots.has(root)) continue;
     const read = new Set([...touched].filter((file) => file.root === root));
@@ -16677,18 +16692,7 @@ function buildOnce(input) {
       for (let at = 0; at < fluxPrefixes.length; at++) if (file.path.startsWith(fluxPrefixes[at])) return true;
       return false;
     };
-    for (let at = 0; at < input.written.length; at++) {
-      const resource = input.written[at];
-      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== void 0 || excluded(resource.file.path) || patches.has(resource.file.path)) continue;
-      if (underFluxPath(resource.file)) continue;
-      const copy = input.modelMemo ? input.modelMemo.writtenCopy(resource, void 0, () => asWrittenCopy(resource, void 0)) : asWrittenCopy(resource, void 0);
-      if (uncovered && copy.applied) copy.applied.assumed = true;
-      resources.push(copy);
-      const list = copies.get(resource);
-      if (list) list.push(copy);
-      else copies.set(resource, [copy]);
-      touched.add(resource.file);
-    }
+    addUnread(input, root, (resource) => !read.has(resource.file) && !excluded(resource.file.path) && !patches.has(resource.file.path) && !underFluxPath(resource.file), uncovered, resources, copies, touched);
   }
   const model = {
     builds,
@@ -16706,6 +16710,45 @@ function buildOnce(input) {
     },
     createdBySync
   };
+}
+function trialBuilds(fluxKustomizations, rawBuild, resourceAt) {
+  const selfApplied = [];
+  const includedByOther = /* @__PURE__ */ new Set();
+  const readByTrials = /* @__PURE__ */ new Set();
+  for (let at = 0; at < fluxKustomizations.length; at++) {
+    const kustomization = fluxKustomizations[at];
+    const trial = rawBuild(kustomization);
+    if (!trial) continue;
+    const { resourceFiles, objects } = trial.output;
+    for (let index = 0; index < resourceFiles.length; index++) readByTrials.add(resourceFiles[index]);
+    for (let index = 0; index < objects.length; index++) {
+      const document2 = objects[index];
+      const written2 = resourceAt(document2.written.file, document2.written.docIndex);
+      if (!written2 || !isFluxKustomization(written2)) continue;
+      if (written2 !== kustomization) includedByOther.add(written2);
+      else if (!selfApplied.includes(kustomization)) selfApplied.push(kustomization);
+    }
+  }
+  return { selfApplied, includedByOther, readByTrials };
+}
+function rootsOf(files) {
+  const roots = /* @__PURE__ */ new Set();
+  for (const file of files) roots.add(file.root);
+  return roots;
+}
+function addUnread(input, root, unread, uncovered, resources, copies, touched) {
+  const { written: written2, modelMemo } = input;
+  for (let at = 0; at < written2.length; at++) {
+    const resource = written2[at];
+    if (resource.file.root !== root || resource.synthetic !== void 0 || !unread(resource)) continue;
+    const copy = modelMemo ? modelMemo.writtenCopy(resource, void 0, () => asWrittenCopy(resource, void 0)) : asWrittenCopy(resource, void 0);
+    if (uncovered && copy.applied) copy.applied.assumed = true;
+    resources.push(copy);
+    const list = copies.get(resource);
+    if (list) list.push(copy);
+    else copies.set(resource, [copy]);
+    touched.add(resource.file);
+  }
 }
 function patchFilesOf(kustomize, root) {
   return new Set(kustomize.nodes.filter((node) => node.file.root === root).flatMap(patchPathsOf));
@@ -24321,8 +24364,9 @@ function buildModel(roots, files, notes, options = {}) {
     // What kustomize itself knows to be cluster-scoped (its embedded schema): it gives every other kind a namespace.
     isClusterScoped: builtInClusterScoped,
     note,
-    ...options.buildMemo ? { memo: options.buildMemo } : {},
-    ...memo2 ? { modelMemo: memo2 } : {}
+    // Fields, not spreads: one shape of this object whichever tier of V8 runs this (see buildApplied).
+    memo: options.buildMemo,
+    modelMemo: memo2
   });
   const resources = applied.resources;
   const byKind = /* @__PURE__ */ new Map();
@@ -54335,10 +54379,7 @@ async function loadWorkspace(options) {
     }
   }
   const modelStarted = clock();
-  const model = buildModel(roots, files, notes, {
-    ...options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {},
-    ...options.load?.modelMemo ? { modelMemo: options.load.modelMemo } : {}
-  });
+  const model = buildModel(roots, files, notes, { buildMemo: options.load?.buildMemo, modelMemo: options.load?.modelMemo });
   return { roots, files, model, notes, phases: { load: modelStarted - started2, model: clock() - modelStarted }, ...parseCache ? { parseCache } : {} };
 }
 function readThroughCaches(loaded6, hclFiles) {
@@ -65099,10 +65140,13 @@ var init_memo = __esm({
 
 // src/lsp/model-memo.ts
 function marked(resources) {
-  return resources.some(hasUnknownSync);
+  for (let index = 0; index < resources.length; index++) if (hasUnknownSync(resources[index])) return true;
+  return false;
 }
 function sameItems(a, b) {
-  return a.length === b.length && a.every((item, index) => item === b[index]);
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
 }
 var NO_OVERRIDES, ModelMemo;
 var init_model_memo = __esm({
@@ -65133,7 +65177,7 @@ var init_model_memo = __esm({
         const kept = this.written.get(file);
         if (kept && !marked(kept)) {
           this.stats.reused++;
-          for (const resource of kept) resource.appliedNamespace = resource.namespace;
+          for (let index = 0; index < kept.length; index++) kept[index].appliedNamespace = kept[index].namespace;
           return kept;
         }
         this.stats.made++;
@@ -65148,8 +65192,17 @@ var init_model_memo = __esm({
        * the same objects, reset to what `make` gives (`applied.build` is `build`, not assumed).
        */
       appliedObjects(documents, build3, written2, make) {
-        const entries = (this.objects.get(documents) ?? []).filter((entry2) => entry2.run >= this.run - 1);
-        const entry = entries.find((candidate) => candidate.run !== this.run && candidate.build === build3 && sameItems(candidate.written, written2));
+        const earlier = this.objects.get(documents);
+        const entries = [];
+        let entry;
+        if (earlier !== void 0) {
+          for (let at = 0; at < earlier.length; at++) {
+            const candidate = earlier[at];
+            if (candidate.run < this.run - 1) continue;
+            entries.push(candidate);
+            if (entry === void 0 && candidate.run !== this.run && candidate.build === build3 && sameItems(candidate.written, written2)) entry = candidate;
+          }
+        }
         if (entry && !marked(entry.objects)) {
           entry.run = this.run;
           this.stats.reused++;
@@ -65419,6 +65472,7 @@ var lint_session_exports = {};
 __export2(lint_session_exports, {
   LintSession: () => LintSession,
   LintWorker: () => LintWorker,
+  WORKER_V8_FLAGS: () => WORKER_V8_FLAGS,
   YOUNG_GENERATION_MB: () => YOUNG_GENERATION_MB,
   serveLintWorker: () => serveLintWorker
 });
@@ -65438,6 +65492,10 @@ function minorCollector() {
 function serveLintWorker() {
   const port = import_node_worker_threads.parentPort;
   if (import_node_worker_threads.isMainThread || !port) return;
+  try {
+    (0, import_node_v8.setFlagsFromString)(WORKER_V8_FLAGS);
+  } catch {
+  }
   const session = new LintSession();
   const collect4 = minorCollector();
   let queue = Promise.resolve();
@@ -65453,7 +65511,7 @@ function serveLintWorker() {
     });
   });
 }
-var import_node_v8, import_node_vm, import_node_worker_threads, LintSession, WORKER_ENV, YOUNG_GENERATION_MB, LintWorker;
+var import_node_v8, import_node_vm, import_node_worker_threads, LintSession, WORKER_ENV, YOUNG_GENERATION_MB, LintWorker, WORKER_V8_FLAGS;
 var init_lint_session = __esm({
   "src/lsp/lint-session.ts"() {
     "use strict";
@@ -65566,6 +65624,7 @@ var init_lint_session = __esm({
         void this.worker.terminate();
       }
     };
+    WORKER_V8_FLAGS = "--no-allocation-site-pretenuring";
   }
 });
 

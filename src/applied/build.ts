@@ -90,7 +90,21 @@ export function buildApplied(input: AppliedInput): AppliedResult {
   // Only the last pass's notes stand: an earlier pass may have lacked the entry point.
   const pass = (next: AppliedInput): { result: ReturnType<typeof buildOnce>; notes: RunNote[] } => {
     const notes: RunNote[] = [];
-    return { result: buildOnce({ ...next, note: (note) => notes.push(note) }), notes };
+    // Every field written out, not spread: the shape of a spread copy depends on how the caller
+    // made its object (interpreted or optimized), and every closure of buildOnce reads `input`.
+    const once: AppliedInput = {
+      roots: next.roots,
+      written: next.written,
+      synthetic: next.synthetic,
+      rootFiles: next.rootFiles,
+      kustomize: next.kustomize,
+      resourceAt: next.resourceAt,
+      isClusterScoped: next.isClusterScoped,
+      note: (note) => notes.push(note),
+      memo: next.memo,
+      modelMemo: next.modelMemo,
+    };
+    return { result: buildOnce(once), notes };
   };
   let { result, notes } = pass(input);
   // A creator whose sync only its build knows (a release's valuesFrom ConfigMap) is an entry point from the next pass,
@@ -196,8 +210,15 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
   };
 
   const objectsOf = (documents: readonly AppliedDocument[], build: Resource | undefined): Resource[] => {
-    const written = documents.map((document) => input.resourceAt(document.written.file, document.written.docIndex));
-    const make = () => documents.map((document, index) => appliedResource(document, written[index], build));
+    // Loops, not `map`: an inlined `map` makes holey arrays, the interpreter's packed ones, and
+    // the code that later reads them was thrown away for the other kind (the language server's first edits).
+    const written: Array<Resource | undefined> = [];
+    for (let index = 0; index < documents.length; index++) written.push(input.resourceAt(documents[index]!.written.file, documents[index]!.written.docIndex));
+    const make = (): Resource[] => {
+      const objects: Resource[] = [];
+      for (let index = 0; index < documents.length; index++) objects.push(appliedResource(documents[index]!, written[index], build));
+      return objects;
+    };
     return input.modelMemo ? input.modelMemo.appliedObjects(documents, build, written, make) : make();
   };
   /** Kustomize's build of `dir`, through the memo when there is one (`key` names what else decides it). */
@@ -331,36 +352,19 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
 
   const fluxKustomizations = input.written.filter(isFluxKustomization);
   // What each written Kustomization would apply, to find the ones that apply themselves.
-  const selfApplied: Resource[] = [];
-  const includedByOther = new Set<Resource>();
-  const readByTrials = new Set<SourceFile>();
-  for (const kustomization of fluxKustomizations) {
-    const trial = rawBuild(kustomization);
-    if (!trial) continue;
-    for (const file of trial.output.resourceFiles) readByTrials.add(file);
-    for (const document of trial.output.objects) {
-      const written = input.resourceAt(document.written.file, document.written.docIndex);
-      if (!written || !isFluxKustomization(written)) continue;
-      if (written !== kustomization) includedByOther.add(written);
-      else if (!selfApplied.includes(kustomization)) selfApplied.push(kustomization);
-    }
-  }
-  const syntheticEntries = input.synthetic.flatMap((resource) => {
-    const copy = addSynthetic(resource);
-    return copy && isFluxKustomization(copy) ? [{ kustomization: copy, cluster: clusterOf(resource) }] : [];
-  });
+  const { selfApplied, includedByOther, readByTrials } = trialBuilds(fluxKustomizations, rawBuild, input.resourceAt);
+  const start: Array<{ kustomization: Resource; cluster: string }> = [];
   // A Kustomization that a parent applies is the parent's child, even when its path holds its own file.
-  const entries = selfApplied.filter((kustomization) => !includedByOther.has(kustomization));
-  follow([...entries.map((kustomization) => ({ kustomization, cluster: clusterOf(kustomization) })), ...syntheticEntries]);
+  for (const kustomization of selfApplied) if (!includedByOther.has(kustomization)) start.push({ kustomization, cluster: clusterOf(kustomization) });
+  for (const resource of input.synthetic) {
+    const copy = addSynthetic(resource);
+    if (copy && isFluxKustomization(copy)) start.push({ kustomization: copy, cluster: clusterOf(resource) });
+  }
+  follow(start);
 
   // Roots Flux reaches from an entry point; the rest of a reached root is not applied.
-  const reached = new Set<Root>([...touched].map((file) => file.root));
-  const assumed: Resource[] = [];
-  for (const kustomization of fluxKustomizations) {
-    const root = kustomization.file.root;
-    if (reached.has(root) || includedByOther.has(kustomization) || kustomization.synthetic !== undefined) continue;
-    assumed.push(kustomization);
-  }
+  const reached = rootsOf(touched);
+  const assumed = fluxKustomizations.filter((kustomization) => !reached.has(kustomization.file.root) && !includedByOther.has(kustomization) && kustomization.synthetic === undefined);
   // Whatever applied the top Kustomizations (a sync path outside git) applied their folders:
   // each folder is built as Flux builds a path, once, the outermost when folders nest.
   const folders = new Map<Root, string[]>();
@@ -415,7 +419,8 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
 
   // Roots Flux reaches from entry points in git: what no build reads there is not applied.
   const assumedRoots = new Set(folders.keys());
-  const entryRoots = new Set<Root>([...touched].map((file) => file.root).filter((root) => !assumedRoots.has(root)));
+  const entryRoots = rootsOf(touched);
+  for (const root of assumedRoots) entryRoots.delete(root);
 
   // The other roots: no Flux Kustomization (applied as kustomize builds them), or Flux
   // Kustomizations whose entry point is not in git. There, what no known build reads may still
@@ -453,18 +458,7 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
       for (let at = 0; at < fluxPrefixes.length; at++) if (file.path.startsWith(fluxPrefixes[at]!)) return true;
       return false;
     };
-    for (let at = 0; at < input.written.length; at++) {
-      const resource = input.written[at]!;
-      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== undefined || excluded(resource.file.path) || patches.has(resource.file.path)) continue;
-      if (underFluxPath(resource.file)) continue;
-      const copy = input.modelMemo ? input.modelMemo.writtenCopy(resource, undefined, () => asWrittenCopy(resource, undefined)) : asWrittenCopy(resource, undefined);
-      if (uncovered && copy.applied) copy.applied.assumed = true;
-      resources.push(copy);
-      const list = copies.get(resource);
-      if (list) list.push(copy);
-      else copies.set(resource, [copy]);
-      touched.add(resource.file);
-    }
+    addUnread(input, root, (resource) => !read.has(resource.file) && !excluded(resource.file.path) && !patches.has(resource.file.path) && !underFluxPath(resource.file), uncovered, resources, copies, touched);
   }
 
   const model: AppliedModel = {
@@ -484,6 +478,69 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
     },
     createdBySync,
   };
+}
+
+/**
+ * What each written Flux Kustomization's own trial build applies: the ones that apply
+ * themselves, the ones another one applies, and the files the trials read. Its own function
+ * (as the other per-object loops of a build): `buildOnce` runs once per lint, and with no loop
+ * of its own it stays out of the optimizing compiler's way in the language server, where a
+ * compilation of the whole of it (~6 KB of bytecode) was the largest of an edit's first ones.
+ */
+function trialBuilds(
+  fluxKustomizations: readonly Resource[],
+  rawBuild: (kustomization: Resource) => { output: ReturnType<typeof buildKustomization> } | undefined,
+  resourceAt: AppliedInput['resourceAt'],
+): { selfApplied: Resource[]; includedByOther: Set<Resource>; readByTrials: Set<SourceFile> } {
+  const selfApplied: Resource[] = [];
+  const includedByOther = new Set<Resource>();
+  const readByTrials = new Set<SourceFile>();
+  for (let at = 0; at < fluxKustomizations.length; at++) {
+    const kustomization = fluxKustomizations[at]!;
+    const trial = rawBuild(kustomization);
+    if (!trial) continue;
+    const { resourceFiles, objects } = trial.output;
+    for (let index = 0; index < resourceFiles.length; index++) readByTrials.add(resourceFiles[index]!);
+    for (let index = 0; index < objects.length; index++) {
+      const document = objects[index]!;
+      const written = resourceAt(document.written.file, document.written.docIndex);
+      if (!written || !isFluxKustomization(written)) continue;
+      if (written !== kustomization) includedByOther.add(written);
+      else if (!selfApplied.includes(kustomization)) selfApplied.push(kustomization);
+    }
+  }
+  return { selfApplied, includedByOther, readByTrials };
+}
+
+/** The roots of these files. */
+function rootsOf(files: ReadonlySet<SourceFile>): Set<Root> {
+  const roots = new Set<Root>();
+  for (const file of files) roots.add(file.root);
+  return roots;
+}
+
+/** Each written resource of `root` that `unread` accepts counts as applied as written (see `buildOnce`). */
+function addUnread(
+  input: AppliedInput,
+  root: Root,
+  unread: (resource: Resource) => boolean,
+  uncovered: boolean,
+  resources: Resource[],
+  copies: Map<Resource, Resource[]>,
+  touched: Set<SourceFile>,
+): void {
+  const { written, modelMemo } = input;
+  for (let at = 0; at < written.length; at++) {
+    const resource = written[at]!;
+    if (resource.file.root !== root || resource.synthetic !== undefined || !unread(resource)) continue;
+    const copy = modelMemo ? modelMemo.writtenCopy(resource, undefined, () => asWrittenCopy(resource, undefined)) : asWrittenCopy(resource, undefined);
+    if (uncovered && copy.applied) copy.applied.assumed = true;
+    resources.push(copy);
+    const list = copies.get(resource);
+    if (list) list.push(copy);
+    else copies.set(resource, [copy]);
+    touched.add(resource.file);
+  }
 }
 
 /** Root-relative paths of the files a root's kustomizations (and Components) use as patches. */

@@ -35,14 +35,24 @@ interface ContainersEntry {
  * the other objects of that run) is not handed to another run: a fresh one is unmarked.
  */
 function marked(resources: readonly Resource[]): boolean {
-  return resources.some(hasUnknownSync);
+  // A loop, not `some` (see sameItems).
+  for (let index = 0; index < resources.length; index++) if (hasUnknownSync(resources[index]!)) return true;
+  return false;
 }
 
 /** The overrides of what is no workload: one frozen empty list, not one per resource and run. */
 const NO_OVERRIDES: ImageOverride[] = Object.freeze([]) as unknown as ImageOverride[];
 
+/**
+ * Whether two lists hold the same items. A loop, not `every`: the lists come from code at
+ * every tier (an array V8's optimizing compiler makes with an inlined `map` is holey, the
+ * interpreter's packed) and some are frozen, and an inlined `every` is bound to one of those
+ * shapes: another one threw its caller's optimized code away, edit after edit.
+ */
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((item, index) => item === b[index]);
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
 }
 
 export class ModelMemo {
@@ -70,7 +80,7 @@ export class ModelMemo {
     const kept = this.written.get(file);
     if (kept && !marked(kept)) {
       this.stats.reused++;
-      for (const resource of kept) resource.appliedNamespace = resource.namespace;
+      for (let index = 0; index < kept.length; index++) kept[index]!.appliedNamespace = kept[index]!.namespace;
       return kept;
     }
     this.stats.made++;
@@ -86,8 +96,18 @@ export class ModelMemo {
    * the same objects, reset to what `make` gives (`applied.build` is `build`, not assumed).
    */
   appliedObjects(documents: readonly AppliedDocument[], build: Resource | undefined, written: ReadonlyArray<Resource | undefined>, make: () => Resource[]): Resource[] {
-    const entries = (this.objects.get(documents) ?? []).filter((entry) => entry.run >= this.run - 1);
-    const entry = entries.find((candidate) => candidate.run !== this.run && candidate.build === build && sameItems(candidate.written, written));
+    // The entries of the last two runs, and among them one for this build not handed out in this run (loops: see sameItems).
+    const earlier = this.objects.get(documents);
+    const entries: ObjectsEntry[] = [];
+    let entry: ObjectsEntry | undefined;
+    if (earlier !== undefined) {
+      for (let at = 0; at < earlier.length; at++) {
+        const candidate = earlier[at]!;
+        if (candidate.run < this.run - 1) continue;
+        entries.push(candidate);
+        if (entry === undefined && candidate.run !== this.run && candidate.build === build && sameItems(candidate.written, written)) entry = candidate;
+      }
+    }
     if (entry && !marked(entry.objects)) {
       entry.run = this.run;
       this.stats.reused++;

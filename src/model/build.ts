@@ -213,8 +213,9 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
     // What kustomize itself knows to be cluster-scoped (its embedded schema): it gives every other kind a namespace.
     isClusterScoped: builtInClusterScoped,
     note,
-    ...(options.buildMemo ? { memo: options.buildMemo } : {}),
-    ...(memo ? { modelMemo: memo } : {}),
+    // Fields, not spreads: one shape of this object whichever tier of V8 runs this (see buildApplied).
+    memo: options.buildMemo,
+    modelMemo: memo,
   });
   const resources = applied.resources;
   const byKind = new Map<string, Resource[]>();
