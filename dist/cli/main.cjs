@@ -53673,7 +53673,13 @@ function escapeRegExp2(text) {
 function messageMasks(file, model) {
   const text = file.text;
   if (text === void 0) return void 0;
-  if (plainTrees(file, text) && commentSpans(text).length === 0 && file.documents.every((parsed) => certainNothing(parsed.value))) return NOTHING_CERTAIN;
+  const trees = plainTrees(file, text);
+  if (trees) {
+    const comments = commentSpans(text);
+    if (comments.length === 0 && file.documents.every((parsed) => certainNothing(parsed.value))) return NOTHING_CERTAIN;
+    const masks = frameMasks(text, trees, collectBlockLines);
+    if (masks) return { certain: [...masks.certain, ...comments].map(([start2, end]) => text.slice(start2, end)) };
+  }
   return redact(file, model);
 }
 function redact(file, model) {

@@ -140,16 +140,25 @@ const NOTHING_CERTAIN: MessageMasks = Object.freeze({ certain: Object.freeze([])
  * A certain value comes only from a Secret's `data`/`stringData` (or another value of a mapping
  * of kind `Secret`), from the sensitive parts of a string (`stringSpans`: assignments and URL
  * passwords, in keys and values), from `secretGenerator` literals, and from comments; a value
- * masked for its key's name alone is not certain (`Redaction.certain`). So where the plain values
- * decide the redaction (`plainTrees`: the same guards as `plainRedaction`) and none of those
- * occurs (`certainNothing`, src/engine/mask.ts), there is none, whatever else the full
- * redaction masks: the `.sops.yaml` selection, the values under sensitive keys and the copies of
- * masked values are left unworked. Any other file takes the full redaction.
+ * masked for its key's name alone, a value a `.sops.yaml` rule selects and a copy of a masked
+ * value are not certain (`Redaction.certain`). So where the plain values decide the redaction
+ * (`plainTrees`: the same guards as `plainRedaction`) and none of those occurs
+ * (`certainNothing`, src/engine/mask.ts), there is none; where some does, the mask walk over the
+ * position tree (`frameMasks`, as `plainRedaction` runs it) gives them without the selection,
+ * the masked text and the search for copies. Any other file takes the full redaction.
  */
 export function messageMasks(file: SourceFile, model?: Pick<Model, 'fileAt'>): MessageMasks | undefined {
   const text = file.text;
   if (text === undefined) return undefined;
-  if (plainTrees(file, text) && commentSpans(text).length === 0 && file.documents.every((parsed) => certainNothing(parsed.value))) return NOTHING_CERTAIN;
+  const trees = plainTrees(file, text);
+  if (trees) {
+    const comments = commentSpans(text);
+    if (comments.length === 0 && file.documents.every((parsed) => certainNothing(parsed.value))) return NOTHING_CERTAIN;
+    // The mask walk over the position tree without the `.sops.yaml` selection: what a rule
+    // selects is masked before the walk and never certain, so the certain values are the same.
+    const masks = frameMasks(text, trees, collectBlockLines);
+    if (masks) return { certain: [...masks.certain, ...comments].map(([start, end]) => text.slice(start, end)) };
+  }
   return redact(file, model);
 }
 
