@@ -36445,7 +36445,17 @@ function isCredential(key2, value, context) {
   return !BOOLEAN.test(trimmed) && !NUMBER.test(trimmed) && !DURATION.test(trimmed) && !PLAIN_URL.test(trimmed);
 }
 function isMaskedValue(key2, value) {
-  return MASKED_NAME.test(key2) && !MASK_EXEMPT_NAME.test(key2) || isCredential(key2, value, "env") || isCredential(key2, value, "setting");
+  const role = maskedKeyRole(key2);
+  return role === MASKED_KEY || role === CREDENTIAL_KEY && (isCredential(key2, value, "env") || isCredential(key2, value, "setting"));
+}
+function maskedKeyRole(key2) {
+  let role = keyRoles.get(key2);
+  if (role === void 0) {
+    role = MASKED_NAME.test(key2) && !MASK_EXEMPT_NAME.test(key2) ? MASKED_KEY : credentialWords(key2) === null ? PLAIN_KEY : CREDENTIAL_KEY;
+    if (keyRoles.size >= MAX_REMEMBERED_KEYS) keyRoles.clear();
+    keyRoles.set(key2, role);
+  }
+  return role;
 }
 function credentialWords(key2) {
   let words = keyWords.get(key2);
@@ -36489,7 +36499,7 @@ function holdsSecretValue(value) {
   if (typeof value === "number" || typeof value === "boolean") return true;
   return typeof value === "string" && value.trim() !== "" && !isReference(value) && !isPlaceholder(value) && !isPublicKeyMaterial(value);
 }
-var MASKED_NAME, MASK_EXEMPT_NAME, CREDENTIAL_WORD, CREDENTIAL_EXACT, NOT_CREDENTIAL_WORD, KEY_QUALIFIER, SETTING_TAIL, SETTING_HEAD, NAME_TAIL, SECRET_QUALIFIER, ENV_NAME, DNS_SUBDOMAIN, DNS_LABEL, DATA_KEY, KEY_TAIL, UUID, BOOLEAN, NUMBER, DURATION, PLAIN_URL, CONTAINS_REFERENCE, WHOLE_REFERENCE, MAX_REMEMBERED_KEYS, keyWords;
+var MASKED_NAME, MASK_EXEMPT_NAME, CREDENTIAL_WORD, CREDENTIAL_EXACT, NOT_CREDENTIAL_WORD, KEY_QUALIFIER, SETTING_TAIL, SETTING_HEAD, NAME_TAIL, SECRET_QUALIFIER, ENV_NAME, DNS_SUBDOMAIN, DNS_LABEL, DATA_KEY, KEY_TAIL, UUID, BOOLEAN, NUMBER, DURATION, PLAIN_URL, CONTAINS_REFERENCE, WHOLE_REFERENCE, MASKED_KEY, CREDENTIAL_KEY, PLAIN_KEY, keyRoles, MAX_REMEMBERED_KEYS, keyWords;
 var init_credential = __esm({
   "src/engine/credential.ts"() {
     "use strict";
@@ -36607,6 +36617,10 @@ var init_credential = __esm({
       /^ENC\[/
       // sops-encrypted value
     ];
+    MASKED_KEY = 1;
+    CREDENTIAL_KEY = 2;
+    PLAIN_KEY = 0;
+    keyRoles = /* @__PURE__ */ new Map();
     MAX_REMEMBERED_KEYS = 4096;
     keyWords = /* @__PURE__ */ new Map();
   }
@@ -53459,6 +53473,25 @@ function masksMetadata(metadata2) {
   }
   return false;
 }
+function certainNothing(node) {
+  if (typeof node === "string") return !hasSensitivePart(node);
+  if (Array.isArray(node)) {
+    for (let index = 0; index < node.length; index++) if (!certainNothing(node[index])) return false;
+    return true;
+  }
+  if (typeof node !== "object" || node === null) return true;
+  const record = node;
+  if (Object.hasOwn(record, "kind") && record.kind === "Secret") return false;
+  const keys = Object.keys(record);
+  for (let index = 0; index < keys.length; index++) {
+    const key2 = keys[index];
+    if (key2 === "secretGenerator" || hasSensitivePart(key2) || !certainNothing(record[key2])) return false;
+  }
+  return true;
+}
+function hasSensitivePart(text) {
+  return (MAY_NAME_CREDENTIAL.test(text) || text.includes("://")) && stringSpans(text).length > 0;
+}
 var MASK, MAX_EMBEDDING, MERGE_KEY, MAY_NAME_CREDENTIAL, ASSIGNMENT, URL_PASSWORD, LINE_KEY;
 var init_mask = __esm({
   "src/engine/mask.ts"() {
@@ -53681,6 +53714,18 @@ function certainPattern(redaction, known) {
 function escapeRegExp2(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+function messageMasks(file, model) {
+  const text = file.text;
+  if (text === void 0) return void 0;
+  const trees = plainTrees(file, text);
+  if (trees) {
+    const comments = commentSpans(text);
+    if (comments.length === 0 && file.documents.every((parsed) => certainNothing(parsed.value))) return NOTHING_CERTAIN;
+    const masks = frameMasks(text, trees, collectBlockLines);
+    if (masks) return { certain: [...masks.certain, ...comments].map(([start2, end]) => text.slice(start2, end)) };
+  }
+  return redact(file, model);
+}
 function redact(file, model) {
   const text = file.text;
   if (text === void 0) return void 0;
@@ -53695,11 +53740,16 @@ function astRedaction(file, text, model) {
 function valuesMayDiffer(text) {
   return (text.length >= 1024 || MAY_DIFFER_HINT.test(text)) && VALUES_MAY_DIFFER.test(text);
 }
-function plainRedaction(file, text, model) {
+function plainTrees(file, text) {
   if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return void 0;
   const trees = positionTreesOf(file.documents[0]);
   if (!trees || !treesReadFromLines(trees) || valuesMayDiffer(text)) return void 0;
   if (file.documents.some((parsed, index) => !valueAnalyzable(parsed.value) || hasSopsKeyAt(file, index))) return void 0;
+  return trees;
+}
+function plainRedaction(file, text, model) {
+  const trees = plainTrees(file, text);
+  if (!trees) return void 0;
   const selection = model ? coveringCreationRule(model, file)?.rule.selection : void 0;
   const selected = file.documents.map((parsed) => selection ? selectedPaths(parsed.value, selection) : []);
   const comments = commentSpans(text);
@@ -53897,7 +53947,7 @@ function maskKeepingLines(value) {
   const lines = value.split("\n");
   return [MASK, ...lines.slice(1).map(() => "")].join("\n");
 }
-var import_yaml15, TERRAFORM_FILE, MIN_MESSAGE_SECRET, NO_VALUES, certainLists, certainPatterns, VALUES_MAY_DIFFER, MAY_DIFFER_HINT, COMPOSED, MIN_KNOWN_SECRET, MAX_KNOWN_SECRETS;
+var import_yaml15, TERRAFORM_FILE, MIN_MESSAGE_SECRET, NO_VALUES, certainLists, certainPatterns, NOTHING_CERTAIN, VALUES_MAY_DIFFER, MAY_DIFFER_HINT, COMPOSED, MIN_KNOWN_SECRET, MAX_KNOWN_SECRETS;
 var init_redact3 = __esm({
   "src/engine/redact.ts"() {
     "use strict";
@@ -53918,6 +53968,7 @@ var init_redact3 = __esm({
     NO_VALUES = [];
     certainLists = /* @__PURE__ */ new WeakMap();
     certainPatterns = /* @__PURE__ */ new WeakMap();
+    NOTHING_CERTAIN = Object.freeze({ certain: Object.freeze([]) });
     VALUES_MAY_DIFFER = /(?:^|[\s[{,:])(?:[-+]?0[bB]|[-+]0[xXoO]|[-+]?\.?[0-9][0-9.]*_)|^[^\n:]{1024}|[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/m;
     MAY_DIFFER_HINT = /0[bBxXoO]|[0-9.]_|[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
     COMPOSED = /* @__PURE__ */ new Set(["DUPLICATE_KEY", "COMPLEX_KEY"]);
@@ -54452,7 +54503,11 @@ async function lint(options) {
   }
   const reportStarted = clock();
   const views = sourceViews(files, model);
-  for (const finding of findings) maskFinding(finding, views.redaction(finding.location.root, finding.location.file));
+  const frames = options.frames !== false;
+  for (const finding of findings) {
+    const { root, file } = finding.location;
+    maskFinding(finding, frames ? views.redaction(root, file) : views.messageMasks(root, file));
+  }
   applySuppressions(findings, files);
   await applyBaselines(findings, roots, options);
   findings.sort(compareFindings);
@@ -54574,6 +54629,7 @@ function sourceViews(files, model) {
     }
     return cache7.get(key2);
   };
+  const messages = /* @__PURE__ */ new Map();
   const lineStartsOf = (text) => {
     const lineStarts = [0];
     for (let i2 = text.indexOf("\n"); i2 !== -1; i2 = text.indexOf("\n", i2 + 1)) lineStarts.push(i2 + 1);
@@ -54582,6 +54638,16 @@ function sourceViews(files, model) {
   return {
     redaction(root, file) {
       return view(root, file)?.redaction;
+    },
+    messageMasks(root, file) {
+      const key2 = `${root}\0${file}`;
+      const found = cache7.get(key2);
+      if (found) return found.redaction;
+      if (!messages.has(key2)) {
+        const source = sourceAt(root, file, key2);
+        messages.set(key2, source ? messageMasks(source, model) : void 0);
+      }
+      return messages.get(key2);
     },
     sourceLines(root, file, startLine, endLine) {
       const found = view(root, file);
@@ -66952,6 +67018,7 @@ var formatters = Object.freeze(
   Object.assign(/* @__PURE__ */ Object.create(null), { stylish, compact, json: json2, sarif, github, junit })
 );
 var formatterNames = Object.keys(formatters);
+var FRAMELESS_FORMATS = /* @__PURE__ */ new Set(["compact", "json", "sarif", "github", "junit"]);
 function getFormatter(name3) {
   return Object.hasOwn(formatters, name3) ? formatters[name3] : void 0;
 }
@@ -67323,6 +67390,7 @@ async function runLint(options, io) {
       roots: options.staged ? [".", ...options.roots] : stdin ? [stdin.root, ...options.paths] : paths,
       cwd: io.cwd,
       parseCache: !options.noCache && !io.env.GITOPS_LINT_NO_CACHE,
+      frames: !formats.every((format) => FRAMELESS_FORMATS.has(format.name)),
       ...io.onFilesListed ? { onFilesListed: io.onFilesListed } : {},
       ...options.staged ? { staged: true, reportOnly: options.paths } : {},
       ...stdin ? { overrides: /* @__PURE__ */ new Map([[stdin.file, stdin.text]]), reportOnly: [stdin.file] } : {},

@@ -2313,6 +2313,12 @@ export interface LintOptions {
 	 * `dependsOn: 'file'` re-check only the files whose content changed since the last run.
 	 */
 	incremental?: IncrementalLint;
+	/**
+	 * Whether the caller prints code frames (`sourceLines`, `frameRegion`); default true. Without
+	 * them the report works out only what finding messages must not quote (`messageMasks`), and
+	 * a frame asked for anyway is redacted then.
+	 */
+	frames?: boolean;
 }
 /** Settings that win over every root's config. */
 export interface ConfigOverrides {

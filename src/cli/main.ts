@@ -4,7 +4,7 @@ import { builtinRules } from '../../rules/index.js';
 import { ConfigError } from '../config/load.js';
 import { lint } from '../index.js';
 import { palette } from '../formatters/ansi.js';
-import { formatterNames, getFormatter } from '../formatters/index.js';
+import { FRAMELESS_FORMATS, formatterNames, getFormatter } from '../formatters/index.js';
 import { summaryLine } from '../formatters/stylish.js';
 import { plural } from '../formatters/text.js';
 import type { LintResult } from '../model/result.js';
@@ -171,6 +171,7 @@ async function runLint(options: CliOptions, io: CliIo): Promise<number> {
       roots: options.staged ? ['.', ...options.roots] : stdin ? [stdin.root, ...options.paths] : paths,
       cwd: io.cwd,
       parseCache: !options.noCache && !io.env.GITOPS_LINT_NO_CACHE,
+      frames: !formats.every((format) => FRAMELESS_FORMATS.has(format.name)),
       ...(io.onFilesListed ? { onFilesListed: io.onFilesListed } : {}),
       ...(options.staged ? { staged: true, reportOnly: options.paths } : {}),
       ...(stdin ? { overrides: new Map([[stdin.file, stdin.text]]), reportOnly: [stdin.file] } : {}),

@@ -165,7 +165,32 @@ export function isCredential(key: string, value: unknown, context: CredentialCon
  * every name masked before this module existed (masking more is safe, masking less never).
  */
 export function isMaskedValue(key: string, value: unknown): boolean {
-  return (MASKED_NAME.test(key) && !MASK_EXEMPT_NAME.test(key)) || isCredential(key, value, 'env') || isCredential(key, value, 'setting');
+  const role = maskedKeyRole(key);
+  return role === MASKED_KEY || (role === CREDENTIAL_KEY && (isCredential(key, value, 'env') || isCredential(key, value, 'setting')));
+}
+
+/** A key whose values are masked whatever they hold (`MASKED_NAME`, not exempt). */
+const MASKED_KEY = 1;
+/** A key whose values are masked when they are credentials (`isCredential` decides by the value). */
+const CREDENTIAL_KEY = 2;
+/** A key whose values are never masked: neither a masked name nor a credential's words. */
+const PLAIN_KEY = 0;
+const keyRoles = new Map<string, number>();
+
+/**
+ * What `isMaskedValue` can answer for a key before looking at the value, remembered per key:
+ * the mask walks ask it for every key of every file with a finding (a few thousand times a
+ * run, cold), and two regexes and two word lookups per ask were most of their time. The same
+ * answer: `isCredential` is false for every value when the key has no credential words.
+ */
+function maskedKeyRole(key: string): number {
+  let role = keyRoles.get(key);
+  if (role === undefined) {
+    role = MASKED_NAME.test(key) && !MASK_EXEMPT_NAME.test(key) ? MASKED_KEY : credentialWords(key) === null ? PLAIN_KEY : CREDENTIAL_KEY;
+    if (keyRoles.size >= MAX_REMEMBERED_KEYS) keyRoles.clear();
+    keyRoles.set(key, role);
+  }
+  return role;
 }
 
 const MAX_REMEMBERED_KEYS = 4096;

@@ -17,7 +17,7 @@ import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '..
 import { buildModel } from '../model/build.js';
 import { hclFacts, hclNeedsTreeSitter, hclParserLoadError, loadHclParser, parseHclThrough } from '../terraform/hcl.js';
 import { isHclFile } from '../terraform/modules.js';
-import { maskedOffset, maskFinding, redact, type Redaction } from './redact.js';
+import { maskedOffset, maskFinding, messageMasks, redact, type MessageMasks, type Redaction } from './redact.js';
 import type { IncrementalLint } from './incremental.js';
 import type { ParseCache } from '../workspace/parse-cache.js';
 import { compareFindings, reportTarget, toFinding } from './report.js';
@@ -65,6 +65,12 @@ export interface LintOptions {
    * `dependsOn: 'file'` re-check only the files whose content changed since the last run.
    */
   incremental?: IncrementalLint;
+  /**
+   * Whether the caller prints code frames (`sourceLines`, `frameRegion`); default true. Without
+   * them the report works out only what finding messages must not quote (`messageMasks`), and
+   * a frame asked for anyway is redacted then.
+   */
+  frames?: boolean;
 }
 
 /** Settings that win over every root's config. */
@@ -270,7 +276,11 @@ export async function lint(options: LintOptions): Promise<LintResult> {
 
   const reportStarted = clock();
   const views = sourceViews(files, model);
-  for (const finding of findings) maskFinding(finding, views.redaction(finding.location.root, finding.location.file));
+  const frames = options.frames !== false;
+  for (const finding of findings) {
+    const { root, file } = finding.location;
+    maskFinding(finding, frames ? views.redaction(root, file) : views.messageMasks(root, file));
+  }
   applySuppressions(findings, files);
   await applyBaselines(findings, roots, options);
   findings.sort(compareFindings);
@@ -393,7 +403,7 @@ function applySuppressions(findings: Finding[], files: readonly SourceFile[]): v
 function sourceViews(
   files: readonly SourceFile[],
   model: Model,
-): Pick<LintResult, 'sourceLines' | 'frameRegion'> & { redaction(root: string, file: string): Redaction | undefined } {
+): Pick<LintResult, 'sourceLines' | 'frameRegion'> & { redaction(root: string, file: string): Redaction | undefined; messageMasks(root: string, file: string): MessageMasks | undefined } {
   // Findings name a file by its root's folder and its root-relative path, as the files do: no path.join per file.
   // The index is made from the ninth file with findings on: a run with findings in a few files
   // (an editor's run) looks those up in the list instead (as the index would: the last match).
@@ -422,6 +432,8 @@ function sourceViews(
     }
     return cache.get(key);
   };
+  // Without code frames: what messages must not quote, per file (`messageMasks`).
+  const messages = new Map<string, MessageMasks | undefined>();
   const lineStartsOf = (text: string): number[] => {
     const lineStarts = [0];
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
@@ -430,6 +442,16 @@ function sourceViews(
   return {
     redaction(root, file) {
       return view(root, file)?.redaction;
+    },
+    messageMasks(root, file) {
+      const key = `${root}\0${file}`;
+      const found = cache.get(key);
+      if (found) return found.redaction;
+      if (!messages.has(key)) {
+        const source = sourceAt(root, file, key);
+        messages.set(key, source ? messageMasks(source, model) : undefined);
+      }
+      return messages.get(key);
     },
     sourceLines(root, file, startLine, endLine) {
       const found = view(root, file);

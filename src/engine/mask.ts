@@ -451,3 +451,42 @@ function masksMetadata(metadata: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Whether the mask walk (`walkMasks`) over a plain value (js-yaml's, without anchors or merge
+ * keys, that mirrors its AST) records no certain mask: nothing `Redaction.certain` would hold,
+ * the values messages must not quote (src/engine/redact.ts, `messageMasks`). A conservative
+ * answer: true only when the value holds none of what a certain mask needs, which are
+ *
+ * - a mapping of kind `Secret` (its `data`/`stringData`, or its `value` as a sensitive entry,
+ *   masked as certain);
+ * - a string, key or value, with a sensitive part (`stringSpans`): the walk masks those parts as
+ *   certain where it walks the string, and a key's parts also inside a value masked whole;
+ * - a `secretGenerator` key (its literals' values are certain).
+ *
+ * Everything else the walk masks (values under sensitive keys and of sensitive env entries, the
+ * argument after a sensitive flag, embedded manifests, a Secret's annotations) is masked whole
+ * and not certain. Unlike `masksNothing`, no key is judged by its name (`isMaskedValue`): only
+ * strings with a credential word or a URL are scanned.
+ */
+export function certainNothing(node: unknown): boolean {
+  if (typeof node === 'string') return !hasSensitivePart(node);
+  if (Array.isArray(node)) {
+    for (let index = 0; index < node.length; index++) if (!certainNothing(node[index])) return false;
+    return true;
+  }
+  if (typeof node !== 'object' || node === null) return true;
+  const record = node as Record<string, unknown>;
+  if (Object.hasOwn(record, 'kind') && record.kind === 'Secret') return false;
+  const keys = Object.keys(record);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
+    if (key === 'secretGenerator' || hasSensitivePart(key) || !certainNothing(record[key])) return false;
+  }
+  return true;
+}
+
+/** Whether `stringSpans` finds anything in the text, scanning only text that may hold it. */
+function hasSensitivePart(text: string): boolean {
+  return (MAY_NAME_CREDENTIAL.test(text) || text.includes('://')) && stringSpans(text).length > 0;
+}

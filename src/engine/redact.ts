@@ -5,13 +5,14 @@ import { rawComments } from '../sops/comments.js';
 import { sopsSecretRanges } from '../sops/redact.js';
 import type { Finding, YamlPath } from '../model/finding.js';
 import { isReference } from './credential.js';
-import { applySpans, lineSpans, MASK, masksNothing, mentionsSecret, stringSpans, walkMasks, type MaskTree, type Span } from './mask.js';
+import { applySpans, certainNothing, lineSpans, MASK, masksNothing, mentionsSecret, stringSpans, walkMasks, type MaskTree, type Span } from './mask.js';
 import { coveringCreationRule } from '../sops/config-lookup.js';
 import { valueAnalyzable } from '../sops/document.js';
 import { hasSopsKeyAt, valuesMirrorAst } from '../sops/facts.js';
 import { isCommentSelection, keyMatches, mustEncrypt, type Selection } from '../sops/selection.js';
 import { hclSecretRanges } from '../terraform/redact.js';
 import { positionTreesOf, treesReadFromLines } from '../yaml/parse.js';
+import type { DocumentPositions } from '../yaml/value-positions.js';
 import { frameMasks } from './redact-frames.js';
 
 /** Terraform/OpenTofu files, wherever they are (also under `.terraform/`): credential-like attribute values are masked (src/terraform/redact.ts). */
@@ -78,7 +79,7 @@ const MIN_MESSAGE_SECRET = 6;
  * sensitive assignments and URL passwords masked: rules quote keys and values, and in a
  * document that does not parse a "key" may be a whole line of a Secret.
  */
-export function maskFinding(finding: Finding, redaction: Redaction | undefined): void {
+export function maskFinding(finding: Finding, redaction: MessageMasks | undefined): void {
   const known = redaction ? certainValues(redaction) : NO_VALUES;
   const mask = (text: string): string => {
     // The pattern (one per file, built on first use) replaces only where a value occurs: text
@@ -93,9 +94,9 @@ export function maskFinding(finding: Finding, redaction: Redaction | undefined):
 const NO_VALUES: readonly string[] = [];
 
 /** The values `maskFinding` masks in messages, longest first: one list per file, made on first use. */
-const certainLists = new WeakMap<Redaction, readonly string[]>();
+const certainLists = new WeakMap<MessageMasks, readonly string[]>();
 
-function certainValues(redaction: Redaction): readonly string[] {
+function certainValues(redaction: MessageMasks): readonly string[] {
   let list = certainLists.get(redaction);
   if (list === undefined) {
     const known = new Set<string>();
@@ -113,9 +114,9 @@ function certainValues(redaction: Redaction): readonly string[] {
 }
 
 /** One pattern per file for `maskFinding`, built on first use: the values of `certainValues`. */
-const certainPatterns = new WeakMap<Redaction, RegExp | undefined>();
+const certainPatterns = new WeakMap<MessageMasks, RegExp | undefined>();
 
-function certainPattern(redaction: Redaction, known: readonly string[]): RegExp | undefined {
+function certainPattern(redaction: MessageMasks, known: readonly string[]): RegExp | undefined {
   if (certainPatterns.has(redaction)) return certainPatterns.get(redaction);
   const pattern = known.length > 0 ? new RegExp(known.map(escapeRegExp).join('|'), 'g') : undefined;
   certainPatterns.set(redaction, pattern);
@@ -124,6 +125,41 @@ function certainPattern(redaction: Redaction, known: readonly string[]): RegExp 
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** What `maskFinding` reads of a redaction: the values messages must not quote. */
+export type MessageMasks = Pick<Redaction, 'certain'>;
+
+const NOTHING_CERTAIN: MessageMasks = Object.freeze({ certain: Object.freeze([]) as unknown as string[] });
+
+/**
+ * What `maskFinding` needs of a file's redaction, for a run that prints no code frame (JSON,
+ * SARIF, the GitHub and compact formats): the same certain values as `redact(file, model)`,
+ * without the masked text and spans where the file certainly has none.
+ *
+ * A certain value comes only from a Secret's `data`/`stringData` (or another value of a mapping
+ * of kind `Secret`), from the sensitive parts of a string (`stringSpans`: assignments and URL
+ * passwords, in keys and values), from `secretGenerator` literals, and from comments; a value
+ * masked for its key's name alone, a value a `.sops.yaml` rule selects and a copy of a masked
+ * value are not certain (`Redaction.certain`). So where the plain values decide the redaction
+ * (`plainTrees`: the same guards as `plainRedaction`) and none of those occurs
+ * (`certainNothing`, src/engine/mask.ts), there is none; where some does, the mask walk over the
+ * position tree (`frameMasks`, as `plainRedaction` runs it) gives them without the selection,
+ * the masked text and the search for copies. Any other file takes the full redaction.
+ */
+export function messageMasks(file: SourceFile, model?: Pick<Model, 'fileAt'>): MessageMasks | undefined {
+  const text = file.text;
+  if (text === undefined) return undefined;
+  const trees = plainTrees(file, text);
+  if (trees) {
+    const comments = commentSpans(text);
+    if (comments.length === 0 && file.documents.every((parsed) => certainNothing(parsed.value))) return NOTHING_CERTAIN;
+    // The mask walk over the position tree without the `.sops.yaml` selection: what a rule
+    // selects is masked before the walk and never certain, so the certain values are the same.
+    const masks = frameMasks(text, trees, collectBlockLines);
+    if (masks) return { certain: [...masks.certain, ...comments].map(([start, end]) => text.slice(start, end)) };
+  }
+  return redact(file, model);
 }
 
 /** The file's text with secret values masked, and where the masks are. */
@@ -173,7 +209,11 @@ function valuesMayDiffer(text: string): boolean {
   return (text.length >= 1024 || MAY_DIFFER_HINT.test(text)) && VALUES_MAY_DIFFER.test(text);
 }
 
-function plainRedaction(file: SourceFile, text: string, model: Pick<Model, 'fileAt'> | undefined): Redaction | undefined {
+/**
+ * The file's position trees when its plain values decide its redaction as its `yaml` ASTs would
+ * (see `plainRedaction`), else undefined.
+ */
+function plainTrees(file: SourceFile, text: string): readonly DocumentPositions[] | undefined {
   if (file.documents.length === 0 || TERRAFORM_FILE.test(file.path) || !valuesMirrorAst(file)) return undefined;
   // js-yaml accepts text the `yaml` package rejects (a quoted scalar or flow collection continued
   // on a line indented too little, a key over 1024 characters), which the AST path then masks
@@ -182,6 +222,12 @@ function plainRedaction(file: SourceFile, text: string, model: Pick<Model, 'file
   const trees = positionTreesOf(file.documents[0]!);
   if (!trees || !treesReadFromLines(trees) || valuesMayDiffer(text)) return undefined;
   if (file.documents.some((parsed, index) => !valueAnalyzable(parsed.value) || hasSopsKeyAt(file, index))) return undefined;
+  return trees;
+}
+
+function plainRedaction(file: SourceFile, text: string, model: Pick<Model, 'fileAt'> | undefined): Redaction | undefined {
+  const trees = plainTrees(file, text);
+  if (!trees) return undefined;
   // What `sopsSecretRanges` masks in a plaintext file that a creation rule covers: these values' scalars.
   const selection = model ? coveringCreationRule(model, file)?.rule.selection : undefined;
   const selected = file.documents.map((parsed) => (selection ? selectedPaths(parsed.value, selection) : []));

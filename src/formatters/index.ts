@@ -17,6 +17,13 @@ export const formatters: Readonly<Record<string, Formatter>> = Object.freeze(
 /** Names of the built-in formats, in the order help text lists them. */
 export const formatterNames: readonly string[] = Object.keys(formatters);
 
+/**
+ * The formats that print no code frame: they never read a result's `sourceLines` or
+ * `frameRegion`, so a run printing only these lets `lint` skip the frames' redaction
+ * (`LintOptions.frames`).
+ */
+export const FRAMELESS_FORMATS: ReadonlySet<string> = new Set(['compact', 'json', 'sarif', 'github', 'junit']);
+
 /** The formatter registered under `name`, or `undefined` for an unknown name. */
 export function getFormatter(name: string): Formatter | undefined {
   return Object.hasOwn(formatters, name) ? formatters[name] : undefined;

@@ -37,6 +37,10 @@ async function outputsOf(dir: string, written: readonly string[]): Promise<Recor
     })
     .join('\n');
   outputs['result JSON'] = JSON.stringify(result);
+  // A run for formats without code frames masks messages from `messageMasks` alone: the same findings.
+  const frameless = await lint({ roots: [dir], cwd: dir, frames: false });
+  outputs['result JSON without frames'] = JSON.stringify(frameless);
+  if (JSON.stringify(frameless.findings) !== JSON.stringify(result.findings)) throw new Error('A run without code frames reports other findings or messages than a run with them.');
   const { model } = await loadWorkspace({ roots: [dir], cwd: dir, rules: builtinRules });
   outputs.build = renderApplied(model);
   return outputs;

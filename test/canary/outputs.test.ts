@@ -88,6 +88,16 @@ describe(`canary property over the CLI and the language server (seed ${seed}, ${
     }
   });
 
+  it('the CLI prints no canary and the same JSON when it prints no code frame (JSON alone: messages masked without frames)', () => {
+    const run = spawnSync(process.execPath, [BIN, '.', '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GITOPS_LINT_NO_CACHE: '1' } });
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stderr).toBe('');
+    expectNoCanary('json alone', run.stdout);
+    // The findings of the run above (which printed frames too); its output files are files of the root now.
+    const findings = (output: string): unknown => (JSON.parse(output) as { findings: unknown }).findings;
+    expect(findings(run.stdout)).toEqual(findings(readFileSync(path.join(dir, '.out.json'), 'utf8')));
+  });
+
   it('gitops-lint build prints no canary and no warning', () => {
     const run = spawnSync(process.execPath, [BIN, 'build', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GITOPS_LINT_NO_CACHE: '1' } });
     expect(run.status, run.stderr).toBe(0);
