@@ -12308,18 +12308,24 @@ function formatOf(relativePath) {
   if (/\.json$/i.test(base)) return "json";
   return "other";
 }
+function hasBaseName(relativePath, name3) {
+  const start2 = relativePath.length - name3.length;
+  return start2 >= 0 && relativePath.startsWith(name3, start2) && (start2 === 0 || relativePath.charCodeAt(start2 - 1) === 47);
+}
 function isKustomizationFile(relativePath) {
-  return KUSTOMIZATION_FILE_NAMES.includes(baseName(relativePath));
+  return hasBaseName(relativePath, "kustomization.yaml") || hasBaseName(relativePath, "kustomization.yml") || hasBaseName(relativePath, "Kustomization");
 }
 function kustomizationIn(dirFiles) {
-  for (const name3 of KUSTOMIZATION_FILE_NAMES) {
-    const found = dirFiles.find((file) => baseName(file.path) === name3);
-    if (found) return found;
+  for (let name3 = 0; name3 < KUSTOMIZATION_FILE_NAMES.length; name3++) {
+    for (let index = 0; index < dirFiles.length; index++) {
+      const file = dirFiles[index];
+      if (hasBaseName(file.path, KUSTOMIZATION_FILE_NAMES[name3])) return file;
+    }
   }
   return void 0;
 }
 function isSourceIgnoreFile(relativePath) {
-  return baseName(relativePath) === ".sourceignore";
+  return hasBaseName(relativePath, ".sourceignore");
 }
 function isTextSource(relativePath) {
   return /\.(tf|tofu|sql)$/.test(relativePath);
@@ -14206,9 +14212,15 @@ function buildKustomizeIndex(files, rootFiles) {
     chain(file) {
       let cached = chainCache.get(file);
       if (cached) return cached;
+      const owners2 = index.owners(file);
+      if (owners2.length === 1 && owners2[0].parents.length === 0) {
+        cached = [owners2[0]];
+        chainCache.set(file, cached);
+        return cached;
+      }
       cached = [];
       let seen2;
-      let frontier = index.owners(file);
+      let frontier = owners2;
       while (frontier.length > 0) {
         const next = [];
         for (let at = 0; at < frontier.length; at++) {
@@ -14217,7 +14229,8 @@ function buildKustomizeIndex(files, rootFiles) {
           cached.push(node);
           if (seen2) seen2.add(node);
           else if (cached.length > 16) seen2 = new Set(cached);
-          for (const parent of node.parents) next.push(parent);
+          const parents = node.parents;
+          for (let index2 = 0; index2 < parents.length; index2++) next.push(parents[index2]);
         }
         frontier = next;
       }
@@ -14298,35 +14311,35 @@ function isObject2(value) {
 function isMap2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function splitApiVersion(apiVersion) {
-  const slash = apiVersion.indexOf("/");
-  return slash < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
-}
 function idOf2(value) {
-  const metadata2 = isMap2(value.metadata) ? value.metadata : {};
-  const { group, version: version2 } = splitApiVersion(typeof value.apiVersion === "string" ? value.apiVersion : "");
+  const metadata2 = isMap2(value.metadata) ? value.metadata : void 0;
+  const apiVersion = typeof value.apiVersion === "string" ? value.apiVersion : "";
+  const slash = apiVersion.indexOf("/");
   return {
-    group,
-    version: version2,
+    group: slash < 0 ? "" : apiVersion.slice(0, slash),
+    version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
     kind: typeof value.kind === "string" ? value.kind : "",
-    name: typeof metadata2.name === "string" ? metadata2.name : "",
-    namespace: typeof metadata2.namespace === "string" && metadata2.namespace !== "" ? metadata2.namespace : void 0
+    name: metadata2 !== void 0 && typeof metadata2.name === "string" ? metadata2.name : "",
+    namespace: metadata2 !== void 0 && typeof metadata2.namespace === "string" && metadata2.namespace !== "" ? metadata2.namespace : void 0
   };
 }
 function describeId(id) {
   const gvk = [id.group, id.version, id.kind].filter((part) => part !== "").join("_");
   return `${gvk}|${id.namespace ?? "~X"}|${id.name}`;
 }
-function newResource(value, at, via) {
+function noneYet() {
+  return NONE;
+}
+function newResource(value, at, via = noneYet()) {
   const orgId = idOf2(value);
   return {
     value,
     at,
     written: { file: at.file, docIndex: at.docIndex },
     orgId,
-    previousNames: [],
-    previousNamespaces: [],
-    patchedBy: [],
+    previousNames: noneYet(),
+    previousNamespaces: noneYet(),
+    patchedBy: noneYet(),
     via,
     nameUnknown: false,
     owned: void 0
@@ -14350,22 +14363,34 @@ function cloneNode(node, at, inPlace = false) {
   return copy;
 }
 function own(res, node) {
-  (res.owned ??= /* @__PURE__ */ new Set()).add(node);
+  const owned = res.owned;
+  if (owned === void 0) res.owned = [node];
+  else if (!Array.isArray(owned)) owned.add(node);
+  else if (owned.length < OWNED_LIST) {
+    const longer = new Array(owned.length + 1);
+    for (let index = 0; index < owned.length; index++) longer[index] = owned[index];
+    longer[owned.length] = node;
+    res.owned = longer;
+  } else res.owned = new Set(owned).add(node);
 }
 function owns(res, node) {
-  return res.owned !== void 0 && res.owned.has(node);
+  const owned = res.owned;
+  if (owned === void 0) return false;
+  if (!Array.isArray(owned)) return owned.has(node);
+  for (let index = 0; index < owned.length; index++) if (owned[index] === node) return true;
+  return false;
 }
 function locateIn2(res, path26) {
   return locate(res.value, res.at, path26);
 }
-function writable(res, path26) {
+function writable(res, path26, length = path26.length) {
   if (!owns(res, res.value)) {
     res.value = cloneNode(res.value, res.at, true);
     own(res, res.value);
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
-  for (let index = 0; index < path26.length; index++) {
+  for (let index = 0; index < length; index++) {
     const segment = path26[index];
     const existing = node[segment];
     if (isObject2(existing) && owns(res, existing)) {
@@ -14373,17 +14398,20 @@ function writable(res, path26) {
       node = existing;
       continue;
     }
-    const childAt = (isObject2(existing) ? locationOf(existing) : void 0) ?? keyMarkOf(node, segment) ?? childLocation(at, segment);
-    const child = isObject2(existing) ? cloneNode(existing, childAt, true) : {};
+    const known = (isObject2(existing) ? locationOf(existing) : void 0) ?? keyMarkOf(node, segment);
+    const more = index + 1 < length;
+    const placed2 = known !== void 0 || more || isObject2(existing) && (Array.isArray(existing) || keyMarksOf(existing) !== void 0);
+    const childAt = placed2 ? known ?? childLocation(at, segment) : void 0;
+    const child = !isObject2(existing) ? {} : childAt === void 0 ? { ...existing } : cloneNode(existing, childAt, true);
     node[segment] = child;
     own(res, child);
     node = child;
-    at = locationOf(child) ?? childAt;
+    if (more) at = locationOf(child) ?? childAt;
   }
   return node;
 }
 function setIn(res, path26, value, at) {
-  const parent = writable(res, path26.slice(0, -1));
+  const parent = writable(res, path26, path26.length - 1);
   const key2 = path26[path26.length - 1];
   parent[key2] = value;
   if (at) {
@@ -14400,7 +14428,9 @@ function getPath(value, path26) {
   return node;
 }
 function notePatched(res, at) {
-  if (!res.patchedBy.some((seen2) => samePlace(seen2, at))) res.patchedBy = res.patchedBy.concat(at);
+  const seen2 = res.patchedBy;
+  for (let index = 0; index < seen2.length; index++) if (samePlace(seen2[index], at)) return;
+  res.patchedBy = seen2.concat(at);
 }
 function currentId(res) {
   return idOf2(res.value);
@@ -14419,10 +14449,13 @@ function spliceList(res, listPath, start2, deleteCount, inserted) {
   });
   return removed;
 }
+var NONE, OWNED_LIST;
 var init_resource = __esm({
   "src/kustomize/resource.ts"() {
     "use strict";
     init_origin();
+    NONE = Object.freeze([]);
+    OWNED_LIST = 8;
   }
 });
 
@@ -14538,7 +14571,7 @@ function generate(context, dir, generator) {
   }
   if (kind === "Secret") value.type = typeof entry.type === "string" && entry.type !== "" ? entry.type : "Opaque";
   if (options.immutable === true) value.immutable = true;
-  const res = newResource(value, at, []);
+  const res = newResource(value, at);
   res.written = { file: at.file, docIndex: at.docIndex };
   res.generated = { hash: options.disableNameSuffixHash !== true, behavior: typeof entry.behavior === "string" ? entry.behavior : "create" };
   if (unknown.length > 0) {
@@ -14612,10 +14645,11 @@ function goJson(value) {
   return (JSON.stringify(value) ?? "null").replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 function finishGenerated(resources) {
-  for (const res of resources) {
+  for (let position2 = 0; position2 < resources.length; position2++) {
+    const res = resources[position2];
     if (!res.generated?.hash || res.nameUnknown) continue;
     const name3 = currentId(res).name;
-    res.previousNames.push(name3);
+    res.previousNames = res.previousNames.concat(name3);
     setIn(res, ["metadata", "name"], `${name3}-${contentHash(res.value)}`, void 0);
   }
 }
@@ -14812,7 +14846,7 @@ function applyNameAffix(resources, affix, at) {
   for (const res of resources) {
     if (skipped(res)) continue;
     const name3 = currentId(res).name;
-    res.previousNames.push(name3);
+    res.previousNames = res.previousNames.concat(name3);
     setIn(res, ["metadata", "name"], `${affix.prefix ?? ""}${name3}${affix.suffix ?? ""}`, at);
     if (at) notePatched(res, at);
   }
@@ -15067,7 +15101,8 @@ function fixNameReferences(resources, configs = [], isClusterScoped2 = () => voi
     return byKindIndex.get(kind) ?? [];
   };
   const renamed = configs.length > 0 || resources.some((res) => res.previousNames.length > 0);
-  for (const referrer of resources) {
+  for (let position2 = 0; position2 < resources.length; position2++) {
+    const referrer = resources[position2];
     if (!renamed && !NAMESPACED_REFERRERS.has(typeof referrer.value.kind === "string" ? referrer.value.kind : "")) continue;
     const namespace = currentId(referrer).namespace;
     const reachable = /* @__PURE__ */ new Set([namespace ?? "default", ...subjectNamespaces(referrer)]);
@@ -15109,7 +15144,8 @@ var init_name_references = __esm({
 
 // src/kustomize/namespace.ts
 function applyNamespace(resources, namespace, at, context) {
-  for (const res of resources) {
+  for (let position2 = 0; position2 < resources.length; position2++) {
+    const res = resources[position2];
     const value = res.value;
     const kind = typeof value.kind === "string" ? value.kind : "";
     const rawApiVersion = typeof value.apiVersion === "string" ? value.apiVersion : "";
@@ -15129,13 +15165,13 @@ function applyNamespace(resources, namespace, at, context) {
     let changed = false;
     const set2 = (path26) => {
       if (getPath(res.value, path26) === namespace) return;
-      if (path26[0] === "metadata") res.previousNamespaces.push(id.namespace);
+      if (path26[0] === "metadata") res.previousNamespaces = res.previousNamespaces.concat(id.namespace);
       setIn(res, path26, namespace, at);
       changed = true;
     };
     if (apiVersion === "v1" && id.kind === "Namespace") {
       if (id.name !== namespace) {
-        res.previousNames.push(id.name);
+        res.previousNames = res.previousNames.concat(id.name);
         setIn(res, ["metadata", "name"], namespace, at);
         changed = true;
       }
@@ -15523,7 +15559,7 @@ function applyStrategicMerge(res, patch, patchAt, allow = {}) {
       src.metadata = metadata2;
     } else src[key2] = value;
   }
-  if (allow.nameChange && isMap2(src.metadata) && typeof src.metadata.name === "string" && src.metadata.name !== id.name) res.previousNames.push(id.name);
+  if (allow.nameChange && isMap2(src.metadata) && typeof src.metadata.name === "string" && src.metadata.name !== id.name) res.previousNames = res.previousNames.concat(id.name);
   const merged = mergeValue(merge2, res.value, res.at, src, locationOf(patch) ?? patchAt, []);
   if (merged === DELETE) return false;
   res.value = merged;
@@ -15933,7 +15969,7 @@ function loadFile(state, file, entryAt) {
       value.items.forEach((item, index2) => {
         const itemAt = locate(value, at, ["items", index2]);
         if (!isMap2(item) || typeof item.kind !== "string") state.problem("invalid-object", `${file.path}: item ${index2} of the list is not a Kubernetes object`, itemAt);
-        else out2.push(newResource(item, itemAt, []));
+        else out2.push(newResource(item, itemAt));
       });
       continue;
     }
@@ -15942,7 +15978,7 @@ function loadFile(state, file, entryAt) {
       state.problem("invalid-object", `${file.path}: missing Resource metadata (kind and metadata.name are required)`, at);
       continue;
     }
-    out2.push(newResource(value, at, []));
+    out2.push(newResource(value, at));
   }
   return out2;
 }
@@ -15991,17 +16027,19 @@ function buildDirectory(state, dir, file, entryAt, root, flux) {
 function accumulate(state, spec, resmap) {
   append(state, resmap, spec.resources.map((entry) => ({ added: loadEntry(state, spec, entry), at: entry.at })));
   resmap = applyGenerators(state, spec.dir, resmap, spec.generators);
-  for (const entry of spec.components) resmap = runComponent(state, spec, entry, resmap);
-  for (const entry of spec.patches.strategicMerge) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
-  for (const entry of spec.patches.patches) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
+  const { components, labels, annotations, replicas: replicas2, images } = spec;
+  const { strategicMerge, patches, json6902 } = spec.patches;
+  for (let index = 0; index < components.length; index++) resmap = runComponent(state, spec, components[index], resmap);
+  for (let index = 0; index < strategicMerge.length; index++) resmap = applyPatchEntry(state, spec.dir, resmap, strategicMerge[index]);
+  for (let index = 0; index < patches.length; index++) resmap = applyPatchEntry(state, spec.dir, resmap, patches[index]);
   if (spec.namespace) applyNamespace(resmap, spec.namespace.value, spec.namespace.at, state.host);
   if (spec.namePrefix) applyNameAffix(resmap, { prefix: spec.namePrefix.value }, spec.namePrefix.at);
   if (spec.nameSuffix) applyNameAffix(resmap, { suffix: spec.nameSuffix.value }, spec.nameSuffix.at);
-  for (const entry of spec.labels) applyLabels(resmap, entry);
-  for (const entry of spec.annotations) applyAnnotations(resmap, entry);
-  for (const entry of spec.patches.json6902) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
-  for (const entry of spec.replicas) applyReplicas(resmap, entry);
-  for (const entry of spec.images) applyImages(resmap, entry);
+  for (let index = 0; index < labels.length; index++) applyLabels(resmap, labels[index]);
+  for (let index = 0; index < annotations.length; index++) applyAnnotations(resmap, annotations[index]);
+  for (let index = 0; index < json6902.length; index++) resmap = applyPatchEntry(state, spec.dir, resmap, json6902[index]);
+  for (let index = 0; index < replicas2.length; index++) applyReplicas(resmap, replicas2[index]);
+  for (let index = 0; index < images.length; index++) applyImages(resmap, images[index]);
   return resmap;
 }
 function runComponent(state, includer, entry, resmap) {
@@ -16226,15 +16264,20 @@ var init_scope = __esm({
 
 // src/kustomize/host.ts
 function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText3) {
+  const kustomizationFiles = /* @__PURE__ */ new Map();
   return {
     file: (path26) => rootFiles.files.get(path26),
     isDirectory: (path26) => rootFiles.dirs.has(path26),
     kustomizationFile(dir) {
-      for (const name3 of KUSTOMIZATION_FILES) {
-        const file = rootFiles.files.get(dir === "" ? name3 : `${dir}/${name3}`);
-        if (file) return file;
+      const known = kustomizationFiles.get(dir);
+      if (known !== void 0) return known ?? void 0;
+      let found = null;
+      for (let index = 0; index < KUSTOMIZATION_FILES.length && found === null; index++) {
+        const name3 = KUSTOMIZATION_FILES[index];
+        found = rootFiles.files.get(dir === "" ? name3 : `${dir}/${name3}`) ?? null;
       }
-      return void 0;
+      kustomizationFiles.set(dir, found);
+      return found ?? void 0;
     },
     filesIn: (dir) => rootFiles.filesIn.get(dir) ?? [],
     dirsIn: (dir) => rootFiles.dirsIn.get(dir) ?? [],
@@ -16252,11 +16295,21 @@ var init_host = __esm({
 });
 
 // src/model/resource-object.ts
-var ResourceObject;
+function groupOf(apiVersion, slash) {
+  let group = groups.get(apiVersion);
+  if (group === void 0) {
+    group = apiVersion.slice(0, slash);
+    if (groups.size < MAX_GROUPS) groups.set(apiVersion, group);
+  }
+  return group;
+}
+var groups, MAX_GROUPS, ResourceObject;
 var init_resource_object = __esm({
   "src/model/resource-object.ts"() {
     "use strict";
     init_values();
+    groups = /* @__PURE__ */ new Map();
+    MAX_GROUPS = 512;
     ResourceObject = class {
       constructor(file, docIndex, apiVersion, kind, name3, namespace, appliedNamespace, encrypted, value) {
         this.file = file;
@@ -16269,7 +16322,7 @@ var init_resource_object = __esm({
         this.encrypted = encrypted;
         this.value = value;
         const slash = apiVersion.indexOf("/");
-        this.group = slash < 0 ? "" : apiVersion.slice(0, slash);
+        this.group = slash < 0 ? "" : groupOf(apiVersion, slash);
         this.version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
       }
       file;
@@ -16554,14 +16607,19 @@ function buildOnce(input) {
       if (!build3) continue;
       const written2 = kustomization.applied?.written ?? kustomization;
       const self2 = build3.objects.find((object) => isFluxKustomization(object) && object.applied?.written === written2 && identity(object) === identity(kustomization));
+      const objects = build3.objects;
       if (self2) {
         build3.kustomization = self2;
-        for (const object of build3.objects) if (object.applied) object.applied.build = self2;
+        for (let index = 0; index < objects.length; index++) {
+          const applied = objects[index].applied;
+          if (applied) applied.build = self2;
+        }
         buildByKustomization.set(self2, build3);
       }
       buildByKustomization.set(kustomization, build3);
       record(build3);
-      for (const object of build3.objects) {
+      for (let index = 0; index < objects.length; index++) {
+        const object = objects[index];
         if (object.group === SOURCE_GROUP) {
           appliedSources.push(object);
           sourceCluster.set(object, cluster);
@@ -24280,8 +24338,8 @@ function buildModel(roots, files, notes, options = {}) {
       const resource = makeResource(file, index);
       if (!resource) continue;
       written2.push(resource);
-      if (!ofFile) byFile.set(file, ofFile = []);
-      ofFile.push(resource);
+      if (!ofFile) byFile.set(file, ofFile = [resource]);
+      else ofFile.push(resource);
     }
   }
   const rootFilesMap = indexRootFiles(roots, files);
@@ -37889,13 +37947,13 @@ function readPathRegex(nodes, node, rule, issues) {
   else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled2.reason } });
 }
 function readRuleRecipients(nodes, node, path26, issues) {
-  const groups = nodes.get(node, "key_groups")?.value;
-  if (!isNull(groups) && !(0, import_yaml8.isSeq)(groups)) {
+  const groups2 = nodes.get(node, "key_groups")?.value;
+  if (!isNull(groups2) && !(0, import_yaml8.isSeq)(groups2)) {
     issues.push(invalidType([...path26, "key_groups"], "key_groups", "a list of key groups"));
   }
-  if ((0, import_yaml8.isSeq)(groups) && groups.items.length > 0) {
+  if ((0, import_yaml8.isSeq)(groups2) && groups2.items.length > 0) {
     const out3 = [];
-    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path26, "key_groups", i2], out3, issues, 0));
+    nodes.items(groups2).forEach((group, i2) => readGroup(nodes, group, [...path26, "key_groups", i2], out3, issues, 0));
     return out3;
   }
   const out2 = [];
@@ -38443,9 +38501,9 @@ function onlyTopLevelHeadComments(text) {
   return false;
 }
 function precedingComments(text, docs, index, value) {
-  const { groups } = placeComments(text, docs, index);
+  const { groups: groups2 } = placeComments(text, docs, index);
   const result = [];
-  for (let a = value.anchor; a; a = a.parent) result.unshift(groups.get(a) ?? []);
+  for (let a = value.anchor; a; a = a.parent) result.unshift(groups2.get(a) ?? []);
   return result;
 }
 function placeComments(text, docs, index) {
@@ -38559,15 +38617,15 @@ function readCleanMetadata(sops) {
   if (typeof version2 !== "string" || !VERSION.test(version2)) return void 0;
   if (own2(sops, "shamir_threshold") != null) return void 0;
   const recipients = [];
-  const groups = own2(sops, "key_groups");
+  const groups2 = own2(sops, "key_groups");
   let keyGroupCount = 1;
-  if (Array.isArray(groups) && groups.length > 0) {
-    for (let i2 = 0; i2 < groups.length; i2++) {
-      const group = groups[i2];
+  if (Array.isArray(groups2) && groups2.length > 0) {
+    for (let i2 = 0; i2 < groups2.length; i2++) {
+      const group = groups2[i2];
       if (!isPlainMap2(group) || !readCleanKeyLists(group, ["sops", "key_groups", i2], recipients)) return void 0;
     }
-    keyGroupCount = groups.length;
-  } else if (groups != null && !Array.isArray(groups) || !readCleanKeyLists(sops, SOPS, recipients)) {
+    keyGroupCount = groups2.length;
+  } else if (groups2 != null && !Array.isArray(groups2) || !readCleanKeyLists(sops, SOPS, recipients)) {
     return void 0;
   }
   if (recipients.length === 0) return void 0;
@@ -38656,19 +38714,19 @@ function readField(node, field, pattern, code, issues) {
   return text;
 }
 function readKeyGroups(node, meta) {
-  const groups = pairOf(node, "key_groups")?.value;
-  if ((0, import_yaml11.isSeq)(groups) && groups.items.length > 0) {
-    groups.items.forEach((group, i2) => {
+  const groups2 = pairOf(node, "key_groups")?.value;
+  if ((0, import_yaml11.isSeq)(groups2) && groups2.items.length > 0) {
+    groups2.items.forEach((group, i2) => {
       const path26 = ["sops", "key_groups", i2];
       if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path26, meta);
       else meta.issues.push(invalidField(path26, `key_groups[${i2}]`, "a mapping of key lists"));
     });
-    meta.keyGroupCount = groups.items.length;
-  } else if ((0, import_yaml11.isMap)(groups)) {
-    readKeyLists(groups, ["sops", "key_groups"], meta);
+    meta.keyGroupCount = groups2.items.length;
+  } else if ((0, import_yaml11.isMap)(groups2)) {
+    readKeyLists(groups2, ["sops", "key_groups"], meta);
     meta.keyGroupCount = 1;
   } else {
-    if (groups != null && !isNullScalar(groups) && !(0, import_yaml11.isSeq)(groups)) {
+    if (groups2 != null && !isNullScalar(groups2) && !(0, import_yaml11.isSeq)(groups2)) {
       meta.issues.push(invalidField(["sops", "key_groups"], "key_groups", "a list of key groups"));
     }
     readKeyLists(node, SOPS, meta);
@@ -40124,9 +40182,9 @@ function grants(rules, need) {
   const granted = /* @__PURE__ */ new Set();
   for (const raw of rules) {
     const rule = asRecord(raw);
-    const groups = asArray(rule?.apiGroups);
+    const groups2 = asArray(rule?.apiGroups);
     const resources = asArray(rule?.resources);
-    if (!groups.includes(need.group) && !groups.includes("*")) continue;
+    if (!groups2.includes(need.group) && !groups2.includes("*")) continue;
     if (!resources.includes(need.resource) && !resources.includes("*")) continue;
     for (const verb of asArray(rule?.verbs)) if (typeof verb === "string") granted.add(verb);
   }
@@ -50151,17 +50209,17 @@ async function parseConfig(text, file, rules) {
   return { value, place: place3 };
 }
 function usefulErrors(errors) {
-  const groups = /* @__PURE__ */ new Map();
+  const groups2 = /* @__PURE__ */ new Map();
   for (const error of errors) {
     if (error.keyword === "anyOf") continue;
     const entry = error.instancePath.split("/").slice(0, 3).join("/");
-    const group = groups.get(entry);
+    const group = groups2.get(entry);
     if (group) group.push(error);
-    else groups.set(entry, [error]);
+    else groups2.set(entry, [error]);
   }
-  if (groups.size === 0 && errors[0]) return [errors[0]];
+  if (groups2.size === 0 && errors[0]) return [errors[0]];
   const useful = [];
-  for (const group of groups.values()) {
+  for (const group of groups2.values()) {
     const unknownKeys = group.filter((error) => error.keyword === "additionalProperties");
     if (unknownKeys.length > 0) {
       const seen2 = /* @__PURE__ */ new Set();
@@ -50286,17 +50344,17 @@ function baselineProblems(value) {
 function applyBaseline(findings, baseline, baselineFile) {
   const accepted = /* @__PURE__ */ new Map();
   for (const entry of baseline.findings) accepted.set(key(entry.file, entry.fingerprint), (accepted.get(key(entry.file, entry.fingerprint)) ?? 0) + entry.count);
-  const groups = /* @__PURE__ */ new Map();
+  const groups2 = /* @__PURE__ */ new Map();
   for (const finding of findings) {
     if (finding.suppressions !== void 0) continue;
     const k = key(entryFile(finding, baselineFile), finding.fingerprint);
-    const group = groups.get(k);
+    const group = groups2.get(k);
     if (group) group.push(finding);
-    else groups.set(k, [finding]);
+    else groups2.set(k, [finding]);
   }
   const justification = `In the baseline ${import_node_path9.default.basename(baselineFile)}.`;
   let hidden = 0;
-  for (const [k, group] of groups) {
+  for (const [k, group] of groups2) {
     if (group.length > (accepted.get(k) ?? 0)) continue;
     for (const finding of group) finding.suppressions = [{ kind: "external", justification }];
     hidden += group.length;
@@ -66801,12 +66859,12 @@ function levelStyle(level, colors) {
   return level === "error" ? colors.red : level === "warning" ? colors.yellow : colors.blue;
 }
 function groupByFile(findings, cwd) {
-  const groups = /* @__PURE__ */ new Map();
+  const groups2 = /* @__PURE__ */ new Map();
   for (const finding of findings) {
     const key2 = displayPath(finding.location, cwd);
-    groups.set(key2, [...groups.get(key2) ?? [], finding]);
+    groups2.set(key2, [...groups2.get(key2) ?? [], finding]);
   }
-  return [...groups];
+  return [...groups2];
 }
 function renderFinding(finding, widths, result, colors) {
   const { location: loc } = finding;

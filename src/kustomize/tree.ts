@@ -97,11 +97,19 @@ export function buildKustomizeIndex(files: readonly SourceFile[], rootFiles: (ro
     chain(file) {
       let cached = chainCache.get(file);
       if (cached) return cached;
+      const owners = index.owners(file);
+      // The common chain, one kustomization nothing includes, made at its length (a list grown
+      // by push keeps room for 17 nodes, for every file, for the whole run).
+      if (owners.length === 1 && owners[0]!.parents.length === 0) {
+        cached = [owners[0]!];
+        chainCache.set(file, cached);
+        return cached;
+      }
       cached = [];
       // Chains are short (a file's kustomization and the few above it): the chain itself is
       // the seen-list until it grows long, and no Set is made for each file.
       let seen: Set<KustomizeNode> | undefined;
-      let frontier = index.owners(file);
+      let frontier = owners;
       while (frontier.length > 0) {
         const next: KustomizeNode[] = [];
         for (let at = 0; at < frontier.length; at++) {
@@ -110,7 +118,8 @@ export function buildKustomizeIndex(files: readonly SourceFile[], rootFiles: (ro
           cached.push(node);
           if (seen) seen.add(node);
           else if (cached.length > 16) seen = new Set(cached);
-          for (const parent of node.parents) next.push(parent);
+          const parents = node.parents;
+          for (let index = 0; index < parents.length; index++) next.push(parents[index]!);
         }
         frontier = next;
       }
