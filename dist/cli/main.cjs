@@ -12310,7 +12310,7 @@ function formatOf(relativePath) {
 }
 function hasBaseName(relativePath, name3) {
   const start2 = relativePath.length - name3.length;
-  return start2 >= 0 && relativePath.startsWith(name3, start2) && (start2 === 0 || relativePath.charCodeAt(start2 - 1) === 47);
+  return start2 >= 0 && (start2 === 0 || relativePath.charCodeAt(start2 - 1) === 47) && relativePath.startsWith(name3, start2);
 }
 function isKustomizationFile(relativePath) {
   return hasBaseName(relativePath, "kustomization.yaml") || hasBaseName(relativePath, "kustomization.yml") || hasBaseName(relativePath, "Kustomization");
@@ -15930,19 +15930,34 @@ function idKey(state, res) {
   return `${groupVersion}/${kind}|${namespace}|${name3}`;
 }
 function append(state, resmap, batches) {
-  const seen2 = new Set(resmap.map((res) => idKey(state, res)));
+  const byName = /* @__PURE__ */ new Map();
+  const isNew = (res) => {
+    const name3 = nameOf(res);
+    const seen2 = byName.get(name3);
+    if (seen2 === void 0) {
+      byName.set(name3, res);
+      return true;
+    }
+    const ids = seen2 instanceof Set ? seen2 : /* @__PURE__ */ new Set([idKey(state, seen2)]);
+    if (ids !== seen2) byName.set(name3, ids);
+    const key2 = idKey(state, res);
+    if (ids.has(key2)) return false;
+    ids.add(key2);
+    return true;
+  };
+  for (let index = 0; index < resmap.length; index++) isNew(resmap[index]);
   for (let batch = 0; batch < batches.length; batch++) {
     const { added, at } = batches[batch];
     for (let index = 0; index < added.length; index++) {
       const res = added[index];
-      const key2 = idKey(state, res);
-      if (seen2.has(key2)) state.problem("duplicate-id", `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
-      else {
-        seen2.add(key2);
-        resmap.push(res);
-      }
+      if (!isNew(res)) state.problem("duplicate-id", `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
+      else resmap.push(res);
     }
   }
+}
+function nameOf(res) {
+  const metadata2 = res.value.metadata;
+  return isMap2(metadata2) && typeof metadata2.name === "string" ? metadata2.name : "";
 }
 function loadFile(state, file, entryAt) {
   state.resourceFiles.add(file);
@@ -16234,17 +16249,25 @@ var init_build = __esm({
 });
 
 // src/kustomize/scope.ts
+function groupOf(apiVersion) {
+  let group = groups.get(apiVersion);
+  if (group === void 0) {
+    const slash = apiVersion.indexOf("/");
+    group = slash < 0 ? "" : apiVersion.slice(0, slash);
+    if (groups.size < MAX_GROUPS) groups.set(apiVersion, group);
+  }
+  return group;
+}
 function builtInClusterScoped(apiVersion, kind) {
-  const slash = apiVersion.indexOf("/");
-  const group = slash < 0 ? "" : apiVersion.slice(0, slash);
-  if (CLUSTER_SCOPED[group]?.has(kind)) return true;
+  const group = groupOf(apiVersion);
+  if (CLUSTER_SCOPED.get(group)?.has(kind)) return true;
   return BUILT_IN_GROUPS2.has(group) ? false : void 0;
 }
-var CLUSTER_SCOPED, BUILT_IN_GROUPS2;
+var CLUSTER_SCOPED_BY_GROUP, BUILT_IN_GROUPS2, CLUSTER_SCOPED, groups, MAX_GROUPS;
 var init_scope = __esm({
   "src/kustomize/scope.ts"() {
     "use strict";
-    CLUSTER_SCOPED = {
+    CLUSTER_SCOPED_BY_GROUP = {
       "": /* @__PURE__ */ new Set(["Namespace", "Node", "PersistentVolume", "ComponentStatus"]),
       "rbac.authorization.k8s.io": /* @__PURE__ */ new Set(["ClusterRole", "ClusterRoleBinding"]),
       "apiextensions.k8s.io": /* @__PURE__ */ new Set(["CustomResourceDefinition"]),
@@ -16259,6 +16282,9 @@ var init_scope = __esm({
       "flowcontrol.apiserver.k8s.io": /* @__PURE__ */ new Set(["FlowSchema", "PriorityLevelConfiguration"])
     };
     BUILT_IN_GROUPS2 = /* @__PURE__ */ new Set(["", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io", "certificates.k8s.io", "events.k8s.io", "flowcontrol.apiserver.k8s.io"]);
+    CLUSTER_SCOPED = new Map(Object.entries(CLUSTER_SCOPED_BY_GROUP));
+    groups = /* @__PURE__ */ new Map();
+    MAX_GROUPS = 512;
   }
 });
 
@@ -16295,21 +16321,21 @@ var init_host = __esm({
 });
 
 // src/model/resource-object.ts
-function groupOf(apiVersion, slash) {
-  let group = groups.get(apiVersion);
+function groupOf2(apiVersion, slash) {
+  let group = groups2.get(apiVersion);
   if (group === void 0) {
     group = apiVersion.slice(0, slash);
-    if (groups.size < MAX_GROUPS) groups.set(apiVersion, group);
+    if (groups2.size < MAX_GROUPS2) groups2.set(apiVersion, group);
   }
   return group;
 }
-var groups, MAX_GROUPS, ResourceObject;
+var groups2, MAX_GROUPS2, ResourceObject;
 var init_resource_object = __esm({
   "src/model/resource-object.ts"() {
     "use strict";
     init_values();
-    groups = /* @__PURE__ */ new Map();
-    MAX_GROUPS = 512;
+    groups2 = /* @__PURE__ */ new Map();
+    MAX_GROUPS2 = 512;
     ResourceObject = class {
       constructor(file, docIndex, apiVersion, kind, name3, namespace, appliedNamespace, encrypted, value) {
         this.file = file;
@@ -16322,7 +16348,7 @@ var init_resource_object = __esm({
         this.encrypted = encrypted;
         this.value = value;
         const slash = apiVersion.indexOf("/");
-        this.group = slash < 0 ? "" : groupOf(apiVersion, slash);
+        this.group = slash < 0 ? "" : groupOf2(apiVersion, slash);
         this.version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
       }
       file;
@@ -37947,13 +37973,13 @@ function readPathRegex(nodes, node, rule, issues) {
   else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled2.reason } });
 }
 function readRuleRecipients(nodes, node, path26, issues) {
-  const groups2 = nodes.get(node, "key_groups")?.value;
-  if (!isNull(groups2) && !(0, import_yaml8.isSeq)(groups2)) {
+  const groups3 = nodes.get(node, "key_groups")?.value;
+  if (!isNull(groups3) && !(0, import_yaml8.isSeq)(groups3)) {
     issues.push(invalidType([...path26, "key_groups"], "key_groups", "a list of key groups"));
   }
-  if ((0, import_yaml8.isSeq)(groups2) && groups2.items.length > 0) {
+  if ((0, import_yaml8.isSeq)(groups3) && groups3.items.length > 0) {
     const out3 = [];
-    nodes.items(groups2).forEach((group, i2) => readGroup(nodes, group, [...path26, "key_groups", i2], out3, issues, 0));
+    nodes.items(groups3).forEach((group, i2) => readGroup(nodes, group, [...path26, "key_groups", i2], out3, issues, 0));
     return out3;
   }
   const out2 = [];
@@ -38501,9 +38527,9 @@ function onlyTopLevelHeadComments(text) {
   return false;
 }
 function precedingComments(text, docs, index, value) {
-  const { groups: groups2 } = placeComments(text, docs, index);
+  const { groups: groups3 } = placeComments(text, docs, index);
   const result = [];
-  for (let a = value.anchor; a; a = a.parent) result.unshift(groups2.get(a) ?? []);
+  for (let a = value.anchor; a; a = a.parent) result.unshift(groups3.get(a) ?? []);
   return result;
 }
 function placeComments(text, docs, index) {
@@ -38617,15 +38643,15 @@ function readCleanMetadata(sops) {
   if (typeof version2 !== "string" || !VERSION.test(version2)) return void 0;
   if (own2(sops, "shamir_threshold") != null) return void 0;
   const recipients = [];
-  const groups2 = own2(sops, "key_groups");
+  const groups3 = own2(sops, "key_groups");
   let keyGroupCount = 1;
-  if (Array.isArray(groups2) && groups2.length > 0) {
-    for (let i2 = 0; i2 < groups2.length; i2++) {
-      const group = groups2[i2];
+  if (Array.isArray(groups3) && groups3.length > 0) {
+    for (let i2 = 0; i2 < groups3.length; i2++) {
+      const group = groups3[i2];
       if (!isPlainMap2(group) || !readCleanKeyLists(group, ["sops", "key_groups", i2], recipients)) return void 0;
     }
-    keyGroupCount = groups2.length;
-  } else if (groups2 != null && !Array.isArray(groups2) || !readCleanKeyLists(sops, SOPS, recipients)) {
+    keyGroupCount = groups3.length;
+  } else if (groups3 != null && !Array.isArray(groups3) || !readCleanKeyLists(sops, SOPS, recipients)) {
     return void 0;
   }
   if (recipients.length === 0) return void 0;
@@ -38714,19 +38740,19 @@ function readField(node, field, pattern, code, issues) {
   return text;
 }
 function readKeyGroups(node, meta) {
-  const groups2 = pairOf(node, "key_groups")?.value;
-  if ((0, import_yaml11.isSeq)(groups2) && groups2.items.length > 0) {
-    groups2.items.forEach((group, i2) => {
+  const groups3 = pairOf(node, "key_groups")?.value;
+  if ((0, import_yaml11.isSeq)(groups3) && groups3.items.length > 0) {
+    groups3.items.forEach((group, i2) => {
       const path26 = ["sops", "key_groups", i2];
       if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path26, meta);
       else meta.issues.push(invalidField(path26, `key_groups[${i2}]`, "a mapping of key lists"));
     });
-    meta.keyGroupCount = groups2.items.length;
-  } else if ((0, import_yaml11.isMap)(groups2)) {
-    readKeyLists(groups2, ["sops", "key_groups"], meta);
+    meta.keyGroupCount = groups3.items.length;
+  } else if ((0, import_yaml11.isMap)(groups3)) {
+    readKeyLists(groups3, ["sops", "key_groups"], meta);
     meta.keyGroupCount = 1;
   } else {
-    if (groups2 != null && !isNullScalar(groups2) && !(0, import_yaml11.isSeq)(groups2)) {
+    if (groups3 != null && !isNullScalar(groups3) && !(0, import_yaml11.isSeq)(groups3)) {
       meta.issues.push(invalidField(["sops", "key_groups"], "key_groups", "a list of key groups"));
     }
     readKeyLists(node, SOPS, meta);
@@ -40182,9 +40208,9 @@ function grants(rules, need) {
   const granted = /* @__PURE__ */ new Set();
   for (const raw of rules) {
     const rule = asRecord(raw);
-    const groups2 = asArray(rule?.apiGroups);
+    const groups3 = asArray(rule?.apiGroups);
     const resources = asArray(rule?.resources);
-    if (!groups2.includes(need.group) && !groups2.includes("*")) continue;
+    if (!groups3.includes(need.group) && !groups3.includes("*")) continue;
     if (!resources.includes(need.resource) && !resources.includes("*")) continue;
     for (const verb of asArray(rule?.verbs)) if (typeof verb === "string") granted.add(verb);
   }
@@ -49854,7 +49880,7 @@ function withOverrides(overrides, load7) {
   function Wrapped(module2, imports) {
     const env = imports.env;
     let names;
-    const nameOf = (id) => {
+    const nameOf2 = (id) => {
       if (!names) {
         const exports2 = instance2.exports;
         names = {};
@@ -49866,7 +49892,7 @@ function withOverrides(overrides, load7) {
       const key2 = `opa_builtin${arity2}`;
       const original = env[key2];
       env[key2] = (id, context, ...addresses) => {
-        const name3 = nameOf(id);
+        const name3 = nameOf2(id);
         const override = name3 === void 0 ? void 0 : overrides[name3];
         if (!override) return original(id, context, ...addresses);
         const exports2 = instance2.exports;
@@ -50209,17 +50235,17 @@ async function parseConfig(text, file, rules) {
   return { value, place: place3 };
 }
 function usefulErrors(errors) {
-  const groups2 = /* @__PURE__ */ new Map();
+  const groups3 = /* @__PURE__ */ new Map();
   for (const error of errors) {
     if (error.keyword === "anyOf") continue;
     const entry = error.instancePath.split("/").slice(0, 3).join("/");
-    const group = groups2.get(entry);
+    const group = groups3.get(entry);
     if (group) group.push(error);
-    else groups2.set(entry, [error]);
+    else groups3.set(entry, [error]);
   }
-  if (groups2.size === 0 && errors[0]) return [errors[0]];
+  if (groups3.size === 0 && errors[0]) return [errors[0]];
   const useful = [];
-  for (const group of groups2.values()) {
+  for (const group of groups3.values()) {
     const unknownKeys = group.filter((error) => error.keyword === "additionalProperties");
     if (unknownKeys.length > 0) {
       const seen2 = /* @__PURE__ */ new Set();
@@ -50344,17 +50370,17 @@ function baselineProblems(value) {
 function applyBaseline(findings, baseline, baselineFile) {
   const accepted = /* @__PURE__ */ new Map();
   for (const entry of baseline.findings) accepted.set(key(entry.file, entry.fingerprint), (accepted.get(key(entry.file, entry.fingerprint)) ?? 0) + entry.count);
-  const groups2 = /* @__PURE__ */ new Map();
+  const groups3 = /* @__PURE__ */ new Map();
   for (const finding of findings) {
     if (finding.suppressions !== void 0) continue;
     const k = key(entryFile(finding, baselineFile), finding.fingerprint);
-    const group = groups2.get(k);
+    const group = groups3.get(k);
     if (group) group.push(finding);
-    else groups2.set(k, [finding]);
+    else groups3.set(k, [finding]);
   }
   const justification = `In the baseline ${import_node_path9.default.basename(baselineFile)}.`;
   let hidden = 0;
-  for (const [k, group] of groups2) {
+  for (const [k, group] of groups3) {
     if (group.length > (accepted.get(k) ?? 0)) continue;
     for (const finding of group) finding.suppressions = [{ kind: "external", justification }];
     hidden += group.length;
@@ -66859,12 +66885,12 @@ function levelStyle(level, colors) {
   return level === "error" ? colors.red : level === "warning" ? colors.yellow : colors.blue;
 }
 function groupByFile(findings, cwd) {
-  const groups2 = /* @__PURE__ */ new Map();
+  const groups3 = /* @__PURE__ */ new Map();
   for (const finding of findings) {
     const key2 = displayPath(finding.location, cwd);
-    groups2.set(key2, [...groups2.get(key2) ?? [], finding]);
+    groups3.set(key2, [...groups3.get(key2) ?? [], finding]);
   }
-  return [...groups2];
+  return [...groups3];
 }
 function renderFinding(finding, widths, result, colors) {
   const { location: loc } = finding;

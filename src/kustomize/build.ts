@@ -320,21 +320,41 @@ function idKey(state: State, res: KResource): string {
 
 /** Append objects, rejecting an id already present (kustomize `ResMap.Append`); each batch comes with the entry it is reported at. */
 function append(state: State, resmap: KResource[], batches: ReadonlyArray<{ added: readonly KResource[]; at: Location }>): void {
-  const seen = new Set(resmap.map((res) => idKey(state, res)));
+  // Two ids can only be the same where the names are: objects are kept by name, and the ids of
+  // a name are made only when a second object has it (most names are unique in a build, and
+  // each id was a string made and hashed per object).
+  const byName = new Map<string, KResource | Set<string>>();
+  const isNew = (res: KResource): boolean => {
+    const name = nameOf(res);
+    const seen = byName.get(name);
+    if (seen === undefined) {
+      byName.set(name, res);
+      return true;
+    }
+    const ids = seen instanceof Set ? seen : new Set([idKey(state, seen)]);
+    if (ids !== seen) byName.set(name, ids);
+    const key = idKey(state, res);
+    if (ids.has(key)) return false;
+    ids.add(key);
+    return true;
+  };
+  for (let index = 0; index < resmap.length; index++) isNew(resmap[index]!);
   // Indexed loops: a for-of allocates an iterator result per step until the code is optimized,
   // and most of a run's code never is.
   for (let batch = 0; batch < batches.length; batch++) {
     const { added, at } = batches[batch]!;
     for (let index = 0; index < added.length; index++) {
       const res = added[index]!;
-      const key = idKey(state, res);
-      if (seen.has(key)) state.problem('duplicate-id', `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
-      else {
-        seen.add(key);
-        resmap.push(res);
-      }
+      if (!isNew(res)) state.problem('duplicate-id', `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
+      else resmap.push(res);
     }
   }
+}
+
+/** `metadata.name` as idKey reads it. */
+function nameOf(res: KResource): string {
+  const metadata = res.value.metadata;
+  return isMap(metadata) && typeof metadata.name === 'string' ? metadata.name : '';
 }
 
 /** The objects of one manifest file (`*List` items expanded; empty documents skipped). */

@@ -27,7 +27,8 @@ export function formatOf(relativePath: string): FileFormat {
  */
 function hasBaseName(relativePath: string, name: string): boolean {
   const start = relativePath.length - name.length;
-  return start >= 0 && relativePath.startsWith(name, start) && (start === 0 || relativePath.charCodeAt(start - 1) === 47 /* / */);
+  // The slash before the name first: it rules out almost every other path without a call.
+  return start >= 0 && (start === 0 || relativePath.charCodeAt(start - 1) === 47 /* / */) && relativePath.startsWith(name, start);
 }
 
 export function isKustomizationFile(relativePath: string): boolean {
