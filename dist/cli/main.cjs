@@ -12338,13 +12338,13 @@ function loadSourceFile(root, relativePath, absPath, content, cache7) {
   if (typeof decoded === "object") return { file, skipped: decoded.reason };
   file.text = decoded;
   if (format === "other") return { file };
-  const cached = cache7?.values(decoded);
+  const cached = cache7?.values(decoded, relativePath);
   if (cached !== void 0) {
     file.documents = documentsOfValues(decoded, cached);
     return { file };
   }
   const parsed = parseYamlText(decoded);
-  if (parsed.values !== void 0) cache7?.remember(decoded, parsed.values);
+  if (parsed.values !== void 0) cache7?.remember(decoded, parsed.values, relativePath);
   file.documents = parsed.documents;
   file.problems = parsed.problems;
   return { file };
@@ -52727,7 +52727,7 @@ function parseCacheFile(gitDir, rootRelative, kind) {
   return import_node_path13.default.join(gitDir, "gitops-lint", "parse-cache", `${encodeURIComponent(rootRelative === "" ? "." : rootRelative)}.${kind}`);
 }
 function readEntries(file, format) {
-  const entries = /* @__PURE__ */ new Map();
+  const entries = [];
   let content;
   try {
     const bytes = (0, import_node_fs6.readFileSync)(file);
@@ -52741,14 +52741,24 @@ function readEntries(file, format) {
   let at = header.length;
   while (at < content.length) {
     const textLength = digitsAt(content, at);
-    if (textLength === void 0 || content.charCodeAt(textLength.end) !== 32) return /* @__PURE__ */ new Map();
+    if (textLength === void 0 || content.charCodeAt(textLength.end) !== 32) return [];
     const valuesLength = digitsAt(content, textLength.end + 1);
-    if (valuesLength === void 0 || content.charCodeAt(valuesLength.end) !== 10) return /* @__PURE__ */ new Map();
-    const start2 = valuesLength.end + 1;
+    if (valuesLength === void 0) return [];
+    let lineEnd = valuesLength.end;
+    let pathLength = 0;
+    if (content.charCodeAt(lineEnd) === 32) {
+      const named = digitsAt(content, lineEnd + 1);
+      if (named === void 0) return [];
+      pathLength = named.value;
+      lineEnd = named.end;
+    }
+    if (content.charCodeAt(lineEnd) !== 10) return [];
+    const start2 = lineEnd + 1;
     const textEnd = start2 + textLength.value;
-    const end = textEnd + valuesLength.value;
-    if (end > content.length) return /* @__PURE__ */ new Map();
-    entries.set(content.slice(start2, textEnd), content.slice(textEnd, end));
+    const valuesEnd = textEnd + valuesLength.value;
+    const end = valuesEnd + pathLength;
+    if (end > content.length) return [];
+    entries.push({ text: content.slice(start2, textEnd), json: content.slice(textEnd, valuesEnd), path: pathLength === 0 ? "" : content.slice(valuesEnd, end) });
     at = end;
   }
   return entries;
@@ -52772,41 +52782,72 @@ function survivesJson(value) {
 function openParseCache(file, kind = "yaml") {
   const format = parseCacheFormat(kind);
   const stored = readEntries(file, format);
-  const used = /* @__PURE__ */ new Map();
+  const storedByPath = /* @__PURE__ */ new Map();
+  for (let index = 0; index < stored.length; index++) if (stored[index].path !== "") storedByPath.set(stored[index].path, stored[index]);
+  let storedByText;
+  const byText = () => {
+    if (!storedByText) {
+      storedByText = /* @__PURE__ */ new Map();
+      for (let index = 0; index < stored.length; index++) storedByText.set(stored[index].text, stored[index]);
+    }
+    return storedByText;
+  };
+  const usedByPath = /* @__PURE__ */ new Map();
+  const usedByText = /* @__PURE__ */ new Map();
   let changed = false;
   const stats = { hits: 0, misses: 0 };
+  const drop = (entry) => {
+    if (storedByPath.get(entry.path) === entry) storedByPath.delete(entry.path);
+    if (storedByText?.get(entry.text) === entry) storedByText.delete(entry.text);
+    changed = true;
+  };
   return {
     stats,
-    values(text) {
-      const json3 = used.get(text) ?? stored.get(text);
-      if (json3 === void 0) {
+    values(text, path26) {
+      let entry;
+      if (path26 !== void 0 && path26 !== "") {
+        entry = usedByPath.get(path26) ?? storedByPath.get(path26);
+        if (entry !== void 0 && entry.text !== text) entry = void 0;
+        else if (entry === void 0) entry = usedByText.get(text) ?? byText().get(text);
+      } else entry = usedByText.get(text) ?? byText().get(text);
+      if (entry === void 0) {
         stats.misses++;
         return void 0;
       }
       try {
-        const values = JSON.parse(json3);
+        const values = JSON.parse(entry.json);
         if (!Array.isArray(values)) throw new Error("not a list");
-        used.set(text, json3);
+        if (path26 !== void 0 && path26 !== "") {
+          if (entry.path !== path26) {
+            entry = { text: entry.text, json: entry.json, path: path26 };
+            changed = true;
+          }
+          usedByPath.set(path26, entry);
+        } else usedByText.set(text, entry);
         stats.hits++;
         return values;
       } catch {
-        stored.delete(text);
-        changed = true;
+        drop(entry);
         stats.misses++;
         return void 0;
       }
     },
-    remember(text, values) {
-      if (used.has(text) || !survivesJson(values)) return;
-      used.set(text, JSON.stringify(values));
+    remember(text, values, path26) {
+      const named = path26 !== void 0 && path26 !== "";
+      if ((named ? usedByPath.has(path26) : usedByText.has(text)) || !survivesJson(values)) return;
+      const entry = { text, json: JSON.stringify(values), path: named ? path26 : "" };
+      if (named) usedByPath.set(path26, entry);
+      else usedByText.set(text, entry);
       changed = true;
     },
     save() {
-      if (!changed && used.size === stored.size) return;
+      if (!changed && usedByPath.size + usedByText.size === stored.length) return;
       const parts3 = [`${format}
 `];
-      for (const [text, json3] of used) parts3.push(`${text.length} ${json3.length}
-`, text, json3);
+      for (const entry of usedByPath.values()) parts3.push(`${entry.text.length} ${entry.json.length} ${entry.path.length}
+`, entry.text, entry.json, entry.path);
+      for (const entry of usedByText.values()) parts3.push(`${entry.text.length} ${entry.json.length}
+`, entry.text, entry.json);
       const partial = `${file}.${process.pid}`;
       try {
         (0, import_node_fs6.mkdirSync)(import_node_path13.default.dirname(file), { recursive: true, mode: 448 });

@@ -101,13 +101,13 @@ export function loadSourceFile(root: Root, relativePath: string, absPath: string
   if (typeof decoded === 'object') return { file, skipped: decoded.reason };
   file.text = decoded;
   if (format === 'other') return { file };
-  const cached = cache?.values(decoded);
+  const cached = cache?.values(decoded, relativePath);
   if (cached !== undefined) {
     file.documents = documentsOfValues(decoded, cached);
     return { file };
   }
   const parsed = parseYamlText(decoded);
-  if (parsed.values !== undefined) cache?.remember(decoded, parsed.values);
+  if (parsed.values !== undefined) cache?.remember(decoded, parsed.values, relativePath);
   file.documents = parsed.documents;
   file.problems = parsed.problems;
   return { file };
