@@ -13792,8 +13792,18 @@ function makeIgnoreMatcher(tree, specIgnore) {
   const top = ignoreMatcher([...VCS_PATTERNS, ...userPatterns ? specPatterns : DEFAULT_PATTERNS]);
   return (relative) => top(relative) || nested.some(({ base, matches: matches4 }) => relative.startsWith(base) && matches4(relative.slice(base.length)));
 }
+function compiledPatterns(patterns) {
+  const key2 = patterns.join("\n");
+  let matcher2 = compiled.get(key2);
+  if (!matcher2) {
+    matcher2 = (0, import_ignore.default)().add(patterns);
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value);
+    compiled.set(key2, matcher2);
+  }
+  return matcher2;
+}
 function ignoreMatcher(patterns) {
-  const matcher2 = (0, import_ignore.default)().add(patterns);
+  const matcher2 = compiledPatterns(patterns);
   if (!patterns.every((pattern) => NAME_PATTERN.test(pattern) && !(pattern.startsWith("**/") ? pattern.slice(3) : pattern).includes("**"))) return (relative) => matcher2.ignores(relative);
   const known = /* @__PURE__ */ new Map();
   const ignores = (part) => {
@@ -13826,7 +13836,7 @@ function includeAt(source, dir) {
   const rest = dir.slice(best.to.length).replace(/^\//, "");
   return { name: best.name, to: best.to, dir: best.from === "" ? rest : rest === "" ? best.from : `${best.from}/${rest}` };
 }
-var import_node_path3, import_ignore, UNNORMALIZED, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles, matchers, MAX_KEPT_MATCHERS, NAME_PATTERN;
+var import_node_path3, import_ignore, UNNORMALIZED, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles, matchers, MAX_KEPT_MATCHERS, compiled, MAX_COMPILED, NAME_PATTERN;
 var init_tree = __esm({
   "src/flux/tree.ts"() {
     "use strict";
@@ -13863,6 +13873,8 @@ var init_tree = __esm({
     sourceIgnoreFiles = /* @__PURE__ */ new WeakMap();
     matchers = /* @__PURE__ */ new Map();
     MAX_KEPT_MATCHERS = 256;
+    compiled = /* @__PURE__ */ new Map();
+    MAX_COMPILED = 64;
     NAME_PATTERN = /^(?:\*\*\/)?[^/\\!#[\s]+\/?$/;
   }
 });
@@ -14139,7 +14151,7 @@ var init_graph = __esm({
 
 // src/kustomize/tree.ts
 function isRemoteTarget(entry) {
-  return REMOTE.test(entry);
+  return PLAIN_ENTRY.test(entry) ? false : REMOTE.test(entry);
 }
 function resolveInRoot(dir, entry) {
   if (entry !== "" && entry !== "." && entry !== ".." && !entry.includes("/") && (dir === "" || !UNNORMALIZED2.test(dir))) return dir === "" ? entry : `${dir}/${entry}`;
@@ -14280,7 +14292,7 @@ function patchPathsOf(node) {
   }
   return paths;
 }
-var import_node_path4, REMOTE, UNNORMALIZED2;
+var import_node_path4, REMOTE, PLAIN_ENTRY, UNNORMALIZED2;
 var init_tree2 = __esm({
   "src/kustomize/tree.ts"() {
     "use strict";
@@ -14289,6 +14301,7 @@ var init_tree2 = __esm({
     init_collections();
     init_values();
     REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|(?:github\.com|gitlab\.com|bitbucket\.org)\/)|[?&](?:ref|version)=|\/\/.*\?/i;
+    PLAIN_ENTRY = /^[^/:@?&]*$/;
     UNNORMALIZED2 = /(?:^|\/)\.{0,2}(?:\/|$)/;
   }
 });
@@ -23754,8 +23767,8 @@ function formatImageRef(ref) {
   return `${ref.name}${ref.tag !== void 0 ? `:${ref.tag}` : ""}${ref.digest !== void 0 ? `@${ref.digest}` : ""}`;
 }
 function matcher(name3) {
-  const compiled2 = compileGoRegexp(`^${name3}(:[^@]*)?(@.*)?$`);
-  return compiled2.ok ? compiled2.regexp : null;
+  const compiled3 = compileGoRegexp(`^${name3}(:[^@]*)?(@.*)?$`);
+  return compiled3.ok ? compiled3.regexp : null;
 }
 function applyImageOverrides(image, overrides) {
   let ref = parseImageRef(image);
@@ -27771,15 +27784,15 @@ var init_validate = __esm({
           this.children.set(key2, null);
           return null;
         }
-        const compiled2 = compiler.compile(raw);
-        if (compiled2) this.children.set(key2, compiled2);
-        return compiled2;
+        const compiled3 = compiler.compile(raw);
+        if (compiled3) this.children.set(key2, compiled3);
+        return compiled3;
       }
       item(compiler) {
         if (this.itemNode) return this.itemNode;
-        const compiled2 = compiler.compile(this.items);
-        if (compiled2) this.itemNode = compiled2;
-        return compiled2;
+        const compiled3 = compiler.compile(this.items);
+        if (compiled3) this.itemNode = compiled3;
+        return compiled3;
       }
     };
     Compiler = class {
@@ -27807,14 +27820,14 @@ var init_validate = __esm({
         return current;
       }
       compile(raw) {
-        let compiled2 = this.compiled.get(raw);
-        if (compiled2) return compiled2;
+        let compiled3 = this.compiled.get(raw);
+        if (compiled3) return compiled3;
         const schema2 = this.resolve(raw);
         if (!schema2) return void 0;
-        compiled2 = this.compiled.get(schema2);
-        if (!compiled2) this.compiled.set(schema2, compiled2 = new Compiled2(schema2));
-        if (raw !== schema2 && schema2.$ref === void 0) this.compiled.set(raw, compiled2);
-        return compiled2;
+        compiled3 = this.compiled.get(schema2);
+        if (!compiled3) this.compiled.set(schema2, compiled3 = new Compiled2(schema2));
+        if (raw !== schema2 && schema2.$ref === void 0) this.compiled.set(raw, compiled3);
+        return compiled3;
       }
     };
     compilers = /* @__PURE__ */ new WeakMap();
@@ -27849,8 +27862,8 @@ var init_validate = __esm({
       regex(pattern) {
         let re = this.patterns.get(pattern);
         if (re === void 0) {
-          const compiled2 = compileGoRegexp(pattern);
-          re = compiled2.ok ? compiled2.regexp : null;
+          const compiled3 = compileGoRegexp(pattern);
+          re = compiled3.ok ? compiled3.regexp : null;
           this.patterns.set(pattern, re);
         }
         return re;
@@ -37746,9 +37759,9 @@ function isCommentSelection(selection) {
 }
 function makeSelection(key2, value) {
   if (!key2.endsWith("_regex")) return { ok: true, selection: { key: key2, value } };
-  const compiled2 = compileGoRegexp(value);
-  if (!compiled2.ok) return { ok: false, reason: compiled2.reason };
-  return { ok: true, selection: { key: key2, value, regexp: compiled2.regexp } };
+  const compiled3 = compileGoRegexp(value);
+  if (!compiled3.ok) return { ok: false, reason: compiled3.reason };
+  return { ok: true, selection: { key: key2, value, regexp: compiled3.regexp } };
 }
 function mustEncrypt(selection, keys, comments = NO_COMMENTS) {
   switch (selection.key) {
@@ -37864,9 +37877,9 @@ function readCleanRule(node, index) {
     rule.pathRegex = source;
     rule.catchAll = source === "" || MATCH_ALL.test(source);
     if (source !== "") {
-      const compiled2 = compileGoRegexp(source);
-      if (!compiled2.ok) return void 0;
-      rule.pathRegexp = compiled2.regexp;
+      const compiled3 = compileGoRegexp(source);
+      if (!compiled3.ok) return void 0;
+      rule.pathRegexp = compiled3.regexp;
     }
   }
   for (const key2 of RECIPIENT_KEYS) {
@@ -37968,9 +37981,9 @@ function readPathRegex(nodes, node, rule, issues) {
   rule.pathRegex = source;
   rule.catchAll = source === "" || MATCH_ALL.test(source);
   if (source === "") return;
-  const compiled2 = compileGoRegexp(source);
-  if (compiled2.ok) rule.pathRegexp = compiled2.regexp;
-  else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled2.reason } });
+  const compiled3 = compileGoRegexp(source);
+  if (compiled3.ok) rule.pathRegexp = compiled3.regexp;
+  else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled3.reason } });
 }
 function readRuleRecipients(nodes, node, path26, issues) {
   const groups3 = nodes.get(node, "key_groups")?.value;
@@ -49963,7 +49976,7 @@ async function compile(file, written2) {
     throw new PolicyConfigError(`Cannot read the policy "${written2}" (${error.code ?? error.message}).`, "path");
   });
   const stamp = `${info2.size}:${info2.mtimeMs}`;
-  const cached = compiled.get(file);
+  const cached = compiled2.get(file);
   if (cached && cached.stamp === stamp) return cached;
   const bytes = await (0, import_promises.readFile)(file).catch((error) => {
     throw new PolicyConfigError(`Cannot read the policy "${written2}" (${error.code ?? error.message}).`, "path");
@@ -49982,7 +49995,7 @@ async function compile(file, written2) {
     throw new PolicyConfigError(`The policy "${written2}" is not a valid Wasm module (${error.message}).`, "path");
   }
   const entry = { stamp, archive, module: module2 };
-  compiled.set(file, entry);
+  compiled2.set(file, entry);
   return entry;
 }
 async function loadPolicyEntry(entry, configFile, index, boundary = import_node_path7.default.dirname(configFile)) {
@@ -50060,7 +50073,7 @@ function describeThrown(error) {
   if (typeof error === "object" && error !== null && typeof error.message === "string") return error.message;
   return String(error);
 }
-var import_promises, import_node_path7, import_yaml13, DEFAULT_MAX_MEMORY_MIB, DEFAULT_TIMEOUT_MS, FAILURE_RULE, WARNING_RULE, PolicyConfigError, compiled;
+var import_promises, import_node_path7, import_yaml13, DEFAULT_MAX_MEMORY_MIB, DEFAULT_TIMEOUT_MS, FAILURE_RULE, WARNING_RULE, PolicyConfigError, compiled2;
 var init_config2 = __esm({
   "src/policies/config.ts"() {
     "use strict";
@@ -50081,7 +50094,7 @@ var init_config2 = __esm({
       }
       key;
     };
-    compiled = /* @__PURE__ */ new Map();
+    compiled2 = /* @__PURE__ */ new Map();
   }
 });
 

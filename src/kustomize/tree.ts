@@ -13,8 +13,13 @@ const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|(?:github\.com|gitlab\.com|bitbu
 
 /** True when a kustomization `resources`/`components`/`bases` entry is fetched from elsewhere, not read from the root. */
 export function isRemoteTarget(entry: string): boolean {
-  return REMOTE.test(entry);
+  // Every remote form has a slash, colon, `@`, `?` or `&`: most entries (`deploy.yaml`) have none,
+  // and are answered without the case-insensitive scan of the whole pattern.
+  return PLAIN_ENTRY.test(entry) ? false : REMOTE.test(entry);
 }
+
+/** An entry with none of the characters a remote target needs. */
+const PLAIN_ENTRY = /^[^/:@?&]*$/;
 
 /** An empty, `.` or `..` segment (a leading, trailing or doubled slash included). */
 const UNNORMALIZED = /(?:^|\/)\.{0,2}(?:\/|$)/;
