@@ -15845,22 +15845,28 @@ function readSpec(state, file, dir, root) {
       if (!KNOWN_FIELDS.has(key2)) state.problem("invalid-kustomization", `invalid Kustomization: json: unknown field "${key2}"`, at(key2));
     }
   }
-  for (const field of UNSUPPORTED_FIELDS) {
+  for (let index = 0; index < UNSUPPORTED_FIELDS.length; index++) {
+    const field = UNSUPPORTED_FIELDS[index];
     if (value[field] !== void 0 && value[field] !== null) state.problem("unsupported", `kustomize "${field}" is not emulated: the objects are built without it`, at(field));
   }
   if (Array.isArray(value.configurations)) {
     value.configurations.forEach((entry, index) => typeof entry === "string" && readConfiguration(state, dir, entry, at("configurations", index)));
   }
-  const strings = (field) => {
+  const docIndex = document2.index;
+  const strings = (field, into) => {
     const list = value[field];
-    if (!Array.isArray(list)) return [];
-    return list.flatMap((entry, index) => typeof entry === "string" ? [{ value: entry, at: at(field, index) }] : []);
+    if (!Array.isArray(list)) return into;
+    for (let index = 0; index < list.length; index++) {
+      const entry = list[index];
+      if (typeof entry === "string") into.push({ value: entry, at: { file, docIndex, path: [field, index] } });
+    }
+    return into;
   };
-  spec.resources = [...strings("resources"), ...strings("bases")];
-  spec.components = strings("components");
-  for (const field of ["namespace", "namePrefix", "nameSuffix"]) {
-    if (typeof value[field] === "string" && value[field] !== "") spec[field] = { value: value[field], at: at(field) };
-  }
+  spec.resources = strings("bases", strings("resources", []));
+  spec.components = strings("components", []);
+  if (typeof value.namespace === "string" && value.namespace !== "") spec.namespace = { value: value.namespace, at: at("namespace") };
+  if (typeof value.namePrefix === "string" && value.namePrefix !== "") spec.namePrefix = { value: value.namePrefix, at: at("namePrefix") };
+  if (typeof value.nameSuffix === "string" && value.nameSuffix !== "") spec.nameSuffix = { value: value.nameSuffix, at: at("nameSuffix") };
   spec.patches = patchEntries(value, file, document2.index);
   const pairs2 = (raw, path26) => {
     if (!isMap2(raw)) return false;
@@ -15878,12 +15884,14 @@ function readSpec(state, file, dir, root) {
   }
   if (pairs2(value.commonAnnotations, ["commonAnnotations"])) spec.annotations.push({ pairs: value.commonAnnotations, at: at("commonAnnotations"), selectors: false, templates: true });
   if (Array.isArray(value.replicas)) value.replicas.forEach((raw, index) => isMap2(raw) && spec.replicas.push({ entry: raw, at: at("replicas", index) }));
-  for (const field of ["images", "imageTags"]) {
+  for (let slot = 0; slot < IMAGE_FIELDS.length; slot++) {
+    const field = IMAGE_FIELDS[slot];
     const list = value[field];
     if (Array.isArray(list)) list.forEach((raw, index) => isMap2(raw) && spec.images.push({ entry: raw, at: at(field, index) }));
   }
   const options = isMap2(value.generatorOptions) ? { value: value.generatorOptions, at: at("generatorOptions") } : void 0;
-  for (const field of ["configMapGenerator", "secretGenerator"]) {
+  for (let slot = 0; slot < GENERATOR_FIELDS.length; slot++) {
+    const field = GENERATOR_FIELDS[slot];
     const list = value[field];
     if (Array.isArray(list)) list.forEach((raw, index) => isMap2(raw) && spec.generators.push({ kind: field === "configMapGenerator" ? "ConfigMap" : "Secret", entry: raw, at: at(field, index), options }));
   }
@@ -16183,7 +16191,7 @@ function build(state, dir, options) {
 function toApplied(res) {
   return new BuiltDocument(res);
 }
-var KNOWN_FIELDS, UNSUPPORTED_FIELDS, CONFIG_KEYS, BuiltDocument;
+var KNOWN_FIELDS, UNSUPPORTED_FIELDS, CONFIG_KEYS, IMAGE_FIELDS, GENERATOR_FIELDS, BuiltDocument;
 var init_build = __esm({
   "src/kustomize/build.ts"() {
     "use strict";
@@ -16239,6 +16247,8 @@ var init_build = __esm({
     ]);
     UNSUPPORTED_FIELDS = ["replacements", "vars", "helmCharts", "helmChartInflationGenerator", "generators", "transformers", "validators", "crds", "openapi", "buildMetadata"];
     CONFIG_KEYS = /* @__PURE__ */ new Set(["namePrefix", "nameSuffix", "namespace", "commonLabels", "templateLabels", "commonAnnotations", "nameReference", "varReference", "images", "replicas"]);
+    IMAGE_FIELDS = ["images", "imageTags"];
+    GENERATOR_FIELDS = ["configMapGenerator", "secretGenerator"];
     BuiltDocument = class {
       value;
       written;

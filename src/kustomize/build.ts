@@ -141,6 +141,10 @@ function isKustomizeDocument(value: Value): boolean {
 
 type Entry = { value: string; at: Location };
 
+/** Fields read as image entries and as generators (made once, not a list per kustomization file). */
+const IMAGE_FIELDS = ['images', 'imageTags'] as const;
+const GENERATOR_FIELDS = ['configMapGenerator', 'secretGenerator'] as const;
+
 /** One kustomization (or Component, or Flux's generated root) read into the fields the build uses. */
 interface Spec {
   file: SourceFile | undefined;
@@ -202,22 +206,31 @@ function readSpec(state: State, file: SourceFile, dir: string, root: boolean): S
       if (!KNOWN_FIELDS.has(key)) state.problem('invalid-kustomization', `invalid Kustomization: json: unknown field "${key}"`, at(key));
     }
   }
-  for (const field of UNSUPPORTED_FIELDS) {
+  // Indexed loops here and below: a for-of makes an iterator and a result per step until V8
+  // optimises the function, and this runs once per kustomization file, unoptimised.
+  for (let index = 0; index < UNSUPPORTED_FIELDS.length; index++) {
+    const field = UNSUPPORTED_FIELDS[index]!;
     if (value[field] !== undefined && value[field] !== null) state.problem('unsupported', `kustomize "${field}" is not emulated: the objects are built without it`, at(field));
   }
   if (Array.isArray(value.configurations)) {
     value.configurations.forEach((entry, index) => typeof entry === 'string' && readConfiguration(state, dir, entry, at('configurations', index)));
   }
-  const strings = (field: string): Entry[] => {
+  // The string entries of a list field, appended to `into` (no list per entry, as flatMap made).
+  const docIndex = document.index;
+  const strings = (field: string, into: Entry[]): Entry[] => {
     const list = value[field];
-    if (!Array.isArray(list)) return [];
-    return list.flatMap((entry, index) => (typeof entry === 'string' ? [{ value: entry, at: at(field, index) }] : []));
+    if (!Array.isArray(list)) return into;
+    for (let index = 0; index < list.length; index++) {
+      const entry: unknown = list[index];
+      if (typeof entry === 'string') into.push({ value: entry, at: { file, docIndex, path: [field, index] } });
+    }
+    return into;
   };
-  spec.resources = [...strings('resources'), ...strings('bases')];
-  spec.components = strings('components');
-  for (const field of ['namespace', 'namePrefix', 'nameSuffix'] as const) {
-    if (typeof value[field] === 'string' && value[field] !== '') spec[field] = { value: value[field] as string, at: at(field) };
-  }
+  spec.resources = strings('bases', strings('resources', []));
+  spec.components = strings('components', []);
+  if (typeof value.namespace === 'string' && value.namespace !== '') spec.namespace = { value: value.namespace, at: at('namespace') };
+  if (typeof value.namePrefix === 'string' && value.namePrefix !== '') spec.namePrefix = { value: value.namePrefix, at: at('namePrefix') };
+  if (typeof value.nameSuffix === 'string' && value.nameSuffix !== '') spec.nameSuffix = { value: value.nameSuffix, at: at('nameSuffix') };
   spec.patches = patchEntries(value, file, document.index);
   // kustomize reads label and annotation values as strings: `true` or `1` unquoted are rejected.
   const pairs = (raw: unknown, path: Array<string | number>): raw is Value => {
@@ -236,12 +249,14 @@ function readSpec(state: State, file: SourceFile, dir: string, root: boolean): S
   }
   if (pairs(value.commonAnnotations, ['commonAnnotations'])) spec.annotations.push({ pairs: value.commonAnnotations, at: at('commonAnnotations'), selectors: false, templates: true });
   if (Array.isArray(value.replicas)) value.replicas.forEach((raw, index) => isMap(raw) && spec.replicas.push({ entry: raw, at: at('replicas', index) }));
-  for (const field of ['images', 'imageTags']) {
+  for (let slot = 0; slot < IMAGE_FIELDS.length; slot++) {
+    const field = IMAGE_FIELDS[slot]!;
     const list = value[field];
     if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.images.push({ entry: raw, at: at(field, index) }));
   }
   const options = isMap(value.generatorOptions) ? { value: value.generatorOptions, at: at('generatorOptions') } : undefined;
-  for (const field of ['configMapGenerator', 'secretGenerator'] as const) {
+  for (let slot = 0; slot < GENERATOR_FIELDS.length; slot++) {
+    const field = GENERATOR_FIELDS[slot]!;
     const list = value[field];
     if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.generators.push({ kind: field === 'configMapGenerator' ? 'ConfigMap' : 'Secret', entry: raw, at: at(field, index), options }));
   }
