@@ -12308,18 +12308,24 @@ function formatOf(relativePath) {
   if (/\.json$/i.test(base)) return "json";
   return "other";
 }
+function hasBaseName(relativePath, name3) {
+  const start2 = relativePath.length - name3.length;
+  return start2 >= 0 && (start2 === 0 || relativePath.charCodeAt(start2 - 1) === 47) && relativePath.startsWith(name3, start2);
+}
 function isKustomizationFile(relativePath) {
-  return KUSTOMIZATION_FILE_NAMES.includes(baseName(relativePath));
+  return hasBaseName(relativePath, "kustomization.yaml") || hasBaseName(relativePath, "kustomization.yml") || hasBaseName(relativePath, "Kustomization");
 }
 function kustomizationIn(dirFiles) {
-  for (const name3 of KUSTOMIZATION_FILE_NAMES) {
-    const found = dirFiles.find((file) => baseName(file.path) === name3);
-    if (found) return found;
+  for (let name3 = 0; name3 < KUSTOMIZATION_FILE_NAMES.length; name3++) {
+    for (let index = 0; index < dirFiles.length; index++) {
+      const file = dirFiles[index];
+      if (hasBaseName(file.path, KUSTOMIZATION_FILE_NAMES[name3])) return file;
+    }
   }
   return void 0;
 }
 function isSourceIgnoreFile(relativePath) {
-  return baseName(relativePath) === ".sourceignore";
+  return hasBaseName(relativePath, ".sourceignore");
 }
 function isTextSource(relativePath) {
   return /\.(tf|tofu|sql)$/.test(relativePath);
@@ -12332,13 +12338,13 @@ function loadSourceFile(root, relativePath, absPath, content, cache7) {
   if (typeof decoded === "object") return { file, skipped: decoded.reason };
   file.text = decoded;
   if (format === "other") return { file };
-  const cached = cache7?.values(decoded);
+  const cached = cache7?.values(decoded, relativePath);
   if (cached !== void 0) {
     file.documents = documentsOfValues(decoded, cached);
     return { file };
   }
   const parsed = parseYamlText(decoded);
-  if (parsed.values !== void 0) cache7?.remember(decoded, parsed.values);
+  if (parsed.values !== void 0) cache7?.remember(decoded, parsed.values, relativePath);
   file.documents = parsed.documents;
   file.problems = parsed.problems;
   return { file };
@@ -13786,8 +13792,18 @@ function makeIgnoreMatcher(tree, specIgnore) {
   const top = ignoreMatcher([...VCS_PATTERNS, ...userPatterns ? specPatterns : DEFAULT_PATTERNS]);
   return (relative) => top(relative) || nested.some(({ base, matches: matches4 }) => relative.startsWith(base) && matches4(relative.slice(base.length)));
 }
+function compiledPatterns(patterns) {
+  const key2 = patterns.join("\n");
+  let matcher2 = compiled.get(key2);
+  if (!matcher2) {
+    matcher2 = (0, import_ignore.default)().add(patterns);
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value);
+    compiled.set(key2, matcher2);
+  }
+  return matcher2;
+}
 function ignoreMatcher(patterns) {
-  const matcher2 = (0, import_ignore.default)().add(patterns);
+  const matcher2 = compiledPatterns(patterns);
   if (!patterns.every((pattern) => NAME_PATTERN.test(pattern) && !(pattern.startsWith("**/") ? pattern.slice(3) : pattern).includes("**"))) return (relative) => matcher2.ignores(relative);
   const known = /* @__PURE__ */ new Map();
   const ignores = (part) => {
@@ -13820,7 +13836,7 @@ function includeAt(source, dir) {
   const rest = dir.slice(best.to.length).replace(/^\//, "");
   return { name: best.name, to: best.to, dir: best.from === "" ? rest : rest === "" ? best.from : `${best.from}/${rest}` };
 }
-var import_node_path3, import_ignore, UNNORMALIZED, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles, matchers, MAX_KEPT_MATCHERS, NAME_PATTERN;
+var import_node_path3, import_ignore, UNNORMALIZED, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles, matchers, MAX_KEPT_MATCHERS, compiled, MAX_COMPILED, NAME_PATTERN;
 var init_tree = __esm({
   "src/flux/tree.ts"() {
     "use strict";
@@ -13857,6 +13873,8 @@ var init_tree = __esm({
     sourceIgnoreFiles = /* @__PURE__ */ new WeakMap();
     matchers = /* @__PURE__ */ new Map();
     MAX_KEPT_MATCHERS = 256;
+    compiled = /* @__PURE__ */ new Map();
+    MAX_COMPILED = 64;
     NAME_PATTERN = /^(?:\*\*\/)?[^/\\!#[\s]+\/?$/;
   }
 });
@@ -14147,7 +14165,7 @@ var init_graph = __esm({
 
 // src/kustomize/tree.ts
 function isRemoteTarget(entry) {
-  return REMOTE.test(entry);
+  return PLAIN_ENTRY.test(entry) ? false : REMOTE.test(entry);
 }
 function resolveInRoot(dir, entry) {
   if (entry !== "" && entry !== "." && entry !== ".." && !entry.includes("/") && (dir === "" || !UNNORMALIZED2.test(dir))) return dir === "" ? entry : `${dir}/${entry}`;
@@ -14220,9 +14238,15 @@ function buildKustomizeIndex(files, rootFiles) {
     chain(file) {
       let cached = chainCache.get(file);
       if (cached) return cached;
+      const owners2 = index.owners(file);
+      if (owners2.length === 1 && owners2[0].parents.length === 0) {
+        cached = [owners2[0]];
+        chainCache.set(file, cached);
+        return cached;
+      }
       cached = [];
       let seen2;
-      let frontier = index.owners(file);
+      let frontier = owners2;
       while (frontier.length > 0) {
         const next = [];
         for (let at = 0; at < frontier.length; at++) {
@@ -14231,7 +14255,8 @@ function buildKustomizeIndex(files, rootFiles) {
           cached.push(node);
           if (seen2) seen2.add(node);
           else if (cached.length > 16) seen2 = new Set(cached);
-          for (const parent of node.parents) next.push(parent);
+          const parents = node.parents;
+          for (let index2 = 0; index2 < parents.length; index2++) next.push(parents[index2]);
         }
         frontier = next;
       }
@@ -14281,7 +14306,7 @@ function patchPathsOf(node) {
   }
   return paths;
 }
-var import_node_path4, REMOTE, UNNORMALIZED2;
+var import_node_path4, REMOTE, PLAIN_ENTRY, UNNORMALIZED2;
 var init_tree2 = __esm({
   "src/kustomize/tree.ts"() {
     "use strict";
@@ -14290,6 +14315,7 @@ var init_tree2 = __esm({
     init_collections();
     init_values();
     REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|(?:github\.com|gitlab\.com|bitbucket\.org)\/)|[?&](?:ref|version)=|\/\/.*\?/i;
+    PLAIN_ENTRY = /^[^/:@?&]*$/;
     UNNORMALIZED2 = /(?:^|\/)\.{0,2}(?:\/|$)/;
   }
 });
@@ -14312,35 +14338,35 @@ function isObject2(value) {
 function isMap2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function splitApiVersion(apiVersion) {
-  const slash = apiVersion.indexOf("/");
-  return slash < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
-}
 function idOf2(value) {
-  const metadata2 = isMap2(value.metadata) ? value.metadata : {};
-  const { group, version: version2 } = splitApiVersion(typeof value.apiVersion === "string" ? value.apiVersion : "");
+  const metadata2 = isMap2(value.metadata) ? value.metadata : void 0;
+  const apiVersion = typeof value.apiVersion === "string" ? value.apiVersion : "";
+  const slash = apiVersion.indexOf("/");
   return {
-    group,
-    version: version2,
+    group: slash < 0 ? "" : apiVersion.slice(0, slash),
+    version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
     kind: typeof value.kind === "string" ? value.kind : "",
-    name: typeof metadata2.name === "string" ? metadata2.name : "",
-    namespace: typeof metadata2.namespace === "string" && metadata2.namespace !== "" ? metadata2.namespace : void 0
+    name: metadata2 !== void 0 && typeof metadata2.name === "string" ? metadata2.name : "",
+    namespace: metadata2 !== void 0 && typeof metadata2.namespace === "string" && metadata2.namespace !== "" ? metadata2.namespace : void 0
   };
 }
 function describeId(id) {
   const gvk = [id.group, id.version, id.kind].filter((part) => part !== "").join("_");
   return `${gvk}|${id.namespace ?? "~X"}|${id.name}`;
 }
-function newResource(value, at, via) {
+function noneYet() {
+  return NONE;
+}
+function newResource(value, at, via = noneYet()) {
   const orgId = idOf2(value);
   return {
     value,
     at,
     written: { file: at.file, docIndex: at.docIndex },
     orgId,
-    previousNames: [],
-    previousNamespaces: [],
-    patchedBy: [],
+    previousNames: noneYet(),
+    previousNamespaces: noneYet(),
+    patchedBy: noneYet(),
     via,
     nameUnknown: false,
     owned: void 0
@@ -14364,22 +14390,34 @@ function cloneNode(node, at, inPlace = false) {
   return copy;
 }
 function own(res, node) {
-  (res.owned ??= /* @__PURE__ */ new Set()).add(node);
+  const owned = res.owned;
+  if (owned === void 0) res.owned = [node];
+  else if (!Array.isArray(owned)) owned.add(node);
+  else if (owned.length < OWNED_LIST) {
+    const longer = new Array(owned.length + 1);
+    for (let index = 0; index < owned.length; index++) longer[index] = owned[index];
+    longer[owned.length] = node;
+    res.owned = longer;
+  } else res.owned = new Set(owned).add(node);
 }
 function owns(res, node) {
-  return res.owned !== void 0 && res.owned.has(node);
+  const owned = res.owned;
+  if (owned === void 0) return false;
+  if (!Array.isArray(owned)) return owned.has(node);
+  for (let index = 0; index < owned.length; index++) if (owned[index] === node) return true;
+  return false;
 }
 function locateIn2(res, path26) {
   return locate(res.value, res.at, path26);
 }
-function writable(res, path26) {
+function writable(res, path26, length = path26.length) {
   if (!owns(res, res.value)) {
     res.value = cloneNode(res.value, res.at, true);
     own(res, res.value);
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
-  for (let index = 0; index < path26.length; index++) {
+  for (let index = 0; index < length; index++) {
     const segment = path26[index];
     const existing = node[segment];
     if (isObject2(existing) && owns(res, existing)) {
@@ -14387,17 +14425,20 @@ function writable(res, path26) {
       node = existing;
       continue;
     }
-    const childAt = (isObject2(existing) ? locationOf(existing) : void 0) ?? keyMarkOf(node, segment) ?? childLocation(at, segment);
-    const child = isObject2(existing) ? cloneNode(existing, childAt, true) : {};
+    const known = (isObject2(existing) ? locationOf(existing) : void 0) ?? keyMarkOf(node, segment);
+    const more = index + 1 < length;
+    const placed2 = known !== void 0 || more || isObject2(existing) && (Array.isArray(existing) || keyMarksOf(existing) !== void 0);
+    const childAt = placed2 ? known ?? childLocation(at, segment) : void 0;
+    const child = !isObject2(existing) ? {} : childAt === void 0 ? { ...existing } : cloneNode(existing, childAt, true);
     node[segment] = child;
     own(res, child);
     node = child;
-    at = locationOf(child) ?? childAt;
+    if (more) at = locationOf(child) ?? childAt;
   }
   return node;
 }
 function setIn(res, path26, value, at) {
-  const parent = writable(res, path26.slice(0, -1));
+  const parent = writable(res, path26, path26.length - 1);
   const key2 = path26[path26.length - 1];
   parent[key2] = value;
   if (at) {
@@ -14414,7 +14455,9 @@ function getPath(value, path26) {
   return node;
 }
 function notePatched(res, at) {
-  if (!res.patchedBy.some((seen2) => samePlace(seen2, at))) res.patchedBy = res.patchedBy.concat(at);
+  const seen2 = res.patchedBy;
+  for (let index = 0; index < seen2.length; index++) if (samePlace(seen2[index], at)) return;
+  res.patchedBy = seen2.concat(at);
 }
 function currentId(res) {
   return idOf2(res.value);
@@ -14433,10 +14476,13 @@ function spliceList(res, listPath, start2, deleteCount, inserted) {
   });
   return removed;
 }
+var NONE, OWNED_LIST;
 var init_resource = __esm({
   "src/kustomize/resource.ts"() {
     "use strict";
     init_origin();
+    NONE = Object.freeze([]);
+    OWNED_LIST = 8;
   }
 });
 
@@ -14552,7 +14598,7 @@ function generate(context, dir, generator) {
   }
   if (kind === "Secret") value.type = typeof entry.type === "string" && entry.type !== "" ? entry.type : "Opaque";
   if (options.immutable === true) value.immutable = true;
-  const res = newResource(value, at, []);
+  const res = newResource(value, at);
   res.written = { file: at.file, docIndex: at.docIndex };
   res.generated = { hash: options.disableNameSuffixHash !== true, behavior: typeof entry.behavior === "string" ? entry.behavior : "create" };
   if (unknown.length > 0) {
@@ -14626,10 +14672,11 @@ function goJson(value) {
   return (JSON.stringify(value) ?? "null").replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 function finishGenerated(resources) {
-  for (const res of resources) {
+  for (let position2 = 0; position2 < resources.length; position2++) {
+    const res = resources[position2];
     if (!res.generated?.hash || res.nameUnknown) continue;
     const name3 = currentId(res).name;
-    res.previousNames.push(name3);
+    res.previousNames = res.previousNames.concat(name3);
     setIn(res, ["metadata", "name"], `${name3}-${contentHash(res.value)}`, void 0);
   }
 }
@@ -14826,7 +14873,7 @@ function applyNameAffix(resources, affix, at) {
   for (const res of resources) {
     if (skipped(res)) continue;
     const name3 = currentId(res).name;
-    res.previousNames.push(name3);
+    res.previousNames = res.previousNames.concat(name3);
     setIn(res, ["metadata", "name"], `${affix.prefix ?? ""}${name3}${affix.suffix ?? ""}`, at);
     if (at) notePatched(res, at);
   }
@@ -15081,7 +15128,8 @@ function fixNameReferences(resources, configs = [], isClusterScoped2 = () => voi
     return byKindIndex.get(kind) ?? [];
   };
   const renamed = configs.length > 0 || resources.some((res) => res.previousNames.length > 0);
-  for (const referrer of resources) {
+  for (let position2 = 0; position2 < resources.length; position2++) {
+    const referrer = resources[position2];
     if (!renamed && !NAMESPACED_REFERRERS.has(typeof referrer.value.kind === "string" ? referrer.value.kind : "")) continue;
     const namespace = currentId(referrer).namespace;
     const reachable = /* @__PURE__ */ new Set([namespace ?? "default", ...subjectNamespaces(referrer)]);
@@ -15123,7 +15171,8 @@ var init_name_references = __esm({
 
 // src/kustomize/namespace.ts
 function applyNamespace(resources, namespace, at, context) {
-  for (const res of resources) {
+  for (let position2 = 0; position2 < resources.length; position2++) {
+    const res = resources[position2];
     const value = res.value;
     const kind = typeof value.kind === "string" ? value.kind : "";
     const rawApiVersion = typeof value.apiVersion === "string" ? value.apiVersion : "";
@@ -15143,13 +15192,13 @@ function applyNamespace(resources, namespace, at, context) {
     let changed = false;
     const set2 = (path26) => {
       if (getPath(res.value, path26) === namespace) return;
-      if (path26[0] === "metadata") res.previousNamespaces.push(id.namespace);
+      if (path26[0] === "metadata") res.previousNamespaces = res.previousNamespaces.concat(id.namespace);
       setIn(res, path26, namespace, at);
       changed = true;
     };
     if (apiVersion === "v1" && id.kind === "Namespace") {
       if (id.name !== namespace) {
-        res.previousNames.push(id.name);
+        res.previousNames = res.previousNames.concat(id.name);
         setIn(res, ["metadata", "name"], namespace, at);
         changed = true;
       }
@@ -15537,7 +15586,7 @@ function applyStrategicMerge(res, patch, patchAt, allow = {}) {
       src.metadata = metadata2;
     } else src[key2] = value;
   }
-  if (allow.nameChange && isMap2(src.metadata) && typeof src.metadata.name === "string" && src.metadata.name !== id.name) res.previousNames.push(id.name);
+  if (allow.nameChange && isMap2(src.metadata) && typeof src.metadata.name === "string" && src.metadata.name !== id.name) res.previousNames = res.previousNames.concat(id.name);
   const merged = mergeValue(merge2, res.value, res.at, src, locationOf(patch) ?? patchAt, []);
   if (merged === DELETE) return false;
   res.value = merged;
@@ -15810,22 +15859,28 @@ function readSpec(state, file, dir, root) {
       if (!KNOWN_FIELDS.has(key2)) state.problem("invalid-kustomization", `invalid Kustomization: json: unknown field "${key2}"`, at(key2));
     }
   }
-  for (const field of UNSUPPORTED_FIELDS) {
+  for (let index = 0; index < UNSUPPORTED_FIELDS.length; index++) {
+    const field = UNSUPPORTED_FIELDS[index];
     if (value[field] !== void 0 && value[field] !== null) state.problem("unsupported", `kustomize "${field}" is not emulated: the objects are built without it`, at(field));
   }
   if (Array.isArray(value.configurations)) {
     value.configurations.forEach((entry, index) => typeof entry === "string" && readConfiguration(state, dir, entry, at("configurations", index)));
   }
-  const strings = (field) => {
+  const docIndex = document2.index;
+  const strings = (field, into) => {
     const list = value[field];
-    if (!Array.isArray(list)) return [];
-    return list.flatMap((entry, index) => typeof entry === "string" ? [{ value: entry, at: at(field, index) }] : []);
+    if (!Array.isArray(list)) return into;
+    for (let index = 0; index < list.length; index++) {
+      const entry = list[index];
+      if (typeof entry === "string") into.push({ value: entry, at: { file, docIndex, path: [field, index] } });
+    }
+    return into;
   };
-  spec.resources = [...strings("resources"), ...strings("bases")];
-  spec.components = strings("components");
-  for (const field of ["namespace", "namePrefix", "nameSuffix"]) {
-    if (typeof value[field] === "string" && value[field] !== "") spec[field] = { value: value[field], at: at(field) };
-  }
+  spec.resources = strings("bases", strings("resources", []));
+  spec.components = strings("components", []);
+  if (typeof value.namespace === "string" && value.namespace !== "") spec.namespace = { value: value.namespace, at: at("namespace") };
+  if (typeof value.namePrefix === "string" && value.namePrefix !== "") spec.namePrefix = { value: value.namePrefix, at: at("namePrefix") };
+  if (typeof value.nameSuffix === "string" && value.nameSuffix !== "") spec.nameSuffix = { value: value.nameSuffix, at: at("nameSuffix") };
   spec.patches = patchEntries(value, file, document2.index);
   const pairs2 = (raw, path26) => {
     if (!isMap2(raw)) return false;
@@ -15843,12 +15898,14 @@ function readSpec(state, file, dir, root) {
   }
   if (pairs2(value.commonAnnotations, ["commonAnnotations"])) spec.annotations.push({ pairs: value.commonAnnotations, at: at("commonAnnotations"), selectors: false, templates: true });
   if (Array.isArray(value.replicas)) value.replicas.forEach((raw, index) => isMap2(raw) && spec.replicas.push({ entry: raw, at: at("replicas", index) }));
-  for (const field of ["images", "imageTags"]) {
+  for (let slot = 0; slot < IMAGE_FIELDS.length; slot++) {
+    const field = IMAGE_FIELDS[slot];
     const list = value[field];
     if (Array.isArray(list)) list.forEach((raw, index) => isMap2(raw) && spec.images.push({ entry: raw, at: at(field, index) }));
   }
   const options = isMap2(value.generatorOptions) ? { value: value.generatorOptions, at: at("generatorOptions") } : void 0;
-  for (const field of ["configMapGenerator", "secretGenerator"]) {
+  for (let slot = 0; slot < GENERATOR_FIELDS.length; slot++) {
+    const field = GENERATOR_FIELDS[slot];
     const list = value[field];
     if (Array.isArray(list)) list.forEach((raw, index) => isMap2(raw) && spec.generators.push({ kind: field === "configMapGenerator" ? "ConfigMap" : "Secret", entry: raw, at: at(field, index), options }));
   }
@@ -15908,19 +15965,34 @@ function idKey(state, res) {
   return `${groupVersion}/${kind}|${namespace}|${name3}`;
 }
 function append(state, resmap, batches) {
-  const seen2 = new Set(resmap.map((res) => idKey(state, res)));
+  const byName = /* @__PURE__ */ new Map();
+  const isNew = (res) => {
+    const name3 = nameOf(res);
+    const seen2 = byName.get(name3);
+    if (seen2 === void 0) {
+      byName.set(name3, res);
+      return true;
+    }
+    const ids = seen2 instanceof Set ? seen2 : /* @__PURE__ */ new Set([idKey(state, seen2)]);
+    if (ids !== seen2) byName.set(name3, ids);
+    const key2 = idKey(state, res);
+    if (ids.has(key2)) return false;
+    ids.add(key2);
+    return true;
+  };
+  for (let index = 0; index < resmap.length; index++) isNew(resmap[index]);
   for (let batch = 0; batch < batches.length; batch++) {
     const { added, at } = batches[batch];
     for (let index = 0; index < added.length; index++) {
       const res = added[index];
-      const key2 = idKey(state, res);
-      if (seen2.has(key2)) state.problem("duplicate-id", `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
-      else {
-        seen2.add(key2);
-        resmap.push(res);
-      }
+      if (!isNew(res)) state.problem("duplicate-id", `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
+      else resmap.push(res);
     }
   }
+}
+function nameOf(res) {
+  const metadata2 = res.value.metadata;
+  return isMap2(metadata2) && typeof metadata2.name === "string" ? metadata2.name : "";
 }
 function loadFile(state, file, entryAt) {
   state.resourceFiles.add(file);
@@ -15947,7 +16019,7 @@ function loadFile(state, file, entryAt) {
       value.items.forEach((item, index2) => {
         const itemAt = locate(value, at, ["items", index2]);
         if (!isMap2(item) || typeof item.kind !== "string") state.problem("invalid-object", `${file.path}: item ${index2} of the list is not a Kubernetes object`, itemAt);
-        else out2.push(newResource(item, itemAt, []));
+        else out2.push(newResource(item, itemAt));
       });
       continue;
     }
@@ -15956,7 +16028,7 @@ function loadFile(state, file, entryAt) {
       state.problem("invalid-object", `${file.path}: missing Resource metadata (kind and metadata.name are required)`, at);
       continue;
     }
-    out2.push(newResource(value, at, []));
+    out2.push(newResource(value, at));
   }
   return out2;
 }
@@ -16005,17 +16077,19 @@ function buildDirectory(state, dir, file, entryAt, root, flux) {
 function accumulate(state, spec, resmap) {
   append(state, resmap, spec.resources.map((entry) => ({ added: loadEntry(state, spec, entry), at: entry.at })));
   resmap = applyGenerators(state, spec.dir, resmap, spec.generators);
-  for (const entry of spec.components) resmap = runComponent(state, spec, entry, resmap);
-  for (const entry of spec.patches.strategicMerge) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
-  for (const entry of spec.patches.patches) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
+  const { components, labels, annotations, replicas: replicas2, images } = spec;
+  const { strategicMerge, patches, json6902 } = spec.patches;
+  for (let index = 0; index < components.length; index++) resmap = runComponent(state, spec, components[index], resmap);
+  for (let index = 0; index < strategicMerge.length; index++) resmap = applyPatchEntry(state, spec.dir, resmap, strategicMerge[index]);
+  for (let index = 0; index < patches.length; index++) resmap = applyPatchEntry(state, spec.dir, resmap, patches[index]);
   if (spec.namespace) applyNamespace(resmap, spec.namespace.value, spec.namespace.at, state.host);
   if (spec.namePrefix) applyNameAffix(resmap, { prefix: spec.namePrefix.value }, spec.namePrefix.at);
   if (spec.nameSuffix) applyNameAffix(resmap, { suffix: spec.nameSuffix.value }, spec.nameSuffix.at);
-  for (const entry of spec.labels) applyLabels(resmap, entry);
-  for (const entry of spec.annotations) applyAnnotations(resmap, entry);
-  for (const entry of spec.patches.json6902) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
-  for (const entry of spec.replicas) applyReplicas(resmap, entry);
-  for (const entry of spec.images) applyImages(resmap, entry);
+  for (let index = 0; index < labels.length; index++) applyLabels(resmap, labels[index]);
+  for (let index = 0; index < annotations.length; index++) applyAnnotations(resmap, annotations[index]);
+  for (let index = 0; index < json6902.length; index++) resmap = applyPatchEntry(state, spec.dir, resmap, json6902[index]);
+  for (let index = 0; index < replicas2.length; index++) applyReplicas(resmap, replicas2[index]);
+  for (let index = 0; index < images.length; index++) applyImages(resmap, images[index]);
   return resmap;
 }
 function runComponent(state, includer, entry, resmap) {
@@ -16131,7 +16205,7 @@ function build(state, dir, options) {
 function toApplied(res) {
   return new BuiltDocument(res);
 }
-var KNOWN_FIELDS, UNSUPPORTED_FIELDS, CONFIG_KEYS, BuiltDocument;
+var KNOWN_FIELDS, UNSUPPORTED_FIELDS, CONFIG_KEYS, IMAGE_FIELDS, GENERATOR_FIELDS, BuiltDocument;
 var init_build = __esm({
   "src/kustomize/build.ts"() {
     "use strict";
@@ -16187,6 +16261,8 @@ var init_build = __esm({
     ]);
     UNSUPPORTED_FIELDS = ["replacements", "vars", "helmCharts", "helmChartInflationGenerator", "generators", "transformers", "validators", "crds", "openapi", "buildMetadata"];
     CONFIG_KEYS = /* @__PURE__ */ new Set(["namePrefix", "nameSuffix", "namespace", "commonLabels", "templateLabels", "commonAnnotations", "nameReference", "varReference", "images", "replicas"]);
+    IMAGE_FIELDS = ["images", "imageTags"];
+    GENERATOR_FIELDS = ["configMapGenerator", "secretGenerator"];
     BuiltDocument = class {
       value;
       written;
@@ -16210,17 +16286,25 @@ var init_build = __esm({
 });
 
 // src/kustomize/scope.ts
+function groupOf(apiVersion) {
+  let group = groups.get(apiVersion);
+  if (group === void 0) {
+    const slash = apiVersion.indexOf("/");
+    group = slash < 0 ? "" : apiVersion.slice(0, slash);
+    if (groups.size < MAX_GROUPS) groups.set(apiVersion, group);
+  }
+  return group;
+}
 function builtInClusterScoped(apiVersion, kind) {
-  const slash = apiVersion.indexOf("/");
-  const group = slash < 0 ? "" : apiVersion.slice(0, slash);
-  if (CLUSTER_SCOPED[group]?.has(kind)) return true;
+  const group = groupOf(apiVersion);
+  if (CLUSTER_SCOPED.get(group)?.has(kind)) return true;
   return BUILT_IN_GROUPS2.has(group) ? false : void 0;
 }
-var CLUSTER_SCOPED, BUILT_IN_GROUPS2;
+var CLUSTER_SCOPED_BY_GROUP, BUILT_IN_GROUPS2, CLUSTER_SCOPED, groups, MAX_GROUPS;
 var init_scope = __esm({
   "src/kustomize/scope.ts"() {
     "use strict";
-    CLUSTER_SCOPED = {
+    CLUSTER_SCOPED_BY_GROUP = {
       "": /* @__PURE__ */ new Set(["Namespace", "Node", "PersistentVolume", "ComponentStatus"]),
       "rbac.authorization.k8s.io": /* @__PURE__ */ new Set(["ClusterRole", "ClusterRoleBinding"]),
       "apiextensions.k8s.io": /* @__PURE__ */ new Set(["CustomResourceDefinition"]),
@@ -16235,20 +16319,28 @@ var init_scope = __esm({
       "flowcontrol.apiserver.k8s.io": /* @__PURE__ */ new Set(["FlowSchema", "PriorityLevelConfiguration"])
     };
     BUILT_IN_GROUPS2 = /* @__PURE__ */ new Set(["", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io", "certificates.k8s.io", "events.k8s.io", "flowcontrol.apiserver.k8s.io"]);
+    CLUSTER_SCOPED = new Map(Object.entries(CLUSTER_SCOPED_BY_GROUP));
+    groups = /* @__PURE__ */ new Map();
+    MAX_GROUPS = 512;
   }
 });
 
 // src/kustomize/host.ts
 function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText3) {
+  const kustomizationFiles = /* @__PURE__ */ new Map();
   return {
     file: (path26) => rootFiles.files.get(path26),
     isDirectory: (path26) => rootFiles.dirs.has(path26),
     kustomizationFile(dir) {
-      for (const name3 of KUSTOMIZATION_FILES) {
-        const file = rootFiles.files.get(dir === "" ? name3 : `${dir}/${name3}`);
-        if (file) return file;
+      const known = kustomizationFiles.get(dir);
+      if (known !== void 0) return known ?? void 0;
+      let found = null;
+      for (let index = 0; index < KUSTOMIZATION_FILES.length && found === null; index++) {
+        const name3 = KUSTOMIZATION_FILES[index];
+        found = rootFiles.files.get(dir === "" ? name3 : `${dir}/${name3}`) ?? null;
       }
-      return void 0;
+      kustomizationFiles.set(dir, found);
+      return found ?? void 0;
     },
     filesIn: (dir) => rootFiles.filesIn.get(dir) ?? [],
     dirsIn: (dir) => rootFiles.dirsIn.get(dir) ?? [],
@@ -16266,11 +16358,21 @@ var init_host = __esm({
 });
 
 // src/model/resource-object.ts
-var ResourceObject;
+function groupOf2(apiVersion, slash) {
+  let group = groups2.get(apiVersion);
+  if (group === void 0) {
+    group = apiVersion.slice(0, slash);
+    if (groups2.size < MAX_GROUPS2) groups2.set(apiVersion, group);
+  }
+  return group;
+}
+var groups2, MAX_GROUPS2, ResourceObject;
 var init_resource_object = __esm({
   "src/model/resource-object.ts"() {
     "use strict";
     init_values();
+    groups2 = /* @__PURE__ */ new Map();
+    MAX_GROUPS2 = 512;
     ResourceObject = class {
       constructor(file, docIndex, apiVersion, kind, name3, namespace, appliedNamespace, encrypted, value) {
         this.file = file;
@@ -16283,7 +16385,7 @@ var init_resource_object = __esm({
         this.encrypted = encrypted;
         this.value = value;
         const slash = apiVersion.indexOf("/");
-        this.group = slash < 0 ? "" : apiVersion.slice(0, slash);
+        this.group = slash < 0 ? "" : groupOf2(apiVersion, slash);
         this.version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
       }
       file;
@@ -16585,14 +16687,19 @@ function buildOnce(input) {
       if (!build3) continue;
       const written2 = kustomization.applied?.written ?? kustomization;
       const self2 = build3.objects.find((object) => isFluxKustomization(object) && object.applied?.written === written2 && identity(object) === identity(kustomization));
+      const objects = build3.objects;
       if (self2) {
         build3.kustomization = self2;
-        for (const object of build3.objects) if (object.applied) object.applied.build = self2;
+        for (let index = 0; index < objects.length; index++) {
+          const applied = objects[index].applied;
+          if (applied) applied.build = self2;
+        }
         buildByKustomization.set(self2, build3);
       }
       buildByKustomization.set(kustomization, build3);
       record(build3);
-      for (const object of build3.objects) {
+      for (let index = 0; index < objects.length; index++) {
+        const object = objects[index];
         if (object.group === SOURCE_GROUP) {
           appliedSources.push(object);
           sourceCluster.set(object, cluster);
@@ -23713,8 +23820,8 @@ function formatImageRef(ref) {
   return `${ref.name}${ref.tag !== void 0 ? `:${ref.tag}` : ""}${ref.digest !== void 0 ? `@${ref.digest}` : ""}`;
 }
 function matcher(name3) {
-  const compiled2 = compileGoRegexp(`^${name3}(:[^@]*)?(@.*)?$`);
-  return compiled2.ok ? compiled2.regexp : null;
+  const compiled3 = compileGoRegexp(`^${name3}(:[^@]*)?(@.*)?$`);
+  return compiled3.ok ? compiled3.regexp : null;
 }
 function applyImageOverrides(image, overrides) {
   let ref = parseImageRef(image);
@@ -24323,8 +24430,8 @@ function buildModel(roots, files, notes, options = {}) {
       const resource = makeResource(file, index);
       if (!resource) continue;
       written2.push(resource);
-      if (!ofFile) byFile.set(file, ofFile = []);
-      ofFile.push(resource);
+      if (!ofFile) byFile.set(file, ofFile = [resource]);
+      else ofFile.push(resource);
     }
   }
   const rootFilesMap = indexRootFiles(roots, files);
@@ -27731,15 +27838,15 @@ var init_validate = __esm({
           this.children.set(key2, null);
           return null;
         }
-        const compiled2 = compiler.compile(raw);
-        if (compiled2) this.children.set(key2, compiled2);
-        return compiled2;
+        const compiled3 = compiler.compile(raw);
+        if (compiled3) this.children.set(key2, compiled3);
+        return compiled3;
       }
       item(compiler) {
         if (this.itemNode) return this.itemNode;
-        const compiled2 = compiler.compile(this.items);
-        if (compiled2) this.itemNode = compiled2;
-        return compiled2;
+        const compiled3 = compiler.compile(this.items);
+        if (compiled3) this.itemNode = compiled3;
+        return compiled3;
       }
     };
     Compiler = class {
@@ -27767,14 +27874,14 @@ var init_validate = __esm({
         return current;
       }
       compile(raw) {
-        let compiled2 = this.compiled.get(raw);
-        if (compiled2) return compiled2;
+        let compiled3 = this.compiled.get(raw);
+        if (compiled3) return compiled3;
         const schema2 = this.resolve(raw);
         if (!schema2) return void 0;
-        compiled2 = this.compiled.get(schema2);
-        if (!compiled2) this.compiled.set(schema2, compiled2 = new Compiled2(schema2));
-        if (raw !== schema2 && schema2.$ref === void 0) this.compiled.set(raw, compiled2);
-        return compiled2;
+        compiled3 = this.compiled.get(schema2);
+        if (!compiled3) this.compiled.set(schema2, compiled3 = new Compiled2(schema2));
+        if (raw !== schema2 && schema2.$ref === void 0) this.compiled.set(raw, compiled3);
+        return compiled3;
       }
     };
     compilers = /* @__PURE__ */ new WeakMap();
@@ -27809,8 +27916,8 @@ var init_validate = __esm({
       regex(pattern) {
         let re = this.patterns.get(pattern);
         if (re === void 0) {
-          const compiled2 = compileGoRegexp(pattern);
-          re = compiled2.ok ? compiled2.regexp : null;
+          const compiled3 = compileGoRegexp(pattern);
+          re = compiled3.ok ? compiled3.regexp : null;
           this.patterns.set(pattern, re);
         }
         return re;
@@ -37720,9 +37827,9 @@ function isCommentSelection(selection) {
 }
 function makeSelection(key2, value) {
   if (!key2.endsWith("_regex")) return { ok: true, selection: { key: key2, value } };
-  const compiled2 = compileGoRegexp(value);
-  if (!compiled2.ok) return { ok: false, reason: compiled2.reason };
-  return { ok: true, selection: { key: key2, value, regexp: compiled2.regexp } };
+  const compiled3 = compileGoRegexp(value);
+  if (!compiled3.ok) return { ok: false, reason: compiled3.reason };
+  return { ok: true, selection: { key: key2, value, regexp: compiled3.regexp } };
 }
 function mustEncrypt(selection, keys, comments = NO_COMMENTS) {
   switch (selection.key) {
@@ -37838,9 +37945,9 @@ function readCleanRule(node, index) {
     rule.pathRegex = source;
     rule.catchAll = source === "" || MATCH_ALL.test(source);
     if (source !== "") {
-      const compiled2 = compileGoRegexp(source);
-      if (!compiled2.ok) return void 0;
-      rule.pathRegexp = compiled2.regexp;
+      const compiled3 = compileGoRegexp(source);
+      if (!compiled3.ok) return void 0;
+      rule.pathRegexp = compiled3.regexp;
     }
   }
   for (const key2 of RECIPIENT_KEYS) {
@@ -37942,18 +38049,18 @@ function readPathRegex(nodes, node, rule, issues) {
   rule.pathRegex = source;
   rule.catchAll = source === "" || MATCH_ALL.test(source);
   if (source === "") return;
-  const compiled2 = compileGoRegexp(source);
-  if (compiled2.ok) rule.pathRegexp = compiled2.regexp;
-  else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled2.reason } });
+  const compiled3 = compileGoRegexp(source);
+  if (compiled3.ok) rule.pathRegexp = compiled3.regexp;
+  else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled3.reason } });
 }
 function readRuleRecipients(nodes, node, path26, issues) {
-  const groups = nodes.get(node, "key_groups")?.value;
-  if (!isNull(groups) && !(0, import_yaml8.isSeq)(groups)) {
+  const groups3 = nodes.get(node, "key_groups")?.value;
+  if (!isNull(groups3) && !(0, import_yaml8.isSeq)(groups3)) {
     issues.push(invalidType([...path26, "key_groups"], "key_groups", "a list of key groups"));
   }
-  if ((0, import_yaml8.isSeq)(groups) && groups.items.length > 0) {
+  if ((0, import_yaml8.isSeq)(groups3) && groups3.items.length > 0) {
     const out3 = [];
-    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path26, "key_groups", i2], out3, issues, 0));
+    nodes.items(groups3).forEach((group, i2) => readGroup(nodes, group, [...path26, "key_groups", i2], out3, issues, 0));
     return out3;
   }
   const out2 = [];
@@ -38501,9 +38608,9 @@ function onlyTopLevelHeadComments(text) {
   return false;
 }
 function precedingComments(text, docs, index, value) {
-  const { groups } = placeComments(text, docs, index);
+  const { groups: groups3 } = placeComments(text, docs, index);
   const result = [];
-  for (let a = value.anchor; a; a = a.parent) result.unshift(groups.get(a) ?? []);
+  for (let a = value.anchor; a; a = a.parent) result.unshift(groups3.get(a) ?? []);
   return result;
 }
 function placeComments(text, docs, index) {
@@ -38617,15 +38724,15 @@ function readCleanMetadata(sops) {
   if (typeof version2 !== "string" || !VERSION.test(version2)) return void 0;
   if (own2(sops, "shamir_threshold") != null) return void 0;
   const recipients = [];
-  const groups = own2(sops, "key_groups");
+  const groups3 = own2(sops, "key_groups");
   let keyGroupCount = 1;
-  if (Array.isArray(groups) && groups.length > 0) {
-    for (let i2 = 0; i2 < groups.length; i2++) {
-      const group = groups[i2];
+  if (Array.isArray(groups3) && groups3.length > 0) {
+    for (let i2 = 0; i2 < groups3.length; i2++) {
+      const group = groups3[i2];
       if (!isPlainMap2(group) || !readCleanKeyLists(group, ["sops", "key_groups", i2], recipients)) return void 0;
     }
-    keyGroupCount = groups.length;
-  } else if (groups != null && !Array.isArray(groups) || !readCleanKeyLists(sops, SOPS, recipients)) {
+    keyGroupCount = groups3.length;
+  } else if (groups3 != null && !Array.isArray(groups3) || !readCleanKeyLists(sops, SOPS, recipients)) {
     return void 0;
   }
   if (recipients.length === 0) return void 0;
@@ -38714,19 +38821,19 @@ function readField(node, field, pattern, code, issues) {
   return text;
 }
 function readKeyGroups(node, meta) {
-  const groups = pairOf(node, "key_groups")?.value;
-  if ((0, import_yaml11.isSeq)(groups) && groups.items.length > 0) {
-    groups.items.forEach((group, i2) => {
+  const groups3 = pairOf(node, "key_groups")?.value;
+  if ((0, import_yaml11.isSeq)(groups3) && groups3.items.length > 0) {
+    groups3.items.forEach((group, i2) => {
       const path26 = ["sops", "key_groups", i2];
       if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path26, meta);
       else meta.issues.push(invalidField(path26, `key_groups[${i2}]`, "a mapping of key lists"));
     });
-    meta.keyGroupCount = groups.items.length;
-  } else if ((0, import_yaml11.isMap)(groups)) {
-    readKeyLists(groups, ["sops", "key_groups"], meta);
+    meta.keyGroupCount = groups3.items.length;
+  } else if ((0, import_yaml11.isMap)(groups3)) {
+    readKeyLists(groups3, ["sops", "key_groups"], meta);
     meta.keyGroupCount = 1;
   } else {
-    if (groups != null && !isNullScalar(groups) && !(0, import_yaml11.isSeq)(groups)) {
+    if (groups3 != null && !isNullScalar(groups3) && !(0, import_yaml11.isSeq)(groups3)) {
       meta.issues.push(invalidField(["sops", "key_groups"], "key_groups", "a list of key groups"));
     }
     readKeyLists(node, SOPS, meta);
@@ -40182,9 +40289,9 @@ function grants(rules, need) {
   const granted = /* @__PURE__ */ new Set();
   for (const raw of rules) {
     const rule = asRecord(raw);
-    const groups = asArray(rule?.apiGroups);
+    const groups3 = asArray(rule?.apiGroups);
     const resources = asArray(rule?.resources);
-    if (!groups.includes(need.group) && !groups.includes("*")) continue;
+    if (!groups3.includes(need.group) && !groups3.includes("*")) continue;
     if (!resources.includes(need.resource) && !resources.includes("*")) continue;
     for (const verb of asArray(rule?.verbs)) if (typeof verb === "string") granted.add(verb);
   }
@@ -49854,7 +49961,7 @@ function withOverrides(overrides, load7) {
   function Wrapped(module2, imports) {
     const env = imports.env;
     let names;
-    const nameOf = (id) => {
+    const nameOf2 = (id) => {
       if (!names) {
         const exports2 = instance2.exports;
         names = {};
@@ -49866,7 +49973,7 @@ function withOverrides(overrides, load7) {
       const key2 = `opa_builtin${arity2}`;
       const original = env[key2];
       env[key2] = (id, context, ...addresses) => {
-        const name3 = nameOf(id);
+        const name3 = nameOf2(id);
         const override = name3 === void 0 ? void 0 : overrides[name3];
         if (!override) return original(id, context, ...addresses);
         const exports2 = instance2.exports;
@@ -49937,7 +50044,7 @@ async function compile(file, written2) {
     throw new PolicyConfigError(`Cannot read the policy "${written2}" (${error.code ?? error.message}).`, "path");
   });
   const stamp = `${info2.size}:${info2.mtimeMs}`;
-  const cached = compiled.get(file);
+  const cached = compiled2.get(file);
   if (cached && cached.stamp === stamp) return cached;
   const bytes = await (0, import_promises.readFile)(file).catch((error) => {
     throw new PolicyConfigError(`Cannot read the policy "${written2}" (${error.code ?? error.message}).`, "path");
@@ -49956,7 +50063,7 @@ async function compile(file, written2) {
     throw new PolicyConfigError(`The policy "${written2}" is not a valid Wasm module (${error.message}).`, "path");
   }
   const entry = { stamp, archive, module: module2 };
-  compiled.set(file, entry);
+  compiled2.set(file, entry);
   return entry;
 }
 async function loadPolicyEntry(entry, configFile, index, boundary = import_node_path7.default.dirname(configFile)) {
@@ -50034,7 +50141,7 @@ function describeThrown(error) {
   if (typeof error === "object" && error !== null && typeof error.message === "string") return error.message;
   return String(error);
 }
-var import_promises, import_node_path7, import_yaml13, DEFAULT_MAX_MEMORY_MIB, DEFAULT_TIMEOUT_MS, FAILURE_RULE, WARNING_RULE, PolicyConfigError, compiled;
+var import_promises, import_node_path7, import_yaml13, DEFAULT_MAX_MEMORY_MIB, DEFAULT_TIMEOUT_MS, FAILURE_RULE, WARNING_RULE, PolicyConfigError, compiled2;
 var init_config2 = __esm({
   "src/policies/config.ts"() {
     "use strict";
@@ -50055,7 +50162,7 @@ var init_config2 = __esm({
       }
       key;
     };
-    compiled = /* @__PURE__ */ new Map();
+    compiled2 = /* @__PURE__ */ new Map();
   }
 });
 
@@ -50209,17 +50316,17 @@ async function parseConfig(text, file, rules) {
   return { value, place: place3 };
 }
 function usefulErrors(errors) {
-  const groups = /* @__PURE__ */ new Map();
+  const groups3 = /* @__PURE__ */ new Map();
   for (const error of errors) {
     if (error.keyword === "anyOf") continue;
     const entry = error.instancePath.split("/").slice(0, 3).join("/");
-    const group = groups.get(entry);
+    const group = groups3.get(entry);
     if (group) group.push(error);
-    else groups.set(entry, [error]);
+    else groups3.set(entry, [error]);
   }
-  if (groups.size === 0 && errors[0]) return [errors[0]];
+  if (groups3.size === 0 && errors[0]) return [errors[0]];
   const useful = [];
-  for (const group of groups.values()) {
+  for (const group of groups3.values()) {
     const unknownKeys = group.filter((error) => error.keyword === "additionalProperties");
     if (unknownKeys.length > 0) {
       const seen2 = /* @__PURE__ */ new Set();
@@ -50344,17 +50451,17 @@ function baselineProblems(value) {
 function applyBaseline(findings, baseline, baselineFile) {
   const accepted = /* @__PURE__ */ new Map();
   for (const entry of baseline.findings) accepted.set(key(entry.file, entry.fingerprint), (accepted.get(key(entry.file, entry.fingerprint)) ?? 0) + entry.count);
-  const groups = /* @__PURE__ */ new Map();
+  const groups3 = /* @__PURE__ */ new Map();
   for (const finding of findings) {
     if (finding.suppressions !== void 0) continue;
     const k = key(entryFile(finding, baselineFile), finding.fingerprint);
-    const group = groups.get(k);
+    const group = groups3.get(k);
     if (group) group.push(finding);
-    else groups.set(k, [finding]);
+    else groups3.set(k, [finding]);
   }
   const justification = `In the baseline ${import_node_path9.default.basename(baselineFile)}.`;
   let hidden = 0;
-  for (const [k, group] of groups) {
+  for (const [k, group] of groups3) {
     if (group.length > (accepted.get(k) ?? 0)) continue;
     for (const finding of group) finding.suppressions = [{ kind: "external", justification }];
     hidden += group.length;
@@ -52701,7 +52808,7 @@ function parseCacheFile(gitDir, rootRelative, kind) {
   return import_node_path13.default.join(gitDir, "gitops-lint", "parse-cache", `${encodeURIComponent(rootRelative === "" ? "." : rootRelative)}.${kind}`);
 }
 function readEntries(file, format) {
-  const entries = /* @__PURE__ */ new Map();
+  const entries = [];
   let content;
   try {
     const bytes = (0, import_node_fs6.readFileSync)(file);
@@ -52715,14 +52822,24 @@ function readEntries(file, format) {
   let at = header.length;
   while (at < content.length) {
     const textLength = digitsAt(content, at);
-    if (textLength === void 0 || content.charCodeAt(textLength.end) !== 32) return /* @__PURE__ */ new Map();
+    if (textLength === void 0 || content.charCodeAt(textLength.end) !== 32) return [];
     const valuesLength = digitsAt(content, textLength.end + 1);
-    if (valuesLength === void 0 || content.charCodeAt(valuesLength.end) !== 10) return /* @__PURE__ */ new Map();
-    const start2 = valuesLength.end + 1;
+    if (valuesLength === void 0) return [];
+    let lineEnd = valuesLength.end;
+    let pathLength = 0;
+    if (content.charCodeAt(lineEnd) === 32) {
+      const named = digitsAt(content, lineEnd + 1);
+      if (named === void 0) return [];
+      pathLength = named.value;
+      lineEnd = named.end;
+    }
+    if (content.charCodeAt(lineEnd) !== 10) return [];
+    const start2 = lineEnd + 1;
     const textEnd = start2 + textLength.value;
-    const end = textEnd + valuesLength.value;
-    if (end > content.length) return /* @__PURE__ */ new Map();
-    entries.set(content.slice(start2, textEnd), content.slice(textEnd, end));
+    const valuesEnd = textEnd + valuesLength.value;
+    const end = valuesEnd + pathLength;
+    if (end > content.length) return [];
+    entries.push({ text: content.slice(start2, textEnd), json: content.slice(textEnd, valuesEnd), path: pathLength === 0 ? "" : content.slice(valuesEnd, end) });
     at = end;
   }
   return entries;
@@ -52746,41 +52863,72 @@ function survivesJson(value) {
 function openParseCache(file, kind = "yaml") {
   const format = parseCacheFormat(kind);
   const stored = readEntries(file, format);
-  const used = /* @__PURE__ */ new Map();
+  const storedByPath = /* @__PURE__ */ new Map();
+  for (let index = 0; index < stored.length; index++) if (stored[index].path !== "") storedByPath.set(stored[index].path, stored[index]);
+  let storedByText;
+  const byText = () => {
+    if (!storedByText) {
+      storedByText = /* @__PURE__ */ new Map();
+      for (let index = 0; index < stored.length; index++) storedByText.set(stored[index].text, stored[index]);
+    }
+    return storedByText;
+  };
+  const usedByPath = /* @__PURE__ */ new Map();
+  const usedByText = /* @__PURE__ */ new Map();
   let changed = false;
   const stats = { hits: 0, misses: 0 };
+  const drop = (entry) => {
+    if (storedByPath.get(entry.path) === entry) storedByPath.delete(entry.path);
+    if (storedByText?.get(entry.text) === entry) storedByText.delete(entry.text);
+    changed = true;
+  };
   return {
     stats,
-    values(text) {
-      const json3 = used.get(text) ?? stored.get(text);
-      if (json3 === void 0) {
+    values(text, path26) {
+      let entry;
+      if (path26 !== void 0 && path26 !== "") {
+        entry = usedByPath.get(path26) ?? storedByPath.get(path26);
+        if (entry !== void 0 && entry.text !== text) entry = void 0;
+        else if (entry === void 0) entry = usedByText.get(text) ?? byText().get(text);
+      } else entry = usedByText.get(text) ?? byText().get(text);
+      if (entry === void 0) {
         stats.misses++;
         return void 0;
       }
       try {
-        const values = JSON.parse(json3);
+        const values = JSON.parse(entry.json);
         if (!Array.isArray(values)) throw new Error("not a list");
-        used.set(text, json3);
+        if (path26 !== void 0 && path26 !== "") {
+          if (entry.path !== path26) {
+            entry = { text: entry.text, json: entry.json, path: path26 };
+            changed = true;
+          }
+          usedByPath.set(path26, entry);
+        } else usedByText.set(text, entry);
         stats.hits++;
         return values;
       } catch {
-        stored.delete(text);
-        changed = true;
+        drop(entry);
         stats.misses++;
         return void 0;
       }
     },
-    remember(text, values) {
-      if (used.has(text) || !survivesJson(values)) return;
-      used.set(text, JSON.stringify(values));
+    remember(text, values, path26) {
+      const named = path26 !== void 0 && path26 !== "";
+      if ((named ? usedByPath.has(path26) : usedByText.has(text)) || !survivesJson(values)) return;
+      const entry = { text, json: JSON.stringify(values), path: named ? path26 : "" };
+      if (named) usedByPath.set(path26, entry);
+      else usedByText.set(text, entry);
       changed = true;
     },
     save() {
-      if (!changed && used.size === stored.size) return;
+      if (!changed && usedByPath.size + usedByText.size === stored.length) return;
       const parts3 = [`${format}
 `];
-      for (const [text, json3] of used) parts3.push(`${text.length} ${json3.length}
-`, text, json3);
+      for (const entry of usedByPath.values()) parts3.push(`${entry.text.length} ${entry.json.length} ${entry.path.length}
+`, entry.text, entry.json, entry.path);
+      for (const entry of usedByText.values()) parts3.push(`${entry.text.length} ${entry.json.length}
+`, entry.text, entry.json);
       const partial = `${file}.${process.pid}`;
       try {
         (0, import_node_fs6.mkdirSync)(import_node_path13.default.dirname(file), { recursive: true, mode: 448 });
@@ -66926,12 +67074,12 @@ function levelStyle(level, colors) {
   return level === "error" ? colors.red : level === "warning" ? colors.yellow : colors.blue;
 }
 function groupByFile(findings, cwd) {
-  const groups = /* @__PURE__ */ new Map();
+  const groups3 = /* @__PURE__ */ new Map();
   for (const finding of findings) {
     const key2 = displayPath(finding.location, cwd);
-    groups.set(key2, [...groups.get(key2) ?? [], finding]);
+    groups3.set(key2, [...groups3.get(key2) ?? [], finding]);
   }
-  return [...groups];
+  return [...groups3];
 }
 function renderFinding(finding, widths, result, colors) {
   const { location: loc } = finding;

@@ -2190,10 +2190,13 @@ export interface Discovery {
 }
 declare function discoverFiles(dir: string, ignore: readonly string[], gitFiles?: GitFiles): Promise<Discovery>;
 export interface ParseCache {
-	/** The values of a text seen before, as fresh objects; `undefined` when not cached. */
-	values(text: string): unknown[] | undefined;
-	/** Keep the values of a text parsed now. */
-	remember(text: string, values: readonly unknown[]): void;
+	/**
+	 * The values of a text seen before, as fresh objects; `undefined` when not cached. `path`
+	 * (the file's, relative to the root) is where to look first; the text decides either way.
+	 */
+	values(text: string, path?: string): unknown[] | undefined;
+	/** Keep the values of a text parsed now (of the file at `path`, when given). */
+	remember(text: string, values: readonly unknown[], path?: string): void;
 	/** Write the entries of this run when they differ from what was read. Never throws. */
 	save(): void;
 	readonly stats: {

@@ -331,14 +331,20 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
       const written = kustomization.applied?.written ?? kustomization;
       // Its own copy has its identity; a copy that a transform moved or renamed is another Kustomization.
       const self = build.objects.find((object) => isFluxKustomization(object) && object.applied?.written === written && identity(object) === identity(kustomization));
+      const objects = build.objects;
       if (self) {
         build.kustomization = self;
-        for (const object of build.objects) if (object.applied) object.applied.build = self;
+        for (let index = 0; index < objects.length; index++) {
+          const applied = objects[index]!.applied;
+          if (applied) applied.build = self;
+        }
         buildByKustomization.set(self, build);
       }
       buildByKustomization.set(kustomization, build);
       record(build);
-      for (const object of build.objects) {
+      // Indexed: a for-of makes an iterator result per step until V8 optimises the loop.
+      for (let index = 0; index < objects.length; index++) {
+        const object = objects[index]!;
         if (object.group === SOURCE_GROUP) {
           appliedSources.push(object);
           sourceCluster.set(object, cluster);

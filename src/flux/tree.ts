@@ -1,6 +1,6 @@
 /** The two ways Flux turns a path into a set of files (§2.3), over the model's per-root file index. */
 import path from 'node:path';
-import ignore from 'ignore';
+import ignore, { type Ignore } from 'ignore';
 import type { KustomizeIndex, KustomizeNode, Resource, RootFiles, SourceFile } from '../model/workspace.js';
 import { dirOf } from '../engine/collections.js';
 import { reuse } from '../engine/reuse.js';
@@ -168,6 +168,27 @@ function makeIgnoreMatcher(tree: RootFiles, specIgnore: string | undefined): (re
 }
 
 /**
+ * `ignore` instances by their pattern list: a run makes a matcher per GitRepository and one
+ * for no source, most with the same patterns (the defaults), and each instance compiled every
+ * pattern into regular expressions on its first question (V8 compiles each again). The answers
+ * depend on the patterns alone, so instances with the same list are one. Bounded: the language
+ * server sees every `spec.ignore` typed.
+ */
+const compiled = new Map<string, Ignore>();
+const MAX_COMPILED = 64;
+
+function compiledPatterns(patterns: readonly string[]): Ignore {
+  const key = patterns.join('\n');
+  let matcher = compiled.get(key);
+  if (!matcher) {
+    matcher = ignore().add(patterns);
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
+    compiled.set(key, matcher);
+  }
+  return matcher;
+}
+
+/**
  * A pattern without a slash (but a trailing one, or a leading `**\/`), negation, escape,
  * bracket or space: it matches a name at any depth, by that name alone (gitignore; the
  * `ignore` package anchors it at a slash or the start and lets it match no slash).
@@ -182,7 +203,7 @@ const NAME_PATTERN = /^(?:\*\*\/)?[^/\\!#[\s]+\/?$/;
  * every path.
  */
 export function ignoreMatcher(patterns: readonly string[]): (relative: string) => boolean {
-  const matcher = ignore().add(patterns);
+  const matcher = compiledPatterns(patterns);
   if (!patterns.every((pattern) => NAME_PATTERN.test(pattern) && !(pattern.startsWith('**/') ? pattern.slice(3) : pattern).includes('**'))) return (relative) => matcher.ignores(relative);
   const known = new Map<string, boolean>();
   const ignores = (part: string): boolean => {

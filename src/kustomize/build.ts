@@ -141,6 +141,10 @@ function isKustomizeDocument(value: Value): boolean {
 
 type Entry = { value: string; at: Location };
 
+/** Fields read as image entries and as generators (made once, not a list per kustomization file). */
+const IMAGE_FIELDS = ['images', 'imageTags'] as const;
+const GENERATOR_FIELDS = ['configMapGenerator', 'secretGenerator'] as const;
+
 /** One kustomization (or Component, or Flux's generated root) read into the fields the build uses. */
 interface Spec {
   file: SourceFile | undefined;
@@ -202,22 +206,31 @@ function readSpec(state: State, file: SourceFile, dir: string, root: boolean): S
       if (!KNOWN_FIELDS.has(key)) state.problem('invalid-kustomization', `invalid Kustomization: json: unknown field "${key}"`, at(key));
     }
   }
-  for (const field of UNSUPPORTED_FIELDS) {
+  // Indexed loops here and below: a for-of makes an iterator and a result per step until V8
+  // optimises the function, and this runs once per kustomization file, unoptimised.
+  for (let index = 0; index < UNSUPPORTED_FIELDS.length; index++) {
+    const field = UNSUPPORTED_FIELDS[index]!;
     if (value[field] !== undefined && value[field] !== null) state.problem('unsupported', `kustomize "${field}" is not emulated: the objects are built without it`, at(field));
   }
   if (Array.isArray(value.configurations)) {
     value.configurations.forEach((entry, index) => typeof entry === 'string' && readConfiguration(state, dir, entry, at('configurations', index)));
   }
-  const strings = (field: string): Entry[] => {
+  // The string entries of a list field, appended to `into` (no list per entry, as flatMap made).
+  const docIndex = document.index;
+  const strings = (field: string, into: Entry[]): Entry[] => {
     const list = value[field];
-    if (!Array.isArray(list)) return [];
-    return list.flatMap((entry, index) => (typeof entry === 'string' ? [{ value: entry, at: at(field, index) }] : []));
+    if (!Array.isArray(list)) return into;
+    for (let index = 0; index < list.length; index++) {
+      const entry: unknown = list[index];
+      if (typeof entry === 'string') into.push({ value: entry, at: { file, docIndex, path: [field, index] } });
+    }
+    return into;
   };
-  spec.resources = [...strings('resources'), ...strings('bases')];
-  spec.components = strings('components');
-  for (const field of ['namespace', 'namePrefix', 'nameSuffix'] as const) {
-    if (typeof value[field] === 'string' && value[field] !== '') spec[field] = { value: value[field] as string, at: at(field) };
-  }
+  spec.resources = strings('bases', strings('resources', []));
+  spec.components = strings('components', []);
+  if (typeof value.namespace === 'string' && value.namespace !== '') spec.namespace = { value: value.namespace, at: at('namespace') };
+  if (typeof value.namePrefix === 'string' && value.namePrefix !== '') spec.namePrefix = { value: value.namePrefix, at: at('namePrefix') };
+  if (typeof value.nameSuffix === 'string' && value.nameSuffix !== '') spec.nameSuffix = { value: value.nameSuffix, at: at('nameSuffix') };
   spec.patches = patchEntries(value, file, document.index);
   // kustomize reads label and annotation values as strings: `true` or `1` unquoted are rejected.
   const pairs = (raw: unknown, path: Array<string | number>): raw is Value => {
@@ -236,12 +249,14 @@ function readSpec(state: State, file: SourceFile, dir: string, root: boolean): S
   }
   if (pairs(value.commonAnnotations, ['commonAnnotations'])) spec.annotations.push({ pairs: value.commonAnnotations, at: at('commonAnnotations'), selectors: false, templates: true });
   if (Array.isArray(value.replicas)) value.replicas.forEach((raw, index) => isMap(raw) && spec.replicas.push({ entry: raw, at: at('replicas', index) }));
-  for (const field of ['images', 'imageTags']) {
+  for (let slot = 0; slot < IMAGE_FIELDS.length; slot++) {
+    const field = IMAGE_FIELDS[slot]!;
     const list = value[field];
     if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.images.push({ entry: raw, at: at(field, index) }));
   }
   const options = isMap(value.generatorOptions) ? { value: value.generatorOptions, at: at('generatorOptions') } : undefined;
-  for (const field of ['configMapGenerator', 'secretGenerator'] as const) {
+  for (let slot = 0; slot < GENERATOR_FIELDS.length; slot++) {
+    const field = GENERATOR_FIELDS[slot]!;
     const list = value[field];
     if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.generators.push({ kind: field === 'configMapGenerator' ? 'ConfigMap' : 'Secret', entry: raw, at: at(field, index), options }));
   }
@@ -320,21 +335,41 @@ function idKey(state: State, res: KResource): string {
 
 /** Append objects, rejecting an id already present (kustomize `ResMap.Append`); each batch comes with the entry it is reported at. */
 function append(state: State, resmap: KResource[], batches: ReadonlyArray<{ added: readonly KResource[]; at: Location }>): void {
-  const seen = new Set(resmap.map((res) => idKey(state, res)));
+  // Two ids can only be the same where the names are: objects are kept by name, and the ids of
+  // a name are made only when a second object has it (most names are unique in a build, and
+  // each id was a string made and hashed per object).
+  const byName = new Map<string, KResource | Set<string>>();
+  const isNew = (res: KResource): boolean => {
+    const name = nameOf(res);
+    const seen = byName.get(name);
+    if (seen === undefined) {
+      byName.set(name, res);
+      return true;
+    }
+    const ids = seen instanceof Set ? seen : new Set([idKey(state, seen)]);
+    if (ids !== seen) byName.set(name, ids);
+    const key = idKey(state, res);
+    if (ids.has(key)) return false;
+    ids.add(key);
+    return true;
+  };
+  for (let index = 0; index < resmap.length; index++) isNew(resmap[index]!);
   // Indexed loops: a for-of allocates an iterator result per step until the code is optimized,
   // and most of a run's code never is.
   for (let batch = 0; batch < batches.length; batch++) {
     const { added, at } = batches[batch]!;
     for (let index = 0; index < added.length; index++) {
       const res = added[index]!;
-      const key = idKey(state, res);
-      if (seen.has(key)) state.problem('duplicate-id', `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
-      else {
-        seen.add(key);
-        resmap.push(res);
-      }
+      if (!isNew(res)) state.problem('duplicate-id', `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
+      else resmap.push(res);
     }
   }
+}
+
+/** `metadata.name` as idKey reads it. */
+function nameOf(res: KResource): string {
+  const metadata = res.value.metadata;
+  return isMap(metadata) && typeof metadata.name === 'string' ? metadata.name : '';
 }
 
 /** The objects of one manifest file (`*List` items expanded; empty documents skipped). */
@@ -364,7 +399,7 @@ function loadFile(state: State, file: SourceFile, entryAt: Location): KResource[
       value.items.forEach((item, index) => {
         const itemAt = locate(value, at, ['items', index]);
         if (!isMap(item) || typeof item.kind !== 'string') state.problem('invalid-object', `${file.path}: item ${index} of the list is not a Kubernetes object`, itemAt);
-        else out.push(newResource(item, itemAt, []));
+        else out.push(newResource(item, itemAt));
       });
       continue;
     }
@@ -373,7 +408,7 @@ function loadFile(state: State, file: SourceFile, entryAt: Location): KResource[
       state.problem('invalid-object', `${file.path}: missing Resource metadata (kind and metadata.name are required)`, at);
       continue;
     }
-    out.push(newResource(value, at, []));
+    out.push(newResource(value, at));
   }
   return out;
 }
@@ -430,17 +465,21 @@ function buildDirectory(state: State, dir: string, file: SourceFile, entryAt: Lo
 function accumulate(state: State, spec: Spec, resmap: KResource[]): KResource[] {
   append(state, resmap, spec.resources.map((entry) => ({ added: loadEntry(state, spec, entry), at: entry.at })));
   resmap = applyGenerators(state, spec.dir, resmap, spec.generators);
-  for (const entry of spec.components) resmap = runComponent(state, spec, entry, resmap);
-  for (const entry of spec.patches.strategicMerge) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
-  for (const entry of spec.patches.patches) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
+  // Indexed loops: a for-of makes an iterator per loop (and a result per step) until V8
+  // optimises the function, and most builds run this once per kustomization, unoptimised.
+  const { components, labels, annotations, replicas, images } = spec;
+  const { strategicMerge, patches, json6902 } = spec.patches;
+  for (let index = 0; index < components.length; index++) resmap = runComponent(state, spec, components[index]!, resmap);
+  for (let index = 0; index < strategicMerge.length; index++) resmap = applyPatchEntry(state, spec.dir, resmap, strategicMerge[index]!);
+  for (let index = 0; index < patches.length; index++) resmap = applyPatchEntry(state, spec.dir, resmap, patches[index]!);
   if (spec.namespace) applyNamespace(resmap, spec.namespace.value, spec.namespace.at, state.host);
   if (spec.namePrefix) applyNameAffix(resmap, { prefix: spec.namePrefix.value }, spec.namePrefix.at);
   if (spec.nameSuffix) applyNameAffix(resmap, { suffix: spec.nameSuffix.value }, spec.nameSuffix.at);
-  for (const entry of spec.labels) applyLabels(resmap, entry);
-  for (const entry of spec.annotations) applyAnnotations(resmap, entry);
-  for (const entry of spec.patches.json6902) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
-  for (const entry of spec.replicas) applyReplicas(resmap, entry);
-  for (const entry of spec.images) applyImages(resmap, entry);
+  for (let index = 0; index < labels.length; index++) applyLabels(resmap, labels[index]!);
+  for (let index = 0; index < annotations.length; index++) applyAnnotations(resmap, annotations[index]!);
+  for (let index = 0; index < json6902.length; index++) resmap = applyPatchEntry(state, spec.dir, resmap, json6902[index]!);
+  for (let index = 0; index < replicas.length; index++) applyReplicas(resmap, replicas[index]!);
+  for (let index = 0; index < images.length; index++) applyImages(resmap, images[index]!);
   return resmap;
 }
 

@@ -166,7 +166,7 @@ function generate(context: BuildContext, dir: string, generator: GeneratorEntry)
   }
   if (kind === 'Secret') value.type = typeof entry.type === 'string' && entry.type !== '' ? entry.type : 'Opaque';
   if (options.immutable === true) value.immutable = true;
-  const res = newResource(value, at, []);
+  const res = newResource(value, at);
   res.written = { file: at.file, docIndex: at.docIndex };
   res.generated = { hash: options.disableNameSuffixHash !== true, behavior: typeof entry.behavior === 'string' ? entry.behavior : 'create' };
   if (unknown.length > 0) {
@@ -253,10 +253,11 @@ function goJson(value: unknown): string {
 
 /** Add the hash suffixes of generated objects (once, at the end of the whole build). */
 export function finishGenerated(resources: readonly KResource[]): void {
-  for (const res of resources) {
+  for (let position = 0; position < resources.length; position++) {
+    const res = resources[position]!;
     if (!res.generated?.hash || res.nameUnknown) continue;
     const name = currentId(res).name;
-    res.previousNames.push(name);
+    res.previousNames = res.previousNames.concat(name);
     setIn(res, ['metadata', 'name'], `${name}-${contentHash(res.value)}`, undefined);
   }
 }

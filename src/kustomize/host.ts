@@ -46,15 +46,22 @@ export function hostFromFiles(files: readonly SourceFile[], isClusterScoped: Kus
 
 /** A KustomizeHost over the model's index of one root (`Model.rootFiles`). */
 export function hostFromRootFiles(rootFiles: RootFiles, isClusterScoped: KustomizeHost['isClusterScoped'] = builtInClusterScoped, readText?: KustomizeHost['readText']): KustomizeHost {
+  // Each folder's answer is kept (null: none): a run asks for the same folders in every build
+  // and trial, and each question joined three paths. The index does not change while the host lives.
+  const kustomizationFiles = new Map<string, SourceFile | null>();
   return {
     file: (path) => rootFiles.files.get(path),
     isDirectory: (path) => rootFiles.dirs.has(path),
     kustomizationFile(dir) {
-      for (const name of KUSTOMIZATION_FILES) {
-        const file = rootFiles.files.get(dir === '' ? name : `${dir}/${name}`);
-        if (file) return file;
+      const known = kustomizationFiles.get(dir);
+      if (known !== undefined) return known ?? undefined;
+      let found: SourceFile | null = null;
+      for (let index = 0; index < KUSTOMIZATION_FILES.length && found === null; index++) {
+        const name = KUSTOMIZATION_FILES[index]!;
+        found = rootFiles.files.get(dir === '' ? name : `${dir}/${name}`) ?? null;
       }
-      return undefined;
+      kustomizationFiles.set(dir, found);
+      return found ?? undefined;
     },
     filesIn: (dir) => rootFiles.filesIn.get(dir) ?? [],
     dirsIn: (dir) => rootFiles.dirsIn.get(dir) ?? [],

@@ -17,7 +17,7 @@ export function applyNameAffix(resources: readonly KResource[], affix: { prefix?
   for (const res of resources) {
     if (skipped(res)) continue;
     const name = currentId(res).name;
-    res.previousNames.push(name);
+    res.previousNames = res.previousNames.concat(name);
     setIn(res, ['metadata', 'name'], `${affix.prefix ?? ''}${name}${affix.suffix ?? ''}`, at);
     if (at) notePatched(res, at);
   }

@@ -37,8 +37,12 @@ export interface KResource {
   via: SourceFile[];
   /** True when the final name cannot be known (a generator input that could not be read). */
   nameUnknown: boolean;
-  /** Nodes this object owns (clones it made); only those are edited in place. Made on the first edit. */
-  owned: Set<object> | undefined;
+  /**
+   * Nodes this object owns (clones it made); only those are edited in place. Made on the first
+   * edit; a list (an object owns a few nodes: its root and `metadata` when a build only moves it),
+   * a Set once it owns many.
+   */
+  owned: object[] | Set<object> | undefined;
   /** Generated ConfigMap/Secret: hash suffix pending (added after the kustomization's transforms). */
   generated?: { hash: boolean; behavior: string };
 }
@@ -57,14 +61,16 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
 }
 
 export function idOf(value: Value): ResId {
-  const metadata = isMap(value.metadata) ? value.metadata : {};
-  const { group, version } = splitApiVersion(typeof value.apiVersion === 'string' ? value.apiVersion : '');
+  const metadata = isMap(value.metadata) ? value.metadata : undefined;
+  // As splitApiVersion, without its object.
+  const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
+  const slash = apiVersion.indexOf('/');
   return {
-    group,
-    version,
+    group: slash < 0 ? '' : apiVersion.slice(0, slash),
+    version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
     kind: typeof value.kind === 'string' ? value.kind : '',
-    name: typeof metadata.name === 'string' ? metadata.name : '',
-    namespace: typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : undefined,
+    name: metadata !== undefined && typeof metadata.name === 'string' ? metadata.name : '',
+    namespace: metadata !== undefined && typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : undefined,
   };
 }
 
@@ -73,16 +79,28 @@ export function describeId(id: ResId): string {
   return `${gvk}|${id.namespace ?? '~X'}|${id.name}`;
 }
 
-export function newResource(value: Value, at: Location, via: SourceFile[]): KResource {
+/**
+ * The one empty list every new object starts its `previousNames`, `previousNamespaces`,
+ * `patchedBy` and `via` with: they grow by `concat` (a new list of its length), never in place,
+ * and most objects keep them empty. Frozen, so an edit in place fails loudly.
+ */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** The shared empty list, typed as the list it starts (see NONE). */
+export function noneYet<T>(): T[] {
+  return NONE as unknown as T[];
+}
+
+export function newResource(value: Value, at: Location, via: SourceFile[] = noneYet()): KResource {
   const orgId = idOf(value);
   return {
     value,
     at,
     written: { file: at.file, docIndex: at.docIndex },
     orgId,
-    previousNames: [],
-    previousNamespaces: [],
-    patchedBy: [],
+    previousNames: noneYet(),
+    previousNamespaces: noneYet(),
+    patchedBy: noneYet(),
     via,
     nameUnknown: false,
     owned: undefined,
@@ -118,13 +136,30 @@ export function cloneNode<T extends object>(node: T, at: Location, inPlace = fal
   return copy;
 }
 
+/** Owned nodes kept in a list up to this many; a Set beyond. */
+const OWNED_LIST = 8;
+
 /** Make `node` one the object owns (edited in place from now on). */
 export function own(res: KResource, node: object): void {
-  (res.owned ??= new Set()).add(node);
+  const owned = res.owned;
+  if (owned === undefined) res.owned = [node];
+  else if (!Array.isArray(owned)) owned.add(node);
+  else if (owned.length < OWNED_LIST) {
+    // A list of its length (a push makes room for 17 more; concat would spread a list node).
+    const longer = new Array<object>(owned.length + 1);
+    for (let index = 0; index < owned.length; index++) longer[index] = owned[index]!;
+    longer[owned.length] = node;
+    res.owned = longer;
+  }
+  else res.owned = new Set(owned).add(node);
 }
 
 function owns(res: KResource, node: object): boolean {
-  return res.owned !== undefined && res.owned.has(node);
+  const owned = res.owned;
+  if (owned === undefined) return false;
+  if (!Array.isArray(owned)) return owned.has(node);
+  for (let index = 0; index < owned.length; index++) if (owned[index] === node) return true;
+  return false;
 }
 
 /** Where the node at `path` of the object was written. */
@@ -136,7 +171,7 @@ export function locateIn(res: KResource, path: YamlPath): Location {
  * The container at `path`, made the object's own (cloned along the way when shared);
  * missing or non-container steps become empty mappings. Returns the container.
  */
-export function writable(res: KResource, path: YamlPath): Record<string | number, unknown> {
+export function writable(res: KResource, path: YamlPath, length = path.length): Record<string | number, unknown> {
   if (!owns(res, res.value)) {
     res.value = cloneNode(res.value, res.at, true);
     own(res, res.value);
@@ -144,7 +179,7 @@ export function writable(res: KResource, path: YamlPath): Record<string | number
   let node: Record<string | number, unknown> = res.value;
   // Every owned node is a marked clone; an unowned one is located only when it is cloned or made.
   let at = locationOf(node) ?? res.at;
-  for (let index = 0; index < path.length; index++) {
+  for (let index = 0; index < length; index++) {
     const segment = path[index]!;
     const existing = node[segment];
     if (isObject(existing) && owns(res, existing)) {
@@ -152,19 +187,26 @@ export function writable(res: KResource, path: YamlPath): Record<string | number
       node = existing;
       continue;
     }
-    const childAt = (isObject(existing) ? locationOf(existing) : undefined) ?? keyMarkOf(node, segment) ?? childLocation(at, segment);
-    const child: Record<string | number, unknown> = isObject(existing) ? cloneNode(existing, childAt, true) : {};
+    const known = (isObject(existing) ? locationOf(existing) : undefined) ?? keyMarkOf(node, segment);
+    const more = index + 1 < length;
+    // The place below `at` is made only where something reads it: a later step, or a clone that
+    // marks itself or its items. An unmarked mapping without key marks copied in place needs
+    // none (cloneNode would not mark it): the common `metadata` of a `namespace:` move.
+    const placed = known !== undefined || more || (isObject(existing) && (Array.isArray(existing) || keyMarksOf(existing) !== undefined));
+    const childAt = placed ? (known ?? childLocation(at, segment)) : undefined;
+    const child: Record<string | number, unknown> = !isObject(existing) ? {} : childAt === undefined ? { ...existing } : cloneNode(existing, childAt, true);
     node[segment] = child;
     own(res, child);
     node = child;
-    at = locationOf(child) ?? childAt;
+    if (more) at = locationOf(child) ?? childAt!;
   }
   return node;
 }
 
 /** Set `path` to `value`, recording `at` as where the value was written. */
 export function setIn(res: KResource, path: YamlPath, value: unknown, at: Location | undefined): void {
-  const parent = writable(res, path.slice(0, -1));
+  // The parent's path without a copy of it.
+  const parent = writable(res, path, path.length - 1);
   const key = path[path.length - 1]!;
   parent[key] = value;
   if (at) {
@@ -193,8 +235,10 @@ export function getPath(value: unknown, path: YamlPath): unknown {
 
 /** Record that `at` changed the object (once). */
 export function notePatched(res: KResource, at: Location): void {
+  const seen = res.patchedBy;
+  for (let index = 0; index < seen.length; index++) if (samePlace(seen[index]!, at)) return;
   // concat: a list of its length (a push onto an empty list makes room for 17 places).
-  if (!res.patchedBy.some((seen) => samePlace(seen, at))) res.patchedBy = res.patchedBy.concat(at);
+  res.patchedBy = seen.concat(at);
 }
 
 export function currentId(res: KResource): ResId {

@@ -4,7 +4,7 @@
  * `IsCertainlyClusterScoped`). `undefined` for any other group, so CRD kinds get a namespace
  * as kustomize gives them one.
  */
-const CLUSTER_SCOPED: Record<string, ReadonlySet<string>> = {
+const CLUSTER_SCOPED_BY_GROUP: Record<string, ReadonlySet<string>> = {
   '': new Set(['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus']),
   'rbac.authorization.k8s.io': new Set(['ClusterRole', 'ClusterRoleBinding']),
   'apiextensions.k8s.io': new Set(['CustomResourceDefinition']),
@@ -22,9 +22,28 @@ const CLUSTER_SCOPED: Record<string, ReadonlySet<string>> = {
 /** Namespaced built-in groups (any kind of them not listed above is namespaced). */
 const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'autoscaling', 'policy', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'node.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io', 'certificates.k8s.io', 'events.k8s.io', 'flowcontrol.apiserver.k8s.io']);
 
+/** The same as a Map: a lookup by a group made at run time needs no internalized key. */
+const CLUSTER_SCOPED = new Map(Object.entries(CLUSTER_SCOPED_BY_GROUP));
+
+/**
+ * The group of each apiVersion asked about, cut once: a build asks for every object, a few
+ * times, and a run has a few apiVersions. Bounded for a repository with very many.
+ */
+const groups = new Map<string, string>();
+const MAX_GROUPS = 512;
+
+function groupOf(apiVersion: string): string {
+  let group = groups.get(apiVersion);
+  if (group === undefined) {
+    const slash = apiVersion.indexOf('/');
+    group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    if (groups.size < MAX_GROUPS) groups.set(apiVersion, group);
+  }
+  return group;
+}
+
 export function builtInClusterScoped(apiVersion: string, kind: string): boolean | undefined {
-  const slash = apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  if (CLUSTER_SCOPED[group]?.has(kind)) return true;
+  const group = groupOf(apiVersion);
+  if (CLUSTER_SCOPED.get(group)?.has(kind)) return true;
   return BUILT_IN_GROUPS.has(group) ? false : undefined;
 }

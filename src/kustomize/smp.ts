@@ -143,7 +143,7 @@ export function applyStrategicMerge(res: KResource, patch: Value, patchAt: Locat
       src.metadata = metadata;
     } else src[key] = value;
   }
-  if (allow.nameChange && isMap(src.metadata) && typeof src.metadata.name === 'string' && src.metadata.name !== id.name) res.previousNames.push(id.name);
+  if (allow.nameChange && isMap(src.metadata) && typeof src.metadata.name === 'string' && src.metadata.name !== id.name) res.previousNames = res.previousNames.concat(id.name);
   const merged = mergeValue(merge, res.value, res.at, src, locationOf(patch) ?? patchAt, []);
   if (merged === DELETE) return false;
   res.value = merged as Value;

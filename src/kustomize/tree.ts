@@ -13,8 +13,13 @@ const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|(?:github\.com|gitlab\.com|bitbu
 
 /** True when a kustomization `resources`/`components`/`bases` entry is fetched from elsewhere, not read from the root. */
 export function isRemoteTarget(entry: string): boolean {
-  return REMOTE.test(entry);
+  // Every remote form has a slash, colon, `@`, `?` or `&`: most entries (`deploy.yaml`) have none,
+  // and are answered without the case-insensitive scan of the whole pattern.
+  return PLAIN_ENTRY.test(entry) ? false : REMOTE.test(entry);
 }
+
+/** An entry with none of the characters a remote target needs. */
+const PLAIN_ENTRY = /^[^/:@?&]*$/;
 
 /** An empty, `.` or `..` segment (a leading, trailing or doubled slash included). */
 const UNNORMALIZED = /(?:^|\/)\.{0,2}(?:\/|$)/;
@@ -97,11 +102,19 @@ export function buildKustomizeIndex(files: readonly SourceFile[], rootFiles: (ro
     chain(file) {
       let cached = chainCache.get(file);
       if (cached) return cached;
+      const owners = index.owners(file);
+      // The common chain, one kustomization nothing includes, made at its length (a list grown
+      // by push keeps room for 17 nodes, for every file, for the whole run).
+      if (owners.length === 1 && owners[0]!.parents.length === 0) {
+        cached = [owners[0]!];
+        chainCache.set(file, cached);
+        return cached;
+      }
       cached = [];
       // Chains are short (a file's kustomization and the few above it): the chain itself is
       // the seen-list until it grows long, and no Set is made for each file.
       let seen: Set<KustomizeNode> | undefined;
-      let frontier = index.owners(file);
+      let frontier = owners;
       while (frontier.length > 0) {
         const next: KustomizeNode[] = [];
         for (let at = 0; at < frontier.length; at++) {
@@ -110,7 +123,8 @@ export function buildKustomizeIndex(files: readonly SourceFile[], rootFiles: (ro
           cached.push(node);
           if (seen) seen.add(node);
           else if (cached.length > 16) seen = new Set(cached);
-          for (const parent of node.parents) next.push(parent);
+          const parents = node.parents;
+          for (let index = 0; index < parents.length; index++) next.push(parents[index]!);
         }
         frontier = next;
       }

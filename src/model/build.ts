@@ -166,8 +166,9 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
       const resource = makeResource(file, index);
       if (!resource) continue;
       written.push(resource);
-      if (!ofFile) byFile.set(file, (ofFile = []));
-      ofFile.push(resource);
+      // A literal of one: most files hold one object (a push onto an empty list makes room for 17).
+      if (!ofFile) byFile.set(file, (ofFile = [resource]));
+      else ofFile.push(resource);
     }
   }
 

@@ -9,6 +9,20 @@ import type { YamlPath } from './finding.js';
 import type { Resource, SourceFile } from './workspace.js';
 import { getIn } from '../engine/values.js';
 
+/** The group of each apiVersion seen, made once: a run has thousands of objects and a few apiVersions. */
+const groups = new Map<string, string>();
+/** Beyond this many apiVersions (a generated or hostile repository) groups are cut each time. */
+const MAX_GROUPS = 512;
+
+function groupOf(apiVersion: string, slash: number): string {
+  let group = groups.get(apiVersion);
+  if (group === undefined) {
+    group = apiVersion.slice(0, slash);
+    if (groups.size < MAX_GROUPS) groups.set(apiVersion, group);
+  }
+  return group;
+}
+
 export abstract class ResourceObject implements Resource {
   group: string;
   version: string;
@@ -23,9 +37,9 @@ export abstract class ResourceObject implements Resource {
     public encrypted: boolean,
     readonly value: Record<string, unknown>,
   ) {
-    // As splitApiVersion, without an object per resource.
+    // As splitApiVersion, without an object per resource, and one group string per apiVersion.
     const slash = apiVersion.indexOf('/');
-    this.group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    this.group = slash < 0 ? '' : groupOf(apiVersion, slash);
     this.version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
   }
 

@@ -7,7 +7,10 @@
  *
  * An entry is keyed by the file's whole text (no hash that could collide) and holds the
  * values as JSON, parsed again for each file that asks (two files with the same text never
- * share objects). Only files js-yaml parsed without a problem are kept, and only when their
+ * share objects). Entries of YAML files also name the file's path: a file is looked up by its
+ * path and its text compared with the entry's (equal texts compare in one pass of memory
+ * compare, where a lookup by text hashed every text, stored and asked, in JavaScript's string
+ * hash); only a path the cache does not know (a new or renamed file) is looked up by text. Only files js-yaml parsed without a problem are kept, and only when their
  * values survive JSON (no NaN, infinities or negative zero). The cache stays inside the
  * repository (the values of a file may be secret: they are never copied out of the repository
  * folder), holds only the files of the last run, is written only when that set changed, and is
@@ -54,10 +57,13 @@ export function parseCacheFormat(kind: ParseCacheKind): string {
 }
 
 export interface ParseCache {
-  /** The values of a text seen before, as fresh objects; `undefined` when not cached. */
-  values(text: string): unknown[] | undefined;
-  /** Keep the values of a text parsed now. */
-  remember(text: string, values: readonly unknown[]): void;
+  /**
+   * The values of a text seen before, as fresh objects; `undefined` when not cached. `path`
+   * (the file's, relative to the root) is where to look first; the text decides either way.
+   */
+  values(text: string, path?: string): unknown[] | undefined;
+  /** Keep the values of a text parsed now (of the file at `path`, when given). */
+  remember(text: string, values: readonly unknown[], path?: string): void;
   /** Write the entries of this run when they differ from what was read. Never throws. */
   save(): void;
   readonly stats: { hits: number; misses: number };
@@ -68,12 +74,20 @@ export function parseCacheFile(gitDir: string, rootRelative: string, kind: Parse
   return path.join(gitDir, 'gitops-lint', 'parse-cache', `${encodeURIComponent(rootRelative === '' ? '.' : rootRelative)}.${kind}`);
 }
 
+/** A stored entry: the text, its values as JSON, and the path of the file that had it ('' when not named). */
+interface Entry {
+  text: string;
+  json: string;
+  path: string;
+}
+
 /**
  * Entries are framed by lengths, so one read and slices give every text and its values:
- * `FORMAT\n` then, per entry, `<text length> <values length>\n<text><values>`.
+ * `FORMAT\n` then, per entry, `<text length> <values length>\n<text><values>`, or
+ * `<text length> <values length> <path length>\n<text><values><path>` for an entry that names its file.
  */
-function readEntries(file: string, format: string): Map<string, string> {
-  const entries = new Map<string, string>();
+function readEntries(file: string, format: string): Entry[] {
+  const entries: Entry[] = [];
   let content: string;
   try {
     // Most caches are ASCII (manifests and their JSON): decoded as latin1, which gives the same
@@ -90,14 +104,24 @@ function readEntries(file: string, format: string): Map<string, string> {
   while (at < content.length) {
     // `<text length> <values length>\n`, read digit by digit (no match array or substring per entry).
     const textLength = digitsAt(content, at);
-    if (textLength === undefined || content.charCodeAt(textLength.end) !== 32) return new Map();
+    if (textLength === undefined || content.charCodeAt(textLength.end) !== 32) return [];
     const valuesLength = digitsAt(content, textLength.end + 1);
-    if (valuesLength === undefined || content.charCodeAt(valuesLength.end) !== 10) return new Map();
-    const start = valuesLength.end + 1;
+    if (valuesLength === undefined) return [];
+    let lineEnd = valuesLength.end;
+    let pathLength = 0;
+    if (content.charCodeAt(lineEnd) === 32) {
+      const named = digitsAt(content, lineEnd + 1);
+      if (named === undefined) return [];
+      pathLength = named.value;
+      lineEnd = named.end;
+    }
+    if (content.charCodeAt(lineEnd) !== 10) return [];
+    const start = lineEnd + 1;
     const textEnd = start + textLength.value;
-    const end = textEnd + valuesLength.value;
-    if (end > content.length) return new Map();
-    entries.set(content.slice(start, textEnd), content.slice(textEnd, end));
+    const valuesEnd = textEnd + valuesLength.value;
+    const end = valuesEnd + pathLength;
+    if (end > content.length) return [];
+    entries.push({ text: content.slice(start, textEnd), json: content.slice(textEnd, valuesEnd), path: pathLength === 0 ? '' : content.slice(valuesEnd, end) });
     at = end;
   }
   return entries;
@@ -127,41 +151,75 @@ function survivesJson(value: unknown): boolean {
 export function openParseCache(file: string, kind: ParseCacheKind = 'yaml'): ParseCache {
   const format = parseCacheFormat(kind);
   const stored = readEntries(file, format);
-  const used = new Map<string, string>();
+  // By path (short keys, cheap to hash); by text only when a lookup needs it (each text hashed then).
+  const storedByPath = new Map<string, Entry>();
+  for (let index = 0; index < stored.length; index++) if (stored[index]!.path !== '') storedByPath.set(stored[index]!.path, stored[index]!);
+  let storedByText: Map<string, Entry> | undefined;
+  const byText = (): Map<string, Entry> => {
+    if (!storedByText) {
+      storedByText = new Map();
+      for (let index = 0; index < stored.length; index++) storedByText.set(stored[index]!.text, stored[index]!);
+    }
+    return storedByText;
+  };
+  // What this run used, to save: entries of named files by path, the others by text.
+  const usedByPath = new Map<string, Entry>();
+  const usedByText = new Map<string, Entry>();
   let changed = false;
   const stats = { hits: 0, misses: 0 };
+  const drop = (entry: Entry): void => {
+    if (storedByPath.get(entry.path) === entry) storedByPath.delete(entry.path);
+    if (storedByText?.get(entry.text) === entry) storedByText.delete(entry.text);
+    changed = true;
+  };
   return {
     stats,
-    values(text) {
-      const json = used.get(text) ?? stored.get(text);
-      if (json === undefined) {
+    values(text, path) {
+      let entry: Entry | undefined;
+      if (path !== undefined && path !== '') {
+        entry = usedByPath.get(path) ?? storedByPath.get(path);
+        // A known file whose text changed is parsed again: its old text says nothing of the new one.
+        if (entry !== undefined && entry.text !== text) entry = undefined;
+        else if (entry === undefined) entry = usedByText.get(text) ?? byText().get(text);
+      } else entry = usedByText.get(text) ?? byText().get(text);
+      if (entry === undefined) {
         stats.misses++;
         return undefined;
       }
       try {
-        const values = JSON.parse(json) as unknown;
+        const values = JSON.parse(entry.json) as unknown;
         if (!Array.isArray(values)) throw new Error('not a list');
-        used.set(text, json);
+        if (path !== undefined && path !== '') {
+          // Found under another path (or none): kept under this one from now on.
+          if (entry.path !== path) {
+            entry = { text: entry.text, json: entry.json, path };
+            changed = true;
+          }
+          usedByPath.set(path, entry);
+        } else usedByText.set(text, entry);
         stats.hits++;
         return values;
       } catch {
         // A damaged entry: parsed again and replaced.
-        stored.delete(text);
-        changed = true;
+        drop(entry);
         stats.misses++;
         return undefined;
       }
     },
-    remember(text, values) {
-      if (used.has(text) || !survivesJson(values)) return;
-      used.set(text, JSON.stringify(values));
+    remember(text, values, path) {
+      const named = path !== undefined && path !== '';
+      if ((named ? usedByPath.has(path) : usedByText.has(text)) || !survivesJson(values)) return;
+      const entry: Entry = { text, json: JSON.stringify(values), path: named ? path : '' };
+      if (named) usedByPath.set(path, entry);
+      else usedByText.set(text, entry);
       changed = true;
     },
     save() {
       // Entries of files gone since the last run are dropped.
-      if (!changed && used.size === stored.size) return;
+      if (!changed && usedByPath.size + usedByText.size === stored.length) return;
       const parts = [`${format}\n`];
-      for (const [text, json] of used) parts.push(`${text.length} ${json.length}\n`, text, json);
+      for (const entry of usedByPath.values()) parts.push(`${entry.text.length} ${entry.json.length} ${entry.path.length}\n`, entry.text, entry.json, entry.path);
+      for (const entry of usedByText.values()) parts.push(`${entry.text.length} ${entry.json.length}\n`, entry.text, entry.json);
       const partial = `${file}.${process.pid}`;
       try {
         mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });

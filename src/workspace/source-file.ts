@@ -21,22 +21,34 @@ export function formatOf(relativePath: string): FileFormat {
   return 'other';
 }
 
+/**
+ * Whether the last name of `relativePath` is `name`, compared in place: no substring per call
+ * (the model asks for every document and folder, and each substring was garbage).
+ */
+function hasBaseName(relativePath: string, name: string): boolean {
+  const start = relativePath.length - name.length;
+  // The slash before the name first: it rules out almost every other path without a call.
+  return start >= 0 && (start === 0 || relativePath.charCodeAt(start - 1) === 47 /* / */) && relativePath.startsWith(name, start);
+}
+
 export function isKustomizationFile(relativePath: string): boolean {
-  return KUSTOMIZATION_FILE_NAMES.includes(baseName(relativePath));
+  return hasBaseName(relativePath, 'kustomization.yaml') || hasBaseName(relativePath, 'kustomization.yml') || hasBaseName(relativePath, 'Kustomization');
 }
 
 /** The kustomization file among the files directly in one folder (kustomize's preferred name first), if any. */
 export function kustomizationIn(dirFiles: readonly SourceFile[]): SourceFile | undefined {
-  for (const name of KUSTOMIZATION_FILE_NAMES) {
-    const found = dirFiles.find((file) => baseName(file.path) === name);
-    if (found) return found;
+  for (let name = 0; name < KUSTOMIZATION_FILE_NAMES.length; name++) {
+    for (let index = 0; index < dirFiles.length; index++) {
+      const file = dirFiles[index]!;
+      if (hasBaseName(file.path, KUSTOMIZATION_FILE_NAMES[name]!)) return file;
+    }
   }
   return undefined;
 }
 
 /** A Flux `.sourceignore` file (reference §1.2): not YAML, but its text is read like a manifest's. */
 export function isSourceIgnoreFile(relativePath: string): boolean {
-  return baseName(relativePath) === '.sourceignore';
+  return hasBaseName(relativePath, '.sourceignore');
 }
 
 /** Terraform/OpenTofu configuration and dbt SQL: not YAML, but read as text (src/terraform, src/dbt). */
@@ -89,13 +101,13 @@ export function loadSourceFile(root: Root, relativePath: string, absPath: string
   if (typeof decoded === 'object') return { file, skipped: decoded.reason };
   file.text = decoded;
   if (format === 'other') return { file };
-  const cached = cache?.values(decoded);
+  const cached = cache?.values(decoded, relativePath);
   if (cached !== undefined) {
     file.documents = documentsOfValues(decoded, cached);
     return { file };
   }
   const parsed = parseYamlText(decoded);
-  if (parsed.values !== undefined) cache?.remember(decoded, parsed.values);
+  if (parsed.values !== undefined) cache?.remember(decoded, parsed.values, relativePath);
   file.documents = parsed.documents;
   file.problems = parsed.problems;
   return { file };

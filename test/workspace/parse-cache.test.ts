@@ -67,6 +67,32 @@ describe('openParseCache', () => {
     expect(openParseCache(file).values('image: nginx:1.28\n')).toBeUndefined();
   });
 
+  it('finds a file by its path and then compares the whole text; a path it does not know is found by the text', () => {
+    const file = scratchFile();
+    const first = openParseCache(file);
+    first.remember('image: nginx:1.27\n', [{ image: 'nginx:1.27' }], 'deploy/web.yaml');
+    first.remember('image: redis:7\n', [{ image: 'redis:7' }], 'deploy/cache.yaml');
+    first.remember('a: 1\n', [{ a: 1 }]);
+    first.save();
+    const second = openParseCache(file);
+    expect(second.values('image: nginx:1.27\n', 'deploy/web.yaml')).toEqual([{ image: 'nginx:1.27' }]);
+    // Changed under its path: parsed again, never the old values.
+    expect(second.values('image: redis:8\n', 'deploy/cache.yaml')).toBeUndefined();
+    // A renamed file (a path the cache does not know) and an entry without a path: by text.
+    expect(second.values('image: nginx:1.27\n', 'apps/web.yaml')).toEqual([{ image: 'nginx:1.27' }]);
+    expect(second.values('a: 1\n', 'base/a.yaml')).toEqual([{ a: 1 }]);
+    // The text of another file at a known path is not a hit for this one.
+    expect(second.values('image: nginx:1.27\n', 'deploy/cache.yaml')).toBeUndefined();
+    expect(second.stats).toEqual({ hits: 3, misses: 2 });
+    second.save();
+    // Saved under the paths this run read them at.
+    const third = openParseCache(file);
+    expect(third.values('a: 1\n', 'base/a.yaml')).toEqual([{ a: 1 }]);
+    expect(third.values('image: nginx:1.27\n', 'apps/web.yaml')).toEqual([{ image: 'nginx:1.27' }]);
+    expect(third.values('image: redis:7\n', 'deploy/cache.yaml')).toBeUndefined();
+    expect(third.stats).toEqual({ hits: 2, misses: 1 });
+  });
+
   it('does not keep values JSON would change: NaN, infinities, negative zero', () => {
     const file = scratchFile();
     const cache = openParseCache(file);
