@@ -1,6 +1,6 @@
 import { defineRule } from '../src/model/rule.js';
 import { FILE_FUNCTIONS, globToRegExp, resolveStaticPath } from '../src/terraform/files.js';
-import { callArgAt, callNameAt, callOffsetsAt, nextCall } from '../src/terraform/hcl-facts.js';
+import { callArgAt, callArgOffsetsAt, callNameAt, callOffsetsAt, nextCall } from '../src/terraform/hcl-facts.js';
 import type { Offsets } from '../src/terraform/hcl.js';
 import { staticString, terraformIndex } from '../src/terraform/modules.js';
 
@@ -73,9 +73,8 @@ export default defineRule({
           const fn = callNameAt(calls, at);
           const reads = FILE_FUNCTIONS.has(fn);
           if (!reads && fn !== 'fileset') continue;
-          const arg = callArgAt(calls, at, 0);
           // The index resolved the reads already (to tell template inputs from configuration).
-          const target = reads ? index.staticPath(module, file, arg) : resolveStaticPath(arg, module, isChild);
+          const target = reads ? index.staticPath(module, file, at) : resolveStaticPath(callArgAt(calls, at, 0), module, isChild);
           if (target.status === 'unknown') continue;
           const callStart = calls[at + 1] as number;
           const callEnd = calls[at + 2] as number;
@@ -87,7 +86,7 @@ export default defineRule({
           if (fn !== 'fileset' && target.status === 'resolved' && tree.files.has(target.path)) continue;
           const data = { fn, written: JSON.stringify(target.written), repo: module.root.name };
           const call = callOffsetsAt(calls, at);
-          const offsets = arg?.offsets ?? call;
+          const offsets = callArgOffsetsAt(calls, at, 0) ?? call;
           if (target.status === 'outside') {
             ctx.report({ file: file.file, offsets, messageId: 'outside', data });
             continue;

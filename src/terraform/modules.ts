@@ -9,8 +9,8 @@ import { dirOf, push, resolvePath } from '../engine/collections.js';
 import { FILE_FUNCTIONS, resolveStaticPath, type StaticPath } from './files.js';
 import { hclFacts, hclParserLoadError, type HclExpr, type Offsets } from './hcl.js';
 import {
-  attributeAt, attributeValueOf, blockOf, blockTypeOf, callArgAt, callNameAt, entriesStart, labelOf, nextCall, nextEntry,
-  type HclFacts, type HclFactsBlock, type HclFactsBlockRecord, type HclStaticExpr, type HclStaticValue,
+  attributeAt, attributeValueOf, blockOf, blockTypeOf, callArgAt, callArgOffsetsAt, callNameAt, entriesStart, labelOf, nextCall, nextEntry,
+  type HclFacts, type HclFactsBlock, type HclFactsBlockRecord, type HclFactsCallList, type HclStaticValue,
 } from './hcl-facts.js';
 
 /** Below a `.terraform/` cache folder (providers, downloaded modules). */
@@ -140,11 +140,11 @@ export interface TerraformIndex {
    */
   known(module: TfModule): boolean;
   /**
-   * Where a file function call of one of the module's files reads, given its first argument
-   * (`resolveStaticPath`, with the module's folder and whether a module of its root calls it),
-   * resolved once per folder and argument text.
+   * Where the file function call at `at` of a file's call list (`file.hcl.calls`) reads, given
+   * its first argument (`resolveStaticPath`, with the module's folder and whether a module of its
+   * root calls it), resolved once per folder and argument text.
    */
-  staticPath(module: TfModule, file: TfFile, arg: HclStaticExpr | undefined): StaticPath;
+  staticPath(module: TfModule, file: TfFile, at: number): StaticPath;
 }
 
 /**
@@ -185,7 +185,7 @@ const NO_MODULES: TerraformIndex = {
   at: () => undefined,
   isChild: () => false,
   parsed: () => undefined,
-  staticPath: (module, _file, arg) => resolveStaticPath(arg, module, false),
+  staticPath: (module, file, at) => resolveStaticPath(callArgAt(file.hcl.calls, at, 0), module, false),
 };
 
 /** The string value of an expression when it is a literal or a template of literal text only. */
@@ -229,7 +229,7 @@ function build(model: Model): TerraformIndex {
         for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
           if (!FILE_FUNCTIONS.has(callNameAt(calls, at))) continue;
           // Relative paths as if this were a root module: generous, it only ever skips files.
-          const target = pathOf(paths, callArgAt(calls, at, 0), text, module);
+          const target = pathOf(paths, calls, at, text, module);
           if (target.status === 'resolved' && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
       }
@@ -300,10 +300,10 @@ function build(model: Model): TerraformIndex {
     at: (root, dir) => byKey.get(`${root.dir}\0${dir}`),
     isChild,
     parsed: (file) => parsedFiles.get(file),
-    staticPath(module, file, arg) {
+    staticPath(module, file, at) {
       const paths = rootPaths.get(module);
-      if (!paths) return resolveStaticPath(arg, module, isChild(module.root, module.dir));
-      return pathOf(paths, arg, file.file.text as string, module);
+      if (!paths) return resolveStaticPath(callArgAt(file.hcl.calls, at, 0), module, isChild(module.root, module.dir));
+      return pathOf(paths, file.hcl.calls, at, file.file.text as string, module);
     },
   };
 }
@@ -314,16 +314,18 @@ function build(model: Model): TerraformIndex {
  * so the same path written in many files of a folder (`"${path.module}/files/policy.json"`)
  * is resolved once.
  */
-function pathOf(paths: FolderPaths, arg: HclStaticExpr | undefined, text: string, module: Pick<TfModule, 'dir'>): StaticPath {
-  if (arg === undefined) return resolveStaticPath(arg, module, false);
-  const [start, end] = arg.offsets;
+function pathOf(paths: FolderPaths, calls: HclFactsCallList, at: number, text: string, module: Pick<TfModule, 'dir'>): StaticPath {
+  const offsets = callArgOffsetsAt(calls, at, 0);
+  if (offsets === undefined) return resolveStaticPath(undefined, module, false);
+  const [start, end] = offsets;
   // The argument the folder's last call had, compared in place (most calls of a folder repeat it).
   const last = paths.last;
   if (last !== undefined && last.written.length === end - start && text.startsWith(last.written, start)) return last.target;
   const written = text.slice(start, end);
   let target = paths.byText.get(written);
   if (target === undefined) {
-    target = resolveStaticPath(arg, module, false);
+    // Its static part is decoded only here (hcl-facts.ts `callArgAt`).
+    target = resolveStaticPath(callArgAt(calls, at, 0), module, false);
     paths.byText.set(written, target);
   }
   paths.last = { written, target };
