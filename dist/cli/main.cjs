@@ -29134,12 +29134,15 @@ function callList(calls) {
   for (const call of calls) {
     if (!CALLS_READ.has(call.name)) continue;
     out2.push(call.name, call.offsets[0], call.offsets[1], call.args.length);
-    for (const arg of call.args) out2.push(staticExpr(arg));
+    for (const arg of call.args) {
+      const value = staticValue(arg);
+      out2.push(arg.offsets[0], arg.offsets[1], value.kind === "other" ? ARG_OTHER : JSON.stringify(value));
+    }
   }
   return out2;
 }
 function nextCall(calls, at) {
-  return at + 4 + calls[at + 3];
+  return at + 4 + ARG_ENTRIES * calls[at + 3];
 }
 function callNameAt(calls, at) {
   return calls[at];
@@ -29147,8 +29150,18 @@ function callNameAt(calls, at) {
 function callOffsetsAt(calls, at) {
   return [calls[at + 1], calls[at + 2]];
 }
+function callArgOffsetsAt(calls, at, index) {
+  if (index >= calls[at + 3]) return void 0;
+  const entry = at + 4 + ARG_ENTRIES * index;
+  return [calls[entry], calls[entry + 1]];
+}
 function callArgAt(calls, at, index) {
-  return index < calls[at + 3] ? calls[at + 4 + index] : void 0;
+  if (index >= calls[at + 3]) return void 0;
+  const entry = at + 4 + ARG_ENTRIES * index;
+  const encoded = calls[entry + 2];
+  const value = encoded === ARG_OTHER ? { kind: "other" } : JSON.parse(encoded);
+  value.offsets = [calls[entry], calls[entry + 1]];
+  return value;
 }
 function staticExpr(expr) {
   return { ...staticValue(expr), offsets: expr.offsets };
@@ -29203,7 +29216,7 @@ function referenceList(traversals) {
   }
   return out2;
 }
-var NAME, PLACE, TEXT, VALUE, NESTED_READ, CALLS_READ, DECLARED_ROOTS;
+var NAME, PLACE, TEXT, VALUE, NESTED_READ, CALLS_READ, ARG_OTHER, ARG_ENTRIES, DECLARED_ROOTS;
 var init_hcl_facts = __esm({
   "src/terraform/hcl-facts.ts"() {
     "use strict";
@@ -29214,6 +29227,8 @@ var init_hcl_facts = __esm({
     VALUE = 3;
     NESTED_READ = /* @__PURE__ */ new Set(["terraform"]);
     CALLS_READ = /* @__PURE__ */ new Set([...FILE_FUNCTIONS, "fileset", "fileexists", "try", "can"]);
+    ARG_OTHER = "";
+    ARG_ENTRIES = 3;
     DECLARED_ROOTS = /* @__PURE__ */ new Set(["var", "local", "module"]);
   }
 });
@@ -34554,7 +34569,7 @@ function build2(model) {
         if (calls === void 0) continue;
         for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
           if (!FILE_FUNCTIONS.has(callNameAt(calls, at))) continue;
-          const target = pathOf(paths, callArgAt(calls, at, 0), text, module2);
+          const target = pathOf(paths, calls, at, text, module2);
           if (target.status === "resolved" && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
       }
@@ -34632,22 +34647,23 @@ function build2(model) {
     at: (root, dir) => byKey.get(`${root.dir}\0${dir}`),
     isChild,
     parsed: (file) => parsedFiles2.get(file),
-    staticPath(module2, file, arg) {
+    staticPath(module2, file, at) {
       const paths = rootPaths.get(module2);
-      if (!paths) return resolveStaticPath(arg, module2, isChild(module2.root, module2.dir));
-      return pathOf(paths, arg, file.file.text, module2);
+      if (!paths) return resolveStaticPath(callArgAt(file.hcl.calls, at, 0), module2, isChild(module2.root, module2.dir));
+      return pathOf(paths, file.hcl.calls, at, file.file.text, module2);
     }
   };
 }
-function pathOf(paths, arg, text, module2) {
-  if (arg === void 0) return resolveStaticPath(arg, module2, false);
-  const [start2, end] = arg.offsets;
+function pathOf(paths, calls, at, text, module2) {
+  const offsets = callArgOffsetsAt(calls, at, 0);
+  if (offsets === void 0) return resolveStaticPath(void 0, module2, false);
+  const [start2, end] = offsets;
   const last = paths.last;
   if (last !== void 0 && last.written.length === end - start2 && text.startsWith(last.written, start2)) return last.target;
   const written2 = text.slice(start2, end);
   let target = paths.byText.get(written2);
   if (target === void 0) {
-    target = resolveStaticPath(arg, module2, false);
+    target = resolveStaticPath(callArgAt(calls, at, 0), module2, false);
     paths.byText.set(written2, target);
   }
   paths.last = { written: written2, target };
@@ -34766,7 +34782,7 @@ var init_modules = __esm({
       at: () => void 0,
       isChild: () => false,
       parsed: () => void 0,
-      staticPath: (module2, _file, arg) => resolveStaticPath(arg, module2, false)
+      staticPath: (module2, file, at) => resolveStaticPath(callArgAt(file.hcl.calls, at, 0), module2, false)
     };
   }
 });
@@ -39774,8 +39790,7 @@ var init_terraform_file_path = __esm({
               const fn = callNameAt(calls, at);
               const reads = FILE_FUNCTIONS.has(fn);
               if (!reads && fn !== "fileset") continue;
-              const arg = callArgAt(calls, at, 0);
-              const target = reads ? index.staticPath(module2, file, arg) : resolveStaticPath(arg, module2, isChild);
+              const target = reads ? index.staticPath(module2, file, at) : resolveStaticPath(callArgAt(calls, at, 0), module2, isChild);
               if (target.status === "unknown") continue;
               const callStart = calls[at + 1];
               const callEnd = calls[at + 2];
@@ -39786,7 +39801,7 @@ var init_terraform_file_path = __esm({
               if (fn !== "fileset" && target.status === "resolved" && tree.files.has(target.path)) continue;
               const data = { fn, written: JSON.stringify(target.written), repo: module2.root.name };
               const call = callOffsetsAt(calls, at);
-              const offsets = arg?.offsets ?? call;
+              const offsets = callArgOffsetsAt(calls, at, 0) ?? call;
               if (target.status === "outside") {
                 ctx.report({ file: file.file, offsets, messageId: "outside", data });
                 continue;
@@ -52742,7 +52757,7 @@ var init_parse_cache = __esm({
     import_node_path13 = __toESM2(require("node:path"), 1);
     import_node_url3 = require("node:url");
     PARSE_CACHE_FORMAT = "gitops-lint parse cache 1; js-yaml 4.3.2 core+merge";
-    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 4" };
+    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 5" };
   }
 });
 
