@@ -81,6 +81,8 @@ const PLACE = 1;
 const TEXT = 2;
 /** The name, its start and end, the value text's start and end, and the static part of the value. */
 const VALUE = 3;
+/** The mode of an entry that keeps the start and end of its value's text right after the mode (a variable's `type`). */
+export const TEXT_MODE = TEXT;
 
 /** Blocks whose nested blocks the checks read: `terraform` (its `backend`, `cloud` and `required_providers`). */
 const NESTED_READ = new Set(['terraform']);
@@ -148,6 +150,11 @@ export function attributeAt(block: HclFactsBlockRecord, at: number): HclFactsAtt
   if (mode === PLACE) return { name, nameOffsets: pair(at + 2) };
   if (mode === TEXT) return { name, textOffsets: pair(at + 2) };
   return { name, nameOffsets: pair(at + 2), textOffsets: pair(at + 4), value: block[at + 6] as HclStaticExpr };
+}
+
+/** The static value of the attribute entry at `at`, when the facts keep it (`readOf`: the attributes whose value is read). */
+export function attributeValueAt(block: HclFactsBlockRecord, at: number): HclStaticExpr | undefined {
+  return block[at + 1] === VALUE ? (block[at + 6] as HclStaticExpr) : undefined;
 }
 
 /** The static value of the attribute `name` of a block, when the facts keep it (`readOf`). */
@@ -250,6 +257,11 @@ export function callNameAt(calls: HclFactsCallList, at: number): string {
 /** Where the call at `at` is written, from its name to the closing parenthesis (a new pair). */
 export function callOffsetsAt(calls: HclFactsCallList, at: number): Offsets {
   return [calls[at + 1] as number, calls[at + 2] as number];
+}
+
+/** The number of arguments of the call at `at`. */
+export function callArgCountAt(calls: HclFactsCallList, at: number): number {
+  return calls[at + 3] as number;
 }
 
 /** Where argument `index` (from 0) of the call at `at` is written (a new pair), if it has one. */

@@ -9,7 +9,7 @@ import { dirOf, push, resolvePath } from '../engine/collections.js';
 import { FILE_FUNCTIONS, resolveStaticPath, type StaticPath } from './files.js';
 import { hclFacts, hclParserLoadError, type HclExpr, type Offsets } from './hcl.js';
 import {
-  attributeAt, attributeValueOf, blockOf, blockTypeOf, callArgAt, callArgOffsetsAt, callNameAt, entriesStart, labelOf, nextCall, nextEntry,
+  attributeValueAt, attributeValueOf, blockOf, blockTypeOf, callArgAt, callArgCountAt, callNameAt, entriesStart, labelOf, nextCall, nextEntry, TEXT_MODE,
   type HclFacts, type HclFactsBlock, type HclFactsBlockRecord, type HclFactsCallList, type HclStaticValue,
 } from './hcl-facts.js';
 
@@ -204,41 +204,47 @@ function build(model: Model): TerraformIndex {
   let unparsed = false;
   // Parse every configuration file first: a `.tf` file that a module reads with templatefile()
   // or file() (`templates/backend.tf` with `%{ if }` directives) is an input, not configuration.
-  const parsedText = new Map<SourceFile, HclFacts | undefined>();
-  const folders: Array<{ root: Root; dir: string; files: readonly SourceFile[]; config: SourceFile[]; paths: FolderPaths }> = [];
+  // Indexed loops and `Map.forEach` here and in `collect`: until V8 optimises them (most runs
+  // end before), a `for…of` step allocates an iterator result and a destructuring an iterator,
+  // garbage that made the index build the largest allocator of the validate stage's rules.
+  const folders: Folder[] = [];
   const readTargets = new Set<string>();
-  for (const root of model.roots) {
-    const tree = model.rootFiles(root);
-    for (const [dir, files] of tree.filesIn) {
+  const roots = model.roots;
+  for (let rootIndex = 0; rootIndex < roots.length; rootIndex++) {
+    const root = roots[rootIndex] as Root;
+    model.rootFiles(root).filesIn.forEach((files, dir) => {
       let config: SourceFile[] | undefined;
-      for (const file of files) if (isHclFile(file.path)) (config ??= []).push(file);
-      if (!config) continue;
+      for (let index = 0; index < files.length; index++) {
+        const file = files[index] as SourceFile;
+        if (isHclFile(file.path)) (config ??= []).push(file);
+      }
+      if (!config) return;
       // Where the file functions of this folder read, as if it were a root module (the usual
       // case), by the argument's text (`pathOf`); terraform-file-path asks again through
       // `staticPath` and gets these.
       const paths: FolderPaths = { byText: new Map() };
-      folders.push({ root, dir, files, config, paths });
+      const facts: Array<HclFacts | undefined> = [];
+      folders.push({ root, dir, files, config, facts, paths });
       const module = { dir };
-      for (const file of config) {
-        const text = file.text;
-        if (text === undefined) continue;
-        const hcl = hclFacts(text);
-        parsedText.set(file, hcl);
+      for (let index = 0; index < config.length; index++) {
+        const text = (config[index] as SourceFile).text;
+        const hcl = text === undefined ? undefined : hclFacts(text);
+        facts.push(hcl);
         const calls = hcl?.calls;
         if (calls === undefined) continue;
         for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
           if (!FILE_FUNCTIONS.has(callNameAt(calls, at))) continue;
           // Relative paths as if this were a root module: generous, it only ever skips files.
-          const target = pathOf(paths, calls, at, text, module);
+          const target = pathOf(paths, calls, at, text as string, module);
           if (target.status === 'resolved' && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
       }
-    }
+    });
   }
   const rootPaths = new Map<TfModule, FolderPaths>();
-  for (const { root, dir, files, config: allConfig, paths } of folders) {
-    const config = readTargets.size === 0 ? allConfig : allConfig.filter((file) => !readTargets.has(`${root.dir}\0${file.path}`));
-    if (config.length === 0) continue;
+  for (let folderIndex = 0; folderIndex < folders.length; folderIndex++) {
+    const { root, dir, files, config, facts, paths } = folders[folderIndex] as Folder;
+    if (readTargets.size > 0 && config.every((file) => readTargets.has(`${root.dir}\0${file.path}`))) continue;
     const module: TfModule = {
       root, dir, files: [], complete: true, variables: new Map(), outputs: new Map(), locals: new Map(), resources: new Map(),
       data: new Map(), modules: new Map(), requiredProviders: new Map(), backends: [], children: [],
@@ -249,13 +255,16 @@ function build(model: Model): TerraformIndex {
     }
     // OpenTofu loads `x.tofu` instead of `x.tf` when both exist; Terraform ignores `.tofu`
     // files. Declarations in either count, so no reference is reported that one of them sees.
-    for (const file of config) {
+    for (let index = 0; index < config.length; index++) {
+      const file = config[index] as SourceFile;
+      // A file another module reads through a file function is that module's input.
+      if (readTargets.size > 0 && readTargets.has(`${root.dir}\0${file.path}`)) continue;
       if (file.text === undefined) {
         module.complete = false;
         module.incompleteReason ??= `${file.path} was not read`;
         continue;
       }
-      const hcl = parsedText.get(file);
+      const hcl = facts[index];
       if (!hcl) {
         unparsed = true;
         module.complete = false;
@@ -315,9 +324,10 @@ function build(model: Model): TerraformIndex {
  * is resolved once.
  */
 function pathOf(paths: FolderPaths, calls: HclFactsCallList, at: number, text: string, module: Pick<TfModule, 'dir'>): StaticPath {
-  const offsets = callArgOffsetsAt(calls, at, 0);
-  if (offsets === undefined) return resolveStaticPath(undefined, module, false);
-  const [start, end] = offsets;
+  // Read from the list in place (no pair, no destructuring: this runs for every call).
+  if (callArgCountAt(calls, at) === 0) return resolveStaticPath(undefined, module, false);
+  const start = calls[at + 4] as number;
+  const end = calls[at + 5] as number;
   // The argument the folder's last call had, compared in place (most calls of a folder repeat it).
   const last = paths.last;
   if (last !== undefined && last.written.length === end - start && text.startsWith(last.written, start)) return last.target;
@@ -332,6 +342,16 @@ function pathOf(paths: FolderPaths, calls: HclFactsCallList, at: number, text: s
   return target;
 }
 
+/** A folder with configuration files, and their facts in the same order (`undefined` for a file not read or not parsed). */
+interface Folder {
+  root: Root;
+  dir: string;
+  files: readonly SourceFile[];
+  config: SourceFile[];
+  facts: Array<HclFacts | undefined>;
+  paths: FolderPaths;
+}
+
 /** Where the file-function arguments of a folder point, by their text (`pathOf`). */
 interface FolderPaths {
   byText: Map<string, StaticPath>;
@@ -340,7 +360,9 @@ interface FolderPaths {
 
 function collect(module: TfModule, file: TfFile): void {
   // One walk over each block's record (hcl-facts.ts): no object per block, label or attribute.
-  for (const block of file.hcl.blocks) {
+  const blocks = file.hcl.blocks;
+  for (let blockIndex = 0; blockIndex < blocks.length; blockIndex++) {
+    const block = blocks[blockIndex] as HclFactsBlockRecord;
     const type = blockTypeOf(block);
     const first = labelOf(block, 0);
     switch (type) {
@@ -351,10 +373,8 @@ function collect(module: TfModule, file: TfFile): void {
         for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
           const name = block[at];
           if (name === 'default') required = false;
-          else if (name === 'type' && typeText === undefined) {
-            const { textOffsets } = attributeAt(block, at);
-            if (textOffsets !== undefined) typeText = (file.file.text as string).slice(textOffsets[0], textOffsets[1]);
-          }
+          // A `type` keeps the start and end of its text after its name and mode (hcl-facts.ts).
+          else if (name === 'type' && typeText === undefined && block[at + 1] === TEXT_MODE) typeText = (file.file.text as string).slice(block[at + 2] as number, block[at + 3] as number);
         }
         push(module.variables, first, new Variable(first, file, block, required, typeText));
         break;
@@ -399,7 +419,7 @@ function collect(module: TfModule, file: TfFile): void {
           for (let innerAt = entriesStart(inner); innerAt < inner.length; innerAt = nextEntry(inner, innerAt)) {
             const name = inner[innerAt];
             if (typeof name !== 'string') continue;
-            const value = attributeAt(inner, innerAt).value;
+            const value = attributeValueAt(inner, innerAt);
             const source = value?.kind === 'object' ? staticString(value.items.find((item) => item.key === 'source')?.value) : undefined;
             // A bare version string (`aws = "~> 5.0"`, Terraform 0.12 style) implies hashicorp/<name>.
             module.requiredProviders.set(name, { source });
