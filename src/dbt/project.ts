@@ -80,7 +80,11 @@ function findProjects(model: Model): DbtProject[] {
   const projects: DbtProject[] = [];
   // Every file of the workspace is asked, once: a string test, no regex, no copy of the list.
   let projectFiles: Map<Root, SourceFile[]> | undefined;
-  for (const file of model.files) {
+  // Indexed loops and `Map.forEach` over the workspace's files (here and in `readProject`): in
+  // unoptimised code (most runs) each `for…of` step allocates an iterator result.
+  const files = model.files;
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index] as SourceFile;
     if (!file.path.endsWith('dbt_project.yml') || (file.path !== 'dbt_project.yml' && !file.path.endsWith('/dbt_project.yml'))) continue;
     projectFiles ??= new Map();
     const list = projectFiles.get(file.root);
@@ -147,7 +151,7 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
   // Folder prefixes, made once (every file of the root is tested against them).
   const prefixes = (bases: string[]): string[] => bases.map((base) => (base === '' ? '' : `${base}/`));
   const under = (bases: string[], file: SourceFile): boolean => {
-    for (const prefix of bases) if (file.path.startsWith(prefix)) return true;
+    for (let index = 0; index < bases.length; index++) if (file.path.startsWith(bases[index] as string)) return true;
     return false;
   };
   const packagesPrefix = `${packagesPath}/`;
@@ -157,14 +161,22 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
   const enabledByProject = (file: SourceFile): Enabled | undefined => {
     // dbt_project.yml `models: <project>: <folder>: +enabled: false`, most specific folder wins.
     if (!projectModels) return undefined;
-    const base = modelPaths.find((path) => file.path.startsWith(`${path}/`));
-    if (base === undefined) return undefined;
+    let prefix: string | undefined;
+    for (let index = 0; index < modelFolderPrefixes.length && prefix === undefined; index++) if (file.path.startsWith(modelFolderPrefixes[index] as string)) prefix = modelFolderPrefixes[index];
+    if (prefix === undefined) return undefined;
     let node: Record<string, unknown> | undefined = projectModels;
     let enabled = enabledOf(node);
-    for (const part of dirOf(file.path.slice(base.length + 1)).split('/').filter(Boolean)) {
-      node = asRecord(node?.[part]);
-      if (!node) break;
-      enabled = enabledOf(node) ?? enabled;
+    // The folders below the model path, one at a time (`dirOf(…).split('/')` without its empty parts).
+    const folders = dirOf(file.path.slice(prefix.length));
+    for (let start = 0; start < folders.length;) {
+      const slash = folders.indexOf('/', start);
+      const end = slash === -1 ? folders.length : slash;
+      if (end > start) {
+        node = asRecord(node?.[folders.slice(start, end)]);
+        if (!node) break;
+        enabled = enabledOf(node) ?? enabled;
+      }
+      start = end + 1;
     }
     return enabled;
   };
@@ -172,13 +184,15 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
   const yamlEnabled = new Map<string, Enabled>();
   const yamlNodes: DbtNode[] = [];
   const propertyBases = prefixes([...modelPaths, ...seedPaths, ...snapshotPaths, ...analysisPaths, ...macroPaths, ...testPaths]);
+  // `${path}/` for each model path (`enabledByProject`), as `modelPaths.find` tested them.
+  const modelFolderPrefixes = modelPaths.map((path) => `${path}/`);
   const modelPrefixes = prefixes(modelPaths);
   const seedPrefixes = prefixes(seedPaths);
   const snapshotPrefixes = prefixes(snapshotPaths);
   const analysisPrefixes = prefixes(analysisPaths);
   const testPrefixes = prefixes(testPaths);
-  for (const file of tree.files.values()) {
-    if (inPackages(file) || file.path === projectFile.path) continue;
+  tree.files.forEach((file) => {
+    if (inPackages(file) || file.path === projectFile.path) return;
     if ((file.path.endsWith('.yml') || file.path.endsWith('.yaml')) && under(propertyBases, file)) {
       const doc = asRecord(file.documents[0]?.value);
       for (const source of asArray(doc?.sources)) {
@@ -206,7 +220,7 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
         if (name !== undefined && asRecord(node)?.relation !== undefined) yamlNodes.push({ kind: 'snapshot', name, file, offsets: undefined, enabled: enabledOf(asRecord(asRecord(node)?.config)) ?? true, declaredOnly: true });
       }
     }
-  }
+  });
 
   const addNode = (node: DbtNode): void => {
     const list = project.nodes.get(node.name);
@@ -214,9 +228,9 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
     else project.nodes.set(node.name, [node]);
   };
   for (const node of yamlNodes) addNode(node);
-  for (const file of tree.files.values()) {
+  tree.files.forEach((file) => {
     // The property bases hold every node folder: the rest of the repository is passed over at once.
-    if (inPackages(file) || !under(propertyBases, file)) continue;
+    if (inPackages(file) || !under(propertyBases, file)) return;
     const base = file.path.slice(file.path.lastIndexOf('/') + 1);
     const sql = base.endsWith('.sql');
     if (under(modelPrefixes, file) && (sql || base.endsWith('.py'))) {
@@ -241,7 +255,7 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
     } else if (under(testPrefixes, file) && base.endsWith('.sql') && !file.path.includes('/generic/') && !file.path.includes('/fixtures/')) {
       project.sql.push(scanSql(file, 'test'));
     }
-  }
+  });
 
   if (!nested) {
     for (const name of ['packages.yml', 'dependencies.yml']) {
