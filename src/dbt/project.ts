@@ -361,9 +361,14 @@ function skipSpaces(text: string, at: number, end: number): number {
  */
 export function scanSql(file: SourceFile, kind: DbtSqlFile['kind'], stripped?: string): DbtSqlFile {
   const text = stripped ?? stripJinjaComments(file.text ?? '');
-  const out: DbtSqlFile = { file, kind, calls: [], dynamic: 0 };
+  const out: DbtSqlFile = { file, kind, calls: NO_CALLS, dynamic: 0 };
   // Most SQL outside models holds no call at all.
   if (!text.includes('ref') && !text.includes('source')) return out;
+  // Calls are gathered in a list kept for the process and copied out at their number: a list
+  // pushed onto from empty keeps room for ~17 entries, and every SQL file keeps its list (and
+  // every call its arguments) for the run.
+  const calls = scratchCalls;
+  calls.length = 0;
   // Where the next `ref` and `source` are (searched again only once passed: a file with many
   // blocks is not searched to its end for each).
   const next = { ref: -2, source: -2 };
@@ -378,13 +383,27 @@ export function scanSql(file: SourceFile, kind: DbtSqlFile['kind'], stripped?: s
       continue;
     }
     from = close + 2;
-    scanBlock(text, open, from, next, out);
+    out.dynamic += scanBlock(text, open, from, next, calls);
   }
+  if (calls.length > 0) out.calls = calls.slice();
+  calls.length = 0;
   return out;
 }
 
-/** The calls of the block `[start, end)` of `text`; `next` holds the next `ref` and `source` found (-1: none left, -2: not searched yet). */
-function scanBlock(text: string, start: number, end: number, next: { ref: number; source: number }, out: DbtSqlFile): void {
+/** The calls of a file without any (shared: never appended to). */
+const NO_CALLS: DbtCall[] = [];
+/** `scanSql`'s calls while it scans a file (one list for the process: the scan is synchronous). */
+const scratchCalls: DbtCall[] = [];
+/** `scanBlock`'s arguments while it reads a call. */
+const scratchArgs: string[] = [];
+
+/**
+ * The calls of the block `[start, end)` of `text`, appended to `calls`; the number of calls
+ * with arguments that are not all string literals. `next` holds the next `ref` and `source`
+ * found (-1: none left, -2: not searched yet).
+ */
+function scanBlock(text: string, start: number, end: number, next: { ref: number; source: number }, calls: DbtCall[]): number {
+  let dynamic = 0;
   let from = start;
   for (;;) {
     if (next.ref !== -1 && next.ref < from) next.ref = text.indexOf('ref', from);
@@ -392,7 +411,7 @@ function scanBlock(text: string, start: number, end: number, next: { ref: number
     const { ref, source } = next;
     const at = ref === -1 || (source !== -1 && source < ref) ? source : ref;
     const fn = at === ref ? 'ref' : 'source';
-    if (at === -1 || at + fn.length > end) return;
+    if (at === -1 || at + fn.length > end) return dynamic;
     const before = at > start ? text.charCodeAt(at - 1) : -1;
     const paren = skipSpaces(text, at + fn.length, end);
     if ((before !== -1 && (isWord(before) || before === 46)) || paren >= end || text.charCodeAt(paren) !== 40) {
@@ -400,7 +419,8 @@ function scanBlock(text: string, start: number, end: number, next: { ref: number
       continue;
     }
     from = paren + 1;
-    const args: string[] = [];
+    const args = scratchArgs;
+    args.length = 0;
     let cursor = paren + 1;
     let literal = true;
     for (;;) {
@@ -434,9 +454,9 @@ function scanBlock(text: string, start: number, end: number, next: { ref: number
       break;
     }
     if (!literal || cursor >= end || text.charCodeAt(cursor) !== 41 || args.length === 0) {
-      out.dynamic++;
+      dynamic++;
       continue;
     }
-    out.calls.push({ fn, args, offsets: [at, cursor + 1] });
+    calls.push({ fn, args: args.slice(), offsets: [at, cursor + 1] });
   }
 }
