@@ -366,9 +366,9 @@ export function scanSql(file: SourceFile, kind: DbtSqlFile['kind'], stripped?: s
   if (!text.includes('ref') && !text.includes('source')) return out;
   // Calls are gathered in a list kept for the process and copied out at their number: a list
   // pushed onto from empty keeps room for ~17 entries, and every SQL file keeps its list (and
-  // every call its arguments) for the run.
-  const calls = scratchCalls;
-  calls.length = 0;
+  // every call its arguments) for the run. (Not emptied with `length = 0`, which drops the
+  // list's room: `scratch.count` says how many entries are this file's.)
+  scratch.calls = 0;
   // Where the next `ref` and `source` are (searched again only once passed: a file with many
   // blocks is not searched to its end for each).
   const next = { ref: -2, source: -2 };
@@ -383,26 +383,28 @@ export function scanSql(file: SourceFile, kind: DbtSqlFile['kind'], stripped?: s
       continue;
     }
     from = close + 2;
-    out.dynamic += scanBlock(text, open, from, next, calls);
+    out.dynamic += scanBlock(text, open, from, next);
   }
-  if (calls.length > 0) out.calls = calls.slice();
-  calls.length = 0;
+  if (scratch.calls > 0) out.calls = scratchCalls.slice(0, scratch.calls);
   return out;
 }
 
 /** The calls of a file without any (shared: never appended to). */
 const NO_CALLS: DbtCall[] = [];
-/** `scanSql`'s calls while it scans a file (one list for the process: the scan is synchronous). */
+/**
+ * `scanSql`'s calls and `scanBlock`'s arguments while they scan a file (lists for the process:
+ * the scan is synchronous), and how many entries of each are the current ones.
+ */
 const scratchCalls: DbtCall[] = [];
-/** `scanBlock`'s arguments while it reads a call. */
 const scratchArgs: string[] = [];
+const scratch = { calls: 0, args: 0 };
 
 /**
  * The calls of the block `[start, end)` of `text`, appended to `calls`; the number of calls
  * with arguments that are not all string literals. `next` holds the next `ref` and `source`
  * found (-1: none left, -2: not searched yet).
  */
-function scanBlock(text: string, start: number, end: number, next: { ref: number; source: number }, calls: DbtCall[]): number {
+function scanBlock(text: string, start: number, end: number, next: { ref: number; source: number }): number {
   let dynamic = 0;
   let from = start;
   for (;;) {
@@ -419,8 +421,7 @@ function scanBlock(text: string, start: number, end: number, next: { ref: number
       continue;
     }
     from = paren + 1;
-    const args = scratchArgs;
-    args.length = 0;
+    scratch.args = 0;
     let cursor = paren + 1;
     let literal = true;
     for (;;) {
@@ -434,7 +435,7 @@ function scanBlock(text: string, start: number, end: number, next: { ref: number
         literal = false;
         break;
       }
-      args.push(text.slice(quoteAt + 1, closing));
+      scratchArgs[scratch.args++] = text.slice(quoteAt + 1, closing);
       cursor = skipSpaces(text, closing + 1, end);
       if (cursor < end && text.charCodeAt(cursor) === 44) {
         cursor++;
@@ -453,10 +454,10 @@ function scanBlock(text: string, start: number, end: number, next: { ref: number
       }
       break;
     }
-    if (!literal || cursor >= end || text.charCodeAt(cursor) !== 41 || args.length === 0) {
+    if (!literal || cursor >= end || text.charCodeAt(cursor) !== 41 || scratch.args === 0) {
       dynamic++;
       continue;
     }
-    calls.push({ fn, args: args.slice(), offsets: [at, cursor + 1] });
+    scratchCalls[scratch.calls++] = { fn, args: scratchArgs.slice(0, scratch.args), offsets: [at, cursor + 1] };
   }
 }
