@@ -1,5 +1,5 @@
 import { defineRule } from '../src/model/rule.js';
-import { skipUnknownModule, terraformIndex, type TfDecl, type TfModule } from '../src/terraform/modules.js';
+import { skipUnknownModule, terraformIndex, type Declarations, type TfDecl, type TfModule } from '../src/terraform/modules.js';
 
 /** Terraform's own wording of each duplicate (internal/configs/module.go). */
 const WHAT: Record<TfDecl['kind'], string> = {
@@ -65,11 +65,10 @@ export default defineRule({
       const module = modules[moduleIndex] as TfModule;
       if (skipUnknownModule(ctx.model, module)) continue;
       const shadowed = shadowedFiles(module);
-      const maps: Array<Map<string, TfDecl[]>> = [module.variables, module.outputs, module.locals, module.resources, module.data, module.modules];
+      const maps: Array<Declarations<TfDecl>> = [module.variables, module.outputs, module.locals, module.resources, module.data, module.modules];
       for (let mapIndex = 0; mapIndex < maps.length; mapIndex++) {
-        (maps[mapIndex] as Map<string, TfDecl[]>).forEach((decls) => {
-          // A name declared once is no duplicate (most names): nothing to filter.
-          if (decls.length < 2) return;
+        // A name declared once is no duplicate (most names): only the others are visited.
+        (maps[mapIndex] as Declarations<TfDecl>).forEachDuplicate((decls) => {
           const name = (decls[0] as TfDecl).name;
           const loaded = decls.filter((decl) => !decl.file.override && !shadowed.has(decl.file.file.path));
           const first = loaded[0];

@@ -5,7 +5,7 @@
  */
 import type { Model } from '../model/model.js';
 import type { Root, SourceFile } from '../model/workspace.js';
-import { dirOf, push, resolvePath } from '../engine/collections.js';
+import { dirOf, resolvePath } from '../engine/collections.js';
 import { FILE_FUNCTIONS, resolveStaticPath, type StaticPath } from './files.js';
 import { hclFacts, hclParserLoadError, type HclExpr, type Offsets } from './hcl.js';
 import {
@@ -98,6 +98,48 @@ class Variable extends Declaration implements TfVariable {
   }
 }
 
+/**
+ * A module's declarations of one kind by name. A name declared once (nearly all) maps to its
+ * declaration itself, not to a list of one: every list is kept for the run (on issue 14's
+ * validate bench ~2,900 of them), and only `terraform-duplicate-name` needs more than one.
+ */
+export class Declarations<T extends TfDecl> {
+  private readonly byName = new Map<string, T | T[]>();
+
+  add(name: string, decl: T): void {
+    const known = this.byName.get(name);
+    if (known === undefined) this.byName.set(name, decl);
+    else if (Array.isArray(known)) known.push(decl);
+    else this.byName.set(name, [known, decl]);
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  /** The declarations of a name, in the order of the module's files (a new list for a name declared once). */
+  get(name: string): readonly T[] | undefined {
+    const known = this.byName.get(name);
+    return known === undefined ? undefined : Array.isArray(known) ? known : [known];
+  }
+
+  /** Each name with its declarations, in the order names were first declared (a new list for a name declared once). */
+  forEach(callback: (decls: readonly T[], name: string) => void): void {
+    this.byName.forEach((known, name) => callback(Array.isArray(known) ? known : [known], name));
+  }
+
+  /** Each name declared more than once, with its declarations, in the order names were first declared. */
+  forEachDuplicate(callback: (decls: readonly T[], name: string) => void): void {
+    this.byName.forEach((known, name) => {
+      if (Array.isArray(known)) callback(known, name);
+    });
+  }
+}
+
 /** Where the first label's start is in a block's record (hcl-facts.ts). */
 const LABEL_START = 5;
 
@@ -110,12 +152,12 @@ export interface TfModule {
   complete: boolean;
   /** Why it is incomplete, for notes. */
   incompleteReason?: string;
-  variables: Map<string, TfVariable[]>;
-  outputs: Map<string, TfDecl[]>;
-  locals: Map<string, TfDecl[]>;
-  resources: Map<string, TfDecl[]>;
-  data: Map<string, TfDecl[]>;
-  modules: Map<string, TfDecl[]>;
+  variables: Declarations<TfVariable>;
+  outputs: Declarations<TfDecl>;
+  locals: Declarations<TfDecl>;
+  resources: Declarations<TfDecl>;
+  data: Declarations<TfDecl>;
+  modules: Declarations<TfDecl>;
   /** `required_providers` entries by local name, with the `source` when written. */
   requiredProviders: Map<string, { source: string | undefined }>;
   /** `backend` and `cloud` blocks inside `terraform` blocks. */
@@ -246,8 +288,8 @@ function build(model: Model): TerraformIndex {
     const { root, dir, files, config, facts, paths } = folders[folderIndex] as Folder;
     if (readTargets.size > 0 && config.every((file) => readTargets.has(`${root.dir}\0${file.path}`))) continue;
     const module: TfModule = {
-      root, dir, files: [], complete: true, variables: new Map(), outputs: new Map(), locals: new Map(), resources: new Map(),
-      data: new Map(), modules: new Map(), requiredProviders: new Map(), backends: [], children: [],
+      root, dir, files: [], complete: true, variables: new Declarations(), outputs: new Declarations(), locals: new Declarations(), resources: new Declarations(),
+      data: new Declarations(), modules: new Declarations(), requiredProviders: new Map(), backends: [], children: [],
     };
     if (files.some((file) => isJsonConfig(file.path))) {
       module.complete = false;
@@ -376,23 +418,23 @@ function collect(module: TfModule, file: TfFile): void {
           // A `type` keeps the start and end of its text after its name and mode (hcl-facts.ts).
           else if (name === 'type' && typeText === undefined && block[at + 1] === TEXT_MODE) typeText = (file.file.text as string).slice(block[at + 2] as number, block[at + 3] as number);
         }
-        push(module.variables, first, new Variable(first, file, block, required, typeText));
+        module.variables.add(first, new Variable(first, file, block, required, typeText));
         break;
       }
       case 'output':
-        if (first !== undefined) push(module.outputs, first, new Declaration('output', first, file, block, LABEL_START));
+        if (first !== undefined) module.outputs.add(first, new Declaration('output', first, file, block, LABEL_START));
         break;
       case 'resource':
       case 'data': {
         const second = labelOf(block, 1);
         if (first === undefined || second === undefined) break;
         const name = `${first}.${second}`;
-        push(type === 'resource' ? module.resources : module.data, name, new Declaration(type, name, file, block, LABEL_START));
+        (type === 'resource' ? module.resources : module.data).add(name, new Declaration(type, name, file, block, LABEL_START));
         break;
       }
       case 'module': {
         if (first === undefined) break;
-        push(module.modules, first, new Declaration('module', first, file, block, LABEL_START));
+        module.modules.add(first, new Declaration('module', first, file, block, LABEL_START));
         const source = staticString(attributeValueOf(block, 'source'));
         if (source !== undefined && (source.startsWith('./') || source.startsWith('../'))) {
           const child = resolvePath(module.dir, source);
@@ -405,7 +447,7 @@ function collect(module: TfModule, file: TfFile): void {
           const name = block[at];
           if (typeof name !== 'string') continue;
           // A `locals` entry keeps where its name is written (mode PLACE: name, mode, start, end).
-          push(module.locals, name, new Declaration('local', name, file, block, at + 2));
+          module.locals.add(name, new Declaration('local', name, file, block, at + 2));
         }
         break;
       case 'terraform':
