@@ -306,9 +306,10 @@ export interface HclFacts {
   errors: HclSyntaxError[];
   /**
    * The calls named in `CALLS_READ`, in source order, as one flat list: per call its name, start,
-   * end, the number of its arguments and the static part of each (read with `nextCall`,
-   * `callArgAt`, `callOffsetsAt`, or decoded with `callsOf`). Flat, not an object, an argument
-   * list and a pair per call: a module reads a file in many of its files.
+   * end, the number of its arguments and per argument its start, end and static part as JSON
+   * text (read with `nextCall`, `callArgAt`, `callArgOffsetsAt`, `callOffsetsAt`, or decoded with
+   * `callsOf`). Flat, not an object, an argument list and a pair per call, and an argument's
+   * static part one string until a check decodes it: a module reads a file in many of its files.
    */
   calls: HclFactsCallList;
   /**
