@@ -34595,16 +34595,14 @@ function build2(model) {
   let unparsed = false;
   const folders = [];
   const readTargets = /* @__PURE__ */ new Set();
-  const roots = model.roots;
-  for (let rootIndex = 0; rootIndex < roots.length; rootIndex++) {
-    const root = roots[rootIndex];
-    model.rootFiles(root).filesIn.forEach((files, dir) => {
+  for (const root of model.roots) {
+    for (const [dir, files] of model.rootFiles(root).filesIn) {
       let config;
       for (let index = 0; index < files.length; index++) {
         const file = files[index];
         if (isHclFile(file.path)) (config ??= []).push(file);
       }
-      if (!config) return;
+      if (!config) continue;
       const paths = { byText: /* @__PURE__ */ new Map() };
       const facts = [];
       folders.push({ root, dir, files, config, facts, paths });
@@ -34621,7 +34619,7 @@ function build2(model) {
           if (target.status === "resolved" && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
       }
-    });
+    }
   }
   const rootPaths = /* @__PURE__ */ new Map();
   for (let folderIndex = 0; folderIndex < folders.length; folderIndex++) {
@@ -34822,32 +34820,25 @@ var init_modules = __esm({
       required;
       type;
     };
-    Declarations = class {
-      byName = /* @__PURE__ */ new Map();
+    Declarations = class extends Map {
       add(name3, decl) {
-        const known = this.byName.get(name3);
-        if (known === void 0) this.byName.set(name3, decl);
+        const known = this.get(name3);
+        if (known === void 0) this.set(name3, decl);
         else if (Array.isArray(known)) known.push(decl);
-        else this.byName.set(name3, [known, decl]);
-      }
-      has(name3) {
-        return this.byName.has(name3);
-      }
-      get size() {
-        return this.byName.size;
+        else this.set(name3, [known, decl]);
       }
       /** The declarations of a name, in the order of the module's files (a new list for a name declared once). */
-      get(name3) {
-        const known = this.byName.get(name3);
+      list(name3) {
+        const known = this.get(name3);
         return known === void 0 ? void 0 : Array.isArray(known) ? known : [known];
       }
       /** Each name with its declarations, in the order names were first declared (a new list for a name declared once). */
-      forEach(callback) {
-        this.byName.forEach((known, name3) => callback(Array.isArray(known) ? known : [known], name3));
+      forEachName(callback) {
+        this.forEach((known, name3) => callback(Array.isArray(known) ? known : [known], name3));
       }
       /** Each name declared more than once, with its declarations, in the order names were first declared. */
       forEachDuplicate(callback) {
-        this.byName.forEach((known, name3) => {
+        this.forEach((known, name3) => {
           if (Array.isArray(known)) callback(known, name3);
         });
       }
@@ -40650,7 +40641,7 @@ var init_terraform_variables = __esm({
           const provided = new Set(inputs.map((input) => input.name));
           const terraformName = describeObject(resource);
           const declaration = (name3) => {
-            const decls = module2.variables.get(name3) ?? [];
+            const decls = module2.variables.list(name3) ?? [];
             return decls.find((decl) => !decl.file.override) ?? decls[0];
           };
           if (unknown !== void 0) {
@@ -40658,7 +40649,7 @@ var init_terraform_variables = __esm({
           } else {
             const sources = describeSources(spec);
             const varsFromPath = asArray(spec.varsFrom).length > 0 ? ["spec", "varsFrom", 0, "name"] : asArray(spec.vars).length > 0 ? ["spec", "vars"] : ["spec", "path"];
-            module2.variables.forEach((decls, name3) => {
+            module2.variables.forEachName((decls, name3) => {
               if (provided.has(name3) || decls.some((decl2) => !decl2.required)) return;
               const decl = declaration(name3);
               if (!decl) return;

@@ -102,39 +102,33 @@ class Variable extends Declaration implements TfVariable {
  * A module's declarations of one kind by name. A name declared once (nearly all) maps to its
  * declaration itself, not to a list of one: every list is kept for the run (on issue 14's
  * validate bench ~2,900 of them), and only `terraform-duplicate-name` needs more than one.
+ * A `Map` itself, so `has` and `size` are the built-ins (`terraform-undeclared-reference` asks
+ * `has` for every reference, mostly in code V8 has not optimised, where a method of our own
+ * would be one more call each); read the declarations with `list`, `forEachName` and
+ * `forEachDuplicate`, not with `get` and `forEach`, which give a declaration or a list.
  */
-export class Declarations<T extends TfDecl> {
-  private readonly byName = new Map<string, T | T[]>();
-
+export class Declarations<T extends TfDecl> extends Map<string, T | T[]> {
   add(name: string, decl: T): void {
-    const known = this.byName.get(name);
-    if (known === undefined) this.byName.set(name, decl);
+    const known = this.get(name);
+    if (known === undefined) this.set(name, decl);
     else if (Array.isArray(known)) known.push(decl);
-    else this.byName.set(name, [known, decl]);
-  }
-
-  has(name: string): boolean {
-    return this.byName.has(name);
-  }
-
-  get size(): number {
-    return this.byName.size;
+    else this.set(name, [known, decl]);
   }
 
   /** The declarations of a name, in the order of the module's files (a new list for a name declared once). */
-  get(name: string): readonly T[] | undefined {
-    const known = this.byName.get(name);
+  list(name: string): readonly T[] | undefined {
+    const known = this.get(name);
     return known === undefined ? undefined : Array.isArray(known) ? known : [known];
   }
 
   /** Each name with its declarations, in the order names were first declared (a new list for a name declared once). */
-  forEach(callback: (decls: readonly T[], name: string) => void): void {
-    this.byName.forEach((known, name) => callback(Array.isArray(known) ? known : [known], name));
+  forEachName(callback: (decls: readonly T[], name: string) => void): void {
+    this.forEach((known, name) => callback(Array.isArray(known) ? known : [known], name));
   }
 
   /** Each name declared more than once, with its declarations, in the order names were first declared. */
   forEachDuplicate(callback: (decls: readonly T[], name: string) => void): void {
-    this.byName.forEach((known, name) => {
+    this.forEach((known, name) => {
       if (Array.isArray(known)) callback(known, name);
     });
   }
@@ -251,16 +245,16 @@ function build(model: Model): TerraformIndex {
   // garbage that made the index build the largest allocator of the validate stage's rules.
   const folders: Folder[] = [];
   const readTargets = new Set<string>();
-  const roots = model.roots;
-  for (let rootIndex = 0; rootIndex < roots.length; rootIndex++) {
-    const root = roots[rootIndex] as Root;
-    model.rootFiles(root).filesIn.forEach((files, dir) => {
+  // The roots and folders are few: a `for…of` here costs little (and keeps this one function
+  // whose loop V8 compiles on stack), unlike one per file, block, call or declaration.
+  for (const root of model.roots) {
+    for (const [dir, files] of model.rootFiles(root).filesIn) {
       let config: SourceFile[] | undefined;
       for (let index = 0; index < files.length; index++) {
         const file = files[index] as SourceFile;
         if (isHclFile(file.path)) (config ??= []).push(file);
       }
-      if (!config) return;
+      if (!config) continue;
       // Where the file functions of this folder read, as if it were a root module (the usual
       // case), by the argument's text (`pathOf`); terraform-file-path asks again through
       // `staticPath` and gets these.
@@ -281,7 +275,7 @@ function build(model: Model): TerraformIndex {
           if (target.status === 'resolved' && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
       }
-    });
+    }
   }
   const rootPaths = new Map<TfModule, FolderPaths>();
   for (let folderIndex = 0; folderIndex < folders.length; folderIndex++) {

@@ -17,9 +17,9 @@ describe('Declarations', () => {
     map.add('region', region);
     expect(map.has('region')).toBe(true);
     expect(map.has('zone')).toBe(false);
-    expect(map.get('region')).toStrictEqual([region]);
-    expect(map.get('region')?.[0]).toBe(region);
-    expect(map.get('zone')).toBeUndefined();
+    expect(map.list('region')).toStrictEqual([region]);
+    expect(map.list('region')?.[0]).toBe(region);
+    expect(map.list('zone')).toBeUndefined();
     expect(map.size).toBe(1);
   });
 
@@ -29,7 +29,7 @@ describe('Declarations', () => {
     map.add('zone', first);
     map.add('zone', second);
     map.add('zone', third);
-    expect(map.get('zone')).toStrictEqual([first, second, third]);
+    expect(map.list('zone')).toStrictEqual([first, second, third]);
     expect(map.size).toBe(1);
   });
 
@@ -44,7 +44,7 @@ describe('Declarations', () => {
     map.add('zone', zoneB);
     map.add('name', name);
     const all: Array<[string, readonly TfDecl[]]> = [];
-    map.forEach((decls, key) => all.push([key, decls]));
+    map.forEachName((decls, key) => all.push([key, decls]));
     expect(all).toStrictEqual([['zone', [zoneA, zoneB]], ['region', [region]], ['name', [name]]]);
     const duplicates: Array<[string, readonly TfDecl[]]> = [];
     map.forEachDuplicate((decls, key) => duplicates.push([key, decls]));
