@@ -1,4 +1,4 @@
-import { dbtProjects } from '../src/dbt/project.js';
+import { dbtProjects, type DbtProject } from '../src/dbt/project.js';
 import { defineRule } from '../src/model/rule.js';
 
 const PROJECT = 'name: lotus_lake\nversion: "1.0.0"\nprofile: lotus_lake\n';
@@ -23,11 +23,14 @@ export default defineRule({
     },
   },
   check(ctx) {
-    for (const project of dbtProjects(ctx.model)) {
+    // Indexed loops and `Map.forEach`: no iterator result and `[name, nodes]` pair per name (see dbt-ref).
+    const projects = dbtProjects(ctx.model);
+    for (let projectIndex = 0; projectIndex < projects.length; projectIndex++) {
+      const project = projects[projectIndex] as DbtProject;
       const unknown: string[] = [];
-      for (const [name, nodes] of project.nodes) {
+      project.nodes.forEach((nodes, name) => {
         // A name with one node (most) has no copies to compare.
-        if (nodes.length < 2) continue;
+        if (nodes.length < 2) return;
         for (const kind of ['model', 'seed', 'snapshot'] as const) {
           const copies = nodes.filter((node) => node.kind === kind && !node.declaredOnly);
           // Jinja decides whether a copy is enabled: whether two of them clash is not known here.
@@ -42,7 +45,7 @@ export default defineRule({
             ctx.report({ file: later.file, ...(later.offsets ? { offsets: later.offsets } : {}), messageId: 'duplicate', data: { kind, name, first: first.file.path } });
           }
         }
-      }
+      });
       if (unknown.length > 0) {
         ctx.model.note({ message: `dbt project ${project.name ?? project.dir}: ${unknown.sort().join(', ')} defined more than once, where Jinja sets whether a copy is enabled; not checked for duplicates.`, file: project.projectFile.absPath });
       }

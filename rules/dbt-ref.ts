@@ -1,4 +1,4 @@
-import { dbtProjects, type DbtNode, type DbtProject } from '../src/dbt/project.js';
+import { dbtProjects, type DbtCall, type DbtNode, type DbtProject, type DbtSqlFile } from '../src/dbt/project.js';
 import { defineRule } from '../src/model/rule.js';
 
 type MessageId = 'missingRef' | 'disabledRef' | 'missingSource' | 'missingTable' | 'arity' | 'testMissing';
@@ -25,6 +25,19 @@ function candidates(project: DbtProject, name: string, pkg: string | undefined):
 function modelName(path: string): string {
   const base = path.includes('\n') ? path.replace(/^.*\//, '') : path.slice(path.lastIndexOf('/') + 1);
   return base.endsWith('.sql') ? base.slice(0, -4) : base;
+}
+
+/** The node a file defines among the nodes of its name. */
+function nodeOfFile(nodes: readonly DbtNode[] | undefined, file: DbtSqlFile['file']): DbtNode | undefined {
+  if (nodes === undefined) return undefined;
+  for (let index = 0; index < nodes.length; index++) if ((nodes[index] as DbtNode).file === file) return nodes[index];
+  return undefined;
+}
+
+/** Whether some of the nodes has this `enabled`. */
+function someEnabled(nodes: readonly DbtNode[], enabled: DbtNode['enabled']): boolean {
+  for (let index = 0; index < nodes.length; index++) if ((nodes[index] as DbtNode).enabled === enabled) return true;
+  return false;
 }
 
 function hasSource(project: DbtProject, source: string): Set<string> | undefined {
@@ -79,28 +92,35 @@ export default defineRule<MessageId>({
     },
   },
   check(ctx) {
-    for (const project of dbtProjects(ctx.model)) {
+    // The call is worded only when it is reported (most resolve).
+    const report = (sql: DbtSqlFile, call: DbtCall, messageId: MessageId, data: Record<string, string | number>) =>
+      ctx.report({ file: sql.file, offsets: call.offsets, messageId: sql.kind === 'test' && messageId !== 'arity' ? 'testMissing' : messageId, data: { call: call.args.map((arg) => `'${arg}'`).join(', '), ...data } });
+    // Indexed loops, no closure or destructuring per call: in unoptimised code (most runs) each
+    // `for…of` step allocates an iterator result and each `[a, b] = list` an iterator.
+    const projects = dbtProjects(ctx.model);
+    for (let projectIndex = 0; projectIndex < projects.length; projectIndex++) {
+      const project = projects[projectIndex] as DbtProject;
       const packagesUnknown = project.declaredPackages > 0 && project.packages.size === 0;
       let skipped = 0;
       let skippedJinja = 0;
-      for (const sql of project.sql) {
+      for (let sqlIndex = 0; sqlIndex < project.sql.length; sqlIndex++) {
+        const sql = project.sql[sqlIndex] as DbtSqlFile;
         // A disabled node is not resolved, so its own refs do not matter; whether Jinja enables it is not known here.
-        const own = sql.kind === 'model' ? (project.nodes.get(modelName(sql.file.path)) ?? []).find((node) => node.file === sql.file) : undefined;
+        const own = sql.kind === 'model' ? nodeOfFile(project.nodes.get(modelName(sql.file.path)), sql.file) : undefined;
         if (own?.enabled === false) continue;
         if (own?.enabled === 'unknown') {
           skippedJinja += sql.calls.length;
           continue;
         }
-        for (const call of sql.calls) {
-          // The call is worded only when it is reported (most resolve).
-          const report = (messageId: MessageId, data: Record<string, string | number>) =>
-            ctx.report({ file: sql.file, offsets: call.offsets, messageId: sql.kind === 'test' && messageId !== 'arity' ? 'testMissing' : messageId, data: { call: call.args.map((arg) => `'${arg}'`).join(', '), ...data } });
+        for (let callIndex = 0; callIndex < sql.calls.length; callIndex++) {
+          const call = sql.calls[callIndex] as DbtCall;
           if (call.fn === 'ref') {
             if (call.args.length > 2) {
-              report('arity', { fn: 'ref', expected: 'one or two', count: call.args.length });
+              report(sql, call, 'arity', { fn: 'ref', expected: 'one or two', count: call.args.length });
               continue;
             }
-            const [first, second] = call.args as [string, string | undefined];
+            const first = call.args[0] as string;
+            const second = call.args[1];
             const pkg = second === undefined ? undefined : first;
             const name = second ?? first;
             const found = candidates(project, name, pkg);
@@ -109,28 +129,29 @@ export default defineRule<MessageId>({
               continue;
             }
             if (found.length === 0) {
-              report('missingRef', { name, where: pkg === undefined ? '' : ` in package ${pkg}` });
+              report(sql, call, 'missingRef', { name, where: pkg === undefined ? '' : ` in package ${pkg}` });
               continue;
             }
-            if (found.some((node) => node.enabled === true)) continue;
-            if (found.some((node) => node.enabled === 'unknown')) {
+            if (someEnabled(found, true)) continue;
+            if (someEnabled(found, 'unknown')) {
               skippedJinja++;
               continue;
             }
             const disabled = found[0] as DbtNode;
-            report('disabledRef', { name, kind: disabled.kind, file: disabled.file.path });
+            report(sql, call, 'disabledRef', { name, kind: disabled.kind, file: disabled.file.path });
             continue;
           }
           if (call.args.length !== 2) {
-            report('arity', { fn: 'source', expected: 'two', count: call.args.length });
+            report(sql, call, 'arity', { fn: 'source', expected: 'two', count: call.args.length });
             continue;
           }
-          const [source, table] = call.args as [string, string];
+          const source = call.args[0] as string;
+          const table = call.args[1] as string;
           const tables = hasSource(project, source);
           if (!tables) {
             if (packagesUnknown) skipped++;
-            else report('missingSource', { source, table });
-          } else if (!tables.has(table)) report('missingTable', { source, table });
+            else report(sql, call, 'missingSource', { source, table });
+          } else if (!tables.has(table)) report(sql, call, 'missingTable', { source, table });
         }
       }
       if (skipped + skippedJinja > 0) {

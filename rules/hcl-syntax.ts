@@ -1,4 +1,5 @@
-import { terraformIndex } from '../src/terraform/modules.js';
+import type { HclSyntaxError } from '../src/terraform/hcl.js';
+import { terraformIndex, type TfFile, type TfModule } from '../src/terraform/modules.js';
 import { defineRule } from '../src/model/rule.js';
 
 export default defineRule({
@@ -25,9 +26,16 @@ export default defineRule({
   },
   check(ctx) {
     // Every configuration file that parsed is in a module (templates read by file functions are not).
-    for (const module of terraformIndex(ctx.model).modules) {
-      for (const { file, hcl } of module.files) {
-        for (const error of hcl.errors) ctx.report({ file, offsets: error.offsets, messageId: 'syntax', data: { problem: error.message } });
+    // Indexed loops: no iterator result per module and file (see modules.ts).
+    const modules = terraformIndex(ctx.model).modules;
+    for (let moduleIndex = 0; moduleIndex < modules.length; moduleIndex++) {
+      const files = (modules[moduleIndex] as TfModule).files;
+      for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
+        const { file, hcl } = files[fileIndex] as TfFile;
+        for (let index = 0; index < hcl.errors.length; index++) {
+          const error = hcl.errors[index] as HclSyntaxError;
+          ctx.report({ file, offsets: error.offsets, messageId: 'syntax', data: { problem: error.message } });
+        }
       }
     }
   },

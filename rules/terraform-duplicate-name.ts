@@ -1,5 +1,5 @@
 import { defineRule } from '../src/model/rule.js';
-import { skipUnknownModule, terraformIndex, type TfDecl, type TfModule } from '../src/terraform/modules.js';
+import { skipUnknownModule, terraformIndex, type Declarations, type TfDecl, type TfModule } from '../src/terraform/modules.js';
 
 /** Terraform's own wording of each duplicate (internal/configs/module.go). */
 const WHAT: Record<TfDecl['kind'], string> = {
@@ -14,7 +14,10 @@ const WHAT: Record<TfDecl['kind'], string> = {
 /** OpenTofu loads `x.tofu` instead of `x.tf` when both exist: the `.tf` twins that are not loaded. */
 function shadowedFiles(module: TfModule): Set<string> {
   const shadowed = new Set<string>();
-  for (const file of module.files) if (file.file.path.endsWith('.tofu')) shadowed.add(`${file.file.path.slice(0, -5)}.tf`);
+  for (let index = 0; index < module.files.length; index++) {
+    const path = (module.files[index] as TfModule['files'][number]).file.path;
+    if (path.endsWith('.tofu')) shadowed.add(`${path.slice(0, -5)}.tf`);
+  }
   return shadowed;
 }
 
@@ -55,23 +58,27 @@ export default defineRule({
     },
   },
   check(ctx) {
-    for (const module of terraformIndex(ctx.model).modules) {
+    // Indexed loops and `Map.forEach`: no iterator result per module, map and name (this runs
+    // over every declaration of every module, mostly before V8 optimises it).
+    const modules = terraformIndex(ctx.model).modules;
+    for (let moduleIndex = 0; moduleIndex < modules.length; moduleIndex++) {
+      const module = modules[moduleIndex] as TfModule;
       if (skipUnknownModule(ctx.model, module)) continue;
       const shadowed = shadowedFiles(module);
-      for (const map of [module.variables, module.outputs, module.locals, module.resources, module.data, module.modules]) {
-        for (const decls of map.values()) {
-          // A name declared once is no duplicate (most names): nothing to filter.
-          if (decls.length < 2) continue;
+      const maps: Array<Declarations<TfDecl>> = [module.variables, module.outputs, module.locals, module.resources, module.data, module.modules];
+      for (let mapIndex = 0; mapIndex < maps.length; mapIndex++) {
+        // A name declared once is no duplicate (most names): only the others are visited.
+        (maps[mapIndex] as Declarations<TfDecl>).forEachDuplicate((decls) => {
           const name = (decls[0] as TfDecl).name;
           const loaded = decls.filter((decl) => !decl.file.override && !shadowed.has(decl.file.file.path));
           const first = loaded[0];
-          if (!first) continue;
+          if (!first) return;
           for (const later of loaded.slice(1)) {
             const line = first.file.file.lineCounter.linePos(first.offsets[0]).line;
             const kind = later.kind === 'data' ? 'data source' : later.kind === 'module' ? 'module call' : later.kind === 'local' ? 'local value' : later.kind;
             ctx.report({ file: later.file.file, offsets: later.offsets, messageId: 'duplicate', data: { kind, name, first: first.file.file.path, line, what: WHAT[later.kind] } });
           }
-        }
+        });
       }
     }
   },

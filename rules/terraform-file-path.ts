@@ -1,8 +1,13 @@
 import { defineRule } from '../src/model/rule.js';
 import { FILE_FUNCTIONS, globToRegExp, resolveStaticPath } from '../src/terraform/files.js';
-import { callArgAt, callNameAt, callOffsetsAt, nextCall } from '../src/terraform/hcl-facts.js';
+import { callArgAt, callArgOffsetsAt, callNameAt, callOffsetsAt, nextCall } from '../src/terraform/hcl-facts.js';
 import type { Offsets } from '../src/terraform/hcl.js';
-import { staticString, terraformIndex } from '../src/terraform/modules.js';
+import { staticString, terraformIndex, type TfFile, type TfModule } from '../src/terraform/modules.js';
+
+/** Whether a place is inside one of a file's conditional branches. */
+function inBranch(branches: readonly Offsets[], offsets: Offsets): boolean {
+  return branches.some(([start, end]) => start <= offsets[0] && offsets[1] <= end);
+}
 
 export default defineRule({
   meta: {
@@ -47,20 +52,23 @@ export default defineRule({
   },
   check(ctx) {
     const index = terraformIndex(ctx.model);
-    for (const module of index.modules) {
+    // Indexed loops: no iterator result per module and file (see modules.ts).
+    for (let moduleIndex = 0; moduleIndex < index.modules.length; moduleIndex++) {
+      const module = index.modules[moduleIndex] as TfModule;
       const tree = ctx.model.rootFiles(module.root);
       const isChild = index.isChild(module.root, module.dir);
       // Paths the module probes with fileexists(): a read of them is meant to be optional.
       const probed = new Set<string>();
-      for (const file of module.files) {
-        const calls = file.hcl.calls;
+      for (let fileIndex = 0; fileIndex < module.files.length; fileIndex++) {
+        const calls = (module.files[fileIndex] as TfFile).hcl.calls;
         for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
           if (callNameAt(calls, at) !== 'fileexists') continue;
           const target = resolveStaticPath(callArgAt(calls, at, 0), module, isChild);
           if (target.status !== 'unknown') probed.add(target.status === 'resolved' ? target.path : `\0${target.written}`);
         }
       }
-      for (const file of module.files) {
+      for (let fileIndex = 0; fileIndex < module.files.length; fileIndex++) {
+        const file = module.files[fileIndex] as TfFile;
         const calls = file.hcl.calls;
         // try(…) and can(…) turn a read error into a fallback value or `false`.
         let guards: Offsets[] | undefined;
@@ -68,14 +76,12 @@ export default defineRule({
           const fn = callNameAt(calls, at);
           if (fn === 'try' || fn === 'can') (guards ??= []).push(callOffsetsAt(calls, at));
         }
-        const inBranch = (offsets: readonly [number, number]): boolean => file.hcl.branches.some(([start, end]) => start <= offsets[0] && offsets[1] <= end);
         for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
           const fn = callNameAt(calls, at);
           const reads = FILE_FUNCTIONS.has(fn);
           if (!reads && fn !== 'fileset') continue;
-          const arg = callArgAt(calls, at, 0);
           // The index resolved the reads already (to tell template inputs from configuration).
-          const target = reads ? index.staticPath(module, file, arg) : resolveStaticPath(arg, module, isChild);
+          const target = reads ? index.staticPath(module, file, at) : resolveStaticPath(callArgAt(calls, at, 0), module, isChild);
           if (target.status === 'unknown') continue;
           const callStart = calls[at + 1] as number;
           const callEnd = calls[at + 2] as number;
@@ -87,14 +93,14 @@ export default defineRule({
           if (fn !== 'fileset' && target.status === 'resolved' && tree.files.has(target.path)) continue;
           const data = { fn, written: JSON.stringify(target.written), repo: module.root.name };
           const call = callOffsetsAt(calls, at);
-          const offsets = arg?.offsets ?? call;
+          const offsets = callArgOffsetsAt(calls, at, 0) ?? call;
           if (target.status === 'outside') {
             ctx.report({ file: file.file, offsets, messageId: 'outside', data });
             continue;
           }
           const shown = target.path === '' ? '.' : target.path;
           if (fn !== 'fileset') {
-            const messageId = tree.dirs.has(target.path) ? 'directory' : inBranch(call) ? 'missingInBranch' : 'missing';
+            const messageId = tree.dirs.has(target.path) ? 'directory' : inBranch(file.hcl.branches, call) ? 'missingInBranch' : 'missing';
             ctx.report({ file: file.file, offsets, messageId, data: { ...data, path: shown } });
             continue;
           }

@@ -1,7 +1,7 @@
 import { defineRule } from '../src/model/rule.js';
 import type { Offsets } from '../src/terraform/hcl.js';
-import { attributeValueOf, blockTypeOf, labelOf, labelOffsetsOf, typeOffsetsOf } from '../src/terraform/hcl-facts.js';
-import { skipUnknownModule, terraformIndex, type TfFile } from '../src/terraform/modules.js';
+import { attributeValueOf, blockTypeOf, labelOf, labelOffsetsOf, typeOffsetsOf, type HclFactsBlockRecord } from '../src/terraform/hcl-facts.js';
+import { skipUnknownModule, terraformIndex, type TfFile, type TfModule } from '../src/terraform/modules.js';
 
 /**
  * Providers HashiCorp publishes (or still serves as archived) under `hashicorp/`: an implied
@@ -47,13 +47,19 @@ export default defineRule({
     },
   },
   check(ctx) {
-    for (const module of terraformIndex(ctx.model).modules) {
+    // Indexed loops: no iterator result per module, file and block (see modules.ts).
+    const modules = terraformIndex(ctx.model).modules;
+    for (let moduleIndex = 0; moduleIndex < modules.length; moduleIndex++) {
+      const module = modules[moduleIndex] as TfModule;
       if (skipUnknownModule(ctx.model, module)) continue;
       // A .tf.json file, or a file that does not parse, may hold the declaration.
       if (!module.complete) continue;
       const firstUse = new Map<string, { file: TfFile; offsets: Offsets; what: string }>();
-      for (const file of module.files) {
-        for (const block of file.hcl.blocks) {
+      for (let fileIndex = 0; fileIndex < module.files.length; fileIndex++) {
+        const file = module.files[fileIndex] as TfFile;
+        const blocks = file.hcl.blocks;
+        for (let blockIndex = 0; blockIndex < blocks.length; blockIndex++) {
+          const block = blocks[blockIndex] as HclFactsBlockRecord;
           const label = labelOf(block, 0);
           if (label === undefined) continue;
           const type = blockTypeOf(block);

@@ -1,7 +1,7 @@
 import { defineRule } from '../src/model/rule.js';
-import { blockOffsetsOf, blockTypeOf } from '../src/terraform/hcl-facts.js';
+import { blockOffsetsOf, blockTypeOf, type HclFactsBlockRecord } from '../src/terraform/hcl-facts.js';
 import type { Offsets } from '../src/terraform/hcl.js';
-import { skipUnknownModule, terraformIndex, type TfModule } from '../src/terraform/modules.js';
+import { skipUnknownModule, terraformIndex, type TfFile, type TfModule } from '../src/terraform/modules.js';
 
 const KINDS = {
   var: { messageId: 'variable', map: (module: TfModule) => module.variables },
@@ -47,20 +47,25 @@ export default defineRule({
     },
   },
   check(ctx) {
-    for (const module of terraformIndex(ctx.model).modules) {
+    // Indexed loops: no iterator result per module, file and block (see modules.ts).
+    const all = terraformIndex(ctx.model).modules;
+    for (let moduleIndex = 0; moduleIndex < all.length; moduleIndex++) {
+      const module = all[moduleIndex] as TfModule;
       if (skipUnknownModule(ctx.model, module)) continue;
       if (!module.complete) {
         if (module.incompleteReason) ctx.model.note({ message: `References in the Terraform module ${module.root.name}/${module.dir || '.'} were not checked: ${module.incompleteReason}.` });
         continue;
       }
       const { variables, locals, modules } = module;
-      for (const file of module.files) {
+      for (let fileIndex = 0; fileIndex < module.files.length; fileIndex++) {
+        const file = module.files[fileIndex] as TfFile;
         // `moved { from = module.old  to = module.new }` and `removed { from = … }` name addresses
         // of the state, which no longer (or not yet) have a declaration: they are not references.
         let addressBlocks: Offsets[] | undefined;
-        for (const block of file.hcl.blocks) {
-          const type = blockTypeOf(block);
-          if (type === 'moved' || type === 'removed') (addressBlocks ??= []).push(blockOffsetsOf(block));
+        const blocks = file.hcl.blocks;
+        for (let blockIndex = 0; blockIndex < blocks.length; blockIndex++) {
+          const type = blockTypeOf(blocks[blockIndex] as HclFactsBlockRecord);
+          if (type === 'moved' || type === 'removed') (addressBlocks ??= []).push(blockOffsetsOf(blocks[blockIndex] as HclFactsBlockRecord));
         }
         // Four entries per reference (hcl-facts.ts): root, name, start, end; `var`, `local` or `module`.
         const references = file.hcl.references;

@@ -180,7 +180,7 @@ export default defineRule<MessageId>({
       const provided = new Set(inputs.map((input) => input.name));
       const terraformName = describeObject(resource);
       const declaration = (name: string): TfVariable | undefined => {
-        const decls = module.variables.get(name) ?? [];
+        const decls = module.variables.list(name) ?? [];
         return decls.find((decl) => !decl.file.override) ?? decls[0];
       };
       if (unknown !== undefined) {
@@ -188,14 +188,14 @@ export default defineRule<MessageId>({
       } else {
         const sources = describeSources(spec);
         const varsFromPath: YamlPath = asArray(spec.varsFrom).length > 0 ? ['spec', 'varsFrom', 0, 'name'] : asArray(spec.vars).length > 0 ? ['spec', 'vars'] : ['spec', 'path'];
-        for (const [name, decls] of module.variables) {
+        module.variables.forEachName((decls, name) => {
           // An override may add the default.
-          if (provided.has(name) || decls.some((decl) => !decl.required)) continue;
+          if (provided.has(name) || decls.some((decl) => !decl.required)) return;
           const decl = declaration(name);
-          if (!decl) continue;
+          if (!decl) return;
           ctx.report({ file: decl.file.file, offsets: decl.offsets, messageId: 'requiredMissing', data: { variable: name, terraform: terraformName, sources } });
           ctx.report({ resource, path: varsFromPath, messageId: 'requiredMissingHere', data: { variable: name, module: where, terraform: terraformName, sources } });
-        }
+        });
       }
       const unlisted = new Map<string, { input: Input; names: string[] }>();
       for (const input of inputs) {

@@ -132,7 +132,9 @@ function join(dir, relative) {
 function findProjects(model) {
   const projects = [];
   let projectFiles;
-  for (const file of model.files) {
+  const files = model.files;
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index];
     if (!file.path.endsWith("dbt_project.yml") || file.path !== "dbt_project.yml" && !file.path.endsWith("/dbt_project.yml")) continue;
     projectFiles ??= /* @__PURE__ */ new Map();
     const list = projectFiles.get(file.root);
@@ -201,7 +203,7 @@ function readProject(model, root, projectFile, nested = false) {
   const packagesPath = join(dir, asString(config["packages-install-path"]) ?? "dbt_packages");
   const prefixes = (bases) => bases.map((base) => base === "" ? "" : `${base}/`);
   const under = (bases, file) => {
-    for (const prefix of bases) if (file.path.startsWith(prefix)) return true;
+    for (let index = 0; index < bases.length; index++) if (file.path.startsWith(bases[index])) return true;
     return false;
   };
   const packagesPrefix = `${packagesPath}/`;
@@ -209,27 +211,35 @@ function readProject(model, root, projectFile, nested = false) {
   const projectModels = asRecord(asRecord(config.models)?.[project.name ?? ""]) ?? void 0;
   const enabledByProject = (file) => {
     if (!projectModels) return void 0;
-    const base = modelPaths.find((path26) => file.path.startsWith(`${path26}/`));
-    if (base === void 0) return void 0;
+    let prefix;
+    for (let index = 0; index < modelFolderPrefixes.length && prefix === void 0; index++) if (file.path.startsWith(modelFolderPrefixes[index])) prefix = modelFolderPrefixes[index];
+    if (prefix === void 0) return void 0;
     let node = projectModels;
     let enabled = enabledOf(node);
-    for (const part of dirOf(file.path.slice(base.length + 1)).split("/").filter(Boolean)) {
-      node = asRecord(node?.[part]);
-      if (!node) break;
-      enabled = enabledOf(node) ?? enabled;
+    const folders = dirOf(file.path.slice(prefix.length));
+    for (let start2 = 0; start2 < folders.length; ) {
+      const slash = folders.indexOf("/", start2);
+      const end = slash === -1 ? folders.length : slash;
+      if (end > start2) {
+        node = asRecord(node?.[folders.slice(start2, end)]);
+        if (!node) break;
+        enabled = enabledOf(node) ?? enabled;
+      }
+      start2 = end + 1;
     }
     return enabled;
   };
   const yamlEnabled = /* @__PURE__ */ new Map();
   const yamlNodes = [];
   const propertyBases = prefixes([...modelPaths, ...seedPaths, ...snapshotPaths, ...analysisPaths, ...macroPaths, ...testPaths]);
+  const modelFolderPrefixes = modelPaths.map((path26) => `${path26}/`);
   const modelPrefixes = prefixes(modelPaths);
   const seedPrefixes = prefixes(seedPaths);
   const snapshotPrefixes = prefixes(snapshotPaths);
   const analysisPrefixes = prefixes(analysisPaths);
   const testPrefixes = prefixes(testPaths);
-  for (const file of tree.files.values()) {
-    if (inPackages(file) || file.path === projectFile.path) continue;
+  tree.files.forEach((file) => {
+    if (inPackages(file) || file.path === projectFile.path) return;
     if ((file.path.endsWith(".yml") || file.path.endsWith(".yaml")) && under(propertyBases, file)) {
       const doc = asRecord(file.documents[0]?.value);
       for (const source of asArray(doc?.sources)) {
@@ -255,15 +265,15 @@ function readProject(model, root, projectFile, nested = false) {
         if (name3 !== void 0 && asRecord(node)?.relation !== void 0) yamlNodes.push({ kind: "snapshot", name: name3, file, offsets: void 0, enabled: enabledOf(asRecord(asRecord(node)?.config)) ?? true, declaredOnly: true });
       }
     }
-  }
+  });
   const addNode = (node) => {
     const list = project.nodes.get(node.name);
     if (list) list.push(node);
     else project.nodes.set(node.name, [node]);
   };
   for (const node of yamlNodes) addNode(node);
-  for (const file of tree.files.values()) {
-    if (inPackages(file) || !under(propertyBases, file)) continue;
+  tree.files.forEach((file) => {
+    if (inPackages(file) || !under(propertyBases, file)) return;
     const base = file.path.slice(file.path.lastIndexOf("/") + 1);
     const sql = base.endsWith(".sql");
     if (under(modelPrefixes, file) && (sql || base.endsWith(".py"))) {
@@ -287,7 +297,7 @@ function readProject(model, root, projectFile, nested = false) {
     } else if (under(testPrefixes, file) && base.endsWith(".sql") && !file.path.includes("/generic/") && !file.path.includes("/fixtures/")) {
       project.sql.push(scanSql(file, "test"));
     }
-  }
+  });
   if (!nested) {
     for (const name3 of ["packages.yml", "dependencies.yml"]) {
       const file = tree.files.get(join(dir, name3));
@@ -354,8 +364,9 @@ function skipSpaces(text, at, end) {
 }
 function scanSql(file, kind, stripped) {
   const text = stripped ?? stripJinjaComments(file.text ?? "");
-  const out2 = { file, kind, calls: [], dynamic: 0 };
+  const out2 = { file, kind, calls: NO_CALLS, dynamic: 0 };
   if (!text.includes("ref") && !text.includes("source")) return out2;
+  scratch.calls = 0;
   const next = { ref: -2, source: -2 };
   let from = 0;
   for (; ; ) {
@@ -368,11 +379,13 @@ function scanSql(file, kind, stripped) {
       continue;
     }
     from = close + 2;
-    scanBlock(text, open, from, next, out2);
+    out2.dynamic += scanBlock(text, open, from, next);
   }
+  if (scratch.calls > 0) out2.calls = scratchCalls.slice(0, scratch.calls);
   return out2;
 }
-function scanBlock(text, start2, end, next, out2) {
+function scanBlock(text, start2, end, next) {
+  let dynamic = 0;
   let from = start2;
   for (; ; ) {
     if (next.ref !== -1 && next.ref < from) next.ref = text.indexOf("ref", from);
@@ -380,7 +393,7 @@ function scanBlock(text, start2, end, next, out2) {
     const { ref, source } = next;
     const at = ref === -1 || source !== -1 && source < ref ? source : ref;
     const fn = at === ref ? "ref" : "source";
-    if (at === -1 || at + fn.length > end) return;
+    if (at === -1 || at + fn.length > end) return dynamic;
     const before = at > start2 ? text.charCodeAt(at - 1) : -1;
     const paren = skipSpaces(text, at + fn.length, end);
     if (before !== -1 && (isWord(before) || before === 46) || paren >= end || text.charCodeAt(paren) !== 40) {
@@ -388,7 +401,7 @@ function scanBlock(text, start2, end, next, out2) {
       continue;
     }
     from = paren + 1;
-    const args2 = [];
+    scratch.args = 0;
     let cursor = paren + 1;
     let literal = true;
     for (; ; ) {
@@ -402,7 +415,7 @@ function scanBlock(text, start2, end, next, out2) {
         literal = false;
         break;
       }
-      args2.push(text.slice(quoteAt + 1, closing));
+      scratchArgs[scratch.args++] = text.slice(quoteAt + 1, closing);
       cursor = skipSpaces(text, closing + 1, end);
       if (cursor < end && text.charCodeAt(cursor) === 44) {
         cursor++;
@@ -420,14 +433,14 @@ function scanBlock(text, start2, end, next, out2) {
       }
       break;
     }
-    if (!literal || cursor >= end || text.charCodeAt(cursor) !== 41 || args2.length === 0) {
-      out2.dynamic++;
+    if (!literal || cursor >= end || text.charCodeAt(cursor) !== 41 || scratch.args === 0) {
+      dynamic++;
       continue;
     }
-    out2.calls.push({ fn, args: args2, offsets: [at, cursor + 1] });
+    scratchCalls[scratch.calls++] = { fn, args: scratchArgs.slice(0, scratch.args), offsets: [at, cursor + 1] };
   }
 }
-var cache, RAW_BLOCK;
+var cache, RAW_BLOCK, NO_CALLS, scratchCalls, scratchArgs, scratch;
 var init_project = __esm({
   "src/dbt/project.ts"() {
     "use strict";
@@ -435,6 +448,10 @@ var init_project = __esm({
     init_values();
     cache = /* @__PURE__ */ new WeakMap();
     RAW_BLOCK = /\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g;
+    NO_CALLS = [];
+    scratchCalls = [];
+    scratchArgs = [];
+    scratch = { calls: 0, args: 0 };
   }
 });
 
@@ -479,10 +496,12 @@ var init_dbt_duplicate_model = __esm({
         }
       },
       check(ctx) {
-        for (const project of dbtProjects(ctx.model)) {
+        const projects = dbtProjects(ctx.model);
+        for (let projectIndex = 0; projectIndex < projects.length; projectIndex++) {
+          const project = projects[projectIndex];
           const unknown = [];
-          for (const [name3, nodes] of project.nodes) {
-            if (nodes.length < 2) continue;
+          project.nodes.forEach((nodes, name3) => {
+            if (nodes.length < 2) return;
             for (const kind of ["model", "seed", "snapshot"]) {
               const copies = nodes.filter((node) => node.kind === kind && !node.declaredOnly);
               if (copies.length > 1 && copies.some((node) => node.enabled === "unknown")) {
@@ -496,7 +515,7 @@ var init_dbt_duplicate_model = __esm({
                 ctx.report({ file: later.file, ...later.offsets ? { offsets: later.offsets } : {}, messageId: "duplicate", data: { kind, name: name3, first: first2.file.path } });
               }
             }
-          }
+          });
           if (unknown.length > 0) {
             ctx.model.note({ message: `dbt project ${project.name ?? project.dir}: ${unknown.sort().join(", ")} defined more than once, where Jinja sets whether a copy is enabled; not checked for duplicates.`, file: project.projectFile.absPath });
           }
@@ -561,6 +580,15 @@ function modelName(path26) {
   const base = path26.includes("\n") ? path26.replace(/^.*\//, "") : path26.slice(path26.lastIndexOf("/") + 1);
   return base.endsWith(".sql") ? base.slice(0, -4) : base;
 }
+function nodeOfFile(nodes, file) {
+  if (nodes === void 0) return void 0;
+  for (let index = 0; index < nodes.length; index++) if (nodes[index].file === file) return nodes[index];
+  return void 0;
+}
+function someEnabled(nodes, enabled) {
+  for (let index = 0; index < nodes.length; index++) if (nodes[index].enabled === enabled) return true;
+  return false;
+}
 function hasSource(project, source) {
   return project.sources.get(source) ?? [...project.packages.values()].map((pkg) => pkg.sources.get(source)).find((tables) => tables !== void 0);
 }
@@ -618,25 +646,30 @@ var init_dbt_ref = __esm({
         }
       },
       check(ctx) {
-        for (const project of dbtProjects(ctx.model)) {
+        const report = (sql, call, messageId, data) => ctx.report({ file: sql.file, offsets: call.offsets, messageId: sql.kind === "test" && messageId !== "arity" ? "testMissing" : messageId, data: { call: call.args.map((arg) => `'${arg}'`).join(", "), ...data } });
+        const projects = dbtProjects(ctx.model);
+        for (let projectIndex = 0; projectIndex < projects.length; projectIndex++) {
+          const project = projects[projectIndex];
           const packagesUnknown = project.declaredPackages > 0 && project.packages.size === 0;
           let skipped2 = 0;
           let skippedJinja = 0;
-          for (const sql of project.sql) {
-            const own3 = sql.kind === "model" ? (project.nodes.get(modelName(sql.file.path)) ?? []).find((node) => node.file === sql.file) : void 0;
+          for (let sqlIndex = 0; sqlIndex < project.sql.length; sqlIndex++) {
+            const sql = project.sql[sqlIndex];
+            const own3 = sql.kind === "model" ? nodeOfFile(project.nodes.get(modelName(sql.file.path)), sql.file) : void 0;
             if (own3?.enabled === false) continue;
             if (own3?.enabled === "unknown") {
               skippedJinja += sql.calls.length;
               continue;
             }
-            for (const call of sql.calls) {
-              const report = (messageId, data) => ctx.report({ file: sql.file, offsets: call.offsets, messageId: sql.kind === "test" && messageId !== "arity" ? "testMissing" : messageId, data: { call: call.args.map((arg) => `'${arg}'`).join(", "), ...data } });
+            for (let callIndex = 0; callIndex < sql.calls.length; callIndex++) {
+              const call = sql.calls[callIndex];
               if (call.fn === "ref") {
                 if (call.args.length > 2) {
-                  report("arity", { fn: "ref", expected: "one or two", count: call.args.length });
+                  report(sql, call, "arity", { fn: "ref", expected: "one or two", count: call.args.length });
                   continue;
                 }
-                const [first2, second] = call.args;
+                const first2 = call.args[0];
+                const second = call.args[1];
                 const pkg = second === void 0 ? void 0 : first2;
                 const name3 = second ?? first2;
                 const found = candidates(project, name3, pkg);
@@ -645,28 +678,29 @@ var init_dbt_ref = __esm({
                   continue;
                 }
                 if (found.length === 0) {
-                  report("missingRef", { name: name3, where: pkg === void 0 ? "" : ` in package ${pkg}` });
+                  report(sql, call, "missingRef", { name: name3, where: pkg === void 0 ? "" : ` in package ${pkg}` });
                   continue;
                 }
-                if (found.some((node) => node.enabled === true)) continue;
-                if (found.some((node) => node.enabled === "unknown")) {
+                if (someEnabled(found, true)) continue;
+                if (someEnabled(found, "unknown")) {
                   skippedJinja++;
                   continue;
                 }
                 const disabled = found[0];
-                report("disabledRef", { name: name3, kind: disabled.kind, file: disabled.file.path });
+                report(sql, call, "disabledRef", { name: name3, kind: disabled.kind, file: disabled.file.path });
                 continue;
               }
               if (call.args.length !== 2) {
-                report("arity", { fn: "source", expected: "two", count: call.args.length });
+                report(sql, call, "arity", { fn: "source", expected: "two", count: call.args.length });
                 continue;
               }
-              const [source, table] = call.args;
+              const source = call.args[0];
+              const table = call.args[1];
               const tables = hasSource(project, source);
               if (!tables) {
                 if (packagesUnknown) skipped2++;
-                else report("missingSource", { source, table });
-              } else if (!tables.has(table)) report("missingTable", { source, table });
+                else report(sql, call, "missingSource", { source, table });
+              } else if (!tables.has(table)) report(sql, call, "missingTable", { source, table });
             }
           }
           if (skipped2 + skippedJinja > 0) {
@@ -29254,6 +29288,9 @@ function attributeAt(block, at) {
   if (mode === TEXT) return { name: name3, textOffsets: pair(at + 2) };
   return { name: name3, nameOffsets: pair(at + 2), textOffsets: pair(at + 4), value: block[at + 6] };
 }
+function attributeValueAt(block, at) {
+  return block[at + 1] === VALUE ? block[at + 6] : void 0;
+}
 function attributeValueOf(block, name3) {
   for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
     if (block[at] === name3 && block[at + 1] === VALUE) return block[at + 6];
@@ -29285,12 +29322,15 @@ function callList(calls) {
   for (const call of calls) {
     if (!CALLS_READ.has(call.name)) continue;
     out2.push(call.name, call.offsets[0], call.offsets[1], call.args.length);
-    for (const arg of call.args) out2.push(staticExpr(arg));
+    for (const arg of call.args) {
+      const value = staticValue(arg);
+      out2.push(arg.offsets[0], arg.offsets[1], value.kind === "other" ? ARG_OTHER : JSON.stringify(value));
+    }
   }
   return out2;
 }
 function nextCall(calls, at) {
-  return at + 4 + calls[at + 3];
+  return at + 4 + ARG_ENTRIES * calls[at + 3];
 }
 function callNameAt(calls, at) {
   return calls[at];
@@ -29298,8 +29338,21 @@ function callNameAt(calls, at) {
 function callOffsetsAt(calls, at) {
   return [calls[at + 1], calls[at + 2]];
 }
+function callArgCountAt(calls, at) {
+  return calls[at + 3];
+}
+function callArgOffsetsAt(calls, at, index) {
+  if (index >= calls[at + 3]) return void 0;
+  const entry = at + 4 + ARG_ENTRIES * index;
+  return [calls[entry], calls[entry + 1]];
+}
 function callArgAt(calls, at, index) {
-  return index < calls[at + 3] ? calls[at + 4 + index] : void 0;
+  if (index >= calls[at + 3]) return void 0;
+  const entry = at + 4 + ARG_ENTRIES * index;
+  const encoded = calls[entry + 2];
+  const value = encoded === ARG_OTHER ? { kind: "other" } : JSON.parse(encoded);
+  value.offsets = [calls[entry], calls[entry + 1]];
+  return value;
 }
 function staticExpr(expr) {
   return { ...staticValue(expr), offsets: expr.offsets };
@@ -29354,7 +29407,7 @@ function referenceList(traversals) {
   }
   return out2;
 }
-var NAME, PLACE, TEXT, VALUE, NESTED_READ, CALLS_READ, DECLARED_ROOTS;
+var NAME, PLACE, TEXT, VALUE, TEXT_MODE, NESTED_READ, CALLS_READ, ARG_OTHER, ARG_ENTRIES, DECLARED_ROOTS;
 var init_hcl_facts = __esm({
   "src/terraform/hcl-facts.ts"() {
     "use strict";
@@ -29363,8 +29416,11 @@ var init_hcl_facts = __esm({
     PLACE = 1;
     TEXT = 2;
     VALUE = 3;
+    TEXT_MODE = TEXT;
     NESTED_READ = /* @__PURE__ */ new Set(["terraform"]);
     CALLS_READ = /* @__PURE__ */ new Set([...FILE_FUNCTIONS, "fileset", "fileexists", "try", "can"]);
+    ARG_OTHER = "";
+    ARG_ENTRIES = 3;
     DECLARED_ROOTS = /* @__PURE__ */ new Set(["var", "local", "module"]);
   }
 });
@@ -34352,11 +34408,15 @@ function factsWithJs(text) {
 }
 function hclNeedsTreeSitter(texts) {
   let needed = false;
-  for (const text of texts) if (!factsByText.has(text) && factsWithJs(text) === void 0) needed = true;
+  for (let index = 0; index < texts.length; index++) {
+    const text = texts[index];
+    if (!factsByText.has(text) && factsWithJs(text) === void 0) needed = true;
+  }
   return needed;
 }
 function parseHclThrough(cache7, texts) {
-  for (const text of texts) {
+  for (let index = 0; index < texts.length; index++) {
+    const text = texts[index];
     const cached = cache7.values(text)?.[0];
     if (cached !== void 0) {
       fromJs.add(cached);
@@ -34684,48 +34744,49 @@ function build2(model) {
   const parsedFiles2 = /* @__PURE__ */ new Map();
   const childDirs = /* @__PURE__ */ new Set();
   let unparsed = false;
-  const parsedText = /* @__PURE__ */ new Map();
   const folders = [];
   const readTargets = /* @__PURE__ */ new Set();
   for (const root of model.roots) {
-    const tree = model.rootFiles(root);
-    for (const [dir, files] of tree.filesIn) {
+    for (const [dir, files] of model.rootFiles(root).filesIn) {
       let config;
-      for (const file of files) if (isHclFile(file.path)) (config ??= []).push(file);
+      for (let index = 0; index < files.length; index++) {
+        const file = files[index];
+        if (isHclFile(file.path)) (config ??= []).push(file);
+      }
       if (!config) continue;
       const paths = { byText: /* @__PURE__ */ new Map() };
-      folders.push({ root, dir, files, config, paths });
+      const facts = [];
+      folders.push({ root, dir, files, config, facts, paths });
       const module2 = { dir };
-      for (const file of config) {
-        const text = file.text;
-        if (text === void 0) continue;
-        const hcl = hclFacts(text);
-        parsedText.set(file, hcl);
+      for (let index = 0; index < config.length; index++) {
+        const text = config[index].text;
+        const hcl = text === void 0 ? void 0 : hclFacts(text);
+        facts.push(hcl);
         const calls = hcl?.calls;
         if (calls === void 0) continue;
         for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
           if (!FILE_FUNCTIONS.has(callNameAt(calls, at))) continue;
-          const target = pathOf(paths, callArgAt(calls, at, 0), text, module2);
+          const target = pathOf(paths, calls, at, text, module2);
           if (target.status === "resolved" && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
       }
     }
   }
   const rootPaths = /* @__PURE__ */ new Map();
-  for (const { root, dir, files, config: allConfig, paths } of folders) {
-    const config = readTargets.size === 0 ? allConfig : allConfig.filter((file) => !readTargets.has(`${root.dir}\0${file.path}`));
-    if (config.length === 0) continue;
+  for (let folderIndex = 0; folderIndex < folders.length; folderIndex++) {
+    const { root, dir, files, config, facts, paths } = folders[folderIndex];
+    if (readTargets.size > 0 && config.every((file) => readTargets.has(`${root.dir}\0${file.path}`))) continue;
     const module2 = {
       root,
       dir,
       files: [],
       complete: true,
-      variables: /* @__PURE__ */ new Map(),
-      outputs: /* @__PURE__ */ new Map(),
-      locals: /* @__PURE__ */ new Map(),
-      resources: /* @__PURE__ */ new Map(),
-      data: /* @__PURE__ */ new Map(),
-      modules: /* @__PURE__ */ new Map(),
+      variables: new Declarations(),
+      outputs: new Declarations(),
+      locals: new Declarations(),
+      resources: new Declarations(),
+      data: new Declarations(),
+      modules: new Declarations(),
       requiredProviders: /* @__PURE__ */ new Map(),
       backends: [],
       children: []
@@ -34734,13 +34795,15 @@ function build2(model) {
       module2.complete = false;
       module2.incompleteReason = "it has .tf.json files, which are not read";
     }
-    for (const file of config) {
+    for (let index = 0; index < config.length; index++) {
+      const file = config[index];
+      if (readTargets.size > 0 && readTargets.has(`${root.dir}\0${file.path}`)) continue;
       if (file.text === void 0) {
         module2.complete = false;
         module2.incompleteReason ??= `${file.path} was not read`;
         continue;
       }
-      const hcl = parsedText.get(file);
+      const hcl = facts[index];
       if (!hcl) {
         unparsed = true;
         module2.complete = false;
@@ -34783,29 +34846,32 @@ function build2(model) {
     at: (root, dir) => byKey.get(`${root.dir}\0${dir}`),
     isChild,
     parsed: (file) => parsedFiles2.get(file),
-    staticPath(module2, file, arg) {
+    staticPath(module2, file, at) {
       const paths = rootPaths.get(module2);
-      if (!paths) return resolveStaticPath(arg, module2, isChild(module2.root, module2.dir));
-      return pathOf(paths, arg, file.file.text, module2);
+      if (!paths) return resolveStaticPath(callArgAt(file.hcl.calls, at, 0), module2, isChild(module2.root, module2.dir));
+      return pathOf(paths, file.hcl.calls, at, file.file.text, module2);
     }
   };
 }
-function pathOf(paths, arg, text, module2) {
-  if (arg === void 0) return resolveStaticPath(arg, module2, false);
-  const [start2, end] = arg.offsets;
+function pathOf(paths, calls, at, text, module2) {
+  if (callArgCountAt(calls, at) === 0) return resolveStaticPath(void 0, module2, false);
+  const start2 = calls[at + 4];
+  const end = calls[at + 5];
   const last = paths.last;
   if (last !== void 0 && last.written.length === end - start2 && text.startsWith(last.written, start2)) return last.target;
   const written2 = text.slice(start2, end);
   let target = paths.byText.get(written2);
   if (target === void 0) {
-    target = resolveStaticPath(arg, module2, false);
+    target = resolveStaticPath(callArgAt(calls, at, 0), module2, false);
     paths.byText.set(written2, target);
   }
   paths.last = { written: written2, target };
   return target;
 }
 function collect(module2, file) {
-  for (const block of file.hcl.blocks) {
+  const blocks = file.hcl.blocks;
+  for (let blockIndex = 0; blockIndex < blocks.length; blockIndex++) {
+    const block = blocks[blockIndex];
     const type2 = blockTypeOf(block);
     const first2 = labelOf(block, 0);
     switch (type2) {
@@ -34816,28 +34882,25 @@ function collect(module2, file) {
         for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
           const name3 = block[at];
           if (name3 === "default") required = false;
-          else if (name3 === "type" && typeText === void 0) {
-            const { textOffsets } = attributeAt(block, at);
-            if (textOffsets !== void 0) typeText = file.file.text.slice(textOffsets[0], textOffsets[1]);
-          }
+          else if (name3 === "type" && typeText === void 0 && block[at + 1] === TEXT_MODE) typeText = file.file.text.slice(block[at + 2], block[at + 3]);
         }
-        push(module2.variables, first2, new Variable(first2, file, block, required, typeText));
+        module2.variables.add(first2, new Variable(first2, file, block, required, typeText));
         break;
       }
       case "output":
-        if (first2 !== void 0) push(module2.outputs, first2, new Declaration("output", first2, file, block, LABEL_START));
+        if (first2 !== void 0) module2.outputs.add(first2, new Declaration("output", first2, file, block, LABEL_START));
         break;
       case "resource":
       case "data": {
         const second = labelOf(block, 1);
         if (first2 === void 0 || second === void 0) break;
         const name3 = `${first2}.${second}`;
-        push(type2 === "resource" ? module2.resources : module2.data, name3, new Declaration(type2, name3, file, block, LABEL_START));
+        (type2 === "resource" ? module2.resources : module2.data).add(name3, new Declaration(type2, name3, file, block, LABEL_START));
         break;
       }
       case "module": {
         if (first2 === void 0) break;
-        push(module2.modules, first2, new Declaration("module", first2, file, block, LABEL_START));
+        module2.modules.add(first2, new Declaration("module", first2, file, block, LABEL_START));
         const source = staticString(attributeValueOf(block, "source"));
         if (source !== void 0 && (source.startsWith("./") || source.startsWith("../"))) {
           const child = resolvePath(module2.dir, source);
@@ -34849,7 +34912,7 @@ function collect(module2, file) {
         for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
           const name3 = block[at];
           if (typeof name3 !== "string") continue;
-          push(module2.locals, name3, new Declaration("local", name3, file, block, at + 2));
+          module2.locals.add(name3, new Declaration("local", name3, file, block, at + 2));
         }
         break;
       case "terraform":
@@ -34863,7 +34926,7 @@ function collect(module2, file) {
           for (let innerAt = entriesStart(inner); innerAt < inner.length; innerAt = nextEntry(inner, innerAt)) {
             const name3 = inner[innerAt];
             if (typeof name3 !== "string") continue;
-            const value = attributeAt(inner, innerAt).value;
+            const value = attributeValueAt(inner, innerAt);
             const source = value?.kind === "object" ? staticString(value.items.find((item) => item.key === "source")?.value) : void 0;
             module2.requiredProviders.set(name3, { source });
           }
@@ -34874,7 +34937,7 @@ function collect(module2, file) {
     }
   }
 }
-var Declaration, Variable, LABEL_START, unknownNotes, cache3, NO_MODULES;
+var Declaration, Variable, Declarations, LABEL_START, unknownNotes, cache3, NO_MODULES;
 var init_modules = __esm({
   "src/terraform/modules.ts"() {
     "use strict";
@@ -34908,6 +34971,29 @@ var init_modules = __esm({
       required;
       type;
     };
+    Declarations = class extends Map {
+      add(name3, decl) {
+        const known = this.get(name3);
+        if (known === void 0) this.set(name3, decl);
+        else if (Array.isArray(known)) known.push(decl);
+        else this.set(name3, [known, decl]);
+      }
+      /** The declarations of a name, in the order of the module's files (a new list for a name declared once). */
+      list(name3) {
+        const known = this.get(name3);
+        return known === void 0 ? void 0 : Array.isArray(known) ? known : [known];
+      }
+      /** Each name with its declarations, in the order names were first declared (a new list for a name declared once). */
+      forEachName(callback) {
+        this.forEach((known, name3) => callback(Array.isArray(known) ? known : [known], name3));
+      }
+      /** Each name declared more than once, with its declarations, in the order names were first declared. */
+      forEachDuplicate(callback) {
+        this.forEach((known, name3) => {
+          if (Array.isArray(known)) callback(known, name3);
+        });
+      }
+    };
     LABEL_START = 5;
     unknownNotes = /* @__PURE__ */ new WeakMap();
     cache3 = /* @__PURE__ */ new WeakMap();
@@ -34917,7 +35003,7 @@ var init_modules = __esm({
       at: () => void 0,
       isChild: () => false,
       parsed: () => void 0,
-      staticPath: (module2, _file, arg) => resolveStaticPath(arg, module2, false)
+      staticPath: (module2, file, at) => resolveStaticPath(callArgAt(file.hcl.calls, at, 0), module2, false)
     };
   }
 });
@@ -34951,9 +35037,15 @@ var init_hcl_syntax = __esm({
         }
       },
       check(ctx) {
-        for (const module2 of terraformIndex(ctx.model).modules) {
-          for (const { file, hcl } of module2.files) {
-            for (const error of hcl.errors) ctx.report({ file, offsets: error.offsets, messageId: "syntax", data: { problem: error.message } });
+        const modules = terraformIndex(ctx.model).modules;
+        for (let moduleIndex = 0; moduleIndex < modules.length; moduleIndex++) {
+          const files = modules[moduleIndex].files;
+          for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
+            const { file, hcl } = files[fileIndex];
+            for (let index = 0; index < hcl.errors.length; index++) {
+              const error = hcl.errors[index];
+              ctx.report({ file, offsets: error.offsets, messageId: "syntax", data: { problem: error.message } });
+            }
           }
         }
       }
@@ -39789,7 +39881,10 @@ ${SOPS_BLOCK}` }
 // rules/terraform-duplicate-name.ts
 function shadowedFiles(module2) {
   const shadowed = /* @__PURE__ */ new Set();
-  for (const file of module2.files) if (file.file.path.endsWith(".tofu")) shadowed.add(`${file.file.path.slice(0, -5)}.tf`);
+  for (let index = 0; index < module2.files.length; index++) {
+    const path26 = module2.files[index].file.path;
+    if (path26.endsWith(".tofu")) shadowed.add(`${path26.slice(0, -5)}.tf`);
+  }
   return shadowed;
 }
 var WHAT, terraform_duplicate_name_default;
@@ -39842,22 +39937,24 @@ var init_terraform_duplicate_name = __esm({
         }
       },
       check(ctx) {
-        for (const module2 of terraformIndex(ctx.model).modules) {
+        const modules = terraformIndex(ctx.model).modules;
+        for (let moduleIndex = 0; moduleIndex < modules.length; moduleIndex++) {
+          const module2 = modules[moduleIndex];
           if (skipUnknownModule(ctx.model, module2)) continue;
           const shadowed = shadowedFiles(module2);
-          for (const map2 of [module2.variables, module2.outputs, module2.locals, module2.resources, module2.data, module2.modules]) {
-            for (const decls of map2.values()) {
-              if (decls.length < 2) continue;
+          const maps = [module2.variables, module2.outputs, module2.locals, module2.resources, module2.data, module2.modules];
+          for (let mapIndex = 0; mapIndex < maps.length; mapIndex++) {
+            maps[mapIndex].forEachDuplicate((decls) => {
               const name3 = decls[0].name;
               const loaded6 = decls.filter((decl) => !decl.file.override && !shadowed.has(decl.file.file.path));
               const first2 = loaded6[0];
-              if (!first2) continue;
+              if (!first2) return;
               for (const later of loaded6.slice(1)) {
                 const line = first2.file.file.lineCounter.linePos(first2.offsets[0]).line;
                 const kind = later.kind === "data" ? "data source" : later.kind === "module" ? "module call" : later.kind === "local" ? "local value" : later.kind;
                 ctx.report({ file: later.file.file, offsets: later.offsets, messageId: "duplicate", data: { kind, name: name3, first: first2.file.file.path, line, what: WHAT[later.kind] } });
               }
-            }
+            });
           }
         }
       }
@@ -39866,6 +39963,9 @@ var init_terraform_duplicate_name = __esm({
 });
 
 // rules/terraform-file-path.ts
+function inBranch(branches, offsets) {
+  return branches.some(([start2, end]) => start2 <= offsets[0] && offsets[1] <= end);
+}
 var terraform_file_path_default;
 var init_terraform_file_path = __esm({
   "rules/terraform-file-path.ts"() {
@@ -39915,32 +40015,32 @@ var init_terraform_file_path = __esm({
       },
       check(ctx) {
         const index = terraformIndex(ctx.model);
-        for (const module2 of index.modules) {
+        for (let moduleIndex = 0; moduleIndex < index.modules.length; moduleIndex++) {
+          const module2 = index.modules[moduleIndex];
           const tree = ctx.model.rootFiles(module2.root);
           const isChild = index.isChild(module2.root, module2.dir);
           const probed = /* @__PURE__ */ new Set();
-          for (const file of module2.files) {
-            const calls = file.hcl.calls;
+          for (let fileIndex = 0; fileIndex < module2.files.length; fileIndex++) {
+            const calls = module2.files[fileIndex].hcl.calls;
             for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
               if (callNameAt(calls, at) !== "fileexists") continue;
               const target = resolveStaticPath(callArgAt(calls, at, 0), module2, isChild);
               if (target.status !== "unknown") probed.add(target.status === "resolved" ? target.path : `\0${target.written}`);
             }
           }
-          for (const file of module2.files) {
+          for (let fileIndex = 0; fileIndex < module2.files.length; fileIndex++) {
+            const file = module2.files[fileIndex];
             const calls = file.hcl.calls;
             let guards;
             for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
               const fn = callNameAt(calls, at);
               if (fn === "try" || fn === "can") (guards ??= []).push(callOffsetsAt(calls, at));
             }
-            const inBranch = (offsets) => file.hcl.branches.some(([start2, end]) => start2 <= offsets[0] && offsets[1] <= end);
             for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
               const fn = callNameAt(calls, at);
               const reads = FILE_FUNCTIONS.has(fn);
               if (!reads && fn !== "fileset") continue;
-              const arg = callArgAt(calls, at, 0);
-              const target = reads ? index.staticPath(module2, file, arg) : resolveStaticPath(arg, module2, isChild);
+              const target = reads ? index.staticPath(module2, file, at) : resolveStaticPath(callArgAt(calls, at, 0), module2, isChild);
               if (target.status === "unknown") continue;
               const callStart = calls[at + 1];
               const callEnd = calls[at + 2];
@@ -39951,14 +40051,14 @@ var init_terraform_file_path = __esm({
               if (fn !== "fileset" && target.status === "resolved" && tree.files.has(target.path)) continue;
               const data = { fn, written: JSON.stringify(target.written), repo: module2.root.name };
               const call = callOffsetsAt(calls, at);
-              const offsets = arg?.offsets ?? call;
+              const offsets = callArgOffsetsAt(calls, at, 0) ?? call;
               if (target.status === "outside") {
                 ctx.report({ file: file.file, offsets, messageId: "outside", data });
                 continue;
               }
               const shown = target.path === "" ? "." : target.path;
               if (fn !== "fileset") {
-                const messageId = tree.dirs.has(target.path) ? "directory" : inBranch(call) ? "missingInBranch" : "missing";
+                const messageId = tree.dirs.has(target.path) ? "directory" : inBranch(file.hcl.branches, call) ? "missingInBranch" : "missing";
                 ctx.report({ file: file.file, offsets, messageId, data: { ...data, path: shown } });
                 continue;
               }
@@ -40062,12 +40162,17 @@ var init_terraform_required_provider = __esm({
         }
       },
       check(ctx) {
-        for (const module2 of terraformIndex(ctx.model).modules) {
+        const modules = terraformIndex(ctx.model).modules;
+        for (let moduleIndex = 0; moduleIndex < modules.length; moduleIndex++) {
+          const module2 = modules[moduleIndex];
           if (skipUnknownModule(ctx.model, module2)) continue;
           if (!module2.complete) continue;
           const firstUse = /* @__PURE__ */ new Map();
-          for (const file of module2.files) {
-            for (const block of file.hcl.blocks) {
+          for (let fileIndex = 0; fileIndex < module2.files.length; fileIndex++) {
+            const file = module2.files[fileIndex];
+            const blocks = file.hcl.blocks;
+            for (let blockIndex = 0; blockIndex < blocks.length; blockIndex++) {
+              const block = blocks[blockIndex];
               const label = labelOf(block, 0);
               if (label === void 0) continue;
               const type2 = blockTypeOf(block);
@@ -40140,18 +40245,22 @@ var init_terraform_undeclared_reference = __esm({
         }
       },
       check(ctx) {
-        for (const module2 of terraformIndex(ctx.model).modules) {
+        const all = terraformIndex(ctx.model).modules;
+        for (let moduleIndex = 0; moduleIndex < all.length; moduleIndex++) {
+          const module2 = all[moduleIndex];
           if (skipUnknownModule(ctx.model, module2)) continue;
           if (!module2.complete) {
             if (module2.incompleteReason) ctx.model.note({ message: `References in the Terraform module ${module2.root.name}/${module2.dir || "."} were not checked: ${module2.incompleteReason}.` });
             continue;
           }
           const { variables, locals, modules } = module2;
-          for (const file of module2.files) {
+          for (let fileIndex = 0; fileIndex < module2.files.length; fileIndex++) {
+            const file = module2.files[fileIndex];
             let addressBlocks;
-            for (const block of file.hcl.blocks) {
-              const type2 = blockTypeOf(block);
-              if (type2 === "moved" || type2 === "removed") (addressBlocks ??= []).push(blockOffsetsOf(block));
+            const blocks = file.hcl.blocks;
+            for (let blockIndex = 0; blockIndex < blocks.length; blockIndex++) {
+              const type2 = blockTypeOf(blocks[blockIndex]);
+              if (type2 === "moved" || type2 === "removed") (addressBlocks ??= []).push(blockOffsetsOf(blocks[blockIndex]));
             }
             const references = file.hcl.references;
             for (let index = 0; index + 3 < references.length; index += 4) {
@@ -40697,7 +40806,7 @@ var init_terraform_variables = __esm({
           const provided = new Set(inputs.map((input) => input.name));
           const terraformName = describeObject(resource);
           const declaration = (name3) => {
-            const decls = module2.variables.get(name3) ?? [];
+            const decls = module2.variables.list(name3) ?? [];
             return decls.find((decl) => !decl.file.override) ?? decls[0];
           };
           if (unknown !== void 0) {
@@ -40705,13 +40814,13 @@ var init_terraform_variables = __esm({
           } else {
             const sources = describeSources(spec);
             const varsFromPath = asArray(spec.varsFrom).length > 0 ? ["spec", "varsFrom", 0, "name"] : asArray(spec.vars).length > 0 ? ["spec", "vars"] : ["spec", "path"];
-            for (const [name3, decls] of module2.variables) {
-              if (provided.has(name3) || decls.some((decl2) => !decl2.required)) continue;
+            module2.variables.forEachName((decls, name3) => {
+              if (provided.has(name3) || decls.some((decl2) => !decl2.required)) return;
               const decl = declaration(name3);
-              if (!decl) continue;
+              if (!decl) return;
               ctx.report({ file: decl.file.file, offsets: decl.offsets, messageId: "requiredMissing", data: { variable: name3, terraform: terraformName, sources } });
               ctx.report({ resource, path: varsFromPath, messageId: "requiredMissingHere", data: { variable: name3, module: where2, terraform: terraformName, sources } });
-            }
+            });
           }
           const unlisted = /* @__PURE__ */ new Map();
           for (const input of inputs) {
@@ -52948,7 +53057,7 @@ var init_parse_cache = __esm({
     import_node_path13 = __toESM2(require("node:path"), 1);
     import_node_url3 = require("node:url");
     PARSE_CACHE_FORMAT = "gitops-lint parse cache 1; js-yaml 4.3.2 core+merge";
-    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 4" };
+    KIND_FORMAT = { yaml: "yaml", hcl: "hcl facts 5" };
   }
 });
 

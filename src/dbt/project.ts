@@ -80,7 +80,11 @@ function findProjects(model: Model): DbtProject[] {
   const projects: DbtProject[] = [];
   // Every file of the workspace is asked, once: a string test, no regex, no copy of the list.
   let projectFiles: Map<Root, SourceFile[]> | undefined;
-  for (const file of model.files) {
+  // Indexed loops and `Map.forEach` over the workspace's files (here and in `readProject`): in
+  // unoptimised code (most runs) each `for…of` step allocates an iterator result.
+  const files = model.files;
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index] as SourceFile;
     if (!file.path.endsWith('dbt_project.yml') || (file.path !== 'dbt_project.yml' && !file.path.endsWith('/dbt_project.yml'))) continue;
     projectFiles ??= new Map();
     const list = projectFiles.get(file.root);
@@ -147,7 +151,7 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
   // Folder prefixes, made once (every file of the root is tested against them).
   const prefixes = (bases: string[]): string[] => bases.map((base) => (base === '' ? '' : `${base}/`));
   const under = (bases: string[], file: SourceFile): boolean => {
-    for (const prefix of bases) if (file.path.startsWith(prefix)) return true;
+    for (let index = 0; index < bases.length; index++) if (file.path.startsWith(bases[index] as string)) return true;
     return false;
   };
   const packagesPrefix = `${packagesPath}/`;
@@ -157,14 +161,22 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
   const enabledByProject = (file: SourceFile): Enabled | undefined => {
     // dbt_project.yml `models: <project>: <folder>: +enabled: false`, most specific folder wins.
     if (!projectModels) return undefined;
-    const base = modelPaths.find((path) => file.path.startsWith(`${path}/`));
-    if (base === undefined) return undefined;
+    let prefix: string | undefined;
+    for (let index = 0; index < modelFolderPrefixes.length && prefix === undefined; index++) if (file.path.startsWith(modelFolderPrefixes[index] as string)) prefix = modelFolderPrefixes[index];
+    if (prefix === undefined) return undefined;
     let node: Record<string, unknown> | undefined = projectModels;
     let enabled = enabledOf(node);
-    for (const part of dirOf(file.path.slice(base.length + 1)).split('/').filter(Boolean)) {
-      node = asRecord(node?.[part]);
-      if (!node) break;
-      enabled = enabledOf(node) ?? enabled;
+    // The folders below the model path, one at a time (`dirOf(…).split('/')` without its empty parts).
+    const folders = dirOf(file.path.slice(prefix.length));
+    for (let start = 0; start < folders.length;) {
+      const slash = folders.indexOf('/', start);
+      const end = slash === -1 ? folders.length : slash;
+      if (end > start) {
+        node = asRecord(node?.[folders.slice(start, end)]);
+        if (!node) break;
+        enabled = enabledOf(node) ?? enabled;
+      }
+      start = end + 1;
     }
     return enabled;
   };
@@ -172,13 +184,15 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
   const yamlEnabled = new Map<string, Enabled>();
   const yamlNodes: DbtNode[] = [];
   const propertyBases = prefixes([...modelPaths, ...seedPaths, ...snapshotPaths, ...analysisPaths, ...macroPaths, ...testPaths]);
+  // `${path}/` for each model path (`enabledByProject`), as `modelPaths.find` tested them.
+  const modelFolderPrefixes = modelPaths.map((path) => `${path}/`);
   const modelPrefixes = prefixes(modelPaths);
   const seedPrefixes = prefixes(seedPaths);
   const snapshotPrefixes = prefixes(snapshotPaths);
   const analysisPrefixes = prefixes(analysisPaths);
   const testPrefixes = prefixes(testPaths);
-  for (const file of tree.files.values()) {
-    if (inPackages(file) || file.path === projectFile.path) continue;
+  tree.files.forEach((file) => {
+    if (inPackages(file) || file.path === projectFile.path) return;
     if ((file.path.endsWith('.yml') || file.path.endsWith('.yaml')) && under(propertyBases, file)) {
       const doc = asRecord(file.documents[0]?.value);
       for (const source of asArray(doc?.sources)) {
@@ -206,7 +220,7 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
         if (name !== undefined && asRecord(node)?.relation !== undefined) yamlNodes.push({ kind: 'snapshot', name, file, offsets: undefined, enabled: enabledOf(asRecord(asRecord(node)?.config)) ?? true, declaredOnly: true });
       }
     }
-  }
+  });
 
   const addNode = (node: DbtNode): void => {
     const list = project.nodes.get(node.name);
@@ -214,9 +228,9 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
     else project.nodes.set(node.name, [node]);
   };
   for (const node of yamlNodes) addNode(node);
-  for (const file of tree.files.values()) {
+  tree.files.forEach((file) => {
     // The property bases hold every node folder: the rest of the repository is passed over at once.
-    if (inPackages(file) || !under(propertyBases, file)) continue;
+    if (inPackages(file) || !under(propertyBases, file)) return;
     const base = file.path.slice(file.path.lastIndexOf('/') + 1);
     const sql = base.endsWith('.sql');
     if (under(modelPrefixes, file) && (sql || base.endsWith('.py'))) {
@@ -241,7 +255,7 @@ function readProject(model: Model, root: Root, projectFile: SourceFile, nested =
     } else if (under(testPrefixes, file) && base.endsWith('.sql') && !file.path.includes('/generic/') && !file.path.includes('/fixtures/')) {
       project.sql.push(scanSql(file, 'test'));
     }
-  }
+  });
 
   if (!nested) {
     for (const name of ['packages.yml', 'dependencies.yml']) {
@@ -347,9 +361,14 @@ function skipSpaces(text: string, at: number, end: number): number {
  */
 export function scanSql(file: SourceFile, kind: DbtSqlFile['kind'], stripped?: string): DbtSqlFile {
   const text = stripped ?? stripJinjaComments(file.text ?? '');
-  const out: DbtSqlFile = { file, kind, calls: [], dynamic: 0 };
+  const out: DbtSqlFile = { file, kind, calls: NO_CALLS, dynamic: 0 };
   // Most SQL outside models holds no call at all.
   if (!text.includes('ref') && !text.includes('source')) return out;
+  // Calls are gathered in a list kept for the process and copied out at their number: a list
+  // pushed onto from empty keeps room for ~17 entries, and every SQL file keeps its list (and
+  // every call its arguments) for the run. (Not emptied with `length = 0`, which drops the
+  // list's room: `scratch.count` says how many entries are this file's.)
+  scratch.calls = 0;
   // Where the next `ref` and `source` are (searched again only once passed: a file with many
   // blocks is not searched to its end for each).
   const next = { ref: -2, source: -2 };
@@ -364,13 +383,29 @@ export function scanSql(file: SourceFile, kind: DbtSqlFile['kind'], stripped?: s
       continue;
     }
     from = close + 2;
-    scanBlock(text, open, from, next, out);
+    out.dynamic += scanBlock(text, open, from, next);
   }
+  if (scratch.calls > 0) out.calls = scratchCalls.slice(0, scratch.calls);
   return out;
 }
 
-/** The calls of the block `[start, end)` of `text`; `next` holds the next `ref` and `source` found (-1: none left, -2: not searched yet). */
-function scanBlock(text: string, start: number, end: number, next: { ref: number; source: number }, out: DbtSqlFile): void {
+/** The calls of a file without any (shared: never appended to). */
+const NO_CALLS: DbtCall[] = [];
+/**
+ * `scanSql`'s calls and `scanBlock`'s arguments while they scan a file (lists for the process:
+ * the scan is synchronous), and how many entries of each are the current ones.
+ */
+const scratchCalls: DbtCall[] = [];
+const scratchArgs: string[] = [];
+const scratch = { calls: 0, args: 0 };
+
+/**
+ * The calls of the block `[start, end)` of `text`, appended to `calls`; the number of calls
+ * with arguments that are not all string literals. `next` holds the next `ref` and `source`
+ * found (-1: none left, -2: not searched yet).
+ */
+function scanBlock(text: string, start: number, end: number, next: { ref: number; source: number }): number {
+  let dynamic = 0;
   let from = start;
   for (;;) {
     if (next.ref !== -1 && next.ref < from) next.ref = text.indexOf('ref', from);
@@ -378,7 +413,7 @@ function scanBlock(text: string, start: number, end: number, next: { ref: number
     const { ref, source } = next;
     const at = ref === -1 || (source !== -1 && source < ref) ? source : ref;
     const fn = at === ref ? 'ref' : 'source';
-    if (at === -1 || at + fn.length > end) return;
+    if (at === -1 || at + fn.length > end) return dynamic;
     const before = at > start ? text.charCodeAt(at - 1) : -1;
     const paren = skipSpaces(text, at + fn.length, end);
     if ((before !== -1 && (isWord(before) || before === 46)) || paren >= end || text.charCodeAt(paren) !== 40) {
@@ -386,7 +421,7 @@ function scanBlock(text: string, start: number, end: number, next: { ref: number
       continue;
     }
     from = paren + 1;
-    const args: string[] = [];
+    scratch.args = 0;
     let cursor = paren + 1;
     let literal = true;
     for (;;) {
@@ -400,7 +435,7 @@ function scanBlock(text: string, start: number, end: number, next: { ref: number
         literal = false;
         break;
       }
-      args.push(text.slice(quoteAt + 1, closing));
+      scratchArgs[scratch.args++] = text.slice(quoteAt + 1, closing);
       cursor = skipSpaces(text, closing + 1, end);
       if (cursor < end && text.charCodeAt(cursor) === 44) {
         cursor++;
@@ -419,10 +454,10 @@ function scanBlock(text: string, start: number, end: number, next: { ref: number
       }
       break;
     }
-    if (!literal || cursor >= end || text.charCodeAt(cursor) !== 41 || args.length === 0) {
-      out.dynamic++;
+    if (!literal || cursor >= end || text.charCodeAt(cursor) !== 41 || scratch.args === 0) {
+      dynamic++;
       continue;
     }
-    out.calls.push({ fn, args, offsets: [at, cursor + 1] });
+    scratchCalls[scratch.calls++] = { fn, args: scratchArgs.slice(0, scratch.args), offsets: [at, cursor + 1] };
   }
 }

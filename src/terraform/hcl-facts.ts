@@ -81,6 +81,8 @@ const PLACE = 1;
 const TEXT = 2;
 /** The name, its start and end, the value text's start and end, and the static part of the value. */
 const VALUE = 3;
+/** The mode of an entry that keeps the start and end of its value's text right after the mode (a variable's `type`). */
+export const TEXT_MODE = TEXT;
 
 /** Blocks whose nested blocks the checks read: `terraform` (its `backend`, `cloud` and `required_providers`). */
 const NESTED_READ = new Set(['terraform']);
@@ -150,6 +152,11 @@ export function attributeAt(block: HclFactsBlockRecord, at: number): HclFactsAtt
   return { name, nameOffsets: pair(at + 2), textOffsets: pair(at + 4), value: block[at + 6] as HclStaticExpr };
 }
 
+/** The static value of the attribute entry at `at`, when the facts keep it (`readOf`: the attributes whose value is read). */
+export function attributeValueAt(block: HclFactsBlockRecord, at: number): HclStaticExpr | undefined {
+  return block[at + 1] === VALUE ? (block[at + 6] as HclStaticExpr) : undefined;
+}
+
 /** The static value of the attribute `name` of a block, when the facts keep it (`readOf`). */
 export function attributeValueOf(block: HclFactsBlockRecord, name: string): HclStaticExpr | undefined {
   for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
@@ -211,8 +218,17 @@ export interface HclFactsCall {
   offsets: Offsets;
 }
 
-/** `HclFacts.calls`: per call, name, start, end, argument count, then the arguments. */
-export type HclFactsCallList = Array<string | number | HclStaticExpr>;
+/**
+ * `HclFacts.calls`: per call, name, start, end, argument count, then per argument its start, its
+ * end and its static part without offsets as JSON text (`ARG_OTHER`, `''`, for anything computed).
+ */
+export type HclFactsCallList = Array<string | number>;
+
+/** The encoded static part of an argument that is computed (`{ kind: 'other' }`): most arguments of `try`/`can`. */
+const ARG_OTHER = '';
+
+/** Entries per argument in a call list: start, end, encoded static part. */
+const ARG_ENTRIES = 3;
 
 /** The flat call list of a file's calls: those named in `CALLS_READ`. */
 function callList(calls: HclFile['calls']): HclFactsCallList {
@@ -220,14 +236,17 @@ function callList(calls: HclFile['calls']): HclFactsCallList {
   for (const call of calls) {
     if (!CALLS_READ.has(call.name)) continue;
     out.push(call.name, call.offsets[0], call.offsets[1], call.args.length);
-    for (const arg of call.args) out.push(staticExpr(arg));
+    for (const arg of call.args) {
+      const value = staticValue(arg);
+      out.push(arg.offsets[0], arg.offsets[1], value.kind === 'other' ? ARG_OTHER : JSON.stringify(value));
+    }
   }
   return out;
 }
 
 /** Where the call after the one at `at` starts in a call list (`calls.length` after the last). */
 export function nextCall(calls: HclFactsCallList, at: number): number {
-  return at + 4 + (calls[at + 3] as number);
+  return at + 4 + ARG_ENTRIES * (calls[at + 3] as number);
 }
 
 /** The name of the call at `at`. */
@@ -240,9 +259,29 @@ export function callOffsetsAt(calls: HclFactsCallList, at: number): Offsets {
   return [calls[at + 1] as number, calls[at + 2] as number];
 }
 
-/** The static part of argument `index` (from 0) of the call at `at`, if it has one. */
+/** The number of arguments of the call at `at`. */
+export function callArgCountAt(calls: HclFactsCallList, at: number): number {
+  return calls[at + 3] as number;
+}
+
+/** Where argument `index` (from 0) of the call at `at` is written (a new pair), if it has one. */
+export function callArgOffsetsAt(calls: HclFactsCallList, at: number, index: number): Offsets | undefined {
+  if (index >= (calls[at + 3] as number)) return undefined;
+  const entry = at + 4 + ARG_ENTRIES * index;
+  return [calls[entry] as number, calls[entry + 1] as number];
+}
+
+/**
+ * The static part of argument `index` (from 0) of the call at `at`, if it has one: a new object,
+ * decoded from the list (the checks read it only when a path is not resolved yet, or reported).
+ */
 export function callArgAt(calls: HclFactsCallList, at: number, index: number): HclStaticExpr | undefined {
-  return index < (calls[at + 3] as number) ? (calls[at + 4 + index] as HclStaticExpr) : undefined;
+  if (index >= (calls[at + 3] as number)) return undefined;
+  const entry = at + 4 + ARG_ENTRIES * index;
+  const encoded = calls[entry + 2] as string;
+  const value = (encoded === ARG_OTHER ? { kind: 'other' } : JSON.parse(encoded)) as HclStaticExpr;
+  value.offsets = [calls[entry] as number, calls[entry + 1] as number];
+  return value;
 }
 
 /** A file's calls decoded, one object each (tests, and checks that report). */
@@ -250,7 +289,9 @@ export function callsOf(facts: Pick<HclFacts, 'calls'>): HclFactsCall[] {
   const out: HclFactsCall[] = [];
   const calls = facts.calls;
   for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
-    out.push({ name: callNameAt(calls, at), args: calls.slice(at + 4, nextCall(calls, at)) as HclStaticExpr[], offsets: callOffsetsAt(calls, at) });
+    const args: HclStaticExpr[] = [];
+    for (let index = 0; index < (calls[at + 3] as number); index++) args.push(callArgAt(calls, at, index) as HclStaticExpr);
+    out.push({ name: callNameAt(calls, at), args, offsets: callOffsetsAt(calls, at) });
   }
   return out;
 }
@@ -265,9 +306,10 @@ export interface HclFacts {
   errors: HclSyntaxError[];
   /**
    * The calls named in `CALLS_READ`, in source order, as one flat list: per call its name, start,
-   * end, the number of its arguments and the static part of each (read with `nextCall`,
-   * `callArgAt`, `callOffsetsAt`, or decoded with `callsOf`). Flat, not an object, an argument
-   * list and a pair per call: a module reads a file in many of its files.
+   * end, the number of its arguments and per argument its start, end and static part as JSON
+   * text (read with `nextCall`, `callArgAt`, `callArgOffsetsAt`, `callOffsetsAt`, or decoded with
+   * `callsOf`). Flat, not an object, an argument list and a pair per call, and an argument's
+   * static part one string until a check decodes it: a module reads a file in many of its files.
    */
   calls: HclFactsCallList;
   /**

@@ -5,12 +5,12 @@
  */
 import type { Model } from '../model/model.js';
 import type { Root, SourceFile } from '../model/workspace.js';
-import { dirOf, push, resolvePath } from '../engine/collections.js';
+import { dirOf, resolvePath } from '../engine/collections.js';
 import { FILE_FUNCTIONS, resolveStaticPath, type StaticPath } from './files.js';
 import { hclFacts, hclParserLoadError, type HclExpr, type Offsets } from './hcl.js';
 import {
-  attributeAt, attributeValueOf, blockOf, blockTypeOf, callArgAt, callNameAt, entriesStart, labelOf, nextCall, nextEntry,
-  type HclFacts, type HclFactsBlock, type HclFactsBlockRecord, type HclStaticExpr, type HclStaticValue,
+  attributeValueAt, attributeValueOf, blockOf, blockTypeOf, callArgAt, callArgCountAt, callNameAt, entriesStart, labelOf, nextCall, nextEntry, TEXT_MODE,
+  type HclFacts, type HclFactsBlock, type HclFactsBlockRecord, type HclFactsCallList, type HclStaticValue,
 } from './hcl-facts.js';
 
 /** Below a `.terraform/` cache folder (providers, downloaded modules). */
@@ -98,6 +98,42 @@ class Variable extends Declaration implements TfVariable {
   }
 }
 
+/**
+ * A module's declarations of one kind by name. A name declared once (nearly all) maps to its
+ * declaration itself, not to a list of one: every list is kept for the run (on issue 14's
+ * validate bench ~2,900 of them), and only `terraform-duplicate-name` needs more than one.
+ * A `Map` itself, so `has` and `size` are the built-ins (`terraform-undeclared-reference` asks
+ * `has` for every reference, mostly in code V8 has not optimised, where a method of our own
+ * would be one more call each); read the declarations with `list`, `forEachName` and
+ * `forEachDuplicate`, not with `get` and `forEach`, which give a declaration or a list.
+ */
+export class Declarations<T extends TfDecl> extends Map<string, T | T[]> {
+  add(name: string, decl: T): void {
+    const known = this.get(name);
+    if (known === undefined) this.set(name, decl);
+    else if (Array.isArray(known)) known.push(decl);
+    else this.set(name, [known, decl]);
+  }
+
+  /** The declarations of a name, in the order of the module's files (a new list for a name declared once). */
+  list(name: string): readonly T[] | undefined {
+    const known = this.get(name);
+    return known === undefined ? undefined : Array.isArray(known) ? known : [known];
+  }
+
+  /** Each name with its declarations, in the order names were first declared (a new list for a name declared once). */
+  forEachName(callback: (decls: readonly T[], name: string) => void): void {
+    this.forEach((known, name) => callback(Array.isArray(known) ? known : [known], name));
+  }
+
+  /** Each name declared more than once, with its declarations, in the order names were first declared. */
+  forEachDuplicate(callback: (decls: readonly T[], name: string) => void): void {
+    this.forEach((known, name) => {
+      if (Array.isArray(known)) callback(known, name);
+    });
+  }
+}
+
 /** Where the first label's start is in a block's record (hcl-facts.ts). */
 const LABEL_START = 5;
 
@@ -110,12 +146,12 @@ export interface TfModule {
   complete: boolean;
   /** Why it is incomplete, for notes. */
   incompleteReason?: string;
-  variables: Map<string, TfVariable[]>;
-  outputs: Map<string, TfDecl[]>;
-  locals: Map<string, TfDecl[]>;
-  resources: Map<string, TfDecl[]>;
-  data: Map<string, TfDecl[]>;
-  modules: Map<string, TfDecl[]>;
+  variables: Declarations<TfVariable>;
+  outputs: Declarations<TfDecl>;
+  locals: Declarations<TfDecl>;
+  resources: Declarations<TfDecl>;
+  data: Declarations<TfDecl>;
+  modules: Declarations<TfDecl>;
   /** `required_providers` entries by local name, with the `source` when written. */
   requiredProviders: Map<string, { source: string | undefined }>;
   /** `backend` and `cloud` blocks inside `terraform` blocks. */
@@ -140,11 +176,11 @@ export interface TerraformIndex {
    */
   known(module: TfModule): boolean;
   /**
-   * Where a file function call of one of the module's files reads, given its first argument
-   * (`resolveStaticPath`, with the module's folder and whether a module of its root calls it),
-   * resolved once per folder and argument text.
+   * Where the file function call at `at` of a file's call list (`file.hcl.calls`) reads, given
+   * its first argument (`resolveStaticPath`, with the module's folder and whether a module of its
+   * root calls it), resolved once per folder and argument text.
    */
-  staticPath(module: TfModule, file: TfFile, arg: HclStaticExpr | undefined): StaticPath;
+  staticPath(module: TfModule, file: TfFile, at: number): StaticPath;
 }
 
 /**
@@ -185,7 +221,7 @@ const NO_MODULES: TerraformIndex = {
   at: () => undefined,
   isChild: () => false,
   parsed: () => undefined,
-  staticPath: (module, _file, arg) => resolveStaticPath(arg, module, false),
+  staticPath: (module, file, at) => resolveStaticPath(callArgAt(file.hcl.calls, at, 0), module, false),
 };
 
 /** The string value of an expression when it is a literal or a template of literal text only. */
@@ -204,44 +240,50 @@ function build(model: Model): TerraformIndex {
   let unparsed = false;
   // Parse every configuration file first: a `.tf` file that a module reads with templatefile()
   // or file() (`templates/backend.tf` with `%{ if }` directives) is an input, not configuration.
-  const parsedText = new Map<SourceFile, HclFacts | undefined>();
-  const folders: Array<{ root: Root; dir: string; files: readonly SourceFile[]; config: SourceFile[]; paths: FolderPaths }> = [];
+  // Indexed loops and `Map.forEach` here and in `collect`: until V8 optimises them (most runs
+  // end before), a `for…of` step allocates an iterator result and a destructuring an iterator,
+  // garbage that made the index build the largest allocator of the validate stage's rules.
+  const folders: Folder[] = [];
   const readTargets = new Set<string>();
+  // The roots and folders are few: a `for…of` here costs little (and keeps this one function
+  // whose loop V8 compiles on stack), unlike one per file, block, call or declaration.
   for (const root of model.roots) {
-    const tree = model.rootFiles(root);
-    for (const [dir, files] of tree.filesIn) {
+    for (const [dir, files] of model.rootFiles(root).filesIn) {
       let config: SourceFile[] | undefined;
-      for (const file of files) if (isHclFile(file.path)) (config ??= []).push(file);
+      for (let index = 0; index < files.length; index++) {
+        const file = files[index] as SourceFile;
+        if (isHclFile(file.path)) (config ??= []).push(file);
+      }
       if (!config) continue;
       // Where the file functions of this folder read, as if it were a root module (the usual
       // case), by the argument's text (`pathOf`); terraform-file-path asks again through
       // `staticPath` and gets these.
       const paths: FolderPaths = { byText: new Map() };
-      folders.push({ root, dir, files, config, paths });
+      const facts: Array<HclFacts | undefined> = [];
+      folders.push({ root, dir, files, config, facts, paths });
       const module = { dir };
-      for (const file of config) {
-        const text = file.text;
-        if (text === undefined) continue;
-        const hcl = hclFacts(text);
-        parsedText.set(file, hcl);
+      for (let index = 0; index < config.length; index++) {
+        const text = (config[index] as SourceFile).text;
+        const hcl = text === undefined ? undefined : hclFacts(text);
+        facts.push(hcl);
         const calls = hcl?.calls;
         if (calls === undefined) continue;
         for (let at = 0; at < calls.length; at = nextCall(calls, at)) {
           if (!FILE_FUNCTIONS.has(callNameAt(calls, at))) continue;
           // Relative paths as if this were a root module: generous, it only ever skips files.
-          const target = pathOf(paths, callArgAt(calls, at, 0), text, module);
+          const target = pathOf(paths, calls, at, text as string, module);
           if (target.status === 'resolved' && isHclFile(target.path)) readTargets.add(`${root.dir}\0${target.path}`);
         }
       }
     }
   }
   const rootPaths = new Map<TfModule, FolderPaths>();
-  for (const { root, dir, files, config: allConfig, paths } of folders) {
-    const config = readTargets.size === 0 ? allConfig : allConfig.filter((file) => !readTargets.has(`${root.dir}\0${file.path}`));
-    if (config.length === 0) continue;
+  for (let folderIndex = 0; folderIndex < folders.length; folderIndex++) {
+    const { root, dir, files, config, facts, paths } = folders[folderIndex] as Folder;
+    if (readTargets.size > 0 && config.every((file) => readTargets.has(`${root.dir}\0${file.path}`))) continue;
     const module: TfModule = {
-      root, dir, files: [], complete: true, variables: new Map(), outputs: new Map(), locals: new Map(), resources: new Map(),
-      data: new Map(), modules: new Map(), requiredProviders: new Map(), backends: [], children: [],
+      root, dir, files: [], complete: true, variables: new Declarations(), outputs: new Declarations(), locals: new Declarations(), resources: new Declarations(),
+      data: new Declarations(), modules: new Declarations(), requiredProviders: new Map(), backends: [], children: [],
     };
     if (files.some((file) => isJsonConfig(file.path))) {
       module.complete = false;
@@ -249,13 +291,16 @@ function build(model: Model): TerraformIndex {
     }
     // OpenTofu loads `x.tofu` instead of `x.tf` when both exist; Terraform ignores `.tofu`
     // files. Declarations in either count, so no reference is reported that one of them sees.
-    for (const file of config) {
+    for (let index = 0; index < config.length; index++) {
+      const file = config[index] as SourceFile;
+      // A file another module reads through a file function is that module's input.
+      if (readTargets.size > 0 && readTargets.has(`${root.dir}\0${file.path}`)) continue;
       if (file.text === undefined) {
         module.complete = false;
         module.incompleteReason ??= `${file.path} was not read`;
         continue;
       }
-      const hcl = parsedText.get(file);
+      const hcl = facts[index];
       if (!hcl) {
         unparsed = true;
         module.complete = false;
@@ -300,10 +345,10 @@ function build(model: Model): TerraformIndex {
     at: (root, dir) => byKey.get(`${root.dir}\0${dir}`),
     isChild,
     parsed: (file) => parsedFiles.get(file),
-    staticPath(module, file, arg) {
+    staticPath(module, file, at) {
       const paths = rootPaths.get(module);
-      if (!paths) return resolveStaticPath(arg, module, isChild(module.root, module.dir));
-      return pathOf(paths, arg, file.file.text as string, module);
+      if (!paths) return resolveStaticPath(callArgAt(file.hcl.calls, at, 0), module, isChild(module.root, module.dir));
+      return pathOf(paths, file.hcl.calls, at, file.file.text as string, module);
     },
   };
 }
@@ -314,20 +359,33 @@ function build(model: Model): TerraformIndex {
  * so the same path written in many files of a folder (`"${path.module}/files/policy.json"`)
  * is resolved once.
  */
-function pathOf(paths: FolderPaths, arg: HclStaticExpr | undefined, text: string, module: Pick<TfModule, 'dir'>): StaticPath {
-  if (arg === undefined) return resolveStaticPath(arg, module, false);
-  const [start, end] = arg.offsets;
+function pathOf(paths: FolderPaths, calls: HclFactsCallList, at: number, text: string, module: Pick<TfModule, 'dir'>): StaticPath {
+  // Read from the list in place (no pair, no destructuring: this runs for every call).
+  if (callArgCountAt(calls, at) === 0) return resolveStaticPath(undefined, module, false);
+  const start = calls[at + 4] as number;
+  const end = calls[at + 5] as number;
   // The argument the folder's last call had, compared in place (most calls of a folder repeat it).
   const last = paths.last;
   if (last !== undefined && last.written.length === end - start && text.startsWith(last.written, start)) return last.target;
   const written = text.slice(start, end);
   let target = paths.byText.get(written);
   if (target === undefined) {
-    target = resolveStaticPath(arg, module, false);
+    // Its static part is decoded only here (hcl-facts.ts `callArgAt`).
+    target = resolveStaticPath(callArgAt(calls, at, 0), module, false);
     paths.byText.set(written, target);
   }
   paths.last = { written, target };
   return target;
+}
+
+/** A folder with configuration files, and their facts in the same order (`undefined` for a file not read or not parsed). */
+interface Folder {
+  root: Root;
+  dir: string;
+  files: readonly SourceFile[];
+  config: SourceFile[];
+  facts: Array<HclFacts | undefined>;
+  paths: FolderPaths;
 }
 
 /** Where the file-function arguments of a folder point, by their text (`pathOf`). */
@@ -338,7 +396,9 @@ interface FolderPaths {
 
 function collect(module: TfModule, file: TfFile): void {
   // One walk over each block's record (hcl-facts.ts): no object per block, label or attribute.
-  for (const block of file.hcl.blocks) {
+  const blocks = file.hcl.blocks;
+  for (let blockIndex = 0; blockIndex < blocks.length; blockIndex++) {
+    const block = blocks[blockIndex] as HclFactsBlockRecord;
     const type = blockTypeOf(block);
     const first = labelOf(block, 0);
     switch (type) {
@@ -349,28 +409,26 @@ function collect(module: TfModule, file: TfFile): void {
         for (let at = entriesStart(block); at < block.length; at = nextEntry(block, at)) {
           const name = block[at];
           if (name === 'default') required = false;
-          else if (name === 'type' && typeText === undefined) {
-            const { textOffsets } = attributeAt(block, at);
-            if (textOffsets !== undefined) typeText = (file.file.text as string).slice(textOffsets[0], textOffsets[1]);
-          }
+          // A `type` keeps the start and end of its text after its name and mode (hcl-facts.ts).
+          else if (name === 'type' && typeText === undefined && block[at + 1] === TEXT_MODE) typeText = (file.file.text as string).slice(block[at + 2] as number, block[at + 3] as number);
         }
-        push(module.variables, first, new Variable(first, file, block, required, typeText));
+        module.variables.add(first, new Variable(first, file, block, required, typeText));
         break;
       }
       case 'output':
-        if (first !== undefined) push(module.outputs, first, new Declaration('output', first, file, block, LABEL_START));
+        if (first !== undefined) module.outputs.add(first, new Declaration('output', first, file, block, LABEL_START));
         break;
       case 'resource':
       case 'data': {
         const second = labelOf(block, 1);
         if (first === undefined || second === undefined) break;
         const name = `${first}.${second}`;
-        push(type === 'resource' ? module.resources : module.data, name, new Declaration(type, name, file, block, LABEL_START));
+        (type === 'resource' ? module.resources : module.data).add(name, new Declaration(type, name, file, block, LABEL_START));
         break;
       }
       case 'module': {
         if (first === undefined) break;
-        push(module.modules, first, new Declaration('module', first, file, block, LABEL_START));
+        module.modules.add(first, new Declaration('module', first, file, block, LABEL_START));
         const source = staticString(attributeValueOf(block, 'source'));
         if (source !== undefined && (source.startsWith('./') || source.startsWith('../'))) {
           const child = resolvePath(module.dir, source);
@@ -383,7 +441,7 @@ function collect(module: TfModule, file: TfFile): void {
           const name = block[at];
           if (typeof name !== 'string') continue;
           // A `locals` entry keeps where its name is written (mode PLACE: name, mode, start, end).
-          push(module.locals, name, new Declaration('local', name, file, block, at + 2));
+          module.locals.add(name, new Declaration('local', name, file, block, at + 2));
         }
         break;
       case 'terraform':
@@ -397,7 +455,7 @@ function collect(module: TfModule, file: TfFile): void {
           for (let innerAt = entriesStart(inner); innerAt < inner.length; innerAt = nextEntry(inner, innerAt)) {
             const name = inner[innerAt];
             if (typeof name !== 'string') continue;
-            const value = attributeAt(inner, innerAt).value;
+            const value = attributeValueAt(inner, innerAt);
             const source = value?.kind === 'object' ? staticString(value.items.find((item) => item.key === 'source')?.value) : undefined;
             // A bare version string (`aws = "~> 5.0"`, Terraform 0.12 style) implies hashicorp/<name>.
             module.requiredProviders.set(name, { source });

@@ -49,7 +49,7 @@ function codeIdentity(): string {
  * (src/terraform/hcl-facts.ts), whose layout this names (a change to it changes this too: a
  * run from the sources, whose code identity is this module's, must not read older entries).
  */
-const KIND_FORMAT: Record<ParseCacheKind, string> = { yaml: 'yaml', hcl: 'hcl facts 4' };
+const KIND_FORMAT: Record<ParseCacheKind, string> = { yaml: 'yaml', hcl: 'hcl facts 5' };
 
 /** The first line of a cache file of this kind, made by this build. */
 export function parseCacheFormat(kind: ParseCacheKind): string {

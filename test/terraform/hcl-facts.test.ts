@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveStaticPath } from '../../src/terraform/files.js';
-import { blocksOf, callsOf, hclFactsOf, referencesOf, staticExpr, typeOffsetsOf } from '../../src/terraform/hcl-facts.js';
+import { blocksOf, callArgAt, callArgOffsetsAt, callsOf, hclFactsOf, referencesOf, staticExpr, typeOffsetsOf } from '../../src/terraform/hcl-facts.js';
 import { loadHclParser, parseHclWithJs, parseHclWithTreeSitter, type HclExpr, type HclFile } from '../../src/terraform/hcl.js';
 import { staticString } from '../../src/terraform/modules.js';
 
@@ -199,8 +199,11 @@ describe('hclFactsOf', () => {
       // A local by the place of its name (mode 1).
       ['locals', span(text, 'locals')[0], text.length - 1, 0, 'p', 1, local[0], local[0] + 1],
     ]);
-    // name, start, end, argument count, then the static part of each argument.
-    expect(facts.calls).toStrictEqual(['file', ...call, 1, { kind: 'template', parts: [{ kind: 'traversal', root: 'path', attrs: ['module'] }, '/x.json'], offsets: arg }]);
+    // name, start, end, argument count, then per argument its start, end and static part as JSON text.
+    expect(facts.calls).toStrictEqual(['file', ...call, 1, ...arg, '{"kind":"template","parts":[{"kind":"traversal","root":"path","attrs":["module"]},"/x.json"]}']);
+    expect(callArgAt(facts.calls, 0, 0)).toStrictEqual({ kind: 'template', parts: [{ kind: 'traversal', root: 'path', attrs: ['module'] }, '/x.json'], offsets: arg });
+    expect(callArgOffsetsAt(facts.calls, 0, 0)).toStrictEqual(arg);
+    expect(callArgAt(facts.calls, 0, 1)).toBeUndefined();
     expect(JSON.parse(JSON.stringify(facts))).toStrictEqual(facts);
   });
 

@@ -137,11 +137,11 @@ describe('openParseCache', () => {
     }
   });
 
-  it('does not read HCL entries of earlier layouts (whole parsed files; facts with every place, a reference per object, a body per block) as facts', () => {
+  it('does not read HCL entries of earlier layouts (whole parsed files; facts with every place, a reference per object, a body per block, arguments as objects) as facts', () => {
     const file = scratchFile();
     mkdirSync(path.dirname(file), { recursive: true });
-    for (const layout of ['hcl', 'hcl facts 1', 'hcl facts 2', 'hcl facts 3']) {
-      const before = parseCacheFormat('hcl').replace('; hcl facts 4; ', `; ${layout}; `);
+    for (const layout of ['hcl', 'hcl facts 1', 'hcl facts 2', 'hcl facts 3', 'hcl facts 4']) {
+      const before = parseCacheFormat('hcl').replace('; hcl facts 5; ', `; ${layout}; `);
       expect(before).not.toBe(parseCacheFormat('hcl'));
       writeFileSync(file, `${before}\n2 2\nx\n[]`);
       const cache = openParseCache(file, 'hcl');
