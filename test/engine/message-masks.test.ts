@@ -116,6 +116,19 @@ describe('message masks without code frames', () => {
     }
   });
 
+  it("takes the short way with the full redaction's values for a key masked by its value, __proto__ and constructor keys, a Secret in a later document and a flow-style generator", () => {
+    // `existingSecret` names a Secret when its value is shaped like a name: the key's remembered role leaves the value to decide, each time.
+    const byValue = masksOf(lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: app', 'data:', '  a: "existingSecret=db-creds"', '  b: "existingSecret=Lynx+Memo+4437"', '  c: "existingSecret=db-creds"'));
+    expect(byValue).toEqual({ certain: ['Lynx+Memo+4437'], short: true });
+    // js-yaml keeps `__proto__` as an own key: the Secret under it is walked as the AST walks it.
+    const proto = masksOf(lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: app', 'data:', '  __proto__:', '    kind: Secret', '    stringData:', '      token: Lynx-Proto-4438', '  constructor: "token=Lynx-Ctor-4439"'));
+    expect(proto).toEqual({ certain: ['Lynx-Proto-4438', 'Lynx-Ctor-4439'], short: true });
+    const later = masksOf(lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: app', 'data:', '  mode: production', '---', 'apiVersion: v1', 'kind: Secret', 'metadata:', '  name: db', 'stringData:', '  password: Lynx-Later-4440'));
+    expect(later).toEqual({ certain: ['Lynx-Later-4440'], short: true });
+    const flow = masksOf(lines('apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'secretGenerator:', '  - {name: db, literals: [password=Lynx-Flow-4441]}'), undefined, 'deploy/kustomization.yaml');
+    expect(flow).toEqual({ certain: ['Lynx-Flow-4441'], short: true });
+  });
+
   it('certainNothing answers for plain values: strings with a sensitive part, a Secret at any depth, a generator', () => {
     expect(certainNothing({ env: [{ name: 'DB_PASSWORD', value: 'x' }], image: 'app:1.0.0' })).toBe(true);
     expect(certainNothing({ password: 'Lynx-Value-4432', list: ['--token', 'Lynx-Arg-4433'] })).toBe(true);
