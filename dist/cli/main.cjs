@@ -65797,7 +65797,8 @@ __export2(lint_session_exports, {
   LintWorker: () => LintWorker,
   WORKER_V8_FLAGS: () => WORKER_V8_FLAGS,
   YOUNG_GENERATION_MB: () => YOUNG_GENERATION_MB,
-  serveLintWorker: () => serveLintWorker
+  serveLintWorker: () => serveLintWorker,
+  workerFlagsKnown: () => workerFlagsKnown
 });
 function errorText(error) {
   return error instanceof Error ? error.stack ?? error.message : String(error);
@@ -65812,11 +65813,15 @@ function minorCollector() {
     return void 0;
   }
 }
+function workerFlagsKnown(v8Version = process.versions.v8) {
+  const major = Number.parseInt(v8Version, 10);
+  return major === 11 || major === 12;
+}
 function serveLintWorker() {
   const port = import_node_worker_threads.parentPort;
   if (import_node_worker_threads.isMainThread || !port) return;
   try {
-    (0, import_node_v8.setFlagsFromString)(WORKER_V8_FLAGS);
+    if (workerFlagsKnown()) (0, import_node_v8.setFlagsFromString)(WORKER_V8_FLAGS);
   } catch {
   }
   const session = new LintSession();

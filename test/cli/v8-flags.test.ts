@@ -15,6 +15,8 @@ interface Budget {
 
 const flags = createRequire(import.meta.url)('../../bin/v8-flags.js') as {
   v8Tuning(args: string[], set?: (flags: string) => boolean): Budget;
+  setFlags(flags: string, v8Version?: string): boolean;
+  KNOWN_V8_MAJORS: number[];
   DEFAULT_INTERRUPT_BUDGET: number;
   DEFAULT_INLINED_BYTECODE_CUMULATIVE: number;
   LARGE_RUN_YAML_FILES: number;
@@ -201,5 +203,33 @@ describe('the CLI tells its io what each root lists, before reading', () => {
     writeFileSync(path.join(app, 'apps/podinfo/new.yaml'), 'kind: ConfigMap\n');
     execFileSync('git', ['add', 'apps/podinfo/new.yaml'], { cwd: app });
     expect(await listed(['--staged', '-f', 'json'], app)).toEqual([['README.md', 'apps/podinfo/kustomization.yaml', 'apps/podinfo/new.yaml', 'apps/podinfo/release.yaml', 'infra/main.tf']]);
+  });
+});
+
+describe('the flags the bin sets', () => {
+  const all = () => {
+    const { budget: lint, set } = recorded([]);
+    lint.loaded();
+    lint.onFilesListed(yamlFiles(flags.LARGE_RUN_YAML_FILES));
+    lint.restore();
+    const { budget: server, set: serverSet } = recorded(['lsp', '--stdio']);
+    server.loaded();
+    server.restore();
+    return [...new Set([...set, ...serverSet])];
+  };
+
+  it('are all known to the running V8: it prints an unknown flag on stderr instead of throwing', () => {
+    expect(all()).toHaveLength(6);
+    const set = spawnSync(process.execPath, ['-e', `const v8 = require('node:v8'); for (const flag of ${JSON.stringify(all())}) v8.setFlagsFromString(flag);`], { encoding: 'utf8' });
+    expect(set.stderr).toBe('');
+    const unknown = spawnSync(process.execPath, ['-e', "require('node:v8').setFlagsFromString('--no-such-flag-of-v8')"], { encoding: 'utf8' });
+    expect(unknown.stderr).toContain('unrecognized flag');
+  });
+
+  it('are set only on the V8 majors they were measured on (Node 20 and 22), never on another', () => {
+    expect(flags.KNOWN_V8_MAJORS).toContain(Number.parseInt(process.versions.v8, 10));
+    expect(flags.setFlags('--interrupt-budget=67584', '13.6.233.10-node.24')).toBe(false);
+    expect(flags.setFlags('--interrupt-budget=67584', '10.2.154.26-node.30')).toBe(false);
+    expect(flags.setFlags(`--interrupt-budget=${flags.DEFAULT_INTERRUPT_BUDGET}`, process.versions.v8)).toBe(true);
   });
 });

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LintSession, LintWorker, type LintRequest } from '../../src/lsp/lint-session.js';
+import { spawnSync } from 'node:child_process';
+import { LintSession, LintWorker, WORKER_V8_FLAGS, workerFlagsKnown, type LintRequest } from '../../src/lsp/lint-session.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 /** The committed bundle: the worker loads it (`npm test` bundles first). */
@@ -61,5 +62,23 @@ describe('the language server lint worker', () => {
     const response = await worker.run({ roots: [dir], overrides: [], refresh: false, invalidations: [] });
     expect(response).toMatchObject({ kind: 'config', file: path.join(dir, '.gitops-lint.yaml') });
     expect(response).toEqual(await new LintSession().run({ roots: [dir], overrides: [], refresh: false, invalidations: [] }));
+  });
+});
+
+describe("the lint worker's V8 flags", () => {
+  it('are set only on the V8 majors they were measured on (Node 20 and 22)', () => {
+    expect(workerFlagsKnown('11.3.244.8-node.38')).toBe(true);
+    expect(workerFlagsKnown('12.4.254.21-node.33')).toBe(true);
+    expect(workerFlagsKnown('13.6.233.10-node.24')).toBe(false);
+    expect(workerFlagsKnown('10.2.154.26-node.30')).toBe(false);
+    expect(workerFlagsKnown(process.versions.v8)).toBe(true);
+  });
+
+  it("are flags the running V8 knows (V8 prints an unknown flag's name on stderr instead of throwing)", () => {
+    const set = spawnSync(process.execPath, ['-e', `require('node:v8').setFlagsFromString(${JSON.stringify(WORKER_V8_FLAGS)})`], { encoding: 'utf8' });
+    expect(set.stderr).toBe('');
+    const unknown = spawnSync(process.execPath, ['-e', "require('node:v8').setFlagsFromString('--no-such-flag-of-v8')"], { encoding: 'utf8' });
+    expect(unknown.status).toBe(0);
+    expect(unknown.stderr).toContain('unrecognized flag');
   });
 });
