@@ -65814,8 +65814,7 @@ function minorCollector() {
   }
 }
 function workerFlagsKnown(v8Version = process.versions.v8) {
-  const major = Number.parseInt(v8Version, 10);
-  return major === 11 || major === 12;
+  return Number.parseInt(v8Version, 10) === 11;
 }
 function serveLintWorker() {
   const port = import_node_worker_threads.parentPort;

@@ -218,13 +218,12 @@ function minorCollector(): (() => void) | undefined {
 export const WORKER_V8_FLAGS = '--no-allocation-site-pretenuring';
 
 /**
- * Whether this V8 is one the worker's flags were measured on (Node 20: V8 11; Node 22: V8 12,
- * as bin/v8-flags.js): V8 prints "unrecognized flag" on stderr for a flag it does not know
- * instead of throwing, so on another V8 the worker keeps V8's defaults.
+ * Whether this V8 is the one the worker's flags were measured on (V8 11, Node 20, as in
+ * bin/v8-flags.js): V8 prints "unrecognized flag" on stderr for a flag it does not know instead
+ * of throwing, so on another V8 the worker keeps V8's defaults.
  */
 export function workerFlagsKnown(v8Version = process.versions.v8): boolean {
-  const major = Number.parseInt(v8Version, 10);
-  return major === 11 || major === 12;
+  return Number.parseInt(v8Version, 10) === 11;
 }
 
 /** The worker's side: run what the main thread asks, one run at a time, in order. */
