@@ -34414,17 +34414,18 @@ function hclNeedsTreeSitter(texts) {
   }
   return needed;
 }
-function parseHclThrough(cache7, texts) {
+function parseHclThrough(cache7, texts, paths) {
   for (let index = 0; index < texts.length; index++) {
     const text = texts[index];
-    const cached = cache7.values(text)?.[0];
+    const path26 = paths?.[index];
+    const cached = cache7.values(text, path26)?.[0];
     if (cached !== void 0) {
       fromJs.add(cached);
       keep(text, cached);
       continue;
     }
     const facts = factsWithJs(text);
-    if (facts !== void 0) cache7.remember(text, [facts]);
+    if (facts !== void 0) cache7.remember(text, [facts], path26);
   }
 }
 function parseHclWithJs(text) {
@@ -54695,10 +54696,17 @@ function readThroughCaches(loaded6, hclFiles) {
   for (const entry of loaded6) {
     if (!entry.parseCache) continue;
     total ??= { hits: 0, misses: 0 };
-    const texts = hclFiles.filter((file) => file.root === entry.root).map((file) => file.text);
+    const texts = [];
+    const paths = [];
+    for (let index = 0; index < hclFiles.length; index++) {
+      const file = hclFiles[index];
+      if (file.root !== entry.root) continue;
+      texts.push(file.text);
+      paths.push(file.path);
+    }
     const hclCache = texts.length > 0 ? rootParseCache(entry.root.dir, "hcl") : void 0;
     if (hclCache) {
-      parseHclThrough(hclCache, texts);
+      parseHclThrough(hclCache, texts, paths);
       hclCache.save();
     }
     for (const stats of hclCache ? [entry.parseCache, hclCache.stats] : [entry.parseCache]) {

@@ -204,10 +204,18 @@ function readThroughCaches(loaded: ReadonlyArray<{ root: Root; parseCache?: Pars
   for (const entry of loaded) {
     if (!entry.parseCache) continue;
     total ??= { hits: 0, misses: 0 };
-    const texts = hclFiles.filter((file) => file.root === entry.root).map((file) => file.text as string);
+    const texts: string[] = [];
+    const paths: string[] = [];
+    for (let index = 0; index < hclFiles.length; index++) {
+      const file = hclFiles[index]!;
+      if (file.root !== entry.root) continue;
+      texts.push(file.text as string);
+      paths.push(file.path);
+    }
     const hclCache = texts.length > 0 ? rootParseCache(entry.root.dir, 'hcl') : undefined;
     if (hclCache) {
-      parseHclThrough(hclCache, texts);
+      // Looked up by path first (the text still decides): no stored text hashed.
+      parseHclThrough(hclCache, texts, paths);
       hclCache.save();
     }
     for (const stats of hclCache ? [entry.parseCache, hclCache.stats] : [entry.parseCache]) {

@@ -226,19 +226,23 @@ export function hclNeedsTreeSitter(texts: readonly string[]): boolean {
 /**
  * The facts of the texts the JS parser accepts, read from `cache` when an earlier run kept
  * them and kept there otherwise (src/workspace/parse-cache.ts); kept for `hclFacts` too.
- * Texts it does not accept are left to `hclNeedsTreeSitter`.
+ * Texts it does not accept are left to `hclNeedsTreeSitter`. `paths` (root-relative, one per
+ * text, when given) are where the cache looks first: an entry found by its file's path is
+ * compared with the text in one pass of memory compare, where a lookup by text hashes every
+ * stored text and every text asked (the texts decide either way).
  */
-export function parseHclThrough(cache: Pick<ParseCache, 'values' | 'remember'>, texts: readonly string[]): void {
+export function parseHclThrough(cache: Pick<ParseCache, 'values' | 'remember'>, texts: readonly string[], paths?: readonly string[]): void {
   for (let index = 0; index < texts.length; index++) {
     const text = texts[index] as string;
-    const cached = cache.values(text)?.[0] as HclFacts | undefined;
+    const path = paths?.[index];
+    const cached = cache.values(text, path)?.[0] as HclFacts | undefined;
     if (cached !== undefined) {
       fromJs.add(cached);
       keep(text, cached);
       continue;
     }
     const facts = factsWithJs(text);
-    if (facts !== undefined) cache.remember(text, [facts]);
+    if (facts !== undefined) cache.remember(text, [facts], path);
   }
 }
 

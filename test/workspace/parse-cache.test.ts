@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openParseCache, PARSE_CACHE_FORMAT, parseCacheFile, parseCacheFormat } from '../../src/workspace/parse-cache.js';
+import { hclFacts, parseHclThrough } from '../../src/terraform/hcl.js';
+import { labelOf } from '../../src/terraform/hcl-facts.js';
 import { runCli, tempRepo } from '../cli/temp-repo.js';
 
 const repoDir = path.join(import.meta.dirname, '..', '..');
@@ -246,5 +248,58 @@ describe('the CLI and the parse cache', () => {
     await runCli(['a', 'b'], dir);
     expect(readdirSync(path.join(dir, '.git', 'gitops-lint', 'parse-cache')).sort()).toEqual(['a.yaml', 'b.yaml']);
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
+  });
+});
+
+describe('the HCL parse cache by path (parseHclThrough)', () => {
+  const main = 'variable "region" {\n  type = string\n}\n';
+  const edited = 'variable "zone" {\n  type = string\n}\n';
+
+  it('keeps an entry under its file\'s path, finds it by path while the text is the same, and parses a changed text again', () => {
+    const file = scratchFile();
+    const first = openParseCache(file, 'hcl');
+    parseHclThrough(first, [main], ['infra/main.tf']);
+    expect(first.stats).toEqual({ hits: 0, misses: 1 });
+    first.save();
+    // The entry names its file: `<text length> <facts length> <path length>` then the path last.
+    const saved = readFileSync(file, 'utf8');
+    expect(saved).toContain(`${main.length} `);
+    expect(saved.endsWith('infra/main.tf')).toBe(true);
+
+    const same = openParseCache(file, 'hcl');
+    parseHclThrough(same, [main], ['infra/main.tf']);
+    expect(same.stats).toEqual({ hits: 1, misses: 0 });
+
+    const changed = openParseCache(file, 'hcl');
+    parseHclThrough(changed, [edited], ['infra/main.tf']);
+    expect(changed.stats).toEqual({ hits: 0, misses: 1 });
+    expect(labelOf(hclFacts(edited)!.blocks[0]!, 0)).toBe('zone');
+    expect(labelOf(hclFacts(main)!.blocks[0]!, 0)).toBe('region');
+  });
+
+  it('finds a renamed file by its text, and keeps it under the new path from then on', () => {
+    const file = scratchFile();
+    const first = openParseCache(file, 'hcl');
+    parseHclThrough(first, [main], ['infra/main.tf']);
+    first.save();
+    const renamed = openParseCache(file, 'hcl');
+    parseHclThrough(renamed, [main], ['infra/variables.tf']);
+    expect(renamed.stats).toEqual({ hits: 1, misses: 0 });
+    renamed.save();
+    expect(readFileSync(file, 'utf8').endsWith('infra/variables.tf')).toBe(true);
+    const again = openParseCache(file, 'hcl');
+    parseHclThrough(again, [main], ['infra/variables.tf']);
+    expect(again.stats).toEqual({ hits: 1, misses: 0 });
+  });
+
+  it('reads entries an earlier build kept by text only (no path)', () => {
+    const file = scratchFile();
+    const first = openParseCache(file, 'hcl');
+    parseHclThrough(first, [main]);
+    first.save();
+    expect(readFileSync(file, 'utf8').endsWith('infra/main.tf')).toBe(false);
+    const second = openParseCache(file, 'hcl');
+    parseHclThrough(second, [main], ['infra/main.tf']);
+    expect(second.stats).toEqual({ hits: 1, misses: 0 });
   });
 });
