@@ -34406,25 +34406,35 @@ function factsWithJs(text) {
   keep(text, facts);
   return facts;
 }
-function hclNeedsTreeSitter(texts) {
+function hclFactsOfFile(file) {
+  const text = file.text;
+  if (text === void 0) return void 0;
+  const cached = factsByFile.get(file);
+  return cached !== void 0 && cached.text === text ? cached.facts : hclFacts(text);
+}
+function hclNeedsTreeSitter(files) {
   let needed = false;
-  for (let index = 0; index < texts.length; index++) {
-    const text = texts[index];
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index];
+    const text = file.text;
+    if (text === void 0 || factsByFile.get(file)?.text === text) continue;
     if (!factsByText.has(text) && factsWithJs(text) === void 0) needed = true;
   }
   return needed;
 }
-function parseHclThrough(cache7, texts) {
-  for (let index = 0; index < texts.length; index++) {
-    const text = texts[index];
-    const cached = cache7.values(text)?.[0];
+function parseHclThrough(cache7, files) {
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index];
+    const text = file.text;
+    if (text === void 0) continue;
+    const cached = cache7.values(text, file.path)?.[0];
     if (cached !== void 0) {
       fromJs.add(cached);
-      keep(text, cached);
+      factsByFile.set(file, { text, facts: cached });
       continue;
     }
     const facts = factsWithJs(text);
-    if (facts !== void 0) cache7.remember(text, [facts]);
+    if (facts !== void 0) cache7.remember(text, [facts], file.path);
   }
 }
 function parseHclWithJs(text) {
@@ -34679,7 +34689,7 @@ function firstSyntaxError(root, text) {
   const token = text.slice(stray.startIndex, end).trim();
   return { message: `Invalid syntax at ${token === "" ? "this point" : `"${token.length > 20 ? `${token.slice(0, 20)}\u2026` : token}"`}`, offsets: [stray.startIndex, end] };
 }
-var import_node_fs2, import_node_module, import_node_url2, parser, loading, loadError, factsByText, fromJs, PARSED_CACHE_LIMIT, NO_CHILDREN, namedTypes, offsetsOf;
+var import_node_fs2, import_node_module, import_node_url2, parser, loading, loadError, factsByText, fromJs, PARSED_CACHE_LIMIT, factsByFile, NO_CHILDREN, namedTypes, offsetsOf;
 var init_hcl = __esm({
   "src/terraform/hcl.ts"() {
     "use strict";
@@ -34691,6 +34701,7 @@ var init_hcl = __esm({
     factsByText = /* @__PURE__ */ new Map();
     fromJs = /* @__PURE__ */ new WeakSet();
     PARSED_CACHE_LIMIT = 4096;
+    factsByFile = /* @__PURE__ */ new WeakMap();
     NO_CHILDREN = [];
     namedTypes = /* @__PURE__ */ new Map();
     offsetsOf = (node) => [node.start, node.end];
@@ -34760,7 +34771,7 @@ function build2(model) {
       const module2 = { dir };
       for (let index = 0; index < config.length; index++) {
         const text = config[index].text;
-        const hcl = text === void 0 ? void 0 : hclFacts(text);
+        const hcl = hclFactsOfFile(config[index]);
         facts.push(hcl);
         const calls = hcl?.calls;
         if (calls === void 0) continue;
@@ -54676,11 +54687,11 @@ async function loadWorkspace(options) {
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
   const hclFiles = files.filter((file) => file.text !== void 0 && isHclFile(file.path));
   const parseCache = readThroughCaches(loaded6, hclFiles);
-  if (hclFiles.length > 0 && hclNeedsTreeSitter(hclFiles.map((file) => file.text))) {
+  if (hclFiles.length > 0 && hclNeedsTreeSitter(hclFiles)) {
     await loadHclParser();
     const failed2 = hclParserLoadError();
     if (failed2 !== void 0) {
-      const unread = hclFiles.filter((file) => hclFacts(file.text) === void 0).map((file) => `${file.root.name}/${file.path}`);
+      const unread = hclFiles.filter((file) => hclFactsOfFile(file) === void 0).map((file) => `${file.root.name}/${file.path}`);
       notes.push({
         message: `Terraform files were not checked: ${unread.join(", ")} (the JavaScript parser does not accept them, usually for a syntax error, and tree-sitter, which reads them and places their syntax errors, could not be loaded: ${failed2.split("\n")[0]}).`
       });
@@ -54695,10 +54706,10 @@ function readThroughCaches(loaded6, hclFiles) {
   for (const entry of loaded6) {
     if (!entry.parseCache) continue;
     total ??= { hits: 0, misses: 0 };
-    const texts = hclFiles.filter((file) => file.root === entry.root).map((file) => file.text);
-    const hclCache = texts.length > 0 ? rootParseCache(entry.root.dir, "hcl") : void 0;
+    const rootHclFiles = hclFiles.filter((file) => file.root === entry.root);
+    const hclCache = rootHclFiles.length > 0 ? rootParseCache(entry.root.dir, "hcl") : void 0;
     if (hclCache) {
-      parseHclThrough(hclCache, texts);
+      parseHclThrough(hclCache, rootHclFiles);
       hclCache.save();
     }
     for (const stats of hclCache ? [entry.parseCache, hclCache.stats] : [entry.parseCache]) {

@@ -15,7 +15,7 @@ import { gitFilesReader, gitRefusal, gitTopLevel } from '../workspace/git.js';
 import { compareRuleIds } from './collections.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel } from '../model/build.js';
-import { hclFacts, hclNeedsTreeSitter, hclParserLoadError, loadHclParser, parseHclThrough } from '../terraform/hcl.js';
+import { hclFactsOfFile, hclNeedsTreeSitter, hclParserLoadError, loadHclParser, parseHclThrough } from '../terraform/hcl.js';
 import { isHclFile } from '../terraform/modules.js';
 import { maskedOffset, maskFinding, messageMasks, redact, type MessageMasks, type Redaction } from './redact.js';
 import type { IncrementalLint } from './incremental.js';
@@ -178,11 +178,11 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
   // error, whose finding and position tree-sitter gives).
   const hclFiles = files.filter((file) => file.text !== undefined && isHclFile(file.path));
   const parseCache = readThroughCaches(loaded, hclFiles);
-  if (hclFiles.length > 0 && hclNeedsTreeSitter(hclFiles.map((file) => file.text as string))) {
+  if (hclFiles.length > 0 && hclNeedsTreeSitter(hclFiles)) {
     await loadHclParser();
     const failed = hclParserLoadError();
     if (failed !== undefined) {
-      const unread = hclFiles.filter((file) => hclFacts(file.text as string) === undefined).map((file) => `${file.root.name}/${file.path}`);
+      const unread = hclFiles.filter((file) => hclFactsOfFile(file) === undefined).map((file) => `${file.root.name}/${file.path}`);
       notes.push({
         message: `Terraform files were not checked: ${unread.join(', ')} (the JavaScript parser does not accept them, usually for a syntax error, and tree-sitter, which reads them and places their syntax errors, could not be loaded: ${failed.split('\n')[0]}).`,
       });
@@ -204,10 +204,11 @@ function readThroughCaches(loaded: ReadonlyArray<{ root: Root; parseCache?: Pars
   for (const entry of loaded) {
     if (!entry.parseCache) continue;
     total ??= { hits: 0, misses: 0 };
-    const texts = hclFiles.filter((file) => file.root === entry.root).map((file) => file.text as string);
-    const hclCache = texts.length > 0 ? rootParseCache(entry.root.dir, 'hcl') : undefined;
+    const rootHclFiles = hclFiles.filter((file) => file.root === entry.root);
+    const hclCache = rootHclFiles.length > 0 ? rootParseCache(entry.root.dir, 'hcl') : undefined;
     if (hclCache) {
-      parseHclThrough(hclCache, texts);
+      // Looked up by path first (the text still decides): no text hashed.
+      parseHclThrough(hclCache, rootHclFiles);
       hclCache.save();
     }
     for (const stats of hclCache ? [entry.parseCache, hclCache.stats] : [entry.parseCache]) {

@@ -210,35 +210,68 @@ function factsWithJs(text: string): HclFacts | undefined {
 }
 
 /**
- * Parse with the JS parser every text it accepts (kept for `hclFacts`); true when some text
- * needs tree-sitter, which `loadWorkspace` then loads before the model is built.
+ * Facts read back from a parse cache (`parseHclThrough`), by the file they are of, with the
+ * text they were checked against: keyed by the object, so no text is hashed as a map key (a
+ * file's text is compared with the cache entry's, in one pass of memory compare, and that is
+ * all a cached file costs before its facts are parsed back).
  */
-export function hclNeedsTreeSitter(texts: readonly string[]): boolean {
+const factsByFile = new WeakMap<object, { text: string; facts: HclFacts }>();
+
+/** A file with the text it was loaded with (a SourceFile). */
+export interface HclTextFile {
+  readonly path: string;
+  readonly text?: string | undefined;
+}
+
+/**
+ * A file's facts: those read back from the parse cache for it, or `hclFacts` of its text;
+ * `undefined` when it has no text or neither parser accepts it.
+ */
+export function hclFactsOfFile(file: HclTextFile): HclFacts | undefined {
+  const text = file.text;
+  if (text === undefined) return undefined;
+  const cached = factsByFile.get(file);
+  return cached !== undefined && cached.text === text ? cached.facts : hclFacts(text);
+}
+
+/**
+ * Parse with the JS parser every file it accepts (kept for `hclFacts`) unless its facts were
+ * read from a parse cache; true when some file needs tree-sitter, which `loadWorkspace` then
+ * loads before the model is built.
+ */
+export function hclNeedsTreeSitter(files: readonly HclTextFile[]): boolean {
   let needed = false;
   // Indexed: no iterator result per file before V8 optimises this (most runs).
-  for (let index = 0; index < texts.length; index++) {
-    const text = texts[index] as string;
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index] as HclTextFile;
+    const text = file.text;
+    if (text === undefined || factsByFile.get(file)?.text === text) continue;
     if (!factsByText.has(text) && factsWithJs(text) === undefined) needed = true;
   }
   return needed;
 }
 
 /**
- * The facts of the texts the JS parser accepts, read from `cache` when an earlier run kept
- * them and kept there otherwise (src/workspace/parse-cache.ts); kept for `hclFacts` too.
- * Texts it does not accept are left to `hclNeedsTreeSitter`.
+ * The facts of the files the JS parser accepts, read from `cache` when an earlier run kept
+ * them (for `hclFactsOfFile`) and kept there otherwise (src/workspace/parse-cache.ts; kept for
+ * `hclFacts` too). An entry is looked up by its file's path first and its text compared, where
+ * a lookup by text hashed every stored text and every text asked (the text decides either
+ * way; a renamed file is found by its text). Files it does not accept are left to
+ * `hclNeedsTreeSitter`.
  */
-export function parseHclThrough(cache: Pick<ParseCache, 'values' | 'remember'>, texts: readonly string[]): void {
-  for (let index = 0; index < texts.length; index++) {
-    const text = texts[index] as string;
-    const cached = cache.values(text)?.[0] as HclFacts | undefined;
+export function parseHclThrough(cache: Pick<ParseCache, 'values' | 'remember'>, files: readonly HclTextFile[]): void {
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index] as HclTextFile;
+    const text = file.text;
+    if (text === undefined) continue;
+    const cached = cache.values(text, file.path)?.[0] as HclFacts | undefined;
     if (cached !== undefined) {
       fromJs.add(cached);
-      keep(text, cached);
+      factsByFile.set(file, { text, facts: cached });
       continue;
     }
     const facts = factsWithJs(text);
-    if (facts !== undefined) cache.remember(text, [facts]);
+    if (facts !== undefined) cache.remember(text, [facts], file.path);
   }
 }
 

@@ -7,7 +7,7 @@ import type { Model } from '../model/model.js';
 import type { Root, SourceFile } from '../model/workspace.js';
 import { dirOf, resolvePath } from '../engine/collections.js';
 import { FILE_FUNCTIONS, resolveStaticPath, type StaticPath } from './files.js';
-import { hclFacts, hclParserLoadError, type HclExpr, type Offsets } from './hcl.js';
+import { hclFactsOfFile, hclParserLoadError, type HclExpr, type Offsets } from './hcl.js';
 import {
   attributeValueAt, attributeValueOf, blockOf, blockTypeOf, callArgAt, callArgCountAt, callNameAt, entriesStart, labelOf, nextCall, nextEntry, TEXT_MODE,
   type HclFacts, type HclFactsBlock, type HclFactsBlockRecord, type HclFactsCallList, type HclStaticValue,
@@ -264,7 +264,7 @@ function build(model: Model): TerraformIndex {
       const module = { dir };
       for (let index = 0; index < config.length; index++) {
         const text = (config[index] as SourceFile).text;
-        const hcl = text === undefined ? undefined : hclFacts(text);
+        const hcl = hclFactsOfFile(config[index] as SourceFile);
         facts.push(hcl);
         const calls = hcl?.calls;
         if (calls === undefined) continue;

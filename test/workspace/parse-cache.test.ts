@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openParseCache, PARSE_CACHE_FORMAT, parseCacheFile, parseCacheFormat } from '../../src/workspace/parse-cache.js';
+import { hclFacts, hclFactsOfFile, hclNeedsTreeSitter, parseHclThrough } from '../../src/terraform/hcl.js';
+import { labelOf } from '../../src/terraform/hcl-facts.js';
 import { runCli, tempRepo } from '../cli/temp-repo.js';
 
 const repoDir = path.join(import.meta.dirname, '..', '..');
@@ -246,5 +248,81 @@ describe('the CLI and the parse cache', () => {
     await runCli(['a', 'b'], dir);
     expect(readdirSync(path.join(dir, '.git', 'gitops-lint', 'parse-cache')).sort()).toEqual(['a.yaml', 'b.yaml']);
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
+  });
+});
+
+describe('the HCL parse cache by path (parseHclThrough)', () => {
+  const main = 'variable "region" {\n  type = string\n}\n';
+  const edited = 'variable "zone" {\n  type = string\n}\n';
+
+  it('keeps an entry under its file\'s path, finds it by path while the text is the same, and parses a changed text again', () => {
+    const file = scratchFile();
+    const first = openParseCache(file, 'hcl');
+    parseHclThrough(first, [{ path: 'infra/main.tf', text: main }]);
+    expect(first.stats).toEqual({ hits: 0, misses: 1 });
+    first.save();
+    // The entry names its file: `<text length> <facts length> <path length>` then the path last.
+    const saved = readFileSync(file, 'utf8');
+    expect(saved).toContain(`${main.length} `);
+    expect(saved.endsWith('infra/main.tf')).toBe(true);
+
+    const same = openParseCache(file, 'hcl');
+    parseHclThrough(same, [{ path: 'infra/main.tf', text: main }]);
+    expect(same.stats).toEqual({ hits: 1, misses: 0 });
+
+    const changed = openParseCache(file, 'hcl');
+    parseHclThrough(changed, [{ path: 'infra/main.tf', text: edited }]);
+    expect(changed.stats).toEqual({ hits: 0, misses: 1 });
+    expect(labelOf(hclFactsOfFile({ path: 'infra/main.tf', text: edited })!.blocks[0]!, 0)).toBe('zone');
+    expect(labelOf(hclFactsOfFile({ path: 'infra/main.tf', text: main })!.blocks[0]!, 0)).toBe('region');
+  });
+
+  it('gives a file the facts read back for it, and a file whose text is another one the facts of its own text', () => {
+    const file = scratchFile();
+    const first = openParseCache(file, 'hcl');
+    parseHclThrough(first, [{ path: 'infra/main.tf', text: main }]);
+    first.save();
+    const loaded = { path: 'infra/main.tf', text: main };
+    const second = openParseCache(file, 'hcl');
+    parseHclThrough(second, [loaded]);
+    expect(second.stats).toEqual({ hits: 1, misses: 0 });
+    expect(hclNeedsTreeSitter([loaded])).toBe(false);
+    expect(labelOf(hclFactsOfFile(loaded)!.blocks[0]!, 0)).toBe('region');
+    expect(hclFactsOfFile(loaded)).toEqual(hclFacts(main));
+    expect(hclFactsOfFile({ path: 'infra/main.tf' })).toBeUndefined();
+    const broken = { path: 'infra/broken.tf', text: 'variable "x" {\n  default = [1, 2\n}\n' };
+    const third = openParseCache(file, 'hcl');
+    parseHclThrough(third, [broken]);
+    // Not accepted by the JS parser: not kept, left to tree-sitter.
+    expect(third.stats).toEqual({ hits: 0, misses: 1 });
+    third.save();
+    expect(readFileSync(file, 'utf8').includes('infra/broken.tf')).toBe(false);
+  });
+
+  it('finds a renamed file by its text, and keeps it under the new path from then on', () => {
+    const file = scratchFile();
+    const first = openParseCache(file, 'hcl');
+    parseHclThrough(first, [{ path: 'infra/main.tf', text: main }]);
+    first.save();
+    const renamed = openParseCache(file, 'hcl');
+    parseHclThrough(renamed, [{ path: 'infra/variables.tf', text: main }]);
+    expect(renamed.stats).toEqual({ hits: 1, misses: 0 });
+    renamed.save();
+    expect(readFileSync(file, 'utf8').endsWith('infra/variables.tf')).toBe(true);
+    const again = openParseCache(file, 'hcl');
+    parseHclThrough(again, [{ path: 'infra/variables.tf', text: main }]);
+    expect(again.stats).toEqual({ hits: 1, misses: 0 });
+  });
+
+  it('reads entries an earlier build kept by text only (no path)', () => {
+    const file = scratchFile();
+    const first = openParseCache(file, 'hcl');
+    // As an earlier build kept it: by text, no path.
+    first.remember(main, [hclFacts(main)]);
+    first.save();
+    expect(readFileSync(file, 'utf8').endsWith('infra/main.tf')).toBe(false);
+    const second = openParseCache(file, 'hcl');
+    parseHclThrough(second, [{ path: 'infra/main.tf', text: main }]);
+    expect(second.stats).toEqual({ hits: 1, misses: 0 });
   });
 });
