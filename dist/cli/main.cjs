@@ -28216,39 +28216,62 @@ function whole(parsed) {
   const definitions = new Map(Object.entries(parsed.definitions ?? {}));
   return { kinds: parsed.kinds ?? {}, has: (name3) => definitions.has(name3), definition: (name3) => definitions.get(name3), names: () => definitions.keys() };
 }
-function entryOf(line) {
-  const match = ENTRY.exec(line);
-  if (!match) return void 0;
-  const key2 = match[1];
-  return [key2.includes("\\") ? JSON.parse(key2) : key2.slice(1, -1), line.slice(match[0].length)];
+function keyEnd(text, start2, eol, indent) {
+  let quote = start2;
+  while (quote < eol && quote - start2 < 3 && text.charCodeAt(quote) === 32) quote++;
+  if (quote - start2 > 2 || indent !== -1 && quote - start2 !== indent || text.charCodeAt(quote) !== 34) return -1;
+  for (let i2 = quote + 1; i2 < eol; i2++) {
+    const c = text.charCodeAt(i2);
+    if (c === 92) {
+      const escaped = text.charCodeAt(++i2);
+      if (escaped === 13 || escaped === 8232 || escaped === 8233) return -1;
+    } else if (c === 34) return i2 + 2 < eol && text.charCodeAt(i2 + 1) === 58 && text.charCodeAt(i2 + 2) === 32 ? i2 + 1 : -1;
+  }
+  return -1;
+}
+function keyText(text, from, to) {
+  const quoted = text.slice(from, to);
+  return quoted.includes("\\") ? JSON.parse(quoted) : quoted.slice(1, -1);
 }
 function byLines(text) {
-  const lines = text.split("\n");
-  const end = lines.length - 2;
-  if (lines[0] !== "{" || lines[end] !== "}" || lines[end + 1] !== "") return void 0;
+  if (!text.startsWith("{\n") || !text.endsWith("\n}\n")) return void 0;
+  const end = text.length - 2;
   let kinds2;
   const raw = /* @__PURE__ */ new Map();
-  for (let i2 = 1; i2 < end; ) {
-    const entry = entryOf(lines[i2]);
-    if (!entry || lines[i2].startsWith(" ")) return void 0;
-    if (entry[1] !== "{") {
-      if (entry[1].endsWith(",") !== i2 + 1 < end) return void 0;
-      i2++;
+  for (let line = 2; line < end; ) {
+    const start2 = line;
+    const eol = text.indexOf("\n", line);
+    const close = keyEnd(text, line, eol, 0);
+    if (close === -1) return void 0;
+    const value = close + 2;
+    if (!(eol - value === 1 && text.charCodeAt(value) === 123)) {
+      if ((text.charCodeAt(eol - 1) === 44 && eol > value) !== eol + 1 < end) return void 0;
+      line = eol + 1;
       continue;
     }
-    const first2 = ++i2;
-    while (i2 < end && lines[i2] !== "}" && lines[i2] !== "},") i2++;
-    if (i2 === end || lines[i2] === "}," !== i2 + 1 < end) return void 0;
-    const inner = lines.slice(first2, i2++);
-    const key2 = entry[0];
-    if (key2 === "kinds") kinds2 = JSON.parse(`{${inner.join("\n")}}`);
-    if (key2 !== "definitions") continue;
-    for (const [index, line] of inner.entries()) {
-      const definition = entryOf(line);
-      if (!definition || !line.startsWith('  "')) return void 0;
-      const last = index === inner.length - 1;
-      if (definition[1].endsWith(",") === last) return void 0;
-      raw.set(definition[0], last ? definition[1] : definition[1].slice(0, -1));
+    const first2 = eol + 1;
+    let at = first2;
+    for (; ; ) {
+      if (at >= end) return void 0;
+      const next = text.indexOf("\n", at);
+      if (text.charCodeAt(at) === 125 && (next === at + 1 || next === at + 2 && text.charCodeAt(at + 1) === 44)) {
+        if (next === at + 2 !== next + 1 < end) return void 0;
+        line = next + 1;
+        break;
+      }
+      at = next + 1;
+    }
+    const name3 = keyText(text, start2, close);
+    if (name3 === "kinds") kinds2 = JSON.parse(`{${at > first2 ? text.slice(first2, at - 1) : ""}}`);
+    if (name3 !== "definitions") continue;
+    for (let inner = first2; inner < at; ) {
+      const innerEol = text.indexOf("\n", inner);
+      const innerClose = keyEnd(text, inner, innerEol, 2);
+      if (innerClose === -1) return void 0;
+      const last = innerEol + 1 === at;
+      if ((text.charCodeAt(innerEol - 1) === 44 && innerEol > innerClose + 2) === last) return void 0;
+      raw.set(keyText(text, inner + 2, innerClose), innerClose + 2);
+      inner = innerEol + 1;
     }
   }
   const parsed = /* @__PURE__ */ new Map();
@@ -28258,9 +28281,10 @@ function byLines(text) {
     definition(name3) {
       let schema2 = parsed.get(name3);
       if (schema2 === void 0) {
-        const json3 = raw.get(name3);
-        if (json3 === void 0) return void 0;
-        schema2 = JSON.parse(json3);
+        const start2 = raw.get(name3);
+        if (start2 === void 0) return void 0;
+        const eol = text.indexOf("\n", start2);
+        schema2 = JSON.parse(text.slice(start2, text.charCodeAt(eol - 1) === 44 && eol > start2 ? eol - 1 : eol));
         parsed.set(name3, schema2);
       }
       return schema2;
@@ -28268,11 +28292,10 @@ function byLines(text) {
     names: () => raw.keys()
   };
 }
-var ENTRY, DefinitionMap;
+var DefinitionMap;
 var init_vendored = __esm({
   "src/schema/vendored.ts"() {
     "use strict";
-    ENTRY = /^ {0,2}("(?:[^"\\]|\\.)*"): /;
     DefinitionMap = class extends Map {
       families = [];
       addFamily(family) {
@@ -30007,9 +30030,9 @@ var init_hcl_parse = __esm({
           if (this.text.charCodeAt(this.pos) === 125) break;
           const key2 = this.parseExpression(false);
           const keyStart = this.exprStart;
-          let keyText2;
+          let keyText3;
           if (key2.kind === "traversal" && key2.attrs.length === 0) {
-            keyText2 = key2.root;
+            keyText3 = key2.root;
             if (!walk4) {
               for (let index = traversals.length - 1; index >= 0; index--) {
                 if (traversals[index].offsets[0] === keyStart) {
@@ -30018,14 +30041,14 @@ var init_hcl_parse = __esm({
                 }
               }
             }
-          } else if (key2.kind === "template" && key2.parts.every((part) => typeof part === "string")) keyText2 = key2.parts.join("");
+          } else if (key2.kind === "template" && key2.parts.every((part) => typeof part === "string")) keyText3 = key2.parts.join("");
           this.skipTrivia();
           const c = this.text.charCodeAt(this.pos);
           const d = text.charCodeAt(this.pos + 1);
           if (c === 58 || c === 61 && d !== 61 && d !== 62) this.pos++;
           else throw REJECT;
           const value = this.parseExpression(false);
-          items.push({ key: keyText2, value, offsets: [keyStart, this.exprEnd] });
+          items.push({ key: keyText3, value, offsets: [keyStart, this.exprEnd] });
           this.skipTrivia();
           if (this.text.charCodeAt(this.pos) === 44) this.pos++;
         }
@@ -34603,12 +34626,12 @@ function convertExpression(node, text, out2) {
           const [keyNode, valueNode] = element.children.filter((c) => c.type === "expression");
           if (!keyNode || !valueNode) continue;
           const key2 = convertExpression(keyNode, text, out2);
-          const keyText2 = key2.kind === "traversal" && key2.attrs.length === 0 ? key2.root : key2.kind === "template" && key2.parts.every((p) => typeof p === "string") ? key2.parts.join("") : void 0;
+          const keyText3 = key2.kind === "traversal" && key2.attrs.length === 0 ? key2.root : key2.kind === "template" && key2.parts.every((p) => typeof p === "string") ? key2.parts.join("") : void 0;
           if (key2.kind === "traversal" && key2.attrs.length === 0) {
             const index = lastTraversalAt(out2, key2.offsets[0]);
             if (index !== -1) out2.traversals.splice(index, 1);
           }
-          items.push({ key: keyText2, value: convertExpression(valueNode, text, out2), offsets: offsetsOf(element) });
+          items.push({ key: keyText3, value: convertExpression(valueNode, text, out2), offsets: offsetsOf(element) });
         }
         return { kind: "object", items, offsets: offsetsOf(node) };
       }
@@ -37837,14 +37860,14 @@ spec:
 });
 
 // src/sops/ast.ts
-function keyText(pair) {
+function keyText2(pair) {
   const key2 = pair.key;
   if (!(0, import_yaml7.isScalar)(key2)) return void 0;
   return key2.value == null ? "" : String(key2.value);
 }
 function pairOf(node, key2) {
   if (!(0, import_yaml7.isMap)(node)) return void 0;
-  return node.items.find((pair) => keyText(pair) === key2);
+  return node.items.find((pair) => keyText2(pair) === key2);
 }
 function stringValue(node) {
   return (0, import_yaml7.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
@@ -38293,7 +38316,7 @@ function checkDestinations(nodes, value, issues) {
 }
 function checkKeys(node, path26, known, where2, issues) {
   for (const pair of node.items) {
-    const key2 = keyText(pair);
+    const key2 = keyText2(pair);
     if (key2 === void 0 || isMergeKey(pair) || known.includes(key2) || holdsAnchor(pair.value, 0)) continue;
     const suggestion = suggest2(key2, known);
     issues.push(
@@ -38447,7 +38470,7 @@ var init_config = __esm({
             for (const map2 of sources) if ((0, import_yaml8.isMap)(map2)) merged.push(...this.entries(map2, depth + 1));
             continue;
           }
-          const key2 = keyText(pair);
+          const key2 = keyText2(pair);
           if (key2 !== void 0) own3.push({ key: key2, value: this.deref(pair.value) });
         }
         const seen2 = new Set(own3.map((entry) => entry.key));
@@ -38575,7 +38598,7 @@ function walk2(node, path26, keys, anchor, inSops, depth, out2) {
   if ((0, import_yaml10.isMap)(node)) {
     const seen2 = /* @__PURE__ */ new Set();
     for (const pair of node.items) {
-      const key2 = keyText(pair);
+      const key2 = keyText2(pair);
       const keyRange = (0, import_yaml10.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key2 === void 0 || !keyRange) continue;
       if (seen2.has(key2)) out2.duplicates.push({ key: key2, mapPath: path26, range: [keyRange[0], keyRange[1]] });
@@ -38969,19 +38992,19 @@ function keyEntryId(type2, field) {
 }
 function readSelection2(node, issues) {
   const present = node.items.filter((pair2) => {
-    const key3 = keyText(pair2);
+    const key3 = keyText2(pair2);
     return key3 !== void 0 && isSelectionKey(key3) && !isNullScalar(pair2.value) && weakString(pair2.value) !== "";
   });
   if (present.length === 0) return defaultSelection();
   if (present.length > 1) {
-    const keys = present.map((pair2) => keyText(pair2)).join(", ");
+    const keys = present.map((pair2) => keyText2(pair2)).join(", ");
     for (const pair2 of present.slice(1)) {
-      issues.push({ code: "multipleSelection", path: ["sops", keyText(pair2)], key: true, data: { keys } });
+      issues.push({ code: "multipleSelection", path: ["sops", keyText2(pair2)], key: true, data: { keys } });
     }
     return void 0;
   }
   const pair = present[0];
-  const key2 = keyText(pair);
+  const key2 = keyText2(pair);
   const value = weakString(pair.value);
   if (value === void 0) {
     issues.push(invalidField(["sops", key2], key2, "a string"));
@@ -48035,12 +48058,12 @@ ${ca}` : ca;
                 doc.errors.push(err2);
               }
               if (!explicitKey && typeof keyStart === "number") {
-                const keyEnd = item.range ? item.range.start : item.offset;
-                if (keyEnd > keyStart + 1024) doc.errors.push(getLongKeyError(cst, key2));
+                const keyEnd2 = item.range ? item.range.start : item.offset;
+                if (keyEnd2 > keyStart + 1024) doc.errors.push(getLongKeyError(cst, key2));
                 const {
                   src
                 } = prevItem.context;
-                for (let i3 = keyStart; i3 < keyEnd; ++i3) if (src[i3] === "\n") {
+                for (let i3 = keyStart; i3 < keyEnd2; ++i3) if (src[i3] === "\n") {
                   const msg = "Implicit keys of flow sequence pairs need to be on a single line";
                   doc.errors.push(new PlainValue.YAMLSemanticError(prevItem, msg));
                   break;
@@ -52712,19 +52735,24 @@ function readListing(out2) {
   const entries = [];
   const sizes = /* @__PURE__ */ new Map();
   const changed = /* @__PURE__ */ new Set();
-  for (let part of out2.split("\0")) {
-    if (part.startsWith(" ")) {
-      const block = DEBUG_BLOCK.exec(part);
-      const entry = entries[entries.length - 1];
-      const tab = entry?.indexOf("	") ?? -1;
+  for (let start2 = 0; start2 <= out2.length; ) {
+    let end = out2.indexOf("\0", start2);
+    if (end === -1) end = out2.length;
+    let from = start2;
+    if (out2.charCodeAt(from) === 32) {
+      DEBUG_BLOCK.lastIndex = from;
+      const block = DEBUG_BLOCK.exec(out2);
+      const entry = entries.length > 0 ? entries[entries.length - 1] : void 0;
+      const tab = entry === void 0 ? -1 : entry.indexOf("	");
       if (block === null || entry === void 0 || tab === -1) return void 0;
       const file = entry.slice(tab + 1);
       const size = Number(block[1]);
-      if (entry[0] === "H" && size > 0) sizes.set(file, size);
+      if (entry.charCodeAt(0) === 72 && size > 0) sizes.set(file, size);
       else changed.add(file);
-      part = part.slice(block[0].length);
+      from = DEBUG_BLOCK.lastIndex;
     }
-    if (part !== "") entries.push(part);
+    if (from < end) entries.push(out2.slice(from, end));
+    start2 = end + 1;
   }
   for (const file of changed) sizes.delete(file);
   return { entries, sizes };
@@ -52766,47 +52794,77 @@ async function listTogether(reals) {
   const args2 = ["--", ...specs];
   const [listing, ignored] = await Promise.all([listFiles(common2, ["--literal-pathspecs"], args2), git(common2, ["--literal-pathspecs", "ls-files", ...TRACKED_IGNORED, ...args2])]);
   if (listing === void 0 || ignored === void 0) return void 0;
-  const sizes = prefixes.map(() => /* @__PURE__ */ new Map());
-  for (const [file, size] of listing.sizes ?? []) {
-    const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
+  const count = prefixes.length;
+  const sizes = new Array(count);
+  const trackedIgnored = new Array(count);
+  for (let index = 0; index < count; index++) {
+    sizes[index] = /* @__PURE__ */ new Map();
+    trackedIgnored[index] = /* @__PURE__ */ new Set();
+  }
+  listing.sizes?.forEach((size, file) => {
+    const index = prefixAt(prefixes, file, 0);
     if (index !== -1) sizes[index].set(file.slice(prefixes[index].length), size);
-  }
-  const entries = prefixes.map(() => []);
-  for (const entry of listing.entries) {
-    const start2 = entry[0] === "?" ? 2 : entry.indexOf("	") + 1;
-    if (start2 === 0) continue;
-    const index = prefixes.findIndex((prefix) => entry.startsWith(prefix, start2));
-    if (index !== -1) entries[index].push(entry.slice(0, start2) + entry.slice(start2 + prefixes[index].length));
-  }
-  const trackedIgnored = prefixes.map(() => /* @__PURE__ */ new Set());
-  for (const file of splitNul(ignored)) {
-    const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
+  });
+  const parsed = parseListing(listing.entries, prefixes);
+  const files = splitNul(ignored);
+  for (let i2 = 0; i2 < files.length; i2++) {
+    const file = files[i2];
+    const index = prefixAt(prefixes, file, 0);
     if (index !== -1) trackedIgnored[index].add(file.slice(prefixes[index].length));
   }
-  return entries.map((list, index) => ({ ...parseListing(list), trackedIgnored: trackedIgnored[index], ...listing.sizes ? { sizes: sizes[index] } : {} }));
+  const out2 = new Array(count);
+  for (let index = 0; index < count; index++) {
+    const { tracked, present } = parsed[index];
+    out2[index] = listing.sizes ? { tracked, present, trackedIgnored: trackedIgnored[index], sizes: sizes[index] } : { tracked, present, trackedIgnored: trackedIgnored[index] };
+  }
+  return out2;
 }
-function parseListing(entries) {
-  const tracked = /* @__PURE__ */ new Set();
-  const deleted = /* @__PURE__ */ new Set();
-  const present = /* @__PURE__ */ new Map();
-  for (const entry of entries) {
-    const tag = entry[0];
-    if (tag === "?") {
-      if (!entry.endsWith("/")) present.set(entry.slice(2), void 0);
+function prefixAt(prefixes, text, start2) {
+  for (let index = 0; index < prefixes.length; index++) if (text.startsWith(prefixes[index], start2)) return index;
+  return -1;
+}
+function parseListing(entries, prefixes) {
+  const count = prefixes === void 0 ? 1 : prefixes.length;
+  const tracked = new Array(count);
+  const deleted = new Array(count);
+  const present = new Array(count);
+  for (let index = 0; index < count; index++) {
+    tracked[index] = /* @__PURE__ */ new Set();
+    deleted[index] = /* @__PURE__ */ new Set();
+    present[index] = /* @__PURE__ */ new Map();
+  }
+  for (let i2 = 0; i2 < entries.length; i2++) {
+    const entry = entries[i2];
+    const untracked = entry.charCodeAt(0) === 63;
+    const tab = untracked ? -1 : entry.indexOf("	");
+    if (!untracked && tab === -1) continue;
+    let start2 = untracked ? 2 : tab + 1;
+    let index = 0;
+    if (prefixes !== void 0) {
+      index = prefixAt(prefixes, entry, start2);
+      if (index === -1) continue;
+      start2 += prefixes[index].length;
+    }
+    if (untracked) {
+      if (!(entry.length > start2 && entry.charCodeAt(entry.length - 1) === 47)) present[index].set(entry.slice(start2), void 0);
       continue;
     }
-    const tab = entry.indexOf("	");
-    if (tab === -1) continue;
-    const file = entry.slice(tab + 1);
-    if (tag === "C") continue;
-    if (tag === "R") deleted.add(file);
+    const tag = entry.charCodeAt(0);
+    if (tag === 67) continue;
+    const file = entry.slice(start2);
+    if (tag === 82) deleted[index].add(file);
     else {
-      tracked.add(file);
-      present.set(file, entry.slice(2, entry.indexOf(" ", 2)));
+      tracked[index].add(file);
+      present[index].set(file, entry.slice(2, entry.indexOf(" ", 2)));
     }
   }
-  for (const file of deleted) present.delete(file);
-  return { tracked, present };
+  const out2 = new Array(count);
+  for (let index = 0; index < count; index++) {
+    const map2 = present[index];
+    deleted[index].forEach((file) => map2.delete(file));
+    out2[index] = { tracked: tracked[index], present: map2 };
+  }
+  return prefixes === void 0 ? out2[0] : out2;
 }
 function gitDirsOf(dir) {
   for (let current = import_node_path12.default.resolve(dir); ; current = import_node_path12.default.dirname(current)) {
@@ -52896,7 +52954,7 @@ var init_git = __esm({
     TOP_LEVEL = ["rev-parse", "--show-toplevel"];
     LISTING = ["-z", "-t", "-s", "--cached", "--deleted", "--modified", "--others", "--exclude-standard"];
     TRACKED_IGNORED = ["-z", "--cached", "--ignored", "--exclude-per-directory=.gitignore"];
-    DEBUG_BLOCK = /^ {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: (\d+)\tflags: [0-9a-f]+\n/;
+    DEBUG_BLOCK = / {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: (\d+)\tflags: [0-9a-f]+\n/y;
     REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
 });
@@ -66491,7 +66549,7 @@ var init_render = __esm({
       },
       map(_node, pairs2) {
         const out2 = {};
-        for (const { key: key2, keyText: keyText2, value } of pairs2) out2[String(key2 ?? keyText2)] = value;
+        for (const { key: key2, keyText: keyText3, value } of pairs2) out2[String(key2 ?? keyText3)] = value;
         return out2;
       },
       seq(_node, items) {
