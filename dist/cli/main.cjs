@@ -8133,28 +8133,37 @@ function mayHoldDollar(resource) {
   if (file.text === void 0) return true;
   if (!fileTextIncludes(file, "$")) return false;
   let answer = dollarOutsideSops.get(file);
-  if (answer === void 0) dollarOutsideSops.set(file, answer = !dollarsOnlyInSopsBlocks(file.text, file.documents.map((parsed) => parsed.value)));
+  if (answer === void 0) {
+    const blocks = sopsBlocksHoldingEveryDollar(file.text);
+    let withSops = 0;
+    if (blocks !== -1) {
+      for (let index = 0; index < file.documents.length; index++) if (hasSopsMapping(file.documents[index].value)) withSops++;
+    }
+    dollarOutsideSops.set(file, answer = blocks !== withSops);
+  }
   return answer;
 }
-function dollarsOnlyInSopsBlocks(text, values) {
+function hasSopsMapping(value) {
+  const record = asRecord(value);
+  return record !== void 0 && Object.hasOwn(record, "sops") && asRecord(record.sops) !== void 0;
+}
+function sopsBlocksHoldingEveryDollar(text) {
   for (let at = text.indexOf("$"); at !== -1; at = text.indexOf("$", at + 1)) {
     let line = text.lastIndexOf("\n", at - 1) + 1;
-    if (line === 0 || text[line] !== " ") return false;
+    if (line === 0 || text.charCodeAt(line) !== 32) return -1;
     for (; ; ) {
       line = text.lastIndexOf("\n", line - 2) + 1;
-      const first2 = text[line];
-      if (first2 !== " " && first2 !== "\n" && first2 !== "\r" && first2 !== "#") break;
-      if (line === 0) return false;
+      const first2 = text.charCodeAt(line);
+      if (first2 !== 32 && first2 !== 10 && first2 !== 13 && first2 !== 35) break;
+      if (line === 0) return -1;
     }
-    const end = text.indexOf("\n", line);
-    if (!SOPS_BLOCK_KEY.test(text.slice(line, end === -1 ? text.length : end))) return false;
+    SOPS_BLOCK_KEY_AT.lastIndex = line;
+    if (!SOPS_BLOCK_KEY_AT.test(text)) return -1;
   }
-  const blocks = text.match(new RegExp(SOPS_BLOCK_KEY.source, "gm"))?.length ?? 0;
-  const withSops = values.filter((value) => {
-    const record = asRecord(value);
-    return record !== void 0 && Object.hasOwn(record, "sops") && asRecord(record.sops) !== void 0;
-  }).length;
-  return blocks === withSops;
+  let blocks = 0;
+  SOPS_BLOCK_LINES.lastIndex = 0;
+  while (SOPS_BLOCK_LINES.test(text)) blocks++;
+  return blocks;
 }
 function stringsWithDollar(value, path26 = [], out2 = []) {
   collectDollars(value, [...path26], out2);
@@ -8420,7 +8429,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
   }
   return { copies: [...byOutcome.values()], applied: true };
 }
-var import_yaml, VARIABLE_NAME, DEFAULT_OPERATORS, dollarOutsideSops, SOPS_BLOCK_KEY, UNKNOWN_VARIABLE, IDENT, RESOLVED_WORDS, NO_PATHS;
+var import_yaml, VARIABLE_NAME, DEFAULT_OPERATORS, dollarOutsideSops, SOPS_BLOCK_KEY, SOPS_BLOCK_KEY_AT, SOPS_BLOCK_LINES, UNKNOWN_VARIABLE, IDENT, RESOLVED_WORDS, NO_PATHS;
 var init_substitution = __esm({
   "src/flux/substitution.ts"() {
     "use strict";
@@ -8431,6 +8440,8 @@ var init_substitution = __esm({
     DEFAULT_OPERATORS = [":-", ":=", ":+", ":?", "-", "=", "+", "?"];
     dollarOutsideSops = /* @__PURE__ */ new WeakMap();
     SOPS_BLOCK_KEY = /^sops:[ \t]*(?:#.*)?\r?$/;
+    SOPS_BLOCK_KEY_AT = /sops:[ \t]*(?:#.*)?\r?(?=\n|$)/y;
+    SOPS_BLOCK_LINES = new RegExp(SOPS_BLOCK_KEY.source, "gm");
     UNKNOWN_VARIABLE = /* @__PURE__ */ Symbol("unknown variable");
     IDENT = /[\p{L}\p{Nd}_]/u;
     RESOLVED_WORDS = /* @__PURE__ */ new Set(["y", "yes", "n", "no", "true", "false", "on", "off", "null"]);
