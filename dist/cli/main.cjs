@@ -52752,15 +52752,21 @@ function readListing(out2) {
     let from = start2;
     if (out2.charCodeAt(from) === 32) {
       DEBUG_BLOCK.lastIndex = from;
-      const block = DEBUG_BLOCK.exec(out2);
+      const matched = DEBUG_BLOCK.test(out2);
       const entry = entries.length > 0 ? entries[entries.length - 1] : void 0;
       const tab = entry === void 0 ? -1 : entry.indexOf("	");
-      if (block === null || entry === void 0 || tab === -1) return void 0;
+      if (!matched || entry === void 0 || tab === -1) return void 0;
+      const blockEnd = DEBUG_BLOCK.lastIndex;
       const file = entry.slice(tab + 1);
-      const size = Number(block[1]);
+      let size = 0;
+      for (let digit = out2.lastIndexOf("  size: ", blockEnd) + 8; ; digit++) {
+        const code = out2.charCodeAt(digit);
+        if (code < 48 || code > 57) break;
+        size = size * 10 + (code - 48);
+      }
       if (entry.charCodeAt(0) === 72 && size > 0) sizes.set(file, size);
       else changed.add(file);
-      from = DEBUG_BLOCK.lastIndex;
+      from = blockEnd;
     }
     if (from < end) entries.push(out2.slice(from, end));
     start2 = end + 1;
@@ -52830,6 +52836,13 @@ async function listTogether(reals) {
   }
   return out2;
 }
+function modeOf2(entry) {
+  const end = entry.indexOf(" ", 2);
+  if (end === 8) {
+    for (let index = 0; index < MODES.length; index++) if (entry.startsWith(MODES[index], 2)) return MODES[index];
+  }
+  return entry.slice(2, end);
+}
 function prefixAt(prefixes, text, start2) {
   for (let index = 0; index < prefixes.length; index++) if (text.startsWith(prefixes[index], start2)) return index;
   return -1;
@@ -52866,7 +52879,7 @@ function parseListing(entries, prefixes) {
     if (tag === 82) deleted[index].add(file);
     else {
       tracked[index].add(file);
-      present[index].set(file, entry.slice(2, entry.indexOf(" ", 2)));
+      present[index].set(file, modeOf2(entry));
     }
   }
   const out2 = new Array(count);
@@ -52953,7 +52966,7 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_fs5, import_node_path12, started, TOP_LEVEL, LISTING, TRACKED_IGNORED, DEBUG_BLOCK, REMOTE_REFS;
+var import_node_fs5, import_node_path12, started, TOP_LEVEL, LISTING, TRACKED_IGNORED, DEBUG_BLOCK, MODES, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
@@ -52965,7 +52978,8 @@ var init_git = __esm({
     TOP_LEVEL = ["rev-parse", "--show-toplevel"];
     LISTING = ["-z", "-t", "-s", "--cached", "--deleted", "--modified", "--others", "--exclude-standard"];
     TRACKED_IGNORED = ["-z", "--cached", "--ignored", "--exclude-per-directory=.gitignore"];
-    DEBUG_BLOCK = / {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: (\d+)\tflags: [0-9a-f]+\n/y;
+    DEBUG_BLOCK = / {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: \d+\tflags: [0-9a-f]+\n/y;
+    MODES = ["100644", "100755", "120000", "160000"];
     REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
 });

@@ -154,7 +154,7 @@ interface Listing {
  * manual says its form may change, so no other is accepted). The size is the low 32 bits of
  * the work-tree file's size when the index was last refreshed.
  */
-const DEBUG_BLOCK = / {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: (\d+)\tflags: [0-9a-f]+\n/y;
+const DEBUG_BLOCK = / {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: \d+\tflags: [0-9a-f]+\n/y;
 
 /**
  * The output of `ls-files -z -t -s --debug …` as its entries and the sizes of the tracked files
@@ -174,17 +174,25 @@ export function readListing(out: string): Listing | undefined {
     let from = start;
     if (out.charCodeAt(from) === 32) {
       DEBUG_BLOCK.lastIndex = from;
-      const block = DEBUG_BLOCK.exec(out);
+      const matched = DEBUG_BLOCK.test(out);
       const entry = entries.length > 0 ? entries[entries.length - 1]! : undefined;
       const tab = entry === undefined ? -1 : entry.indexOf('\t');
-      if (block === null || entry === undefined || tab === -1) return undefined;
+      if (!matched || entry === undefined || tab === -1) return undefined;
+      const blockEnd = DEBUG_BLOCK.lastIndex;
       const file = entry.slice(tab + 1);
+      // The block's last line is `  size: <digits>\tflags: …`: its digits, read in place (test
+      // makes no match array).
+      let size = 0;
+      for (let digit = out.lastIndexOf('  size: ', blockEnd) + 8; ; digit++) {
+        const code = out.charCodeAt(digit);
+        if (code < 48 || code > 57) break;
+        size = size * 10 + (code - 48);
+      }
       // Git zeroes the size of an entry it cannot trust ("smudged": written in the same tick as
       // the index), so a zero says nothing: the file is read the careful way.
-      const size = Number(block[1]);
       if (entry.charCodeAt(0) === 72 /* H */ && size > 0) sizes.set(file, size);
       else changed.add(file);
-      from = DEBUG_BLOCK.lastIndex;
+      from = blockEnd;
     }
     if (from < end) entries.push(out.slice(from, end));
     start = end + 1;
@@ -268,6 +276,16 @@ async function listTogether(reals: readonly string[]): Promise<GitFiles[] | unde
   return out;
 }
 
+/** The common index modes, one string each for every entry that has one. */
+const MODES = ['100644', '100755', '120000', '160000'];
+
+/** The index mode of a tracked entry (`<tag> <mode> <object> <stage>\t<path>`). */
+function modeOf(entry: string): string {
+  const end = entry.indexOf(' ', 2);
+  if (end === 8) for (let index = 0; index < MODES.length; index++) if (entry.startsWith(MODES[index]!, 2)) return MODES[index]!;
+  return entry.slice(2, end);
+}
+
 /** The index of the first of `prefixes` that `text` has at `start`, or -1. */
 function prefixAt(prefixes: readonly string[], text: string, start: number): number {
   for (let index = 0; index < prefixes.length; index++) if (text.startsWith(prefixes[index]!, start)) return index;
@@ -316,7 +334,7 @@ function parseListing(entries: readonly string[], prefixes?: readonly string[]):
     else {
       // Unmerged files have one entry per stage.
       tracked[index]!.add(file);
-      present[index]!.set(file, entry.slice(2, entry.indexOf(' ', 2)));
+      present[index]!.set(file, modeOf(entry));
     }
   }
   const out: Array<Pick<GitFiles, 'tracked' | 'present'>> = new Array(count);
