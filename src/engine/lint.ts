@@ -386,16 +386,29 @@ async function applyBaselines(findings: Finding[], roots: readonly Root[], optio
 }
 
 function applySuppressions(findings: Finding[], files: readonly SourceFile[]): void {
+  if (findings.length === 0) return;
+  // Findings come in runs of one file: path.join (a normalisation) once per run of the same
+  // root and file, not once per finding; the key is the same joined path as before.
   const byFile = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    const key = path.join(finding.location.root, finding.location.file);
-    const list = byFile.get(key);
-    if (list) list.push(finding);
-    else byFile.set(key, [finding]);
+  let lastRoot: string | undefined;
+  let lastFile: string | undefined;
+  let list: Finding[] | undefined;
+  for (let index = 0; index < findings.length; index++) {
+    const finding = findings[index]!;
+    const { root, file } = finding.location;
+    if (list === undefined || root !== lastRoot || file !== lastFile) {
+      const key = path.join(root, file);
+      list = byFile.get(key);
+      if (list === undefined) byFile.set(key, (list = []));
+      lastRoot = root;
+      lastFile = file;
+    }
+    list.push(finding);
   }
-  for (const file of files) {
-    const list = byFile.get(file.absPath);
-    if (list && file.text !== undefined) applyDirectives(list, parseDirectives(file.text));
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index]!;
+    const found = byFile.get(file.absPath);
+    if (found && file.text !== undefined) applyDirectives(found, parseDirectives(file.text));
   }
 }
 
