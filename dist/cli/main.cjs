@@ -54933,16 +54933,27 @@ async function applyBaselines(findings, roots, options) {
   for (const [file, list] of byFile) applyBaseline(list, await readBaseline(file), file);
 }
 function applySuppressions(findings, files) {
+  if (findings.length === 0) return;
   const byFile = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
-    const key2 = import_node_path17.default.join(finding.location.root, finding.location.file);
-    const list = byFile.get(key2);
-    if (list) list.push(finding);
-    else byFile.set(key2, [finding]);
+  let lastRoot;
+  let lastFile;
+  let list;
+  for (let index = 0; index < findings.length; index++) {
+    const finding = findings[index];
+    const { root, file } = finding.location;
+    if (list === void 0 || root !== lastRoot || file !== lastFile) {
+      const key2 = import_node_path17.default.join(root, file);
+      list = byFile.get(key2);
+      if (list === void 0) byFile.set(key2, list = []);
+      lastRoot = root;
+      lastFile = file;
+    }
+    list.push(finding);
   }
-  for (const file of files) {
-    const list = byFile.get(file.absPath);
-    if (list && file.text !== void 0) applyDirectives(list, parseDirectives(file.text));
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index];
+    const found = byFile.get(file.absPath);
+    if (found && file.text !== void 0) applyDirectives(found, parseDirectives(file.text));
   }
 }
 function sourceViews(files, model) {
