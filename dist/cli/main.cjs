@@ -36311,32 +36311,44 @@ function definesItsSource(kustomization, inFile) {
   if (name3 === void 0) return false;
   return inFile.some((source) => source.group === SOURCE_GROUP && source.name === name3 && (kind === void 0 || source.kind === kind));
 }
+function inRoot(byRoot, root) {
+  let map2 = byRoot.get(root);
+  if (map2 === void 0) byRoot.set(root, map2 = /* @__PURE__ */ new Map());
+  return map2;
+}
 function reportEmptyKustomizations(model, kustomizations, report) {
   const includers = /* @__PURE__ */ new Map();
-  const key2 = (root, dir) => `${root.dir}\0${dir}`;
-  for (const node of model.kustomize.nodes) {
-    for (const entry of node.entries) {
-      if (entry.kind === "directory" && entry.target !== void 0) push(includers, key2(node.file.root, entry.target), node.file.path);
+  const nodes = model.kustomize.nodes;
+  for (let index = 0; index < nodes.length; index++) {
+    const node = nodes[index];
+    const entries = node.entries;
+    for (let at = 0; at < entries.length; at++) {
+      const entry = entries[at];
+      if (entry.kind === "directory" && entry.target !== void 0) push(inRoot(includers, node.file.root.dir), entry.target, node.file.path);
     }
   }
   const generated2 = /* @__PURE__ */ new Map();
-  for (const kustomization of kustomizations) {
-    const { link, path: path26 } = kustomization;
+  for (let index = 0; index < kustomizations.length; index++) {
+    const kustomization = kustomizations[index];
+    const link = kustomization.link;
+    const path26 = kustomization.path;
     if (link.status !== "linked" || path26.dir === void 0) continue;
-    if (kustomization.kustomization === void 0 && path26.status === "directory") push(generated2, key2(link.root, path26.dir), kustomization);
+    if (kustomization.kustomization === void 0 && path26.status === "directory") push(inRoot(generated2, link.root.dir), path26.dir, kustomization);
   }
-  for (const file of model.files) {
+  const files = model.files;
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index];
     if (!isKustomizationFile(file.path) || !isEmptyKustomization(file)) continue;
     const dir = dirOf(file.path);
     if (kustomizationIn(model.rootFiles(file.root).filesIn.get(dir) ?? []) !== file) continue;
-    const parents = includers.get(key2(file.root, dir)) ?? [];
+    const parents = includers.get(file.root.dir)?.get(dir) ?? [];
     if (parents.length > 0) {
       report(file, `the build of ${parents.join(" and ")} (which includes this folder)`);
       continue;
     }
     for (let above = dir; above !== ""; ) {
       above = dirOf(above);
-      const scanning = (generated2.get(key2(file.root, above)) ?? []).filter((kustomization) => !kustomization.excluded(file.path));
+      const scanning = (generated2.get(file.root.dir)?.get(above) ?? []).filter((kustomization) => !kustomization.excluded(file.path));
       if (scanning.length > 0) {
         report(file, `the build of Kustomization ${scanning.map((k) => qualified(k.resource.appliedNamespace, k.resource.name)).join(" and ")} (which scans this folder)`);
         break;
@@ -39225,7 +39237,7 @@ var init_config_lookup = __esm({
 });
 
 // rules/sops-config-valid.ts
-var CONFIG_MESSAGES, SOPS_YML, AGE, sops_config_valid_default;
+var CONFIG_MESSAGES, SOPS_YML, CONFIG_SUFFIX, AGE, sops_config_valid_default;
 var init_sops_config_valid = __esm({
   "rules/sops-config-valid.ts"() {
     "use strict";
@@ -39243,6 +39255,7 @@ var init_sops_config_valid = __esm({
       unreachableRule: "unreachableRule"
     };
     SOPS_YML = /(^|\/)\.sops\.yml$/;
+    CONFIG_SUFFIX = `/${SOPS_CONFIG_NAME}`;
     AGE = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
     sops_config_valid_default = defineRule({
       meta: {
@@ -39323,9 +39336,11 @@ creation_rules:
         }
       },
       check(ctx) {
-        for (const file of ctx.model.files) {
+        const files = ctx.model.files;
+        for (let index = 0; index < files.length; index++) {
+          const file = files[index];
           const sopsYml = SOPS_YML.test(file.path);
-          if (!file.reported || !(sopsYml || file.path === SOPS_CONFIG_NAME || file.path.endsWith(`/${SOPS_CONFIG_NAME}`))) continue;
+          if (!file.reported || !(sopsYml || file.path === SOPS_CONFIG_NAME || file.path.endsWith(CONFIG_SUFFIX))) continue;
           if (sopsYml) ctx.report({ file, messageId: "fileName" });
           if (!file.documents[0]) continue;
           for (const issue of sopsConfigOf(file).issues) {
@@ -52612,15 +52627,18 @@ var init_discover = __esm({
 
 // src/workspace/chart-templates.ts
 function chartTemplates(paths) {
-  const list = [...paths];
   const charts = /* @__PURE__ */ new Set();
-  for (const file of list) {
+  let tpl = false;
+  for (let index = 0; index < paths.length; index++) {
+    const file = paths[index];
+    if (isTpl(file)) tpl = true;
     const slash = file.lastIndexOf("/");
-    if (file.slice(slash + 1) === CHART_FILE) charts.add(slash === -1 ? "" : file.slice(0, slash));
+    if (file.length - slash - 1 === CHART_FILE.length && file.endsWith(CHART_FILE)) charts.add(slash === -1 ? "" : file.slice(0, slash));
   }
   const templates = /* @__PURE__ */ new Map();
-  if (charts.size === 0 && !list.some(isTpl)) return templates;
-  for (const file of list) {
+  if (charts.size === 0 && !tpl) return templates;
+  for (let index = 0; index < paths.length; index++) {
+    const file = paths[index];
     const chart = chartOfTemplate(file, charts);
     if (chart !== void 0) templates.set(file, chart);
     else if (isTpl(file)) templates.set(file, enclosingChart(file, charts));
@@ -52634,7 +52652,7 @@ function chartOfTemplate(file, charts) {
   if (charts.size === 0) return void 0;
   let start2 = 0;
   for (let slash = file.indexOf("/"); slash !== -1; start2 = slash + 1, slash = file.indexOf("/", start2)) {
-    if (file.slice(start2, slash) !== "templates") continue;
+    if (slash - start2 !== TEMPLATES.length || !file.startsWith(TEMPLATES, start2)) continue;
     const chart = start2 === 0 ? "" : file.slice(0, start2 - 1);
     if (charts.has(chart)) return chart;
   }
@@ -52655,12 +52673,13 @@ function chartTemplateNotes(dir, templates) {
     file: import_node_path11.default.join(dir, ...chart === "" ? [] : chart.split("/"), CHART_FILE)
   }));
 }
-var import_node_path11, CHART_FILE;
+var import_node_path11, CHART_FILE, TEMPLATES;
 var init_chart_templates = __esm({
   "src/workspace/chart-templates.ts"() {
     "use strict";
     import_node_path11 = __toESM2(require("node:path"), 1);
     CHART_FILE = "Chart.yaml";
+    TEMPLATES = "templates";
   }
 });
 
