@@ -54953,22 +54953,25 @@ async function applyBaselines(findings, roots, options) {
 }
 function applySuppressions(findings, files) {
   if (findings.length === 0) return;
-  const byFile = /* @__PURE__ */ new Map();
-  let lastRoot;
-  let lastFile;
-  let list;
+  const byRoot = /* @__PURE__ */ new Map();
   for (let index = 0; index < findings.length; index++) {
     const finding = findings[index];
     const { root, file } = finding.location;
-    if (list === void 0 || root !== lastRoot || file !== lastFile) {
-      const key2 = import_node_path17.default.join(root, file);
-      list = byFile.get(key2);
-      if (list === void 0) byFile.set(key2, list = []);
-      lastRoot = root;
-      lastFile = file;
-    }
-    list.push(finding);
+    let inRoot2 = byRoot.get(root);
+    if (inRoot2 === void 0) byRoot.set(root, inRoot2 = /* @__PURE__ */ new Map());
+    const list = inRoot2.get(file);
+    if (list === void 0) inRoot2.set(file, [finding]);
+    else list.push(finding);
   }
+  const byFile = /* @__PURE__ */ new Map();
+  byRoot.forEach((inRoot2, root) => {
+    inRoot2.forEach((list, file) => {
+      const key2 = import_node_path17.default.join(root, file);
+      const known = byFile.get(key2);
+      if (known === void 0) byFile.set(key2, list);
+      else for (let index = 0; index < list.length; index++) known.push(list[index]);
+    });
+  });
   for (let index = 0; index < files.length; index++) {
     const file = files[index];
     const found = byFile.get(file.absPath);

@@ -387,24 +387,29 @@ async function applyBaselines(findings: Finding[], roots: readonly Root[], optio
 
 function applySuppressions(findings: Finding[], files: readonly SourceFile[]): void {
   if (findings.length === 0) return;
-  // Findings come in runs of one file: path.join (a normalisation) once per run of the same
-  // root and file, not once per finding; the key is the same joined path as before.
-  const byFile = new Map<string, Finding[]>();
-  let lastRoot: string | undefined;
-  let lastFile: string | undefined;
-  let list: Finding[] | undefined;
+  // Grouped by root folder and root-relative path first: path.join (a normalisation) once per
+  // file with findings, not once per finding. The lists are then keyed by the joined path as
+  // before (two names of one file share a list; the order inside one does not matter, each
+  // finding is matched on its own).
+  const byRoot = new Map<string, Map<string, Finding[]>>();
   for (let index = 0; index < findings.length; index++) {
     const finding = findings[index]!;
     const { root, file } = finding.location;
-    if (list === undefined || root !== lastRoot || file !== lastFile) {
-      const key = path.join(root, file);
-      list = byFile.get(key);
-      if (list === undefined) byFile.set(key, (list = []));
-      lastRoot = root;
-      lastFile = file;
-    }
-    list.push(finding);
+    let inRoot = byRoot.get(root);
+    if (inRoot === undefined) byRoot.set(root, (inRoot = new Map()));
+    const list = inRoot.get(file);
+    if (list === undefined) inRoot.set(file, [finding]);
+    else list.push(finding);
   }
+  const byFile = new Map<string, Finding[]>();
+  byRoot.forEach((inRoot, root) => {
+    inRoot.forEach((list, file) => {
+      const key = path.join(root, file);
+      const known = byFile.get(key);
+      if (known === undefined) byFile.set(key, list);
+      else for (let index = 0; index < list.length; index++) known.push(list[index]!);
+    });
+  });
   for (let index = 0; index < files.length; index++) {
     const file = files[index]!;
     const found = byFile.get(file.absPath);
