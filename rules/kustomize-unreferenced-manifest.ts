@@ -275,30 +275,45 @@ export default defineRule<'notListed' | 'notApplied' | 'neverApplied' | 'emptyKu
   },
 });
 
+/** The map of `root`'s folders in `byRoot`, made on first use. */
+function inRoot<V>(byRoot: Map<string, Map<string, V>>, root: string): Map<string, V> {
+  let map = byRoot.get(root);
+  if (map === undefined) byRoot.set(root, (map = new Map()));
+  return map;
+}
+
 /**
  * Empty kustomization files that a build includes: listed as a folder by another
  * kustomization, or found by the kustomization Flux generates for a path without one. The one
  * at a Flux Kustomization's path is accepted by Flux (FLUX-LAYOUTS §1) and is not reported.
  */
 function reportEmptyKustomizations(model: Model, kustomizations: readonly FluxKustomization[], report: (file: SourceFile, includer: string) => void): void {
-  const includers = new Map<string, string[]>();
-  const key = (root: SourceFile['root'], dir: string): string => `${root.dir}\0${dir}`;
-  for (const node of model.kustomize.nodes) {
-    for (const entry of node.entries) {
-      if (entry.kind === 'directory' && entry.target !== undefined) push(includers, key(node.file.root, entry.target), node.file.path);
+  // By root folder, then folder: no joined key string per entry or per file.
+  const includers = new Map<string, Map<string, string[]>>();
+  const nodes = model.kustomize.nodes;
+  for (let index = 0; index < nodes.length; index++) {
+    const node = nodes[index]!;
+    const entries = node.entries;
+    for (let at = 0; at < entries.length; at++) {
+      const entry = entries[at]!;
+      if (entry.kind === 'directory' && entry.target !== undefined) push(inRoot(includers, node.file.root.dir), entry.target, node.file.path);
     }
   }
-  const generated = new Map<string, FluxKustomization[]>();
-  for (const kustomization of kustomizations) {
-    const { link, path } = kustomization;
+  const generated = new Map<string, Map<string, FluxKustomization[]>>();
+  for (let index = 0; index < kustomizations.length; index++) {
+    const kustomization = kustomizations[index]!;
+    const link = kustomization.link;
+    const path = kustomization.path;
     if (link.status !== 'linked' || path.dir === undefined) continue;
-    if (kustomization.kustomization === undefined && path.status === 'directory') push(generated, key(link.root, path.dir), kustomization);
+    if (kustomization.kustomization === undefined && path.status === 'directory') push(inRoot(generated, link.root.dir), path.dir, kustomization);
   }
-  for (const file of model.files) {
+  const files = model.files;
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index]!;
     if (!isKustomizationFile(file.path) || !isEmptyKustomization(file)) continue;
     const dir = dirOf(file.path);
     if (kustomizationIn(model.rootFiles(file.root).filesIn.get(dir) ?? []) !== file) continue;
-    const parents = includers.get(key(file.root, dir)) ?? [];
+    const parents = includers.get(file.root.dir)?.get(dir) ?? [];
     if (parents.length > 0) {
       report(file, `the build of ${parents.join(' and ')} (which includes this folder)`);
       continue;
@@ -306,7 +321,7 @@ function reportEmptyKustomizations(model: Model, kustomizations: readonly FluxKu
     // The first folder above with a kustomization file stops Flux's scan; a generated path above it finds this one.
     for (let above = dir; above !== ''; ) {
       above = dirOf(above);
-      const scanning = (generated.get(key(file.root, above)) ?? []).filter((kustomization) => !kustomization.excluded(file.path));
+      const scanning = (generated.get(file.root.dir)?.get(above) ?? []).filter((kustomization) => !kustomization.excluded(file.path));
       if (scanning.length > 0) {
         report(file, `the build of Kustomization ${scanning.map((k) => qualified(k.resource.appliedNamespace, k.resource.name)).join(' and ')} (which scans this folder)`);
         break;

@@ -17,6 +17,7 @@ const CONFIG_MESSAGES: Record<ConfigIssueCode, MessageId> = {
   unreachableRule: 'unreachableRule',
 };
 const SOPS_YML = /(^|\/)\.sops\.yml$/;
+const CONFIG_SUFFIX = `/${SOPS_CONFIG_NAME}`;
 const AGE = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
 
 export default defineRule({
@@ -76,9 +77,12 @@ export default defineRule({
     },
   },
   check(ctx) {
-    for (const file of ctx.model.files) {
+    const files = ctx.model.files;
+    // Indexed, the suffix made once: nothing is made for the files that are not a config.
+    for (let index = 0; index < files.length; index++) {
+      const file = files[index]!;
       const sopsYml = SOPS_YML.test(file.path);
-      if (!file.reported || !(sopsYml || file.path === SOPS_CONFIG_NAME || file.path.endsWith(`/${SOPS_CONFIG_NAME}`))) continue;
+      if (!file.reported || !(sopsYml || file.path === SOPS_CONFIG_NAME || file.path.endsWith(CONFIG_SUFFIX))) continue;
       if (sopsYml) ctx.report({ file, messageId: 'fileName' });
       if (!file.documents[0]) continue;
       for (const issue of sopsConfigOf(file).issues) {

@@ -8133,28 +8133,37 @@ function mayHoldDollar(resource) {
   if (file.text === void 0) return true;
   if (!fileTextIncludes(file, "$")) return false;
   let answer = dollarOutsideSops.get(file);
-  if (answer === void 0) dollarOutsideSops.set(file, answer = !dollarsOnlyInSopsBlocks(file.text, file.documents.map((parsed) => parsed.value)));
+  if (answer === void 0) {
+    const blocks = sopsBlocksHoldingEveryDollar(file.text);
+    let withSops = 0;
+    if (blocks !== -1) {
+      for (let index = 0; index < file.documents.length; index++) if (hasSopsMapping(file.documents[index].value)) withSops++;
+    }
+    dollarOutsideSops.set(file, answer = blocks !== withSops);
+  }
   return answer;
 }
-function dollarsOnlyInSopsBlocks(text, values) {
+function hasSopsMapping(value) {
+  const record = asRecord(value);
+  return record !== void 0 && Object.hasOwn(record, "sops") && asRecord(record.sops) !== void 0;
+}
+function sopsBlocksHoldingEveryDollar(text) {
   for (let at = text.indexOf("$"); at !== -1; at = text.indexOf("$", at + 1)) {
     let line = text.lastIndexOf("\n", at - 1) + 1;
-    if (line === 0 || text[line] !== " ") return false;
+    if (line === 0 || text.charCodeAt(line) !== 32) return -1;
     for (; ; ) {
       line = text.lastIndexOf("\n", line - 2) + 1;
-      const first2 = text[line];
-      if (first2 !== " " && first2 !== "\n" && first2 !== "\r" && first2 !== "#") break;
-      if (line === 0) return false;
+      const first2 = text.charCodeAt(line);
+      if (first2 !== 32 && first2 !== 10 && first2 !== 13 && first2 !== 35) break;
+      if (line === 0) return -1;
     }
-    const end = text.indexOf("\n", line);
-    if (!SOPS_BLOCK_KEY.test(text.slice(line, end === -1 ? text.length : end))) return false;
+    SOPS_BLOCK_KEY_AT.lastIndex = line;
+    if (!SOPS_BLOCK_KEY_AT.test(text)) return -1;
   }
-  const blocks = text.match(new RegExp(SOPS_BLOCK_KEY.source, "gm"))?.length ?? 0;
-  const withSops = values.filter((value) => {
-    const record = asRecord(value);
-    return record !== void 0 && Object.hasOwn(record, "sops") && asRecord(record.sops) !== void 0;
-  }).length;
-  return blocks === withSops;
+  let blocks = 0;
+  SOPS_BLOCK_LINES.lastIndex = 0;
+  while (SOPS_BLOCK_LINES.test(text)) blocks++;
+  return blocks;
 }
 function stringsWithDollar(value, path26 = [], out2 = []) {
   collectDollars(value, [...path26], out2);
@@ -8420,7 +8429,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
   }
   return { copies: [...byOutcome.values()], applied: true };
 }
-var import_yaml, VARIABLE_NAME, DEFAULT_OPERATORS, dollarOutsideSops, SOPS_BLOCK_KEY, UNKNOWN_VARIABLE, IDENT, RESOLVED_WORDS, NO_PATHS;
+var import_yaml, VARIABLE_NAME, DEFAULT_OPERATORS, dollarOutsideSops, SOPS_BLOCK_KEY, SOPS_BLOCK_KEY_AT, SOPS_BLOCK_LINES, UNKNOWN_VARIABLE, IDENT, RESOLVED_WORDS, NO_PATHS;
 var init_substitution = __esm({
   "src/flux/substitution.ts"() {
     "use strict";
@@ -8431,6 +8440,8 @@ var init_substitution = __esm({
     DEFAULT_OPERATORS = [":-", ":=", ":+", ":?", "-", "=", "+", "?"];
     dollarOutsideSops = /* @__PURE__ */ new WeakMap();
     SOPS_BLOCK_KEY = /^sops:[ \t]*(?:#.*)?\r?$/;
+    SOPS_BLOCK_KEY_AT = /sops:[ \t]*(?:#.*)?\r?(?=\n|$)/y;
+    SOPS_BLOCK_LINES = new RegExp(SOPS_BLOCK_KEY.source, "gm");
     UNKNOWN_VARIABLE = /* @__PURE__ */ Symbol("unknown variable");
     IDENT = /[\p{L}\p{Nd}_]/u;
     RESOLVED_WORDS = /* @__PURE__ */ new Set(["y", "yes", "n", "no", "true", "false", "on", "off", "null"]);
@@ -28216,39 +28227,62 @@ function whole(parsed) {
   const definitions = new Map(Object.entries(parsed.definitions ?? {}));
   return { kinds: parsed.kinds ?? {}, has: (name3) => definitions.has(name3), definition: (name3) => definitions.get(name3), names: () => definitions.keys() };
 }
-function entryOf(line) {
-  const match = ENTRY.exec(line);
-  if (!match) return void 0;
-  const key2 = match[1];
-  return [key2.includes("\\") ? JSON.parse(key2) : key2.slice(1, -1), line.slice(match[0].length)];
+function keyEnd(text, start2, eol, indent) {
+  let quote = start2;
+  while (quote < eol && quote - start2 < 3 && text.charCodeAt(quote) === 32) quote++;
+  if (quote - start2 > 2 || indent !== -1 && quote - start2 !== indent || text.charCodeAt(quote) !== 34) return -1;
+  for (let i2 = quote + 1; i2 < eol; i2++) {
+    const c = text.charCodeAt(i2);
+    if (c === 92) {
+      const escaped = text.charCodeAt(++i2);
+      if (escaped === 13 || escaped === 8232 || escaped === 8233) return -1;
+    } else if (c === 34) return i2 + 2 < eol && text.charCodeAt(i2 + 1) === 58 && text.charCodeAt(i2 + 2) === 32 ? i2 + 1 : -1;
+  }
+  return -1;
+}
+function keyText(text, from, to) {
+  const quoted = text.slice(from, to);
+  return quoted.includes("\\") ? JSON.parse(quoted) : quoted.slice(1, -1);
 }
 function byLines(text) {
-  const lines = text.split("\n");
-  const end = lines.length - 2;
-  if (lines[0] !== "{" || lines[end] !== "}" || lines[end + 1] !== "") return void 0;
+  if (!text.startsWith("{\n") || !text.endsWith("\n}\n")) return void 0;
+  const end = text.length - 2;
   let kinds2;
   const raw = /* @__PURE__ */ new Map();
-  for (let i2 = 1; i2 < end; ) {
-    const entry = entryOf(lines[i2]);
-    if (!entry || lines[i2].startsWith(" ")) return void 0;
-    if (entry[1] !== "{") {
-      if (entry[1].endsWith(",") !== i2 + 1 < end) return void 0;
-      i2++;
+  for (let line = 2; line < end; ) {
+    const start2 = line;
+    const eol = text.indexOf("\n", line);
+    const close = keyEnd(text, line, eol, 0);
+    if (close === -1) return void 0;
+    const value = close + 2;
+    if (!(eol - value === 1 && text.charCodeAt(value) === 123)) {
+      if ((text.charCodeAt(eol - 1) === 44 && eol > value) !== eol + 1 < end) return void 0;
+      line = eol + 1;
       continue;
     }
-    const first2 = ++i2;
-    while (i2 < end && lines[i2] !== "}" && lines[i2] !== "},") i2++;
-    if (i2 === end || lines[i2] === "}," !== i2 + 1 < end) return void 0;
-    const inner = lines.slice(first2, i2++);
-    const key2 = entry[0];
-    if (key2 === "kinds") kinds2 = JSON.parse(`{${inner.join("\n")}}`);
-    if (key2 !== "definitions") continue;
-    for (const [index, line] of inner.entries()) {
-      const definition = entryOf(line);
-      if (!definition || !line.startsWith('  "')) return void 0;
-      const last = index === inner.length - 1;
-      if (definition[1].endsWith(",") === last) return void 0;
-      raw.set(definition[0], last ? definition[1] : definition[1].slice(0, -1));
+    const first2 = eol + 1;
+    let at = first2;
+    for (; ; ) {
+      if (at >= end) return void 0;
+      const next = text.indexOf("\n", at);
+      if (text.charCodeAt(at) === 125 && (next === at + 1 || next === at + 2 && text.charCodeAt(at + 1) === 44)) {
+        if (next === at + 2 !== next + 1 < end) return void 0;
+        line = next + 1;
+        break;
+      }
+      at = next + 1;
+    }
+    const name3 = keyText(text, start2, close);
+    if (name3 === "kinds") kinds2 = JSON.parse(`{${at > first2 ? text.slice(first2, at - 1) : ""}}`);
+    if (name3 !== "definitions") continue;
+    for (let inner = first2; inner < at; ) {
+      const innerEol = text.indexOf("\n", inner);
+      const innerClose = keyEnd(text, inner, innerEol, 2);
+      if (innerClose === -1) return void 0;
+      const last = innerEol + 1 === at;
+      if ((text.charCodeAt(innerEol - 1) === 44 && innerEol > innerClose + 2) === last) return void 0;
+      raw.set(keyText(text, inner + 2, innerClose), innerClose + 2);
+      inner = innerEol + 1;
     }
   }
   const parsed = /* @__PURE__ */ new Map();
@@ -28258,9 +28292,10 @@ function byLines(text) {
     definition(name3) {
       let schema2 = parsed.get(name3);
       if (schema2 === void 0) {
-        const json3 = raw.get(name3);
-        if (json3 === void 0) return void 0;
-        schema2 = JSON.parse(json3);
+        const start2 = raw.get(name3);
+        if (start2 === void 0) return void 0;
+        const eol = text.indexOf("\n", start2);
+        schema2 = JSON.parse(text.slice(start2, text.charCodeAt(eol - 1) === 44 && eol > start2 ? eol - 1 : eol));
         parsed.set(name3, schema2);
       }
       return schema2;
@@ -28268,11 +28303,10 @@ function byLines(text) {
     names: () => raw.keys()
   };
 }
-var ENTRY, DefinitionMap;
+var DefinitionMap;
 var init_vendored = __esm({
   "src/schema/vendored.ts"() {
     "use strict";
-    ENTRY = /^ {0,2}("(?:[^"\\]|\\.)*"): /;
     DefinitionMap = class extends Map {
       families = [];
       addFamily(family) {
@@ -30007,9 +30041,9 @@ var init_hcl_parse = __esm({
           if (this.text.charCodeAt(this.pos) === 125) break;
           const key2 = this.parseExpression(false);
           const keyStart = this.exprStart;
-          let keyText2;
+          let keyText3;
           if (key2.kind === "traversal" && key2.attrs.length === 0) {
-            keyText2 = key2.root;
+            keyText3 = key2.root;
             if (!walk4) {
               for (let index = traversals.length - 1; index >= 0; index--) {
                 if (traversals[index].offsets[0] === keyStart) {
@@ -30018,14 +30052,14 @@ var init_hcl_parse = __esm({
                 }
               }
             }
-          } else if (key2.kind === "template" && key2.parts.every((part) => typeof part === "string")) keyText2 = key2.parts.join("");
+          } else if (key2.kind === "template" && key2.parts.every((part) => typeof part === "string")) keyText3 = key2.parts.join("");
           this.skipTrivia();
           const c = this.text.charCodeAt(this.pos);
           const d = text.charCodeAt(this.pos + 1);
           if (c === 58 || c === 61 && d !== 61 && d !== 62) this.pos++;
           else throw REJECT;
           const value = this.parseExpression(false);
-          items.push({ key: keyText2, value, offsets: [keyStart, this.exprEnd] });
+          items.push({ key: keyText3, value, offsets: [keyStart, this.exprEnd] });
           this.skipTrivia();
           if (this.text.charCodeAt(this.pos) === 44) this.pos++;
         }
@@ -34613,12 +34647,12 @@ function convertExpression(node, text, out2) {
           const [keyNode, valueNode] = element.children.filter((c) => c.type === "expression");
           if (!keyNode || !valueNode) continue;
           const key2 = convertExpression(keyNode, text, out2);
-          const keyText2 = key2.kind === "traversal" && key2.attrs.length === 0 ? key2.root : key2.kind === "template" && key2.parts.every((p) => typeof p === "string") ? key2.parts.join("") : void 0;
+          const keyText3 = key2.kind === "traversal" && key2.attrs.length === 0 ? key2.root : key2.kind === "template" && key2.parts.every((p) => typeof p === "string") ? key2.parts.join("") : void 0;
           if (key2.kind === "traversal" && key2.attrs.length === 0) {
             const index = lastTraversalAt(out2, key2.offsets[0]);
             if (index !== -1) out2.traversals.splice(index, 1);
           }
-          items.push({ key: keyText2, value: convertExpression(valueNode, text, out2), offsets: offsetsOf(element) });
+          items.push({ key: keyText3, value: convertExpression(valueNode, text, out2), offsets: offsetsOf(element) });
         }
         return { kind: "object", items, offsets: offsetsOf(node) };
       }
@@ -36288,32 +36322,44 @@ function definesItsSource(kustomization, inFile) {
   if (name3 === void 0) return false;
   return inFile.some((source) => source.group === SOURCE_GROUP && source.name === name3 && (kind === void 0 || source.kind === kind));
 }
+function inRoot(byRoot, root) {
+  let map2 = byRoot.get(root);
+  if (map2 === void 0) byRoot.set(root, map2 = /* @__PURE__ */ new Map());
+  return map2;
+}
 function reportEmptyKustomizations(model, kustomizations, report) {
   const includers = /* @__PURE__ */ new Map();
-  const key2 = (root, dir) => `${root.dir}\0${dir}`;
-  for (const node of model.kustomize.nodes) {
-    for (const entry of node.entries) {
-      if (entry.kind === "directory" && entry.target !== void 0) push(includers, key2(node.file.root, entry.target), node.file.path);
+  const nodes = model.kustomize.nodes;
+  for (let index = 0; index < nodes.length; index++) {
+    const node = nodes[index];
+    const entries = node.entries;
+    for (let at = 0; at < entries.length; at++) {
+      const entry = entries[at];
+      if (entry.kind === "directory" && entry.target !== void 0) push(inRoot(includers, node.file.root.dir), entry.target, node.file.path);
     }
   }
   const generated2 = /* @__PURE__ */ new Map();
-  for (const kustomization of kustomizations) {
-    const { link, path: path26 } = kustomization;
+  for (let index = 0; index < kustomizations.length; index++) {
+    const kustomization = kustomizations[index];
+    const link = kustomization.link;
+    const path26 = kustomization.path;
     if (link.status !== "linked" || path26.dir === void 0) continue;
-    if (kustomization.kustomization === void 0 && path26.status === "directory") push(generated2, key2(link.root, path26.dir), kustomization);
+    if (kustomization.kustomization === void 0 && path26.status === "directory") push(inRoot(generated2, link.root.dir), path26.dir, kustomization);
   }
-  for (const file of model.files) {
+  const files = model.files;
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index];
     if (!isKustomizationFile(file.path) || !isEmptyKustomization(file)) continue;
     const dir = dirOf(file.path);
     if (kustomizationIn(model.rootFiles(file.root).filesIn.get(dir) ?? []) !== file) continue;
-    const parents = includers.get(key2(file.root, dir)) ?? [];
+    const parents = includers.get(file.root.dir)?.get(dir) ?? [];
     if (parents.length > 0) {
       report(file, `the build of ${parents.join(" and ")} (which includes this folder)`);
       continue;
     }
     for (let above = dir; above !== ""; ) {
       above = dirOf(above);
-      const scanning = (generated2.get(key2(file.root, above)) ?? []).filter((kustomization) => !kustomization.excluded(file.path));
+      const scanning = (generated2.get(file.root.dir)?.get(above) ?? []).filter((kustomization) => !kustomization.excluded(file.path));
       if (scanning.length > 0) {
         report(file, `the build of Kustomization ${scanning.map((k) => qualified(k.resource.appliedNamespace, k.resource.name)).join(" and ")} (which scans this folder)`);
         break;
@@ -37848,14 +37894,14 @@ spec:
 });
 
 // src/sops/ast.ts
-function keyText(pair) {
+function keyText2(pair) {
   const key2 = pair.key;
   if (!(0, import_yaml7.isScalar)(key2)) return void 0;
   return key2.value == null ? "" : String(key2.value);
 }
 function pairOf(node, key2) {
   if (!(0, import_yaml7.isMap)(node)) return void 0;
-  return node.items.find((pair) => keyText(pair) === key2);
+  return node.items.find((pair) => keyText2(pair) === key2);
 }
 function stringValue(node) {
   return (0, import_yaml7.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
@@ -38304,7 +38350,7 @@ function checkDestinations(nodes, value, issues) {
 }
 function checkKeys(node, path26, known, where2, issues) {
   for (const pair of node.items) {
-    const key2 = keyText(pair);
+    const key2 = keyText2(pair);
     if (key2 === void 0 || isMergeKey(pair) || known.includes(key2) || holdsAnchor(pair.value, 0)) continue;
     const suggestion = suggest2(key2, known);
     issues.push(
@@ -38458,7 +38504,7 @@ var init_config = __esm({
             for (const map2 of sources) if ((0, import_yaml8.isMap)(map2)) merged.push(...this.entries(map2, depth + 1));
             continue;
           }
-          const key2 = keyText(pair);
+          const key2 = keyText2(pair);
           if (key2 !== void 0) own3.push({ key: key2, value: this.deref(pair.value) });
         }
         const seen2 = new Set(own3.map((entry) => entry.key));
@@ -38586,7 +38632,7 @@ function walk2(node, path26, keys, anchor, inSops, depth, out2) {
   if ((0, import_yaml10.isMap)(node)) {
     const seen2 = /* @__PURE__ */ new Set();
     for (const pair of node.items) {
-      const key2 = keyText(pair);
+      const key2 = keyText2(pair);
       const keyRange = (0, import_yaml10.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key2 === void 0 || !keyRange) continue;
       if (seen2.has(key2)) out2.duplicates.push({ key: key2, mapPath: path26, range: [keyRange[0], keyRange[1]] });
@@ -38980,19 +39026,19 @@ function keyEntryId(type2, field) {
 }
 function readSelection2(node, issues) {
   const present = node.items.filter((pair2) => {
-    const key3 = keyText(pair2);
+    const key3 = keyText2(pair2);
     return key3 !== void 0 && isSelectionKey(key3) && !isNullScalar(pair2.value) && weakString(pair2.value) !== "";
   });
   if (present.length === 0) return defaultSelection();
   if (present.length > 1) {
-    const keys = present.map((pair2) => keyText(pair2)).join(", ");
+    const keys = present.map((pair2) => keyText2(pair2)).join(", ");
     for (const pair2 of present.slice(1)) {
-      issues.push({ code: "multipleSelection", path: ["sops", keyText(pair2)], key: true, data: { keys } });
+      issues.push({ code: "multipleSelection", path: ["sops", keyText2(pair2)], key: true, data: { keys } });
     }
     return void 0;
   }
   const pair = present[0];
-  const key2 = keyText(pair);
+  const key2 = keyText2(pair);
   const value = weakString(pair.value);
   if (value === void 0) {
     issues.push(invalidField(["sops", key2], key2, "a string"));
@@ -39202,7 +39248,7 @@ var init_config_lookup = __esm({
 });
 
 // rules/sops-config-valid.ts
-var CONFIG_MESSAGES, SOPS_YML, AGE, sops_config_valid_default;
+var CONFIG_MESSAGES, SOPS_YML, CONFIG_SUFFIX, AGE, sops_config_valid_default;
 var init_sops_config_valid = __esm({
   "rules/sops-config-valid.ts"() {
     "use strict";
@@ -39220,6 +39266,7 @@ var init_sops_config_valid = __esm({
       unreachableRule: "unreachableRule"
     };
     SOPS_YML = /(^|\/)\.sops\.yml$/;
+    CONFIG_SUFFIX = `/${SOPS_CONFIG_NAME}`;
     AGE = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
     sops_config_valid_default = defineRule({
       meta: {
@@ -39300,9 +39347,11 @@ creation_rules:
         }
       },
       check(ctx) {
-        for (const file of ctx.model.files) {
+        const files = ctx.model.files;
+        for (let index = 0; index < files.length; index++) {
+          const file = files[index];
           const sopsYml = SOPS_YML.test(file.path);
-          if (!file.reported || !(sopsYml || file.path === SOPS_CONFIG_NAME || file.path.endsWith(`/${SOPS_CONFIG_NAME}`))) continue;
+          if (!file.reported || !(sopsYml || file.path === SOPS_CONFIG_NAME || file.path.endsWith(CONFIG_SUFFIX))) continue;
           if (sopsYml) ctx.report({ file, messageId: "fileName" });
           if (!file.documents[0]) continue;
           for (const issue of sopsConfigOf(file).issues) {
@@ -48046,12 +48095,12 @@ ${ca}` : ca;
                 doc.errors.push(err2);
               }
               if (!explicitKey && typeof keyStart === "number") {
-                const keyEnd = item.range ? item.range.start : item.offset;
-                if (keyEnd > keyStart + 1024) doc.errors.push(getLongKeyError(cst, key2));
+                const keyEnd2 = item.range ? item.range.start : item.offset;
+                if (keyEnd2 > keyStart + 1024) doc.errors.push(getLongKeyError(cst, key2));
                 const {
                   src
                 } = prevItem.context;
-                for (let i3 = keyStart; i3 < keyEnd; ++i3) if (src[i3] === "\n") {
+                for (let i3 = keyStart; i3 < keyEnd2; ++i3) if (src[i3] === "\n") {
                   const msg = "Implicit keys of flow sequence pairs need to be on a single line";
                   doc.errors.push(new PlainValue.YAMLSemanticError(prevItem, msg));
                   break;
@@ -52589,15 +52638,18 @@ var init_discover = __esm({
 
 // src/workspace/chart-templates.ts
 function chartTemplates(paths) {
-  const list = [...paths];
   const charts = /* @__PURE__ */ new Set();
-  for (const file of list) {
+  let tpl = false;
+  for (let index = 0; index < paths.length; index++) {
+    const file = paths[index];
+    if (isTpl(file)) tpl = true;
     const slash = file.lastIndexOf("/");
-    if (file.slice(slash + 1) === CHART_FILE) charts.add(slash === -1 ? "" : file.slice(0, slash));
+    if (file.length - slash - 1 === CHART_FILE.length && file.endsWith(CHART_FILE)) charts.add(slash === -1 ? "" : file.slice(0, slash));
   }
   const templates = /* @__PURE__ */ new Map();
-  if (charts.size === 0 && !list.some(isTpl)) return templates;
-  for (const file of list) {
+  if (charts.size === 0 && !tpl) return templates;
+  for (let index = 0; index < paths.length; index++) {
+    const file = paths[index];
     const chart = chartOfTemplate(file, charts);
     if (chart !== void 0) templates.set(file, chart);
     else if (isTpl(file)) templates.set(file, enclosingChart(file, charts));
@@ -52611,7 +52663,7 @@ function chartOfTemplate(file, charts) {
   if (charts.size === 0) return void 0;
   let start2 = 0;
   for (let slash = file.indexOf("/"); slash !== -1; start2 = slash + 1, slash = file.indexOf("/", start2)) {
-    if (file.slice(start2, slash) !== "templates") continue;
+    if (slash - start2 !== TEMPLATES.length || !file.startsWith(TEMPLATES, start2)) continue;
     const chart = start2 === 0 ? "" : file.slice(0, start2 - 1);
     if (charts.has(chart)) return chart;
   }
@@ -52632,12 +52684,13 @@ function chartTemplateNotes(dir, templates) {
     file: import_node_path11.default.join(dir, ...chart === "" ? [] : chart.split("/"), CHART_FILE)
   }));
 }
-var import_node_path11, CHART_FILE;
+var import_node_path11, CHART_FILE, TEMPLATES;
 var init_chart_templates = __esm({
   "src/workspace/chart-templates.ts"() {
     "use strict";
     import_node_path11 = __toESM2(require("node:path"), 1);
     CHART_FILE = "Chart.yaml";
+    TEMPLATES = "templates";
   }
 });
 
@@ -52723,19 +52776,30 @@ function readListing(out2) {
   const entries = [];
   const sizes = /* @__PURE__ */ new Map();
   const changed = /* @__PURE__ */ new Set();
-  for (let part of out2.split("\0")) {
-    if (part.startsWith(" ")) {
-      const block = DEBUG_BLOCK.exec(part);
-      const entry = entries[entries.length - 1];
-      const tab = entry?.indexOf("	") ?? -1;
-      if (block === null || entry === void 0 || tab === -1) return void 0;
+  for (let start2 = 0; start2 <= out2.length; ) {
+    let end = out2.indexOf("\0", start2);
+    if (end === -1) end = out2.length;
+    let from = start2;
+    if (out2.charCodeAt(from) === 32) {
+      DEBUG_BLOCK.lastIndex = from;
+      const matched = DEBUG_BLOCK.test(out2);
+      const entry = entries.length > 0 ? entries[entries.length - 1] : void 0;
+      const tab = entry === void 0 ? -1 : entry.indexOf("	");
+      if (!matched || entry === void 0 || tab === -1) return void 0;
+      const blockEnd = DEBUG_BLOCK.lastIndex;
       const file = entry.slice(tab + 1);
-      const size = Number(block[1]);
-      if (entry[0] === "H" && size > 0) sizes.set(file, size);
+      let size = 0;
+      for (let digit = out2.lastIndexOf("  size: ", blockEnd) + 8; ; digit++) {
+        const code = out2.charCodeAt(digit);
+        if (code < 48 || code > 57) break;
+        size = size * 10 + (code - 48);
+      }
+      if (entry.charCodeAt(0) === 72 && size > 0) sizes.set(file, size);
       else changed.add(file);
-      part = part.slice(block[0].length);
+      from = blockEnd;
     }
-    if (part !== "") entries.push(part);
+    if (from < end) entries.push(out2.slice(from, end));
+    start2 = end + 1;
   }
   for (const file of changed) sizes.delete(file);
   return { entries, sizes };
@@ -52777,47 +52841,84 @@ async function listTogether(reals) {
   const args2 = ["--", ...specs];
   const [listing, ignored] = await Promise.all([listFiles(common2, ["--literal-pathspecs"], args2), git(common2, ["--literal-pathspecs", "ls-files", ...TRACKED_IGNORED, ...args2])]);
   if (listing === void 0 || ignored === void 0) return void 0;
-  const sizes = prefixes.map(() => /* @__PURE__ */ new Map());
-  for (const [file, size] of listing.sizes ?? []) {
-    const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
+  const count = prefixes.length;
+  const sizes = new Array(count);
+  const trackedIgnored = new Array(count);
+  for (let index = 0; index < count; index++) {
+    sizes[index] = /* @__PURE__ */ new Map();
+    trackedIgnored[index] = /* @__PURE__ */ new Set();
+  }
+  listing.sizes?.forEach((size, file) => {
+    const index = prefixAt(prefixes, file, 0);
     if (index !== -1) sizes[index].set(file.slice(prefixes[index].length), size);
-  }
-  const entries = prefixes.map(() => []);
-  for (const entry of listing.entries) {
-    const start2 = entry[0] === "?" ? 2 : entry.indexOf("	") + 1;
-    if (start2 === 0) continue;
-    const index = prefixes.findIndex((prefix) => entry.startsWith(prefix, start2));
-    if (index !== -1) entries[index].push(entry.slice(0, start2) + entry.slice(start2 + prefixes[index].length));
-  }
-  const trackedIgnored = prefixes.map(() => /* @__PURE__ */ new Set());
-  for (const file of splitNul(ignored)) {
-    const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
+  });
+  const parsed = parseListing(listing.entries, prefixes);
+  const files = splitNul(ignored);
+  for (let i2 = 0; i2 < files.length; i2++) {
+    const file = files[i2];
+    const index = prefixAt(prefixes, file, 0);
     if (index !== -1) trackedIgnored[index].add(file.slice(prefixes[index].length));
   }
-  return entries.map((list, index) => ({ ...parseListing(list), trackedIgnored: trackedIgnored[index], ...listing.sizes ? { sizes: sizes[index] } : {} }));
+  const out2 = new Array(count);
+  for (let index = 0; index < count; index++) {
+    const { tracked, present } = parsed[index];
+    out2[index] = listing.sizes ? { tracked, present, trackedIgnored: trackedIgnored[index], sizes: sizes[index] } : { tracked, present, trackedIgnored: trackedIgnored[index] };
+  }
+  return out2;
 }
-function parseListing(entries) {
-  const tracked = /* @__PURE__ */ new Set();
-  const deleted = /* @__PURE__ */ new Set();
-  const present = /* @__PURE__ */ new Map();
-  for (const entry of entries) {
-    const tag = entry[0];
-    if (tag === "?") {
-      if (!entry.endsWith("/")) present.set(entry.slice(2), void 0);
+function modeOf2(entry) {
+  const end = entry.indexOf(" ", 2);
+  if (end === 8) {
+    for (let index = 0; index < MODES.length; index++) if (entry.startsWith(MODES[index], 2)) return MODES[index];
+  }
+  return entry.slice(2, end);
+}
+function prefixAt(prefixes, text, start2) {
+  for (let index = 0; index < prefixes.length; index++) if (text.startsWith(prefixes[index], start2)) return index;
+  return -1;
+}
+function parseListing(entries, prefixes) {
+  const count = prefixes === void 0 ? 1 : prefixes.length;
+  const tracked = new Array(count);
+  const deleted = new Array(count);
+  const present = new Array(count);
+  for (let index = 0; index < count; index++) {
+    tracked[index] = /* @__PURE__ */ new Set();
+    deleted[index] = /* @__PURE__ */ new Set();
+    present[index] = /* @__PURE__ */ new Map();
+  }
+  for (let i2 = 0; i2 < entries.length; i2++) {
+    const entry = entries[i2];
+    const untracked = entry.charCodeAt(0) === 63;
+    const tab = untracked ? -1 : entry.indexOf("	");
+    if (!untracked && tab === -1) continue;
+    let start2 = untracked ? 2 : tab + 1;
+    let index = 0;
+    if (prefixes !== void 0) {
+      index = prefixAt(prefixes, entry, start2);
+      if (index === -1) continue;
+      start2 += prefixes[index].length;
+    }
+    if (untracked) {
+      if (!(entry.length > start2 && entry.charCodeAt(entry.length - 1) === 47)) present[index].set(entry.slice(start2), void 0);
       continue;
     }
-    const tab = entry.indexOf("	");
-    if (tab === -1) continue;
-    const file = entry.slice(tab + 1);
-    if (tag === "C") continue;
-    if (tag === "R") deleted.add(file);
+    const tag = entry.charCodeAt(0);
+    if (tag === 67) continue;
+    const file = entry.slice(start2);
+    if (tag === 82) deleted[index].add(file);
     else {
-      tracked.add(file);
-      present.set(file, entry.slice(2, entry.indexOf(" ", 2)));
+      tracked[index].add(file);
+      present[index].set(file, modeOf2(entry));
     }
   }
-  for (const file of deleted) present.delete(file);
-  return { tracked, present };
+  const out2 = new Array(count);
+  for (let index = 0; index < count; index++) {
+    const map2 = present[index];
+    deleted[index].forEach((file) => map2.delete(file));
+    out2[index] = { tracked: tracked[index], present: map2 };
+  }
+  return prefixes === void 0 ? out2[0] : out2;
 }
 function gitDirsOf(dir) {
   for (let current = import_node_path12.default.resolve(dir); ; current = import_node_path12.default.dirname(current)) {
@@ -52895,7 +52996,7 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_fs5, import_node_path12, started, TOP_LEVEL, LISTING, TRACKED_IGNORED, DEBUG_BLOCK, REMOTE_REFS;
+var import_node_fs5, import_node_path12, started, TOP_LEVEL, LISTING, TRACKED_IGNORED, DEBUG_BLOCK, MODES, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
@@ -52907,7 +53008,8 @@ var init_git = __esm({
     TOP_LEVEL = ["rev-parse", "--show-toplevel"];
     LISTING = ["-z", "-t", "-s", "--cached", "--deleted", "--modified", "--others", "--exclude-standard"];
     TRACKED_IGNORED = ["-z", "--cached", "--ignored", "--exclude-per-directory=.gitignore"];
-    DEBUG_BLOCK = /^ {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: (\d+)\tflags: [0-9a-f]+\n/;
+    DEBUG_BLOCK = / {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: \d+\tflags: [0-9a-f]+\n/y;
+    MODES = ["100644", "100755", "120000", "160000"];
     REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
 });
@@ -54861,16 +54963,30 @@ async function applyBaselines(findings, roots, options) {
   for (const [file, list] of byFile) applyBaseline(list, await readBaseline(file), file);
 }
 function applySuppressions(findings, files) {
-  const byFile = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
-    const key2 = import_node_path17.default.join(finding.location.root, finding.location.file);
-    const list = byFile.get(key2);
-    if (list) list.push(finding);
-    else byFile.set(key2, [finding]);
+  if (findings.length === 0) return;
+  const byRoot = /* @__PURE__ */ new Map();
+  for (let index = 0; index < findings.length; index++) {
+    const finding = findings[index];
+    const { root, file } = finding.location;
+    let inRoot2 = byRoot.get(root);
+    if (inRoot2 === void 0) byRoot.set(root, inRoot2 = /* @__PURE__ */ new Map());
+    const list = inRoot2.get(file);
+    if (list === void 0) inRoot2.set(file, [finding]);
+    else list.push(finding);
   }
-  for (const file of files) {
-    const list = byFile.get(file.absPath);
-    if (list && file.text !== void 0) applyDirectives(list, parseDirectives(file.text));
+  const byFile = /* @__PURE__ */ new Map();
+  byRoot.forEach((inRoot2, root) => {
+    inRoot2.forEach((list, file) => {
+      const key2 = import_node_path17.default.join(root, file);
+      const known = byFile.get(key2);
+      if (known === void 0) byFile.set(key2, list);
+      else for (let index = 0; index < list.length; index++) known.push(list[index]);
+    });
+  });
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index];
+    const found = byFile.get(file.absPath);
+    if (found && file.text !== void 0) applyDirectives(found, parseDirectives(file.text));
   }
 }
 function sourceViews(files, model) {
@@ -66506,7 +66622,7 @@ var init_render = __esm({
       },
       map(_node, pairs2) {
         const out2 = {};
-        for (const { key: key2, keyText: keyText2, value } of pairs2) out2[String(key2 ?? keyText2)] = value;
+        for (const { key: key2, keyText: keyText3, value } of pairs2) out2[String(key2 ?? keyText3)] = value;
         return out2;
       },
       seq(_node, items) {

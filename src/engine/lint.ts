@@ -387,16 +387,34 @@ async function applyBaselines(findings: Finding[], roots: readonly Root[], optio
 }
 
 function applySuppressions(findings: Finding[], files: readonly SourceFile[]): void {
-  const byFile = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    const key = path.join(finding.location.root, finding.location.file);
-    const list = byFile.get(key);
-    if (list) list.push(finding);
-    else byFile.set(key, [finding]);
+  if (findings.length === 0) return;
+  // Grouped by root folder and root-relative path first: path.join (a normalisation) once per
+  // file with findings, not once per finding. The lists are then keyed by the joined path as
+  // before (two names of one file share a list; the order inside one does not matter, each
+  // finding is matched on its own).
+  const byRoot = new Map<string, Map<string, Finding[]>>();
+  for (let index = 0; index < findings.length; index++) {
+    const finding = findings[index]!;
+    const { root, file } = finding.location;
+    let inRoot = byRoot.get(root);
+    if (inRoot === undefined) byRoot.set(root, (inRoot = new Map()));
+    const list = inRoot.get(file);
+    if (list === undefined) inRoot.set(file, [finding]);
+    else list.push(finding);
   }
-  for (const file of files) {
-    const list = byFile.get(file.absPath);
-    if (list && file.text !== undefined) applyDirectives(list, parseDirectives(file.text));
+  const byFile = new Map<string, Finding[]>();
+  byRoot.forEach((inRoot, root) => {
+    inRoot.forEach((list, file) => {
+      const key = path.join(root, file);
+      const known = byFile.get(key);
+      if (known === undefined) byFile.set(key, list);
+      else for (let index = 0; index < list.length; index++) known.push(list[index]!);
+    });
+  });
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index]!;
+    const found = byFile.get(file.absPath);
+    if (found && file.text !== undefined) applyDirectives(found, parseDirectives(file.text));
   }
 }
 

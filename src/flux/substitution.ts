@@ -89,7 +89,12 @@ export function mayHoldDollar(resource: Resource): boolean {
   if (file.text === undefined) return true;
   if (!fileTextIncludes(file, '$')) return false;
   let answer = dollarOutsideSops.get(file);
-  if (answer === undefined) dollarOutsideSops.set(file, (answer = !dollarsOnlyInSopsBlocks(file.text, file.documents.map((parsed) => parsed.value))));
+  if (answer === undefined) {
+    const blocks = sopsBlocksHoldingEveryDollar(file.text);
+    let withSops = 0;
+    if (blocks !== -1) for (let index = 0; index < file.documents.length; index++) if (hasSopsMapping(file.documents[index]!.value)) withSops++;
+    dollarOutsideSops.set(file, (answer = blocks !== withSops));
+  }
   return answer;
 }
 
@@ -97,6 +102,10 @@ const dollarOutsideSops = new WeakMap<Resource['file'], boolean>();
 
 /** A top-level `sops:` key opening a block mapping (nothing but a comment after it on its line). */
 const SOPS_BLOCK_KEY = /^sops:[ \t]*(?:#.*)?\r?$/;
+/** SOPS_BLOCK_KEY at a line's start in the whole text (sticky; its line ends at a newline or the text's end). */
+const SOPS_BLOCK_KEY_AT = /sops:[ \t]*(?:#.*)?\r?(?=\n|$)/y;
+/** SOPS_BLOCK_KEY on every line (counted with `test`: no match array). */
+const SOPS_BLOCK_LINES = new RegExp(SOPS_BLOCK_KEY.source, 'gm');
 
 /**
  * True when every `$` of `text` is on an indented line under a column-0 `sops:` line (before the
@@ -104,25 +113,42 @@ const SOPS_BLOCK_KEY = /^sops:[ \t]*(?:#.*)?\r?$/;
  * top-level `sops` mapping (so each is that mapping, not a pair inside a flow collection).
  */
 export function dollarsOnlyInSopsBlocks(text: string, values: readonly unknown[]): boolean {
+  const blocks = sopsBlocksHoldingEveryDollar(text);
+  if (blocks === -1) return false;
+  let withSops = 0;
+  for (let index = 0; index < values.length; index++) if (hasSopsMapping(values[index])) withSops++;
+  return blocks === withSops;
+}
+
+function hasSopsMapping(value: unknown): boolean {
+  const record = asRecord(value);
+  return record !== undefined && Object.hasOwn(record, 'sops') && asRecord(record.sops) !== undefined;
+}
+
+/**
+ * The number of column-0 `sops:` block lines of `text` when every `$` is on an indented line
+ * under one of them (before the next column-0 line), else -1. Walked by offset: no line slice,
+ * match array or regex made per call.
+ */
+function sopsBlocksHoldingEveryDollar(text: string): number {
   for (let at = text.indexOf('$'); at !== -1; at = text.indexOf('$', at + 1)) {
     let line = text.lastIndexOf('\n', at - 1) + 1;
-    if (line === 0 || text[line] !== ' ') return false;
+    if (line === 0 || text.charCodeAt(line) !== 32) return -1;
     // Back to the column-0 line this one is under.
     for (;;) {
       line = text.lastIndexOf('\n', line - 2) + 1;
-      const first = text[line];
-      if (first !== ' ' && first !== '\n' && first !== '\r' && first !== '#') break;
-      if (line === 0) return false;
+      const first = text.charCodeAt(line);
+      // ' ', '\n', '\r', '#'
+      if (first !== 32 && first !== 10 && first !== 13 && first !== 35) break;
+      if (line === 0) return -1;
     }
-    const end = text.indexOf('\n', line);
-    if (!SOPS_BLOCK_KEY.test(text.slice(line, end === -1 ? text.length : end))) return false;
+    SOPS_BLOCK_KEY_AT.lastIndex = line;
+    if (!SOPS_BLOCK_KEY_AT.test(text)) return -1;
   }
-  const blocks = text.match(new RegExp(SOPS_BLOCK_KEY.source, 'gm'))?.length ?? 0;
-  const withSops = values.filter((value) => {
-    const record = asRecord(value);
-    return record !== undefined && Object.hasOwn(record, 'sops') && asRecord(record.sops) !== undefined;
-  }).length;
-  return blocks === withSops;
+  let blocks = 0;
+  SOPS_BLOCK_LINES.lastIndex = 0;
+  while (SOPS_BLOCK_LINES.test(text)) blocks++;
+  return blocks;
 }
 
 /** Every string in an object (keys and values) that contains a `$`, with its path. */

@@ -27,51 +27,83 @@ function whole(parsed: { kinds?: Record<string, string>; definitions?: Record<st
   return { kinds: parsed.kinds ?? {}, has: (name) => definitions.has(name), definition: (name) => definitions.get(name), names: () => definitions.keys() };
 }
 
-/** A line's key; the value is the rest of the line (not matched: the regex would scan each definition). */
-const ENTRY = /^ {0,2}("(?:[^"\\]|\\.)*"): /;
+/**
+ * The end of the quoted key of the entry whose line starts at `start` and ends at `eol` (the
+ * offset after its closing quote, where `: ` follows), or -1 when the line is not `{0,2 spaces}"key": …` (a JSON string key: no
+ * unescaped quote, escapes of any one character). `indent` is the exact number of spaces
+ * wanted, or -1 for 0 to 2. Walked by offset: no line, match or tuple is made.
+ */
+function keyEnd(text: string, start: number, eol: number, indent: number): number {
+  let quote = start;
+  while (quote < eol && quote - start < 3 && text.charCodeAt(quote) === 32) quote++;
+  if (quote - start > 2 || (indent !== -1 && quote - start !== indent) || text.charCodeAt(quote) !== 34) return -1;
+  for (let i = quote + 1; i < eol; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) {
+      // `\.`: any one character but a line terminator.
+      const escaped = text.charCodeAt(++i);
+      if (escaped === 13 || escaped === 0x2028 || escaped === 0x2029) return -1;
+    } else if (c === 34) return i + 2 < eol && text.charCodeAt(i + 1) === 58 && text.charCodeAt(i + 2) === 32 ? i + 1 : -1;
+  }
+  return -1;
+}
 
-/** A line's key (unquoted) and value text. */
-function entryOf(line: string): [key: string, value: string] | undefined {
-  const match = ENTRY.exec(line);
-  if (!match) return undefined;
+/** The key (unquoted) of an entry whose quoted key spans `from` to `to` (both quotes included). */
+function keyText(text: string, from: number, to: number): string {
+  const quoted = text.slice(from, to);
   // A key without escapes is its text between the quotes.
-  const key = match[1]!;
-  return [key.includes('\\') ? (JSON.parse(key) as string) : key.slice(1, -1), line.slice(match[0].length)];
+  return quoted.includes('\\') ? (JSON.parse(quoted) as string) : quoted.slice(1, -1);
 }
 
 /**
  * The layout scripts/generate-schemas.ts writes: `{`, then top-level entries, each one line
  * (`"$id": "…",`) or a block (`"kinds": {`, one `  "key": value` line per entry, `}`), then `}`.
  * Every entry but the last of its object ends with a comma. `undefined` for anything else.
+ * The text is walked by line offsets; a definition is kept as the offset of its value in the
+ * text (the text is kept all the same: the values were slices of it before).
  */
 function byLines(text: string): VendoredFamily | undefined {
-  const lines = text.split('\n');
-  const end = lines.length - 2;
-  if (lines[0] !== '{' || lines[end] !== '}' || lines[end + 1] !== '') return undefined;
+  // `{` first, `}` last, each a line of its own, and a final newline.
+  if (!text.startsWith('{\n') || !text.endsWith('\n}\n')) return undefined;
+  const end = text.length - 2; // where the closing `}` line starts
   let kinds: Record<string, string> | undefined;
-  const raw = new Map<string, string>();
-  for (let i = 1; i < end; ) {
-    const entry = entryOf(lines[i]!);
-    if (!entry || lines[i]!.startsWith(' ')) return undefined;
-    if (entry[1] !== '{') {
+  const raw = new Map<string, number>();
+  for (let line = 2; line < end; ) {
+    const start = line;
+    const eol = text.indexOf('\n', line);
+    const close = keyEnd(text, line, eol, 0);
+    if (close === -1) return undefined;
+    const value = close + 2;
+    if (!(eol - value === 1 && text.charCodeAt(value) === 123)) {
       // A one-line entry ($id, $comment): not used at run time, but it must be where the layout says.
-      if (entry[1].endsWith(',') !== i + 1 < end) return undefined;
-      i++;
+      if ((text.charCodeAt(eol - 1) === 44 && eol > value) !== eol + 1 < end) return undefined;
+      line = eol + 1;
       continue;
     }
-    const first = ++i;
-    while (i < end && lines[i] !== '}' && lines[i] !== '},') i++;
-    if (i === end || (lines[i] === '},') !== i + 1 < end) return undefined;
-    const inner = lines.slice(first, i++);
-    const key = entry[0];
-    if (key === 'kinds') kinds = JSON.parse(`{${inner.join('\n')}}`) as Record<string, string>;
-    if (key !== 'definitions') continue;
-    for (const [index, line] of inner.entries()) {
-      const definition = entryOf(line);
-      if (!definition || !line.startsWith('  "')) return undefined;
-      const last = index === inner.length - 1;
-      if (definition[1].endsWith(',') === last) return undefined;
-      raw.set(definition[0], last ? definition[1] : definition[1].slice(0, -1));
+    const first = eol + 1;
+    let at = first;
+    for (;;) {
+      if (at >= end) return undefined;
+      const next = text.indexOf('\n', at);
+      if (text.charCodeAt(at) === 125 && (next === at + 1 || (next === at + 2 && text.charCodeAt(at + 1) === 44))) {
+        if ((next === at + 2) !== next + 1 < end) return undefined;
+        line = next + 1;
+        break;
+      }
+      at = next + 1;
+    }
+    // `at` is where the block's closing line starts; its inner lines run from `first` to `at - 1`.
+    const name = keyText(text, start, close);
+    if (name === 'kinds') kinds = JSON.parse(`{${at > first ? text.slice(first, at - 1) : ''}}`) as Record<string, string>;
+    if (name !== 'definitions') continue;
+    for (let inner = first; inner < at; ) {
+      const innerEol = text.indexOf('\n', inner);
+      const innerClose = keyEnd(text, inner, innerEol, 2);
+      if (innerClose === -1) return undefined;
+      const last = innerEol + 1 === at;
+      if ((text.charCodeAt(innerEol - 1) === 44 && innerEol > innerClose + 2) === last) return undefined;
+      raw.set(keyText(text, inner + 2, innerClose), innerClose + 2);
+      inner = innerEol + 1;
     }
   }
   const parsed = new Map<string, Schema>();
@@ -81,9 +113,11 @@ function byLines(text: string): VendoredFamily | undefined {
     definition(name) {
       let schema = parsed.get(name);
       if (schema === undefined) {
-        const json = raw.get(name);
-        if (json === undefined) return undefined;
-        schema = JSON.parse(json) as Schema;
+        const start = raw.get(name);
+        if (start === undefined) return undefined;
+        const eol = text.indexOf('\n', start);
+        // Every definition but the last ends with a comma (checked above).
+        schema = JSON.parse(text.slice(start, text.charCodeAt(eol - 1) === 44 && eol > start ? eol - 1 : eol)) as Schema;
         parsed.set(name, schema);
       }
       return schema;

@@ -15,16 +15,20 @@ const CHART_FILE = 'Chart.yaml';
  * or `undefined` for a `*.tpl` file in no chart. One pass over the paths, and a walk up
  * each template's folders.
  */
-export function chartTemplates(paths: Iterable<string>): Map<string, string | undefined> {
-  const list = [...paths];
+export function chartTemplates(paths: readonly string[]): Map<string, string | undefined> {
+  // Indexed, and names compared in place: no copy of the list, no slice per path or folder name.
   const charts = new Set<string>();
-  for (const file of list) {
+  let tpl = false;
+  for (let index = 0; index < paths.length; index++) {
+    const file = paths[index]!;
+    if (isTpl(file)) tpl = true;
     const slash = file.lastIndexOf('/');
-    if (file.slice(slash + 1) === CHART_FILE) charts.add(slash === -1 ? '' : file.slice(0, slash));
+    if (file.length - slash - 1 === CHART_FILE.length && file.endsWith(CHART_FILE)) charts.add(slash === -1 ? '' : file.slice(0, slash));
   }
   const templates = new Map<string, string | undefined>();
-  if (charts.size === 0 && !list.some(isTpl)) return templates;
-  for (const file of list) {
+  if (charts.size === 0 && !tpl) return templates;
+  for (let index = 0; index < paths.length; index++) {
+    const file = paths[index]!;
     const chart = chartOfTemplate(file, charts);
     if (chart !== undefined) templates.set(file, chart);
     else if (isTpl(file)) templates.set(file, enclosingChart(file, charts));
@@ -36,12 +40,14 @@ function isTpl(file: string): boolean {
   return file.endsWith('.tpl');
 }
 
+const TEMPLATES = 'templates';
+
 /** The chart whose `templates/` folder holds `file` (the outermost, when templates nest). */
 function chartOfTemplate(file: string, charts: ReadonlySet<string>): string | undefined {
   if (charts.size === 0) return undefined;
   let start = 0;
   for (let slash = file.indexOf('/'); slash !== -1; start = slash + 1, slash = file.indexOf('/', start)) {
-    if (file.slice(start, slash) !== 'templates') continue;
+    if (slash - start !== TEMPLATES.length || !file.startsWith(TEMPLATES, start)) continue;
     const chart = start === 0 ? '' : file.slice(0, start - 1);
     if (charts.has(chart)) return chart;
   }

@@ -154,7 +154,7 @@ interface Listing {
  * manual says its form may change, so no other is accepted). The size is the low 32 bits of
  * the work-tree file's size when the index was last refreshed.
  */
-const DEBUG_BLOCK = /^ {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: (\d+)\tflags: [0-9a-f]+\n/;
+const DEBUG_BLOCK = / {2}ctime: \d+:\d+\n {2}mtime: \d+:\d+\n {2}dev: \d+\tino: \d+\n {2}uid: \d+\tgid: \d+\n {2}size: \d+\tflags: [0-9a-f]+\n/y;
 
 /**
  * The output of `ls-files -z -t -s --debug …` as its entries and the sizes of the tracked files
@@ -166,21 +166,36 @@ export function readListing(out: string): Listing | undefined {
   const entries: string[] = [];
   const sizes = new Map<string, number>();
   const changed = new Set<string>();
-  for (let part of out.split('\0')) {
-    if (part.startsWith(' ')) {
-      const block = DEBUG_BLOCK.exec(part);
-      const entry = entries[entries.length - 1];
-      const tab = entry?.indexOf('\t') ?? -1;
-      if (block === null || entry === undefined || tab === -1) return undefined;
+  // Parts are walked by offset (no split array, no slice of a debug block's remainder): each
+  // entry is the one slice of `out` it becomes.
+  for (let start = 0; start <= out.length; ) {
+    let end = out.indexOf('\0', start);
+    if (end === -1) end = out.length;
+    let from = start;
+    if (out.charCodeAt(from) === 32) {
+      DEBUG_BLOCK.lastIndex = from;
+      const matched = DEBUG_BLOCK.test(out);
+      const entry = entries.length > 0 ? entries[entries.length - 1]! : undefined;
+      const tab = entry === undefined ? -1 : entry.indexOf('\t');
+      if (!matched || entry === undefined || tab === -1) return undefined;
+      const blockEnd = DEBUG_BLOCK.lastIndex;
       const file = entry.slice(tab + 1);
+      // The block's last line is `  size: <digits>\tflags: …`: its digits, read in place (test
+      // makes no match array).
+      let size = 0;
+      for (let digit = out.lastIndexOf('  size: ', blockEnd) + 8; ; digit++) {
+        const code = out.charCodeAt(digit);
+        if (code < 48 || code > 57) break;
+        size = size * 10 + (code - 48);
+      }
       // Git zeroes the size of an entry it cannot trust ("smudged": written in the same tick as
       // the index), so a zero says nothing: the file is read the careful way.
-      const size = Number(block[1]);
-      if (entry[0] === 'H' && size > 0) sizes.set(file, size);
+      if (entry.charCodeAt(0) === 72 /* H */ && size > 0) sizes.set(file, size);
       else changed.add(file);
-      part = part.slice(block[0].length);
+      from = blockEnd;
     }
-    if (part !== '') entries.push(part);
+    if (from < end) entries.push(out.slice(from, end));
+    start = end + 1;
   }
   for (const file of changed) sizes.delete(file);
   return { entries, sizes };
@@ -234,52 +249,101 @@ async function listTogether(reals: readonly string[]): Promise<GitFiles[] | unde
   const args = ['--', ...specs];
   const [listing, ignored] = await Promise.all([listFiles(common, ['--literal-pathspecs'], args), git(common, ['--literal-pathspecs', 'ls-files', ...TRACKED_IGNORED, ...args])]);
   if (listing === undefined || ignored === undefined) return undefined;
-  const sizes = prefixes.map(() => new Map<string, number>());
-  for (const [file, size] of listing.sizes ?? []) {
-    const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
+  const count = prefixes.length;
+  const sizes: Array<Map<string, number>> = new Array(count);
+  const trackedIgnored: Array<Set<string>> = new Array(count);
+  for (let index = 0; index < count; index++) {
+    sizes[index] = new Map();
+    trackedIgnored[index] = new Set();
+  }
+  listing.sizes?.forEach((size, file) => {
+    const index = prefixAt(prefixes, file, 0);
     if (index !== -1) sizes[index]!.set(file.slice(prefixes[index]!.length), size);
-  }
+  });
   // Entries are relative to the common folder: each goes to the root its path starts with, made relative to that root.
-  const entries = prefixes.map((): string[] => []);
-  for (const entry of listing.entries) {
-    const start = entry[0] === '?' ? 2 : entry.indexOf('\t') + 1;
-    if (start === 0) continue;
-    const index = prefixes.findIndex((prefix) => entry.startsWith(prefix, start));
-    if (index !== -1) entries[index]!.push(entry.slice(0, start) + entry.slice(start + prefixes[index]!.length));
-  }
-  const trackedIgnored = prefixes.map(() => new Set<string>());
-  for (const file of splitNul(ignored)) {
-    const index = prefixes.findIndex((prefix) => file.startsWith(prefix));
+  const parsed = parseListing(listing.entries, prefixes);
+  const files = splitNul(ignored);
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    const index = prefixAt(prefixes, file, 0);
     if (index !== -1) trackedIgnored[index]!.add(file.slice(prefixes[index]!.length));
   }
-  return entries.map((list, index) => ({ ...parseListing(list), trackedIgnored: trackedIgnored[index]!, ...(listing.sizes ? { sizes: sizes[index]! } : {}) }));
+  const out: GitFiles[] = new Array(count);
+  for (let index = 0; index < count; index++) {
+    const { tracked, present } = parsed[index]!;
+    out[index] = listing.sizes ? { tracked, present, trackedIgnored: trackedIgnored[index]!, sizes: sizes[index]! } : { tracked, present, trackedIgnored: trackedIgnored[index]! };
+  }
+  return out;
 }
 
-function parseListing(entries: readonly string[]): Pick<GitFiles, 'tracked' | 'present'> {
-  const tracked = new Set<string>();
-  const deleted = new Set<string>();
-  const present = new Map<string, string | undefined>();
-  for (const entry of entries) {
-    const tag = entry[0];
-    if (tag === '?') {
+/** The common index modes, one string each for every entry that has one. */
+const MODES = ['100644', '100755', '120000', '160000'];
+
+/** The index mode of a tracked entry (`<tag> <mode> <object> <stage>\t<path>`). */
+function modeOf(entry: string): string {
+  const end = entry.indexOf(' ', 2);
+  if (end === 8) for (let index = 0; index < MODES.length; index++) if (entry.startsWith(MODES[index]!, 2)) return MODES[index]!;
+  return entry.slice(2, end);
+}
+
+/** The index of the first of `prefixes` that `text` has at `start`, or -1. */
+function prefixAt(prefixes: readonly string[], text: string, start: number): number {
+  for (let index = 0; index < prefixes.length; index++) if (text.startsWith(prefixes[index]!, start)) return index;
+  return -1;
+}
+
+/**
+ * The tracked and present files of LISTING's entries; with `prefixes` (roots listed together
+ * from their common folder), one result per prefix, each entry going to the first prefix its
+ * path starts with, made relative to it (entries under none are dropped).
+ */
+function parseListing(entries: readonly string[]): Pick<GitFiles, 'tracked' | 'present'>;
+function parseListing(entries: readonly string[], prefixes: readonly string[]): Array<Pick<GitFiles, 'tracked' | 'present'>>;
+function parseListing(entries: readonly string[], prefixes?: readonly string[]): Pick<GitFiles, 'tracked' | 'present'> | Array<Pick<GitFiles, 'tracked' | 'present'>> {
+  const count = prefixes === undefined ? 1 : prefixes.length;
+  const tracked: Array<Set<string>> = new Array(count);
+  const deleted: Array<Set<string>> = new Array(count);
+  const present: Array<Map<string, string | undefined>> = new Array(count);
+  for (let index = 0; index < count; index++) {
+    tracked[index] = new Set();
+    deleted[index] = new Set();
+    present[index] = new Map();
+  }
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    const untracked = entry.charCodeAt(0) === 63; /* ? */
+    const tab = untracked ? -1 : entry.indexOf('\t');
+    if (!untracked && tab === -1) continue;
+    let start = untracked ? 2 : tab + 1;
+    let index = 0;
+    if (prefixes !== undefined) {
+      index = prefixAt(prefixes, entry, start);
+      if (index === -1) continue;
+      start += prefixes[index]!.length;
+    }
+    if (untracked) {
       // An untracked nested repository is listed as its folder: git does not look inside.
-      if (!entry.endsWith('/')) present.set(entry.slice(2), undefined);
+      if (!(entry.length > start && entry.charCodeAt(entry.length - 1) === 47)) present[index]!.set(entry.slice(start), undefined);
       continue;
     }
-    const tab = entry.indexOf('\t');
-    if (tab === -1) continue;
-    const file = entry.slice(tab + 1);
+    const tag = entry.charCodeAt(0);
     // A changed file is listed H first.
-    if (tag === 'C') continue;
-    if (tag === 'R') deleted.add(file);
+    if (tag === 67 /* C */) continue;
+    const file = entry.slice(start);
+    if (tag === 82 /* R */) deleted[index]!.add(file);
     else {
       // Unmerged files have one entry per stage.
-      tracked.add(file);
-      present.set(file, entry.slice(2, entry.indexOf(' ', 2)));
+      tracked[index]!.add(file);
+      present[index]!.set(file, modeOf(entry));
     }
   }
-  for (const file of deleted) present.delete(file);
-  return { tracked, present };
+  const out: Array<Pick<GitFiles, 'tracked' | 'present'>> = new Array(count);
+  for (let index = 0; index < count; index++) {
+    const map = present[index]!;
+    deleted[index]!.forEach((file) => map.delete(file));
+    out[index] = { tracked: tracked[index]!, present: map };
+  }
+  return prefixes === undefined ? out[0]! : out;
 }
 
 export interface GitBranches {

@@ -131,4 +131,12 @@ describe('dollarsOnlyInSopsBlocks', () => {
     // A pair named sops inside a flow collection continued at column 0 is not the top-level mapping.
     expect(answer(['list: [a,', 'sops:', '    b$]', ''].join('\n'))).toBe(false);
   });
+
+  it('accepts a sops: line with a comment or a CRLF ending, and a last sops block without a final newline', () => {
+    expect(answer(secret('data: {}', 'sops: # written by sops', ...SOPS.slice(1)))).toBe(true);
+    expect(answer(secret('data: {}', ...SOPS).split('\n').join('\r\n'))).toBe(true);
+    expect(answer(secret('data: {}', ...SOPS).slice(0, -1))).toBe(true);
+    // Text after the key on the sops: line: not a block mapping's key line.
+    expect(answer(secret('data: {}', 'sops: x', ...SOPS.slice(1)))).toBe(false);
+  });
 });

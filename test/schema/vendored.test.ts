@@ -30,6 +30,20 @@ describe('vendored schema files read a definition at a time', () => {
     expect(() => parseVendoredFamily(lines)).toThrow(SyntaxError);
   });
 
+  it('reads escaped keys and the last definition without a comma in the line layout, and any other indentation whole', () => {
+    const lines = '{\n"$id": "x",\n"kinds": {\n  "v1/A": "A\\"q"\n},\n"definitions": {\n  "A\\"q": {"type":"object"},\n  "B\\\\": {"type":"string"}\n}\n}\n';
+    const family = parseVendoredFamily(lines);
+    expect(family.kinds).toEqual({ 'v1/A': 'A"q' });
+    expect([...family.names()]).toEqual(['A"q', 'B\\']);
+    expect(family.definition('A"q')).toEqual({ type: 'object' });
+    expect(family.definition('B\\')).toEqual({ type: 'string' });
+    // Three spaces before a definition: not the layout, so the file is parsed whole (same values).
+    const indented = parseVendoredFamily('{\n"definitions": {\n   "A": {"type":"object"}\n}\n}\n');
+    expect(indented.definition('A')).toEqual({ type: 'object' });
+    // A comma after the last block: not the layout, and not JSON either.
+    expect(() => parseVendoredFamily('{\n"definitions": {\n  "A": {}\n},\n}\n')).toThrow(SyntaxError);
+  });
+
   it('gives a registry the definitions of the first file that has them, on get and when iterated', () => {
     const registry = new SchemaRegistry(schemaDir);
     expect(registry.lookup('apps/v1', 'Deployment')).toEqual({ schema: { $ref: '#/definitions/IoK8sApiAppsV1Deployment' }, source: 'vendored' });
