@@ -13,25 +13,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Root, SourceFile } from '../../src/model/workspace.js';
 import { messageMasks, redact } from '../../src/engine/redact.js';
 import { certainNothing } from '../../src/engine/mask.js';
 import { lint } from '../../src/index.js';
-import { loadSourceFile } from '../../src/workspace/source-file.js';
+import { SOPS_CONFIG, lines, load, modelWith } from './redaction-files.js';
 
-const root = { dir: '/repo', name: 'repo', git: false, tracked: null, trackedIgnored: new Set<string>() } as unknown as Root;
-const lines = (...text: string[]): string => `${text.join('\n')}\n`;
-
-const SOPS_CONFIG = lines('creation_rules:', '  - path_regex: deploy/.*\\.yaml$', '    encrypted_regex: ^(data|stringData)$', '    age: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p');
-
-function load(text: string, relative = 'deploy/x.yaml'): SourceFile {
-  return loadSourceFile(root, relative, `/repo/${relative}`, text).file;
-}
-
-function modelWith(sops: string | undefined) {
-  const config = sops === undefined ? undefined : load(sops, '.sops.yaml');
-  return { fileAt: (_root: Root, relative: string) => (relative === '.sops.yaml' ? config : undefined) };
-}
 
 /** The certain values of `messageMasks`, checked equal to the full redaction's; and whether it took a short way (no masked text). */
 function masksOf(text: string, sops: string | undefined = SOPS_CONFIG, relative = 'deploy/x.yaml'): { certain: string[]; short: boolean } {

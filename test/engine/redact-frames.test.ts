@@ -8,24 +8,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Root, SourceFile } from '../../src/model/workspace.js';
+import type { SourceFile } from '../../src/model/workspace.js';
 import { astRedaction, redact, type Redaction } from '../../src/engine/redact.js';
-import { loadSourceFile } from '../../src/workspace/source-file.js';
-
-const root = { dir: '/repo', name: 'repo', git: false, tracked: null, trackedIgnored: new Set<string>() } as unknown as Root;
-const lines = (...text: string[]): string => `${text.join('\n')}\n`;
-
-const SOPS_CONFIG = lines('creation_rules:', '  - path_regex: deploy/.*\\.yaml$', '    encrypted_regex: ^(data|stringData)$', '    age: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p');
-
-function load(text: string, relative = 'deploy/x.yaml'): SourceFile {
-  return loadSourceFile(root, relative, `/repo/${relative}`, text).file;
-}
-
-/** A model whose only other file is `.sops.yaml` (when given). */
-function modelWith(sops: string | undefined) {
-  const config = sops === undefined ? undefined : load(sops, '.sops.yaml');
-  return { fileAt: (_root: Root, relative: string) => (relative === '.sops.yaml' ? config : undefined) };
-}
+import { SOPS_CONFIG, lines, load, modelWith } from './redaction-files.js';
 
 /** `redact` of the text, and whether it built the `yaml` AST; checked against the AST walk's redaction. */
 function redactBoth(text: string, sops?: string): { redaction: Redaction; usedAst: boolean } {
