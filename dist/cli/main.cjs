@@ -8152,7 +8152,7 @@ function sopsBlocksHoldingEveryDollar(text) {
     let line = text.lastIndexOf("\n", at - 1) + 1;
     if (line === 0 || text.charCodeAt(line) !== 32) return -1;
     for (; ; ) {
-      line = text.lastIndexOf("\n", line - 2) + 1;
+      line = line < 2 ? 0 : text.lastIndexOf("\n", line - 2) + 1;
       const first2 = text.charCodeAt(line);
       if (first2 !== 32 && first2 !== 10 && first2 !== 13 && first2 !== 35) break;
       if (line === 0) return -1;

@@ -136,7 +136,10 @@ function sopsBlocksHoldingEveryDollar(text: string): number {
     if (line === 0 || text.charCodeAt(line) !== 32) return -1;
     // Back to the column-0 line this one is under.
     for (;;) {
-      line = text.lastIndexOf('\n', line - 2) + 1;
+      // The line before starts after the newline before the one ending it; before offset 0 there
+      // is none (`lastIndexOf` from -1 would look at offset 0 again: a text starting with an empty
+      // line then never left line 1).
+      line = line < 2 ? 0 : text.lastIndexOf('\n', line - 2) + 1;
       const first = text.charCodeAt(line);
       // ' ', '\n', '\r', '#'
       if (first !== 32 && first !== 10 && first !== 13 && first !== 35) break;

@@ -139,4 +139,11 @@ describe('dollarsOnlyInSopsBlocks', () => {
     // Text after the key on the sops: line: not a block mapping's key line.
     expect(answer(secret('data: {}', 'sops: x', ...SOPS.slice(1)))).toBe(false);
   });
+
+  it('answers (false) for a $ on an indented line when the text starts with an empty line and has no column-0 line above it', () => {
+    // The walk up from the $ line reached the empty first line and, looking before offset 0, found it again: it never ended.
+    expect(answer('\n  a: $x\n')).toBe(false);
+    expect(answer('\n\n# note\n  a: $x\n')).toBe(false);
+    expect(answer(['', '  apiVersion: v1', '  kind: ConfigMap', '  data:', '    url: https://${DOMAIN}/', ''].join('\n'))).toBe(false);
+  });
 });
