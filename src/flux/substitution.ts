@@ -89,12 +89,7 @@ export function mayHoldDollar(resource: Resource): boolean {
   if (file.text === undefined) return true;
   if (!fileTextIncludes(file, '$')) return false;
   let answer = dollarOutsideSops.get(file);
-  if (answer === undefined) {
-    const blocks = sopsBlocksHoldingEveryDollar(file.text);
-    let withSops = 0;
-    if (blocks !== -1) for (let index = 0; index < file.documents.length; index++) if (hasSopsMapping(file.documents[index]!.value)) withSops++;
-    dollarOutsideSops.set(file, (answer = blocks !== withSops));
-  }
+  if (answer === undefined) dollarOutsideSops.set(file, (answer = !dollarsOnlyInSopsBlocks(file.text, file.documents)));
   return answer;
 }
 
@@ -112,11 +107,11 @@ const SOPS_BLOCK_LINES = new RegExp(SOPS_BLOCK_KEY.source, 'gm');
  * next column-0 line), and the file has as many such lines as documents whose value has a
  * top-level `sops` mapping (so each is that mapping, not a pair inside a flow collection).
  */
-export function dollarsOnlyInSopsBlocks(text: string, values: readonly unknown[]): boolean {
+export function dollarsOnlyInSopsBlocks(text: string, documents: readonly { readonly value: unknown }[]): boolean {
   const blocks = sopsBlocksHoldingEveryDollar(text);
   if (blocks === -1) return false;
   let withSops = 0;
-  for (let index = 0; index < values.length; index++) if (hasSopsMapping(values[index])) withSops++;
+  for (let index = 0; index < documents.length; index++) if (hasSopsMapping(documents[index]!.value)) withSops++;
   return blocks === withSops;
 }
 

@@ -111,7 +111,7 @@ describe('dollarsOnlyInSopsBlocks', () => {
     } catch {
       // Text js-yaml refuses has no values: only the text decides.
     }
-    return dollarsOnlyInSopsBlocks(text, values);
+    return dollarsOnlyInSopsBlocks(text, values.map((value) => ({ value })));
   };
 
   it('is true when the only $ is in the sops metadata, in each document of a file', () => {
