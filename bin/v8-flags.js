@@ -58,9 +58,10 @@ const YAML = /\.ya?ml$/i;
 
 /**
  * The V8 majors whose flags and defaults this file was measured on: V8 11 (Node 20). Later V8s
- * changed defaults this file restores (V8's sources after Maglev set the interrupt budget to 132 KB), and V8
- * does not throw for a flag it does not know: it prints "unrecognized flag" on stderr and goes
- * on. So on any other V8 the bin sets no flag and runs with V8's own defaults.
+ * changed defaults this file restores (V8's sources after Maglev set the interrupt budget to
+ * 132 KB), and V8 does not throw for a flag it does not know: it prints "unrecognized flag" on
+ * stderr and goes on. So on any other V8 the bin sets no flag and runs with V8's own defaults.
+ * The lint worker's flag is gated the same way (src/lsp/lint-session.ts, `workerFlagsKnown`).
  */
 const KNOWN_V8_MAJORS = [11];
 

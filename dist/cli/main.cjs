@@ -8133,15 +8133,15 @@ function mayHoldDollar(resource) {
   if (file.text === void 0) return true;
   if (!fileTextIncludes(file, "$")) return false;
   let answer = dollarOutsideSops.get(file);
-  if (answer === void 0) {
-    const blocks = sopsBlocksHoldingEveryDollar(file.text);
-    let withSops = 0;
-    if (blocks !== -1) {
-      for (let index = 0; index < file.documents.length; index++) if (hasSopsMapping(file.documents[index].value)) withSops++;
-    }
-    dollarOutsideSops.set(file, answer = blocks !== withSops);
-  }
+  if (answer === void 0) dollarOutsideSops.set(file, answer = !dollarsOnlyInSopsBlocks(file.text, file.documents));
   return answer;
+}
+function dollarsOnlyInSopsBlocks(text, documents) {
+  const blocks = sopsBlocksHoldingEveryDollar(text);
+  if (blocks === -1) return false;
+  let withSops = 0;
+  for (let index = 0; index < documents.length; index++) if (hasSopsMapping(documents[index].value)) withSops++;
+  return blocks === withSops;
 }
 function hasSopsMapping(value) {
   const record = asRecord(value);

@@ -115,7 +115,7 @@ export function blockOffsetsOf(block: HclFactsBlockRecord): Offsets {
 }
 
 /** The number of labels. */
-export function labelCountOf(block: HclFactsBlockRecord): number {
+function labelCountOf(block: HclFactsBlockRecord): number {
   return block[3] as number;
 }
 
@@ -142,7 +142,7 @@ export function nextEntry(block: HclFactsBlockRecord, at: number): number {
 }
 
 /** The attribute entry at `at`, decoded (a new object with the places its mode keeps). */
-export function attributeAt(block: HclFactsBlockRecord, at: number): HclFactsAttribute {
+function attributeAt(block: HclFactsBlockRecord, at: number): HclFactsAttribute {
   const name = block[at] as string;
   const mode = block[at + 1] as AttributeMode;
   const pair = (index: number): Offsets => [block[index] as number, block[index + 1] as number];
