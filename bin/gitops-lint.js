@@ -63,11 +63,12 @@ function cacheDir() {
   }
 }
 
-function cacheFile(dir) {
+/** The cache file of this bundle; `partial` names one written by a run that listed no file to lint. */
+function cacheFile(dir, partial = false) {
   if (dir === undefined) return undefined;
   try {
     const { size, mtimeMs } = statSync(bundle);
-    return path.join(dir, `main-${process.version}-${process.arch}-${size}-${Math.floor(mtimeMs)}.v8`);
+    return path.join(dir, `main-${process.version}-${process.arch}-${size}-${Math.floor(mtimeMs)}${partial ? '-partial' : ''}.v8`);
   } catch {
     return undefined;
   }
@@ -82,10 +83,14 @@ function cacheFile(dir) {
  * at the end of the run, and a run that compiled more than REFRESH bytes beyond the cache
  * rewrites it, with what it held and what the run added; a run the cache covers grows by a few
  * KB (Node's own modules loaded on demand), so the file settles. The measure is a heap walk
- * (1-8 ms), so it is taken on every run only while the cache is smaller than PARTIAL of the
- * bundle, and on one run in SAMPLE after that.
+ * (1-8 ms; two of them were ~6 ms of every 2,000-file run), so it is taken on every run only
+ * while the cache is partial, and on one run in SAMPLE after that. A cache is partial when the
+ * run that wrote it listed no file (`--version`, `rules`, an empty folder): it is named so
+ * (`-partial`), and the first run that lists files and compiles more rewrites it under the
+ * plain name. (`build` lists files; its cache lacks only the rules, which the sampled measure
+ * finds. The size of a cache is no guide: a lint run's is 0.45 of the bundle's, an empty
+ * folder's 0.31, and both move as the bundle grows.)
  */
-const PARTIAL = 0.45;
 const SAMPLE = 8;
 const REFRESH = 64 * 1024;
 // node:v8 loads ~30 of Node's modules (heap utils, streams): ~1.5 ms, paid by every run that measures or sets V8 flags (every lint run on Node 20: v8-flags.js).
@@ -93,7 +98,11 @@ const bytecode = () => require('node:v8').getHeapCodeStatistics().bytecode_and_m
 const dir = cacheDir();
 const builtIn = typeof nodeModule.enableCompileCache === 'function';
 let cache;
+let partialCache;
 let cachedData;
+let cachedPartial = false;
+// Whether this run listed files to lint: the cache it writes then holds the lint path.
+let listedFiles = false;
 let script;
 let loaded;
 if (builtIn) {
@@ -106,10 +115,11 @@ if (builtIn) {
   loaded = require(bundle);
 } else {
   cache = cacheFile(dir);
-  try {
-    cachedData = cache ? readFileSync(cache) : undefined;
-  } catch {
-    cachedData = undefined;
+  partialCache = cacheFile(dir, true);
+  cachedData = readCache(cache);
+  if (cachedData === undefined) {
+    cachedData = readCache(partialCache);
+    cachedPartial = cachedData !== undefined;
   }
   script = new vm.Script(wrappedSource(), { filename: bundle, cachedData });
   const module = { exports: {} };
@@ -124,11 +134,18 @@ if (builtIn) {
  * its own heap (2.8 MB), which every later garbage collection of the old generation counts
  * and the run's one full collection, near its end, then marks.
  */
+function readCache(file) {
+  try {
+    return file ? readFileSync(file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 function wrappedSource() {
   const [head, tail] = nodeModule.wrapper;
   return Buffer.concat([Buffer.from(head, 'latin1'), readFileSync(bundle), Buffer.from(tail, 'latin1')]).latin1Slice();
 }
-const measured = cachedData !== undefined && (cachedData.length < PARTIAL * statSync(bundle).size || Math.random() * SAMPLE < 1);
+const measured = cachedData !== undefined && (cachedPartial || Math.random() * SAMPLE < 1);
 const loadedBytecode = measured ? bytecode() : 0;
 
 const io = {
@@ -137,7 +154,10 @@ const io = {
   cwd: process.cwd(),
   env: process.env,
   isTTY: Boolean(process.stdout.isTTY),
-  onFilesListed: tuning.onFilesListed,
+  onFilesListed(paths) {
+    if (paths.length > 0) listedFiles = true;
+    tuning.onFilesListed(paths);
+  },
   stdin: async () => {
     const chunks = [];
     for await (const chunk of process.stdin) chunks.push(chunk);
@@ -155,13 +175,14 @@ loaded.main(process.argv.slice(2), io).then((code) => {
 function writeCache() {
   tuning.restore();
   if (!(script && cache && (cachedData === undefined || script.cachedDataRejected || (measured && bytecode() - loadedBytecode > REFRESH)))) return;
+  const target = listedFiles ? cache : partialCache;
   try {
-    const temporary = `${cache}.${process.pid}`;
+    const temporary = `${target}.${process.pid}`;
     writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
-    renameSync(temporary, cache);
-    // Caches of earlier bundles or Node versions are never read again.
-    for (const name of readdirSync(path.dirname(cache))) {
-      if (name.startsWith('main-') && name !== path.basename(cache)) rmSync(path.join(path.dirname(cache), name), { force: true });
+    renameSync(temporary, target);
+    // Caches of earlier bundles or Node versions, and a partial one this replaces, are never read again.
+    for (const name of readdirSync(path.dirname(target))) {
+      if (name.startsWith('main-') && name !== path.basename(target)) rmSync(path.join(path.dirname(target), name), { force: true });
     }
   } catch {
     // No cache this time.
