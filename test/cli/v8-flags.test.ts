@@ -36,7 +36,8 @@ const yamlFiles = (count: number, folder = 'apps') => Array.from({ length: count
 const RAISED = `--interrupt-budget=${4 * flags.DEFAULT_INTERRUPT_BUDGET}`;
 const DEFAULTS = `--interrupt-budget=${flags.DEFAULT_INTERRUPT_BUDGET}`;
 const NO_MARKING_TASK = '--no-incremental-marking-task';
-const MARKING_TASK = '--incremental-marking-task';
+const NO_GC_TASKS = `${NO_MARKING_TASK} --no-minor-gc-task`;
+const GC_TASKS = '--incremental-marking-task --minor-gc-task';
 /** The flags of one kind among those a tuning set. */
 const only = (set: string[], flag: string) => set.filter((value) => value.startsWith(flag));
 
@@ -119,16 +120,16 @@ describe("the language server's V8 inlining budget", () => {
   });
 });
 
-describe("lint runs without V8's incremental-marking task", () => {
-  it('turn the task off once the bundle is loaded, and on again before the code cache is written', () => {
+describe("lint runs without V8's incremental-marking and minor-GC tasks", () => {
+  it('turn the tasks off once the bundle is loaded, and on again before the code cache is written', () => {
     for (const args of [[], ['-f', 'json', '.'], ['build', '.'], ['rules'], ['--staged']]) {
       const { budget, set } = recorded(args);
       budget.loaded();
       budget.loaded();
-      expect(set, args.join(' ')).toEqual([NO_MARKING_TASK]);
+      expect(set, args.join(' ')).toEqual([NO_GC_TASKS]);
       budget.restore();
       budget.restore();
-      expect(set, args.join(' ')).toEqual([NO_MARKING_TASK, MARKING_TASK]);
+      expect(set, args.join(' ')).toEqual([NO_GC_TASKS, GC_TASKS]);
     }
   });
 
@@ -137,14 +138,14 @@ describe("lint runs without V8's incremental-marking task", () => {
     budget.loaded();
     budget.restore();
     expect(only(set, NO_MARKING_TASK)).toEqual([]);
-    expect(only(set, MARKING_TASK)).toEqual([]);
+    expect(only(set, GC_TASKS)).toEqual([]);
   });
 
-  it('have nothing to restore when V8 refused the flag', () => {
+  it('have nothing to restore when V8 refused the flags', () => {
     const { budget, set } = recorded([], false);
     budget.loaded();
     budget.restore();
-    expect(set).toEqual([NO_MARKING_TASK]);
+    expect(set).toEqual([NO_GC_TASKS]);
   });
 
   it("is V8's default, and setting it mid-run stops marking from starting on a task while the hard limit still starts it", () => {
@@ -173,6 +174,36 @@ describe("lint runs without V8's incremental-marking task", () => {
     const withoutTask = grow(NO_MARKING_TASK);
     expect(withoutTask).not.toContain('[IncrementalMarking] Start (task)');
     expect(withoutTask).toContain('[IncrementalMarking] Start (allocation limit)');
+  });
+
+  it("minor-GC task: V8's default, and set mid-run, the young generation is scavenged only when full", () => {
+    const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+    expect(options).toMatch(/--minor-gc-task \(.*\)\n\s+type: bool\s+default: --minor-gc-task\n/);
+    // Garbage made across turns of the event loop: with the task, V8 scavenges at a turn once
+    // the young generation is nearly full; without it, only on the allocation that fills it.
+    const scavenges = (flag: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--trace-gc',
+          '-e',
+          `${flag ? `require('node:v8').setFlagsFromString('${flag}');` : ''}
+          const kept = [];
+          (async () => {
+            for (let round = 0; round < 60; round++) {
+              for (let i = 0; i < 20000; i++) kept.push({ round, i, text: 'value ' + round + ' ' + i });
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+          })();`,
+        ],
+        { encoding: 'utf8' },
+      )
+        .stdout.split('\n')
+        .filter((line) => line.includes(': Scavenge '));
+    expect(scavenges('').some((line) => line.includes('task'))).toBe(true);
+    const withoutTask = scavenges('--no-minor-gc-task');
+    expect(withoutTask.length).toBeGreaterThan(0);
+    expect(withoutTask.filter((line) => line.includes('task'))).toEqual([]);
   });
 });
 
