@@ -263,17 +263,22 @@ function ignoredFolderRows(base) {
   generate(without, 2000);
   generate(dir, 2000);
   addIgnoredVenv(dir, 60000);
-  const target = (wall, less) => `≤ +0.05 s (${wall - less >= 0 ? '+' : ''}${(wall - less).toFixed(3)} s)`;
+  const signed = (seconds) => `${seconds >= 0 ? '+' : ''}${seconds.toFixed(3)} s`;
+  const target = (less, more) => {
+    const { paired, medians } = added(less, more);
+    return `≤ +0.05 s (${signed(paired)}; medians ${signed(medians)})`;
+  };
   const cases = [
     { args: ['.'], cwd: without },
     { args: ['.'], cwd: dir },
   ];
-  const [walkedWithout, walked] = measureAlternating(cases);
-  rows.push({ name: 'synthetic 2,000 files + ignored 60,000-file .venv (no git)', ...walked, target: target(walked.wall, walkedWithout.wall) });
+  const pairedRuns = Math.max(runs, PAIRED_RUNS);
+  const [walkedWithout, walked] = measureAlternating(cases, pairedRuns);
+  rows.push({ name: 'synthetic 2,000 files + ignored 60,000-file .venv (no git)', ...walked, target: target(walkedWithout, walked) });
   commitAll(without);
   commitAll(dir);
-  const [listedWithout, listed] = measureAlternating(cases);
-  rows.push({ name: 'synthetic 2,000 files + ignored 60,000-file .venv (git work tree)', ...listed, target: target(listed.wall, listedWithout.wall) });
+  const [listedWithout, listed] = measureAlternating(cases, pairedRuns);
+  rows.push({ name: 'synthetic 2,000 files + ignored 60,000-file .venv (git work tree)', ...listed, target: target(listedWithout, listed) });
   return rows;
 }
 
@@ -354,10 +359,10 @@ function measure(args, cwd) {
  * the compile cache and the parse caches are then what every later run finds, and a drift of
  * the machine or of the V8 code cache during the series falls on every workspace alike.
  */
-function measureAlternating(cases) {
+function measureAlternating(cases, count = runs) {
   for (const { args, cwd } of cases) spawnSync(process.execPath, [bin, ...args], { cwd, stdio: 'ignore', env: benchEnv() });
   const results = cases.map(() => ({ samples: [], cpu: [], rssKiB: 0, summary: {} }));
-  for (let run = 0; run < runs; run++) {
+  for (let run = 0; run < count; run++) {
     cases.forEach(({ args, cwd }, index) => {
       const result = results[index];
       const start = process.hrtime.bigint();
@@ -373,8 +378,31 @@ function measureAlternating(cases) {
       result.summary = { files: json.fileCount, resources: json.resourceCount, findings: json.findings.length };
     });
   }
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  return results.map(({ samples, cpu, rssKiB, summary }) => ({ ...summary, wall: median(samples), cpu: median(cpu), rssMiB: rssKiB / 1024 }));
+  return results.map(({ samples, cpu, rssKiB, summary }) => ({ ...summary, wall: median(samples), cpu: median(cpu), rssMiB: rssKiB / 1024, samples }));
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * Runs of each pair in a target that is a difference (what a folder or a stage adds): at least
+ * PAIRED_RUNS, BENCH_RUNS when more. The machine's speed moves by tens of milliseconds from one
+ * second to the next (Node's own start-up alone took 60-110 ms in one series), and the
+ * difference of two medians of 5 runs moved with it (+21 to +59 ms for one build in round 6).
+ */
+const PAIRED_RUNS = 15;
+
+/**
+ * What `withIt` adds to `without`, measured in alternation: the median of the differences run by
+ * run (each pair a fraction of a second apart, so a drift of the machine falls on both), and,
+ * to show how far apart the two estimates are, the difference of the two medians.
+ */
+function added(without, withIt) {
+  const pairs = withIt.samples.map((wall, index) => wall - without.samples[index]);
+  return { paired: median(pairs), medians: withIt.wall - without.wall };
 }
 
 // `node scripts/bench.mjs --generate DIR COUNT [findings]` only writes a workspace, for profiling.
@@ -452,20 +480,26 @@ try {
     const dir = path.join(base, 'validate-stage');
     generateValidateStage(dir);
     commitAll(dir);
-    const [without, withStage] = measureAlternating([
-      { args: ['lotus-lake', 'h-kube'], cwd: alone },
-      { args: ['lotus-lake', 'h-kube'], cwd: dir },
-    ]);
+    const [without, withStage] = measureAlternating(
+      [
+        { args: ['lotus-lake', 'h-kube'], cwd: alone },
+        { args: ['lotus-lake', 'h-kube'], cwd: dir },
+      ],
+      Math.max(runs, PAIRED_RUNS),
+    );
     rows.push({ name: 'examples alone, in their own git work tree', target: '', ...without });
-    const added = Math.round((withStage.wall - without.wall) * 1000);
-    rows.push({ name: 'the same + 200 .tf files + 300 dbt models', target: `≤ +50 ms (${added >= 0 ? '+' : ''}${added} ms)`, ...withStage });
+    const { paired, medians } = added(without, withStage);
+    const ms = (seconds) => `${seconds >= 0 ? '+' : ''}${Math.round(seconds * 1000)} ms`;
+    rows.push({ name: 'the same + 200 .tf files + 300 dbt models', target: `≤ +50 ms (${ms(paired)}; medians ${ms(medians)})`, ...withStage });
   }
 } finally {
   rmSync(base, { recursive: true, force: true });
 }
 
 const speedAfter = machineSpeed();
-console.log(`gitops-lint bench — node ${process.version}, ${cpus().length} cores, median of ${runs} runs (whole process)\n`);
+console.log(
+  `gitops-lint bench — node ${process.version}, ${cpus().length} cores, median of ${runs} runs (whole process); a target that is a difference, median of ${Math.max(runs, PAIRED_RUNS)} differences of alternating runs\n`,
+);
 console.log(
   `Machine speed, before the runs and after: a fixed loop ${speedBefore.cpuMs.toFixed(0)} and ${speedAfter.cpuMs.toFixed(0)} ms of CPU, 2 million dependent reads from memory ${speedBefore.memoryMs.toFixed(0)} and ${speedAfter.memoryMs.toFixed(0)} ms; load average ${speedBefore.load.toFixed(1)} and ${speedAfter.load.toFixed(1)}.\n`,
 );
@@ -508,7 +542,6 @@ async function benchPolicies() {
       wall.push(elapsed);
       cpu.push((used.user + used.system) / 1000);
     }
-    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const findings = [...results.values()].reduce((sum, rule) => sum + rule.reports.length, 0);
     console.log(`\nRego policies — a 10-rule policy on each applied object, median of ${runs} runs after a warm-up\n`);
     console.log('| objects | policy results | evaluation wall (ms) | evaluation CPU (ms) | µs CPU per object | target |');
