@@ -63,12 +63,22 @@ function cacheDir() {
   }
 }
 
-/** The cache file of this bundle; `partial` names one written by a run that listed no file to lint. */
-function cacheFile(dir, partial = false) {
+/**
+ * How much of the lint path a cache holds, by what the run that wrote it did (its file's name
+ * says it): a run that listed no file (`--version`, `rules`, an empty folder) compiles little of
+ * it; a run that listed files and reported nothing, all but the code of findings (positions,
+ * masking, the formatters' findings: ~58 KB of the 2,000-file bench's cache, ~13 ms of every
+ * run with findings that must compile it); a run with findings, all of it. `build` lists files
+ * and lacks only the rules, which the sampled measure below finds.
+ */
+const COVERAGE = ['-partial', '-clean', ''];
+
+/** The cache file of this bundle written by a run of this coverage (an index of COVERAGE). */
+function cacheFile(dir, coverage) {
   if (dir === undefined) return undefined;
   try {
     const { size, mtimeMs } = statSync(bundle);
-    return path.join(dir, `main-${process.version}-${process.arch}-${size}-${Math.floor(mtimeMs)}${partial ? '-partial' : ''}.v8`);
+    return path.join(dir, `main-${process.version}-${process.arch}-${size}-${Math.floor(mtimeMs)}${COVERAGE[coverage]}.v8`);
   } catch {
     return undefined;
   }
@@ -76,33 +86,26 @@ function cacheFile(dir, partial = false) {
 
 /**
  * The cache holds what the run that wrote it compiled (V8 compiles a function on its first
- * call). One written by `--version` (~0.3 of the bundle's size) or by a run on an empty folder
- * (~0.37) lacks most of the lint path, which every later run then compiles again: ~700 KB of
- * bytecode, ~60 ms CPU, on the examples; one written on a repository without Terraform or dbt
- * lacks ~200 KB that the examples use. So the bytecode V8 holds is measured after loading and
- * at the end of the run, and a run that compiled more than REFRESH bytes beyond the cache
- * rewrites it, with what it held and what the run added; a run the cache covers grows by a few
- * KB (Node's own modules loaded on demand), so the file settles. The measure is a heap walk
- * (1-8 ms; two of them were ~6 ms of every 2,000-file run), so it is taken on every run only
- * while the cache is partial, and on one run in SAMPLE after that. A cache is partial when the
- * run that wrote it listed no file (`--version`, `rules`, an empty folder): it is named so
- * (`-partial`), and the first run that lists files and compiles more rewrites it under the
- * plain name. (`build` lists files; its cache lacks only the rules, which the sampled measure
- * finds. The size of a cache is no guide: a lint run's is 0.45 of the bundle's, an empty
- * folder's 0.31, and both move as the bundle grows.)
+ * call): one written by `--version` lacks most of the lint path (~700 KB of bytecode, ~60 ms
+ * CPU on the examples), one written on a repository without Terraform or dbt the ~200 KB the
+ * examples use. So a run whose coverage is above the cache's rewrites it, and one run in SAMPLE
+ * that the cache covers serializes what it holds now and rewrites the cache when that is GROWTH
+ * bytes more than was read (another repository's paths); a run the cache covers adds a few
+ * hundred bytes, so the file settles. The size of what V8 serializes is the measure: V8's own
+ * count of bytecode (a heap walk, 2-8 ms, which every run paid twice while the cache was under
+ * a fixed share of the bundle's size) also counts Node's modules loaded on demand, ~60 KB on
+ * the examples, as much as a whole missing path.
  */
 const SAMPLE = 8;
-const REFRESH = 64 * 1024;
-// node:v8 loads ~30 of Node's modules (heap utils, streams): ~1.5 ms, paid by every run that measures or sets V8 flags (every lint run on Node 20: v8-flags.js).
-const bytecode = () => require('node:v8').getHeapCodeStatistics().bytecode_and_metadata_size;
+const GROWTH = 16 * 1024;
 const dir = cacheDir();
 const builtIn = typeof nodeModule.enableCompileCache === 'function';
-let cache;
-let partialCache;
 let cachedData;
-let cachedPartial = false;
-// Whether this run listed files to lint: the cache it writes then holds the lint path.
+/** The coverage (an index of COVERAGE) of the cache read, when one was. */
+let cachedCoverage = 0;
+// What this run did, for the coverage of the cache it writes.
 let listedFiles = false;
+let reportedFindings = false;
 let script;
 let loaded;
 if (builtIn) {
@@ -114,12 +117,9 @@ if (builtIn) {
   }
   loaded = require(bundle);
 } else {
-  cache = cacheFile(dir);
-  partialCache = cacheFile(dir, true);
-  cachedData = readCache(cache);
-  if (cachedData === undefined) {
-    cachedData = readCache(partialCache);
-    cachedPartial = cachedData !== undefined;
+  for (let coverage = COVERAGE.length - 1; coverage >= 0 && cachedData === undefined; coverage--) {
+    cachedData = readCache(cacheFile(dir, coverage));
+    cachedCoverage = coverage;
   }
   script = new vm.Script(wrappedSource(), { filename: bundle, cachedData });
   const module = { exports: {} };
@@ -145,8 +145,6 @@ function wrappedSource() {
   const [head, tail] = nodeModule.wrapper;
   return Buffer.concat([Buffer.from(head, 'latin1'), readFileSync(bundle), Buffer.from(tail, 'latin1')]).latin1Slice();
 }
-const measured = cachedData !== undefined && (cachedPartial || Math.random() * SAMPLE < 1);
-const loadedBytecode = measured ? bytecode() : 0;
 
 const io = {
   stdout: (text) => process.stdout.write(text),
@@ -157,6 +155,9 @@ const io = {
   onFilesListed(paths) {
     if (paths.length > 0) listedFiles = true;
     tuning.onFilesListed(paths);
+  },
+  onLinted(findings) {
+    if (findings > 0) reportedFindings = true;
   },
   stdin: async () => {
     const chunks = [];
@@ -174,15 +175,22 @@ loaded.main(process.argv.slice(2), io).then((code) => {
 // Written after the run, so the cache also holds the functions the run compiled.
 function writeCache() {
   tuning.restore();
-  if (!(script && cache && (cachedData === undefined || script.cachedDataRejected || (measured && bytecode() - loadedBytecode > REFRESH)))) return;
-  const target = listedFiles ? cache : partialCache;
+  if (!script || dir === undefined) return;
+  const coverage = !listedFiles ? 0 : reportedFindings ? 2 : 1;
+  const fresh = cachedData === undefined || script.cachedDataRejected;
+  const covered = !fresh && coverage <= cachedCoverage;
+  if (covered && Math.random() * SAMPLE >= 1) return;
   try {
+    const data = script.createCachedData();
+    if (covered && data.length < cachedData.length + GROWTH) return;
+    const target = cacheFile(dir, fresh ? coverage : Math.max(coverage, cachedCoverage));
+    if (target === undefined) return;
     const temporary = `${target}.${process.pid}`;
-    writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
+    writeFileSync(temporary, data, { mode: 0o600 });
     renameSync(temporary, target);
-    // Caches of earlier bundles or Node versions, and a partial one this replaces, are never read again.
-    for (const name of readdirSync(path.dirname(target))) {
-      if (name.startsWith('main-') && name !== path.basename(target)) rmSync(path.join(path.dirname(target), name), { force: true });
+    // Caches of earlier bundles or Node versions, and one of less coverage this replaces, are never read again.
+    for (const name of readdirSync(dir)) {
+      if (name.startsWith('main-') && name !== path.basename(target)) rmSync(path.join(dir, name), { force: true });
     }
   } catch {
     // No cache this time.

@@ -67786,6 +67786,7 @@ async function runLint(options, io) {
       ...overrides ? { configOverrides: overrides } : {},
       ...options.writeBaseline !== void 0 ? { baseline: false } : options.baseline !== void 0 ? { baseline: options.baseline } : {}
     });
+    io.onLinted?.(result.findings.length);
     if (options.writeBaseline !== void 0) {
       const file = import_node_path25.default.resolve(io.cwd, options.writeBaseline);
       const baseline = createBaseline(result.findings, file);

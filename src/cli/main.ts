@@ -179,6 +179,7 @@ async function runLint(options: CliOptions, io: CliIo): Promise<number> {
       ...(overrides ? { configOverrides: overrides } : {}),
       ...(options.writeBaseline !== undefined ? { baseline: false as const } : options.baseline !== undefined ? { baseline: options.baseline } : {}),
     });
+    io.onLinted?.(result.findings.length);
     if (options.writeBaseline !== undefined) {
       const file = path.resolve(io.cwd, options.writeBaseline);
       const baseline = createBaseline(result.findings, file);

@@ -35,26 +35,37 @@ describe('the bin compile cache', () => {
   });
 
   // The cache holds what the run that wrote it compiled: one written by `--version` lacks the
-  // lint path, which every lint run would then compile again.
-  it.skipIf(builtIn)('is rewritten, once, by a lint run after a run that compiled little wrote it', () => {
+  // lint path, and one written by a run without findings the code of findings, which every
+  // such later run would then compile again. The file's name says which run wrote it.
+  it.skipIf(builtIn)('is rewritten, once, by a run that does more than the run that wrote it', () => {
     const home = mkdtempSync(path.join(tmpdir(), 'gitops-lint-cache-'));
     const folder = path.join(home, 'gitops-lint');
     const cacheFile = () => {
-      const [name] = readdirSync(folder);
-      const { size, mtimeMs } = statSync(path.join(folder, name!));
-      return { name, size, mtimeMs };
+      const names = readdirSync(folder);
+      expect(names).toHaveLength(1);
+      const { size, mtimeMs } = statSync(path.join(folder, names[0]!));
+      return { name: names[0]!, size, mtimeMs };
     };
+    const named = (suffix: string) => new RegExp(`^main-v\\d+\\.\\d+\\.\\d+-\\w+-\\d+-\\d+${suffix}\\.v8$`);
     expect(run(home, {}, ['--version']).code).toBe(0);
     const small = cacheFile();
-    // Named partial, so that every run measures what it adds until a run that lists files rewrites it.
-    expect(small.name).toMatch(/^main-v\d+\.\d+\.\d+-\w+-\d+-\d+-partial\.v8$/);
+    expect(small.name).toMatch(named('-partial'));
+    // The examples lint clean: the lint path without the code of findings.
+    const clean = run(home, {}, ['-f', 'compact', 'examples/lotus-lake', 'examples/h-kube']);
+    expect(clean.code).toBe(0);
+    const lintPath = cacheFile();
+    expect(lintPath.name).toBe(small.name.replace('-partial', '-clean'));
+    expect(lintPath.size).toBeGreaterThan(small.size);
     const first = run(home);
+    expect(first.code).toBe(1);
     const refreshed = cacheFile();
-    expect(refreshed.name).toBe(small.name!.replace('-partial', ''));
-    expect(refreshed.size).toBeGreaterThan(small.size);
-    expect(run(home)).toEqual(first);
+    expect(refreshed.name).toBe(small.name.replace('-partial', ''));
+    expect(refreshed.size).toBeGreaterThan(lintPath.size);
+    // Runs the cache covers leave it alone (a sampled one finds it grew by far less than GROWTH).
+    for (let again = 0; again < 3; again++) expect(run(home)).toEqual(first);
+    expect(run(home, {}, ['-f', 'compact', 'examples/lotus-lake', 'examples/h-kube'])).toEqual(clean);
+    expect(run(home, {}, ['--version']).code).toBe(0);
     expect(cacheFile()).toEqual(refreshed);
-    expect(readdirSync(folder)).toHaveLength(1);
   });
 
   it('runs without a cache when the folder cannot be written or caching is off', () => {
