@@ -16371,7 +16371,7 @@ var init_scope = __esm({
 });
 
 // src/kustomize/host.ts
-function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText3) {
+function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText4) {
   const kustomizationFiles = /* @__PURE__ */ new Map();
   return {
     file: (path26) => rootFiles.files.get(path26),
@@ -16390,7 +16390,7 @@ function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, r
     filesIn: (dir) => rootFiles.filesIn.get(dir) ?? [],
     dirsIn: (dir) => rootFiles.dirsIn.get(dir) ?? [],
     isClusterScoped: isClusterScoped2,
-    readText: readText3
+    readText: readText4
   };
 }
 var KUSTOMIZATION_FILES;
@@ -55106,7 +55106,7 @@ async function toolVersion() {
   if (cachedVersion) return cachedVersion;
   let dir = import_node_path22.default.dirname((0, import_node_url5.fileURLToPath)(__gitopsLintModuleUrl));
   for (let depth = 0; depth < 5; depth++) {
-    const text = await (0, import_promises6.readFile)(import_node_path22.default.join(dir, "package.json"), "utf8").catch(() => void 0);
+    const text = readText3(import_node_path22.default.join(dir, "package.json"));
     if (text) {
       const pkg = JSON.parse(text);
       if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
@@ -55115,11 +55115,18 @@ async function toolVersion() {
   }
   return cachedVersion = "0.0.0";
 }
-var import_promises6, import_node_path22, import_node_url5, cachedVersion;
+function readText3(file) {
+  try {
+    return (0, import_node_fs8.readFileSync)(file, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+var import_node_fs8, import_node_path22, import_node_url5, cachedVersion;
 var init_version2 = __esm({
   "src/version.ts"() {
     "use strict";
-    import_promises6 = require("node:fs/promises");
+    import_node_fs8 = require("node:fs");
     import_node_path22 = __toESM2(require("node:path"), 1);
     import_node_url5 = require("node:url");
   }
@@ -66249,12 +66256,12 @@ function makeLinter() {
     return new LintSession();
   }
 }
-var import_node_fs8, import_promises7, import_node_path24, import_node_url6, import_node2, DEBOUNCE_MS, MAX_STALE_MS, REFRESH_AFTER_IDLE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs9, import_promises6, import_node_path24, import_node_url6, import_node2, DEBOUNCE_MS, MAX_STALE_MS, REFRESH_AFTER_IDLE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
-    import_node_fs8 = require("node:fs");
-    import_promises7 = require("node:fs/promises");
+    import_node_fs9 = require("node:fs");
+    import_promises6 = require("node:fs/promises");
     import_node_path24 = __toESM2(require("node:path"), 1);
     import_node_url6 = require("node:url");
     import_node2 = __toESM2(require_main3(), 1);
@@ -66371,7 +66378,7 @@ var init_server = __esm({
         this.watchers = [];
         for (const dir of this.roots()) {
           try {
-            const watcher = (0, import_node_fs8.watch)(dir, { persistent: false }, (_event, name3) => {
+            const watcher = (0, import_node_fs9.watch)(dir, { persistent: false }, (_event, name3) => {
               if (name3 === null || name3.toString() === CONFIG_FILE_NAME) this.schedule();
             });
             watcher.on("error", () => watcher.close());
@@ -66474,7 +66481,7 @@ var init_server = __esm({
           this.watchConfigFiles();
           roots = this.roots();
         }
-        const present = await Promise.all(roots.map((root) => (0, import_promises7.stat)(root).then((info2) => info2.isDirectory(), () => false)));
+        const present = await Promise.all(roots.map((root) => (0, import_promises6.stat)(root).then((info2) => info2.isDirectory(), () => false)));
         return roots.filter((_, index) => present[index]);
       }
       /** Send changed diagnostics, clear files that have none left, and answer every edited document. */
@@ -66705,7 +66712,7 @@ module.exports = __toCommonJS2(package_exports);
 init_index();
 
 // src/cli/main.ts
-var import_promises8 = require("node:fs/promises");
+var import_promises7 = require("node:fs/promises");
 var import_node_path25 = __toESM2(require("node:path"), 1);
 init_rules();
 init_load();
@@ -67770,7 +67777,7 @@ async function runLint(options, io) {
     if (stdin === null) return usageError(io, "--stdin-filename reads stdin, which this process does not have.");
     if (options.writeBaseline !== void 0) {
       for (const entry of options.paths) {
-        if ((await (0, import_promises8.stat)(import_node_path25.default.resolve(io.cwd, entry)).catch(() => void 0))?.isFile()) return usageError(io, `--write-baseline lints whole roots; ${entry} is a file.`);
+        if ((await (0, import_promises7.stat)(import_node_path25.default.resolve(io.cwd, entry)).catch(() => void 0))?.isFile()) return usageError(io, `--write-baseline lints whole roots; ${entry} is a file.`);
       }
     }
     const paths = options.paths.length > 0 ? options.paths : ["."];
@@ -67818,8 +67825,8 @@ async function runLint(options, io) {
       io.stdout(output);
     } else {
       const target = import_node_path25.default.resolve(io.cwd, format.file);
-      await (0, import_promises8.mkdir)(import_node_path25.default.dirname(target), { recursive: true });
-      await (0, import_promises8.writeFile)(target, output);
+      await (0, import_promises7.mkdir)(import_node_path25.default.dirname(target), { recursive: true });
+      await (0, import_promises7.writeFile)(target, output);
     }
   }
   if (!toStdout) io.stdout(`${summaryLine(shown, palette(useColor(io, options)))}
