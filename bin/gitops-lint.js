@@ -93,10 +93,10 @@ function cacheFile(dir, coverage) {
  * examples use. So a run whose coverage is above the cache's rewrites it, and one run in SAMPLE
  * that the cache covers serializes what it holds now and rewrites the cache when that is GROWTH
  * bytes more than was read (another repository's paths); a run the cache covers adds a few
- * hundred bytes, so the file settles. The size of what V8 serializes is the measure: V8's own
- * count of bytecode (a heap walk, 2-8 ms, which every run paid twice while the cache was under
- * a fixed share of the bundle's size) also counts Node's modules loaded on demand, ~60 KB on
- * the examples, as much as a whole missing path.
+ * hundred bytes, so the file settles. The size of what V8 serializes is the measure, not V8's
+ * count of bytecode (`v8.getHeapCodeStatistics`): that is a heap walk (2-8 ms), and it also
+ * counts Node's own modules loaded on demand, ~60 KB on the examples, as much as a whole
+ * missing path.
  */
 const SAMPLE = 8;
 const GROWTH = 16 * 1024;
@@ -129,6 +129,16 @@ if (builtIn) {
   script.runInThisContext()(module.exports, nodeModule.createRequire(bundle), module, bundle, path.dirname(bundle));
   loaded = module.exports;
 }
+
+/** The bytes of a cache file; undefined when there is none or it cannot be read. */
+function readCache(file) {
+  try {
+    return file ? readFileSync(file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The bundle in CommonJS's function wrapper, as one string outside V8's heap. The bundle is
  * pure ASCII (scripts/bundle.mjs makes it so), so latin1 decodes it as UTF-8 would, in a
@@ -137,13 +147,6 @@ if (builtIn) {
  * its own heap (2.8 MB), which every later garbage collection of the old generation counts
  * and the run's one full collection, near its end, then marks.
  */
-function readCache(file) {
-  try {
-    return file ? readFileSync(file) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 function wrappedSource() {
   const [head, tail] = nodeModule.wrapper;
   return Buffer.concat([Buffer.from(head, 'latin1'), readFileSync(bundle), Buffer.from(tail, 'latin1')]).latin1Slice();
