@@ -4,6 +4,7 @@ import nodeModule from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 
 const repo = path.join(import.meta.dirname, '..', '..');
 
@@ -103,5 +104,23 @@ describe('the bin compile cache', () => {
     const proc = run('/proc/gitops-lint-cache-home');
     expect(proc).toEqual(off);
     expect(proc.code).toBe(1);
+  });
+});
+
+describe('the CLI tells its io what a run linted, for the name of the cache it writes', () => {
+  async function linted(argv: string[]): Promise<number[]> {
+    const calls: number[] = [];
+    await main(argv, { stdout: () => {}, stderr: () => {}, cwd: repo, env: { GITOPS_LINT_NO_CACHE: '1' }, isTTY: false, onLinted: (findings) => calls.push(findings) });
+    return calls;
+  }
+
+  it('once per lint run, with its number of findings', async () => {
+    expect(await linted(['-f', 'json', 'examples/lotus-lake'])).toEqual([0]);
+    const [findings] = await linted(['-f', 'json', 'examples/broken/h-kube']);
+    expect(findings).toBeGreaterThan(0);
+  });
+
+  it('never for a run that lints nothing', async () => {
+    for (const argv of [['--version'], ['rules'], ['build', 'examples/lotus-lake']]) expect(await linted(argv), argv.join(' ')).toEqual([]);
   });
 });
