@@ -192,14 +192,28 @@ function writeCache() {
     if (covered && data.length < cachedData.length + GROWTH) return;
     const target = cacheFile(dir, fresh ? coverage : Math.max(coverage, cachedCoverage));
     if (target === undefined) return;
-    const temporary = `${target}.${process.pid}`;
-    writeFileSync(temporary, data, { mode: 0o600 });
-    renameSync(temporary, target);
-    // Caches of earlier bundles or Node versions, and one of less coverage this replaces, are never read again.
+    writeInPlace(target, data);
+    // Caches of earlier bundles or Node versions, and the one this replaces (of less coverage, or rejected), are never read again.
     for (const name of readdirSync(dir)) {
       if (name.startsWith('main-') && name !== path.basename(target)) rmSync(path.join(dir, name), { force: true });
     }
   } catch {
     // No cache this time.
+  }
+}
+
+/**
+ * Write the cache through a temporary file renamed into place, so that a run reading it at the
+ * same moment reads a whole cache; throws when it cannot, and removes what it wrote first (a
+ * full disk): each run's temporary file has its own name and would stay.
+ */
+function writeInPlace(target, data) {
+  const temporary = `${target}.${process.pid}`;
+  try {
+    writeFileSync(temporary, data, { mode: 0o600 });
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
   }
 }
