@@ -134,6 +134,15 @@ describe('the CLI tells its io what a run linted, for the name of the cache it w
     expect(findings).toBeGreaterThan(0);
   });
 
+  // A run that reports nothing compiles none of the formatters' code for findings.
+  it('with the findings it reports: --quiet leaves out the warnings', async () => {
+    const [all] = await linted(['-f', 'json', 'examples/broken/h-kube']);
+    const quiet = await linted(['-f', 'json', '--quiet', 'examples/broken/h-kube']);
+    const errors = JSON.parse(run(tmpdir(), { GITOPS_LINT_NO_CACHE: '1' }, ['-f', 'json', '--quiet', 'examples/broken/h-kube']).stdout).findings.length;
+    expect(quiet).toEqual([errors]);
+    expect(errors).toBeLessThan(all!);
+  });
+
   it('never for a run that lints nothing', async () => {
     for (const argv of [['--version'], ['rules'], ['build', 'examples/lotus-lake']]) expect(await linted(argv), argv.join(' ')).toEqual([]);
   });
