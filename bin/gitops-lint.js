@@ -65,11 +65,13 @@ function cacheDir() {
 
 /**
  * How much of the lint path a cache holds, by what the run that wrote it did (its file's name
- * says it): a run that listed no file (`--version`, `rules`, an empty folder) compiles little of
- * it; a run that listed files and reported nothing, all but the code of findings (positions,
- * masking, the formatters' findings: ~58 KB of the 2,000-file bench's cache, ~13 ms of every
- * run with findings that must compile it); a run with findings, all of it. `build` lists files
- * and lacks only the rules, which the sampled measure below finds.
+ * says it): a run that linted no listed file (`--version`, `rules`, an empty folder, `build`)
+ * compiles little of it; a run that linted files and reported nothing, all but the code of
+ * findings (positions, masking, the formatters' findings: ~58 KB of the 2,000-file bench's
+ * cache, ~13 ms of every run with findings that must compile it); a run with findings, all of
+ * it. `build` lists and parses files but runs no rule: its cache lacks ~350 KB that a clean run
+ * of the examples compiles (~20 ms of each such run), so it is partial, which the next lint
+ * run replaces at once, instead of clean, which only a sampled run (one in SAMPLE) would.
  */
 const COVERAGE = ['-partial', '-clean', ''];
 
@@ -91,10 +93,10 @@ function cacheFile(dir, coverage) {
  * examples use. So a run whose coverage is above the cache's rewrites it, and one run in SAMPLE
  * that the cache covers serializes what it holds now and rewrites the cache when that is GROWTH
  * bytes more than was read (another repository's paths); a run the cache covers adds a few
- * hundred bytes, so the file settles. The size of what V8 serializes is the measure: V8's own
- * count of bytecode (a heap walk, 2-8 ms, which every run paid twice while the cache was under
- * a fixed share of the bundle's size) also counts Node's modules loaded on demand, ~60 KB on
- * the examples, as much as a whole missing path.
+ * hundred bytes, so the file settles. The size of what V8 serializes is the measure, not V8's
+ * count of bytecode (`v8.getHeapCodeStatistics`): that is a heap walk (2-8 ms), and it also
+ * counts Node's own modules loaded on demand, ~60 KB on the examples, as much as a whole
+ * missing path.
  */
 const SAMPLE = 8;
 const GROWTH = 16 * 1024;
@@ -105,6 +107,7 @@ let cachedData;
 let cachedCoverage = 0;
 // What this run did, for the coverage of the cache it writes.
 let listedFiles = false;
+let linted = false;
 let reportedFindings = false;
 let script;
 let loaded;
@@ -126,6 +129,16 @@ if (builtIn) {
   script.runInThisContext()(module.exports, nodeModule.createRequire(bundle), module, bundle, path.dirname(bundle));
   loaded = module.exports;
 }
+
+/** The bytes of a cache file; undefined when there is none or it cannot be read. */
+function readCache(file) {
+  try {
+    return file ? readFileSync(file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The bundle in CommonJS's function wrapper, as one string outside V8's heap. The bundle is
  * pure ASCII (scripts/bundle.mjs makes it so), so latin1 decodes it as UTF-8 would, in a
@@ -134,13 +147,6 @@ if (builtIn) {
  * its own heap (2.8 MB), which every later garbage collection of the old generation counts
  * and the run's one full collection, near its end, then marks.
  */
-function readCache(file) {
-  try {
-    return file ? readFileSync(file) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 function wrappedSource() {
   const [head, tail] = nodeModule.wrapper;
   return Buffer.concat([Buffer.from(head, 'latin1'), readFileSync(bundle), Buffer.from(tail, 'latin1')]).latin1Slice();
@@ -157,6 +163,7 @@ const io = {
     tuning.onFilesListed(paths);
   },
   onLinted(findings) {
+    linted = true;
     if (findings > 0) reportedFindings = true;
   },
   stdin: async () => {
@@ -176,7 +183,7 @@ loaded.main(process.argv.slice(2), io).then((code) => {
 function writeCache() {
   tuning.restore();
   if (!script || dir === undefined) return;
-  const coverage = !listedFiles ? 0 : reportedFindings ? 2 : 1;
+  const coverage = !(listedFiles && linted) ? 0 : reportedFindings ? 2 : 1;
   const fresh = cachedData === undefined || script.cachedDataRejected;
   const covered = !fresh && coverage <= cachedCoverage;
   if (covered && Math.random() * SAMPLE >= 1) return;
@@ -185,14 +192,28 @@ function writeCache() {
     if (covered && data.length < cachedData.length + GROWTH) return;
     const target = cacheFile(dir, fresh ? coverage : Math.max(coverage, cachedCoverage));
     if (target === undefined) return;
-    const temporary = `${target}.${process.pid}`;
-    writeFileSync(temporary, data, { mode: 0o600 });
-    renameSync(temporary, target);
-    // Caches of earlier bundles or Node versions, and one of less coverage this replaces, are never read again.
+    writeInPlace(target, data);
+    // Caches of earlier bundles or Node versions, and the one this replaces (of less coverage, or rejected), are never read again.
     for (const name of readdirSync(dir)) {
       if (name.startsWith('main-') && name !== path.basename(target)) rmSync(path.join(dir, name), { force: true });
     }
   } catch {
     // No cache this time.
+  }
+}
+
+/**
+ * Write the cache through a temporary file renamed into place, so that a run reading it at the
+ * same moment reads a whole cache; throws when it cannot, and removes what it wrote first (a
+ * full disk): each run's temporary file has its own name and would stay.
+ */
+function writeInPlace(target, data) {
+  const temporary = `${target}.${process.pid}`;
+  try {
+    writeFileSync(temporary, data, { mode: 0o600 });
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
   }
 }

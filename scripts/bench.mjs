@@ -340,9 +340,11 @@ function commitAll(dir) {
  * the bin runs. NODE_EXTRA_CA_CERTS (set on machines behind a TLS-inspecting proxy, as the
  * shells of this project's machine are) makes Node read and parse that certificate bundle and
  * its own root store at start-up: `node -e 0` took 20-30 ms without it and 70-90 ms with it, and
- * every row ~55 ms more (paired medians of 16 alternating runs: the examples 162 → 104 ms, the
+ * the rows 30-60 ms more (paired medians of 16 alternating runs: the examples 162 → 104 ms, the
  * 2,000-file findings workspace 400 → 367 ms). The linter never opens a connection. The rows are
- * timed without them (BENCH_KEEP_ENV=1 keeps them), and the header says what they cost here.
+ * timed without them (BENCH_KEEP_ENV=1 keeps them), and the header says what they cost here. A
+ * user whose shell sets them pays it too, and the tables of earlier rounds were timed with it:
+ * compare with those through BENCH_KEEP_ENV=1. It cancels out of a difference of two cases.
  */
 const STARTUP_ONLY_ENV = ['NODE_EXTRA_CA_CERTS'];
 
@@ -375,9 +377,9 @@ function nodeStartup() {
     return median(samples);
   };
   const removed = STARTUP_ONLY_ENV.filter((name) => process.env[name] !== undefined && benchEnv()[name] === undefined);
-  const runs = time(benchEnv());
-  if (removed.length === 0) return `Node's start-up (\`node -e 0\`): ${runs.toFixed(0)} ms.`;
-  return `Node's start-up (\`node -e 0\`): ${runs.toFixed(0)} ms in the runs' environment, ${time(process.env).toFixed(0)} ms with this shell's ${removed.join(', ')}, which the runs leave out (it changes only Node's start-up; BENCH_KEEP_ENV=1 keeps it).`;
+  const inRuns = time(benchEnv());
+  if (removed.length === 0) return `Node's start-up (\`node -e 0\`): ${inRuns.toFixed(0)} ms.`;
+  return `Node's start-up (\`node -e 0\`): ${inRuns.toFixed(0)} ms in the runs' environment, ${time(process.env).toFixed(0)} ms with this shell's ${removed.join(', ')}, which the runs leave out (it changes only Node's start-up; BENCH_KEEP_ENV=1 keeps it).`;
 }
 
 function measure(args, cwd) {
@@ -529,7 +531,7 @@ try {
 const speedAfter = machineSpeed();
 const startup = nodeStartup();
 console.log(
-  `gitops-lint bench — node ${process.version}, ${cpus().length} cores, median of ${runs} runs (whole process); a target that is a difference, median of ${Math.max(runs, PAIRED_RUNS)} differences of alternating runs\n`,
+  `gitops-lint bench — node ${process.version}, ${cpus().length} cores, median of ${runs} runs (whole process); the two cases of a target that is a difference, ${Math.max(runs, PAIRED_RUNS)} alternating runs each, the target the median of their run-by-run differences\n`,
 );
 console.log(
   `Machine speed, before the runs and after: a fixed loop ${speedBefore.cpuMs.toFixed(0)} and ${speedAfter.cpuMs.toFixed(0)} ms of CPU, 2 million dependent reads from memory ${speedBefore.memoryMs.toFixed(0)} and ${speedAfter.memoryMs.toFixed(0)} ms; load average ${speedBefore.load.toFixed(1)} and ${speedAfter.load.toFixed(1)}. ${startup}\n`,

@@ -67793,7 +67793,6 @@ async function runLint(options, io) {
       ...overrides ? { configOverrides: overrides } : {},
       ...options.writeBaseline !== void 0 ? { baseline: false } : options.baseline !== void 0 ? { baseline: options.baseline } : {}
     });
-    io.onLinted?.(result.findings.length);
     if (options.writeBaseline !== void 0) {
       const file = import_node_path25.default.resolve(io.cwd, options.writeBaseline);
       const baseline = createBaseline(result.findings, file);
@@ -67813,6 +67812,7 @@ async function runLint(options, io) {
     return 2;
   }
   const shown = options.quiet ? onlyErrors(result) : result;
+  io.onLinted?.(shown.findings.length);
   const version2 = await toolVersion();
   let toStdout = false;
   for (const format of formats) {

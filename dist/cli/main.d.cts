@@ -2345,7 +2345,7 @@ export interface CliIo {
 	stdin?: () => Promise<string>;
 	/** Called with each disk root's listed files before they are read (the bin tunes V8 by the run's size). */
 	onFilesListed?: (paths: readonly string[]) => void;
-	/** Called once a lint run has its findings, with their number (the bin's code cache records whether a run reported any). */
+	/** Called once a lint run has its findings, with the number it reports (`--quiet` leaves out warnings; the bin's code cache records that the run linted, and whether it reported any). */
 	onLinted?: (findings: number) => void;
 }
 /** Run the CLI; returns the exit code (0 clean, 1 findings, 2 usage/config/internal error). */

@@ -9,6 +9,6 @@ export interface CliIo {
   stdin?: () => Promise<string>;
   /** Called with each disk root's listed files before they are read (the bin tunes V8 by the run's size). */
   onFilesListed?: (paths: readonly string[]) => void;
-  /** Called once a lint run has its findings, with their number (the bin's code cache records whether a run reported any). */
+  /** Called once a lint run has its findings, with the number it reports (`--quiet` leaves out warnings; the bin's code cache records that the run linted, and whether it reported any). */
   onLinted?: (findings: number) => void;
 }

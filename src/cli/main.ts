@@ -179,7 +179,6 @@ async function runLint(options: CliOptions, io: CliIo): Promise<number> {
       ...(overrides ? { configOverrides: overrides } : {}),
       ...(options.writeBaseline !== undefined ? { baseline: false as const } : options.baseline !== undefined ? { baseline: options.baseline } : {}),
     });
-    io.onLinted?.(result.findings.length);
     if (options.writeBaseline !== undefined) {
       const file = path.resolve(io.cwd, options.writeBaseline);
       const baseline = createBaseline(result.findings, file);
@@ -196,6 +195,7 @@ async function runLint(options: CliOptions, io: CliIo): Promise<number> {
     return 2;
   }
   const shown = options.quiet ? onlyErrors(result) : result;
+  io.onLinted?.(shown.findings.length);
   const version = await toolVersion();
   let toStdout = false;
   for (const format of formats) {

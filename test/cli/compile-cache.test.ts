@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import nodeModule from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 
 const repo = path.join(import.meta.dirname, '..', '..');
 
@@ -68,6 +69,36 @@ describe('the bin compile cache', () => {
     expect(cacheFile()).toEqual(refreshed);
   });
 
+  // `build` lists and parses files but runs no rule: named clean, its cache would be left alone
+  // by clean lint runs (a sampled one in eight replaces it), each compiling the rules again.
+  it.skipIf(builtIn)('written by `build`, is partial, and the next lint run replaces it at once', () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'gitops-lint-cache-'));
+    const folder = path.join(home, 'gitops-lint');
+    expect(run(home, {}, ['build', 'examples/lotus-lake']).code).toBe(0);
+    const [built] = readdirSync(folder);
+    expect(built).toMatch(/^main-v\d+\.\d+\.\d+-\w+-\d+-\d+-partial\.v8$/);
+    const builtSize = statSync(path.join(folder, built!)).size;
+    const clean = run(home, {}, ['-f', 'compact', 'examples/lotus-lake', 'examples/h-kube']);
+    expect(clean.code).toBe(0);
+    const linted = built!.replace('-partial', '-clean');
+    expect(readdirSync(folder)).toEqual([linted]);
+    expect(statSync(path.join(folder, linted)).size).toBeGreaterThan(builtSize);
+  });
+
+  // A write that fails half-way (a full disk) must not leave its temporary file: each run's has
+  // its own name, so every later failing run would add one. The failure here: the cache's name
+  // is taken by a folder, which the finished file cannot be renamed over.
+  it.skipIf(builtIn)('leaves no temporary file behind when the cache cannot be put in place', () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'gitops-lint-cache-'));
+    const off = run(home, { GITOPS_LINT_NO_CACHE: '1' });
+    const { size, mtimeMs } = statSync(path.join(repo, 'dist', 'cli', 'main.cjs'));
+    const taken = `main-${process.version}-${process.arch}-${size}-${Math.floor(mtimeMs)}.v8`;
+    mkdirSync(path.join(home, 'gitops-lint', taken, 'inside'), { recursive: true });
+    expect(run(home)).toEqual(off);
+    expect(run(home)).toEqual(off);
+    expect(readdirSync(path.join(home, 'gitops-lint'))).toEqual([taken]);
+  });
+
   it('runs without a cache when the folder cannot be written or caching is off', () => {
     const home = mkdtempSync(path.join(tmpdir(), 'gitops-lint-cache-'));
     const off = run(home, { GITOPS_LINT_NO_CACHE: '1' });
@@ -87,5 +118,32 @@ describe('the bin compile cache', () => {
     const proc = run('/proc/gitops-lint-cache-home');
     expect(proc).toEqual(off);
     expect(proc.code).toBe(1);
+  });
+});
+
+describe('the CLI tells its io what a run linted, for the name of the cache it writes', () => {
+  async function linted(argv: string[]): Promise<number[]> {
+    const calls: number[] = [];
+    await main(argv, { stdout: () => {}, stderr: () => {}, cwd: repo, env: { GITOPS_LINT_NO_CACHE: '1' }, isTTY: false, onLinted: (findings) => calls.push(findings) });
+    return calls;
+  }
+
+  it('once per lint run, with its number of findings', async () => {
+    expect(await linted(['-f', 'json', 'examples/lotus-lake'])).toEqual([0]);
+    const [findings] = await linted(['-f', 'json', 'examples/broken/h-kube']);
+    expect(findings).toBeGreaterThan(0);
+  });
+
+  // A run that reports nothing compiles none of the formatters' code for findings.
+  it('with the findings it reports: --quiet leaves out the warnings', async () => {
+    const [all] = await linted(['-f', 'json', 'examples/broken/h-kube']);
+    const quiet = await linted(['-f', 'json', '--quiet', 'examples/broken/h-kube']);
+    const errors = JSON.parse(run(tmpdir(), { GITOPS_LINT_NO_CACHE: '1' }, ['-f', 'json', '--quiet', 'examples/broken/h-kube']).stdout).findings.length;
+    expect(quiet).toEqual([errors]);
+    expect(errors).toBeLessThan(all!);
+  });
+
+  it('never for a run that lints nothing', async () => {
+    for (const argv of [['--version'], ['rules'], ['build', 'examples/lotus-lake']]) expect(await linted(argv), argv.join(' ')).toEqual([]);
   });
 });
