@@ -340,8 +340,9 @@ function commitAll(dir) {
  * the bin runs. NODE_EXTRA_CA_CERTS (set on machines behind a TLS-inspecting proxy, as the
  * shells of this project's machine are) makes Node read and parse that certificate bundle and
  * its own root store at start-up: `node -e 0` took 20-30 ms without it and 70-90 ms with it, and
- * the rows 30-60 ms more (paired medians of 16 alternating runs: the examples 162 → 104 ms, the
- * 2,000-file findings workspace 400 → 367 ms). The linter never opens a connection. The rows are
+ * a run 55-60 ms more (medians of the differences of 16 alternating pairs: the examples −55 ms,
+ * the 2,000-file findings workspace −60 ms; their medians 162 → 104 and 400 → 367 ms, in a
+ * noisy spell). The linter never opens a connection. The rows are
  * timed without them (BENCH_KEEP_ENV=1 keeps them), and the header says what they cost here. A
  * user whose shell sets them pays it too, and the tables of earlier rounds were timed with it:
  * compare with those through BENCH_KEEP_ENV=1. It cancels out of a difference of two cases.
@@ -387,15 +388,19 @@ function measure(args, cwd) {
 }
 
 /**
- * Time several workspaces in alternation, run by run (A B A B …), after one untimed run of each:
- * the compile cache and the parse caches are then what every later run finds, and a drift of
- * the machine or of the V8 code cache during the series falls on every workspace alike.
+ * Time several workspaces in alternation, run by run, the order turned every other pass (A B,
+ * B A, A B …, so neither is always the one that runs after the other), after one untimed run of
+ * each: the compile cache and the parse caches are then what every later run finds, and a drift
+ * of the machine or of the V8 code cache during the series falls on every workspace alike.
  */
 function measureAlternating(cases, count = runs) {
   for (const { args, cwd } of cases) spawnSync(process.execPath, [bin, ...args], { cwd, stdio: 'ignore', env: benchEnv() });
   const results = cases.map(() => ({ samples: [], cpu: [], rssKiB: 0, summary: {} }));
   for (let run = 0; run < count; run++) {
-    cases.forEach(({ args, cwd }, index) => {
+    const order = cases.map((_, index) => index);
+    if (run % 2 === 1) order.reverse();
+    for (const index of order) {
+      const { args, cwd } = cases[index];
       const result = results[index];
       const start = process.hrtime.bigint();
       const child = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, bin, '-f', 'json', ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: benchEnv() });
@@ -408,7 +413,7 @@ function measureAlternating(cases, count = runs) {
       result.rssKiB = Math.max(result.rssKiB, maxRss);
       const json = JSON.parse(child.stdout);
       result.summary = { files: json.fileCount, resources: json.resourceCount, findings: json.findings.length };
-    });
+    }
   }
   return results.map(({ samples, cpu, rssKiB, summary }) => ({ ...summary, wall: median(samples), cpu: median(cpu), rssMiB: rssKiB / 1024, samples }));
 }
