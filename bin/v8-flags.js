@@ -44,10 +44,10 @@
 // share one cache.
 'use strict';
 
-/** V8's default `--interrupt-budget` (V8 11, Node 20). */
+/** V8's default `--interrupt-budget` (V8 11.3, Node 20). */
 const DEFAULT_INTERRUPT_BUDGET = 67584;
 
-/** V8's default `--max-inlined-bytecode-size-cumulative` (V8 11). */
+/** V8's default `--max-inlined-bytecode-size-cumulative` (V8 11.3). */
 const DEFAULT_INLINED_BYTECODE_CUMULATIVE = 920;
 
 /** From this many listed YAML files on, a run raises the budget (200 files: no gain measured; 1,000: 38 ms less CPU). */
@@ -63,16 +63,20 @@ const GC_TASKS = '--incremental-marking-task --minor-gc-task';
 const YAML = /\.ya?ml$/i;
 
 /**
- * The V8 majors whose flags and defaults this file was measured on: V8 11 (Node 20). Later V8s
- * changed defaults this file restores (V8's sources after Maglev set the interrupt budget to
- * 132 KB), and V8 does not throw for a flag it does not know: it prints "unrecognized flag" on
- * stderr and goes on. So on any other V8 the bin sets no flag and runs with V8's own defaults.
- * The lint worker's flag is gated the same way (src/lsp/lint-session.ts, `workerFlagsKnown`).
+ * The V8 versions (major.minor) whose flags and defaults this file was measured on: V8 11.3,
+ * Node 20's (Node 21's 11.8 was never measured). Later V8s changed defaults this file restores
+ * (V8's sources after Maglev set the interrupt budget to 132 KB), and V8 does not throw for a
+ * flag it does not know: it prints "unrecognized flag" on stderr and goes on. So on any other
+ * V8 the bin sets no flag and runs with V8's own defaults. The lint worker's flag is gated the
+ * same way (src/lsp/lint-session.ts, `workerFlagsKnown`).
  */
-const KNOWN_V8_MAJORS = [11];
+const KNOWN_V8 = ['11.3'];
+
+/** `11.3` of `11.3.244.8-node.38`. */
+const majorMinor = (v8Version) => v8Version.split('.', 2).join('.');
 
 function setFlags(flags, v8Version = process.versions.v8) {
-  if (!KNOWN_V8_MAJORS.includes(Number.parseInt(v8Version, 10))) return false;
+  if (!KNOWN_V8.includes(majorMinor(v8Version))) return false;
   try {
     require('node:v8').setFlagsFromString(flags);
     return true;
@@ -116,4 +120,4 @@ function v8Tuning(args, set = setFlags) {
   };
 }
 
-module.exports = { v8Tuning, setFlags, KNOWN_V8_MAJORS, DEFAULT_INTERRUPT_BUDGET, DEFAULT_INLINED_BYTECODE_CUMULATIVE, LARGE_RUN_YAML_FILES };
+module.exports = { v8Tuning, setFlags, KNOWN_V8, DEFAULT_INTERRUPT_BUDGET, DEFAULT_INLINED_BYTECODE_CUMULATIVE, LARGE_RUN_YAML_FILES };

@@ -65948,7 +65948,7 @@ function minorCollector() {
   }
 }
 function workerFlagsKnown(v8Version = process.versions.v8) {
-  return Number.parseInt(v8Version, 10) === 11;
+  return v8Version.split(".", 2).join(".") === "11.3";
 }
 function serveLintWorker() {
   const port = import_node_worker_threads.parentPort;

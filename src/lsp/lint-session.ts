@@ -218,12 +218,12 @@ function minorCollector(): (() => void) | undefined {
 export const WORKER_V8_FLAGS = '--no-allocation-site-pretenuring';
 
 /**
- * Whether this V8 is the one the worker's flags were measured on (V8 11, Node 20, as in
+ * Whether this V8 is the one the worker's flags were measured on (V8 11.3, Node 20's, as in
  * bin/v8-flags.js): V8 prints "unrecognized flag" on stderr for a flag it does not know instead
  * of throwing, so on another V8 the worker keeps V8's defaults.
  */
 export function workerFlagsKnown(v8Version = process.versions.v8): boolean {
-  return Number.parseInt(v8Version, 10) === 11;
+  return v8Version.split('.', 2).join('.') === '11.3';
 }
 
 /** The worker's side: run what the main thread asks, one run at a time, in order. */

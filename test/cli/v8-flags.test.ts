@@ -16,7 +16,7 @@ interface Budget {
 const flags = createRequire(import.meta.url)('../../bin/v8-flags.js') as {
   v8Tuning(args: string[], set?: (flags: string) => boolean): Budget;
   setFlags(flags: string, v8Version?: string): boolean;
-  KNOWN_V8_MAJORS: number[];
+  KNOWN_V8: string[];
   DEFAULT_INTERRUPT_BUDGET: number;
   DEFAULT_INLINED_BYTECODE_CUMULATIVE: number;
   LARGE_RUN_YAML_FILES: number;
@@ -257,8 +257,9 @@ describe('the flags the bin sets', () => {
     expect(unknown.stderr).toContain('unrecognized flag');
   });
 
-  it("are set only on the V8 major they were measured on (Node 20's), never on another", () => {
-    expect(flags.KNOWN_V8_MAJORS).toContain(Number.parseInt(process.versions.v8, 10));
+  it("are set only on the V8 they were measured on (Node 20's 11.3), never on another", () => {
+    expect(flags.KNOWN_V8).toContain(process.versions.v8.split('.', 2).join('.'));
+    expect(flags.setFlags('--interrupt-budget=67584', '11.8.172.17-node.19')).toBe(false);
     expect(flags.setFlags('--interrupt-budget=67584', '13.6.233.10-node.24')).toBe(false);
     expect(flags.setFlags('--interrupt-budget=67584', '12.4.254.21-node.33')).toBe(false);
     expect(flags.setFlags('--interrupt-budget=67584', '10.2.154.26-node.30')).toBe(false);

@@ -68,6 +68,7 @@ describe('the language server lint worker', () => {
 describe("the lint worker's V8 flags", () => {
   it("are set only on the V8 major they were measured on (Node 20's)", () => {
     expect(workerFlagsKnown('11.3.244.8-node.38')).toBe(true);
+    expect(workerFlagsKnown('11.8.172.17-node.19')).toBe(false);
     expect(workerFlagsKnown('12.4.254.21-node.33')).toBe(false);
     expect(workerFlagsKnown('13.6.233.10-node.24')).toBe(false);
     expect(workerFlagsKnown('10.2.154.26-node.30')).toBe(false);
