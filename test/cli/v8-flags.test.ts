@@ -41,6 +41,29 @@ const GC_TASKS = '--incremental-marking-task --minor-gc-task';
 /** The flags of one kind among those a tuning set. */
 const only = (set: string[], flag: string) => set.filter((value) => value.startsWith(flag));
 
+/**
+ * What V8 traces (`trace`) in a child process whose heap keeps growing across turns of the event
+ * loop, with `flag` set at its start, as the bin sets its flags once the bundle is loaded.
+ */
+function growingHeap(trace: string, flag: string): string {
+  return spawnSync(
+    process.execPath,
+    [
+      trace,
+      '-e',
+      `${flag ? `require('node:v8').setFlagsFromString('${flag}');` : ''}
+      const kept = [];
+      (async () => {
+        for (let round = 0; round < 60; round++) {
+          for (let i = 0; i < 20000; i++) kept.push({ round, i, text: 'value ' + round + ' ' + i });
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();`,
+    ],
+    { encoding: 'utf8' },
+  ).stdout;
+}
+
 const defaultOf = (flag: string): number => {
   const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
   const current = new RegExp(`${flag} \\(.*\\)\\n\\s+type: int\\s+default: ${flag}=(\\d+)`).exec(options);
@@ -151,25 +174,9 @@ describe("lint runs without V8's incremental-marking and minor-GC tasks", () => 
   it("is V8's default, and setting it mid-run stops marking from starting on a task while the hard limit still starts it", () => {
     const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
     expect(options).toMatch(/--incremental-marking-task \(.*\)\n\s+type: bool\s+default: --incremental-marking-task\n/);
-    // A heap that keeps growing across turns of the event loop: past the soft limit V8 posts
-    // its marking task, which runs at the next turn; past the hard limit it marks at once.
-    const grow = (flag: string) =>
-      spawnSync(
-        process.execPath,
-        [
-          '--trace-incremental-marking',
-          '-e',
-          `${flag ? `require('node:v8').setFlagsFromString('${flag}');` : ''}
-          const kept = [];
-          (async () => {
-            for (let round = 0; round < 60; round++) {
-              for (let i = 0; i < 20000; i++) kept.push({ round, i, text: 'value ' + round + ' ' + i });
-              await new Promise((resolve) => setImmediate(resolve));
-            }
-          })();`,
-        ],
-        { encoding: 'utf8' },
-      ).stdout;
+    // Past the soft limit V8 posts its marking task, which runs at the next turn; past the hard
+    // limit it marks at once.
+    const grow = (flag: string) => growingHeap('--trace-incremental-marking', flag);
     expect(grow('')).toContain('[IncrementalMarking] Start (task)');
     const withoutTask = grow(NO_MARKING_TASK);
     expect(withoutTask).not.toContain('[IncrementalMarking] Start (task)');
@@ -179,26 +186,11 @@ describe("lint runs without V8's incremental-marking and minor-GC tasks", () => 
   it("minor-GC task: V8's default, and set mid-run, the young generation is scavenged only when full", () => {
     const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
     expect(options).toMatch(/--minor-gc-task \(.*\)\n\s+type: bool\s+default: --minor-gc-task\n/);
-    // Garbage made across turns of the event loop: with the task, V8 scavenges at a turn once
-    // the young generation is nearly full; without it, only on the allocation that fills it.
+    // With the task, V8 scavenges at a turn once the young generation is nearly full; without
+    // it, only on the allocation that fills it.
     const scavenges = (flag: string) =>
-      spawnSync(
-        process.execPath,
-        [
-          '--trace-gc',
-          '-e',
-          `${flag ? `require('node:v8').setFlagsFromString('${flag}');` : ''}
-          const kept = [];
-          (async () => {
-            for (let round = 0; round < 60; round++) {
-              for (let i = 0; i < 20000; i++) kept.push({ round, i, text: 'value ' + round + ' ' + i });
-              await new Promise((resolve) => setImmediate(resolve));
-            }
-          })();`,
-        ],
-        { encoding: 'utf8' },
-      )
-        .stdout.split('\n')
+      growingHeap('--trace-gc', flag)
+        .split('\n')
         .filter((line) => line.includes(': Scavenge '));
     expect(scavenges('').some((line) => line.includes('task'))).toBe(true);
     const withoutTask = scavenges('--no-minor-gc-task');
