@@ -339,7 +339,7 @@ function commitAll(dir) {
  * Variables that change nothing the linter does, only what Node does before the first line of
  * the bin runs. NODE_EXTRA_CA_CERTS (set on machines behind a TLS-inspecting proxy, as the
  * shells of this project's machine are) makes Node read and parse that certificate bundle and
- * its own root store at start-up: `node -e 0` took 20-30 ms without it and 70-90 ms with it, and
+ * its own root store at start-up: `node -e 0` took 20-30 ms without it and 65-95 ms with it, and
  * a run 55-60 ms more (medians of the differences of 16 alternating pairs: the examples −55 ms,
  * the 2,000-file findings workspace −60 ms; their medians 162 → 104 and 400 → 367 ms, in a
  * noisy spell). The linter never opens a connection. The rows are
