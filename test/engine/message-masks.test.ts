@@ -9,14 +9,14 @@
  * are compared whole, as is the lint result with and without frames.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageMasks, redact } from '../../src/engine/redact.js';
 import { certainNothing } from '../../src/engine/mask.js';
 import { lint } from '../../src/index.js';
-import { SOPS_CONFIG, lines, load, modelWith } from './redaction-files.js';
+import { SOPS_CONFIG, exampleYamlFiles, lines, load, modelWith } from './redaction-files.js';
 
 
 /** The certain values of `messageMasks`, checked equal to the full redaction's; and whether it took a short way (no masked text). */
@@ -129,13 +129,10 @@ describe('message masks without code frames', () => {
 
 describe('message masks of the examples', () => {
   it("are the full redaction's certain values for every YAML file of examples/, with the .sops.yaml of its repository", () => {
-    const files = readdirSync('examples', { recursive: true, encoding: 'utf8' }).filter((name) => /\.ya?ml$/.test(name));
+    const files = exampleYamlFiles();
     let short = 0;
     let certain = 0;
-    for (const name of files) {
-      const text = readFileSync(path.join('examples', name), 'utf8');
-      const repo = name.split('/').slice(0, name.startsWith('broken/') ? 2 : 1).join('/');
-      const sops = existsSync(path.join('examples', repo, '.sops.yaml')) ? readFileSync(path.join('examples', repo, '.sops.yaml'), 'utf8') : undefined;
+    for (const { name, text, sops } of files) {
       const model = modelWith(sops);
       const masks = messageMasks(load(text), model)!;
       expect(masks.certain, name).toEqual(redact(load(text), model)!.certain);

@@ -5,12 +5,10 @@
  * masked text and checks that it is exactly the AST walk's redaction (`astRedaction`: text,
  * masked spans and certain values), and whether the AST was needed at all.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SourceFile } from '../../src/model/workspace.js';
 import { astRedaction, redact, type Redaction } from '../../src/engine/redact.js';
-import { SOPS_CONFIG, lines, load, modelWith } from './redaction-files.js';
+import { SOPS_CONFIG, exampleYamlFiles, lines, load, modelWith } from './redaction-files.js';
 
 /** `redact` of the text, and whether it built the `yaml` AST; checked against the AST walk's redaction. */
 function redactBoth(text: string, sops?: string): { redaction: Redaction; usedAst: boolean } {
@@ -142,12 +140,9 @@ describe('text js-yaml reads otherwise than the yaml package', () => {
 
 describe('redaction of the examples', () => {
   it("is the AST walk's redaction for every YAML file of examples/, with the .sops.yaml of its repository", () => {
-    const files = readdirSync('examples', { recursive: true, encoding: 'utf8' }).filter((name) => /\.ya?ml$/.test(name));
+    const files = exampleYamlFiles();
     let masked = 0;
-    for (const name of files) {
-      const text = readFileSync(path.join('examples', name), 'utf8');
-      const repo = name.split('/').slice(0, name.startsWith('broken/') ? 2 : 1).join('/');
-      const sops = existsSync(path.join('examples', repo, '.sops.yaml')) ? readFileSync(path.join('examples', repo, '.sops.yaml'), 'utf8') : undefined;
+    for (const { name, text, sops } of files) {
       const file = load(text);
       const model = modelWith(sops);
       const redaction = redact(file, model);

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Root, SourceFile } from '../../src/model/workspace.js';
 import { loadSourceFile } from '../../src/workspace/source-file.js';
 
@@ -17,4 +19,15 @@ export function load(text: string, relative = 'deploy/x.yaml'): SourceFile {
 export function modelWith(sops: string | undefined) {
   const config = sops === undefined ? undefined : load(sops, '.sops.yaml');
   return { fileAt: (_root: Root, relative: string) => (relative === '.sops.yaml' ? config : undefined) };
+}
+
+/** Every YAML file of examples/ (run from the project's folder), with the `.sops.yaml` of its repository. */
+export function exampleYamlFiles(): Array<{ name: string; text: string; sops: string | undefined }> {
+  return readdirSync('examples', { recursive: true, encoding: 'utf8' })
+    .filter((name) => /\.ya?ml$/.test(name))
+    .map((name) => {
+      const repo = name.split('/').slice(0, name.startsWith('broken/') ? 2 : 1).join('/');
+      const sopsFile = path.join('examples', repo, '.sops.yaml');
+      return { name, text: readFileSync(path.join('examples', name), 'utf8'), sops: existsSync(sopsFile) ? readFileSync(sopsFile, 'utf8') : undefined };
+    });
 }

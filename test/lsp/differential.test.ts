@@ -77,6 +77,14 @@ async function session(base: string, roots: string[], steps: Step[]): Promise<nu
   return counts;
 }
 
+/** Write `files` (path relative to `base` → text) under `base`, folders included. */
+function writeFiles(base: string, files: Record<string, string>): void {
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(base, file)), { recursive: true });
+    writeFileSync(path.join(base, file), text);
+  }
+}
+
 describe('the language server after each edit gives exactly what a whole run gives', () => {
   it('on the broken examples: tag edits, added and removed resources and files, a renamed Kustomization path, broken YAML, .sops.yaml and .gitops-lint.yaml changes', async () => {
     const base = mkdtempSync(path.join(tmpdir(), 'gitops-lint-differential-'));
@@ -196,10 +204,7 @@ describe('the language server after each edit gives exactly what a whole run giv
       'apps/batch/sub/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: one\nresources:\n  - shared.yaml\n',
       'apps/batch/sub/shared.yaml': config('shared'),
     };
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(base, file)), { recursive: true });
-      writeFileSync(path.join(base, file), text);
-    }
+    writeFiles(base, files);
     const steps: Step[] = [
       { name: 'first run' },
       { name: 'the pull Secret renamed in its own file: the Deployment in another file misses it', open: { 'apps/web/secrets.yaml': secrets('other-regcred') } },
@@ -243,10 +248,7 @@ describe('the language server after each edit gives exactly what a whole run giv
       'b/flux.yaml': release,
       'b/app.yaml': app,
     };
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(base, file)), { recursive: true });
-      writeFileSync(path.join(base, file), text);
-    }
+    writeFiles(base, files);
     const steps: Step[] = [
       { name: 'the flux-instance chart: its sync is unknown' },
       { name: 'another chart: no sync at all', open: { 'a/oci.yaml': oci('other-chart') } },
@@ -277,10 +279,7 @@ describe('the language server after each edit gives exactly what a whole run giv
       'apps/web/secrets.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\nstringData:\n  password: x\n',
       'apps/web/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: production\n',
     };
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(base, file)), { recursive: true });
-      writeFileSync(path.join(base, file), text);
-    }
+    writeFiles(base, files);
     const steps: Step[] = [
       { name: 'first run' },
       { name: '.sourceignore leaves the Secret out, on disk', write: { '.sourceignore': '/apps/web/secrets.yaml\n' } },
@@ -315,10 +314,7 @@ describe('the language server after each edit gives exactly what a whole run giv
       'apps/web/b.yaml': config('y'),
       'apps/jobs/jobs.yaml': `${config('p-z')}---\n${role('writer')}`,
     };
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(base, file)), { recursive: true });
-      writeFileSync(path.join(base, file), text);
-    }
+    writeFiles(base, files);
     const steps: Step[] = [
       { name: 'first run' },
       { name: 'a ConfigMap of the build renamed to the name of the other', open: { 'apps/web/b.yaml': config('x') } },
